@@ -1,0 +1,130 @@
+# motcua — hand-written GNU Makefile (see DEVELOPERS.md, style: tig).
+#
+#   make            build the client (build/motcua)
+#   make run        build and open the client on a demo store
+#   make check      unit + CLI + UI tests, then the same under ASan + UBSan
+#   make bench      benchmarks (see docs/PERFORMANCE.md)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Variables: B (build dir, default build), SAN=1 (sanitizers), V=1 (verbose).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+B       ?= build
+SAN     ?=
+PKG_CONFIG ?= pkg-config
+
+CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc
+CORE_PKGS   := jansson libutf8proc
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifneq ($(MAKECMDGOALS),deps)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLIENT_PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLIENT_PKGS) 2>/dev/null)
+endif
+
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(B)/gen $(PKG_CFLAGS) \
+	-DMOTCUA_DATADIR='"$(abspath data)"' -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS)
+LIBS := $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(SAN),1)
+ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+CORE_SRC   := $(sort $(wildcard core/*.c))
+CLIENT_SRC := $(sort $(filter-out client/main.c,$(wildcard client/*.c)) $(wildcard screens/*.c) $(wildcard sync/*.c))
+GEN_SRC    := $(B)/gen/default_keys.c
+LIB_OBJ    := $(CORE_SRC:%.c=$(B)/%.o) $(CLIENT_SRC:%.c=$(B)/%.o) $(B)/gen/default_keys.o
+MAIN_OBJ   := $(B)/client/main.o
+
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+BENCH_SRC  := $(sort $(wildcard bench/*.c))
+BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+.PHONY: all run check test test-unit test-cli test-ui bench clean install deps demo
+.DELETE_ON_ERROR:
+
+all: $(B)/motcua
+
+$(B)/motcua: $(MAIN_OBJ) $(B)/libmotcua.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libmotcua.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/default_keys.o: $(B)/gen/default_keys.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default key bindings are written in the keymap language and compiled in.
+$(B)/gen/default_keys.c: keymaps/default.keys tools/embed.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)sh tools/embed.sh motcua_default_keys $< > $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libmotcua.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmotcua.a $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+$(B)/bench/%: bench/%.c $(B)/libmotcua.a
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmotcua.a $(LIBS)
+
+# Installs missing Debian packages (as root) or says exactly what to install.
+deps:
+	$(Q)sh tools/deps.sh
+
+# Open the client on a demo store (created on first run under build/demo).
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tools/run-demo.sh $(B)/motcua
+
+test-unit: $(UNIT_BIN)
+	$(Q)sh tests/unit/run.sh $(UNIT_BIN)
+
+test-cli: $(B)/motcua
+	$(Q)sh tests/cli/run.sh $(abspath $(B)/motcua)
+
+test-ui: $(B)/motcua
+	$(Q)sh tests/ui/run.sh $(abspath $(B)/motcua)
+
+test: test-unit test-cli test-ui
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory test B=build
+	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
+	@echo "make check: all suites passed (plain and ASan+UBSan)"
+
+bench: $(B)/motcua $(BENCH_BIN)
+	$(Q)sh bench/run.sh $(abspath $(B))
+
+install: $(B)/motcua
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua
+	install -m 755 $(B)/motcua $(DESTDIR)$(PREFIX)/bin/motcua
+	install -m 644 data/*.csv data/*.jsonl $(DESTDIR)$(PREFIX)/share/motcua/
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+/* Headless command line: `motcua SUBCOMMAND [options]`. JSON on stdout; a clear
+ * Vietnamese message on stderr and exit status 2 for bad input (1 for a system
+ * fault: disk full, read-only or locked store). Every subcommand that touches a
+ * store accepts --db PATH. */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+enum {
+	CLI_OK = 0,
+	CLI_FAULT = 1,   /* the environment failed: disk, permissions, lock */
+	CLI_BADINPUT = 2 /* the user's input was refused; nothing changed */
+};
+
+/* Every subcommand, declared once: name, function, Vietnamese help. Add a line
+ * here when a command lands (its function lives in client/cli_NAME.c). */
+#define CLI_COMMANDS(X) \
+	X(version, cli_version, "In phiên bản chương trình")
+
+#define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
+CLI_COMMANDS(CLI_DECLARE)
+#undef CLI_DECLARE
+
+/* Prints "motcua: <message>" on stderr and returns CLI_BADINPUT. */
+int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
+int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The store path: --db value if given, else $MOTCUA_DB, else
+ * ~/.local/share/motcua/motcua.db. Returns a malloc'd string. */
+char *cli_db_path(const char *opt);
+
+#endif

@@ -1,0 +1,12 @@
+/* "Now" for the CLI and the TUI alike. MOTCUA_NOW=YYYY-MM-DDTHH:MM fixes it
+ * (tests, training, reproducing a case); otherwise the local wall clock. */
+#ifndef MC_CLOCK_H
+#define MC_CLOCK_H
+#include "core/datetime.h"
+
+/* Returns 0, or -1 when MOTCUA_NOW is set but malformed (err says why). */
+int clock_now(struct mc_dt *out);
+/* Whether MOTCUA_NOW fixes the clock. */
+int clock_is_fixed(void);
+
+#endif

@@ -1,0 +1,364 @@
+#include "client/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+/*
+ * Forward-only migrations. Entry i brings the schema from version i to i+1.
+ * Never edit a released entry, never drop the outbox: append a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the reception store */
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+
+	"CREATE TABLE provinces(code TEXT PRIMARY KEY, name TEXT NOT NULL);\n"
+	"CREATE TABLE communes(code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" province_code TEXT NOT NULL, province_name TEXT NOT NULL,"
+	" fold TEXT NOT NULL);\n" /* folded 'name province_name' for the picker */
+	"CREATE TABLE commune_merges(code TEXT NOT NULL, old_code TEXT NOT NULL,"
+	" old_name TEXT NOT NULL, merge TEXT NOT NULL, fold TEXT NOT NULL,"
+	" PRIMARY KEY(code, old_code));\n"
+	/* Receiving and handling units: communes and agencies, with the identifier
+	 * used in dossier codes (QCVN 102:2016 or Decision 20/2020 form). */
+	"CREATE TABLE units(code TEXT PRIMARY KEY, name TEXT NOT NULL, ident TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'commune', parent_code TEXT, address TEXT, phone TEXT);\n"
+
+	"CREATE TABLE procedures(code TEXT PRIMARY KEY, name TEXT NOT NULL, field TEXT NOT NULL,"
+	" level TEXT, kind TEXT, decision TEXT, applicants TEXT, agency TEXT, steps TEXT,"
+	" conditions TEXT, legal_basis TEXT, result TEXT, url TEXT,"
+	" time_text TEXT, time_value REAL, time_unit TEXT," /* 'day' (working days) | 'hour' | 'inday' | NULL */
+	" fee_text TEXT, fee_amount INTEGER,"               /* VND; 0 free; NULL unknown */
+	" needs_review INTEGER NOT NULL DEFAULT 0, review_notes TEXT,"
+	" fold TEXT NOT NULL);\n"                           /* folded 'code name' for search */
+	"CREATE INDEX procedures_field ON procedures(field, name);\n"
+	"CREATE TABLE procedure_channels(procedure_code TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" channel TEXT NOT NULL, time_text TEXT, fee_text TEXT, description TEXT,"
+	" PRIMARY KEY(procedure_code, seq));\n"
+	/* A component's id is its seq within the procedure (1, 2, ...). */
+	"CREATE TABLE components(procedure_code TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" grp TEXT, name TEXT NOT NULL, form TEXT,"
+	" originals INTEGER NOT NULL DEFAULT 0, copies INTEGER NOT NULL DEFAULT 0,"
+	" kind TEXT NOT NULL DEFAULT 'submit'," /* 'submit' (kept) | 'present' (shown, returned) */
+	" mandatory INTEGER NOT NULL DEFAULT 1, needs_review INTEGER NOT NULL DEFAULT 0,"
+	" raw TEXT, PRIMARY KEY(procedure_code, seq));\n"
+
+	"CREATE TABLE holidays(date TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK(kind IN ('off','work')), name TEXT);\n"
+
+	"CREATE TABLE clerks(username TEXT PRIMARY KEY, full_name TEXT NOT NULL,"
+	" unit_code TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'clerk',"
+	" pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);\n"
+
+	"CREATE TABLE dossiers(id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" procedure_code TEXT NOT NULL, procedure_name TEXT NOT NULL,"
+	" unit_code TEXT NOT NULL, handling_unit TEXT, clerk TEXT NOT NULL,"
+	" channel INTEGER NOT NULL DEFAULT 1, applicant_kind INTEGER NOT NULL DEFAULT 1,"
+	" status INTEGER NOT NULL, received_at TEXT NOT NULL, appointment TEXT NOT NULL,"
+	" finished_at TEXT,"
+	" applicant_name TEXT NOT NULL, applicant_fold TEXT NOT NULL, id_number TEXT,"
+	" birth_date TEXT, sex TEXT, phone TEXT, email TEXT, address TEXT, commune_code TEXT,"
+	" note TEXT, rev INTEGER NOT NULL DEFAULT 1, updated_at TEXT NOT NULL);\n"
+	"CREATE INDEX dossiers_status_due ON dossiers(status, appointment);\n"
+	"CREATE INDEX dossiers_due ON dossiers(appointment);\n"
+	"CREATE INDEX dossiers_received ON dossiers(received_at);\n"
+	"CREATE INDEX dossiers_idnum ON dossiers(id_number);\n"
+	/* Diacritic-free name search: FTS5 over our own folding (đ -> d). */
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
+	" content_rowid='rowid', prefix='1 2 3');\n"
+	"CREATE TRIGGER dossiers_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(rowid, applicant_fold) VALUES (new.rowid, new.applicant_fold); END;\n"
+	"CREATE TRIGGER dossiers_ad AFTER DELETE ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, applicant_fold)"
+	" VALUES ('delete', old.rowid, old.applicant_fold); END;\n"
+	"CREATE TRIGGER dossiers_au AFTER UPDATE OF applicant_fold ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, applicant_fold)"
+	" VALUES ('delete', old.rowid, old.applicant_fold);"
+	" INSERT INTO dossier_fts(rowid, applicant_fold) VALUES (new.rowid, new.applicant_fold); END;\n"
+
+	"CREATE TABLE dossier_components(dossier_id TEXT NOT NULL REFERENCES dossiers(id),"
+	" seq INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, mandatory INTEGER NOT NULL,"
+	" originals_required INTEGER NOT NULL, copies_required INTEGER NOT NULL,"
+	" originals INTEGER NOT NULL, copies INTEGER NOT NULL, override_reason TEXT,"
+	" PRIMARY KEY(dossier_id, seq));\n"
+
+	/* Append-only: who did what, when (device clock; server time after sync). */
+	"CREATE TABLE events(id TEXT PRIMARY KEY, dossier_id TEXT NOT NULL, kind TEXT NOT NULL,"
+	" status_from INTEGER, status_to INTEGER, actor TEXT NOT NULL, unit_code TEXT NOT NULL,"
+	" device_time TEXT NOT NULL, server_time TEXT, payload TEXT);\n"
+	"CREATE INDEX events_dossier ON events(dossier_id, device_time);\n"
+
+	/* Written in the same transaction as the change it carries. */
+	"CREATE TABLE outbox(op_id TEXT PRIMARY KEY, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+	" base_rev INTEGER, op TEXT NOT NULL, payload TEXT NOT NULL, payload_hash TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	" CHECK(state IN ('pending','sending','done','rejected','conflict')),"
+	" created_at TEXT NOT NULL);\n"
+	"CREATE INDEX outbox_state ON outbox(state, created_at);\n"
+
+	/* Local dossier numbering per unit identifier and day (leases come with sync). */
+	"CREATE TABLE code_seq(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+const char *store_errmsg_vn(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return "ổ đĩa đã đầy, không ghi được dữ liệu";
+	case SQLITE_READONLY:
+		return "kho dữ liệu chỉ đọc, không ghi được";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "kho dữ liệu đang bận (một phiên khác đang ghi)";
+	case SQLITE_CANTOPEN:
+		return "không mở được tệp kho dữ liệu";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "tệp không phải kho dữ liệu motcua hoặc đã hỏng";
+	case SQLITE_IOERR:
+		return "lỗi đọc/ghi đĩa";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "không có quyền truy cập kho dữ liệu";
+	case SQLITE_CONSTRAINT:
+		return "dữ liệu vi phạm ràng buộc (trùng lặp hoặc thiếu)";
+	default:
+		return "lỗi kho dữ liệu";
+	}
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *tmp = xstrdup(dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST) {
+			free(tmp);
+			return -1;
+		}
+		*p = '/';
+	}
+	int rc = (mkdir(tmp, 0700) && errno != EEXIST) ? -1 : 0;
+	free(tmp);
+	return rc;
+}
+
+static int take_lock(struct store *st, const char *path, struct strbuf *err)
+{
+	char *lockpath = xasprintf("%s.lock", path);
+	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = open(lockpath, O_RDONLY | O_CLOEXEC);
+	free(lockpath);
+	if (fd < 0) {
+		strbuf_addf(err, "không tạo được tệp khóa bên cạnh kho dữ liệu %s: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		strbuf_addf(err, "kho dữ liệu %s đang được một phiên motcua khác sử dụng;"
+			    " hãy đóng phiên đó trước", path);
+		return -1;
+	}
+	st->lock_fd = fd;
+	return 0;
+}
+
+static int migrate(struct store *st, struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "PRAGMA user_version");
+	int version = 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version > N_MIGRATIONS) {
+		strbuf_addf(err, "kho dữ liệu có phiên bản %d, mới hơn chương trình này (%d);"
+			    " hãy cập nhật motcua", version, N_MIGRATIONS);
+		return -1;
+	}
+	if (version == N_MIGRATIONS)
+		return 0;
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		strbuf_addf(err, "kho dữ liệu %s chỉ đọc, không nâng cấp được", st->path);
+		return -1;
+	}
+	if (store_begin(st, err))
+		return -1;
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		if (store_exec(st, migrations[v], err)) {
+			store_rollback(st);
+			return -1;
+		}
+	}
+	char *set = xasprintf("PRAGMA user_version = %d", N_MIGRATIONS);
+	int rc = store_exec(st, set, err);
+	free(set);
+	if (rc) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err)
+{
+	st->db = NULL;
+	st->path = xstrdup(path);
+	st->lock_fd = -1;
+
+	struct stat sb;
+	int exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & STORE_CREATE)) {
+		strbuf_addf(err, "chưa có kho dữ liệu %s; hãy chạy: motcua init --db %s", path, path);
+		goto fail;
+	}
+	if (!exists) {
+		char *copy = xstrdup(path);
+		int rc = mkdir_p(dirname(copy));
+		free(copy);
+		if (rc) {
+			strbuf_addf(err, "không tạo được thư mục cho %s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if ((flags & STORE_EXCLUSIVE) && take_lock(st, path, err))
+		goto fail;
+
+	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		strbuf_addf(err, "không mở được kho dữ liệu %s: %s", path, store_errmsg_vn(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") != 1) {
+		/* WAL: readers never block the writer; one transaction per action. */
+		if (store_exec(st, "PRAGMA journal_mode=WAL", err))
+			goto fail;
+	}
+	if (store_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err))
+		goto fail;
+	/* Reading a non-database file fails here, with a clear message. */
+	if (migrate(st, err))
+		goto fail;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	st->db = NULL;
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	st->lock_fd = -1;
+	FREE(&st->path);
+}
+
+int store_exec(struct store *st, const char *sql, struct strbuf *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		if (err)
+			strbuf_addf(err, "%s (%s)", store_errmsg_vn(rc), msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		fprintf(stderr, "motcua: internal SQL error: %s\n  in: %s\n", sqlite3_errmsg(st->db), sql);
+		abort();
+	}
+	return q;
+}
+
+int store_begin(struct store *st, struct strbuf *err)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *st, struct strbuf *err)
+{
+	if (store_exec(st, "COMMIT", err)) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *store_get_setting(struct store *st, const char *key)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT value FROM settings WHERE key = ?");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	char *v = NULL;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
+int store_set_setting(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO settings(key, value) VALUES (?, ?)"
+					    " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+void store_uuid7(char buf[37])
+{
+	unsigned char b[16];
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	unsigned long long ms = (unsigned long long)tv.tv_sec * 1000 + (unsigned long long)tv.tv_usec / 1000;
+	randombytes_buf(b, sizeof(b));
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(ms >> (8 * (5 - i)));
+	b[6] = (unsigned char)(0x70 | (b[6] & 0x0f));
+	b[8] = (unsigned char)(0x80 | (b[8] & 0x3f));
+	snprintf(buf, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}

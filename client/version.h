@@ -1,0 +1,4 @@
+#ifndef MC_VERSION_H
+#define MC_VERSION_H
+#define MOTCUA_VERSION "0.1.0"
+#endif
