@@ -1,0 +1,133 @@
+#include "core/text.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/xalloc.h"
+
+size_t mc_utf8_next(const char *s, size_t len, int32_t *cp)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &c);
+	if (n < 1) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	*cp = c;
+	return (size_t)n;
+}
+
+size_t mc_utf8_put(int32_t cp, char *out)
+{
+	return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
+}
+
+bool mc_text_valid(const char *s)
+{
+	size_t len = strlen(s);
+	while (len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &c);
+		if (n < 1)
+			return false;
+		s += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+char *mc_text_sanitize(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len = strlen(s);
+	while (len) {
+		int32_t cp;
+		char enc[4];
+		size_t n = mc_utf8_next(s, len, &cp);
+		strbuf_add(&sb, enc, mc_utf8_put(cp, enc));
+		s += n;
+		len -= n;
+	}
+	return strbuf_detach(&sb);
+}
+
+char *mc_text_nfc(const char *s)
+{
+	char *clean = mc_text_sanitize(s);
+	utf8proc_uint8_t *out = utf8proc_NFC((const utf8proc_uint8_t *)clean);
+	free(clean);
+	if (!out)
+		return xstrdup("");
+	char *r = xstrdup((const char *)out);
+	free(out);
+	return r;
+}
+
+int mc_text_width(const char *s)
+{
+	int w = 0;
+	size_t len = strlen(s);
+	while (len) {
+		int32_t cp;
+		size_t n = mc_utf8_next(s, len, &cp);
+		int cw = utf8proc_charwidth(cp);
+		w += cw < 0 ? 1 : cw;
+		s += n;
+		len -= n;
+	}
+	return w;
+}
+
+size_t mc_text_clip(const char *s, int cols)
+{
+	size_t len = strlen(s), used = 0;
+	int w = 0;
+	while (used < len) {
+		int32_t cp;
+		size_t n = mc_utf8_next(s + used, len - used, &cp);
+		int cw = utf8proc_charwidth(cp);
+		if (cw < 0)
+			cw = 1;
+		if (w + cw > cols)
+			break;
+		w += cw;
+		used += n;
+	}
+	return used;
+}
+
+char *mc_text_fold(const char *s)
+{
+	char *clean = mc_text_sanitize(s);
+	utf8proc_uint8_t *dec = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)clean, 0, &dec,
+					  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+						  UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+	free(clean);
+	struct strbuf sb = STRBUF_INIT;
+	int pending_space = 0;
+	for (utf8proc_ssize_t i = 0; n > 0 && i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(dec + i, n - i, &cp);
+		if (k < 1)
+			break;
+		i += k;
+		if (cp == 0x0111 || cp == 0x0110) /* đ Đ: not a mark, fold by hand */
+			cp = 'd';
+		utf8proc_category_t cat = utf8proc_category(cp);
+		int is_word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+			      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+			      cp == '.' || cp == '-' || cp == '/';
+		if (!is_word) {
+			pending_space = sb.len > 0;
+			continue;
+		}
+		if (pending_space)
+			strbuf_addch(&sb, ' ');
+		pending_space = 0;
+		char enc[4];
+		strbuf_add(&sb, enc, mc_utf8_put(cp, enc));
+	}
+	free(dec);
+	return strbuf_detach(&sb);
+}

@@ -1,0 +1,32 @@
+/* UTF-8 text: display width, clipping by columns, NFC, Vietnamese folding.
+ * One display-width helper for the whole program: never strlen for columns;
+ * invalid bytes count (and show) as U+FFFD. Pure, no I/O. */
+#ifndef MC_TEXT_H
+#define MC_TEXT_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Decodes one code point at s (at most len bytes). Returns the bytes used
+ * (>= 1); an invalid or truncated sequence yields U+FFFD and 1 byte. */
+size_t mc_utf8_next(const char *s, size_t len, int32_t *cp);
+/* Appends cp as UTF-8 to out (>= 4 bytes); returns bytes written. */
+size_t mc_utf8_put(int32_t cp, char *out);
+
+/* Display columns of s (combining marks 0, CJK wide 2, invalid bytes 1). */
+int mc_text_width(const char *s);
+/* How many bytes of s fit in cols columns, never splitting a character or
+ * separating a base from its combining marks. */
+size_t mc_text_clip(const char *s, int cols);
+/* Copy of s with invalid bytes replaced by U+FFFD (malloc'd). */
+char *mc_text_sanitize(const char *s);
+/* NFC-normalised copy (malloc'd); invalid bytes become U+FFFD first. */
+char *mc_text_nfc(const char *s);
+/* Search key: NFC, lower case, diacritics removed, đ/Đ -> d, runs of
+ * white space and punctuation collapsed to one space, trimmed (malloc'd).
+ * "Thủ tục Đăng ký  khai sinh" -> "thu tuc dang ky khai sinh". */
+char *mc_text_fold(const char *s);
+/* True when s is valid UTF-8. */
+bool mc_text_valid(const char *s);
+
+#endif

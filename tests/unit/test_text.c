@@ -1,0 +1,46 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/text.h"
+
+static void check_fold(const char *in, const char *want)
+{
+	char *got = mc_text_fold(in);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_fold(void **state)
+{
+	check_fold("Thủ tục đăng ký khai sinh", "thu tuc dang ky khai sinh");
+	check_fold("  ĐẶNG   Thị Ngọc-Ánh ", "dang thi ngoc-anh");
+	/* decomposed input (e + U+0302 + U+0303) folds like the composed one */
+	check_fold("Nguye\xcc\x82\xcc\x83n", "nguyen");
+	check_fold("1.001193", "1.001193");
+	check_fold("abc\xff" "def", "abc def");
+}
+
+static void test_nfc_width(void **state)
+{
+	char *n = mc_text_nfc("e\xcc\x82\xcc\x83");
+	assert_string_equal(n, "ễ");
+	free(n);
+	assert_int_equal(mc_text_width("Nguyễn Văn Ân"), 13);
+	assert_int_equal(mc_text_width("e\xcc\x82\xcc\x83"), 1);
+	assert_int_equal(mc_text_width("\xff"), 1);
+	assert_int_equal(mc_text_clip("Đăng ký", 3), strlen("Đăn"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_nfc_width),
+	};
+	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}
