@@ -96,7 +96,7 @@ int pdf_open(struct pdf_doc *d, const char *path, double w, double h, struct str
 	d->bottom = 10;
 	d->left = 15;
 	d->right = 10;
-	d->y = d->top;
+	d->y = d->page_start = d->top;
 	d->page = 1;
 	d->path = xstrdup(path);
 	d->tmp = xasprintf("%s.tmp", path);
@@ -130,6 +130,15 @@ int pdf_open(struct pdf_doc *d, const char *path, double w, double h, struct str
 		return -1;
 	}
 	return 0;
+}
+
+void pdf_set_margins(struct pdf_doc *d, double top, double right, double bottom, double left)
+{
+	d->top = top;
+	d->right = right;
+	d->bottom = bottom;
+	d->left = left;
+	d->y = d->page_start = top;
 }
 
 void pdf_set_metadata(struct pdf_doc *d, const char *title, const char *date)
@@ -233,11 +242,12 @@ void pdf_new_page(struct pdf_doc *d)
 	d->y = d->top;
 	if (d->page_header)
 		d->page_header(d, d->page_header_arg);
+	d->page_start = d->y;
 }
 
 bool pdf_need(struct pdf_doc *d, double h)
 {
-	if (d->y + h <= pdf_limit(d) || d->y <= d->top + 0.01)
+	if (d->y + h <= pdf_limit(d) || d->y <= d->page_start + 0.01)
 		return false;
 	pdf_new_page(d);
 	return true;
@@ -337,18 +347,18 @@ void pdf_para(struct pdf_doc *d, double x, double width, const char *markup,
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	double shift = 0;   /* layout height already drawn on earlier pages */
 	double origin = d->y;
-	bool first_on_page = true;
 
 	do {
 		PangoRectangle log, llog;
 		pango_layout_iter_get_line_extents(it, NULL, &log);
+		double top = origin + from_pango(log.y) - shift;
 		double bottom = origin + from_pango(log.y + log.height) - shift;
-		if (bottom > pdf_limit(d) + 0.01 && !first_on_page) {
+		/* a line that does not fit goes over, unless it starts the page */
+		if (bottom > pdf_limit(d) + 0.01 && top > d->page_start + 0.01) {
 			pdf_new_page(d);
 			shift = from_pango(log.y);
 			origin = d->y;
 		}
-		first_on_page = false;
 		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
 		pango_layout_line_get_extents(line, NULL, &llog);
 		cairo_move_to(d->cr, x + from_pango(log.x - llog.x),

@@ -39,14 +39,15 @@ struct pdf_doc {
 	cairo_t *cr;
 	PangoContext *pango;
 	double w, h;                      /* page size, mm */
-	double top, bottom, left, right;  /* margins, mm (may be changed after open) */
+	double top, bottom, left, right;  /* margins, mm (pdf_set_margins) */
 	double y;                         /* where the next block goes, mm */
 	int page;                         /* current page, from 1 */
 	/* Called at the top of every page after the first, with y at the top
 	 * margin (a continuation header: it may draw and advance y). */
 	void (*page_header)(struct pdf_doc *d, void *arg);
 	void *page_header_arg;
-	/* private: the atomic output */
+	/* private */
+	double page_start;                /* y where this page's content began */
 	char *path, *tmp;
 	int fd, write_errno;
 };
@@ -65,6 +66,8 @@ struct pdf_table {
 /* Creates PATH.tmp and a first page of w x h mm with margins 10 mm (15 mm on
  * the left, for binding). Returns -1 with a Vietnamese message on failure. */
 int pdf_open(struct pdf_doc *d, const char *path, double w, double h, struct strbuf *err);
+/* Margins in mm, before anything is drawn (y moves to the new top). */
+void pdf_set_margins(struct pdf_doc *d, double top, double right, double bottom, double left);
 /* PDF metadata (title, creation date as "YYYY-MM-DDTHH:MM" or NULL). */
 void pdf_set_metadata(struct pdf_doc *d, const char *title, const char *date);
 /* Finishes the PDF and moves it to PATH. Releases d in every case; returns
@@ -80,7 +83,9 @@ double pdf_limit(const struct pdf_doc *d);
 
 /* Starts a new page (with the continuation header). */
 void pdf_new_page(struct pdf_doc *d);
-/* Starts a new page unless h mm still fit below y; true when it broke. */
+/* Starts a new page unless h mm still fit below y (or y is where the page's
+ * content starts: what is taller than a page is not pushed on forever);
+ * true when it broke. */
 bool pdf_need(struct pdf_doc *d, double h);
 
 /* Size of markup laid out in width mm (width <= 0: one line, no wrap); the

@@ -446,8 +446,7 @@ int receipt_write_pdf(const struct receipt *r, const char *path, struct strbuf *
 		free(modules);
 		return -1;
 	}
-	d.top = d.bottom = 8;
-	d.y = d.top;
+	pdf_set_margins(&d, 8, 10, 8, 15);
 	pdf_set_metadata(&d, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", r->received_at);
 	d.page_header = continuation_header;
 	d.page_header_arg = (void *)r;

@@ -303,6 +303,80 @@ static void test_receipt_two_pages(void **state)
 	free(pdf);
 }
 
+/* Optional fields left out print the form's dotted blanks; decomposed input
+ * (e + U+0302 + U+0303 ...) prints composed. */
+static void test_receipt_blanks(void **state)
+{
+	struct receipt r;
+	memset(&r, 0, sizeof(r));
+	r.unit_name = "UBND xã Đồng Văn";
+	r.code = "H22.40.19-251103-0007";
+	r.procedure_name = "Đăng ký kết hôn";
+	r.applicant_name = "Nguye\xcc\x82\xcc\x83n Va\xcc\x86n A\xcc\x82n"; /* NFD */
+	r.received_at = "2025-11-03T14:05";
+	r.appointment = "2025-11-04T14:05";
+	char *pdf = out_path("receipt-blank.pdf");
+	write_ok(&r, pdf);
+
+	assert_int_equal(pages_of(pdf), 1);
+	char *text = run("pdftotext -enc UTF-8 '%s' - | tr '\\n' ' ' | tr -s ' '", pdf);
+	const char *want[] = {
+		"UBND XÃ ĐỒNG VĂN",
+		"……………………, ngày 03 tháng 11 năm 2025",
+		"Ông/Bà: Nguyễn Văn Ân",
+		"Email: ……………………",
+		"Số điện thoại: ……………………",
+		"Quyển số: ……………………, Số thứ tự: ……………………",
+		"4. Thời gian nhận hồ sơ: 14 giờ 05 phút, ngày 03 tháng 11 năm 2025",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(text, want[i]))
+			fail_msg("pdftotext lacks [%s] in: %s", want[i], text);
+	assert_null(strstr(text, "Tra cứu hồ sơ:"));
+	free(text);
+	check_inside(pdf);
+
+	char *prefix = out_path("receipt-blank");
+	free(run("pdftoppm -r 150 -png '%s' '%s'", pdf, prefix));
+	char *codes = run("zbarimg -q '%s-1.png' 2>/dev/null", prefix);
+	assert_non_null(strstr(codes, "CODE-128:H22.40.19-251103-0007\n"));
+	assert_non_null(strstr(codes, "QR-Code:H22.40.19-251103-0007\n"));
+	free(codes);
+	free(prefix);
+	free(pdf);
+}
+
+/* Absurdly long fields (an address longer than a page, a component name
+ * longer than a page) still stay inside the margins. */
+static void test_receipt_huge_fields(void **state)
+{
+	struct receipt r;
+	sample(&r);
+	struct strbuf addr = STRBUF_INIT, comp = STRBUF_INIT;
+	for (int i = 0; i < 60; i++)
+		strbuf_addstr(&addr, "thôn Đồng Tâm, xã Vĩnh Phúc, tỉnh Tuyên Quang; ");
+	for (int i = 0; i < 150; i++)
+		strbuf_addstr(&comp, "giấy xác nhận của Ủy ban nhân dân ");
+	struct receipt_component c[2] = {
+		{ comp.buf, 1, 0, 1, 0, NULL },
+		{ "Tờ khai", 1, 0, 1, 0, NULL },
+	};
+	r.address = addr.buf;
+	r.components = c;
+	r.n_components = 2;
+	char *pdf = out_path("receipt-huge.pdf");
+	write_ok(&r, pdf);
+	assert_true(pages_of(pdf) >= 2);
+	check_inside(pdf);
+	char *text = run("pdftotext -enc UTF-8 '%s' - | tr '\\n' ' ' | tr -s ' '", pdf);
+	assert_non_null(strstr(text, "Tờ khai"));
+	assert_non_null(strstr(text, "NGƯỜI TIẾP NHẬN HỒ SƠ"));
+	free(text);
+	free(pdf);
+	strbuf_release(&addr);
+	strbuf_release(&comp);
+}
+
 static void test_receipt_bad_input(void **state)
 {
 	struct receipt r;
@@ -477,6 +551,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_receipt_pdf),
 		cmocka_unit_test(test_receipt_two_pages),
+		cmocka_unit_test(test_receipt_blanks),
+		cmocka_unit_test(test_receipt_huge_fields),
 		cmocka_unit_test(test_receipt_bad_input),
 		cmocka_unit_test(test_receipt_unwritable),
 		cmocka_unit_test(test_receipt_disk_full),
