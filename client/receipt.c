@@ -81,9 +81,9 @@ static void add_when(struct strbuf *sb, const struct mc_dt *t)
 }
 
 /* Draws the paragraph built in sb and empties sb. */
-static void para(struct pdf_doc *d, struct strbuf *sb, double indent)
+static void para(struct pdf_doc *d, struct strbuf *sb)
 {
-	pdf_para(d, pdf_x0(d) + indent, pdf_text_width(d) - indent, sb->buf ? sb->buf : "", &st_body);
+	pdf_para(d, pdf_x0(d), pdf_text_width(d), sb->buf ? sb->buf : "", &st_body);
 	strbuf_reset(sb);
 }
 
@@ -175,12 +175,12 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 
 	pdf_markup_add(&sb, r->unit_name);
 	strbuf_addstr(&sb, " tiếp nhận hồ sơ của:");
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "Ông/Bà: <b>");
 	add_value(&sb, r->applicant_name);
 	strbuf_addstr(&sb, "</b>");
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	/* ID number and phone side by side */
 	struct strbuf e = STRBUF_INIT;
@@ -201,11 +201,11 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 
 	strbuf_addstr(&sb, "Email: ");
 	add_value(&sb, r->email);
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "Địa chỉ: ");
 	add_value(&sb, r->address);
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "Nội dung yêu cầu giải quyết: <b>");
 	add_value(&sb, r->procedure_name);
@@ -215,11 +215,11 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 		pdf_markup_add(&sb, r->procedure_code);
 		strbuf_addch(&sb, ')');
 	}
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "Phí, lệ phí: ");
 	add_value(&sb, r->fee_text);
-	para(d, &sb, 0);
+	para(d, &sb);
 	strbuf_release(&sb);
 }
 
@@ -248,7 +248,7 @@ static void draw_components(struct pdf_doc *d, const struct receipt *r)
 
 	strbuf_addstr(&sb, "1. Thành phần hồ sơ nộp gồm:");
 	pdf_need(d, 16); /* keep the heading with the table head and a row */
-	para(d, &sb, 0);
+	para(d, &sb);
 	d->y += 0.6;
 	pdf_table_header(d, &t);
 	for (size_t i = 0; i < r->n_components; i++) {
@@ -284,20 +284,20 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addf(&sb, "2. Số lượng hồ sơ: %02d (bộ)", r->n_sets > 0 ? r->n_sets : 1);
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "3. Thời gian giải quyết hồ sơ theo quy định: ");
 	add_value(&sb, r->processing_time_text);
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "4. Thời gian nhận hồ sơ: ");
 	add_when(&sb, recv);
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "5. Thời gian trả kết quả giải quyết hồ sơ: <b>");
 	add_when(&sb, due);
 	strbuf_addstr(&sb, "</b>");
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "6. Đăng ký nhận kết quả tại: ");
 	add_value(&sb, r->return_place);
@@ -313,13 +313,13 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 		}
 		strbuf_addch(&sb, ')');
 	}
-	para(d, &sb, 0);
+	para(d, &sb);
 
 	strbuf_addstr(&sb, "Vào Sổ theo dõi hồ sơ, Quyển số: ");
 	add_value(&sb, r->ledger_book);
 	strbuf_addstr(&sb, ", Số thứ tự: ");
 	add_value(&sb, r->ledger_number);
-	para(d, &sb, 0);
+	para(d, &sb);
 	strbuf_release(&sb);
 }
 

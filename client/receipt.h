@@ -46,10 +46,12 @@ struct receipt {
 };
 
 /* Writes the receipt as a PDF at path (A5 portrait; more pages when the
- * components do not fit on one). Atomic: written to path.tmp, checked,
- * fsynced and renamed. Returns 0, or -1 with a Vietnamese message in err
- * (missing or malformed required field, unwritable path, full disk), in which
- * case nothing is left at path or path.tmp. */
+ * components do not fit on one). Required: unit_name, code, applicant_name,
+ * procedure_name, received_at and appointment; the rest prints blanks when
+ * NULL. Atomic: written to path.tmp, checked, fsynced and renamed. Returns 0,
+ * or -1 with a Vietnamese message in err (missing or malformed required
+ * field, unwritable path, full disk), in which case path is untouched and no
+ * path.tmp is left. */
 int receipt_write_pdf(const struct receipt *r, const char *path, struct strbuf *err);
 
 #endif

@@ -426,11 +426,16 @@ static void test_receipt_unwritable(void **state)
 }
 
 /* A write failure in the middle of the PDF (the file size limit stands in for
- * a full disk: write() fails with EFBIG) leaves nothing behind. */
+ * a full disk: write() fails with EFBIG) leaves no temporary file, and the
+ * receipt printed before at the same path untouched. */
 static void test_receipt_disk_full(void **state)
 {
 	char *pdf = xasprintf("%s/full.pdf", tmpdir);
 	char *tmp = xasprintf("%s.tmp", pdf);
+	FILE *f = fopen(pdf, "w");
+	assert_non_null(f);
+	fputs("the previous receipt", f);
+	fclose(f);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -452,8 +457,10 @@ static void test_receipt_disk_full(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_false(exists(pdf));
 	assert_false(exists(tmp));
+	char *left = run("cat '%s'", pdf);
+	assert_string_equal(left, "the previous receipt");
+	free(left);
 	free(pdf);
 	free(tmp);
 }
