@@ -1,0 +1,328 @@
+/* The text field's editing logic, driven without curses (drawing is
+ * covered by the UI tests). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "client/field.h"
+#include "core/text.h"
+
+/* Types s (UTF-8) key by key as get_wch would deliver it. */
+static void type(struct field *f, const char *s)
+{
+	size_t len = strlen(s);
+	while (len) {
+		int32_t cp;
+		size_t k = mc_utf8_next(s, len, &cp);
+		field_key(f, (wint_t)cp, false, WK_NONE);
+		s += k;
+		len -= k;
+	}
+}
+
+static void test_insert_and_move(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	assert_true(field_empty(&f));
+	assert_string_equal(field_text(&f), "");
+	type(&f, "Tran");
+	assert_string_equal(field_text(&f), "Tran");
+	assert_int_equal(field_cursor_index(&f), 4);
+	assert_int_equal(field_key(&f, KEY_LEFT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(field_key(&f, KEY_LEFT, true, WK_NONE), WIDGET_HANDLED);
+	type(&f, "X");
+	assert_string_equal(field_text(&f), "TrXan");
+	assert_int_equal(field_cursor_index(&f), 3);
+	assert_int_equal(field_key(&f, KEY_BACKSPACE, true, WK_NONE), WIDGET_CHANGED);
+	assert_string_equal(field_text(&f), "Tran");
+	assert_int_equal(field_key(&f, KEY_DC, true, WK_NONE), WIDGET_CHANGED);
+	assert_string_equal(field_text(&f), "Trn");
+	assert_int_equal(field_key(&f, 1, false, WK_NONE), WIDGET_HANDLED); /* C-a */
+	assert_int_equal(field_cursor_index(&f), 0);
+	assert_int_equal(field_key(&f, KEY_BACKSPACE, true, WK_NONE), WIDGET_HANDLED);
+	assert_string_equal(field_text(&f), "Trn");
+	assert_int_equal(field_key(&f, 5, false, WK_NONE), WIDGET_HANDLED); /* C-e */
+	assert_int_equal(field_cursor_index(&f), 3);
+	assert_int_equal(field_key(&f, KEY_DC, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(field_key(&f, KEY_HOME, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(field_key(&f, KEY_RIGHT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(field_cursor_index(&f), 1);
+	assert_int_equal(field_key(&f, KEY_END, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(field_key(&f, KEY_RIGHT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(field_cursor_index(&f), 3);
+	/* an action mapped by the loop wins over the raw key */
+	assert_int_equal(field_key(&f, 'q', false, WK_HOME), WIDGET_HANDLED);
+	assert_int_equal(field_cursor_index(&f), 0);
+	assert_string_equal(field_text(&f), "Trn");
+	field_release(&f);
+}
+
+static void test_keys_left_to_the_caller(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	assert_int_equal(field_key(&f, '\n', false, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, '\r', false, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, KEY_ENTER, true, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, 27, false, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, '\t', false, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, KEY_BTAB, true, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, KEY_UP, true, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, KEY_DOWN, true, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, KEY_F(10), true, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, 0x01, false, WK_ENTER), WIDGET_IGNORED);
+	assert_true(field_empty(&f));
+	assert_int_equal(widget_action_of(KEY_NPAGE, true), WK_PAGE_DOWN);
+	assert_int_equal(widget_action_of(127, false), WK_BACKSPACE);
+	assert_int_equal(widget_action_of(8, false), WK_BACKSPACE);
+	assert_int_equal(widget_action_of(KEY_F(4), true), WK_TELEX);
+	assert_int_equal(widget_action_of(20, false), WK_TELEX);
+	assert_int_equal(widget_action_of('a', false), WK_NONE);
+	/* 'a' with fkey set is a key code, not a letter */
+	assert_int_equal(field_key(&f, 'a', true, WK_NONE), WIDGET_IGNORED);
+	assert_true(field_empty(&f));
+	field_release(&f);
+}
+
+/* The cursor steps over a base and its combining marks together. */
+static void test_graphemes(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	field_set_text(&f, "Nguye\xcc\x82\xcc\x83n"); /* decomposed ễ */
+	assert_string_equal(field_text(&f), "Nguyễn");
+	assert_int_equal(field_length(&f), 6);
+	field_left(&f);
+	field_left(&f);
+	assert_int_equal(field_cursor_index(&f), 4);
+	assert_int_equal(f.cursor, strlen("Nguy"));
+	field_delete(&f);
+	assert_string_equal(field_text(&f), "Nguyn");
+
+	/* q + U+0301 has no precomposed form: two code points, one character */
+	field_set_text(&f, "aq\xcc\x81z");
+	assert_int_equal(field_length(&f), 3);
+	field_left(&f);
+	field_left(&f);
+	assert_int_equal(f.cursor, 1);
+	field_right(&f);
+	assert_int_equal(f.cursor, 4);
+	field_backspace(&f);
+	assert_string_equal(field_text(&f), "az");
+	field_release(&f);
+}
+
+/* A terminal input method may send e, U+0302, U+0303 as three wchar_t. */
+static void test_decomposed_input(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	assert_int_equal(field_key(&f, 'e', false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(field_key(&f, 0x0302, false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(field_key(&f, 0x0303, false, WK_NONE), WIDGET_CHANGED);
+	assert_string_equal(field_text(&f), "ễ");
+	assert_int_equal(field_length(&f), 1);
+	assert_int_equal(field_cursor_index(&f), 1);
+	type(&f, "Nguye\xcc\x82\xcc\x83n");
+	char *v = field_value(&f);
+	assert_string_equal(v, "ễNguyễn");
+	free(v);
+	/* inserted in the middle too */
+	field_set_text(&f, "Tran");
+	field_left(&f);
+	type(&f, "\xcc\x80"); /* combining grave after the a */
+	assert_string_equal(field_text(&f), "Tràn");
+	assert_int_equal(field_cursor_index(&f), 3);
+	field_release(&f);
+}
+
+static void test_telex_mode(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	type(&f, "Nguyeenx");
+	assert_string_equal(field_text(&f), "Nguyeenx"); /* Telex off by default */
+	field_clear(&f);
+	assert_int_equal(field_key(&f, 20, false, WK_NONE), WIDGET_HANDLED); /* C-t */
+	assert_true(f.telex);
+	type(&f, "Nguyeenx Vawn Aan, 12 DDuwowngf Laangs");
+	assert_string_equal(field_text(&f), "Nguyễn Văn Ân, 12 Đường Lấng");
+	assert_int_equal(field_length(&f), 28);
+	char *v = field_value(&f);
+	assert_string_equal(v, "Nguyễn Văn Ân, 12 Đường Lấng");
+	free(v);
+
+	/* the word before the cursor: fix a tone in the middle of the text */
+	field_set_text(&f, "Tran Van");
+	field_home(&f);
+	for (int i = 0; i < 4; i++)
+		field_right(&f);
+	type(&f, "af");
+	assert_string_equal(field_text(&f), "Trần Van");
+	assert_int_equal(field_cursor_index(&f), 4);
+
+	/* toggled off again by F4 */
+	assert_int_equal(field_key(&f, KEY_F(4), true, WK_NONE), WIDGET_HANDLED);
+	assert_false(f.telex);
+	field_end(&f);
+	type(&f, "s");
+	assert_string_equal(field_text(&f), "Trần Vans");
+	field_release(&f);
+
+	/* e-mail and password fields never go through Telex */
+	field_init(&f, 0, FIELD_NO_TELEX);
+	field_set_telex(&f, true);
+	type(&f, "ass@example.com");
+	assert_string_equal(field_text(&f), "ass@example.com");
+	field_release(&f);
+	field_init(&f, 0, FIELD_MASK);
+	field_set_telex(&f, true);
+	type(&f, "aas");
+	assert_string_equal(field_text(&f), "aas");
+	field_release(&f);
+}
+
+static void test_max_chars(void **state)
+{
+	struct field f;
+	field_init(&f, 5, 0);
+	type(&f, "Đặng");
+	assert_int_equal(field_key(&f, 'A', false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(field_key(&f, 'B', false, WK_NONE), WIDGET_REFUSED);
+	assert_string_equal(field_text(&f), "ĐặngA");
+	/* a combining mark does not add a character */
+	assert_int_equal(field_key(&f, 0x0301, false, WK_NONE), WIDGET_CHANGED);
+	assert_string_equal(field_text(&f), "ĐặngÁ");
+	/* Telex that keeps the length is accepted when full */
+	field_set_telex(&f, true);
+	field_set_text(&f, "ab ca");
+	assert_int_equal(field_key(&f, 'a', false, WK_NONE), WIDGET_CHANGED);
+	assert_string_equal(field_text(&f), "ab câ");
+	assert_int_equal(field_key(&f, 'n', false, WK_NONE), WIDGET_REFUSED);
+	/* deleting always works, and set_text cuts */
+	assert_int_equal(field_backspace(&f), WIDGET_CHANGED);
+	field_set_text(&f, "Nguyễn Văn");
+	assert_string_equal(field_text(&f), "Nguyễ");
+	field_release(&f);
+}
+
+static void test_digits_and_controls(void **state)
+{
+	struct field f;
+	field_init(&f, 12, FIELD_DIGITS);
+	type(&f, "0012");
+	assert_int_equal(field_key(&f, 'a', false, WK_NONE), WIDGET_REFUSED);
+	assert_int_equal(field_key(&f, 0x0661, false, WK_NONE), WIDGET_REFUSED); /* Arabic-Indic 1 */
+	assert_int_equal(field_insert(&f, "34x"), WIDGET_REFUSED);
+	assert_string_equal(field_text(&f), "0012");
+	field_set_text(&f, "001 203-004 005 6");
+	assert_string_equal(field_text(&f), "001203004005");
+	field_release(&f);
+
+	field_init(&f, 0, 0);
+	field_set_text(&f, "a\tb\x1b[31mc\x7f" "d\xff");
+	assert_string_equal(field_text(&f), "ab[31mcd\xef\xbf\xbd");
+	assert_int_equal(field_insert_char(&f, 0x9b), WIDGET_REFUSED); /* C1 CSI */
+	assert_int_equal(field_insert_char(&f, 0x110000), WIDGET_REFUSED);
+	field_release(&f);
+}
+
+static void test_kill_keys(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	field_set_text(&f, "Nguyễn Văn  Ân");
+	assert_int_equal(field_key(&f, 23, false, WK_NONE), WIDGET_CHANGED); /* C-w */
+	assert_string_equal(field_text(&f), "Nguyễn Văn  ");
+	assert_int_equal(field_key(&f, 23, false, WK_NONE), WIDGET_CHANGED);
+	assert_string_equal(field_text(&f), "Nguyễn ");
+	field_left(&f);
+	field_left(&f);
+	assert_int_equal(field_key(&f, 11, false, WK_NONE), WIDGET_CHANGED); /* C-k */
+	assert_string_equal(field_text(&f), "Nguyễ");
+	field_home(&f);
+	assert_int_equal(field_delete_word(&f), WIDGET_HANDLED);
+	assert_int_equal(field_key(&f, 21, false, WK_NONE), WIDGET_CHANGED); /* C-u */
+	assert_true(field_empty(&f));
+	assert_int_equal(field_cursor_index(&f), 0);
+	assert_int_equal(field_clear(&f), WIDGET_HANDLED);
+	field_release(&f);
+}
+
+static void test_layout_scrolls_by_columns(void **state)
+{
+	struct field f;
+	field_init(&f, 0, 0);
+	field_set_text(&f, "abcdefghij");
+	/* cursor at the end: 4 characters and the cursor cell fit in 5 */
+	assert_int_equal(field_layout(&f, 5), 4);
+	assert_int_equal(f.scroll, 6);
+	field_home(&f);
+	assert_int_equal(field_layout(&f, 5), 0);
+	assert_int_equal(f.scroll, 0);
+	field_end(&f);
+	field_layout(&f, 5);
+	/* deleting from the end scrolls back to show as much as fits */
+	for (int i = 0; i < 6; i++)
+		field_backspace(&f);
+	assert_string_equal(field_text(&f), "abcd");
+	assert_int_equal(field_layout(&f, 5), 4);
+	assert_int_equal(f.scroll, 0);
+
+	/* wide characters count two columns; Vietnamese marks none */
+	field_set_text(&f, "日本語テキスト");
+	assert_int_equal(field_layout(&f, 6), 4);
+	assert_int_equal(f.scroll, strlen("日本語テキ"));
+	field_set_text(&f, "Nguye\xcc\x82\xcc\x83n Va\xcc\x86n");
+	assert_int_equal(field_layout(&f, 20), 10);
+	assert_int_equal(f.scroll, 0);
+	field_home(&f);
+	field_right(&f);
+	assert_int_equal(field_layout(&f, 20), 1);
+	assert_int_equal(field_layout(&f, 1), 0);
+	assert_int_equal(f.scroll, 1);
+	field_release(&f);
+}
+
+static void test_mask_and_hint(void **state)
+{
+	struct field f;
+	field_init(&f, 0, FIELD_MASK);
+	field_set_hint(&f, "Mật khẩu");
+	field_set_hint(&f, "Nhập mật khẩu");
+	assert_string_equal(f.hint, "Nhập mật khẩu");
+	type(&f, "mậtkhẩu日本");
+	assert_string_equal(field_text(&f), "mậtkhẩu日本");
+	/* one column per character when masked */
+	assert_int_equal(field_layout(&f, 40), 9);
+	field_set_hint(&f, NULL);
+	assert_null(f.hint);
+	field_release(&f);
+	/* released fields can be used again */
+	field_init(&f, 3, 0);
+	type(&f, "abcd");
+	assert_string_equal(field_text(&f), "abc");
+	field_release(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_insert_and_move),
+		cmocka_unit_test(test_keys_left_to_the_caller),
+		cmocka_unit_test(test_graphemes),
+		cmocka_unit_test(test_decomposed_input),
+		cmocka_unit_test(test_telex_mode),
+		cmocka_unit_test(test_max_chars),
+		cmocka_unit_test(test_digits_and_controls),
+		cmocka_unit_test(test_kill_keys),
+		cmocka_unit_test(test_layout_scrolls_by_columns),
+		cmocka_unit_test(test_mask_and_hint),
+	};
+	return cmocka_run_group_tests_name("field", tests, NULL, NULL);
+}
