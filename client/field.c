@@ -4,6 +4,7 @@
  * (scan from the start) is fast enough and obviously right. */
 #include "client/field.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -406,8 +407,15 @@ int field_layout(struct field *f, int width)
 	size_t len = f->text.len;
 	if (width < 1)
 		width = 1;
-	if (f->scroll > f->cursor)
+	if (f->scroll > f->cursor) { /* moved left of the view: show a third before it */
 		f->scroll = f->cursor;
+		while (f->scroll > 0) {
+			size_t p = prev_grapheme(s, len, f->scroll);
+			if (columns(f, p, f->cursor) > width / 3)
+				break;
+			f->scroll = p;
+		}
+	}
 	/* the cursor's own cell: the grapheme under it, or one blank at the end */
 	size_t under = next_grapheme(s, len, f->cursor);
 	int cell = f->cursor < len ? grapheme_width(f, s, f->cursor, under) : 1;

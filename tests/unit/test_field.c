@@ -1,5 +1,5 @@
-/* The text field's editing logic, driven without curses (drawing is
- * covered by the UI tests). */
+/* The text field's editing logic, and the dialogs built on it (the prompt
+ * is a field), driven without curses; drawing is covered by the UI tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "client/dialog.h"
 #include "client/field.h"
 #include "core/text.h"
 
@@ -310,6 +311,130 @@ static void test_mask_and_hint(void **state)
 	field_release(&f);
 }
 
+/* ---- Dialogs ------------------------------------------------------------ */
+
+static void check_wrap(const char *text, int width, const char *const *want, size_t nwant)
+{
+	size_t n;
+	char **lines = dialog_wrap(text, width, &n);
+	for (size_t i = 0; i < n && i < nwant; i++)
+		assert_string_equal(lines[i], want[i]);
+	assert_int_equal(n, nwant);
+	for (size_t i = 0; i < n; i++) /* but a character wider than the line */
+		assert_true(mc_text_width(lines[i]) <= (width > 1 ? width : 2));
+	dialog_wrap_free(lines, n);
+}
+
+static void test_dialog_wrap(void **state)
+{
+	const char *a[] = { "Thiếu thành phần", "bắt buộc: Tờ khai", "đăng ký khai sinh." };
+	check_wrap("Thiếu thành phần bắt buộc: Tờ khai đăng ký khai sinh.", 18, a, 3);
+	const char *b[] = { "Một", "", "Hai  ba" };
+	check_wrap("Một\n\nHai  ba ", 10, b, 3);
+	const char *c[] = { "000.00.06", ".H56-2310", "27-0361" };
+	check_wrap("000.00.06.H56-231027-0361", 9, c, 3);
+	const char *d[] = { "日本", "語" };
+	check_wrap("日本語", 5, d, 2);
+	const char *e[] = { "日", "本" };
+	check_wrap("日本", 1, e, 2);
+	const char *f[] = { "" };
+	check_wrap("", 10, f, 1);
+}
+
+static void test_dialog_layout(void **state)
+{
+	struct dialog d;
+	struct dialog_box b;
+	dialog_init_confirm(&d, "Xác nhận", "Lưu hồ sơ?", true);
+	dialog_layout(&d, 24, 80, &b);
+	assert_int_equal(b.width, 36);
+	assert_int_equal(b.lines, 1);
+	assert_int_equal(b.height, 5);
+	assert_int_equal(b.y, 9);
+	assert_int_equal(b.x, 22);
+	dialog_release(&d);
+
+	/* a long message wraps inside the widest box; a tiny screen clamps */
+	char *longmsg = xasprintf("%s", "Hồ sơ này thiếu thành phần bắt buộc. Nhập lý do "
+					"tiếp nhận (ví dụ: công dân bổ sung sau trong ngày) "
+					"để ghi vào nhật ký hồ sơ.");
+	dialog_init_prompt(&d, "Lý do", longmsg, 200, true);
+	dialog_layout(&d, 24, 80, &b);
+	assert_int_equal(b.width, 70);
+	assert_int_equal(b.lines, 2);
+	assert_int_equal(b.height, 7);
+	dialog_layout(&d, 6, 20, &b);
+	assert_int_equal(b.width, 20);
+	assert_int_equal(b.height, 6);
+	assert_int_equal(b.lines, 1);
+	assert_int_equal(b.y, 0);
+	assert_int_equal(b.x, 0);
+	free(longmsg);
+	dialog_release(&d);
+}
+
+static void test_dialog_confirm_keys(void **state)
+{
+	struct dialog d;
+	dialog_init_confirm(&d, "Xác nhận", "Lưu hồ sơ?", true);
+	assert_int_equal(dialog_key(&d, 'x', false, WK_NONE), WIDGET_HANDLED); /* modal */
+	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_DONE);
+	assert_int_equal(dialog_key(&d, KEY_RIGHT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(d.button, 1);
+	assert_int_equal(dialog_key(&d, KEY_ENTER, true, WK_NONE), WIDGET_CANCEL);
+	assert_int_equal(dialog_key(&d, '\t', false, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(d.button, 0);
+	assert_int_equal(dialog_key(&d, 27, false, WK_NONE), WIDGET_CANCEL);
+	char *v = dialog_value(&d);
+	assert_string_equal(v, "");
+	free(v);
+	dialog_release(&d);
+
+	dialog_init_confirm(&d, NULL, "Hủy hồ sơ đang nhập?", false);
+	assert_int_equal(dialog_key(&d, '\r', false, WK_NONE), WIDGET_CANCEL);
+	dialog_release(&d);
+
+	dialog_init_message(&d, "Lỗi", "Không mở được máy in.");
+	assert_int_equal(dialog_key(&d, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(dialog_key(&d, ' ', false, WK_NONE), WIDGET_DONE);
+	assert_int_equal(dialog_key(&d, 27, false, WK_NONE), WIDGET_CANCEL);
+	dialog_release(&d);
+}
+
+static void test_dialog_prompt(void **state)
+{
+	struct dialog d;
+	dialog_init_prompt(&d, "Lý do", "Nhập lý do tiếp nhận thiếu thành phần:", 20, true);
+	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_REFUSED);
+	assert_non_null(d.error);
+	const char *typed = "  Bo sung sau ";
+	for (const char *p = typed; *p; p++)
+		dialog_key(&d, (wint_t)*p, false, WK_NONE);
+	assert_null(d.error); /* typing clears the error */
+	assert_int_equal(dialog_key(&d, KEY_LEFT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_DONE);
+	char *v = dialog_value(&d);
+	assert_string_equal(v, "Bo sung sau");
+	free(v);
+	/* Telex in the prompt (C-t), and the field's limit */
+	dialog_key(&d, 21, false, WK_NONE);
+	dialog_key(&d, 20, false, WK_NONE);
+	for (const char *p = "Boor sung sau"; *p; p++)
+		dialog_key(&d, (wint_t)*p, false, WK_NONE);
+	v = dialog_value(&d);
+	assert_string_equal(v, "Bổ sung sau");
+	free(v);
+	for (int i = 0; i < 30; i++)
+		dialog_key(&d, 'x', false, WK_NONE);
+	assert_int_equal(field_length(&d.field), 20);
+	assert_int_equal(dialog_key(&d, 27, false, WK_NONE), WIDGET_CANCEL);
+	dialog_release(&d);
+
+	dialog_init_prompt(&d, NULL, "Ghi chú (không bắt buộc):", 0, false);
+	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_DONE);
+	dialog_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +448,10 @@ int main(void)
 		cmocka_unit_test(test_kill_keys),
 		cmocka_unit_test(test_layout_scrolls_by_columns),
 		cmocka_unit_test(test_mask_and_hint),
+		cmocka_unit_test(test_dialog_wrap),
+		cmocka_unit_test(test_dialog_layout),
+		cmocka_unit_test(test_dialog_confirm_keys),
+		cmocka_unit_test(test_dialog_prompt),
 	};
 	return cmocka_run_group_tests_name("field", tests, NULL, NULL);
 }
