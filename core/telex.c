@@ -4,6 +4,7 @@
  * Vietnamese syllable is never touched: keys are appended as typed. */
 #include "core/telex.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
