@@ -311,6 +311,46 @@ static void test_mask_and_hint(void **state)
 	field_release(&f);
 }
 
+/* Random keys (letters, marks, moves, deletions, Telex on and off) keep the
+ * field consistent: NFC text, cursor on a boundary, within the limit. */
+static void test_random_edits(void **state)
+{
+	static const wint_t keys[] = {
+		'a', 'e', 'o', 'u', 'w', 'd', 's', 'f', 'x', 'j', 'z', 'n', 'g', ' ', 'A', 'D',
+		0x0302, 0x0303, 0x0301, 0x1EC5, 0x65E5, 20, 21, 23, 11, 8, 1, 5, 2, 6, 4,
+	};
+	static const wint_t fkeys[] = { KEY_LEFT, KEY_RIGHT, KEY_HOME, KEY_END, KEY_BACKSPACE, KEY_DC };
+	unsigned long seed = 777;
+	struct field f;
+	field_init(&f, 24, 0);
+	for (int i = 0; i < 20000; i++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		unsigned r = (unsigned)(seed >> 33);
+		if (r % 5 == 0)
+			field_key(&f, fkeys[(r / 5) % 6], true, WK_NONE);
+		else
+			field_key(&f, keys[(r / 5) % (sizeof(keys) / sizeof(keys[0]))], false, WK_NONE);
+		const char *t = field_text(&f);
+		char *nfc = mc_text_nfc(t);
+		assert_string_equal(nfc, t);
+		free(nfc);
+		assert_true(f.cursor <= f.text.len);
+		assert_true(field_length(&f) <= 24);
+		/* the cursor is on a grapheme boundary: stepping right then left
+		 * comes back to it */
+		size_t at = f.cursor;
+		if (at < f.text.len) {
+			field_right(&f);
+			field_left(&f);
+			assert_int_equal(f.cursor, at);
+		}
+		int col = field_layout(&f, 1 + (int)(r % 12));
+		assert_true(col >= 0 && col <= 12);
+		assert_true(f.scroll <= f.cursor);
+	}
+	field_release(&f);
+}
+
 /* ---- Dialogs ------------------------------------------------------------ */
 
 static void check_wrap(const char *text, int width, const char *const *want, size_t nwant)
@@ -448,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_kill_keys),
 		cmocka_unit_test(test_layout_scrolls_by_columns),
 		cmocka_unit_test(test_mask_and_hint),
+		cmocka_unit_test(test_random_edits),
 		cmocka_unit_test(test_dialog_wrap),
 		cmocka_unit_test(test_dialog_layout),
 		cmocka_unit_test(test_dialog_confirm_keys),

@@ -232,6 +232,28 @@ static void test_word_start(void **state)
 	assert_false(telex_is_key(0x1EC5));
 }
 
+/* Any key sequence gives valid NFC text (a fixed pseudo-random walk). */
+static void test_random_keys(void **state)
+{
+	static const char keys[] = "aeiouywdsfrxjzqngAEOWDSFX ,.1";
+	unsigned long seed = 12345;
+	char typed[40];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 1 + round % 30;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			typed[i] = keys[(seed >> 33) % (sizeof(keys) - 1)];
+		}
+		typed[n] = '\0';
+		char *got = telex_convert(typed);
+		assert_true(mc_text_valid(got));
+		char *nfc = mc_text_nfc(got);
+		assert_string_equal(nfc, got);
+		free(nfc);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_not_vietnamese),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_word_start),
+		cmocka_unit_test(test_random_keys),
 	};
 	return cmocka_run_group_tests_name("telex", tests, NULL, NULL);
 }
