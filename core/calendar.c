@@ -273,13 +273,12 @@ int mc_calendar_parse_hours(struct mc_calendar *cal, const char *text, struct st
 {
 	struct mc_period p[MC_MAX_PERIODS];
 	int n = 0, rc = -1;
-	char *copy = xstrdup(text), *save = NULL;
-	char *tok = strtok_r(copy, ",", &save);
-	if (!tok) {
-		strbuf_addstr(err, "giờ làm việc trống: cần dạng 07:00-11:30,13:30-17:00");
-		goto out;
-	}
-	for (; tok; tok = strtok_r(NULL, ",", &save)) {
+	char *copy = xstrdup(text);
+	char *tok = copy;
+	for (;;) {
+		char *comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
 		trim(&tok);
 		if (n == MC_MAX_PERIODS) {
 			strbuf_addf(err, "giờ làm việc có quá %d buổi", MC_MAX_PERIODS);
@@ -292,7 +291,8 @@ int mc_calendar_parse_hours(struct mc_calendar *cal, const char *text, struct st
 		if (!dash || mc_parse_hhmm(tok, false, &a) || mc_parse_hhmm(dash + 1, true, &b)) {
 			if (dash)
 				*dash = '-';
-			strbuf_addf(err, "buổi làm việc «%s» không hợp lệ: cần dạng HH:MM-HH:MM", tok);
+			strbuf_addf(err, "buổi làm việc «%s» không hợp lệ: cần dạng HH:MM-HH:MM,"
+				    " ví dụ 07:00-11:30,13:30-17:00", tok);
 			goto out;
 		}
 		*dash = '-';
@@ -305,6 +305,9 @@ int mc_calendar_parse_hours(struct mc_calendar *cal, const char *text, struct st
 			goto out;
 		}
 		p[n++] = (struct mc_period){ a, b };
+		if (!comma)
+			break;
+		tok = comma + 1;
 	}
 	memset(cal->periods, 0, sizeof(cal->periods));
 	memcpy(cal->periods, p, (size_t)n * sizeof(p[0]));

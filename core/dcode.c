@@ -1,6 +1,5 @@
 #include "core/dcode.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,7 +107,7 @@ int mc_dcode_parse(const char *code, struct mc_dcode *out, const char **why)
 	if (len > MC_DCODE_MAX)
 		return fail(why, "mã hồ sơ quá dài");
 	for (size_t i = 0; i < len; i++)
-		s[i] = (char)toupper((unsigned char)code[i]);
+		s[i] = code[i] >= 'a' && code[i] <= 'z' ? (char)(code[i] - 'a' + 'A') : code[i];
 	s[len] = '\0';
 
 	char *dash1 = strchr(s, '-'), *dash2 = strrchr(s, '-');
