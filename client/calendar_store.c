@@ -13,8 +13,9 @@ void calendar_fill_defaults(struct mc_calendar *cal)
 static int load_days(struct store *st, struct mc_calendar *cal, struct strbuf *err)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT date, kind, name FROM holidays ORDER BY date");
-	int rc = 0, step;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	int step = sqlite3_step(q);
+	for (; step == SQLITE_ROW; step = sqlite3_step(q)) {
 		const char *date = (const char *)sqlite3_column_text(q, 0);
 		const char *kind = (const char *)sqlite3_column_text(q, 1);
 		const char *name = (const char *)sqlite3_column_text(q, 2);

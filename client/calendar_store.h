@@ -20,7 +20,9 @@ void calendar_fill_defaults(struct mc_calendar *cal);
 int calendar_load_store(struct store *st, struct mc_calendar *cal, struct strbuf *err);
 
 /* Replaces the store's holidays table with cal's days and writes its office
- * hours and cutoff, inside the caller's transaction. Returns 0 or -1 (err). */
+ * hours and cutoff, inside the caller's transaction. Returns 0 or -1 (err).
+ * Every day of cal becomes data: save a calendar parsed from official data
+ * (e.g. data/holidays.txt), not one already filled with computed defaults. */
 int calendar_save_store(struct store *st, const struct mc_calendar *cal, struct strbuf *err);
 
 #endif

@@ -111,8 +111,7 @@ static int read_file(const char *path, struct strbuf *out)
 	if (!f)
 		return -1;
 	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	for (size_t n = fread(chunk, 1, sizeof chunk, f); n > 0; n = fread(chunk, 1, sizeof chunk, f))
 		strbuf_add(out, chunk, n);
 	int bad = ferror(f);
 	fclose(f);

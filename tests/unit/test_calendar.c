@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "client/calendar_store.h"
 #include "core/calendar.h"
 #include "core/lunar.h"
 
@@ -399,8 +402,7 @@ static void test_shipped_file(void **state)
 	assert_non_null(f);
 	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
 	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	for (size_t n = fread(chunk, 1, sizeof chunk, f); n > 0; n = fread(chunk, 1, sizeof chunk, f))
 		strbuf_add(&sb, chunk, n);
 	fclose(f);
 	int bad = mc_calendar_parse(cal, sb.buf, "holidays.txt", &errs);
@@ -424,6 +426,66 @@ static void test_shipped_file(void **state)
 	strbuf_release(&errs);
 }
 
+/* The store's calendar (client/calendar_store.c) on a real SQLite store. */
+static void test_store_roundtrip(void **state)
+{
+	struct mc_calendar *cal = *state;
+	char dir[] = "/tmp/motcua-cal-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/s.db", dir);
+	struct store st;
+	struct strbuf err = STRBUF_INIT;
+	if (store_open(&st, path, STORE_CREATE, &err))
+		fail_msg("%s", err.buf);
+
+	assert_int_equal(mc_calendar_parse(cal, holidays_2025, "2025.txt", NULL), 0);
+	assert_int_equal(mc_calendar_parse_hours(cal, "07:30-11:30,13:00-16:30", &err), 0);
+	assert_int_equal(mc_calendar_set_cutoff(cal, "14:00", &err), 0);
+	assert_int_equal(store_begin(&st, &err), 0);
+	assert_int_equal(calendar_save_store(&st, cal, &err), 0);
+	assert_int_equal(store_commit(&st, &err), 0);
+
+	struct mc_calendar back;
+	mc_calendar_init(&back);
+	if (calendar_load_store(&st, &back, &err))
+		fail_msg("%s", err.buf);
+	/* The 2025 data as saved, and computed defaults for the other years. */
+	assert_int_equal(back.cutoff, 14 * 60);
+	char buf[64];
+	mc_calendar_format_hours(&back, buf, sizeof buf);
+	assert_string_equal(buf, "07:30-11:30,13:00-16:30");
+	for (size_t i = 0; i < cal->ndays; i++) {
+		const struct mc_day_override *o = mc_calendar_get_day(&back, cal->days[i].day);
+		assert_non_null(o);
+		assert_int_equal(o->kind, cal->days[i].kind);
+		assert_string_equal(o->name, cal->days[i].name);
+	}
+	assert_true(mc_is_working_day(&back, day_of("2025-02-01") + 2)); /* no computed 03/02 */
+	assert_false(mc_is_working_day(&back, day_of("2024-02-12")));    /* computed Tết 2024 */
+	assert_false(mc_is_working_day(&back, day_of("2030-02-04")));    /* computed Tết 2030 */
+	assert_string_equal(due(&back, "2025-01-24T14:00", 2, MC_UNIT_DAYS), "2025-02-04T14:00");
+	mc_calendar_release(&back);
+
+	/* A malformed day in the table is reported, not guessed. */
+	assert_int_equal(store_exec(&st, "INSERT INTO holidays VALUES ('2025-13-01', 'off', NULL)", &err), 0);
+	mc_calendar_init(&back);
+	strbuf_reset(&err);
+	assert_int_equal(calendar_load_store(&st, &back, &err), -1);
+	assert_non_null(strstr(err.buf, "2025-13-01"));
+	mc_calendar_release(&back);
+
+	store_close(&st);
+	strbuf_release(&err);
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char *f = xasprintf("%s%s", path, suffixes[i]);
+		unlink(f);
+		free(f);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +504,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parse_nfc_names, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_errors, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_file, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_store_roundtrip, setup_plain, teardown),
 	};
 	return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 }
