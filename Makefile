@@ -122,7 +122,7 @@ bench: $(B)/motcua $(BENCH_BIN)
 install: $(B)/motcua
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua
 	install -m 755 $(B)/motcua $(DESTDIR)$(PREFIX)/bin/motcua
-	install -m 644 data/*.csv data/*.jsonl $(DESTDIR)$(PREFIX)/share/motcua/
+	install -m 644 data/*.csv data/*.jsonl data/*.txt $(DESTDIR)$(PREFIX)/share/motcua/
 
 clean:
 	rm -rf build build-san
