@@ -14,7 +14,9 @@ enum {
 /* Every subcommand, declared once: name, function, Vietnamese help. Add a line
  * here when a command lands (its function lives in client/cli_NAME.c). */
 #define CLI_COMMANDS(X) \
-	X(version, cli_version, "In phiên bản chương trình")
+	X(version, cli_version, "In phiên bản chương trình") \
+	X(init, cli_init, "Tạo kho dữ liệu, nhập danh mục đơn vị và thủ tục (--demo: dữ liệu mẫu)") \
+	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

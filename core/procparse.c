@@ -661,13 +661,15 @@ static const char *skip_enum(const char *f)
 		if (!e || e == w)
 			break;
 		size_t n = (size_t)(e - w);
-		bool num = true, roman = true;
+		bool num = true, roman = true, letter = n <= 4 && w[0] >= 'a' && w[0] <= 'z';
 		for (size_t k = 0; k < n; k++) {
-			num &= w[k] >= '0' && w[k] <= '9';
-			roman &= w[k] == 'i' || w[k] == 'v' || w[k] == 'x';
+			num &= (w[k] >= '0' && w[k] <= '9') || w[k] == '.';
+			roman &= w[k] == 'i' || w[k] == 'v' || w[k] == 'x' || w[k] == '.';
+			if (k)
+				letter &= (w[k] >= '0' && w[k] <= '9') || w[k] == '.';
 		}
-		bool letter = n <= 2 && w[0] >= 'a' && w[0] <= 'z' && (n == 1 || (w[1] >= '0' && w[1] <= '9'));
-		if (!(num || (roman && n <= 4) || letter))
+		/* "1.3", "iii", "a", "k2", "i.1" */
+		if (!(num || (roman && n <= 5) || letter))
 			break;
 		f = e;
 	}
