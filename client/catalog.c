@@ -1,5 +1,6 @@
 #include "client/catalog.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ static char *col_text(sqlite3_stmt *q, int i)
 }
 
 /* ---- fields ---------------------------------------------------------------- */
+
+static int field_cmp(const void *a, const void *b);
 
 int catalog_fields(struct store *st, struct catalog_fields *out)
 {
@@ -31,7 +34,20 @@ int catalog_fields(struct store *st, struct catalog_fields *out)
 		out->n++;
 	}
 	sqlite3_finalize(q);
+	if (out->n)
+		qsort(out->items, out->n, sizeof(*out->items), field_cmp);
 	return 0;
+}
+
+/* Vietnamese order: by the folded name, then by the name itself. */
+static int field_cmp(const void *a, const void *b)
+{
+	const struct catalog_field *x = a, *y = b;
+	char *fx = mc_text_fold(x->field), *fy = mc_text_fold(y->field);
+	int c = strcmp(fx, fy);
+	free(fx);
+	free(fy);
+	return c ? c : strcmp(x->field, y->field);
 }
 
 void catalog_fields_release(struct catalog_fields *f)
@@ -157,18 +173,20 @@ int catalog_search(struct store *st, const char *query, const char *field, int l
 	size_t n = split_words(fold, &words);
 
 	/* rank 0: the exact code; 1: the name starts with the query (a leading
-	 * "thủ tục" aside); 2: the others. The name's fold is the key after the
-	 * code and a space. */
+	 * "thủ tục" aside); 2: the name has the query as a phrase; 3: the
+	 * others; shorter names first within a rank. The name's fold is the key
+	 * after the code and a space. */
 	struct strbuf sql = STRBUF_INIT;
 	strbuf_addstr(&sql, "SELECT " PROC_COLUMNS ", CASE WHEN code = ?1 THEN 0"
 			    " WHEN substr(fold, length(code) + 2) LIKE ?2 ESCAPE '\\'"
 			    " OR substr(fold, length(code) + 2) LIKE ?3 ESCAPE '\\' THEN 1"
-			    " ELSE 2 END AS rank FROM procedures WHERE 1");
+			    " WHEN (' ' || fold) LIKE ('% ' || ?2) ESCAPE '\\' THEN 2"
+			    " ELSE 3 END AS rank FROM procedures WHERE 1");
 	for (size_t i = 0; i < n; i++)
 		strbuf_addf(&sql, " AND (' ' || fold) LIKE ?%zu ESCAPE '\\'", i + 5);
 	if (field)
 		strbuf_addstr(&sql, " AND field = ?4");
-	strbuf_addstr(&sql, " ORDER BY rank, name, code");
+	strbuf_addstr(&sql, " ORDER BY rank, length(name), name, code");
 	if (limit > 0)
 		strbuf_addf(&sql, " LIMIT %d", limit);
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
@@ -412,4 +430,17 @@ void catalog_communes_release(struct catalog_communes *c)
 	}
 	FREE(&c->items);
 	c->n = 0;
+}
+
+const char *catalog_time_display(const struct catalog_proc *p, char *buf, size_t size)
+{
+	if (p->time_unit && !strcmp(p->time_unit, "day"))
+		snprintf(buf, size, "%g ngày làm việc", p->time_value);
+	else if (p->time_unit && !strcmp(p->time_unit, "hour"))
+		snprintf(buf, size, "%g giờ làm việc", p->time_value);
+	else if (p->time_unit && !strcmp(p->time_unit, "inday"))
+		snprintf(buf, size, "trong ngày");
+	else
+		snprintf(buf, size, "%s", p->time_text ? p->time_text : "");
+	return buf;
 }

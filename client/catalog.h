@@ -46,11 +46,16 @@ struct catalog_procs {
 	size_t n;
 };
 
+/* "5 ngày làm việc", "4 giờ làm việc", "trong ngày", or the text as written
+ * when the unit is unknown ("" when nothing is known). Returns buf. */
+const char *catalog_time_display(const struct catalog_proc *p, char *buf, size_t size);
+
 /* Procedures of one field (exact name), by name. */
 int catalog_by_field(struct store *st, const char *field, struct catalog_procs *out);
 /* Search by code prefix or by name words; field (exact, may be NULL) narrows
  * it; limit <= 0 means no limit. Ranking: exact code, then names starting with
- * the query ("Thủ tục" aside), then the others; by name within each rank. */
+ * the query ("Thủ tục" aside), then names holding it as a phrase, then the
+ * others; shorter names first within a rank. */
 int catalog_search(struct store *st, const char *query, const char *field, int limit,
 		   struct catalog_procs *out);
 void catalog_procs_release(struct catalog_procs *p);

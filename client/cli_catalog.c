@@ -95,7 +95,9 @@ static json_t *proc_json(const struct catalog_proc *p)
 	json_object_set_new(o, "code", jstr(p->code));
 	json_object_set_new(o, "name", jstr(p->name));
 	json_object_set_new(o, "field", jstr(p->field));
-	json_object_set_new(o, "time", jstr(p->time_text));
+	char tbuf[64];
+	catalog_time_display(p, tbuf, sizeof(tbuf));
+	json_object_set_new(o, "time", *tbuf ? json_string(tbuf) : json_null());
 	json_object_set_new(o, "fee", jstr(p->fee_text));
 	json_object_set_new(o, "needs_review", json_boolean(p->needs_review));
 	return o;

@@ -330,6 +330,18 @@ static bool fee_note_means_free(const char *note)
 	return r;
 }
 
+/* "40" and 4000, "25" and 25000000: the same digits once trailing zeros go. */
+static bool same_leading_digits(long long amount, long long full)
+{
+	if (amount <= 0 || full < amount)
+		return false;
+	while (amount % 10 == 0)
+		amount /= 10;
+	while (full > amount && full % 10 == 0)
+		full /= 10;
+	return amount == full;
+}
+
 struct time_split {
 	const char *digits, *digits_end; /* ambiguous "120 VNĐ": time+amount glued */
 	bool bare;                       /* a number without its unit */
@@ -433,7 +445,7 @@ static void split_glued(struct mc_procedure *p, struct mc_channel *ch, const str
 		for (const char *q = s + k; q < e; q++)
 			if (*q >= '0' && *q <= '9')
 				f = f * 10 + (*q - '0');
-		if (note_amt > 0 && (f == note_amt || f * 1000 == note_amt)) {
+		if (note_amt > 0 && (f == note_amt || same_leading_digits(f, note_amt))) {
 			best = k;
 			best_f = f;
 			break;
@@ -446,7 +458,7 @@ static void split_glued(struct mc_procedure *p, struct mc_channel *ch, const str
 	char *t = xstrndup(s, best ? best : n);
 	set_time(ch, t, t + strlen(t), atof(t), MC_TIME_DAY);
 	free(t);
-	bool confirmed = note_amt > 0 && (best_f == note_amt || best_f * 1000 == note_amt);
+	bool confirmed = note_amt > 0 && (best_f == note_amt || same_leading_digits(best_f, note_amt));
 	if (!confirmed)
 		add_note(p, "không tách chắc chắn được thời hạn và lệ phí trong \"%.*s\"",
 			 (int)n, s);
@@ -519,8 +531,9 @@ static void parse_channel_row(struct mc_procedure *p, const char *name, const ch
 		if (amount >= 1000) {
 			ch->fee_amount = amount;
 			ch->has_fee_amount = true;
-		} else if (namt > 0 && (amount <= 0 || amount * 1000 == namt)) {
-			/* the portal's amount is in thousands; the note has it in full */
+		} else if (namt > 0 && (amount <= 0 || same_leading_digits(amount, namt))) {
+			/* the portal's amount lost its zeros ("40" for 4.000 đ, "25"
+			 * for 25.000.000 đ); the note has it in full */
 			ch->fee_amount = namt;
 			ch->has_fee_amount = true;
 		} else {
@@ -694,6 +707,15 @@ static char *condition_clause(const char *text)
 			free(f);
 			return r;
 		}
+	/* "..., nếu X" closing the text is a condition; "nếu X thì Y" inside
+	 * it is an alternative ("Giấy chứng sinh; ... nếu không có người làm
+	 * chứng thì phải có giấy cam đoan") */
+	char *neu = strstr(f + 1, " neu ");
+	if (neu && !strstr(neu, " thi ")) {
+		char *r = xstrdup(neu);
+		free(f);
+		return r;
+	}
 	char *c = strstr(f, " trong truong hop ");
 	if (!c)
 		c = strstr(f, " doi voi truong hop ");
@@ -960,7 +982,7 @@ static const char *legal_number_end(const char *s, const char *end)
 		q = last; /* give the capital back to the next word */
 	while (q > start && q[-1] == '-')
 		q--;
-	if (q < end && *q == '/') {
+	if (q < end && (*q == '/' || (*q == '.' && is_digit(q + 1, end)))) {
 		/* the same number written twice, glued: "60/2014/QH1360/2014/QH13" */
 		const char *d = q;
 		while (d > start && d[-1] >= '0' && d[-1] <= '9')
