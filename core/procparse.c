@@ -141,6 +141,27 @@ static void add_note(struct mc_procedure *p, const char *fmt, ...)
 	free(msg);
 }
 
+/* s cut to at most max bytes on a character boundary, "…" marking the cut. */
+static char *clip(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return xstrdup(s);
+	while (max && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return xasprintf("%.*s…", (int)max, s);
+}
+
+/* add_note with one quoted text clipped to 60 bytes. */
+static void add_note_clip(struct mc_procedure *p, const char *fmt, const char *text)
+{
+	char *c = clip(text, 60);
+	char *msg = xasprintf(fmt, c);
+	add_note(p, "%s", msg);
+	free(msg);
+	free(c);
+}
+
 /* ---- init / release ----------------------------------------------------- */
 
 void mc_procedure_init(struct mc_procedure *p)
@@ -426,7 +447,7 @@ static const char *parse_time(struct mc_procedure *p, struct mc_channel *ch, con
 		return s;
 	ch->time_text = clean(s, f);
 	if (*ch->time_text)
-		add_note(p, "thời hạn không phải số ngày/giờ: \"%.80s\"", ch->time_text);
+		add_note_clip(p, "thời hạn không phải số ngày/giờ: \"%s\"", ch->time_text);
 	return f;
 }
 
@@ -505,7 +526,7 @@ static void parse_channel_row(struct mc_procedure *p, const char *name, const ch
 				e++;
 			token = clean(q, e);
 			q = e;
-			add_note(p, "không hiểu lệ phí \"%.60s\"", token);
+			add_note_clip(p, "không hiểu lệ phí \"%s\"", token);
 			unknown = true;
 		}
 	}
@@ -525,7 +546,7 @@ static void parse_channel_row(struct mc_procedure *p, const char *name, const ch
 			ch->fee_amount = 0;
 			ch->has_fee_amount = true;
 		} else {
-			add_note(p, "lệ phí ghi \"Miễn phí\" nhưng kèm ghi chú: \"%.60s\"", note);
+			add_note_clip(p, "lệ phí ghi \"Miễn phí\" nhưng kèm ghi chú: \"%s\"", note);
 		}
 	} else if (!unknown && token) {
 		if (amount >= 1000) {
@@ -537,7 +558,7 @@ static void parse_channel_row(struct mc_procedure *p, const char *name, const ch
 			ch->fee_amount = namt;
 			ch->has_fee_amount = true;
 		} else {
-			add_note(p, "không rõ số tiền lệ phí \"%.60s\"", ch->fee_text);
+			add_note_clip(p, "không rõ số tiền lệ phí \"%s\"", ch->fee_text);
 		}
 	}
 	free(token);
@@ -576,7 +597,7 @@ void mc_parse_channels(struct mc_procedure *p, const char *text, const char *ste
 		else if (q > s) {
 			char *pre = clean(s, q);
 			if (*pre)
-				add_note(p, "cách thức thực hiện có đoạn không rõ kênh: \"%.60s\"", pre);
+				add_note_clip(p, "cách thức thực hiện có đoạn không rõ kênh: \"%s\"", pre);
 			free(pre);
 		}
 		row = q + n;

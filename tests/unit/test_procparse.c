@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/procparse.h"
+#include "core/text.h"
 
 /* Builds a JSON line like the crawl's from key/value pairs (NULL-terminated). */
 static char *line_of(const char *first, ...)
@@ -192,6 +193,8 @@ static void test_channel_time_and_fee(void **state)
 		 " cụ thể do Hội đồng nhân dân tỉnh, thành phố trực thuộc Trung ương quyết định)", &p);
 	assert_false(p.has_fee_amount);
 	assert_true(p.needs_review);
+	assert_true(mc_text_valid(p.notes.buf)); /* the quoted note is clipped on a character */
+	assert_non_null(strstr(p.notes.buf, "…"));
 	mc_procedure_release(&p);
 
 	/* 2.000815: a fee in USD is kept as text, flagged */
