@@ -167,12 +167,13 @@ static int take_lock(struct store *st, const char *path, struct strbuf *err)
 {
 	char *lockpath = xasprintf("%s.lock", path);
 	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int saved = errno;
 	if (fd < 0)
 		fd = open(lockpath, O_RDONLY | O_CLOEXEC);
 	free(lockpath);
 	if (fd < 0) {
 		strbuf_addf(err, "không tạo được tệp khóa bên cạnh kho dữ liệu %s: %s", path,
-			    strerror(errno));
+			    strerror(saved));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
