@@ -402,7 +402,9 @@ static void draw_status(struct app *app, const struct rect *r)
 	free(right);
 }
 
-/* The columns "F1 Trợ giúp  " takes on the hint line; 0 when act has no key. */
+#define HINT_GAP 2
+
+/* The columns "F1 Trợ giúp" takes on the hint line; 0 when act has no key. */
 static int hint_width(struct app *app, enum action act)
 {
 	struct key k;
@@ -410,23 +412,24 @@ static int hint_width(struct app *app, enum action act)
 		return 0;
 	char label[32];
 	key_label(&k, label, sizeof(label));
-	return mc_text_width(label) + 1 + mc_text_width(action_help(act)) + 2;
+	return mc_text_width(label) + 1 + mc_text_width(action_help(act));
 }
 
-/* Draws the hint for act if it fits in room; returns the columns used. */
-static int draw_hint(struct app *app, int y, int x, int room, enum action act)
+/* Draws the hint for act at *x if it fits before end, and moves *x past it
+ * and the gap after it. */
+static void draw_hint(struct app *app, int y, int *x, int end, enum action act)
 {
 	struct key k;
 	int need = hint_width(app, act);
-	if (!need || need > room || !keymap_key_for(&app->keymap, app_top(app)->keymap, act, &k))
-		return 0;
+	if (!need || *x + need > end || !keymap_key_for(&app->keymap, app_top(app)->keymap, act, &k))
+		return;
 	char label[32];
 	key_label(&k, label, sizeof(label));
 	wattrset(stdscr, term_style(STYLE_HINT_KEY));
-	int used = term_text(stdscr, y, x, room, label);
+	int used = term_text(stdscr, y, *x, need, label);
 	wattrset(stdscr, term_style(STYLE_NORMAL));
-	term_text(stdscr, y, x + used + 1, room - used - 1, action_help(act));
-	return need;
+	term_text(stdscr, y, *x + used + 1, need - used - 1, action_help(act));
+	*x += need + HINT_GAP;
 }
 
 static void draw_hints(struct app *app, const struct rect *r)
@@ -443,19 +446,13 @@ static void draw_hints(struct app *app, const struct rect *r)
 	}
 	/* F1 first, the screen's own, F10 last: room for F10 is kept */
 	const struct app_screen *top = app_top(app);
-	int x = r->x + 1, room = r->w - 2;
-	int used = draw_hint(app, r->y, x, room, ACTION_HELP);
-	x += used;
-	room -= used;
-	int quit_w = hint_width(app, ACTION_QUIT);
-	for (const enum action *a = top->ops->hints; a && *a; a++) {
-		if (*a == ACTION_HELP || *a == ACTION_QUIT)
-			continue;
-		used = draw_hint(app, r->y, x, room - quit_w, *a);
-		x += used;
-		room -= used;
-	}
-	draw_hint(app, r->y, x, room, ACTION_QUIT);
+	int x = r->x + 1, end = r->x + r->w;
+	draw_hint(app, r->y, &x, end, ACTION_HELP);
+	int quit_w = hint_width(app, ACTION_QUIT) + HINT_GAP;
+	for (const enum action *a = top->ops->hints; a && *a; a++)
+		if (*a != ACTION_HELP && *a != ACTION_QUIT)
+			draw_hint(app, r->y, &x, end - quit_w, *a);
+	draw_hint(app, r->y, &x, end, ACTION_QUIT);
 }
 
 /* The message, word-wrapped in the middle of the whole screen. */
@@ -622,13 +619,15 @@ static void load_keymaps(struct app *app)
 {
 	keymap_init(&app->keymap);
 	keymap_load_defaults(&app->keymap);
-	app->keys_path = keymap_user_path();
-	keymap_load_file(&app->keymap, app->keys_path);
+	char *path = keymap_user_path();
+	app->keys_path = keymap_shown_path(path);
+	keymap_load_file(&app->keymap, path, app->keys_path);
+	free(path);
 	size_t n = app->keymap.nwarnings;
 	if (n == 1)
 		app_error(app, "Tệp phím: %s", app->keymap.warnings[0]);
 	else if (n > 1)
-		app_error(app, "Tệp phím có %zu cảnh báo (xem F1): %s", n, app->keymap.warnings[0]);
+		app_error(app, "Tệp phím %s có %zu dòng lỗi, đã bỏ qua (xem F1)", app->keys_path, n);
 }
 
 static void app_release(struct app *app)

@@ -43,7 +43,7 @@ struct app {
 	char *unit_code;     /* the unit this workstation receives for */
 	char *unit_name;     /* its name, or the code when unknown */
 	struct keymap keymap;
-	char *keys_path;     /* the user's keymap file */
+	char *keys_path;     /* the user's keymap file, as shown (~/...) */
 
 	struct app_screen *stack;
 	size_t depth, stack_alloc;

@@ -416,13 +416,14 @@ int keymap_load_string(struct keymap *km, const char *text, const char *source)
 	return (int)(km->nwarnings - before);
 }
 
-int keymap_load_file(struct keymap *km, const char *path)
+int keymap_load_file(struct keymap *km, const char *path, const char *shown)
 {
+	const char *name = shown ? shown : path;
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		warn(km, path, 0, "không đọc được tệp phím (%s)",
+		warn(km, name, 0, "không đọc được tệp phím (%s)",
 		     errno == EACCES ? "không có quyền đọc" : strerror(errno));
 		return 1;
 	}
@@ -436,16 +437,16 @@ int keymap_load_file(struct keymap *km, const char *path)
 	int rc;
 	if (err) {
 		/* e.g. a directory: fopen succeeds, reading fails */
-		warn(km, path, 0, "không đọc được tệp phím (%s)",
+		warn(km, name, 0, "không đọc được tệp phím (%s)",
 		     errno == EISDIR ? "đây là một thư mục" : strerror(errno));
 		rc = 1;
 	} else {
 		strbuf_addstr(&sb, ""); /* NUL-terminate an empty file */
 		if (memchr(sb.buf, '\0', sb.len)) {
-			warn(km, path, 0, "tệp phím chứa byte NUL, bỏ qua cả tệp");
+			warn(km, name, 0, "tệp phím chứa byte NUL, bỏ qua cả tệp");
 			rc = 1;
 		} else {
-			rc = keymap_load_string(km, sb.buf, path);
+			rc = keymap_load_string(km, sb.buf, name);
 		}
 	}
 	strbuf_release(&sb);
@@ -464,4 +465,15 @@ char *keymap_user_path(void)
 		return xasprintf("%s/motcua/keys", xdg);
 	const char *home = getenv("HOME");
 	return xasprintf("%s/.config/motcua/keys", home && *home ? home : ".");
+}
+
+char *keymap_shown_path(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+	while (n > 1 && home[n - 1] == '/')
+		n--;
+	if (n > 1 && !strncmp(path, home, n) && path[n] == '/')
+		return xasprintf("~%s", path + n);
+	return xstrdup(path);
 }

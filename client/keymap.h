@@ -80,13 +80,16 @@ void keymap_bind(struct keymap *km, enum keymap_id id, const struct key *k, enum
 /* Parses text in the keymap language; source names it in warnings. Returns
  * the number of warnings added. */
 int keymap_load_string(struct keymap *km, const char *text, const char *source);
-/* Loads a file. A missing file is fine (returns 0); an unreadable one adds a
- * warning. Returns the number of warnings added. */
-int keymap_load_file(struct keymap *km, const char *path);
+/* Loads a file, named shown in warnings (NULL: path). A missing file is
+ * fine (returns 0); an unreadable one adds a warning. Returns the number of
+ * warnings added. */
+int keymap_load_file(struct keymap *km, const char *path, const char *shown);
 /* The compiled-in defaults (keymaps/default.keys). */
 int keymap_load_defaults(struct keymap *km);
 /* $XDG_CONFIG_HOME/motcua/keys, else ~/.config/motcua/keys (malloc'd). */
 char *keymap_user_path(void);
+/* path with $HOME written as "~" (malloc'd), for messages. */
+char *keymap_shown_path(const char *path);
 
 /* The action bound to k in keymap id, else in generic; ACTION_NONE if none. */
 enum action keymap_lookup(const struct keymap *km, enum keymap_id id, const struct key *k);

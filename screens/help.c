@@ -86,8 +86,8 @@ static int help_open(struct app *app, void *priv, const void *arg)
 	h->title = xstrdup(below && below->title ? below->title : "Chung");
 
 	if (id != KEYMAP_GENERIC) {
-		add_line(h, STYLE_HEADER, xasprintf("Phím của màn hình %s (bảng phím %s)", h->title,
-						     keymap_name((enum keymap_id)id)));
+		add_line(h, STYLE_HEADER, xasprintf("Phím riêng của màn hình «%s» (bảng phím %s)",
+						     h->title, keymap_name((enum keymap_id)id)));
 		if (!add_bindings(h, km, (enum keymap_id)id, (enum keymap_id)id))
 			add_line(h, STYLE_DIM, xstrdup("  (không có phím riêng)"));
 		add_line(h, STYLE_NORMAL, xstrdup(""));
@@ -102,9 +102,10 @@ static int help_open(struct app *app, void *priv, const void *arg)
 			add_line(h, STYLE_ERROR, xasprintf("  %s", km->warnings[i]));
 		add_line(h, STYLE_NORMAL, xstrdup(""));
 	}
-	add_line(h, STYLE_DIM, xasprintf("Đổi phím trong tệp %s", app->keys_path ? app->keys_path : ""));
-	add_line(h, STYLE_DIM, xstrdup("bằng các dòng: bind BẢNG_PHÍM PHÍM HÀNH_ĐỘNG"
-				       "   (ví dụ: bind generic <F2> open-reception)"));
+	add_line(h, STYLE_DIM, xasprintf("Đổi phím trong tệp %s bằng các dòng",
+					  app->keys_path ? app->keys_path : ""));
+	add_line(h, STYLE_DIM, xstrdup("  bind BẢNG_PHÍM PHÍM HÀNH_ĐỘNG"));
+	add_line(h, STYLE_DIM, xstrdup("ví dụ: bind generic <F2> open-reception"));
 	return 0;
 }
 

@@ -117,8 +117,10 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 		char label[32] = " ";
 		if (keymap_key_for(&app->keymap, KEYMAP_HOME, menu[i].action, &k))
 			key_label(&k, label, sizeof(label));
-		char *line = xasprintf(" %-3s %s", label, menu[i].label);
 		bool sel = i == s->sel;
+		int pad = 2 - mc_text_width(label);
+		char *line = xasprintf("%s %s%*s %s", sel ? ">" : " ", label, pad > 0 ? pad : 0, "",
+				       menu[i].label);
 		wattrset(win, term_style(sel ? STYLE_SELECTED : STYLE_NORMAL));
 		if (sel)
 			term_blank(win, my + 1 + i, x, 30);

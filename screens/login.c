@@ -144,17 +144,13 @@ static void login_draw(struct app *app, void *priv, WINDOW *win, const struct re
 		app_set_cursor(app, box.y + 4, px);
 
 	if (s->no_clerks) {
-		const char *msg = "Chưa có tài khoản cán bộ nào. Người quản trị tạo tài khoản bằng"
-				  " lệnh: motcua clerk add TÊN --name \"Họ và tên\" --unit MÃ_ĐƠN_VỊ";
-		int start[4], len[4];
-		int lines = layout_wrap(msg, body->w - 4, start, len, 4);
+		int y = box.y + box.h + 1;
 		wattrset(win, term_style(STYLE_INFO));
-		for (int i = 0; i < lines; i++) {
-			char *part = xstrndup(msg + start[i], (size_t)len[i]);
-			term_text(win, box.y + box.h + 1 + i, body->x + 2, body->w - 4, part);
-			free(part);
-		}
+		term_text(win, y, body->x + 2, body->w - 4,
+			  "Chưa có tài khoản cán bộ nào. Người quản trị tạo tài khoản bằng lệnh:");
 		wattrset(win, term_style(STYLE_NORMAL));
+		term_text(win, y + 1, body->x + 4, body->w - 6,
+			  "motcua clerk add TÊN --name \"Họ và tên\" --unit MÃ_ĐƠN_VỊ");
 	}
 }
 

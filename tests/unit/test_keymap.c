@@ -309,18 +309,19 @@ static void test_files(void **state)
 
 	struct keymap km;
 	keymap_init(&km);
-	assert_int_equal(keymap_load_file(&km, missing), 0);
+	assert_int_equal(keymap_load_file(&km, missing, NULL), 0);
 	assert_int_equal(km.nwarnings, 0);
-	assert_int_equal(keymap_load_file(&km, path), 1);
+	assert_int_equal(keymap_load_file(&km, path, NULL), 1);
 	char *want = xasprintf("%s:2: không có hành động 'nothing'", path);
 	assert_string_equal(km.warnings[0], want);
 	free(want);
 	assert_int_equal(lookup(&km, KEYMAP_HOME, "<F2>"), ACTION_HELP);
 	/* a directory cannot be read as a keymap */
-	assert_int_equal(keymap_load_file(&km, dir), 1);
-	want = xasprintf("%s: không đọc được tệp phím (đây là một thư mục)", dir);
-	assert_string_equal(km.warnings[1], want);
-	free(want);
+	assert_int_equal(keymap_load_file(&km, dir, "~/keys"), 1);
+	assert_string_equal(km.warnings[1], "~/keys: không đọc được tệp phím (đây là một thư mục)");
+	/* the name shown in warnings */
+	assert_int_equal(keymap_load_file(&km, path, "~/.config/motcua/keys"), 1);
+	assert_string_equal(km.warnings[2], "~/.config/motcua/keys:2: không có hành động 'nothing'");
 	keymap_release(&km);
 
 	unlink(path);
@@ -339,7 +340,21 @@ static void test_user_path(void **state)
 	setenv("HOME", "/home/canbo", 1);
 	p = keymap_user_path();
 	assert_string_equal(p, "/home/canbo/.config/motcua/keys");
+	char *shown = keymap_shown_path(p);
+	assert_string_equal(shown, "~/.config/motcua/keys");
+	free(shown);
 	free(p);
+	shown = keymap_shown_path("/home/canbox/keys"); /* not under HOME */
+	assert_string_equal(shown, "/home/canbox/keys");
+	free(shown);
+	setenv("HOME", "/home/canbo/", 1);
+	shown = keymap_shown_path("/home/canbo/keys");
+	assert_string_equal(shown, "~/keys");
+	free(shown);
+	setenv("HOME", "/", 1);
+	shown = keymap_shown_path("/etc/keys");
+	assert_string_equal(shown, "/etc/keys");
+	free(shown);
 }
 
 int main(void)
