@@ -346,8 +346,8 @@ int app_do_action(struct app *app, enum action act)
 		app_logout(app);
 		return SCR_HANDLED;
 	case ACTION_SYNC_NOW:
-		app_info(app, "Chưa cấu hình máy chủ đồng bộ: đang làm việc ngoại tuyến,"
-			 " dữ liệu được lưu trên máy này");
+		app_info(app, "Chưa cấu hình máy chủ đồng bộ: làm việc ngoại tuyến,"
+			 " dữ liệu lưu trên máy này");
 		return SCR_HANDLED;
 	case ACTION_REFRESH:
 		return SCR_REDRAW;

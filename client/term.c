@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <poll.h>
 #include <stdint.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -276,45 +277,53 @@ static int wake_ready(int wake_fd, int timeout_ms)
 	}
 }
 
-static enum term_input script_command(struct term *t, char *line, struct key *key)
+/* Runs a :command line. Returns true with *out set when it makes an input
+ * (a resize, an error), false when the script reads on. */
+static bool script_command(struct term *t, char *line, enum term_input *out)
 {
 	char *arg = strchr(line, ' ');
 	if (arg)
 		*arg++ = '\0';
 	if (!strcmp(line, ":type") && arg) {
 		queue_text(t, arg);
-		return TERM_KEY; /* the caller takes the first character */
+		return false;
 	}
 	if (!strcmp(line, ":save-display") && arg) {
 		struct strbuf err = STRBUF_INIT;
-		int rc = term_dump(arg, &err);
-		enum term_input r = rc ? script_error(t, "%s", err.buf) : TERM_TICK;
+		if (term_dump(arg, &err)) {
+			*out = script_error(t, "%s", err.buf);
+			strbuf_release(&err);
+			return true;
+		}
 		strbuf_release(&err);
-		return r;
+		return false;
 	}
 	if (!strcmp(line, ":resize") && arg) {
 		int cols, rows;
 		if (parse_size(arg, &cols, &rows))
-			return script_error(t, "kích thước không hợp lệ '%s'", arg);
-		resize_term(rows, cols);
-		return TERM_RESIZE;
+			*out = script_error(t, "kích thước không hợp lệ '%s'", arg);
+		else if (resize_term(rows, cols) == ERR)
+			*out = script_error(t, "không đổi được kích thước thành '%s'", arg);
+		else
+			*out = TERM_RESIZE;
+		return true;
 	}
 	if (!strcmp(line, ":count-keys") && arg && (!strcmp(arg, "on") || !strcmp(arg, "off"))) {
 		t->counting = !strcmp(arg, "on");
 		if (t->counting)
 			t->key_count = 0;
-		return TERM_TICK;
+		return false;
 	}
 	if (!strcmp(line, ":save-count") && arg) {
 		FILE *f = fopen(arg, "w");
-		if (!f)
-			return script_error(t, "không ghi được %s", arg);
-		fprintf(f, "%u\n", t->key_count);
-		fclose(f);
-		return TERM_TICK;
+		if (!f || fprintf(f, "%u\n", t->key_count) < 0 || fclose(f)) {
+			*out = script_error(t, "không ghi được %s", arg);
+			return true;
+		}
+		return false;
 	}
-	(void)key;
-	return script_error(t, "lệnh kịch bản không hợp lệ '%s'", line);
+	*out = script_error(t, "lệnh kịch bản không hợp lệ '%s'", line);
+	return true;
 }
 
 static enum term_input next_typed(struct term *t, struct key *key)
@@ -330,12 +339,14 @@ static enum term_input read_script(struct term *t, int wake_fd, bool busy, struc
 	/* Idle first: deliver worker events, wait for running workers. */
 	if (wake_ready(wake_fd, busy ? -1 : 0))
 		return TERM_EVENT;
-	if (t->typed_pos < t->ntyped)
-		return next_typed(t, key);
 	char *line = NULL;
 	size_t cap = 0;
 	enum term_input r;
 	for (;;) {
+		if (t->typed_pos < t->ntyped) {
+			r = next_typed(t, key);
+			break;
+		}
 		ssize_t len = getline(&line, &cap, t->script);
 		if (len < 0) {
 			r = TERM_EOF;
@@ -347,16 +358,9 @@ static enum term_input read_script(struct term *t, int wake_fd, bool busy, struc
 		if (!len || line[0] == '#')
 			continue;
 		if (line[0] == ':' && line[1]) {
-			r = script_command(t, line, key);
-			if (r == TERM_TICK) /* a command without input: read on */
-				continue;
-			if (r == TERM_KEY) {
-				if (t->typed_pos < t->ntyped)
-					r = next_typed(t, key);
-				else
-					continue; /* :type of nothing */
-			}
-			break;
+			if (script_command(t, line, &r))
+				break;
+			continue;
 		}
 		if (key_parse(line, key)) {
 			r = script_error(t, "tên phím không hợp lệ '%s'", line);
