@@ -148,8 +148,16 @@ int auth_validate(const struct clerk *c, struct strbuf *err)
 			    " (không dấu, chữ thường)", c->username ? c->username : "");
 		return AUTH_REFUSED;
 	}
-	if (!c->full_name || !*c->full_name || !mc_text_valid(c->full_name)) {
+	if (!c->full_name || !*c->full_name) {
 		strbuf_addstr(err, "thiếu họ tên cán bộ (--name \"Họ và tên\")");
+		return AUTH_REFUSED;
+	}
+	bool controls = false;
+	for (const unsigned char *p = (const unsigned char *)c->full_name; *p; p++)
+		controls |= *p < 0x20 || *p == 0x7f;
+	if (controls || !mc_text_valid(c->full_name)) {
+		strbuf_addstr(err, "họ tên cán bộ chứa ký tự không hợp lệ (ký tự điều khiển hoặc"
+			      " không phải UTF-8)");
 		return AUTH_REFUSED;
 	}
 	if (!c->unit_code || !*c->unit_code) {

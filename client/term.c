@@ -452,13 +452,30 @@ int term_dump(const char *path, struct strbuf *err)
 
 /* Drawing helpers */
 
+/* A copy of s with invalid bytes as U+FFFD and control characters (a tab
+ * or newline in stored data would move the cursor) as '?'; NULL when s is
+ * fine as it is. */
+static char *printable_copy(const char *s)
+{
+	bool controls = false;
+	for (const unsigned char *p = (const unsigned char *)s; *p && !controls; p++)
+		controls = *p < 0x20 || *p == 0x7f;
+	if (!controls && mc_text_valid(s))
+		return NULL;
+	char *copy = mc_text_sanitize(s);
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return copy;
+}
+
 int term_text(WINDOW *w, int y, int x, int maxw, const char *s)
 {
 	if (maxw <= 0 || !s)
 		return 0;
-	char *clean = NULL;
-	if (!mc_text_valid(s))
-		s = clean = mc_text_sanitize(s);
+	char *clean = printable_copy(s);
+	if (clean)
+		s = clean;
 	size_t n = mc_text_clip(s, maxw);
 	int used = 0;
 	if (n) {

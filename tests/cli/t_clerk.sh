@@ -50,6 +50,10 @@ printf 'x\n' | expect_status 2 "$MOTCUA" clerk add ai --unit 27280
 expect_grep "$T/err" "thiếu họ tên cán bộ"
 printf 'x\n' | expect_status 2 "$MOTCUA" clerk add ai --name "Ai Đó"
 expect_grep "$T/err" "thiếu mã đơn vị"
+printf 'x\n' | expect_status 2 "$MOTCUA" clerk add ai --name "$(printf 'Ai\tĐó')" --unit 27280
+expect_grep "$T/err" "ký tự không hợp lệ"
+printf 'x\n' | expect_status 2 "$MOTCUA" clerk add ai --name "$(printf 'Ai \377')" --unit 27280
+expect_grep "$T/err" "ký tự không hợp lệ"
 printf 'x\n' | expect_status 2 "$MOTCUA" clerk add ai --name "Ai Đó" --unit 27280 --role boss
 expect_grep "$T/err" "vai trò 'boss' không hợp lệ"
 printf '\n' | expect_status 2 "$MOTCUA" clerk add ai --name "Ai Đó" --unit 27280
