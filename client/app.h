@@ -63,6 +63,7 @@ struct app {
 	unsigned busy;           /* workers running (headless tests wait for them) */
 
 	char *preselect_user;    /* --user */
+	bool telex;              /* built-in Telex in text fields (toggle-telex) */
 	bool quit;
 };
 
