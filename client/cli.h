@@ -15,7 +15,9 @@ enum {
  * here when a command lands (its function lives in client/cli_NAME.c). */
 #define CLI_COMMANDS(X) \
 	X(version, cli_version, "In phiên bản chương trình") \
-	X(due, cli_due, "Tính ngày hẹn trả: --from YYYY-MM-DDTHH:MM --days N [--holidays FILE]")
+	X(due, cli_due, "Tính ngày hẹn trả: --from YYYY-MM-DDTHH:MM --days N [--holidays FILE]") \
+	X(init, cli_init, "Tạo kho dữ liệu, nhập danh mục đơn vị và thủ tục (--demo: dữ liệu mẫu)") \
+	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
