@@ -29,8 +29,8 @@
 #define PICK_MAX 200     /* results a picker holds */
 #define RECENT_SCAN 200  /* latest dossiers looked at for the usual procedures */
 #define COUNT_LIMIT 99   /* papers of one component */
-#define LABEL_W 22       /* applicant labels */
-#define FIELD_W 40       /* applicant fields */
+#define LABEL_W 26       /* applicant labels, after the focus mark */
+#define SHORT_W 22       /* the short applicant fields (numbers, dates) */
 
 enum page { P_PROCEDURE, P_APPLICANT, P_COMPONENTS, P_SUMMARY, P_DONE, P__N };
 
@@ -82,6 +82,8 @@ struct wizard {
 
 	/* page 4 */
 	struct reception_plan plan;
+	bool manual;        /* the procedure has no time: the clerk types the date */
+	struct field appt;  /* that date, DD/MM/YYYY HH:MM */
 
 	/* page 5 */
 	bool committed;
@@ -135,9 +137,9 @@ static char *value_or_null(const struct field *f)
 	return v;
 }
 
-/* A birth date typed the Vietnamese way: DDMMYYYY, or D/M/YYYY with '/', '-'
+/* A date typed the Vietnamese way: DDMMYYYY, or D/M/YYYY with '/', '-'
  * or '.' between the parts (blanks ignored). Returns 0 with the date, or -1. */
-static int parse_birth(const char *s, struct mc_date *out)
+static int parse_date_vn(const char *s, struct mc_date *out)
 {
 	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
 	for (const char *p = s; *p; p++) {
@@ -169,6 +171,54 @@ static int parse_birth(const char *s, struct mc_date *out)
 	if (!mc_date_valid(d.y, d.m, d.d))
 		return -1;
 	*out = d;
+	return 0;
+}
+
+/* An appointment typed by the clerk: a date as parse_date_vn takes it, then
+ * optionally the time as HH:MM, HHhMM or HHMM after a blank; without a time,
+ * that of base. Returns 0, or -1. */
+static int parse_when_vn(const char *s, const struct mc_dt *base, struct mc_dt *out)
+{
+	while (*s == ' ')
+		s++;
+	const char *sp = strchr(s, ' ');
+	char *date = sp ? xstrndup(s, (size_t)(sp - s)) : xstrdup(s);
+	struct mc_date d;
+	int rc = parse_date_vn(date, &d);
+	free(date);
+	if (rc)
+		return -1;
+	int hh = base->hh, mi = base->mi;
+	if (sp) {
+		char *t = squeeze(sp);
+		int a = 0, b = 0, na = 0, nb = 0;
+		const char *p = t;
+		for (; *p >= '0' && *p <= '9'; p++, na++)
+			a = a * 10 + (*p - '0');
+		if (*p == ':' || *p == 'h' || *p == 'g')
+			p++;
+		for (; *p >= '0' && *p <= '9'; p++, nb++)
+			b = b * 10 + (*p - '0');
+		bool ok = !*p;
+		if (ok && na == 4 && !nb) {
+			b = a % 100;
+			a /= 100;
+		} else if (ok && *t && (na < 1 || na > 2 || nb > 2)) {
+			ok = false;
+		}
+		if (*t && ok) {
+			hh = a;
+			mi = b;
+		}
+		free(t);
+		if (!ok || hh > 23 || mi > 59)
+			return -1;
+	}
+	out->y = d.y;
+	out->m = d.m;
+	out->d = d.d;
+	out->hh = hh;
+	out->mi = mi;
 	return 0;
 }
 
@@ -265,13 +315,11 @@ static void set_commune(struct wizard *s, const char *code)
 	s->commune_label = label;
 }
 
+/* As client/reception.c decides it: a mandatory component with fewer papers
+ * than it asks for. */
 static bool comp_missing(const struct catalog_component *c, const struct comp *k)
 {
-	if (!c->mandatory)
-		return false;
-	if (!c->originals && !c->copies)
-		return !k->originals && !k->copies;
-	return k->originals < c->originals || k->copies < c->copies;
+	return c->mandatory && (k->originals < c->originals || k->copies < c->copies);
 }
 
 /* Presented as the procedure asks (one paper when it names no count). */
@@ -306,6 +354,8 @@ static int choose_procedure(struct wizard *s, const char *code)
 		catalog_detail_release(&s->proc);
 	s->proc = d;
 	s->have_proc = true;
+	s->manual = !d.proc.time_unit;
+	field_clear(&s->appt);
 	s->comps = xcalloc(d.ncomponents ? d.ncomponents : 1, sizeof(*s->comps));
 	for (size_t i = 0; i < d.ncomponents; i++)
 		if (d.components[i].mandatory)
@@ -325,7 +375,7 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->id_number = value_or_null(&s->f[F_ID]);
 	struct mc_date bd;
 	char *birth = value_or_null(&s->f[F_BIRTH]);
-	if (birth && !parse_birth(birth, &bd)) {
+	if (birth && !parse_date_vn(birth, &bd)) {
 		char iso[16];
 		mc_format_date(iso, sizeof(iso), bd.y, bd.m, bd.d);
 		free(birth);
@@ -339,6 +389,16 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->commune = s->commune ? xstrdup(s->commune) : NULL;
 	if (!s->have_proc)
 		return;
+	struct mc_dt now, when;
+	if (s->manual && !field_empty(&s->appt) && !clock_now(&now)) {
+		if (!parse_when_vn(field_text(&s->appt), &now, &when)) {
+			char iso[20];
+			mc_format_dt(iso, sizeof(iso), &when);
+			in->appointment = xstrdup(iso);
+		} else {
+			in->appointment = xstrdup(field_text(&s->appt));
+		}
+	}
 	in->n_components = s->proc.ncomponents;
 	in->components = xcalloc(in->n_components ? in->n_components : 1, sizeof(*in->components));
 	for (size_t i = 0; i < in->n_components; i++) {
@@ -361,13 +421,14 @@ static bool anything_typed(const struct wizard *s)
 	for (size_t i = 0; s->comps && i < s->proc.ncomponents; i++)
 		if (s->comps[i].reason)
 			return true;
-	return false;
+	return !field_empty(&s->appt);
 }
 
 static void sync_telex(struct wizard *s, bool on)
 {
 	for (int i = 0; i < F__N; i++)
 		field_set_telex(&s->f[i], on);
+	field_set_telex(&s->appt, on);
 	field_set_telex(&s->procs.field, on);
 	if (s->communes_ready)
 		field_set_telex(&s->communes.field, on);
@@ -393,7 +454,7 @@ static void leave_field(struct wizard *s)
 	if (s->focus != F_BIRTH)
 		return;
 	struct mc_date d;
-	if (!parse_birth(field_text(&s->f[F_BIRTH]), &d)) {
+	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &d)) {
 		char vn[16];
 		mc_format_date_vn(vn, sizeof(vn), d.y, d.m, d.d);
 		field_set_text(&s->f[F_BIRTH], vn);
@@ -416,6 +477,8 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 		s->page = P_APPLICANT;
 		s->choosing_commune = false;
 		focus_field(s, (int)(err->field - RF_FULL_NAME));
+	} else if (err->field == RF_APPOINTMENT && s->manual) {
+		s->page = P_SUMMARY;
 	} else if (err->field == RF_COMPONENTS) {
 		s->page = P_COMPONENTS;
 		for (size_t i = 0; i < s->proc.ncomponents; i++)
@@ -441,6 +504,8 @@ static int wz_open(struct app *app, void *priv, const void *arg)
 	field_init(&s->f[F_COMMUNE], 1, FIELD_NO_TELEX);
 	field_set_hint(&s->f[F_BIRTH], "ngày/tháng/năm");
 	field_set_hint(&s->f[F_ID], "12 chữ số");
+	field_init(&s->appt, 16, FIELD_NO_TELEX);
+	field_set_hint(&s->appt, "ngày/tháng/năm giờ:phút");
 
 	char *unit = store_get_setting(&app->store, "unit_code");
 	set_commune(s, unit);
@@ -471,6 +536,7 @@ static void wz_done(struct app *app, void *priv)
 		catalog_detail_release(&s->proc);
 	for (int i = 0; i < F__N; i++)
 		field_release(&s->f[i]);
+	field_release(&s->appt);
 	free(s->commune);
 	free(s->commune_label);
 	if (s->committed)
@@ -637,21 +703,21 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 	}
 	int x = b->x + 1, w = b->w - 2;
 	draw_proc_line(s, win, b->y + 2, x, w);
-	int fx = x + LABEL_W, fw = FIELD_W;
-	if (fx + fw > x + w)
-		fw = x + w - fx;
+	/* long fields to the right edge; short ones leave room for a note */
+	int fx = x + LABEL_W, long_w = x + w - fx, fw = SHORT_W < long_w ? SHORT_W : long_w;
 	int nx = fx + fw + 2, nw = x + w - nx;
 	int y0 = b->y + 4;
 	for (int i = 0; i < F__N; i++) {
 		int y = y0 + i;
 		wattrset(win, term_style(i == s->focus ? STYLE_HEADER : STYLE_NORMAL));
-		term_text(win, y, x, LABEL_W - 1, afield_labels[i]);
+		term_text(win, y, x, 2, i == s->focus ? ">" : "");
+		term_text(win, y, x + 2, LABEL_W - 3, afield_labels[i]);
 		wattrset(win, term_style(STYLE_NORMAL));
 		bool focused = i == s->focus && s->modal == M_NONE;
 		if (i == F_SEX || i == F_COMMUNE) {
 			const char *v = i == F_SEX ? sex_text(s->sex)
 					: s->commune_label ? s->commune_label : "";
-			int vw = i == F_COMMUNE ? x + w - fx : fw;
+			int vw = i == F_COMMUNE ? long_w : fw;
 			wattrset(win, term_style(i == s->focus ? STYLE_FOCUS : STYLE_FIELD));
 			term_blank(win, y, fx, vw);
 			term_text(win, y, fx, vw, v);
@@ -710,7 +776,8 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 			bool focused = i == s->focus && s->modal == M_NONE;
 			if (focused != (pass == 1))
 				continue;
-			draw_field(app, win, &s->f[i], y0 + i, fx, fw, focused);
+			bool wide = i == F_NAME || i == F_EMAIL || i == F_ADDRESS;
+			draw_field(app, win, &s->f[i], y0 + i, fx, wide ? long_w : fw, focused);
 		}
 }
 
@@ -848,7 +915,6 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 
 static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
-	(void)app;
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
 	const int L = 21; /* label column */
 	char buf[160];
@@ -861,7 +927,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 
 	struct mc_date bd;
 	char birth[16] = "";
-	if (!parse_birth(field_text(&s->f[F_BIRTH]), &bd))
+	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &bd))
 		mc_format_date_vn(birth, sizeof(birth), bd.y, bd.m, bd.d);
 	char *name = squeeze(field_text(&s->f[F_NAME]));
 	char *who = xasprintf("%s · %s · sinh %s", name, sex_text(s->sex), birth);
@@ -888,7 +954,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 		wattrset(win, term_style(STYLE_DIM));
 		term_text(win, y, x, L, rows[i][0]);
 		wattrset(win, term_style(STYLE_NORMAL));
-		term_text(win, y++, x + L, w - L, rows[i][1]);
+		y += draw_wrapped(win, y, x + L, w - L, i == 3 ? 2 : 1, rows[i][1]);
 	}
 	free(who);
 	free(contact);
@@ -913,20 +979,27 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	term_text(win, y++, x + L, w - L, buf);
 	y++;
 
-	format_when(buf, sizeof(buf), &s->plan.received);
+	struct mc_dt received = s->plan.received;
+	if (s->manual)
+		clock_now(&received);
+	format_when(buf, sizeof(buf), &received);
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "Tiếp nhận lúc:");
 	wattrset(win, term_style(STYLE_NORMAL));
 	term_text(win, y++, x + L, w - L, buf);
-	format_when(buf, sizeof(buf), &s->plan.appointment);
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "Hẹn trả kết quả:");
-	wattrset(win, term_style(STYLE_HEADER));
-	term_text(win, y++, x + L, w - L, buf);
+	int appt_y = y++;
+	if (!s->manual) {
+		format_when(buf, sizeof(buf), &s->plan.appointment);
+		wattrset(win, term_style(STYLE_HEADER));
+		term_text(win, appt_y, x + L, w - L, buf);
+	}
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "Thời hạn giải quyết:");
 	wattrset(win, term_style(STYLE_NORMAL));
-	term_text(win, y++, x + L, w - L, s->plan.time_text);
+	term_text(win, y++, x + L, w - L,
+		  s->manual ? "chưa rõ trong danh mục: cán bộ nhập ngày hẹn trả" : s->plan.time_text);
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "Phí, lệ phí:");
 	wattrset(win, term_style(STYLE_NORMAL));
@@ -937,6 +1010,8 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	term_text(win, b->y + b->h - 2, x, w,
 		  "Enter: lưu hồ sơ, cấp mã và in giấy tiếp nhận · Esc: quay lại sửa");
 	wattrset(win, term_style(STYLE_NORMAL));
+	if (s->manual)
+		draw_field(app, win, &s->appt, appt_y, x + L, 24, s->modal == M_NONE);
 }
 
 /* The path as shown: $HOME as "~". */
@@ -944,7 +1019,7 @@ static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const stru
 {
 	(void)app;
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
-	const int L = 21;
+	const int L = 23;
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, y, x, w, "Đã tiếp nhận hồ sơ. Mã hồ sơ:");
 	/* the code, large: a reversed block three rows high */
@@ -1179,7 +1254,7 @@ static void submit_applicant(struct wizard *s)
 	leave_field(s);
 	struct mc_date bd;
 	const char *birth = field_text(&s->f[F_BIRTH]);
-	if (*birth && parse_birth(birth, &bd)) {
+	if (*birth && parse_date_vn(birth, &bd)) {
 		app_error(s->app, "Ngày sinh '%s' không hợp lệ: nhập ngày/tháng/năm, ví dụ 05/03/1990",
 			  birth);
 		s->focus = F_BIRTH;
@@ -1336,10 +1411,11 @@ static void submit_components(struct wizard *s)
 	if (clock_now(&now)) {
 		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
 	} else if (reception_check_components(&s->app->store, &in, &err)) {
-		if (err.field == RF_COMPONENTS && err.component)
-			show_refusal(s, &err);
-		else
-			show_refusal(s, &err);
+		show_refusal(s, &err);
+	} else if (s->manual && !in.appointment) {
+		/* no time in the catalog: the clerk types the date on the summary */
+		s->page = P_SUMMARY;
+		app_info(s->app, "Thủ tục chưa có thời hạn giải quyết rõ ràng: hãy nhập ngày hẹn trả");
 	} else if (reception_plan(&s->app->store, &in, &now, &s->plan, &err)) {
 		show_refusal(s, &err);
 	} else {
@@ -1484,7 +1560,18 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 	case P_COMPONENTS:
 		return handle_components(s, act, ev);
 	case P_SUMMARY:
+		if (s->manual && (key_event_char(ev) || is_edit_key(ev))) {
+			field_key(&s->appt, ev->key.ch, ev->key.fn, WK_NONE);
+			return SCR_HANDLED;
+		}
 		if (act == ACTION_CONFIRM) {
+			struct mc_dt now, when;
+			if (s->manual && (clock_now(&now) ||
+					  parse_when_vn(field_text(&s->appt), &now, &when))) {
+				app_error(s->app, "Ngày hẹn trả chưa đúng: nhập ngày/tháng/năm giờ:phút,"
+					  " ví dụ 12/08/2025 14:00");
+				return SCR_HANDLED;
+			}
 			commit(s);
 			return SCR_HANDLED;
 		}
