@@ -89,6 +89,8 @@ struct wizard {
 	bool committed;
 	struct reception_result res;
 
+	char *refusal; /* the last refusal, shown in full until the next key */
+
 	enum modal modal;
 	struct dialog dlg;
 	size_t dlg_comp;
@@ -471,6 +473,8 @@ static void focus_field(struct wizard *s, int f)
 static void show_refusal(struct wizard *s, const struct reception_error *err)
 {
 	app_error(s->app, "%s", err->msg);
+	free(s->refusal);
+	s->refusal = xstrdup(err->msg);
 	if (err->field == RF_PROCEDURE) {
 		s->page = P_PROCEDURE;
 	} else if (err->field >= RF_FULL_NAME && err->field <= RF_COMMUNE) {
@@ -539,6 +543,7 @@ static void wz_done(struct app *app, void *priv)
 	field_release(&s->appt);
 	free(s->commune);
 	free(s->commune_label);
+	free(s->refusal);
 	if (s->committed)
 		reception_result_release(&s->res);
 }
@@ -571,6 +576,17 @@ static int draw_wrapped(WINDOW *win, int y, int x, int w, int max, const char *s
 		term_text(win, y + i, x, w, line);
 		free(line);
 	}
+	return n;
+}
+
+/* The last refusal in full (the status line may clip it); lines used. */
+static int draw_refusal(struct wizard *s, WINDOW *win, int y, int x, int w, int max)
+{
+	if (!s->refusal)
+		return 0;
+	wattrset(win, term_style(STYLE_ERROR));
+	int n = draw_wrapped(win, y, x, w, max, s->refusal);
+	wattrset(win, term_style(STYLE_NORMAL));
 	return n;
 }
 
@@ -634,7 +650,9 @@ static void draw_procedure(struct app *app, struct wizard *s, WINDOW *win, const
 	const struct picker_item *it = picker_selected(&s->procs);
 	const struct catalog_proc *p = it ? preview_of(s, it->id) : NULL;
 	int py = y + 2 + list_h + 1;
-	if (p) {
+	if (draw_refusal(s, win, py, x, w, 2)) {
+		/* in place of the preview */
+	} else if (p) {
 		char tbuf[96];
 		const char *t = catalog_time_display(p, tbuf, sizeof(tbuf));
 		char *line = xasprintf("Lĩnh vực: %s · Thời hạn: %s", p->field ? p->field : "",
@@ -765,7 +783,8 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 				  : "Gõ tên xã, phường để chọn.";
 		break;
 	}
-	draw_wrapped(win, help_y, x, w, 2, help);
+	if (!draw_refusal(s, win, help_y, x, w, 4))
+		draw_wrapped(win, help_y, x, w, 2, help);
 	wattrset(win, term_style(STYLE_NORMAL));
 	draw_keys(win, b, "Enter: ô kế tiếp · Tab/Shift-Tab: chuyển ô · Esc: quay lại bước trước");
 
@@ -853,8 +872,8 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, hy, x, w, "Có  BB Loại       Chính   Sao Tên giấy tờ");
 	wattrset(win, term_style(STYLE_NORMAL));
-	int detail_h = 5; /* name (3), needs, reason/missing */
-	int list_h = b->h - (hy - b->y) - 1 - detail_h - 2;
+	/* below the list: a rule, the name (2), needs, reason, message (2), keys */
+	int list_h = b->h - (hy - b->y) - 1 - 8;
 	if (list_h < 1)
 		list_h = 1;
 	size_t n = s->proc.ncomponents;
@@ -880,24 +899,28 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 	if (n) {
 		const struct catalog_component *c = &s->proc.components[s->sel];
 		const struct comp *k = &s->comps[s->sel];
-		draw_wrapped(win, dy, x, w, 3, c->name);
+		draw_wrapped(win, dy, x, w, 2, c->name);
 		char *need = xasprintf("%s%s%s · cần %d bản chính, %d bản sao%s",
 				       c->grp ? c->grp : "", c->grp ? " · " : "",
 				       c->mandatory ? "bắt buộc" : "không bắt buộc", c->originals,
 				       c->copies, c->form ? " · có mẫu đơn" : "");
 		wattrset(win, term_style(STYLE_DIM));
-		term_text(win, dy + 3, x, w, need);
+		term_text(win, dy + 2, x, w, need);
 		wattrset(win, term_style(STYLE_NORMAL));
 		free(need);
 		if (k->reason) {
 			char *r = xasprintf("Lý do nhận thiếu: %s", k->reason);
-			term_text(win, dy + 4, x, w, r);
+			term_text(win, dy + 3, x, w, r);
 			free(r);
 		}
 	}
 	bool unresolved;
 	size_t missing = count_missing(s, &unresolved);
-	if (missing && unresolved) {
+	if (s->refusal) { /* over the reason line: it has none, being refused */
+		term_blank(win, b->y + b->h - 4, x, w);
+		draw_refusal(s, win, b->y + b->h - 4, x, w, 3);
+		/* said in full above the keys */
+	} else if (missing && unresolved) {
 		wattrset(win, term_style(STYLE_ERROR));
 		char *m = xasprintf("Thiếu %zu giấy tờ bắt buộc [!]: bổ sung, hoặc F6 để nhận thiếu và"
 				    " ghi lý do", missing);
@@ -1003,9 +1026,10 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "Phí, lệ phí:");
 	wattrset(win, term_style(STYLE_NORMAL));
-	int room = b->y + b->h - 3 - y;
-	y += draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 3 ? 3 : room,
+	int room = b->y + b->h - 4 - y;
+	draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 2 ? 2 : room,
 			  s->proc.proc.fee_text ? s->proc.proc.fee_text : "chưa rõ");
+	draw_refusal(s, win, b->y + b->h - 4, x, w, 2);
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, b->y + b->h - 2, x, w,
 		  "Enter: lưu hồ sơ, cấp mã và in giấy tiếp nhận · Esc: quay lại sửa");
@@ -1546,6 +1570,7 @@ static int handle_modal(struct wizard *s, enum action act, const struct key_even
 static int wz_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
 {
 	struct wizard *s = priv;
+	FREE(&s->refusal);
 	sync_telex(s, app->telex);
 	if (s->modal != M_NONE)
 		return handle_modal(s, act, ev);
