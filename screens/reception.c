@@ -12,6 +12,7 @@
  *
  * All the state lives in struct wizard (the framework's priv), so a resize or
  * going back a page never loses what was typed. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "client/clock.h"
 #include "client/dialog.h"
 #include "client/picker.h"
+#include "client/print.h"
 #include "client/reception.h"
 #include "core/idnum.h"
 #include "core/text.h"
@@ -491,6 +493,21 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 	}
 }
 
+/* A refusal found here, before client/reception.c is asked. */
+static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
+{
+	struct reception_error err;
+	memset(&err, 0, sizeof(err));
+	err.field = field;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+	va_end(ap);
+	show_refusal(s, &err);
+}
+
 /* ---- Open and close ------------------------------------------------------------- */
 
 static int wz_open(struct app *app, void *priv, const void *arg)
@@ -577,6 +594,17 @@ static int draw_wrapped(WINDOW *win, int y, int x, int w, int max, const char *s
 		free(line);
 	}
 	return n;
+}
+
+/* The label of the key for act on this screen ("F6"), as the clerk bound it. */
+static const char *key_of(struct app *app, enum action act, char *buf, size_t n)
+{
+	struct key k;
+	if (keymap_key_for(&app->keymap, KEYMAP_RECEPTION, act, &k))
+		key_label(&k, buf, n);
+	else
+		snprintf(buf, n, "%s", action_name(act));
+	return buf;
 }
 
 /* The last refusal in full (the status line may clip it); lines used. */
@@ -865,7 +893,7 @@ static size_t count_missing(const struct wizard *s, bool *unresolved)
 
 static void draw_components(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
-	(void)app;
+	char key[32];
 	int x = b->x + 1, w = b->w - 2;
 	draw_proc_line(s, win, b->y + 2, x, w);
 	int hy = b->y + 3;
@@ -922,8 +950,8 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 		/* said in full above the keys */
 	} else if (missing && unresolved) {
 		wattrset(win, term_style(STYLE_ERROR));
-		char *m = xasprintf("Thiếu %zu giấy tờ bắt buộc [!]: bổ sung, hoặc F6 để nhận thiếu và"
-				    " ghi lý do", missing);
+		char *m = xasprintf("Thiếu %zu giấy tờ bắt buộc [!]: bổ sung, hoặc %s để nhận thiếu và"
+				    " ghi lý do", missing, key_of(app, ACTION_OVERRIDE, key, sizeof(key)));
 		term_text(win, b->y + b->h - 2, x, w, m);
 		free(m);
 		wattrset(win, term_style(STYLE_NORMAL));
@@ -933,7 +961,10 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 			  "[x] đủ · [/] chưa đủ số bản · [!] thiếu bắt buộc · [~] nhận thiếu · * bắt buộc");
 		wattrset(win, term_style(STYLE_NORMAL));
 	}
-	draw_keys(win, b, "Cách: có/không · ←→ cột · +/- hay số: số bản · F6: nhận thiếu · Enter: tiếp");
+	char *keys = xasprintf("Cách: có/không · ←→ cột · +/- hay số: số bản · %s: nhận thiếu ·"
+			       " Enter: tiếp", key_of(app, ACTION_OVERRIDE, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
 }
 
 static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
@@ -1034,14 +1065,22 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	term_text(win, b->y + b->h - 2, x, w,
 		  "Enter: lưu hồ sơ, cấp mã và in giấy tiếp nhận · Esc: quay lại sửa");
 	wattrset(win, term_style(STYLE_NORMAL));
-	if (s->manual)
+	if (s->manual) {
+		struct mc_dt when;
+		if (!parse_when_vn(field_text(&s->appt), &received, &when)) {
+			format_when(buf, sizeof(buf), &when);
+			wattrset(win, term_style(STYLE_HEADER));
+			term_text(win, appt_y, x + L + 26, w - L - 26, buf);
+			wattrset(win, term_style(STYLE_NORMAL));
+		}
 		draw_field(app, win, &s->appt, appt_y, x + L, 24, s->modal == M_NONE);
+	}
 }
 
-/* The path as shown: $HOME as "~". */
+/* The code large and clear, the appointment, the receipt (its path with
+ * $HOME as "~") and whether it was printed. */
 static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
-	(void)app;
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
 	const int L = 23;
 	wattrset(win, term_style(STYLE_HEADER));
@@ -1100,7 +1139,11 @@ static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const stru
 						   : "không in được";
 	draw_wrapped(win, y, x + L, w - L, 2, printed);
 	wattrset(win, term_style(STYLE_NORMAL));
-	draw_keys(win, b, "Enter hoặc Esc: về màn hình chính");
+	char key[32];
+	char *keys = xasprintf("Enter hoặc Esc: về màn hình chính · %s: in lại giấy tiếp nhận",
+			       key_of(app, ACTION_PRINT, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
 }
 
 static void wz_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
@@ -1279,9 +1322,9 @@ static void submit_applicant(struct wizard *s)
 	struct mc_date bd;
 	const char *birth = field_text(&s->f[F_BIRTH]);
 	if (*birth && parse_date_vn(birth, &bd)) {
-		app_error(s->app, "Ngày sinh '%s' không hợp lệ: nhập ngày/tháng/năm, ví dụ 05/03/1990",
-			  birth);
-		s->focus = F_BIRTH;
+		refuse_here(s, RF_BIRTH_DATE,
+			    "Ngày sinh «%s» không hợp lệ: nhập ngày/tháng/năm có thật, ví dụ 05/03/1990",
+			    birth);
 		return;
 	}
 	struct reception_input in;
@@ -1544,6 +1587,28 @@ static void commit(struct wizard *s)
 	reception_input_release(&in);
 }
 
+/* F9 on the done page: the receipt to the printer again. */
+static void reprint(struct wizard *s)
+{
+	if (!s->res.receipt_path) {
+		app_error(s->app, "Chưa có tệp giấy tiếp nhận: ghi lại bằng lệnh motcua receipt %s"
+			  " --out TỆP.pdf", s->res.code);
+		return;
+	}
+	char *printer = store_get_setting(&s->app->store, "printer");
+	if (!printer || !*printer) {
+		app_info(s->app, "Chưa cấu hình máy in (thiết lập printer): mở tệp PDF để in");
+	} else {
+		struct strbuf err = STRBUF_INIT;
+		if (print_pdf(printer, s->res.receipt_path, &err))
+			app_error(s->app, "%s", err.buf);
+		else
+			app_info(s->app, "Đã gửi giấy tiếp nhận tới máy in %s", printer);
+		strbuf_release(&err);
+	}
+	free(printer);
+}
+
 static int handle_modal(struct wizard *s, enum action act, const struct key_event *ev)
 {
 	if (act == ACTION_QUIT)
@@ -1593,8 +1658,8 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 			struct mc_dt now, when;
 			if (s->manual && (clock_now(&now) ||
 					  parse_when_vn(field_text(&s->appt), &now, &when))) {
-				app_error(s->app, "Ngày hẹn trả chưa đúng: nhập ngày/tháng/năm giờ:phút,"
-					  " ví dụ 12/08/2025 14:00");
+				refuse_here(s, RF_APPOINTMENT, "Ngày hẹn trả chưa đúng: nhập"
+					    " ngày/tháng/năm giờ:phút, ví dụ 12/08/2025 14:00");
 				return SCR_HANDLED;
 			}
 			commit(s);
@@ -1610,6 +1675,10 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 		if (act == ACTION_CONFIRM || act == ACTION_BACK) {
 			/* home again, its counts read afresh; this screen closes */
 			app_do_action(app, ACTION_OPEN_HOME);
+			return SCR_HANDLED;
+		}
+		if (act == ACTION_PRINT) {
+			reprint(s);
 			return SCR_HANDLED;
 		}
 		return SCR_IGNORED;
