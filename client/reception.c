@@ -151,9 +151,10 @@ static void short_name(const char *name, char *buf, size_t n)
 {
 	if (!name)
 		name = "";
-	size_t keep = mc_text_clip(name, 60);
-	if (keep + 4 > n)
-		keep = mc_text_clip(name, (int)n / 4);
+	int cols = 60;
+	size_t keep = mc_text_clip(name, cols);
+	while (keep + 4 > n && cols > 0) /* "…" and the NUL must fit too */
+		keep = mc_text_clip(name, --cols);
 	snprintf(buf, n, "%.*s%s", (int)keep, name, name[keep] ? "…" : "");
 }
 
@@ -817,11 +818,11 @@ static int tx_commit(struct tx *t, struct reception_error *err)
 	return 0;
 }
 
-static int step_done(struct store *st, sqlite3_stmt *q)
+/* Runs and finalizes an INSERT; SQLITE_OK or the error. */
+static int step_done(sqlite3_stmt *q)
 {
 	int rc = sqlite3_step(q);
 	sqlite3_finalize(q);
-	(void)st;
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -894,6 +895,7 @@ struct record {
 	char *procedure_name, *note;
 	struct workstation ws;
 	const char *clerk;
+	enum mc_status status; /* from the lifecycle table: NEW -> receive */
 	const struct catalog_detail *proc;
 	const struct clean_applicant *app;
 	const struct reception_input *in;
@@ -916,7 +918,7 @@ static int insert_dossier(struct store *st, const struct record *r)
 	sqlite3_bind_text(q, i++, r->procedure_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, r->ws.unit_code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, r->clerk, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, i++, MC_ST_RECEIVED);
+	sqlite3_bind_int(q, i++, (int)r->status);
 	sqlite3_bind_text(q, i++, r->received, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, r->appointment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, r->app->full_name, -1, SQLITE_STATIC);
@@ -930,7 +932,7 @@ static int insert_dossier(struct store *st, const struct record *r)
 	sqlite3_bind_text(q, i++, r->app->commune, -1, SQLITE_STATIC);
 	bind_opt(q, i++, r->note);
 	sqlite3_bind_text(q, i++, r->now, -1, SQLITE_STATIC);
-	return step_done(st, q);
+	return step_done(q);
 }
 
 static int insert_components(struct store *st, const struct record *r, json_t *list)
@@ -999,9 +1001,7 @@ static json_t *event_payload(const struct record *r)
 
 static int insert_event(struct store *st, const struct record *r, json_t *payload, json_t **out)
 {
-	enum mc_status to;
-	if (mc_lifecycle_apply(MC_ST_NEW, MC_ACT_RECEIVE, &to, NULL))
-		return SQLITE_INTERNAL; /* the table itself would be wrong */
+	enum mc_status to = r->status;
 	char *text = json_dumps(payload, JSON_COMPACT);
 	sqlite3_stmt *q = store_prepare(st,
 		"INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
@@ -1015,7 +1015,7 @@ static int insert_event(struct store *st, const struct record *r, json_t *payloa
 	sqlite3_bind_text(q, 7, r->ws.unit_code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 8, r->now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 9, text, -1, SQLITE_STATIC);
-	int rc = step_done(st, q);
+	int rc = step_done(q);
 	free(text);
 
 	json_t *e = json_object();
@@ -1056,7 +1056,7 @@ static json_t *dossier_json(const struct record *r)
 	json_object_set_new(d, "unit_ident", json_string(r->ws.unit_ident));
 	json_object_set_new(d, "clerk", json_string(r->clerk));
 	json_object_set_new(d, "channel", json_integer(1));
-	json_object_set_new(d, "status", json_integer(MC_ST_RECEIVED));
+	json_object_set_new(d, "status", json_integer((int)r->status));
 	json_object_set_new(d, "received_at", json_string(r->received));
 	json_object_set_new(d, "appointment", json_string(r->appointment));
 	json_object_set_new(d, "applicant", ap);
@@ -1081,7 +1081,7 @@ static int insert_outbox(struct store *st, const struct record *r, const char *p
 	sqlite3_bind_text(q, 4, payload, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 6, r->now, -1, SQLITE_STATIC);
-	return step_done(st, q);
+	return step_done(q);
 }
 
 /* Inside the open transaction: the code, then every row. SQLite result code. */
@@ -1176,6 +1176,10 @@ int reception_commit_flags(struct store *st, const struct reception_input *in, c
 	memset(&r, 0, sizeof r);
 	r.clerk = clerk;
 	r.proc = &proc;
+	/* A counter reception: created new and received at once, as the
+	 * lifecycle table says (NEW -> receive); it cannot fail but by a bug. */
+	if (mc_lifecycle_apply(MC_ST_NEW, MC_ACT_RECEIVE, &r.status, NULL))
+		abort();
 	r.app = &app;
 	r.in = in;
 	int rc = check_clerk(st, clerk, err);
