@@ -288,7 +288,7 @@ static const struct {
 	const struct screen_ops *ops;
 } openers[] = {
 	{ ACTION_OPEN_RECEPTION, NULL },
-	{ ACTION_OPEN_CATALOG, NULL },
+	{ ACTION_OPEN_CATALOG, &catalog_screen },
 	{ ACTION_OPEN_DOSSIERS, NULL },
 };
 
@@ -352,7 +352,9 @@ int app_do_action(struct app *app, enum action act)
 	case ACTION_REFRESH:
 		return SCR_REDRAW;
 	case ACTION_TOGGLE_TELEX:
-		app_info(app, "Gõ Telex chỉ dùng trong ô nhập chữ");
+		/* one switch for every field; screens mirror it in their fields */
+		app->telex = !app->telex;
+		app_info(app, app->telex ? "Đã bật gõ Telex" : "Đã tắt gõ Telex");
 		return SCR_HANDLED;
 	default:
 		return open_action(app, act);
@@ -391,7 +393,8 @@ static void draw_status(struct app *app, const struct rect *r)
 		snprintf(when, sizeof(when), "%s %s %02d:%02d", weekdays[mc_weekday(days)], date,
 			 now.hh, now.mi);
 	}
-	char *right = xasprintf("%s │ %s ", when, app->sync_state);
+	char *right = xasprintf("%s%s │ %s ", app->telex ? "TELEX │ " : "", when,
+				app->sync_state);
 	char *left = xasprintf(" %s │ %s",
 			       app->logged_in ? app->clerk.full_name : "Chưa đăng nhập",
 			       app->unit_name ? app->unit_name : "Chưa cấu hình đơn vị");
