@@ -117,6 +117,40 @@ static void set_procs(struct catalog *s, struct catalog_procs *p, size_t of)
 	listview_invalidate(&s->lv_procs);
 }
 
+struct keyed_proc {
+	char *key;
+	struct catalog_proc proc;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed_proc *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->proc.code, y->proc.code);
+}
+
+/* In Vietnamese order: by the folded name ("đăng" with "dang", before
+ * "ghi"), a leading "Thủ tục" aside as in search, not by bytes as the
+ * store returns them. */
+static void sort_by_name(struct catalog_procs *p)
+{
+	struct keyed_proc *k = xmalloc((p->n ? p->n : 1) * sizeof(*k));
+	for (size_t i = 0; i < p->n; i++) {
+		char *fold = mc_text_fold(p->items[i].name);
+		static const char tt[] = "thu tuc ";
+		bool skip = !strncmp(fold, tt, sizeof(tt) - 1);
+		k[i].key = xstrdup(fold + (skip ? sizeof(tt) - 1 : 0));
+		free(fold);
+		k[i].proc = p->items[i];
+	}
+	qsort(k, p->n, sizeof(*k), keyed_cmp);
+	for (size_t i = 0; i < p->n; i++) {
+		p->items[i] = k[i].proc;
+		free(k[i].key);
+	}
+	free(k);
+}
+
 /* The procedures of the selected field, unless they are already listed. */
 static void load_field_procs(struct app *app, struct catalog *s)
 {
@@ -125,6 +159,7 @@ static void load_field_procs(struct app *app, struct catalog *s)
 		return;
 	struct catalog_procs p;
 	catalog_by_field(&app->store, f->field, &p);
+	sort_by_name(&p);
 	set_procs(s, &p, s->lv_fields.selected);
 }
 
