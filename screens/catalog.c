@@ -9,7 +9,9 @@
  *
  * Searching: `/` (or any unbound letter or digit) opens a search line over
  * the list; every change reruns catalog_search and the list shows the
- * results live; Up/Down move, Enter opens, Esc leaves the search.
+ * results live; Up/Down move, Enter opens, Esc leaves the search. FILTER
+ * (F3) searches in the selected field only, and switches that on and off
+ * while searching.
  *
  * The bottom lines of the body show the selected procedure's whole name,
  * which the list clips. Enter opens the procedure (screens/procedure.c);
@@ -47,6 +49,7 @@ struct catalog {
 	struct listview lv_fields, lv_procs;
 	enum view view;
 	bool searching;
+	bool in_field;               /* the search covers the selected field only */
 	struct field search;
 	bool wide;                   /* two panes, as last drawn */
 	int fields_w, procs_w;       /* row widths, as last drawn */
@@ -172,17 +175,19 @@ static void run_search(struct app *app, struct catalog *s)
 {
 	struct catalog_procs p = { NULL, 0 };
 	const char *text = field_text(&s->search);
+	const struct catalog_field *f = s->in_field ? selected_field(s) : NULL;
 	if (!blank(text))
-		catalog_search(&app->store, text, NULL, 0, &p);
+		catalog_search(&app->store, text, f ? f->field : NULL, 0, &p);
 	set_procs(s, &p, SIZE_MAX);
 	listview_set_empty(&s->lv_procs, blank(text) ? "Gõ tên thủ tục (có dấu hay không dấu)"
 						       " hoặc mã thủ tục, ví dụ 1.001193"
 						     : "Không tìm thấy thủ tục nào");
 }
 
-static void start_search(struct app *app, struct catalog *s)
+static void start_search(struct app *app, struct catalog *s, bool in_field)
 {
 	s->searching = true;
+	s->in_field = in_field;
 	field_clear(&s->search);
 	run_search(app, s);
 }
@@ -190,6 +195,7 @@ static void start_search(struct app *app, struct catalog *s)
 static void leave_search(struct app *app, struct catalog *s)
 {
 	s->searching = false;
+	s->in_field = false;
 	field_clear(&s->search);
 	listview_set_empty(&s->lv_procs, "Không có thủ tục nào");
 	s->procs_of = SIZE_MAX;
@@ -291,7 +297,10 @@ static void draw_procs(struct catalog *s, WINDOW *win, int y, int x, int w, int 
 static void draw_search_line(struct app *app, struct catalog *s, WINDOW *win, int y, int x,
 			     int w)
 {
-	static const char label[] = "Tìm thủ tục:";
+	const struct catalog_field *f = s->in_field ? selected_field(s) : NULL;
+	char *label = f ? xasprintf("Tìm trong %s:", f->field) : xstrdup("Tìm thủ tục:");
+	size_t cut = mc_text_clip(label, w / 2);
+	label[cut] = '\0';
 	int lw = mc_text_width(label);
 	text_at(win, y, x, w, STYLE_HEADER, label);
 	char right[32] = "";
@@ -305,6 +314,7 @@ static void draw_search_line(struct app *app, struct catalog *s, WINDOW *win, in
 	field_draw(&s->search, win, y, fx, fw, true);
 	wattrset(win, term_style(STYLE_NORMAL));
 	app_set_cursor(app, y, fx + field_layout(&s->search, fw));
+	free(label);
 }
 
 /* The selected procedure's whole name (the list clips it), its field and
@@ -455,6 +465,10 @@ static int handle_search(struct app *app, struct catalog *s, enum action act,
 		return SCR_HANDLED;
 	case ACTION_OPEN_RECEPTION:
 		return reception(app, s);
+	case ACTION_FILTER:
+		s->in_field = !s->in_field;
+		run_search(app, s);
+		return SCR_HANDLED;
 	case ACTION_SEARCH:
 	case ACTION_NEXT_FIELD:
 	case ACTION_PREV_FIELD:
@@ -498,7 +512,10 @@ static int handle_browse(struct app *app, struct catalog *s, enum action act,
 			s->view = s->view == VIEW_FIELDS ? VIEW_PROCS : VIEW_FIELDS;
 		return SCR_HANDLED;
 	case ACTION_SEARCH:
-		start_search(app, s);
+		start_search(app, s, false);
+		return SCR_HANDLED;
+	case ACTION_FILTER:
+		start_search(app, s, true);
 		return SCR_HANDLED;
 	case ACTION_OPEN_RECEPTION:
 		return reception(app, s);
@@ -507,7 +524,7 @@ static int handle_browse(struct app *app, struct catalog *s, enum action act,
 		wint_t c = key_event_char(ev);
 		if (!c || c == ' ')
 			return SCR_IGNORED;
-		start_search(app, s);
+		start_search(app, s, false);
 		type_char(app, s, c);
 		return SCR_HANDLED;
 	}

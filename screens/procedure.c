@@ -361,8 +361,8 @@ static int procedure_handle(struct app *app, void *priv, enum action act,
 	}
 }
 
-static const enum action procedure_hints[] = { ACTION_OPEN_RECEPTION, ACTION_PAGE_DOWN,
-					       ACTION_BACK, ACTION_NONE };
+static const enum action procedure_hints[] = { ACTION_OPEN_RECEPTION, ACTION_BACK,
+					       ACTION_PAGE_DOWN, ACTION_NONE };
 
 const struct screen_ops procedure_screen = {
 	.name = "procedure",
