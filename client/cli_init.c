@@ -13,6 +13,7 @@
 
 #include "client/cli.h"
 #include "client/datadir.h"
+#include "client/demo.h"
 #include "client/import.h"
 #include "client/store.h"
 
@@ -104,8 +105,12 @@ int cli_init(int argc, char **argv)
 	int rc = store_begin(&st, &err);
 	if (!rc)
 		rc = import_reference_tx(&st, dir, &counts, &warnings, &err);
+	if (!rc)
+		rc = demo_seed_calendar(&st, &err);
 	if (!rc && demo)
 		rc = demo_seed(&st, &err);
+	if (!rc && demo)
+		rc = demo_seed_dossiers(&st, DEMO_CLERK, NULL, &err) < 0 ? -1 : 0;
 	if (!rc)
 		rc = store_commit(&st, &err);
 	else
