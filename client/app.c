@@ -288,7 +288,7 @@ static const struct {
 	const struct screen_ops *ops;
 } openers[] = {
 	{ ACTION_OPEN_RECEPTION, &reception_screen },
-	{ ACTION_OPEN_CATALOG, NULL },
+	{ ACTION_OPEN_CATALOG, &catalog_screen },
 	{ ACTION_OPEN_DOSSIERS, NULL },
 };
 
@@ -352,6 +352,7 @@ int app_do_action(struct app *app, enum action act)
 	case ACTION_REFRESH:
 		return SCR_REDRAW;
 	case ACTION_TOGGLE_TELEX:
+		/* one switch for every field; screens mirror it in their fields */
 		app->telex = !app->telex;
 		app_info(app, app->telex ? "Đã bật gõ Telex" : "Đã tắt gõ Telex");
 		return SCR_HANDLED;

@@ -53,6 +53,7 @@ struct app {
 	enum status_kind status_kind;
 	char *status;            /* the status message, until the next key */
 	const char *sync_state;  /* "Ngoại tuyến" until sync lands */
+	bool telex;              /* the built-in Telex for text fields (TOGGLE_TELEX) */
 
 	struct term term;
 	struct layout layout;
@@ -63,7 +64,6 @@ struct app {
 	unsigned busy;           /* workers running (headless tests wait for them) */
 
 	char *preselect_user;    /* --user */
-	bool telex;              /* built-in Telex in text fields (toggle-telex) */
 	bool quit;
 };
 

@@ -1,100 +1,88 @@
-/* Login: username and password (masked), Enter to log in. The last clerk who
- * logged in on this workstation is prefilled, so usually only the password is
- * typed. The two fields use a minimal private line editor (append and
- * Backspace), to be replaced by the shared text field widget. */
+/* Login: username and password (masked), Enter to log in. The username is
+ * prefilled with the last clerk who logged in on this workstation, or else
+ * with the only enabled clerk of the store; the focus then starts on the
+ * password, so the clerk types only the password and Enter. Both are the
+ * shared text field (client/field.h); the password's buffer is wiped. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "client/app.h"
+#include "client/field.h"
 #include "core/text.h"
 #include "screens/screens.h"
 
-#define LINE_MAX_BYTES 128
+#define USER_MAX 64   /* characters */
+#define PASS_MAX 128
 #define BOX_W 52
 #define BOX_H 8
 #define FIELD_W 26
 
-struct line {
-	char buf[LINE_MAX_BYTES];
-	size_t len;
-};
-
 struct login {
-	struct line user, pass;
+	struct field user, pass;
 	int focus; /* 0 username, 1 password */
 	bool no_clerks;
 };
 
-static void line_set(struct line *l, const char *s)
+/* Zeroes the password's whole buffer, then empties the field. */
+static void wipe(struct field *f)
 {
-	size_t n = strlen(s);
-	if (n >= LINE_MAX_BYTES)
-		n = 0;
-	memcpy(l->buf, s, n);
-	l->buf[n] = '\0';
-	l->len = n;
+	if (f->text.buf)
+		sodium_memzero(f->text.buf, f->text.alloc);
+	field_clear(f);
 }
 
-static void line_insert(struct line *l, wint_t c)
+/* The username of the only enabled clerk, or NULL (none, or several). */
+static char *sole_clerk(struct store *st)
 {
-	char u[4];
-	size_t n = mc_utf8_put((int32_t)c, u);
-	if (l->len + n >= LINE_MAX_BYTES)
-		return;
-	memcpy(l->buf + l->len, u, n);
-	l->len += n;
-	l->buf[l->len] = '\0';
-}
-
-static void line_backspace(struct line *l)
-{
-	while (l->len > 0) {
-		unsigned char c = (unsigned char)l->buf[--l->len];
-		if ((c & 0xc0) != 0x80)
-			break;
+	char *user = NULL;
+	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		user = xstrdup((const char *)sqlite3_column_text(q, 0));
+		if (sqlite3_step(q) == SQLITE_ROW)
+			FREE(&user);
 	}
-	l->buf[l->len] = '\0';
-}
-
-static void line_wipe(struct line *l)
-{
-	sodium_memzero(l->buf, sizeof(l->buf));
-	l->len = 0;
+	sqlite3_finalize(q);
+	return user;
 }
 
 static int login_open(struct app *app, void *priv, const void *arg)
 {
 	struct login *s = priv;
+	field_init(&s->user, USER_MAX, FIELD_NO_TELEX);
+	field_init(&s->pass, PASS_MAX, FIELD_MASK);
+	/* room for the longest password up front: the buffer never moves, so
+	 * no copy of the password is left behind in freed memory by a resize */
+	static const char room[PASS_MAX * 4 + 8];
+	strbuf_add(&s->pass.text, room, sizeof(room));
+	strbuf_reset(&s->pass.text);
+
 	const char *user = arg;
-	char *last = NULL;
+	char *last = NULL, *only = NULL;
 	if (!user || !*user)
 		user = last = store_get_setting(&app->store, "last_user");
+	if (!user || !*user)
+		user = only = sole_clerk(&app->store);
 	if (user)
-		line_set(&s->user, user);
+		field_set_text(&s->user, user);
 	free(last);
-	s->focus = s->user.len ? 1 : 0;
+	free(only);
+	s->focus = field_empty(&s->user) ? 0 : 1;
 	sqlite3_stmt *q = store_prepare(&app->store, "SELECT count(*) FROM clerks");
 	s->no_clerks = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
 	sqlite3_finalize(q);
 	return 0;
 }
 
-/* Draws a field of FIELD_W columns showing the end of text. Returns the
- * column after the text (where the cursor goes). */
-static int draw_field(WINDOW *win, int y, int x, const char *text, bool focus)
+/* Draws a field of FIELD_W columns; the cursor goes in it when focused. */
+static void draw_field(struct app *app, WINDOW *win, int y, int x, struct field *f, bool focus)
 {
-	const char *shown = text;
-	while (mc_text_width(shown) > FIELD_W - 1) {
-		int32_t cp;
-		shown += mc_utf8_next(shown, strlen(shown), &cp);
-	}
 	wattrset(win, term_style(focus ? STYLE_FOCUS : STYLE_FIELD));
-	term_blank(win, y, x, FIELD_W);
-	int w = term_text(win, y, x, FIELD_W, shown);
+	field_draw(f, win, y, x, FIELD_W, focus);
 	wattrset(win, term_style(STYLE_NORMAL));
-	return x + w;
+	if (focus)
+		app_set_cursor(app, y, x + field_layout(f, FIELD_W));
 }
 
 static void draw_box(WINDOW *win, const struct rect *r, const char *title)
@@ -129,19 +117,8 @@ static void login_draw(struct app *app, void *priv, WINDOW *win, const struct re
 	int lx = box.x + 3, fx = box.x + 20;
 	term_text(win, box.y + 2, lx, 16, "Tên đăng nhập:");
 	term_text(win, box.y + 4, lx, 16, "Mật khẩu:");
-	int ux = draw_field(win, box.y + 2, fx, s->user.buf, s->focus == 0);
-
-	char stars[LINE_MAX_BYTES];
-	size_t n = 0;
-	for (size_t i = 0; i < s->pass.len && n < FIELD_W - 1; i++)
-		if (((unsigned char)s->pass.buf[i] & 0xc0) != 0x80)
-			stars[n++] = '*';
-	stars[n] = '\0';
-	int px = draw_field(win, box.y + 4, fx, stars, s->focus == 1);
-	if (s->focus == 0)
-		app_set_cursor(app, box.y + 2, ux);
-	else
-		app_set_cursor(app, box.y + 4, px);
+	draw_field(app, win, box.y + 2, fx, &s->user, s->focus == 0);
+	draw_field(app, win, box.y + 4, fx, &s->pass, s->focus == 1);
 
 	if (s->no_clerks) {
 		int y = box.y + box.h + 1;
@@ -155,38 +132,37 @@ static void login_draw(struct app *app, void *priv, WINDOW *win, const struct re
 }
 
 /* "CanBo " -> "canbo": usernames are lower-case ASCII. */
-static void normalize_user(struct line *l)
+static void normalize_user(struct field *f)
 {
-	size_t a = 0, b = l->len;
-	while (a < b && l->buf[a] == ' ')
-		a++;
-	while (b > a && l->buf[b - 1] == ' ')
+	const char *t = field_text(f);
+	size_t a = strspn(t, " "), b = strlen(t);
+	while (b > a && t[b - 1] == ' ')
 		b--;
-	memmove(l->buf, l->buf + a, b - a);
-	l->len = b - a;
-	l->buf[l->len] = '\0';
-	for (size_t i = 0; i < l->len; i++)
-		if (l->buf[i] >= 'A' && l->buf[i] <= 'Z')
-			l->buf[i] = (char)(l->buf[i] - 'A' + 'a');
+	char *u = xstrndup(t + a, b - a);
+	for (char *c = u; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	field_set_text(f, u);
+	free(u);
 }
 
 static void try_login(struct app *app, struct login *s)
 {
 	normalize_user(&s->user);
-	if (!s->user.len) {
+	if (field_empty(&s->user)) {
 		s->focus = 0;
 		app_error(app, "Hãy nhập tên đăng nhập");
 		return;
 	}
-	if (!s->pass.len) {
+	if (field_empty(&s->pass)) {
 		s->focus = 1;
 		app_error(app, "Hãy nhập mật khẩu");
 		return;
 	}
 	struct clerk c;
 	struct strbuf err = STRBUF_INIT;
-	int rc = auth_check(&app->store, s->user.buf, s->pass.buf, &c, &err);
-	line_wipe(&s->pass);
+	int rc = auth_check(&app->store, field_text(&s->user), field_text(&s->pass), &c, &err);
+	wipe(&s->pass);
 	if (rc) {
 		s->focus = 1;
 		app_error(app, "%s", err.buf);
@@ -197,17 +173,31 @@ static void try_login(struct app *app, struct login *s)
 	strbuf_release(&err);
 }
 
+/* Keys that edit a field: Backspace, Delete, arrows, Home/End, C-u... */
+static bool edits_field(enum widget_action wa)
+{
+	switch (wa) {
+	case WK_LEFT: case WK_RIGHT: case WK_HOME: case WK_END:
+	case WK_BACKSPACE: case WK_DELETE: case WK_CLEAR: case WK_DELETE_WORD:
+	case WK_KILL_END:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int login_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
 {
 	struct login *s = priv;
-	struct line *field = s->focus ? &s->pass : &s->user;
+	struct field *field = s->focus ? &s->pass : &s->user;
 	wint_t c = key_event_char(ev);
 	if (c) {
-		line_insert(field, c);
+		field_insert_char(field, c);
 		return SCR_HANDLED;
 	}
-	if (ev->key.fn && ev->key.ch == KEY_BACKSPACE) {
-		line_backspace(field);
+	enum widget_action wa = widget_action_of(ev->key.ch, ev->key.fn);
+	if (edits_field(wa)) {
+		field_key(field, ev->key.ch, ev->key.fn, wa);
 		return SCR_HANDLED;
 	}
 	switch (act) {
@@ -218,7 +208,7 @@ static int login_handle(struct app *app, void *priv, enum action act, const stru
 		s->focus = !s->focus;
 		return SCR_HANDLED;
 	case ACTION_CONFIRM:
-		if (s->focus == 0 && s->user.len && !s->pass.len)
+		if (s->focus == 0 && !field_empty(&s->user) && field_empty(&s->pass))
 			s->focus = 1;
 		else
 			try_login(app, s);
@@ -234,7 +224,10 @@ static int login_handle(struct app *app, void *priv, enum action act, const stru
 static void login_done(struct app *app, void *priv)
 {
 	struct login *s = priv;
-	line_wipe(&s->pass);
+	(void)app;
+	wipe(&s->pass);
+	field_release(&s->pass);
+	field_release(&s->user);
 }
 
 static const enum action login_hints[] = { ACTION_CONFIRM, ACTION_NEXT_FIELD, ACTION_NONE };
