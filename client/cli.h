@@ -14,7 +14,8 @@ enum {
 /* Every subcommand, declared once: name, function, Vietnamese help. Add a line
  * here when a command lands (its function lives in client/cli_NAME.c). */
 #define CLI_COMMANDS(X) \
-	X(version, cli_version, "In phiên bản chương trình")
+	X(version, cli_version, "In phiên bản chương trình") \
+	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
