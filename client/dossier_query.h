@@ -4,9 +4,9 @@
  * Pure SQL over the local store; no printing. Statuses are the national codes
  * (1..10, see ../shared/design/domain.md) as ints: their Vietnamese names live
  * in core/lifecycle. Every function that can fail returns -1 with a
- * Vietnamese message in err (when err is not NULL) and leaves out unchanged
- * apart from rows already appended. All stay fast on a million dossiers:
- * see bench/bench_query.c. */
+ * Vietnamese message in err (when err is not NULL); rows appended before a
+ * failure stay in out. Made for a million dossiers: bench/bench_query.c
+ * measures each of them on such a store. */
 #ifndef MC_DOSSIER_QUERY_H
 #define MC_DOSSIER_QUERY_H
 #include <stddef.h>
