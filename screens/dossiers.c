@@ -64,7 +64,6 @@ static const int menu_rows[] = {
 struct dossiers {
 	struct app *app;
 	struct mc_dt now;
-	char *ident;      /* this unit's identifier: codes are shown without it */
 	int width;        /* the list's width when its rows were formatted */
 
 	enum dossiers_filter filter;
@@ -101,15 +100,19 @@ static void format_count(char *buf, size_t n, long v)
 	buf[o] = '\0';
 }
 
-/* "YYYY-MM-DDTHH:MM" -> "DD/MM HH:MM" (with_time) or "DD/MM". */
-static void format_short(char *buf, size_t n, const char *at, bool with_time)
+/* "YYYY-MM-DDTHH:MM" in a column of width 11 ("DD/MM HH:MM") or 5
+ * ("DD/MM"). Another year than this one shows instead as "DD/MM/YYYY"
+ * or "YYYY": a date two years old must not pass for this week's. */
+static void format_short(char *buf, size_t n, const char *at, int width, int this_year)
 {
 	struct mc_dt t;
-	if (mc_parse_dt(at, &t)) {
+	if (mc_parse_dt(at, &t))
 		snprintf(buf, n, "%s", at);
-		return;
-	}
-	if (with_time)
+	else if (t.y != this_year && width > 5)
+		snprintf(buf, n, "%02d/%02d/%04d", t.d, t.m, t.y);
+	else if (t.y != this_year)
+		snprintf(buf, n, "%04d", t.y);
+	else if (width > 5)
 		snprintf(buf, n, "%02d/%02d %02d:%02d", t.d, t.m, t.hh, t.mi);
 	else
 		snprintf(buf, n, "%02d/%02d", t.d, t.m);
@@ -122,13 +125,16 @@ static bool is_overdue(const struct dossiers *s, const struct dossier_row *r)
 	return (DQ_OPEN & DQ_STATUS(r->status)) && strcmp(r->appointment, now) < 0;
 }
 
-/* The code without this unit's identifier ("250805-0001"), else whole. */
-static const char *short_code(const struct dossiers *s, const char *code)
+/* Codes are "<unit identifier>-YYMMDD-NNNN": below FULL_CODE_COLS columns
+ * the list shows the part after the identifier ("250805-0001", what the
+ * clerk reads and types); the detail shows the whole code. */
+#define FULL_CODE_COLS 120
+#define CODE_W 26
+
+static const char *shown_code(const char *code, int width)
 {
-	size_t n = s->ident ? strlen(s->ident) : 0;
-	if (n && !strncmp(code, s->ident, n) && code[n] == '-' && code[n + 1])
-		return code + n + 1;
-	return code;
+	const char *dash = strchr(code, '-');
+	return width < FULL_CODE_COLS && dash && dash[1] ? dash + 1 : code;
 }
 
 /* "Thủ tục đăng ký khai sinh" -> "Đăng ký khai sinh": the column is narrow
@@ -153,10 +159,11 @@ enum { COL_CODE, COL_NAME, COL_PROC, COL_STATUS, COL_RECEIVED, COL_DUE, N_COLS }
 static void columns(int width, struct listview_column cols[N_COLS])
 {
 	bool wide = width >= 96;
-	cols[COL_CODE] = (struct listview_column){ 12, false };
-	cols[COL_NAME] = (struct listview_column){ width >= 110 ? 24 : 16, false };
+	cols[COL_CODE] = (struct listview_column){ width >= FULL_CODE_COLS ? CODE_W : 12, false };
+	cols[COL_NAME] = (struct listview_column){ wide ? 20 : 16, false };
 	cols[COL_PROC] = (struct listview_column){ 0, false };
-	cols[COL_STATUS] = (struct listview_column){ wide ? 20 : 14, false };
+	cols[COL_STATUS] = (struct listview_column){ width >= FULL_CODE_COLS ? 20 : wide ? 16 : 14,
+						    false };
 	cols[COL_RECEIVED] = (struct listview_column){ wide ? 11 : 5, false };
 	cols[COL_DUE] = (struct listview_column){ 11, false };
 }
@@ -177,10 +184,11 @@ static void format_row(const struct dossiers *s, const struct dossier_row *r,
 	struct listview_column cols[N_COLS];
 	columns(s->width, cols);
 	bool late = is_overdue(s, r);
-	char *code = xasprintf("%s%s", late ? "!" : " ", short_code(s, r->code));
+	char *code = xasprintf("%s%s", late ? "!" : " ", shown_code(r->code, s->width));
 	char received[20], due[20];
-	format_short(received, sizeof(received), r->received_at, cols[COL_RECEIVED].width > 5);
-	format_short(due, sizeof(due), r->appointment, true);
+	format_short(received, sizeof(received), r->received_at, cols[COL_RECEIVED].width,
+		     s->now.y);
+	format_short(due, sizeof(due), r->appointment, cols[COL_DUE].width, s->now.y);
 	const char *status = mc_status_name(r->status);
 	char *proc = procedure_label(r->procedure_name);
 	const char *cells[N_COLS] = { code, r->applicant_name, proc,
@@ -381,18 +389,6 @@ static void search_close(struct dossiers *s)
 
 /* ---- the screen ---------------------------------------------------------- */
 
-static void load_ident(struct dossiers *s)
-{
-	struct app *app = s->app;
-	if (!app->unit_code)
-		return;
-	sqlite3_stmt *q = store_prepare(&app->store, "SELECT ident FROM units WHERE code = ?");
-	sqlite3_bind_text(q, 1, app->unit_code, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-		s->ident = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-}
-
 static int dossiers_open(struct app *app, void *priv, const void *arg)
 {
 	struct dossiers *s = priv;
@@ -400,7 +396,6 @@ static int dossiers_open(struct app *app, void *priv, const void *arg)
 	s->width = LAYOUT_MIN_COLS;
 	if (clock_now(&s->now))
 		return -1;
-	load_ident(s);
 	dossier_rows_init(&s->page);
 	dossier_rows_init(&s->found);
 	field_init(&s->search, 60, 0);
@@ -430,7 +425,6 @@ static void dossiers_done(struct app *app, void *priv)
 	dossier_rows_release(&s->page);
 	dossier_rows_release(&s->found);
 	field_release(&s->search);
-	free(s->ident);
 }
 
 static void draw_menu(struct dossiers *s, WINDOW *win, const struct rect *body)
