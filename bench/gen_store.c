@@ -423,7 +423,13 @@ int main(int argc, char **argv)
 
 	struct gen g = { .now = mc_dt_minutes(&now) };
 	char *tmp = xasprintf("%s.tmp", db);
-	unlink(tmp);
+	/* an interrupted run's leftovers, its WAL above all, must not be replayed */
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		char *side = xasprintf("%s%s", tmp, sides[i]);
+		unlink(side);
+		free(side);
+	}
 	struct strbuf err = STRBUF_INIT;
 	if (store_open(&g.st, tmp, STORE_CREATE, &err)) {
 		fprintf(stderr, "gen_store: %s\n", err.buf);

@@ -13,9 +13,6 @@
 	"d.rowid, d.code, d.applicant_name, d.id_number, d.procedure_code,"      \
 	" d.procedure_name, d.unit_code, d.status, d.received_at, d.appointment"
 #define ROW_NCOLS 10
-/* 1-based positions of received_at and appointment, for compound ORDER BY. */
-#define COL_RECEIVED "9"
-#define COL_APPOINTMENT "10"
 
 /* Name search (see search_name): up to SORT_MAX full-text matches are sorted
  * by reception time; with more, up to WALK_ROWS newest dossiers are walked
@@ -412,7 +409,8 @@ static int fetch_hits(struct store *st, const struct hit *v, size_t from, size_t
 static int page_of_hits(struct store *st, struct hits *h, int offset, int limit,
 			struct dossier_rows *out, struct strbuf *err)
 {
-	qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
+	if (h->n > 1)
+		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
 	size_t from = (size_t)offset < h->n ? (size_t)offset : h->n;
 	size_t to = h->n - from > (size_t)limit ? from + (size_t)limit : h->n;
 	return fetch_hits(st, h->v, from, to, out, err);
@@ -529,12 +527,12 @@ static long count_statuses(struct store *st, unsigned mask, long max)
 
 /* Exactly newest received first, whatever the name's frequency:
  *  - a rare name (at most sort_max full-text matches): read each match's
- *    reception time and sort them;
+ *    reception time and status, and sort them;
+ *  - a common one with a status filter that has few dossiers (status_scan):
+ *    read those and sort the matches;
  *  - a common one: walk back from the newest dossier, which fills a page
  *    after a few hundred or thousand rows; should that take too long (a deep
- *    page, or matches that are all old), sort every match instead;
- *  - a status filter with few dossiers (status_scan): read those and sort
- *    the matches. */
+ *    page, or matches that are all old), sort every match after all. */
 static int search_name(struct store *st, const char *query, unsigned mask, int offset,
 		       int limit, struct dossier_rows *out, struct strbuf *err)
 {
@@ -542,24 +540,22 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	char **terms = name_terms(query, &count);
 	struct hits h = { 0 };
 	int n = 0;
-	if (!count) {
-		n = 0;
+	if (count)
+		n = fts_matches(st, terms, sort_max, &h, err);
+	if (!count || n) {
+		/* nothing to search, or an error */
+	} else if ((long)h.n <= sort_max) {
+		if (!(n = hits_times(st, &h, mask, err)))
+			n = page_of_hits(st, &h, offset, limit, out, err);
 	} else if (mask != DQ_STATUS_ALL &&
 		   count_statuses(st, mask, status_scan + 1) <= status_scan) {
-		n = scan_statuses(st, terms, mask, &h, err);
-		if (!n)
+		h.n = 0;
+		if (!(n = scan_statuses(st, terms, mask, &h, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
-	} else if ((n = fts_matches(st, terms, sort_max, &h, err)) == 0) {
-		if ((long)h.n > sort_max) {
-			n = walk_newest(st, terms, mask, offset, limit, WALK_ROWS, out, err);
-			if (n == -2) {
-				h.n = 0;
-				n = fts_matches(st, terms, LONG_MAX - 1, &h, err);
-			}
-		}
-		if (!n)
-			n = hits_times(st, &h, mask, err);
-		if (!n)
+	} else if ((n = walk_newest(st, terms, mask, offset, limit, WALK_ROWS, out, err)) == -2) {
+		h.n = 0;
+		if (!(n = fts_matches(st, terms, LONG_MAX - 1, &h, err)) &&
+		    !(n = hits_times(st, &h, mask, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
 	}
 	free(h.v);
@@ -672,9 +668,10 @@ static void bind_filter(sqlite3_stmt *q, const struct dossier_filter *f)
 enum page_mode { PAGE_AFTER, PAGE_BEFORE, PAGE_OFFSET };
 
 /* One SELECT of the list in scan order; status < 0: the statuses of mask,
- * else just that one (an "arm" ordered by its own index). */
+ * else just that one (an "arm" ordered by its own index). narrow: select
+ * only rowid and sort key, which the index holds. */
 static void add_select(struct strbuf *sql, const struct dossier_filter *f, unsigned mask,
-		       int status, bool keyed, bool desc)
+		       int status, bool keyed, bool desc, bool narrow)
 {
 	const char *key = f->order == DQ_BY_RECEIVED ? "d.received_at" : "d.appointment";
 	/* The plan is chosen here, not left to statistics the store may lack. */
@@ -688,7 +685,10 @@ static void add_select(struct strbuf *sql, const struct dossier_filter *f, unsig
 	else if (f->due == DQ_DUE_ANY)
 		index = "dossiers_status_received";
 	/* else: open statuses by reception time, few rows: the planner's choice */
-	strbuf_addstr(sql, "SELECT " ROW_COLS " FROM dossiers d");
+	if (narrow)
+		strbuf_addf(sql, "SELECT d.rowid, %s FROM dossiers d", key);
+	else
+		strbuf_addstr(sql, "SELECT " ROW_COLS " FROM dossiers d");
 	if (index)
 		strbuf_addf(sql, " INDEXED BY %s", index);
 	if (status < 0)
@@ -725,7 +725,8 @@ static int list_page(struct store *st, const struct dossier_filter *f, enum page
 	if (mode != PAGE_OFFSET)
 		offset = 0;
 	/* Several statuses in key order: merge one index range per status, so a
-	 * page costs the same whatever the statuses' sizes. */
+	 * page costs the same whatever the statuses' sizes. The ranges give
+	 * rowids and keys from their indexes; the page's rows are read last. */
 	bool arms = mask != DQ_STATUS_ALL && f->due != DQ_DUE_RECEIVED_TODAY &&
 		    count_bits(mask) > 1;
 	struct strbuf sql = STRBUF_INIT;
@@ -735,19 +736,18 @@ static int list_page(struct store *st, const struct dossier_filter *f, enum page
 			if (!(mask & DQ_STATUS(s)))
 				continue;
 			strbuf_addf(&sql, "%sSELECT * FROM (", sep);
-			add_select(&sql, f, mask, s, keyed, desc);
+			add_select(&sql, f, mask, s, keyed, desc, true);
 			strbuf_addstr(&sql, " LIMIT :n)");
 			sep = " UNION ALL ";
 		}
-		const char *col = f->order == DQ_BY_RECEIVED ? COL_RECEIVED : COL_APPOINTMENT;
-		strbuf_addf(&sql, " ORDER BY %s %s, 1 %s", col, desc ? "DESC" : "ASC",
+		strbuf_addf(&sql, " ORDER BY 2 %s, 1 %s", desc ? "DESC" : "ASC",
 			    desc ? "DESC" : "ASC");
 	} else {
 		int single = count_bits(mask) == 1 && f->due != DQ_DUE_RECEIVED_TODAY ? 0 : -1;
 		for (int s = 1; single == 0 && s <= 10; s++)
 			if (mask & DQ_STATUS(s))
 				single = s;
-		add_select(&sql, f, mask, single, keyed, desc);
+		add_select(&sql, f, mask, single, keyed, desc, false);
 	}
 	strbuf_addstr(&sql, " LIMIT :lim OFFSET :off");
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
@@ -760,7 +760,16 @@ static int list_page(struct store *st, const struct dossier_filter *f, enum page
 	bind_int64(q, ":lim", limit);
 	bind_int64(q, ":off", offset);
 	strbuf_release(&sql);
-	return read_rows(q, 0, out, err);
+	if (!arms)
+		return read_rows(q, 0, out, err);
+	struct hits h = { 0 };
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		hits_push(&h, sqlite3_column_int64(q, 0));
+	sqlite3_finalize(q);
+	int n = rc == SQLITE_DONE ? fetch_hits(st, h.v, 0, h.n, out, err) : fail(rc, err);
+	free(h.v);
+	return n;
 }
 
 int dossier_list_after(struct store *st, const struct dossier_filter *f,
@@ -828,6 +837,116 @@ long dossier_count(struct store *st, const struct dossier_filter *f, struct strb
 	long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : fail(rc, err);
 	sqlite3_finalize(q);
 	return n;
+}
+
+/* ---- the pager ----------------------------------------------------------- */
+
+#define PAGER_PAGES 4 /* the window holds at most this many pages */
+
+int dossier_pager_open(struct dossier_pager *p, struct store *st, const struct dossier_filter *f,
+		       int page, struct strbuf *err)
+{
+	p->st = st;
+	p->filter = *f;
+	p->page = page > 0 ? page : 50;
+	p->first = 0;
+	dossier_rows_init(&p->rows);
+	p->total = dossier_count(st, f, err);
+	return p->total < 0 ? -1 : 0;
+}
+
+void dossier_pager_release(struct dossier_pager *p)
+{
+	dossier_rows_release(&p->rows);
+	p->total = p->first = 0;
+}
+
+/* Drops n rows from the front (front) or the back of the window. */
+static void window_drop(struct dossier_pager *p, size_t n, bool front)
+{
+	struct dossier_rows *r = &p->rows;
+	if (n > r->n)
+		n = r->n;
+	size_t from = front ? 0 : r->n - n;
+	for (size_t i = from; i < from + n; i++)
+		row_release(&r->v[i]);
+	if (front) {
+		memmove(r->v, r->v + n, (r->n - n) * sizeof(*r->v));
+		p->first += (long)n;
+	}
+	r->n -= n;
+}
+
+/* Reads the page after the window (after) or before it into the window. */
+static int window_extend(struct dossier_pager *p, bool after, struct strbuf *err)
+{
+	struct dossier_rows *r = &p->rows;
+	struct dossier_key k;
+	dossier_row_key(&r->v[after ? r->n - 1 : 0], p->filter.order, &k);
+	struct dossier_rows more;
+	dossier_rows_init(&more);
+	int got = after ? dossier_list_after(p->st, &p->filter, &k, p->page, &more, err)
+			: dossier_list_before(p->st, &p->filter, &k, p->page, &more, err);
+	if (got > 0) {
+		if (r->n + more.n > r->alloc) {
+			r->alloc = r->n + more.n;
+			r->v = xrealloc(r->v, r->alloc * sizeof(*r->v));
+		}
+		if (after) {
+			memcpy(r->v + r->n, more.v, more.n * sizeof(*more.v));
+		} else {
+			memmove(r->v + more.n, r->v, r->n * sizeof(*r->v));
+			memcpy(r->v, more.v, more.n * sizeof(*more.v));
+			p->first -= (long)more.n;
+		}
+		r->n += more.n;
+		more.n = 0; /* the rows moved to the window */
+		size_t max = (size_t)p->page * PAGER_PAGES;
+		if (r->n > max)
+			window_drop(p, r->n - max, after);
+	}
+	dossier_rows_release(&more);
+	return got;
+}
+
+/* Replaces the window with the rows around index. */
+static int window_reset(struct dossier_pager *p, long index, struct strbuf *err)
+{
+	window_drop(p, p->rows.n, false);
+	int got;
+	if (index < p->page) {
+		p->first = 0;
+		got = dossier_list_after(p->st, &p->filter, NULL, p->page, &p->rows, err);
+	} else if (index >= p->total - p->page) {
+		got = dossier_list_before(p->st, &p->filter, NULL, p->page, &p->rows, err);
+		p->first = got > 0 ? p->total - got : 0;
+	} else {
+		p->first = index - p->page / 2;
+		got = dossier_list(p->st, &p->filter, (int)p->first, p->page, &p->rows, err);
+	}
+	return got;
+}
+
+const struct dossier_row *dossier_pager_row(struct dossier_pager *p, long index,
+					    struct strbuf *err)
+{
+	if (index < 0 || index >= p->total)
+		return NULL;
+	long first = p->first, end = p->first + (long)p->rows.n;
+	int got;
+	if (p->rows.n && index >= first && index < end)
+		return &p->rows.v[index - first];
+	if (p->rows.n && index >= end && index < end + p->page)
+		got = window_extend(p, true, err);
+	else if (p->rows.n && index < first && index >= first - p->page)
+		got = window_extend(p, false, err);
+	else
+		got = window_reset(p, index, err);
+	if (got < 0)
+		return NULL;
+	if (index >= p->first && index < p->first + (long)p->rows.n)
+		return &p->rows.v[index - p->first];
+	return NULL; /* the list changed under us: fewer rows than counted */
 }
 
 /* ---- home screen --------------------------------------------------------- */

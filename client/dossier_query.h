@@ -4,9 +4,9 @@
  * Pure SQL over the local store; no printing. Statuses are the national codes
  * (1..10, see ../shared/design/domain.md) as ints: their Vietnamese names live
  * in core/lifecycle. Every function that can fail returns -1 with a
- * Vietnamese message in err (when err is not NULL) and leaves out unchanged
- * apart from rows already appended. All stay fast on a million dossiers:
- * see bench/bench_query.c. */
+ * Vietnamese message in err (when err is not NULL); rows appended before a
+ * failure stay in out. Made for a million dossiers: bench/bench_query.c
+ * measures each of them on such a store. */
 #ifndef MC_DOSSIER_QUERY_H
 #define MC_DOSSIER_QUERY_H
 #include <stddef.h>
@@ -67,7 +67,7 @@ int dossier_search(struct store *st, const char *query, unsigned status_mask, in
 /* For tests and benchmarks: the name search's plans (see search_name in
  * dossier_query.c). Up to sort_max_matches full-text matches are sorted by
  * reception time, more are found walking back from the newest dossier
- * (default 2000; 0: always walk); a status filter with at most
+ * (default 2000; 0: never sort them); then a status filter with at most
  * status_scan_max dossiers is searched by reading them (default 20000; 0:
  * never). Negative: the default. The results are the same whatever the plan. */
 void dossier_search_tune(long sort_max_matches, long status_scan_max);
@@ -124,6 +124,29 @@ int dossier_list(struct store *st, const struct dossier_filter *f, int offset, i
 		 struct dossier_rows *out, struct strbuf *err);
 /* How many rows the list has, or -1. */
 long dossier_count(struct store *st, const struct dossier_filter *f, struct strbuf *err);
+
+/* Rows by index for a listview. The pager keeps a window of consecutive
+ * rows and moves it with the keyset functions (the page just before or just
+ * after it, the first page, the last page), so scrolling, Home and End cost
+ * the same at any depth; only a jump far from the window and from both ends
+ * reads by offset. Indexes are those of the list when the pager was opened:
+ * reopen it to see dossiers received since. */
+struct dossier_pager {
+	struct store *st;
+	struct dossier_filter filter; /* a copy; unit_code still borrowed */
+	int page;                     /* rows per read */
+	long total;                   /* rows in the list */
+	long first;                   /* index of rows.v[0] */
+	struct dossier_rows rows;     /* the window */
+};
+/* Counts the list; nothing is read yet. Returns 0, or -1. */
+int dossier_pager_open(struct dossier_pager *p, struct store *st, const struct dossier_filter *f,
+		       int page, struct strbuf *err);
+/* The row at index (0 .. total-1), valid until the next call; NULL past
+ * the end, or on error (err says why). */
+const struct dossier_row *dossier_pager_row(struct dossier_pager *p, long index,
+					    struct strbuf *err);
+void dossier_pager_release(struct dossier_pager *p);
 
 /* ---- home screen --------------------------------------------------------- */
 

@@ -80,6 +80,25 @@ expect_status 0 "$MOTCUA" search 'nguyen"*' --db "$db"
 expect_eq "quote and star ignored" "$(codes)" "H01.00004-251125-0001 H01.00004-251120-0001 "
 expect_eq "store intact" "$(sqlite3 "$db" 'SELECT count(*) FROM dossiers')" 4
 
+# a store of schema 1 (before the search indexes) is upgraded on opening,
+# its names indexed again
+old="$T/old.db"
+sqlite3 "$db" ".backup '$old'" || fail "sqlite3 .backup"
+sqlite3 "$old" "DROP INDEX dossiers_code_tail; DROP INDEX dossiers_status_received;
+DROP INDEX dossiers_unit_status; DROP TABLE dossier_fts;
+CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',
+  content_rowid='rowid', prefix='1 2 3');
+INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild'); PRAGMA user_version = 1;" ||
+	fail "could not make a schema 1 store"
+expect_status 0 "$MOTCUA" search nguyen --db "$old"
+expect_eq "upgraded store" "$(codes)" "H01.00004-251125-0001 H01.00004-251120-0001 "
+expect_eq "schema" "$(sqlite3 "$old" 'PRAGMA user_version')" 2
+expect_grep "$T/out" "Nguyễn Thị Ánh"
+sqlite3 "$old" "SELECT sql FROM sqlite_master WHERE name = 'dossier_fts'" >"$T/fts"
+expect_grep "$T/fts" "prefix='1 2 3 4 5 6'"
+expect_status 0 "$MOTCUA" search 251124-0001 --db "$old"
+expect_eq "upgraded store, code tail" "$(codes)" "H01.00004-251124-0001 "
+
 # bad input: a Vietnamese message, status 2, nothing on stdout
 for args in "" "   " '"' '*' "nguyen --limit 0" "nguyen --limit abc" "nguyen --limit 1001" \
 	"nguyen --limit" "nguyen --status 0" "nguyen --status 11" "nguyen --status x" \
