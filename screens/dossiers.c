@@ -1,12 +1,12 @@
 /* The dossier list: one filter at a time (F3 menu), a live search line (/)
  * and Enter to open a dossier.
  *
- * The list never holds more than the visible page: the listview asks for
- * rows by index and fetch_rows answers with keyset pages of the query layer
- * (client/dossier_query.h) next to the page it already has, so scrolling a
- * million dossiers costs one small query per page. The search keeps the
- * results loaded so far (SEARCH_CHUNK at a time, more as the selection
- * nears their end). */
+ * The list never holds more than a few pages: the listview asks for rows by
+ * index and fetch_rows takes them from the query layer's pager
+ * (client/dossier_query.h), which moves its window with keyset pages, so
+ * scrolling a million dossiers costs one small query per page. The search
+ * keeps the results loaded so far (SEARCH_CHUNK at a time, more as the
+ * selection nears their end). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,7 @@
 #include "screens/screens.h"
 
 #define SEARCH_CHUNK 100
+#define PAGER_ROWS 50 /* rows per read of the list */
 #define SOON_WORKING_DAYS 2
 #define SEARCH_HINT "mã hồ sơ, tên người nộp (không cần dấu) hoặc số định danh"
 
@@ -68,11 +69,9 @@ struct dossiers {
 
 	enum dossiers_filter filter;
 	struct dossier_filter query;
+	struct dossier_pager pager; /* the filtered list's rows by index */
 	long total;       /* rows of the filtered list */
 	struct listview lv;
-	/* the visible page of the list: rows page_first .. page_first + page.n - 1 */
-	struct dossier_rows page;
-	size_t page_first;
 
 	bool searching;   /* the search line is shown and has the focus */
 	bool active;      /* it holds something to search: the list shows results */
@@ -206,12 +205,6 @@ static bool showing_search(const struct dossiers *s)
 	return s->searching && s->active;
 }
 
-static void drop_page(struct dossiers *s)
-{
-	dossier_rows_release(&s->page);
-	s->page_first = 0;
-}
-
 /* Working days are the store's calendar: "within 2 working days" ends on
  * the second working day after today. */
 static int soon_days(struct dossiers *s)
@@ -247,17 +240,18 @@ static void set_empty_text(struct dossiers *s)
 	free(text);
 }
 
-/* Counts the filtered list again (the page is fetched on the next draw). */
+/* Opens the pager on the filtered list again: counts it, and the rows are
+ * read on the next draw. */
 static void recount(struct dossiers *s)
 {
 	struct strbuf err = STRBUF_INIT;
-	s->total = dossier_count(&s->app->store, &s->query, &err);
-	if (s->total < 0) {
+	dossier_pager_release(&s->pager);
+	if (dossier_pager_open(&s->pager, &s->app->store, &s->query, PAGER_ROWS, &err)) {
 		app_error(s->app, "%s", err.buf);
-		s->total = 0;
+		s->pager.total = 0;
 	}
+	s->total = s->pager.total;
 	strbuf_release(&err);
-	drop_page(s);
 	if (!showing_search(s))
 		listview_set_count(&s->lv, (size_t)s->total);
 	set_empty_text(s);
@@ -278,58 +272,22 @@ static void set_filter(struct dossiers *s, enum dossiers_filter f)
 	listview_home(&s->lv);
 }
 
-/* Reads rows first .. first + count - 1 of the list into s->page: after
- * or before the page already there when they touch it, from either end of
- * the list, else by offset (a far jump). */
-static void load_page(struct dossiers *s, size_t first, size_t count)
-{
-	struct dossier_rows rows;
-	struct strbuf err = STRBUF_INIT;
-	struct dossier_key key;
-	struct store *st = &s->app->store;
-	const struct dossier_filter *f = &s->query;
-	size_t have_end = s->page_first + s->page.n;
-	int n, want = (int)count;
-	dossier_rows_init(&rows);
-	if (first == 0) {
-		n = dossier_list_after(st, f, NULL, want, &rows, &err);
-	} else if (s->page.n && first > s->page_first && first <= have_end) {
-		dossier_row_key(&s->page.v[first - 1 - s->page_first], f->order, &key);
-		n = dossier_list_after(st, f, &key, want, &rows, &err);
-	} else if (s->page.n && first + count >= s->page_first && first + count < have_end) {
-		dossier_row_key(&s->page.v[first + count - s->page_first], f->order, &key);
-		n = dossier_list_before(st, f, &key, want, &rows, &err);
-		first += count - (size_t)(n > 0 ? n : 0);
-	} else if (first + count >= (size_t)s->total) {
-		n = dossier_list_before(st, f, NULL, want, &rows, &err);
-		first += count - (size_t)(n > 0 ? n : 0);
-	} else {
-		n = dossier_list(st, f, (int)first, want, &rows, &err);
-	}
-	if (n < 0)
-		app_error(s->app, "%s", err.buf);
-	dossier_rows_release(&s->page);
-	s->page = rows;
-	s->page_first = first;
-	strbuf_release(&err);
-}
-
 /* The row at index i of what the list shows, or NULL. */
 static const struct dossier_row *row_at(struct dossiers *s, size_t i)
 {
 	if (showing_search(s))
 		return i < s->found.n ? &s->found.v[i] : NULL;
-	if (i >= s->page_first && i < s->page_first + s->page.n)
-		return &s->page.v[i - s->page_first];
-	return NULL;
+	struct strbuf err = STRBUF_INIT;
+	const struct dossier_row *r = dossier_pager_row(&s->pager, (long)i, &err);
+	if (!r && err.len)
+		app_error(s->app, "%s", err.buf);
+	strbuf_release(&err);
+	return r;
 }
 
 static size_t fetch_rows(void *data, size_t first, size_t count, struct listview_row *rows)
 {
 	struct dossiers *s = data;
-	if (!showing_search(s) &&
-	    (first < s->page_first || first + count > s->page_first + s->page.n))
-		load_page(s, first, count);
 	size_t filled = 0;
 	for (size_t i = 0; i < count; i++) {
 		const struct dossier_row *r = row_at(s, first + i);
@@ -366,7 +324,6 @@ static void search_run(struct dossiers *s)
 		search_more(s);
 	else
 		listview_set_count(&s->lv, (size_t)s->total);
-	drop_page(s);
 	listview_invalidate(&s->lv);
 	listview_home(&s->lv);
 	set_empty_text(s);
@@ -396,7 +353,6 @@ static int dossiers_open(struct app *app, void *priv, const void *arg)
 	s->width = LAYOUT_MIN_COLS;
 	if (clock_now(&s->now))
 		return -1;
-	dossier_rows_init(&s->page);
 	dossier_rows_init(&s->found);
 	field_init(&s->search, 60, 0);
 	field_set_hint(&s->search, SEARCH_HINT);
@@ -422,7 +378,7 @@ static void dossiers_done(struct app *app, void *priv)
 	struct dossiers *s = priv;
 	(void)app;
 	listview_release(&s->lv);
-	dossier_rows_release(&s->page);
+	dossier_pager_release(&s->pager);
 	dossier_rows_release(&s->found);
 	field_release(&s->search);
 }
