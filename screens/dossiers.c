@@ -1,5 +1,5 @@
 /* The dossier list: one filter at a time (F3 menu), a live search line (/)
- * and Enter to open a dossier.
+ * over every dossier whatever the filter, and Enter to open a dossier.
  *
  * The list never holds more than a few pages: the listview asks for rows by
  * index and fetch_rows takes them from the query layer's pager
