@@ -289,7 +289,7 @@ static const struct {
 } openers[] = {
 	{ ACTION_OPEN_RECEPTION, &reception_screen },
 	{ ACTION_OPEN_CATALOG, &catalog_screen },
-	{ ACTION_OPEN_DOSSIERS, NULL },
+	{ ACTION_OPEN_DOSSIERS, &dossiers_screen },
 };
 
 static int open_action(struct app *app, enum action act)

@@ -1376,6 +1376,26 @@ static void fill_unit(struct store *st, const char *unit_code, struct receipt *r
 	free(province);
 }
 
+/* The catalog keeps each paper's full text, often a paragraph of conditions;
+ * the receipt lists the paper itself: the text before the first ';', and at
+ * most about 100 columns, cut at a word with an ellipsis. */
+static char *short_component_name(const char *name)
+{
+	size_t len = strcspn(name, ";");
+	char *head = xstrndup(name, len);
+	size_t fit = mc_text_clip(head, 100);
+	if (fit < len) {
+		size_t cut = fit;
+		while (cut > 0 && head[cut] != ' ')
+			cut--;
+		head[cut ? cut : fit] = '\0';
+		char *s = xasprintf("%s…", head);
+		free(head);
+		return s;
+	}
+	return head;
+}
+
 static void fill_components(struct store *st, const char *dossier_id, struct receipt *r,
 			    struct receipt_data *rd)
 {
@@ -1391,7 +1411,7 @@ static void fill_components(struct store *st, const char *dossier_id, struct rec
 		rd->components = xrealloc(rd->components, (n + 1) * sizeof(*rd->components));
 		struct receipt_component *c = &rd->components[n++];
 		memset(c, 0, sizeof(*c));
-		c->name = col_dup(q, 0);
+		c->name = short_component_name((const char *)sqlite3_column_text(q, 0));
 		const char *kind = (const char *)sqlite3_column_text(q, 1);
 		c->originals = sqlite3_column_int(q, 2);
 		c->copies = sqlite3_column_int(q, 3);

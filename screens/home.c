@@ -1,5 +1,6 @@
 /* Home: today's work at the counter and the menu. The counts are read when
- * the screen opens and again whenever the clerk comes back to it. */
+ * the screen opens and again whenever the clerk comes back to it; Enter on
+ * a count opens the dossier list filtered to those dossiers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,17 @@ static const char *const count_sql[COUNT__N] = {
 	"SELECT count(*) FROM dossiers WHERE status = 5",
 };
 
+/* Enter on a count lists those dossiers. */
+static const enum dossiers_filter count_filters[COUNT__N] = {
+	DOSSIERS_RECEIVED_TODAY, DOSSIERS_DUE_TODAY, DOSSIERS_OVERDUE, DOSSIERS_SUPPLEMENT,
+};
+
+/* Selectable rows: the counts, then the menu (where the selection starts). */
+#define N_ROWS (COUNT__N + N_MENU)
+
 struct home {
 	long counts[COUNT__N];
-	int sel;
+	int sel; /* 0 .. COUNT__N - 1: a count; then menu[sel - COUNT__N] */
 	char today_vn[16];
 };
 
@@ -76,6 +85,8 @@ static void refresh_counts(struct app *app, struct home *s)
 
 static int home_open(struct app *app, void *priv, const void *arg)
 {
+	struct home *s = priv;
+	s->sel = COUNT__N;
 	refresh_counts(app, priv);
 	return 0;
 }
@@ -100,10 +111,15 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 	wattrset(win, term_style(STYLE_NORMAL));
 	for (int i = 0; i < COUNT__N; i++) {
 		int row = y + 3 + i;
+		if (i == s->sel) {
+			wattrset(win, term_style(STYLE_SELECTED));
+			term_blank(win, row, x, 40);
+			term_text(win, row, x, 2, ">");
+		}
 		term_text(win, row, x + 2, 30, count_labels[i]);
 		char num[24];
 		snprintf(num, sizeof(num), "%6ld", s->counts[i]);
-		if (i == COUNT_OVERDUE && s->counts[i] > 0)
+		if (i == COUNT_OVERDUE && s->counts[i] > 0 && i != s->sel)
 			wattrset(win, term_style(STYLE_ERROR));
 		term_text(win, row, x + 32, 8, num);
 		wattrset(win, term_style(STYLE_NORMAL));
@@ -117,7 +133,7 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 		char label[32] = " ";
 		if (keymap_key_for(&app->keymap, KEYMAP_HOME, menu[i].action, &k))
 			key_label(&k, label, sizeof(label));
-		bool sel = i == s->sel;
+		bool sel = COUNT__N + i == s->sel;
 		int pad = 2 - mc_text_width(label);
 		char *line = xasprintf("%s %s%*s %s", sel ? ">" : " ", label, pad > 0 ? pad : 0, "",
 				       menu[i].label);
@@ -136,25 +152,29 @@ static int home_handle(struct app *app, void *priv, enum action act, const struc
 	switch (act) {
 	case ACTION_MOVE_UP:
 	case ACTION_PREV_FIELD:
-		s->sel = (s->sel + N_MENU - 1) % N_MENU;
+		s->sel = (s->sel + N_ROWS - 1) % N_ROWS;
 		return SCR_HANDLED;
 	case ACTION_MOVE_DOWN:
 	case ACTION_NEXT_FIELD:
-		s->sel = (s->sel + 1) % N_MENU;
+		s->sel = (s->sel + 1) % N_ROWS;
 		return SCR_HANDLED;
 	case ACTION_HOME:
 		s->sel = 0;
 		return SCR_HANDLED;
 	case ACTION_END:
-		s->sel = N_MENU - 1;
+		s->sel = N_ROWS - 1;
 		return SCR_HANDLED;
 	case ACTION_CONFIRM:
+		if (s->sel < COUNT__N) {
+			app_push_screen(app, &dossiers_screen, &count_filters[s->sel]);
+			return SCR_HANDLED;
+		}
 		/* the action may replace this screen: nothing after it */
-		return app_do_action(app, menu[s->sel].action) | SCR_HANDLED;
+		return app_do_action(app, menu[s->sel - COUNT__N].action) | SCR_HANDLED;
 	default:
 		for (int i = 0; i < N_MENU; i++)
 			if (menu[i].action == act)
-				s->sel = i;
+				s->sel = COUNT__N + i;
 		return SCR_IGNORED;
 	}
 }

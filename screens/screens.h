@@ -26,4 +26,28 @@ int catalog_start_reception(struct app *app, const char *code);
  * (const char *, from catalog_start_reception), or NULL to choose it first. */
 extern const struct screen_ops reception_screen;
 
+/* The dossier list's filters: the F3 menu and the home screen's counts. */
+enum dossiers_filter {
+	DOSSIERS_ALL,            /* every dossier, newest received first */
+	DOSSIERS_OPEN,           /* not finished: new, received, processing, waiting, result ready */
+	DOSSIERS_RECEIVED,       /* status 2 */
+	DOSSIERS_PROCESSING,     /* status 4 */
+	DOSSIERS_SUPPLEMENT,     /* status 5, waiting for a supplement */
+	DOSSIERS_RESULT,         /* status 9, result ready */
+	DOSSIERS_RETURNED,       /* status 10 */
+	DOSSIERS_CLOSED,         /* finished: refused, withdrawn, stopped, returned */
+	DOSSIERS_OVERDUE,        /* open, appointment passed (nearest first) */
+	DOSSIERS_DUE_TODAY,      /* open, due from now to the end of today */
+	DOSSIERS_DUE_SOON,       /* open, due within 2 working days */
+	DOSSIERS_RECEIVED_TODAY, /* received today, any status */
+	DOSSIERS__COUNT
+};
+/* The dossier list: filters (F3), live search (/), Enter opens a dossier.
+ * arg: the filter to start with (const enum dossiers_filter *), or NULL for
+ * every dossier. */
+extern const struct screen_ops dossiers_screen;
+/* One dossier: its fields, components and event timeline; F9 reprints the
+ * receipt. arg: the dossier's code (const char *). */
+extern const struct screen_ops dossier_screen;
+
 #endif
