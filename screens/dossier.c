@@ -2,14 +2,18 @@
  * override reasons) and its event timeline, as lines of text formatted for
  * the screen's width and scrolled like the help screen. F9 reprints the
  * receipt. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client/app.h"
 #include "client/clock.h"
 #include "client/dossier_query.h"
 #include "client/listview.h"
+#include "client/print.h"
+#include "client/reception.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -466,11 +470,33 @@ static void scroll_by(struct dossier_view *v, long delta)
 		v->top = max_top(v);
 }
 
-/* Reprinting needs reception_write_receipt (client/reception.c), which is
- * not merged on this branch yet: see the lead's note. */
+/* Writes the receipt again into the receipts folder next to the store
+ * (reception_receipt_dir) and sends it to the printer when one is set. */
 static int reprint(struct dossier_view *v)
 {
-	app_info(v->app, "%s: chức năng đang được xây dựng", action_help(ACTION_PRINT));
+	struct store *st = &v->app->store;
+	struct strbuf err = STRBUF_INIT;
+	char *dir = reception_receipt_dir(st);
+	char *path = xasprintf("%s/%s.pdf", dir, v->d.code);
+	char *printer = NULL;
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		app_error(v->app, "Không tạo được thư mục giấy tiếp nhận %s: %s", dir,
+			  strerror(errno));
+	} else if (reception_write_receipt(st, v->d.code, path, &err)) {
+		app_error(v->app, "Không ghi được giấy tiếp nhận: %s", err.buf);
+	} else {
+		printer = store_get_setting(st, "printer");
+		if (!printer || !*printer)
+			app_info(v->app, "Chưa cấu hình máy in: đã ghi %s", path);
+		else if (print_pdf(printer, path, &err))
+			app_error(v->app, "Không in được: %s. Đã ghi %s", err.buf, path);
+		else
+			app_info(v->app, "Đã gửi giấy tiếp nhận tới máy in %s", printer);
+	}
+	free(printer);
+	free(path);
+	free(dir);
+	strbuf_release(&err);
 	return SCR_HANDLED;
 }
 
