@@ -353,6 +353,7 @@ static int choose_procedure(struct wizard *s, const char *code)
 	struct catalog_detail d;
 	if (catalog_get(&s->app->store, code, &d))
 		return -1;
+	catalog_detail_drop_notes(&d);
 	comps_release(s);
 	if (s->have_proc)
 		catalog_detail_release(&s->proc);
