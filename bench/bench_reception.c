@@ -79,8 +79,9 @@ static void report(const char *name, double *t, int n, double budget)
 	printf("%-44s %5d %8.2f %8.2f %8.2f %6s  %s\n", name, n, median, p95, max, b,
 	       !budget ? "" : ok ? "ok" : "OVER");
 	if (summary)
-		fprintf(summary, "%s\t%.2f ms (median; p95 %.2f, max %.2f)\t%s\t%s\n", name, median,
-			p95, max, b, !budget ? "-" : ok ? "ok" : "OVER");
+		fprintf(summary, "%s\t%.2f ms (median; p95 %.2f, max %.2f)\t%s%s%s\t%s\n", name,
+			median, p95, max, budget ? "< " : "", b, budget ? " ms" : "",
+			!budget ? "-" : ok ? "ok" : "OVER");
 }
 
 /* A birth registration with every mandatory component presented. */

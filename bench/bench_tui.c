@@ -103,9 +103,9 @@ static void report(const char *name, struct samples *s, const char *unit)
 	printf("%-44s %5zu %8.2f %8.2f %8.2f %6s %-2s %s\n", name, s->n, med, p95, max, b, unit,
 	       !s->budget ? "" : ok ? "ok" : "OVER");
 	if (summary)
-		fprintf(summary, "%s%s\t%.2f %s (p95; median %.2f, max %.2f)\t%s\t%s\n", title, name,
-			p95, unit, med, max, s->budget ? b : "-",
-			!s->budget ? "-" : ok ? "ok" : "OVER");
+		fprintf(summary, "%s%s\t%.2f %s (p95; median %.2f, max %.2f)\t%s%s%s%s\t%s\n",
+			title, name, p95, unit, med, max, s->budget ? "< " : "", b,
+			s->budget ? " " : "", s->budget ? unit : "", !s->budget ? "-" : ok ? "ok" : "OVER");
 }
 
 /* The script's keys, each with the label its samples go to. */
