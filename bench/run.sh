@@ -1,22 +1,37 @@
 #!/bin/sh
 # make bench: sh bench/run.sh BUILD_DIR (absolute; the Makefile passes it).
 # Builds the benchmark store if it is missing, then runs each benchmark in
-# turn; each prints its own table against the budgets. Exit status 1 when
-# any benchmark failed or went over budget. To add a benchmark, add a step
-# at the end. BENCH_COUNT=N makes a store of N dossiers instead of 1,000,000
-# (the store is made again when the count differs); BENCH_RUNS=N sets how
-# many times each case runs (default 20).
+# turn; each prints its own table against the budgets, and the last step
+# prints them all as one table (measure, value, budget, result). Exit status
+# 1 when any benchmark failed or went over budget. To add a benchmark, add a
+# step before the summary and let it append "measure<TAB>value<TAB>budget<TAB>
+# ok|OVER|-" lines to $summary.
+#
+# BENCH_COUNT=N    a store of N dossiers instead of 1,000,000 (made again when
+#                  the count differs)
+# BENCH_RUNS=N     runs of each bench_query case (default 20)
+# BENCH_TUI_RUNS=N TUI sessions of the keystroke script (default 20)
+# BENCH_VALGRIND=0 skips the memcheck step (it needs valgrind; about 10 s)
+# BENCH_COLD=1     also one session after dropping the OS page cache (root
+#                  only; slows every program on the machine for a while)
 set -u
 B=${1:?usage: sh bench/run.sh BUILD_DIR}
 cd "$(dirname "$0")/.." || exit 1
 export LC_ALL=C.UTF-8 TZ=Asia/Ho_Chi_Minh
-unset MOTCUA_DB MOTCUA_NOW
+unset MOTCUA_DB MOTCUA_NOW MOTCUA_SIZE MOTCUA_SCRIPT MOTCUA_BENCH_LOG NO_COLOR
 out=bench/out
 db=$out/bench.db
 count=${BENCH_COUNT:-1000000}
 runs=${BENCH_RUNS:-20}
+tui_runs=${BENCH_TUI_RUNS:-20}
 status=0
 mkdir -p "$out" || exit 1
+# the user's own keymap and settings stay out of the measures
+export HOME="$PWD/$out/home" XDG_CONFIG_HOME="$PWD/$out/home/.config"
+unset XDG_DATA_HOME
+mkdir -p "$HOME" || exit 1
+summary=$out/summary.tsv
+: >"$summary"
 
 # 1. The store: made once, kept in bench/out/ (gitignored).
 have=$(sqlite3 "$db" "SELECT value FROM settings WHERE key = 'bench.count'" 2>/dev/null)
@@ -25,11 +40,123 @@ if [ "$have" != "$count" ]; then
 	rm -f "$db" "$db-wal" "$db-shm"
 	"$B/bench/gen_store" --db "$db" --count "$count" || exit 1
 fi
-echo "bench: store $db: $(du -h "$db" | cut -f1), $count dossiers"
+# The reference data, the demo unit H01.00004 (gen_store's main unit) and
+# the demo clerk canbo / motcua, as `motcua init --demo` makes them; init
+# adds no dossier to a store that has some.
+if [ -z "$(sqlite3 "$db" "SELECT 1 FROM clerks WHERE username = 'canbo'" 2>/dev/null)" ]; then
+	echo "bench: motcua init --demo on the store (reference data, unit, clerk)"
+	"$B/motcua" init --db "$db" --demo >/dev/null || exit 1
+fi
+# A second clerk, bench / motcua, whose Argon2id hash has libsodium's minimum
+# limits (8 KiB, one pass): logging in as bench measures everything the login
+# does but the deliberate password hashing, which step 5 times on its own.
+sqlite3 "$db" "INSERT OR REPLACE INTO clerks(username, full_name, unit_code, role, pw_hash,
+	disabled) VALUES ('bench', 'Cán bộ đo thử', '00004', 'clerk',
+	'\$argon2id\$v=19\$m=8,t=1,p=1\$gPMV68X7r8wqjZrt5qAepw\$N+SK0Yjs7696ZUsFYcTiXSY5oEfeYp8UXecbw2B2cTw',
+	0)" || exit 1
+MOTCUA_NOW=$(sqlite3 "$db" "SELECT value FROM settings WHERE key = 'bench.now'")
+export MOTCUA_NOW
+echo "bench: store $db: $(du -h "$db" | cut -f1), $count dossiers, now $MOTCUA_NOW"
 echo
 
 # 2. Dossier queries: search, list pages, counts, detail.
-"$B/bench/bench_query" --db "$db" --runs "$runs" || status=1
+"$B/bench/bench_query" --db "$db" --runs "$runs" --summary "$summary" || status=1
 echo
 
+# 3. The program itself: first screen and every key of a session on the
+# dossier list, logged in as bench (Argon2id left out); peak RSS.
+echo "bench_tui: $tui_runs sessions of bench/keys/list.keys on $db (times in ms, RSS in MB)"
+echo
+"$B/bench/bench_tui" --runs "$tui_runs" --summary "$summary" --title "TUI: " \
+	--script bench/keys/list.keys -- "$B/motcua" --db "$db" --user bench || status=1
+echo
+
+# 4. The real login (canbo, interactive Argon2id limits): its time and the
+# peak RSS with the password hashing's memory in it.
+echo "bench_tui: 5 logins of the demo clerk (bench/keys/login.keys)"
+echo
+"$B/bench/bench_tui" --runs 5 --summary "$summary" --title "TUI, real login: " \
+	--script bench/keys/login.keys -- "$B/motcua" --db "$db" --user canbo || status=1
+echo
+
+# 5. The CLI search (a whole process: exec, open, search, JSON out).
+echo "bench_tui: motcua search \"nguyen van an\" --db $db, 10 times"
+echo
+"$B/bench/bench_tui" --runs 10 --summary "$summary" --title "CLI search: " \
+	-- "$B/motcua" search "nguyen van an" --db "$db" || status=1
+echo
+
+# 6. Reception saves (removed again afterwards) and the Argon2id check.
+"$B/bench/bench_reception" --db "$db" --summary "$summary" || status=1
+echo
+
+# 7. Optional: the first session after the OS page cache was dropped, as
+# after a reboot (root only).
+if [ "${BENCH_COLD:-0}" = 1 ]; then
+	if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then
+		echo "bench_tui: one session with a cold OS page cache"
+		echo
+		"$B/bench/bench_tui" --runs 1 --summary "$summary" --title "TUI, cold OS cache: " \
+			--script bench/keys/list.keys -- "$B/motcua" --db "$db" --user bench
+		echo
+	else
+		echo "bench: BENCH_COLD=1 needs root (writing /proc/sys/vm/drop_caches); skipped"
+	fi
+fi
+
+# 8. Memcheck: one TUI session and one `motcua receive` (receipt PDF) on a
+# small demo store. Errors and definite or indirect leaks count; the font
+# caches fontconfig keeps for the process are suppressed (bench/valgrind.supp).
+if [ "${BENCH_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
+	vg=$out/valgrind
+	rm -rf "$vg" && mkdir -p "$vg" || exit 1
+	now_vg=2025-08-05T09:30
+	MOTCUA_NOW=$now_vg "$B/motcua" init --db "$vg/demo.db" --demo >/dev/null || exit 1
+	cat >"$vg/receive.json" <<'JSON'
+{"procedure": "1.001193", "received_at": "2025-08-05T08:05",
+ "applicant": {"full_name": "Đặng Thị Đào", "id_number": "001185012345",
+  "birth_date": "1985-03-12", "sex": "F", "phone": "0912345678",
+  "address": "Số 12 ngõ 5 phố Đội Cấn", "commune": "00004"},
+ "components": [{"id": 32, "originals": 1, "copies": 0},
+  {"id": 5, "originals": 1, "copies": 0}, {"id": 7, "originals": 1, "copies": 0},
+  {"id": 11, "originals": 1, "copies": 0}]}
+JSON
+	top=$PWD
+	set -- --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--suppressions="$top/bench/valgrind.supp" --error-exitcode=99
+	for what in tui receive; do
+		if [ $what = tui ]; then
+			(cd "$vg" && MOTCUA_NOW=$now_vg MOTCUA_SCRIPT="$top/bench/keys/valgrind.keys" \
+				valgrind "$@" --log-file=$what.log "$B/motcua" --db demo.db)
+		else
+			(cd "$vg" && MOTCUA_NOW=$now_vg valgrind "$@" --log-file=$what.log \
+				"$B/motcua" receive --db demo.db --json receive.json >/dev/null)
+		fi
+		rc=$?
+		errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$vg/$what.log")
+		lost=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$vg/$what.log")
+		name="valgrind memcheck: $what"
+		[ $what = tui ] && name="$name session (bench/keys/valgrind.keys)"
+		[ $what = receive ] && name="$name (motcua receive, receipt PDF)"
+		if [ "$rc" = 0 ] && [ "${errors:-x}" = 0 ]; then
+			printf '%s\tclean (0 errors, %s bytes definitely lost)\tclean\tok\n' \
+				"$name" "${lost:-0}" >>"$summary"
+		else
+			printf '%s\texit %s, %s errors: see %s\tclean\tOVER\n' "$name" "$rc" \
+				"${errors:-?}" "$vg/$what.log" >>"$summary"
+			status=1
+		fi
+	done
+	echo "valgrind: logs in $vg/"
+	echo
+fi
+
+# The summary: every measure against its budget (DEVELOPERS.md).
+echo "make bench: summary (values in ms or MB; p95 over every sample unless said)"
+echo
+awk -F '\t' 'BEGIN { printf "%-56s %-46s %-8s %s\n", "measure", "value", "budget", "result" }
+	{ printf "%-56s %-46s %-8s %s\n", $1, $2, $3, $4 }' "$summary"
+echo
+[ $status = 0 ] && echo "make bench: every measure within budget" ||
+	echo "make bench: some measures are over budget or failed (see above)"
 exit $status

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <wctype.h>
@@ -361,6 +362,75 @@ int app_do_action(struct app *app, enum action act)
 	}
 }
 
+/* Benchmark log (bench/run.sh, docs/PERFORMANCE.md). MOTCUA_BENCH_LOG=FILE
+ * appends one line per event, fields separated by one space:
+ *   start NS             CLOCK_MONOTONIC in ns when tui_main began
+ *   first-screen NS      CLOCK_MONOTONIC in ns when the first screen was drawn
+ *   key US NAME          a key, from its read to the end of the screen update
+ *                        it caused (doupdate), in microseconds; NAME as in
+ *                        keymaps (<Down>, a)
+ *   rss PEAK_KB NOW_KB   at exit: peak (getrusage) and current resident set
+ * Unset, it costs one pointer test per key and per screen update. Nothing
+ * else in the program reads or writes this state. */
+static struct {
+	FILE *f;
+	bool drawn, key_pending;
+	struct timespec key_t0;
+	char key_name[32];
+} bench;
+
+static long long bench_ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static void bench_open(void)
+{
+	const char *path = getenv("MOTCUA_BENCH_LOG");
+	if (!path || !*path || !(bench.f = fopen(path, "a")))
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(bench.f, "start %lld\n", bench_ns(&now));
+}
+
+static void bench_key(const struct key *k)
+{
+	clock_gettime(CLOCK_MONOTONIC, &bench.key_t0);
+	key_format(k, bench.key_name, sizeof(bench.key_name));
+	bench.key_pending = true;
+}
+
+static void bench_drawn(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!bench.drawn)
+		fprintf(bench.f, "first-screen %lld\n", bench_ns(&now));
+	if (bench.key_pending)
+		fprintf(bench.f, "key %lld %s\n", (bench_ns(&now) - bench_ns(&bench.key_t0)) / 1000,
+			bench.key_name);
+	bench.drawn = true;
+	bench.key_pending = false;
+}
+
+static void bench_close(void)
+{
+	if (!bench.f)
+		return;
+	struct rusage ru;
+	long now_kb = 0, pages;
+	FILE *statm = fopen("/proc/self/statm", "r");
+	if (statm && fscanf(statm, "%*d %ld", &pages) == 1)
+		now_kb = pages * (sysconf(_SC_PAGESIZE) / 1024);
+	if (statm)
+		fclose(statm);
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(bench.f, "rss %ld %ld\n", ru.ru_maxrss, now_kb);
+	fclose(bench.f);
+	bench.f = NULL;
+}
+
 /* Drawing */
 
 static void draw_title(struct app *app, const struct rect *r)
@@ -503,6 +573,8 @@ static void draw_all(struct app *app)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
+	if (bench.f)
+		bench_drawn();
 }
 
 /* The loop */
@@ -567,6 +639,8 @@ static int run_loop(struct app *app)
 					       tick_timeout(), &k);
 		switch (in) {
 		case TERM_KEY:
+			if (bench.f)
+				bench_key(&k);
 			dispatch_key(app, &k);
 			break;
 		case TERM_RESIZE:
@@ -650,6 +724,7 @@ static void app_release(struct app *app)
 	free(app->keys_path);
 	free(app->status);
 	free(app->preselect_user);
+	bench_close();
 }
 
 int tui_main(int argc, char **argv)
@@ -664,6 +739,7 @@ int tui_main(int argc, char **argv)
 		return cli_bad("MOTCUA_NOW '%s' không hợp lệ (cần dạng YYYY-MM-DDTHH:MM)",
 			       getenv("MOTCUA_NOW"));
 
+	bench_open();
 	struct app app;
 	memset(&app, 0, sizeof(app));
 	app.event_pipe[0] = app.event_pipe[1] = -1;
