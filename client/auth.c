@@ -10,8 +10,8 @@
 /* A valid Argon2id hash of nothing anybody types: an unknown user costs the
  * same verification as a known one. */
 static const char dummy_hash[] =
-	"$argon2id$v=19$m=65536,t=2,p=1$pbtWz9LaYkh88ZnYZpQvJw$"
-	"0GZV+jYZSqm4crxOEb5fKRgAngV2lSNHuOur/W4o1m8";
+	"$argon2id$v=19$m=16384,t=3,p=1$w8c8N0OaDuSxczMA0lmEsw$"
+	"WK2Pf+cRc0IrBxrYBsCwj3VZgzgIH9kle9ND7qhX6qA";
 
 static const char *const role_names[] = {
 #define ROLE_NAME(id, name, label) name,
@@ -104,8 +104,8 @@ int auth_load_clerk(struct store *st, const char *username, struct clerk *out)
 }
 
 /* The Argon2id string of the NFC form of password into out. */
-static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
-			 struct strbuf *err)
+int auth_hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
+		       struct strbuf *err)
 {
 	if (!password || !*password) {
 		strbuf_addstr(err, "mật khẩu không được để trống");
@@ -116,8 +116,8 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 		return AUTH_REFUSED;
 	}
 	char *nfc = mc_text_nfc(password);
-	int rc = crypto_pwhash_str(out, nfc, strlen(nfc), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	int rc = crypto_pwhash_str(out, nfc, strlen(nfc), AUTH_PWHASH_OPSLIMIT,
+				   AUTH_PWHASH_MEMLIMIT);
 	sodium_memzero(nfc, strlen(nfc));
 	free(nfc);
 	if (rc) {
@@ -184,7 +184,7 @@ int auth_add_clerk(struct store *st, const struct clerk *c, const char *password
 		return AUTH_REFUSED;
 	}
 	char hash[crypto_pwhash_STRBYTES];
-	int hrc = hash_password(password, hash, err);
+	int hrc = auth_hash_password(password, hash, err);
 	if (hrc)
 		return hrc;
 	char *name = mc_text_nfc(c->full_name);
@@ -231,7 +231,7 @@ int auth_set_password(struct store *st, const char *username, const char *passwo
 		      struct strbuf *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	int hrc = hash_password(password, hash, err);
+	int hrc = auth_hash_password(password, hash, err);
 	if (hrc)
 		return hrc;
 	return update_clerk(st, "UPDATE clerks SET pw_hash = ? WHERE username = ?", username,
@@ -251,6 +251,13 @@ int auth_check(struct store *st, const char *username, const char *password,
 	char *hash = NULL;
 	int found = auth_username_valid(username) && !load(st, username, out, &hash);
 	int ok = verify(found ? hash : dummy_hash, password) && found;
+	/* A hash made with other costs (an older release) is renewed on a
+	 * successful login; a failure to renew does not refuse the login. */
+	if (ok && crypto_pwhash_str_needs_rehash(hash, AUTH_PWHASH_OPSLIMIT, AUTH_PWHASH_MEMLIMIT)) {
+		struct strbuf ignored = STRBUF_INIT;
+		auth_set_password(st, username, password, &ignored);
+		strbuf_release(&ignored);
+	}
 	free(hash);
 	if (!ok) {
 		clerk_release(out);

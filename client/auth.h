@@ -3,6 +3,7 @@
  * password typed through any input method checks the same. */
 #ifndef MC_AUTH_H
 #define MC_AUTH_H
+#include <sodium.h>
 #include <stdbool.h>
 
 #include "client/store.h"
@@ -56,6 +57,19 @@ int auth_check(struct store *st, const char *username, const char *password,
 	       struct clerk *out, struct strbuf *err);
 
 enum { AUTH_REFUSED = -1, AUTH_FAULT = -2 };
+
+/* Argon2id costs for new hashes: 16 MiB and 3 passes (OWASP's equivalent
+ * settings), not libsodium's 64 MiB "interactive" level, so that logging in
+ * on a low-end PC stays within the 30 MB memory budget (docs/PERFORMANCE.md).
+ * Older hashes carry their own costs, verify as they are and are renewed at
+ * the next successful login. */
+#define AUTH_PWHASH_OPSLIMIT 3ULL
+#define AUTH_PWHASH_MEMLIMIT (16UL << 20)
+
+/* The Argon2id string of the NFC form of password. Returns 0, AUTH_REFUSED
+ * (empty or invalid password) or AUTH_FAULT, with err. */
+int auth_hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
+		       struct strbuf *err);
 
 #define AUTH_BAD_LOGIN "Sai tên đăng nhập hoặc mật khẩu"
 

@@ -1,4 +1,5 @@
 #include "client/import.h"
+#include "client/auth.h"
 #include "core/dcode.h"
 
 #include <errno.h>
@@ -563,11 +564,8 @@ static int demo_clerk(struct store *st, struct strbuf *err)
 		return -1;
 	}
 	char hash[crypto_pwhash_STRBYTES];
-	if (crypto_pwhash_str(hash, DEMO_PASSWORD, strlen(DEMO_PASSWORD),
-			      crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
-		strbuf_addstr(err, "không đủ bộ nhớ để băm mật khẩu (Argon2id)");
+	if (auth_hash_password(DEMO_PASSWORD, hash, err))
 		return -1;
-	}
 	sqlite3_stmt *q = store_prepare(st, "INSERT INTO clerks(username, full_name, unit_code, role,"
 					    " pw_hash, disabled) VALUES (?, ?, ?, 'clerk', ?, 0)"
 					    " ON CONFLICT(username) DO UPDATE SET full_name = excluded.full_name,"
