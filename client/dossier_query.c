@@ -22,6 +22,7 @@
 /* A status filter with at most this many dossiers is searched by reading them. */
 #define STATUS_SCAN 20000
 static long sort_max = SORT_MAX, status_scan = STATUS_SCAN;
+static bool sort_max_tuned;
 
 /* ---- rows ------------------------------------------------------------- */
 
@@ -533,6 +534,21 @@ static long count_statuses(struct store *st, unsigned mask, long max)
  *  - a common one: walk back from the newest dossier, which fills a page
  *    after a few hundred or thousand rows; should that take too long (a deep
  *    page, or matches that are all old), sort every match after all. */
+/* Sorting the matches costs about the same per match as walking costs per
+ * dossier; a walk of the newest dossiers needs about (offset + limit) *
+ * dossiers / matches rows to fill the page. So sort whenever the matches are
+ * fewer than what a WALK_ROWS walk would be expected to need. */
+static long sort_threshold(struct store *st, int offset, int limit)
+{
+	if (sort_max_tuned)
+		return sort_max;
+	sqlite3_stmt *q = store_prepare(st, "SELECT max(rowid) FROM dossiers");
+	double total = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_double(q, 0) : 0;
+	sqlite3_finalize(q);
+	double t = (double)(offset + limit) * total / WALK_ROWS;
+	return t > SORT_MAX ? (long)t : SORT_MAX;
+}
+
 static int search_name(struct store *st, const char *query, unsigned mask, int offset,
 		       int limit, struct dossier_rows *out, struct strbuf *err)
 {
@@ -540,11 +556,12 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	char **terms = name_terms(query, &count);
 	struct hits h = { 0 };
 	int n = 0;
+	long smax = sort_threshold(st, offset, limit);
 	if (count)
-		n = fts_matches(st, terms, sort_max, &h, err);
+		n = fts_matches(st, terms, smax, &h, err);
 	if (!count || n) {
 		/* nothing to search, or an error */
-	} else if ((long)h.n <= sort_max) {
+	} else if ((long)h.n <= smax) {
 		if (!(n = hits_times(st, &h, mask, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
 	} else if (mask != DQ_STATUS_ALL &&
@@ -566,6 +583,7 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 void dossier_search_tune(long sort_max_matches, long status_scan_max)
 {
 	sort_max = sort_max_matches >= 0 ? sort_max_matches : SORT_MAX;
+	sort_max_tuned = sort_max_matches >= 0;
 	status_scan = status_scan_max >= 0 ? status_scan_max : STATUS_SCAN;
 }
 
