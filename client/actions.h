@@ -31,6 +31,7 @@
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(PRINT,          "print",          "In biên nhận") \
+	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 
 /* ACTION_NONE (0) is "no action": an unbound key, or `bind ... none` which
