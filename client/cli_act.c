@@ -196,7 +196,7 @@ int cli_act(int argc, char **argv)
 			}
 			value = argv[i];
 		}
-		if (opts[k].text && *opts[k].text)
+		if ((opts[k].text && *opts[k].text) || (opts[k].raw && *opts[k].raw))
 			rc = cli_bad("tùy chọn %s được cho hai lần", opts[k].flag);
 		else if (opts[k].text)
 			*opts[k].text = xstrdup(value);

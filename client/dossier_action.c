@@ -558,9 +558,10 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 		if (rc == SQLITE_ROW) {
 			p->to_unit = code;
 		} else {
+			int shown = (int)mc_text_clip(code, 20);
 			int r = rc == SQLITE_DONE
-					? refuse(err, "Không có đơn vị hoặc xã, phường mã «%.20s» trong danh mục",
-						 code)
+					? refuse(err, "Không có đơn vị hoặc xã, phường mã «%.*s%s» trong danh mục",
+						 shown, code, code[shown] ? "…" : "")
 					: fault(err, rc, "Không đọc được danh mục đơn vị");
 			free(code);
 			return r;

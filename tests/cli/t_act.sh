@@ -127,6 +127,8 @@ refused 2025-10-28T11:00 "--rating cần một số nguyên từ 1 đến 3 (g�
 refused 2025-10-28T11:00 "--days cần một số nguyên từ 1 đến 365 (gặp «hai»)" "$e" apologize --days hai --reason x
 refused 2025-10-28T11:00 "tùy chọn không hợp lệ cho act: --unit" "$e" transfer --unit 00008
 refused 2025-10-28T11:00 "tùy chọn --reason được cho hai lần" "$e" stop --reason a --reason b
+refused 2025-10-28T11:00 "tùy chọn --rating được cho hai lần" "$e" rate --rating 1 --rating=2
+refused 2025-10-28T11:00 "Không có đơn vị hoặc xã, phường mã «đơn vị rất dài không…» trong danh mục" "$e" transfer --to "đơn vị rất dài không có thật"
 refused 2025-10-28T11:00 "thừa tham số «now»" "$e" stop now --reason a
 refused 2025-10-28T11:00 "tùy chọn --to cần một giá trị" "$e" transfer --to
 refused 2025-10-28T11:00 "Thao tác «Dừng xử lý» không dùng đơn vị nhận hồ sơ (--to)" "$e" stop --reason a --to 00008
