@@ -1091,7 +1091,11 @@ static void act_commit(struct dossier_view *v)
 	load(v, code);
 	char due[32];
 	format_due(due, sizeof due, res.appointment);
-	app_info(v->app, "Đã ghi «%s»: %s, hẹn trả %s", label, mc_status_name(res.status), due);
+	if (strcmp(res.appointment, res.appointment_before))
+		app_info(v->app, "Đã ghi «%s»: %s, hẹn trả mới %s", label, mc_status_name(res.status),
+			 due);
+	else
+		app_info(v->app, "Đã ghi «%s»: %s", label, mc_status_name(res.status));
 	free(code);
 }
 
