@@ -383,7 +383,7 @@ static int split_list(const char *text, const char *what, size_t max_items, json
 			if (json_array_size(list) == max_items) {
 				free(clean);
 				json_decref(list);
-				return refuse(err, "Nhiều hơn %zu mục %s", max_items, what);
+				return refuse(err, "%s: nhiều hơn %zu mục", what, max_items);
 			}
 			json_array_append_new(list, json_string(clean));
 			free(clean);
@@ -526,7 +526,7 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 		return -1;
 	}
 	if (in->action == MC_ACT_REQUEST_SUPPLEMENT) {
-		if (split_list(in->papers, "giấy tờ cần bổ sung", DOSSIER_ACTION_PAPERS_MAX, &p->list,
+		if (split_list(in->papers, "Giấy tờ cần bổ sung", DOSSIER_ACTION_PAPERS_MAX, &p->list,
 			       err))
 			return -1;
 		if (!json_array_size(p->list))

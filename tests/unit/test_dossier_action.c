@@ -659,6 +659,12 @@ static void test_supplement_twice(void **state)
 						      " chờ bổ sung (trạng thái hiện tại: Đang xử lý)");
 	input(&in, MC_ACT_REQUEST_SUPPLEMENT, NULL);
 	act_refused(f, code, &in, "2025-10-22T09:00", "cần giấy tờ cần bổ sung (--papers)");
+	struct strbuf many = STRBUF_INIT;
+	for (int i = 1; i <= 31; i++)
+		strbuf_addf(&many, "Giấy tờ %d;", i);
+	input(&in, MC_ACT_REQUEST_SUPPLEMENT, "papers", many.buf, NULL);
+	act_refused(f, code, &in, "2025-10-22T09:00", "Giấy tờ cần bổ sung: nhiều hơn 30 mục");
+	strbuf_release(&many);
 	input(&in, MC_ACT_REQUEST_SUPPLEMENT, "papers", " ; ;", NULL);
 	act_refused(f, code, &in, "2025-10-22T09:00", "cần ít nhất một giấy tờ");
 	free(other);
