@@ -492,11 +492,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 		goto rollback;
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
-	const char *up[] = { op->op_id, revs, device_id };
+	const char *up[] = { op->op_id, revs };
 	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up) ||
 	    run(c, o, "UPDATE devices SET last_applied_op = $1, ops_applied = ops_applied + 1,"
-		      " last_seen_at = now() WHERE device_id = $3", 3,
-		(const char *const[]){ op->op_id, revs, device_id }) ||
+		      " last_seen_at = now() WHERE device_id = $2", 2,
+		(const char *const[]){ op->op_id, device_id }) ||
 	    run(c, o, "COMMIT", 0, NULL))
 		goto rollback;
 	o->status = SYNC_APPLIED;
