@@ -155,7 +155,13 @@ void respond_db_down(struct req *r)
 
 const char *req_arg(struct req *r, const char *key)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+	const char *v = NULL;
+	size_t n = 0;
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v, &n) !=
+	    MHD_YES)
+		return NULL;
+	/* "%00" decodes to a NUL byte: a value no parameter accepts */
+	return v && strlen(v) == n ? v : "\x7f";
 }
 
 const char *req_header(struct req *r, const char *key)

@@ -95,7 +95,7 @@ void respond_error(struct req *r, unsigned status, const char *code, const char 
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);
 /* 503 db_unavailable. */
 void respond_db_down(struct req *r);
-/* A query parameter, or NULL. */
+/* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
 const char *req_arg(struct req *r, const char *key);
 const char *req_header(struct req *r, const char *key);
 /* Parses the body as a JSON object; on failure responds 400 bad_json and
