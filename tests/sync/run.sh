@@ -62,6 +62,13 @@ for t in $tests; do
 		cat "$W/$t.out"
 	fi
 done
+# A clean stop: exit status 0, and no sanitizer report in any server log.
+fails=0
+stop_server s1 || fail "server did not stop cleanly (exit $?)"
+for log in "$W"/s*.log; do
+	! grep -q "Sanitizer\|runtime error" "$log" || { fail "sanitizer report in $log"; cat "$log" | grep -A30 "Sanitizer\|runtime error" | head -60; }
+done
+if [ "$fails" = 0 ]; then pass=$((pass+1)); echo "  ok   clean shutdown"; else failn=$((failn+1)); echo "  FAIL clean shutdown"; fi
 if [ "$failn" != 0 ]; then
 	echo "--- server log (tail) ---"
 	tail -n 30 "$W/s1.log"

@@ -120,8 +120,8 @@ t_leases_disjoint() {
 	pids=""
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		printf '{"unit_ident":"H01.00004","count":7}' >"$W/in$i"
-		t=$TOK_A; [ $((i % 2)) = 0 ] && t=$tok2
-		curl -s -X POST -H "Authorization: Bearer $t" --data-binary "@$W/in$i" \
+		tk=$TOK_A; [ $((i % 2)) = 0 ] && tk=$tok2
+		curl -s -X POST -H "Authorization: Bearer $tk" --data-binary "@$W/in$i" \
 			"$URL_s1/api/v1/leases" >"$W/lease$i" &
 		pids="$pids $!"
 	done
