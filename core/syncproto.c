@@ -170,13 +170,32 @@ char *sync_canonical_json(const json_t *v)
 	return s;
 }
 
+void sync_payload_hash_text(const char *text, char out[SYNC_HASH_HEX + 1])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+	sodium_bin2hex(out, SYNC_HASH_HEX + 1, h, sizeof(h));
+}
+
 void sync_payload_hash(const json_t *payload, char out[SYNC_HASH_HEX + 1])
 {
 	char *s = sync_canonical_json(payload);
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+	sync_payload_hash_text(s, out);
 	free(s);
-	sodium_bin2hex(out, SYNC_HASH_HEX + 1, h, sizeof(h));
+}
+
+bool sync_payload_hash_ok(const json_t *payload, const char *hash)
+{
+	char h[SYNC_HASH_HEX + 1];
+	char *s = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!s)
+		abort();
+	sync_payload_hash_text(s, h);
+	free(s);
+	if (!strcmp(h, hash))
+		return true;
+	sync_payload_hash(payload, h);
+	return !strcmp(h, hash);
 }
 
 /* ---- decoding helpers ------------------------------------------------------------ */

@@ -14,17 +14,23 @@
  *        "components": [ { "seq", "name", "kind", "mandatory",
  *          "originals_required", "copies_required", "originals", "copies",
  *          "override_reason"? } ],
- *        "events": [ { "id", "kind", "status_from"?, "status_to"?, "actor",
- *          "unit_code", "device_time", "payload"? } ] }
- *    base_rev is 0 (or absent); the server's revision becomes 1.
+ *        "event": { "id", "kind": "receive", "status_from"?, "status_to"?,
+ *          "actor", "unit_code", "device_time", "payload"? }
+ *        (or "events": [ such objects ]), and any other member the
+ *        workstation writes (unit_ident, rev, updated_at ...), kept as is }
+ *    This is what client/reception.c puts in its outbox row. base_rev is 0
+ *    (or absent); the server's revision becomes 1.
  *  - op "action": a lifecycle action on an existing dossier:
  *      { "event_id": UUID, "action": "transfer" | "return" | ... (core/lifecycle.h),
  *        "actor", "device_time", "status_to"?, "appointment"?,
  *        "handling_unit"?, "note"? }
  *    base_rev is the revision the workstation changed; a stale one is a
  *    conflict, never a silent overwrite.
- * payload_hash is sync_payload_hash(payload): the hex SHA-256 of the
- * payload's canonical JSON (compact, keys sorted, UTF-8 unescaped). */
+ * payload_hash is the hex SHA-256 of the payload's JSON text: either the
+ * compact text as written, members in their order (what the outbox stores:
+ * Jansson's json_dumps(JSON_COMPACT), sync_payload_hash_text), or the
+ * canonical text (compact, keys sorted: sync_payload_hash). The server
+ * accepts either (sync_payload_hash_ok) and refuses any other. */
 #ifndef MC_SYNCPROTO_H
 #define MC_SYNCPROTO_H
 #include <stdbool.h>
@@ -129,6 +135,12 @@ bool sync_hash_valid(const char *s);
 char *sync_canonical_json(const json_t *v);
 /* hex SHA-256 of the canonical JSON of payload into out (65 bytes). */
 void sync_payload_hash(const json_t *payload, char out[SYNC_HASH_HEX + 1]);
+
+/* hex SHA-256 of a text (the payload as the outbox stores it) into out. */
+void sync_payload_hash_text(const char *text, char out[SYNC_HASH_HEX + 1]);
+/* Whether hash is the SHA-256 of payload's compact text in member order or
+ * of its canonical text. */
+bool sync_payload_hash_ok(const json_t *payload, const char *hash);
 
 /* Decodes a push request. Returns 0, or -1 with e filled: code "bad_json"
  * (not JSON), "too_many_ops" (more than SYNC_MAX_OPS) or "bad_request" (a

@@ -110,6 +110,20 @@ static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char 
 
 /* ---- op "receive" ------------------------------------------------------------ */
 
+/* The events a dossier payload carries: "event" (one object, as the
+ * reception writes it) and/or "events" (an array). A new array. */
+static json_t *dossier_events(const json_t *d)
+{
+	json_t *all = json_array();
+	json_t *one = json_object_get(d, "event");
+	if (json_is_object(one))
+		json_array_append(all, one);
+	json_t *many = json_object_get(d, "events");
+	if (json_is_array(many))
+		json_array_extend(all, many);
+	return all;
+}
+
 /* Pure checks of a dossier payload. */
 static int check_dossier(const struct sync_op *op, struct outcome *o)
 {
@@ -149,22 +163,26 @@ static int check_dossier(const struct sync_op *op, struct outcome *o)
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thiếu họ tên người nộp (applicant.full_name)");
 		return -1;
 	}
-	const json_t *ev = json_object_get(d, "events");
-	if (ev && !json_is_array(ev)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"events\" phải là một mảng");
+	const json_t *ev = json_object_get(d, "events"), *one = json_object_get(d, "event");
+	if ((ev && !json_is_array(ev)) || (one && !json_is_object(one))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload",
+			    "\"event\" phải là một đối tượng, \"events\" một mảng");
 		return -1;
 	}
+	json_t *all = dossier_events(d);
 	size_t i;
 	json_t *e;
-	json_array_foreach(ev, i, e) {
+	json_array_foreach(all, i, e) {
 		if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !req_str(e, "kind", 64) ||
 		    !opt_str(e, "actor", 64) || !opt_str(e, "unit_code", 32) ||
 		    !opt_str(e, "device_time", 64)) {
 			set_outcome(o, SYNC_REJECTED, "bad_payload",
 				    "Sự kiện thứ %zu của hồ sơ không hợp lệ (cần id, kind)", i + 1);
+			json_decref(all);
 			return -1;
 		}
 	}
+	json_decref(all);
 	if (op->base_rev != 0) {
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "Tiếp nhận hồ sơ mới phải có base_rev 0");
 		return -1;
@@ -254,7 +272,8 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(d, "events"), i, e) {
+	json_t *all = dossier_events(d);
+	json_array_foreach(all, i, e) {
 		bool inserted;
 		if (rc || insert_event(c, o, id, e, jstr(d, "clerk"), unit, jstr(d, "received_at"),
 				       s->device_id, &inserted))
@@ -265,6 +284,7 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
 			rc = -1;
 		}
 	}
+	json_decref(all);
 	struct strbuf err = STRBUF_INIT;
 	if (!rc && (db_lock_changes(c, &err) || db_add_change(c, "dossier", id, 1, unit, text, &err))) {
 		o->db_failed = true;
@@ -425,13 +445,11 @@ out:
 /* Pure checks that do not need the database. */
 static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action *act)
 {
-	char hash[SYNC_HASH_HEX + 1];
 	if (!sync_hash_valid(op->payload_hash)) {
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash phải là 64 chữ số hex thường");
 		return -1;
 	}
-	sync_payload_hash(op->payload, hash);
-	if (strcmp(hash, op->payload_hash)) {
+	if (!sync_payload_hash_ok(op->payload, op->payload_hash)) {
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
 		return -1;
 	}

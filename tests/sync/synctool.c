@@ -34,32 +34,43 @@ static const char *arg(int argc, char **argv, const char *key, const char *def)
 	return def;
 }
 
-static json_t *dossier(const char *id, const char *code, const char *unit, const char *name,
-		       const char *evid)
+/* A dossier exactly as client/reception.c writes it into its outbox row. */
+static json_t *dossier(const char *id, const char *code, const char *unit, const char *ident,
+		       const char *name, const char *evid)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s,"
-			 " s:{s:s, s:s, s:s, s:s, s:s, s:s},"
-			 " s:[{s:i, s:s, s:s, s:b, s:i, s:i, s:i, s:i}],"
-			 " s:[{s:s, s:s, s:i, s:i, s:s, s:s, s:s}]}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s,"
+			 " s:{s:i, s:s, s:s, s:s, s:s, s:s, s:n, s:s, s:s}, s:n, s:i, s:s,"
+			 " s:[{s:i, s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:n}],"
+			 " s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:{s:s, s:[]}}}",
 			 "id", id, "code", code, "procedure_code", "1.001193",
 			 "procedure_name", "Thủ tục đăng ký khai sinh", "unit_code", unit,
-			 "clerk", "canbo", "channel", 1, "applicant_kind", 1, "status", 2,
+			 "unit_ident", ident, "clerk", "canbo", "channel", 1, "status", 2,
 			 "received_at", "2025-10-27T09:32", "appointment", "2025-11-03T09:32",
-			 "applicant", "full_name", name, "id_number", "001090012345",
-			 "birth_date", "1990-05-01", "sex", "F", "phone", "0912345678",
-			 "address", "12 Phố Điện Biên Phủ",
+			 "applicant", "kind", 1, "full_name", name, "id_number", "001090012345",
+			 "birth_date", "1990-05-01", "sex", "F", "phone", "0912345678", "email",
+			 "address", "12 Phố Điện Biên Phủ", "commune", unit,
+			 "note", "rev", 1, "updated_at", "2025-10-27T09:32",
 			 "components", "seq", 1, "name", "Tờ khai đăng ký khai sinh", "kind", "submit",
 			 "mandatory", 1, "originals_required", 1, "copies_required", 0,
-			 "originals", 1, "copies", 0,
-			 "events", "id", evid, "kind", "receive", "status_from", 1, "status_to", 2,
-			 "actor", "canbo", "unit_code", unit, "device_time", "2025-10-27T09:32");
+			 "originals", 1, "copies", 0, "override_reason",
+			 "event", "id", evid, "dossier_id", id, "kind", "receive", "status_from", 1,
+			 "status_to", 2, "actor", "canbo", "unit_code", unit,
+			 "device_time", "2025-10-27T09:32", "payload", "code", code, "overrides");
 }
 
+/* canonical: the hash of the sorted canonical text; otherwise of the compact
+ * text in member order, as the reception's outbox row has it. */
 static void add_op(json_t *ops, const char *op_id, const char *entity_id, long long base_rev,
-		   const char *op, json_t *payload)
+		   const char *op, json_t *payload, bool canonical)
 {
 	char hash[SYNC_HASH_HEX + 1];
-	sync_payload_hash(payload, hash);
+	if (canonical) {
+		sync_payload_hash(payload, hash);
+	} else {
+		char *text = json_dumps(payload, JSON_COMPACT);
+		sync_payload_hash_text(text, hash);
+		free(text);
+	}
 	json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:s}", "op_id", op_id,
 					     "entity", "dossier", "entity_id", entity_id,
 					     "base_rev", (json_int_t)base_rev, "op", op,
@@ -94,7 +105,7 @@ static int cmd_batch(int argc, char **argv)
 		snprintf(id, sizeof(id), "%s-d-%06ld", prefix, start + i);
 		snprintf(ev, sizeof(ev), "%s-ev-%06ld", prefix, start + i);
 		snprintf(code, sizeof(code), "%s-%s-%04ld", ident, day, start + i);
-		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, name, ev));
+		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, ident, name, ev), false);
 	}
 	return print_request(device, ops);
 }
@@ -111,7 +122,7 @@ static int cmd_action(int argc, char **argv)
 		json_object_set_new(payload, "status_to", json_integer(atoi(to)));
 	json_t *ops = json_array();
 	add_op(ops, arg(argc, argv, "op", NULL), id, atoll(arg(argc, argv, "base_rev", "1")), "action",
-	       payload);
+	       payload, true);
 	return print_request(device, ops);
 }
 
