@@ -65,7 +65,7 @@ done
 # A clean stop: exit status 0, and no sanitizer report in any server log.
 fails=0
 stop_server s1 || fail "server did not stop cleanly (exit $?)"
-for log in "$W"/s*.log; do
+for log in "$W"/s*.log "$W"/tls.log; do
 	! grep -q "Sanitizer\|runtime error" "$log" || { fail "sanitizer report in $log"; cat "$log" | grep -A30 "Sanitizer\|runtime error" | head -60; }
 done
 if [ "$fails" = 0 ]; then pass=$((pass+1)); echo "  ok   clean shutdown"; else failn=$((failn+1)); echo "  FAIL clean shutdown"; fi
