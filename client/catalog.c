@@ -302,6 +302,14 @@ int catalog_get(struct store *st, const char *code, struct catalog_detail *d)
 	return 0;
 }
 
+static void component_release(struct catalog_component *c)
+{
+	free(c->grp);
+	free(c->name);
+	free(c->form);
+	free(c->raw);
+}
+
 void catalog_detail_release(struct catalog_detail *d)
 {
 	proc_release(&d->proc);
@@ -327,14 +335,29 @@ void catalog_detail_release(struct catalog_detail *d)
 		free(d->channels[i].description);
 	}
 	free(d->channels);
-	for (size_t i = 0; i < d->ncomponents; i++) {
-		free(d->components[i].grp);
-		free(d->components[i].name);
-		free(d->components[i].form);
-		free(d->components[i].raw);
-	}
+	for (size_t i = 0; i < d->ncomponents; i++)
+		component_release(&d->components[i]);
 	free(d->components);
 	memset(d, 0, sizeof(*d));
+}
+
+bool catalog_component_is_note(const struct catalog_component *c)
+{
+	return !c->mandatory && !c->needs_review && c->originals == 0 && c->copies == 0;
+}
+
+size_t catalog_detail_drop_notes(struct catalog_detail *d)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < d->ncomponents; i++) {
+		if (catalog_component_is_note(&d->components[i]))
+			component_release(&d->components[i]);
+		else
+			d->components[kept++] = d->components[i];
+	}
+	size_t dropped = d->ncomponents - kept;
+	d->ncomponents = kept;
+	return dropped;
 }
 
 /* ---- communes ----------------------------------------------------------------- */

@@ -94,6 +94,13 @@ struct catalog_detail {
 int catalog_get(struct store *st, const char *code, struct catalog_detail *out);
 void catalog_detail_release(struct catalog_detail *d);
 
+/* A "note": the crawl lists guidance (Lưu ý, "0 bản chính") among the papers;
+ * such a row asks for nothing and is not mandatory. */
+bool catalog_component_is_note(const struct catalog_component *c);
+/* Removes the note rows from d->components (the checklist shows only papers
+ * to hand in or show); returns how many were removed. */
+size_t catalog_detail_drop_notes(struct catalog_detail *d);
+
 /* Commune picker. */
 struct catalog_commune {
 	char *code, *name, *kind, *province_code, *province_name;

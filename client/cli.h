@@ -17,7 +17,11 @@ enum {
 	X(version, cli_version, "In phiên bản chương trình") \
 	X(due, cli_due, "Tính ngày hẹn trả: --from YYYY-MM-DDTHH:MM --days N [--holidays FILE]") \
 	X(init, cli_init, "Tạo kho dữ liệu, nhập danh mục đơn vị và thủ tục (--demo: dữ liệu mẫu)") \
-	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes")
+	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes") \
+	X(clerk, cli_clerk, "Quản lý tài khoản cán bộ (add, passwd, list, disable)") \
+	X(receive, cli_receive, "Tiếp nhận một hồ sơ từ JSON: --json TỆP|- [--user CÁN_BỘ]") \
+	X(receipt, cli_receipt, "Ghi lại giấy tiếp nhận của hồ sơ: MÃ_HỒ_SƠ --out TỆP.pdf") \
+	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

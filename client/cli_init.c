@@ -13,6 +13,7 @@
 
 #include "client/cli.h"
 #include "client/datadir.h"
+#include "client/demo.h"
 #include "client/import.h"
 #include "client/store.h"
 
@@ -51,7 +52,7 @@ static void print_summary(const char *db, const struct import_counts *c, int dem
 
 int cli_init(int argc, char **argv)
 {
-	const char *db_opt = NULL;
+	const char *db_opt = NULL, *unit = NULL, *ident = NULL;
 	int demo = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db")) {
@@ -62,8 +63,15 @@ int cli_init(int argc, char **argv)
 			db_opt = argv[i] + 5;
 		} else if (!strcmp(argv[i], "--demo")) {
 			demo = 1;
+		} else if (!strcmp(argv[i], "--unit") || !strcmp(argv[i], "--ident")) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return cli_bad("thiếu giá trị sau %s", argv[i]);
+			if (!strcmp(argv[i], "--unit"))
+				unit = argv[++i];
+			else
+				ident = argv[++i];
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			puts("Cách dùng: motcua init [--db PATH] [--demo]");
+			puts("Cách dùng: motcua init [--db PATH] [--demo] [--unit MÃ_XÃ [--ident MÃ_ĐỊNH_DANH]]");
 			return CLI_OK;
 		} else {
 			return cli_bad("tùy chọn không hợp lệ cho init: %s", argv[i]);
@@ -71,6 +79,10 @@ int cli_init(int argc, char **argv)
 	}
 	if (db_opt && !*db_opt)
 		return cli_bad("đường dẫn --db rỗng");
+	if (ident && !unit)
+		return cli_bad("--ident đi cùng --unit MÃ_XÃ");
+	if (unit && demo)
+		return cli_bad("--demo đã gán đơn vị mẫu; không dùng cùng --unit");
 
 	struct strbuf err = STRBUF_INIT;
 	const char *dir = datadir();
@@ -104,8 +116,15 @@ int cli_init(int argc, char **argv)
 	int rc = store_begin(&st, &err);
 	if (!rc)
 		rc = import_reference_tx(&st, dir, &counts, &warnings, &err);
+	if (!rc)
+		rc = demo_seed_calendar(&st, &err);
+	int bad_unit = 0;
+	if (!rc && unit)
+		bad_unit = rc = import_set_unit(&st, unit, ident, &err);
 	if (!rc && demo)
 		rc = demo_seed(&st, &err);
+	if (!rc && demo)
+		rc = demo_seed_dossiers(&st, DEMO_CLERK, NULL, &err) < 0 ? -1 : 0;
 	if (!rc)
 		rc = store_commit(&st, &err);
 	else
@@ -118,7 +137,10 @@ int cli_init(int argc, char **argv)
 	if (rc) {
 		if (!existed)
 			remove_store_files(path);
-		rc = cli_fault("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
+		if (bad_unit)
+			rc = cli_bad("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
+		else
+			rc = cli_fault("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
 	} else {
 		print_summary(path, &counts, demo);
 	}

@@ -1,4 +1,5 @@
 #include "client/import.h"
+#include "core/dcode.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -489,45 +490,60 @@ int import_reference(struct store *st, const char *dir, struct import_counts *co
 
 /* ---- demo ---------------------------------------------------------------- */
 
-static int demo_unit(struct store *st, struct strbuf *err)
+int import_set_unit(struct store *st, const char *code, const char *ident, struct strbuf *err)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT name, province_code, province_name FROM communes"
 					    " WHERE code = ?");
-	sqlite3_bind_text(q, 1, DEMO_UNIT_CODE, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_ROW) {
 		sqlite3_finalize(q);
-		strbuf_addf(err, "không có xã mã %s trong dữ liệu để làm đơn vị mẫu", DEMO_UNIT_CODE);
+		strbuf_addf(err, "không có xã, phường mã %s trong danh mục đơn vị hành chính", code);
 		return -1;
 	}
 	char *name = xstrdup((const char *)sqlite3_column_text(q, 0));
 	char *parent = xstrdup((const char *)sqlite3_column_text(q, 1));
 	char *address = xasprintf("%s, %s", name, (const char *)sqlite3_column_text(q, 2));
 	sqlite3_finalize(q);
-
+	/* Default identifier: Decision 20/2020 form, level 1 (the province) left. */
+	char *own_ident = ident ? xstrdup(ident) : xasprintf("H%s.%s", parent, code);
+	int rc = -1;
+	if (!mc_unit_ident_valid(own_ident)) {
+		strbuf_addf(err, "mã định danh đơn vị «%s» không hợp lệ: tối đa 35 ký tự A-Z, 0-9"
+			    " theo nhóm cách nhau bởi dấu chấm", own_ident);
+		goto out;
+	}
 	q = store_prepare(st, "INSERT INTO units(code, name, ident, kind, parent_code, address)"
 			      " VALUES (?, ?, ?, 'commune', ?, ?) ON CONFLICT(code) DO UPDATE SET"
 			      " name = excluded.name, ident = excluded.ident, kind = excluded.kind,"
 			      " parent_code = excluded.parent_code, address = excluded.address");
-	bind_text(q, 1, DEMO_UNIT_CODE);
+	bind_text(q, 1, code);
 	bind_text(q, 2, name);
-	bind_text(q, 3, DEMO_UNIT_IDENT);
+	bind_text(q, 3, own_ident);
 	bind_text(q, 4, parent);
 	bind_text(q, 5, address);
-	int rc = step_insert(st, q, err) == 1 ? 0 : -1;
+	rc = step_insert(st, q, err) == 1 ? 0 : -1;
 	sqlite3_finalize(q);
+	if (!rc && (store_set_setting(st, "unit_code", code) ||
+		    store_set_setting(st, "unit_ident", own_ident)))
+		rc = -1;
+	if (rc && !err->len)
+		strbuf_addstr(err, "không ghi được đơn vị tiếp nhận");
+out:
+	free(own_ident);
 	free(name);
 	free(parent);
 	free(address);
-	if (rc && !err->len)
-		strbuf_addstr(err, "không ghi được đơn vị mẫu");
 	return rc;
+}
+
+static int demo_unit(struct store *st, struct strbuf *err)
+{
+	return import_set_unit(st, DEMO_UNIT_CODE, DEMO_UNIT_IDENT, err);
 }
 
 static int demo_settings(struct store *st, struct strbuf *err)
 {
 	static const char *const kv[][2] = {
-		{ "unit_code", DEMO_UNIT_CODE },
-		{ "unit_ident", DEMO_UNIT_IDENT },
 		{ "office_hours", DEMO_OFFICE_HOURS },
 		{ "cutoff", DEMO_CUTOFF },
 	};

@@ -49,4 +49,9 @@ int import_reference(struct store *st, const char *dir, struct import_counts *co
  * demo holidays and dossiers here. Returns 0 or -1 with err. */
 int demo_seed(struct store *st, struct strbuf *err);
 
+/* Makes the commune `code` this workstation's receiving unit (units row,
+ * settings unit_code and unit_ident), inside the caller's transaction. ident
+ * NULL gives the default "H<province>.<code>". Returns 0 or -1 (err). */
+int import_set_unit(struct store *st, const char *code, const char *ident, struct strbuf *err);
+
 #endif

@@ -26,6 +26,13 @@ const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so\n";
 }
+
+/* Keep stderr clean: the CLI's stderr is its user-facing channel. */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
 #endif
 
 static const char *errno_vn(int e)

@@ -109,6 +109,21 @@ static const char *const migrations[] = {
 	/* Local dossier numbering per unit identifier and day (leases come with sync). */
 	"CREATE TABLE code_seq(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
 	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n",
+
+	/* 1 -> 2: dossier search and list (client/dossier_query.c). Indexes: a
+	 * code's part after the unit identifier ("251127-0001", the very
+	 * expression the queries use), statuses by reception time (the list's
+	 * other order), units and statuses (counts by unit). And the name index
+	 * rebuilt with prefixes of up to 6 letters ("nguyen", "truong"), so that a
+	 * prefix query never merges a common word's whole doclist; the triggers
+	 * of 0 -> 1 keep it in sync (they name the table, not its options). */
+	"CREATE INDEX dossiers_code_tail ON dossiers(substr(code, instr(code, '-') + 1));\n"
+	"CREATE INDEX dossiers_status_received ON dossiers(status, received_at);\n"
+	"CREATE INDEX dossiers_unit_status ON dossiers(unit_code, status);\n"
+	"DROP TABLE dossier_fts;\n"
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
+	" content_rowid='rowid', prefix='1 2 3 4 5 6');\n"
+	"INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild');\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -109,3 +109,17 @@ expect_grep "$T/out" '"procedures":1,'
 expect_grep "$T/out" '"errors":2'
 expect_grep "$T/err" "procedures.jsonl:2: "
 expect_grep "$T/err" "provinces-2025.csv:36: "
+
+# --unit makes a commune this workstation's receiving unit, with the default
+# identifier H<province>.<code> or the one given; a bad one changes nothing.
+expect_status 0 "$MOTCUA" init --db "$T/own.db" --unit 07682
+expect_eq "own unit" "$(sqlite3 "$T/own.db" "SELECT value FROM settings WHERE key='unit_code'")|$(sqlite3 "$T/own.db" "SELECT ident FROM units WHERE code='07682'")" "07682|H24.07682"
+expect_status 2 "$MOTCUA" init --db "$T/own.db" --unit 99999
+expect_grep "$T/err" "không có xã, phường mã 99999"
+expect_eq "unit kept" "$(sqlite3 "$T/own.db" "SELECT value FROM settings WHERE key='unit_code'")" "07682"
+expect_status 0 "$MOTCUA" init --db "$T/own.db" --unit 00004 --ident 000.00.06.H56
+expect_eq "own ident" "$(sqlite3 "$T/own.db" "SELECT value FROM settings WHERE key='unit_ident'")" "000.00.06.H56"
+expect_status 2 "$MOTCUA" init --db "$T/own2.db" --unit 00004 --ident "bad ident"
+[ ! -e "$T/own2.db" ] || fail "a refused init left a store behind"
+expect_status 2 "$MOTCUA" init --db "$T/own2.db" --ident H01.X
+expect_status 2 "$MOTCUA" init --db "$T/own2.db" --demo --unit 00004

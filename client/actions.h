@@ -1,0 +1,54 @@
+/* Every user action, declared once (tig's request.h): the enum, the name used
+ * in keymap files (keymaps/default.keys, ~/.config/motcua/keys) and the
+ * Vietnamese help text shown by F1 and on the key-hint line. Add a line here
+ * when a screen needs a new action; the keymap parser and the help screen
+ * pick it up by themselves. Keep the help text short (a verb and its object):
+ * the hint line at the bottom of the screen shows it next to the key. */
+#ifndef MC_ACTIONS_H
+#define MC_ACTIONS_H
+
+#define ACTIONS(X) \
+	X(QUIT,           "quit",           "Thoát") \
+	X(BACK,           "back",           "Quay lại") \
+	X(HELP,           "help",           "Trợ giúp") \
+	X(NEXT_FIELD,     "next-field",     "Ô kế tiếp") \
+	X(PREV_FIELD,     "prev-field",     "Ô trước") \
+	X(CONFIRM,        "confirm",        "Xác nhận") \
+	X(SEARCH,         "search",         "Tìm kiếm") \
+	X(FILTER,         "filter",         "Lọc danh sách") \
+	X(MOVE_UP,        "move-up",        "Lên một dòng") \
+	X(MOVE_DOWN,      "move-down",      "Xuống một dòng") \
+	X(PAGE_UP,        "page-up",        "Lên một trang") \
+	X(PAGE_DOWN,      "page-down",      "Xuống một trang") \
+	X(HOME,           "home",           "Về đầu") \
+	X(END,            "end",            "Về cuối") \
+	X(TOGGLE_TELEX,   "toggle-telex",   "Bật/tắt gõ Telex") \
+	X(SYNC_NOW,       "sync-now",       "Đồng bộ ngay") \
+	X(REFRESH,        "refresh",        "Vẽ lại màn hình") \
+	X(OPEN_HOME,      "open-home",      "Về màn hình chính") \
+	X(OPEN_RECEPTION, "open-reception", "Tiếp nhận hồ sơ") \
+	X(OPEN_CATALOG,   "open-catalog",   "Tra cứu thủ tục") \
+	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
+	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
+	X(PRINT,          "print",          "In biên nhận") \
+	X(LOGOUT,         "logout",         "Đăng xuất")
+
+/* ACTION_NONE (0) is "no action": an unbound key, or `bind ... none` which
+ * hides a generic binding on one screen. It also ends action lists. */
+enum action {
+	ACTION_NONE = 0,
+#define ACTION_ENUM(id, name, help) ACTION_##id,
+	ACTIONS(ACTION_ENUM)
+#undef ACTION_ENUM
+	ACTION__COUNT
+};
+
+/* "quit", ... ("none" for ACTION_NONE); NULL when out of range. */
+const char *action_name(enum action a);
+/* Vietnamese help text; "" for ACTION_NONE. */
+const char *action_help(enum action a);
+/* The action named name (exact, lower case); -1 when unknown. "none" gives
+ * ACTION_NONE. */
+int action_from_name(const char *name);
+
+#endif

@@ -1,0 +1,1703 @@
+/* The reception wizard: procedure -> applicant -> components -> summary ->
+ * done. Every check is client/reception.c's (the same as `motcua receive`);
+ * this file only collects the input, offers good defaults and shows the
+ * refusals on the field they are about.
+ *
+ * Keys beyond the typed text for the usual case (birth registration, every
+ * component presented, the applicant living in this commune): open, Enter on
+ * the procedure (the most used ones are listed first), Enter after each
+ * applicant field (sex comes from the CCCD, the commune is this one), Enter
+ * on the checklist (mandatory components are presented by default), Enter to
+ * confirm, Enter to go home. tests/ui/reception.test counts them.
+ *
+ * All the state lives in struct wizard (the framework's priv), so a resize or
+ * going back a page never loses what was typed. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/app.h"
+#include "client/catalog.h"
+#include "client/clock.h"
+#include "client/dialog.h"
+#include "client/picker.h"
+#include "client/print.h"
+#include "client/reception.h"
+#include "core/idnum.h"
+#include "core/text.h"
+#include "screens/screens.h"
+
+#define PICK_MAX 200     /* results a picker holds */
+#define RECENT_SCAN 200  /* latest dossiers looked at for the usual procedures */
+#define COUNT_LIMIT 99   /* papers of one component */
+#define LABEL_W 26       /* applicant labels, after the focus mark */
+#define SHORT_W 22       /* the short applicant fields (numbers, dates) */
+
+enum page { P_PROCEDURE, P_APPLICANT, P_COMPONENTS, P_SUMMARY, P_DONE, P__N };
+
+static const char *const page_names[P__N] = { "Thủ tục", "Người nộp", "Giấy tờ", "Xác nhận",
+					       "Hoàn tất" };
+
+/* The applicant page, in the order of enum reception_field from RF_FULL_NAME. */
+enum afield { F_NAME, F_ID, F_BIRTH, F_SEX, F_PHONE, F_EMAIL, F_ADDRESS, F_COMMUNE, F__N };
+
+static const char *const afield_labels[F__N] = {
+	"Họ và tên", "Số CCCD", "Ngày sinh", "Giới tính", "Điện thoại", "Thư điện tử",
+	"Địa chỉ (số nhà, thôn)", "Xã, phường",
+};
+
+/* What the clerk has said about one component of the procedure. */
+struct comp {
+	int originals, copies; /* presented */
+	char *reason;          /* override reason for a missing mandatory one */
+};
+
+enum modal { M_NONE, M_LEAVE, M_OVERRIDE };
+
+struct wizard {
+	struct app *app;
+	enum page page;
+
+	/* page 1: the procedure */
+	struct picker procs;
+	bool procs_recent;          /* the list shows the usual procedures */
+	struct catalog_procs preview; /* the selected one, for its time and fee */
+	bool have_proc;
+	struct catalog_detail proc;
+
+	/* page 2: the applicant */
+	struct field f[F__N]; /* F_SEX and F_COMMUNE are not text fields */
+	int focus;
+	char sex;             /* 'M', 'F' or 0 */
+	bool sex_by_clerk;    /* chosen by hand: the CCCD no longer sets it */
+	char *commune;        /* 5-digit code, or NULL */
+	char *commune_label;
+	bool choosing_commune;
+	bool communes_ready;
+	struct picker communes;
+
+	/* page 3: the components, parallel to proc.components */
+	struct comp *comps;
+	size_t sel, top;
+	int col; /* 0: originals, 1: copies (what + - and digits change) */
+
+	/* page 4 */
+	struct reception_plan plan;
+	bool manual;        /* the procedure has no time: the clerk types the date */
+	struct field appt;  /* that date, DD/MM/YYYY HH:MM */
+
+	/* page 5 */
+	bool committed;
+	struct reception_result res;
+
+	char *refusal; /* the last refusal, shown in full until the next key */
+
+	enum modal modal;
+	struct dialog dlg;
+	size_t dlg_comp;
+};
+
+static const char *const weekdays[] = { "Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",
+					"Thứ Năm", "Thứ Sáu", "Thứ Bảy" };
+
+/* "06/08/2025 09:30 (Thứ Tư)" */
+static void format_when(char *buf, size_t n, const struct mc_dt *t)
+{
+	char date[16];
+	mc_format_date_vn(date, sizeof(date), t->y, t->m, t->d);
+	snprintf(buf, n, "%s %02d:%02d (%s)", date, t->hh, t->mi,
+		 weekdays[mc_weekday(mc_days_from_civil(t->y, t->m, t->d))]);
+}
+
+/* ---- Small text helpers --------------------------------------------------- */
+
+/* s without leading and trailing blanks, inner runs of blanks as one space
+ * (malloc'd). */
+static char *squeeze(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	bool space = false;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t') {
+			space = sb.len > 0;
+			continue;
+		}
+		if (space)
+			strbuf_addch(&sb, ' ');
+		space = false;
+		strbuf_addch(&sb, *s);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* The field's squeezed value, or NULL when blank. */
+static char *value_or_null(const struct field *f)
+{
+	char *v = squeeze(field_text(f));
+	if (!*v)
+		FREE(&v);
+	return v;
+}
+
+/* A date typed the Vietnamese way: DDMMYYYY, or D/M/YYYY with '/', '-'
+ * or '.' between the parts (blanks ignored). Returns 0 with the date, or -1. */
+static int parse_date_vn(const char *s, struct mc_date *out)
+{
+	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (len[n] >= 8)
+				return -1;
+			part[n] = part[n] * 10 + (*p - '0');
+			len[n]++;
+			digits++;
+		} else if (*p == '/' || *p == '-' || *p == '.') {
+			if (!len[n] || ++n > 2)
+				return -1;
+		} else if (*p != ' ') {
+			return -1;
+		}
+	}
+	struct mc_date d;
+	if (n == 0 && digits == 8) { /* DDMMYYYY */
+		d.d = part[0] / 1000000;
+		d.m = part[0] / 10000 % 100;
+		d.y = part[0] % 10000;
+	} else if (n == 2 && len[0] <= 2 && len[1] <= 2 && len[2] == 4) {
+		d.d = part[0];
+		d.m = part[1];
+		d.y = part[2];
+	} else {
+		return -1;
+	}
+	if (!mc_date_valid(d.y, d.m, d.d))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+/* An appointment typed by the clerk: a date as parse_date_vn takes it, then
+ * optionally the time as HH:MM, HHhMM or HHMM after a blank; without a time,
+ * that of base. Returns 0, or -1. */
+static int parse_when_vn(const char *s, const struct mc_dt *base, struct mc_dt *out)
+{
+	while (*s == ' ')
+		s++;
+	const char *sp = strchr(s, ' ');
+	char *date = sp ? xstrndup(s, (size_t)(sp - s)) : xstrdup(s);
+	struct mc_date d;
+	int rc = parse_date_vn(date, &d);
+	free(date);
+	if (rc)
+		return -1;
+	int hh = base->hh, mi = base->mi;
+	if (sp) {
+		char *t = squeeze(sp);
+		int a = 0, b = 0, na = 0, nb = 0;
+		const char *p = t;
+		for (; *p >= '0' && *p <= '9'; p++, na++)
+			a = a * 10 + (*p - '0');
+		if (*p == ':' || *p == 'h' || *p == 'g')
+			p++;
+		for (; *p >= '0' && *p <= '9'; p++, nb++)
+			b = b * 10 + (*p - '0');
+		bool ok = !*p;
+		if (ok && na == 4 && !nb) {
+			b = a % 100;
+			a /= 100;
+		} else if (ok && *t && (na < 1 || na > 2 || nb > 2)) {
+			ok = false;
+		}
+		if (*t && ok) {
+			hh = a;
+			mi = b;
+		}
+		free(t);
+		if (!ok || hh > 23 || mi > 59)
+			return -1;
+	}
+	out->y = d.y;
+	out->m = d.m;
+	out->d = d.d;
+	out->hh = hh;
+	out->mi = mi;
+	return 0;
+}
+
+/* ---- The usual procedures and the pickers' queries ----------------------- */
+
+/* The procedures of the latest dossiers received here, the most frequent
+ * first (then the most recent): the clerk's usual choices. */
+static size_t recent_procedures(struct store *st, struct picker_item *items, size_t max)
+{
+	sqlite3_stmt *q = store_prepare(
+		st, "SELECT p.code, p.name FROM (SELECT procedure_code AS code, received_at"
+		    " FROM dossiers ORDER BY received_at DESC LIMIT ?1) d"
+		    " JOIN procedures p ON p.code = d.code"
+		    " GROUP BY p.code ORDER BY count(*) DESC, max(d.received_at) DESC, p.code LIMIT ?2");
+	sqlite3_bind_int(q, 1, RECENT_SCAN);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)max);
+	size_t n = 0;
+	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(q, 0);
+		items[n].id = xstrdup(code);
+		items[n].label = xasprintf("%-9s %s", code, (const char *)sqlite3_column_text(q, 1));
+		n++;
+	}
+	sqlite3_finalize(q);
+	return n;
+}
+
+static size_t query_procedures(void *data, const char *text, struct picker_item *items, size_t max)
+{
+	struct wizard *s = data;
+	char *t = squeeze(text);
+	size_t n = 0;
+	s->procs_recent = !*t;
+	if (!*t) {
+		n = recent_procedures(&s->app->store, items, max);
+		listview_set_empty(&s->procs.list,
+				   "Gõ tên thủ tục (có dấu hoặc không dấu) hoặc mã, ví dụ: khai sinh");
+	} else {
+		struct catalog_procs r;
+		catalog_search(&s->app->store, t, NULL, (int)max, &r);
+		for (; n < r.n && n < max; n++) {
+			items[n].id = xstrdup(r.items[n].code);
+			items[n].label = xasprintf("%-9s %s", r.items[n].code, r.items[n].name);
+		}
+		catalog_procs_release(&r);
+		listview_set_empty(&s->procs.list, "Không tìm thấy thủ tục nào");
+	}
+	free(t);
+	return n;
+}
+
+/* "Phường Ba Đình, Thành phố Hà Nội" for a commune code (malloc'd), or NULL. */
+static char *commune_label(struct store *st, const char *code)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT name, province_name FROM communes WHERE code = ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	char *label = NULL;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		label = xasprintf("%s, %s", (const char *)sqlite3_column_text(q, 0),
+				  (const char *)sqlite3_column_text(q, 1));
+	sqlite3_finalize(q);
+	return label;
+}
+
+static size_t query_communes(void *data, const char *text, struct picker_item *items, size_t max)
+{
+	struct wizard *s = data;
+	struct catalog_communes r;
+	catalog_commune_search(&s->app->store, text, (int)max, &r);
+	size_t n = 0;
+	for (; n < r.n && n < max; n++) {
+		const struct catalog_commune *c = &r.items[n];
+		items[n].id = xstrdup(c->code);
+		if (c->via_old_name)
+			items[n].label = xasprintf("%s, %s (trước đây: %s)", c->name, c->province_name,
+						   c->via_old_name);
+		else
+			items[n].label = xasprintf("%s, %s", c->name, c->province_name);
+	}
+	catalog_communes_release(&r);
+	return n;
+}
+
+/* ---- State ------------------------------------------------------------------ */
+
+static void set_commune(struct wizard *s, const char *code)
+{
+	FREE(&s->commune);
+	FREE(&s->commune_label);
+	char *label = code ? commune_label(&s->app->store, code) : NULL;
+	if (!label)
+		return;
+	s->commune = xstrdup(code);
+	s->commune_label = label;
+}
+
+/* As client/reception.c decides it: a mandatory component with fewer papers
+ * than it asks for. */
+static bool comp_missing(const struct catalog_component *c, const struct comp *k)
+{
+	return c->mandatory && (k->originals < c->originals || k->copies < c->copies);
+}
+
+/* Presented as the procedure asks (one paper when it names no count). */
+static void comp_present(const struct catalog_component *c, struct comp *k)
+{
+	k->originals = c->originals;
+	k->copies = c->copies;
+	if (!k->originals && !k->copies)
+		k->originals = 1;
+}
+
+static void comps_release(struct wizard *s)
+{
+	if (!s->comps)
+		return;
+	for (size_t i = 0; i < s->proc.ncomponents; i++)
+		free(s->comps[i].reason);
+	FREE(&s->comps);
+}
+
+/* Takes the procedure code (it exists) with its defaults: every mandatory
+ * component presented with the counts it asks for. */
+static int choose_procedure(struct wizard *s, const char *code)
+{
+	if (s->have_proc && !strcmp(s->proc.proc.code, code))
+		return 0; /* the same again: keep the checklist */
+	struct catalog_detail d;
+	if (catalog_get(&s->app->store, code, &d))
+		return -1;
+	catalog_detail_drop_notes(&d);
+	comps_release(s);
+	if (s->have_proc)
+		catalog_detail_release(&s->proc);
+	s->proc = d;
+	s->have_proc = true;
+	s->manual = !d.proc.time_unit;
+	field_clear(&s->appt);
+	s->comps = xcalloc(d.ncomponents ? d.ncomponents : 1, sizeof(*s->comps));
+	for (size_t i = 0; i < d.ncomponents; i++)
+		if (d.components[i].mandatory)
+			comp_present(&d.components[i], &s->comps[i]);
+	s->sel = s->top = 0;
+	s->col = 0;
+	return 0;
+}
+
+/* Builds the reception input from what is on the pages. */
+static void build_input(struct wizard *s, struct reception_input *in)
+{
+	reception_input_init(in);
+	in->procedure = xstrdup(s->have_proc ? s->proc.proc.code : "");
+	struct reception_applicant *a = &in->applicant;
+	a->full_name = value_or_null(&s->f[F_NAME]);
+	a->id_number = value_or_null(&s->f[F_ID]);
+	struct mc_date bd;
+	char *birth = value_or_null(&s->f[F_BIRTH]);
+	if (birth && !parse_date_vn(birth, &bd)) {
+		char iso[16];
+		mc_format_date(iso, sizeof(iso), bd.y, bd.m, bd.d);
+		free(birth);
+		birth = xstrdup(iso);
+	}
+	a->birth_date = birth;
+	a->sex = s->sex;
+	a->phone = value_or_null(&s->f[F_PHONE]);
+	a->email = value_or_null(&s->f[F_EMAIL]);
+	a->address = value_or_null(&s->f[F_ADDRESS]);
+	a->commune = s->commune ? xstrdup(s->commune) : NULL;
+	if (!s->have_proc)
+		return;
+	struct mc_dt now, when;
+	if (s->manual && !field_empty(&s->appt) && !clock_now(&now)) {
+		if (!parse_when_vn(field_text(&s->appt), &now, &when)) {
+			char iso[20];
+			mc_format_dt(iso, sizeof(iso), &when);
+			in->appointment = xstrdup(iso);
+		} else {
+			in->appointment = xstrdup(field_text(&s->appt));
+		}
+	}
+	in->n_components = s->proc.ncomponents;
+	in->components = xcalloc(in->n_components ? in->n_components : 1, sizeof(*in->components));
+	for (size_t i = 0; i < in->n_components; i++) {
+		struct reception_component *c = &in->components[i];
+		c->id = s->proc.components[i].id;
+		c->originals = s->comps[i].originals;
+		c->copies = s->comps[i].copies;
+		if (s->comps[i].reason && comp_missing(&s->proc.components[i], &s->comps[i]))
+			c->override_reason = xstrdup(s->comps[i].reason);
+	}
+}
+
+static bool anything_typed(const struct wizard *s)
+{
+	if (!field_empty(&s->procs.field))
+		return true;
+	for (int i = 0; i < F__N; i++)
+		if (!field_empty(&s->f[i]))
+			return true;
+	for (size_t i = 0; s->comps && i < s->proc.ncomponents; i++)
+		if (s->comps[i].reason)
+			return true;
+	return !field_empty(&s->appt);
+}
+
+static void sync_telex(struct wizard *s, bool on)
+{
+	for (int i = 0; i < F__N; i++)
+		field_set_telex(&s->f[i], on);
+	field_set_telex(&s->appt, on);
+	field_set_telex(&s->procs.field, on);
+	if (s->communes_ready)
+		field_set_telex(&s->communes.field, on);
+	if (s->modal == M_OVERRIDE)
+		field_set_telex(&s->dlg.field, on);
+}
+
+/* The CCCD says the sex (digit 4) unless the clerk chose it. */
+static void cccd_prefill(struct wizard *s)
+{
+	struct mc_cccd info;
+	const char *id = field_text(&s->f[F_ID]);
+	if (s->sex_by_clerk || strlen(id) != 12)
+		return;
+	enum mc_cccd_result r = mc_cccd_check(id, 0, 0, &info);
+	if (r == MC_CCCD_OK)
+		s->sex = info.sex;
+}
+
+/* Leaving a field: the birth date is shown as DD/MM/YYYY. */
+static void leave_field(struct wizard *s)
+{
+	if (s->focus != F_BIRTH)
+		return;
+	struct mc_date d;
+	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &d)) {
+		char vn[16];
+		mc_format_date_vn(vn, sizeof(vn), d.y, d.m, d.d);
+		field_set_text(&s->f[F_BIRTH], vn);
+	}
+}
+
+static void focus_field(struct wizard *s, int f)
+{
+	leave_field(s);
+	s->focus = (f + F__N) % F__N;
+}
+
+/* Shows a refusal and goes to the page and input it is about. */
+static void show_refusal(struct wizard *s, const struct reception_error *err)
+{
+	app_error(s->app, "%s", err->msg);
+	free(s->refusal);
+	s->refusal = xstrdup(err->msg);
+	if (err->field == RF_PROCEDURE) {
+		s->page = P_PROCEDURE;
+	} else if (err->field >= RF_FULL_NAME && err->field <= RF_COMMUNE) {
+		s->page = P_APPLICANT;
+		s->choosing_commune = false;
+		focus_field(s, (int)(err->field - RF_FULL_NAME));
+	} else if (err->field == RF_APPOINTMENT && s->manual) {
+		s->page = P_SUMMARY;
+	} else if (err->field == RF_COMPONENTS) {
+		s->page = P_COMPONENTS;
+		for (size_t i = 0; i < s->proc.ncomponents; i++)
+			if (s->proc.components[i].id == err->component)
+				s->sel = i;
+	}
+}
+
+/* A refusal found here, before client/reception.c is asked. */
+static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
+{
+	struct reception_error err;
+	memset(&err, 0, sizeof(err));
+	err.field = field;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+	va_end(ap);
+	show_refusal(s, &err);
+}
+
+/* ---- Open and close ------------------------------------------------------------- */
+
+static int wz_open(struct app *app, void *priv, const void *arg)
+{
+	struct wizard *s = priv;
+	s->app = app;
+	picker_init(&s->procs, NULL, PICK_MAX, query_procedures, s);
+	field_init(&s->f[F_NAME], RECEPTION_NAME_MAX, 0);
+	field_init(&s->f[F_ID], 12, FIELD_DIGITS);
+	field_init(&s->f[F_BIRTH], 10, FIELD_NO_TELEX);
+	field_init(&s->f[F_SEX], 1, FIELD_NO_TELEX);
+	field_init(&s->f[F_PHONE], 20, FIELD_NO_TELEX);
+	field_init(&s->f[F_EMAIL], 100, FIELD_NO_TELEX);
+	field_init(&s->f[F_ADDRESS], 200, 0);
+	field_init(&s->f[F_COMMUNE], 1, FIELD_NO_TELEX);
+	field_set_hint(&s->f[F_BIRTH], "ngày/tháng/năm");
+	field_set_hint(&s->f[F_ID], "12 chữ số");
+	field_init(&s->appt, 16, FIELD_NO_TELEX);
+	field_set_hint(&s->appt, "ngày/tháng/năm giờ:phút");
+
+	char *unit = store_get_setting(&app->store, "unit_code");
+	set_commune(s, unit);
+	free(unit);
+
+	const char *code = arg;
+	if (code && *code) {
+		if (!choose_procedure(s, code))
+			s->page = P_APPLICANT;
+		else
+			picker_set_text(&s->procs, code);
+	}
+	return 0;
+}
+
+static void wz_done(struct app *app, void *priv)
+{
+	(void)app;
+	struct wizard *s = priv;
+	if (s->modal != M_NONE)
+		dialog_release(&s->dlg);
+	picker_release(&s->procs);
+	if (s->communes_ready)
+		picker_release(&s->communes);
+	catalog_procs_release(&s->preview);
+	comps_release(s);
+	if (s->have_proc)
+		catalog_detail_release(&s->proc);
+	for (int i = 0; i < F__N; i++)
+		field_release(&s->f[i]);
+	field_release(&s->appt);
+	free(s->commune);
+	free(s->commune_label);
+	free(s->refusal);
+	if (s->committed)
+		reception_result_release(&s->res);
+}
+
+/* ---- Drawing -------------------------------------------------------------------- */
+
+/* Draws the focused field last and leaves the text cursor in it. */
+static void draw_field(struct app *app, WINDOW *win, struct field *f, int y, int x, int w,
+		       bool focused)
+{
+	wattrset(win, term_style(focused ? STYLE_FOCUS : STYLE_FIELD));
+	field_draw(f, win, y, x, w, focused);
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (focused) {
+		int cy, cx;
+		getyx(win, cy, cx);
+		app_set_cursor(app, cy, cx);
+	}
+}
+
+/* The wrapped lines of s, at most max, each at most w columns. */
+static int draw_wrapped(WINDOW *win, int y, int x, int w, int max, const char *s)
+{
+	int start[32], len[32];
+	if (max > 32)
+		max = 32;
+	int n = layout_wrap(s, w, start, len, max);
+	for (int i = 0; i < n; i++) {
+		char *line = xstrndup(s + start[i], (size_t)len[i]);
+		term_text(win, y + i, x, w, line);
+		free(line);
+	}
+	return n;
+}
+
+/* The label of the key for act on this screen ("F6"), as the clerk bound it. */
+static const char *key_of(struct app *app, enum action act, char *buf, size_t n)
+{
+	struct key k;
+	if (keymap_key_for(&app->keymap, KEYMAP_RECEPTION, act, &k))
+		key_label(&k, buf, n);
+	else
+		snprintf(buf, n, "%s", action_name(act));
+	return buf;
+}
+
+/* The last refusal in full (the status line may clip it); lines used. */
+static int draw_refusal(struct wizard *s, WINDOW *win, int y, int x, int w, int max)
+{
+	if (!s->refusal)
+		return 0;
+	wattrset(win, term_style(STYLE_ERROR));
+	int n = draw_wrapped(win, y, x, w, max, s->refusal);
+	wattrset(win, term_style(STYLE_NORMAL));
+	return n;
+}
+
+static void draw_steps(WINDOW *win, const struct rect *b, enum page page)
+{
+	int x = b->x + 1, end = b->x + b->w - 1;
+	for (int i = 0; i < P__N && x < end; i++) {
+		char *step = xasprintf(" %d %s ", i + 1, page_names[i]);
+		wattrset(win, term_style(i == (int)page ? STYLE_SELECTED
+					 : i < (int)page ? STYLE_NORMAL : STYLE_DIM));
+		x += term_text(win, b->y, x, end - x, step);
+		free(step);
+		wattrset(win, term_style(STYLE_DIM));
+		if (i + 1 < P__N)
+			x += term_text(win, b->y, x, end - x, "›");
+	}
+	wattrset(win, term_style(STYLE_NORMAL));
+}
+
+/* The body's last row: what the keys do on this page. */
+static void draw_keys(WINDOW *win, const struct rect *b, const char *text)
+{
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, b->y + b->h - 1, b->x + 1, b->w - 2, text);
+	wattrset(win, term_style(STYLE_NORMAL));
+}
+
+static void draw_label(WINDOW *win, int y, int x, int w, const char *label, const char *value)
+{
+	wattrset(win, term_style(STYLE_DIM));
+	int used = term_text(win, y, x, w, label);
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y, x + used + 1, w - used - 1, value ? value : "");
+}
+
+static const struct catalog_proc *preview_of(struct wizard *s, const char *code)
+{
+	if (!s->preview.n || strcmp(s->preview.items[0].code, code)) {
+		catalog_procs_release(&s->preview);
+		catalog_search(&s->app->store, code, NULL, 1, &s->preview);
+	}
+	return s->preview.n && !strcmp(s->preview.items[0].code, code) ? &s->preview.items[0] : NULL;
+}
+
+static void draw_procedure(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y, x, w,
+		  s->procs_recent && s->procs.nitems
+			  ? "Thủ tục thường tiếp nhận ở đây (gõ tên hoặc mã để tìm thủ tục khác):"
+			  : "Tìm thủ tục theo tên (có dấu hoặc không dấu) hoặc theo mã:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	int list_h = b->h - 8;
+	if (list_h < 2)
+		list_h = 2;
+	picker_draw(&s->procs, win, y + 1, x, w, list_h + 1, s->modal == M_NONE);
+	int cy, cx;
+	getyx(win, cy, cx);
+
+	const struct picker_item *it = picker_selected(&s->procs);
+	const struct catalog_proc *p = it ? preview_of(s, it->id) : NULL;
+	int py = y + 2 + list_h + 1;
+	if (draw_refusal(s, win, py, x, w, 2)) {
+		/* in place of the preview */
+	} else if (p) {
+		char tbuf[96];
+		const char *t = catalog_time_display(p, tbuf, sizeof(tbuf));
+		char *line = xasprintf("Lĩnh vực: %s · Thời hạn: %s", p->field ? p->field : "",
+				       *t ? t : "chưa rõ");
+		term_text(win, py, x, w, line);
+		free(line);
+		line = xasprintf("Phí, lệ phí: %s", p->fee_text ? p->fee_text : "chưa rõ");
+		term_text(win, py + 1, x, w, line);
+		free(line);
+	}
+	draw_keys(win, b, "Gõ để tìm · ↑↓ chọn · Enter: tiếp · Esc: thôi tiếp nhận");
+	if (s->modal == M_NONE)
+		app_set_cursor(app, cy, cx);
+}
+
+static const char *sex_text(char sex)
+{
+	return sex == 'M' ? "Nam" : sex == 'F' ? "Nữ" : "";
+}
+
+/* What the CCCD says, next to it: "Hà Nội · sinh năm 1990 · Nam". */
+static void draw_cccd_note(WINDOW *win, int y, int x, int w, const char *id)
+{
+	if (strlen(id) != 12)
+		return;
+	struct mc_cccd info;
+	enum mc_cccd_result r = mc_cccd_check(id, 0, 0, &info);
+	char *note = r == MC_CCCD_OK
+			     ? xasprintf("%s · sinh năm %d · %s", info.province_name, info.birth_year,
+					 sex_text(info.sex))
+			     : xstrdup(mc_cccd_message(r));
+	wattrset(win, term_style(r == MC_CCCD_OK ? STYLE_DIM : STYLE_ERROR));
+	term_text(win, y, x, w, note);
+	wattrset(win, term_style(STYLE_NORMAL));
+	free(note);
+}
+
+static void draw_proc_line(struct wizard *s, WINDOW *win, int y, int x, int w)
+{
+	if (!s->have_proc)
+		return;
+	char *line = xasprintf("%s %s", s->proc.proc.code, s->proc.proc.name);
+	draw_label(win, y, x, w, "Thủ tục:", line);
+	free(line);
+}
+
+static void draw_commune_picker(struct app *app, struct wizard *s, WINDOW *win,
+				const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y, x, w, "Chọn xã, phường nơi ở (gõ tên có dấu hoặc không dấu, cả tên cũ):");
+	wattrset(win, term_style(STYLE_NORMAL));
+	picker_draw(&s->communes, win, y + 1, x, w, b->h - 4, s->modal == M_NONE);
+	int cy, cx;
+	getyx(win, cy, cx);
+	draw_keys(win, b, "Gõ để tìm · ↑↓ chọn · Enter: chọn · Esc: giữ xã đã có");
+	app_set_cursor(app, cy, cx);
+}
+
+static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	if (s->choosing_commune) {
+		draw_commune_picker(app, s, win, b);
+		return;
+	}
+	int x = b->x + 1, w = b->w - 2;
+	draw_proc_line(s, win, b->y + 2, x, w);
+	/* long fields to the right edge; short ones leave room for a note */
+	int fx = x + LABEL_W, long_w = x + w - fx, fw = SHORT_W < long_w ? SHORT_W : long_w;
+	int nx = fx + fw + 2, nw = x + w - nx;
+	int y0 = b->y + 4;
+	for (int i = 0; i < F__N; i++) {
+		int y = y0 + i;
+		wattrset(win, term_style(i == s->focus ? STYLE_HEADER : STYLE_NORMAL));
+		term_text(win, y, x, 2, i == s->focus ? ">" : "");
+		term_text(win, y, x + 2, LABEL_W - 3, afield_labels[i]);
+		wattrset(win, term_style(STYLE_NORMAL));
+		bool focused = i == s->focus && s->modal == M_NONE;
+		if (i == F_SEX || i == F_COMMUNE) {
+			const char *v = i == F_SEX ? sex_text(s->sex)
+					: s->commune_label ? s->commune_label : "";
+			int vw = i == F_COMMUNE ? long_w : fw;
+			wattrset(win, term_style(i == s->focus ? STYLE_FOCUS : STYLE_FIELD));
+			term_blank(win, y, fx, vw);
+			term_text(win, y, fx, vw, v);
+			wattrset(win, term_style(STYLE_NORMAL));
+			if (focused)
+				app_set_cursor(app, y, fx);
+		}
+	}
+	/* the notes, then the text fields, the focused one last (the cursor) */
+	wattrset(win, term_style(STYLE_DIM));
+	if (nw > 4) {
+		term_text(win, y0 + F_SEX, nx, nw, s->sex && !s->sex_by_clerk ? "theo số CCCD" : "");
+		term_text(win, y0 + F_BIRTH, nx, nw, "vd. 05031990");
+	}
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (nw > 4)
+		draw_cccd_note(win, y0 + F_ID, nx, nw, field_text(&s->f[F_ID]));
+
+	int help_y = y0 + F__N + 1;
+	wattrset(win, term_style(STYLE_DIM));
+	const char *help = "";
+	switch (s->focus) {
+	case F_NAME:
+		help = "Gõ tiếng Việt bằng bộ gõ của máy, hoặc bật Telex có sẵn (Ctrl-T hoặc F4).";
+		break;
+	case F_ID:
+		help = "Giới tính được điền theo chữ số thứ 4 của số CCCD.";
+		break;
+	case F_BIRTH:
+		help = "Nhập ngày, tháng, năm: 05031990 hoặc 5/3/1990.";
+		break;
+	case F_SEX:
+		help = "Cách hoặc ←/→: đổi Nam/Nữ · 1: Nam · 2: Nữ.";
+		break;
+	case F_PHONE:
+	case F_EMAIL:
+		help = "Không bắt buộc: Enter để bỏ qua.";
+		break;
+	case F_ADDRESS:
+		help = "Số nhà, đường, thôn, tổ dân phố; xã, phường chọn ở ô sau.";
+		break;
+	case F_COMMUNE:
+		help = s->commune ? "Mặc định là xã, phường của đơn vị. Gõ tên để chọn xã, phường khác;"
+				    " Enter để sang bước sau."
+				  : "Gõ tên xã, phường để chọn.";
+		break;
+	}
+	if (!draw_refusal(s, win, help_y, x, w, 4))
+		draw_wrapped(win, help_y, x, w, 2, help);
+	wattrset(win, term_style(STYLE_NORMAL));
+	draw_keys(win, b, "Enter: ô kế tiếp · Tab/Shift-Tab: chuyển ô · Esc: quay lại bước trước");
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < F__N; i++) {
+			if (i == F_SEX || i == F_COMMUNE)
+				continue;
+			bool focused = i == s->focus && s->modal == M_NONE;
+			if (focused != (pass == 1))
+				continue;
+			bool wide = i == F_NAME || i == F_EMAIL || i == F_ADDRESS;
+			draw_field(app, win, &s->f[i], y0 + i, fx, wide ? long_w : fw, focused);
+		}
+}
+
+/* "1/1": presented / asked. */
+static void count_cell(char *buf, size_t n, int have, int want)
+{
+	snprintf(buf, n, "%d/%d", have, want);
+}
+
+static const char *comp_mark(const struct catalog_component *c, const struct comp *k)
+{
+	if (comp_missing(c, k))
+		return k->reason ? "[~]" : "[!]";
+	if (!k->originals && !k->copies)
+		return "[ ]";
+	if (k->originals < c->originals || k->copies < c->copies)
+		return "[/]";
+	return "[x]";
+}
+
+#define COMP_FIXED 30 /* columns before the component's name */
+
+static void draw_comp_row(struct wizard *s, WINDOW *win, size_t i, int y, int x, int w)
+{
+	const struct catalog_component *c = &s->proc.components[i];
+	const struct comp *k = &s->comps[i];
+	bool sel = i == s->sel;
+	const char *mark = comp_mark(c, k);
+	enum style base = sel ? STYLE_SELECTED : STYLE_NORMAL;
+	wattrset(win, term_style(base));
+	term_blank(win, y, x, w);
+	if (!sel && mark[1] == '!')
+		wattrset(win, term_style(STYLE_ERROR));
+	term_text(win, y, x, 3, mark);
+	wattrset(win, term_style(base));
+	term_text(win, y, x + 4, 2, c->mandatory ? "*" : "");
+	term_text(win, y, x + 7, 10, c->present ? "Xuất trình" : "Nộp");
+	char o[16], p[16];
+	count_cell(o, sizeof(o), k->originals, c->originals);
+	count_cell(p, sizeof(p), k->copies, c->copies);
+	for (int col = 0; col < 2; col++) {
+		const char *v = col ? p : o;
+		int cx = x + 18 + col * 6;
+		if (sel)
+			wattrset(win, term_style(col == s->col ? STYLE_FOCUS : base));
+		term_blank(win, y, cx, 5);
+		term_text(win, y, cx + 5 - mc_text_width(v), 5, v);
+		wattrset(win, term_style(base));
+	}
+	term_text(win, y, x + COMP_FIXED, w - COMP_FIXED, c->name);
+	wattrset(win, term_style(STYLE_NORMAL));
+}
+
+static size_t count_missing(const struct wizard *s, bool *unresolved)
+{
+	size_t n = 0;
+	*unresolved = false;
+	for (size_t i = 0; i < s->proc.ncomponents; i++)
+		if (comp_missing(&s->proc.components[i], &s->comps[i])) {
+			n++;
+			if (!s->comps[i].reason)
+				*unresolved = true;
+		}
+	return n;
+}
+
+static void draw_components(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	char key[32];
+	int x = b->x + 1, w = b->w - 2;
+	draw_proc_line(s, win, b->y + 2, x, w);
+	int hy = b->y + 3;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, hy, x, w, "Có  BB Loại       Chính   Sao Tên giấy tờ");
+	wattrset(win, term_style(STYLE_NORMAL));
+	/* below the list: a rule, the name (2), needs, reason, message (2), keys */
+	int list_h = b->h - (hy - b->y) - 1 - 8;
+	if (list_h < 1)
+		list_h = 1;
+	size_t n = s->proc.ncomponents;
+	if (s->sel < s->top)
+		s->top = s->sel;
+	if (s->sel >= s->top + (size_t)list_h)
+		s->top = s->sel - (size_t)list_h + 1;
+	for (int r = 0; r < list_h && s->top + (size_t)r < n; r++)
+		draw_comp_row(s, win, s->top + (size_t)r, hy + 1 + r, x, w);
+	if (!n)
+		term_text(win, hy + 1, x, w, "Thủ tục này không ghi thành phần hồ sơ nào.");
+
+	int dy = hy + 1 + list_h;
+	wattrset(win, term_style(STYLE_DIM));
+	mvwhline(win, dy, x, ACS_HLINE, w);
+	if (n > (size_t)list_h) {
+		char *pos = xasprintf(" %zu/%zu ", s->sel + 1, n);
+		term_text(win, dy, x + w - mc_text_width(pos) - 1, 12, pos);
+		free(pos);
+	}
+	wattrset(win, term_style(STYLE_NORMAL));
+	dy++;
+	if (n) {
+		const struct catalog_component *c = &s->proc.components[s->sel];
+		const struct comp *k = &s->comps[s->sel];
+		draw_wrapped(win, dy, x, w, 2, c->name);
+		char *need = xasprintf("%s%s%s · cần %d bản chính, %d bản sao%s",
+				       c->grp ? c->grp : "", c->grp ? " · " : "",
+				       c->mandatory ? "bắt buộc" : "không bắt buộc", c->originals,
+				       c->copies, c->form ? " · có mẫu đơn" : "");
+		wattrset(win, term_style(STYLE_DIM));
+		term_text(win, dy + 2, x, w, need);
+		wattrset(win, term_style(STYLE_NORMAL));
+		free(need);
+		if (k->reason) {
+			char *r = xasprintf("Lý do nhận thiếu: %s", k->reason);
+			term_text(win, dy + 3, x, w, r);
+			free(r);
+		}
+	}
+	bool unresolved;
+	size_t missing = count_missing(s, &unresolved);
+	if (s->refusal) { /* over the reason line: it has none, being refused */
+		term_blank(win, b->y + b->h - 4, x, w);
+		draw_refusal(s, win, b->y + b->h - 4, x, w, 3);
+		/* said in full above the keys */
+	} else if (missing && unresolved) {
+		wattrset(win, term_style(STYLE_ERROR));
+		char *m = xasprintf("Thiếu %zu giấy tờ bắt buộc [!]: bổ sung, hoặc %s để nhận thiếu và"
+				    " ghi lý do", missing, key_of(app, ACTION_OVERRIDE, key, sizeof(key)));
+		term_text(win, b->y + b->h - 2, x, w, m);
+		free(m);
+		wattrset(win, term_style(STYLE_NORMAL));
+	} else {
+		wattrset(win, term_style(STYLE_DIM));
+		term_text(win, b->y + b->h - 2, x, w,
+			  "[x] đủ · [/] chưa đủ số bản · [!] thiếu bắt buộc · [~] nhận thiếu · * bắt buộc");
+		wattrset(win, term_style(STYLE_NORMAL));
+	}
+	char *keys = xasprintf("Cách: có/không · ←→ cột · +/- hay số: số bản · %s: nhận thiếu ·"
+			       " Enter: tiếp", key_of(app, ACTION_OVERRIDE, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
+}
+
+static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	const int L = 21; /* label column */
+	char buf[160];
+	draw_proc_line(s, win, y++, x, w);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Lĩnh vực:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L, s->proc.proc.field);
+	y++;
+
+	struct mc_date bd;
+	char birth[16] = "";
+	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &bd))
+		mc_format_date_vn(birth, sizeof(birth), bd.y, bd.m, bd.d);
+	char *name = squeeze(field_text(&s->f[F_NAME]));
+	char *who = xasprintf("%s · %s · sinh %s", name, sex_text(s->sex), birth);
+	free(name);
+	const char *rows[][2] = {
+		{ "Người nộp:", who },
+		{ "Số CCCD:", field_text(&s->f[F_ID]) },
+		{ NULL, NULL },
+		{ NULL, NULL },
+	};
+	char *contact = NULL, *addr = NULL;
+	const char *phone = field_text(&s->f[F_PHONE]), *email = field_text(&s->f[F_EMAIL]);
+	if (*phone || *email)
+		contact = xasprintf("%s%s%s", phone, *phone && *email ? " · " : "", email);
+	char *street = squeeze(field_text(&s->f[F_ADDRESS]));
+	addr = xasprintf("%s%s%s", street, *street ? ", " : "",
+			 s->commune_label ? s->commune_label : "");
+	free(street);
+	rows[2][0] = "Liên hệ:";
+	rows[2][1] = contact ? contact : "không có";
+	rows[3][0] = "Địa chỉ:";
+	rows[3][1] = addr;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		wattrset(win, term_style(STYLE_DIM));
+		term_text(win, y, x, L, rows[i][0]);
+		wattrset(win, term_style(STYLE_NORMAL));
+		y += draw_wrapped(win, y, x + L, w - L, i == 3 ? 2 : 1, rows[i][1]);
+	}
+	free(who);
+	free(contact);
+	free(addr);
+
+	int papers = 0, originals = 0, copies = 0;
+	for (size_t i = 0; i < s->proc.ncomponents; i++)
+		if (s->comps[i].originals || s->comps[i].copies) {
+			papers++;
+			originals += s->comps[i].originals;
+			copies += s->comps[i].copies;
+		}
+	bool unresolved;
+	size_t missing = count_missing(s, &unresolved);
+	int n = snprintf(buf, sizeof(buf), "%d loại (%d bản chính, %d bản sao)", papers, originals,
+			 copies);
+	if (missing && n > 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, " · nhận thiếu %zu, có lý do", missing);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Giấy tờ đã nhận:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L, buf);
+	y++;
+
+	struct mc_dt received = s->plan.received;
+	if (s->manual)
+		clock_now(&received);
+	format_when(buf, sizeof(buf), &received);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Tiếp nhận lúc:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L, buf);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Hẹn trả kết quả:");
+	int appt_y = y++;
+	if (!s->manual) {
+		format_when(buf, sizeof(buf), &s->plan.appointment);
+		wattrset(win, term_style(STYLE_HEADER));
+		term_text(win, appt_y, x + L, w - L, buf);
+	}
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Thời hạn giải quyết:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L,
+		  s->manual ? "chưa rõ trong danh mục: cán bộ nhập ngày hẹn trả" : s->plan.time_text);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Phí, lệ phí:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	int room = b->y + b->h - 4 - y;
+	draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 2 ? 2 : room,
+			  s->proc.proc.fee_text ? s->proc.proc.fee_text : "chưa rõ");
+	draw_refusal(s, win, b->y + b->h - 4, x, w, 2);
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, b->y + b->h - 2, x, w,
+		  "Enter: lưu hồ sơ, cấp mã và in giấy tiếp nhận · Esc: quay lại sửa");
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (s->manual) {
+		struct mc_dt when;
+		if (!parse_when_vn(field_text(&s->appt), &received, &when)) {
+			format_when(buf, sizeof(buf), &when);
+			wattrset(win, term_style(STYLE_HEADER));
+			term_text(win, appt_y, x + L + 26, w - L - 26, buf);
+			wattrset(win, term_style(STYLE_NORMAL));
+		}
+		draw_field(app, win, &s->appt, appt_y, x + L, 24, s->modal == M_NONE);
+	}
+}
+
+/* The code large and clear, the appointment, the receipt (its path with
+ * $HOME as "~") and whether it was printed. */
+static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	const int L = 23;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y, x, w, "Đã tiếp nhận hồ sơ. Mã hồ sơ:");
+	/* the code, large: a reversed block three rows high */
+	char *spaced = xasprintf("   %s   ", s->res.code);
+	int cw = mc_text_width(spaced);
+	int cx = b->x + (b->w - cw) / 2;
+	wattrset(win, term_style(STYLE_SELECTED) | A_BOLD);
+	for (int r = 0; r < 3; r++)
+		term_blank(win, y + 2 + r, cx, cw);
+	term_text(win, y + 3, cx, cw, spaced);
+	free(spaced);
+	wattrset(win, term_style(STYLE_NORMAL));
+	y += 7;
+
+	char buf[96];
+	format_when(buf, sizeof(buf), &s->res.appointment);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Hẹn trả kết quả:");
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y++, x + L, w - L, buf);
+	char *name = squeeze(field_text(&s->f[F_NAME]));
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Người nộp:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L, name);
+	free(name);
+	y++;
+
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Giấy tiếp nhận (PDF):");
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (s->res.receipt_path) {
+		char *shown = keymap_shown_path(s->res.receipt_path);
+		/* a long path keeps its end (the file name) */
+		const char *t = shown;
+		while (mc_text_width(t) > w - L) {
+			int32_t cp;
+			t += mc_utf8_next(t, strlen(t), &cp);
+		}
+		term_text(win, y++, x + L, w - L, t);
+		free(shown);
+	} else {
+		wattrset(win, term_style(STYLE_ERROR));
+		y += draw_wrapped(win, y, x + L, w - L, 2,
+				  s->res.receipt_error ? s->res.receipt_error : "chưa ghi được tệp");
+		wattrset(win, term_style(STYLE_NORMAL));
+	}
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "In:");
+	wattrset(win, term_style(s->res.print_error ? STYLE_ERROR : STYLE_NORMAL));
+	const char *printed = s->res.printed        ? "đã gửi tới máy in"
+			      : s->res.print_error ? s->res.print_error
+			      : s->res.receipt_path ? "chưa cấu hình máy in: in từ tệp PDF"
+						   : "không in được";
+	draw_wrapped(win, y, x + L, w - L, 2, printed);
+	wattrset(win, term_style(STYLE_NORMAL));
+	char key[32];
+	char *keys = xasprintf("Enter hoặc Esc: về màn hình chính · %s: in lại giấy tiếp nhận",
+			       key_of(app, ACTION_PRINT, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
+}
+
+static void wz_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
+{
+	struct wizard *s = priv;
+	draw_steps(win, body, s->page);
+	switch (s->page) {
+	case P_PROCEDURE:
+		draw_procedure(app, s, win, body);
+		break;
+	case P_APPLICANT:
+		draw_applicant(app, s, win, body);
+		break;
+	case P_COMPONENTS:
+		draw_components(app, s, win, body);
+		break;
+	case P_SUMMARY:
+		draw_summary(app, s, win, body);
+		break;
+	case P_DONE:
+	case P__N:
+		draw_done(app, s, win, body);
+		break;
+	}
+	if (s->modal != M_NONE) {
+		dialog_draw(&s->dlg, win);
+		if (s->dlg.kind == DIALOG_PROMPT) {
+			int cy, cx;
+			getyx(win, cy, cx);
+			app_set_cursor(app, cy, cx);
+		} else {
+			app->cursor_shown = false;
+		}
+	}
+}
+
+/* ---- Keys ------------------------------------------------------------------------ */
+
+/* The raw key's meaning when it edits a text field (moves, deletions). */
+static bool is_edit_key(const struct key_event *ev)
+{
+	switch (widget_action_of(ev->key.ch, ev->key.fn)) {
+	case WK_LEFT:
+	case WK_RIGHT:
+	case WK_HOME:
+	case WK_END:
+	case WK_BACKSPACE:
+	case WK_DELETE:
+	case WK_CLEAR:
+	case WK_DELETE_WORD:
+	case WK_KILL_END:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum widget_action list_move(enum action act)
+{
+	switch (act) {
+	case ACTION_MOVE_UP: return WK_UP;
+	case ACTION_MOVE_DOWN: return WK_DOWN;
+	case ACTION_PAGE_UP: return WK_PAGE_UP;
+	case ACTION_PAGE_DOWN: return WK_PAGE_DOWN;
+	default: return WK_NONE;
+	}
+}
+
+static void open_modal(struct wizard *s, enum modal m)
+{
+	s->modal = m;
+	sync_telex(s, s->app->telex);
+}
+
+static void close_modal(struct wizard *s)
+{
+	dialog_release(&s->dlg);
+	s->modal = M_NONE;
+}
+
+static int leave_wizard(struct wizard *s)
+{
+	if (!anything_typed(s))
+		return SCR_BACK;
+	dialog_init_confirm(&s->dlg, "Thôi tiếp nhận",
+			    "Bỏ hồ sơ đang nhập dở? Những gì đã nhập sẽ không được lưu.", false);
+	open_modal(s, M_LEAVE);
+	return SCR_HANDLED;
+}
+
+static int handle_procedure(struct wizard *s, enum action act, const struct key_event *ev)
+{
+	wint_t c = key_event_char(ev);
+	if (c || is_edit_key(ev)) {
+		picker_key(&s->procs, ev->key.ch, ev->key.fn, WK_NONE);
+		return SCR_HANDLED;
+	}
+	enum widget_action mv = list_move(act);
+	if (mv != WK_NONE) {
+		picker_key(&s->procs, 0, false, mv);
+		return SCR_HANDLED;
+	}
+	switch (act) {
+	case ACTION_CONFIRM: {
+		const struct picker_item *it = picker_selected(&s->procs);
+		if (!it) {
+			app_error(s->app, "Chưa chọn thủ tục: gõ tên hoặc mã thủ tục để tìm");
+			return SCR_HANDLED;
+		}
+		if (choose_procedure(s, it->id)) {
+			app_error(s->app, "Không tìm thấy thủ tục %s", it->id);
+			return SCR_HANDLED;
+		}
+		s->page = P_APPLICANT;
+		return SCR_HANDLED;
+	}
+	case ACTION_BACK:
+		return leave_wizard(s);
+	case ACTION_NEXT_FIELD:
+	case ACTION_PREV_FIELD:
+		return SCR_HANDLED;
+	default:
+		return SCR_IGNORED;
+	}
+}
+
+static void open_communes(struct wizard *s, const char *text)
+{
+	if (!s->communes_ready) {
+		picker_init(&s->communes, NULL, PICK_MAX, query_communes, s);
+		s->communes_ready = true;
+	}
+	field_set_telex(&s->communes.field, s->app->telex);
+	picker_set_text(&s->communes, text);
+	s->choosing_commune = true;
+}
+
+static int handle_commune_picker(struct wizard *s, enum action act, const struct key_event *ev)
+{
+	wint_t c = key_event_char(ev);
+	if (c || is_edit_key(ev)) {
+		picker_key(&s->communes, ev->key.ch, ev->key.fn, WK_NONE);
+		return SCR_HANDLED;
+	}
+	enum widget_action mv = list_move(act);
+	if (mv != WK_NONE) {
+		picker_key(&s->communes, 0, false, mv);
+		return SCR_HANDLED;
+	}
+	switch (act) {
+	case ACTION_CONFIRM: {
+		const struct picker_item *it = picker_selected(&s->communes);
+		if (!it) {
+			app_error(s->app, "Chưa chọn xã, phường: gõ tên để tìm");
+			return SCR_HANDLED;
+		}
+		set_commune(s, it->id);
+		s->choosing_commune = false;
+		return SCR_HANDLED;
+	}
+	case ACTION_BACK:
+		s->choosing_commune = false;
+		return SCR_HANDLED;
+	case ACTION_NEXT_FIELD:
+	case ACTION_PREV_FIELD:
+		return SCR_HANDLED;
+	default:
+		return SCR_IGNORED;
+	}
+}
+
+/* Checks the applicant page and goes on to the checklist. */
+static void submit_applicant(struct wizard *s)
+{
+	leave_field(s);
+	struct mc_date bd;
+	const char *birth = field_text(&s->f[F_BIRTH]);
+	if (*birth && parse_date_vn(birth, &bd)) {
+		refuse_here(s, RF_BIRTH_DATE,
+			    "Ngày sinh «%s» không hợp lệ: nhập ngày/tháng/năm có thật, ví dụ 05/03/1990",
+			    birth);
+		return;
+	}
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	build_input(s, &in);
+	memset(&err, 0, sizeof(err));
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+	} else if (reception_check_applicant(&s->app->store, &in, &now, &err)) {
+		show_refusal(s, &err);
+	} else {
+		s->page = P_COMPONENTS;
+	}
+	reception_input_release(&in);
+}
+
+/* A key on the sex choice. */
+static int handle_sex(struct wizard *s, wint_t c, const struct key_event *ev)
+{
+	char want = 0;
+	if (c == ' ' || (ev->key.fn && (ev->key.ch == KEY_LEFT || ev->key.ch == KEY_RIGHT)))
+		want = s->sex == 'M' ? 'F' : 'M';
+	else if (c == '1' || c == 'm' || c == 'M')
+		want = 'M';
+	else if (c == '2' || c == 'f' || c == 'F')
+		want = 'F';
+	if (!want) {
+		if (c)
+			app_info(s->app, "Giới tính: Cách để đổi Nam/Nữ, 1: Nam, 2: Nữ");
+		return SCR_HANDLED;
+	}
+	s->sex = want;
+	s->sex_by_clerk = true;
+	return SCR_HANDLED;
+}
+
+static bool char_allowed(int focus, wint_t c)
+{
+	switch (focus) {
+	case F_BIRTH:
+		return (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '.';
+	case F_PHONE:
+		return (c >= '0' && c <= '9') || c == '+' || c == ' ';
+	default:
+		return true;
+	}
+}
+
+static int handle_applicant(struct wizard *s, enum action act, const struct key_event *ev)
+{
+	if (s->choosing_commune)
+		return handle_commune_picker(s, act, ev);
+	wint_t c = key_event_char(ev);
+	if (s->focus == F_SEX && (c || is_edit_key(ev)))
+		return handle_sex(s, c, ev);
+	if (s->focus == F_COMMUNE && (c || is_edit_key(ev))) {
+		char u[8] = "";
+		if (c && c != ' ')
+			u[mc_utf8_put((int32_t)c, u)] = '\0';
+		open_communes(s, u);
+		return SCR_HANDLED;
+	}
+	struct field *f = &s->f[s->focus];
+	if (c) {
+		if (!char_allowed(s->focus, c)) {
+			app_info(s->app, s->focus == F_BIRTH ? "Ngày sinh: chỉ gõ chữ số và dấu /"
+							     : "Điện thoại: chỉ gõ chữ số, dấu + và dấu cách");
+			return SCR_HANDLED;
+		}
+		if (field_insert_char(f, c) == WIDGET_REFUSED && s->focus == F_ID)
+			app_info(s->app, "Số CCCD chỉ gồm 12 chữ số");
+		if (s->focus == F_ID)
+			cccd_prefill(s);
+		return SCR_HANDLED;
+	}
+	if (is_edit_key(ev)) {
+		field_key(f, ev->key.ch, ev->key.fn, WK_NONE);
+		if (s->focus == F_ID)
+			cccd_prefill(s);
+		return SCR_HANDLED;
+	}
+	switch (act) {
+	case ACTION_CONFIRM:
+		if (s->focus == F_COMMUNE) {
+			if (!s->commune)
+				open_communes(s, "");
+			else
+				submit_applicant(s);
+		} else {
+			focus_field(s, s->focus + 1);
+		}
+		return SCR_HANDLED;
+	case ACTION_NEXT_FIELD:
+	case ACTION_MOVE_DOWN:
+		focus_field(s, s->focus + 1);
+		return SCR_HANDLED;
+	case ACTION_PREV_FIELD:
+	case ACTION_MOVE_UP:
+		focus_field(s, s->focus - 1);
+		return SCR_HANDLED;
+	case ACTION_BACK:
+		leave_field(s);
+		s->page = P_PROCEDURE;
+		return SCR_HANDLED;
+	default:
+		return SCR_IGNORED;
+	}
+}
+
+static void prompt_override(struct wizard *s, size_t i)
+{
+	const struct catalog_component *c = &s->proc.components[i];
+	char *name = xstrndup(c->name, mc_text_clip(c->name, 120));
+	char *msg = xasprintf("Nhận hồ sơ thiếu giấy tờ bắt buộc «%s%s». Lý do:", name,
+			      strlen(name) < strlen(c->name) ? "…" : "");
+	dialog_init_prompt(&s->dlg, "Nhận thiếu giấy tờ", msg, RECEPTION_TEXT_MAX, true);
+	if (s->comps[i].reason)
+		field_set_text(&s->dlg.field, s->comps[i].reason);
+	free(name);
+	free(msg);
+	s->dlg_comp = i;
+	s->sel = i;
+	open_modal(s, M_OVERRIDE);
+}
+
+static int handle_override(struct wizard *s)
+{
+	size_t n = s->proc.ncomponents;
+	if (n && comp_missing(&s->proc.components[s->sel], &s->comps[s->sel])) {
+		prompt_override(s, s->sel);
+		return SCR_HANDLED;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (comp_missing(&s->proc.components[i], &s->comps[i]) && !s->comps[i].reason) {
+			prompt_override(s, i);
+			return SCR_HANDLED;
+		}
+	app_info(s->app, "Không thiếu giấy tờ bắt buộc nào: không cần nhận thiếu");
+	return SCR_HANDLED;
+}
+
+/* Checks the checklist, plans the appointment and shows the summary. */
+static void submit_components(struct wizard *s)
+{
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	build_input(s, &in);
+	memset(&err, 0, sizeof(err));
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+	} else if (reception_check_components(&s->app->store, &in, &err)) {
+		show_refusal(s, &err);
+	} else if (s->manual && !in.appointment) {
+		/* no time in the catalog: the clerk types the date on the summary */
+		s->page = P_SUMMARY;
+		app_info(s->app, "Thủ tục chưa có thời hạn giải quyết rõ ràng: hãy nhập ngày hẹn trả");
+	} else if (reception_plan(&s->app->store, &in, &now, &s->plan, &err)) {
+		show_refusal(s, &err);
+	} else {
+		s->page = P_SUMMARY;
+	}
+	reception_input_release(&in);
+}
+
+static int handle_components(struct wizard *s, enum action act, const struct key_event *ev)
+{
+	size_t n = s->proc.ncomponents;
+	wint_t c = key_event_char(ev);
+	struct comp *k = n ? &s->comps[s->sel] : NULL;
+	const struct catalog_component *cc = n ? &s->proc.components[s->sel] : NULL;
+	if (k && c) {
+		int *cnt = s->col ? &k->copies : &k->originals;
+		if (c == ' ') {
+			if (k->originals || k->copies)
+				k->originals = k->copies = 0;
+			else
+				comp_present(cc, k);
+		} else if (c == '+' || c == '=') {
+			if (*cnt < COUNT_LIMIT)
+				(*cnt)++;
+		} else if (c == '-') {
+			if (*cnt > 0)
+				(*cnt)--;
+		} else if (c >= '0' && c <= '9') {
+			*cnt = (int)(c - '0');
+		} else {
+			app_info(s->app, "Cách: có/không nộp · +/-: thêm, bớt bản · 0-9: số bản");
+		}
+		return SCR_HANDLED;
+	}
+	if (ev->key.fn && (ev->key.ch == KEY_LEFT || ev->key.ch == KEY_RIGHT)) {
+		s->col = ev->key.ch == KEY_RIGHT;
+		return SCR_HANDLED;
+	}
+	switch (act) {
+	case ACTION_MOVE_UP:
+		if (s->sel > 0)
+			s->sel--;
+		return SCR_HANDLED;
+	case ACTION_MOVE_DOWN:
+	case ACTION_NEXT_FIELD:
+		if (s->sel + 1 < n)
+			s->sel++;
+		return SCR_HANDLED;
+	case ACTION_PREV_FIELD:
+		if (s->sel > 0)
+			s->sel--;
+		return SCR_HANDLED;
+	case ACTION_PAGE_UP:
+		s->sel = s->sel > 10 ? s->sel - 10 : 0;
+		return SCR_HANDLED;
+	case ACTION_PAGE_DOWN:
+		s->sel = n ? (s->sel + 10 < n ? s->sel + 10 : n - 1) : 0;
+		return SCR_HANDLED;
+	case ACTION_HOME:
+		s->sel = 0;
+		return SCR_HANDLED;
+	case ACTION_END:
+		s->sel = n ? n - 1 : 0;
+		return SCR_HANDLED;
+	case ACTION_OVERRIDE:
+		return handle_override(s);
+	case ACTION_CONFIRM:
+		submit_components(s);
+		return SCR_HANDLED;
+	case ACTION_BACK:
+		s->page = P_APPLICANT;
+		return SCR_HANDLED;
+	default:
+		return SCR_IGNORED;
+	}
+}
+
+static void commit(struct wizard *s)
+{
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	memset(&err, 0, sizeof(err));
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+		return;
+	}
+	build_input(s, &in);
+	reception_result_init(&s->res);
+	if (reception_commit(&s->app->store, &in, s->app->clerk.username, &now, &s->res, &err)) {
+		reception_result_release(&s->res);
+		show_refusal(s, &err);
+	} else {
+		s->committed = true;
+		s->page = P_DONE;
+		if (s->res.receipt_path)
+			app_info(s->app, "Đã lưu hồ sơ %s", s->res.code);
+		else
+			app_error(s->app, "Đã lưu hồ sơ %s nhưng chưa ghi được giấy tiếp nhận:"
+				  " in lại bằng lệnh motcua receipt", s->res.code);
+	}
+	reception_input_release(&in);
+}
+
+/* F9 on the done page: the receipt to the printer again. */
+static void reprint(struct wizard *s)
+{
+	if (!s->res.receipt_path) {
+		app_error(s->app, "Chưa có tệp giấy tiếp nhận: ghi lại bằng lệnh motcua receipt %s"
+			  " --out TỆP.pdf", s->res.code);
+		return;
+	}
+	char *printer = store_get_setting(&s->app->store, "printer");
+	if (!printer || !*printer) {
+		app_info(s->app, "Chưa cấu hình máy in (thiết lập printer): mở tệp PDF để in");
+	} else {
+		struct strbuf err = STRBUF_INIT;
+		if (print_pdf(printer, s->res.receipt_path, &err))
+			app_error(s->app, "%s", err.buf);
+		else
+			app_info(s->app, "Đã gửi giấy tiếp nhận tới máy in %s", printer);
+		strbuf_release(&err);
+	}
+	free(printer);
+}
+
+static int handle_modal(struct wizard *s, enum action act, const struct key_event *ev)
+{
+	if (act == ACTION_QUIT)
+		return SCR_IGNORED;
+	if (act == ACTION_TOGGLE_TELEX && s->modal == M_OVERRIDE)
+		return SCR_IGNORED;
+	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	if (rc == WIDGET_CANCEL) {
+		close_modal(s);
+	} else if (rc == WIDGET_DONE) {
+		enum modal m = s->modal;
+		if (m == M_OVERRIDE) {
+			struct comp *k = &s->comps[s->dlg_comp];
+			free(k->reason);
+			k->reason = dialog_value(&s->dlg);
+		}
+		close_modal(s);
+		if (m == M_LEAVE)
+			return SCR_BACK;
+	}
+	return SCR_HANDLED;
+}
+
+static int wz_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
+{
+	struct wizard *s = priv;
+	FREE(&s->refusal);
+	sync_telex(s, app->telex);
+	if (s->modal != M_NONE)
+		return handle_modal(s, act, ev);
+	/* the Telex keys switch the app's mode, never one field's */
+	if (act == ACTION_TOGGLE_TELEX || widget_action_of(ev->key.ch, ev->key.fn) == WK_TELEX)
+		return act == ACTION_TOGGLE_TELEX ? SCR_IGNORED : SCR_HANDLED;
+	switch (s->page) {
+	case P_PROCEDURE:
+		return handle_procedure(s, act, ev);
+	case P_APPLICANT:
+		return handle_applicant(s, act, ev);
+	case P_COMPONENTS:
+		return handle_components(s, act, ev);
+	case P_SUMMARY:
+		if (s->manual && (key_event_char(ev) || is_edit_key(ev))) {
+			field_key(&s->appt, ev->key.ch, ev->key.fn, WK_NONE);
+			return SCR_HANDLED;
+		}
+		if (act == ACTION_CONFIRM) {
+			struct mc_dt now, when;
+			if (s->manual && (clock_now(&now) ||
+					  parse_when_vn(field_text(&s->appt), &now, &when))) {
+				refuse_here(s, RF_APPOINTMENT, "Ngày hẹn trả chưa đúng: nhập"
+					    " ngày/tháng/năm giờ:phút, ví dụ 12/08/2025 14:00");
+				return SCR_HANDLED;
+			}
+			commit(s);
+			return SCR_HANDLED;
+		}
+		if (act == ACTION_BACK) {
+			s->page = P_COMPONENTS;
+			return SCR_HANDLED;
+		}
+		return SCR_IGNORED;
+	case P_DONE:
+	case P__N:
+		if (act == ACTION_CONFIRM || act == ACTION_BACK) {
+			/* home again, its counts read afresh; this screen closes */
+			app_do_action(app, ACTION_OPEN_HOME);
+			return SCR_HANDLED;
+		}
+		if (act == ACTION_PRINT) {
+			reprint(s);
+			return SCR_HANDLED;
+		}
+		return SCR_IGNORED;
+	}
+	return SCR_IGNORED;
+}
+
+static const enum action wz_hints[] = { ACTION_CONFIRM, ACTION_BACK, ACTION_TOGGLE_TELEX,
+					ACTION_NONE };
+
+const struct screen_ops reception_screen = {
+	.name = "reception",
+	.title = "Tiếp nhận hồ sơ",
+	.keymap = "reception",
+	.private_size = sizeof(struct wizard),
+	.hints = wz_hints,
+	.open = wz_open,
+	.draw = wz_draw,
+	.handle = wz_handle,
+	.done = wz_done,
+};

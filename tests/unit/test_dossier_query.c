@@ -1,0 +1,650 @@
+/* Dossier queries on a real store (a temporary SQLite file made by
+ * store_open), filled with plain SQL INSERTs. "Now" is 2025-11-27T10:00. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "client/dossier_query.h"
+#include "client/store.h"
+#include "core/text.h"
+
+static struct store st;
+static char dir[] = "/tmp/mc-query-XXXXXX";
+static char path[64];
+static struct mc_dt now = { 2025, 11, 27, 10, 0 };
+
+struct fixture {
+	const char *code, *name, *id_number;
+	int status;
+	const char *received, *appointment, *unit;
+};
+
+/* rowid = index + 1 */
+static const struct fixture dossiers[] = {
+	/* 1 */ { "H01.00004-251120-0001", "Nguyễn Văn An", "001090000001", 10,
+		  "2025-11-20T08:00", "2025-11-21T16:00", "00004" },
+	/* 2 */ { "H01.00004-251121-0001", "Đặng Thị Đào", "001190000002", 2,
+		  "2025-11-21T09:00", "2025-11-26T16:00", "00004" },
+	/* 3 */ { "H01.00004-251124-0001", "Trần Đức Anh", "036080000003", 4,
+		  "2025-11-24T10:00", "2025-11-27T16:00", "00004" },
+	/* 4 */ { "H01.00004-251125-0001", "Nguyễn Thị Ánh", "036180000004", 5,
+		  "2025-11-25T08:30", "2025-11-28T16:00", "00004" },
+	/* 5 */ { "H01.00008-251126-0001", "NGUYỄN VĂN ANH", "079090000005", 2,
+		  "2025-11-26T14:00", "2025-11-28T16:00", "00008" },
+	/* 6 */ { "H01.00004-251127-0001", "Lê Thị Đào", "001195000006", 2,
+		  "2025-11-27T08:00", "2025-12-02T16:00", "00004" },
+	/* 7 */ { "H01.00004-251127-0002", "Ngô Văn Đạt", "123456789", 9,
+		  "2025-11-27T09:00", "2025-11-27T09:30", "00004" },
+	/* 8 */ { "H01.00004-251127-0003", "Phạm Ngọc-Ánh Vân", "001300000008", 3,
+		  "2025-11-27T09:30", "2025-12-01T16:00", "00004" },
+	/* 9 */ { "H01.00004-251127-0004", "Vũ Minh Hải", "123456789012", 4,
+		  "2025-11-27T09:45", "2025-11-28T10:00", "00004" },
+	/* 10 */ { "H01.00004-251119-0001", "Hoàng Thị Mai", NULL, 1,
+		   "2025-11-19T10:00", "2025-11-26T10:00", "00004" },
+};
+#define N_DOSSIERS ((int)(sizeof(dossiers) / sizeof(dossiers[0])))
+
+static void exec(const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+	if (store_exec(&st, sql, &err))
+		fail_msg("%s: %s", sql, err.buf);
+	strbuf_release(&err);
+}
+
+static int setup(void **state)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(store_open(&st, path, STORE_CREATE, &err), 0);
+	sqlite3_stmt *q = store_prepare(&st,
+		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
+		" status, received_at, appointment, applicant_name, applicant_fold, id_number,"
+		" updated_at) VALUES (?1, ?2, '1.001193', 'Thủ tục đăng ký khai sinh', ?3,"
+		" 'canbo1', ?4, ?5, ?6, ?7, ?8, ?9, ?5)");
+	for (int i = 0; i < N_DOSSIERS; i++) {
+		const struct fixture *f = &dossiers[i];
+		char id[16];
+		snprintf(id, sizeof(id), "id-%d", i + 1);
+		char *fold = mc_text_fold(f->name);
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, f->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, f->unit, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, f->status);
+		sqlite3_bind_text(q, 5, f->received, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, f->appointment, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 7, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 8, fold, -1, SQLITE_TRANSIENT);
+		if (f->id_number)
+			sqlite3_bind_text(q, 9, f->id_number, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, 9);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_reset(q);
+		free(fold);
+	}
+	sqlite3_finalize(q);
+	exec("INSERT INTO dossier_components VALUES"
+	     " ('id-2', 2, 'Giấy tờ tùy thân', 'present', 1, 1, 0, 1, 0, NULL),"
+	     " ('id-2', 1, 'Tờ khai đăng ký khai sinh', 'submit', 1, 1, 0, 0, 0, 'Nộp bổ sung sau');"
+	     "INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
+	     " device_time, payload) VALUES"
+	     " ('e2', 'id-2', 'status', 2, 4, 'canbo2', '00004', '2025-11-22T08:00', NULL),"
+	     " ('e1', 'id-2', 'receive', NULL, 2, 'canbo1', '00004', '2025-11-21T09:00', '{}');");
+	strbuf_release(&err);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	store_close(&st);
+	unlink(path);
+	char *side = xasprintf("%s-wal", path);
+	unlink(side);
+	free(side);
+	side = xasprintf("%s-shm", path);
+	unlink(side);
+	free(side);
+	rmdir(dir);
+	return 0;
+}
+
+/* The rowids of rows, as "5 4 1". */
+static char *ids_of(const struct dossier_rows *rows)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	for (size_t i = 0; i < rows->n; i++)
+		strbuf_addf(&sb, "%s%lld", i ? " " : "", rows->v[i].rowid);
+	return strbuf_detach(&sb);
+}
+
+static char *search_ids(const char *query, unsigned mask, int offset, int limit)
+{
+	struct dossier_rows rows;
+	struct strbuf err = STRBUF_INIT;
+	dossier_rows_init(&rows);
+	int n = dossier_search(&st, query, mask, offset, limit, &rows, &err);
+	if (n < 0)
+		fail_msg("search [%s]: %s", query, err.buf);
+	assert_int_equal((size_t)n, rows.n);
+	char *ids = ids_of(&rows);
+	dossier_rows_release(&rows);
+	strbuf_release(&err);
+	return ids;
+}
+
+/* Every name search runs with both plans: sorting the full-text matches, and
+ * walking back from the newest dossier. Both must give the same answer. */
+static const long plans[][2] = {
+	{ -1, -1 },                     /* the defaults */
+	{ 0, 0 },                       /* always walk */
+	{ LONG_MAX / 2, 0 },            /* always sort the full-text matches */
+	{ 0, LONG_MAX / 2 },            /* with a status filter, read those */
+};
+#define N_PLANS (sizeof(plans) / sizeof(plans[0]))
+
+static void check_search_mask(const char *query, unsigned mask, const char *want)
+{
+	for (size_t p = 0; p < N_PLANS; p++) {
+		dossier_search_tune(plans[p][0], plans[p][1]);
+		char *got = search_ids(query, mask, 0, 50);
+		if (strcmp(got, want))
+			fail_msg("search [%s] mask %#x plan %zu: got [%s], want [%s]", query, mask,
+				 p, got, want);
+		free(got);
+	}
+	dossier_search_tune(-1, -1);
+}
+
+static void check_search(const char *query, const char *want)
+{
+	check_search_mask(query, 0, want);
+}
+
+static void test_query_kind(void **state)
+{
+	assert_int_equal(dossier_query_kind(""), DQ_KIND_EMPTY);
+	assert_int_equal(dossier_query_kind("   "), DQ_KIND_EMPTY);
+	assert_int_equal(dossier_query_kind("\"*)"), DQ_KIND_EMPTY);
+	assert_int_equal(dossier_query_kind(NULL), DQ_KIND_EMPTY);
+	assert_int_equal(dossier_query_kind("H01.00004-251127-0001"), DQ_KIND_CODE);
+	assert_int_equal(dossier_query_kind(" 251127-0001 "), DQ_KIND_CODE);
+	assert_int_equal(dossier_query_kind("000.00.06.H56-231027-0361"), DQ_KIND_CODE);
+	assert_int_equal(dossier_query_kind("001190000002"), DQ_KIND_ID);
+	assert_int_equal(dossier_query_kind("123456789"), DQ_KIND_ID);
+	assert_int_equal(dossier_query_kind("12345678"), DQ_KIND_NAME);
+	assert_int_equal(dossier_query_kind("1234567890123"), DQ_KIND_NAME);
+	assert_int_equal(dossier_query_kind("Nguyễn Văn An"), DQ_KIND_NAME);
+	assert_int_equal(dossier_query_kind("nguyen-1"), DQ_KIND_CODE);
+}
+
+static void test_search_name(void **state)
+{
+	/* newest received first, with or without diacritics, any case */
+	check_search("nguyen", "5 4 1");
+	check_search("Nguyễn", "5 4 1");
+	check_search("NGUYỄN", "5 4 1");
+	check_search("  nguyen   van ", "5 1");
+	check_search("nguyen van an", "5 1"); /* "an" is a prefix of "anh" */
+	check_search("nguyen van anh", "5");
+	check_search("van nguyen", "5 1"); /* any order */
+	check_search("ng v a", "8 5 1");   /* every word a prefix: Phạm Ngọc-Ánh Vân too */
+	/* đ folds to d */
+	check_search("dang", "2");
+	check_search("Đặng", "2");
+	check_search("dao", "6 2");
+	check_search("ĐÀO", "6 2");
+	check_search("đ", "7 6 3 2");
+	check_search("d", "7 6 3 2");
+	check_search("dang thi dao", "2");
+	check_search("Đặng Thị Đào", "2");
+	check_search("tran duc anh", "3");
+	/* a hyphenated name is two words */
+	check_search("anh", "8 5 4 3");
+	check_search("ngoc anh", "8");
+	check_search("ngoc-anh", "8");
+	/* no match */
+	check_search("nguyen thi dao", "");
+	check_search("xyz", "");
+	check_search("nguyenx", "");
+}
+
+static void test_search_injection(void **state)
+{
+	/* Nothing typed is FTS syntax: quotes, stars, operators are just text. */
+	check_search("\"", "");
+	check_search("*", "");
+	check_search(")", "");
+	check_search("(", "");
+	check_search("\"nguyen", "5 4 1");
+	check_search("nguyen\"*", "5 4 1");
+	check_search("nguyen*", "5 4 1");
+	check_search("(nguyen)", "5 4 1");
+	check_search("AND", "");
+	check_search("nguyen AND", "");
+	check_search("nguyen OR tran", "");
+	check_search("NOT nguyen", "");
+	check_search("NEAR(nguyen van)", "");
+	check_search("applicant_fold:nguyen", "");
+	check_search("^nguyen", "5 4 1");
+	check_search("nguyen' OR 1=1 --", "");
+	check_search("'; DROP TABLE dossiers; --", "");
+	check_search("%", "");
+	check_search("_", "");
+	check_search("\xff\xfe", "");
+	/* still all there */
+	check_search("nguyen", "5 4 1");
+}
+
+static void test_search_code(void **state)
+{
+	check_search("H01.00004-251127-0001", "6");
+	check_search("h01.00004-251127-0001", "6");
+	check_search(" H01.00004-251127-0002 ", "7");
+	/* prefix: newest code first */
+	check_search("H01.00004-251127", "9 8 7 6");
+	check_search("H01.00008", "5");
+	/* the part after the unit identifier */
+	check_search("251127-0003", "8");
+	check_search("251126-0001", "5");
+	check_search("251127-", "9 8 7 6");
+	check_search("251127-000", "9 8 7 6");
+	/* exact first, then the rest */
+	check_search("H01.00004-251120-0001", "1");
+	check_search("H01.00009-251127-0001", "");
+	check_search("27-0001", "");
+	check_search("9.9.9-1", "");
+}
+
+static void test_search_id(void **state)
+{
+	check_search("001190000002", "2");
+	check_search("001190000", "2");
+	check_search("0011", "");           /* too short: a name, and no name has digits */
+	check_search("123456789", "7 9");    /* exact first, then the longer one */
+	check_search("123456789012", "9");
+	check_search("999999999", "");
+}
+
+static void test_search_status_and_pages(void **state)
+{
+	check_search_mask("nguyen", DQ_STATUS(2), "5");
+	check_search_mask("nguyen", DQ_OPEN, "5");
+	check_search_mask("nguyen", DQ_STATUS(5) | DQ_STATUS(10), "4 1");
+	check_search_mask("H01.00004-251127", DQ_STATUS(9) | DQ_STATUS(3), "8 7");
+	check_search_mask("123456789", DQ_STATUS(4), "9");
+	check_search_mask("nguyen", DQ_STATUS(7), "");
+	for (size_t p = 0; p < N_PLANS; p++) {
+		dossier_search_tune(plans[p][0], plans[p][1]);
+		char *got = search_ids("nguyen", 0, 1, 1);
+		assert_string_equal(got, "4");
+		free(got);
+		got = search_ids("nguyen", 0, 2, 5);
+		assert_string_equal(got, "1");
+		free(got);
+		got = search_ids("nguyen", 0, 3, 5);
+		assert_string_equal(got, "");
+		free(got);
+		got = search_ids("d", 0, 1, 2);
+		assert_string_equal(got, "6 3");
+		free(got);
+	}
+	dossier_search_tune(-1, -1);
+	char *got = search_ids("H01.00004-251127", 0, 1, 2);
+	assert_string_equal(got, "8 7");
+	free(got);
+	got = search_ids("nguyen", 0, 0, 0);
+	assert_string_equal(got, "");
+	free(got);
+}
+
+static void test_search_rows(void **state)
+{
+	struct dossier_rows rows;
+	dossier_rows_init(&rows);
+	assert_int_equal(dossier_search(&st, "dang thi dao", 0, 0, 10, &rows, NULL), 1);
+	const struct dossier_row *r = &rows.v[0];
+	assert_string_equal(r->code, "H01.00004-251121-0001");
+	assert_string_equal(r->applicant_name, "Đặng Thị Đào");
+	assert_string_equal(r->id_number, "001190000002");
+	assert_string_equal(r->procedure_code, "1.001193");
+	assert_string_equal(r->procedure_name, "Thủ tục đăng ký khai sinh");
+	assert_string_equal(r->unit_code, "00004");
+	assert_int_equal(r->status, 2);
+	assert_string_equal(r->received_at, "2025-11-21T09:00");
+	assert_string_equal(r->appointment, "2025-11-26T16:00");
+	/* appends */
+	assert_int_equal(dossier_search(&st, "mai", 0, 0, 10, &rows, NULL), 1);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(rows.v[1].id_number, "");
+	dossier_rows_release(&rows);
+	assert_int_equal(rows.n, 0);
+}
+
+static void test_fts_follows_edits(void **state)
+{
+	exec("UPDATE dossiers SET applicant_name = 'Bùi Thị Mai',"
+	     " applicant_fold = 'bui thi mai' WHERE code = 'H01.00004-251119-0001'");
+	check_search("hoang", "");
+	check_search("bui thi", "10");
+	exec("UPDATE dossiers SET applicant_name = 'Hoàng Thị Mai',"
+	     " applicant_fold = 'hoang thi mai' WHERE code = 'H01.00004-251119-0001'");
+	check_search("hoang", "10");
+	check_search("bui", "");
+}
+
+/* ---- the list ---- */
+
+static char *list_ids(const struct dossier_filter *f)
+{
+	struct dossier_rows rows;
+	dossier_rows_init(&rows);
+	struct strbuf err = STRBUF_INIT;
+	if (dossier_list(&st, f, 0, 100, &rows, &err) < 0)
+		fail_msg("list: %s", err.buf);
+	char *ids = ids_of(&rows);
+	dossier_rows_release(&rows);
+	strbuf_release(&err);
+	return ids;
+}
+
+/* The list must read the same through every paging API, and count right. */
+static void check_list(const struct dossier_filter *f, const char *want)
+{
+	char *all = list_ids(f);
+	if (strcmp(all, want))
+		fail_msg("list: got [%s], want [%s]", all, want);
+	struct dossier_rows rows, fwd, back, off;
+	dossier_rows_init(&rows);
+	dossier_rows_init(&fwd);
+	dossier_rows_init(&back);
+	dossier_rows_init(&off);
+	int listed = dossier_list(&st, f, 0, 100, &rows, NULL);
+	assert_int_equal(listed, (int)rows.n);
+	long n = dossier_count(&st, f, NULL);
+	assert_int_equal(n, (long)rows.n);
+	for (int size = 1; size <= 3; size++) {
+		/* forward by keys */
+		struct dossier_key k;
+		const struct dossier_key *after = NULL;
+		int got;
+		do {
+			got = dossier_list_after(&st, f, after, size, &fwd, NULL);
+			assert_true(got >= 0 && got <= size);
+			if (got) {
+				dossier_row_key(&fwd.v[fwd.n - 1], f->order, &k);
+				after = &k;
+			}
+		} while (got == size);
+		char *ids = ids_of(&fwd);
+		assert_string_equal(ids, want);
+		free(ids);
+		/* backward by keys, from the end */
+		const struct dossier_key *before = NULL;
+		struct dossier_rows page;
+		dossier_rows_init(&page);
+		for (;;) {
+			got = dossier_list_before(&st, f, before, size, &page, NULL);
+			assert_true(got >= 0 && got <= size);
+			/* prepend this page to back */
+			struct dossier_rows merged;
+			dossier_rows_init(&merged);
+			merged.v = xmalloc((page.n + back.n + 1) * sizeof(*merged.v));
+			if (page.n)
+				memcpy(merged.v, page.v, page.n * sizeof(*page.v));
+			if (back.n)
+				memcpy(merged.v + page.n, back.v, back.n * sizeof(*back.v));
+			merged.n = merged.alloc = page.n + back.n;
+			free(page.v);
+			free(back.v);
+			back = merged;
+			dossier_rows_init(&page);
+			if (got < size)
+				break;
+			dossier_row_key(&back.v[0], f->order, &k);
+			before = &k;
+		}
+		ids = ids_of(&back);
+		assert_string_equal(ids, want);
+		free(ids);
+		/* by offset */
+		for (int o = 0; o < (int)rows.n + 1; o += size)
+			assert_true(dossier_list(&st, f, o, size, &off, NULL) >= 0);
+		ids = ids_of(&off);
+		assert_string_equal(ids, want);
+		free(ids);
+		dossier_rows_release(&fwd);
+		dossier_rows_release(&back);
+		dossier_rows_release(&off);
+	}
+	dossier_rows_release(&rows);
+	free(all);
+}
+
+static void test_list_filters(void **state)
+{
+	struct dossier_filter f;
+	dossier_filter_init(&f, &now);
+	/* every dossier, nearest appointment first; ties by rowid (4, 5) */
+	check_list(&f, "1 10 2 7 3 9 4 5 8 6");
+	f.order = DQ_BY_RECEIVED;
+	check_list(&f, "9 8 7 6 5 4 3 2 1 10");
+
+	dossier_filter_init(&f, &now);
+	f.status_mask = DQ_STATUS(2);
+	check_list(&f, "2 5 6");
+	f.status_mask = DQ_OPEN;
+	check_list(&f, "2 3 9 5 6");
+	f.order = DQ_BY_RECEIVED;
+	check_list(&f, "9 6 5 3 2");
+	f.status_mask = DQ_STATUS(9) | DQ_STATUS(10);
+	check_list(&f, "7 1");
+	f.order = DQ_BY_APPOINTMENT;
+	check_list(&f, "1 7");
+	f.status_mask = DQ_STATUS_ALL & ~DQ_STATUS(2);
+	check_list(&f, "1 10 7 3 9 4 8");
+	f.status_mask = DQ_STATUS(6);
+	check_list(&f, "");
+
+	/* the buckets: open dossiers only (5 pauses the clock, 1 and 9 are not
+	 * running), relative to now */
+	dossier_filter_init(&f, &now);
+	f.due = DQ_DUE_OVERDUE;
+	check_list(&f, "2");
+	f.due = DQ_DUE_TODAY;
+	check_list(&f, "3");
+	f.due = DQ_DUE_SOON;
+	f.days = 1;
+	check_list(&f, "3 9 5");
+	f.days = 5;
+	check_list(&f, "3 9 5 6");
+	f.due = DQ_DUE_RECEIVED_TODAY;
+	check_list(&f, "7 9 8 6");
+	f.order = DQ_BY_RECEIVED;
+	check_list(&f, "9 8 7 6");
+	f.status_mask = DQ_STATUS(2) | DQ_STATUS(3);
+	check_list(&f, "8 6");
+
+	/* a status filter narrows a bucket; a finished one empties it */
+	dossier_filter_init(&f, &now);
+	f.due = DQ_DUE_SOON;
+	f.days = 1;
+	f.status_mask = DQ_STATUS(4);
+	check_list(&f, "3 9");
+	f.status_mask = DQ_STATUS(10);
+	check_list(&f, "");
+
+	/* by unit */
+	dossier_filter_init(&f, &now);
+	f.unit_code = "00008";
+	check_list(&f, "5");
+	f.unit_code = "00004";
+	f.status_mask = DQ_OPEN;
+	check_list(&f, "2 3 9 6");
+	f.status_mask = DQ_STATUS(10) | DQ_STATUS(1);
+	check_list(&f, "1 10");
+	f.due = DQ_DUE_OVERDUE;
+	f.status_mask = 0;
+	check_list(&f, "2");
+	f.unit_code = "99999";
+	check_list(&f, "");
+}
+
+/* The pager answers rows by index like the list itself, in any order. */
+static void check_pager(const struct dossier_filter *f, int page, const long *order, int n_order)
+{
+	struct dossier_rows truth;
+	dossier_rows_init(&truth);
+	assert_true(dossier_list(&st, f, 0, 100, &truth, NULL) >= 0);
+	struct dossier_pager p;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(dossier_pager_open(&p, &st, f, page, &err), 0);
+	assert_int_equal(p.total, (long)truth.n);
+	for (int i = 0; i < n_order; i++) {
+		long index = order[i];
+		const struct dossier_row *r = dossier_pager_row(&p, index, &err);
+		if (index < 0 || index >= (long)truth.n) {
+			assert_null(r);
+			continue;
+		}
+		assert_non_null(r);
+		if (r->rowid != truth.v[index].rowid)
+			fail_msg("pager page %d, row %ld: rowid %lld, want %lld", page, index, r->rowid,
+				 truth.v[index].rowid);
+		assert_string_equal(r->code, truth.v[index].code);
+		assert_true(p.rows.n <= (size_t)page * 4);
+	}
+	dossier_pager_release(&p);
+	dossier_rows_release(&truth);
+	strbuf_release(&err);
+}
+
+static void test_pager(void **state)
+{
+	static const long down[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -1 };
+	static const long up[] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 };
+	static const long jumps[] = { 5, 0, 9, 3, 7, 2, 2, 8, 1, 6, 4, 9, 0, 12 };
+	struct dossier_filter f;
+	dossier_filter_init(&f, &now);
+	for (int page = 1; page <= 4; page++) {
+		check_pager(&f, page, down, 12);
+		check_pager(&f, page, up, 10);
+		check_pager(&f, page, jumps, 14);
+	}
+	f.order = DQ_BY_RECEIVED;
+	f.status_mask = DQ_OPEN | DQ_STATUS(10);
+	check_pager(&f, 2, down, 12);
+	check_pager(&f, 1, up, 10);
+	check_pager(&f, 2, jumps, 14);
+	f.status_mask = DQ_STATUS(6);
+	check_pager(&f, 2, down, 3);
+}
+
+static void test_count_complement(void **state)
+{
+	/* counting the others and taking them from the total must stay exact,
+	 * even with a status outside 1..10 in the store */
+	struct dossier_filter f;
+	dossier_filter_init(&f, &now);
+	f.status_mask = DQ_STATUS(10);
+	assert_int_equal(dossier_count(&st, &f, NULL), 1);
+	f.status_mask = DQ_STATUS_ALL & ~DQ_STATUS(2);
+	assert_int_equal(dossier_count(&st, &f, NULL), 7);
+	exec("UPDATE dossiers SET status = 11 WHERE code = 'H01.00004-251120-0001'");
+	f.status_mask = DQ_STATUS(10);
+	assert_int_equal(dossier_count(&st, &f, NULL), 0);
+	f.status_mask = DQ_STATUS(10) | DQ_STATUS(9);
+	assert_int_equal(dossier_count(&st, &f, NULL), 1);
+	exec("UPDATE dossiers SET status = 10 WHERE code = 'H01.00004-251120-0001'");
+	assert_int_equal(dossier_count(&st, &f, NULL), 2);
+}
+
+static void test_today_counts(void **state)
+{
+	struct dossier_counts c;
+	assert_int_equal(dossier_today_counts(&st, &now, &c, NULL), 0);
+	assert_int_equal(c.received_today, 4);
+	assert_int_equal(c.due_today, 1);
+	assert_int_equal(c.overdue, 1);
+	assert_int_equal(c.waiting, 1);
+	/* at 17:00 the one due today is overdue too */
+	struct mc_dt later = { 2025, 11, 27, 17, 0 };
+	assert_int_equal(dossier_today_counts(&st, &later, &c, NULL), 0);
+	assert_int_equal(c.due_today, 0);
+	assert_int_equal(c.overdue, 2);
+	/* the next day nothing was received yet */
+	struct mc_dt next = { 2025, 11, 28, 7, 0 };
+	assert_int_equal(dossier_today_counts(&st, &next, &c, NULL), 0);
+	assert_int_equal(c.received_today, 0);
+	assert_int_equal(c.due_today, 2); /* 9 at 10:00, 5 at 16:00 */
+	assert_int_equal(c.overdue, 2);
+}
+
+static void test_get(void **state)
+{
+	struct dossier_detail d;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(dossier_get(&st, " h01.00004-251121-0001 ", &d, &err), 1);
+	assert_string_equal(d.code, "H01.00004-251121-0001");
+	assert_string_equal(d.id, "id-2");
+	assert_string_equal(d.applicant_name, "Đặng Thị Đào");
+	assert_string_equal(d.id_number, "001190000002");
+	assert_int_equal(d.status, 2);
+	assert_null(d.finished_at);
+	assert_null(d.email);
+	assert_string_equal(d.appointment, "2025-11-26T16:00");
+	assert_int_equal(d.n_components, 2);
+	assert_int_equal(d.components[0].seq, 1);
+	assert_string_equal(d.components[0].name, "Tờ khai đăng ký khai sinh");
+	assert_string_equal(d.components[0].override_reason, "Nộp bổ sung sau");
+	assert_int_equal(d.components[1].seq, 2);
+	assert_string_equal(d.components[1].kind, "present");
+	assert_null(d.components[1].override_reason);
+	assert_int_equal(d.n_events, 2);
+	assert_string_equal(d.events[0].kind, "receive");
+	assert_int_equal(d.events[0].status_from, 0);
+	assert_int_equal(d.events[0].status_to, 2);
+	assert_string_equal(d.events[1].kind, "status");
+	assert_string_equal(d.events[1].device_time, "2025-11-22T08:00");
+	assert_int_equal(d.events[1].status_to, 4);
+	assert_null(d.events[1].payload);
+	dossier_detail_release(&d);
+	assert_int_equal(dossier_get(&st, "H01.00004-999999-0001", &d, &err), 0);
+	assert_null(d.code);
+	dossier_detail_release(&d);
+	/* a dossier without components or events */
+	assert_int_equal(dossier_get(&st, "H01.00008-251126-0001", &d, &err), 1);
+	assert_int_equal(d.n_components, 0);
+	assert_int_equal(d.n_events, 0);
+	dossier_detail_release(&d);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_query_kind),
+		cmocka_unit_test(test_search_name),
+		cmocka_unit_test(test_search_injection),
+		cmocka_unit_test(test_search_code),
+		cmocka_unit_test(test_search_id),
+		cmocka_unit_test(test_search_status_and_pages),
+		cmocka_unit_test(test_search_rows),
+		cmocka_unit_test(test_fts_follows_edits),
+		cmocka_unit_test(test_list_filters),
+		cmocka_unit_test(test_pager),
+		cmocka_unit_test(test_count_complement),
+		cmocka_unit_test(test_today_counts),
+		cmocka_unit_test(test_get),
+	};
+	return cmocka_run_group_tests_name("dossier_query", tests, setup, teardown);
+}
