@@ -131,8 +131,8 @@ $(SYNCTOOL): tests/sync/synctool.c $(CORE_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
 
 # The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1.
-test-sync: $(B)/motcua-server $(SYNCTOOL)
-	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL))
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua
+	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
 # Installs missing Debian packages (as root) or says exactly what to install.
 deps:

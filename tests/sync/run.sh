@@ -1,10 +1,10 @@
 #!/bin/sh
 # The sync suite: motcua-server on a real PostgreSQL, real HTTP on 127.0.0.1.
-#   sh tests/sync/run.sh /abs/motcua-server /abs/synctool
+#   sh tests/sync/run.sh /abs/motcua-server /abs/synctool [/abs/motcua]
 # One throwaway cluster and database for the whole suite (set up once: migrate,
 # import, users), then each t_* function of tests/sync/t_*.sh in order.
-SERVER=$1 SYNCTOOL=$2
-export SERVER SYNCTOOL
+SERVER=$1 SYNCTOOL=$2 MOTCUA=${3:-}
+export SERVER SYNCTOOL MOTCUA
 dir=$(cd "$(dirname "$0")" && pwd)
 W=$(mktemp -d /tmp/motcua-sync.XXXXXX)
 export W
