@@ -472,7 +472,7 @@ out:
 
 void api_lookup(struct req *r)
 {
-	const char *raw = strrchr(r->path, '/') + 1;
+	const char *raw = req_param(r);
 	struct mc_dcode dc;
 	char code[MC_DCODE_MAX];
 	size_t n = strlen(raw);
