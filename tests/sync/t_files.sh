@@ -136,3 +136,25 @@ t_upload_refusals() {
 	expect_eq "deleted" "$st" 404
 	expect_eq "no chunks left" "$(sql "SELECT count(*) FROM upload_chunks WHERE '$loc' LIKE '%' || upload_id")" 0
 }
+
+t_upload_two_servers() {
+	start_server s3 || { fail "third server"; return; }
+	head -c 700000 /dev/urandom >"$W/f2"
+	sha=$(sha256sum "$W/f2" | cut -d' ' -f1)
+	md="sha256 $(printf %s "$sha" | base64 -w0)"
+	st=$(tus POST "$URL_s1/api/v1/uploads" -H 'Upload-Length: 700000' -H "Upload-Metadata: $md")
+	loc=$(hdr Location)
+	head -c 300000 "$W/f2" >"$W/p1"
+	st=$(tus PATCH "$URL_s1$loc" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 0' --data-binary "@$W/p1")
+	expect_eq "first half on s1" "$st" 204
+	st=$(tus HEAD "$URL_s3$loc")
+	expect_eq "offset seen by s3" "$(hdr Upload-Offset)" 300000
+	tail -c +300001 "$W/f2" >"$W/p2"
+	st=$(tus PATCH "$URL_s3$loc" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 300000' --data-binary "@$W/p2")
+	expect_eq "second half on s3" "$st" 204
+	st=$(tus HEAD "$URL_s1/api/v1/blobs/$sha")
+	expect_eq "blob seen by s1" "$st" 200
+	stop_server s3 || fail "s3 did not stop cleanly"
+}
