@@ -512,8 +512,9 @@ static int scan_statuses(struct store *st, char **terms, unsigned mask, struct h
 }
 
 /* How many dossiers have a status of mask (and the filter's unit, when f is
- * not NULL), from the counts the triggers of dossier_status_counts keep: a sum of a
- * few rows, whatever the store's size (client/store.c, migration 2 -> 3). */
+ * not NULL), from the per-unit, per-status counts that triggers keep in
+ * dossier_status_counts (client/store.c): a sum of a few rows, whatever the
+ * store's size. */
 static long sum_counts(struct store *st, unsigned mask, const struct dossier_filter *f,
 		       struct strbuf *err)
 {
@@ -555,6 +556,15 @@ static long sort_threshold(struct store *st, int offset, int limit)
 	return t > SORT_MAX ? (long)t : SORT_MAX;
 }
 
+/* Whether a status filter keeps at most status_scan dossiers. */
+static bool few_dossiers(struct store *st, unsigned mask)
+{
+	if (mask == DQ_STATUS_ALL)
+		return false;
+	long n = sum_counts(st, mask, NULL, NULL);
+	return n >= 0 && n <= status_scan;
+}
+
 static int search_name(struct store *st, const char *query, unsigned mask, int offset,
 		       int limit, struct dossier_rows *out, struct strbuf *err)
 {
@@ -562,7 +572,7 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	char **terms = name_terms(query, &count);
 	struct hits h = { 0 };
 	int n = 0;
-	long smax = sort_threshold(st, offset, limit), c;
+	long smax = sort_threshold(st, offset, limit);
 	if (count)
 		n = fts_matches(st, terms, smax, &h, err);
 	if (!count || n) {
@@ -570,8 +580,7 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	} else if ((long)h.n <= smax) {
 		if (!(n = hits_times(st, &h, mask, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
-	} else if (mask != DQ_STATUS_ALL && (c = sum_counts(st, mask, NULL, NULL)) >= 0 &&
-		   c <= status_scan) {
+	} else if (few_dossiers(st, mask)) {
 		h.n = 0;
 		if (!(n = scan_statuses(st, terms, mask, &h, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
@@ -972,7 +981,8 @@ int dossier_today_counts(struct store *st, const struct mc_dt *now, struct dossi
 	add_status_in(&sql, "AND", DQ_OPEN);
 	strbuf_addstr(&sql, "), (SELECT count(*) FROM dossiers d WHERE d.appointment < :now");
 	add_status_in(&sql, "AND", DQ_OPEN);
-	strbuf_addstr(&sql, "), (SELECT coalesce(sum(n), 0) FROM dossier_status_counts WHERE status = 5)");
+	strbuf_addstr(&sql, "), (SELECT coalesce(sum(n), 0) FROM dossier_status_counts"
+			    " WHERE status = 5)");
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
 	strbuf_release(&sql);
 	struct dossier_filter f;
