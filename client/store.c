@@ -124,6 +124,33 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
 	" content_rowid='rowid', prefix='1 2 3 4 5 6');\n"
 	"INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild');\n",
+
+	/* 2 -> 3: how many dossiers each unit has in each status, kept exact by
+	 * triggers in the transaction that changes a dossier, so that the list's
+	 * count and its status filters add up a few rows instead of reading an
+	 * index (client/dossier_query.c, dossier_count). Filled here from the
+	 * dossiers already stored. Like dossier_fts, it needs every removal of a
+	 * dossier to be a DELETE: an INSERT OR REPLACE that drops a row fires no
+	 * delete trigger (unless recursive_triggers is on). */
+	"CREATE TABLE dossier_status_counts(unit_code TEXT NOT NULL,"
+	" status INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY(unit_code, status)) WITHOUT ROWID;\n"
+	"INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" SELECT unit_code, status, count(*) FROM dossiers GROUP BY unit_code, status;\n"
+	"CREATE TRIGGER dossier_status_counts_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" VALUES (new.unit_code, new.status, 1)"
+	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n"
+	"CREATE TRIGGER dossier_status_counts_ad AFTER DELETE ON dossiers BEGIN"
+	" UPDATE dossier_status_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND status = old.status; END;\n"
+	"CREATE TRIGGER dossier_status_counts_au AFTER UPDATE OF unit_code, status ON dossiers"
+	" WHEN new.unit_code IS NOT old.unit_code OR new.status IS NOT old.status BEGIN"
+	" UPDATE dossier_status_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND status = old.status;"
+	" INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" VALUES (new.unit_code, new.status, 1)"
+	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
