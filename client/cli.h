@@ -21,7 +21,9 @@ enum {
 	X(clerk, cli_clerk, "Quản lý tài khoản cán bộ (add, passwd, list, disable)") \
 	X(receive, cli_receive, "Tiếp nhận một hồ sơ từ JSON: --json TỆP|- [--user CÁN_BỘ]") \
 	X(receipt, cli_receipt, "Ghi lại giấy tiếp nhận của hồ sơ: MÃ_HỒ_SƠ --out TỆP.pdf") \
-	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh")
+	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh") \
+	X(login, cli_login, "Đăng nhập máy chủ đồng bộ: --server URL --username TÊN") \
+	X(sync, cli_sync, "Đồng bộ với máy chủ (gửi, nhận, xin số hồ sơ): [--once]")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
