@@ -229,11 +229,11 @@ static int save_login(struct store *st, const struct login_opts *o, const char *
 	if (store_begin(st, err))
 		return -1;
 	const char *args[] = { url, a->username, a->token, o->ca_file, device_name };
-	/* another server: its change feed starts from the beginning */
-	int rc = exec_text(st, "UPDATE sync_state SET cursor = CASE WHEN server_url IS ?1 THEN cursor"
-			       " END, server_url = ?1, username = ?2, token = ?3, ca_file = ?4,"
-			       " device_name = ?5, stopped = 0, last_error = NULL WHERE id = 1",
-			   args, 5);
+	/* the cursor stays: a server that did not give it answers 410 and the
+	 * feed starts again from the beginning */
+	int rc = exec_text(st, "UPDATE sync_state SET server_url = ?1, username = ?2, token = ?3,"
+			       " ca_file = ?4, device_name = ?5, stopped = 0, last_error = NULL"
+			       " WHERE id = 1", args, 5);
 	if (!rc)
 		rc = save_units(st, a->units);
 	if (!rc)
