@@ -17,7 +17,7 @@
 #include "screens/screens.h"
 #include "sync/sync.h"
 
-#define HEAD_ROWS 5 /* state lines above the list */
+#define HEAD_ROWS 6 /* state lines above the list */
 
 /* Problems first (oldest first), then codes to review. */
 static const char rows_sql[] =
@@ -157,11 +157,12 @@ static void draw_head(struct syncissues *s, WINDOW *win, int y, int x, int w)
 	if (v->last_sync_at && strlen(v->last_sync_at) >= 16)
 		snprintf(when, sizeof(when), "%.2s/%.2s/%.4s %.5s", v->last_sync_at + 8,
 			 v->last_sync_at + 5, v->last_sync_at, v->last_sync_at + 11);
-	char *pend = xasprintf("%ld thao tác, %.1f MB tệp · đồng bộ thành công gần nhất: %s",
-			       v->pending, v->pending_mb, when);
-	line(win, y + 2, x, w, STYLE_NORMAL, "Chờ gửi: ", pend);
+	line(win, y + 2, x, w, STYLE_NORMAL, "Đồng bộ thành công gần nhất: ", when);
+	long tenths = (long)(v->pending_mb * 10 + 0.5);
+	char *pend = xasprintf("%ld thao tác, %ld,%ld MB tệp", v->pending, tenths / 10, tenths % 10);
+	line(win, y + 3, x, w, STYLE_NORMAL, "Chờ gửi: ", pend);
 	free(pend);
-	line(win, y + 3, x, w, v->last_error ? STYLE_ERROR : STYLE_NORMAL, "Lỗi gần nhất: ",
+	line(win, y + 4, x, w, v->last_error ? STYLE_ERROR : STYLE_NORMAL, "Lỗi gần nhất: ",
 	     v->last_error ? v->last_error : "không có");
 }
 

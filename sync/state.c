@@ -119,8 +119,10 @@ char *sync_view_text(const struct sync_view *v, const char *today)
 	strbuf_addstr(&sb, v->stopped ? "Bị từ chối" : v->online ? "Trực tuyến" : "Ngoại tuyến");
 	if (v->pending)
 		strbuf_addf(&sb, " · chờ %ld", v->pending);
-	if (v->pending_mb > 0.05)
-		strbuf_addf(&sb, " (%.1f MB)", v->pending_mb);
+	if (v->pending_mb > 0.05) {
+		long tenths = (long)(v->pending_mb * 10 + 0.5);
+		strbuf_addf(&sb, " (%ld,%ld MB)", tenths / 10, tenths % 10);
+	}
 	if (v->last_sync_at && strlen(v->last_sync_at) >= 16) {
 		/* the time of a sync of today, else its day and month */
 		if (today && !strncmp(v->last_sync_at, today, 10))

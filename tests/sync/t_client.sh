@@ -436,3 +436,77 @@ t_client_slow_link() {
 	expect_eq "server has them" "$(csql "SELECT count(*) FROM dossiers WHERE code IN ($(sed "s/.*/'&'/" "$W/c/codes" | paste -sd,))")" 10
 	[ "$(jget errors.# "$W/c/sum")" -ge 1 ] || fail "the cuts should show in errors: $(cat "$W/c/sum")"
 }
+
+# c_tui NAME DB USER: the TUI, headless, on a key script read from stdin; the
+# dumps (:save-display FILE) land in $W/c/NAME/.
+c_tui() {
+	rm -rf "$W/c/$1"; mkdir -p "$W/c/$1/home"
+	cat >"$W/c/$1.keys"
+	(cd "$W/c/$1" && HOME="$W/c/$1/home" XDG_CONFIG_HOME="$W/c/$1/home" MOTCUA_NOW=$C_NOW \
+		MOTCUA_SCRIPT="$W/c/$1.keys" "$MOTCUA" --db "$2" --user "$3") >"$W/c/$1.out" 2>"$W/c/$1.err" ||
+		fail "tui $1: $(cat "$W/c/$1.err")"
+}
+
+# The TUI's worker (its own connection; headless it syncs once at start and
+# on F5): the status bar tells online or offline, pending operations, the
+# last successful sync and an error, truthfully; F5 says what happened; key
+# 5 on home opens the sync screen with the state and the problems.
+t_client_tui() {
+	c_setup || return
+	c_input
+	db=$(c_store tui)
+	c_login "$db" cl_a3 || fail "login"
+	c_sync "$db" || fail "sync"
+	: >"$W/c/codes"
+	c_receive "$db" cl_a3 1 || return
+	lq "$db" "UPDATE sync_state SET last_sync_at = NULL"
+	c_tui online "$db" cl_a3 <<'KEYS'
+:type matkhau123
+<Enter>
+:save-display home.screen
+<F5>
+:save-display f5.screen
+5
+:save-display sync.screen
+KEYS
+	f=$W/c/online/home.screen
+	expect_grep "$f" "│ Trực tuyến · 10:00$"
+	expect_eq "pushed at start" "$(csql "SELECT count(*) FROM dossiers WHERE code = '$(cat "$W/c/codes")'")" 1
+	expect_grep "$W/c/online/f5.screen" "Đã đồng bộ: gửi 0 thao tác, nhận 0 thay đổi"
+	f=$W/c/online/sync.screen
+	expect_grep "$f" "Máy chủ: $C_URL"
+	expect_grep "$f" "Trạng thái: trực tuyến"
+	expect_grep "$f" "Đồng bộ thành công gần nhất: 27/10/2025 10:00$"
+	expect_grep "$f" "Chờ gửi: 0 thao tác, 0,0 MB tệp$"
+	expect_grep "$f" "Lỗi gần nhất: không có"
+	expect_grep "$f" "Không có thao tác nào bị từ chối hay xung đột"
+
+	# offline: one more dossier waits; the server is down
+	c_receive "$db" cl_a3 1 || return
+	hash=$(printf '{"x":1}' | sha256sum | cut -d' ' -f1)
+	lq "$db" "INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,
+		state, error_code, last_error, created_at) VALUES ('tui-odd', 'dossier', 'tui-none', 0,
+		'frobnicate', '{\"x\":1}', '$hash', 'rejected', 'unknown_op',
+		'Không hỗ trợ thao tác frobnicate trên dossier', '$C_NOW')"
+	c_halt TERM
+	c_tui offline "$db" cl_a3 <<'KEYS'
+:type matkhau123
+<Enter>
+:save-display home.screen
+<F5>
+:save-display f5.screen
+5
+:save-display sync.screen
+KEYS
+	f=$W/c/offline/home.screen
+	expect_grep "$f" "│ Ngoại tuyến · chờ 1 · 10:00 · 1 lỗi$"
+	expect_grep "$W/c/offline/f5.screen" "Không đồng bộ được: .*không kết nối được máy chủ"
+	f=$W/c/offline/sync.screen
+	expect_grep "$f" "Trạng thái: ngoại tuyến (sẽ thử lại)"
+	expect_grep "$f" "Chờ gửi: 1 thao tác"
+	expect_grep "$f" "Lỗi gần nhất: Gửi thao tác: không kết nối được máy chủ"
+	expect_grep "$f" "Cần xử lý: 1 thao tác bị từ chối/xung đột, 0 mã cần rà soát"
+	expect_grep "$f" "^ tui-none  *frobnicat Bị từ chối Không hỗ trợ"
+	expect_grep "$f" "Không hỗ trợ thao tác frobnicate trên dossier (unknown_op)"
+	c_serve || fail "restart"
+}
