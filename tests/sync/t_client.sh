@@ -437,6 +437,42 @@ t_client_slow_link() {
 	[ "$(jget errors.# "$W/c/sum")" -ge 1 ] || fail "the cuts should show in errors: $(cat "$W/c/sum")"
 }
 
+# HTTPS with certificate verification: a server with a self-signed
+# certificate is refused unless its CA file is given (--ca-file), then the
+# sync runs over TLS.
+t_client_tls() {
+	c_setup || return
+	if ! command -v openssl >/dev/null; then
+		echo "    skip: openssl is not installed (no certificate to test with)"
+		return
+	fi
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/c/tls.key" -out "$W/c/tls.crt" -days 2 \
+		-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 ||
+		{ fail "openssl could not make a certificate"; return; }
+	: >"$W/sc2.log"
+	"$SERVER" serve --pg "$PGC" --listen 127.0.0.1:0 --threads 2 --tls-cert "$W/c/tls.crt" \
+		--tls-key "$W/c/tls.key" 2>>"$W/sc2.log" &
+	tls_pid=$!
+	SERVER_PIDS="$SERVER_PIDS $tls_pid"
+	i=0
+	while ! grep -q "listening on https" "$W/sc2.log"; do
+		i=$((i+1)); [ $i -lt 400 ] && kill -0 $tls_pid 2>/dev/null || { fail "tls server: $(cat "$W/sc2.log")"; return; }
+		sleep 0.05
+	done
+	url=https://127.0.0.1:$(sed -n 's/.*listening on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/sc2.log")
+	db=$(c_store tls)
+	echo matkhau123 | "$MOTCUA" login --db "$db" --server "$url" --username cl_a3 >/dev/null 2>"$W/c/err"
+	expect_eq "unknown certificate" $? 1
+	expect_grep "$W/c/err" "chứng chỉ"
+	echo matkhau123 | "$MOTCUA" login --db "$db" --server "$url" --username cl_a3 \
+		--ca-file "$W/c/tls.crt" >/dev/null 2>"$W/c/err" || fail "login with the CA: $(cat "$W/c/err")"
+	c_sync "$db" || fail "sync over TLS: $(cat "$W/c/err")"
+	[ "$(sum pulled)" -gt 3000 ] || fail "pulled over TLS: $(cat "$W/c/sum")"
+	expect_eq "ca kept" "$(lq "$db" "SELECT ca_file FROM sync_state")" "$W/c/tls.crt"
+	kill -TERM $tls_pid; wait $tls_pid
+	SERVER_PIDS=$(echo "$SERVER_PIDS" | sed "s/ $tls_pid\b//")
+}
+
 # c_tui NAME DB USER: the TUI, headless, on a key script read from stdin; the
 # dumps (:save-display FILE) land in $W/c/NAME/.
 c_tui() {
