@@ -20,10 +20,12 @@
  *        workstation writes (unit_ident, rev, updated_at ...), kept as is }
  *    This is what client/reception.c puts in its outbox row. base_rev is 0
  *    (or absent); the server's revision becomes 1.
- *  - op "action": a lifecycle action on an existing dossier:
- *      { "event_id": UUID, "action": "transfer" | "return" | ... (core/lifecycle.h),
- *        "actor", "device_time", "status_to"?, "appointment"?,
- *        "handling_unit"?, "note"? }
+ *  - op "<action>" (an id of MC_ACTIONS but "receive": "transfer", "return"...):
+ *    a status change of an existing dossier, as the client writes it:
+ *      { "id", "status": new status, "rev": base_rev + 1, "updated_at",
+ *        "appointment"?, "handling_unit"?, "note"?,
+ *        "event": { "id", "dossier_id", "kind": the action, "status_from",
+ *                   "status_to", "actor", "unit_code", "device_time", "payload"? } }
  *    base_rev is the revision the workstation changed; a stale one is a
  *    conflict, never a silent overwrite.
  * payload_hash is the hex SHA-256 of the payload's JSON text: either the

@@ -48,30 +48,46 @@ void server_clock(char *buf, size_t n)
 struct route {
 	const char *name;   /* metrics label */
 	const char *method; /* GET routes also answer HEAD */
-	const char *path;
-	bool prefix;        /* path is a prefix followed by one segment */
-	void (*fn)(struct req *r);
+	const char *path;   /* as in docs/openapi.yaml: a last "{param}" is one segment */
+	void (*fn)(struct req *r); /* NULL: a streamed body (upload PATCH) */
 };
 
 static const struct route routes[] = {
-	{ "healthz", "GET", "/healthz", false, api_healthz },
-	{ "metrics", "GET", "/metrics", false, api_metrics },
-	{ "login", "POST", "/api/v1/auth/login", false, api_login },
-	{ "logout", "POST", "/api/v1/auth/logout", false, api_logout },
-	{ "me", "GET", "/api/v1/auth/me", false, api_me },
-	{ "push", "POST", "/api/v1/sync/push", false, api_push },
-	{ "changes", "GET", "/api/v1/sync/changes", false, api_changes },
-	{ "leases", "POST", "/api/v1/leases", false, api_leases },
-	{ "lookup", "GET", "/api/v1/lookup/", true, api_lookup },
+	{ "healthz", "GET", "/healthz", api_healthz },
+	{ "metrics", "GET", "/metrics", api_metrics },
+	{ "login", "POST", "/api/v1/auth/login", api_login },
+	{ "logout", "POST", "/api/v1/auth/logout", api_logout },
+	{ "me", "GET", "/api/v1/auth/me", api_me },
+	{ "push", "POST", "/api/v1/sync/push", api_push },
+	{ "changes", "GET", "/api/v1/sync/changes", api_changes },
+	{ "leases", "POST", "/api/v1/leases", api_leases },
+	{ "lookup", "GET", "/api/v1/lookup/{code}", api_lookup },
+	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", api_blob_head },
+	{ "upload_options", "OPTIONS", "/api/v1/uploads", api_upload_options },
+	{ "upload_create", "POST", "/api/v1/uploads", api_upload_create },
+	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", api_upload_head },
+	{ "upload_patch", "PATCH", "/api/v1/uploads/{id}", NULL },
+	{ "upload_delete", "DELETE", "/api/v1/uploads/{id}", api_upload_delete },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static bool path_matches(const struct route *rt, const char *path)
 {
-	size_t n = strlen(rt->path);
-	if (!rt->prefix)
+	const char *brace = strchr(rt->path, '{');
+	if (!brace)
 		return !strcmp(path, rt->path);
+	size_t n = (size_t)(brace - rt->path);
 	return !strncmp(path, rt->path, n) && path[n] && !strchr(path + n, '/');
+}
+
+static bool method_matches(const struct route *rt, const char *method)
+{
+	return !strcmp(method, rt->method) || (!strcmp(rt->method, "GET") && !strcmp(method, "HEAD"));
+}
+
+const char *req_param(struct req *r)
+{
+	return strrchr(r->path, '/') + 1;
 }
 
 /* Paths with dot segments, empty segments, control bytes or backslashes are
@@ -106,10 +122,10 @@ static void queue(struct req *r, unsigned status, const char *ctype, char *body,
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (status == 405 && r->route >= 0) {
-		const char *m = routes[r->route].method;
-		MHD_add_response_header(resp, "Allow", !strcmp(m, "GET") ? "GET, HEAD" : m);
-	}
+	if (status == 405 && r->allow[0])
+		MHD_add_response_header(resp, "Allow", r->allow);
+	for (int i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
 	if (status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"motcua\"");
 	MHD_queue_response(r->conn, status, resp);
@@ -117,6 +133,29 @@ static void queue(struct req *r, unsigned status, const char *ctype, char *body,
 	r->responded = true;
 	r->status = status;
 	r->resp_len = len;
+}
+
+void req_add_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdrs == REQ_MAX_HEADERS)
+		return;
+	r->hdr_names[r->nhdrs] = name;
+	r->hdr_values[r->nhdrs++] = xstrdup(value);
+}
+
+void respond_empty(struct req *r, unsigned status)
+{
+	if (r->responded)
+		return;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	for (int i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->responded = true;
+	r->status = status;
+	r->resp_len = 0;
 }
 
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
@@ -243,33 +282,45 @@ int auth_require(struct req *r, PGconn *c)
 
 /* ---- the request cycle ----------------------------------------------------------------- */
 
-static void dispatch(struct req *r)
+/* The route of the request: its index, or -1 with r->allow listing the
+ * methods of the path when only the method is wrong (-2: no such path). */
+static int find_route(struct req *r)
 {
-	if (!path_sane(r->path)) {
-		respond_error(r, 400, "bad_path", "Đường dẫn không hợp lệ");
-		return;
-	}
-	int found = -1;
+	int found = -2;
+	r->allow[0] = '\0';
 	for (size_t i = 0; i < NROUTES; i++) {
 		if (!path_matches(&routes[i], r->path))
 			continue;
-		found = (int)i;
-		const char *m = routes[i].method;
-		if (!strcmp(r->method, m) || (!strcmp(m, "GET") && !strcmp(r->method, "HEAD"))) {
-			r->route = (int)i;
-			routes[i].fn(r);
-			if (!r->responded)
-				respond_error(r, 500, "internal", "Lỗi nội bộ của máy chủ");
-			return;
-		}
+		if (method_matches(&routes[i], r->method))
+			return (int)i;
+		found = -1;
+		size_t n = strlen(r->allow);
+		snprintf(r->allow + n, sizeof(r->allow) - n, "%s%s%s", n ? ", " : "", routes[i].method,
+			 !strcmp(routes[i].method, "GET") ? ", HEAD" : "");
 	}
-	if (found >= 0) {
-		r->route = found;
-		respond_error(r, 405, "method_not_allowed", "Phương thức %s không dùng được cho %s",
-			      r->method, routes[found].path);
-		return;
+	return found;
+}
+
+/* Answers at once what needs no body: a bad path, no route, a wrong method.
+ * Returns the route, or -1 when answered. */
+static int route_or_answer(struct req *r)
+{
+	if (!path_sane(r->path)) {
+		respond_error(r, 400, "bad_path", "Đường dẫn không hợp lệ");
+		return -1;
 	}
-	respond_error(r, 404, "not_found", "Không có tài nguyên này trên máy chủ");
+	int i = find_route(r);
+	if (i == -1) {
+		respond_error(r, 405, "method_not_allowed", "Phương thức %s không dùng được cho"
+			      " đường dẫn này", r->method);
+		return -1;
+	}
+	if (i < 0) {
+		respond_error(r, 404, "not_found", "Không có tài nguyên này trên máy chủ");
+		return -1;
+	}
+	r->route = i;
+	return i;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -288,6 +339,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->start = now_mono();
 		strbuf_init(&r->body);
 		*con_cls = r;
+		if (route_or_answer(r) < 0)
+			return MHD_YES;
+		if (!routes[r->route].fn) {
+			upload_patch_begin(r); /* streamed: no size limit but the upload's */
+			return MHD_YES;
+		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > max_body) {
@@ -298,20 +355,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!r->too_large && r->body.len + *upload_size > max_body)
+		if (r->upload && !r->responded)
+			upload_patch_data(r, upload, *upload_size);
+		else if (!r->too_large && r->body.len + *upload_size > max_body)
 			r->too_large = true;
-		if (!r->too_large)
+		else if (!r->too_large && !r->responded)
 			strbuf_add(&r->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (r->responded)
 		return MHD_YES;
-	if (r->too_large)
+	if (r->upload) {
+		upload_patch_end(r);
+	} else if (r->too_large) {
 		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
 			      max_body);
-	else
-		dispatch(r);
+	} else {
+		routes[r->route].fn(r);
+		if (!r->responded)
+			respond_error(r, 500, "internal", "Lỗi nội bộ của máy chủ");
+	}
 	return MHD_YES;
 }
 
@@ -322,6 +386,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
+	if (r->upload)
+		upload_patch_abort(r); /* keeps what arrived; frees the stream */
 	double secs = now_mono() - r->start;
 	const char *route = r->route >= 0 ? routes[r->route].name : "other";
 	metrics_request(route, r->status, secs);
@@ -359,6 +425,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	fwrite(line.buf, 1, line.len, stderr);
 	strbuf_release(&line);
 	strbuf_release(&r->body);
+	for (int i = 0; i < r->nhdrs; i++)
+		free(r->hdr_values[i]);
 	free(r->path);
 	free(r);
 	*con_cls = NULL;

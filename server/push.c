@@ -297,22 +297,38 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
 	return rc;
 }
 
-/* ---- op "action" --------------------------------------------------------------- */
+/* ---- ops named after a lifecycle action ("transfer", "return", ...) ---------- */
 
+/* Pure checks of a status change as the workstation writes it:
+ *   {"id", "status": new status, "rev": base_rev + 1, "updated_at",
+ *    "appointment"?, "handling_unit"?, "note"?,
+ *    "event": {"id", "dossier_id", "kind": the action, "status_from",
+ *              "status_to", "actor", "unit_code", "device_time", "payload"?}} */
 static int check_action(const struct sync_op *op, struct outcome *o, enum mc_action *act)
 {
 	const json_t *d = op->payload;
-	int a = mc_action_from_id(jstr(d, "action"));
+	const json_t *e = json_object_get(d, "event");
+	int a = mc_action_from_id(op->op);
 	if (a < 0 || a == MC_ACT_RECEIVE) {
-		set_outcome(o, SYNC_REJECTED, "unknown_action", "Thao tác \"%s\" không có trong quy trình"
-			    " hồ sơ", jstr(d, "action") ? jstr(d, "action") : "");
+		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên hồ sơ", op->op);
 		return -1;
 	}
-	if (!sync_id_valid(jstr(d, "event_id")) || !req_str(d, "actor", 64) ||
-	    !req_str(d, "device_time", 64) || !opt_str(d, "note", 4096) ||
-	    !opt_str(d, "handling_unit", 32)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload",
-			    "Thao tác cần event_id, actor, device_time (chuỗi)");
+	if (jstr(d, "id") && strcmp(jstr(d, "id"), op->entity_id)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		return -1;
+	}
+	if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !req_str(e, "actor", 64) ||
+	    !req_str(e, "device_time", 64) || !opt_str(e, "unit_code", 32) ||
+	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), op->op)) ||
+	    (json_object_get(e, "payload") && !json_is_object(json_object_get(e, "payload")))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thao tác cần \"event\" với id, kind = %s,"
+			    " actor, device_time", op->op);
+		return -1;
+	}
+	if (!opt_str(d, "note", 4096) || !opt_str(d, "handling_unit", 32) ||
+	    !opt_str(d, "updated_at", 64)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"note\", \"handling_unit\", \"updated_at\""
+			    " phải là chuỗi");
 		return -1;
 	}
 	json_t *app = json_object_get(d, "appointment");
@@ -320,12 +336,37 @@ static int check_action(const struct sync_op *op, struct outcome *o, enum mc_act
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 		return -1;
 	}
-	json_t *to = json_object_get(d, "status_to");
-	if (to && !json_is_null(to) && !json_is_integer(to)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"status_to\" phải là số nguyên");
+	static const char *const ints[] = { "status", "rev" };
+	for (size_t i = 0; i < 2; i++) {
+		json_t *v = json_object_get(d, ints[i]);
+		if (v && !json_is_null(v) && !json_is_integer(v)) {
+			set_outcome(o, SYNC_REJECTED, "bad_payload", "\"%s\" phải là số nguyên", ints[i]);
+			return -1;
+		}
+	}
+	json_t *rev = json_object_get(d, "rev");
+	if (json_is_integer(rev) && json_integer_value(rev) != op->base_rev + 1) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"rev\" phải bằng base_rev + 1");
 		return -1;
 	}
 	*act = (enum mc_action)a;
+	return 0;
+}
+
+/* Whether the status the workstation computed (payload.status and
+ * event.status_to, when given) is the one the lifecycle gives. */
+static int check_status(const json_t *d, enum mc_action act, enum mc_status to,
+			struct outcome *o)
+{
+	const json_t *vals[] = { json_object_get(d, "status"),
+				 json_object_get(json_object_get(d, "event"), "status_to") };
+	for (size_t i = 0; i < 2; i++)
+		if (json_is_integer(vals[i]) && json_integer_value(vals[i]) != (json_int_t)to) {
+			set_outcome(o, SYNC_REJECTED, "status_mismatch", "Thao tác %s đưa hồ sơ sang"
+				    " trạng thái %d, không phải %lld", mc_action_id(act), (int)to,
+				    (long long)json_integer_value(vals[i]));
+			return -1;
+		}
 	return 0;
 }
 
@@ -333,6 +374,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 			enum mc_action act, struct outcome *o)
 {
 	const json_t *d = op->payload;
+	const json_t *ev = json_object_get(d, "event");
 	const char *p[] = { op->entity_id };
 	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text FROM dossiers"
 				    " WHERE id = $1 FOR UPDATE", 1, p);
@@ -355,7 +397,6 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	int rc = -1;
 	enum mc_status to;
 	struct strbuf err = STRBUF_INIT;
-	json_t *want = json_object_get(d, "status_to");
 	if (!data) {
 		o->db_failed = true;
 		goto out;
@@ -371,41 +412,34 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		set_outcome(o, SYNC_REJECTED, "invalid_transition", "%s", err.buf);
 		goto out;
 	}
-	if (json_is_integer(want) && json_integer_value(want) != (json_int_t)to) {
-		set_outcome(o, SYNC_REJECTED, "status_mismatch", "Thao tác %s đưa hồ sơ sang trạng thái %d,"
-			    " không phải %lld", mc_action_id(act), (int)to,
-			    (long long)json_integer_value(want));
+	if (check_status(d, act, to, o))
 		goto out;
-	}
 	long long nrev = rev + 1;
-	json_t *event = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "id", jstr(d, "event_id"),
-				  "kind", mc_action_id(act), "status_from", from, "status_to", (int)to,
-				  "actor", jstr(d, "actor"), "unit_code", unit,
-				  "device_time", jstr(d, "device_time"));
-	json_t *extra = json_deep_copy(d);
-	static const char *const drop[] = { "event_id", "action", "actor", "device_time", "status_to" };
-	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
-		json_object_del(extra, drop[i]);
-	if (json_object_size(extra))
-		json_object_set(event, "payload", extra);
+	/* the event as recorded: the workstation's, with the server's view of the
+	 * transition and the dossier's unit */
+	json_t *event = json_deep_copy(ev);
+	json_object_set_new(event, "dossier_id", json_string(op->entity_id));
+	json_object_set_new(event, "kind", json_string(mc_action_id(act)));
+	json_object_set_new(event, "status_from", json_integer(from));
+	json_object_set_new(event, "status_to", json_integer(to));
+	if (!jstr(event, "unit_code"))
+		json_object_set_new(event, "unit_code", json_string(unit));
 	bool inserted = false;
 	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
 		json_decref(event);
-		json_decref(extra);
 		goto out;
 	}
 	if (!inserted) {
 		set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
-			    jstr(d, "event_id"));
+			    jstr(ev, "id"));
 		json_decref(event);
-		json_decref(extra);
 		goto out;
 	}
-	/* The stored dossier follows: status, rev, fields the action carries, its event. */
+	/* The stored dossier follows: status, rev, fields the change carries, its event. */
 	json_object_set_new(data, "status", json_integer(to));
 	json_object_set_new(data, "rev", json_integer(nrev));
-	const char *fields[] = { "appointment", "handling_unit" };
-	for (size_t i = 0; i < 2; i++)
+	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at" };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (jstr(d, fields[i]))
 			json_object_set(data, fields[i], json_object_get(d, fields[i]));
 	json_t *events = json_object_get(data, "events");
@@ -414,7 +448,6 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		json_object_set_new(data, "events", events);
 	}
 	json_array_append_new(events, event);
-	json_decref(extra);
 	char *text = sync_canonical_json(data);
 	char sts[16], revs[24];
 	snprintf(sts, sizeof(sts), "%d", (int)to);
@@ -454,7 +487,7 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		return -1;
 	}
 	if (strcmp(op->entity, "dossier") ||
-	    (strcmp(op->op, "receive") && strcmp(op->op, "action"))) {
+	    (strcmp(op->op, "receive") && mc_action_from_id(op->op) < 0)) {
 		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên %s",
 			    op->op, op->entity);
 		return -1;

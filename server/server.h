@@ -71,6 +71,10 @@ struct session {
 	char device_id[72];
 };
 
+#define REQ_MAX_HEADERS 8
+
+struct upload_stream; /* files.c: a PATCH being received */
+
 struct req {
 	struct MHD_Connection *conn;
 	const char *method;
@@ -84,6 +88,12 @@ struct req {
 	double start;        /* seconds, monotonic */
 	struct session s;    /* after auth_require */
 	bool authed;
+	/* extra response headers (names static, values owned) */
+	const char *hdr_names[REQ_MAX_HEADERS];
+	char *hdr_values[REQ_MAX_HEADERS];
+	int nhdrs;
+	char allow[64];      /* methods of the path, for 405 */
+	struct upload_stream *upload; /* PATCH /api/v1/uploads/{id} */
 	/* push statistics for the access log */
 	int ops_applied, ops_duplicate, ops_conflict, ops_rejected;
 };
@@ -93,6 +103,12 @@ void respond_json(struct req *r, unsigned status, json_t *v);
 void respond_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);
+/* A response without a body (204, HEAD answers). */
+void respond_empty(struct req *r, unsigned status);
+/* Adds a response header (value copied) to the response to come. */
+void req_add_header(struct req *r, const char *name, const char *value);
+/* The last path segment (the {param} of a route). */
+const char *req_param(struct req *r);
 /* 503 db_unavailable. */
 void respond_db_down(struct req *r);
 /* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
@@ -117,6 +133,21 @@ void api_push(struct req *r);
 void api_changes(struct req *r);
 void api_leases(struct req *r);
 void api_lookup(struct req *r);
+
+/* ---- files.c: blobs and tus 1.0 uploads ------------------------------------------- */
+#define UPLOAD_MAX_DEFAULT (256ull << 20) /* bytes of one file */
+void api_blob_head(struct req *r);
+void api_upload_options(struct req *r);
+void api_upload_create(struct req *r);
+void api_upload_head(struct req *r);
+void api_upload_delete(struct req *r);
+/* PATCH streams: begin at the headers (may respond at once), data for each
+ * piece of the body, end when it is all in; abort when the link is cut
+ * (what arrived is kept). */
+void upload_patch_begin(struct req *r);
+void upload_patch_data(struct req *r, const char *data, size_t n);
+void upload_patch_end(struct req *r);
+void upload_patch_abort(struct req *r);
 
 /* ---- metrics.c ------------------------------------------------------------------ */
 void metrics_request(const char *route, unsigned status, double seconds);

@@ -43,13 +43,14 @@ sql() {
 	"$PGBIN/psql" -X -q -A -t -h "$W/sock" -U postgres -d motcua -c "$1"
 }
 
-# start_server NAME: starts motcua-server on a free port; sets PORT_<NAME>,
-# PID_<NAME>, URL_<NAME>. The server picks the port (--listen 127.0.0.1:0)
-# and says it on stderr.
+# start_server NAME [SERVE OPTIONS...]: starts motcua-server on a free port;
+# sets PORT_<NAME>, PID_<NAME>, URL_<NAME>. The server picks the port
+# (--listen 127.0.0.1:0) and says it on stderr.
 start_server() {
 	name=$1
+	shift
 	: >"$W/$name.log"
-	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 2>>"$W/$name.log" &
+	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 "$@" 2>>"$W/$name.log" &
 	pid=$!
 	SERVER_PIDS="$SERVER_PIDS $pid"
 	i=0
@@ -60,8 +61,10 @@ start_server() {
 		fi
 		sleep 0.05
 	done
-	port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/$name.log" | tail -n 1)
-	eval "PORT_$name=$port PID_$name=$pid URL_$name=http://127.0.0.1:$port"
+	port=$(sed -n 's/.*listening on https*:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/$name.log" | tail -n 1)
+	scheme=http
+	grep -q "listening on https:" "$W/$name.log" && scheme=https
+	eval "PORT_$name=$port PID_$name=$pid URL_$name=$scheme://127.0.0.1:$port"
 }
 
 # stop_server NAME [SIGNAL]

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The sync suite: motcua-server on a real PostgreSQL, real HTTP on 127.0.0.1.
-#   sh tests/sync/run.sh /abs/motcua-server /abs/synctool
+#   sh tests/sync/run.sh /abs/motcua-server /abs/synctool [/abs/motcua]
 # One throwaway cluster and database for the whole suite (set up once: migrate,
 # import, users), then each t_* function of tests/sync/t_*.sh in order.
-SERVER=$1 SYNCTOOL=$2
-export SERVER SYNCTOOL
+SERVER=$1 SYNCTOOL=$2 MOTCUA=${3:-}
+export SERVER SYNCTOOL MOTCUA
 dir=$(cd "$(dirname "$0")" && pwd)
 W=$(mktemp -d /tmp/motcua-sync.XXXXXX)
 export W
@@ -65,7 +65,7 @@ done
 # A clean stop: exit status 0, and no sanitizer report in any server log.
 fails=0
 stop_server s1 || fail "server did not stop cleanly (exit $?)"
-for log in "$W"/s*.log; do
+for log in "$W"/s*.log "$W"/tls.log; do
 	! grep -q "Sanitizer\|runtime error" "$log" || { fail "sanitizer report in $log"; cat "$log" | grep -A30 "Sanitizer\|runtime error" | head -60; }
 done
 if [ "$fails" = 0 ]; then pass=$((pass+1)); echo "  ok   clean shutdown"; else failn=$((failn+1)); echo "  FAIL clean shutdown"; fi

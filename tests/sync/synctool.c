@@ -7,8 +7,9 @@
  *     op i (0-based) has op_id PREFIX-op-<start+i>, dossier id
  *     PREFIX-d-<start+i> and code IDENT-DAY-<start+i>; name changes the
  *     applicant's name (same ids, another payload hash).
- *   synctool action key=value...  a push request of one lifecycle action
- *       device=ID dossier=ID op=OPID event=EVID action=NAME base_rev=N [status_to=N]
+ *   synctool action key=value...  a push request of one status change, as the
+ *       client writes it: device=ID dossier=ID op=OPID event=EVID action=NAME
+ *       base_rev=N [status_to=N] [from=N] [code=CODE] [appointment=DT]
  *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
  *                                 array's length); strings raw, others compact
  *   synctool hash < json          sync_payload_hash of the JSON on stdin
@@ -110,19 +111,37 @@ static int cmd_batch(int argc, char **argv)
 	return print_request(device, ops);
 }
 
+/* A status change exactly as the client writes it (client/demo.c advance):
+ * op = the action, payload {id, status, rev, updated_at, event{...}}. */
 static int cmd_action(int argc, char **argv)
 {
 	const char *device = arg(argc, argv, "device", NULL);
 	const char *id = arg(argc, argv, "dossier", NULL);
-	json_t *payload = json_pack("{s:s, s:s, s:s, s:s}", "event_id", arg(argc, argv, "event", NULL),
-				    "action", arg(argc, argv, "action", NULL), "actor", "canbo",
-				    "device_time", "2025-10-28T10:00");
-	const char *to = arg(argc, argv, "status_to", "");
-	if (*to)
-		json_object_set_new(payload, "status_to", json_integer(atoi(to)));
+	const char *action = arg(argc, argv, "action", NULL);
+	long long base = atoll(arg(argc, argv, "base_rev", "1"));
+	int to = atoi(arg(argc, argv, "status_to", "0"));
+	int from = atoi(arg(argc, argv, "from", "0"));
+	json_t *event = json_pack("{s:s, s:s, s:s}", "id", arg(argc, argv, "event", NULL),
+				  "dossier_id", id, "kind", action);
+	if (from)
+		json_object_set_new(event, "status_from", json_integer(from));
+	if (to)
+		json_object_set_new(event, "status_to", json_integer(to));
+	json_object_set_new(event, "actor", json_string("canbo"));
+	json_object_set_new(event, "unit_code", json_string("00004"));
+	json_object_set_new(event, "device_time", json_string("2025-10-28T10:00"));
+	json_object_set_new(event, "payload", json_pack("{s:s}", "code", arg(argc, argv, "code", "?")));
+	json_t *payload = json_pack("{s:s}", "id", id);
+	if (to)
+		json_object_set_new(payload, "status", json_integer(to));
+	json_object_set_new(payload, "rev", json_integer(base + 1));
+	json_object_set_new(payload, "updated_at", json_string("2025-10-28T10:00"));
+	const char *app = arg(argc, argv, "appointment", "");
+	if (*app)
+		json_object_set_new(payload, "appointment", json_string(app));
+	json_object_set_new(payload, "event", event);
 	json_t *ops = json_array();
-	add_op(ops, arg(argc, argv, "op", NULL), id, atoll(arg(argc, argv, "base_rev", "1")), "action",
-	       payload, true);
+	add_op(ops, arg(argc, argv, "op", NULL), id, base, action, payload, false);
 	return print_request(device, ops);
 }
 

@@ -131,6 +131,11 @@ t_lifecycle_actions() {
 	expect_eq "transfer" "$(jget results.0.status)" applied
 	expect_eq "rev 2" "$(jget results.0.rev)" 2
 	expect_eq "status" "$(sql "SELECT status FROM dossiers WHERE id = 'lc-d-000001'")" 4
+	# a workstation that computed another status than the lifecycle's
+	"$SYNCTOOL" action device=dev-a dossier=lc-d-000001 op=lc-op-m event=lc-ev-m action=result-ready \
+		base_rev=2 status_to=10 >"$W/act"
+	api POST "$URL_s1/api/v1/sync/push" "$W/act" "$TOK_A" >/dev/null
+	expect_eq "mismatch" "$(jget results.0.status)/$(jget results.0.error.code)" rejected/status_mismatch
 	# returning a result before it exists: the lifecycle refuses
 	"$SYNCTOOL" action device=dev-a dossier=lc-d-000001 op=lc-op-r event=lc-ev-r action=return \
 		base_rev=2 >"$W/act"

@@ -85,3 +85,26 @@ t_sigkill_mid_push() {
 	"$SERVER" stats --pg "$PG" >"$W/out"
 	[ "$(jget dossiers "$W/out")" -ge 1000 ] || fail "stats: $(cat "$W/out")"
 }
+
+t_tls() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" -out "$W/cert.pem" -days 2 \
+		-subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 \
+		|| { fail "openssl could not make a certificate"; return; }
+	start_server tls --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" || { fail "TLS server"; return; }
+	case $URL_tls in https://*) ;; *) fail "not https: $URL_tls" ;; esac
+	st=$(curl -sS --cacert "$W/cert.pem" -o "$W/body" -w '%{http_code}' "$URL_tls/healthz")
+	expect_eq "healthz over TLS, certificate verified" "$st" 200
+	st=$(curl -sS --cacert "$W/cert.pem" -o "$W/body" -w '%{http_code}' \
+		"$URL_tls/api/v1/lookup/H01.00004-251027-0001")
+	expect_eq "lookup over TLS" "$st" 200
+	# plain HTTP on the TLS port gets no answer, and the server stays up
+	curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$PORT_tls/healthz"
+	st=$(curl -sS --cacert "$W/cert.pem" -o /dev/null -w '%{http_code}' "$URL_tls/healthz")
+	expect_eq "still up" "$st" 200
+	stop_server tls || fail "TLS server did not stop cleanly"
+	# a missing key file: exit 1 with a message
+	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --tls-cert "$W/cert.pem" --tls-key "$W/none.pem" \
+		2>"$W/err"
+	expect_eq "missing key" $? 1
+	expect_grep "$W/err" "không mở được tệp"
+}
