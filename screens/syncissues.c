@@ -13,6 +13,7 @@
 #include "client/clock.h"
 #include "client/dialog.h"
 #include "client/listview.h"
+#include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"
 #include "sync/sync.h"
@@ -51,13 +52,14 @@ static const char *state_label(const char *state)
 
 static const char *op_label(const char *op)
 {
-	return !strcmp(op, "receive") ? "Tiếp nhận" : !strcmp(op, "action") ? "Xử lý" : op;
+	int a = mc_action_from_id(op);
+	return a < 0 ? op : mc_action_label((enum mc_action)a);
 }
 
 static size_t fetch(void *data, size_t first, size_t count, struct listview_row *rows)
 {
 	struct syncissues *s = data;
-	static const struct listview_column cols[] = { { 23, false }, { 9, false }, { 10, false },
+	static const struct listview_column cols[] = { { 23, false }, { 12, false }, { 10, false },
 						       { 0, false } };
 	sqlite3_stmt *q = store_prepare(&s->app->store, rows_sql);
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)count);
@@ -182,7 +184,7 @@ static void si_draw(struct app *app, void *priv, WINDOW *win, const struct rect 
 				s->view.problems, s->view.review);
 	term_text(win, y + HEAD_ROWS - 1, x, w, title);
 	free(title);
-	static const struct listview_column cols[] = { { 23, false }, { 9, false }, { 10, false },
+	static const struct listview_column cols[] = { { 23, false }, { 12, false }, { 10, false },
 						       { 0, false } };
 	static const char *const heads[] = { "Mã hồ sơ", "Thao tác", "Tình trạng", "Lý do" };
 	char *head = listview_columns(cols, 4, heads, w);

@@ -136,5 +136,7 @@ char *sync_view_text(const struct sync_view *v, const char *today)
 		strbuf_addf(&sb, " · %ld lỗi", v->problems);
 	else if (v->last_error && !v->stopped)
 		strbuf_addstr(&sb, " · lỗi");
+	if (v->review)
+		strbuf_addf(&sb, " · %ld rà soát", v->review);
 	return strbuf_detach(&sb);
 }

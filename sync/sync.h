@@ -64,7 +64,7 @@ struct sync_view {
 void sync_view_load(struct store *st, struct sync_view *v);
 void sync_view_release(struct sync_view *v);
 /* The status bar's words, e.g. "Trực tuyến · chờ 3 · 09:40" or "Ngoại tuyến
- * · chờ 12 · lỗi"; today is "YYYY-MM-DD" (to show only the time of a sync of
+ * · chờ 12 · lỗi", "· 1 rà soát" for codes to review; today is "YYYY-MM-DD" (to show only the time of a sync of
  * today). malloc'd. */
 char *sync_view_text(const struct sync_view *v, const char *today);
 

@@ -551,7 +551,7 @@ KEYS
 	expect_grep "$f" "Chờ gửi: 1 thao tác"
 	expect_grep "$f" "Lỗi gần nhất: Gửi thao tác: không kết nối được máy chủ"
 	expect_grep "$f" "Cần xử lý: 1 thao tác bị từ chối/xung đột, 0 mã cần rà soát"
-	expect_grep "$f" "^ tui-none  *frobnicat Bị từ chối Không hỗ trợ"
+	expect_grep "$f" "^ tui-none  *frobnicate  *Bị từ chối Không hỗ trợ"
 	expect_grep "$f" "Không hỗ trợ thao tác frobnicate trên dossier (unknown_op)"
 	c_serve || fail "restart"
 }

@@ -396,9 +396,10 @@ static void test_view_text(void **state)
 
 	exec_ok(&f->st, "UPDATE sync_state SET stopped = 1, last_sync_at = NULL");
 	exec_ok(&f->st, "UPDATE outbox SET state = 'done' WHERE op_id = 'a'");
+	exec_ok(&f->st, "INSERT INTO code_review VALUES ('d', 'H01.00004-251027-900010001', 'x', 'x')");
 	sync_view_load(&f->st, &v);
 	s = sync_view_text(&v, "2025-10-27");
-	assert_string_equal(s, "Bị từ chối · chờ 1 · chưa đồng bộ");
+	assert_string_equal(s, "Bị từ chối · chờ 1 · chưa đồng bộ · 1 rà soát");
 	free(s);
 	sync_view_release(&v);
 }
