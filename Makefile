@@ -130,8 +130,16 @@ $(SYNCTOOL): tests/sync/synctool.c $(CORE_OBJ)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
 
-# The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1.
-test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua
+# A throttling TCP proxy for the client's sync tests (tests/sync/t_client_sync.sh).
+SLOWPROXY      := $(B)/tests/slowproxy
+$(SLOWPROXY): tests/sync/slowproxy.c
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
+# the client's tests find slowproxy next to motcua-server.
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
 # Installs missing Debian packages (as root) or says exactly what to install.

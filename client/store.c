@@ -151,6 +151,39 @@ static const char *const migrations[] = {
 	" INSERT INTO dossier_status_counts(unit_code, status, n)"
 	" VALUES (new.unit_code, new.status, 1)"
 	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n",
+
+	/* 3 -> 4: sync with the central server (sync/, docs/sync-client.md).
+	 * sync_state: one row, the server this workstation syncs with, its device
+	 * id and token, the change-feed cursor, the last successful sync and the
+	 * last error; stopped = the server refused the token (401/403): the queue
+	 * waits for `motcua login`; lease_request = the id of a lease request
+	 * sent but not yet answered (sent again with the same id: idempotent);
+	 * done_seq numbers the operations in the order the server acknowledged
+	 * them (outbox.done_seq) and last_applied_op is the last one it answered
+	 * 'applied': together they notice a server restored from a backup.
+	 * sync_leases: blocks of dossier sequence numbers leased by the server;
+	 * code_fallback counts the codes numbered without a lease, and
+	 * code_review lists them for a person to check. */
+	"CREATE TABLE sync_state(id INTEGER PRIMARY KEY CHECK(id = 1),"
+	" server_url TEXT, device_id TEXT, device_name TEXT, username TEXT, token TEXT,"
+	" ca_file TEXT, cursor TEXT, last_sync_at TEXT, last_attempt_at TEXT,"
+	" last_error TEXT, last_error_at TEXT, stopped INTEGER NOT NULL DEFAULT 0,"
+	" online INTEGER NOT NULL DEFAULT 0, clock_skew_s INTEGER, last_device_clock TEXT,"
+	" lease_request TEXT, last_applied_op TEXT, done_seq INTEGER NOT NULL DEFAULT 0);\n"
+	"INSERT INTO sync_state(id) VALUES (1);\n"
+	"CREATE TABLE sync_leases(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" first INTEGER NOT NULL, last INTEGER NOT NULL, obtained_at TEXT NOT NULL,"
+	" PRIMARY KEY(unit_ident, first));\n"
+	"CREATE TABLE code_fallback(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n"
+	"CREATE TABLE code_review(dossier_id TEXT PRIMARY KEY, code TEXT NOT NULL,"
+	" reason TEXT NOT NULL, created_at TEXT NOT NULL);\n"
+	"ALTER TABLE outbox ADD COLUMN error_code TEXT;\n"
+	"ALTER TABLE outbox ADD COLUMN server_rev INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN done_seq INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN answered_at TEXT;\n"
+	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
+	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
