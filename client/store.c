@@ -184,6 +184,38 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN answered_at TEXT;\n"
 	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
 	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
+
+	/* 4 -> 5: the citizen's document store (issue 4): every digitized paper
+	 * and every result, filed under its owner's ID number, reusable at the
+	 * next reception. A component that points at a document is digitized;
+	 * reused = 1 when the document was attached from the store instead of
+	 * scanned again (Decision 766's digitization and reuse indicators).
+	 * The file itself is content-addressed by sha256 under the store's
+	 * folder (documents/<sha256>.pdf) and travels to the server by sync. */
+	"CREATE TABLE documents(id TEXT PRIMARY KEY, owner_id_number TEXT,"
+	" kind TEXT NOT NULL, title TEXT, number TEXT, issuer TEXT, issued_on TEXT,"
+	" expires_on TEXT, sha256 TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0,"
+	" bytes INTEGER NOT NULL DEFAULT 0, is_result INTEGER NOT NULL DEFAULT 0,"
+	" ocr_state TEXT NOT NULL DEFAULT 'none' CHECK(ocr_state IN ('none','pending','done','failed')),"
+	" ocr_text TEXT, ocr_fold TEXT, created_at TEXT NOT NULL, created_by TEXT);\n"
+	"CREATE INDEX documents_owner ON documents(owner_id_number, kind);\n"
+	"CREATE INDEX documents_sha ON documents(sha256);\n"
+	"CREATE VIRTUAL TABLE document_fts USING fts5(ocr_fold, content='documents',"
+	" content_rowid='rowid', prefix='2 3');\n"
+	"CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN"
+	" INSERT INTO document_fts(rowid, ocr_fold) VALUES (new.rowid, coalesce(new.ocr_fold, '')); END;\n"
+	"CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN"
+	" INSERT INTO document_fts(document_fts, rowid, ocr_fold)"
+	" VALUES ('delete', old.rowid, coalesce(old.ocr_fold, '')); END;\n"
+	"CREATE TRIGGER documents_au AFTER UPDATE OF ocr_fold ON documents BEGIN"
+	" INSERT INTO document_fts(document_fts, rowid, ocr_fold)"
+	" VALUES ('delete', old.rowid, coalesce(old.ocr_fold, ''));"
+	" INSERT INTO document_fts(rowid, ocr_fold) VALUES (new.rowid, coalesce(new.ocr_fold, '')); END;\n"
+	"ALTER TABLE dossier_components ADD COLUMN document_id TEXT;\n"
+	"ALTER TABLE dossier_components ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE dossiers ADD COLUMN result_document_id TEXT;\n"
+	"CREATE INDEX dossier_components_document ON dossier_components(document_id)"
+	" WHERE document_id IS NOT NULL;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -94,7 +94,10 @@ DROP TRIGGER dossier_status_counts_au; DROP TABLE dossier_status_counts;
 DROP TABLE sync_state; DROP TABLE sync_leases; DROP TABLE code_fallback; DROP TABLE code_review;
 DROP INDEX outbox_entity; DROP INDEX outbox_done; ALTER TABLE outbox DROP COLUMN error_code;
 ALTER TABLE outbox DROP COLUMN server_rev; ALTER TABLE outbox DROP COLUMN done_seq;
-ALTER TABLE outbox DROP COLUMN answered_at; PRAGMA user_version = 1;" ||
+ALTER TABLE outbox DROP COLUMN answered_at;
+DROP INDEX dossier_components_document; ALTER TABLE dossier_components DROP COLUMN document_id;
+ALTER TABLE dossier_components DROP COLUMN reused; ALTER TABLE dossiers DROP COLUMN result_document_id;
+DROP TABLE document_fts; DROP TABLE documents; PRAGMA user_version = 1;" ||
 	fail "could not make a schema 1 store"
 expect_status 0 "$MOTCUA" search nguyen --db "$old"
 expect_eq "upgraded store" "$(codes)" "H01.00004-251125-0001 H01.00004-251120-0001 "

@@ -92,7 +92,8 @@ static int setup(void **state)
 		free(fold);
 	}
 	sqlite3_finalize(q);
-	exec("INSERT INTO dossier_components VALUES"
+	exec("INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
+	     " originals_required, copies_required, originals, copies, override_reason) VALUES"
 	     " ('id-2', 2, 'Giấy tờ tùy thân', 'present', 1, 1, 0, 1, 0, NULL),"
 	     " ('id-2', 1, 'Tờ khai đăng ký khai sinh', 'submit', 1, 1, 0, 0, 0, 'Nộp bổ sung sau');"
 	     "INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
