@@ -446,8 +446,9 @@ unsigned form_available(const struct dossier_detail *d)
 	for (int k = FORM_SUPPLEMENT; k <= FORM_APOLOGY; k++)
 		if (last_event(d, event_kind_of(k)) >= 0)
 			m |= FORM_MASK(k);
-	if (d->n_events > 0)
-		m |= FORM_MASK(FORM_CONTROL);
+	for (size_t i = 0; i < d->n_events; i++)
+		if (d->events[i].kind && strcmp(d->events[i].kind, "receive"))
+			m |= FORM_MASK(FORM_CONTROL);
 	return m;
 }
 

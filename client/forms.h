@@ -79,9 +79,11 @@ size_t form_control_rows(struct store *st, const struct dossier_detail *d,
 			 struct form_control_row **rows);
 void form_control_rows_free(struct form_control_row *rows, size_t n);
 
-/* Which forms the dossier has events for, as FORM_MASK bits: 01 always,
- * 02 with a request-supplement event, 03 with a refuse event, 04 with an
- * apologize event, 05 with any event. */
+/* Which forms the dossier has events for, as FORM_MASK bits (the screen's
+ * F9 menu): 01 always, 02 with a request-supplement event, 03 with a refuse
+ * event, 04 with an apologize event, 05 with an event after the reception
+ * (form_write prints 05 for any dossier with an event, even the reception
+ * alone). */
 unsigned form_available(const struct dossier_detail *d);
 
 /* Writes form kind (2..5) of the dossier with this code (case and blanks
