@@ -1072,7 +1072,11 @@ static int render(struct form_ctx *c, const char *path, struct strbuf *err)
 
 int form_write(struct store *st, const char *code, int kind, const char *path, struct strbuf *err)
 {
-	if (!form_title(kind) || kind == FORM_RECEIPT) {
+	if (kind == FORM_RECEIPT) {
+		strbuf_addstr(err, "giấy tiếp nhận (mẫu 01) được ghi bằng motcua receipt");
+		return 1;
+	}
+	if (!form_title(kind)) {
 		strbuf_addf(err, "không có mẫu số %02d: chọn 02, 03, 04 hoặc 05", kind);
 		return 1;
 	}
