@@ -818,8 +818,8 @@ static void test_ledger_files(void **state)
 	char *code = worked_flow(f);
 	/* forty more, so that the PDF needs several pages */
 	for (int i = 0; i < 40; i++) {
-		char at[20];
-		snprintf(at, sizeof at, "2025-11-%02dT%02d:%02d", 3 + i / 8, 8 + i % 8, 5);
+		char at[40];
+		snprintf(at, sizeof at, "2025-11-%02dT%02d:05", 3 + i / 8, 8 + i % 8);
 		free(receive(f, at, "Nguyễn Thị Hồng Nhung", "Số 3 \"ngõ\" 6, phố Vĩnh Phúc"));
 	}
 	struct ledger lg;
