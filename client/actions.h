@@ -31,7 +31,7 @@
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
-	X(PRINT,          "print",          "In biên nhận") \
+	X(PRINT,          "print",          "In biểu mẫu") \
 	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 

@@ -24,7 +24,9 @@ enum {
 	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh") \
 	X(act, cli_act, "Xử lý hồ sơ sau tiếp nhận: MÃ_HỒ_SƠ THAO_TÁC [tùy chọn] (act --help)") \
 	X(login, cli_login, "Đăng nhập máy chủ đồng bộ: --server URL --username TÊN") \
-	X(sync, cli_sync, "Đồng bộ với máy chủ (gửi, nhận, xin số hồ sơ): [--once]")
+	X(sync, cli_sync, "Đồng bộ với máy chủ (gửi, nhận, xin số hồ sơ): [--once]") \
+	X(form, cli_form, "Ghi biểu mẫu của hồ sơ: MÃ_HỒ_SƠ 02|03|04|05 --out TỆP.pdf") \
+	X(ledger, cli_ledger, "Sổ theo dõi hồ sơ: --from NGÀY [--to NGÀY] --out TỆP.pdf|TỆP.csv")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -216,6 +216,37 @@ static const char *const migrations[] = {
 	"ALTER TABLE dossiers ADD COLUMN result_document_id TEXT;\n"
 	"CREATE INDEX dossier_components_document ON dossier_components(document_id)"
 	" WHERE document_id IS NOT NULL;\n",
+
+	/* 5 -> 6: the ledger (sổ theo dõi hồ sơ, form 06, client/ledger.c). A
+	 * received dossier gets the next number of its receiving unit's book for
+	 * the year of its reception, once and for good, in the transaction that
+	 * writes it: numbers run on through the year across days and restarts,
+	 * and a number printed on paper never changes. Dossiers already stored
+	 * are numbered here in the order they were received. Status 1 (online,
+	 * not yet received) and 3 (refused) are not received: a dossier gets its
+	 * number when it leaves 1 for a received status. A deleted dossier keeps
+	 * its row, so that its number is never given again. Safe to run again
+	 * (IF NOT EXISTS, OR IGNORE): a store made to look older by undoing
+	 * earlier migrations only keeps its numbers. */
+	"CREATE TABLE IF NOT EXISTS ledger_numbers(dossier_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL,"
+	" year INTEGER NOT NULL, no INTEGER NOT NULL, UNIQUE(unit_code, year, no));\n"
+	"INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT id, unit_code, year, row_number() OVER (PARTITION BY unit_code, year"
+	" ORDER BY received_at, code) FROM (SELECT id, unit_code, received_at, code,"
+	" CAST(substr(received_at, 1, 4) AS INTEGER) AS year FROM dossiers"
+	" WHERE status NOT IN (1, 3));\n"
+	"CREATE TRIGGER IF NOT EXISTS ledger_numbers_ai AFTER INSERT ON dossiers"
+	" WHEN new.status NOT IN (1, 3) BEGIN"
+	" INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT new.id, new.unit_code, CAST(substr(new.received_at, 1, 4) AS INTEGER),"
+	" coalesce(max(no), 0) + 1 FROM ledger_numbers WHERE unit_code = new.unit_code"
+	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n"
+	"CREATE TRIGGER IF NOT EXISTS ledger_numbers_au AFTER UPDATE OF status ON dossiers"
+	" WHEN old.status = 1 AND new.status NOT IN (1, 3, 7) BEGIN"
+	" INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT new.id, new.unit_code, CAST(substr(new.received_at, 1, 4) AS INTEGER),"
+	" coalesce(max(no), 0) + 1 FROM ledger_numbers WHERE unit_code = new.unit_code"
+	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

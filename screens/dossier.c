@@ -1,7 +1,9 @@
 /* One dossier: its fields, its components (required and presented, with
  * override reasons) and its event timeline, as lines of text formatted for
- * the screen's width and scrolled like the help screen. F9 reprints the
- * receipt. F2 (or a) opens the menu of the actions the dossier allows now
+ * the screen's width and scrolled like the help screen. F9 prints the forms
+ * the dossier has (client/forms.h): the receipt at once when it is the only
+ * one, else a menu of the receipt (01) and the forms whose events exist
+ * (02-05). F2 (or a) opens the menu of the actions the dossier allows now
  * (client/dossier_action.h): each asks what it needs in dialogs, a unit
  * picker or a choice (ratings with keys 1-2-3), confirms and runs. */
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include "client/dialog.h"
 #include "client/dossier_action.h"
 #include "client/dossier_query.h"
+#include "client/forms.h"
 #include "client/listview.h"
 #include "client/picker.h"
 #include "client/print.h"
@@ -41,7 +44,8 @@ enum act_mode {
 	AM_MENU,   /* the actions allowed now */
 	AM_UNIT,   /* transfer: the unit picker */
 	AM_CHOICE, /* return method or rating: a short list, keys 1-3 */
-	AM_DIALOG  /* a prompt, the confirmation or a message */
+	AM_DIALOG, /* a prompt, the confirmation or a message */
+	AM_FORMS   /* F9: the forms to print */
 };
 
 /* The questions an action asks, in order (see flows below). */
@@ -77,6 +81,10 @@ struct dossier_view {
 	size_t top;         /* first line shown */
 	int page;           /* lines shown by the last draw */
 	struct act_flow act;
+	struct {
+		int kinds[FORM_CONTROL];  /* form numbers shown, in order */
+		int n, sel;
+	} forms;
 };
 
 /* ---- lines ---------------------------------------------------------------- */
@@ -688,34 +696,79 @@ static void scroll_by(struct dossier_view *v, long delta)
 		v->top = max_top(v);
 }
 
-/* Writes the receipt again into the receipts folder next to the store
- * (reception_receipt_dir) and sends it to the printer when one is set. */
-static int reprint(struct dossier_view *v)
+/* Sends the PDF at path (what: "giấy tiếp nhận", ...) to the printer when
+ * one is set, and says what happened. */
+static void deliver(struct dossier_view *v, const char *path, const char *what)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *printer = store_get_setting(&v->app->store, "printer");
+	if (!printer || !*printer)
+		app_info(v->app, "Chưa cấu hình máy in: đã ghi %s", path);
+	else if (print_pdf(printer, path, &err))
+		app_error(v->app, "Không in được: %s. Đã ghi %s", err.buf, path);
+	else
+		app_info(v->app, "Đã gửi %s tới máy in %s", what, printer);
+	free(printer);
+	strbuf_release(&err);
+}
+
+/* Writes form kind (01: the receipt again, 02-05: client/forms.h) into the
+ * receipts folder next to the store (reception_receipt_dir), as CODE.pdf
+ * for the receipt and CODE-mau-NN.pdf for the others, and prints it. */
+static int print_form(struct dossier_view *v, int kind)
 {
 	struct store *st = &v->app->store;
 	struct strbuf err = STRBUF_INIT;
 	char *dir = reception_receipt_dir(st);
-	char *path = xasprintf("%s/%s.pdf", dir, v->d.code);
-	char *printer = NULL;
+	char *path = kind == FORM_RECEIPT ? xasprintf("%s/%s.pdf", dir, v->d.code)
+					  : xasprintf("%s/%s-mau-%02d.pdf", dir, v->d.code, kind);
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		app_error(v->app, "Không tạo được thư mục giấy tiếp nhận %s: %s", dir,
 			  strerror(errno));
-	} else if (reception_write_receipt(st, v->d.code, path, &err)) {
-		app_error(v->app, "Không ghi được giấy tiếp nhận: %s", err.buf);
-	} else {
-		printer = store_get_setting(st, "printer");
-		if (!printer || !*printer)
-			app_info(v->app, "Chưa cấu hình máy in: đã ghi %s", path);
-		else if (print_pdf(printer, path, &err))
-			app_error(v->app, "Không in được: %s. Đã ghi %s", err.buf, path);
+	} else if (kind == FORM_RECEIPT) {
+		if (reception_write_receipt(st, v->d.code, path, &err))
+			app_error(v->app, "Không ghi được giấy tiếp nhận: %s", err.buf);
 		else
-			app_info(v->app, "Đã gửi giấy tiếp nhận tới máy in %s", printer);
+			deliver(v, path, "giấy tiếp nhận");
+	} else if (form_write(st, v->d.code, kind, path, &err)) {
+		app_error(v->app, "Không ghi được %s (mẫu %02d): %s", form_title(kind), kind, err.buf);
+	} else {
+		char *what = xasprintf("%s (mẫu %02d)", form_title(kind), kind);
+		what[0] = 'p'; /* "Phiếu ..." inside a sentence */
+		deliver(v, path, what);
+		free(what);
 	}
-	free(printer);
 	free(path);
 	free(dir);
 	strbuf_release(&err);
 	return SCR_HANDLED;
+}
+
+/* F9: the receipt at once when the dossier has no other form, else the
+ * menu of its forms. */
+static int forms_menu(struct dossier_view *v)
+{
+	unsigned have = form_available(&v->d);
+	v->forms.n = 0;
+	for (int k = FORM_RECEIPT; k <= FORM_CONTROL; k++)
+		if (have & FORM_MASK(k))
+			v->forms.kinds[v->forms.n++] = k;
+	if (v->forms.n <= 1)
+		return print_form(v, FORM_RECEIPT);
+	v->forms.sel = 0;
+	v->act.mode = AM_FORMS;
+	return SCR_HANDLED;
+}
+
+static const char *form_menu_label(int kind)
+{
+	switch (kind) {
+	case FORM_RECEIPT: return "Giấy tiếp nhận và hẹn trả (01)";
+	case FORM_SUPPLEMENT: return "Phiếu yêu cầu bổ sung (02)";
+	case FORM_REFUSAL: return "Phiếu từ chối tiếp nhận (03)";
+	case FORM_APOLOGY: return "Phiếu xin lỗi, hẹn lại (04)";
+	default: return "Phiếu kiểm soát quá trình (05)";
+	}
 }
 
 /* ---- actions ------------------------------------------------------------ */
@@ -1275,6 +1328,21 @@ static int handle_menu(struct dossier_view *v, enum action act, const struct key
 	return SCR_HANDLED;
 }
 
+static int handle_forms(struct dossier_view *v, enum action act, const struct key_event *ev)
+{
+	if (act == ACTION_QUIT || act == ACTION_HELP)
+		return SCR_IGNORED;
+	int i = act == ACTION_PRINT ? -2 : list_key(&v->forms.sel, v->forms.n, act, ev);
+	if (i == -2) {
+		v->act.mode = AM_NONE;
+	} else if (i >= 0) {
+		v->forms.sel = i;
+		v->act.mode = AM_NONE;
+		print_form(v, v->forms.kinds[i]);
+	}
+	return SCR_HANDLED;
+}
+
 static int handle_choice(struct dossier_view *v, enum action act, const struct key_event *ev)
 {
 	struct act_flow *f = &v->act;
@@ -1359,6 +1427,18 @@ static void draw_choice(struct dossier_view *v, WINDOW *win, const struct rect *
 		      rows, ok, 3, f->choice, "Phím 1, 2, 3 hoặc ↑↓ Enter · Esc: thôi");
 }
 
+static void draw_forms(struct dossier_view *v, WINDOW *win, const struct rect *body)
+{
+	const char *rows[FORM_CONTROL];
+	bool ok[FORM_CONTROL];
+	for (int i = 0; i < v->forms.n; i++) {
+		rows[i] = form_menu_label(v->forms.kinds[i]);
+		ok[i] = true;
+	}
+	draw_list_box(win, body, "In biểu mẫu", rows, ok, v->forms.n, v->forms.sel,
+		      "Số hoặc ↑↓ Enter · Esc: đóng");
+}
+
 static void draw_units(struct dossier_view *v, WINDOW *win, const struct rect *body)
 {
 	struct act_flow *f = &v->act;
@@ -1390,6 +1470,9 @@ static void act_draw(struct dossier_view *v, WINDOW *win, const struct rect *bod
 	case AM_MENU:
 		draw_menu(v, win, body);
 		return;
+	case AM_FORMS:
+		draw_forms(v, win, body);
+		return;
 	case AM_CHOICE:
 		draw_choice(v, win, body);
 		return;
@@ -1417,6 +1500,7 @@ static int dossier_handle(struct app *app, void *priv, enum action act,
 	case AM_CHOICE: return handle_choice(v, act, ev);
 	case AM_UNIT: return handle_units(v, act, ev);
 	case AM_DIALOG: return handle_dialog(v, act, ev);
+	case AM_FORMS: return handle_forms(v, act, ev);
 	case AM_NONE: break;
 	}
 	long page = v->page > 1 ? v->page - 1 : 1;
@@ -1427,7 +1511,7 @@ static int dossier_handle(struct app *app, void *priv, enum action act,
 	case ACTION_PAGE_DOWN: scroll_by(v, page); return SCR_HANDLED;
 	case ACTION_HOME: v->top = 0; return SCR_HANDLED;
 	case ACTION_END: v->top = max_top(v); return SCR_HANDLED;
-	case ACTION_PRINT: return reprint(v);
+	case ACTION_PRINT: return forms_menu(v);
 	case ACTION_DOSSIER_ACTIONS: return act_menu(v);
 	default: return SCR_IGNORED;
 	}
