@@ -26,7 +26,9 @@ enum {
 	X(login, cli_login, "Đăng nhập máy chủ đồng bộ: --server URL --username TÊN") \
 	X(sync, cli_sync, "Đồng bộ với máy chủ (gửi, nhận, xin số hồ sơ): [--once]") \
 	X(form, cli_form, "Ghi biểu mẫu của hồ sơ: MÃ_HỒ_SƠ 02|03|04|05 --out TỆP.pdf") \
-	X(ledger, cli_ledger, "Sổ theo dõi hồ sơ: --from NGÀY [--to NGÀY] --out TỆP.pdf|TỆP.csv")
+	X(ledger, cli_ledger, "Sổ theo dõi hồ sơ: --from NGÀY [--to NGÀY] --out TỆP.pdf|TỆP.csv") \
+	X(indicators, cli_indicators, "Chỉ số phục vụ (QĐ 766): --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]") \
+	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -62,6 +62,7 @@ static const struct route routes[] = {
 	{ "changes", "GET", "/api/v1/sync/changes", api_changes },
 	{ "leases", "POST", "/api/v1/leases", api_leases },
 	{ "lookup", "GET", "/api/v1/lookup/{code}", api_lookup },
+	{ "indicators", "GET", "/api/v1/indicators", api_indicators },
 	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", api_blob_head },
 	{ "upload_options", "OPTIONS", "/api/v1/uploads", api_upload_options },
 	{ "upload_create", "POST", "/api/v1/uploads", api_upload_create },

@@ -21,6 +21,8 @@ static void usage(FILE *fp)
 	      "  serve --pg CONNINFO [--listen 127.0.0.1:8080] [--threads N] [--max-body BYTE]\n"
 	      "        [--tls-cert TỆP --tls-key TỆP]\n"
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
+	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
+	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
 	      "  version\n", fp);
 }
 
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
 		return cmd_token(argc, argv);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc, argv);
+	if (!strcmp(cmd, "indicators"))
+		return cmd_indicators(argc, argv);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(argc, argv);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -57,6 +57,7 @@ int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_indicators(int argc, char **argv); /* indicators.c */
 
 /* Writes the 'user' change of username (in the current transaction). */
 int admin_user_change(PGconn *c, const char *username, struct strbuf *err);
@@ -133,6 +134,7 @@ void api_push(struct req *r);
 void api_changes(struct req *r);
 void api_leases(struct req *r);
 void api_lookup(struct req *r);
+void api_indicators(struct req *r); /* indicators.c */
 
 /* ---- files.c: blobs and tus 1.0 uploads ------------------------------------------- */
 #define UPLOAD_MAX_DEFAULT (256ull << 20) /* bytes of one file */

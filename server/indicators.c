@@ -1,0 +1,189 @@
+/* The Decision 766 indicators on PostgreSQL, the same definitions as
+ * client/indicators.c (docs/indicators.md) over the stored dossier JSON and
+ * the events table: GET /api/v1/indicators and `motcua-server indicators`.
+ * $1, $2: the period's [lo, hi); $3 unit, $4 clerk (NULL: any); $5 the user
+ * whose scope bounds the units (NULL: every unit, the command line). Times are
+ * "YYYY-MM-DDTHH:MM" text compared byte-wise (COLLATE "C"). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/indicators.h"
+#include "server/server.h"
+
+#define SEL " ($3::text IS NULL OR d.unit_code = $3) AND ($4::text IS NULL OR d.data->>'clerk' = $4)" \
+	    " AND ($5::text IS NULL OR d.unit_code IN (SELECT unit_code FROM user_scope($5)))"
+#define COMPONENTS "jsonb_array_elements(CASE jsonb_typeof(d.data->'components') WHEN 'array'" \
+		   " THEN d.data->'components' ELSE '[]'::jsonb END)"
+
+static const char *const received_sql =
+	"SELECT count(*), count(*) FILTER (WHERE d.data->>'channel' = '2'),"
+	" count(*) FILTER (WHERE EXISTS(SELECT 1 FROM " COMPONENTS " c"
+	"  WHERE c->>'reused' IN ('1', 'true'))),"
+	" count(*) FILTER (WHERE EXISTS(SELECT 1 FROM events t WHERE t.dossier_id = d.id"
+	"  AND t.kind = 'transfer'))"
+	" FROM dossiers d WHERE d.received_at COLLATE \"C\" >= $1"
+	" AND d.received_at COLLATE \"C\" < $2 AND" SEL;
+
+static const char *const resolved_sql =
+	"SELECT count(*), count(*) FILTER (WHERE e.device_time COLLATE \"C\" <= d.appointment),"
+	" count(*) FILTER (WHERE d.data->>'result_document_id' IS NOT NULL AND NOT EXISTS("
+	"  SELECT 1 FROM " COMPONENTS " c WHERE coalesce((c->>'originals')::int, 0)"
+	"  + coalesce((c->>'copies')::int, 0) > 0 AND c->>'document_id' IS NULL))"
+	" FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+	" WHERE e.kind = 'result-ready' AND e.device_time COLLATE \"C\" >= $1"
+	" AND e.device_time COLLATE \"C\" < $2 AND" SEL;
+
+static const char *const rated_sql =
+	"SELECT count(*), count(*) FILTER (WHERE e.payload->>'rating' IN ('1', '2'))"
+	" FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+	" WHERE e.kind = 'rate' AND e.device_time COLLATE \"C\" >= $1"
+	" AND e.device_time COLLATE \"C\" < $2 AND" SEL;
+
+static int run(PGconn *c, const char *sql, const char *const p[5], long long *cols, int n,
+	       struct strbuf *err)
+{
+	PGresult *res = db_query(c, sql, 5, p);
+	int rc = 0;
+	if (!db_ok(res) || PQntuples(res) != 1) {
+		strbuf_addf(err, "không đọc được chỉ số: %s", PQresultErrorMessage(res));
+		rc = -1;
+	} else {
+		for (int i = 0; i < n; i++)
+			cols[i] = strtoll(PQgetvalue(res, 0, i), NULL, 10);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int compute(PGconn *c, const struct mc_ind_period *per, const char *unit,
+		   const char *clerk, const char *scope_user,
+		   struct mc_indicator_value v[MC_IND_COUNT], struct strbuf *err)
+{
+	const char *p[5] = { per->lo, per->hi, unit, clerk, scope_user };
+	long long r[4], f[3], s[2];
+	if (run(c, received_sql, p, r, 4, err) || run(c, resolved_sql, p, f, 3, err) ||
+	    run(c, rated_sql, p, s, 2, err))
+		return -1;
+	v[MC_IND_online] = (struct mc_indicator_value){ r[1], r[0] };
+	v[MC_IND_reused] = (struct mc_indicator_value){ r[2], r[0] };
+	v[MC_IND_transferred] = (struct mc_indicator_value){ r[3], r[0] };
+	v[MC_IND_on_time] = (struct mc_indicator_value){ f[1], f[0] };
+	v[MC_IND_digitized] = (struct mc_indicator_value){ f[2], f[0] };
+	v[MC_IND_satisfaction] = (struct mc_indicator_value){ s[1], s[0] };
+	return 0;
+}
+
+void api_indicators(struct req *r)
+{
+	PGconn *c = db_thread_conn();
+	if (!c) {
+		respond_db_down(r);
+		return;
+	}
+	if (auth_require(r, c))
+		return;
+	const char *unit = req_arg(r, "unit"), *clerk = req_arg(r, "clerk");
+	if (unit && !*unit)
+		unit = NULL;
+	if (clerk && !*clerk)
+		clerk = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct mc_ind_period per;
+	if (mc_ind_period_parse(&per, req_arg(r, "from"), req_arg(r, "to"), &err)) {
+		respond_error(r, 400, "bad_request", "\"from\", \"to\": %s", err.buf);
+		goto out;
+	}
+	if ((unit && !mc_indicator_key_valid(unit)) || (clerk && !mc_indicator_key_valid(clerk))) {
+		respond_error(r, 400, "bad_request", "\"unit\" và \"clerk\" gồm 1 đến 32 ký tự"
+			      " A-Z a-z 0-9 . _ -");
+		goto out;
+	}
+	if (unit) {
+		const char *sp[] = { unit, r->s.username };
+		PGresult *res = db_query(c, "SELECT 1 FROM user_scope($2) WHERE unit_code = $1", 2, sp);
+		if (!db_ok(res)) {
+			PQclear(res);
+			respond_db_down(r);
+			goto out;
+		}
+		int mine = PQntuples(res) == 1;
+		PQclear(res);
+		if (!mine) {
+			respond_error(r, 403, "out_of_scope",
+				      "Đơn vị %s không thuộc phạm vi của tài khoản %s", unit,
+				      r->s.username);
+			goto out;
+		}
+	}
+	struct mc_indicator_value v[MC_IND_COUNT];
+	if (compute(c, &per, unit, clerk, r->s.username, v, &err)) {
+		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		respond_db_down(r);
+		goto out;
+	}
+	struct strbuf body = STRBUF_INIT;
+	mc_indicators_json(&body, &per, unit, clerk, v);
+	respond_text(r, 200, "application/json", strbuf_detach(&body));
+out:
+	strbuf_release(&err);
+}
+
+static int usage_bad(const char *msg)
+{
+	fprintf(stderr, SERVER_NAME ": %s\ncách dùng: motcua-server indicators --pg CONNINFO"
+		" --from YYYY-MM-DD --to YYYY-MM-DD [--unit MÃ] [--clerk CÁN_BỘ]\n", msg);
+	return 2;
+}
+
+int cmd_indicators(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pg", required_argument, NULL, 'p' },   { "unit", required_argument, NULL, 'u' },
+		{ "clerk", required_argument, NULL, 'c' }, { "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },    { NULL, 0, NULL, 0 }
+	};
+	const char *pg = NULL, *unit = NULL, *clerk = NULL, *from = NULL, *to = NULL;
+	int o;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': pg = optarg; break;
+		case 'u': unit = optarg; break;
+		case 'c': clerk = optarg; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		default: return usage_bad("tùy chọn không hợp lệ");
+		}
+	}
+	if (optind != argc || !pg)
+		return usage_bad("thiếu --pg CONNINFO hoặc thừa đối số");
+	if (!from || !to)
+		return usage_bad("cần --from và --to");
+	if ((unit && !mc_indicator_key_valid(unit)) || (clerk && !mc_indicator_key_valid(clerk)))
+		return usage_bad("mã đơn vị hoặc tên cán bộ không hợp lệ");
+	struct strbuf err = STRBUF_INIT;
+	struct mc_ind_period per;
+	if (mc_ind_period_parse(&per, from, to, &err)) {
+		int rc = usage_bad(err.buf);
+		strbuf_release(&err);
+		return rc;
+	}
+	PGconn *c = db_connect(pg, &err);
+	int rc = 0;
+	struct mc_indicator_value v[MC_IND_COUNT];
+	if (!c || compute(c, &per, unit, clerk, NULL, v, &err)) {
+		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		rc = 1;
+	} else {
+		struct strbuf out = STRBUF_INIT;
+		mc_indicators_json(&out, &per, unit, clerk, v);
+		printf("%s\n", out.buf);
+		strbuf_release(&out);
+	}
+	if (c)
+		PQfinish(c);
+	strbuf_release(&err);
+	return rc;
+}
