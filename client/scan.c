@@ -1,13 +1,35 @@
-/* SANE scanning; see scan.h. */
+/* SANE scanning; see scan.h.
+ *
+ * SANE runs in a child process, one per opened scanner (and one per
+ * listing): backends are native code from many vendors, and some crash when
+ * their device goes away (the net backend of SANE 1.2.1 reads an
+ * uninitialised reply in sane_start once saned is gone, and segfaults).
+ * The child is forked without exec; it only calls SANE and this file's
+ * code, answers the parent's commands over a socket pair, and sends each
+ * page as soon as it is complete. The parent (the CLI or the TUI's worker
+ * thread) never calls SANE: a backend that crashes, hangs or loses its
+ * device costs the child and the page being scanned, never the program or
+ * the pages already handed over.
+ *
+ * Messages, both ways: a header (type, payload length; host byte order, the
+ * two ends are one program) and the payload. */
 #include "client/scan.h"
 
-#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sane/sane.h>
 #include <sane/saneopts.h>
@@ -15,18 +37,164 @@
 #define A4_W_MM 210.0
 #define A4_H_MM 297.0
 #define READ_CHUNK (64 * 1024)
+#define MAX_PAYLOAD (1u << 30)
+/* After a cancel, how long the child may take to stop before it is killed. */
+#define CANCEL_GRACE_MS 5000
+/* How long a closing child may take to let its device go. */
+#define CLOSE_GRACE_MS 5000
 
-struct scanner {
-	SANE_Handle h;
-	char *name;
-	bool threshold;          /* grey from the device, black-and-white kept */
-	atomic_bool cancelled;
+enum msg_type {
+	/* child -> parent */
+	M_OK = 1,       /* i32 dpi (after CONFIGURE) or nothing */
+	M_ERR,          /* u8 bad, message */
+	M_PROGRESS,     /* i32 page, i32 percent */
+	M_ASK,          /* i32 page */
+	M_PAGE,         /* struct page_head, then the rows */
+	M_END,          /* i32 end, i32 pages, message */
+	M_DEVICE,       /* name, vendor, model, type (NUL-terminated each) */
+	/* parent -> child */
+	C_CONFIGURE,    /* i32 source, mode, dpi */
+	C_SET_OPTION,   /* name, value (NUL-terminated each) */
+	C_RUN,          /* i32 pages, i32 ask */
+	C_NEXT,         /* i32 yes */
+	C_CLOSE
 };
 
-/* ---- SANE, reference-counted ---- */
+struct msg_head {
+	uint32_t type, len;
+};
 
-static pthread_mutex_t sane_lock = PTHREAD_MUTEX_INITIALIZER;
-static int sane_users;
+struct page_head {
+	int32_t kind, width, height, dpi;
+	uint64_t stride;
+};
+
+struct scanner {
+	pid_t pid;
+	int fd;
+	char *name;
+	bool gone;                /* the child ended: no more commands */
+	atomic_bool cancelled;
+	atomic_llong cancel_at;   /* CLOCK_MONOTONIC ms of the cancel */
+};
+
+/* ---- messages ---- */
+
+static int send_all(int fd, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int send_msg(int fd, enum msg_type type, const void *a, size_t na, const void *b,
+		    size_t nb)
+{
+	struct msg_head h = { (uint32_t)type, (uint32_t)(na + nb) };
+	if (send_all(fd, &h, sizeof(h)) || (na && send_all(fd, a, na)) || (nb && send_all(fd, b, nb)))
+		return -1;
+	return 0;
+}
+
+static int send_ints(int fd, enum msg_type type, int n, const int32_t *v)
+{
+	return send_msg(fd, type, v, (size_t)n * sizeof(*v), NULL, 0);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads n bytes. s (the parent's side, may be NULL in the child) gets a
+ * child that does not stop within the grace after a cancel killed. -1 at
+ * the end of the stream or on an error. */
+static int recv_all(int fd, struct scanner *s, void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	while (n > 0) {
+		if (s) {
+			struct pollfd pfd = { fd, POLLIN, 0 };
+			int pr = poll(&pfd, 1, 250);
+			if (pr < 0 && errno != EINTR)
+				return -1;
+			if (pr <= 0) {
+				if (atomic_load(&s->cancelled) &&
+				    now_ms() - atomic_load(&s->cancel_at) > CANCEL_GRACE_MS)
+					kill(s->pid, SIGKILL); /* stuck in its backend */
+				continue;
+			}
+		}
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* A message whose payload is read into a malloc'd, NUL-terminated buffer.
+ * Pages are read by the caller (type M_PAGE leaves the payload unread). */
+static int recv_msg(int fd, struct scanner *s, uint32_t *type, char **payload, size_t *len)
+{
+	struct msg_head h;
+	*payload = NULL;
+	*len = 0;
+	if (recv_all(fd, s, &h, sizeof(h)) || h.len > MAX_PAYLOAD)
+		return -1;
+	*type = h.type;
+	*len = h.len;
+	if (h.type == M_PAGE)
+		return 0;
+	*payload = xmalloc((size_t)h.len + 1);
+	if (recv_all(fd, s, *payload, h.len)) {
+		FREE(payload);
+		return -1;
+	}
+	(*payload)[h.len] = '\0';
+	return 0;
+}
+
+static int32_t int_at(const char *payload, size_t len, int i)
+{
+	int32_t v = 0;
+	if ((size_t)(i + 1) * sizeof(v) <= len)
+		memcpy(&v, payload + (size_t)i * sizeof(v), sizeof(v));
+	return v;
+}
+
+/* ================= the child: SANE ================= */
+
+struct device {
+	SANE_Handle h;
+	const char *name;
+	bool threshold;          /* grey from the device, black-and-white kept */
+};
+
+static int child_fd = -1;
+static SANE_Handle volatile child_handle;
+static volatile sig_atomic_t child_cancelled;
+
+static void child_on_cancel(int sig)
+{
+	(void)sig;
+	child_cancelled = 1;
+	if (child_handle)
+		sane_cancel(child_handle); /* SANE allows it from a signal handler */
+}
 
 static const char *status_vn(SANE_Status st)
 {
@@ -47,158 +215,21 @@ static const char *status_vn(SANE_Status st)
 	return sane_strstatus(st);
 }
 
-static void ignore_sigpipe(void)
+static void child_progress(int page, int pct)
 {
-	struct sigaction sa;
-	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL &&
-	    !(sa.sa_flags & SA_SIGINFO))
-		signal(SIGPIPE, SIG_IGN);
+	int32_t v[2] = { page, pct };
+	send_ints(child_fd, M_PROGRESS, 2, v);
 }
 
-static int sane_up(struct strbuf *err)
+static void child_err(bool bad, const char *msg)
 {
-	int rc = 0;
-	pthread_mutex_lock(&sane_lock);
-	if (sane_users == 0) {
-		SANE_Int version = 0;
-		SANE_Status st = sane_init(&version, NULL);
-		if (st != SANE_STATUS_GOOD) {
-			strbuf_addf(err, "không khởi động được SANE (trình điều khiển máy quét): %s",
-				    status_vn(st));
-			rc = -1;
-		}
-	}
-	if (!rc)
-		sane_users++;
-	pthread_mutex_unlock(&sane_lock);
-	ignore_sigpipe();
-	return rc;
-}
-
-static void sane_down(void)
-{
-	pthread_mutex_lock(&sane_lock);
-	if (sane_users > 0 && --sane_users == 0)
-		sane_exit();
-	pthread_mutex_unlock(&sane_lock);
-}
-
-/* ---- devices ---- */
-
-static char *dup_or_empty(const char *s)
-{
-	return xstrdup(s ? s : "");
-}
-
-int scan_list_devices(struct scan_device_list *out, struct strbuf *err)
-{
-	const SANE_Device **list = NULL;
-
-	out->v = NULL;
-	out->n = 0;
-	if (sane_up(err))
-		return -1;
-	SANE_Status st = sane_get_devices(&list, SANE_FALSE);
-	if (st != SANE_STATUS_GOOD) {
-		strbuf_addf(err, "không liệt kê được máy quét: %s", status_vn(st));
-		sane_down();
-		return -1;
-	}
-	size_t n = 0;
-	while (list && list[n])
-		n++;
-	out->v = xcalloc(n ? n : 1, sizeof(*out->v));
-	for (size_t i = 0; i < n; i++) {
-		out->v[i].name = dup_or_empty(list[i]->name);
-		out->v[i].vendor = dup_or_empty(list[i]->vendor);
-		out->v[i].model = dup_or_empty(list[i]->model);
-		out->v[i].type = dup_or_empty(list[i]->type);
-	}
-	out->n = n;
-	sane_down();
-	return 0;
-}
-
-void scan_device_list_release(struct scan_device_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].name);
-		free(l->v[i].vendor);
-		free(l->v[i].model);
-		free(l->v[i].type);
-	}
-	FREE(&l->v);
-	l->n = 0;
-}
-
-const char *scan_source_name(enum scan_source s)
-{
-	return s == SCAN_ADF ? "adf" : "flatbed";
-}
-
-int scan_source_parse(const char *name)
-{
-	if (!strcmp(name, "flatbed"))
-		return SCAN_FLATBED;
-	if (!strcmp(name, "adf"))
-		return SCAN_ADF;
-	return -1;
-}
-
-int scan_open(struct scanner **out, const char *device, bool *bad, struct strbuf *err)
-{
-	SANE_Handle h = NULL;
-
-	*out = NULL;
-	if (bad)
-		*bad = false;
-	if (!device || !*device) {
-		strbuf_addstr(err, "chưa chọn máy quét");
-		if (bad)
-			*bad = true;
-		return -1;
-	}
-	if (sane_up(err))
-		return -1;
-	SANE_Status st = sane_open(device, &h);
-	if (st != SANE_STATUS_GOOD) {
-		if (st == SANE_STATUS_INVAL) {
-			strbuf_addf(err, "không tìm thấy máy quét «%s» (xem: motcua scan --list)", device);
-			if (bad)
-				*bad = true;
-		} else {
-			strbuf_addf(err, "không mở được máy quét «%s»: %s", device, status_vn(st));
-		}
-		sane_down();
-		return -1;
-	}
-	struct scanner *s = xcalloc(1, sizeof(*s));
-	s->h = h;
-	s->name = xstrdup(device);
-	atomic_init(&s->cancelled, false);
-	*out = s;
-	return 0;
-}
-
-void scan_close(struct scanner *s)
-{
-	if (!s)
-		return;
-	sane_close(s->h);
-	free(s->name);
-	free(s);
-	sane_down();
-}
-
-void scan_cancel(struct scanner *s)
-{
-	atomic_store(&s->cancelled, true);
-	sane_cancel(s->h);
+	uint8_t b = bad;
+	send_msg(child_fd, M_ERR, &b, 1, msg, strlen(msg) + 1);
 }
 
 /* ---- options ---- */
 
-static SANE_Int find_option(struct scanner *s, const char *name,
+static SANE_Int find_option(struct device *s, const char *name,
 			    const SANE_Option_Descriptor **out)
 {
 	SANE_Int count = 0;
@@ -219,17 +250,17 @@ static bool usable(const SANE_Option_Descriptor *d)
 	return SANE_OPTION_IS_ACTIVE(d->cap) && SANE_OPTION_IS_SETTABLE(d->cap);
 }
 
-static SANE_Status set_word(struct scanner *s, SANE_Int i, SANE_Word w)
+static SANE_Status set_word(struct device *s, SANE_Int i, SANE_Word w)
 {
 	return sane_control_option(s->h, i, SANE_ACTION_SET_VALUE, &w, NULL);
 }
 
-static SANE_Status get_word(struct scanner *s, SANE_Int i, SANE_Word *w)
+static SANE_Status get_word(struct device *s, SANE_Int i, SANE_Word *w)
 {
 	return sane_control_option(s->h, i, SANE_ACTION_GET_VALUE, w, NULL);
 }
 
-static SANE_Status set_string(struct scanner *s, SANE_Int i, const SANE_Option_Descriptor *d,
+static SANE_Status set_string(struct device *s, SANE_Int i, const SANE_Option_Descriptor *d,
 			      const char *v)
 {
 	size_t size = d->size > 0 ? (size_t)d->size : 1;
@@ -300,7 +331,7 @@ static const char *pick(const SANE_Option_Descriptor *d, const char *const *need
 	return NULL;
 }
 
-static int set_source(struct scanner *s, enum scan_source src, bool *bad, struct strbuf *err)
+static int set_source(struct device *s, enum scan_source src, bool *bad, struct strbuf *err)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, SANE_NAME_SCAN_SOURCE, &d);
@@ -334,7 +365,7 @@ static int set_source(struct scanner *s, enum scan_source src, bool *bad, struct
 	return 0;
 }
 
-static int set_depth(struct scanner *s, SANE_Word depth)
+static int set_depth(struct device *s, SANE_Word depth)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, SANE_NAME_BIT_DEPTH, &d);
@@ -343,7 +374,7 @@ static int set_depth(struct scanner *s, SANE_Word depth)
 	return set_word(s, i, depth) == SANE_STATUS_GOOD ? 0 : -1;
 }
 
-static int set_mode(struct scanner *s, enum page_kind mode, struct strbuf *err)
+static int set_mode(struct device *s, enum page_kind mode, struct strbuf *err)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, SANE_NAME_SCAN_MODE, &d);
@@ -385,7 +416,7 @@ static int set_mode(struct scanner *s, enum page_kind mode, struct strbuf *err)
 	return 0;
 }
 
-static int set_resolution(struct scanner *s, int dpi, int *got, struct strbuf *err)
+static int set_resolution(struct device *s, int dpi, int *got, struct strbuf *err)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, SANE_NAME_SCAN_RESOLUTION, &d);
@@ -414,7 +445,7 @@ static int set_resolution(struct scanner *s, int dpi, int *got, struct strbuf *e
 
 /* One corner coordinate in mm: to the range's minimum (want < 0) or to
  * want clamped to the range. Devices with pixel units are left alone. */
-static void set_coord(struct scanner *s, const char *name, double want)
+static void set_coord(struct device *s, const char *name, double want)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, name, &d);
@@ -430,8 +461,8 @@ static void set_coord(struct scanner *s, const char *name, double want)
 	set_word(s, i, w);
 }
 
-int scan_configure(struct scanner *s, const struct scan_settings *want, struct scan_settings *got,
-		   bool *bad, struct strbuf *err)
+static int dev_configure(struct device *s, const struct scan_settings *want, struct scan_settings *got,
+			 bool *bad, struct strbuf *err)
 {
 	bool dummy;
 	int dpi = want->dpi > 0 ? want->dpi : SCAN_DEFAULT_DPI;
@@ -454,7 +485,7 @@ int scan_configure(struct scanner *s, const struct scan_settings *want, struct s
 	return 0;
 }
 
-int scan_set_option(struct scanner *s, const char *name, const char *value, struct strbuf *err)
+static int dev_set_option(struct device *s, const char *name, const char *value, struct strbuf *err)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, name, &d);
@@ -641,8 +672,8 @@ static void feed(struct assembler *a, const unsigned char *buf, size_t n)
 
 enum read_end { READ_OK, READ_NO_DOCS, READ_CANCELLED, READ_FAILED };
 
-static enum read_end read_page(struct scanner *s, const struct scan_job *job, int page, int dpi,
-			       struct page_image *out, struct strbuf *err)
+static enum read_end read_page(struct device *s, int page, int dpi, struct page_image *out,
+			       struct strbuf *err)
 {
 	struct assembler a = { 0 };
 	unsigned char *buf = xmalloc(READ_CHUNK);
@@ -651,9 +682,9 @@ static enum read_end read_page(struct scanner *s, const struct scan_job *job, in
 
 	a.threshold = s->threshold;
 	for (;;) {
-		SANE_Status st = atomic_load(&s->cancelled) ? SANE_STATUS_CANCELLED : sane_start(s->h);
+		SANE_Status st = child_cancelled ? SANE_STATUS_CANCELLED : sane_start(s->h);
 		if (st != SANE_STATUS_GOOD) {
-			if (st == SANE_STATUS_CANCELLED && atomic_load(&s->cancelled))
+			if (st == SANE_STATUS_CANCELLED && child_cancelled)
 				end = READ_CANCELLED;
 			else if (st == SANE_STATUS_NO_DOCS && frames == 0)
 				end = READ_NO_DOCS;
@@ -681,7 +712,7 @@ static enum read_end read_page(struct scanner *s, const struct scan_job *job, in
 			if (st == SANE_STATUS_EOF)
 				break;
 			if (st != SANE_STATUS_GOOD) {
-				if (st == SANE_STATUS_CANCELLED && atomic_load(&s->cancelled)) {
+				if (st == SANE_STATUS_CANCELLED && child_cancelled) {
 					end = READ_CANCELLED;
 				} else {
 					strbuf_addstr(err, status_vn(st));
@@ -691,7 +722,7 @@ static enum read_end read_page(struct scanner *s, const struct scan_job *job, in
 			}
 			feed(&a, buf, (size_t)len);
 			got += len;
-			if (job->on_progress) {
+			{
 				int pct = -1;
 				if (total > 0) {
 					int passes = a.channel >= 0 ? 3 : 1;
@@ -702,7 +733,7 @@ static enum read_end read_page(struct scanner *s, const struct scan_job *job, in
 				}
 				if (pct != last_pct) {
 					last_pct = pct;
-					job->on_progress(job->arg, page, pct);
+					child_progress(page, pct);
 				}
 			}
 		}
@@ -727,7 +758,7 @@ static enum read_end read_page(struct scanner *s, const struct scan_job *job, in
 	return READ_OK;
 }
 
-static int current_dpi(struct scanner *s)
+static int current_dpi(struct device *s)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, SANE_NAME_SCAN_RESOLUTION, &d);
@@ -739,7 +770,7 @@ static int current_dpi(struct scanner *s)
 	return d->type == SANE_TYPE_INT ? w : 0;
 }
 
-static bool on_adf(struct scanner *s)
+static bool on_adf(struct device *s)
 {
 	const SANE_Option_Descriptor *d;
 	SANE_Int i = find_option(s, SANE_NAME_SCAN_SOURCE, &d);
@@ -753,46 +784,596 @@ static bool on_adf(struct scanner *s)
 	return adf;
 }
 
-int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *r,
-	     struct strbuf *err)
+static void child_set_option(struct device *s, const char *payload, size_t len)
+{
+	struct strbuf err = STRBUF_INIT;
+	size_t n1 = strnlen(payload, len);
+	if (n1 + 1 >= len) {
+		child_err(false, "lệnh không hợp lệ");
+	} else if (dev_set_option(s, payload, payload + n1 + 1, &err)) {
+		child_err(false, err.buf);
+	} else {
+		send_msg(child_fd, M_OK, NULL, 0, NULL, 0);
+	}
+	strbuf_release(&err);
+}
+
+/* ASK, then commands until NEXT: options may change between pages. */
+static bool child_ask(struct device *s, int page)
+{
+	int32_t v = page;
+	if (send_ints(child_fd, M_ASK, 1, &v))
+		return false;
+	for (;;) {
+		uint32_t type;
+		char *payload;
+		size_t len;
+		if (recv_msg(child_fd, NULL, &type, &payload, &len))
+			return false;
+		bool done = false, yes = false;
+		if (type == C_NEXT) {
+			done = true;
+			yes = int_at(payload, len, 0) != 0;
+		} else if (type == C_SET_OPTION) {
+			child_set_option(s, payload, len);
+		} else {
+			child_err(false, "lệnh không hợp lệ giữa hai trang");
+		}
+		free(payload);
+		if (done)
+			return yes && !child_cancelled;
+	}
+}
+
+static int child_send_page(const struct page_image *img)
+{
+	struct page_head ph = { img->kind, img->width, img->height, img->dpi, img->stride };
+	return send_msg(child_fd, M_PAGE, &ph, sizeof(ph), img->data, img->stride * (size_t)img->height);
+}
+
+static void child_run(struct device *s, int pages, bool ask)
 {
 	bool adf = on_adf(s);
-	int want = job->pages > 0 ? job->pages : adf ? 0 : 1;
+	int want = pages > 0 ? pages : adf ? 0 : 1;
 	int dpi = current_dpi(s);
+	int done = 0;
+	enum scan_end end = SCAN_END_DONE;
+	struct strbuf msg = STRBUF_INIT;
 
-	r->pages = 0;
-	r->end = SCAN_END_DONE;
-	atomic_store(&s->cancelled, false);
-	while (want == 0 || r->pages < want) {
-		if (r->pages > 0 && job->on_next && !job->on_next(job->arg, r->pages)) {
-			r->end = SCAN_END_EMPTY;
+	child_cancelled = 0;
+	while (want == 0 || done < want) {
+		if (done > 0 && ask && !child_ask(s, done)) {
+			end = child_cancelled ? SCAN_END_CANCELLED : SCAN_END_EMPTY;
 			break;
 		}
 		struct page_image img = { 0 };
 		struct strbuf why = STRBUF_INIT;
-		enum read_end end = read_page(s, job, r->pages, dpi, &img, &why);
-		if (end == READ_NO_DOCS) {
-			if (r->pages == 0) {
-				strbuf_addf(err, "%s", status_vn(SANE_STATUS_NO_DOCS));
-				r->end = SCAN_END_DEVICE;
+		enum read_end r = read_page(s, done, dpi, &img, &why);
+		if (r == READ_NO_DOCS) {
+			if (done == 0) {
+				strbuf_addstr(&msg, status_vn(SANE_STATUS_NO_DOCS));
+				end = SCAN_END_DEVICE;
 			} else {
-				r->end = SCAN_END_EMPTY;
+				end = SCAN_END_EMPTY;
 			}
-		} else if (end == READ_CANCELLED) {
-			r->end = SCAN_END_CANCELLED;
-		} else if (end == READ_FAILED) {
-			strbuf_addf(err, "máy quét ngừng ở trang %d: %s", r->pages + 1, why.buf);
-			r->end = SCAN_END_DEVICE;
-		} else if (job->on_page(job->arg, r->pages, &img, err)) {
-			r->end = SCAN_END_STORE;
+		} else if (r == READ_CANCELLED) {
+			end = SCAN_END_CANCELLED;
+		} else if (r == READ_FAILED) {
+			strbuf_addf(&msg, "máy quét ngừng ở trang %d: %s", done + 1, why.buf);
+			end = SCAN_END_DEVICE;
+		} else if (child_send_page(&img)) {
+			_exit(1); /* the parent is gone */
 		} else {
-			r->pages++;
+			done++;
 		}
 		strbuf_release(&why);
 		page_image_release(&img);
-		if (end != READ_OK || r->end == SCAN_END_STORE)
+		if (r != READ_OK)
 			break;
 	}
 	sane_cancel(s->h); /* ends the batch (and the feeder's run) */
+	int32_t v[2] = { end, done };
+	send_msg(child_fd, M_END, v, sizeof(v), msg.buf ? msg.buf : "", msg.len + 1);
+	strbuf_release(&msg);
+}
+
+static void child_setup(int fd)
+{
+	struct sigaction sa = { 0 };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);  /* Ctrl-C is the parent's to handle */
+	sigaction(SIGPIPE, &sa, NULL); /* the net backend's sockets */
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
+	sa.sa_handler = child_on_cancel;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	child_fd = fd;
+	/* The terminal belongs to the parent (curses, the CLI's JSON): SANE's
+	 * debug output goes there only when asked for with SANE_DEBUG_*. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		bool debug = false;
+		for (char **e = environ; *e; e++)
+			if (!strncmp(*e, "SANE_DEBUG_", 11))
+				debug = true;
+		if (!debug)
+			dup2(null, 2);
+		close(null);
+	}
+}
+
+static __attribute__((noreturn)) void child_main(int fd, const char *device)
+{
+	SANE_Int version = 0;
+	struct device dev = { NULL, device, false };
+
+	child_setup(fd);
+	SANE_Status st = sane_init(&version, NULL);
+	if (st != SANE_STATUS_GOOD) {
+		char *m = xasprintf("không khởi động được SANE (trình điều khiển máy quét): %s",
+				    status_vn(st));
+		child_err(false, m);
+		_exit(1);
+	}
+	if (!device) { /* a listing */
+		const SANE_Device **list = NULL;
+		st = sane_get_devices(&list, SANE_FALSE);
+		if (st != SANE_STATUS_GOOD) {
+			char *m = xasprintf("không liệt kê được máy quét: %s", status_vn(st));
+			child_err(false, m);
+			_exit(1);
+		}
+		for (size_t i = 0; list && list[i]; i++) {
+			struct strbuf sb = STRBUF_INIT;
+			const char *f[4] = { list[i]->name, list[i]->vendor, list[i]->model, list[i]->type };
+			for (int k = 0; k < 4; k++)
+				strbuf_add(&sb, f[k] ? f[k] : "", strlen(f[k] ? f[k] : "") + 1);
+			send_msg(fd, M_DEVICE, sb.buf, sb.len, NULL, 0);
+			strbuf_release(&sb);
+		}
+		send_msg(fd, M_OK, NULL, 0, NULL, 0);
+		_exit(0); /* no sane_exit: nothing of ours to flush, and less to crash */
+	}
+	st = sane_open(device, &dev.h);
+	if (st != SANE_STATUS_GOOD) {
+		char *m;
+		if (st == SANE_STATUS_INVAL)
+			m = xasprintf("không tìm thấy máy quét «%s» (xem: motcua scan --list)", device);
+		else
+			m = xasprintf("không mở được máy quét «%s»: %s", device, status_vn(st));
+		child_err(st == SANE_STATUS_INVAL, m);
+		_exit(1);
+	}
+	child_handle = dev.h;
+	send_msg(fd, M_OK, NULL, 0, NULL, 0);
+	for (;;) {
+		uint32_t type;
+		char *payload;
+		size_t len;
+		if (recv_msg(fd, NULL, &type, &payload, &len))
+			break; /* the parent is gone */
+		if (type == C_CLOSE) {
+			free(payload);
+			break;
+		}
+		if (type == C_CONFIGURE) {
+			struct scan_settings want = { (enum scan_source)int_at(payload, len, 0),
+						      (enum page_kind)int_at(payload, len, 1),
+						      int_at(payload, len, 2) }, got;
+			struct strbuf err = STRBUF_INIT;
+			bool bad = false;
+			if (dev_configure(&dev, &want, &got, &bad, &err)) {
+				child_err(bad, err.buf);
+			} else {
+				int32_t v = got.dpi;
+				send_ints(fd, M_OK, 1, &v);
+			}
+			strbuf_release(&err);
+		} else if (type == C_SET_OPTION) {
+			child_set_option(&dev, payload, len);
+		} else if (type == C_RUN) {
+			child_run(&dev, int_at(payload, len, 0), int_at(payload, len, 1) != 0);
+		} else {
+			child_err(false, "lệnh không hợp lệ");
+		}
+		free(payload);
+	}
+	child_handle = NULL;
+	sane_close(dev.h);
+	sane_exit();
+	_exit(0);
+}
+
+/* ================= the parent ================= */
+
+const char *scan_source_name(enum scan_source s)
+{
+	return s == SCAN_ADF ? "adf" : "flatbed";
+}
+
+int scan_source_parse(const char *name)
+{
+	if (!strcmp(name, "flatbed"))
+		return SCAN_FLATBED;
+	if (!strcmp(name, "adf"))
+		return SCAN_ADF;
+	return -1;
+}
+
+/* Forks the child for device (NULL: a listing). */
+static int spawn(struct scanner *s, const char *device, struct strbuf *err)
+{
+	int sv[2];
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	atomic_init(&s->cancelled, false);
+	atomic_init(&s->cancel_at, 0);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		strbuf_addf(err, "không khởi động được tiến trình quét: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "không khởi động được tiến trình quét: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(sv[1], device);
+	}
+	close(sv[1]);
+	s->pid = pid;
+	s->fd = sv[0];
+	s->name = xstrdup(device ? device : "");
+	return 0;
+}
+
+/* Waits for the child; a Vietnamese reason when it did not end normally. */
+static void reap(struct scanner *s, struct strbuf *why)
+{
+	int status = 0;
+	if (s->pid <= 0)
+		return;
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (why && WIFSIGNALED(status))
+		strbuf_addf(why, "trình điều khiển máy quét (SANE) dừng đột ngột (tín hiệu %d)",
+			    WTERMSIG(status));
+	else if (why)
+		strbuf_addstr(why, "trình điều khiển máy quét (SANE) dừng đột ngột");
+	s->pid = 0;
+}
+
+/* The child went away in the middle of a conversation. */
+static void lost(struct scanner *s, struct strbuf *err)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->gone = true;
+	reap(s, err);
+}
+
+static void release(struct scanner *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	reap(s, NULL);
+	FREE(&s->name);
+}
+
+/* Reads the answer to a command: OK (its payload to *ok when wanted) or
+ * ERR (err, *bad). */
+static int answer(struct scanner *s, char **ok, size_t *oklen, bool *bad, struct strbuf *err)
+{
+	uint32_t type;
+	char *payload;
+	size_t len;
+	if (recv_msg(s->fd, s, &type, &payload, &len)) {
+		lost(s, err);
+		return -1;
+	}
+	int rc = 0;
+	if (type == M_OK) {
+		if (ok) {
+			*ok = payload;
+			*oklen = len;
+			payload = NULL;
+		}
+	} else if (type == M_ERR && len >= 1) {
+		if (bad)
+			*bad = payload[0] != 0;
+		strbuf_addstr(err, payload + 1);
+		rc = -1;
+	} else {
+		strbuf_addstr(err, "tiến trình quét trả lời không hợp lệ");
+		rc = -1;
+	}
+	free(payload);
+	return rc;
+}
+
+static int usable_scanner(struct scanner *s, struct strbuf *err)
+{
+	if (!s->gone)
+		return 0;
+	strbuf_addf(err, "máy quét «%s» đã ngắt; hãy mở lại", s->name);
+	return -1;
+}
+
+int scan_list_devices(struct scan_device_list *out, struct strbuf *err)
+{
+	struct scanner s;
+	out->v = NULL;
+	out->n = 0;
+	if (spawn(&s, NULL, err))
+		return -1;
+	size_t alloc = 0;
+	int rc = -1;
+	for (;;) {
+		uint32_t type;
+		char *p;
+		size_t len;
+		if (recv_msg(s.fd, &s, &type, &p, &len)) {
+			lost(&s, err);
+			break;
+		}
+		if (type == M_DEVICE) {
+			const char *f[4];
+			size_t off = 0;
+			for (int k = 0; k < 4; k++) {
+				f[k] = off < len ? p + off : "";
+				off += strlen(f[k]) + 1;
+			}
+			if (out->n == alloc) {
+				alloc = alloc ? 2 * alloc : 8;
+				out->v = xrealloc(out->v, alloc * sizeof(*out->v));
+			}
+			struct scan_device *d = &out->v[out->n++];
+			d->name = xstrdup(f[0]);
+			d->vendor = xstrdup(f[1]);
+			d->model = xstrdup(f[2]);
+			d->type = xstrdup(f[3]);
+			free(p);
+			continue;
+		}
+		if (type == M_ERR && len >= 1)
+			strbuf_addstr(err, p + 1);
+		else if (type == M_OK)
+			rc = 0;
+		free(p);
+		break;
+	}
+	release(&s);
+	if (rc)
+		scan_device_list_release(out);
+	return rc;
+}
+
+void scan_device_list_release(struct scan_device_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].vendor);
+		free(l->v[i].model);
+		free(l->v[i].type);
+	}
+	FREE(&l->v);
+	l->n = 0;
+}
+
+int scan_open(struct scanner **out, const char *device, bool *bad, struct strbuf *err)
+{
+	bool dummy;
+	if (!bad)
+		bad = &dummy;
+	*bad = false;
+	*out = NULL;
+	if (!device || !*device) {
+		strbuf_addstr(err, "chưa chọn máy quét");
+		*bad = true;
+		return -1;
+	}
+	struct scanner *s = xcalloc(1, sizeof(*s));
+	if (spawn(s, device, err)) {
+		free(s);
+		return -1;
+	}
+	if (answer(s, NULL, NULL, bad, err)) {
+		release(s);
+		free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void scan_close(struct scanner *s)
+{
+	if (!s)
+		return;
+	if (!s->gone && send_msg(s->fd, C_CLOSE, NULL, 0, NULL, 0) == 0) {
+		/* let it close its device, but not for ever */
+		long long until = now_ms() + CLOSE_GRACE_MS;
+		struct pollfd pfd = { s->fd, POLLIN, 0 };
+		char buf[256];
+		for (;;) {
+			long long left = until - now_ms();
+			if (left <= 0) {
+				kill(s->pid, SIGKILL);
+				break;
+			}
+			int pr = poll(&pfd, 1, (int)left);
+			if (pr < 0 && errno == EINTR)
+				continue;
+			if (pr <= 0) {
+				kill(s->pid, SIGKILL);
+				break;
+			}
+			if (read(s->fd, buf, sizeof(buf)) <= 0)
+				break; /* closed: the child is done */
+		}
+	}
+	release(s);
+	free(s);
+}
+
+void scan_cancel(struct scanner *s)
+{
+	/* async-signal-safe: the CLI calls it from its SIGINT handler */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	atomic_store(&s->cancel_at, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	atomic_store(&s->cancelled, true);
+	if (s->pid > 0 && !s->gone)
+		kill(s->pid, SIGUSR1);
+}
+
+int scan_configure(struct scanner *s, const struct scan_settings *want, struct scan_settings *got,
+		   bool *bad, struct strbuf *err)
+{
+	bool dummy;
+	if (!bad)
+		bad = &dummy;
+	*bad = false;
+	if (usable_scanner(s, err))
+		return -1;
+	int32_t v[3] = { want->source, want->mode, want->dpi > 0 ? want->dpi : SCAN_DEFAULT_DPI };
+	char *ok = NULL;
+	size_t len = 0;
+	if (send_ints(s->fd, C_CONFIGURE, 3, v)) {
+		lost(s, err);
+		return -1;
+	}
+	if (answer(s, &ok, &len, bad, err))
+		return -1;
+	if (got) {
+		got->source = want->source;
+		got->mode = want->mode;
+		got->dpi = int_at(ok, len, 0);
+	}
+	free(ok);
+	return 0;
+}
+
+int scan_set_option(struct scanner *s, const char *name, const char *value, struct strbuf *err)
+{
+	if (usable_scanner(s, err))
+		return -1;
+	if (send_msg(s->fd, C_SET_OPTION, name, strlen(name) + 1, value, strlen(value) + 1)) {
+		lost(s, err);
+		return -1;
+	}
+	return answer(s, NULL, NULL, NULL, err);
+}
+
+static int recv_page(struct scanner *s, size_t len, struct page_image *img)
+{
+	struct page_head ph;
+	memset(img, 0, sizeof(*img));
+	if (len < sizeof(ph) || recv_all(s->fd, s, &ph, sizeof(ph)))
+		return -1;
+	size_t rows = len - sizeof(ph);
+	if (ph.kind < PAGE_COLOR || ph.kind > PAGE_LINEART || ph.width <= 0 || ph.height <= 0 ||
+	    ph.stride < page_image_row_bytes((enum page_kind)ph.kind, ph.width) ||
+	    ph.stride * (uint64_t)ph.height != rows)
+		return -1;
+	img->kind = (enum page_kind)ph.kind;
+	img->width = ph.width;
+	img->height = ph.height;
+	img->dpi = ph.dpi;
+	img->stride = (size_t)ph.stride;
+	img->data = xmalloc(rows ? rows : 1);
+	if (recv_all(s->fd, s, img->data, rows)) {
+		page_image_release(img);
+		return -1;
+	}
+	return 0;
+}
+
+int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *r,
+	     struct strbuf *err)
+{
+	r->pages = 0;
+	r->end = SCAN_END_DEVICE;
+	if (usable_scanner(s, err))
+		return -1;
+	atomic_store(&s->cancelled, false);
+	int32_t v[2] = { job->pages, job->on_next != NULL };
+	if (send_ints(s->fd, C_RUN, 2, v)) {
+		lost(s, err);
+		return -1;
+	}
+	bool stored_fail = false;
+	int sent = 0; /* pages the child sent */
+	for (;;) {
+		uint32_t type;
+		char *p;
+		size_t len;
+		if (recv_msg(s->fd, s, &type, &p, &len)) {
+			struct strbuf why = STRBUF_INIT;
+			lost(s, &why);
+			if (stored_fail) {
+				r->end = SCAN_END_STORE;
+			} else if (atomic_load(&s->cancelled)) {
+				r->end = SCAN_END_CANCELLED;
+			} else {
+				strbuf_addf(err, "máy quét ngừng ở trang %d: %s", sent + 1, why.buf);
+				r->end = SCAN_END_DEVICE;
+			}
+			strbuf_release(&why);
+			break;
+		}
+		if (type == M_PROGRESS) {
+			if (job->on_progress && !stored_fail)
+				job->on_progress(job->arg, int_at(p, len, 0), int_at(p, len, 1));
+		} else if (type == M_ASK) {
+			bool yes = !stored_fail && !atomic_load(&s->cancelled) &&
+				   job->on_next(job->arg, int_at(p, len, 0));
+			int32_t y = yes;
+			if (send_ints(s->fd, C_NEXT, 1, &y)) {
+				free(p);
+				continue; /* the read above reports the loss */
+			}
+		} else if (type == M_PAGE) {
+			struct page_image img;
+			if (recv_page(s, len, &img)) {
+				free(p);
+				continue;
+			}
+			sent++;
+			if (!stored_fail) {
+				if (job->on_page(job->arg, r->pages, &img, err)) {
+					stored_fail = true;
+					scan_cancel(s); /* no use scanning what cannot be kept */
+				} else {
+					r->pages++;
+				}
+			}
+			page_image_release(&img);
+		} else if (type == M_END) {
+			enum scan_end end = (enum scan_end)int_at(p, len, 0);
+			const char *msg = len > 8 ? p + 8 : "";
+			if (stored_fail)
+				r->end = SCAN_END_STORE;
+			else
+				r->end = end;
+			if (r->end == SCAN_END_DEVICE)
+				strbuf_addstr(err, *msg ? msg : "máy quét bị lỗi");
+			free(p);
+			break;
+		}
+		free(p);
+	}
 	return r->end == SCAN_END_DEVICE || r->end == SCAN_END_STORE ? -1 : 0;
 }

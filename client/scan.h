@@ -4,15 +4,18 @@
  * pagestore.h), so a scanner that fails or goes away mid-batch loses only
  * the page it was scanning.
  *
+ * SANE runs in a child process per opened scanner (scan.c says why): a
+ * backend that crashes or hangs when its device goes away ends that child,
+ * not the program; scan_run then reports SCAN_END_DEVICE with the pages
+ * already handed over kept.
+ *
  * Threads: everything here blocks (a network scanner may take seconds to
  * answer), so the TUI calls it from a worker thread and reports through
  * app_post_event(); the callbacks of scan_run run on that thread. Only
- * scan_cancel() may be called from another thread, and only while the
- * scanner is open. SANE itself is initialised while a scanner is open or a
- * listing runs (reference-counted; sane_exit with the last one). The net
- * backend writes to sockets: opening a scanner makes a default SIGPIPE
- * ignored, so a scanner that goes away is an error, not the end of the
- * program. */
+ * scan_cancel() may be called from another thread (or a signal handler),
+ * and only while the scanner is open. One thread uses a scanner at a time;
+ * scan_set_option may also be called from scan_run's on_next callback
+ * (between two pages). */
 #ifndef MC_SCAN_H
 #define MC_SCAN_H
 #include <stdbool.h>
@@ -114,7 +117,9 @@ int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *
 	     struct strbuf *err);
 
 /* Stops a batch running in another thread: the page being scanned is
- * dropped, those before it are kept. Safe from any thread while s is open. */
+ * dropped, those before it are kept. Safe from any thread and from a signal
+ * handler while s is open. A device that does not stop within 5 seconds
+ * has its child process killed. */
 void scan_cancel(struct scanner *s);
 
 #endif
