@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +53,14 @@ static void to_hex(const unsigned char *d, size_t n, char *hex)
 	hex[2 * n] = '\0';
 }
 
+/* A page's side in points: the image's, rounded up to a whole point.
+ * cairo clips what it draws to its surface's size in whole points (a
+ * 72.24 pt page gets "0 0 72 ..." as its clip), which would cut up to a
+ * point off the image's right and bottom edges; the page is made the
+ * larger, and the image keeps its exact size and pixels. */
 static double page_pt(int pixels, int dpi)
 {
-	return (double)pixels * 72.0 / (dpi > 0 ? dpi : 150);
+	return ceil((double)pixels * 72.0 / (dpi > 0 ? dpi : 150) - 1e-6);
 }
 
 static inline unsigned char reverse_bits(unsigned char b)

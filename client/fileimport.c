@@ -567,7 +567,8 @@ static int import_pdf(struct pagestore *ps, const char *path, const unsigned cha
 	} else {
 		int pages = poppler_document_get_n_pages(doc);
 		if (pages <= 0) {
-			strbuf_addf(err, "tệp PDF %s không có trang nào", path);
+			strbuf_addf(err, "tệp PDF %s bị hỏng hoặc không đầy đủ (không đọc được trang nào)",
+				    path);
 			rc = BAD;
 		}
 		for (int i = 0; i < pages && rc == OK; i++) {

@@ -684,7 +684,7 @@ static enum read_end read_page(struct device *s, int page, int dpi, struct page_
 	for (;;) {
 		SANE_Status st = child_cancelled ? SANE_STATUS_CANCELLED : sane_start(s->h);
 		if (st != SANE_STATUS_GOOD) {
-			if (st == SANE_STATUS_CANCELLED && child_cancelled)
+			if (child_cancelled) /* whatever the backend makes of it */
 				end = READ_CANCELLED;
 			else if (st == SANE_STATUS_NO_DOCS && frames == 0)
 				end = READ_NO_DOCS;
@@ -712,7 +712,7 @@ static enum read_end read_page(struct device *s, int page, int dpi, struct page_
 			if (st == SANE_STATUS_EOF)
 				break;
 			if (st != SANE_STATUS_GOOD) {
-				if (st == SANE_STATUS_CANCELLED && child_cancelled) {
+				if (child_cancelled) {
 					end = READ_CANCELLED;
 				} else {
 					strbuf_addstr(err, status_vn(st));

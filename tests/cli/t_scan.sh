@@ -49,11 +49,11 @@ expect_eq "devices" "$(wc -l <"$T/out")" 2
 
 # ---- flatbed: colour, grey, black and white ----
 # The test backend's largest area is 200 x 200 mm (an A4 area is asked and
-# clamped): 1181 x 1181 at 150 dpi, a 566.88 pt page.
+# clamped): 1181 x 1181 at 150 dpi, 566.88 pt, a 567 pt page.
 expect_status 0 "$MOTCUA" scan --device test:0 --dpi 150 --out "$T/color.pdf"
 check_pdf color 1
 images_all color ' 1181  1181  rgb     3   8  jpeg .*  150   150 '
-expect_grep "$T/color.info" "^Page size: *566.88 x 566.88 pts"
+expect_grep "$T/color.info" "^Page size: *567 x 567 pts"
 expect_grep "$T/color.info" "^Creator: *motcua"
 
 expect_status 0 "$MOTCUA" scan --device test:0 --dpi 100 --mode gray --out "$T/gray.pdf"
