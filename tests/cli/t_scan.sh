@@ -96,8 +96,8 @@ sed -n 2p "$T/files.images" | grep -q ' 314   393  gray    1   8  jpeg .*  100  
 	fail "JPEG page: $(sed -n 2p "$T/files.images")"
 sed -n 3p "$T/files.images" | grep -q 'stencil   314   393  -       1   1  image .*  100   100 ' ||
 	fail "TIFF page: $(sed -n 3p "$T/files.images")"
-# a PDF page is rendered at 150 dpi by default
-sed -n 4p "$T/files.images" | grep -q '1181  1181  rgb     3   8  jpeg .*  150   150 ' ||
+# a PDF page is rendered at 150 dpi by default (567 pt: 1182 pixels)
+sed -n 4p "$T/files.images" | grep -q '1182  1182  rgb     3   8  jpeg .*  150   150 ' ||
 	fail "PDF page: $(sed -n 4p "$T/files.images")"
 # the JPEG went in as it was, not compressed twice
 pdfimages -j -f 2 -l 2 "$T/files.pdf" "$T/x"
