@@ -40,6 +40,9 @@
 #define MAX_PAYLOAD (1u << 30)
 /* After a cancel, how long the child may take to stop before it is killed. */
 #define CANCEL_GRACE_MS 5000
+/* How long a scanner may stay silent (no data, no answer) before it is
+ * taken for hung and its child killed: longer than any lamp's warm-up. */
+#define IDLE_MS (120 * 1000)
 /* How long a closing child may take to let its device go. */
 #define CLOSE_GRACE_MS 5000
 
@@ -74,6 +77,7 @@ struct scanner {
 	int fd;
 	char *name;
 	bool gone;                /* the child ended: no more commands */
+	bool hung;                /* ... because it did not answer for IDLE_MS */
 	atomic_bool cancelled;
 	atomic_llong cancel_at;   /* CLOCK_MONOTONIC ms of the cancel */
 };
@@ -116,12 +120,13 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads n bytes. s (the parent's side, may be NULL in the child) gets a
- * child that does not stop within the grace after a cancel killed. -1 at
- * the end of the stream or on an error. */
+/* Reads n bytes. On the parent's side (s set; NULL in the child) a child
+ * that does not stop within the grace after a cancel, or says nothing for
+ * IDLE_MS, is killed. -1 at the end of the stream or on an error. */
 static int recv_all(int fd, struct scanner *s, void *buf, size_t n)
 {
 	unsigned char *p = buf;
+	long long last = s ? now_ms() : 0;
 	while (n > 0) {
 		if (s) {
 			struct pollfd pfd = { fd, POLLIN, 0 };
@@ -129,11 +134,18 @@ static int recv_all(int fd, struct scanner *s, void *buf, size_t n)
 			if (pr < 0 && errno != EINTR)
 				return -1;
 			if (pr <= 0) {
-				if (atomic_load(&s->cancelled) &&
-				    now_ms() - atomic_load(&s->cancel_at) > CANCEL_GRACE_MS)
-					kill(s->pid, SIGKILL); /* stuck in its backend */
+				long long now = now_ms();
+				bool stuck = atomic_load(&s->cancelled) &&
+					     now - atomic_load(&s->cancel_at) > CANCEL_GRACE_MS;
+				if (now - last > IDLE_MS) {
+					s->hung = true;
+					stuck = true;
+				}
+				if (stuck)
+					kill(s->pid, SIGKILL);
 				continue;
 			}
+			last = now_ms();
 		}
 		ssize_t r = read(fd, p, n);
 		if (r < 0 && errno == EINTR)
@@ -185,15 +197,16 @@ struct device {
 };
 
 static int child_fd = -1;
-static SANE_Handle volatile child_handle;
 static volatile sig_atomic_t child_cancelled;
 
+/* Only the flag: the read loop sees it after the chunk it is waiting for
+ * and cancels from there. (SANE allows sane_cancel in a signal handler, but
+ * backends are not all async-signal-safe: the test backend's cancel joins
+ * its reader thread.) */
 static void child_on_cancel(int sig)
 {
 	(void)sig;
 	child_cancelled = 1;
-	if (child_handle)
-		sane_cancel(child_handle); /* SANE allows it from a signal handler */
 }
 
 static const char *status_vn(SANE_Status st)
@@ -672,6 +685,18 @@ static void feed(struct assembler *a, const unsigned char *buf, size_t n)
 
 enum read_end { READ_OK, READ_NO_DOCS, READ_CANCELLED, READ_FAILED };
 
+/* How much of the page is read, in percent; -1 when its length is unknown.
+ * A three-pass scan's frames are a third each. */
+static int percent(const struct assembler *a, int frames, long long got, long long total)
+{
+	if (total <= 0)
+		return -1;
+	int passes = a->channel >= 0 ? 3 : 1;
+	int pass = a->channel >= 0 ? frames : 0;
+	int pct = (int)((got * 100 / total + pass * 100) / passes);
+	return pct > 100 ? 100 : pct;
+}
+
 static enum read_end read_page(struct device *s, int page, int dpi, struct page_image *out,
 			       struct strbuf *err)
 {
@@ -720,21 +745,16 @@ static enum read_end read_page(struct device *s, int page, int dpi, struct page_
 				}
 				break;
 			}
+			if (child_cancelled) {
+				end = READ_CANCELLED;
+				break;
+			}
 			feed(&a, buf, (size_t)len);
 			got += len;
-			{
-				int pct = -1;
-				if (total > 0) {
-					int passes = a.channel >= 0 ? 3 : 1;
-					int pass = a.channel >= 0 ? frames : 0;
-					pct = (int)((got * 100 / total + pass * 100) / passes);
-					if (pct > 100)
-						pct = 100;
-				}
-				if (pct != last_pct) {
-					last_pct = pct;
-					child_progress(page, pct);
-				}
+			int pct = percent(&a, frames, got, total);
+			if (pct != last_pct) {
+				last_pct = pct;
+				child_progress(page, pct);
 			}
 		}
 		if (end != READ_OK)
@@ -871,8 +891,17 @@ static void child_run(struct device *s, int pages, bool ask)
 		if (r != READ_OK)
 			break;
 	}
-	sane_cancel(s->h); /* ends the batch (and the feeder's run) */
 	int32_t v[2] = { end, done };
+	if (end == SCAN_END_DEVICE) {
+		/* A device that failed is let go without another call: backends
+		 * do not all survive one (the test backend can deadlock in
+		 * sane_cancel when its reader thread has just started; the net
+		 * backend crashes once saned is gone). The parent opens it again
+		 * for the next batch. */
+		send_msg(child_fd, M_END, v, sizeof(v), msg.buf, msg.len + 1);
+		_exit(0);
+	}
+	sane_cancel(s->h); /* ends the batch (and the feeder's run) */
 	send_msg(child_fd, M_END, v, sizeof(v), msg.buf ? msg.buf : "", msg.len + 1);
 	strbuf_release(&msg);
 }
@@ -951,7 +980,6 @@ static __attribute__((noreturn)) void child_main(int fd, const char *device)
 		child_err(st == SANE_STATUS_INVAL, m);
 		_exit(1);
 	}
-	child_handle = dev.h;
 	send_msg(fd, M_OK, NULL, 0, NULL, 0);
 	for (;;) {
 		uint32_t type;
@@ -985,7 +1013,6 @@ static __attribute__((noreturn)) void child_main(int fd, const char *device)
 		}
 		free(payload);
 	}
-	child_handle = NULL;
 	sane_close(dev.h);
 	sane_exit();
 	_exit(0);
@@ -1045,7 +1072,9 @@ static void reap(struct scanner *s, struct strbuf *why)
 		return;
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (why && WIFSIGNALED(status))
+	if (why && s->hung)
+		strbuf_addf(why, "máy quét không phản hồi trong %d giây", IDLE_MS / 1000);
+	else if (why && WIFSIGNALED(status))
 		strbuf_addf(why, "trình điều khiển máy quét (SANE) dừng đột ngột (tín hiệu %d)",
 			    WTERMSIG(status));
 	else if (why)
@@ -1370,6 +1399,8 @@ int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *
 				r->end = end;
 			if (r->end == SCAN_END_DEVICE)
 				strbuf_addstr(err, *msg ? msg : "máy quét bị lỗi");
+			if (end == SCAN_END_DEVICE)
+				lost(s, NULL); /* the child let the device go and ended */
 			free(p);
 			break;
 		}

@@ -112,7 +112,10 @@ struct scan_result {
 /* Scans pages until the job is done, the feeder is empty, the device fails
  * or the batch is cancelled. Returns 0 (DONE, EMPTY, CANCELLED) or -1
  * (DEVICE, STORE, or a feeder empty from the start) with err; r says how
- * many pages were kept either way. */
+ * many pages were kept either way. After SCAN_END_DEVICE the scanner is let
+ * go (its child process ends): scan_close it and scan_open it again to try
+ * once more (a jam cleared, the cable back). A scanner silent for two
+ * minutes is taken for hung: SCAN_END_DEVICE too. */
 int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *r,
 	     struct strbuf *err);
 
