@@ -53,10 +53,10 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check test test-unit test-cli test-ui bench clean install deps demo
+.PHONY: all run check test test-unit test-cli test-ui test-sync server bench clean install deps demo
 .DELETE_ON_ERROR:
 
-all: $(B)/motcua
+all: $(B)/motcua $(B)/motcua-server
 
 $(B)/motcua: $(MAIN_OBJ) $(B)/libmotcua.a
 	@echo "  LINK    $@"
@@ -91,6 +91,57 @@ $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 	@echo "  BENCH   $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmotcua.a $(LIBS)
 
+# ---- motcua-server (issue 3): server/*.c + the core objects, with
+# libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------
+SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc
+ifneq ($(MAKECMDGOALS),deps)
+SERVER_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS) 2>/dev/null)
+SERVER_LIBS    := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS) 2>/dev/null)
+endif
+SERVER_SRC     := $(sort $(wildcard server/*.c))
+SERVER_OBJ     := $(SERVER_SRC:%.c=$(B)/%.o) $(B)/gen/server_migrations.o
+SERVER_MIGRATIONS := $(sort $(wildcard server/migrations/*.sql))
+CORE_OBJ       := $(CORE_SRC:%.c=$(B)/%.o)
+SYNCTOOL       := $(B)/tests/synctool
+
+server: $(B)/motcua-server
+
+$(B)/motcua-server: $(SERVER_OBJ) $(CORE_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
+
+$(B)/server/%.o: server/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
+
+$(B)/gen/server_migrations.c: $(SERVER_MIGRATIONS) server/gen-migrations.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)sh server/gen-migrations.sh $(SERVER_MIGRATIONS) > $@
+
+$(B)/gen/server_migrations.o: $(B)/gen/server_migrations.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
+
+# A small client for the sync tests: batches with real payload hashes, JSON paths.
+$(SYNCTOOL): tests/sync/synctool.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
+
+# A throttling TCP proxy for the client's sync tests (tests/sync/t_client_sync.sh).
+SLOWPROXY      := $(B)/tests/slowproxy
+$(SLOWPROXY): tests/sync/slowproxy.c
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
+# the client's tests find slowproxy next to motcua-server.
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY)
+	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
+
 # Installs missing Debian packages (as root) or says exactly what to install.
 deps:
 	$(Q)sh tools/deps.sh
@@ -109,7 +160,7 @@ test-cli: $(B)/motcua
 test-ui: $(B)/motcua
 	$(Q)sh tests/ui/run.sh $(abspath $(B)/motcua)
 
-test: test-unit test-cli test-ui
+test: test-unit test-cli test-ui test-sync
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory test B=build
@@ -119,7 +170,7 @@ check: deps
 bench: $(B)/motcua $(BENCH_BIN)
 	$(Q)sh bench/run.sh $(abspath $(B))
 
-install: $(B)/motcua
+install: $(B)/motcua $(B)/motcua-server
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua
 	install -m 755 $(B)/motcua $(DESTDIR)$(PREFIX)/bin/motcua
 	install -m 644 data/*.csv data/*.jsonl data/*.txt $(DESTDIR)$(PREFIX)/share/motcua/

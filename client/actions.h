@@ -29,8 +29,10 @@
 	X(OPEN_RECEPTION, "open-reception", "Tiếp nhận hồ sơ") \
 	X(OPEN_CATALOG,   "open-catalog",   "Tra cứu thủ tục") \
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
+	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(PRINT,          "print",          "In biên nhận") \
+	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 
 /* ACTION_NONE (0) is "no action": an unbound key, or `bind ... none` which

@@ -16,6 +16,8 @@
 #include "client/version.h"
 #include "core/text.h"
 #include "screens/screens.h"
+#include "sync/sync.h"
+#include "sync/worker.h"
 
 #define SYNC_OFFLINE "Ngoại tuyến"
 
@@ -291,6 +293,7 @@ static const struct {
 	{ ACTION_OPEN_RECEPTION, &reception_screen },
 	{ ACTION_OPEN_CATALOG, &catalog_screen },
 	{ ACTION_OPEN_DOSSIERS, &dossiers_screen },
+	{ ACTION_OPEN_SYNC, &syncissues_screen },
 };
 
 static int open_action(struct app *app, enum action act)
@@ -347,6 +350,13 @@ int app_do_action(struct app *app, enum action act)
 		app_logout(app);
 		return SCR_HANDLED;
 	case ACTION_SYNC_NOW:
+		if (app->sync) {
+			/* the worker answers with what really happened */
+			app_busy_begin(app);
+			sync_worker_wake(app->sync, true);
+			app_info(app, "Đang đồng bộ với máy chủ...");
+			return SCR_HANDLED;
+		}
 		app_info(app, "Chưa cấu hình máy chủ đồng bộ: làm việc ngoại tuyến,"
 			 " dữ liệu lưu trên máy này");
 		return SCR_HANDLED;
@@ -577,6 +587,93 @@ static void draw_all(struct app *app)
 		bench_drawn();
 }
 
+/* Sync: the worker and the status bar */
+
+/* The status bar's sync words, read from the store (the worker writes it);
+ * a newly queued operation wakes an automatic worker. */
+static void sync_refresh(struct app *app)
+{
+	if (!app->sync)
+		return;
+	struct sync_view v;
+	sync_view_load(&app->store, &v);
+	struct mc_dt now;
+	char today[16] = "";
+	if (!clock_now(&now))
+		mc_format_date(today, sizeof(today), now.y, now.m, now.d);
+	free(app->sync_text);
+	app->sync_text = sync_view_text(&v, today);
+	app->sync_state = app->sync_text;
+	if (v.pending > app->sync_pending)
+		sync_worker_wake(app->sync, false);
+	app->sync_pending = v.pending;
+	sync_view_release(&v);
+}
+
+struct sync_done {
+	bool ok;
+	char *message;
+	unsigned requests;
+};
+
+static void on_sync_done(struct app *app, void *data)
+{
+	struct sync_done *d = data;
+	if (d->requests) {
+		/* F5: the status line says what really happened */
+		if (d->ok)
+			app_info(app, "%s", d->message);
+		else
+			app_error(app, "%s", d->message);
+	}
+	for (unsigned i = 0; i < d->requests; i++)
+		app_busy_end(app);
+	free(d->message);
+	free(d);
+	sync_refresh(app);
+}
+
+/* Worker thread: hands the pass over to the main thread. */
+static void sync_notify(void *arg, bool ok, char *message, unsigned requests)
+{
+	struct sync_done *d = xmalloc(sizeof(*d));
+	*d = (struct sync_done){ ok, message, requests };
+	if (app_post_event(arg, on_sync_done, d)) {
+		free(message);
+		free(d);
+	}
+}
+
+/* A worker only when a server is configured; headless, it syncs only when
+ * asked (once at start, then F5), so that scripts stay deterministic. */
+static void sync_start(struct app *app)
+{
+	if (!sync_configured(&app->store))
+		return;
+	struct strbuf err = STRBUF_INIT;
+	bool automatic = !app->term.headless;
+	app->sync = sync_worker_start(app->store.path, automatic, 0, sync_notify, app, &err);
+	if (!app->sync) {
+		app_error(app, "Không chạy được đồng bộ: %s", err.buf);
+		strbuf_release(&err);
+		return;
+	}
+	if (!automatic) {
+		app_busy_begin(app);
+		sync_worker_wake(app->sync, true);
+	}
+	sync_refresh(app);
+}
+
+static void sync_stop(struct app *app)
+{
+	if (!app->sync)
+		return;
+	sync_worker_stop(app->sync);
+	app->sync = NULL;
+	app_run_events(app); /* what the worker posted before it stopped */
+}
+
 /* The loop */
 
 /* The one place that handles a new terminal size. */
@@ -633,6 +730,7 @@ static int run_loop(struct app *app)
 {
 	on_resize(app);
 	while (!app->quit && app->depth) {
+		sync_refresh(app);
 		draw_all(app);
 		struct key k;
 		enum term_input in = term_read(&app->term, app->event_pipe[0], app->busy > 0,
@@ -709,6 +807,7 @@ static void load_keymaps(struct app *app)
 
 static void app_release(struct app *app)
 {
+	sync_stop(app);
 	while (app->depth)
 		bury(app, &app->stack[--app->depth]);
 	reap(app);
@@ -725,6 +824,7 @@ static void app_release(struct app *app)
 	free(app->status);
 	free(app->preselect_user);
 	bench_close();
+	free(app->sync_text);
 }
 
 int tui_main(int argc, char **argv)
@@ -766,6 +866,7 @@ int tui_main(int argc, char **argv)
 		cli_fault("%s", err.buf);
 		goto out;
 	}
+	sync_start(&app);
 	if (app_push_screen(&app, &login_screen, app.preselect_user)) {
 		rc = CLI_FAULT;
 		goto out;

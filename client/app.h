@@ -16,6 +16,8 @@
 #include "client/term.h"
 #include "client/tui.h"
 
+struct sync_worker;
+
 struct app_screen {
 	const struct screen_ops *ops;
 	void *priv;
@@ -52,7 +54,10 @@ struct app {
 
 	enum status_kind status_kind;
 	char *status;            /* the status message, until the next key */
-	const char *sync_state;  /* "Ngoại tuyến" until sync lands */
+	const char *sync_state;  /* the status bar's sync words: "Ngoại tuyến", or sync_text */
+	struct sync_worker *sync; /* running when a server is configured (sync/worker.h) */
+	char *sync_text;         /* sync_view_text of the store's sync state */
+	long sync_pending;       /* operations waiting, as last shown */
 	bool telex;              /* the built-in Telex for text fields (TOGGLE_TELEX) */
 
 	struct term term;

@@ -511,17 +511,24 @@ static int scan_statuses(struct store *st, char **terms, unsigned mask, struct h
 	return rc == SQLITE_DONE ? 0 : fail(rc, err);
 }
 
-/* How many dossiers have a status of mask, counting no further than max. */
-static long count_statuses(struct store *st, unsigned mask, long max)
+/* How many dossiers have a status of mask (and the filter's unit, when f is
+ * not NULL), from the per-unit, per-status counts that triggers keep in
+ * dossier_status_counts (client/store.c): a sum of a few rows, whatever the
+ * store's size. */
+static long sum_counts(struct store *st, unsigned mask, const struct dossier_filter *f,
+		       struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT;
-	strbuf_addstr(&sql, "SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE 1");
+	strbuf_addstr(&sql, "SELECT coalesce(sum(d.n), 0) FROM dossier_status_counts d WHERE 1");
 	add_status_in(&sql, "AND", mask);
-	strbuf_addstr(&sql, " LIMIT ?)");
+	if (f && f->unit_code)
+		strbuf_addstr(&sql, " AND d.unit_code = :unit");
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
 	strbuf_release(&sql);
-	sqlite3_bind_int64(q, 1, max);
-	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : max;
+	if (f && f->unit_code)
+		bind_text(q, ":unit", f->unit_code);
+	int rc = sqlite3_step(q);
+	long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : fail(rc, err);
 	sqlite3_finalize(q);
 	return n;
 }
@@ -549,6 +556,15 @@ static long sort_threshold(struct store *st, int offset, int limit)
 	return t > SORT_MAX ? (long)t : SORT_MAX;
 }
 
+/* Whether a status filter keeps at most status_scan dossiers. */
+static bool few_dossiers(struct store *st, unsigned mask)
+{
+	if (mask == DQ_STATUS_ALL)
+		return false;
+	long n = sum_counts(st, mask, NULL, NULL);
+	return n >= 0 && n <= status_scan;
+}
+
 static int search_name(struct store *st, const char *query, unsigned mask, int offset,
 		       int limit, struct dossier_rows *out, struct strbuf *err)
 {
@@ -564,8 +580,7 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	} else if ((long)h.n <= smax) {
 		if (!(n = hits_times(st, &h, mask, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
-	} else if (mask != DQ_STATUS_ALL &&
-		   count_statuses(st, mask, status_scan + 1) <= status_scan) {
+	} else if (few_dossiers(st, mask)) {
 		h.n = 0;
 		if (!(n = scan_statuses(st, terms, mask, &h, err)))
 			n = page_of_hits(st, &h, offset, limit, out, err);
@@ -823,32 +838,18 @@ long dossier_count(struct store *st, const struct dossier_filter *f, struct strb
 	unsigned mask = list_mask(f);
 	if (!mask)
 		return 0;
-	struct strbuf cond = STRBUF_INIT, sql = STRBUF_INIT;
-	add_bucket(&cond, f);
-	if (!cond.len && (mask & DQ_STATUS(10)) && mask != DQ_STATUS_ALL) {
-		/* Returned dossiers are the bulk of any store: count the others
-		 * and take them from the total, which SQLite counts by pages. */
-		strbuf_addstr(&sql, "SELECT (SELECT count(*) FROM dossiers)"
-				    " - (SELECT count(*) FROM dossiers d WHERE d.status < 1)"
-				    " - (SELECT count(*) FROM dossiers d WHERE d.status > 10)"
-				    " - (SELECT count(*) FROM dossiers d WHERE 1");
-		add_status_in(&sql, "AND", ~mask & DQ_STATUS_ALL);
-		strbuf_addch(&sql, ')');
-	} else {
-		add_status_in(&cond, "AND", mask);
-		strbuf_addstr(&sql, "SELECT count(*) FROM dossiers d");
-		if (f->due == DQ_DUE_RECEIVED_TODAY)
-			strbuf_addstr(&sql, " INDEXED BY dossiers_received");
-		else if (f->due != DQ_DUE_ANY)
-			strbuf_addstr(&sql, " INDEXED BY dossiers_status_due");
-		else if (f->unit_code)
-			strbuf_addstr(&sql, " INDEXED BY dossiers_unit_status");
-		/* no WHERE at all lets SQLite count the table's pages directly */
-		if (cond.len)
-			strbuf_addf(&sql, " WHERE 1%s", cond.buf);
-	}
+	/* Statuses and a unit only: the per-status counts, a few rows. */
+	if (f->due == DQ_DUE_ANY)
+		return sum_counts(st, mask, f, err);
+	/* A due-date bucket: a range of an index, a day or a few of them. */
+	struct strbuf sql = STRBUF_INIT;
+	strbuf_addstr(&sql, "SELECT count(*) FROM dossiers d INDEXED BY ");
+	strbuf_addstr(&sql, f->due == DQ_DUE_RECEIVED_TODAY ? "dossiers_received"
+							    : "dossiers_status_due");
+	strbuf_addstr(&sql, " WHERE 1");
+	add_bucket(&sql, f);
+	add_status_in(&sql, "AND", mask);
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
-	strbuf_release(&cond);
 	strbuf_release(&sql);
 	bind_filter(q, f);
 	int rc = sqlite3_step(q);
@@ -980,7 +981,8 @@ int dossier_today_counts(struct store *st, const struct mc_dt *now, struct dossi
 	add_status_in(&sql, "AND", DQ_OPEN);
 	strbuf_addstr(&sql, "), (SELECT count(*) FROM dossiers d WHERE d.appointment < :now");
 	add_status_in(&sql, "AND", DQ_OPEN);
-	strbuf_addstr(&sql, "), (SELECT count(*) FROM dossiers d WHERE d.status = 5)");
+	strbuf_addstr(&sql, "), (SELECT coalesce(sum(n), 0) FROM dossier_status_counts"
+			    " WHERE status = 5)");
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
 	strbuf_release(&sql);
 	struct dossier_filter f;

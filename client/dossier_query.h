@@ -122,7 +122,9 @@ int dossier_list_before(struct store *st, const struct dossier_filter *f,
  * the offset: prefer the keyset functions to page through a long list. */
 int dossier_list(struct store *st, const struct dossier_filter *f, int offset, int limit,
 		 struct dossier_rows *out, struct strbuf *err);
-/* How many rows the list has, or -1. */
+/* How many rows the list has, or -1. Statuses and a unit alone are summed
+ * from the per-unit, per-status counts the store keeps (a few rows, whatever
+ * its size); a due-date bucket is counted over its index range. */
 long dossier_count(struct store *st, const struct dossier_filter *f, struct strbuf *err);
 
 /* Rows by index for a listview. The pager keeps a window of consecutive
@@ -139,7 +141,7 @@ struct dossier_pager {
 	long first;                   /* index of rows.v[0] */
 	struct dossier_rows rows;     /* the window */
 };
-/* Counts the list; nothing is read yet. Returns 0, or -1. */
+/* Counts the list (dossier_count); nothing is read yet. Returns 0, or -1. */
 int dossier_pager_open(struct dossier_pager *p, struct store *st, const struct dossier_filter *f,
 		       int page, struct strbuf *err);
 /* The row at index (0 .. total-1), valid until the next call; NULL past

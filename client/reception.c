@@ -24,6 +24,7 @@
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "sync/numbering.h"
 
 #define MAX_DAYS 3650 /* a processing time beyond ten years is a catalog error */
 
@@ -839,54 +840,6 @@ static json_t *json_opt(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* The next free code of the unit for the day of d: code_seq is bumped (UPSERT)
- * until the code is not taken (a dossier that came another way). */
-static int next_code(struct store *st, const char *ident, const struct mc_dt *d, char *code,
-		     size_t n, int *sqlrc)
-{
-	char day[8];
-	snprintf(day, sizeof day, "%02d%02d%02d", d->y % 100, d->m, d->d);
-	sqlite3_stmt *bump = store_prepare(st, "INSERT INTO code_seq(unit_ident, day, last)"
-					       " VALUES (?, ?, 1) ON CONFLICT(unit_ident, day)"
-					       " DO UPDATE SET last = last + 1 RETURNING last");
-	sqlite3_stmt *taken = store_prepare(st, "SELECT 1 FROM dossiers WHERE code = ?");
-	int rc = -1;
-	for (;;) {
-		sqlite3_bind_text(bump, 1, ident, -1, SQLITE_STATIC);
-		sqlite3_bind_text(bump, 2, day, -1, SQLITE_STATIC);
-		int step = sqlite3_step(bump);
-		if (step != SQLITE_ROW) {
-			*sqlrc = step;
-			break;
-		}
-		long seq = (long)sqlite3_column_int64(bump, 0);
-		step = sqlite3_step(bump); /* finish the statement (SQLITE_DONE) */
-		sqlite3_reset(bump);
-		if (step != SQLITE_DONE) {
-			*sqlrc = step;
-			break;
-		}
-		if (mc_dcode_format(code, n, ident, d->y, d->m, d->d, seq) < 0) {
-			*sqlrc = SQLITE_RANGE;
-			break;
-		}
-		sqlite3_bind_text(taken, 1, code, -1, SQLITE_STATIC);
-		step = sqlite3_step(taken);
-		sqlite3_reset(taken);
-		if (step == SQLITE_DONE) {
-			rc = 0;
-			break;
-		}
-		if (step != SQLITE_ROW) {
-			*sqlrc = step;
-			break;
-		}
-	}
-	sqlite3_finalize(bump);
-	sqlite3_finalize(taken);
-	return rc;
-}
-
 /* Everything a commit writes, gathered before the transaction. */
 struct record {
 	char id[37], event_id[37], op_id[37];
@@ -900,6 +853,7 @@ struct record {
 	const struct clean_applicant *app;
 	const struct reception_input *in;
 	char **reasons; /* per procedure component: cleaned override reason or NULL */
+	bool code_review; /* numbered without a lease (sync/numbering.h) */
 };
 
 static int insert_dossier(struct store *st, const struct record *r)
@@ -1063,6 +1017,8 @@ static json_t *dossier_json(const struct record *r)
 	json_object_set_new(d, "note", json_opt(r->note));
 	json_object_set_new(d, "rev", json_integer(1));
 	json_object_set_new(d, "updated_at", json_string(r->now));
+	if (r->code_review)
+		json_object_set_new(d, "code_review", json_true());
 	return d;
 }
 
@@ -1090,12 +1046,16 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 	int rc = SQLITE_OK;
 	struct mc_dt received;
 	mc_parse_dt(r->received, &received);
-	if (next_code(st, r->ws.unit_ident, &received, r->code, sizeof r->code, &rc)) {
+	/* the day's code: a leased number when this workstation syncs */
+	if (numbering_next(st, r->ws.unit_ident, &received, r->code, sizeof r->code,
+			   &r->code_review, &rc)) {
 		if (rc == SQLITE_RANGE)
 			return refuse(err, RF_STORE, 0, "Đã hết số thứ tự hồ sơ trong ngày của đơn vị");
 		return store_fault(err, rc, "Không cấp được mã hồ sơ");
 	}
 	rc = insert_dossier(st, r);
+	if (rc == SQLITE_OK && r->code_review)
+		rc = numbering_flag(st, r->id, r->code, r->now);
 	json_t *components = json_array(), *event = NULL;
 	json_t *payload = event_payload(r);
 	if (rc == SQLITE_OK)

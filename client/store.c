@@ -124,6 +124,98 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
 	" content_rowid='rowid', prefix='1 2 3 4 5 6');\n"
 	"INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild');\n",
+
+	/* 2 -> 3: how many dossiers each unit has in each status, kept exact by
+	 * triggers in the transaction that changes a dossier, so that the list's
+	 * count and its status filters add up a few rows instead of reading an
+	 * index (client/dossier_query.c, dossier_count). Filled here from the
+	 * dossiers already stored. Like dossier_fts, it needs every removal of a
+	 * dossier to be a DELETE: an INSERT OR REPLACE that drops a row fires no
+	 * delete trigger (unless recursive_triggers is on). */
+	"CREATE TABLE dossier_status_counts(unit_code TEXT NOT NULL,"
+	" status INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY(unit_code, status)) WITHOUT ROWID;\n"
+	"INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" SELECT unit_code, status, count(*) FROM dossiers GROUP BY unit_code, status;\n"
+	"CREATE TRIGGER dossier_status_counts_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" VALUES (new.unit_code, new.status, 1)"
+	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n"
+	"CREATE TRIGGER dossier_status_counts_ad AFTER DELETE ON dossiers BEGIN"
+	" UPDATE dossier_status_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND status = old.status; END;\n"
+	"CREATE TRIGGER dossier_status_counts_au AFTER UPDATE OF unit_code, status ON dossiers"
+	" WHEN new.unit_code IS NOT old.unit_code OR new.status IS NOT old.status BEGIN"
+	" UPDATE dossier_status_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND status = old.status;"
+	" INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" VALUES (new.unit_code, new.status, 1)"
+	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n",
+
+	/* 3 -> 4: sync with the central server (sync/, docs/sync-client.md).
+	 * sync_state: one row, the server this workstation syncs with, its device
+	 * id and token, the change-feed cursor, the last successful sync and the
+	 * last error; stopped = the server refused the token (401/403): the queue
+	 * waits for `motcua login`; lease_request = the id of a lease request
+	 * sent but not yet answered (sent again with the same id: idempotent);
+	 * done_seq numbers the operations in the order the server acknowledged
+	 * them (outbox.done_seq) and last_applied_op is the last one it answered
+	 * 'applied': together they notice a server restored from a backup.
+	 * sync_leases: blocks of dossier sequence numbers leased by the server;
+	 * code_fallback counts the codes numbered without a lease, and
+	 * code_review lists them for a person to check. */
+	"CREATE TABLE sync_state(id INTEGER PRIMARY KEY CHECK(id = 1),"
+	" server_url TEXT, device_id TEXT, device_name TEXT, username TEXT, token TEXT,"
+	" ca_file TEXT, cursor TEXT, last_sync_at TEXT, last_attempt_at TEXT,"
+	" last_error TEXT, last_error_at TEXT, stopped INTEGER NOT NULL DEFAULT 0,"
+	" online INTEGER NOT NULL DEFAULT 0, clock_skew_s INTEGER, last_device_clock TEXT,"
+	" lease_request TEXT, last_applied_op TEXT, done_seq INTEGER NOT NULL DEFAULT 0);\n"
+	"INSERT INTO sync_state(id) VALUES (1);\n"
+	"CREATE TABLE sync_leases(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" first INTEGER NOT NULL, last INTEGER NOT NULL, obtained_at TEXT NOT NULL,"
+	" PRIMARY KEY(unit_ident, first));\n"
+	"CREATE TABLE code_fallback(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n"
+	"CREATE TABLE code_review(dossier_id TEXT PRIMARY KEY, code TEXT NOT NULL,"
+	" reason TEXT NOT NULL, created_at TEXT NOT NULL);\n"
+	"ALTER TABLE outbox ADD COLUMN error_code TEXT;\n"
+	"ALTER TABLE outbox ADD COLUMN server_rev INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN done_seq INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN answered_at TEXT;\n"
+	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
+	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
+
+	/* 4 -> 5: the citizen's document store (issue 4): every digitized paper
+	 * and every result, filed under its owner's ID number, reusable at the
+	 * next reception. A component that points at a document is digitized;
+	 * reused = 1 when the document was attached from the store instead of
+	 * scanned again (Decision 766's digitization and reuse indicators).
+	 * The file itself is content-addressed by sha256 under the store's
+	 * folder (documents/<sha256>.pdf) and travels to the server by sync. */
+	"CREATE TABLE documents(id TEXT PRIMARY KEY, owner_id_number TEXT,"
+	" kind TEXT NOT NULL, title TEXT, number TEXT, issuer TEXT, issued_on TEXT,"
+	" expires_on TEXT, sha256 TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0,"
+	" bytes INTEGER NOT NULL DEFAULT 0, is_result INTEGER NOT NULL DEFAULT 0,"
+	" ocr_state TEXT NOT NULL DEFAULT 'none' CHECK(ocr_state IN ('none','pending','done','failed')),"
+	" ocr_text TEXT, ocr_fold TEXT, created_at TEXT NOT NULL, created_by TEXT);\n"
+	"CREATE INDEX documents_owner ON documents(owner_id_number, kind);\n"
+	"CREATE INDEX documents_sha ON documents(sha256);\n"
+	"CREATE VIRTUAL TABLE document_fts USING fts5(ocr_fold, content='documents',"
+	" content_rowid='rowid', prefix='2 3');\n"
+	"CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN"
+	" INSERT INTO document_fts(rowid, ocr_fold) VALUES (new.rowid, coalesce(new.ocr_fold, '')); END;\n"
+	"CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN"
+	" INSERT INTO document_fts(document_fts, rowid, ocr_fold)"
+	" VALUES ('delete', old.rowid, coalesce(old.ocr_fold, '')); END;\n"
+	"CREATE TRIGGER documents_au AFTER UPDATE OF ocr_fold ON documents BEGIN"
+	" INSERT INTO document_fts(document_fts, rowid, ocr_fold)"
+	" VALUES ('delete', old.rowid, coalesce(old.ocr_fold, ''));"
+	" INSERT INTO document_fts(rowid, ocr_fold) VALUES (new.rowid, coalesce(new.ocr_fold, '')); END;\n"
+	"ALTER TABLE dossier_components ADD COLUMN document_id TEXT;\n"
+	"ALTER TABLE dossier_components ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE dossiers ADD COLUMN result_document_id TEXT;\n"
+	"CREATE INDEX dossier_components_document ON dossier_components(document_id)"
+	" WHERE document_id IS NOT NULL;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

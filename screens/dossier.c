@@ -1,17 +1,25 @@
 /* One dossier: its fields, its components (required and presented, with
  * override reasons) and its event timeline, as lines of text formatted for
  * the screen's width and scrolled like the help screen. F9 reprints the
- * receipt. */
+ * receipt. F2 (or a) opens the menu of the actions the dossier allows now
+ * (client/dossier_action.h): each asks what it needs in dialogs, a unit
+ * picker or a choice (ratings with keys 1-2-3), confirms and runs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "client/app.h"
+#include "client/catalog.h"
 #include "client/clock.h"
+#include "client/dialog.h"
+#include "client/dossier_action.h"
 #include "client/dossier_query.h"
 #include "client/listview.h"
+#include "client/picker.h"
 #include "client/print.h"
 #include "client/reception.h"
 #include "core/lifecycle.h"
@@ -27,6 +35,36 @@ struct detail_line {
 	attr_t extra; /* added to the style (A_BOLD for what is late or missing) */
 };
 
+/* What the action menu is showing. */
+enum act_mode {
+	AM_NONE,   /* the detail */
+	AM_MENU,   /* the actions allowed now */
+	AM_UNIT,   /* transfer: the unit picker */
+	AM_CHOICE, /* return method or rating: a short list, keys 1-3 */
+	AM_DIALOG  /* a prompt, the confirmation or a message */
+};
+
+/* The questions an action asks, in order (see flows below). */
+enum act_step {
+	ST_UNIT, ST_NOTE, ST_PAPERS, ST_REASON, ST_SCHEDULE, ST_RESULT_CODE, ST_RESULT_FILE,
+	ST_METHOD, ST_RECIPIENT, ST_RATING, ST_COMMENT, ST_CONFIRM, ST_END
+};
+
+struct act_flow {
+	enum act_mode mode;
+	struct dossier_action_choice choices[MC_ACTION_COUNT];
+	int n, sel;                /* the menu */
+	const enum act_step *steps;
+	int step;
+	struct dossier_action_input in;
+	char *unit_label;          /* the chosen unit, for the confirmation */
+	struct dialog dlg;
+	bool dlg_live, message;    /* message: a refusal or why-not that ends the flow */
+	struct picker units;
+	bool units_live;
+	int choice;                /* AM_CHOICE: the selected row */
+};
+
 struct dossier_view {
 	struct app *app;
 	struct dossier_detail d;
@@ -38,6 +76,7 @@ struct dossier_view {
 	int width;          /* the lines were formatted for this width */
 	size_t top;         /* first line shown */
 	int page;           /* lines shown by the last draw */
+	struct act_flow act;
 };
 
 /* ---- lines ---------------------------------------------------------------- */
@@ -158,6 +197,20 @@ static const char *sex_name(const char *sex)
 	return sex;
 }
 
+/* "Phường Ngọc Hà, Thành phố Hà Nội (00008)": a unit, else a commune. */
+static char *unit_name(struct store *st, const char *code)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT name FROM units WHERE code = ?1 UNION ALL"
+		" SELECT name || ', ' || province_name FROM communes WHERE code = ?1 LIMIT 1");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	char *name = sqlite3_step(q) == SQLITE_ROW
+			     ? xasprintf("%s (%s)", (const char *)sqlite3_column_text(q, 0), code)
+			     : xstrdup(code);
+	sqlite3_finalize(q);
+	return name;
+}
+
 static void add_dossier(struct dossier_view *v, int width)
 {
 	const struct dossier_detail *d = &v->d;
@@ -176,6 +229,11 @@ static void add_dossier(struct dossier_view *v, int width)
 				    : xstrdup(d->clerk);
 	add_pair(v, width, "Cán bộ:", clerk, "Hình thức:", channel_name(d->channel));
 	free(clerk);
+	if (d->handling_unit && *d->handling_unit) {
+		char *unit = unit_name(&v->app->store, d->handling_unit);
+		add_field(v, width, "Xử lý tại:", unit, 0);
+		free(unit);
+	}
 	if (d->finished_at) {
 		char *done = format_when(d->finished_at);
 		add_field(v, width, "Kết thúc:", done, 0);
@@ -324,6 +382,126 @@ static char *event_action(const char *kind)
 	return xstrdup(a >= 0 ? mc_action_label((enum mc_action)a) : kind);
 }
 
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* "12 giờ 30 phút" of working minutes. */
+static void add_duration(struct strbuf *sb, long long minutes)
+{
+	if (minutes >= 60)
+		strbuf_addf(sb, "%lld giờ", minutes / 60);
+	if (minutes % 60 || minutes < 60)
+		strbuf_addf(sb, "%s%lld phút", minutes >= 60 ? " " : "", minutes % 60);
+}
+
+/* "; " then "label: value" when value is a non-empty string. */
+static void add_part(struct strbuf *sb, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	if (sb->len)
+		strbuf_addstr(sb, "; ");
+	if (label)
+		strbuf_addf(sb, "%s: ", label);
+	strbuf_addstr(sb, value);
+}
+
+/* Strings of a JSON array joined by "; " (malloc'd). */
+static char *joined(json_t *list)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *x;
+	strbuf_addstr(&sb, "");
+	json_array_foreach(list, i, x) {
+		if (!json_is_string(x))
+			continue;
+		if (sb.len)
+			strbuf_addstr(&sb, "; ");
+		strbuf_addstr(&sb, json_string_value(x));
+	}
+	return strbuf_detach(&sb);
+}
+
+/* What an event's payload says, in a line (malloc'd), or NULL. The payload
+ * shapes are those of docs/lifecycle.md. */
+static char *event_summary(const struct dossier_event *e)
+{
+	if (!e->payload)
+		return NULL;
+	json_t *p = json_loads(e->payload, 0, NULL);
+	if (!json_is_object(p)) {
+		json_decref(p);
+		return NULL;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	char *list = NULL, *when = NULL, *before = NULL;
+	strbuf_addstr(&sb, "");
+	int a = mc_action_from_id(e->kind);
+	switch (a) {
+	case MC_ACT_TRANSFER:
+		if (jstr(p, "to_unit_name") && jstr(p, "to_unit"))
+			strbuf_addf(&sb, "Đến: %s (%s)", jstr(p, "to_unit_name"), jstr(p, "to_unit"));
+		add_part(&sb, "Ghi chú", jstr(p, "reason"));
+		break;
+	case MC_ACT_REQUEST_SUPPLEMENT:
+		list = joined(json_object_get(p, "papers"));
+		add_part(&sb, "Cần bổ sung", list);
+		add_part(&sb, "Lý do", jstr(p, "reason"));
+		break;
+	case MC_ACT_SUPPLEMENT_RECEIVED:
+		if (json_is_integer(json_object_get(p, "paused_minutes"))) {
+			strbuf_addstr(&sb, "Thời gian chờ bổ sung: ");
+			add_duration(&sb, json_integer_value(json_object_get(p, "paused_minutes")));
+			strbuf_addstr(&sb, " làm việc");
+		}
+		when = format_when(jstr(p, "appointment"));
+		add_part(&sb, "hẹn trả mới", when);
+		add_part(&sb, "Ghi chú", jstr(p, "reason"));
+		break;
+	case MC_ACT_REFUSE:
+		list = joined(json_object_get(p, "reasons"));
+		add_part(&sb, "Lý do", list);
+		break;
+	case MC_ACT_APOLOGIZE:
+		when = format_when(jstr(p, "appointment"));
+		before = format_when(jstr(p, "appointment_before"));
+		add_part(&sb, "Hẹn lại", when);
+		add_part(&sb, "hẹn trước đó", before);
+		add_part(&sb, "Lý do", jstr(p, "reason"));
+		break;
+	case MC_ACT_RESULT_READY:
+		add_part(&sb, "Kết quả số", jstr(p, "result_code"));
+		add_part(&sb, "Tệp", jstr(json_object_get(p, "file"), "name"));
+		break;
+	case MC_ACT_RETURN:
+		add_part(&sb, "Trả", jstr(p, "method_name"));
+		add_part(&sb, "người nhận", jstr(p, "recipient"));
+		break;
+	case MC_ACT_RATE:
+		add_part(&sb, NULL, jstr(p, "rating_name"));
+		add_part(&sb, "Ý kiến", jstr(p, "comment"));
+		break;
+	case MC_ACT_WITHDRAW:
+	case MC_ACT_STOP:
+		add_part(&sb, "Lý do", jstr(p, "reason"));
+		break;
+	default:
+		break;
+	}
+	json_decref(p);
+	free(list);
+	free(when);
+	free(before);
+	if (!sb.len) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
 enum { EC_TIME, EC_ACTOR, EC_ACTION, N_EC };
 
 static void add_event(struct dossier_view *v, int width, const struct dossier_event *e)
@@ -334,7 +512,7 @@ static void add_event(struct dossier_view *v, int width, const struct dossier_ev
 	char *action = event_action(e->kind);
 	const char *cells[N_EC] = { or_none(when), actor ? actor : e->actor, action };
 	add_line(v, STYLE_NORMAL, 0, listview_columns(cols, N_EC, cells, width));
-	if (e->status_from || e->status_to) {
+	if ((e->status_from || e->status_to) && e->status_from != e->status_to) {
 		const char *from = mc_status_name(e->status_from), *to = mc_status_name(e->status_to);
 		char *change = from ? xasprintf("%s → %s", from, to ? to : "?")
 				    : xasprintf("→ %s", to ? to : "?");
@@ -342,6 +520,24 @@ static void add_event(struct dossier_view *v, int width, const struct dossier_ev
 		const char *c2[2] = { "", change };
 		add_line(v, STYLE_DIM, 0, listview_columns(two, 2, c2, width));
 		free(change);
+	}
+	char *summary = event_summary(e);
+	if (summary) {
+		char *clean = mc_text_sanitize(summary);
+		for (char *p = clean; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = ' ';
+		int start[32], len[32];
+		int n = layout_wrap(clean, width > 26 ? width - 17 : 10, start, len, 32);
+		for (int i = 0; i < n; i++) {
+			char *part = xstrndup(clean + start[i], (size_t)len[i]);
+			struct listview_column two[2] = { { 16, false }, { 0, false } };
+			const char *c2[2] = { "", part };
+			add_line(v, STYLE_DIM, 0, listview_columns(two, 2, c2, width));
+			free(part);
+		}
+		free(clean);
+		free(summary);
 	}
 	free(when);
 	free(actor);
@@ -384,22 +580,28 @@ static char *commune_name(struct store *st, const char *code)
 	return name;
 }
 
-static int dossier_open(struct app *app, void *priv, const void *arg)
+/* (Re)loads the dossier and what the lines show. Returns 0, or -1 with an
+ * error on the status line. */
+static int load(struct dossier_view *v, const char *code)
 {
-	struct dossier_view *v = priv;
-	const char *code = arg;
+	struct app *app = v->app;
 	struct strbuf err = STRBUF_INIT;
-	v->app = app;
-	int rc = dossier_get(&app->store, code ? code : "", &v->d, &err);
+	struct dossier_detail d;
+	int rc = dossier_get(&app->store, code ? code : "", &d, &err);
 	if (rc <= 0) {
 		if (rc < 0)
 			app_error(app, "%s", err.buf);
 		else
 			app_error(app, "Không tìm thấy hồ sơ %s", code ? code : "");
 		strbuf_release(&err);
+		dossier_detail_release(&d);
 		return -1;
 	}
 	strbuf_release(&err);
+	dossier_detail_release(&v->d);
+	v->d = d;
+	free(v->clerk_name);
+	free(v->commune);
 	v->clerk_name = clerk_name(&app->store, v->d.clerk);
 	v->commune = commune_name(&app->store, v->d.commune_code);
 	struct mc_dt now;
@@ -407,13 +609,26 @@ static int dossier_open(struct app *app, void *priv, const void *arg)
 	if (!clock_now(&now))
 		mc_format_dt(nowtext, sizeof(nowtext), &now);
 	v->overdue = (DQ_OPEN & DQ_STATUS(v->d.status)) && strcmp(v->d.appointment, nowtext) < 0;
+	v->width = 0; /* rebuild the lines at the next draw */
 	return 0;
 }
+
+static int dossier_open(struct app *app, void *priv, const void *arg)
+{
+	struct dossier_view *v = priv;
+	v->app = app;
+	return load(v, arg);
+}
+
+static void act_end(struct dossier_view *v);
 
 static void dossier_done(struct app *app, void *priv)
 {
 	struct dossier_view *v = priv;
 	(void)app;
+	act_end(v);
+	if (v->act.units_live)
+		picker_release(&v->act.units);
 	drop_lines(v);
 	free(v->lines);
 	free(v->clerk_name);
@@ -426,6 +641,8 @@ static size_t max_top(const struct dossier_view *v)
 	size_t page = v->page > 0 ? (size_t)v->page : 1;
 	return v->n > page ? v->n - page : 0;
 }
+
+static void act_draw(struct dossier_view *v, WINDOW *win, const struct rect *body);
 
 static void dossier_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
 {
@@ -458,6 +675,7 @@ static void dossier_draw(struct app *app, void *priv, WINDOW *win, const struct 
 		term_text(win, body->y + 1 + r, x, w, l->text);
 	}
 	wattrset(win, term_style(STYLE_NORMAL));
+	act_draw(v, win, body);
 }
 
 static void scroll_by(struct dossier_view *v, long delta)
@@ -500,12 +718,707 @@ static int reprint(struct dossier_view *v)
 	return SCR_HANDLED;
 }
 
+/* ---- actions ------------------------------------------------------------ */
+
+#define MENU_W 48
+#define UNIT_PICK_MAX 100
+
+/* What each action asks, in order (docs/lifecycle.md). */
+static const enum act_step flow_transfer[] = { ST_UNIT, ST_NOTE, ST_CONFIRM, ST_END };
+static const enum act_step flow_supplement[] = { ST_PAPERS, ST_NOTE, ST_CONFIRM, ST_END };
+static const enum act_step flow_confirm[] = { ST_CONFIRM, ST_END };
+static const enum act_step flow_reason[] = { ST_REASON, ST_CONFIRM, ST_END };
+static const enum act_step flow_apology[] = { ST_SCHEDULE, ST_REASON, ST_CONFIRM, ST_END };
+static const enum act_step flow_result[] = { ST_RESULT_CODE, ST_RESULT_FILE, ST_CONFIRM, ST_END };
+static const enum act_step flow_return[] = { ST_METHOD, ST_RECIPIENT, ST_CONFIRM, ST_END };
+static const enum act_step flow_rate[] = { ST_RATING, ST_COMMENT, ST_CONFIRM, ST_END };
+
+static const enum act_step *flow_of(enum mc_action a)
+{
+	switch (a) {
+	case MC_ACT_TRANSFER: return flow_transfer;
+	case MC_ACT_REQUEST_SUPPLEMENT: return flow_supplement;
+	case MC_ACT_APOLOGIZE: return flow_apology;
+	case MC_ACT_RESULT_READY: return flow_result;
+	case MC_ACT_RETURN: return flow_return;
+	case MC_ACT_RATE: return flow_rate;
+	case MC_ACT_REFUSE:
+	case MC_ACT_WITHDRAW:
+	case MC_ACT_STOP: return flow_reason;
+	default: return flow_confirm;
+	}
+}
+
+/* The rows of a choice step: return methods or ratings. */
+static const char *const method_ids[] = { "counter", "post", "online" };
+
+static const char *choice_row(enum act_step step, int i)
+{
+	return step == ST_METHOD ? dossier_return_method_name(method_ids[i])
+				 : dossier_rating_name(i + 1);
+}
+
+static void dialog_close(struct act_flow *f)
+{
+	if (f->dlg_live)
+		dialog_release(&f->dlg);
+	f->dlg_live = false;
+	f->message = false;
+}
+
+/* Ends the flow: back to the detail. */
+static void act_end(struct dossier_view *v)
+{
+	struct act_flow *f = &v->act;
+	dialog_close(f);
+	dossier_action_input_release(&f->in);
+	FREE(&f->unit_label);
+	f->mode = AM_NONE;
+}
+
+/* A message box (a refusal, why an action is not possible) that ends the flow. */
+static void show_message(struct dossier_view *v, const char *title, const char *text)
+{
+	struct act_flow *f = &v->act;
+	dialog_close(f);
+	dialog_init_message(&f->dlg, title, text);
+	f->dlg_live = true;
+	f->message = true;
+	f->mode = AM_DIALOG;
+}
+
+/* ---- the unit picker: units (agencies, synced) first, then communes ---- */
+
+static bool has_id(const struct picker_item *items, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(items[i].id, id))
+			return true;
+	return false;
+}
+
+static size_t query_units(void *data, const char *text, struct picker_item *items, size_t max)
+{
+	struct dossier_view *v = data;
+	struct store *st = &v->app->store;
+	char *fold = mc_text_fold(text ? text : "");
+	size_t n = 0;
+	sqlite3_stmt *q = store_prepare(st, "SELECT code, name FROM units ORDER BY name");
+	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(q, 0);
+		const char *name = (const char *)sqlite3_column_text(q, 1);
+		char *nf = mc_text_fold(name ? name : "");
+		bool match = !*fold || strstr(nf, fold) || strstr(code, fold);
+		free(nf);
+		if (!match)
+			continue;
+		items[n].id = xstrdup(code);
+		items[n].label = xasprintf("%s (%s)", name ? name : code, code);
+		n++;
+	}
+	sqlite3_finalize(q);
+	struct catalog_communes r;
+	catalog_commune_search(st, text ? text : "", (int)max, &r);
+	for (size_t i = 0; i < r.n && n < max; i++) {
+		const struct catalog_commune *c = &r.items[i];
+		if (has_id(items, n, c->code))
+			continue;
+		items[n].id = xstrdup(c->code);
+		if (c->via_old_name)
+			items[n].label = xasprintf("%s, %s (%s; trước đây: %s)", c->name,
+						   c->province_name, c->code, c->via_old_name);
+		else
+			items[n].label = xasprintf("%s, %s (%s)", c->name, c->province_name, c->code);
+		n++;
+	}
+	catalog_communes_release(&r);
+	free(fold);
+	listview_set_empty(&v->act.units.list, "Không tìm thấy đơn vị nào");
+	return n;
+}
+
+/* ---- the questions ------------------------------------------------------ */
+
+/* "Giấy chứng sinh; Tờ khai": the mandatory papers taken missing, as the
+ * first guess of what to ask for (short names: the text before ';'). */
+static char *missing_papers(const struct dossier_detail *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	for (size_t i = 0; i < d->n_components; i++) {
+		const struct dossier_component *c = &d->components[i];
+		if (!c->override_reason && !(c->mandatory && (c->originals < c->originals_required ||
+							      c->copies < c->copies_required)))
+			continue;
+		size_t len = strcspn(c->name, ";");
+		char *name = xstrndup(c->name, len);
+		size_t keep = mc_text_clip(name, 80);
+		if (sb.len)
+			strbuf_addstr(&sb, "; ");
+		strbuf_add(&sb, name, keep);
+		free(name);
+	}
+	return strbuf_detach(&sb);
+}
+
+static const char *reason_question(enum mc_action a)
+{
+	switch (a) {
+	case MC_ACT_REFUSE: return "Lý do từ chối tiếp nhận (nhiều lý do cách nhau bằng dấu ;):";
+	case MC_ACT_APOLOGIZE: return "Lý do chậm trả kết quả:";
+	case MC_ACT_WITHDRAW: return "Lý do rút hồ sơ (theo yêu cầu của người nộp):";
+	default: return "Lý do dừng xử lý hồ sơ:";
+	}
+}
+
+static void prompt(struct act_flow *f, const char *message, size_t max, bool required,
+		   const char *text, bool telex, bool app_telex)
+{
+	dialog_close(f);
+	dialog_init_prompt(&f->dlg, mc_action_label(f->in.action), message, max, required);
+	if (!telex)
+		f->dlg.field.flags |= FIELD_NO_TELEX;
+	field_set_telex(&f->dlg.field, app_telex);
+	if (text && *text)
+		field_set_text(&f->dlg.field, text);
+	f->dlg_live = true;
+	f->mode = AM_DIALOG;
+}
+
+static void format_due(char *buf, size_t n, const char *at)
+{
+	struct mc_dt t;
+	if (mc_parse_dt(at, &t))
+		snprintf(buf, n, "%s", at);
+	else
+		snprintf(buf, n, "%02d:%02d %02d/%02d/%04d", t.hh, t.mi, t.d, t.m, t.y);
+}
+
+static const char *or_blank(const char *s)
+{
+	return s && *s ? s : "(không ghi)";
+}
+
+/* The confirmation: the action, the dossier and every answer. */
+static char *confirm_text(const struct dossier_view *v)
+{
+	const struct dossier_action_input *in = &v->act.in;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "Xác nhận «%s» cho hồ sơ %s?", mc_action_label(in->action), v->d.code);
+	if (in->action == MC_ACT_TRANSFER)
+		strbuf_addf(&sb, "\nĐến: %s", v->act.unit_label ? v->act.unit_label : in->to_unit);
+	if (in->papers)
+		strbuf_addf(&sb, "\nGiấy tờ cần bổ sung: %s", in->papers);
+	if (in->action == MC_ACT_SUPPLEMENT_RECEIVED)
+		strbuf_addstr(&sb, "\nNgày hẹn trả lùi thêm đúng thời gian làm việc đã chờ bổ sung.");
+	if (in->action == MC_ACT_REQUEST_SUPPLEMENT)
+		strbuf_addstr(&sb, "\nThời hạn giải quyết tạm dừng đến khi nhận đủ hồ sơ.");
+	if (in->days)
+		strbuf_addf(&sb, "\nHẹn lại: thêm %d ngày làm việc", in->days);
+	if (in->date) {
+		char due[32];
+		format_due(due, sizeof due, in->date);
+		strbuf_addf(&sb, "\nHẹn lại: ngày %s", in->date[10] ? due : in->date);
+	}
+	if (in->action == MC_ACT_APOLOGIZE)
+		strbuf_addstr(&sb, " (chỉ được hẹn lại một lần)");
+	if (in->reason || flow_of(in->action) == flow_reason ||
+	    (in->action != MC_ACT_APOLOGIZE && flow_of(in->action)[1] == ST_NOTE))
+		strbuf_addf(&sb, "\nLý do: %s", or_blank(in->reason));
+	if (in->result_code)
+		strbuf_addf(&sb, "\nSố, ký hiệu kết quả: %s", in->result_code);
+	if (in->action == MC_ACT_RESULT_READY)
+		strbuf_addf(&sb, "\nTệp kết quả: %s", or_blank(in->result_file));
+	if (in->method)
+		strbuf_addf(&sb, "\nHình thức: %s", dossier_return_method_name(in->method));
+	if (in->recipient)
+		strbuf_addf(&sb, "\nNgười nhận: %s", in->recipient);
+	if (in->rating)
+		strbuf_addf(&sb, "\nMức độ hài lòng: %s", dossier_rating_name(in->rating));
+	if (in->action == MC_ACT_RATE)
+		strbuf_addf(&sb, "\nÝ kiến: %s", or_blank(in->comment));
+	return strbuf_detach(&sb);
+}
+
+static void act_commit(struct dossier_view *v);
+
+/* Asks the question of the current step (or runs the action at the end). */
+static void ask(struct dossier_view *v)
+{
+	struct act_flow *f = &v->act;
+	bool telex = v->app->telex;
+	enum mc_action a = f->in.action;
+	char due[32], *text;
+	switch (f->steps[f->step]) {
+	case ST_UNIT:
+		dialog_close(f);
+		if (!f->units_live) {
+			picker_init(&f->units, NULL, UNIT_PICK_MAX, query_units, v);
+			f->units_live = true;
+		}
+		field_set_telex(&f->units.field, telex);
+		picker_set_text(&f->units, "");
+		f->mode = AM_UNIT;
+		break;
+	case ST_NOTE:
+		prompt(f, a == MC_ACT_TRANSFER ? "Ghi chú khi chuyển (có thể để trống):"
+					       : "Lý do yêu cầu bổ sung (có thể để trống):",
+		       DOSSIER_ACTION_TEXT_MAX, false, NULL, true, telex);
+		break;
+	case ST_PAPERS:
+		text = missing_papers(&v->d);
+		prompt(f, "Giấy tờ cần bổ sung, hoàn thiện (cách nhau bằng dấu ;):",
+		       DOSSIER_ACTION_TEXT_MAX * 4, true, text, true, telex);
+		free(text);
+		break;
+	case ST_REASON:
+		prompt(f, reason_question(a), DOSSIER_ACTION_TEXT_MAX, true, NULL, true, telex);
+		break;
+	case ST_SCHEDULE:
+		format_due(due, sizeof due, v->d.appointment);
+		text = xasprintf("Hẹn trả hiện tại: %s. Hẹn lại sau bao nhiêu ngày làm việc (ví dụ 3),"
+				 " hoặc đến ngày nào (DD/MM/YYYY)?", due);
+		prompt(f, text, 20, true, NULL, false, telex);
+		free(text);
+		break;
+	case ST_RESULT_CODE:
+		prompt(f, "Số, ký hiệu của kết quả giải quyết:", DOSSIER_ACTION_CODE_MAX, true, NULL,
+		       false, telex);
+		break;
+	case ST_RESULT_FILE:
+		prompt(f, "Tệp kết quả đã số hóa (đường dẫn; có thể để trống):", 1000, false, NULL,
+		       false, telex);
+		break;
+	case ST_RECIPIENT:
+		prompt(f, "Người nhận kết quả:", DOSSIER_ACTION_NAME_MAX, true, v->d.applicant_name,
+		       true, telex);
+		break;
+	case ST_COMMENT:
+		prompt(f, "Ý kiến của người nộp (có thể để trống):", DOSSIER_ACTION_TEXT_MAX, false,
+		       NULL, true, telex);
+		break;
+	case ST_METHOD:
+	case ST_RATING:
+		dialog_close(f);
+		f->choice = 0;
+		f->mode = AM_CHOICE;
+		break;
+	case ST_CONFIRM:
+		dialog_close(f);
+		text = confirm_text(v);
+		dialog_init_confirm(&f->dlg, mc_action_label(a), text, true);
+		free(text);
+		f->dlg_live = true;
+		f->mode = AM_DIALOG;
+		break;
+	case ST_END:
+		act_commit(v);
+		break;
+	}
+}
+
+static void next_step(struct dossier_view *v)
+{
+	v->act.step++;
+	ask(v);
+}
+
+/* Starts the chosen action of the menu. */
+static void act_start(struct dossier_view *v, int i)
+{
+	struct act_flow *f = &v->act;
+	const struct dossier_action_choice *c = &f->choices[i];
+	if (!c->ok) {
+		show_message(v, mc_action_label(c->action), c->why);
+		return;
+	}
+	dossier_action_input_release(&f->in);
+	dossier_action_input_init(&f->in, c->action);
+	FREE(&f->unit_label);
+	f->steps = flow_of(c->action);
+	f->step = 0;
+	ask(v);
+}
+
+/* Opens the menu of the actions allowed now. */
+static int act_menu(struct dossier_view *v)
+{
+	struct act_flow *f = &v->act;
+	struct mc_dt now;
+	struct strbuf err = STRBUF_INIT;
+	if (clock_now(&now)) {
+		app_error(v->app, "MOTCUA_NOW không hợp lệ: cần dạng YYYY-MM-DDTHH:MM");
+		return SCR_HANDLED;
+	}
+	int n = dossier_action_choices(&v->app->store, v->d.code, &now, f->choices,
+				       MC_ACTION_COUNT, &err);
+	if (n < 0)
+		app_error(v->app, "%s", err.buf);
+	else if (n == 0)
+		app_info(v->app, "Hồ sơ đã kết thúc (%s): không còn thao tác nào",
+			 mc_status_name(v->d.status) ? mc_status_name(v->d.status) : "?");
+	else {
+		f->n = n;
+		f->sel = 0;
+		f->mode = AM_MENU;
+	}
+	strbuf_release(&err);
+	return SCR_HANDLED;
+}
+
+static void act_commit(struct dossier_view *v)
+{
+	struct act_flow *f = &v->act;
+	struct mc_dt now;
+	struct strbuf err = STRBUF_INIT;
+	struct dossier_action_result res;
+	const char *label = mc_action_label(f->in.action);
+	if (clock_now(&now)) {
+		show_message(v, label, "MOTCUA_NOW không hợp lệ: cần dạng YYYY-MM-DDTHH:MM");
+		return;
+	}
+	int rc = dossier_action_commit(&v->app->store, v->d.code, &f->in, v->app->clerk.username,
+				       &now, &res, &err);
+	if (rc) {
+		show_message(v, rc == DOSSIER_ACTION_FAULT ? "Lỗi kho dữ liệu" : "Không thực hiện được",
+			     err.buf);
+		strbuf_release(&err);
+		return;
+	}
+	strbuf_release(&err);
+	char *code = xstrdup(v->d.code);
+	act_end(v);
+	load(v, code);
+	char due[32];
+	format_due(due, sizeof due, res.appointment);
+	if (strcmp(res.appointment, res.appointment_before))
+		app_info(v->app, "Đã ghi «%s»: %s, hẹn trả mới %s", label, mc_status_name(res.status),
+			 due);
+	else
+		app_info(v->app, "Đã ghi «%s»: %s", label, mc_status_name(res.status));
+	free(code);
+}
+
+/* "12" -> 12 working days; "DD/MM/YYYY" -> that date. Sets the input or
+ * returns the error to show under the field. */
+static const char *take_schedule(struct dossier_action_input *in, const char *text)
+{
+	int d, m, y, n = 0;
+	char rest;
+	if (sscanf(text, "%d %c", &n, &rest) == 1 && strspn(text, "0123456789 ") == strlen(text)) {
+		if (n < 1 || n > DOSSIER_ACTION_DAYS_MAX)
+			return "Số ngày làm việc phải từ 1 đến 365";
+		in->days = n;
+		return NULL;
+	}
+	if (sscanf(text, "%d/%d/%d %c", &d, &m, &y, &rest) == 3 && mc_date_valid(y, m, d)) {
+		free(in->date);
+		in->date = xasprintf("%04d-%02d-%02d", y, m, d);
+		return NULL;
+	}
+	return "Nhập số ngày làm việc (ví dụ 3) hoặc ngày DD/MM/YYYY";
+}
+
+/* The answer of a prompt step: stored, or refused (the prompt stays). */
+static bool take_answer(struct dossier_view *v)
+{
+	struct act_flow *f = &v->act;
+	struct dossier_action_input *in = &f->in;
+	char *value = dialog_value(&f->dlg);
+	char **slot = NULL;
+	switch (f->steps[f->step]) {
+	case ST_NOTE:
+	case ST_REASON: slot = &in->reason; break;
+	case ST_PAPERS: slot = &in->papers; break;
+	case ST_RESULT_CODE: slot = &in->result_code; break;
+	case ST_RESULT_FILE: slot = &in->result_file; break;
+	case ST_RECIPIENT: slot = &in->recipient; break;
+	case ST_COMMENT: slot = &in->comment; break;
+	case ST_SCHEDULE: {
+		const char *why = take_schedule(in, value);
+		free(value);
+		if (why) {
+			free(f->dlg.error);
+			f->dlg.error = xstrdup(why);
+			return false;
+		}
+		return true;
+	}
+	default: break;
+	}
+	if (slot) {
+		free(*slot);
+		*slot = *value ? value : NULL;
+		if (!*value)
+			free(value);
+	} else {
+		free(value);
+	}
+	return true;
+}
+
+static int handle_dialog(struct dossier_view *v, enum action act, const struct key_event *ev)
+{
+	struct act_flow *f = &v->act;
+	if (act == ACTION_QUIT || act == ACTION_TOGGLE_TELEX)
+		return SCR_IGNORED; /* the loop quits or switches Telex for the app */
+	field_set_telex(&f->dlg.field, v->app->telex);
+	enum widget_rc rc = dialog_key(&f->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	if (rc == WIDGET_CANCEL || (rc == WIDGET_DONE && f->message)) {
+		act_end(v);
+	} else if (rc == WIDGET_DONE && f->dlg.kind == DIALOG_PROMPT) {
+		if (take_answer(v))
+			next_step(v);
+	} else if (rc == WIDGET_DONE) {
+		next_step(v); /* the confirmation: run it */
+	}
+	return SCR_HANDLED;
+}
+
+static bool is_edit_key(const struct key_event *ev)
+{
+	switch (widget_action_of(ev->key.ch, ev->key.fn)) {
+	case WK_LEFT: case WK_RIGHT: case WK_HOME: case WK_END: case WK_BACKSPACE:
+	case WK_DELETE: case WK_CLEAR: case WK_DELETE_WORD: case WK_KILL_END:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum widget_action list_move(enum action act)
+{
+	switch (act) {
+	case ACTION_MOVE_UP: return WK_UP;
+	case ACTION_MOVE_DOWN: return WK_DOWN;
+	case ACTION_PAGE_UP: return WK_PAGE_UP;
+	case ACTION_PAGE_DOWN: return WK_PAGE_DOWN;
+	default: return WK_NONE;
+	}
+}
+
+static int handle_units(struct dossier_view *v, enum action act, const struct key_event *ev)
+{
+	struct act_flow *f = &v->act;
+	if (act == ACTION_QUIT || act == ACTION_TOGGLE_TELEX)
+		return SCR_IGNORED;
+	field_set_telex(&f->units.field, v->app->telex);
+	wint_t c = key_event_char(ev);
+	if (c || is_edit_key(ev)) {
+		picker_key(&f->units, ev->key.ch, ev->key.fn, WK_NONE);
+		return SCR_HANDLED;
+	}
+	enum widget_action mv = list_move(act);
+	if (mv != WK_NONE) {
+		picker_key(&f->units, 0, false, mv);
+		return SCR_HANDLED;
+	}
+	if (act == ACTION_BACK) {
+		act_end(v);
+	} else if (act == ACTION_CONFIRM) {
+		const struct picker_item *it = picker_selected(&f->units);
+		if (!it) {
+			app_error(v->app, "Chưa chọn đơn vị: gõ tên xã, phường hoặc cơ quan để tìm");
+			return SCR_HANDLED;
+		}
+		free(f->in.to_unit);
+		f->in.to_unit = xstrdup(it->id);
+		free(f->unit_label);
+		f->unit_label = xstrdup(it->label);
+		next_step(v);
+	}
+	return SCR_HANDLED;
+}
+
+/* Moves in a list of n rows, or chooses with a digit 1..n. Returns the row
+ * chosen, -1 when none yet, -2 to close. */
+static int list_key(int *sel, int n, enum action act, const struct key_event *ev)
+{
+	wint_t c = key_event_char(ev);
+	if (c >= '1' && c <= '9' && (int)(c - '0') <= n)
+		return (int)(c - '1');
+	switch (act) {
+	case ACTION_MOVE_UP: case ACTION_PREV_FIELD:
+		*sel = *sel > 0 ? *sel - 1 : 0;
+		break;
+	case ACTION_MOVE_DOWN: case ACTION_NEXT_FIELD:
+		*sel = *sel + 1 < n ? *sel + 1 : n - 1;
+		break;
+	case ACTION_HOME: case ACTION_PAGE_UP:
+		*sel = 0;
+		break;
+	case ACTION_END: case ACTION_PAGE_DOWN:
+		*sel = n - 1;
+		break;
+	case ACTION_CONFIRM:
+		return *sel;
+	case ACTION_BACK: case ACTION_DOSSIER_ACTIONS:
+		return -2;
+	default:
+		break;
+	}
+	return -1;
+}
+
+static int handle_menu(struct dossier_view *v, enum action act, const struct key_event *ev)
+{
+	struct act_flow *f = &v->act;
+	if (act == ACTION_QUIT || act == ACTION_HELP)
+		return SCR_IGNORED;
+	int i = list_key(&f->sel, f->n, act, ev);
+	if (i == -2)
+		act_end(v);
+	else if (i >= 0) {
+		f->sel = i;
+		act_start(v, i);
+	}
+	return SCR_HANDLED;
+}
+
+static int handle_choice(struct dossier_view *v, enum action act, const struct key_event *ev)
+{
+	struct act_flow *f = &v->act;
+	if (act == ACTION_QUIT || act == ACTION_HELP)
+		return SCR_IGNORED;
+	int i = list_key(&f->choice, 3, act, ev);
+	if (i == -2) {
+		act_end(v);
+	} else if (i >= 0) {
+		if (f->steps[f->step] == ST_METHOD) {
+			free(f->in.method);
+			f->in.method = xstrdup(method_ids[i]);
+		} else {
+			f->in.rating = i + 1;
+		}
+		next_step(v);
+	}
+	return SCR_HANDLED;
+}
+
+/* ---- drawing ------------------------------------------------------------- */
+
+/* A boxed list of rows at the top left of the body; row sel highlighted,
+ * rows not ok dimmed. */
+static void draw_list_box(WINDOW *win, const struct rect *body, const char *title,
+			  const char *const *rows, const bool *ok, int n, int sel, const char *keys)
+{
+	int h = n + 4, w = MENU_W < body->w - 4 ? MENU_W : body->w - 4;
+	if (h > body->h - 1)
+		h = body->h - 1;
+	WINDOW *sub = derwin(win, h, w, body->y + 1, body->x + 2);
+	if (!sub)
+		return;
+	wattrset(sub, term_style(STYLE_NORMAL));
+	werase(sub);
+	box(sub, 0, 0);
+	wattrset(sub, A_BOLD);
+	char *t = xasprintf(" %s ", title);
+	term_text(sub, 0, 2, w - 4, t);
+	free(t);
+	for (int i = 0; i < n && i + 1 < h - 2; i++) {
+		char *line = xasprintf("%d  %s", i + 1, rows[i]);
+		attr_t a = term_style(i == sel ? STYLE_SELECTED : ok[i] ? STYLE_NORMAL : STYLE_DIM);
+		wattrset(sub, a);
+		term_blank(sub, 1 + i, 1, w - 2);
+		term_text(sub, 1 + i, 2, w - 4, line);
+		free(line);
+	}
+	wattrset(sub, term_style(STYLE_DIM));
+	term_text(sub, h - 2, 2, w - 4, keys);
+	wattrset(sub, A_NORMAL);
+	wsyncup(sub);
+	delwin(sub);
+}
+
+static void draw_menu(struct dossier_view *v, WINDOW *win, const struct rect *body)
+{
+	struct act_flow *f = &v->act;
+	const char *rows[MC_ACTION_COUNT];
+	bool ok[MC_ACTION_COUNT];
+	char *texts[MC_ACTION_COUNT];
+	for (int i = 0; i < f->n; i++) {
+		ok[i] = f->choices[i].ok;
+		texts[i] = ok[i] ? xstrdup(mc_action_label(f->choices[i].action))
+				 : xasprintf("%s (không được)", mc_action_label(f->choices[i].action));
+		rows[i] = texts[i];
+	}
+	draw_list_box(win, body, "Xử lý hồ sơ", rows, ok, f->n, f->sel, "Số hoặc ↑↓ Enter · Esc: đóng");
+	for (int i = 0; i < f->n; i++)
+		free(texts[i]);
+}
+
+static void draw_choice(struct dossier_view *v, WINDOW *win, const struct rect *body)
+{
+	struct act_flow *f = &v->act;
+	enum act_step step = f->steps[f->step];
+	const char *rows[3];
+	bool ok[3] = { true, true, true };
+	for (int i = 0; i < 3; i++)
+		rows[i] = choice_row(step, i);
+	draw_list_box(win, body, step == ST_METHOD ? "Hình thức trả kết quả" : "Mức độ hài lòng",
+		      rows, ok, 3, f->choice, "Phím 1, 2, 3 hoặc ↑↓ Enter · Esc: thôi");
+}
+
+static void draw_units(struct dossier_view *v, WINDOW *win, const struct rect *body)
+{
+	struct act_flow *f = &v->act;
+	int x = body->x + 1, w = body->w - 2, y = body->y;
+	wattrset(win, term_style(STYLE_NORMAL));
+	for (int r = 0; r < body->h; r++)
+		term_blank(win, body->y + r, body->x, body->w);
+	wattrset(win, term_style(STYLE_HEADER));
+	char *title = xasprintf("Chuyển hồ sơ %s đến đơn vị:", v->d.code);
+	term_text(win, y, x, w, title);
+	free(title);
+	wattrset(win, term_style(STYLE_NORMAL));
+	picker_draw(&f->units, win, y + 1, x, w, body->h - 2, true);
+	int cy, cx;
+	getyx(win, cy, cx);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, body->y + body->h - 1, x, w, "Gõ tên xã, phường, cơ quan (có dấu hoặc không) · ↑↓ · Enter: chọn · Esc: thôi");
+	wattrset(win, term_style(STYLE_NORMAL));
+	app_set_cursor(v->app, cy, cx);
+}
+
+/* The action's layer over the detail (called at the end of draw). */
+static void act_draw(struct dossier_view *v, WINDOW *win, const struct rect *body)
+{
+	struct act_flow *f = &v->act;
+	switch (f->mode) {
+	case AM_NONE:
+		return;
+	case AM_MENU:
+		draw_menu(v, win, body);
+		return;
+	case AM_CHOICE:
+		draw_choice(v, win, body);
+		return;
+	case AM_UNIT:
+		draw_units(v, win, body);
+		return;
+	case AM_DIALOG:
+		dialog_draw(&f->dlg, win);
+		if (f->dlg.kind == DIALOG_PROMPT) {
+			int cy, cx;
+			getyx(win, cy, cx);
+			app_set_cursor(v->app, cy, cx);
+		}
+		return;
+	}
+}
+
 static int dossier_handle(struct app *app, void *priv, enum action act,
 			  const struct key_event *ev)
 {
 	struct dossier_view *v = priv;
 	(void)app;
-	(void)ev;
+	switch (v->act.mode) {
+	case AM_MENU: return handle_menu(v, act, ev);
+	case AM_CHOICE: return handle_choice(v, act, ev);
+	case AM_UNIT: return handle_units(v, act, ev);
+	case AM_DIALOG: return handle_dialog(v, act, ev);
+	case AM_NONE: break;
+	}
 	long page = v->page > 1 ? v->page - 1 : 1;
 	switch (act) {
 	case ACTION_MOVE_UP: scroll_by(v, -1); return SCR_HANDLED;
@@ -515,11 +1428,12 @@ static int dossier_handle(struct app *app, void *priv, enum action act,
 	case ACTION_HOME: v->top = 0; return SCR_HANDLED;
 	case ACTION_END: v->top = max_top(v); return SCR_HANDLED;
 	case ACTION_PRINT: return reprint(v);
+	case ACTION_DOSSIER_ACTIONS: return act_menu(v);
 	default: return SCR_IGNORED;
 	}
 }
 
-static const enum action dossier_hints[] = { ACTION_PRINT, ACTION_PAGE_DOWN, ACTION_BACK,
+static const enum action dossier_hints[] = { ACTION_DOSSIER_ACTIONS, ACTION_PRINT, ACTION_BACK,
 					     ACTION_NONE };
 
 const struct screen_ops dossier_screen = {

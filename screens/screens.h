@@ -50,4 +50,8 @@ extern const struct screen_ops dossiers_screen;
  * receipt. arg: the dossier's code (const char *). */
 extern const struct screen_ops dossier_screen;
 
+/* Sync state and the operations the server rejected or found in conflict,
+ * with its reasons; dossier codes numbered without a lease. arg: unused. */
+extern const struct screen_ops syncissues_screen;
+
 #endif

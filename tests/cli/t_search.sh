@@ -88,11 +88,20 @@ sqlite3 "$old" "DROP INDEX dossiers_code_tail; DROP INDEX dossiers_status_receiv
 DROP INDEX dossiers_unit_status; DROP TABLE dossier_fts;
 CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',
   content_rowid='rowid', prefix='1 2 3');
-INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild'); PRAGMA user_version = 1;" ||
+INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild');
+DROP TRIGGER dossier_status_counts_ai; DROP TRIGGER dossier_status_counts_ad;
+DROP TRIGGER dossier_status_counts_au; DROP TABLE dossier_status_counts;
+DROP TABLE sync_state; DROP TABLE sync_leases; DROP TABLE code_fallback; DROP TABLE code_review;
+DROP INDEX outbox_entity; DROP INDEX outbox_done; ALTER TABLE outbox DROP COLUMN error_code;
+ALTER TABLE outbox DROP COLUMN server_rev; ALTER TABLE outbox DROP COLUMN done_seq;
+ALTER TABLE outbox DROP COLUMN answered_at;
+DROP INDEX dossier_components_document; ALTER TABLE dossier_components DROP COLUMN document_id;
+ALTER TABLE dossier_components DROP COLUMN reused; ALTER TABLE dossiers DROP COLUMN result_document_id;
+DROP TABLE document_fts; DROP TABLE documents; PRAGMA user_version = 1;" ||
 	fail "could not make a schema 1 store"
 expect_status 0 "$MOTCUA" search nguyen --db "$old"
 expect_eq "upgraded store" "$(codes)" "H01.00004-251125-0001 H01.00004-251120-0001 "
-expect_eq "schema" "$(sqlite3 "$old" 'PRAGMA user_version')" 2
+expect_eq "schema" "$(sqlite3 "$old" 'PRAGMA user_version')" "$(sqlite3 "$db" 'PRAGMA user_version')"
 expect_grep "$T/out" "Nguyễn Thị Ánh"
 sqlite3 "$old" "SELECT sql FROM sqlite_master WHERE name = 'dossier_fts'" >"$T/fts"
 expect_grep "$T/fts" "prefix='1 2 3 4 5 6'"

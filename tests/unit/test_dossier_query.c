@@ -92,7 +92,8 @@ static int setup(void **state)
 		free(fold);
 	}
 	sqlite3_finalize(q);
-	exec("INSERT INTO dossier_components VALUES"
+	exec("INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
+	     " originals_required, copies_required, originals, copies, override_reason) VALUES"
 	     " ('id-2', 2, 'Giấy tờ tùy thân', 'present', 1, 1, 0, 1, 0, NULL),"
 	     " ('id-2', 1, 'Tờ khai đăng ký khai sinh', 'submit', 1, 1, 0, 0, 0, 'Nộp bổ sung sau');"
 	     "INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
@@ -551,8 +552,8 @@ static void test_pager(void **state)
 
 static void test_count_complement(void **state)
 {
-	/* counting the others and taking them from the total must stay exact,
-	 * even with a status outside 1..10 in the store */
+	/* a status set counts exactly its statuses, even with a status outside
+	 * 1..10 in the store (which only "every status" counts) */
 	struct dossier_filter f;
 	dossier_filter_init(&f, &now);
 	f.status_mask = DQ_STATUS(10);
@@ -629,6 +630,409 @@ static void test_get(void **state)
 	strbuf_release(&err);
 }
 
+/* ---- the per-status counts (dossier_status_counts) ---- */
+
+static long long scalar(struct store *s, const char *sql)
+{
+	sqlite3_stmt *q = store_prepare(s, sql);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	long long v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* COUNT(*) over the dossiers themselves: what dossier_count must say for a
+ * status set (every status, even one outside 1..10, when mask is all). */
+static long count_star(struct store *s, unsigned mask, const char *unit)
+{
+	sqlite3_stmt *q = store_prepare(s,
+		"SELECT count(*) FROM dossiers WHERE (?1 OR (status BETWEEN 1 AND 10"
+		" AND (?2 >> status) & 1)) AND (?3 IS NULL OR unit_code = ?3)");
+	sqlite3_bind_int(q, 1, mask == DQ_STATUS_ALL);
+	sqlite3_bind_int64(q, 2, mask);
+	if (unit)
+		sqlite3_bind_text(q, 3, unit, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	long n = (long)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* The counts are exact: the table holds what GROUP BY finds, and for every
+ * status set (1,024 of them), every unit and none, dossier_count and the
+ * pager's total say what COUNT(*) says; the buckets stay counted right. */
+static void check_counts_on(struct store *s, const char *where)
+{
+	/* nothing in the table that the dossiers do not have, and back */
+	long long extra = scalar(s,
+		"SELECT count(*) FROM (SELECT unit_code, status, n FROM dossier_status_counts"
+		" WHERE n <> 0 EXCEPT SELECT unit_code, status, count(*) FROM dossiers"
+		" GROUP BY unit_code, status)");
+	long long missing = scalar(s,
+		"SELECT count(*) FROM (SELECT unit_code, status, count(*) FROM dossiers"
+		" GROUP BY unit_code, status EXCEPT SELECT unit_code, status, n"
+		" FROM dossier_status_counts)");
+	if (extra || missing)
+		fail_msg("%s: the counts table differs from the dossiers (%lld extra, %lld missing)",
+			 where, extra, missing);
+	assert_int_equal(scalar(s, "SELECT count(*) FROM dossier_status_counts WHERE n < 0"), 0);
+
+	static const char *const units[] = { NULL, "00004", "00008", "00009", "99999" };
+	struct dossier_filter f;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		for (unsigned mask = 0; mask <= DQ_STATUS_ALL; mask += 2) {
+			dossier_filter_init(&f, &now);
+			f.status_mask = mask;
+			f.unit_code = units[u];
+			struct strbuf err = STRBUF_INIT;
+			long got = dossier_count(s, &f, &err);
+			long want = count_star(s, mask ? mask : DQ_STATUS_ALL, units[u]);
+			if (got != want)
+				fail_msg("%s: count of statuses %#x unit %s: %ld, COUNT(*) %ld (%s)",
+					 where, mask, units[u] ? units[u] : "any", got, want,
+					 err.len ? err.buf : "");
+			strbuf_release(&err);
+		}
+		/* the pager's total is that count too */
+		dossier_filter_init(&f, &now);
+		f.unit_code = units[u];
+		struct dossier_pager p;
+		assert_int_equal(dossier_pager_open(&p, s, &f, 2, NULL), 0);
+		assert_int_equal(p.total, count_star(s, DQ_STATUS_ALL, units[u]));
+		dossier_pager_release(&p);
+		/* the due-date buckets still count their index ranges */
+		static const unsigned masks[] = { 0, DQ_OPEN, DQ_STATUS(2), DQ_STATUS(4),
+						  DQ_STATUS(2) | DQ_STATUS(10) };
+		for (int due = DQ_DUE_OVERDUE; due <= DQ_DUE_RECEIVED_TODAY; due++) {
+			for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+				f.due = (enum dossier_due)due;
+				f.days = 3;
+				f.status_mask = masks[m];
+				struct dossier_rows rows;
+				dossier_rows_init(&rows);
+				assert_true(dossier_list(s, &f, 0, 1000, &rows, NULL) >= 0);
+				long got = dossier_count(s, &f, NULL);
+				if (got != (long)rows.n)
+					fail_msg("%s: bucket %d statuses %#x unit %s: count %ld, %zu rows",
+						 where, due, masks[m], units[u] ? units[u] : "any",
+						 got, rows.n);
+				dossier_rows_release(&rows);
+			}
+		}
+	}
+}
+
+static void check_counts(const char *where)
+{
+	check_counts_on(&st, where);
+}
+
+/* A dossier with only what the counts look at (and the FTS wants). */
+static void add_dossier(struct store *s, const char *id, const char *code, const char *unit,
+			int status, const char *received, const char *appointment)
+{
+	sqlite3_stmt *q = store_prepare(s,
+		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
+		" status, received_at, appointment, applicant_name, applicant_fold, updated_at)"
+		" VALUES (?1, ?2, '1.001193', 'Thủ tục đăng ký khai sinh', ?3, 'canbo1', ?4, ?5, ?6,"
+		" 'Trịnh Văn Thử', 'trinh van thu', ?5)");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, status);
+	sqlite3_bind_text(q, 5, received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, appointment, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+}
+
+/* The table's rows, as "00004:2=3 ...", to compare before and after. */
+static char *counts_snapshot(struct store *s)
+{
+	sqlite3_stmt *q = store_prepare(s, "SELECT unit_code, status, n FROM dossier_status_counts"
+					   " WHERE n <> 0 ORDER BY unit_code, status");
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	while (sqlite3_step(q) == SQLITE_ROW)
+		strbuf_addf(&sb, "%s:%d=%lld ", (const char *)sqlite3_column_text(q, 0),
+			    sqlite3_column_int(q, 1), (long long)sqlite3_column_int64(q, 2));
+	sqlite3_finalize(q);
+	return strbuf_detach(&sb);
+}
+
+static void test_status_counts_follow_changes(void **state)
+{
+	struct dossier_filter f;
+	dossier_filter_init(&f, &now);
+	check_counts("the fixture");
+	assert_int_equal(dossier_count(&st, &f, NULL), N_DOSSIERS);
+
+	/* inserts, in a unit of their own too */
+	add_dossier(&st, "c-1", "H01.00004-251127-0101", "00004", 2, "2025-11-27T09:50",
+		    "2025-11-27T15:00");
+	add_dossier(&st, "c-2", "H01.00009-251127-0001", "00009", 6, "2025-11-27T09:55",
+		    "2025-12-03T16:00");
+	add_dossier(&st, "c-3", "H01.00009-251126-0001", "00009", 7, "2025-11-26T08:00",
+		    "2025-11-26T09:00");
+	check_counts("after inserts");
+	assert_int_equal(dossier_count(&st, &f, NULL), N_DOSSIERS + 3);
+
+	/* status changes, one and many at a time, and "changes" to the same value */
+	exec("UPDATE dossiers SET status = 4 WHERE id = 'c-1'");
+	check_counts("after a status change");
+	exec("UPDATE dossiers SET status = status WHERE 1");
+	exec("UPDATE dossiers SET status = 4 WHERE id = 'c-1'");
+	check_counts("after updates that change nothing");
+	exec("UPDATE dossiers SET status = 10 WHERE unit_code = '00009'");
+	check_counts("after a change of many rows");
+	exec("UPDATE dossiers SET note = 'x', rev = rev + 1 WHERE id = 'c-2'");
+	check_counts("after a change of other columns");
+
+	/* unit changes, alone and with the status */
+	exec("UPDATE dossiers SET unit_code = '00008' WHERE id = 'c-1'");
+	check_counts("after a unit change");
+	exec("UPDATE dossiers SET unit_code = '00004', status = 9 WHERE id = 'c-2'");
+	check_counts("after a unit and status change");
+
+	/* the sync's upsert: an insert that turns into an update */
+	exec("INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
+	     " status, received_at, appointment, applicant_name, applicant_fold, updated_at)"
+	     " VALUES ('c-3', 'H01.00009-251126-0001', '1.001193', 'x', '00008', 'canbo1', 5,"
+	     " '2025-11-26T08:00', '2025-11-26T09:00', 'A', 'a', '2025-11-27T10:00')"
+	     " ON CONFLICT(id) DO UPDATE SET unit_code = excluded.unit_code,"
+	     " status = excluded.status");
+	check_counts("after an upsert");
+
+	/* statuses outside 1..10 are counted by "every status" only */
+	exec("UPDATE dossiers SET status = 11 WHERE id = 'c-3'");
+	exec("UPDATE dossiers SET status = 0 WHERE id = 'c-2'");
+	check_counts("with statuses outside 1..10");
+
+	/* a statement that fails leaves no trace: its triggers' work is undone */
+	struct strbuf err = STRBUF_INIT;
+	assert_int_not_equal(store_exec(&st, "UPDATE dossiers SET status = 3,"
+					 " code = 'H01.00004-251120-0001' WHERE id = 'c-1'", &err), 0);
+	strbuf_release(&err);
+	check_counts("after a failed update");
+
+	/* a transaction that is rolled back changes nothing */
+	char *before = counts_snapshot(&st);
+	assert_int_equal(store_begin(&st, NULL), 0);
+	add_dossier(&st, "c-4", "H01.00004-251127-0102", "00004", 2, "2025-11-27T09:58",
+		    "2025-11-27T16:00");
+	exec("UPDATE dossiers SET status = 5 WHERE id = 'id-3'");
+	exec("UPDATE dossiers SET unit_code = '00009' WHERE id = 'id-2'");
+	exec("DELETE FROM dossiers WHERE id = 'id-1'");
+	check_counts("inside a transaction");
+	store_rollback(&st);
+	char *after = counts_snapshot(&st);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	check_counts("after a rollback");
+
+	/* deletes, down to an empty unit */
+	exec("DELETE FROM dossiers WHERE id = 'c-1'");
+	check_counts("after a delete");
+	exec("DELETE FROM dossiers WHERE id IN ('c-2', 'c-3')");
+	check_counts("after deletes");
+	assert_int_equal(dossier_count(&st, &f, NULL), N_DOSSIERS);
+	f.unit_code = "00009";
+	assert_int_equal(dossier_count(&st, &f, NULL), 0);
+
+	/* the search's choice of plan reads the same counts: a status with few
+	 * dossiers is searched by reading them, with the same answer */
+	check_search_mask("dao", DQ_STATUS(2), "6 2");
+}
+
+/* The schema of version 2: migrations 0 and 1 of client/store.c as released
+ * (commit 36061c2), before the counts table. A store made with them is what
+ * the upgrade meets on a workstation. */
+static const char *const schema_v2[] = {
+	/* 0 -> 1: the reception store */
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+
+	"CREATE TABLE provinces(code TEXT PRIMARY KEY, name TEXT NOT NULL);\n"
+	"CREATE TABLE communes(code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" province_code TEXT NOT NULL, province_name TEXT NOT NULL,"
+	" fold TEXT NOT NULL);\n" /* folded 'name province_name' for the picker */
+	"CREATE TABLE commune_merges(code TEXT NOT NULL, old_code TEXT NOT NULL,"
+	" old_name TEXT NOT NULL, merge TEXT NOT NULL, fold TEXT NOT NULL,"
+	" PRIMARY KEY(code, old_code));\n"
+	/* Receiving and handling units: communes and agencies, with the identifier
+	 * used in dossier codes (QCVN 102:2016 or Decision 20/2020 form). */
+	"CREATE TABLE units(code TEXT PRIMARY KEY, name TEXT NOT NULL, ident TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'commune', parent_code TEXT, address TEXT, phone TEXT);\n"
+
+	"CREATE TABLE procedures(code TEXT PRIMARY KEY, name TEXT NOT NULL, field TEXT NOT NULL,"
+	" level TEXT, kind TEXT, decision TEXT, applicants TEXT, agency TEXT, steps TEXT,"
+	" conditions TEXT, legal_basis TEXT, result TEXT, url TEXT,"
+	" time_text TEXT, time_value REAL, time_unit TEXT," /* 'day' (working days) | 'hour' | 'inday' | NULL */
+	" fee_text TEXT, fee_amount INTEGER,"               /* VND; 0 free; NULL unknown */
+	" needs_review INTEGER NOT NULL DEFAULT 0, review_notes TEXT,"
+	" fold TEXT NOT NULL);\n"                           /* folded 'code name' for search */
+	"CREATE INDEX procedures_field ON procedures(field, name);\n"
+	"CREATE TABLE procedure_channels(procedure_code TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" channel TEXT NOT NULL, time_text TEXT, fee_text TEXT, description TEXT,"
+	" PRIMARY KEY(procedure_code, seq));\n"
+	/* A component's id is its seq within the procedure (1, 2, ...). */
+	"CREATE TABLE components(procedure_code TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" grp TEXT, name TEXT NOT NULL, form TEXT,"
+	" originals INTEGER NOT NULL DEFAULT 0, copies INTEGER NOT NULL DEFAULT 0,"
+	" kind TEXT NOT NULL DEFAULT 'submit'," /* 'submit' (kept) | 'present' (shown, returned) */
+	" mandatory INTEGER NOT NULL DEFAULT 1, needs_review INTEGER NOT NULL DEFAULT 0,"
+	" raw TEXT, PRIMARY KEY(procedure_code, seq));\n"
+
+	"CREATE TABLE holidays(date TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK(kind IN ('off','work')), name TEXT);\n"
+
+	"CREATE TABLE clerks(username TEXT PRIMARY KEY, full_name TEXT NOT NULL,"
+	" unit_code TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'clerk',"
+	" pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);\n"
+
+	"CREATE TABLE dossiers(id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" procedure_code TEXT NOT NULL, procedure_name TEXT NOT NULL,"
+	" unit_code TEXT NOT NULL, handling_unit TEXT, clerk TEXT NOT NULL,"
+	" channel INTEGER NOT NULL DEFAULT 1, applicant_kind INTEGER NOT NULL DEFAULT 1,"
+	" status INTEGER NOT NULL, received_at TEXT NOT NULL, appointment TEXT NOT NULL,"
+	" finished_at TEXT,"
+	" applicant_name TEXT NOT NULL, applicant_fold TEXT NOT NULL, id_number TEXT,"
+	" birth_date TEXT, sex TEXT, phone TEXT, email TEXT, address TEXT, commune_code TEXT,"
+	" note TEXT, rev INTEGER NOT NULL DEFAULT 1, updated_at TEXT NOT NULL);\n"
+	"CREATE INDEX dossiers_status_due ON dossiers(status, appointment);\n"
+	"CREATE INDEX dossiers_due ON dossiers(appointment);\n"
+	"CREATE INDEX dossiers_received ON dossiers(received_at);\n"
+	"CREATE INDEX dossiers_idnum ON dossiers(id_number);\n"
+	/* Diacritic-free name search: FTS5 over our own folding (đ -> d). */
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
+	" content_rowid='rowid', prefix='1 2 3');\n"
+	"CREATE TRIGGER dossiers_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(rowid, applicant_fold) VALUES (new.rowid, new.applicant_fold); END;\n"
+	"CREATE TRIGGER dossiers_ad AFTER DELETE ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, applicant_fold)"
+	" VALUES ('delete', old.rowid, old.applicant_fold); END;\n"
+	"CREATE TRIGGER dossiers_au AFTER UPDATE OF applicant_fold ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, applicant_fold)"
+	" VALUES ('delete', old.rowid, old.applicant_fold);"
+	" INSERT INTO dossier_fts(rowid, applicant_fold) VALUES (new.rowid, new.applicant_fold); END;\n"
+
+	"CREATE TABLE dossier_components(dossier_id TEXT NOT NULL REFERENCES dossiers(id),"
+	" seq INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, mandatory INTEGER NOT NULL,"
+	" originals_required INTEGER NOT NULL, copies_required INTEGER NOT NULL,"
+	" originals INTEGER NOT NULL, copies INTEGER NOT NULL, override_reason TEXT,"
+	" PRIMARY KEY(dossier_id, seq));\n"
+
+	/* Append-only: who did what, when (device clock; server time after sync). */
+	"CREATE TABLE events(id TEXT PRIMARY KEY, dossier_id TEXT NOT NULL, kind TEXT NOT NULL,"
+	" status_from INTEGER, status_to INTEGER, actor TEXT NOT NULL, unit_code TEXT NOT NULL,"
+	" device_time TEXT NOT NULL, server_time TEXT, payload TEXT);\n"
+	"CREATE INDEX events_dossier ON events(dossier_id, device_time);\n"
+
+	/* Written in the same transaction as the change it carries. */
+	"CREATE TABLE outbox(op_id TEXT PRIMARY KEY, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+	" base_rev INTEGER, op TEXT NOT NULL, payload TEXT NOT NULL, payload_hash TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	" CHECK(state IN ('pending','sending','done','rejected','conflict')),"
+	" created_at TEXT NOT NULL);\n"
+	"CREATE INDEX outbox_state ON outbox(state, created_at);\n"
+
+	/* Local dossier numbering per unit identifier and day (leases come with sync). */
+	"CREATE TABLE code_seq(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n",
+
+	/* 1 -> 2: dossier search and list (client/dossier_query.c). Indexes: a
+	 * code's part after the unit identifier ("251127-0001", the very
+	 * expression the queries use), statuses by reception time (the list's
+	 * other order), units and statuses (counts by unit). And the name index
+	 * rebuilt with prefixes of up to 6 letters ("nguyen", "truong"), so that a
+	 * prefix query never merges a common word's whole doclist; the triggers
+	 * of 0 -> 1 keep it in sync (they name the table, not its options). */
+	"CREATE INDEX dossiers_code_tail ON dossiers(substr(code, instr(code, '-') + 1));\n"
+	"CREATE INDEX dossiers_status_received ON dossiers(status, received_at);\n"
+	"CREATE INDEX dossiers_unit_status ON dossiers(unit_code, status);\n"
+	"DROP TABLE dossier_fts;\n"
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
+	" content_rowid='rowid', prefix='1 2 3 4 5 6');\n"
+	"INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild');\n",
+};
+
+/* A store at version 2 with dossiers in it, made without store_open. */
+static void make_v2_store(const char *file, int dossiers_per_status)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(schema_v2) / sizeof(schema_v2[0]); i++)
+		assert_int_equal(sqlite3_exec(db, schema_v2[i], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
+		" status, received_at, appointment, applicant_name, applicant_fold, updated_at)"
+		" VALUES (?1, ?1, '1.001193', 'x', ?2, 'canbo1', ?3, ?4, ?4, 'Lý Thị Nụ',"
+		" 'ly thi nu', ?4)", -1, &q, NULL), SQLITE_OK);
+	static const char *const units[] = { "00004", "00008", "00009" };
+	int k = 0;
+	for (int status = 1; status <= 10; status++) {
+		/* a different number per status and unit, some none at all */
+		for (int u = 0; u < 3; u++) {
+			int n = (dossiers_per_status * (status + u)) % 7;
+			for (int i = 0; i < n; i++, k++) {
+				char id[32], at[17];
+				snprintf(id, sizeof(id), "H01.%s-251120-%04d", units[u], k);
+				snprintf(at, sizeof(at), "2025-11-%02dT%02d:00", 10 + k % 18, 8 + k % 9);
+				sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_text(q, 2, units[u], -1, SQLITE_STATIC);
+				sqlite3_bind_int(q, 3, status);
+				sqlite3_bind_text(q, 4, at, -1, SQLITE_TRANSIENT);
+				assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+				sqlite3_reset(q);
+			}
+		}
+	}
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void upgrade_and_check(int dossiers_per_status)
+{
+	char *file = xasprintf("%s/v2-%d.db", dir, dossiers_per_status);
+	make_v2_store(file, dossiers_per_status);
+	struct store old;
+	struct strbuf err = STRBUF_INIT;
+	if (store_open(&old, file, 0, &err))
+		fail_msg("opening a version 2 store: %s", err.buf);
+	assert_int_equal(scalar(&old, "PRAGMA user_version"), store_schema_version());
+	check_counts_on(&old, "after the upgrade");
+	/* and the triggers keep them from then on */
+	add_dossier(&old, "u-1", "H01.00004-251127-0001", "00004", 2, "2025-11-27T09:00",
+		    "2025-11-28T16:00");
+	assert_int_equal(store_exec(&old, "UPDATE dossiers SET status = 4 WHERE rowid % 3 = 0;"
+				    " UPDATE dossiers SET unit_code = '00008' WHERE rowid % 5 = 0;"
+				    " DELETE FROM dossiers WHERE rowid % 7 = 0", &err), 0);
+	check_counts_on(&old, "after changes to an upgraded store");
+	store_close(&old);
+	/* opened again, nothing is migrated twice */
+	assert_int_equal(store_open(&old, file, 0, &err), 0);
+	check_counts_on(&old, "reopened");
+	store_close(&old);
+	strbuf_release(&err);
+	static const char *const sides[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char *side = xasprintf("%s%s", file, sides[i]);
+		unlink(side);
+		free(side);
+	}
+	free(file);
+}
+
+static void test_status_counts_upgrade(void **state)
+{
+	upgrade_and_check(0); /* no dossier yet */
+	upgrade_and_check(3);
+	upgrade_and_check(12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +1049,8 @@ int main(void)
 		cmocka_unit_test(test_count_complement),
 		cmocka_unit_test(test_today_counts),
 		cmocka_unit_test(test_get),
+		cmocka_unit_test(test_status_counts_follow_changes),
+		cmocka_unit_test(test_status_counts_upgrade),
 	};
 	return cmocka_run_group_tests_name("dossier_query", tests, setup, teardown);
 }

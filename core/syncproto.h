@@ -1,0 +1,170 @@
+/* The sync protocol's JSON, shared by the client (sync/) and motcua-server:
+ * push request and response, operations, changes, error bodies, and the
+ * payload hash. Pure code (Jansson, libsodium's SHA-256), no I/O. The
+ * contract is docs/api.md; this module is its one encoder and decoder.
+ *
+ * Operations (entity "dossier"):
+ *  - op "receive": payload is the whole dossier as written at the counter:
+ *      { "id": UUID, "code": "H01.00004-251027-0001", "procedure_code",
+ *        "procedure_name", "unit_code", "handling_unit"?, "clerk",
+ *        "channel": 1..3, "applicant_kind": 1..4, "status": 2,
+ *        "received_at": "YYYY-MM-DDTHH:MM", "appointment": "YYYY-MM-DDTHH:MM",
+ *        "note"?, "applicant": { "full_name", "id_number"?, "birth_date"?,
+ *        "sex"?, "phone"?, "email"?, "address"?, "commune"? },
+ *        "components": [ { "seq", "name", "kind", "mandatory",
+ *          "originals_required", "copies_required", "originals", "copies",
+ *          "override_reason"? } ],
+ *        "event": { "id", "kind": "receive", "status_from"?, "status_to"?,
+ *          "actor", "unit_code", "device_time", "payload"? }
+ *        (or "events": [ such objects ]), and any other member the
+ *        workstation writes (unit_ident, rev, updated_at ...), kept as is }
+ *    This is what client/reception.c puts in its outbox row. base_rev is 0
+ *    (or absent); the server's revision becomes 1.
+ *  - op "<action>" (an id of MC_ACTIONS but "receive": "transfer", "return"...):
+ *    a status change of an existing dossier, as the client writes it:
+ *      { "id", "status": new status, "rev": base_rev + 1, "updated_at",
+ *        "appointment"?, "handling_unit"?, "note"?,
+ *        "event": { "id", "dossier_id", "kind": the action, "status_from",
+ *                   "status_to", "actor", "unit_code", "device_time", "payload"? } }
+ *    base_rev is the revision the workstation changed; a stale one is a
+ *    conflict, never a silent overwrite.
+ * payload_hash is the hex SHA-256 of the payload's JSON text: either the
+ * compact text as written, members in their order (what the outbox stores:
+ * Jansson's json_dumps(JSON_COMPACT), sync_payload_hash_text), or the
+ * canonical text (compact, keys sorted: sync_payload_hash). The server
+ * accepts either (sync_payload_hash_ok) and refuses any other. */
+#ifndef MC_SYNCPROTO_H
+#define MC_SYNCPROTO_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "core/xalloc.h"
+
+#define SYNC_MAX_OPS 100         /* per push; more is answered 413 */
+#define SYNC_MAX_CHANGES 1000    /* per page of changes */
+#define SYNC_DEFAULT_CHANGES 500
+#define SYNC_ID_MAX 64           /* op ids, entity ids, device ids */
+#define SYNC_HASH_HEX 64
+
+/* Result of one operation. */
+#define SYNC_STATUSES(X) \
+	X(SYNC_APPLIED, "applied") \
+	X(SYNC_DUPLICATE, "duplicate") \
+	X(SYNC_CONFLICT, "conflict") \
+	X(SYNC_REJECTED, "rejected")
+
+#define SYNC_STATUS_ENUM(name, id) name,
+enum sync_status { SYNC_STATUSES(SYNC_STATUS_ENUM) SYNC_STATUS_COUNT };
+#undef SYNC_STATUS_ENUM
+
+const char *sync_status_id(enum sync_status s);
+int sync_status_from_id(const char *id); /* -1 if unknown */
+
+/* A decoding error: a stable code and a Vietnamese message. */
+struct sync_error {
+	char code[48];
+	char message[256];
+};
+void sync_error_set(struct sync_error *e, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+struct sync_op {
+	char *op_id;
+	char *entity;
+	char *entity_id;
+	long long base_rev; /* 0 when absent */
+	char *op;
+	json_t *payload;    /* an object; owned */
+	char *payload_hash; /* 64 lower-case hex digits */
+};
+
+struct sync_push {
+	char *device_id;
+	char *device_clock; /* as sent; may be NULL */
+	struct sync_op *ops;
+	size_t nops;
+};
+
+struct sync_result {
+	char *op_id;
+	enum sync_status status;
+	long long rev;      /* applied / duplicate: the server revision; 0 = none */
+	char *err_code;     /* conflict / rejected */
+	char *err_message;
+};
+
+struct sync_push_response {
+	char *server_clock;
+	struct sync_result *results;
+	size_t nresults, alloc;
+	char *last_applied_op; /* NULL when the device never had one applied */
+};
+
+struct sync_change {
+	long long seq;
+	char *entity;
+	char *entity_id;
+	long long rev;
+	json_t *data; /* owned */
+};
+
+struct sync_changes {
+	struct sync_change *changes;
+	size_t nchanges, alloc;
+	char *next;          /* the cursor to send next */
+	long long remaining; /* changes after this page */
+};
+
+void sync_op_release(struct sync_op *op);
+void sync_push_init(struct sync_push *p);
+void sync_push_release(struct sync_push *p);
+void sync_push_response_init(struct sync_push_response *r);
+void sync_push_response_release(struct sync_push_response *r);
+/* Appends a result (strings copied; err_* may be NULL). */
+void sync_push_response_add(struct sync_push_response *r, const char *op_id, enum sync_status st,
+			    long long rev, const char *err_code, const char *err_message);
+void sync_changes_init(struct sync_changes *c);
+void sync_changes_release(struct sync_changes *c);
+
+/* Whether s is a usable identifier: 1..SYNC_ID_MAX of [A-Za-z0-9._:-]. */
+bool sync_id_valid(const char *s);
+/* Whether s is 64 lower-case hex digits. */
+bool sync_hash_valid(const char *s);
+
+/* Canonical JSON of a value (compact, keys sorted); malloc'd. */
+char *sync_canonical_json(const json_t *v);
+/* hex SHA-256 of the canonical JSON of payload into out (65 bytes). */
+void sync_payload_hash(const json_t *payload, char out[SYNC_HASH_HEX + 1]);
+
+/* hex SHA-256 of a text (the payload as the outbox stores it) into out. */
+void sync_payload_hash_text(const char *text, char out[SYNC_HASH_HEX + 1]);
+/* Whether hash is the SHA-256 of payload's compact text in member order or
+ * of its canonical text. */
+bool sync_payload_hash_ok(const json_t *payload, const char *hash);
+
+/* Decodes a push request. Returns 0, or -1 with e filled: code "bad_json"
+ * (not JSON), "too_many_ops" (more than SYNC_MAX_OPS) or "bad_request" (a
+ * missing or mistyped field, with the field named in the message). Only the
+ * envelope is checked here; the server validates each payload. */
+int sync_push_decode(const char *buf, size_t len, struct sync_push *p, struct sync_error *e);
+/* Encodes a push request (the client); malloc'd JSON text. */
+char *sync_push_encode(const struct sync_push *p);
+
+char *sync_push_response_encode(const struct sync_push_response *r);
+int sync_push_response_decode(const char *buf, size_t len, struct sync_push_response *r,
+			      struct sync_error *e);
+
+/* Appends a change (strings copied, data reference taken: json_incref). */
+void sync_changes_add(struct sync_changes *c, long long seq, const char *entity,
+		      const char *entity_id, long long rev, json_t *data);
+char *sync_changes_encode(const struct sync_changes *c);
+int sync_changes_decode(const char *buf, size_t len, struct sync_changes *c, struct sync_error *e);
+
+/* {"error": {"code": code, "message": message}}; malloc'd. */
+char *sync_error_body(const char *code, const char *message);
+/* Reads an error body; returns 0 when buf is one. */
+int sync_error_decode(const char *buf, size_t len, struct sync_error *e);
+
+#endif

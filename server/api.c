@@ -1,0 +1,513 @@
+/* The API handlers other than push: health, metrics, login and logout, the
+ * change feed, dossier-number leases and the public lookup. */
+#include "server/server.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/datetime.h"
+#include "core/dcode.h"
+#include "core/lifecycle.h"
+#include "core/syncproto.h"
+
+/* Connection for a handler, or a 503 already sent. */
+static PGconn *conn_or_503(struct req *r)
+{
+	PGconn *c = db_thread_conn();
+	if (!c)
+		respond_db_down(r);
+	return c;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+void api_healthz(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c)
+		return;
+	PGresult *res = PQexec(c, "SELECT 1");
+	bool ok = db_ok(res);
+	PQclear(res);
+	if (!ok) {
+		respond_db_down(r);
+		return;
+	}
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	respond_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "db", "ok",
+				       "server_clock", clock));
+}
+
+void api_metrics(struct req *r)
+{
+	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_render());
+}
+
+/* ---- login, logout ------------------------------------------------------------- */
+
+/* The units a user serves as a JSON array of {code, name, ident, kind, parent_code}. */
+static json_t *user_units(PGconn *c, const char *username)
+{
+	const char *p[] = { username };
+	PGresult *res = db_query(c, "SELECT code, name, ident, kind, parent_code FROM units"
+				    " WHERE code IN (SELECT unit_code FROM user_scope($1)) ORDER BY code",
+				 1, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		return NULL;
+	}
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *u = json_pack("{s:s, s:s, s:s, s:s}", "code", PQgetvalue(res, i, 0),
+				      "name", PQgetvalue(res, i, 1), "ident", PQgetvalue(res, i, 2),
+				      "kind", PQgetvalue(res, i, 3));
+		json_object_set_new(u, "parent_code", PQgetisnull(res, i, 4) ? json_null()
+						: json_string(PQgetvalue(res, i, 4)));
+		json_array_append_new(arr, u);
+	}
+	PQclear(res);
+	return arr;
+}
+
+static json_t *user_json(const struct session *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s}", "username", s->username, "full_name", s->full_name,
+			 "unit_code", s->unit_code, "role", s->role);
+}
+
+static void token_hash_hex(const char *token, char out[2 * crypto_hash_sha256_BYTES + 3])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	out[0] = '\\';
+	out[1] = 'x';
+	sodium_bin2hex(out + 2, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof(h));
+}
+
+/* An Argon2id hash of nothing in particular: an unknown user name costs the
+ * same verification as a known one, so timing does not tell which exist. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	static const char pw[] = "motcua-timing-equaliser";
+	if (crypto_pwhash_str(dummy_hash, pw, sizeof(pw) - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE))
+		dummy_hash[0] = '\0';
+}
+
+static bool password_ok(const char *hash, const char *pass)
+{
+	if (hash)
+		return crypto_pwhash_str_verify(hash, pass, strlen(pass)) == 0;
+	pthread_once(&dummy_once, dummy_init);
+	volatile int sink = dummy_hash[0] ? crypto_pwhash_str_verify(dummy_hash, pass, strlen(pass)) : 0;
+	(void)sink;
+	return false;
+}
+
+void api_login(struct req *r)
+{
+	json_t *in = req_json(r);
+	if (!in)
+		return;
+	const char *user = jstr(in, "username"), *pass = jstr(in, "password");
+	const char *dev = jstr(in, "device_id"), *dname = jstr(in, "device_name");
+	if (!user || !pass || !*user || strlen(user) > 63 || strlen(pass) > 1024) {
+		respond_error(r, 400, "bad_request", "Cần \"username\" và \"password\" (chuỗi)");
+		goto out;
+	}
+	if (!sync_id_valid(dev)) {
+		respond_error(r, 400, "bad_request", "Cần \"device_id\": 1 đến %d ký tự"
+			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
+		goto out;
+	}
+	if (json_object_get(in, "device_name") && (!dname || strlen(dname) > 128)) {
+		respond_error(r, 400, "bad_request", "\"device_name\" phải là chuỗi tối đa 128 byte");
+		goto out;
+	}
+	PGconn *c = conn_or_503(r);
+	if (!c)
+		goto out;
+	const char *p[] = { user };
+	PGresult *res = db_query(c, "SELECT pw_hash, disabled, full_name, unit_code, role"
+				    " FROM users WHERE username = $1", 1, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		goto out;
+	}
+	bool found = PQntuples(res) == 1;
+	bool good = password_ok(found ? PQgetvalue(res, 0, 0) : NULL, pass);
+	if (!good) {
+		PQclear(res);
+		respond_error(r, 401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu");
+		goto out;
+	}
+	if (!strcmp(PQgetvalue(res, 0, 1), "t")) {
+		PQclear(res);
+		respond_error(r, 403, "user_disabled", "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
+		goto out;
+	}
+	struct session s = { 0 };
+	snprintf(s.username, sizeof(s.username), "%s", user);
+	snprintf(s.full_name, sizeof(s.full_name), "%s", PQgetvalue(res, 0, 2));
+	snprintf(s.unit_code, sizeof(s.unit_code), "%s", PQgetvalue(res, 0, 3));
+	snprintf(s.role, sizeof(s.role), "%s", PQgetvalue(res, 0, 4));
+	PQclear(res);
+
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	char token[4 + 2 * sizeof(raw) + 1] = "mc1_";
+	sodium_bin2hex(token + 4, sizeof(token) - 4, raw, sizeof(raw));
+	char hash[2 * crypto_hash_sha256_BYTES + 3];
+	token_hash_hex(token, hash);
+	const char *dp[] = { dev, dname, user };
+	const char *tp[] = { hash, dev, user };
+	if (db_exec(c, "BEGIN", NULL) ||
+	    db_execp(c, "INSERT INTO devices(device_id, name, username, last_seen_at)"
+			" VALUES ($1, $2, $3, now()) ON CONFLICT (device_id) DO UPDATE SET"
+			" name = coalesce(excluded.name, devices.name), username = excluded.username,"
+			" last_seen_at = now()", 3, dp, NULL) ||
+	    db_execp(c, "INSERT INTO tokens(token_hash, device_id, username)"
+			" VALUES ($1::bytea, $2, $3)", 3, tp, NULL) ||
+	    db_exec(c, "COMMIT", NULL)) {
+		db_exec(c, "ROLLBACK", NULL);
+		respond_db_down(r);
+		goto out;
+	}
+	json_t *units = user_units(c, user);
+	if (!units) {
+		respond_db_down(r);
+		goto out;
+	}
+	r->authed = true;
+	r->s = s;
+	respond_json(r, 200, json_pack("{s:s, s:o, s:o}", "token", token, "user", user_json(&s),
+				       "units", units));
+	sodium_memzero(token, sizeof(token));
+out:
+	json_decref(in);
+}
+
+void api_logout(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c || auth_require(r, c))
+		return;
+	const char *tok = req_header(r, "Authorization") + 7;
+	while (*tok == ' ')
+		tok++;
+	char hash[2 * crypto_hash_sha256_BYTES + 3];
+	token_hash_hex(tok, hash);
+	const char *p[] = { hash };
+	if (db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE token_hash = $1::bytea"
+			" AND revoked_at IS NULL", 1, p, NULL)) {
+		respond_db_down(r);
+		return;
+	}
+	respond_json(r, 200, json_pack("{s:b}", "revoked", 1));
+}
+
+void api_me(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c || auth_require(r, c))
+		return;
+	json_t *units = user_units(c, r->s.username);
+	if (!units) {
+		respond_db_down(r);
+		return;
+	}
+	respond_json(r, 200, json_pack("{s:o, s:s, s:o}", "user", user_json(&r->s),
+				       "device_id", r->s.device_id, "units", units));
+}
+
+/* ---- the change feed -------------------------------------------------------------- */
+
+/* A cursor is "<epoch>.<seq>.<scope>": the database's random epoch, the last
+ * seq delivered and a fingerprint of the units the user served. Opaque to
+ * clients; any mismatch is 410 cursor_expired (start again from scratch). */
+struct scope_info {
+	char epoch[16];
+	char scope[16];
+	long long max_seq;
+};
+
+static int scope_info(PGconn *c, const char *user, struct scope_info *si)
+{
+	const char *p[] = { user };
+	PGresult *res = db_query(c, "SELECT (SELECT epoch FROM server_meta),"
+				    " substr(md5(coalesce((SELECT string_agg(unit_code, ',' ORDER BY unit_code)"
+				    " FROM user_scope($1)), '')), 1, 8),"
+				    " (SELECT coalesce(max(seq), 0) FROM changes)", 1, p);
+	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
+	if (!rc) {
+		snprintf(si->epoch, sizeof(si->epoch), "%s", PQgetvalue(res, 0, 0));
+		snprintf(si->scope, sizeof(si->scope), "%s", PQgetvalue(res, 0, 1));
+		si->max_seq = atoll(PQgetvalue(res, 0, 2));
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int parse_cursor(const char *s, const struct scope_info *si, long long *seq)
+{
+	const char *d1 = strchr(s, '.');
+	const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	if (!d1 || !d2 || strlen(s) > 64)
+		return -1;
+	if ((size_t)(d1 - s) != strlen(si->epoch) || strncmp(s, si->epoch, (size_t)(d1 - s)))
+		return -1;
+	if (strcmp(d2 + 1, si->scope))
+		return -1;
+	char *end;
+	long long v = strtoll(d1 + 1, &end, 10);
+	if (end != d2 || d1 + 1 == d2 || v < 0 || v > si->max_seq)
+		return -1;
+	*seq = v;
+	return 0;
+}
+
+void api_changes(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c || auth_require(r, c))
+		return;
+	const char *since = req_arg(r, "since"), *lim = req_arg(r, "limit");
+	long limit = SYNC_DEFAULT_CHANGES;
+	if (lim) {
+		char *end;
+		limit = strtol(lim, &end, 10);
+		if (*end || !*lim || limit < 1 || limit > SYNC_MAX_CHANGES) {
+			respond_error(r, 400, "bad_request", "\"limit\" phải từ 1 đến %d",
+				      SYNC_MAX_CHANGES);
+			return;
+		}
+	}
+	struct scope_info si;
+	if (scope_info(c, r->s.username, &si)) {
+		respond_db_down(r);
+		return;
+	}
+	long long from = 0;
+	if (since && *since && parse_cursor(since, &si, &from)) {
+		respond_error(r, 410, "cursor_expired", "Con trỏ đồng bộ không còn hiệu lực;"
+			      " hãy tải lại dữ liệu từ đầu");
+		return;
+	}
+	char froms[24], lims[24];
+	snprintf(froms, sizeof(froms), "%lld", from);
+	snprintf(lims, sizeof(lims), "%ld", limit);
+	const char *p[] = { froms, r->s.username, lims };
+	PGresult *res = db_query(c, "SELECT seq, entity, entity_id, rev, data::text FROM changes"
+				    " WHERE seq > $1 AND (unit_code IS NULL OR unit_code IN"
+				    " (SELECT unit_code FROM user_scope($2))) ORDER BY seq LIMIT $3", 3, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return;
+	}
+	struct sync_changes ch;
+	sync_changes_init(&ch);
+	long long last = from;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *data = json_loads(PQgetvalue(res, i, 4), 0, NULL);
+		last = atoll(PQgetvalue(res, i, 0));
+		sync_changes_add(&ch, last, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+				 atoll(PQgetvalue(res, i, 3)), data ? data : json_null());
+		json_decref(data);
+	}
+	PQclear(res);
+	snprintf(froms, sizeof(froms), "%lld", last);
+	const char *q[] = { froms, r->s.username };
+	res = db_query(c, "SELECT count(*) FROM changes WHERE seq > $1 AND (unit_code IS NULL OR"
+			  " unit_code IN (SELECT unit_code FROM user_scope($2)))", 2, q);
+	if (!db_ok(res)) {
+		PQclear(res);
+		sync_changes_release(&ch);
+		respond_db_down(r);
+		return;
+	}
+	ch.remaining = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	ch.next = xasprintf("%s.%lld.%s", si.epoch, last, si.scope);
+	char *body = sync_changes_encode(&ch);
+	sync_changes_release(&ch);
+	size_t n = strlen(body);
+	body = xrealloc(body, n + 2);
+	memcpy(body + n, "\n", 2);
+	respond_text(r, 200, "application/json; charset=utf-8", body);
+}
+
+/* ---- leases ------------------------------------------------------------------------- */
+
+void api_leases(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c || auth_require(r, c))
+		return;
+	json_t *in = req_json(r);
+	if (!in)
+		return;
+	const char *ident = jstr(in, "unit_ident"), *day = jstr(in, "day");
+	const char *request_id = jstr(in, "request_id");
+	json_t *cnt = json_object_get(in, "count");
+	struct mc_date dd;
+	if (!ident || !mc_unit_ident_valid(ident)) {
+		respond_error(r, 400, "bad_request", "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
+		goto out;
+	}
+	if (json_object_get(in, "day") && !json_is_null(json_object_get(in, "day")) &&
+	    (!day || (strcmp(day, "*") && mc_parse_date(day, &dd)))) {
+		respond_error(r, 400, "bad_request", "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
+		goto out;
+	}
+	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 || json_integer_value(cnt) > 1000) {
+		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến 1000");
+		goto out;
+	}
+	if (json_object_get(in, "request_id") && !sync_id_valid(request_id)) {
+		respond_error(r, 400, "bad_request", "\"request_id\" phải gồm 1 đến %d ký tự"
+			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
+		goto out;
+	}
+	if (!day)
+		day = "*";
+	char count[24];
+	snprintf(count, sizeof(count), "%lld", (long long)json_integer_value(cnt));
+	const char *sp[] = { ident, r->s.username };
+	PGresult *res = db_query(c, "SELECT 1 FROM units WHERE ident = $1 AND code IN"
+				    " (SELECT unit_code FROM user_scope($2))", 2, sp);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		goto out;
+	}
+	bool mine = PQntuples(res) == 1;
+	PQclear(res);
+	if (!mine) {
+		respond_error(r, 403, "out_of_scope", "Đơn vị %s không thuộc phạm vi của tài khoản %s",
+			      ident, r->s.username);
+		goto out;
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (request_id) {
+			const char *rp[] = { request_id };
+			res = db_query(c, "SELECT unit_ident, day, first, last, device_id FROM leases"
+					  " WHERE request_id = $1", 1, rp);
+			if (!db_ok(res)) {
+				PQclear(res);
+				respond_db_down(r);
+				goto out;
+			}
+			if (PQntuples(res) == 1) {
+				if (strcmp(PQgetvalue(res, 0, 0), ident) || strcmp(PQgetvalue(res, 0, 4), r->s.device_id))
+					respond_error(r, 409, "request_id_reused", "request_id đã được dùng"
+						      " cho một yêu cầu cấp số khác");
+				else
+					respond_json(r, 200, json_pack("{s:s, s:s, s:I, s:I}", "unit_ident", ident,
+								       "day", PQgetvalue(res, 0, 1),
+								       "first", (json_int_t)atoll(PQgetvalue(res, 0, 2)),
+								       "last", (json_int_t)atoll(PQgetvalue(res, 0, 3))));
+				PQclear(res);
+				goto out;
+			}
+			PQclear(res);
+		}
+		if (db_exec(c, "BEGIN", NULL)) {
+			respond_db_down(r);
+			goto out;
+		}
+		const char *cp[] = { ident, count };
+		res = db_query(c, "INSERT INTO lease_counters(unit_ident, last) VALUES ($1, $2)"
+				  " ON CONFLICT (unit_ident) DO UPDATE SET last = lease_counters.last + $2"
+				  " RETURNING last", 2, cp);
+		long long last = db_ok(res) && PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : -1;
+		PQclear(res);
+		long long first = last - json_integer_value(cnt) + 1;
+		if (last > 999999999) {
+			db_exec(c, "ROLLBACK", NULL);
+			respond_error(r, 409, "leases_exhausted", "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
+				      ident);
+			goto out;
+		}
+		char fs[24], ls[24];
+		snprintf(fs, sizeof(fs), "%lld", first);
+		snprintf(ls, sizeof(ls), "%lld", last);
+		const char *lp[] = { request_id, ident, day, fs, ls, r->s.device_id, r->s.username };
+		res = last < 0 ? NULL
+			       : db_query(c, "INSERT INTO leases(request_id, unit_ident, day, first, last,"
+					     " device_id, username) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, lp);
+		bool ok = res && db_ok(res);
+		bool retry = res && !ok && !strcmp(db_state(res), "23505");
+		PQclear(res);
+		if (!ok || db_exec(c, "COMMIT", NULL)) {
+			db_exec(c, "ROLLBACK", NULL);
+			if (retry)
+				continue;
+			respond_db_down(r);
+			goto out;
+		}
+		respond_json(r, 200, json_pack("{s:s, s:s, s:I, s:I}", "unit_ident", ident, "day", day,
+					       "first", (json_int_t)first, "last", (json_int_t)last));
+		goto out;
+	}
+	respond_db_down(r);
+out:
+	json_decref(in);
+}
+
+/* ---- public lookup ---------------------------------------------------------------------- */
+
+void api_lookup(struct req *r)
+{
+	const char *raw = req_param(r);
+	struct mc_dcode dc;
+	char code[MC_DCODE_MAX];
+	size_t n = strlen(raw);
+	if (n >= sizeof(code) || mc_dcode_parse(raw, &dc, NULL)) {
+		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		return;
+	}
+	for (size_t i = 0; i <= n; i++)
+		code[i] = (char)toupper((unsigned char)raw[i]);
+	PGconn *c = conn_or_503(r);
+	if (!c)
+		return;
+	const char *p[] = { code };
+	PGresult *res = db_query(c, "SELECT d.code, d.status, d.received_at, d.appointment,"
+				    " d.procedure_code, d.procedure_name, d.unit_code, u.name"
+				    " FROM dossiers d JOIN units u ON u.code = d.unit_code"
+				    " WHERE d.code = $1", 1, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		return;
+	}
+	int st = atoi(PQgetvalue(res, 0, 1));
+	const char *name = mc_status_name(st);
+	respond_json(r, 200, json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}",
+				       "code", PQgetvalue(res, 0, 0), "status", st,
+				       "status_name", name ? name : "", "received_at",
+				       PQgetvalue(res, 0, 2), "appointment", PQgetvalue(res, 0, 3),
+				       "procedure", "code", PQgetvalue(res, 0, 4), "name",
+				       PQgetvalue(res, 0, 5), "unit", "code", PQgetvalue(res, 0, 6),
+				       "name", PQgetvalue(res, 0, 7)));
+	PQclear(res);
+}

@@ -1,0 +1,608 @@
+/* The HTTP side: libmicrohttpd with a thread pool, the route table, request
+ * bodies with a size limit, JSON responses and errors, the bearer token, the
+ * access log and `motcua-server serve`. */
+#include "server/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "core/syncproto.h"
+
+static size_t max_body = MAX_BODY_DEFAULT;
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void server_clock(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char z[8];
+	strftime(z, sizeof(z), "%z", &tm); /* +0700 */
+	char day[24];
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, n, "%s%.3s:%.2s", day, z, z + 3);
+}
+
+/* ---- routes ------------------------------------------------------------------- */
+
+struct route {
+	const char *name;   /* metrics label */
+	const char *method; /* GET routes also answer HEAD */
+	const char *path;   /* as in docs/openapi.yaml: a last "{param}" is one segment */
+	void (*fn)(struct req *r); /* NULL: a streamed body (upload PATCH) */
+};
+
+static const struct route routes[] = {
+	{ "healthz", "GET", "/healthz", api_healthz },
+	{ "metrics", "GET", "/metrics", api_metrics },
+	{ "login", "POST", "/api/v1/auth/login", api_login },
+	{ "logout", "POST", "/api/v1/auth/logout", api_logout },
+	{ "me", "GET", "/api/v1/auth/me", api_me },
+	{ "push", "POST", "/api/v1/sync/push", api_push },
+	{ "changes", "GET", "/api/v1/sync/changes", api_changes },
+	{ "leases", "POST", "/api/v1/leases", api_leases },
+	{ "lookup", "GET", "/api/v1/lookup/{code}", api_lookup },
+	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", api_blob_head },
+	{ "upload_options", "OPTIONS", "/api/v1/uploads", api_upload_options },
+	{ "upload_create", "POST", "/api/v1/uploads", api_upload_create },
+	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", api_upload_head },
+	{ "upload_patch", "PATCH", "/api/v1/uploads/{id}", NULL },
+	{ "upload_delete", "DELETE", "/api/v1/uploads/{id}", api_upload_delete },
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static bool path_matches(const struct route *rt, const char *path)
+{
+	const char *brace = strchr(rt->path, '{');
+	if (!brace)
+		return !strcmp(path, rt->path);
+	size_t n = (size_t)(brace - rt->path);
+	return !strncmp(path, rt->path, n) && path[n] && !strchr(path + n, '/');
+}
+
+static bool method_matches(const struct route *rt, const char *method)
+{
+	return !strcmp(method, rt->method) || (!strcmp(rt->method, "GET") && !strcmp(method, "HEAD"));
+}
+
+const char *req_param(struct req *r)
+{
+	return strrchr(r->path, '/') + 1;
+}
+
+/* Paths with dot segments, empty segments, control bytes or backslashes are
+ * refused before routing: nothing here maps a path to a file, but a proxy
+ * in front might. MHD has already decoded %XX. */
+static bool path_sane(const char *p)
+{
+	if (p[0] != '/' || strlen(p) > MAX_PATH_LEN)
+		return false;
+	for (const unsigned char *s = (const unsigned char *)p; *s; s++)
+		if (*s < 0x20 || *s == 0x7f || *s == '\\')
+			return false;
+	if (strstr(p, "//"))
+		return false;
+	for (const char *s = p; (s = strchr(s, '/')); s++) {
+		if (s[1] == '.' && (s[2] == '/' || !s[2] || (s[2] == '.' && (s[3] == '/' || !s[3]))))
+			return false;
+	}
+	return true;
+}
+
+/* ---- responses ------------------------------------------------------------------- */
+
+static void queue(struct req *r, unsigned status, const char *ctype, char *body, size_t len)
+{
+	if (r->responded) {
+		free(body);
+		return;
+	}
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (status == 405 && r->allow[0])
+		MHD_add_response_header(resp, "Allow", r->allow);
+	for (int i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	if (status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"motcua\"");
+	MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->responded = true;
+	r->status = status;
+	r->resp_len = len;
+}
+
+void req_add_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdrs == REQ_MAX_HEADERS)
+		return;
+	r->hdr_names[r->nhdrs] = name;
+	r->hdr_values[r->nhdrs++] = xstrdup(value);
+}
+
+void respond_empty(struct req *r, unsigned status)
+{
+	if (r->responded)
+		return;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	for (int i = 0; i < r->nhdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->responded = true;
+	r->status = status;
+	r->resp_len = 0;
+}
+
+void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
+{
+	queue(r, status, ctype, text, strlen(text));
+}
+
+void respond_json(struct req *r, unsigned status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	if (!s)
+		abort();
+	size_t n = strlen(s);
+	s = xrealloc(s, n + 2);
+	s[n] = '\n';
+	s[n + 1] = '\0';
+	queue(r, status, "application/json; charset=utf-8", s, n + 1);
+}
+
+void respond_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	respond_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+	free(msg);
+}
+
+void respond_db_down(struct req *r)
+{
+	respond_error(r, 503, "db_unavailable",
+		      "Máy chủ tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau");
+}
+
+const char *req_arg(struct req *r, const char *key)
+{
+	const char *v = NULL;
+	size_t n = 0;
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v, &n) !=
+	    MHD_YES)
+		return NULL;
+	/* "%00" decodes to a NUL byte: a value no parameter accepts */
+	return v && strlen(v) == n ? v : "\x7f";
+}
+
+const char *req_header(struct req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+json_t *req_json(struct req *r)
+{
+	json_error_t je;
+	json_t *v = r->body.len ? json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &je)
+				: NULL;
+	if (!r->body.len) {
+		respond_error(r, 400, "bad_json", "Thiếu nội dung JSON của yêu cầu");
+		return NULL;
+	}
+	if (!v) {
+		respond_error(r, 400, "bad_json", "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
+			      je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		respond_error(r, 400, "bad_json", "Nội dung JSON phải là một đối tượng {...}");
+		return NULL;
+	}
+	return v;
+}
+
+/* ---- the bearer token ---------------------------------------------------------------- */
+
+static void copy_field(char *dst, size_t n, const PGresult *res, int col)
+{
+	snprintf(dst, n, "%s", PQgetvalue(res, 0, col));
+}
+
+int auth_require(struct req *r, PGconn *c)
+{
+	const char *h = req_header(r, "Authorization");
+	const char *tok = NULL;
+	if (h && !strncasecmp(h, "Bearer ", 7))
+		tok = h + 7;
+	while (tok && *tok == ' ')
+		tok++;
+	if (!tok || !*tok || strlen(tok) > 256) {
+		respond_error(r, 401, "unauthorized", "Cần đăng nhập: thiếu mã truy cập"
+			      " (Authorization: Bearer ...)");
+		return -1;
+	}
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(hash, (const unsigned char *)tok, strlen(tok));
+	char hex[2 * sizeof(hash) + 3] = "\\x";
+	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
+	const char *p[] = { hex };
+	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id"
+				    " FROM tokens t JOIN users u ON u.username = t.username"
+				    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
+				    " AND NOT u.disabled", 1, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		respond_error(r, 401, "unauthorized", "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
+			      " hãy đăng nhập lại");
+		return -1;
+	}
+	copy_field(r->s.username, sizeof(r->s.username), res, 0);
+	copy_field(r->s.full_name, sizeof(r->s.full_name), res, 1);
+	copy_field(r->s.unit_code, sizeof(r->s.unit_code), res, 2);
+	copy_field(r->s.role, sizeof(r->s.role), res, 3);
+	copy_field(r->s.device_id, sizeof(r->s.device_id), res, 4);
+	PQclear(res);
+	r->authed = true;
+	return 0;
+}
+
+/* ---- the request cycle ----------------------------------------------------------------- */
+
+/* The route of the request: its index, or -1 with r->allow listing the
+ * methods of the path when only the method is wrong (-2: no such path). */
+static int find_route(struct req *r)
+{
+	int found = -2;
+	r->allow[0] = '\0';
+	for (size_t i = 0; i < NROUTES; i++) {
+		if (!path_matches(&routes[i], r->path))
+			continue;
+		if (method_matches(&routes[i], r->method))
+			return (int)i;
+		found = -1;
+		size_t n = strlen(r->allow);
+		snprintf(r->allow + n, sizeof(r->allow) - n, "%s%s%s", n ? ", " : "", routes[i].method,
+			 !strcmp(routes[i].method, "GET") ? ", HEAD" : "");
+	}
+	return found;
+}
+
+/* Answers at once what needs no body: a bad path, no route, a wrong method.
+ * Returns the route, or -1 when answered. */
+static int route_or_answer(struct req *r)
+{
+	if (!path_sane(r->path)) {
+		respond_error(r, 400, "bad_path", "Đường dẫn không hợp lệ");
+		return -1;
+	}
+	int i = find_route(r);
+	if (i == -1) {
+		respond_error(r, 405, "method_not_allowed", "Phương thức %s không dùng được cho"
+			      " đường dẫn này", r->method);
+		return -1;
+	}
+	if (i < 0) {
+		respond_error(r, 404, "not_found", "Không có tài nguyên này trên máy chủ");
+		return -1;
+	}
+	r->route = i;
+	return i;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *con_cls;
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		r->conn = conn;
+		r->method = method;
+		r->path = xstrndup(url, MAX_PATH_LEN + 1);
+		r->route = -1;
+		r->start = now_mono();
+		strbuf_init(&r->body);
+		*con_cls = r;
+		if (route_or_answer(r) < 0)
+			return MHD_YES;
+		if (!routes[r->route].fn) {
+			upload_patch_begin(r); /* streamed: no size limit but the upload's */
+			return MHD_YES;
+		}
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > max_body) {
+			r->too_large = true;
+			respond_error(r, 413, "payload_too_large",
+				      "Nội dung yêu cầu quá lớn (tối đa %zu byte)", max_body);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (r->upload && !r->responded)
+			upload_patch_data(r, upload, *upload_size);
+		else if (!r->too_large && r->body.len + *upload_size > max_body)
+			r->too_large = true;
+		else if (!r->too_large && !r->responded)
+			strbuf_add(&r->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->responded)
+		return MHD_YES;
+	if (r->upload) {
+		upload_patch_end(r);
+	} else if (r->too_large) {
+		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
+			      max_body);
+	} else {
+		routes[r->route].fn(r);
+		if (!r->responded)
+			respond_error(r, 500, "internal", "Lỗi nội bộ của máy chủ");
+	}
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	if (r->upload)
+		upload_patch_abort(r); /* keeps what arrived; frees the stream */
+	double secs = now_mono() - r->start;
+	const char *route = r->route >= 0 ? routes[r->route].name : "other";
+	metrics_request(route, r->status, secs);
+	char addr[INET6_ADDRSTRLEN] = "-";
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, sizeof(addr));
+	}
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	struct strbuf line = STRBUF_INIT;
+	strbuf_addf(&line, "%s %s %s ", clock, addr, r->method);
+	/* the path as received, control bytes and quotes escaped */
+	for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+			strbuf_addf(&line, "\\x%02x", *p);
+		else
+			strbuf_addch(&line, (char)*p);
+	}
+	strbuf_addf(&line, " %u %zu %.1fms user=%s", r->status, r->resp_len, secs * 1000.0,
+		    r->authed ? r->s.username : "-");
+	if (r->ops_applied + r->ops_duplicate + r->ops_conflict + r->ops_rejected)
+		strbuf_addf(&line, " ops=%d/%d/%d/%d", r->ops_applied, r->ops_duplicate,
+			    r->ops_conflict, r->ops_rejected);
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		strbuf_addf(&line, " aborted=%d", (int)toe);
+	strbuf_addch(&line, '\n');
+	fwrite(line.buf, 1, line.len, stderr);
+	strbuf_release(&line);
+	strbuf_release(&r->body);
+	for (int i = 0; i < r->nhdrs; i++)
+		free(r->hdr_values[i]);
+	free(r->path);
+	free(r);
+	*con_cls = NULL;
+}
+
+/* ---- motcua-server serve ------------------------------------------------------------------ */
+
+static char *read_file(const char *path, struct strbuf *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		strbuf_addf(err, "không mở được tệp %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(fp);
+	strbuf_addch(&sb, '\0');
+	return strbuf_detach(&sb);
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -1;
+	char host[64];
+	size_t hn = (size_t)(colon - s);
+	if (hn >= sizeof(host))
+		return -1;
+	memcpy(host, s, hn);
+	host[hn] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535 || !colon[1])
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "*"))
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
+}
+
+static void serve_usage(void)
+{
+	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
+	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP]\n", stderr);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pg", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-body", required_argument, NULL, 'b' },
+		{ "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pg = NULL, *listen = "127.0.0.1:8080", *cert = NULL, *key = NULL;
+	long threads = 8;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		switch (o) {
+		case 'p': pg = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'c': cert = optarg; break;
+		case 'k': key = optarg; break;
+		case 't':
+			threads = strtol(optarg, &end, 10);
+			if (*end || threads < 1 || threads > 256) {
+				fprintf(stderr, SERVER_NAME ": --threads phải từ 1 đến 256\n");
+				return 2;
+			}
+			break;
+		case 'b': {
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (*end || v < 1024 || v > (1ull << 30)) {
+				fprintf(stderr, SERVER_NAME ": --max-body phải từ 1024 đến 1073741824\n");
+				return 2;
+			}
+			max_body = (size_t)v;
+			break;
+		}
+		default:
+			serve_usage();
+			return 2;
+		}
+	}
+	struct sockaddr_in sa;
+	if (!pg || optind != argc || (!cert) != (!key)) {
+		serve_usage();
+		return 2;
+	}
+	if (parse_listen(listen, &sa)) {
+		fprintf(stderr, SERVER_NAME ": địa chỉ nghe không hợp lệ: %s (ví dụ 127.0.0.1:8080)\n",
+			listen);
+		return 2;
+	}
+
+	struct strbuf err = STRBUF_INIT;
+	PGconn *c = db_connect(pg, &err);
+	if (!c) {
+		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		strbuf_release(&err);
+		return 1;
+	}
+	int have = db_schema_version(c), want = db_schema_latest();
+	PQfinish(c);
+	if (have != want) {
+		fprintf(stderr, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
+			" hãy chạy: motcua-server migrate --pg ...\n", have < 0 ? 0 : have, want);
+		return 1;
+	}
+	char *cert_pem = NULL, *key_pem = NULL;
+	if (cert && (!(cert_pem = read_file(cert, &err)) || !(key_pem = read_file(key, &err)))) {
+		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		strbuf_release(&err);
+		free(cert_pem);
+		return 1;
+	}
+
+	/* Signals are taken by this thread only (sigwait below). */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	db_thread_setup(pg);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	if (cert)
+		flags |= MHD_USE_TLS;
+	struct MHD_OptionItem tls[] = {
+		{ cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert_pem },
+		{ cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key_pem },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_ARRAY, tls,
+		MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, SERVER_NAME ": không mở được cổng %s: %s\n", listen, strerror(errno));
+		db_thread_teardown();
+		free(cert_pem);
+		free(key_pem);
+		strbuf_release(&err);
+		return 1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
+	fprintf(stderr, SERVER_NAME ": listening on %s://%s:%u (pid %ld)\n", cert ? "https" : "http",
+		host, info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
+	int sig = 0;
+	sigwait(&set, &sig);
+	fprintf(stderr, SERVER_NAME ": signal %d, stopping\n", sig);
+	MHD_stop_daemon(d);
+	db_thread_teardown();
+	free(cert_pem);
+	free(key_pem);
+	strbuf_release(&err);
+	return 0;
+}

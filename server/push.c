@@ -1,0 +1,642 @@
+/* POST /api/v1/sync/push: each operation in its own transaction, idempotent
+ * by op_id (UNIQUE in table ops), one answer per operation:
+ *   applied    the change is stored, with its new revision;
+ *   duplicate  the same op_id with the same payload hash was applied before:
+ *              the same answer again, nothing written;
+ *   conflict   the same op_id with another hash, a dossier code already used
+ *              by another dossier, a stale base revision: kept in op_problems
+ *              for a person to look at;
+ *   rejected   invalid (bad payload, out of the user's scope, a transition the
+ *              lifecycle forbids): a stable code and a Vietnamese message.
+ * A database failure answers 503 for the whole request: the client sends the
+ * batch again and what was applied comes back as duplicate. */
+#include "server/server.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/datetime.h"
+#include "core/dcode.h"
+#include "core/lifecycle.h"
+#include "core/syncproto.h"
+
+/* The outcome of one attempt at an operation. */
+struct outcome {
+	enum sync_status status;
+	long long rev;
+	char code[48];
+	char message[512];
+	bool db_failed; /* the database failed: stop the request (503) */
+	bool retry;     /* a race lost to another server: try again */
+};
+
+static void set_outcome(struct outcome *o, enum sync_status st, const char *code,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_outcome(struct outcome *o, enum sync_status st, const char *code,
+			const char *fmt, ...)
+{
+	o->status = st;
+	snprintf(o->code, sizeof(o->code), "%s", code);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o->message, sizeof(o->message), fmt, ap);
+	va_end(ap);
+}
+
+static void set_db_failure(struct outcome *o, const PGresult *res)
+{
+	const char *st = res ? db_state(res) : "";
+	/* unique violation, serialization failure, deadlock: another server won a race */
+	if (!strcmp(st, "23505") || !strcmp(st, "40001") || !strcmp(st, "40P01"))
+		o->retry = true;
+	else
+		o->db_failed = true;
+	if (res && o->db_failed)
+		fprintf(stderr, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
+}
+
+/* Runs a statement; on failure records it in o and returns -1. */
+static int run(PGconn *c, struct outcome *o, const char *sql, int n, const char *const *p)
+{
+	PGresult *res = db_query(c, sql, n, p);
+	int rc = db_ok(res) ? 0 : -1;
+	if (rc)
+		set_db_failure(o, res);
+	PQclear(res);
+	return rc;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Whether key is absent/null or a string (of at most max bytes). */
+static bool opt_str(const json_t *o, const char *key, size_t max)
+{
+	json_t *v = json_object_get(o, key);
+	return !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) <= max);
+}
+
+static bool req_str(const json_t *o, const char *key, size_t max)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= max;
+}
+
+static bool is_dt(const json_t *o, const char *key)
+{
+	struct mc_dt t;
+	const char *s = jstr(o, key);
+	return s && !mc_parse_dt(s, &t);
+}
+
+static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
+{
+	const char *p[] = { user, unit };
+	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code = $2", 2, p);
+	bool ok = db_ok(res);
+	bool mine = ok && PQntuples(res) == 1;
+	if (!ok)
+		set_db_failure(o, res);
+	PQclear(res);
+	if (ok && !mine)
+		set_outcome(o, SYNC_REJECTED, "out_of_scope",
+			    "Tài khoản %s không được ghi hồ sơ của đơn vị %s", user, unit);
+	return mine;
+}
+
+/* ---- op "receive" ------------------------------------------------------------ */
+
+/* The events a dossier payload carries: "event" (one object, as the
+ * reception writes it) and/or "events" (an array). A new array. */
+static json_t *dossier_events(const json_t *d)
+{
+	json_t *all = json_array();
+	json_t *one = json_object_get(d, "event");
+	if (json_is_object(one))
+		json_array_append(all, one);
+	json_t *many = json_object_get(d, "events");
+	if (json_is_array(many))
+		json_array_extend(all, many);
+	return all;
+}
+
+/* Pure checks of a dossier payload. */
+static int check_dossier(const struct sync_op *op, struct outcome *o)
+{
+	const json_t *d = op->payload;
+	const char *code = jstr(d, "code");
+	const json_t *st = json_object_get(d, "status");
+	const json_t *app = json_object_get(d, "applicant");
+	struct mc_dcode dc;
+	const char *why = NULL;
+	if (!jstr(d, "id") || strcmp(jstr(d, "id"), op->entity_id)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		return -1;
+	}
+	if (!code || mc_dcode_parse(code, &dc, &why)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Mã hồ sơ không hợp lệ: %s",
+			    why ? why : "thiếu \"code\"");
+		return -1;
+	}
+	static const char *const required[] = { "procedure_code", "procedure_name", "unit_code",
+						"clerk" };
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!req_str(d, required[i], 1024)) {
+			set_outcome(o, SYNC_REJECTED, "bad_payload", "Thiếu trường \"%s\" của hồ sơ",
+				    required[i]);
+			return -1;
+		}
+	if (!json_is_integer(st) || !mc_status_valid((int)json_integer_value(st))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"status\" phải là mã trạng thái 1 đến 10");
+		return -1;
+	}
+	if (!is_dt(d, "received_at") || !is_dt(d, "appointment")) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload",
+			    "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
+		return -1;
+	}
+	if (!json_is_object(app) || !req_str(app, "full_name", 256)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thiếu họ tên người nộp (applicant.full_name)");
+		return -1;
+	}
+	const json_t *ev = json_object_get(d, "events"), *one = json_object_get(d, "event");
+	if ((ev && !json_is_array(ev)) || (one && !json_is_object(one))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload",
+			    "\"event\" phải là một đối tượng, \"events\" một mảng");
+		return -1;
+	}
+	json_t *all = dossier_events(d);
+	size_t i;
+	json_t *e;
+	json_array_foreach(all, i, e) {
+		if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !req_str(e, "kind", 64) ||
+		    !opt_str(e, "actor", 64) || !opt_str(e, "unit_code", 32) ||
+		    !opt_str(e, "device_time", 64)) {
+			set_outcome(o, SYNC_REJECTED, "bad_payload",
+				    "Sự kiện thứ %zu của hồ sơ không hợp lệ (cần id, kind)", i + 1);
+			json_decref(all);
+			return -1;
+		}
+	}
+	json_decref(all);
+	if (op->base_rev != 0) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Tiếp nhận hồ sơ mới phải có base_rev 0");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *int_or_null(const json_t *v, char *buf, size_t n)
+{
+	if (!json_is_integer(v))
+		return NULL;
+	snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
+static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, const json_t *e,
+			const char *def_actor, const char *def_unit, const char *def_time,
+			const char *device_id, bool *inserted)
+{
+	char from[24], to[24];
+	json_t *payload = json_object_get(e, "payload");
+	char *ptext = payload ? sync_canonical_json(payload) : NULL;
+	const char *actor = jstr(e, "actor"), *unit = jstr(e, "unit_code");
+	const char *t = jstr(e, "device_time");
+	const char *p[] = {
+		jstr(e, "id"), dossier_id, jstr(e, "kind"),
+		int_or_null(json_object_get(e, "status_from"), from, sizeof(from)),
+		int_or_null(json_object_get(e, "status_to"), to, sizeof(to)),
+		actor ? actor : def_actor, unit ? unit : def_unit, t ? t : def_time,
+		device_id, ptext,
+	};
+	PGresult *res = db_query(c, "INSERT INTO events(id, dossier_id, kind, status_from, status_to,"
+				    " actor, unit_code, device_time, device_id, payload)"
+				    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)"
+				    " ON CONFLICT (id) DO NOTHING RETURNING id", 10, p);
+	free(ptext);
+	int rc = db_ok(res) ? 0 : -1;
+	if (rc)
+		set_db_failure(o, res);
+	else
+		*inserted = PQntuples(res) == 1;
+	PQclear(res);
+	return rc;
+}
+
+static int apply_receive(PGconn *c, const struct session *s, const struct sync_op *op,
+			 struct outcome *o)
+{
+	const json_t *d = op->payload;
+	const char *id = op->entity_id, *code = jstr(d, "code"), *unit = jstr(d, "unit_code");
+	if (!in_scope(c, o, s->username, unit))
+		return -1;
+	const char *p[] = { id, code };
+	PGresult *res = db_query(c, "SELECT id, code FROM dossiers WHERE id = $1 OR code = $2", 2, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return -1;
+	}
+	bool same_id = false, same_code = false;
+	for (int i = 0; i < PQntuples(res); i++) {
+		same_id |= !strcmp(PQgetvalue(res, i, 0), id);
+		same_code |= strcmp(PQgetvalue(res, i, 0), id) && !strcmp(PQgetvalue(res, i, 1), code);
+	}
+	PQclear(res);
+	if (same_id) {
+		set_outcome(o, SYNC_CONFLICT, "dossier_exists",
+			    "Hồ sơ %s đã có trên máy chủ (tiếp nhận bằng một thao tác khác)", id);
+		return -1;
+	}
+	if (same_code) {
+		set_outcome(o, SYNC_CONFLICT, "code_taken",
+			    "Mã hồ sơ %s đã được dùng cho một hồ sơ khác trên máy chủ", code);
+		return -1;
+	}
+
+	json_t *data = json_deep_copy(d);
+	json_object_set_new(data, "rev", json_integer(1));
+	char *text = sync_canonical_json(data);
+	json_decref(data);
+	char st[16];
+	snprintf(st, sizeof(st), "%d", (int)json_integer_value(json_object_get(d, "status")));
+	const char *ip[] = { id, code, unit, jstr(d, "procedure_code"), jstr(d, "procedure_name"),
+			     st, jstr(d, "received_at"), jstr(d, "appointment"), text };
+	int rc = run(c, o, "INSERT INTO dossiers(id, code, unit_code, procedure_code, procedure_name,"
+			   " status, received_at, appointment, rev, data)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
+	size_t i;
+	json_t *e;
+	json_t *all = dossier_events(d);
+	json_array_foreach(all, i, e) {
+		bool inserted;
+		if (rc || insert_event(c, o, id, e, jstr(d, "clerk"), unit, jstr(d, "received_at"),
+				       s->device_id, &inserted))
+			rc = -1;
+		else if (!inserted) {
+			set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
+				    jstr(e, "id"));
+			rc = -1;
+		}
+	}
+	json_decref(all);
+	struct strbuf err = STRBUF_INIT;
+	if (!rc && (db_lock_changes(c, &err) || db_add_change(c, "dossier", id, 1, unit, text, &err))) {
+		o->db_failed = true;
+		fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+		rc = -1;
+	}
+	strbuf_release(&err);
+	free(text);
+	o->rev = 1;
+	return rc;
+}
+
+/* ---- ops named after a lifecycle action ("transfer", "return", ...) ---------- */
+
+/* Pure checks of a status change as the workstation writes it:
+ *   {"id", "status": new status, "rev": base_rev + 1, "updated_at",
+ *    "appointment"?, "handling_unit"?, "note"?,
+ *    "event": {"id", "dossier_id", "kind": the action, "status_from",
+ *              "status_to", "actor", "unit_code", "device_time", "payload"?}} */
+static int check_action(const struct sync_op *op, struct outcome *o, enum mc_action *act)
+{
+	const json_t *d = op->payload;
+	const json_t *e = json_object_get(d, "event");
+	int a = mc_action_from_id(op->op);
+	if (a < 0 || a == MC_ACT_RECEIVE) {
+		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên hồ sơ", op->op);
+		return -1;
+	}
+	if (jstr(d, "id") && strcmp(jstr(d, "id"), op->entity_id)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		return -1;
+	}
+	if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !req_str(e, "actor", 64) ||
+	    !req_str(e, "device_time", 64) || !opt_str(e, "unit_code", 32) ||
+	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), op->op)) ||
+	    (json_object_get(e, "payload") && !json_is_object(json_object_get(e, "payload")))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thao tác cần \"event\" với id, kind = %s,"
+			    " actor, device_time", op->op);
+		return -1;
+	}
+	if (!opt_str(d, "note", 4096) || !opt_str(d, "handling_unit", 32) ||
+	    !opt_str(d, "updated_at", 64)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"note\", \"handling_unit\", \"updated_at\""
+			    " phải là chuỗi");
+		return -1;
+	}
+	json_t *app = json_object_get(d, "appointment");
+	if (app && !json_is_null(app) && !is_dt(d, "appointment")) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
+		return -1;
+	}
+	static const char *const ints[] = { "status", "rev" };
+	for (size_t i = 0; i < 2; i++) {
+		json_t *v = json_object_get(d, ints[i]);
+		if (v && !json_is_null(v) && !json_is_integer(v)) {
+			set_outcome(o, SYNC_REJECTED, "bad_payload", "\"%s\" phải là số nguyên", ints[i]);
+			return -1;
+		}
+	}
+	json_t *rev = json_object_get(d, "rev");
+	if (json_is_integer(rev) && json_integer_value(rev) != op->base_rev + 1) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"rev\" phải bằng base_rev + 1");
+		return -1;
+	}
+	*act = (enum mc_action)a;
+	return 0;
+}
+
+/* Whether the status the workstation computed (payload.status and
+ * event.status_to, when given) is the one the lifecycle gives. */
+static int check_status(const json_t *d, enum mc_action act, enum mc_status to,
+			struct outcome *o)
+{
+	const json_t *vals[] = { json_object_get(d, "status"),
+				 json_object_get(json_object_get(d, "event"), "status_to") };
+	for (size_t i = 0; i < 2; i++)
+		if (json_is_integer(vals[i]) && json_integer_value(vals[i]) != (json_int_t)to) {
+			set_outcome(o, SYNC_REJECTED, "status_mismatch", "Thao tác %s đưa hồ sơ sang"
+				    " trạng thái %d, không phải %lld", mc_action_id(act), (int)to,
+				    (long long)json_integer_value(vals[i]));
+			return -1;
+		}
+	return 0;
+}
+
+static int apply_action(PGconn *c, const struct session *s, const struct sync_op *op,
+			enum mc_action act, struct outcome *o)
+{
+	const json_t *d = op->payload;
+	const json_t *ev = json_object_get(d, "event");
+	const char *p[] = { op->entity_id };
+	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text FROM dossiers"
+				    " WHERE id = $1 FOR UPDATE", 1, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		set_outcome(o, SYNC_REJECTED, "unknown_dossier",
+			    "Máy chủ chưa có hồ sơ %s (hãy gửi thao tác tiếp nhận trước)", op->entity_id);
+		return -1;
+	}
+	int from = atoi(PQgetvalue(res, 0, 0));
+	long long rev = atoll(PQgetvalue(res, 0, 1));
+	char *unit = xstrdup(PQgetvalue(res, 0, 2));
+	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
+	PQclear(res);
+	int rc = -1;
+	enum mc_status to;
+	struct strbuf err = STRBUF_INIT;
+	if (!data) {
+		o->db_failed = true;
+		goto out;
+	}
+	if (!in_scope(c, o, s->username, unit))
+		goto out;
+	if (op->base_rev != rev) {
+		set_outcome(o, SYNC_CONFLICT, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ"
+			    " (phiên bản %lld; thao tác dựa trên phiên bản %lld)", rev, op->base_rev);
+		goto out;
+	}
+	if (mc_lifecycle_apply(from, act, &to, &err)) {
+		set_outcome(o, SYNC_REJECTED, "invalid_transition", "%s", err.buf);
+		goto out;
+	}
+	if (check_status(d, act, to, o))
+		goto out;
+	long long nrev = rev + 1;
+	/* the event as recorded: the workstation's, with the server's view of the
+	 * transition and the dossier's unit */
+	json_t *event = json_deep_copy(ev);
+	json_object_set_new(event, "dossier_id", json_string(op->entity_id));
+	json_object_set_new(event, "kind", json_string(mc_action_id(act)));
+	json_object_set_new(event, "status_from", json_integer(from));
+	json_object_set_new(event, "status_to", json_integer(to));
+	if (!jstr(event, "unit_code"))
+		json_object_set_new(event, "unit_code", json_string(unit));
+	bool inserted = false;
+	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
+		json_decref(event);
+		goto out;
+	}
+	if (!inserted) {
+		set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
+			    jstr(ev, "id"));
+		json_decref(event);
+		goto out;
+	}
+	/* The stored dossier follows: status, rev, fields the change carries, its event. */
+	json_object_set_new(data, "status", json_integer(to));
+	json_object_set_new(data, "rev", json_integer(nrev));
+	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at" };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (jstr(d, fields[i]))
+			json_object_set(data, fields[i], json_object_get(d, fields[i]));
+	json_t *events = json_object_get(data, "events");
+	if (!json_is_array(events)) {
+		events = json_array();
+		json_object_set_new(data, "events", events);
+	}
+	json_array_append_new(events, event);
+	char *text = sync_canonical_json(data);
+	char sts[16], revs[24];
+	snprintf(sts, sizeof(sts), "%d", (int)to);
+	snprintf(revs, sizeof(revs), "%lld", nrev);
+	const char *up[] = { op->entity_id, sts, revs, jstr(d, "appointment"), text };
+	if (run(c, o, "UPDATE dossiers SET status = $2, rev = $3,"
+		      " appointment = coalesce($4, appointment), data = $5::jsonb, updated_at = now()"
+		      " WHERE id = $1", 5, up) == 0) {
+		if (db_lock_changes(c, &err) ||
+		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
+			o->db_failed = true;
+			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+		} else {
+			o->rev = nrev;
+			rc = 0;
+		}
+	}
+	free(text);
+out:
+	strbuf_release(&err);
+	json_decref(data);
+	free(unit);
+	return rc;
+}
+
+/* ---- one operation ------------------------------------------------------------------- */
+
+/* Pure checks that do not need the database. */
+static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action *act)
+{
+	if (!sync_hash_valid(op->payload_hash)) {
+		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash phải là 64 chữ số hex thường");
+		return -1;
+	}
+	if (!sync_payload_hash_ok(op->payload, op->payload_hash)) {
+		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
+		return -1;
+	}
+	if (strcmp(op->entity, "dossier") ||
+	    (strcmp(op->op, "receive") && mc_action_from_id(op->op) < 0)) {
+		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên %s",
+			    op->op, op->entity);
+		return -1;
+	}
+	if (!strcmp(op->op, "receive"))
+		return check_dossier(op, o);
+	return check_action(op, o, act);
+}
+
+static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
+		    const char *device_id, struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	enum mc_action act = MC_ACT_RECEIVE;
+	if (run(c, o, "BEGIN", 0, NULL))
+		return;
+	const char *ip[] = { op->op_id, device_id, s->username, op->entity, op->entity_id,
+			     op->op, op->payload_hash };
+	PGresult *res = db_query(c, "INSERT INTO ops(op_id, device_id, username, entity, entity_id,"
+				    " op, payload_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+				    " ON CONFLICT (op_id) DO NOTHING RETURNING op_id", 7, ip);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		goto rollback;
+	}
+	bool fresh = PQntuples(res) == 1;
+	PQclear(res);
+	if (!fresh) {
+		/* Seen before: the same answer for the same payload. */
+		const char *p[] = { op->op_id };
+		res = db_query(c, "SELECT payload_hash, rev FROM ops WHERE op_id = $1", 1, p);
+		if (!db_ok(res) || PQntuples(res) != 1) {
+			set_db_failure(o, res);
+			PQclear(res);
+			goto rollback;
+		}
+		if (!strcmp(PQgetvalue(res, 0, 0), op->payload_hash)) {
+			o->status = SYNC_DUPLICATE;
+			o->rev = atoll(PQgetvalue(res, 0, 1));
+		} else {
+			set_outcome(o, SYNC_CONFLICT, "op_id_reused", "Mã thao tác %s đã được dùng cho"
+				    " một nội dung khác", op->op_id);
+		}
+		PQclear(res);
+		goto rollback;
+	}
+	if (check_op(op, o, &act))
+		goto rollback;
+	int rc = !strcmp(op->op, "receive") ? apply_receive(c, s, op, o)
+					    : apply_action(c, s, op, act, o);
+	if (rc)
+		goto rollback;
+	char revs[24];
+	snprintf(revs, sizeof(revs), "%lld", o->rev);
+	const char *up[] = { op->op_id, revs };
+	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up) ||
+	    run(c, o, "UPDATE devices SET last_applied_op = $1, ops_applied = ops_applied + 1,"
+		      " last_seen_at = now() WHERE device_id = $2", 2,
+		(const char *const[]){ op->op_id, device_id }) ||
+	    run(c, o, "COMMIT", 0, NULL))
+		goto rollback;
+	o->status = SYNC_APPLIED;
+	return;
+rollback:
+	db_exec(c, "ROLLBACK", NULL);
+}
+
+/* Keeps a conflicting or rejected operation for a person to look at. */
+static void record_problem(PGconn *c, const struct session *s, const struct sync_op *op,
+			   const struct outcome *o)
+{
+	char *payload = sync_canonical_json(op->payload);
+	const char *p[] = { op->op_id, op->payload_hash, s->device_id, s->username,
+			    sync_status_id(o->status), o->code, o->message, payload };
+	db_execp(c, "INSERT INTO op_problems(op_id, payload_hash, device_id, username, status, code,"
+		    " message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)"
+		    " ON CONFLICT (op_id, payload_hash) DO UPDATE SET status = excluded.status,"
+		    " code = excluded.code, message = excluded.message, last_seen_at = now(),"
+		    " attempts = op_problems.attempts + 1", 8, p, NULL);
+	free(payload);
+}
+
+void api_push(struct req *r)
+{
+	PGconn *c = db_thread_conn();
+	if (!c) {
+		respond_db_down(r);
+		return;
+	}
+	if (auth_require(r, c))
+		return;
+	struct sync_push push;
+	struct sync_error e;
+	if (sync_push_decode(r->body.buf ? r->body.buf : "", r->body.len, &push, &e)) {
+		unsigned status = !strcmp(e.code, "too_many_ops") ? 413 : 400;
+		respond_error(r, status, e.code, "%s", e.message);
+		return;
+	}
+	if (strcmp(push.device_id, r->s.device_id)) {
+		respond_error(r, 403, "wrong_device", "device_id %s không phải thiết bị của mã truy cập này",
+			      push.device_id);
+		sync_push_release(&push);
+		return;
+	}
+	struct sync_push_response resp;
+	sync_push_response_init(&resp);
+	bool failed = false;
+	for (size_t i = 0; i < push.nops && !failed; i++) {
+		const struct sync_op *op = &push.ops[i];
+		struct outcome o;
+		for (int k = 0; k < 4; k++) {
+			attempt(c, &r->s, op, push.device_id, &o);
+			if (!o.retry)
+				break;
+		}
+		if (o.retry || o.db_failed) {
+			failed = true;
+			break;
+		}
+		switch (o.status) {
+		case SYNC_APPLIED: r->ops_applied++; break;
+		case SYNC_DUPLICATE: r->ops_duplicate++; break;
+		case SYNC_CONFLICT: r->ops_conflict++; break;
+		default: r->ops_rejected++; break;
+		}
+		if (o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED)
+			record_problem(c, &r->s, op, &o);
+		bool err = o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED;
+		sync_push_response_add(&resp, op->op_id, o.status, o.rev, err ? o.code : NULL,
+				       err ? o.message : NULL);
+	}
+	metrics_ops(r->ops_applied, r->ops_duplicate, r->ops_conflict, r->ops_rejected);
+	if (failed) {
+		sync_push_response_release(&resp);
+		sync_push_release(&push);
+		respond_db_down(r);
+		return;
+	}
+	const char *p[] = { push.device_id };
+	PGresult *res = db_query(c, "SELECT last_applied_op FROM devices WHERE device_id = $1", 1, p);
+	if (db_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		resp.last_applied_op = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	resp.server_clock = xstrdup(clock);
+	char *body = sync_push_response_encode(&resp);
+	sync_push_response_release(&resp);
+	sync_push_release(&push);
+	respond_text(r, 200, "application/json; charset=utf-8", body);
+}

@@ -1,0 +1,502 @@
+#include "sync/apply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/auth.h"
+#include "core/datetime.h"
+#include "core/text.h"
+
+#define NOTES_MAX 20 /* lines kept in apply_stats.notes */
+
+void apply_stats_init(struct apply_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	strbuf_init(&s->notes);
+}
+
+void apply_stats_release(struct apply_stats *s)
+{
+	strbuf_release(&s->notes);
+}
+
+static void note(struct apply_stats *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct apply_stats *s, const char *fmt, ...)
+{
+	s->skipped++;
+	if (s->skipped > NOTES_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	strbuf_addstr(&s->notes, line);
+	strbuf_addch(&s->notes, '\n');
+	free(line);
+}
+
+/* ---- JSON helpers ----------------------------------------------------------- */
+
+static const char *str(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static long long num(const json_t *o, const char *key, long long dflt)
+{
+	const json_t *v = json_object_get(o, key);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	return dflt;
+}
+
+static void bind_str(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static void bind_json_str(sqlite3_stmt *q, int i, const json_t *o, const char *key)
+{
+	bind_str(q, i, str(o, key));
+}
+
+/* Steps and finalizes; SQLITE_OK or the error. */
+static int run(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static bool deleted(const json_t *data)
+{
+	return json_is_true(json_object_get(data, "deleted"));
+}
+
+/* ---- dossiers --------------------------------------------------------------------- */
+
+static bool has_unsent_op(struct store *st, const char *id)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM outbox WHERE entity_id = ?"
+					    " AND state <> 'done' LIMIT 1");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	bool yes = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return yes;
+}
+
+/* The local revision of a dossier: -1 when absent. */
+static long long local_rev(struct store *st, const char *id)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT rev FROM dossiers WHERE id = ?");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	long long rev = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	sqlite3_finalize(q);
+	return rev;
+}
+
+static bool code_elsewhere(struct store *st, const char *code, const char *id)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM dossiers WHERE code = ? AND id <> ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+	bool yes = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return yes;
+}
+
+static int upsert_dossier(struct store *st, const char *id, long long rev, const json_t *d)
+{
+	const json_t *a = json_object_get(d, "applicant");
+	char *fold = mc_text_fold(str(a, "full_name"));
+	const char *updated = str(d, "updated_at") ? str(d, "updated_at") : str(d, "received_at");
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code,"
+		" handling_unit, clerk, channel, applicant_kind, status, received_at, appointment,"
+		" finished_at, applicant_name, applicant_fold, id_number, birth_date, sex, phone, email,"
+		" address, commune_code, note, rev, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+		" ON CONFLICT(id) DO UPDATE SET code = ?2, procedure_code = ?3, procedure_name = ?4,"
+		" unit_code = ?5, handling_unit = ?6, clerk = ?7, channel = ?8, applicant_kind = ?9,"
+		" status = ?10, received_at = ?11, appointment = ?12,"
+		" finished_at = coalesce(?13, finished_at), applicant_name = ?14, applicant_fold = ?15,"
+		" id_number = ?16, birth_date = ?17, sex = ?18, phone = ?19, email = ?20, address = ?21,"
+		" commune_code = ?22, note = ?23, rev = ?24, updated_at = ?25");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	bind_json_str(q, 2, d, "code");
+	bind_json_str(q, 3, d, "procedure_code");
+	bind_json_str(q, 4, d, "procedure_name");
+	bind_json_str(q, 5, d, "unit_code");
+	bind_json_str(q, 6, d, "handling_unit");
+	bind_json_str(q, 7, d, "clerk");
+	sqlite3_bind_int64(q, 8, num(d, "channel", 1));
+	sqlite3_bind_int64(q, 9, num(d, "applicant_kind", num(a, "kind", 1)));
+	sqlite3_bind_int64(q, 10, num(d, "status", 2));
+	bind_json_str(q, 11, d, "received_at");
+	bind_json_str(q, 12, d, "appointment");
+	bind_json_str(q, 13, d, "finished_at");
+	bind_json_str(q, 14, a, "full_name");
+	sqlite3_bind_text(q, 15, fold, -1, SQLITE_STATIC);
+	bind_json_str(q, 16, a, "id_number");
+	bind_json_str(q, 17, a, "birth_date");
+	bind_json_str(q, 18, a, "sex");
+	bind_json_str(q, 19, a, "phone");
+	bind_json_str(q, 20, a, "email");
+	bind_json_str(q, 21, a, "address");
+	bind_json_str(q, 22, a, "commune");
+	bind_json_str(q, 23, d, "note");
+	sqlite3_bind_int64(q, 24, rev);
+	bind_str(q, 25, updated);
+	int rc = run(q);
+	free(fold);
+	return rc;
+}
+
+static int replace_components(struct store *st, const char *id, const json_t *list)
+{
+	if (!json_is_array(list))
+		return SQLITE_OK; /* not sent: keep what we have */
+	sqlite3_stmt *q = store_prepare(st, "DELETE FROM dossier_components WHERE dossier_id = ?");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	int rc = run(q);
+	q = store_prepare(st, "INSERT OR REPLACE INTO dossier_components(dossier_id, seq, name, kind,"
+			      " mandatory, originals_required, copies_required, originals, copies,"
+			      " override_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	size_t i;
+	json_t *c;
+	json_array_foreach(list, i, c) {
+		if (rc != SQLITE_OK)
+			break;
+		if (!json_is_object(c) || !str(c, "name"))
+			continue;
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, num(c, "seq", (long long)i + 1));
+		bind_json_str(q, 3, c, "name");
+		bind_str(q, 4, str(c, "kind") ? str(c, "kind") : "submit");
+		sqlite3_bind_int64(q, 5, num(c, "mandatory", 1));
+		sqlite3_bind_int64(q, 6, num(c, "originals_required", 0));
+		sqlite3_bind_int64(q, 7, num(c, "copies_required", 0));
+		sqlite3_bind_int64(q, 8, num(c, "originals", 0));
+		sqlite3_bind_int64(q, 9, num(c, "copies", 0));
+		bind_json_str(q, 10, c, "override_reason");
+		int step = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (step != SQLITE_DONE)
+			rc = step;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int insert_event(struct store *st, const char *id, const json_t *d, const json_t *e)
+{
+	if (!json_is_object(e) || !str(e, "id") || !str(e, "kind"))
+		return SQLITE_OK;
+	const json_t *payload = json_object_get(e, "payload");
+	char *text = payload && !json_is_null(payload) ? json_dumps(payload, JSON_COMPACT) : NULL;
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO events(id, dossier_id, kind, status_from,"
+					    " status_to, actor, unit_code, device_time, server_time,"
+					    " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+					    " ON CONFLICT(id) DO NOTHING");
+	bind_json_str(q, 1, e, "id");
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+	bind_json_str(q, 3, e, "kind");
+	if (json_is_integer(json_object_get(e, "status_from")))
+		sqlite3_bind_int64(q, 4, num(e, "status_from", 0));
+	if (json_is_integer(json_object_get(e, "status_to")))
+		sqlite3_bind_int64(q, 5, num(e, "status_to", 0));
+	bind_str(q, 6, str(e, "actor") ? str(e, "actor") : "?");
+	bind_str(q, 7, str(e, "unit_code") ? str(e, "unit_code") : str(d, "unit_code"));
+	bind_str(q, 8, str(e, "device_time") ? str(e, "device_time") : str(d, "received_at"));
+	bind_json_str(q, 9, e, "server_time");
+	bind_str(q, 10, text);
+	int rc = run(q);
+	free(text);
+	return rc;
+}
+
+static int apply_dossier(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	const json_t *d = ch->data;
+	const char *id = ch->entity_id;
+	const json_t *a = json_object_get(d, "applicant");
+	static const char *const required[] = { "code", "procedure_code", "procedure_name",
+						"unit_code", "clerk", "received_at", "appointment" };
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!str(d, required[i]) || !mc_text_valid(str(d, required[i]))) {
+			note(s, "Hồ sơ %s từ máy chủ thiếu trường %s: bỏ qua", id, required[i]);
+			return SQLITE_OK;
+		}
+	if (!str(a, "full_name") || !json_is_integer(json_object_get(d, "status"))) {
+		note(s, "Hồ sơ %s từ máy chủ thiếu người nộp hoặc trạng thái: bỏ qua", id);
+		return SQLITE_OK;
+	}
+	if (has_unsent_op(st, id)) {
+		s->kept_local++;
+		return SQLITE_OK;
+	}
+	long long rev = ch->rev > 0 ? ch->rev : num(d, "rev", 1);
+	if (local_rev(st, id) >= rev) {
+		s->applied++; /* already here */
+		return SQLITE_OK;
+	}
+	if (code_elsewhere(st, str(d, "code"), id)) {
+		note(s, "Hồ sơ %s trên máy chủ trùng mã với một hồ sơ khác trên máy này: chưa nhận về",
+		     str(d, "code"));
+		return SQLITE_OK;
+	}
+	int rc = upsert_dossier(st, id, rev, d);
+	if (rc == SQLITE_OK)
+		rc = replace_components(st, id, json_object_get(d, "components"));
+	if (rc == SQLITE_OK)
+		rc = insert_event(st, id, d, json_object_get(d, "event"));
+	const json_t *events = json_object_get(d, "events");
+	size_t i;
+	json_t *e;
+	if (json_is_array(events))
+		json_array_foreach(events, i, e)
+			if (rc == SQLITE_OK)
+				rc = insert_event(st, id, d, e);
+	if (rc == SQLITE_OK)
+		s->applied++;
+	return rc;
+}
+
+/* ---- reference data ---------------------------------------------------------------- */
+
+static int apply_unit(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	const json_t *d = ch->data;
+	const char *code = str(d, "code") ? str(d, "code") : ch->entity_id;
+	if (!str(d, "name") || !str(d, "ident")) {
+		note(s, "Đơn vị %s từ máy chủ thiếu tên hoặc mã định danh: bỏ qua", code);
+		return SQLITE_OK;
+	}
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO units(code, name, ident, kind, parent_code)"
+					    " VALUES (?1, ?2, ?3, coalesce(?4, 'commune'), ?5)"
+					    " ON CONFLICT(code) DO UPDATE SET name = ?2, ident = ?3,"
+					    " kind = coalesce(?4, kind), parent_code = ?5");
+	bind_str(q, 1, code);
+	bind_json_str(q, 2, d, "name");
+	bind_json_str(q, 3, d, "ident");
+	bind_json_str(q, 4, d, "kind");
+	bind_json_str(q, 5, d, "parent_code");
+	int rc = run(q);
+	if (rc == SQLITE_OK)
+		s->applied++;
+	return rc;
+}
+
+static int delete_procedure(struct store *st, const char *code)
+{
+	static const char *const sql[] = {
+		"DELETE FROM procedure_channels WHERE procedure_code = ?",
+		"DELETE FROM components WHERE procedure_code = ?",
+		"DELETE FROM procedures WHERE code = ?",
+	};
+	int rc = SQLITE_OK;
+	for (size_t i = 0; i < 3 && rc == SQLITE_OK; i++) {
+		sqlite3_stmt *q = store_prepare(st, sql[i]);
+		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+		rc = run(q);
+	}
+	return rc;
+}
+
+static int insert_procedure_row(struct store *st, const char *code, const json_t *d)
+{
+	char *both = xasprintf("%s %s", code, str(d, "name"));
+	char *fold = mc_text_fold(both);
+	free(both);
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO procedures(code, name, field, level, kind, decision, applicants, agency,"
+		" steps, conditions, legal_basis, result, url, time_text, time_value, time_unit,"
+		" fee_text, fee_amount, needs_review, review_notes, fold)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	static const char *const texts[] = { "level", "kind", "decision", "applicants", "agency",
+					     "steps", "conditions", "legal_basis", "result", "url",
+					     "time_text" };
+	int i = 1;
+	sqlite3_bind_text(q, i++, code, -1, SQLITE_STATIC);
+	bind_json_str(q, i++, d, "name");
+	bind_str(q, i++, str(d, "field") ? str(d, "field") : "Chưa phân loại");
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		bind_json_str(q, i++, d, texts[k]);
+	const json_t *tv = json_object_get(d, "time_value");
+	if (json_is_number(tv) && str(d, "time_unit"))
+		sqlite3_bind_double(q, i++, json_number_value(tv));
+	else
+		sqlite3_bind_null(q, i++);
+	bind_json_str(q, i++, d, "time_unit");
+	bind_json_str(q, i++, d, "fee_text");
+	if (json_is_integer(json_object_get(d, "fee_amount")))
+		sqlite3_bind_int64(q, i++, num(d, "fee_amount", 0));
+	else
+		sqlite3_bind_null(q, i++);
+	sqlite3_bind_int64(q, i++, num(d, "needs_review", 0) != 0);
+	bind_json_str(q, i++, d, "review_notes");
+	sqlite3_bind_text(q, i++, fold, -1, SQLITE_STATIC);
+	int rc = run(q);
+	free(fold);
+	return rc;
+}
+
+static int insert_procedure_parts(struct store *st, const char *code, const json_t *d)
+{
+	sqlite3_stmt *ch = store_prepare(st, "INSERT OR REPLACE INTO procedure_channels(procedure_code,"
+					     " seq, channel, time_text, fee_text, description)"
+					     " VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *co = store_prepare(st, "INSERT OR REPLACE INTO components(procedure_code, seq,"
+					     " grp, name, form, originals, copies, kind, mandatory,"
+					     " needs_review, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc = SQLITE_OK;
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(d, "channels"), i, x) {
+		if (rc != SQLITE_OK || !json_is_object(x))
+			continue;
+		sqlite3_bind_text(ch, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ch, 2, num(x, "seq", (long long)i + 1));
+		bind_str(ch, 3, str(x, "channel") ? str(x, "channel") : "");
+		bind_json_str(ch, 4, x, "time_text");
+		bind_json_str(ch, 5, x, "fee_text");
+		bind_json_str(ch, 6, x, "description");
+		int step = sqlite3_step(ch);
+		sqlite3_reset(ch);
+		if (step != SQLITE_DONE)
+			rc = step;
+	}
+	json_array_foreach(json_object_get(d, "components"), i, x) {
+		if (rc != SQLITE_OK || !json_is_object(x) || !str(x, "name"))
+			continue;
+		sqlite3_bind_text(co, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(co, 2, num(x, "seq", (long long)i + 1));
+		bind_json_str(co, 3, x, "grp");
+		bind_json_str(co, 4, x, "name");
+		bind_json_str(co, 5, x, "form");
+		sqlite3_bind_int64(co, 6, num(x, "originals", 0));
+		sqlite3_bind_int64(co, 7, num(x, "copies", 0));
+		bind_str(co, 8, str(x, "kind") ? str(x, "kind") : "submit");
+		sqlite3_bind_int64(co, 9, num(x, "mandatory", 1) != 0);
+		sqlite3_bind_int64(co, 10, num(x, "needs_review", 0) != 0);
+		bind_json_str(co, 11, x, "raw");
+		int step = sqlite3_step(co);
+		sqlite3_reset(co);
+		if (step != SQLITE_DONE)
+			rc = step;
+	}
+	sqlite3_finalize(ch);
+	sqlite3_finalize(co);
+	return rc;
+}
+
+static int apply_procedure(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	const json_t *d = ch->data;
+	const char *code = str(d, "code") ? str(d, "code") : ch->entity_id;
+	int rc = delete_procedure(st, code);
+	if (rc != SQLITE_OK || deleted(d)) {
+		if (rc == SQLITE_OK)
+			s->applied++;
+		return rc;
+	}
+	if (!str(d, "name")) {
+		note(s, "Thủ tục %s từ máy chủ thiếu tên: bỏ qua", code);
+		return SQLITE_OK;
+	}
+	rc = insert_procedure_row(st, code, d);
+	if (rc == SQLITE_OK)
+		rc = insert_procedure_parts(st, code, d);
+	if (rc == SQLITE_OK)
+		s->applied++;
+	return rc;
+}
+
+static int apply_holiday(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	const json_t *d = ch->data;
+	const char *date = str(d, "date") ? str(d, "date") : ch->entity_id;
+	struct mc_date dd;
+	if (mc_parse_date(date, &dd)) {
+		note(s, "Ngày nghỉ «%s» từ máy chủ không hợp lệ: bỏ qua", date);
+		return SQLITE_OK;
+	}
+	sqlite3_stmt *q;
+	if (deleted(d)) {
+		q = store_prepare(st, "DELETE FROM holidays WHERE date = ?");
+		sqlite3_bind_text(q, 1, date, -1, SQLITE_STATIC);
+	} else {
+		const char *kind = str(d, "kind");
+		if (!kind || (strcmp(kind, "off") && strcmp(kind, "work"))) {
+			note(s, "Ngày nghỉ %s từ máy chủ có loại không rõ: bỏ qua", date);
+			return SQLITE_OK;
+		}
+		q = store_prepare(st, "INSERT INTO holidays(date, kind, name) VALUES (?1, ?2, ?3)"
+				      " ON CONFLICT(date) DO UPDATE SET kind = ?2, name = ?3");
+		sqlite3_bind_text(q, 1, date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
+		bind_json_str(q, 3, d, "name");
+	}
+	int rc = run(q);
+	if (rc == SQLITE_OK)
+		s->applied++;
+	return rc;
+}
+
+/* A clerk of the units this user serves. No password comes down: a new
+ * clerk gets an empty hash (no local login until that clerk logs in with
+ * `motcua login` here), an existing one keeps its own. */
+static int apply_user(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	const json_t *d = ch->data;
+	const char *user = str(d, "username") ? str(d, "username") : ch->entity_id;
+	const char *role = str(d, "role") ? str(d, "role") : "clerk";
+	if (!auth_username_valid(user) || !str(d, "unit_code") || !auth_role_valid(role)) {
+		note(s, "Tài khoản «%s» từ máy chủ không hợp lệ: bỏ qua", user);
+		return SQLITE_OK;
+	}
+	const char *name = str(d, "full_name") && *str(d, "full_name") ? str(d, "full_name") : user;
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO clerks(username, full_name, unit_code, role,"
+					    " pw_hash, disabled) VALUES (?1, ?2, ?3, ?4, '', ?5)"
+					    " ON CONFLICT(username) DO UPDATE SET full_name = ?2,"
+					    " unit_code = ?3, role = ?4, disabled = ?5");
+	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	bind_json_str(q, 3, d, "unit_code");
+	sqlite3_bind_text(q, 4, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 5, num(d, "disabled", 0) != 0);
+	int rc = run(q);
+	if (rc == SQLITE_OK)
+		s->applied++;
+	return rc;
+}
+
+int sync_apply_change(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	static const struct {
+		const char *entity;
+		int (*fn)(struct store *, const struct sync_change *, struct apply_stats *);
+	} appliers[] = {
+		{ "dossier", apply_dossier },	  { "unit", apply_unit },
+		{ "procedure", apply_procedure }, { "holiday", apply_holiday },
+		{ "user", apply_user },
+	};
+	if (!json_is_object(ch->data)) {
+		note(s, "Thay đổi %lld không có dữ liệu: bỏ qua", ch->seq);
+		return SQLITE_OK;
+	}
+	for (size_t i = 0; i < sizeof(appliers) / sizeof(appliers[0]); i++)
+		if (!strcmp(ch->entity, appliers[i].entity))
+			return appliers[i].fn(st, ch, s);
+	s->skipped++; /* an entity of a newer server: not ours to keep */
+	return SQLITE_OK;
+}

@@ -1,0 +1,28 @@
+/* Applying the server's change feed to the local store (docs/api.md
+ * "Changes"): dossiers of the units this clerk serves, and reference data:
+ * units, procedures, holidays, users (clerks, without passwords).
+ *
+ * Rules: a dossier with a local operation the server has not accepted yet
+ * (outbox state other than 'done') is never overwritten; an older revision
+ * never replaces a newer one; a dossier whose code belongs to another local
+ * dossier is not applied (the conflict shows on the sync screen). */
+#ifndef MC_SYNC_APPLY_H
+#define MC_SYNC_APPLY_H
+#include "client/store.h"
+#include "core/syncproto.h"
+
+struct apply_stats {
+	long applied;      /* changes written (or already there) */
+	long kept_local;   /* dossiers kept: a local change is pending */
+	long skipped;      /* malformed or unknown changes, code clashes */
+	struct strbuf notes; /* one Vietnamese line per skipped change (capped) */
+};
+
+void apply_stats_init(struct apply_stats *s);
+void apply_stats_release(struct apply_stats *s);
+
+/* Applies one change inside the caller's transaction. Returns SQLITE_OK,
+ * or the SQLite error that should roll the page back. */
+int sync_apply_change(struct store *st, const struct sync_change *ch, struct apply_stats *s);
+
+#endif

@@ -1,0 +1,206 @@
+#include "sync/http.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "client/version.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void sync_http_init(struct sync_http *h, const char *base, const char *token, const char *ca_file)
+{
+	pthread_once(&curl_once, curl_start);
+	memset(h, 0, sizeof(*h));
+	h->curl = curl_easy_init();
+	if (!h->curl)
+		abort(); /* out of memory */
+	h->base = xstrdup(base);
+	h->token = token ? xstrdup(token) : NULL;
+	h->ca_file = ca_file && *ca_file ? xstrdup(ca_file) : NULL;
+	h->low_speed_time = SYNC_LOW_SPEED_TIME;
+}
+
+void sync_http_release(struct sync_http *h)
+{
+	if (h->curl)
+		curl_easy_cleanup(h->curl);
+	h->curl = NULL;
+	FREE(&h->base);
+	if (h->token)
+		memset(h->token, 0, strlen(h->token));
+	FREE(&h->token);
+	FREE(&h->ca_file);
+}
+
+void sync_reply_release(struct sync_reply *r)
+{
+	strbuf_release(&r->body);
+}
+
+static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct strbuf *sb = arg;
+	size_t len = size * n;
+	if (sb->len + len > SYNC_MAX_REPLY)
+		return 0; /* cut: CURLE_WRITE_ERROR */
+	strbuf_add(sb, ptr, len);
+	return len;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	const struct sync_http *h = arg;
+	return h->cancel && atomic_load(h->cancel) ? 1 : 0;
+}
+
+/* Why there was no answer, in words a clerk understands. */
+static const char *curl_reason(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "không tìm thấy máy chủ (kiểm tra địa chỉ và mạng)";
+	case CURLE_COULDNT_CONNECT:
+		return "không kết nối được máy chủ (mất mạng hoặc máy chủ đang tắt)";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "đường truyền quá chậm hoặc bị ngắt (hết thời gian chờ)";
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return "kết nối bị ngắt giữa chừng";
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+		return "không xác minh được chứng chỉ của máy chủ (kết nối không an toàn, đã dừng)";
+	case CURLE_WRITE_ERROR:
+		return "câu trả lời của máy chủ quá lớn";
+	case CURLE_ABORTED_BY_CALLBACK:
+		return "đã dừng theo yêu cầu";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return "địa chỉ máy chủ không hợp lệ";
+	default:
+		return "lỗi kết nối mạng";
+	}
+}
+
+int sync_http_request(struct sync_http *h, const char *method, const char *path,
+		      const char *body, struct sync_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	CURL *c = h->curl;
+	curl_easy_reset(c);
+	char *url = xasprintf("%s%s", h->base, path);
+	struct curl_slist *headers = NULL;
+	headers = curl_slist_append(headers, "Accept: application/json");
+	headers = curl_slist_append(headers, "Expect:");
+	char *auth = NULL;
+	if (h->token) {
+		auth = xasprintf("Authorization: Bearer %s", h->token);
+		headers = curl_slist_append(headers, auth);
+	}
+	if (body)
+		headers = curl_slist_append(headers, "Content-Type: application/json");
+	char ua[64];
+	snprintf(ua, sizeof(ua), "motcua/%s", MOTCUA_VERSION);
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)SYNC_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)SYNC_LOW_SPEED);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, h->low_speed_time);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	}
+	if (strcmp(method, body ? "POST" : "GET"))
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+
+	CURLcode cc = curl_easy_perform(c);
+	curl_off_t up = 0, down = 0;
+	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	h->bytes_up += (unsigned long long)up;
+	h->bytes_down += (unsigned long long)down;
+	int rc = 0;
+	if (cc == CURLE_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+		if (!r->body.buf)
+			strbuf_addstr(&r->body, "");
+	} else {
+		r->status = 0;
+		r->cancelled = cc == CURLE_ABORTED_BY_CALLBACK;
+		snprintf(r->error, sizeof(r->error), "%s", curl_reason(cc));
+		rc = -1;
+	}
+	curl_slist_free_all(headers);
+	if (auth) {
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
+	free(url);
+	return rc;
+}
+
+char *sync_url_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			strbuf_addch(&sb, (char)*p);
+		} else {
+			strbuf_addch(&sb, '%');
+			strbuf_addch(&sb, hex[*p >> 4]);
+			strbuf_addch(&sb, hex[*p & 15]);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+bool sync_url_valid(const char *url, char **out)
+{
+	*out = NULL;
+	if (!url)
+		return false;
+	size_t skip = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
+	if (!skip || !url[skip] || url[skip] == '/' || url[skip] == ':')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '?' || *p == '#' || *p == '\\')
+			return false;
+	size_t n = strlen(url);
+	while (n > skip && url[n - 1] == '/')
+		n--;
+	*out = xstrndup(url, n);
+	return true;
+}

@@ -1,0 +1,64 @@
+/* The client's HTTP transport (libcurl): JSON requests to motcua-server with
+ * the device token, certificate verification on (a CA file may be given),
+ * timeouts by progress rather than total time, and a cancel flag that aborts
+ * a transfer at once (the TUI's worker when the program quits).
+ *
+ *	struct sync_http h;
+ *	sync_http_init(&h, "https://motcua.example.vn", token, NULL);
+ *	struct sync_reply r;
+ *	sync_http_request(&h, "POST", "/api/v1/sync/push", body, &r);
+ *	... r.status (0: no answer, r.error says why), r.body ...
+ *	sync_reply_release(&r);
+ *	sync_http_release(&h);
+ */
+#ifndef MC_SYNC_HTTP_H
+#define MC_SYNC_HTTP_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/xalloc.h"
+
+/* Progress-based timeouts: a transfer slower than SYNC_LOW_SPEED bytes/s for
+ * SYNC_LOW_SPEED_TIME seconds is cut, however long it runs in total. */
+#define SYNC_CONNECT_TIMEOUT 20
+#define SYNC_LOW_SPEED 1
+#define SYNC_LOW_SPEED_TIME 30
+#define SYNC_MAX_REPLY (64u << 20) /* bytes of one answer */
+
+struct sync_http {
+	void *curl;             /* CURL * */
+	char *base;             /* "https://host:port", no trailing slash */
+	char *token;            /* NULL: no Authorization header */
+	char *ca_file;          /* NULL: the system's CAs */
+	const atomic_int *cancel; /* when set and non-zero, transfers stop */
+	long low_speed_time;    /* seconds; SYNC_LOW_SPEED_TIME unless changed */
+	unsigned long long bytes_up, bytes_down; /* totals of this handle */
+};
+
+struct sync_reply {
+	long status;      /* HTTP status; 0 when there was no answer */
+	struct strbuf body;
+	bool cancelled;   /* stopped by the cancel flag */
+	char error[256];  /* no answer: why, in Vietnamese */
+};
+
+void sync_http_init(struct sync_http *h, const char *base, const char *token, const char *ca_file);
+void sync_http_release(struct sync_http *h);
+
+/* One request; body (JSON) may be NULL. Returns 0 when the server answered
+ * (any status, r->status), -1 when it did not (r->error). r is initialised
+ * here; release it with sync_reply_release. */
+int sync_http_request(struct sync_http *h, const char *method, const char *path,
+		      const char *body, struct sync_reply *r);
+void sync_reply_release(struct sync_reply *r);
+
+/* The query-string form of s (RFC 3986 unreserved characters kept). */
+char *sync_url_escape(const char *s);
+
+/* Whether url is http:// or https:// with a host, and nothing after the
+ * path but an optional trailing slash; the normalised form (no trailing
+ * slash) in *out (malloc'd). */
+bool sync_url_valid(const char *url, char **out);
+
+#endif

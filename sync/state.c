@@ -1,0 +1,142 @@
+/* The sync_state row and what the status bar shows. */
+#include "sync/sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *col(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+	return s && *s ? xstrdup((const char *)s) : NULL;
+}
+
+int sync_config_load(struct store *st, struct sync_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	sqlite3_stmt *q = store_prepare(st, "SELECT server_url, device_id, device_name, username,"
+					    " token, ca_file, stopped FROM sync_state WHERE id = 1");
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		c->server_url = col(q, 0);
+		c->device_id = col(q, 1);
+		c->device_name = col(q, 2);
+		c->username = col(q, 3);
+		c->token = col(q, 4);
+		c->ca_file = col(q, 5);
+		c->stopped = sqlite3_column_int(q, 6) != 0;
+	}
+	sqlite3_finalize(q);
+	return c->server_url && c->device_id && c->token ? 0 : 1;
+}
+
+void sync_config_release(struct sync_config *c)
+{
+	FREE(&c->server_url);
+	FREE(&c->device_id);
+	FREE(&c->device_name);
+	FREE(&c->username);
+	if (c->token)
+		memset(c->token, 0, strlen(c->token));
+	FREE(&c->token);
+	FREE(&c->ca_file);
+}
+
+bool sync_configured(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM sync_state WHERE id = 1"
+					    " AND server_url IS NOT NULL AND device_id IS NOT NULL");
+	bool yes = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return yes;
+}
+
+char *sync_device_id(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT device_id FROM sync_state WHERE id = 1");
+	char *id = sqlite3_step(q) == SQLITE_ROW ? col(q, 0) : NULL;
+	sqlite3_finalize(q);
+	if (id)
+		return id;
+	char uuid[37];
+	store_uuid7(uuid);
+	q = store_prepare(st, "UPDATE sync_state SET device_id = ? WHERE id = 1 AND device_id IS NULL");
+	sqlite3_bind_text(q, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_step(q);
+	sqlite3_finalize(q);
+	q = store_prepare(st, "SELECT device_id FROM sync_state WHERE id = 1");
+	id = sqlite3_step(q) == SQLITE_ROW ? col(q, 0) : NULL;
+	sqlite3_finalize(q);
+	return id ? id : xstrdup(uuid);
+}
+
+/* ---- the status bar -------------------------------------------------------- */
+
+static long count(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = store_prepare(st, sql);
+	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return n;
+}
+
+void sync_view_load(struct store *st, struct sync_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	sqlite3_stmt *q = store_prepare(st, "SELECT server_url, device_id, last_sync_at,"
+					    " online, last_error, stopped FROM sync_state"
+					    " WHERE id = 1");
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		v->server_url = col(q, 0);
+		v->configured = v->server_url && sqlite3_column_type(q, 1) != SQLITE_NULL;
+		v->last_sync_at = col(q, 2);
+		v->online = sqlite3_column_int(q, 3) != 0;
+		v->last_error = col(q, 4);
+		v->stopped = sqlite3_column_int(q, 5) != 0;
+	}
+	sqlite3_finalize(q);
+	v->pending = count(st, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')");
+	v->problems = count(st, "SELECT count(*) FROM outbox WHERE state IN ('rejected', 'conflict')");
+	v->review = count(st, "SELECT count(*) FROM code_review");
+	v->pending_mb = 0; /* no file queue before file sync */
+}
+
+void sync_view_release(struct sync_view *v)
+{
+	FREE(&v->last_sync_at);
+	FREE(&v->last_error);
+	FREE(&v->server_url);
+}
+
+char *sync_view_text(const struct sync_view *v, const char *today)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (!v->configured) {
+		strbuf_addstr(&sb, "Ngoại tuyến");
+		if (v->pending)
+			strbuf_addf(&sb, " · chờ %ld", v->pending);
+		return strbuf_detach(&sb);
+	}
+	strbuf_addstr(&sb, v->stopped ? "Bị từ chối" : v->online ? "Trực tuyến" : "Ngoại tuyến");
+	if (v->pending)
+		strbuf_addf(&sb, " · chờ %ld", v->pending);
+	if (v->pending_mb > 0.05) {
+		long tenths = (long)(v->pending_mb * 10 + 0.5);
+		strbuf_addf(&sb, " (%ld,%ld MB)", tenths / 10, tenths % 10);
+	}
+	if (v->last_sync_at && strlen(v->last_sync_at) >= 16) {
+		/* the time of a sync of today, else its day and month */
+		if (today && !strncmp(v->last_sync_at, today, 10))
+			strbuf_addf(&sb, " · %.5s", v->last_sync_at + 11);
+		else
+			strbuf_addf(&sb, " · %.2s/%.2s", v->last_sync_at + 8, v->last_sync_at + 5);
+	} else {
+		strbuf_addstr(&sb, " · chưa đồng bộ");
+	}
+	if (v->problems)
+		strbuf_addf(&sb, " · %ld lỗi", v->problems);
+	else if (v->last_error && !v->stopped)
+		strbuf_addstr(&sb, " · lỗi");
+	if (v->review)
+		strbuf_addf(&sb, " · %ld rà soát", v->review);
+	return strbuf_detach(&sb);
+}

@@ -1,0 +1,132 @@
+/* Client sync with motcua-server (docs/api.md, docs/sync-client.md).
+ *
+ * One pass (sync_run) on a store:
+ *  1. push: the outbox in batches of at most SYNC_MAX_OPS operations (halved
+ *     on 413), each operation marked done, rejected or conflict as the
+ *     server answers; an empty push when nothing is pending, to learn the
+ *     server's last applied operation: when it is older than the operations
+ *     marked done here (a server restored from a backup), those are queued
+ *     again and sent (the server's idempotency makes this safe);
+ *  2. leases: blocks of dossier sequence numbers while fewer than
+ *     lease_low numbers are left for today (sync/numbering.h);
+ *  3. pull: the change feed from the stored cursor, each page applied in one
+ *     transaction with its cursor; a dossier with a local operation not yet
+ *     accepted by the server is never overwritten; reference data
+ *     (procedures, units, holidays, clerks) is refreshed.
+ * The pass stops at the first fault of the network or the server (to be
+ * retried with backoff) or when the server refuses the token (401/403:
+ * the queue stops until `motcua login`). Its state (last successful sync,
+ * last error) is kept in the store's sync_state row, so that any process
+ * (the CLI, the TUI's worker, the status bar) sees the same truth. */
+#ifndef MC_SYNC_H
+#define MC_SYNC_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client/store.h"
+
+/* ---- configuration (the sync_state row) ---------------------------------- */
+
+struct sync_config {
+	char *server_url;  /* NULL: not configured */
+	char *device_id;
+	char *device_name;
+	char *username;
+	char *token;
+	char *ca_file;
+	bool stopped;      /* the server refused the token: wait for a login */
+};
+
+/* Loads the row; returns 0 when a server is configured (url, device id and
+ * token), 1 when not (the fields that exist are still filled). */
+int sync_config_load(struct store *st, struct sync_config *c);
+void sync_config_release(struct sync_config *c);
+/* Whether this workstation syncs with a server (url and device id set). */
+bool sync_configured(struct store *st);
+/* This workstation's device id, made (UUIDv7) and stored on first use. */
+char *sync_device_id(struct store *st);
+
+/* ---- what the status bar shows ------------------------------------------- */
+
+struct sync_view {
+	bool configured;
+	bool online;         /* the last attempt reached the server */
+	bool stopped;        /* token refused */
+	long pending;        /* operations waiting to be sent */
+	long problems;       /* rejected or conflicting operations */
+	long review;         /* dossier codes numbered without a lease */
+	double pending_mb;   /* files waiting (none before file sync: 0) */
+	char *last_sync_at;  /* YYYY-MM-DDTHH:MM of the last successful sync, or NULL */
+	char *last_error;    /* the last error, or NULL after a success */
+	char *server_url;
+};
+void sync_view_load(struct store *st, struct sync_view *v);
+void sync_view_release(struct sync_view *v);
+/* The status bar's words, e.g. "Trực tuyến · chờ 3 · 09:40" or "Ngoại tuyến
+ * · chờ 12 · lỗi", "· 1 rà soát" for codes to review; today is "YYYY-MM-DD" (to show only the time of a sync of
+ * today). malloc'd. */
+char *sync_view_text(const struct sync_view *v, const char *today);
+
+/* ---- one pass -------------------------------------------------------------- */
+
+#define SYNC_LEASE_LOW 100   /* ask for numbers while fewer are left for today */
+#define SYNC_LEASE_BLOCK 200 /* numbers per lease request */
+#define SYNC_PULL_LIMIT 500  /* changes per page */
+
+struct sync_options {
+	const atomic_int *cancel; /* non-zero: stop as soon as possible */
+	long lease_low;           /* 0: setting sync_lease_low or SYNC_LEASE_LOW */
+	long lease_block;         /* 0: setting sync_lease_block or SYNC_LEASE_BLOCK */
+	long low_speed_time;      /* 0: SYNC_LOW_SPEED_TIME (sync/http.h) */
+};
+
+struct sync_summary {
+	long pushed, duplicates, rejected, conflicts; /* operations, by the server's answer */
+	long requeued;     /* done operations sent again (server restored from a backup) */
+	long pulled;       /* changes applied */
+	long kept_local;   /* pulled dossiers not applied: a local change is pending */
+	long leased;       /* sequence numbers leased */
+	long files_sent;   /* files: none before file sync */
+	long pending;      /* operations still waiting after the pass */
+	bool online;       /* the server answered at least once */
+	bool have_skew;
+	long skew_s;       /* server clock minus device clock, seconds */
+	unsigned long long bytes_up, bytes_down;
+	char **errors;     /* Vietnamese sentences */
+	size_t nerrors;
+	char **warnings;
+	size_t nwarnings;
+};
+
+enum sync_outcome {
+	SYNC_DONE,        /* the pass completed */
+	SYNC_OFFLINE,     /* no answer, or a server fault (5xx): retry with backoff */
+	SYNC_DENIED,      /* 401/403: the token is refused; the queue stops */
+	SYNC_FAULT,       /* the local store failed, or the server broke the protocol */
+	SYNC_UNCONFIGURED,/* no server: run motcua login */
+	SYNC_CANCELLED    /* the cancel flag was raised */
+};
+
+void sync_summary_init(struct sync_summary *s);
+void sync_summary_release(struct sync_summary *s);
+/* Adds the counts of one pass to a running total (errors appended). */
+void sync_summary_add(struct sync_summary *total, const struct sync_summary *pass);
+/* {"pushed", "duplicates", "rejected", "conflicts", "pulled", "files_sent",
+ *  "errors", "server_clock_skew_s", ...}: compact JSON, malloc'd. */
+char *sync_summary_json(const struct sync_summary *s);
+
+enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
+			   struct sync_summary *sum);
+
+/* Retry delays: SYNC_BACKOFF_START_MS doubled after each failure, capped at
+ * cap_ms, then jittered: a value in [d/2, d] picked by random (any uniformly
+ * random number), so that workstations coming back together spread out. */
+#define SYNC_BACKOFF_START_MS 250
+#define SYNC_BACKOFF_CAP_MS (5 * 60 * 1000)
+long sync_backoff_ms(int failures, long cap_ms, unsigned random);
+
+/* Vietnamese one-line account of a pass, for the status line after F5. */
+char *sync_outcome_text(enum sync_outcome o, const struct sync_summary *s);
+
+#endif

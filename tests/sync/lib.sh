@@ -1,0 +1,124 @@
+# Sync test harness (sourced by tests/sync/run.sh): a throwaway PostgreSQL
+# cluster in a temp dir (unix socket only, no TCP port), motcua-server on free
+# 127.0.0.1 ports, curl. Everything started here is stopped by cleanup (trap
+# EXIT in run.sh). Needs: SERVER (motcua-server), SYNCTOOL, W (work dir).
+
+export LC_ALL=C.UTF-8 TZ=Asia/Ho_Chi_Minh
+
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+SERVER_PIDS=""
+
+# Runs a PostgreSQL tool as the postgres user when we are root (initdb and
+# postgres refuse to run as root), as ourselves otherwise.
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pg_start() {
+	[ -x "$PGBIN/initdb" ] || { echo "sync: PostgreSQL not found (apt-get install postgresql)"; return 1; }
+	mkdir -p "$W/pg" "$W/sock"
+	chmod 755 "$W"
+	[ "$(id -u)" = 0 ] && chown postgres "$W/pg" "$W/sock"
+	as_pg "$PGBIN/initdb" -D "$W/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
+		>"$W/initdb.log" 2>&1 || { cat "$W/initdb.log"; return 1; }
+	as_pg "$PGBIN/pg_ctl" -D "$W/pg" -w -t 60 -l "$W/pg/log" \
+		-o "-k $W/sock -c listen_addresses= -c fsync=off -c synchronous_commit=off -c max_connections=60" \
+		start >"$W/pg_ctl.log" 2>&1 || { cat "$W/pg_ctl.log" "$W/pg/log"; return 1; }
+	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua || return 1
+	PG="host=$W/sock dbname=motcua user=postgres"
+	export PG
+}
+
+pg_stop() {
+	[ -f "$W/pg/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$W/pg" -m immediate stop >/dev/null 2>&1
+	return 0
+}
+
+# sql QUERY: one value, unaligned
+sql() {
+	"$PGBIN/psql" -X -q -A -t -h "$W/sock" -U postgres -d motcua -c "$1"
+}
+
+# start_server NAME [SERVE OPTIONS...]: starts motcua-server on a free port;
+# sets PORT_<NAME>, PID_<NAME>, URL_<NAME>. The server picks the port
+# (--listen 127.0.0.1:0) and says it on stderr.
+start_server() {
+	name=$1
+	shift
+	: >"$W/$name.log"
+	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 "$@" 2>>"$W/$name.log" &
+	pid=$!
+	SERVER_PIDS="$SERVER_PIDS $pid"
+	i=0
+	while ! grep -q "listening on" "$W/$name.log"; do
+		i=$((i+1))
+		if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
+			echo "server $name did not start:"; cat "$W/$name.log"; return 1
+		fi
+		sleep 0.05
+	done
+	port=$(sed -n 's/.*listening on https*:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/$name.log" | tail -n 1)
+	scheme=http
+	grep -q "listening on https:" "$W/$name.log" && scheme=https
+	eval "PORT_$name=$port PID_$name=$pid URL_$name=$scheme://127.0.0.1:$port"
+}
+
+# stop_server NAME [SIGNAL]
+stop_server() {
+	eval "pid=\$PID_$1"
+	kill -"${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	SERVER_PIDS=$(echo "$SERVER_PIDS" | sed "s/ $pid\b//")
+	return $rc
+}
+
+cleanup() {
+	for p in $SERVER_PIDS; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $SERVER_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	pg_stop
+	rm -rf "$W"
+}
+
+# api METHOD URL [BODY_FILE] [TOKEN]: body of the answer in $W/body, status
+# printed ("000" when no answer).
+api() {
+	method=$1 url=$2 file=${3:-} token=${4:-}
+	set -- -sS -o "$W/body" -w '%{http_code}' -X "$method" --max-time 60
+	[ -n "$file" ] && set -- "$@" -H 'Content-Type: application/json' --data-binary "@$file"
+	[ -n "$token" ] && set -- "$@" -H "Authorization: Bearer $token"
+	curl "$@" "$url" 2>"$W/curl.err" || true
+}
+
+jget() { "$SYNCTOOL" get "$1" <"${2:-$W/body}"; }
+
+# login URL USER DEVICE: prints the token
+login() {
+	printf '{"username":"%s","password":"matkhau123","device_id":"%s","device_name":"Máy %s"}' \
+		"$2" "$3" "$3" >"$W/login.json"
+	st=$(api POST "$1/api/v1/auth/login" "$W/login.json")
+	[ "$st" = 200 ] || { echo "login $2 failed: $st $(cat "$W/body")" >&2; return 1; }
+	jget token
+}
+
+# ---- assertions: each test function counts its own failures ----
+fails=0
+fail() { echo "    FAIL: $*"; fails=$((fails+1)); }
+expect_eq() { [ "$2" = "$3" ] || fail "$1: got [$2], want [$3]"; }
+# expect_error WHAT STATUS WANT_STATUS WANT_CODE: a JSON error body with that code
+expect_error() {
+	expect_eq "$1 status" "$2" "$3"
+	expect_eq "$1 code" "$(jget error.code)" "$4"
+	msg=$(jget error.message)
+	[ -n "$msg" ] || fail "$1: no error message in $(head -c 200 "$W/body")"
+}
+expect_grep() { grep -q -- "$2" "$1" || fail "$1 lacks [$2]: $(head -c 300 "$1")"; }
+expect_nogrep() { ! grep -q -- "$2" "$1" || fail "$1 has [$2]"; }

@@ -1,0 +1,213 @@
+/* synctool: a small client-side helper for the sync tests, built on the same
+ * codec the client uses (core/syncproto.h).
+ *
+ *   synctool batch key=value...   a push request of receive operations
+ *       device=ID unit=CODE ident=IDENT count=N [start=1] [prefix=p]
+ *       [day=251027] [name=NAME]
+ *     op i (0-based) has op_id PREFIX-op-<start+i>, dossier id
+ *     PREFIX-d-<start+i> and code IDENT-DAY-<start+i>; name changes the
+ *     applicant's name (same ids, another payload hash).
+ *   synctool action key=value...  a push request of one status change, as the
+ *       client writes it: device=ID dossier=ID op=OPID event=EVID action=NAME
+ *       base_rev=N [status_to=N] [from=N] [code=CODE] [appointment=DT]
+ *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
+ *                                 array's length); strings raw, others compact
+ *   synctool hash < json          sync_payload_hash of the JSON on stdin
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/syncproto.h"
+
+static const char *arg(int argc, char **argv, const char *key, const char *def)
+{
+	size_t n = strlen(key);
+	for (int i = 2; i < argc; i++)
+		if (!strncmp(argv[i], key, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	if (!def) {
+		fprintf(stderr, "synctool: missing %s=\n", key);
+		exit(2);
+	}
+	return def;
+}
+
+/* A dossier exactly as client/reception.c writes it into its outbox row. */
+static json_t *dossier(const char *id, const char *code, const char *unit, const char *ident,
+		       const char *name, const char *evid)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s,"
+			 " s:{s:i, s:s, s:s, s:s, s:s, s:s, s:n, s:s, s:s}, s:n, s:i, s:s,"
+			 " s:[{s:i, s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:n}],"
+			 " s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:{s:s, s:[]}}}",
+			 "id", id, "code", code, "procedure_code", "1.001193",
+			 "procedure_name", "Thủ tục đăng ký khai sinh", "unit_code", unit,
+			 "unit_ident", ident, "clerk", "canbo", "channel", 1, "status", 2,
+			 "received_at", "2025-10-27T09:32", "appointment", "2025-11-03T09:32",
+			 "applicant", "kind", 1, "full_name", name, "id_number", "001090012345",
+			 "birth_date", "1990-05-01", "sex", "F", "phone", "0912345678", "email",
+			 "address", "12 Phố Điện Biên Phủ", "commune", unit,
+			 "note", "rev", 1, "updated_at", "2025-10-27T09:32",
+			 "components", "seq", 1, "name", "Tờ khai đăng ký khai sinh", "kind", "submit",
+			 "mandatory", 1, "originals_required", 1, "copies_required", 0,
+			 "originals", 1, "copies", 0, "override_reason",
+			 "event", "id", evid, "dossier_id", id, "kind", "receive", "status_from", 1,
+			 "status_to", 2, "actor", "canbo", "unit_code", unit,
+			 "device_time", "2025-10-27T09:32", "payload", "code", code, "overrides");
+}
+
+/* canonical: the hash of the sorted canonical text; otherwise of the compact
+ * text in member order, as the reception's outbox row has it. */
+static void add_op(json_t *ops, const char *op_id, const char *entity_id, long long base_rev,
+		   const char *op, json_t *payload, bool canonical)
+{
+	char hash[SYNC_HASH_HEX + 1];
+	if (canonical) {
+		sync_payload_hash(payload, hash);
+	} else {
+		char *text = json_dumps(payload, JSON_COMPACT);
+		sync_payload_hash_text(text, hash);
+		free(text);
+	}
+	json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:s}", "op_id", op_id,
+					     "entity", "dossier", "entity_id", entity_id,
+					     "base_rev", (json_int_t)base_rev, "op", op,
+					     "payload", payload, "payload_hash", hash));
+}
+
+static int print_request(const char *device, json_t *ops)
+{
+	json_t *root = json_pack("{s:s, s:s, s:o}", "device_id", device, "device_clock",
+				 "2025-10-27T09:40:00+07:00", "ops", ops);
+	char *s = json_dumps(root, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(root);
+	return 0;
+}
+
+static int cmd_batch(int argc, char **argv)
+{
+	const char *device = arg(argc, argv, "device", NULL);
+	const char *unit = arg(argc, argv, "unit", NULL);
+	const char *ident = arg(argc, argv, "ident", NULL);
+	long count = atol(arg(argc, argv, "count", NULL));
+	long start = atol(arg(argc, argv, "start", "1"));
+	const char *prefix = arg(argc, argv, "prefix", "p");
+	const char *day = arg(argc, argv, "day", "251027");
+	const char *name = arg(argc, argv, "name", "Nguyễn Văn An");
+	json_t *ops = json_array();
+	for (long i = 0; i < count; i++) {
+		char op_id[80], id[80], code[96], ev[80];
+		snprintf(op_id, sizeof(op_id), "%s-op-%06ld", prefix, start + i);
+		snprintf(id, sizeof(id), "%s-d-%06ld", prefix, start + i);
+		snprintf(ev, sizeof(ev), "%s-ev-%06ld", prefix, start + i);
+		snprintf(code, sizeof(code), "%s-%s-%04ld", ident, day, start + i);
+		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, ident, name, ev), false);
+	}
+	return print_request(device, ops);
+}
+
+/* A status change exactly as the client writes it (client/demo.c advance):
+ * op = the action, payload {id, status, rev, updated_at, event{...}}. */
+static int cmd_action(int argc, char **argv)
+{
+	const char *device = arg(argc, argv, "device", NULL);
+	const char *id = arg(argc, argv, "dossier", NULL);
+	const char *action = arg(argc, argv, "action", NULL);
+	long long base = atoll(arg(argc, argv, "base_rev", "1"));
+	int to = atoi(arg(argc, argv, "status_to", "0"));
+	int from = atoi(arg(argc, argv, "from", "0"));
+	json_t *event = json_pack("{s:s, s:s, s:s}", "id", arg(argc, argv, "event", NULL),
+				  "dossier_id", id, "kind", action);
+	if (from)
+		json_object_set_new(event, "status_from", json_integer(from));
+	if (to)
+		json_object_set_new(event, "status_to", json_integer(to));
+	json_object_set_new(event, "actor", json_string("canbo"));
+	json_object_set_new(event, "unit_code", json_string("00004"));
+	json_object_set_new(event, "device_time", json_string("2025-10-28T10:00"));
+	json_object_set_new(event, "payload", json_pack("{s:s}", "code", arg(argc, argv, "code", "?")));
+	json_t *payload = json_pack("{s:s}", "id", id);
+	if (to)
+		json_object_set_new(payload, "status", json_integer(to));
+	json_object_set_new(payload, "rev", json_integer(base + 1));
+	json_object_set_new(payload, "updated_at", json_string("2025-10-28T10:00"));
+	const char *app = arg(argc, argv, "appointment", "");
+	if (*app)
+		json_object_set_new(payload, "appointment", json_string(app));
+	json_object_set_new(payload, "event", event);
+	json_t *ops = json_array();
+	add_op(ops, arg(argc, argv, "op", NULL), id, base, action, payload, false);
+	return print_request(device, ops);
+}
+
+static json_t *read_stdin(void)
+{
+	json_error_t je;
+	json_t *v = json_loadf(stdin, JSON_DECODE_ANY, &je);
+	if (!v) {
+		fprintf(stderr, "synctool: stdin is not JSON: %s\n", je.text);
+		exit(1);
+	}
+	return v;
+}
+
+static int cmd_get(const char *path)
+{
+	json_t *root = read_stdin();
+	json_t *v = root;
+	char *copy = strdup(path);
+	for (char *tok = strtok(copy, "."); tok && v; tok = strtok(NULL, ".")) {
+		if (!strcmp(tok, "#") && json_is_array(v)) {
+			printf("%zu\n", json_array_size(v));
+			v = NULL;
+			goto done;
+		}
+		v = json_is_array(v) ? json_array_get(v, strtoul(tok, NULL, 10)) : json_object_get(v, tok);
+	}
+	if (!v) {
+		puts("");
+		free(copy);
+		json_decref(root);
+		return 1;
+	}
+	if (json_is_string(v)) {
+		puts(json_string_value(v));
+	} else {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		puts(s);
+		free(s);
+	}
+done:
+	free(copy);
+	json_decref(root);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs("usage: synctool batch|action|get|hash ...\n", stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "batch"))
+		return cmd_batch(argc, argv);
+	if (!strcmp(argv[1], "action"))
+		return cmd_action(argc, argv);
+	if (!strcmp(argv[1], "get") && argc == 3)
+		return cmd_get(argv[2]);
+	if (!strcmp(argv[1], "hash")) {
+		json_t *v = read_stdin();
+		char h[SYNC_HASH_HEX + 1];
+		sync_payload_hash(v, h);
+		puts(h);
+		json_decref(v);
+		return 0;
+	}
+	fputs("usage: synctool batch|action|get|hash ...\n", stderr);
+	return 2;
+}

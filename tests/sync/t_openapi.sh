@@ -1,0 +1,71 @@
+# docs/openapi.yaml matches the server: every operation it lists answers (no
+# 404/405) with a status it documents, and every route of the server is listed.
+
+t_openapi_matches() {
+	spec=$DOCS/openapi.yaml
+	# a dossier for the lookup
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=oa day=251108 >"$W/batch"
+	api POST "$URL_s1/api/v1/sync/push" "$W/batch" "$TOK_A" >/dev/null
+	# a file (the empty one: done at creation) and an upload under way
+	empty=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+	md="sha256 $(printf %s "$empty" | base64 -w0)"
+	curl -sS -o /dev/null -X POST -H "Authorization: Bearer $TOK_A" -H 'Tus-Resumable: 1.0.0' \
+		-H 'Upload-Length: 0' -H "Upload-Metadata: $md" "$URL_s1/api/v1/uploads"
+	md="sha256 $(printf %064d 0 | base64 -w0)"
+	upload=$(curl -sS -o /dev/null -D - -X POST -H "Authorization: Bearer $TOK_A" \
+		-H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: 10' -H "Upload-Metadata: $md" \
+		"$URL_s1/api/v1/uploads" | tr -d '\r' | sed -n 's|^Location: /api/v1/uploads/||Ip')
+	[ -n "$upload" ] || fail "no upload for the spec test"
+	awk '
+		/^paths:/ { inpaths = 1; next }
+		inpaths && /^  \/[^ ]*:$/ { path = $1; sub(/:$/, "", path); next }
+		inpaths && /^    (get|post|put|patch|delete|head|options):$/ { m = $1; sub(/:$/, "", m); ops[++n] = m " " path; next }
+		inpaths && /^        .[0-9][0-9][0-9].:/ { s = $1; gsub(/[^0-9]/, "", s); st[n] = st[n] " " s }
+		END { for (i = 1; i <= n; i++) print ops[i] " |" st[i] " |" }
+	' "$spec" >"$W/ops"
+	[ "$(wc -l <"$W/ops")" -ge 15 ] || fail "too few operations in openapi.yaml: $(cat "$W/ops")"
+	while read -r method path rest; do
+		statuses=${rest#|}
+		url=$(echo "$path" | sed -e 's/{code}/H01.00004-251108-0001/' -e "s/{sha256}/$empty/" \
+			-e "s/{id}/$upload/")
+		tok=$(login "$URL_s1" clerk_a dev-openapi)
+		M=$(echo "$method" | tr a-z A-Z)
+		case $M in
+		POST|PATCH)
+			printf '{}' >"$W/in"
+			st=$(curl -sS -o "$W/body" -w '%{http_code}' -X "$M" -H "Authorization: Bearer $tok" \
+				-H 'Tus-Resumable: 1.0.0' -H 'Content-Type: application/json' \
+				--data-binary "@$W/in" "$URL_s1$url") ;;
+		HEAD)
+			st=$(curl -sS -o "$W/body" -w '%{http_code}' -I -H "Authorization: Bearer $tok" \
+				-H 'Tus-Resumable: 1.0.0' "$URL_s1$url") ;;
+		*)
+			st=$(curl -sS -o "$W/body" -w '%{http_code}' -X "$M" -H "Authorization: Bearer $tok" \
+				-H 'Tus-Resumable: 1.0.0' "$URL_s1$url") ;;
+		esac
+		case $st in
+		404|405|000) fail "$M $path answers $st" ;;
+		esac
+		case "$statuses " in
+		*" $st "*) ;;
+		*) fail "$M $path answered $st, not documented (documented:$statuses)" ;;
+		esac
+	done <"$W/ops"
+	# every route of the server's table is in the spec
+	n=0
+	grep -o '{ "[a-z_]*", "[A-Z]*", "/[^"]*"' "$ROOT/server/http.c" >"$W/routes"
+	[ "$(wc -l <"$W/routes")" -ge 15 ] || fail "route table not found in server/http.c"
+	while IFS='"' read -r _ name _ method _ path _; do
+		p=$path
+		grep -q "^  $p:\$" "$spec" || fail "route $method $path missing from openapi.yaml"
+		m=$(echo "$method" | tr A-Z a-z)
+		awk -v p="  $p:" -v m="    $m:" '$0 == p { f = 1; next } f && /^  [^ ]/ { f = 0 } f && $0 == m { found = 1 } END { exit !found }' \
+			"$spec" || fail "route $method $path: method missing from openapi.yaml"
+	done <"$W/routes"
+	# and every route is in docs/api.md
+	for p in /healthz /metrics /api/v1/auth/login /api/v1/auth/logout /api/v1/auth/me \
+		/api/v1/sync/push /api/v1/sync/changes /api/v1/leases '/api/v1/lookup/{code}' \
+		'/api/v1/blobs/{sha256}' /api/v1/uploads '/api/v1/uploads/{id}'; do
+		grep -q "\`$p\`" "$DOCS/api.md" || fail "$p missing from docs/api.md"
+	done
+}
