@@ -151,6 +151,10 @@ JSON
 	echo
 fi
 
+# 9. Scanning: pages per minute from the scanner (SANE's test backend) to
+# the PDF, and bytes per page of a paper of text (bench/bench_scan.c).
+"$B/bench/bench_scan" --summary "$summary" || status=1
+
 # The summary: every measure against its budget (DEVELOPERS.md).
 echo "make bench: summary (values in ms or MB; p95 over every sample unless said)"
 echo

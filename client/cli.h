@@ -28,7 +28,8 @@ enum {
 	X(form, cli_form, "Ghi biểu mẫu của hồ sơ: MÃ_HỒ_SƠ 02|03|04|05 --out TỆP.pdf") \
 	X(ledger, cli_ledger, "Sổ theo dõi hồ sơ: --from NGÀY [--to NGÀY] --out TỆP.pdf|TỆP.csv") \
 	X(indicators, cli_indicators, "Chỉ số phục vụ (QĐ 766): --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]") \
-	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]")
+	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]") \
+	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
