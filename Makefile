@@ -14,7 +14,7 @@ B       ?= build
 SAN     ?=
 PKG_CONFIG ?= pkg-config
 
-CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc
+CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc sane-backends libjpeg libtiff-4 poppler-glib
 CORE_PKGS   := jansson libutf8proc
 
 ifeq ($(V),1)
