@@ -3,7 +3,9 @@
  * One JSON line per matching dossier, the best match first (see
  * dossier_search): {"code", "applicant", "id_number", "procedure",
  * "procedure_name", "status", "received_at", "appointment"}. No match: no
- * lines, exit 0. The words of QUERY may come as one argument or several. */
+ * lines, exit 0. The words of QUERY may come as one argument or several.
+ * After those, the dossiers whose scanned papers' OCR text holds every word
+ * (dossier_search_papers). */
 #include "client/cli.h"
 
 #include <errno.h>
@@ -106,7 +108,10 @@ static int run(const char *db_opt, const char *query, long limit, unsigned mask)
 	}
 	struct dossier_rows rows;
 	dossier_rows_init(&rows);
-	if (dossier_search(&st, query, mask, 0, (int)limit, &rows, &err) < 0) {
+	int n = dossier_search(&st, query, mask, 0, (int)limit, &rows, &err);
+	if (n >= 0 && n < limit) /* then the dossiers found by their papers' text */
+		n = dossier_search_papers(&st, query, mask, (int)limit - n, &rows, &err);
+	if (n < 0) {
 		rc = cli_fault("%s", err.buf);
 	} else {
 		for (size_t i = 0; i < rows.n; i++)

@@ -629,6 +629,46 @@ int dossier_search(struct store *st, const char *query, unsigned status_mask, in
 	return n;
 }
 
+/* Dossiers whose papers' OCR text (documents.ocr_fold, issue 4) holds
+ * every word of the query as the start of a word; see dossier_query.h. */
+int dossier_search_papers(struct store *st, const char *query, unsigned status_mask, int limit,
+			  struct dossier_rows *out, struct strbuf *err)
+{
+	unsigned mask = effective_mask(status_mask);
+	int count;
+	char **terms = name_terms(query ? query : "", &count);
+	if (!count || limit <= 0) {
+		terms_free(terms);
+		return 0;
+	}
+	char *expr = fts_expr(terms);
+	terms_free(terms);
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT DISTINCT " ROW_COLS " FROM document_fts f"
+		" JOIN documents doc ON doc.rowid = f.rowid"
+		" JOIN dossier_components c ON c.document_id = doc.id"
+		" JOIN dossiers d ON d.id = c.dossier_id"
+		" WHERE document_fts MATCH ? ORDER BY d.received_at DESC, d.rowid DESC");
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	size_t first = out->n;
+	int n = 0, rc = SQLITE_DONE;
+	while (n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long long rowid = sqlite3_column_int64(q, 0);
+		bool seen = !status_ok(mask, sqlite3_column_int(q, 7));
+		for (size_t i = 0; i < first && !seen; i++)
+			seen = out->v[i].rowid == rowid;
+		if (seen)
+			continue;
+		row_read(q, 0, rows_push(out));
+		n++;
+	}
+	if (n < limit && rc != SQLITE_DONE)
+		n = fail(rc, err);
+	sqlite3_finalize(q);
+	free(expr);
+	return n;
+}
+
 /* ---- the list ------------------------------------------------------------ */
 
 void dossier_filter_init(struct dossier_filter *f, const struct mc_dt *now)

@@ -64,6 +64,14 @@ enum dossier_query_kind dossier_query_kind(const char *query);
 int dossier_search(struct store *st, const char *query, unsigned status_mask, int offset,
 		   int limit, struct dossier_rows *out, struct strbuf *err);
 
+/* Appends to out, after what it holds, up to limit dossiers that use a
+ * paper whose OCR text has every word of query (folded like mc_text_fold,
+ * each word the start of a word of the text), newest received first,
+ * skipping the dossiers already in out. status_mask as dossier_search.
+ * Returns the number of rows appended, or -1. */
+int dossier_search_papers(struct store *st, const char *query, unsigned status_mask, int limit,
+			  struct dossier_rows *out, struct strbuf *err);
+
 /* For tests and benchmarks: the name search's plans (see search_name in
  * dossier_query.c). Up to sort_max_matches full-text matches are sorted by
  * reception time, more are found walking back from the newest dossier
