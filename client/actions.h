@@ -30,6 +30,7 @@
 	X(OPEN_CATALOG,   "open-catalog",   "Tra cứu thủ tục") \
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
+	X(OPEN_SUPERVISOR, "open-supervisor", "Giám sát") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(PRINT,          "print",          "In biểu mẫu") \
 	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \

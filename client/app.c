@@ -294,6 +294,7 @@ static const struct {
 	{ ACTION_OPEN_CATALOG, &catalog_screen },
 	{ ACTION_OPEN_DOSSIERS, &dossiers_screen },
 	{ ACTION_OPEN_SYNC, &syncissues_screen },
+	{ ACTION_OPEN_SUPERVISOR, &supervisor_screen },
 };
 
 static int open_action(struct app *app, enum action act)

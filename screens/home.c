@@ -18,6 +18,7 @@ static const struct {
 	{ "Tiếp nhận hồ sơ", ACTION_OPEN_RECEPTION },
 	{ "Tra cứu thủ tục", ACTION_OPEN_CATALOG },
 	{ "Danh sách hồ sơ", ACTION_OPEN_DOSSIERS },
+	{ "Giám sát", ACTION_OPEN_SUPERVISOR },
 	{ "Đăng xuất", ACTION_LOGOUT },
 };
 #define N_MENU ((int)(sizeof(menu) / sizeof(menu[0])))

@@ -54,4 +54,8 @@ extern const struct screen_ops dossier_screen;
  * with its reasons; dossier codes numbered without a lease. arg: unused. */
 extern const struct screen_ops syncissues_screen;
 
+/* The supervisor's view: the queues (Enter lists them), each clerk's
+ * workload, the indicators for this week, month or year. arg: unused. */
+extern const struct screen_ops supervisor_screen;
+
 #endif
