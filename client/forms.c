@@ -15,7 +15,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 
-#define BLANK "……………………"
+#define BLANK PDF_BLANK
 #define NONE_CELL "—"
 
 /* Type sizes, points (those of the receipt). */
@@ -166,29 +166,6 @@ char *form_unit_name(struct store *st, const char *code)
 
 /* ---- markup helpers ------------------------------------------------------ */
 
-/* Appends the value, or the dotted blank of the printed form. */
-static void add_value(struct strbuf *sb, const char *s)
-{
-	if (empty(s))
-		strbuf_addstr(sb, BLANK);
-	else
-		pdf_markup_add(sb, s);
-}
-
-/* Appends text (escaped) with its spaces made no-break, so that a date or a
- * phone number wraps as a whole. */
-static void add_nobreak(struct strbuf *sb, const char *text)
-{
-	struct strbuf t = STRBUF_INIT;
-	pdf_markup_add(&t, text);
-	for (size_t i = 0; i < t.len; i++) {
-		if (t.buf[i] == ' ')
-			strbuf_addstr(sb, "\u00a0");
-		else
-			strbuf_addch(sb, t.buf[i]);
-	}
-	strbuf_release(&t);
-}
 
 /* "09 giờ 32 phút, ngày 27 tháng 10 năm 2023", or the blank. */
 static void add_when(struct strbuf *sb, const char *at)
@@ -201,9 +178,9 @@ static void add_when(struct strbuf *sb, const char *at)
 	char tm[32], dt[64];
 	pdf_vn_time(tm, sizeof(tm), t.hh, t.mi);
 	pdf_vn_date(dt, sizeof(dt), t.y, t.m, t.d);
-	add_nobreak(sb, tm);
+	pdf_markup_add_nobreak(sb, tm);
 	strbuf_addstr(sb, ", ");
-	add_nobreak(sb, dt);
+	pdf_markup_add_nobreak(sb, dt);
 }
 
 /* "10:05 27/10/2025" */
@@ -253,7 +230,7 @@ void form_draw_header(struct pdf_doc *d, const struct form_unit *u, const struct
 
 	if (date) {
 		char dt[64];
-		add_value(&sb, u->place);
+		pdf_markup_add_or_blank(&sb, u->place);
 		pdf_vn_date(dt, sizeof(dt), date->y, date->m, date->d);
 		strbuf_addf(&sb, ", %s", dt);
 		ry += pdf_draw(d, rx, ry, rw, sb.buf, &st_date);
@@ -721,12 +698,12 @@ static void draw_applicant(struct pdf_doc *d, const struct form_ctx *c, bool con
 {
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "Ông/Bà: <b>");
-	add_value(&sb, c->d.applicant_name);
+	pdf_markup_add_or_blank(&sb, c->d.applicant_name);
 	strbuf_addstr(&sb, "</b>");
 	para(d, &sb, &st_body);
 
 	strbuf_addstr(&sb, "Nội dung yêu cầu giải quyết: <b>");
-	add_value(&sb, c->d.procedure_name);
+	pdf_markup_add_or_blank(&sb, c->d.procedure_name);
 	strbuf_addstr(&sb, "</b>");
 	if (!empty(c->d.procedure_code)) {
 		strbuf_addstr(&sb, " (mã thủ tục ");
@@ -739,16 +716,16 @@ static void draw_applicant(struct pdf_doc *d, const struct form_ctx *c, bool con
 		return;
 	}
 	strbuf_addstr(&sb, "Địa chỉ: ");
-	add_value(&sb, c->address);
+	pdf_markup_add_or_blank(&sb, c->address);
 	para(d, &sb, &st_body);
 
 	strbuf_addstr(&sb, "Số điện thoại: ");
 	if (empty(c->d.phone))
-		add_value(&sb, NULL);
+		pdf_markup_add_or_blank(&sb, NULL);
 	else
-		add_nobreak(&sb, c->d.phone);
+		pdf_markup_add_nobreak(&sb, c->d.phone);
 	strbuf_addstr(&sb, "    Email: ");
-	add_value(&sb, c->d.email);
+	pdf_markup_add_or_blank(&sb, c->d.email);
 	para(d, &sb, &st_body);
 	strbuf_release(&sb);
 }
@@ -808,7 +785,7 @@ static void draw_supplement(struct pdf_doc *d, const struct form_ctx *c, const c
 	draw_list(d, json_object_get(p, "papers"));
 
 	strbuf_addstr(&sb, "Lý do: ");
-	add_value(&sb, jstr(p, "reason"));
+	pdf_markup_add_or_blank(&sb, jstr(p, "reason"));
 	para(d, &sb, &st_body);
 
 	const char *since = jstr(p, "paused_since");
@@ -819,14 +796,14 @@ static void draw_supplement(struct pdf_doc *d, const struct form_ctx *c, const c
 	para(d, &sb, &st_body);
 
 	strbuf_addstr(&sb, "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với ");
-	add_value(&sb, clerk);
+	pdf_markup_add_or_blank(&sb, clerk);
 	strbuf_addstr(&sb, " (");
 	pdf_markup_add(&sb, c->unit.name);
 	strbuf_addstr(&sb, "), số điện thoại ");
 	if (empty(c->unit.phone))
-		add_value(&sb, NULL);
+		pdf_markup_add_or_blank(&sb, NULL);
 	else
-		add_nobreak(&sb, c->unit.phone);
+		pdf_markup_add_nobreak(&sb, c->unit.phone);
 	strbuf_addstr(&sb, " để được hướng dẫn.");
 	para(d, &sb, &st_body);
 	strbuf_addstr(&sb, "Xin trân trọng cảm ơn./.");
@@ -878,7 +855,7 @@ static void draw_apology(struct pdf_doc *d, const struct form_ctx *c)
 	if (!mc_parse_dt(c->d.received_at, &recv)) {
 		pdf_vn_date(date, sizeof date, recv.y, recv.m, recv.d);
 		date[0] = 'N'; /* "Ngày ..." starts the sentence */
-		add_nobreak(&sb, date);
+		pdf_markup_add_nobreak(&sb, date);
 		strbuf_addstr(&sb, ", ");
 	}
 	pdf_markup_add(&sb, c->receiving_name);
@@ -899,7 +876,7 @@ static void draw_apology(struct pdf_doc *d, const struct form_ctx *c)
 	para(d, &sb, &st_body);
 
 	strbuf_addstr(&sb, "Lý do: ");
-	add_value(&sb, jstr(p, "reason"));
+	pdf_markup_add_or_blank(&sb, jstr(p, "reason"));
 	para(d, &sb, &st_body);
 
 	strbuf_addstr(&sb, "Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ");
@@ -947,7 +924,7 @@ static void draw_control(struct pdf_doc *d, const struct form_ctx *c)
 	free(handling);
 	para(d, &sb, &st_body);
 	strbuf_addstr(&sb, "Trạng thái hiện tại: ");
-	add_value(&sb, mc_status_name(c->d.status));
+	pdf_markup_add_or_blank(&sb, mc_status_name(c->d.status));
 	para(d, &sb, &st_body);
 	d->y += 2;
 
@@ -978,9 +955,9 @@ static void draw_control(struct pdf_doc *d, const struct form_ctx *c)
 		struct strbuf who = STRBUF_INIT, when = STRBUF_INIT, res = STRBUF_INIT,
 			      note = STRBUF_INIT, actor = STRBUF_INIT;
 		strbuf_addstr(&who, "Giao: ");
-		add_value(&who, r->from);
+		pdf_markup_add_or_blank(&who, r->from);
 		strbuf_addstr(&who, "\nNhận: ");
-		add_value(&who, r->to);
+		pdf_markup_add_or_blank(&who, r->to);
 		cell_when(&when, r->when);
 		pdf_markup_add(&actor, r->actor);
 		if (r->timing != FORM_TIMING_NONE) {

@@ -571,3 +571,24 @@ void pdf_vn_time(char *buf, size_t n, int hh, int mi)
 {
 	snprintf(buf, n, "%02d giờ %02d phút", hh, mi);
 }
+
+void pdf_markup_add_or_blank(struct strbuf *sb, const char *text)
+{
+	if (!text || !*text)
+		strbuf_addstr(sb, PDF_BLANK);
+	else
+		pdf_markup_add(sb, text);
+}
+
+void pdf_markup_add_nobreak(struct strbuf *sb, const char *text)
+{
+	struct strbuf t = STRBUF_INIT;
+	pdf_markup_add(&t, text);
+	for (size_t i = 0; i < t.len; i++) {
+		if (t.buf[i] == ' ')
+			strbuf_addstr(sb, "\u00a0");
+		else
+			strbuf_addch(sb, t.buf[i]);
+	}
+	strbuf_release(&t);
+}

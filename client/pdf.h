@@ -128,6 +128,12 @@ int pdf_qr_modules(const char *text);
  * (Vietnamese included: "phường Đồng Xuân" -> "PHƯỜNG ĐỒNG XUÂN"). */
 void pdf_markup_add(struct strbuf *sb, const char *text);
 void pdf_markup_add_upper(struct strbuf *sb, const char *text);
+/* The value, or the printed form's dotted blank when it is NULL or empty. */
+#define PDF_BLANK "……………………"
+void pdf_markup_add_or_blank(struct strbuf *sb, const char *text);
+/* The text with its spaces made no-break (U+00A0), so that "ngày 03 tháng 11
+ * năm 2023" or "0203 3835 678" wraps as a whole. */
+void pdf_markup_add_nobreak(struct strbuf *sb, const char *text);
 
 /* Vietnamese administrative wording of dates and times, with the leading
  * zeros of Decree 30/2020 (day < 10, months 1 and 2):

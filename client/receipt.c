@@ -12,7 +12,7 @@
 #include "core/datetime.h"
 
 #define TITLE "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
-#define BLANK "……………………"
+#define BLANK PDF_BLANK
 
 /* Type sizes, points. */
 #define SZ_HEAD 8
@@ -45,29 +45,6 @@ static bool empty(const char *s)
 	return !s || !*s;
 }
 
-/* Appends the value, or the dotted blank of the printed form. */
-static void add_value(struct strbuf *sb, const char *s)
-{
-	if (empty(s))
-		strbuf_addstr(sb, BLANK);
-	else
-		pdf_markup_add(sb, s);
-}
-
-/* Appends text (escaped) with its spaces made no-break (U+00A0), so that
- * "ngày 03 tháng 11 năm 2023" or "0203 3835 678" wraps as a whole. */
-static void add_nobreak(struct strbuf *sb, const char *text)
-{
-	struct strbuf t = STRBUF_INIT;
-	pdf_markup_add(&t, text);
-	for (size_t i = 0; i < t.len; i++) {
-		if (t.buf[i] == ' ')
-			strbuf_addstr(sb, "\u00a0");
-		else
-			strbuf_addch(sb, t.buf[i]);
-	}
-	strbuf_release(&t);
-}
 
 /* "09 giờ 32 phút, ngày 27 tháng 10 năm 2023" */
 static void add_when(struct strbuf *sb, const struct mc_dt *t)
@@ -75,9 +52,9 @@ static void add_when(struct strbuf *sb, const struct mc_dt *t)
 	char tm[32], dt[64];
 	pdf_vn_time(tm, sizeof(tm), t->hh, t->mi);
 	pdf_vn_date(dt, sizeof(dt), t->y, t->m, t->d);
-	add_nobreak(sb, tm);
+	pdf_markup_add_nobreak(sb, tm);
 	strbuf_addstr(sb, ", ");
-	add_nobreak(sb, dt);
+	pdf_markup_add_nobreak(sb, dt);
 }
 
 /* Draws the paragraph built in sb and empties sb. */
@@ -126,7 +103,7 @@ static void draw_header(struct pdf_doc *d, const struct receipt *r, const struct
 	pdf_hrule(d, rx + (rw - w) / 2, ry + 0.3, w, 0.5);
 	ry += 2.5;
 
-	add_value(&sb, r->place);
+	pdf_markup_add_or_blank(&sb, r->place);
 	char date[64];
 	pdf_vn_date(date, sizeof(date), recv->y, recv->m, recv->d);
 	strbuf_addf(&sb, ", %s", date);
@@ -178,19 +155,19 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "Ông/Bà: <b>");
-	add_value(&sb, r->applicant_name);
+	pdf_markup_add_or_blank(&sb, r->applicant_name);
 	strbuf_addstr(&sb, "</b>");
 	para(d, &sb);
 
 	/* ID number and phone side by side */
 	struct strbuf e = STRBUF_INIT;
 	strbuf_addstr(&sb, "Số định danh cá nhân/CCCD: ");
-	add_value(&sb, r->id_number);
+	pdf_markup_add_or_blank(&sb, r->id_number);
 	strbuf_addstr(&e, "Số điện thoại: ");
 	if (empty(r->phone))
-		add_value(&e, r->phone);
+		pdf_markup_add_or_blank(&e, r->phone);
 	else
-		add_nobreak(&e, r->phone);
+		pdf_markup_add_nobreak(&e, r->phone);
 	double tw = pdf_text_width(d), x[2] = { pdf_x0(d), pdf_x0(d) + tw * 0.56 };
 	double w[2] = { tw * 0.56, tw * 0.44 };
 	const char *m[2] = { sb.buf, e.buf };
@@ -200,15 +177,15 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 	strbuf_release(&e);
 
 	strbuf_addstr(&sb, "Email: ");
-	add_value(&sb, r->email);
+	pdf_markup_add_or_blank(&sb, r->email);
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "Địa chỉ: ");
-	add_value(&sb, r->address);
+	pdf_markup_add_or_blank(&sb, r->address);
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "Nội dung yêu cầu giải quyết: <b>");
-	add_value(&sb, r->procedure_name);
+	pdf_markup_add_or_blank(&sb, r->procedure_name);
 	strbuf_addstr(&sb, "</b>");
 	if (!empty(r->procedure_code)) {
 		strbuf_addstr(&sb, " (mã thủ tục ");
@@ -218,7 +195,7 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "Phí, lệ phí: ");
-	add_value(&sb, r->fee_text);
+	pdf_markup_add_or_blank(&sb, r->fee_text);
 	para(d, &sb);
 	strbuf_release(&sb);
 }
@@ -257,7 +234,7 @@ static void draw_components(struct pdf_doc *d, const struct receipt *r)
 		char *orig = count_cell(c->presented_originals, c->originals);
 		char *copy = count_cell(c->presented_copies, c->copies);
 		struct strbuf name = STRBUF_INIT;
-		add_value(&name, c->name);
+		pdf_markup_add_or_blank(&name, c->name);
 		if (!empty(c->note)) {
 			strbuf_addstr(&name, " <i>(");
 			pdf_markup_add(&name, c->note);
@@ -287,7 +264,7 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "3. Thời gian giải quyết hồ sơ theo quy định: ");
-	add_value(&sb, r->processing_time_text);
+	pdf_markup_add_or_blank(&sb, r->processing_time_text);
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "4. Thời gian nhận hồ sơ: ");
@@ -300,7 +277,7 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "6. Đăng ký nhận kết quả tại: ");
-	add_value(&sb, r->return_place);
+	pdf_markup_add_or_blank(&sb, r->return_place);
 	if (!empty(r->unit_address) || !empty(r->unit_phone)) {
 		strbuf_addstr(&sb, " (");
 		if (!empty(r->unit_address)) {
@@ -309,16 +286,16 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 		}
 		if (!empty(r->unit_phone)) {
 			strbuf_addstr(&sb, empty(r->unit_address) ? "điện thoại: " : "; điện thoại: ");
-			add_nobreak(&sb, r->unit_phone);
+			pdf_markup_add_nobreak(&sb, r->unit_phone);
 		}
 		strbuf_addch(&sb, ')');
 	}
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "Vào Sổ theo dõi hồ sơ, Quyển số: ");
-	add_value(&sb, r->ledger_book);
+	pdf_markup_add_or_blank(&sb, r->ledger_book);
 	strbuf_addstr(&sb, ", Số thứ tự: ");
-	add_value(&sb, r->ledger_number);
+	pdf_markup_add_or_blank(&sb, r->ledger_number);
 	para(d, &sb);
 	strbuf_release(&sb);
 }
