@@ -47,6 +47,10 @@ for f in "$dir"/t_*.sh; do
 	. "$f"
 done
 tests=$(grep -h '^t_[a-z0-9_]*()' "$dir"/t_*.sh | sed 's/().*//')
+# ONLY="t_a t_b": run only these test functions (while developing)
+if [ -n "${ONLY:-}" ]; then
+	tests=$(for t in $tests; do case " $ONLY " in *" $t "*) echo "$t" ;; esac; done)
+fi
 for t in $tests; do
 	fails=0
 	"$t" >"$W/$t.out" 2>&1
