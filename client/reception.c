@@ -17,6 +17,7 @@
 
 #include "client/calendar_store.h"
 #include "client/catalog.h"
+#include "client/ledger.h"
 #include "client/print.h"
 #include "client/receipt.h"
 #include "core/calendar.h"
@@ -1247,7 +1248,7 @@ static char *lower_first(const char *s)
 
 /* Every string the receipt borrows, owned here. */
 struct receipt_data {
-	char *strings[32];
+	char *strings[48];
 	int n;
 	struct receipt_component *components;
 };
@@ -1466,6 +1467,19 @@ int reception_write_receipt(struct store *st, const char *code, const char *path
 	sqlite3_finalize(q);
 
 	fill_unit(st, unit_code, &r, &rd);
+	/* "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: 0004": the number
+	 * the ledger gave the dossier when it was written (client/ledger.h) */
+	char book[16], number[16];
+	int lrc = ledger_number_of(st, r.code, book, number);
+	if (lrc < 0) {
+		strbuf_addf(err, "không đọc được số vào sổ theo dõi của hồ sơ %s", r.code);
+		receipt_data_release(&rd);
+		return -1;
+	}
+	if (lrc == 1) {
+		r.ledger_book = keep(&rd, xstrdup(book));
+		r.ledger_number = keep(&rd, xstrdup(number));
+	}
 	fill_components(st, id, &r, &rd);
 	r.lookup_url = keep(&rd, reception_lookup_url(st, r.code));
 	r.n_sets = 1;
