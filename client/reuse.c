@@ -69,10 +69,11 @@ bool reuse_matches(const struct reuse_paper *p, const char *component_name)
 	bool ok = false;
 	for (size_t i = 0; !ok && i < p->n_used; i++)
 		ok = !strcmp(p->used[i], name);
-	if (!ok && words_of(p->kind_fold) >= 2)
-		ok = has_phrase(name, p->kind_fold);
-	if (!ok && words_of(p->title_fold) >= 2)
-		ok = has_phrase(name, p->title_fold);
+	/* the title says what the paper is; the kind only when it has none
+	 * (a kind such as "to-khai" names a whole family of papers) */
+	const char *what = *p->title_fold ? p->title_fold : p->kind_fold;
+	if (!ok && words_of(what) >= 2)
+		ok = has_phrase(name, what);
 	if (!ok && *p->title_fold) {
 		char *head = head_of(component_name);
 		ok = words_of(head) >= 2 && has_phrase(p->title_fold, head);
@@ -189,7 +190,7 @@ char *reuse_label(const struct reuse_paper *p)
 	}
 	if (p->expires_on) {
 		date_vn(d, sizeof(d), p->expires_on);
-		strbuf_addf(&sb, " · còn hạn đến %s", d);
+		strbuf_addf(&sb, " · hạn đến %s", d);
 	}
 	return strbuf_detach(&sb);
 }

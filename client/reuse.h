@@ -9,13 +9,13 @@
  * other character than a letter or a digit read as a space):
  *   1. it is attached to a component of an earlier dossier with the same
  *      name (the same paper asked again: procedures share their wording), or
- *   2. its kind ("giay-chung-sinh") or its title ("Giấy chứng sinh"), of two
- *      words or more, is a run of whole words of the component's name
- *      ("Giấy chứng sinh; trường hợp không có ..."), or
+ *   2. its title ("Giấy chứng sinh"), or its kind ("giay-chung-sinh") when
+ *      it has no title, of two words or more, is a run of whole words of the
+ *      component's name ("Giấy chứng sinh; trường hợp không có ..."), or
  *   3. the component's own name up to its first ';', ',' or '(' ("Giấy khai
  *      sinh"), of two words or more, is a run of whole words of the paper's
  *      title ("Giấy khai sinh của Nguyễn Văn An").
- * Kinds of one word ("other", "cccd") match by rule 1 only. */
+ * A kind or title of one word ("other", "cccd") matches by rule 1 only. */
 #ifndef MC_REUSE_H
 #define MC_REUSE_H
 #include <stdbool.h>
@@ -51,7 +51,7 @@ void reuse_papers_release(struct reuse_papers *p);
 bool reuse_matches(const struct reuse_paper *p, const char *component_name);
 
 /* The paper in one line for the clerk: "Giấy chứng sinh · số 0123 · cấp
- * 24/10/2025 · còn hạn đến 24/10/2030" (malloc'd); the title, else the kind. */
+ * 24/10/2025 · hạn đến 24/10/2030" (malloc'd); the title, else the kind. */
 char *reuse_label(const struct reuse_paper *p);
 
 /* s folded and normalized as the rules compare (malloc'd); exposed for the
