@@ -107,6 +107,7 @@ static void add_component(struct reception_input *in, int id, int originals, int
 	c->originals = originals;
 	c->copies = copies;
 	c->override_reason = reason ? xstrdup(reason) : NULL;
+	c->reuse = NULL;
 }
 
 /* The birth registration: every mandatory paper presented. */
