@@ -10,6 +10,12 @@
  * on the checklist (mandatory components are presented by default), Enter to
  * confirm, Enter to go home. tests/ui/reception.test counts them.
  *
+ * The checklist also offers the applicant's stored papers still valid
+ * (client/reuse.h): a component one of them fits shows [kho]; F7 reuses it
+ * (the row reads "dùng lại", nothing is counted as brought), F8 lists all of
+ * them. With nothing stored for that CCCD the page is as it always was.
+ * reception_commit attaches them in the dossier's transaction.
+ *
  * All the state lives in struct wizard (the framework's priv), so a resize or
  * going back a page never loses what was typed. */
 #include <stdarg.h>
