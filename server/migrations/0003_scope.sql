@@ -30,8 +30,8 @@ $$;
 CREATE TRIGGER changes_units BEFORE INSERT ON changes
 	FOR EACH ROW EXECUTE FUNCTION changes_units();
 
+-- the trigger's look-up of a dossier's previous change
 CREATE INDEX changes_entity ON changes(entity_id, seq);
-CREATE INDEX changes_units ON changes USING gin (units);
 
 -- Changes written before this version: their handling unit.
 UPDATE changes SET units = ARRAY[data->>'handling_unit']
