@@ -93,19 +93,31 @@ static bool is_dt(const json_t *o, const char *key)
 	return s && !mc_parse_dt(s, &t);
 }
 
-static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
+/* Whether the user serves the dossier's receiving unit or its handling unit
+ * (NULL: none, the receiving unit handles it); rejected out_of_scope if not. */
+static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, const char *unit,
+			     const char *handling)
 {
-	const char *p[] = { user, unit };
-	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code = $2", 2, p);
+	const char *p[] = { user, unit, handling };
+	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code IN ($2, $3)"
+				    " LIMIT 1", 3, p);
 	bool ok = db_ok(res);
 	bool mine = ok && PQntuples(res) == 1;
 	if (!ok)
 		set_db_failure(o, res);
 	PQclear(res);
-	if (ok && !mine)
+	if (ok && !mine && handling)
+		set_outcome(o, SYNC_REJECTED, "out_of_scope", "Tài khoản %s không được ghi hồ sơ của"
+			    " đơn vị %s (đang xử lý tại %s)", user, unit, handling);
+	else if (ok && !mine)
 		set_outcome(o, SYNC_REJECTED, "out_of_scope",
 			    "Tài khoản %s không được ghi hồ sơ của đơn vị %s", user, unit);
 	return mine;
+}
+
+static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
+{
+	return in_dossier_scope(c, o, user, unit, NULL);
 }
 
 /* ---- op "receive" ------------------------------------------------------------ */
@@ -376,7 +388,8 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	const json_t *d = op->payload;
 	const json_t *ev = json_object_get(d, "event");
 	const char *p[] = { op->entity_id };
-	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text FROM dossiers"
+	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text,"
+				    " nullif(data->>'handling_unit', '') FROM dossiers"
 				    " WHERE id = $1 FOR UPDATE", 1, p);
 	if (!db_ok(res)) {
 		set_db_failure(o, res);
@@ -393,6 +406,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	long long rev = atoll(PQgetvalue(res, 0, 1));
 	char *unit = xstrdup(PQgetvalue(res, 0, 2));
 	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
+	char *handling = PQgetisnull(res, 0, 4) ? NULL : xstrdup(PQgetvalue(res, 0, 4));
 	PQclear(res);
 	int rc = -1;
 	enum mc_status to;
@@ -401,7 +415,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_scope(c, o, s->username, unit))
+	if (!in_dossier_scope(c, o, s->username, unit, handling))
 		goto out;
 	if (op->base_rev != rev) {
 		set_outcome(o, SYNC_CONFLICT, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ"
@@ -469,6 +483,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 out:
 	strbuf_release(&err);
 	json_decref(data);
+	free(handling);
 	free(unit);
 	return rc;
 }
