@@ -252,6 +252,28 @@ static const char *const migrations[] = {
 	 * (client/indicators.c): a month on a million dossiers drops from 0.35 s
 	 * to about 50 ms with this index. */
 	"CREATE INDEX IF NOT EXISTS events_kind_time ON events(kind, device_time);\n",
+
+	/* 7 -> 8: the clerk in charge of a dossier after a supervisor handed it
+	 * to another clerk (a 'reassign' event, docs/lifecycle.md). No row: the
+	 * clerk who received it (dossiers.clerk, which stays what the receipt
+	 * and the indicators say). Kept by a trigger on the events, so that a
+	 * reassignment made here and one that comes down the changes feed
+	 * (whose events sync/apply.c inserts) both count; the latest event by
+	 * device time wins whatever order they arrive in. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS dossier_assignments(dossier_id TEXT PRIMARY KEY,"
+	" clerk TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL);\n"
+	"INSERT OR REPLACE INTO dossier_assignments(dossier_id, clerk, event_id, at)"
+	" SELECT dossier_id, json_extract(payload, '$.to_clerk'), id, device_time FROM ("
+	" SELECT e.*, row_number() OVER (PARTITION BY dossier_id"
+	" ORDER BY device_time DESC, rowid DESC) AS k FROM events e WHERE kind = 'reassign'"
+	" AND json_extract(payload, '$.to_clerk') IS NOT NULL) WHERE k = 1;\n"
+	"CREATE TRIGGER IF NOT EXISTS dossier_assignments_ai AFTER INSERT ON events"
+	" WHEN new.kind = 'reassign' AND json_extract(new.payload, '$.to_clerk') IS NOT NULL BEGIN"
+	" INSERT INTO dossier_assignments(dossier_id, clerk, event_id, at)"
+	" VALUES (new.dossier_id, json_extract(new.payload, '$.to_clerk'), new.id, new.device_time)"
+	" ON CONFLICT(dossier_id) DO UPDATE SET clerk = excluded.clerk,"
+	" event_id = excluded.event_id, at = excluded.at"
+	" WHERE excluded.at >= dossier_assignments.at; END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
