@@ -259,7 +259,8 @@ static const char *const migrations[] = {
 	 * (to send), sent (the server holds it), failed (the server refused it
 	 * and the file on this disk is damaged: not sent again, last_error says
 	 * why), remote (a document that came down from the server: its file is
-	 * there, not here). upload_url and server_offset: the tus upload under
+	 * there, not here; a document of that file filed here makes it pending
+	 * again, and the queue asks the server whether it has it). upload_url and server_offset: the tus upload under
 	 * way and what the server last said it holds, so a cut link resumes.
 	 * Safe to run again. */
 	"CREATE TABLE IF NOT EXISTS file_uploads(sha256 TEXT PRIMARY KEY,"
@@ -271,7 +272,8 @@ static const char *const migrations[] = {
 	"INSERT OR IGNORE INTO file_uploads(sha256, bytes)"
 	" SELECT sha256, max(bytes) FROM documents GROUP BY sha256;\n"
 	"CREATE TRIGGER IF NOT EXISTS documents_upload AFTER INSERT ON documents BEGIN"
-	" INSERT OR IGNORE INTO file_uploads(sha256, bytes) VALUES (new.sha256, new.bytes); END;\n",
+	" INSERT INTO file_uploads(sha256, bytes) VALUES (new.sha256, new.bytes)"
+	" ON CONFLICT(sha256) DO UPDATE SET state = 'pending' WHERE state = 'remote'; END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

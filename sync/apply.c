@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/auth.h"
+#include "client/docstore.h"
 #include "core/datetime.h"
 #include "core/text.h"
 
@@ -489,7 +491,7 @@ static int apply_user(struct store *st, const struct sync_change *ch, struct app
  * this clerk serves (server/attach.c): its metadata, and the component's
  * link unless the dossier has a local change not yet accepted. The file
  * stays on the server: file_uploads marks it 'remote' (nothing to send)
- * unless this workstation has that file of its own. */
+ * unless this workstation has that file of its own (documents/<sha256>.pdf). */
 static int apply_document(struct store *st, const struct sync_change *ch, struct apply_stats *s)
 {
 	const json_t *d = ch->data;
@@ -499,15 +501,8 @@ static int apply_document(struct store *st, const struct sync_change *ch, struct
 		note(s, "Giấy tờ %s từ máy chủ thiếu mã băm hoặc loại: bỏ qua", id);
 		return SQLITE_OK;
 	}
-	sqlite3_stmt *q = store_prepare(st, "INSERT OR IGNORE INTO file_uploads(sha256, bytes, state)"
-					    " VALUES (?, ?, 'remote')");
-	sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, num(d, "bytes", 0));
-	int rc = run(q);
-	if (rc != SQLITE_OK)
-		return rc;
 	const char *at = str(d, "attached_at") ? str(d, "attached_at") : "";
-	q = store_prepare(st, "INSERT INTO documents(id, owner_id_number, kind, title, number, issuer,"
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO documents(id, owner_id_number, kind, title, number, issuer,"
 			      " issued_on, expires_on, sha256, pages, bytes, created_at, created_by)"
 			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -519,9 +514,21 @@ static int apply_document(struct store *st, const struct sync_change *ch, struct
 	sqlite3_bind_int64(q, 11, num(d, "bytes", 0));
 	sqlite3_bind_text(q, 12, at, -1, SQLITE_STATIC);
 	bind_json_str(q, 13, d, "attached_by");
-	rc = run(q);
+	int rc = run(q);
 	if (rc != SQLITE_OK)
 		return rc;
+	/* the documents trigger queued its file: not ours to send unless it is here */
+	char *file = docstore_file(st->path, sha);
+	bool here = !access(file, F_OK);
+	free(file);
+	if (!here) {
+		q = store_prepare(st, "UPDATE file_uploads SET state = 'remote' WHERE sha256 = ?"
+				      " AND state = 'pending' AND upload_url IS NULL");
+		sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
+		rc = run(q);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
 	if (dossier && json_is_integer(json_object_get(d, "component"))) {
 		if (has_unsent_op(st, dossier)) {
 			s->kept_local++;
