@@ -101,6 +101,7 @@ void sync_view_load(struct store *st, struct sync_view *v)
 	long long bytes = 0;
 	sync_upload_pending(st, &v->pending_files, &bytes);
 	v->pending_mb = (double)bytes / 1e6;
+	v->failed_files = count(st, "SELECT count(*) FROM file_uploads WHERE state = 'failed'");
 }
 
 void sync_view_release(struct sync_view *v)
@@ -143,6 +144,8 @@ char *sync_view_text(const struct sync_view *v, const char *today)
 		strbuf_addf(&sb, " · %ld lỗi", v->problems);
 	else if (v->last_error && !v->stopped)
 		strbuf_addstr(&sb, " · lỗi");
+	if (v->failed_files)
+		strbuf_addf(&sb, " · %ld tệp hỏng", v->failed_files);
 	if (v->review)
 		strbuf_addf(&sb, " · %ld rà soát", v->review);
 	return strbuf_detach(&sb);

@@ -57,6 +57,7 @@ struct sync_view {
 	long problems;       /* rejected or conflicting operations */
 	long review;         /* dossier codes numbered without a lease */
 	long pending_files;  /* files waiting to be sent */
+	long failed_files;   /* files the server refused for good (damaged here) */
 	double pending_mb;   /* their megabytes the server does not hold yet */
 	char *last_sync_at;  /* YYYY-MM-DDTHH:MM of the last successful sync, or NULL */
 	char *last_error;    /* the last error, or NULL after a success */

@@ -106,6 +106,16 @@ f_proxy_stop() {
 	F_UP=$(sed -n 's/^slowproxy: [0-9]* cuts, \([0-9]*\) bytes up$/\1/p' "$W/f/proxy.log")
 }
 
+# f_tui NAME DB USER: the TUI, headless, on a key script read from stdin; the
+# dumps (:save-display FILE) land in $W/f/tui-NAME/.
+f_tui() {
+	rm -rf "$W/f/tui-$1"; mkdir -p "$W/f/tui-$1/home"
+	cat >"$W/f/tui-$1.keys"
+	(cd "$W/f/tui-$1" && HOME="$W/f/tui-$1/home" XDG_CONFIG_HOME="$W/f/tui-$1/home" \
+		MOTCUA_NOW=$F_NOW MOTCUA_SCRIPT="$W/f/tui-$1.keys" "$MOTCUA" --db "$2" --user "$3") \
+		>"$W/f/tui-$1.out" 2>"$W/f/tui-$1.err" || fail "tui $1: $(cat "$W/f/tui-$1.err")"
+}
+
 f_setup() {
 	c_setup || return 1
 	mkdir -p "$W/f"
@@ -146,6 +156,20 @@ t_client_files_resume() {
 	off=$(lq "$db" "SELECT server_offset FROM file_uploads WHERE sha256 = '$sha'")
 	[ "$off" -gt 0 ] && [ "$off" -lt "$size" ] || fail "offset kept: $off"
 	expect_eq "pending bytes" "$(fsum bytes_pending)" $((size - off))
+	f_proxy_stop; up1=$F_UP
+	# the TUI, its link down: the status bar and the sync screen tell the
+	# megabytes the server still lacks
+	tenths=$(( (size - off + 50000) / 100000 ))
+	mb="$((tenths / 10)),$((tenths % 10))"
+	f_tui cut "$db" cl_a <<'KEYS'
+:type matkhau123
+<Enter>
+:save-display home.screen
+5
+:save-display sync.screen
+KEYS
+	expect_grep "$W/f/tui-cut/home.screen" "│ Ngoại tuyến · chờ $mb MB · 10:00 · lỗi\$"
+	expect_grep "$W/f/tui-cut/sync.screen" "Chờ gửi: 0 thao tác, $mb MB tệp\$"
 	held=$(csql "SELECT received FROM uploads WHERE '$url' LIKE '%' || id")
 	[ "$held" -ge "$off" ] && [ "$held" -lt "$size" ] || fail "server holds $held of $size"
 	# the server took the document before its file
@@ -154,13 +178,15 @@ t_client_files_resume() {
 		"cccd 4 $size true"
 
 	# resumed: only the rest is sent
+	f_proxy || return
 	f_sync "$db" || fail "resumed pass: $(cat "$W/f/err") $(cat "$W/f/sum")"
 	expect_eq "sent" "$(fsum files_sent)" 1
 	expect_eq "errors" "$(fsum errors.#)" 0
 	[ "$(fsum bytes_sent)" -le $((size - off)) ] || fail "resumed pass sent $(fsum bytes_sent) bytes, the server lacked at most $((size - off))"
 	expect_eq "nothing pending" "$(fsum files_pending) $(fsum pending_mb)" "0 0.0"
-	f_proxy_stop; up=$F_UP
-	[ -n "$up" ] || { fail "no count from the proxy: $(cat "$W/f/proxy.log")"; return; }
+	f_proxy_stop
+	[ -n "$up1" ] && [ -n "$F_UP" ] || { fail "no count from the proxy: $(cat "$W/f/proxy.log")"; return; }
+	up=$((up1 + F_UP))
 	echo "proxy: $up bytes up for a file of $size bytes"
 	[ "$up" -gt "$size" ] || fail "the proxy carried $up bytes, less than the file ($size)"
 	[ $((up * 10)) -lt $((size * 11)) ] || fail "the proxy carried $up bytes up: not less than 1.1 x $size"

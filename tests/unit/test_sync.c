@@ -412,12 +412,13 @@ static void test_view_text(void **state)
 			" ('d', 7000000, 'remote'), ('e', 9000000, 'failed')");
 	sync_view_load(&f->st, &v);
 	assert_int_equal(v.pending_files, 2);
+	assert_int_equal(v.failed_files, 1);
 	s = sync_view_text(&v, "2025-10-27");
-	assert_string_equal(s, "Trực tuyến · chờ 1 (11,0 MB) · 09:40");
+	assert_string_equal(s, "Trực tuyến · chờ 1 (11,0 MB) · 09:40 · 1 tệp hỏng");
 	free(s);
 	sync_view_release(&v);
 	exec_ok(&f->st, "UPDATE outbox SET state = 'done'; UPDATE file_uploads SET state = 'sent'"
-			" WHERE sha256 = 'a'");
+			" WHERE sha256 IN ('a', 'e')");
 	sync_view_load(&f->st, &v);
 	s = sync_view_text(&v, "2025-10-27");
 	assert_string_equal(s, "Trực tuyến · chờ 0,1 MB · 09:40");
