@@ -271,3 +271,67 @@ t_client_files_corrupt() {
 	f_sync "$db" || fail "next pass: $(cat "$W/f/err")"
 	expect_eq "nothing sent again" "$(fsum files_sent) $(fsum bytes_sent) $(fsum files_pending)" "0 0 0"
 }
+
+# ---- the operation at the server, without a workstation ------------------------
+
+# f_attach_op TOKEN DEVICE OPID DOSSIER COMPONENT DOCID SHA EVID: pushes one
+# 'attach' operation; the answer in $W/body, its first result's status printed.
+f_attach_op() {
+	printf '{"id":"%s","component":%s,"reused":false,"document":{"id":"%s","kind":"cccd","sha256":"%s","pages":1,"bytes":10,"issued_on":"2021-04-10"},"event":{"id":"%s","kind":"attach","actor":"clerk_a","device_time":"%sT10:00"}}' \
+		"$4" "$5" "$6" "$7" "$8" "$F_DAY" >"$W/f/payload"
+	h=$("$SYNCTOOL" hash <"$W/f/payload")
+	printf '{"device_id":"%s","ops":[{"op_id":"%s","entity":"dossier","entity_id":"%s","base_rev":1,"op":"attach","payload":%s,"payload_hash":"%s"}]}' \
+		"$2" "$3" "$4" "$(cat "$W/f/payload")" "$h" >"$W/f/push"
+	st=$(api POST "$URL_s1/api/v1/sync/push" "$W/f/push" "$1")
+	[ "$st" = 200 ] || fail "push $3: $st $(cat "$W/body")"
+	jget results.0.status
+}
+
+# Scope, component, dossier and payload checks; idempotent; a document id
+# with another file is a conflict; the feed carries the document to the
+# dossier's unit only.
+t_attach_refusals() {
+	mkdir -p "$W/f"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=fatt day=251121 >"$W/f/batch"
+	st=$(api POST "$URL_s1/api/v1/sync/push" "$W/f/batch" "$TOK_A")
+	expect_eq "reception" "$st $(jget results.0.status)" "200 applied"
+	sha=$(printf 'giấy' | sha256sum | cut -d' ' -f1)
+	other=$(printf 'khác' | sha256sum | cut -d' ' -f1)
+	expect_eq "another commune's dossier" "$(f_attach_op "$TOK_B" dev-b fatt-a1 fatt-d-000001 1 fatt-doc-1 "$sha" fatt-e1)" rejected
+	expect_eq "code" "$(jget results.0.error.code)" out_of_scope
+	expect_eq "no component 9" "$(f_attach_op "$TOK_A" dev-a fatt-a2 fatt-d-000001 9 fatt-doc-1 "$sha" fatt-e2)" rejected
+	expect_eq "code" "$(jget results.0.error.code)" unknown_component
+	expect_eq "no such dossier" "$(f_attach_op "$TOK_A" dev-a fatt-a3 fatt-none 1 fatt-doc-1 "$sha" fatt-e3)" rejected
+	expect_eq "code" "$(jget results.0.error.code)" unknown_dossier
+	expect_eq "bad hash" "$(f_attach_op "$TOK_A" dev-a fatt-a4 fatt-d-000001 1 fatt-doc-1 XYZ fatt-e4)" rejected
+	expect_eq "code" "$(jget results.0.error.code)" bad_payload
+	expect_eq "nothing recorded" "$(sql "SELECT count(*) FROM documents WHERE id = 'fatt-doc-1'")" 0
+
+	expect_eq "applied" "$(f_attach_op "$TOK_A" dev-a fatt-a5 fatt-d-000001 1 fatt-doc-1 "$sha" fatt-e5)" applied
+	expect_eq "the dossier keeps its revision" "$(jget results.0.rev) $(sql "SELECT rev FROM dossiers WHERE id = 'fatt-d-000001'")" "1 1"
+	expect_eq "again: duplicate" "$(f_attach_op "$TOK_A" dev-a fatt-a5 fatt-d-000001 1 fatt-doc-1 "$sha" fatt-e5)" duplicate
+	expect_eq "recorded once" "$(sql "SELECT count(*) FROM documents WHERE id = 'fatt-doc-1'") $(sql "SELECT count(*) FROM dossier_documents WHERE dossier_id = 'fatt-d-000001'") $(sql "SELECT count(*) FROM events WHERE dossier_id = 'fatt-d-000001' AND kind = 'attach'")" "1 1 1"
+	expect_eq "the stored dossier" "$(sql "SELECT data->'components'->0->>'document_id' FROM dossiers WHERE id = 'fatt-d-000001'")" fatt-doc-1
+	expect_eq "the same document, another file" "$(f_attach_op "$TOK_A" dev-a fatt-a6 fatt-d-000001 1 fatt-doc-1 "$other" fatt-e6)" conflict
+	expect_eq "code" "$(jget results.0.error.code)" document_mismatch
+	# the feed: the commune's clerk gets it, another commune's does not
+	expect_eq "in a's feed" "$(f_feed_has "$TOK_A" fatt-doc-1)" 1
+	expect_eq "not in b's feed" "$(f_feed_has "$TOK_B" fatt-doc-1)" 0
+	expect_eq "the change" "$(sql "SELECT unit_code || ' ' || (data->>'component') || ' ' || (data->>'code') || ' ' || (data->>'issued_on') || ' ' || (data->>'dossier_id') FROM changes WHERE entity = 'document' AND entity_id = 'fatt-doc-1'")" \
+		"00004 1 H01.00004-251121-0001 2021-04-10 fatt-d-000001"
+}
+
+# f_feed_has TOKEN DOCID: how many 'document' changes of DOCID the feed gives.
+f_feed_has() {
+	cursor="" n=0
+	: >"$W/f/feed"
+	while [ $n -lt 100 ]; do
+		n=$((n+1))
+		st=$(api GET "$URL_s1/api/v1/sync/changes?since=$cursor&limit=1000" "" "$1")
+		[ "$st" = 200 ] || { echo "feed $st"; return; }
+		tr -d '\n' <"$W/body" | grep -o '"entity": *"document", *"entity_id": *"[^"]*"' >>"$W/f/feed"
+		cursor=$(jget next)
+		[ "$(jget remaining)" = 0 ] && break
+	done
+	grep -c "\"$2\"" "$W/f/feed"
+}
