@@ -371,6 +371,9 @@ static bool open_file(struct queue *q, struct file *f)
 		return true;
 	}
 	int e = errno;
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
 	char *msg = xasprintf("Không gửi được %s: không đọc được tệp %s (%s)", f->what, f->path,
 			      strerror(e));
 	add_error(q->sum, "%s", msg);

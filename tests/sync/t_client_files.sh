@@ -7,9 +7,10 @@
 # no file to send). A file damaged on the disk is refused by the server's
 # hash check and reported, and the queue goes on with the next file.
 #
-# Uses the client tests' server and database (c_setup, t_client_sync.sh) and
-# a day of its own (F_DAY), each workstation in a folder of its own (the
-# documents/ folder lies next to the store).
+# A database and a server of their own (motcua_f), a day of their own
+# (F_DAY), each workstation in a folder of its own (the documents/ folder lies
+# next to the store). The helpers lq and jget come from t_client_sync.sh and
+# lib.sh.
 
 F_DAY=2025-11-21
 F_NOW=${F_DAY}T10:00
@@ -46,7 +47,7 @@ f_store() {
 	FDB=$W/f/$1/motcua.db
 	"$MOTCUA" init --db "$FDB" --unit 00004 >/dev/null 2>"$W/f/init.err" ||
 		fail "init $1: $(cat "$W/f/init.err")"
-	echo matkhau123 | "$MOTCUA" login --db "$FDB" --server "${3:-$C_URL}" --username "$2" \
+	echo matkhau123 | "$MOTCUA" login --db "$FDB" --server "${3:-$F_URL}" --username "$2" \
 		--device-name "Máy $1" >/dev/null 2>"$W/f/login.err" || fail "login $1: $(cat "$W/f/login.err")"
 	f_sync "$FDB" || fail "first sync of $1: $(cat "$W/f/err")"
 }
@@ -86,7 +87,7 @@ f_attach() {
 # restarts, so that a store logged in through it keeps its URL).
 f_proxy() {
 	: >"$W/f/proxy.log"
-	"$SLOWPROXY" --target "127.0.0.1:$C_PORT" --listen "${F_PROXY_PORT:-0}" "$@" 2>>"$W/f/proxy.log" &
+	"$SLOWPROXY" --target "127.0.0.1:$F_PORT" --listen "${F_PROXY_PORT:-0}" "$@" 2>>"$W/f/proxy.log" &
 	F_PROXY_PID=$!
 	SERVER_PIDS="$SERVER_PIDS $F_PROXY_PID"
 	i=0
@@ -116,12 +117,43 @@ f_tui() {
 		>"$W/f/tui-$1.out" 2>"$W/f/tui-$1.err" || fail "tui $1: $(cat "$W/f/tui-$1.err")"
 }
 
+fsql() { "$PGBIN/psql" -X -q -A -t -h "$W/sock" -U postgres -d motcua_f -c "$1"; }
+
+# Once: a database of these tests' own (motcua_f: the client tests count the
+# dossiers of theirs), its reference data and clerks, a server, the scans.
 f_setup() {
-	c_setup || return 1
+	[ -n "${F_READY:-}" ] && return 0
+	MOTCUA=${MOTCUA:-$(dirname "$SERVER")/motcua}
+	SLOWPROXY=${SLOWPROXY:-$(dirname "$SERVER")/tests/slowproxy}
+	[ -x "$MOTCUA" ] || { fail "no motcua next to $SERVER (make test-sync builds it)"; return 1; }
+	[ -x "$SLOWPROXY" ] || { fail "no slowproxy at $SLOWPROXY"; return 1; }
 	mkdir -p "$W/f"
-	[ -s "$W/f/p1.tif" ] && return 0
+	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_f || { fail createdb; return 1; }
+	PGF="host=$W/sock dbname=motcua_f user=postgres"
+	"$SERVER" migrate --pg "$PGF" >/dev/null || { fail migrate; return 1; }
+	"$SERVER" import --pg "$PGF" --data "$DATA" >/dev/null 2>"$W/f/import.err" ||
+		{ fail "import: $(cat "$W/f/import.err")"; return 1; }
+	for u in cl_a cl_a2 cl_a3; do
+		echo matkhau123 | "$SERVER" user add --pg "$PGF" --username "$u" --unit 00004 \
+			--role clerk --full-name "Cán bộ $u" >/dev/null || { fail "user $u"; return 1; }
+	done
+	: >"$W/sf.log"
+	"$SERVER" serve --pg "$PGF" --listen 127.0.0.1:0 --threads 4 2>>"$W/sf.log" &
+	F_PID=$!
+	SERVER_PIDS="$SERVER_PIDS $F_PID"
+	i=0
+	while ! grep -q "listening on" "$W/sf.log"; do
+		i=$((i+1))
+		if [ $i -gt 600 ] || ! kill -0 "$F_PID" 2>/dev/null; then
+			fail "server: $(cat "$W/sf.log")"; return 1
+		fi
+		sleep 0.05
+	done
+	F_PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/sf.log" | tail -n 1)
+	F_URL=http://127.0.0.1:$F_PORT
 	# four A4 pages at 300 dpi of grey noise: a PDF of about 20 MB
 	for p in 1 2 3 4; do f_noise_tiff 2480 3800 "$W/f/p$p.tif"; done
+	F_READY=1
 }
 
 # ---- tests -------------------------------------------------------------------
@@ -170,11 +202,11 @@ t_client_files_resume() {
 KEYS
 	expect_grep "$W/f/tui-cut/home.screen" "│ Ngoại tuyến · chờ $mb MB · 10:00 · lỗi\$"
 	expect_grep "$W/f/tui-cut/sync.screen" "Chờ gửi: 0 thao tác, $mb MB tệp\$"
-	held=$(csql "SELECT received FROM uploads WHERE '$url' LIKE '%' || id")
+	held=$(fsql "SELECT received FROM uploads WHERE '$url' LIKE '%' || id")
 	[ "$held" -ge "$off" ] && [ "$held" -lt "$size" ] || fail "server holds $held of $size"
 	# the server took the document before its file
 	expect_eq "document on the server" \
-		"$(csql "SELECT d.kind || ' ' || d.pages || ' ' || d.bytes || ' ' || (b.sha256 IS NULL) FROM documents d LEFT JOIN blobs b ON b.sha256 = d.sha256 WHERE d.sha256 = '$sha'")" \
+		"$(fsql "SELECT d.kind || ' ' || d.pages || ' ' || d.bytes || ' ' || (b.sha256 IS NULL) FROM documents d LEFT JOIN blobs b ON b.sha256 = d.sha256 WHERE d.sha256 = '$sha'")" \
 		"cccd 4 $size true"
 
 	# resumed: only the rest is sent
@@ -191,13 +223,13 @@ KEYS
 	[ "$up" -gt "$size" ] || fail "the proxy carried $up bytes, less than the file ($size)"
 	[ $((up * 10)) -lt $((size * 11)) ] || fail "the proxy carried $up bytes up: not less than 1.1 x $size"
 	expect_eq "local state" "$(lq "$db" "SELECT state, upload_url IS NULL, server_offset FROM file_uploads WHERE sha256 = '$sha'")" "sent|1|$size"
-	expect_eq "blob on the server" "$(csql "SELECT size FROM blobs WHERE sha256 = '$sha'")" "$size"
-	expect_eq "stored bytes" "$(csql "SELECT encode(sha256(string_agg(data, ''::bytea ORDER BY pos)), 'hex') FROM blob_chunks WHERE sha256 = '$sha'")" "$sha"
+	expect_eq "blob on the server" "$(fsql "SELECT size FROM blobs WHERE sha256 = '$sha'")" "$size"
+	expect_eq "stored bytes" "$(fsql "SELECT encode(sha256(string_agg(data, ''::bytea ORDER BY pos)), 'hex') FROM blob_chunks WHERE sha256 = '$sha'")" "$sha"
 	did=$(lq "$db" "SELECT id FROM documents WHERE sha256 = '$sha'")
 	expect_eq "the component's paper on the server" \
-		"$(csql "SELECT dd.document_id || ' ' || dd.reused || ' ' || (x.data->'components' @> '[{\"seq\": 5, \"reused\": false}]') FROM dossier_documents dd JOIN dossiers x ON x.id = dd.dossier_id WHERE x.code = '$code' AND dd.component = 5")" \
+		"$(fsql "SELECT dd.document_id || ' ' || dd.reused || ' ' || (x.data->'components' @> '[{\"seq\": 5, \"reused\": false}]') FROM dossier_documents dd JOIN dossiers x ON x.id = dd.dossier_id WHERE x.code = '$code' AND dd.component = 5")" \
 		"$did false true"
-	expect_eq "attach event" "$(csql "SELECT count(*) FROM events e JOIN dossiers x ON x.id = e.dossier_id WHERE x.code = '$code' AND e.kind = 'attach'")" 1
+	expect_eq "attach event" "$(fsql "SELECT count(*) FROM events e JOIN dossiers x ON x.id = e.dossier_id WHERE x.code = '$code' AND e.kind = 'attach'")" 1
 	R_SHA=$sha R_SIZE=$size R_CODE=$code R_DOC=$did
 }
 
@@ -221,8 +253,8 @@ t_client_files_known() {
 	expect_eq "nothing pending" "$(fsum files_pending)" 0
 	[ "$up" -lt 100000 ] || fail "the proxy carried $up bytes up for a paper the server had"
 	expect_eq "local state" "$(lq "$db" "SELECT state FROM file_uploads WHERE sha256 = '$sha'")" sent
-	expect_eq "one blob" "$(csql "SELECT count(*) FROM blobs WHERE sha256 = '$sha'")" 1
-	expect_eq "two documents, one file" "$(csql "SELECT count(*) FROM documents WHERE sha256 = '$sha'")" 2
+	expect_eq "one blob" "$(fsql "SELECT count(*) FROM blobs WHERE sha256 = '$sha'")" 1
+	expect_eq "two documents, one file" "$(fsql "SELECT count(*) FROM documents WHERE sha256 = '$sha'")" 2
 	# this workstation learnt the first one's document from the feed
 	expect_eq "the other's document here" \
 		"$(lq "$db" "SELECT c.seq FROM dossier_components c JOIN dossiers d ON d.id = c.dossier_id WHERE d.code = '$R_CODE' AND c.document_id = '$R_DOC'")" 5
@@ -260,12 +292,12 @@ t_client_files_corrupt() {
 	expect_grep "$W/f/err" "mã băm SHA-256 không khớp"
 	expect_eq "the damaged one" "$(lq "$db" "SELECT state, last_error IS NOT NULL, upload_url IS NULL FROM file_uploads WHERE sha256 = '$bad'")" "failed|1|1"
 	expect_eq "the good one" "$(lq "$db" "SELECT state FROM file_uploads WHERE sha256 = '$good'")" sent
-	expect_eq "no blob for the damaged file" "$(csql "SELECT count(*) FROM blobs WHERE sha256 = '$bad'")" 0
-	expect_eq "its upload dropped" "$(csql "SELECT count(*) FROM uploads WHERE sha256 = '$bad'")" 0
-	expect_eq "the good one's blob" "$(csql "SELECT count(*) FROM blobs WHERE sha256 = '$good'")" 1
+	expect_eq "no blob for the damaged file" "$(fsql "SELECT count(*) FROM blobs WHERE sha256 = '$bad'")" 0
+	expect_eq "its upload dropped" "$(fsql "SELECT count(*) FROM uploads WHERE sha256 = '$bad'")" 0
+	expect_eq "the good one's blob" "$(fsql "SELECT count(*) FROM blobs WHERE sha256 = '$good'")" 1
 	expect_eq "the server knows what it lacks" \
-		"$(csql "SELECT count(*) FROM documents d WHERE d.sha256 = '$bad' AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)")" 1
-	"$SERVER" stats --pg "$PGC" >"$W/f/stats" || fail "stats"
+		"$(fsql "SELECT count(*) FROM documents d WHERE d.sha256 = '$bad' AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)")" 1
+	"$SERVER" stats --pg "$PGF" >"$W/f/stats" || fail "stats"
 	[ "$(jget documents_without_file "$W/f/stats")" -ge 1 ] || fail "stats: $(cat "$W/f/stats")"
 	# not sent again
 	f_sync "$db" || fail "next pass: $(cat "$W/f/err")"
