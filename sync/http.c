@@ -204,7 +204,9 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
 	}
-	if (strcmp(method, body || (!file && !strcmp(method, "POST")) ? "POST" : file ? "PUT" : "GET"))
+	/* the method curl uses unless told otherwise */
+	const char *dflt = file ? "PUT" : body || !strcmp(method, "POST") ? "POST" : "GET";
+	if (strcmp(method, dflt))
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
