@@ -144,7 +144,7 @@ f_setup() {
 	i=0
 	while ! grep -q "listening on" "$W/sf.log"; do
 		i=$((i+1))
-		if [ $i -gt 600 ] || ! kill -0 "$F_PID" 2>/dev/null; then
+		if [ $i -gt 1200 ] || ! kill -0 "$F_PID" 2>/dev/null; then
 			fail "server: $(cat "$W/sf.log")"; return 1
 		fi
 		sleep 0.05
