@@ -24,6 +24,7 @@
  * moves on to the next component still to scan. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ struct comp {
 	char *name;
 	bool digitized;
 	char *doc_kind;       /* the paper attached, when digitized */
+	char *doc_sha;
 	int doc_pages;
 	long long doc_bytes;
 };
@@ -131,7 +133,8 @@ struct scan_view {
 	size_t dev_sel;
 	bool scan_after_pick;    /* s with no scanner chosen: scan once chosen */
 	struct dialog dlg;
-	bool dlg_live, dlg_delete;
+	bool dlg_live;
+	enum { DLG_DELETE, DLG_IMPORT, DLG_MESSAGE } dlg_what;
 	struct field meta[N_MF];
 	int focus;
 	char *meta_vals[N_MF];   /* what is being saved (JOB_PDF) */
@@ -246,6 +249,7 @@ static void comps_release(struct scan_view *v)
 	for (size_t i = 0; i < v->ncomps; i++) {
 		free(v->comps[i].name);
 		free(v->comps[i].doc_kind);
+		free(v->comps[i].doc_sha);
 	}
 	FREE(&v->comps);
 	v->ncomps = 0;
@@ -258,7 +262,8 @@ static int load_comps(struct scan_view *v, int want)
 	comps_release(v);
 	sqlite3_stmt *q = store_prepare(&v->app->store,
 		"SELECT c.seq, c.name, c.document_id IS NOT NULL, d.kind, d.pages, d.bytes,"
-		" c.mandatory OR c.originals > 0 OR c.copies > 0 OR c.document_id IS NOT NULL"
+		" c.mandatory OR c.originals > 0 OR c.copies > 0 OR c.document_id IS NOT NULL,"
+		" d.sha256"
 		" FROM dossier_components c LEFT JOIN documents d ON d.id = c.document_id"
 		" WHERE c.dossier_id = ? ORDER BY c.seq");
 	sqlite3_bind_text(q, 1, v->dossier_id, -1, SQLITE_STATIC);
@@ -278,6 +283,7 @@ static int load_comps(struct scan_view *v, int want)
 			.doc_kind = col_dup(q, 3),
 			.doc_pages = sqlite3_column_int(q, 4),
 			.doc_bytes = sqlite3_column_int64(q, 5),
+			.doc_sha = col_dup(q, 7),
 		};
 	}
 	sqlite3_finalize(q);
@@ -540,6 +546,37 @@ static bool job_start(struct scan_view *v, struct job *j, const char *doing)
 
 /* ---- what a job ended with (main thread) ---------------------------------- */
 
+/* A failure told in a box (wrapped, whole) until the clerk presses Enter. */
+static void show_message(struct scan_view *v, const char *title, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void show_message(struct scan_view *v, const char *title, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (v->dlg_live)
+		dialog_release(&v->dlg);
+	dialog_init_message(&v->dlg, title, text);
+	free(text);
+	v->dlg_live = true;
+	v->dlg_what = DLG_MESSAGE;
+	v->mode = SM_DIALOG;
+}
+
+/* scan.c says "máy quét ngừng ở trang N: why" with N counted in the batch:
+ * why alone (borrowed from msg). */
+static const char *scan_why(const char *msg)
+{
+	static const char head[] = "máy quét ngừng ở trang ";
+	if (strncmp(msg, head, sizeof(head) - 1))
+		return msg;
+	const char *p = msg + sizeof(head) - 1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p[0] == ':' && p[1] == ' ' ? p + 2 : msg;
+}
+
 static void end_devices(struct scan_view *v, struct job *j)
 {
 	if (j->rc) {
@@ -565,12 +602,19 @@ static void end_scan(struct scan_view *v, struct job *j)
 {
 	size_t kept = j->kind == JOB_RESCAN ? 0 : v->ps.n - j->before;
 	if (j->rc && j->r.end == SCAN_END_STORE) {
-		app_error(v->app, "%s; %zu trang đã quét vẫn được giữ", j->err.buf, v->ps.n);
+		show_message(v, "Không giữ được trang vừa quét", "%s.\n\n%zu trang đã quét vẫn được"
+			     " giữ.", j->err.buf, v->ps.n);
 	} else if (j->rc && j->bad) {
-		app_error(v->app, "%s; nhấn v để chọn máy quét khác", j->err.buf);
+		show_message(v, "Không dùng được máy quét", "%s.\n\nNhấn v để chọn máy quét khác,"
+			     " hoặc i để nhập tệp.", j->err.buf);
+	} else if (j->rc && j->r.end == SCAN_END_DEVICE) {
+		show_message(v, "Máy quét lỗi", "Máy quét ngừng ở trang %zu: %s.\n\n%zu trang đã"
+			     " quét vẫn được giữ. Kiểm tra máy quét (giấy kẹt, cáp, nguồn) rồi nhấn"
+			     " s để quét tiếp.", (j->kind == JOB_RESCAN ? j->index : v->ps.n) + 1,
+			     scan_why(j->err.buf), v->ps.n);
 	} else if (j->rc) {
-		app_error(v->app, "Máy quét lỗi: %s. %zu trang đã quét vẫn được giữ; kiểm tra máy"
-			  " quét rồi nhấn s để quét tiếp", j->err.buf, v->ps.n);
+		show_message(v, "Máy quét lỗi", "%s.\n\n%zu trang đã quét vẫn được giữ.",
+			     j->err.buf, v->ps.n);
 	} else if (j->r.end == SCAN_END_CANCELLED) {
 		app_info(v->app, "Đã dừng quét; %zu trang đã quét được giữ", v->ps.n);
 	} else if (j->kind == JOB_RESCAN) {
@@ -588,10 +632,9 @@ static void end_scan(struct scan_view *v, struct job *j)
 
 static void end_import(struct scan_view *v, struct job *j)
 {
-	if (j->rc > 0)
-		app_error(v->app, "%s; không thêm trang nào", j->err.buf);
-	else if (j->rc < 0)
-		app_error(v->app, "%s; không thêm trang nào, các trang cũ vẫn được giữ", j->err.buf);
+	if (j->rc)
+		show_message(v, "Không nhập được tệp", "%s.\n\nKhông thêm trang nào; %zu trang đã"
+			     " có vẫn được giữ.", j->err.buf, v->ps.n);
 	else {
 		app_info(v->app, "Đã nhập %zu trang từ %s", j->added, j->path);
 		if (j->added)
@@ -623,13 +666,13 @@ static void end_pdf(struct scan_view *v, struct job *j)
 	const struct docpdf_info *info = &j->info;
 	struct comp *c = &v->comps[v->cur];
 	if (j->rc) {
-		app_error(app, "%s; các trang vẫn được giữ", j->err.buf);
+		show_message(v, "Chưa lưu được", "%s.\n\nCác trang vẫn được giữ.", j->err.buf);
 		goto out;
 	}
 	bool created = false;
 	if (docstore_file_in(app->store.path, j->path, info->sha256, &created, &err)) {
 		unlink(j->path);
-		app_error(app, "%s; các trang vẫn được giữ", err.buf);
+		show_message(v, "Chưa lưu được", "%s.\n\nCác trang vẫn được giữ.", err.buf);
 		goto out;
 	}
 	struct mc_dt now;
@@ -647,7 +690,8 @@ static void end_pdf(struct scan_view *v, struct job *j)
 			unlink(file);
 			free(file);
 		}
-		app_error(app, "%s; các trang vẫn được giữ", err.len ? err.buf : "Không đọc được đồng hồ");
+		show_message(v, "Chưa lưu được", "%s.\n\nCác trang vẫn được giữ.",
+			     err.len ? err.buf : "Không đọc được đồng hồ");
 		goto out;
 	}
 	/* filed: the pages folder goes */
@@ -661,8 +705,8 @@ static void end_pdf(struct scan_view *v, struct job *j)
 	char total[32], per[32];
 	format_bytes(total, sizeof(total), info->bytes);
 	format_bytes(per, sizeof(per), info->bytes_per_page);
-	char *msg = xasprintf("Đã lưu thành phần %d: %d trang, %s (%s/trang), SHA-256 %.12s…",
-			      seq, info->pages, total, per, info->sha256);
+	char *msg = xasprintf("Đã lưu thành phần %d: %d trang, %s, %s/trang", seq, info->pages,
+			      total, per);
 	load_comps(v, seq);
 	size_t here = 0;
 	for (size_t i = 0; i < v->ncomps; i++)
@@ -799,6 +843,8 @@ static void meta_open(struct scan_view *v)
 			field_set_hint(&v->meta[i], "dd/mm/yyyy");
 	}
 	field_set_text(&v->meta[MF_KIND], v->comps[v->cur].name);
+	field_home(&v->meta[MF_KIND]); /* its start shown, not its end */
+	v->meta[MF_KIND].scroll = 0;
 	v->focus = MF_NUMBER;
 	v->mode = SM_META;
 }
@@ -983,12 +1029,12 @@ static int dialog_key_scan(struct scan_view *v, enum action act, const struct ke
 	if (rc == WIDGET_CANCEL) {
 		dialog_end(v);
 	} else if (rc == WIDGET_DONE) {
-		bool del = v->dlg_delete;
+		int what = v->dlg_what;
 		char *typed = dialog_value(&v->dlg);
 		dialog_end(v);
-		if (del)
+		if (what == DLG_DELETE)
 			delete_page(v);
-		else
+		else if (what == DLG_IMPORT)
 			start_import(v, typed);
 		free(typed);
 	}
@@ -1096,7 +1142,7 @@ static int pages_key(struct scan_view *v, enum action act)
 		dialog_init_confirm(&v->dlg, "Xóa trang", q, false);
 		free(q);
 		v->dlg_live = true;
-		v->dlg_delete = true;
+		v->dlg_what = DLG_DELETE;
 		v->mode = SM_DIALOG;
 		return SCR_HANDLED;
 	}
@@ -1110,7 +1156,7 @@ static int pages_key(struct scan_view *v, enum action act)
 				   1000, true);
 		v->dlg.field.flags |= FIELD_NO_TELEX;
 		v->dlg_live = true;
-		v->dlg_delete = false;
+		v->dlg_what = DLG_IMPORT;
 		v->mode = SM_DIALOG;
 		return SCR_HANDLED;
 	case ACTION_SAVE:
@@ -1285,20 +1331,21 @@ static void scan_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 		   v->ncomps > 1 ? "PgUp/PgDn: thành phần khác" : "");
 	free(left);
 	char *name = xasprintf("%d. %s", c->seq, c->name);
-	char *state;
-	if (c->digitized) {
-		char b[32];
-		format_bytes(b, sizeof(b), c->doc_bytes);
-		state = xasprintf("Đã số hóa: %d trang, %s", c->doc_pages, b);
-	} else {
-		state = xstrdup("Chưa số hóa");
-	}
+	const char *state = c->digitized ? "Đã số hóa" : "Chưa số hóa";
 	wattrset(win, term_style(STYLE_NORMAL) | A_BOLD);
 	int sw = mc_text_width(state);
 	term_text(win, y + 1, x, w - sw - 2, name);
 	draw_line(win, y + 1, x + w - sw, sw, c->digitized ? STYLE_NORMAL : STYLE_DIM, state);
 	free(name);
-	free(state);
+	if (c->digitized) {
+		char b[32], per[32];
+		format_bytes(b, sizeof(b), c->doc_bytes);
+		format_bytes(per, sizeof(per), c->doc_pages ? c->doc_bytes / c->doc_pages : 0);
+		char *doc = xasprintf("Đã lưu %d trang, %s (%s/trang), SHA-256 %.16s…", c->doc_pages,
+				      b, per, c->doc_sha ? c->doc_sha : "");
+		draw_line(win, y + 4, x, w, STYLE_DIM, doc);
+		free(doc);
+	}
 	char *dev = v->device ? xasprintf("Máy quét: %s   (v: chọn máy khác)", v->device)
 			      : xstrdup("Máy quét: chưa chọn (v: chọn; s: chọn rồi quét)");
 	draw_line(win, y + 2, x, w, STYLE_NORMAL, dev);
