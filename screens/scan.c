@@ -584,8 +584,8 @@ static void end_devices(struct scan_view *v, struct job *j)
 		return;
 	}
 	if (!j->devs.n) {
-		app_error(v->app, "Không thấy máy quét nào: hãy cắm và bật máy quét rồi nhấn v để"
-			  " tìm lại, hoặc nhập tệp (i)");
+		app_error(v->app, "Không thấy máy quét: cắm, bật máy rồi nhấn v để tìm lại, hoặc i"
+			  " để nhập tệp");
 		return;
 	}
 	scan_device_list_release(&v->devs);
