@@ -18,6 +18,7 @@
 #include "client/calendar_store.h"
 #include "client/catalog.h"
 #include "client/docstore.h"
+#include "client/dossier_tx.h"
 #include "client/ledger.h"
 #include "client/print.h"
 #include "client/receipt.h"
@@ -832,46 +833,10 @@ static int check_clerk(struct store *st, const char *clerk, struct reception_err
 	return 0;
 }
 
-/* One transaction of our own, or a savepoint inside the caller's. */
-struct tx {
-	struct store *st;
-	bool nested;
-};
-
 static int store_fault(struct reception_error *err, int rc, const char *what)
 {
 	return refuse(err, RF_STORE, 0, "%s: %s; chưa có gì được ghi vào kho", what,
 		      store_errmsg_vn(rc));
-}
-
-static int tx_begin(struct tx *t, struct store *st, struct reception_error *err)
-{
-	t->st = st;
-	t->nested = !sqlite3_get_autocommit(st->db);
-	int rc = sqlite3_exec(st->db, t->nested ? "SAVEPOINT reception" : "BEGIN IMMEDIATE", NULL,
-			      NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_fault(err, rc, "Không bắt đầu ghi được vào kho dữ liệu");
-	return 0;
-}
-
-static void tx_rollback(struct tx *t)
-{
-	if (t->nested) {
-		sqlite3_exec(t->st->db, "ROLLBACK TO reception; RELEASE reception", NULL, NULL, NULL);
-	} else {
-		store_rollback(t->st);
-	}
-}
-
-static int tx_commit(struct tx *t, struct reception_error *err)
-{
-	int rc = sqlite3_exec(t->st->db, t->nested ? "RELEASE reception" : "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		tx_rollback(t);
-		return store_fault(err, rc, "Không lưu được hồ sơ");
-	}
-	return 0;
 }
 
 /* Runs and finalizes an INSERT; SQLITE_OK or the error. */
@@ -1010,35 +975,18 @@ static json_t *event_payload(const struct record *r)
 
 static int insert_event(struct store *st, const struct record *r, json_t *payload, json_t **out)
 {
-	enum mc_status to = r->status;
-	char *text = json_dumps(payload, JSON_COMPACT);
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
-		" device_time, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_text(q, 1, r->event_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, mc_action_id(MC_ACT_RECEIVE), -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 4, MC_ST_NEW);
-	sqlite3_bind_int(q, 5, (int)to);
-	sqlite3_bind_text(q, 6, r->clerk, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, r->ws.unit_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, r->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 9, text, -1, SQLITE_STATIC);
-	int rc = step_done(q);
-	free(text);
-
-	json_t *e = json_object();
-	json_object_set_new(e, "id", json_string(r->event_id));
-	json_object_set_new(e, "dossier_id", json_string(r->id));
-	json_object_set_new(e, "kind", json_string(mc_action_id(MC_ACT_RECEIVE)));
-	json_object_set_new(e, "status_from", json_integer(MC_ST_NEW));
-	json_object_set_new(e, "status_to", json_integer((int)to));
-	json_object_set_new(e, "actor", json_string(r->clerk));
-	json_object_set_new(e, "unit_code", json_string(r->ws.unit_code));
-	json_object_set_new(e, "device_time", json_string(r->now));
-	json_object_set_new(e, "payload", json_incref(payload));
-	*out = e;
-	return rc;
+	const struct dossier_tx_event e = {
+		.id = r->event_id,
+		.dossier_id = r->id,
+		.kind = mc_action_id(MC_ACT_RECEIVE),
+		.status_from = MC_ST_NEW,
+		.status_to = (int)r->status,
+		.actor = r->clerk,
+		.unit_code = r->ws.unit_code,
+		.device_time = r->now,
+		.payload = payload,
+	};
+	return dossier_tx_event(st, &e, out);
 }
 
 static json_t *dossier_json(const struct record *r)
@@ -1075,24 +1023,6 @@ static json_t *dossier_json(const struct record *r)
 	if (r->code_review)
 		json_object_set_new(d, "code_review", json_true());
 	return d;
-}
-
-static int insert_outbox(struct store *st, const struct record *r, const char *payload)
-{
-	unsigned char hash[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	crypto_hash_sha256(hash, (const unsigned char *)payload, strlen(payload));
-	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,"
-		" state, created_at) VALUES (?, 'dossier', ?, 0, ?, ?, ?, 'pending', ?)");
-	sqlite3_bind_text(q, 1, r->op_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, mc_action_id(MC_ACT_RECEIVE), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, payload, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, r->now, -1, SQLITE_STATIC);
-	return step_done(q);
 }
 
 /* Inside the open transaction, once the dossier is written: each paper
@@ -1147,10 +1077,9 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 		json_t *d = dossier_json(r);
 		json_object_set_new(d, "components", components);
 		json_object_set_new(d, "event", event);
-		char *text = json_dumps(d, JSON_COMPACT);
+		rc = dossier_tx_outbox(st, r->op_id, r->id, 0, mc_action_id(MC_ACT_RECEIVE), d,
+				       r->now);
 		json_decref(d);
-		rc = insert_outbox(st, r, text);
-		free(text);
 	} else {
 		json_decref(components);
 		json_decref(event);
@@ -1246,15 +1175,17 @@ int reception_commit_flags(struct store *st, const struct reception_input *in, c
 	store_uuid7(r.event_id);
 	store_uuid7(r.op_id);
 
-	struct tx t;
-	rc = tx_begin(&t, st, err);
-	if (rc)
+	struct dossier_tx t;
+	rc = dossier_tx_begin(&t, st);
+	if (rc != SQLITE_OK) {
+		rc = store_fault(err, rc, "Không bắt đầu ghi được vào kho dữ liệu");
 		goto out;
+	}
 	rc = write_all(st, &r, err);
 	if (rc)
-		tx_rollback(&t);
-	else
-		rc = tx_commit(&t, err);
+		dossier_tx_rollback(&t);
+	else if ((rc = dossier_tx_commit(&t)) != SQLITE_OK)
+		rc = store_fault(err, rc, "Không lưu được hồ sơ");
 	if (rc)
 		goto out;
 
