@@ -46,4 +46,10 @@ int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * ~/.local/share/motcua/motcua.db. Returns a malloc'd string. */
 char *cli_db_path(const char *opt);
 
+/* A password: one line from stdin without its newline, not echoed on a
+ * terminal (after the prompt "Mật khẩu: " on stderr); NULL at end of input.
+ * Free it with cli_free_secret, which wipes it first (NULL is fine). */
+char *cli_read_password(void);
+void cli_free_secret(char *s);
+
 #endif

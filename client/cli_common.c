@@ -3,6 +3,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "core/xalloc.h"
 #include "client/version.h"
@@ -44,6 +49,40 @@ char *cli_db_path(const char *opt)
 		return xasprintf("%s/motcua/motcua.db", xdg);
 	const char *home = getenv("HOME");
 	return xasprintf("%s/.local/share/motcua/motcua.db", home ? home : ".");
+}
+
+char *cli_read_password(void)
+{
+	struct termios saved, quiet;
+	int tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
+	if (tty) {
+		fputs("Mật khẩu: ", stderr);
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fputc('\n', stderr);
+	}
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+void cli_free_secret(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
 }
 
 int cli_version(int argc, char **argv)
