@@ -11,6 +11,7 @@
 #include "client/datadir.h"
 #include "client/demo.h"
 #include "client/import.h"
+#include "client/reception.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 
@@ -135,4 +136,36 @@ int fixture_teardown(void **state)
 	free(f->path);
 	free(f);
 	return 0;
+}
+
+char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
+		      const char *address)
+{
+	struct reception_input in;
+	reception_input_init(&in);
+	in.procedure = xstrdup("1.001193");
+	in.received_at = xstrdup(at);
+	in.applicant.full_name = xstrdup(name);
+	in.applicant.id_number = xstrdup("001090012345");
+	in.applicant.birth_date = xstrdup("1990-05-17");
+	in.applicant.sex = 'M';
+	if (phone)
+		in.applicant.phone = xstrdup(phone);
+	if (address)
+		in.applicant.address = xstrdup(address);
+	in.applicant.commune = xstrdup("00004");
+	int ids[] = { 5, 7, 11, 32 };
+	in.components = xcalloc(4, sizeof(*in.components));
+	for (int i = 0; i < 4; i++)
+		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
+	in.n_components = 4;
+	struct reception_result res;
+	struct reception_error err;
+	struct mc_dt now = dt(at);
+	if (reception_commit_flags(&f->st, &in, "canbo", &now, RECEPTION_NO_RECEIPT, &res, &err))
+		fail_msg("reception refused: %s", err.msg);
+	char *code = xstrdup(res.code);
+	reception_result_release(&res);
+	reception_input_release(&in);
+	return code;
 }

@@ -36,6 +36,12 @@ int fixture_group_teardown(void **state);
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
 
+/* A dossier of the issue's birth registration (procedure 1.001193, its four
+ * mandatory papers presented) received at `at` by the demo clerk, without a
+ * receipt; phone and address may be NULL. Returns its code (malloc'd). */
+char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
+		      const char *address);
+
 /* Copies a file; fails the test when it cannot. */
 void copy_file(const char *from, const char *to);
 
