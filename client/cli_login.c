@@ -225,10 +225,7 @@ static void print_result(const char *url, const char *device_id, const struct lo
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "server", url, "username",
 			      a->username, "full_name", a->full_name, "unit_code", a->unit_code,
 			      "role", a->role, "device_id", device_id, "units", units);
-	char *s = json_dumps(o, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(o);
+	cli_print_json(o);
 }
 
 /* The store file holds the token: only its owner reads it. */
