@@ -41,6 +41,18 @@ static int fault(struct strbuf *err, int rc, const char *what)
 	return DOSSIER_ACTION_FAULT;
 }
 
+/* Ends the transaction: rolled back when rc says refused or failed, else
+ * committed. Returns rc, or the fault of a commit SQLite refused. */
+static int tx_end(struct dossier_tx *t, int rc, struct strbuf *err)
+{
+	if (rc) {
+		dossier_tx_rollback(t);
+		return rc;
+	}
+	int sqlrc = dossier_tx_commit(t);
+	return sqlrc == SQLITE_OK ? 0 : fault(err, sqlrc, "Không lưu được thao tác");
+}
+
 /* "DD/MM/YYYY" of a day number or of a date-time. */
 static void day_vn(char *buf, size_t n, long day)
 {
@@ -1015,15 +1027,9 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 		if (sqlrc != SQLITE_OK)
 			rc = fault(err, sqlrc, "Không lưu được thao tác");
 	}
-	if (rc) {
-		dossier_tx_rollback(&t);
+	rc = tx_end(&t, rc, err);
+	if (rc)
 		goto out;
-	}
-	sqlrc = dossier_tx_commit(&t);
-	if (sqlrc != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không lưu được thao tác");
-		goto out;
-	}
 	snprintf(res->id, sizeof res->id, "%s", s.id);
 	snprintf(res->code, sizeof res->code, "%s", s.code);
 	res->status_from = s.status;
@@ -1195,15 +1201,9 @@ int dossier_reassign_commit(struct store *st, const char *code, const char *to_c
 		if (sqlrc != SQLITE_OK)
 			rc = fault(err, sqlrc, "Không lưu được thao tác");
 	}
-	if (rc) {
-		dossier_tx_rollback(&t);
+	rc = tx_end(&t, rc, err);
+	if (rc)
 		goto out;
-	}
-	sqlrc = dossier_tx_commit(&t);
-	if (sqlrc != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không lưu được thao tác");
-		goto out;
-	}
 	snprintf(res->id, sizeof res->id, "%s", s.id);
 	snprintf(res->code, sizeof res->code, "%s", s.code);
 	res->status_from = res->status = s.status;
