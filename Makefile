@@ -81,10 +81,18 @@ $(B)/gen/default_keys.c: keymaps/default.keys tools/embed.sh
 	@echo "  GEN     $@"
 	$(Q)sh tools/embed.sh motcua_default_keys $< > $@
 
-$(B)/tests/%: tests/unit/%.c $(B)/libmotcua.a
+# Fixtures shared by the unit tests (tests/unit/fixtures.h), as an archive:
+# a test links only what it uses.
+UNIT_LIB   := $(B)/tests/libfixtures.a
+
+$(UNIT_LIB): $(B)/tests/unit/fixtures.o
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/tests/%: tests/unit/%.c $(UNIT_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmotcua.a $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_LIB) $(B)/libmotcua.a $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 	@mkdir -p $(dir $@)

@@ -46,4 +46,23 @@ int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * ~/.local/share/motcua/motcua.db. Returns a malloc'd string. */
 char *cli_db_path(const char *opt);
 
+/* The clerk a command acts for: --user when given, else the setting
+ * last_user, else the only active clerk; NULL when none or several
+ * (malloc'd). */
+struct store;
+char *cli_pick_clerk(struct store *st, const char *user);
+
+/* Prints o on stdout as compact JSON and a newline, and drops it. */
+struct json_t;
+void cli_print_json(struct json_t *o);
+
+/* A code as stored, upper case, whatever case it was typed in (malloc'd). */
+char *cli_upper_code(const char *code);
+
+/* A password: one line from stdin without its newline, not echoed on a
+ * terminal (after the prompt "Mật khẩu: " on stderr); NULL at end of input.
+ * Free it with cli_free_secret, which wipes it first (NULL is fine). */
+char *cli_read_password(void);
+void cli_free_secret(char *s);
+
 #endif

@@ -78,31 +78,7 @@ static void print_result(const struct dossier_action_result *res)
 	json_object_set_new(o, "status", json_integer(res->status));
 	json_object_set_new(o, "status_name", json_string(mc_status_name(res->status)));
 	json_object_set_new(o, "appointment", json_string(res->appointment));
-	char *s = json_dumps(o, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(o);
-}
-
-/* --user, else setting last_user, else the only active clerk (malloc'd). */
-static char *pick_clerk(struct store *st, const char *user)
-{
-	if (user && *user)
-		return xstrdup(user);
-	char *last = store_get_setting(st, "last_user");
-	if (last && *last)
-		return last;
-	free(last);
-	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
-	char *only = NULL;
-	int n = 0;
-	while (sqlite3_step(q) == SQLITE_ROW)
-		if (n++ == 0)
-			only = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	if (n != 1)
-		FREE(&only);
-	return only;
+	cli_print_json(o);
 }
 
 static int act(const char *db_opt, const char *user, const char *code,
@@ -123,7 +99,7 @@ static int act(const char *db_opt, const char *user, const char *code,
 	}
 	free(path);
 	int rc = CLI_OK;
-	char *clerk = pick_clerk(&st, user);
+	char *clerk = cli_pick_clerk(&st, user);
 	struct dossier_action_result res;
 	if (!clerk) {
 		rc = cli_bad("chưa rõ cán bộ thực hiện: dùng --user TÊN_ĐĂNG_NHẬP (kho có không hoặc"

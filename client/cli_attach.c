@@ -145,27 +145,6 @@ static int parse(int argc, char **argv, struct opts *o)
 	return rc;
 }
 
-/* --user, else setting last_user, else the only active clerk (malloc'd). */
-static char *pick_clerk(struct store *st, const char *user)
-{
-	if (user && *user)
-		return xstrdup(user);
-	char *last = store_get_setting(st, "last_user");
-	if (last && *last)
-		return last;
-	free(last);
-	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
-	char *only = NULL;
-	int n = 0;
-	while (sqlite3_step(q) == SQLITE_ROW)
-		if (n++ == 0)
-			only = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	if (n != 1)
-		FREE(&only);
-	return only;
-}
-
 static int from_docstore(int r, struct strbuf *err)
 {
 	if (r == DOCSTORE_REFUSED)
@@ -280,7 +259,7 @@ static int attach(const struct opts *o)
 		rc = cli_fault("không đọc được đồng hồ hệ thống");
 		goto close;
 	}
-	clerk = pick_clerk(&st, o->user);
+	clerk = cli_pick_clerk(&st, o->user);
 	if (!clerk) {
 		rc = cli_bad("chưa rõ cán bộ thực hiện: dùng --user TÊN_ĐĂNG_NHẬP");
 		goto close;

@@ -21,14 +21,6 @@ static const char usage_text[] =
 	"           motcua catalog fields [--db PATH]\n"
 	"           motcua catalog communes TỪ_KHÓA [--limit N] [--db PATH]";
 
-static void emit(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(o);
-}
-
 static json_t *jstr(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -114,7 +106,7 @@ static int cmd_search(struct store *st, const struct args *a)
 	struct catalog_procs r;
 	catalog_search(st, a->arg, field, a->limit, &r);
 	for (size_t i = 0; i < r.n; i++)
-		emit(proc_json(&r.items[i]));
+		cli_print_json(proc_json(&r.items[i]));
 	catalog_procs_release(&r);
 	free(field);
 	return CLI_OK;
@@ -180,7 +172,7 @@ static int cmd_show(struct store *st, const struct args *a)
 		json_array_append_new(comps, c);
 	}
 	json_object_set_new(o, "components", comps);
-	emit(o);
+	cli_print_json(o);
 	catalog_detail_release(&d);
 	return CLI_OK;
 }
@@ -193,7 +185,7 @@ static int cmd_fields(struct store *st)
 		json_t *o = json_object();
 		json_object_set_new(o, "field", jstr(f.items[i].field));
 		json_object_set_new(o, "count", json_integer(f.items[i].count));
-		emit(o);
+		cli_print_json(o);
 	}
 	catalog_fields_release(&f);
 	return CLI_OK;
@@ -212,7 +204,7 @@ static int cmd_communes(struct store *st, const struct args *a)
 		json_object_set_new(o, "province_code", jstr(c->province_code));
 		json_object_set_new(o, "province_name", jstr(c->province_name));
 		json_object_set_new(o, "via_old_name", jstr(c->via_old_name));
-		emit(o);
+		cli_print_json(o);
 	}
 	catalog_communes_release(&r);
 	return CLI_OK;

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -81,42 +80,6 @@ static int parse(int argc, char **argv, struct clerk_opts *o)
 			return cli_bad("thừa tham số '%s'\n%s", argv[i], clerk_usage);
 	}
 	return CLI_OK;
-}
-
-/* One line from stdin, without its newline; NULL at end of input. The
- * terminal does not echo it. */
-static char *read_password(void)
-{
-	struct termios saved, quiet;
-	int tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
-	if (tty) {
-		fputs("Mật khẩu: ", stderr);
-		quiet = saved;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-		fputc('\n', stderr);
-	}
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return line;
-}
-
-static void free_password(char *pw)
-{
-	if (pw) {
-		sodium_memzero(pw, strlen(pw));
-		free(pw);
-	}
 }
 
 static void print_clerk(const struct clerk *c)
@@ -236,9 +199,9 @@ int cli_clerk(int argc, char **argv)
 	/* Everything is checked before the store is opened (or created). */
 	char *pw = NULL;
 	if (add || !strcmp(o.sub, "passwd")) {
-		pw = read_password();
+		pw = cli_read_password();
 		if (!pw || !*pw) {
-			free_password(pw);
+			cli_free_secret(pw);
 			strbuf_release(&err);
 			return cli_bad("mật khẩu trống: hãy nhập mật khẩu (một dòng) vào đầu vào chuẩn");
 		}
@@ -258,7 +221,7 @@ int cli_clerk(int argc, char **argv)
 			rc = do_disable(&st, &o, !strcmp(o.sub, "disable"), &err);
 		store_close(&st);
 	}
-	free_password(pw);
+	cli_free_secret(pw);
 	free(path);
 	strbuf_release(&err);
 	return rc;

@@ -44,10 +44,7 @@ static void print_summary(const char *db, const struct import_counts *c, int dem
 		json_object_set_new(o, "demo_unit", json_string(DEMO_UNIT_IDENT));
 		json_object_set_new(o, "demo_clerk", json_string(DEMO_CLERK));
 	}
-	char *s = json_dumps(o, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(o);
+	cli_print_json(o);
 }
 
 int cli_init(int argc, char **argv)

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -84,40 +83,6 @@ static int parse(int argc, char **argv, struct login_opts *o)
 			       strlen(o->device_name) > 100))
 		return cli_bad("--device-name phải là văn bản UTF-8 từ 1 đến 100 byte");
 	return 0;
-}
-
-static char *read_password(void)
-{
-	struct termios saved, quiet;
-	int tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
-	if (tty) {
-		fputs("Mật khẩu: ", stderr);
-		quiet = saved;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-		fputc('\n', stderr);
-	}
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return line;
-}
-
-static void free_secret(char *s)
-{
-	if (s) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
 }
 
 static const char *jstr(const json_t *o, const char *key)
@@ -260,10 +225,7 @@ static void print_result(const char *url, const char *device_id, const struct lo
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "server", url, "username",
 			      a->username, "full_name", a->full_name, "unit_code", a->unit_code,
 			      "role", a->role, "device_id", device_id, "units", units);
-	char *s = json_dumps(o, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(o);
+	cli_print_json(o);
 }
 
 /* The store file holds the token: only its owner reads it. */
@@ -307,7 +269,7 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	sync_http_init(&h, url, NULL, o->ca_file);
 	struct sync_reply r;
 	int sent = sync_http_request(&h, "POST", "/api/v1/auth/login", body, &r);
-	free_secret(body);
+	cli_free_secret(body);
 	sync_http_release(&h);
 
 	int rc = CLI_OK;
@@ -353,14 +315,14 @@ int cli_login(int argc, char **argv)
 	if (!sync_url_valid(o.server, &url))
 		return cli_bad("địa chỉ máy chủ '%s' không hợp lệ: cần http:// hoặc https:// và tên"
 			       " máy (ví dụ https://motcua.hanoi.gov.vn)", o.server);
-	char *password = read_password();
+	char *password = cli_read_password();
 	if (!password || !*password) {
-		free_secret(password);
+		cli_free_secret(password);
 		free(url);
 		return cli_bad("chưa nhập mật khẩu");
 	}
 	rc = login(&o, url, password);
-	free_secret(password);
+	cli_free_secret(password);
 	free(url);
 	return rc;
 }

@@ -53,10 +53,7 @@ int cli_receipt(int argc, char **argv)
 		return cli_bad("đường dẫn --db rỗng");
 
 	/* Codes are stored upper case; accept them typed in lower case. */
-	char *upper = xstrdup(code);
-	for (char *p = upper; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
+	char *upper = cli_upper_code(code);
 
 	char *path = cli_db_path(db);
 	struct store st;
@@ -74,10 +71,7 @@ int cli_receipt(int argc, char **argv)
 			json_t *o = json_object();
 			json_object_set_new(o, "code", json_string(upper));
 			json_object_set_new(o, "receipt", json_string(out));
-			char *s = json_dumps(o, JSON_COMPACT);
-			puts(s);
-			free(s);
-			json_decref(o);
+			cli_print_json(o);
 		}
 		store_close(&st);
 	}

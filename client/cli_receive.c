@@ -205,28 +205,6 @@ static int load_json(const char *file, json_t **root)
 
 /* ---- the clerk ------------------------------------------------------------- */
 
-/* --user, else setting last_user, else the only active clerk (malloc'd). */
-static char *pick_clerk(struct store *st, const char *user)
-{
-	if (user && *user)
-		return xstrdup(user);
-	char *last = store_get_setting(st, "last_user");
-	if (last && *last)
-		return last;
-	free(last);
-	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
-	char *only = NULL;
-	int n = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (n++ == 0)
-			only = xstrdup((const char *)sqlite3_column_text(q, 0));
-	}
-	sqlite3_finalize(q);
-	if (n != 1)
-		FREE(&only);
-	return only;
-}
-
 static const char *field_key(const struct reception_error *e)
 {
 	static const char *const keys[] = {
@@ -262,10 +240,7 @@ static void print_result(const struct reception_result *res)
 		json_object_set_new(o, "receipt_error", json_string(res->receipt_error));
 	if (res->print_error)
 		json_object_set_new(o, "print_error", json_string(res->print_error));
-	char *s = json_dumps(o, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(o);
+	cli_print_json(o);
 }
 
 static int receive(const char *db_opt, const char *user, struct reception_input *in)
@@ -286,7 +261,7 @@ static int receive(const char *db_opt, const char *user, struct reception_input 
 	}
 	free(path);
 	int rc = CLI_OK;
-	char *clerk = pick_clerk(&st, user);
+	char *clerk = cli_pick_clerk(&st, user);
 	struct reception_result res;
 	struct reception_error err;
 	reception_result_init(&res);

@@ -41,6 +41,18 @@ static int fault(struct strbuf *err, int rc, const char *what)
 	return DOSSIER_ACTION_FAULT;
 }
 
+/* Ends the transaction: rolled back when rc says refused or failed, else
+ * committed. Returns rc, or the fault of a commit SQLite refused. */
+static int tx_end(struct dossier_tx *t, int rc, struct strbuf *err)
+{
+	if (rc) {
+		dossier_tx_rollback(t);
+		return rc;
+	}
+	int sqlrc = dossier_tx_commit(t);
+	return sqlrc == SQLITE_OK ? 0 : fault(err, sqlrc, "Không lưu được thao tác");
+}
+
 /* "DD/MM/YYYY" of a day number or of a date-time. */
 static void day_vn(char *buf, size_t n, long day)
 {
@@ -236,16 +248,6 @@ bool dossier_action_supported(enum mc_action a)
 	return spec_of(a) >= 0;
 }
 
-static bool blank(const char *s)
-{
-	if (!s)
-		return true;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
 static unsigned given(const struct dossier_action_input *in)
 {
 	unsigned g = 0;
@@ -256,7 +258,7 @@ static unsigned given(const struct dossier_action_input *in)
 		[O_RECIPIENT] = in->recipient, [O_PAPERS] = in->papers,
 	};
 	for (int o = 0; o < O__N; o++)
-		if (!blank(texts[o]))
+		if (!mc_text_blank(texts[o]))
 			g |= B(o);
 	if (in->days)
 		g |= B(O_DAYS);
@@ -265,50 +267,16 @@ static unsigned given(const struct dossier_action_input *in)
 	return g;
 }
 
-/* Whitespace runs collapsed to one space, trimmed, NFC (malloc'd). */
-static char *clean_text(const char *s)
-{
-	char *nfc = mc_text_nfc(s);
-	struct strbuf sb = STRBUF_INIT;
-	bool space = false;
-	strbuf_addstr(&sb, "");
-	for (const char *p = nfc; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = sb.len > 0;
-			continue;
-		}
-		if (space)
-			strbuf_addch(&sb, ' ');
-		space = false;
-		strbuf_addch(&sb, *p);
-	}
-	free(nfc);
-	return strbuf_detach(&sb);
-}
-
-static size_t text_chars(const char *s)
-{
-	size_t n = 0, len = strlen(s);
-	while (len) {
-		int32_t cp;
-		size_t k = mc_utf8_next(s, len, &cp);
-		s += k;
-		len -= k;
-		n++;
-	}
-	return n;
-}
-
 /* Free text: valid UTF-8, no control characters but blanks, at most max
  * characters. *out gets the cleaned text, or NULL when blank. */
 static int check_text(const char *s, const char *what, size_t max, char **out, struct strbuf *err)
 {
 	*out = NULL;
-	if (blank(s))
+	if (mc_text_blank(s))
 		return 0;
 	if (!mc_text_valid(s))
 		return refuse(err, "%s chứa byte không phải UTF-8", what);
-	char *t = clean_text(s);
+	char *t = mc_text_squeeze(s);
 	size_t len = strlen(t);
 	for (size_t i = 0; i < len;) {
 		int32_t cp;
@@ -318,7 +286,7 @@ static int check_text(const char *s, const char *what, size_t max, char **out, s
 			return refuse(err, "%s chứa ký tự điều khiển không hợp lệ", what);
 		}
 	}
-	size_t n = text_chars(t);
+	size_t n = mc_text_chars(t);
 	if (n > max) {
 		free(t);
 		return refuse(err, "%s dài quá %zu ký tự (%zu ký tự)", what, max, n);
@@ -539,7 +507,7 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 		return -1;
 	if (in->action == MC_ACT_RETURN) {
 		p->method = "counter";
-		if (!blank(in->method)) {
+		if (!mc_text_blank(in->method)) {
 			size_t i = 0, n = sizeof methods / sizeof methods[0];
 			while (i < n && strcmp(methods[i].id, in->method))
 				i++;
@@ -550,10 +518,10 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 			p->method = methods[i].id;
 		}
 	}
-	if (!blank(in->result_file) && check_file(in->result_file, &p->file, err))
+	if (!mc_text_blank(in->result_file) && check_file(in->result_file, &p->file, err))
 		return -1;
 	if (in->action == MC_ACT_TRANSFER) {
-		char *code = clean_text(mc_text_valid(in->to_unit) ? in->to_unit : "?");
+		char *code = mc_text_squeeze(mc_text_valid(in->to_unit) ? in->to_unit : "?");
 		int rc = find_unit(st, code, &p->to_unit_name);
 		if (rc == SQLITE_ROW) {
 			p->to_unit = code;
@@ -786,7 +754,7 @@ int dossier_action_choices(struct store *st, const char *code, const struct mc_d
 /* Who acts and for which unit. */
 static int check_clerk(struct store *st, const char *clerk, char **unit, struct strbuf *err)
 {
-	if (blank(clerk))
+	if (mc_text_blank(clerk))
 		return refuse(err, "Chưa xác định cán bộ thực hiện");
 	sqlite3_stmt *q = store_prepare(st, "SELECT disabled, unit_code FROM clerks WHERE username = ?");
 	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
@@ -802,13 +770,13 @@ static int check_clerk(struct store *st, const char *clerk, char **unit, struct 
 		return refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
 	}
 	*unit = store_get_setting(st, "unit_code");
-	if (blank(*unit)) {
+	if (mc_text_blank(*unit)) {
 		free(*unit);
 		*unit = clerk_unit;
 	} else {
 		free(clerk_unit);
 	}
-	if (blank(*unit))
+	if (mc_text_blank(*unit))
 		return refuse(err, "Máy trạm chưa được gán đơn vị; chạy motcua init --unit MÃ");
 	return 0;
 }
@@ -1059,15 +1027,9 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 		if (sqlrc != SQLITE_OK)
 			rc = fault(err, sqlrc, "Không lưu được thao tác");
 	}
-	if (rc) {
-		dossier_tx_rollback(&t);
+	rc = tx_end(&t, rc, err);
+	if (rc)
 		goto out;
-	}
-	sqlrc = dossier_tx_commit(&t);
-	if (sqlrc != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không lưu được thao tác");
-		goto out;
-	}
 	snprintf(res->id, sizeof res->id, "%s", s.id);
 	snprintf(res->code, sizeof res->code, "%s", s.code);
 	res->status_from = s.status;
@@ -1188,13 +1150,13 @@ int dossier_reassign_commit(struct store *st, const char *code, const char *to_c
 	char *unit = NULL, *why = NULL, *to = NULL, *to_name = NULL, *from = NULL;
 	json_t *payload = NULL;
 	int rc = DOSSIER_ACTION_OK;
-	if (blank(to_clerk))
+	if (mc_text_blank(to_clerk))
 		rc = refuse(err, "Cán bộ nhận hồ sơ: thao tác «%s» cần tên đăng nhập của cán bộ"
 			    " (--to-clerk)", MC_REASSIGN_LABEL);
 	else if (!mc_text_valid(to_clerk))
 		rc = refuse(err, "Tên đăng nhập của cán bộ nhận chứa byte không phải UTF-8");
 	if (!rc) {
-		to = clean_text(to_clerk);
+		to = mc_text_squeeze(to_clerk);
 		rc = check_text(reason, "Lý do", DOSSIER_ACTION_TEXT_MAX, &why, err);
 	}
 	if (!rc)
@@ -1239,15 +1201,9 @@ int dossier_reassign_commit(struct store *st, const char *code, const char *to_c
 		if (sqlrc != SQLITE_OK)
 			rc = fault(err, sqlrc, "Không lưu được thao tác");
 	}
-	if (rc) {
-		dossier_tx_rollback(&t);
+	rc = tx_end(&t, rc, err);
+	if (rc)
 		goto out;
-	}
-	sqlrc = dossier_tx_commit(&t);
-	if (sqlrc != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không lưu được thao tác");
-		goto out;
-	}
 	snprintf(res->id, sizeof res->id, "%s", s.id);
 	snprintf(res->code, sizeof res->code, "%s", s.code);
 	res->status_from = res->status = s.status;

@@ -1,8 +1,7 @@
 /* The write side of a change to a dossier: ONE transaction that updates the
  * dossier, appends its event and queues the outbox row the sync pushes
- * (../shared/design/sync.md, docs/api.md). Shared by the dossier actions
- * (client/dossier_action.c); it does what client/reception.c does for a
- * reception, in the same shapes.
+ * (../shared/design/sync.md, docs/api.md). Shared by the reception
+ * (client/reception.c) and the dossier actions (client/dossier_action.c).
  *
  *	struct dossier_tx t;
  *	if (dossier_tx_begin(&t, st) != SQLITE_OK) ...

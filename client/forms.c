@@ -19,22 +19,15 @@
 #define NONE_CELL "—"
 
 /* Type sizes, points (those of the receipt). */
-#define SZ_HEAD 8
 #define SZ_TITLE 11
 #define SZ_BODY 9
 #define SZ_TABLE 8
 #define SZ_SMALL 7
 #define SIGN_ROOM 14.0 /* mm left blank to sign */
 
-static const struct pdf_style st_head = { SZ_HEAD, false, false, PDF_CENTER, 0.95 };
-static const struct pdf_style st_head_b = { SZ_HEAD, true, false, PDF_CENTER, 0.95 };
-static const struct pdf_style st_motto = { SZ_HEAD + 0.5, true, false, PDF_CENTER, 0.95 };
-static const struct pdf_style st_date = { SZ_BODY, false, true, PDF_CENTER, 0.9 };
 static const struct pdf_style st_title = { SZ_TITLE, true, false, PDF_CENTER, 0 };
 static const struct pdf_style st_center = { SZ_BODY, false, false, PDF_CENTER, 0.9 };
 static const struct pdf_style st_body = { SZ_BODY, false, false, PDF_LEFT, 0.9 };
-static const struct pdf_style st_sign = { SZ_BODY, true, false, PDF_CENTER, 0.9 };
-static const struct pdf_style st_sign_i = { SZ_SMALL + 0.5, false, true, PDF_CENTER, 0.9 };
 static const struct pdf_style st_cont = { SZ_SMALL, false, true, PDF_LEFT, 0.9 };
 static const struct pdf_style st_foot = { SZ_SMALL + 0.5, false, true, PDF_LEFT, 0.9 };
 
@@ -175,12 +168,7 @@ static void add_when(struct strbuf *sb, const char *at)
 		strbuf_addstr(sb, BLANK);
 		return;
 	}
-	char tm[32], dt[64];
-	pdf_vn_time(tm, sizeof(tm), t.hh, t.mi);
-	pdf_vn_date(dt, sizeof(dt), t.y, t.m, t.d);
-	pdf_markup_add_nobreak(sb, tm);
-	strbuf_addstr(sb, ", ");
-	pdf_markup_add_nobreak(sb, dt);
+	pdf_markup_add_when(sb, &t);
 }
 
 /* "10:05 27/10/2025" */
@@ -206,74 +194,17 @@ static void para(struct pdf_doc *d, struct strbuf *sb, const struct pdf_style *s
 void form_draw_header(struct pdf_doc *d, const struct form_unit *u, const struct mc_dt *date,
 		      double left_frac)
 {
-	struct strbuf sb = STRBUF_INIT;
-	double x0 = pdf_x0(d), tw = pdf_text_width(d);
-	double lw = tw * left_frac, rx = x0 + lw, rw = tw - lw;
-	double ly = d->y, ry = d->y, w;
-
-	if (!empty(u->parent_name)) {
-		pdf_markup_add_upper(&sb, u->parent_name);
-		ly += pdf_draw(d, x0, ly, lw, sb.buf, &st_head);
-		strbuf_reset(&sb);
-	}
-	pdf_markup_add_upper(&sb, empty(u->name) ? BLANK : u->name);
-	ly += pdf_draw(d, x0, ly, lw, sb.buf, &st_head_b);
-	strbuf_reset(&sb);
-	pdf_hrule(d, x0 + lw / 2 - 10, ly + 1.0, 20, 0.5);
-	ly += 2;
-
-	ry += pdf_draw(d, rx, ry, rw, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &st_head_b);
-	pdf_measure(d, "Độc lập - Tự do - Hạnh phúc", &st_motto, 0, &w, NULL);
-	ry += pdf_draw(d, rx, ry, rw, "Độc lập - Tự do - Hạnh phúc", &st_motto);
-	pdf_hrule(d, rx + (rw - w) / 2, ry + 0.3, w, 0.5);
-	ry += 2.5;
-
-	if (date) {
-		char dt[64];
-		pdf_markup_add_or_blank(&sb, u->place);
-		pdf_vn_date(dt, sizeof(dt), date->y, date->m, date->d);
-		strbuf_addf(&sb, ", %s", dt);
-		ry += pdf_draw(d, rx, ry, rw, sb.buf, &st_date);
-	}
-	strbuf_release(&sb);
-
-	d->y = (ly > ry ? ly : ry) + 4;
-}
-
-/* One signature column: title, hint, room to sign, the printed name. */
-static double signature(struct pdf_doc *d, double x, double w, double y, const char *title,
-			const char *hint, const char *name, bool draw)
-{
-	struct strbuf sb = STRBUF_INIT;
-	double h = 0, t;
-
-	pdf_measure(d, title, &st_sign, w, NULL, &t);
-	if (draw)
-		pdf_draw(d, x, y, w, title, &st_sign);
-	h += t;
-	pdf_measure(d, hint, &st_sign_i, w, NULL, &t);
-	if (draw)
-		pdf_draw(d, x, y + h, w, hint, &st_sign_i);
-	h += t + SIGN_ROOM;
-	if (!empty(name)) {
-		pdf_markup_add(&sb, name);
-		pdf_measure(d, sb.buf, &st_sign, w, NULL, &t);
-		if (draw)
-			pdf_draw(d, x, y + h, w, sb.buf, &st_sign);
-		h += t;
-	}
-	strbuf_release(&sb);
-	return h;
+	pdf_state_header(d, u->parent_name, u->name, u->place, date, left_frac, 4);
 }
 
 /* The signature at the right half, kept whole on one page. */
 static void draw_signature(struct pdf_doc *d, const char *title, const char *hint, const char *name)
 {
 	double tw = pdf_text_width(d), w = tw * 0.55, x = pdf_x0(d) + tw - w;
-	double h = signature(d, x, w, 0, title, hint, name, false);
+	double h = pdf_signature(d, x, w, 0, title, hint, name, SIGN_ROOM, false);
 	d->y += 3;
 	pdf_need(d, h);
-	signature(d, x, w, d->y, title, hint, name, true);
+	pdf_signature(d, x, w, d->y, title, hint, name, SIGN_ROOM, true);
 	d->y += h;
 }
 

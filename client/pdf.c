@@ -592,3 +592,88 @@ void pdf_markup_add_nobreak(struct strbuf *sb, const char *text)
 	}
 	strbuf_release(&t);
 }
+
+void pdf_markup_add_when(struct strbuf *sb, const struct mc_dt *t)
+{
+	char tm[32], dt[64];
+	pdf_vn_time(tm, sizeof(tm), t->hh, t->mi);
+	pdf_vn_date(dt, sizeof(dt), t->y, t->m, t->d);
+	pdf_markup_add_nobreak(sb, tm);
+	strbuf_addstr(sb, ", ");
+	pdf_markup_add_nobreak(sb, dt);
+}
+
+/* ---- the parts of administrative papers (receipt, forms, ledger) ---------- */
+
+#define SZ_HEAD 8
+#define SZ_BODY 9
+#define SZ_SMALL 7
+
+static const struct pdf_style st_head = { SZ_HEAD, false, false, PDF_CENTER, 0.95 };
+static const struct pdf_style st_head_b = { SZ_HEAD, true, false, PDF_CENTER, 0.95 };
+static const struct pdf_style st_motto = { SZ_HEAD + 0.5, true, false, PDF_CENTER, 0.95 };
+static const struct pdf_style st_date = { SZ_BODY, false, true, PDF_CENTER, 0.9 };
+static const struct pdf_style st_sign = { SZ_BODY, true, false, PDF_CENTER, 0.9 };
+static const struct pdf_style st_sign_i = { SZ_SMALL + 0.5, false, true, PDF_CENTER, 0.9 };
+
+void pdf_state_header(struct pdf_doc *d, const char *parent, const char *body, const char *place,
+		      const struct mc_dt *date, double left_frac, double gap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	double x0 = pdf_x0(d), tw = pdf_text_width(d);
+	double lw = tw * left_frac, rx = x0 + lw, rw = tw - lw;
+	double ly = d->y, ry = d->y, w;
+
+	if (parent && *parent) {
+		pdf_markup_add_upper(&sb, parent);
+		ly += pdf_draw(d, x0, ly, lw, sb.buf, &st_head);
+		strbuf_reset(&sb);
+	}
+	pdf_markup_add_upper(&sb, body && *body ? body : PDF_BLANK);
+	ly += pdf_draw(d, x0, ly, lw, sb.buf, &st_head_b);
+	strbuf_reset(&sb);
+	pdf_hrule(d, x0 + lw / 2 - 10, ly + 1.0, 20, 0.5);
+	ly += 2;
+
+	ry += pdf_draw(d, rx, ry, rw, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &st_head_b);
+	pdf_measure(d, "Độc lập - Tự do - Hạnh phúc", &st_motto, 0, &w, NULL);
+	ry += pdf_draw(d, rx, ry, rw, "Độc lập - Tự do - Hạnh phúc", &st_motto);
+	pdf_hrule(d, rx + (rw - w) / 2, ry + 0.3, w, 0.5);
+	ry += 2.5;
+
+	if (date) {
+		char dt[64];
+		pdf_markup_add_or_blank(&sb, place);
+		pdf_vn_date(dt, sizeof(dt), date->y, date->m, date->d);
+		strbuf_addf(&sb, ", %s", dt);
+		ry += pdf_draw(d, rx, ry, rw, sb.buf, &st_date);
+	}
+	strbuf_release(&sb);
+
+	d->y = (ly > ry ? ly : ry) + gap;
+}
+
+double pdf_signature(struct pdf_doc *d, double x, double w, double y, const char *title,
+		     const char *hint, const char *name, double room, bool draw)
+{
+	struct strbuf sb = STRBUF_INIT;
+	double h = 0, t;
+
+	pdf_measure(d, title, &st_sign, w, NULL, &t);
+	if (draw)
+		pdf_draw(d, x, y, w, title, &st_sign);
+	h += t;
+	pdf_measure(d, hint, &st_sign_i, w, NULL, &t);
+	if (draw)
+		pdf_draw(d, x, y + h, w, hint, &st_sign_i);
+	h += t + room;
+	if (name && *name) {
+		pdf_markup_add(&sb, name);
+		pdf_measure(d, sb.buf, &st_sign, w, NULL, &t);
+		if (draw)
+			pdf_draw(d, x, y + h, w, sb.buf, &st_sign);
+		h += t;
+	}
+	strbuf_release(&sb);
+	return h;
+}

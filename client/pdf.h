@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include "core/datetime.h"
 #include "core/xalloc.h"
 
 #define PDF_A5_W 148.0
@@ -140,5 +141,23 @@ void pdf_markup_add_nobreak(struct strbuf *sb, const char *text);
  * "ngày 05 tháng 01 năm 2024", "ngày 27 tháng 10 năm 2023", "09 giờ 05 phút". */
 void pdf_vn_date(char *buf, size_t n, int y, int m, int d);
 void pdf_vn_time(char *buf, size_t n, int hh, int mi);
+/* Appends "09 giờ 32 phút, ngày 27 tháng 10 năm 2023", each part unbroken. */
+void pdf_markup_add_when(struct strbuf *sb, const struct mc_dt *t);
+
+/* The head of an administrative paper (Decree 30/2020), from d->y: in a left
+ * column of left_frac of the text width the parent body (when given) and the
+ * issuing body (the blank when empty), upper case, the latter bold and
+ * underlined; in the right one the national name and the motto, underlined,
+ * then "place, ngày ... tháng ... năm ..." when date is not NULL (the blank
+ * for no place). d->y goes gap mm below the taller column. */
+void pdf_state_header(struct pdf_doc *d, const char *parent, const char *body, const char *place,
+		      const struct mc_dt *date, double left_frac, double gap);
+
+/* One signature column at (x, y), width w: the title (bold), the hint
+ * (italic), room mm left blank to sign and the printed name when given.
+ * Draws only when draw (measure first, then keep it whole on a page).
+ * Returns its height. */
+double pdf_signature(struct pdf_doc *d, double x, double w, double y, const char *title,
+		     const char *hint, const char *name, double room, bool draw);
 
 #endif

@@ -15,7 +15,6 @@
 #define BLANK PDF_BLANK
 
 /* Type sizes, points. */
-#define SZ_HEAD 8
 #define SZ_TITLE 11
 #define SZ_BODY 9
 #define SZ_TABLE 8
@@ -26,16 +25,10 @@
 #define QR_SIZE 19.0
 #define SIGN_ROOM 12.0 /* mm left blank to sign */
 
-static const struct pdf_style st_head = { SZ_HEAD, false, false, PDF_CENTER, 0.95 };
-static const struct pdf_style st_head_b = { SZ_HEAD, true, false, PDF_CENTER, 0.95 };
-static const struct pdf_style st_motto = { SZ_HEAD + 0.5, true, false, PDF_CENTER, 0.95 };
-static const struct pdf_style st_date = { SZ_BODY, false, true, PDF_CENTER, 0.9 };
 static const struct pdf_style st_title = { SZ_TITLE, true, false, PDF_CENTER, 0 };
 static const struct pdf_style st_center = { SZ_BODY, false, false, PDF_CENTER, 0.9 };
 static const struct pdf_style st_note = { SZ_SMALL + 0.5, false, true, PDF_CENTER, 0.9 };
 static const struct pdf_style st_body = { SZ_BODY, false, false, PDF_LEFT, 0.9 };
-static const struct pdf_style st_sign = { SZ_BODY, true, false, PDF_CENTER, 0.9 };
-static const struct pdf_style st_sign_i = { SZ_SMALL + 0.5, false, true, PDF_CENTER, 0.9 };
 static const struct pdf_style st_small = { SZ_SMALL, false, false, PDF_CENTER, 0.9 };
 static const struct pdf_style st_url = { SZ_SMALL - 0.5, false, false, PDF_CENTER, 0.9 };
 static const struct pdf_style st_cont = { SZ_SMALL, false, true, PDF_LEFT, 0.9 };
@@ -43,18 +36,6 @@ static const struct pdf_style st_cont = { SZ_SMALL, false, true, PDF_LEFT, 0.9 }
 static bool empty(const char *s)
 {
 	return !s || !*s;
-}
-
-
-/* "09 giờ 32 phút, ngày 27 tháng 10 năm 2023" */
-static void add_when(struct strbuf *sb, const struct mc_dt *t)
-{
-	char tm[32], dt[64];
-	pdf_vn_time(tm, sizeof(tm), t->hh, t->mi);
-	pdf_vn_date(dt, sizeof(dt), t->y, t->m, t->d);
-	pdf_markup_add_nobreak(sb, tm);
-	strbuf_addstr(sb, ", ");
-	pdf_markup_add_nobreak(sb, dt);
 }
 
 /* Draws the paragraph built in sb and empties sb. */
@@ -76,41 +57,6 @@ static void continuation_header(struct pdf_doc *d, void *arg)
 	pdf_hrule(d, pdf_x0(d), d->y + 0.5, pdf_text_width(d), 0.4);
 	d->y += 3;
 	strbuf_release(&sb);
-}
-
-/* Issuing body and national motto in two columns, then the place and date. */
-static void draw_header(struct pdf_doc *d, const struct receipt *r, const struct mc_dt *recv)
-{
-	struct strbuf sb = STRBUF_INIT;
-	double x0 = pdf_x0(d), tw = pdf_text_width(d);
-	double lw = tw * 0.42, rx = x0 + lw, rw = tw - lw;
-	double y0 = d->y, ly = y0, ry = y0, w;
-
-	if (!empty(r->unit_parent_name)) {
-		pdf_markup_add_upper(&sb, r->unit_parent_name);
-		ly += pdf_draw(d, x0, ly, lw, sb.buf, &st_head);
-		strbuf_reset(&sb);
-	}
-	pdf_markup_add_upper(&sb, r->unit_name);
-	ly += pdf_draw(d, x0, ly, lw, sb.buf, &st_head_b);
-	strbuf_reset(&sb);
-	pdf_hrule(d, x0 + lw / 2 - 10, ly + 1.0, 20, 0.5);
-	ly += 2;
-
-	ry += pdf_draw(d, rx, ry, rw, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", &st_head_b);
-	pdf_measure(d, "Độc lập - Tự do - Hạnh phúc", &st_motto, 0, &w, NULL);
-	ry += pdf_draw(d, rx, ry, rw, "Độc lập - Tự do - Hạnh phúc", &st_motto);
-	pdf_hrule(d, rx + (rw - w) / 2, ry + 0.3, w, 0.5);
-	ry += 2.5;
-
-	pdf_markup_add_or_blank(&sb, r->place);
-	char date[64];
-	pdf_vn_date(date, sizeof(date), recv->y, recv->m, recv->d);
-	strbuf_addf(&sb, ", %s", date);
-	ry += pdf_draw(d, rx, ry, rw, sb.buf, &st_date);
-	strbuf_release(&sb);
-
-	d->y = (ly > ry ? ly : ry) + 3;
 }
 
 /* Title, the Code 128 of the code and the code under it, the copy label. */
@@ -268,11 +214,11 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "4. Thời gian nhận hồ sơ: ");
-	add_when(&sb, recv);
+	pdf_markup_add_when(&sb, recv);
 	para(d, &sb);
 
 	strbuf_addstr(&sb, "5. Thời gian trả kết quả giải quyết hồ sơ: <b>");
-	add_when(&sb, due);
+	pdf_markup_add_when(&sb, due);
 	strbuf_addstr(&sb, "</b>");
 	para(d, &sb);
 
@@ -304,26 +250,7 @@ static void draw_terms(struct pdf_doc *d, const struct receipt *r, const struct 
 static double signature(struct pdf_doc *d, double x, double w, double y, const char *title,
 			const char *name, bool draw)
 {
-	struct strbuf sb = STRBUF_INIT;
-	double h = 0, t;
-
-	pdf_measure(d, title, &st_sign, w, NULL, &t);
-	if (draw)
-		pdf_draw(d, x, y, w, title, &st_sign);
-	h += t;
-	pdf_measure(d, "(Ký và ghi rõ họ tên)", &st_sign_i, w, NULL, &t);
-	if (draw)
-		pdf_draw(d, x, y + h, w, "(Ký và ghi rõ họ tên)", &st_sign_i);
-	h += t + SIGN_ROOM;
-	if (!empty(name)) {
-		pdf_markup_add(&sb, name);
-		pdf_measure(d, sb.buf, &st_sign, w, NULL, &t);
-		if (draw)
-			pdf_draw(d, x, y + h, w, sb.buf, &st_sign);
-		h += t;
-	}
-	strbuf_release(&sb);
-	return h;
+	return pdf_signature(d, x, w, y, title, "(Ký và ghi rõ họ tên)", name, SIGN_ROOM, draw);
 }
 
 /* The signatures, with the QR code of the lookup page between them and the
@@ -428,7 +355,8 @@ int receipt_write_pdf(const struct receipt *r, const char *path, struct strbuf *
 	d.page_header = continuation_header;
 	d.page_header_arg = (void *)r;
 
-	draw_header(&d, r, &recv);
+	/* issuing body and national motto in two columns, the place and date */
+	pdf_state_header(&d, r->unit_parent_name, r->unit_name, r->place, &recv, 0.42, 3);
 	draw_title(&d, r, modules);
 	draw_applicant(&d, r);
 	draw_components(&d, r);

@@ -18,6 +18,7 @@
 #include "client/calendar_store.h"
 #include "client/catalog.h"
 #include "client/docstore.h"
+#include "client/dossier_tx.h"
 #include "client/ledger.h"
 #include "client/print.h"
 #include "client/receipt.h"
@@ -69,50 +70,6 @@ static void error_clear(struct reception_error *err)
 	err->msg[0] = '\0';
 }
 
-static bool blank(const char *s)
-{
-	if (!s)
-		return true;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
-/* NFC, white space runs collapsed to one space, trimmed (malloc'd). The
- * caller has checked that s is valid UTF-8. */
-static char *clean_text(const char *s)
-{
-	char *nfc = mc_text_nfc(s);
-	struct strbuf sb = STRBUF_INIT;
-	bool space = false;
-	for (const char *p = nfc; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = sb.len > 0;
-			continue;
-		}
-		if (space)
-			strbuf_addch(&sb, ' ');
-		space = false;
-		strbuf_addch(&sb, *p);
-	}
-	free(nfc);
-	return strbuf_detach(&sb);
-}
-
-static size_t text_chars(const char *s)
-{
-	size_t n = 0, len = strlen(s);
-	while (len) {
-		int32_t cp;
-		size_t k = mc_utf8_next(s, len, &cp);
-		s += k;
-		len -= k;
-		n++;
-	}
-	return n;
-}
-
 static bool is_control(int32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
@@ -125,11 +82,11 @@ static int check_free_text(const char *s, const char *what, enum reception_field
 			   int component, char **out, struct reception_error *err)
 {
 	*out = NULL;
-	if (blank(s))
+	if (mc_text_blank(s))
 		return 0;
 	if (!mc_text_valid(s))
 		return refuse(err, field, component, "%s chứa byte không phải UTF-8", what);
-	char *t = clean_text(s);
+	char *t = mc_text_squeeze(s);
 	size_t len = strlen(t);
 	for (size_t i = 0; i < len;) {
 		int32_t cp;
@@ -139,8 +96,8 @@ static int check_free_text(const char *s, const char *what, enum reception_field
 			return refuse(err, field, component, "%s chứa ký tự điều khiển không hợp lệ", what);
 		}
 	}
-	if (text_chars(t) > RECEPTION_TEXT_MAX) {
-		size_t n = text_chars(t);
+	if (mc_text_chars(t) > RECEPTION_TEXT_MAX) {
+		size_t n = mc_text_chars(t);
 		free(t);
 		return refuse(err, field, component, "%s dài quá %d ký tự (%zu ký tự)", what,
 			      RECEPTION_TEXT_MAX, n);
@@ -215,11 +172,11 @@ static int load_procedure(struct store *st, const struct reception_input *in,
 			  struct catalog_detail *d, struct reception_error *err)
 {
 	memset(d, 0, sizeof(*d));
-	if (blank(in->procedure))
+	if (mc_text_blank(in->procedure))
 		return refuse(err, RF_PROCEDURE, 0, "Chưa chọn thủ tục hành chính");
 	if (!mc_text_valid(in->procedure))
 		return refuse(err, RF_PROCEDURE, 0, "Mã thủ tục chứa byte không phải UTF-8");
-	char *code = clean_text(in->procedure);
+	char *code = mc_text_squeeze(in->procedure);
 	int rc = catalog_get(st, code, d);
 	if (rc) {
 		char shown[80];
@@ -283,12 +240,12 @@ static bool name_char_ok(int32_t cp)
 
 static int check_name(const char *raw, struct clean_applicant *a, struct reception_error *err)
 {
-	if (blank(raw))
+	if (mc_text_blank(raw))
 		return refuse(err, RF_FULL_NAME, 0, "Chưa nhập họ tên người nộp hồ sơ");
 	if (!mc_text_valid(raw))
 		return refuse(err, RF_FULL_NAME, 0, "Họ tên chứa byte không phải UTF-8");
-	char *name = clean_text(raw);
-	size_t len = strlen(name), chars = text_chars(name);
+	char *name = mc_text_squeeze(raw);
+	size_t len = strlen(name), chars = mc_text_chars(name);
 	if (chars > RECEPTION_NAME_MAX) {
 		free(name);
 		return refuse(err, RF_FULL_NAME, 0, "Họ tên dài quá %d ký tự (%zu ký tự)",
@@ -325,7 +282,7 @@ static int check_name(const char *raw, struct clean_applicant *a, struct recepti
 static int check_birth(const char *raw, const struct mc_dt *now, struct mc_date *out,
 		       struct reception_error *err)
 {
-	if (blank(raw))
+	if (mc_text_blank(raw))
 		return refuse(err, RF_BIRTH_DATE, 0, "Chưa nhập ngày sinh");
 	if (strlen(raw) > 20 || mc_parse_date(raw, out))
 		return refuse(err, RF_BIRTH_DATE, 0,
@@ -387,7 +344,7 @@ static int check_id(const struct reception_applicant *in, const struct mc_date *
  * 10 digits; spaces, dots and hyphens between digits. */
 static int check_phone(const char *raw, struct clean_applicant *a, struct reception_error *err)
 {
-	if (blank(raw))
+	if (mc_text_blank(raw))
 		return 0;
 	char *t = trim_ascii(raw);
 	char digits[32];
@@ -417,14 +374,14 @@ static int check_phone(const char *raw, struct clean_applicant *a, struct recept
 		free(t);
 		return rc;
 	}
-	a->phone = clean_text(t);
+	a->phone = mc_text_squeeze(t);
 	free(t);
 	return 0;
 }
 
 static int check_email(const char *raw, struct clean_applicant *a, struct reception_error *err)
 {
-	if (blank(raw))
+	if (mc_text_blank(raw))
 		return 0;
 	char *t = trim_ascii(raw);
 	size_t n = strlen(t);
@@ -453,7 +410,7 @@ static int check_email(const char *raw, struct clean_applicant *a, struct recept
 static int check_commune(struct store *st, const char *raw, struct clean_applicant *a,
 			 struct reception_error *err)
 {
-	if (blank(raw))
+	if (mc_text_blank(raw))
 		return refuse(err, RF_COMMUNE, 0, "Chưa chọn xã, phường của địa chỉ người nộp");
 	char *code = trim_ascii(raw);
 	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM communes WHERE code = ?");
@@ -480,7 +437,7 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 	memset(a, 0, sizeof(*a));
 	struct mc_date birth;
 	int rc = check_name(in->full_name, a, err);
-	if (!rc && blank(in->id_number))
+	if (!rc && mc_text_blank(in->id_number))
 		rc = refuse(err, RF_ID_NUMBER, 0, "Chưa nhập số CCCD (số định danh cá nhân)");
 	if (!rc) /* the number itself first, then against the birth year and sex */
 		rc = check_id(in, NULL, 0, a, err);
@@ -542,7 +499,7 @@ static const struct catalog_component *find_component(const struct catalog_detai
 
 static bool is_missing(const struct catalog_component *c, const struct reception_component *got)
 {
-	if (got && !blank(got->reuse))
+	if (got && !mc_text_blank(got->reuse))
 		return false; /* the stored paper stands for the one not brought */
 	int o = got ? got->originals : 0, k = got ? got->copies : 0;
 	return c->mandatory && (o < c->originals || k < c->copies);
@@ -568,7 +525,7 @@ static int check_components(const struct reception_input *in, const struct catal
 			return refuse(err, RF_COMPONENTS, c->id,
 				      "Số bản chính, bản sao của thành phần hồ sơ số %d phải từ 0 đến %d",
 				      c->id, RECEPTION_COUNT_MAX);
-		if (c->reuse && (blank(c->reuse) || strlen(c->reuse) > 64 || !mc_text_valid(c->reuse)))
+		if (c->reuse && (mc_text_blank(c->reuse) || strlen(c->reuse) > 64 || !mc_text_valid(c->reuse)))
 			return refuse(err, RF_COMPONENTS, c->id,
 				      "Mã giấy tờ dùng lại của thành phần hồ sơ số %d không hợp lệ", c->id);
 		char *reason;
@@ -582,7 +539,7 @@ static int check_components(const struct reception_input *in, const struct catal
 		const struct reception_component *got = find_input(in, c->id);
 		if (!is_missing(c, got))
 			continue;
-		if (!got || blank(got->override_reason)) {
+		if (!got || mc_text_blank(got->override_reason)) {
 			char name[200];
 			short_name(c->name, name, sizeof name);
 			return refuse(err, RF_COMPONENTS, c->id,
@@ -615,7 +572,7 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 		      const struct catalog_detail *d, struct reception_plan *plan,
 		      struct reception_error *err)
 {
-	if (blank(in->received_at)) {
+	if (mc_text_blank(in->received_at)) {
 		plan->received = *now;
 	} else if (strlen(in->received_at) > 20 || mc_parse_dt(in->received_at, &plan->received)) {
 		return refuse(err, RF_RECEIVED_AT, 0,
@@ -643,7 +600,7 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 	const char *unit = d->proc.time_unit;
 	plan->manual_appointment = !unit;
 	if (!unit) {
-		if (blank(in->appointment))
+		if (mc_text_blank(in->appointment))
 			return refuse(err, RF_APPOINTMENT, 0,
 				      "Thủ tục %s chưa có thời hạn giải quyết rõ ràng trong danh mục:"
 				      " nhập ngày hẹn trả (YYYY-MM-DDTHH:MM) hoặc đề nghị quản trị viên"
@@ -659,7 +616,7 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 			return refuse(err, RF_APPOINTMENT, 0, "Ngày hẹn trả phải trước năm 2100");
 		return 0;
 	}
-	if (!blank(in->appointment))
+	if (!mc_text_blank(in->appointment))
 		return refuse(err, RF_APPOINTMENT, 0,
 			      "Ngày hẹn trả được tính theo thời hạn của thủ tục (%s), không nhập tay",
 			      plan->time_text);
@@ -710,7 +667,7 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 	mc_format_date(today, sizeof today, now->y, now->m, now->d);
 	for (size_t i = 0; i < in->n_components; i++) {
 		const struct reception_component *c = &in->components[i];
-		if (blank(c->reuse))
+		if (mc_text_blank(c->reuse))
 			continue;
 		sqlite3_stmt *q = store_prepare(st,
 			"SELECT owner_id_number, expires_on FROM documents WHERE id = ?");
@@ -798,7 +755,7 @@ static int load_workstation(struct store *st, struct workstation *w, struct rece
 {
 	w->unit_code = store_get_setting(st, "unit_code");
 	w->unit_ident = store_get_setting(st, "unit_ident");
-	if (blank(w->unit_code) || blank(w->unit_ident))
+	if (mc_text_blank(w->unit_code) || mc_text_blank(w->unit_ident))
 		return refuse(err, RF_UNIT, 0, "Máy trạm chưa được gán đơn vị tiếp nhận; chạy motcua"
 				 " init --demo hoặc cấu hình đơn vị");
 	if (!mc_unit_ident_valid(w->unit_ident))
@@ -817,7 +774,7 @@ static int load_workstation(struct store *st, struct workstation *w, struct rece
 
 static int check_clerk(struct store *st, const char *clerk, struct reception_error *err)
 {
-	if (blank(clerk))
+	if (mc_text_blank(clerk))
 		return refuse(err, RF_CLERK, 0, "Chưa xác định cán bộ tiếp nhận");
 	sqlite3_stmt *q = store_prepare(st, "SELECT disabled FROM clerks WHERE username = ?");
 	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
@@ -832,46 +789,10 @@ static int check_clerk(struct store *st, const char *clerk, struct reception_err
 	return 0;
 }
 
-/* One transaction of our own, or a savepoint inside the caller's. */
-struct tx {
-	struct store *st;
-	bool nested;
-};
-
 static int store_fault(struct reception_error *err, int rc, const char *what)
 {
 	return refuse(err, RF_STORE, 0, "%s: %s; chưa có gì được ghi vào kho", what,
 		      store_errmsg_vn(rc));
-}
-
-static int tx_begin(struct tx *t, struct store *st, struct reception_error *err)
-{
-	t->st = st;
-	t->nested = !sqlite3_get_autocommit(st->db);
-	int rc = sqlite3_exec(st->db, t->nested ? "SAVEPOINT reception" : "BEGIN IMMEDIATE", NULL,
-			      NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_fault(err, rc, "Không bắt đầu ghi được vào kho dữ liệu");
-	return 0;
-}
-
-static void tx_rollback(struct tx *t)
-{
-	if (t->nested) {
-		sqlite3_exec(t->st->db, "ROLLBACK TO reception; RELEASE reception", NULL, NULL, NULL);
-	} else {
-		store_rollback(t->st);
-	}
-}
-
-static int tx_commit(struct tx *t, struct reception_error *err)
-{
-	int rc = sqlite3_exec(t->st->db, t->nested ? "RELEASE reception" : "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		tx_rollback(t);
-		return store_fault(err, rc, "Không lưu được hồ sơ");
-	}
-	return 0;
 }
 
 /* Runs and finalizes an INSERT; SQLITE_OK or the error. */
@@ -1010,35 +931,18 @@ static json_t *event_payload(const struct record *r)
 
 static int insert_event(struct store *st, const struct record *r, json_t *payload, json_t **out)
 {
-	enum mc_status to = r->status;
-	char *text = json_dumps(payload, JSON_COMPACT);
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
-		" device_time, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_text(q, 1, r->event_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, mc_action_id(MC_ACT_RECEIVE), -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 4, MC_ST_NEW);
-	sqlite3_bind_int(q, 5, (int)to);
-	sqlite3_bind_text(q, 6, r->clerk, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, r->ws.unit_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, r->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 9, text, -1, SQLITE_STATIC);
-	int rc = step_done(q);
-	free(text);
-
-	json_t *e = json_object();
-	json_object_set_new(e, "id", json_string(r->event_id));
-	json_object_set_new(e, "dossier_id", json_string(r->id));
-	json_object_set_new(e, "kind", json_string(mc_action_id(MC_ACT_RECEIVE)));
-	json_object_set_new(e, "status_from", json_integer(MC_ST_NEW));
-	json_object_set_new(e, "status_to", json_integer((int)to));
-	json_object_set_new(e, "actor", json_string(r->clerk));
-	json_object_set_new(e, "unit_code", json_string(r->ws.unit_code));
-	json_object_set_new(e, "device_time", json_string(r->now));
-	json_object_set_new(e, "payload", json_incref(payload));
-	*out = e;
-	return rc;
+	const struct dossier_tx_event e = {
+		.id = r->event_id,
+		.dossier_id = r->id,
+		.kind = mc_action_id(MC_ACT_RECEIVE),
+		.status_from = MC_ST_NEW,
+		.status_to = (int)r->status,
+		.actor = r->clerk,
+		.unit_code = r->ws.unit_code,
+		.device_time = r->now,
+		.payload = payload,
+	};
+	return dossier_tx_event(st, &e, out);
 }
 
 static json_t *dossier_json(const struct record *r)
@@ -1077,24 +981,6 @@ static json_t *dossier_json(const struct record *r)
 	return d;
 }
 
-static int insert_outbox(struct store *st, const struct record *r, const char *payload)
-{
-	unsigned char hash[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	crypto_hash_sha256(hash, (const unsigned char *)payload, strlen(payload));
-	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,"
-		" state, created_at) VALUES (?, 'dossier', ?, 0, ?, ?, ?, 'pending', ?)");
-	sqlite3_bind_text(q, 1, r->op_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, mc_action_id(MC_ACT_RECEIVE), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, payload, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, r->now, -1, SQLITE_STATIC);
-	return step_done(q);
-}
-
 /* Inside the open transaction, once the dossier is written: each paper
  * reused attached to its component by the document store's own code (a
  * savepoint in this transaction, an 'attach' event and outbox row each; no
@@ -1108,7 +994,7 @@ static int attach_reused(struct store *st, const struct record *r, struct recept
 	int rc = 0;
 	for (size_t i = 0; !rc && i < r->in->n_components; i++) {
 		const struct reception_component *c = &r->in->components[i];
-		if (blank(c->reuse))
+		if (mc_text_blank(c->reuse))
 			continue;
 		int drc = docstore_attach_reuse(st, r->code, c->id, c->reuse, r->clerk, &now, &msg);
 		if (drc == DOCSTORE_REFUSED)
@@ -1147,10 +1033,9 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 		json_t *d = dossier_json(r);
 		json_object_set_new(d, "components", components);
 		json_object_set_new(d, "event", event);
-		char *text = json_dumps(d, JSON_COMPACT);
+		rc = dossier_tx_outbox(st, r->op_id, r->id, 0, mc_action_id(MC_ACT_RECEIVE), d,
+				       r->now);
 		json_decref(d);
-		rc = insert_outbox(st, r, text);
-		free(text);
 	} else {
 		json_decref(components);
 		json_decref(event);
@@ -1190,7 +1075,7 @@ static void write_receipt_after(struct store *st, struct reception_result *res)
 	}
 	res->receipt_path = path;
 	char *printer = store_get_setting(st, "printer");
-	if (!blank(printer)) {
+	if (!mc_text_blank(printer)) {
 		strbuf_reset(&err);
 		if (print_pdf(printer, path, &err))
 			res->print_error = strbuf_detach(&err);
@@ -1233,12 +1118,12 @@ int reception_commit_flags(struct store *st, const struct reception_input *in, c
 	r.reasons = xcalloc(proc.ncomponents ? proc.ncomponents : 1, sizeof(*r.reasons));
 	for (size_t i = 0; i < proc.ncomponents; i++) {
 		const struct reception_component *got = find_input(in, proc.components[i].id);
-		if (got && !blank(got->override_reason))
-			r.reasons[i] = clean_text(got->override_reason);
+		if (got && !mc_text_blank(got->override_reason))
+			r.reasons[i] = mc_text_squeeze(got->override_reason);
 	}
 	r.procedure_name = mc_text_nfc(proc.proc.name);
-	if (!blank(in->note))
-		r.note = clean_text(in->note);
+	if (!mc_text_blank(in->note))
+		r.note = mc_text_squeeze(in->note);
 	mc_format_dt(r.received, sizeof r.received, &plan.received);
 	mc_format_dt(r.appointment, sizeof r.appointment, &plan.appointment);
 	mc_format_dt(r.now, sizeof r.now, now);
@@ -1246,15 +1131,17 @@ int reception_commit_flags(struct store *st, const struct reception_input *in, c
 	store_uuid7(r.event_id);
 	store_uuid7(r.op_id);
 
-	struct tx t;
-	rc = tx_begin(&t, st, err);
-	if (rc)
+	struct dossier_tx t;
+	rc = dossier_tx_begin(&t, st);
+	if (rc != SQLITE_OK) {
+		rc = store_fault(err, rc, "Không bắt đầu ghi được vào kho dữ liệu");
 		goto out;
+	}
 	rc = write_all(st, &r, err);
 	if (rc)
-		tx_rollback(&t);
-	else
-		rc = tx_commit(&t, err);
+		dossier_tx_rollback(&t);
+	else if ((rc = dossier_tx_commit(&t)) != SQLITE_OK)
+		rc = store_fault(err, rc, "Không lưu được hồ sơ");
 	if (rc)
 		goto out;
 
@@ -1293,7 +1180,7 @@ char *reception_receipt_dir(struct store *st)
 char *reception_lookup_url(struct store *st, const char *code)
 {
 	char *base = store_get_setting(st, "lookup_url");
-	char *url = xasprintf("%s%s", blank(base) ? RECEPTION_LOOKUP_URL : base, code);
+	char *url = xasprintf("%s%s", mc_text_blank(base) ? RECEPTION_LOOKUP_URL : base, code);
 	free(base);
 	return url;
 }
@@ -1377,7 +1264,7 @@ static void fill_unit(struct store *st, const char *unit_code, struct receipt *r
 	char *set_return = store_get_setting(st, "return_place");
 	bool commune = name && kind && !strcmp(kind, "commune");
 
-	if (!blank(set_unit))
+	if (!mc_text_blank(set_unit))
 		r->unit_name = keep(rd, xstrdup(set_unit));
 	else if (commune)
 		r->unit_name = keep(rd, xasprintf("Trung tâm Phục vụ hành chính công %s",
@@ -1387,7 +1274,7 @@ static void fill_unit(struct store *st, const char *unit_code, struct receipt *r
 	else
 		r->unit_name = keep(rd, xstrdup(unit_code));
 
-	if (!blank(set_parent))
+	if (!mc_text_blank(set_parent))
 		r->unit_parent_name = keep(rd, xstrdup(set_parent));
 	else if (commune)
 		r->unit_parent_name = keep(rd, xasprintf("UBND %s", name));
@@ -1396,7 +1283,7 @@ static void fill_unit(struct store *st, const char *unit_code, struct receipt *r
 	else if (province)
 		r->unit_parent_name = keep(rd, xasprintf("UBND %s", province));
 
-	if (!blank(set_place)) {
+	if (!mc_text_blank(set_place)) {
 		r->place = keep(rd, xstrdup(set_place));
 	} else if (commune) {
 		size_t k = commune_kind ? strlen(commune_kind) : 0;
@@ -1404,7 +1291,7 @@ static void fill_unit(struct store *st, const char *unit_code, struct receipt *r
 											 : name;
 		r->place = keep(rd, xstrdup(rest));
 	}
-	r->return_place = keep(rd, xstrdup(!blank(set_return) ? set_return : r->unit_name));
+	r->return_place = keep(rd, xstrdup(!mc_text_blank(set_return) ? set_return : r->unit_name));
 	free(set_parent);
 	free(set_unit);
 	free(set_place);
@@ -1520,7 +1407,7 @@ int reception_write_receipt(struct store *st, const char *code, const char *path
 				(const char *)sqlite3_column_text(q, 12),
 				(const char *)sqlite3_column_text(q, 13) };
 	for (size_t i = 0; i < 3; i++) {
-		if (blank(parts[i]))
+		if (mc_text_blank(parts[i]))
 			continue;
 		if (addr.len)
 			strbuf_addstr(&addr, ", ");

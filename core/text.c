@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -130,4 +131,46 @@ char *mc_text_fold(const char *s)
 	}
 	free(dec);
 	return strbuf_detach(&sb);
+}
+
+bool mc_text_blank(const char *s)
+{
+	if (!s)
+		return true;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+char *mc_text_squeeze(const char *s)
+{
+	char *nfc = mc_text_nfc(s);
+	struct strbuf sb = STRBUF_INIT;
+	bool space = false;
+	for (const char *p = nfc; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = sb.len > 0;
+			continue;
+		}
+		if (space)
+			strbuf_addch(&sb, ' ');
+		space = false;
+		strbuf_addch(&sb, *p);
+	}
+	free(nfc);
+	return strbuf_detach(&sb);
+}
+
+size_t mc_text_chars(const char *s)
+{
+	size_t n = 0, len = strlen(s);
+	while (len) {
+		int32_t cp;
+		size_t k = mc_utf8_next(s, len, &cp);
+		s += k;
+		len -= k;
+		n++;
+	}
+	return n;
 }

@@ -28,5 +28,12 @@ char *mc_text_nfc(const char *s);
 char *mc_text_fold(const char *s);
 /* True when s is valid UTF-8. */
 bool mc_text_valid(const char *s);
+/* True when s is NULL or only spaces, tabs and line ends. */
+bool mc_text_blank(const char *s);
+/* Free text as stored: NFC, runs of white space collapsed to one space,
+ * trimmed (malloc'd). */
+char *mc_text_squeeze(const char *s);
+/* Code points in s (valid UTF-8). */
+size_t mc_text_chars(const char *s);
 
 #endif

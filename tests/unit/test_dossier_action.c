@@ -26,61 +26,16 @@
 #include <sodium.h>
 
 #include "client/calendar_store.h"
-#include "client/datadir.h"
-#include "client/demo.h"
 #include "client/dossier_action.h"
 #include "client/dossier_tx.h"
-#include "client/import.h"
 #include "client/reception.h"
 #include "client/store.h"
 #include "core/datetime.h"
 #include "core/xalloc.h"
+#include "tests/unit/fixtures.h"
 
-static char tmpdir[] = "/tmp/motcua-action-XXXXXX";
-static char *template_path;
-static int serial;
-
-struct fixture {
-	char *dir, *path;
-	struct store st;
-};
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static void copy_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-	assert_non_null(in);
-	assert_non_null(out);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		assert_int_equal(fwrite(buf, 1, n, out), n);
-	fclose(in);
-	assert_int_equal(fclose(out), 0);
-}
-
-static struct mc_dt dt(const char *s)
-{
-	struct mc_dt t;
-	if (mc_parse_dt(s, &t))
-		fail_msg("bad date-time in a test: %s", s);
-	return t;
-}
-
-static void exec_ok(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void exec_ok(struct store *st, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *sql = xvasprintf(fmt, ap);
-	va_end(ap);
-	struct strbuf err = STRBUF_INIT;
-	if (store_exec(st, sql, &err))
-		fail_msg("%s: %s", sql, err.buf);
-	strbuf_release(&err);
-	free(sql);
-}
 
 /* The first column of the first row, as text ("" for NULL). */
 static char *query(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -121,29 +76,7 @@ static char *snapshot(struct store *st)
  * appointment: one working day later, same time). Returns its code. */
 static char *receive_at(struct fixture *f, const char *at)
 {
-	struct reception_input in;
-	reception_input_init(&in);
-	in.procedure = xstrdup("1.001193");
-	in.received_at = xstrdup(at);
-	in.applicant.full_name = xstrdup("Nguyễn Văn An");
-	in.applicant.id_number = xstrdup("001090012345");
-	in.applicant.birth_date = xstrdup("1990-05-17");
-	in.applicant.sex = 'M';
-	in.applicant.commune = xstrdup("00004");
-	int ids[] = { 5, 7, 11, 32 };
-	in.components = xcalloc(4, sizeof(*in.components));
-	for (int i = 0; i < 4; i++)
-		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
-	in.n_components = 4;
-	struct reception_result res;
-	struct reception_error err;
-	struct mc_dt now = dt(at);
-	if (reception_commit_flags(&f->st, &in, "canbo", &now, RECEPTION_NO_RECEIPT, &res, &err))
-		fail_msg("reception refused: %s", err.msg);
-	char *code = xstrdup(res.code);
-	reception_result_release(&res);
-	reception_input_release(&in);
-	return code;
+	return fixture_receive(f, at, "Nguyễn Văn An", NULL, NULL);
 }
 
 static void set_appointment(struct fixture *f, const char *code, const char *at)
@@ -289,68 +222,7 @@ static char *keys_of(json_t *o)
 
 static int group_setup(void **state)
 {
-	(void)state;
-	if (!mkdtemp(tmpdir))
-		return -1;
-	template_path = xasprintf("%s/template.db", tmpdir);
-	struct store st;
-	struct strbuf err = STRBUF_INIT, warnings = STRBUF_INIT;
-	struct import_counts c;
-	int rc = store_open(&st, template_path, STORE_CREATE, &err);
-	if (!rc)
-		rc = store_begin(&st, &err);
-	if (!rc)
-		rc = import_reference_tx(&st, datadir(), &c, &warnings, &err);
-	if (!rc)
-		rc = demo_seed(&st, &err);
-	if (!rc)
-		rc = demo_seed_calendar(&st, &err);
-	if (!rc)
-		rc = store_commit(&st, &err);
-	if (rc)
-		fprintf(stderr, "template store: %s\n", err.buf);
-	store_close(&st);
-	strbuf_release(&err);
-	strbuf_release(&warnings);
-	return rc;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-	free(cmd);
-	free(template_path);
-	return rc ? -1 : 0;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	f->dir = xasprintf("%s/t%d", tmpdir, ++serial);
-	if (mkdir(f->dir, 0700))
-		return -1;
-	f->path = xasprintf("%s/motcua.db", f->dir);
-	copy_file(template_path, f->path);
-	struct strbuf err = STRBUF_INIT;
-	if (store_open(&f->st, f->path, 0, &err)) {
-		fprintf(stderr, "%s\n", err.buf);
-		return -1;
-	}
-	strbuf_release(&err);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(&f->st);
-	free(f->dir);
-	free(f->path);
-	free(f);
-	return 0;
+	return fixture_group_setup("action");
 }
 
 /* ---- the clock, by hand ------------------------------------------------------ */
@@ -1121,22 +993,22 @@ static void test_choices(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_weekend, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_holidays, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_national_day, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_tet, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_lunch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuse, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_apologize, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_result_return_rate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_withdraw_stop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_fault, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_transition, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_choices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_transfer, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_weekend, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_holidays, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_national_day, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_tet, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_lunch, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_twice, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_apologize, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_result_return_rate, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw_stop, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_store_fault, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_every_transition, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_choices, fixture_setup, fixture_teardown),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
 }

@@ -22,6 +22,7 @@
 #include "client/print.h"
 #include "client/receipt.h"
 #include "core/xalloc.h"
+#include "tests/unit/fixtures.h"
 
 static char tmpdir[] = "/tmp/motcua-receipt-XXXXXX";
 
@@ -71,30 +72,6 @@ static void sample(struct receipt *r)
 	r->clerk_name = "Phạm Văn Đức";
 	r->n_components = sizeof(components) / sizeof(components[0]);
 	r->components = components;
-}
-
-/* Runs cmd through the shell and returns its stdout (malloc'd); fails the
- * test when the command fails. */
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		strbuf_add(&sb, buf, n);
-	int st = pclose(p);
-	if (st != 0)
-		fail_msg("command failed (%d): %s", st, cmd);
-	free(cmd);
-	return strbuf_detach(&sb);
 }
 
 static void need_tool(const char *tool)

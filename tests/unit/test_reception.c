@@ -31,33 +31,11 @@
 #include "core/idnum.h"
 #include "core/text.h"
 #include "core/xalloc.h"
-
-static char tmpdir[] = "/tmp/motcua-reception-XXXXXX";
-static char *template_path;
-static int serial;
+#include "tests/unit/fixtures.h"
 
 #define NOW "2025-10-27T10:00" /* Monday */
 
-struct fixture {
-	char *dir, *path;
-	struct store st;
-	struct mc_dt now;
-};
-
 /* ---- helpers ------------------------------------------------------------- */
-
-static void copy_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-	assert_non_null(in);
-	assert_non_null(out);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		assert_int_equal(fwrite(buf, 1, n, out), n);
-	fclose(in);
-	assert_int_equal(fclose(out), 0);
-}
 
 static long count(struct store *st, const char *sql)
 {
@@ -88,14 +66,6 @@ static char *counts(struct store *st)
 			 count(st, "SELECT count(*) FROM events"),
 			 count(st, "SELECT count(*) FROM outbox"),
 			 count(st, "SELECT count(*) FROM code_seq"));
-}
-
-static void exec_ok(struct store *st, const char *sql)
-{
-	struct strbuf err = STRBUF_INIT;
-	if (store_exec(st, sql, &err))
-		fail_msg("%s: %s", sql, err.buf);
-	strbuf_release(&err);
 }
 
 static void add_component(struct reception_input *in, int id, int originals, int copies,
@@ -156,93 +126,19 @@ static void commit_ok(struct fixture *f, const struct reception_input *in, unsig
 		fail_msg("reception refused (field %d): %s", err.field, err.msg);
 }
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-		strbuf_add(&sb, buf, n);
-	int rc = pclose(p);
-	if (rc)
-		fail_msg("command failed (%d): %s", rc, cmd);
-	free(cmd);
-	if (!sb.buf)
-		strbuf_addstr(&sb, "");
-	return strbuf_detach(&sb);
-}
-
 /* ---- fixtures -------------------------------------------------------------- */
 
 static int group_setup(void **state)
 {
-	if (!mkdtemp(tmpdir))
-		return -1;
-	template_path = xasprintf("%s/template.db", tmpdir);
-	struct store st;
-	struct strbuf err = STRBUF_INIT, warnings = STRBUF_INIT;
-	struct import_counts c;
-	int rc = store_open(&st, template_path, STORE_CREATE, &err);
-	if (!rc)
-		rc = store_begin(&st, &err);
-	if (!rc)
-		rc = import_reference_tx(&st, datadir(), &c, &warnings, &err);
-	if (!rc)
-		rc = demo_seed(&st, &err);
-	if (!rc)
-		rc = demo_seed_calendar(&st, &err);
-	if (!rc)
-		rc = store_commit(&st, &err);
-	if (rc)
-		fprintf(stderr, "template store: %s\n", err.buf);
-	store_close(&st);
-	strbuf_release(&err);
-	strbuf_release(&warnings);
-	return rc;
-}
-
-static int group_teardown(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-	free(cmd);
-	free(template_path);
-	return rc ? -1 : 0;
+	return fixture_group_setup("reception");
 }
 
 static int setup(void **state)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	f->dir = xasprintf("%s/t%d", tmpdir, ++serial);
-	if (mkdir(f->dir, 0700))
+	if (fixture_setup(state))
 		return -1;
-	f->path = xasprintf("%s/motcua.db", f->dir);
-	copy_file(template_path, f->path);
-	struct strbuf err = STRBUF_INIT;
-	if (store_open(&f->st, f->path, 0, &err)) {
-		fprintf(stderr, "%s\n", err.buf);
-		return -1;
-	}
-	strbuf_release(&err);
-	mc_parse_dt(NOW, &f->now);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
 	struct fixture *f = *state;
-	store_close(&f->st);
-	free(f->dir);
-	free(f->path);
-	free(f);
+	mc_parse_dt(NOW, &f->now);
 	return 0;
 }
 
@@ -1041,20 +937,20 @@ static void test_seed_calendar(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_happy_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clerk_and_unit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_override, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sequence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_appointments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nested, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_receipt_reprint, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo_dossiers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_seed_calendar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_happy_path, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_page_checks, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_clerk_and_unit, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_override, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_sequence, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_appointments, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_read_only, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_nested, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_receipt_reprint, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_demo_dossiers, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_seed_calendar, setup, fixture_teardown),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
 }

@@ -1,0 +1,58 @@
+/* Fixtures shared by the unit tests that work on real stores (cmocka): one
+ * template store per group with the real reference data (import_reference),
+ * the demo unit (00004 Phường Ba Đình) and its clerk and the official
+ * holidays; every test works on its own copy. Linked into every unit test
+ * (tests/unit/fixtures.c, from an archive: only what a test uses).
+ *
+ *	static int group_setup(void **state)
+ *	{
+ *		return fixture_group_setup("forms");
+ *	}
+ *	...
+ *		cmocka_unit_test_setup_teardown(test_x, fixture_setup, fixture_teardown),
+ *	...
+ *	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
+ *
+ * Include it after <cmocka.h>. */
+#ifndef MC_TESTS_FIXTURES_H
+#define MC_TESTS_FIXTURES_H
+#include "client/store.h"
+#include "core/datetime.h"
+
+struct fixture {
+	char *dir, *path; /* the test's own directory and its copy of the template */
+	struct store st;  /* that copy, open */
+	struct mc_dt now; /* the test's clock, where it keeps one (zero) */
+};
+
+/* Makes the directory /tmp/motcua-NAME-XXXXXX and the template store in it.
+ * 0, or -1 with a message on stderr. */
+int fixture_group_setup(const char *name);
+/* Removes that directory and all in it. */
+int fixture_group_teardown(void **state);
+
+/* *state gets a new struct fixture: a directory of its own (tN under the
+ * group's), a copy of the template there, opened. */
+int fixture_setup(void **state);
+int fixture_teardown(void **state);
+
+/* A dossier of the issue's birth registration (procedure 1.001193, its four
+ * mandatory papers presented) received at `at` by the demo clerk, without a
+ * receipt; phone and address may be NULL. Returns its code (malloc'd). */
+char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
+		      const char *address);
+
+/* Copies a file; fails the test when it cannot. */
+void copy_file(const char *from, const char *to);
+
+/* Runs the SQL made from fmt; fails the test when the store refuses it. */
+void exec_ok(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs the command made from fmt through the shell and returns its stdout
+ * (malloc'd); fails the test when the command fails. */
+char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "YYYY-MM-DDTHH:MM"; fails the test on a bad one. */
+struct mc_dt dt(const char *s);
+
+#endif
