@@ -9,6 +9,7 @@
  * measures each of them on such a store. */
 #ifndef MC_DOSSIER_QUERY_H
 #define MC_DOSSIER_QUERY_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/store.h"
@@ -79,6 +80,10 @@ int dossier_search_papers(struct store *st, const char *query, unsigned status_m
  * status_scan_max dossiers is searched by reading them (default 20000; 0:
  * never). Negative: the default. The results are the same whatever the plan. */
 void dossier_search_tune(long sort_max_matches, long status_scan_max);
+/* For tests and benchmarks: whether the name search may read the name index
+ * by reception time (default true; see search_keyed). Off, or while a
+ * dossier is missing from that index, it uses the plans above. */
+void dossier_search_tune_keyed(bool on);
 
 /* ---- the list ------------------------------------------------------------ */
 
