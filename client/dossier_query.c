@@ -534,7 +534,10 @@ static long sum_counts(struct store *st, unsigned mask, const struct dossier_fil
 	return n;
 }
 
-/* Exactly newest received first, whatever the name's frequency:
+/* Exactly newest received first, whatever the name's frequency. Without a
+ * status filter of few dossiers (status_scan), from the name index by
+ * reception time (search_keyed, below) when it holds every dossier. Else
+ * (or with dossier_search_tune_keyed(false)), from dossier_fts:
  *  - a rare name (at most sort_max full-text matches): read each match's
  *    reception time and status, and sort them;
  *  - a common one with a status filter that has few dossiers (status_scan):
@@ -604,10 +607,11 @@ static bool keyed_complete(struct store *st)
  * then stops after the page's newest rows. How common a word is: how many
  * of the newest PROBE_ROWS names have a word starting with it. Rarer words
  * are taken while each is rarer than CHECK_COST times the share that the
- * words taken let through (as if independent). The plan decides only what
- * is read, never what is found. */
+ * words taken let through (as if independent): checking a name costs about
+ * as much as reading CHECK_COST entries of a list. The plan decides only
+ * what is read, never what is found. */
 #define PROBE_ROWS 2000
-#define CHECK_COST 5.0
+#define CHECK_COST 25.0
 #define CHECK_MAX_SHARE 0.002 /* at most 2,000 names of a million to check */
 
 struct term_plan {
@@ -795,14 +799,8 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	char **terms = name_terms(query, &count);
 	struct hits h = { 0 };
 	int n = 0;
-	if (count && keyed_complete(st)) {
-		if (few_dossiers(st, mask)) {
-			if (!(n = scan_statuses(st, terms, mask, &h, err)))
-				n = page_of_hits(st, &h, offset, limit, out, err);
-		} else {
-			n = search_keyed(st, terms, count, mask, offset, limit, out, err);
-		}
-		free(h.v);
+	if (count && !few_dossiers(st, mask) && keyed_complete(st)) {
+		n = search_keyed(st, terms, count, mask, offset, limit, out, err);
 		terms_free(terms);
 		return n;
 	}
