@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/text.h"
 
@@ -22,7 +23,7 @@
 /* A status filter with at most this many dossiers is searched by reading them. */
 #define STATUS_SCAN 20000
 static long sort_max = SORT_MAX, status_scan = STATUS_SCAN;
-static bool sort_max_tuned;
+static bool sort_max_tuned, keyed_off;
 
 /* ---- rows ------------------------------------------------------------- */
 
@@ -533,7 +534,10 @@ static long sum_counts(struct store *st, unsigned mask, const struct dossier_fil
 	return n;
 }
 
-/* Exactly newest received first, whatever the name's frequency:
+/* Exactly newest received first, whatever the name's frequency. Without a
+ * status filter of few dossiers (status_scan), from the name index by
+ * reception time (search_keyed, below) when it holds every dossier. Else
+ * (or with dossier_search_tune_keyed(false)), from dossier_fts:
  *  - a rare name (at most sort_max full-text matches): read each match's
  *    reception time and status, and sort them;
  *  - a common one with a status filter that has few dossiers (status_scan):
@@ -565,6 +569,229 @@ static bool few_dossiers(struct store *st, unsigned mask)
 	return n >= 0 && n <= status_scan;
 }
 
+/* The name index by reception time (dossier_name_fts, client/store.c
+ * migration 9 -> 10): its rowid is T * 2^31 + the dossier's rowid, T growing
+ * with received_at, so reading a full-text query backwards gives its matches
+ * newest received first (ties: the larger rowid first), as hit_cmp orders
+ * them. It holds every dossier but those whose received_at is not of the
+ * form YYYY-MM-DDTHH:MM or whose rowid is 2^31 or more. */
+#define KEY_ROWID_MASK 0x7fffffffLL
+/* The dossiers it does not hold: the condition of the partial index
+ * dossiers_unkeyed, word for word (UNKEYED in client/store.c). */
+#define UNKEYED                                                                    \
+	"NOT (received_at GLOB"                                                     \
+	" '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]')"
+
+/* Whether the name index holds every dossier (two index lookups). */
+static bool keyed_complete(struct store *st)
+{
+	if (keyed_off)
+		return false;
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT coalesce((SELECT max(rowid) FROM dossiers), 0) <= 2147483647"
+		" AND NOT EXISTS (SELECT 1 FROM dossiers INDEXED BY dossiers_unkeyed WHERE " UNKEYED ")");
+	bool yes = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return yes;
+}
+
+/* Planning a keyed search. A full-text AND reads the lists of all its
+ * words over the span of time it covers, and for a rare combination of
+ * common words ("khuc thi d": 16 dossiers) that span is the whole store: the
+ * lists of "thi" and "d" alone hold more than half a million entries, read a
+ * page at a time for each match of "khuc". Checking a name by hand against
+ * the folded name the index keeps costs about as much as one such page. So
+ * when the rarer words of a query already narrow it to a few thousand names
+ * in the whole store, the index is asked for those words only and each match
+ * is checked for the others; otherwise every word goes to the index, which
+ * then stops after the page's newest rows. How common a word is: how many
+ * of the newest PROBE_ROWS names have a word starting with it. Rarer words
+ * are taken while each is rarer than CHECK_COST times the share that the
+ * words taken let through (as if independent): checking a name costs about
+ * as much as reading CHECK_COST entries of a list. The plan decides only
+ * what is read, never what is found. */
+#define PROBE_ROWS 2000
+#define CHECK_COST 25.0
+#define CHECK_MAX_SHARE 0.002 /* at most 2,000 names of a million to check */
+
+struct term_plan {
+	char *term;
+	double share; /* of the newest PROBE_ROWS names */
+};
+
+static int plan_cmp(const void *a, const void *b)
+{
+	const struct term_plan *x = a, *y = b;
+	return (x->share > y->share) - (x->share < y->share);
+}
+
+static bool ascii_only(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* The share of the newest names that have a word starting with term. */
+static double term_share(struct store *st, const char *term, long long since)
+{
+	char *one[2] = { (char *)term, NULL };
+	char *expr = fts_expr(one);
+	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM dossier_name_fts"
+					    " WHERE dossier_name_fts MATCH ? AND rowid >= ?");
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, since);
+	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : PROBE_ROWS;
+	sqlite3_finalize(q);
+	free(expr);
+	return (n ? (double)n : 0.5) / PROBE_ROWS;
+}
+
+/* The name index's key of the PROBE_ROWS-th newest dossier (0 when the
+ * store has fewer): RECEIVED_KEY of client/store.c, computed here. */
+static long long probe_since(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT received_at, rowid FROM dossiers"
+					    " INDEXED BY dossiers_received"
+					    " ORDER BY received_at DESC, rowid DESC LIMIT 1 OFFSET ?");
+	sqlite3_bind_int(q, 1, PROBE_ROWS - 1);
+	long long key = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(q, 0);
+		int y, mo, d, h, mi;
+		if (t && sscanf((const char *)t, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
+			key = ((((((long long)y - 1000) * 20 + mo) * 40 + d) * 30 + h) * 60 + mi) *
+				      (KEY_ROWID_MASK + 1) + sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	return key;
+}
+
+/* Splits terms into those the index is asked for (ask, NULL-terminated, at
+ * least one) and those checked on each match (check); both borrow the
+ * strings of terms. Every term is asked for when a term is not plain ASCII
+ * (checking it by hand could differ from the index's tokenizer), when there
+ * is only one, or when the store is small. */
+static void plan_terms(struct store *st, char **terms, int count, char **ask, char **check)
+{
+	int na = 0, nc = 0;
+	bool plain = count > 1;
+	for (int i = 0; i < count && plain; i++)
+		plain = ascii_only(terms[i]);
+	long long since = plain ? probe_since(st) : 0;
+	struct term_plan *p = xcalloc((size_t)count, sizeof(*p));
+	for (int i = 0; i < count; i++) {
+		p[i].term = terms[i];
+		p[i].share = since ? term_share(st, terms[i], since) : 0;
+	}
+	if (since)
+		qsort(p, (size_t)count, sizeof(*p), plan_cmp);
+	double through = 1.0;
+	for (int i = 0; i < count; i++) {
+		if (!since || !i || p[i].share < CHECK_COST * through * (1.0 - p[i].share)) {
+			ask[na++] = p[i].term;
+			through *= p[i].share;
+		} else {
+			check[nc++] = p[i].term;
+		}
+	}
+	if (nc && through > CHECK_MAX_SHARE) {
+		for (int i = 0; i < nc; i++)
+			ask[na++] = check[i];
+		nc = 0;
+	}
+	ask[na] = check[nc] = NULL;
+	free(p);
+}
+
+/* Whether every term starts a word of fold, the way the full-text index's
+ * tokenizer (unicode61) reads plain ASCII: words are runs of letters and
+ * digits, case does not matter. fold and terms are plain ASCII. */
+static bool ascii_fold_matches(const char *fold, char **terms)
+{
+	for (char **t = terms; *t; t++) {
+		size_t len = strlen(*t);
+		bool found = false;
+		for (const char *p = fold; *p && !found; p++) {
+			if (!is_alnum(*p) || (p > fold && is_alnum(p[-1])))
+				continue;
+			found = !strncasecmp(p, *t, len);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Whether the name at key has every term: by hand when it is plain ASCII,
+ * else by asking the index for that one row. */
+static bool key_matches(struct store *st, sqlite3_stmt **exact, const char *all_expr,
+			long long key, const char *fold, char **check)
+{
+	if (!*check)
+		return true;
+	if (ascii_only(fold))
+		return ascii_fold_matches(fold, check);
+	if (!*exact) {
+		*exact = store_prepare(st, "SELECT 1 FROM dossier_name_fts"
+					   " WHERE dossier_name_fts MATCH ? AND rowid = ?");
+		sqlite3_bind_text(*exact, 1, all_expr, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(*exact, 2, key);
+	bool yes = sqlite3_step(*exact) == SQLITE_ROW;
+	sqlite3_reset(*exact);
+	return yes;
+}
+
+/* Reads the name index backwards: each match's row, newest received first,
+ * until the page is full. Reads the matches of the rarer terms down to the
+ * offset + limit-th that has every term and one of the statuses of mask,
+ * not every match. */
+static int search_keyed(struct store *st, char **terms, int count, unsigned mask, int offset,
+			int limit, struct dossier_rows *out, struct strbuf *err)
+{
+	char **ask = xcalloc((size_t)count + 1, sizeof(*ask));
+	char **check = xcalloc((size_t)count + 1, sizeof(*check));
+	plan_terms(st, terms, count, ask, check);
+	char *expr = fts_expr(ask), *all_expr = fts_expr(terms);
+	sqlite3_stmt *q = store_prepare(st, "SELECT rowid, applicant_fold FROM dossier_name_fts"
+					    " WHERE dossier_name_fts MATCH ? ORDER BY rowid DESC");
+	sqlite3_stmt *r = store_prepare(st, "SELECT " ROW_COLS " FROM dossiers d WHERE d.rowid = ?");
+	sqlite3_stmt *exact = NULL;
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	int n = 0, skipped = 0, rc = SQLITE_DONE;
+	while (n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long long key = sqlite3_column_int64(q, 0);
+		const unsigned char *fold = sqlite3_column_text(q, 1);
+		if (!key_matches(st, &exact, all_expr, key, fold ? (const char *)fold : "", check))
+			continue;
+		sqlite3_bind_int64(r, 1, key & KEY_ROWID_MASK);
+		int found = sqlite3_step(r);
+		if (found == SQLITE_ROW && status_ok(mask, sqlite3_column_int(r, 7))) {
+			if (skipped < offset) {
+				skipped++;
+			} else {
+				row_read(r, 0, rows_push(out));
+				n++;
+			}
+		}
+		sqlite3_reset(r);
+		if (found != SQLITE_ROW && found != SQLITE_DONE) {
+			rc = found;
+			break;
+		}
+	}
+	sqlite3_finalize(exact);
+	sqlite3_finalize(r);
+	sqlite3_finalize(q);
+	free(all_expr);
+	free(expr);
+	free(check);
+	free(ask);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : fail(rc, err);
+}
+
 static int search_name(struct store *st, const char *query, unsigned mask, int offset,
 		       int limit, struct dossier_rows *out, struct strbuf *err)
 {
@@ -572,6 +799,11 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	char **terms = name_terms(query, &count);
 	struct hits h = { 0 };
 	int n = 0;
+	if (count && !few_dossiers(st, mask) && keyed_complete(st)) {
+		n = search_keyed(st, terms, count, mask, offset, limit, out, err);
+		terms_free(terms);
+		return n;
+	}
 	long smax = sort_threshold(st, offset, limit);
 	if (count)
 		n = fts_matches(st, terms, smax, &h, err);
@@ -593,6 +825,11 @@ static int search_name(struct store *st, const char *query, unsigned mask, int o
 	free(h.v);
 	terms_free(terms);
 	return n;
+}
+
+void dossier_search_tune_keyed(bool on)
+{
+	keyed_off = !on;
 }
 
 void dossier_search_tune(long sort_max_matches, long status_scan_max)

@@ -9,6 +9,7 @@
  * measures each of them on such a store. */
 #ifndef MC_DOSSIER_QUERY_H
 #define MC_DOSSIER_QUERY_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/store.h"
@@ -73,12 +74,17 @@ int dossier_search_papers(struct store *st, const char *query, unsigned status_m
 			  struct dossier_rows *out, struct strbuf *err);
 
 /* For tests and benchmarks: the name search's plans (see search_name in
- * dossier_query.c). Up to sort_max_matches full-text matches are sorted by
+ * dossier_query.c). A status filter with at most status_scan_max dossiers
+ * is searched by reading them (default 20000; 0: never). Without the name
+ * index by reception time, up to sort_max_matches full-text matches are sorted by
  * reception time, more are found walking back from the newest dossier
- * (default 2000; 0: never sort them); then a status filter with at most
- * status_scan_max dossiers is searched by reading them (default 20000; 0:
- * never). Negative: the default. The results are the same whatever the plan. */
+ * (default 2000; 0: never sort them), the status filter being read before
+ * walking. Negative: the default. The results are the same whatever the plan. */
 void dossier_search_tune(long sort_max_matches, long status_scan_max);
+/* For tests and benchmarks: whether the name search may read the name index
+ * by reception time (default true; see search_keyed). Off, or while a
+ * dossier is missing from that index, it uses the plans above. */
+void dossier_search_tune_keyed(bool on);
 
 /* ---- the list ------------------------------------------------------------ */
 

@@ -13,6 +13,28 @@
 
 #include <sodium.h>
 
+/* The name index by reception time (migration 9 -> 10): a dossier whose
+ * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
+ * is below 2^31 is indexed under the key KEY = T * 2^31 + rowid, where T is
+ * received_at read digit by digit (month < 20, day < 40, hour < 30, minute <
+ * 60): T grows with the string, so the key orders dossiers by (received_at,
+ * rowid) exactly as the queries do, and rowid = KEY & (2^31 - 1).
+ * client/dossier_query.c (search_keyed) reads it and uses UNKEYED, the
+ * partial index's condition, word for word. */
+#define RECEIVED_KEYED(r)                                                          \
+	"(" r ".received_at GLOB"                                                   \
+	" '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]'"        \
+	" AND " r ".rowid < 2147483648)"
+#define RECEIVED_KEY(r)                                                            \
+	"((((((CAST(substr(" r ".received_at, 1, 4) AS INTEGER) - 1000) * 20"       \
+	" + CAST(substr(" r ".received_at, 6, 2) AS INTEGER)) * 40"                 \
+	" + CAST(substr(" r ".received_at, 9, 2) AS INTEGER)) * 30"                 \
+	" + CAST(substr(" r ".received_at, 12, 2) AS INTEGER)) * 60"                \
+	" + CAST(substr(" r ".received_at, 15, 2) AS INTEGER)) * 2147483648 + " r ".rowid)"
+#define UNKEYED                                                                    \
+	"NOT (received_at GLOB"                                                     \
+	" '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]')"
+
 /*
  * Forward-only migrations. Entry i brings the schema from version i to i+1.
  * Never edit a released entry, never drop the outbox: append a new one.
@@ -295,6 +317,40 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER IF NOT EXISTS documents_upload AFTER INSERT ON documents BEGIN"
 	" INSERT INTO file_uploads(sha256, bytes) VALUES (new.sha256, new.bytes)"
 	" ON CONFLICT(sha256) DO UPDATE SET state = 'pending' WHERE state = 'remote'; END;\n",
+
+	/* 9 -> 10: the applicant's folded name indexed by reception time, so that
+	 * the newest N dossiers matching a name (every word a prefix, as typed in
+	 * the live search) come first when a full-text query is read backwards,
+	 * whatever the name's frequency (client/dossier_query.c, search_keyed).
+	 * An FTS5 table whose rowid is RECEIVED_KEY (above) and which keeps its
+	 * own copy of the folded name (read in key order to check the query's
+	 * common words without reading the dossiers), kept by triggers in the
+	 * transaction that changes a dossier. dossiers_unkeyed finds the dossiers
+	 * it cannot hold (a received_at of another form), for which the search
+	 * falls back to dossier_fts. Made anew each time it runs (safe to run
+	 * again): 6 to 12 s on a million dossiers, 118 MB. Like dossier_fts, it
+	 * needs every removal of a dossier to be a DELETE. */
+	"DROP TRIGGER IF EXISTS dossier_name_fts_ai;\n"
+	"DROP TRIGGER IF EXISTS dossier_name_fts_ad;\n"
+	"DROP TRIGGER IF EXISTS dossier_name_fts_au;\n"
+	"DROP TABLE IF EXISTS dossier_name_fts;\n"
+	"CREATE VIRTUAL TABLE dossier_name_fts USING fts5(applicant_fold, columnsize=0,"
+	" prefix='1 2 3 4 5 6');\n"
+	"INSERT INTO dossier_name_fts(rowid, applicant_fold)"
+	" SELECT " RECEIVED_KEY("d") ", d.applicant_fold FROM dossiers d"
+	" WHERE " RECEIVED_KEYED("d") ";\n"
+	"CREATE INDEX IF NOT EXISTS dossiers_unkeyed ON dossiers(received_at) WHERE " UNKEYED ";\n"
+	"CREATE TRIGGER dossier_name_fts_ai AFTER INSERT ON dossiers WHEN " RECEIVED_KEYED("new")
+	" BEGIN INSERT INTO dossier_name_fts(rowid, applicant_fold)"
+	" VALUES (" RECEIVED_KEY("new") ", new.applicant_fold); END;\n"
+	"CREATE TRIGGER dossier_name_fts_ad AFTER DELETE ON dossiers WHEN " RECEIVED_KEYED("old")
+	" BEGIN DELETE FROM dossier_name_fts WHERE rowid = " RECEIVED_KEY("old") "; END;\n"
+	"CREATE TRIGGER dossier_name_fts_au AFTER UPDATE OF received_at, applicant_fold"
+	" ON dossiers BEGIN"
+	" DELETE FROM dossier_name_fts WHERE rowid = " RECEIVED_KEY("old")
+	" AND " RECEIVED_KEYED("old") ";"
+	" INSERT INTO dossier_name_fts(rowid, applicant_fold)"
+	" SELECT " RECEIVED_KEY("new") ", new.applicant_fold WHERE " RECEIVED_KEYED("new") "; END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
