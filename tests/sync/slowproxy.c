@@ -13,7 +13,9 @@
  * first one once --first-cut-after bytes went up, then each forwarded KiB
  * with probability --cut-prob, at most --max-cuts in all; every cut is
  * logged on stderr ("slowproxy: cut ..."). Single-threaded, poll(2). Stops
- * on SIGTERM or SIGINT. */
+ * on SIGTERM or SIGINT, saying the bytes it forwarded each way ("slowproxy:
+ * N cuts, N bytes up, N bytes down": bench/sync.sh counts bytes on the wire
+ * with it). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +59,7 @@ static struct {
 	struct sockaddr_in target;
 	double rate[2], latency;
 	double cut_prob;
-	unsigned long long first_cut_after, up_bytes;
+	unsigned long long first_cut_after, up_bytes, down_bytes;
 	int max_cuts, cuts;
 	bool first_cut_done;
 	unsigned long long rng;
@@ -228,6 +230,8 @@ static bool write_dir(struct conn *c, int which)
 		return errno == EAGAIN || errno == EINTR;
 	if (which == 0)
 		cfg.up_bytes += (unsigned long long)n;
+	else
+		cfg.down_bytes += (unsigned long long)n;
 	if (cfg.rate[which] > 0)
 		link_free[which] = (link_free[which] > t ? link_free[which] : t) + (double)n / cfg.rate[which];
 	h->off += (size_t)n;
@@ -379,6 +383,7 @@ int main(int argc, char **argv)
 		if (conns[i].used)
 			conn_close(&conns[i], false);
 	close(lfd);
-	fprintf(stderr, "slowproxy: %d cuts, %llu bytes up\n", cfg.cuts, cfg.up_bytes);
+	fprintf(stderr, "slowproxy: %d cuts, %llu bytes up, %llu bytes down\n", cfg.cuts, cfg.up_bytes,
+		cfg.down_bytes);
 	return 0;
 }
