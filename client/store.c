@@ -327,14 +327,16 @@ static const char *const migrations[] = {
 	/* 7 -> 8: the indicators as counts per unit, clerk and day
 	 * (client/indicators.c, the same as server migration 0005): a year of a
 	 * million dossiers is a sum over some thousands of rows instead of a walk
-	 * of every dossier, component and event of the year. */
-	"CREATE TABLE indicator_counts(unit_code TEXT NOT NULL, clerk TEXT NOT NULL,"
+	 * of every dossier, component and event of the year. Safe to run again
+	 * (IF NOT EXISTS; the counts made again from the rows). */
+	"CREATE TABLE IF NOT EXISTS indicator_counts(unit_code TEXT NOT NULL, clerk TEXT NOT NULL,"
 	" day TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
 	" reused INTEGER NOT NULL DEFAULT 0, transferred INTEGER NOT NULL DEFAULT 0,"
 	" resolved INTEGER NOT NULL DEFAULT 0, on_time INTEGER NOT NULL DEFAULT 0,"
 	" digitized INTEGER NOT NULL DEFAULT 0, rated INTEGER NOT NULL DEFAULT 0,"
 	" satisfied INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(unit_code, clerk, day)) WITHOUT ROWID;\n"
-	"CREATE INDEX indicator_counts_day ON indicator_counts(day);\n"
+	"CREATE INDEX IF NOT EXISTS indicator_counts_day ON indicator_counts(day);\n"
+	"DELETE FROM indicator_counts;\n"
 	"INSERT INTO indicator_counts SELECT unit_code, clerk, day, sum(received), sum(online),"
 	" sum(reused), sum(transferred), sum(resolved), sum(on_time), sum(digitized), sum(rated),"
 	" sum(satisfied) FROM ("
@@ -349,42 +351,42 @@ static const char *const migrations[] = {
 	" e.kind = 'rate' AND " IND_SATISFIED
 	" FROM events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.kind IN ('result-ready', 'rate'))"
 	" GROUP BY unit_code, clerk, day;\n"
-	"CREATE TRIGGER indicator_dossiers_ai AFTER INSERT ON dossiers BEGIN "
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_ai AFTER INSERT ON dossiers BEGIN "
 	IND_DOSSIER("new.id", "1") " END;\n"
-	"CREATE TRIGGER indicator_dossiers_bd BEFORE DELETE ON dossiers BEGIN "
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_bd BEFORE DELETE ON dossiers BEGIN "
 	IND_DOSSIER("old.id", "-1") " END;\n"
-	"CREATE TRIGGER indicator_dossiers_bu BEFORE UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_bu BEFORE UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
 	" WHEN " IND_DOSSIER_CHANGED " BEGIN " IND_DOSSIER("old.id", "-1") " END;\n"
-	"CREATE TRIGGER indicator_dossiers_au AFTER UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_au AFTER UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
 	" WHEN " IND_DOSSIER_CHANGED " BEGIN " IND_DOSSIER("new.id", "1") " END;\n"
-	"CREATE TRIGGER indicator_components_bi BEFORE INSERT ON dossier_components"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bi BEFORE INSERT ON dossier_components"
 	" WHEN " IND_COMPONENT("new") " BEGIN " IND_DOSSIER("new.dossier_id", "-1") " END;\n"
-	"CREATE TRIGGER indicator_components_ai AFTER INSERT ON dossier_components"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_ai AFTER INSERT ON dossier_components"
 	" WHEN " IND_COMPONENT("new") " BEGIN " IND_DOSSIER("new.dossier_id", "1") " END;\n"
-	"CREATE TRIGGER indicator_components_bd BEFORE DELETE ON dossier_components"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bd BEFORE DELETE ON dossier_components"
 	" WHEN " IND_COMPONENT("old") " BEGIN " IND_DOSSIER("old.dossier_id", "-1") " END;\n"
-	"CREATE TRIGGER indicator_components_ad AFTER DELETE ON dossier_components"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_ad AFTER DELETE ON dossier_components"
 	" WHEN " IND_COMPONENT("old") " BEGIN " IND_DOSSIER("old.dossier_id", "1") " END;\n"
-	"CREATE TRIGGER indicator_components_bu BEFORE UPDATE ON dossier_components"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bu BEFORE UPDATE ON dossier_components"
 	" WHEN " IND_COMPONENT("old") " OR " IND_COMPONENT("new")
 	" OR old.dossier_id IS NOT new.dossier_id BEGIN " IND_DOSSIER("old.dossier_id", "-1")
 	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "-1") " END;\n"
-	"CREATE TRIGGER indicator_components_au AFTER UPDATE ON dossier_components"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_au AFTER UPDATE ON dossier_components"
 	" WHEN " IND_COMPONENT("old") " OR " IND_COMPONENT("new")
 	" OR old.dossier_id IS NOT new.dossier_id BEGIN " IND_DOSSIER("old.dossier_id", "1")
 	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n"
-	"CREATE TRIGGER indicator_events_ai AFTER INSERT ON events"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_ai AFTER INSERT ON events"
 	" WHEN new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_EVENT("new", "1") IND_TRANSFER("new", "1", "1") " END;\n"
-	"CREATE TRIGGER indicator_events_ad AFTER DELETE ON events"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_ad AFTER DELETE ON events"
 	" WHEN old.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_EVENT("old", "-1") IND_TRANSFER("old", "-1", "0") " END;\n"
-	"CREATE TRIGGER indicator_events_bu BEFORE UPDATE ON events"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_bu BEFORE UPDATE ON events"
 	" WHEN old.kind IN ('result-ready', 'rate', 'transfer')"
 	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_DOSSIER("old.dossier_id", "-1")
 	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "-1") " END;\n"
-	"CREATE TRIGGER indicator_events_au AFTER UPDATE ON events"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_au AFTER UPDATE ON events"
 	" WHEN old.kind IN ('result-ready', 'rate', 'transfer')"
 	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_DOSSIER("old.dossier_id", "1")
