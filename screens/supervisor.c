@@ -41,16 +41,21 @@ struct supervisor {
 
 /* Open: not finished (new, received, processing, waiting, fees, result
  * ready). Late: being handled (2, 4) past the appointment. ?1 today,
- * ?2 tomorrow, ?3 Monday of this week, ?4 now, ?5 the unit. */
+ * ?2 tomorrow, ?3 Monday of this week, ?4 now, ?5 the unit. One count per
+ * clerk and measure, each a range of the store's indexes on (unit_code,
+ * clerk, status, appointment) and (unit_code, clerk, received_at). */
 static const char clerk_sql[] =
 	"SELECT c.full_name,"
-	" coalesce(sum(d.status IN (1, 2, 4, 5, 6, 9)), 0),"
-	" coalesce(sum(d.received_at >= ?1 AND d.received_at < ?2), 0),"
-	" coalesce(sum(d.received_at >= ?3 AND d.received_at < ?2), 0),"
-	" coalesce(sum(d.status IN (2, 4) AND d.appointment < ?4), 0)"
-	" FROM clerks c LEFT JOIN dossiers d ON d.clerk = c.username AND d.unit_code = ?5"
-	" WHERE c.unit_code = ?5 AND c.disabled = 0"
-	" GROUP BY c.username ORDER BY c.full_name, c.username";
+	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
+	"  AND d.status IN (1, 2, 4, 5, 6, 9)),"
+	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
+	"  AND d.received_at >= ?1 AND d.received_at < ?2),"
+	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
+	"  AND d.received_at >= ?3 AND d.received_at < ?2),"
+	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
+	"  AND d.status IN (2, 4) AND d.appointment < ?4)"
+	" FROM clerks c WHERE c.unit_code = ?5 AND c.disabled = 0"
+	" ORDER BY c.full_name, c.username";
 
 static void clerks_free(struct supervisor *s)
 {
