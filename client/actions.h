@@ -32,6 +32,8 @@
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OPEN_SUPERVISOR, "open-supervisor", "Giám sát") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
+	X(REUSE_DOCUMENT, "reuse-document", "Dùng lại giấy tờ trong kho") \
+	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \
 	X(PRINT,          "print",          "In biểu mẫu") \
 	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
 	X(LOGOUT,         "logout",         "Đăng xuất")

@@ -38,6 +38,9 @@ static int usage(void)
 	      "                                                 2 hài lòng, 3 không hài lòng\n"
 	      "  withdraw --reason LÝ_DO                         rút hồ sơ\n"
 	      "  stop --reason LÝ_DO                             dừng xử lý\n"
+	      "  reassign --to-clerk TÊN_ĐĂNG_NHẬP [--reason LÝ_DO]\n"
+	      "                                                 giao cho cán bộ khác của đơn vị\n"
+	      "                                                 (cán bộ giám sát)\n"
 	      "In ra {\"code\", \"status\", \"status_name\", \"appointment\"}.\n",
 	      stdout);
 	return CLI_OK;
@@ -53,6 +56,7 @@ static void list_actions(struct strbuf *sb)
 			strbuf_addstr(sb, ", ");
 		strbuf_addstr(sb, mc_action_id((enum mc_action)a));
 	}
+	strbuf_addstr(sb, ", " MC_REASSIGN_ID);
 }
 
 /* A whole decimal integer in [lo, hi], or -1 with a message. */
@@ -102,7 +106,7 @@ static char *pick_clerk(struct store *st, const char *user)
 }
 
 static int act(const char *db_opt, const char *user, const char *code,
-	       const struct dossier_action_input *in)
+	       const struct dossier_action_input *in, const char *to_clerk)
 {
 	struct mc_dt now;
 	if (clock_now(&now))
@@ -125,7 +129,9 @@ static int act(const char *db_opt, const char *user, const char *code,
 		rc = cli_bad("chưa rõ cán bộ thực hiện: dùng --user TÊN_ĐĂNG_NHẬP (kho có không hoặc"
 			     " nhiều cán bộ)");
 	} else {
-		int r = dossier_action_commit(&st, code, in, clerk, &now, &res, &err);
+		int r = to_clerk ? dossier_reassign_commit(&st, code, to_clerk, in->reason, clerk, &now,
+							   &res, &err)
+				 : dossier_action_commit(&st, code, in, clerk, &now, &res, &err);
 		if (r == DOSSIER_ACTION_FAULT)
 			rc = cli_fault("%s", err.buf);
 		else if (r)
@@ -142,7 +148,7 @@ static int act(const char *db_opt, const char *user, const char *code,
 int cli_act(int argc, char **argv)
 {
 	const char *db = NULL, *user = NULL, *code = NULL, *action = NULL;
-	const char *days = NULL, *rating = NULL;
+	const char *days = NULL, *rating = NULL, *to_clerk = NULL;
 	struct dossier_action_input in;
 	dossier_action_input_init(&in, MC_ACTION_COUNT);
 	struct {
@@ -156,6 +162,7 @@ int cli_act(int argc, char **argv)
 		{ "--method", &in.method, NULL }, { "--recipient", &in.recipient, NULL },
 		{ "--papers", &in.papers, NULL }, { "--days", NULL, &days },
 		{ "--rating", NULL, &rating }, { "--db", NULL, &db }, { "--user", NULL, &user },
+		{ "--to-clerk", NULL, &to_clerk },
 	};
 	const size_t nopts = sizeof opts / sizeof opts[0];
 	int rc = CLI_OK;
@@ -211,7 +218,23 @@ int cli_act(int argc, char **argv)
 		rc = cli_bad("thiếu thao tác: một trong %s", sb.buf);
 		strbuf_release(&sb);
 	}
-	if (!rc) {
+	bool reassign = !rc && !strcmp(action, MC_REASSIGN_ID);
+	if (reassign) {
+		/* every option but --reason, --to-clerk, --db and --user is refused */
+		for (size_t k = 0; k < nopts && !rc; k++) {
+			bool given = opts[k].text ? *opts[k].text != NULL : *opts[k].raw != NULL;
+			const char *f = opts[k].flag;
+			if (given && strcmp(f, "--reason") && strcmp(f, "--to-clerk") && strcmp(f, "--db") &&
+			    strcmp(f, "--user"))
+				rc = cli_bad("Thao tác «%s» không dùng %s", MC_REASSIGN_LABEL, f);
+		}
+		if (!rc && !to_clerk)
+			rc = cli_bad("Cán bộ nhận hồ sơ: thao tác «%s» cần --to-clerk TÊN_ĐĂNG_NHẬP",
+				     MC_REASSIGN_LABEL);
+	} else if (!rc && to_clerk) {
+		rc = cli_bad("--to-clerk chỉ dùng với thao tác reassign (giao cho cán bộ khác)");
+	}
+	if (!rc && !reassign) {
 		int a = mc_action_from_id(action);
 		if (a < 0 || !dossier_action_supported((enum mc_action)a)) {
 			struct strbuf sb = STRBUF_INIT;
@@ -229,7 +252,7 @@ int cli_act(int argc, char **argv)
 	if (!rc && db && !*db)
 		rc = cli_bad("đường dẫn --db rỗng");
 	if (!rc)
-		rc = act(db, user, code, &in);
+		rc = act(db, user, code, &in, reassign ? to_clerk : NULL);
 	dossier_action_input_release(&in);
 	return rc;
 }

@@ -1,8 +1,11 @@
-/* motcua indicators [--unit CODE] [--clerk USER] --from DATE --to DATE [--db PATH]
+/* motcua indicators [--unit CODE] [--clerk USER] --from DATE --to DATE
+ *   [--csv FILE [--weeks N]] [--db PATH]
  *
  * The Decision 766 indicators over the local store, as one JSON line:
  * {"from","to","unit","clerk","indicators":[{"id","name","numerator",
- * "denominator","percent"}]} (docs/indicators.md). */
+ * "denominator","percent"}]} (docs/indicators.md). --csv also writes them
+ * to FILE with the weekly trend of the N weeks (default 8) up to --to, as
+ * the supervisor's screen exports them (client/supervision.h). */
 #include "client/cli.h"
 
 #include <errno.h>
@@ -10,16 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 
 #include "client/indicators.h"
+#include "client/supervision.h"
 #include "client/store.h"
 #include "core/xalloc.h"
 
 static int usage(void)
 {
 	fputs("Cách dùng: motcua indicators --from YYYY-MM-DD --to YYYY-MM-DD [--unit MÃ_ĐƠN_VỊ]"
-	      " [--clerk CÁN_BỘ] [--db ĐƯỜNG_DẪN]\n"
-	      "In các chỉ số phục vụ (Quyết định 766/QĐ-TTg) dạng JSON: tử số, mẫu số, tỷ lệ.\n",
+	      " [--clerk CÁN_BỘ]\n"
+	      "         [--csv TỆP [--weeks N]] [--db ĐƯỜNG_DẪN]\n"
+	      "In các chỉ số phục vụ (Quyết định 766/QĐ-TTg) dạng JSON: tử số, mẫu số, tỷ lệ.\n"
+	      "--csv ghi thêm ra TỆP (CSV, UTF-8) kèm xu hướng N tuần (mặc định 8, 0 đến 53)\n"
+	      "đến hết tuần có ngày --to.\n",
 	      stdout);
 	return CLI_OK;
 }
@@ -40,13 +49,16 @@ static int take(const char *name, int argc, char **argv, int *i, const char **v)
 int cli_indicators(int argc, char **argv)
 {
 	const char *from = NULL, *to = NULL, *unit = NULL, *clerk = NULL, *db = NULL;
-	static const char *const names[] = { "--from", "--to", "--unit", "--clerk", "--db" };
-	const char **slots[] = { &from, &to, &unit, &clerk, &db };
+	const char *csv = NULL, *weeks_arg = NULL;
+	static const char *const names[] = { "--from", "--to", "--unit", "--clerk", "--db",
+					     "--csv", "--weeks" };
+	const char **slots[] = { &from, &to, &unit, &clerk, &db, &csv, &weeks_arg };
+	const int nnames = (int)(sizeof(names) / sizeof(names[0]));
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return usage();
 		int found = 0;
-		for (int k = 0; k < 5 && !found; k++) {
+		for (int k = 0; k < nnames && !found; k++) {
 			found = take(names[k], argc, argv, &i, slots[k]);
 			if (found && (!*slots[k] || !**slots[k]))
 				return cli_bad("tùy chọn %s cần một giá trị", names[k]);
@@ -60,6 +72,16 @@ int cli_indicators(int argc, char **argv)
 		return cli_bad("mã đơn vị «%s» không hợp lệ", unit);
 	if (clerk && !mc_indicator_key_valid(clerk))
 		return cli_bad("tên cán bộ «%s» không hợp lệ", clerk);
+	int weeks = 8;
+	if (weeks_arg) {
+		char *end;
+		long w = strtol(weeks_arg, &end, 10);
+		if (!csv)
+			return cli_bad("--weeks chỉ dùng cùng --csv");
+		if (*end || end == weeks_arg || w < 0 || w > 53)
+			return cli_bad("--weeks cần một số từ 0 đến 53 (gặp «%.20s»)", weeks_arg);
+		weeks = (int)w;
+	}
 	struct strbuf err = STRBUF_INIT;
 	struct mc_ind_period p;
 	if (mc_ind_period_parse(&p, from, to, &err)) {
@@ -68,6 +90,16 @@ int cli_indicators(int argc, char **argv)
 		return rc;
 	}
 
+	if (csv) {
+		char *dir = xstrdup(csv), *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		struct stat sb;
+		bool ok = !slash || (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode));
+		free(dir);
+		if (!ok)
+			return cli_bad("không có thư mục để ghi tệp CSV %s", csv);
+	}
 	char *path = cli_db_path(db);
 	struct store st;
 	int rc = CLI_OK;
@@ -79,6 +111,16 @@ int cli_indicators(int argc, char **argv)
 	if (indicators_compute(&st, &p, unit, clerk, v, &err)) {
 		rc = cli_fault("%s", err.buf);
 	} else {
+		struct mc_ind_period wp[53];
+		struct mc_indicator_value wv[53][MC_IND_COUNT];
+		if (csv && (indicators_trend(&st, p.to, weeks, unit, clerk, wp, wv, &err) ||
+			    indicators_write_csv(csv, &p, unit, clerk, v, weeks, wp,
+						 (const struct mc_indicator_value (*)[MC_IND_COUNT])wv,
+						 &err))) {
+			rc = cli_fault("%s", err.buf);
+			store_close(&st);
+			goto out;
+		}
 		struct strbuf json = STRBUF_INIT;
 		mc_indicators_json(&json, &p, unit, clerk, v);
 		printf("%s\n", json.buf);

@@ -27,7 +27,7 @@ static int usage(void)
 	      "  {\"procedure\": \"1.001193\", \"received_at\": \"YYYY-MM-DDTHH:MM\" (tùy chọn),\n"
 	      "   \"applicant\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\": \"M\"|\"F\",\n"
 	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\"},\n"
-	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\"}]}\n"
+	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\"}]}\n"
 	      "In ra {\"code\", \"appointment\", \"receipt\"}.\n",
 	      stdout);
 	return CLI_OK;
@@ -137,7 +137,8 @@ static int read_applicant(struct reader *rd, json_t *a, struct reception_applica
 
 static int read_components(struct reader *rd, json_t *list, struct reception_input *in)
 {
-	static const char *const keys[] = { "id", "originals", "copies", "override_reason", NULL };
+	static const char *const keys[] = { "id", "originals", "copies", "override_reason", "reuse",
+					    NULL };
 	if (!list || json_is_null(list))
 		return 0;
 	if (!json_is_array(list))
@@ -159,7 +160,8 @@ static int read_components(struct reader *rd, json_t *list, struct reception_inp
 		if (get_int(rd, c, "id", where, 0, true, &rc->id) ||
 		    get_int(rd, c, "originals", where, 0, false, &rc->originals) ||
 		    get_int(rd, c, "copies", where, 0, false, &rc->copies) ||
-		    get_string(rd, c, "override_reason", where, &rc->override_reason))
+		    get_string(rd, c, "override_reason", where, &rc->override_reason) ||
+		    get_string(rd, c, "reuse", where, &rc->reuse))
 			return -1;
 	}
 	return 0;

@@ -1087,3 +1087,184 @@ out:
 	plan_release(&p);
 	return rc;
 }
+
+/* ---- reassignment ----------------------------------------------------------- */
+
+static bool role_may_reassign(struct store *st, const char *actor)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT role IN ('supervisor', 'admin') FROM clerks"
+					    " WHERE username = ?");
+	sqlite3_bind_text(q, 1, actor, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return ok;
+}
+
+/* The target clerk: active, of the dossier's receiving or handling unit. Name into *name. */
+static int check_target(struct store *st, const struct state *s, const char *to, char **name,
+			struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT full_name, unit_code, disabled FROM clerks"
+					    " WHERE username = ?");
+	sqlite3_bind_text(q, 1, to, -1, SQLITE_STATIC);
+	int step = sqlite3_step(q);
+	char *full = step == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	char *unit = step == SQLITE_ROW ? col_dup(q, 1) : NULL;
+	int disabled = step == SQLITE_ROW ? sqlite3_column_int(q, 2) : 0;
+	sqlite3_finalize(q);
+	int rc = DOSSIER_ACTION_OK;
+	if (step != SQLITE_ROW)
+		rc = step == SQLITE_DONE ? refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu", to)
+					 : fault(err, step, "Không đọc được danh sách cán bộ");
+	else if (disabled)
+		rc = refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa: không giao hồ sơ được", to);
+	else if (!unit || (strcmp(unit, s->unit_code) &&
+			   !(s->handling_unit && !strcmp(unit, s->handling_unit))))
+		rc = refuse(err, "Cán bộ «%.40s» không thuộc đơn vị %s của hồ sơ %s", to,
+			    s->handling_unit ? s->handling_unit : s->unit_code, s->code);
+	free(unit);
+	if (rc)
+		free(full);
+	else
+		*name = full;
+	return rc;
+}
+
+/* The clerk in charge now (malloc'd). */
+static char *clerk_in_charge(struct store *st, const char *id)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT " DOSSIER_CLERK_IN_CHARGE " FROM dossiers d"
+					    " LEFT JOIN dossier_assignments da ON da.dossier_id = d.id"
+					    " WHERE d.id = ?");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	char *who = sqlite3_step(q) == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	sqlite3_finalize(q);
+	return who ? who : xstrdup("");
+}
+
+static int write_reassign(struct store *st, const struct state *s, const char *to, json_t *payload,
+			  const char *actor, const char *unit, const char *now,
+			  struct dossier_action_result *res)
+{
+	sqlite3_stmt *q = store_prepare(st, "UPDATE dossiers SET rev = rev + 1, updated_at = ?1"
+					    " WHERE id = ?2 AND rev = ?3");
+	sqlite3_bind_text(q, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, s->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, s->rev);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return rc;
+	if (sqlite3_changes(st->db) != 1)
+		return SQLITE_CONSTRAINT;
+	json_t *event = NULL;
+	struct dossier_tx_event e = {
+		.id = res->event_id, .dossier_id = s->id, .kind = MC_REASSIGN_ID,
+		.status_from = s->status, .status_to = s->status, .actor = actor,
+		.unit_code = unit, .device_time = now, .payload = payload,
+	};
+	rc = dossier_tx_event(st, &e, &event);
+	if (rc != SQLITE_OK)
+		return rc;
+	json_t *op = json_object();
+	json_object_set_new(op, "id", json_string(s->id));
+	json_object_set_new(op, "status", json_integer(s->status));
+	json_object_set_new(op, "rev", json_integer(s->rev + 1));
+	json_object_set_new(op, "updated_at", json_string(now));
+	json_object_set_new(op, "assigned_clerk", json_string(to));
+	json_object_set_new(op, "event", event);
+	rc = dossier_tx_outbox(st, res->op_id, s->id, s->rev, MC_REASSIGN_ID, op, now);
+	json_decref(op);
+	return rc;
+}
+
+int dossier_reassign_commit(struct store *st, const char *code, const char *to_clerk,
+			    const char *reason, const char *actor, const struct mc_dt *now,
+			    struct dossier_action_result *res, struct strbuf *err)
+{
+	memset(res, 0, sizeof(*res));
+	struct state s;
+	memset(&s, 0, sizeof s);
+	char *unit = NULL, *why = NULL, *to = NULL, *to_name = NULL, *from = NULL;
+	json_t *payload = NULL;
+	int rc = DOSSIER_ACTION_OK;
+	if (blank(to_clerk))
+		rc = refuse(err, "Cán bộ nhận hồ sơ: thao tác «%s» cần tên đăng nhập của cán bộ"
+			    " (--to-clerk)", MC_REASSIGN_LABEL);
+	else if (!mc_text_valid(to_clerk))
+		rc = refuse(err, "Tên đăng nhập của cán bộ nhận chứa byte không phải UTF-8");
+	if (!rc) {
+		to = clean_text(to_clerk);
+		rc = check_text(reason, "Lý do", DOSSIER_ACTION_TEXT_MAX, &why, err);
+	}
+	if (!rc)
+		rc = check_clerk(st, actor, &unit, err);
+	if (!rc && !role_may_reassign(st, actor))
+		rc = refuse(err, "Chỉ cán bộ giám sát (vai trò supervisor hoặc admin) mới được giao hồ sơ"
+			    " cho cán bộ khác; «%.40s» không có quyền này", actor);
+	if (!rc && sodium_init() < 0)
+		rc = refuse(err, "Không khởi tạo được thư viện mật mã (libsodium)");
+	if (rc)
+		goto out;
+
+	struct dossier_tx t;
+	int sqlrc = dossier_tx_begin(&t, st);
+	if (sqlrc != SQLITE_OK) {
+		rc = fault(err, sqlrc, "Không bắt đầu ghi được vào kho dữ liệu");
+		goto out;
+	}
+	rc = load_state(st, code, &s, err);
+	if (!rc && mc_reassign_check(s.status, err))
+		rc = DOSSIER_ACTION_REFUSED;
+	if (!rc)
+		rc = check_target(st, &s, to, &to_name, err);
+	if (!rc) {
+		from = clerk_in_charge(st, s.id);
+		if (!strcmp(from, to))
+			rc = refuse(err, "Hồ sơ %s đã do cán bộ %s (%s) phụ trách", s.code, to_name, to);
+	}
+	char nowtext[20];
+	mc_format_dt(nowtext, sizeof nowtext, now);
+	if (!rc) {
+		payload = json_object();
+		json_object_set_new(payload, "code", json_string(s.code));
+		json_object_set_new(payload, "from_clerk", json_string(from));
+		json_object_set_new(payload, "to_clerk", json_string(to));
+		json_object_set_new(payload, "to_clerk_name", json_string(to_name));
+		json_object_set_new(payload, "reason", why ? json_string(why) : json_null());
+		json_object_set_new(payload, "appointment", json_string(s.appointment_text));
+		store_uuid7(res->event_id);
+		store_uuid7(res->op_id);
+		sqlrc = write_reassign(st, &s, to, payload, actor, unit, nowtext, res);
+		if (sqlrc != SQLITE_OK)
+			rc = fault(err, sqlrc, "Không lưu được thao tác");
+	}
+	if (rc) {
+		dossier_tx_rollback(&t);
+		goto out;
+	}
+	sqlrc = dossier_tx_commit(&t);
+	if (sqlrc != SQLITE_OK) {
+		rc = fault(err, sqlrc, "Không lưu được thao tác");
+		goto out;
+	}
+	snprintf(res->id, sizeof res->id, "%s", s.id);
+	snprintf(res->code, sizeof res->code, "%s", s.code);
+	res->status_from = res->status = s.status;
+	snprintf(res->appointment, sizeof res->appointment, "%s", s.appointment_text);
+	snprintf(res->appointment_before, sizeof res->appointment_before, "%s", s.appointment_text);
+	res->rev = s.rev + 1;
+out:
+	if (rc) {
+		res->event_id[0] = '\0';
+		res->op_id[0] = '\0';
+	}
+	json_decref(payload);
+	free(unit);
+	free(why);
+	free(to);
+	free(to_name);
+	free(from);
+	state_release(&s);
+	return rc;
+}

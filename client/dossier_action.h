@@ -100,6 +100,26 @@ bool dossier_action_supported(enum mc_action a);
 const char *dossier_rating_name(int rating);
 const char *dossier_return_method_name(const char *method);
 
+/* ---- reassignment ----------------------------------------------------------- */
+
+/* Hands the dossier with this code to the clerk to_clerk (a username of the
+ * dossier's unit, active), for actor at now; reason is optional (NULL or
+ * blank). Only a supervisor or an admin (clerks.role) reassigns; the
+ * dossier must not be finished (mc_reassign_check) and not already be in
+ * to_clerk's charge. ONE transaction: the dossier (rev + 1, updated_at), a
+ * 'reassign' event {code, from_clerk, to_clerk, to_clerk_name, reason,
+ * appointment} (its trigger records the clerk in charge in
+ * dossier_assignments) and an outbox op "reassign" {id, status, rev,
+ * updated_at, assigned_clerk, event}. Returns as dossier_action_commit;
+ * res->status is the unchanged status. */
+int dossier_reassign_commit(struct store *st, const char *code, const char *to_clerk,
+			    const char *reason, const char *actor, const struct mc_dt *now,
+			    struct dossier_action_result *res, struct strbuf *err);
+
+/* The SQL expression of the clerk in charge of dossier d, given
+ * "LEFT JOIN dossier_assignments da ON da.dossier_id = d.id". */
+#define DOSSIER_CLERK_IN_CHARGE "coalesce(da.clerk, d.clerk)"
+
 /* ---- the clock (pure, exposed for tests) ------------------------------------ */
 
 /* Working minutes in [from, to): the minutes inside the office periods of

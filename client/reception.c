@@ -17,6 +17,8 @@
 
 #include "client/calendar_store.h"
 #include "client/catalog.h"
+#include "client/docstore.h"
+#include "client/ledger.h"
 #include "client/print.h"
 #include "client/receipt.h"
 #include "core/calendar.h"
@@ -184,8 +186,10 @@ void reception_input_release(struct reception_input *in)
 	free(in->applicant.email);
 	free(in->applicant.address);
 	free(in->applicant.commune);
-	for (size_t i = 0; i < in->n_components; i++)
+	for (size_t i = 0; i < in->n_components; i++) {
 		free(in->components[i].override_reason);
+		free(in->components[i].reuse);
+	}
 	free(in->components);
 	free(in->note);
 	reception_input_init(in);
@@ -538,6 +542,8 @@ static const struct catalog_component *find_component(const struct catalog_detai
 
 static bool is_missing(const struct catalog_component *c, const struct reception_component *got)
 {
+	if (got && !blank(got->reuse))
+		return false; /* the stored paper stands for the one not brought */
 	int o = got ? got->originals : 0, k = got ? got->copies : 0;
 	return c->mandatory && (o < c->originals || k < c->copies);
 }
@@ -562,6 +568,9 @@ static int check_components(const struct reception_input *in, const struct catal
 			return refuse(err, RF_COMPONENTS, c->id,
 				      "Số bản chính, bản sao của thành phần hồ sơ số %d phải từ 0 đến %d",
 				      c->id, RECEPTION_COUNT_MAX);
+		if (c->reuse && (blank(c->reuse) || strlen(c->reuse) > 64 || !mc_text_valid(c->reuse)))
+			return refuse(err, RF_COMPONENTS, c->id,
+				      "Mã giấy tờ dùng lại của thành phần hồ sơ số %d không hợp lệ", c->id);
 		char *reason;
 		if (check_free_text(c->override_reason, "Lý do tiếp nhận khi thiếu giấy tờ",
 				    RF_COMPONENTS, c->id, &reason, err))
@@ -688,6 +697,51 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 	return rc;
 }
 
+static int store_fault(struct reception_error *err, int rc, const char *what);
+
+/* The papers reused: each one stored, the applicant's (her ID number as
+ * cleaned) and still valid on now's date, as docstore_attach_reuse will
+ * check again in the transaction. */
+static int check_reuse(struct store *st, const struct reception_input *in,
+		       const struct clean_applicant *a, const struct mc_dt *now,
+		       struct reception_error *err)
+{
+	char today[16];
+	mc_format_date(today, sizeof today, now->y, now->m, now->d);
+	for (size_t i = 0; i < in->n_components; i++) {
+		const struct reception_component *c = &in->components[i];
+		if (blank(c->reuse))
+			continue;
+		sqlite3_stmt *q = store_prepare(st,
+			"SELECT owner_id_number, expires_on FROM documents WHERE id = ?");
+		sqlite3_bind_text(q, 1, c->reuse, -1, SQLITE_STATIC);
+		int step = sqlite3_step(q), rc = 0;
+		if (step == SQLITE_DONE) {
+			rc = refuse(err, RF_COMPONENTS, c->id,
+				    "Không có giấy tờ mã «%s» trong kho để dùng lại cho thành phần hồ sơ"
+				    " số %d", c->reuse, c->id);
+		} else if (step != SQLITE_ROW) {
+			rc = store_fault(err, step, "Không đọc được kho giấy tờ");
+		} else {
+			const char *owner = (const char *)sqlite3_column_text(q, 0);
+			const char *expires = (const char *)sqlite3_column_text(q, 1);
+			if (!owner || !a->id_number || strcmp(owner, a->id_number))
+				rc = refuse(err, RF_COMPONENTS, c->id,
+					    "Giấy tờ «%s» không phải của người nộp (số định danh %s):"
+					    " không dùng lại được", c->reuse,
+					    a->id_number ? a->id_number : "chưa có");
+			else if (expires && strcmp(expires, today) < 0)
+				rc = refuse(err, RF_COMPONENTS, c->id,
+					    "Giấy tờ «%s» đã hết hạn ngày %s: không dùng lại được, hãy"
+					    " nhận bản mới", c->reuse, expires);
+		}
+		sqlite3_finalize(q);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* Every check, then the plan; on success d and a hold the procedure and the
  * cleaned applicant for the commit (released by the caller). */
 static int plan_all(struct store *st, const struct reception_input *in, const struct mc_dt *now,
@@ -704,6 +758,7 @@ static int plan_all(struct store *st, const struct reception_input *in, const st
 	}
 	char *note = NULL;
 	if (check_components(in, d, &plan->missing, err) ||
+	    check_reuse(st, in, a, now, err) ||
 	    check_free_text(in->note, "Ghi chú", RF_NOTE, 0, &note, err) ||
 	    plan_times(st, in, now, d, plan, err)) {
 		free(note);
@@ -1040,6 +1095,31 @@ static int insert_outbox(struct store *st, const struct record *r, const char *p
 	return step_done(q);
 }
 
+/* Inside the open transaction, once the dossier is written: each paper
+ * reused attached to its component by the document store's own code (a
+ * savepoint in this transaction, an 'attach' event and outbox row each; no
+ * file is written). */
+static int attach_reused(struct store *st, const struct record *r, struct reception_error *err)
+{
+	struct mc_dt now;
+	if (mc_parse_dt(r->now, &now))
+		abort(); /* formatted by us */
+	struct strbuf msg = STRBUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < r->in->n_components; i++) {
+		const struct reception_component *c = &r->in->components[i];
+		if (blank(c->reuse))
+			continue;
+		int drc = docstore_attach_reuse(st, r->code, c->id, c->reuse, r->clerk, &now, &msg);
+		if (drc == DOCSTORE_REFUSED)
+			rc = refuse(err, RF_COMPONENTS, c->id, "%s", msg.buf);
+		else if (drc != DOCSTORE_OK)
+			rc = refuse(err, RF_STORE, 0, "%s", msg.buf);
+	}
+	strbuf_release(&msg);
+	return rc;
+}
+
 /* Inside the open transaction: the code, then every row. SQLite result code. */
 static int write_all(struct store *st, struct record *r, struct reception_error *err)
 {
@@ -1077,7 +1157,7 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 	}
 	if (rc != SQLITE_OK)
 		return store_fault(err, rc, "Không lưu được hồ sơ");
-	return 0;
+	return attach_reused(st, r, err);
 }
 
 static void record_release(struct record *r)
@@ -1247,7 +1327,7 @@ static char *lower_first(const char *s)
 
 /* Every string the receipt borrows, owned here. */
 struct receipt_data {
-	char *strings[32];
+	char *strings[48];
 	int n;
 	struct receipt_component *components;
 };
@@ -1361,8 +1441,8 @@ static void fill_components(struct store *st, const char *dossier_id, struct rec
 {
 	sqlite3_stmt *q = store_prepare(st,
 		"SELECT name, kind, originals_required, copies_required, originals, copies,"
-		" override_reason FROM dossier_components WHERE dossier_id = ?"
-		" AND (originals > 0 OR copies > 0 OR override_reason IS NOT NULL"
+		" override_reason, reused FROM dossier_components WHERE dossier_id = ?"
+		" AND (originals > 0 OR copies > 0 OR override_reason IS NOT NULL OR reused"
 		"      OR (mandatory AND originals_required + copies_required > 0))"
 		" ORDER BY seq");
 	sqlite3_bind_text(q, 1, dossier_id, -1, SQLITE_STATIC);
@@ -1378,6 +1458,8 @@ static void fill_components(struct store *st, const char *dossier_id, struct rec
 		c->presented_originals = sqlite3_column_int(q, 4);
 		c->presented_copies = sqlite3_column_int(q, 5);
 		c->note = col_dup(q, 6);
+		if (!c->note && sqlite3_column_int(q, 7))
+			c->note = xstrdup("dùng lại bản điện tử đã lưu, không phải nộp lại");
 		if (!c->note && kind && !strcmp(kind, "present") &&
 		    c->presented_originals + c->presented_copies > 0)
 			c->note = xstrdup("xuất trình, đã trả lại");
@@ -1466,6 +1548,19 @@ int reception_write_receipt(struct store *st, const char *code, const char *path
 	sqlite3_finalize(q);
 
 	fill_unit(st, unit_code, &r, &rd);
+	/* "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: 0004": the number
+	 * the ledger gave the dossier when it was written (client/ledger.h) */
+	char book[16], number[16];
+	int lrc = ledger_number_of(st, r.code, book, number);
+	if (lrc < 0) {
+		strbuf_addf(err, "không đọc được số vào sổ theo dõi của hồ sơ %s", r.code);
+		receipt_data_release(&rd);
+		return -1;
+	}
+	if (lrc == 1) {
+		r.ledger_book = keep(&rd, xstrdup(book));
+		r.ledger_number = keep(&rd, xstrdup(number));
+	}
 	fill_components(st, id, &r, &rd);
 	r.lookup_url = keep(&rd, reception_lookup_url(st, r.code));
 	r.n_sets = 1;

@@ -34,6 +34,12 @@ struct reception_component {
 	int id;                /* component seq within the procedure */
 	int originals, copies; /* presented */
 	char *override_reason; /* required when a mandatory one is missing */
+	/* The id of one of the applicant's stored papers still valid
+	 * (client/docstore.h) used for this component instead of a paper
+	 * brought or scanned again, or NULL. It counts as presented; the commit
+	 * attaches it (reused = 1) in the dossier's transaction, no file is
+	 * written. */
+	char *reuse;
 };
 
 struct reception_input {
@@ -101,7 +107,8 @@ int reception_check_applicant(struct store *st, const struct reception_input *in
 int reception_check_components(struct store *st, const struct reception_input *in,
 			       struct reception_error *err);
 
-/* All checks (those above, then the reception time and the appointment),
+/* All checks (those above, the papers reused: known, the applicant's and
+ * not expired on now's date; then the reception time and the appointment),
  * then the plan. */
 int reception_plan(struct store *st, const struct reception_input *in, const struct mc_dt *now,
 		   struct reception_plan *plan, struct reception_error *err);
@@ -111,7 +118,9 @@ enum reception_flags {
 };
 
 /* Checks everything again, then in ONE transaction: issues the dossier code,
- * writes the dossier, its components, a 'receive' event and an outbox row.
+ * writes the dossier, its components, a 'receive' event and an outbox row,
+ * then attaches each paper reused (docstore_attach_reuse: an 'attach' event
+ * and outbox row each).
  * After the commit it writes the receipt PDF (receipt_dir/<code>.pdf) and sends
  * it to the configured printer (setting "printer"). A failure before the
  * commit changes nothing; a failed PDF after it is reported in res and can be

@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 /*
- * The indicator counts of migration 7 -> 8 (docs/indicators.md): a dossier
+ * The indicator counts of migration 8 -> 9 (docs/indicators.md): a dossier
  * counts on the day of its reception (received, online, reused,
  * transferred) and on the day of each of its 'result-ready' (resolved,
  * on_time, digitized) and 'rate' events (rated, satisfied), under its unit
@@ -324,11 +324,32 @@ static const char *const migrations[] = {
 	 * to about 50 ms with this index. */
 	"CREATE INDEX IF NOT EXISTS events_kind_time ON events(kind, device_time);\n",
 
-	/* 7 -> 8: the indicators as counts per unit, clerk and day
+	/* 7 -> 8: the clerk in charge of a dossier after a supervisor handed it
+	 * to another clerk (a 'reassign' event, docs/lifecycle.md). No row: the
+	 * clerk who received it (dossiers.clerk, which stays what the receipt
+	 * and the indicators say). Kept by a trigger on the events, so that a
+	 * reassignment made here and one that comes down the changes feed
+	 * (whose events sync/apply.c inserts) both count; the latest event by
+	 * device time wins whatever order they arrive in. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS dossier_assignments(dossier_id TEXT PRIMARY KEY,"
+	" clerk TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL);\n"
+	"INSERT OR REPLACE INTO dossier_assignments(dossier_id, clerk, event_id, at)"
+	" SELECT dossier_id, json_extract(payload, '$.to_clerk'), id, device_time FROM ("
+	" SELECT e.*, row_number() OVER (PARTITION BY dossier_id"
+	" ORDER BY device_time DESC, rowid DESC) AS k FROM events e WHERE kind = 'reassign'"
+	" AND json_extract(payload, '$.to_clerk') IS NOT NULL) WHERE k = 1;\n"
+	"CREATE TRIGGER IF NOT EXISTS dossier_assignments_ai AFTER INSERT ON events"
+	" WHEN new.kind = 'reassign' AND json_extract(new.payload, '$.to_clerk') IS NOT NULL BEGIN"
+	" INSERT INTO dossier_assignments(dossier_id, clerk, event_id, at)"
+	" VALUES (new.dossier_id, json_extract(new.payload, '$.to_clerk'), new.id, new.device_time)"
+	" ON CONFLICT(dossier_id) DO UPDATE SET clerk = excluded.clerk,"
+	" event_id = excluded.event_id, at = excluded.at"
+	" WHERE excluded.at >= dossier_assignments.at; END;\n",
+
+	/* 8 -> 9: the indicators as counts per unit, clerk and day
 	 * (client/indicators.c, the same as server migration 0005): a year of a
 	 * million dossiers is a sum over some thousands of rows instead of a walk
-	 * of every dossier, component and event of the year; and the indexes
-	 * of the supervisor's workload per clerk. Safe to run again
+	 * of every dossier, component and event of the year. Safe to run again
 	 * (IF NOT EXISTS; the counts made again from the rows). */
 	"CREATE TABLE IF NOT EXISTS indicator_counts(unit_code TEXT NOT NULL, clerk TEXT NOT NULL,"
 	" day TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
@@ -337,11 +358,6 @@ static const char *const migrations[] = {
 	" digitized INTEGER NOT NULL DEFAULT 0, rated INTEGER NOT NULL DEFAULT 0,"
 	" satisfied INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(unit_code, clerk, day)) WITHOUT ROWID;\n"
 	"CREATE INDEX IF NOT EXISTS indicator_counts_day ON indicator_counts(day);\n"
-	/* the supervisor's workload per clerk (screens/supervisor.c) */
-	"CREATE INDEX IF NOT EXISTS dossiers_clerk_status ON dossiers(unit_code, clerk, status,"
-	" appointment);\n"
-	"CREATE INDEX IF NOT EXISTS dossiers_clerk_received ON dossiers(unit_code, clerk,"
-	" received_at);\n"
 	"DELETE FROM indicator_counts;\n"
 	"INSERT INTO indicator_counts SELECT unit_code, clerk, day, sum(received), sum(online),"
 	" sum(reused), sum(transferred), sum(resolved), sum(on_time), sum(digitized), sum(rated),"

@@ -142,3 +142,29 @@ int mc_lifecycle_apply(int from, enum mc_action a, enum mc_status *to, struct st
 		strbuf_addf(err, "%s (trạng thái hiện tại: %s)", actions[a].needs, status_names[from]);
 	return -1;
 }
+
+bool mc_reassign_allowed(int status)
+{
+	switch (status) {
+	case MC_ST_NEW: case MC_ST_RECEIVED: case MC_ST_PROCESSING: case MC_ST_SUPPLEMENT:
+	case MC_ST_FINANCE: case MC_ST_RESULT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int mc_reassign_check(int status, struct strbuf *err)
+{
+	if (mc_reassign_allowed(status))
+		return 0;
+	if (err) {
+		if (mc_status_valid(status))
+			strbuf_addf(err, "Chỉ giao lại được hồ sơ chưa kết thúc (trạng thái hiện tại: %s)",
+				    status_names[status]);
+		else
+			strbuf_addf(err, "Trạng thái hồ sơ %d không hợp lệ (cần từ %d đến %d)", status,
+				    MC_STATUS_MIN, MC_STATUS_MAX);
+	}
+	return -1;
+}

@@ -90,4 +90,14 @@ bool mc_lifecycle_allowed(int from, enum mc_action a);
  * Đang xử lý)". */
 int mc_lifecycle_apply(int from, enum mc_action a, enum mc_status *to, struct strbuf *err);
 
+/* Reassignment: a supervisor hands a dossier to another clerk of its unit
+ * (op and event kind "reassign"). It changes no status, so it is not in the
+ * table above: it is allowed while the dossier is not finished (1 new,
+ * 2 received, 4 processing, 5 supplement, 6 finance, 9 result ready). */
+#define MC_REASSIGN_ID "reassign"
+#define MC_REASSIGN_LABEL "Giao cho cán bộ khác"
+bool mc_reassign_allowed(int status);
+/* 0, or -1 with a Vietnamese message in err (when not NULL). */
+int mc_reassign_check(int status, struct strbuf *err);
+
 #endif

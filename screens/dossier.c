@@ -387,6 +387,8 @@ static char *clerk_name(struct store *st, const char *username)
 static char *event_action(const char *kind)
 {
 	int a = mc_action_from_id(kind);
+	if (!strcmp(kind, MC_REASSIGN_ID))
+		return xstrdup(MC_REASSIGN_LABEL);
 	return xstrdup(a >= 0 ? mc_action_label((enum mc_action)a) : kind);
 }
 
@@ -448,6 +450,10 @@ static char *event_summary(const struct dossier_event *e)
 	char *list = NULL, *when = NULL, *before = NULL;
 	strbuf_addstr(&sb, "");
 	int a = mc_action_from_id(e->kind);
+	if (!strcmp(e->kind, MC_REASSIGN_ID) && jstr(p, "to_clerk_name") && jstr(p, "to_clerk")) {
+		strbuf_addf(&sb, "Giao cho: %s (%s)", jstr(p, "to_clerk_name"), jstr(p, "to_clerk"));
+		add_part(&sb, "Lý do", jstr(p, "reason"));
+	}
 	switch (a) {
 	case MC_ACT_TRANSFER:
 		if (jstr(p, "to_unit_name") && jstr(p, "to_unit"))

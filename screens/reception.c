@@ -10,6 +10,12 @@
  * on the checklist (mandatory components are presented by default), Enter to
  * confirm, Enter to go home. tests/ui/reception.test counts them.
  *
+ * The checklist also offers the applicant's stored papers still valid
+ * (client/reuse.h): a component one of them fits shows [kho]; F7 reuses it
+ * (the row reads "dùng lại", nothing is counted as brought), F8 lists all of
+ * them. With nothing stored for that CCCD the page is as it always was.
+ * reception_commit attaches them in the dossier's transaction.
+ *
  * All the state lives in struct wizard (the framework's priv), so a resize or
  * going back a page never loses what was typed. */
 #include <stdarg.h>
@@ -24,6 +30,7 @@
 #include "client/picker.h"
 #include "client/print.h"
 #include "client/reception.h"
+#include "client/reuse.h"
 #include "core/idnum.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -51,6 +58,8 @@ static const char *const afield_labels[F__N] = {
 struct comp {
 	int originals, copies; /* presented */
 	char *reason;          /* override reason for a missing mandatory one */
+	char *reuse;           /* id of the applicant's stored paper used instead */
+	int kept_originals, kept_copies; /* the counts before it (back when undone) */
 };
 
 enum modal { M_NONE, M_LEAVE, M_OVERRIDE };
@@ -81,6 +90,15 @@ struct wizard {
 	struct comp *comps;
 	size_t sel, top;
 	int col; /* 0: originals, 1: copies (what + - and digits change) */
+	/* the applicant's stored papers still valid (client/reuse.h), read when
+	 * the checklist opens for an ID number, and the chooser over them */
+	struct reuse_papers papers;
+	bool papers_loaded;
+	bool choosing_paper;
+	bool chooser_all;     /* every paper, not only those fitting the component */
+	size_t *chooser_idx;  /* indexes into papers.items */
+	size_t chooser_n;
+	struct listview chooser;
 
 	/* page 4 */
 	struct reception_plan plan;
@@ -323,6 +341,8 @@ static void set_commune(struct wizard *s, const char *code)
  * than it asks for. */
 static bool comp_missing(const struct catalog_component *c, const struct comp *k)
 {
+	if (k->reuse)
+		return false; /* the stored paper stands for it */
 	return c->mandatory && (k->originals < c->originals || k->copies < c->copies);
 }
 
@@ -339,8 +359,10 @@ static void comps_release(struct wizard *s)
 {
 	if (!s->comps)
 		return;
-	for (size_t i = 0; i < s->proc.ncomponents; i++)
+	for (size_t i = 0; i < s->proc.ncomponents; i++) {
 		free(s->comps[i].reason);
+		free(s->comps[i].reuse);
+	}
 	FREE(&s->comps);
 }
 
@@ -368,6 +390,122 @@ static int choose_procedure(struct wizard *s, const char *code)
 	s->sel = s->top = 0;
 	s->col = 0;
 	return 0;
+}
+
+/* ---- The applicant's stored papers (reuse) --------------------------------- */
+
+static const struct reuse_paper *paper_by_id(const struct wizard *s, const char *id)
+{
+	for (size_t i = 0; i < s->papers.n; i++)
+		if (!strcmp(s->papers.items[i].id, id))
+			return &s->papers.items[i];
+	return NULL;
+}
+
+/* The papers fitting component i (client/reuse.h's rules), their indexes in
+ * idx (room for every paper, or NULL to count only). */
+static size_t fitting(const struct wizard *s, size_t i, size_t *idx)
+{
+	size_t n = 0;
+	for (size_t p = 0; p < s->papers.n; p++)
+		if (reuse_matches(&s->papers.items[p], s->proc.components[i].name)) {
+			if (idx)
+				idx[n] = p;
+			n++;
+		}
+	return n;
+}
+
+static void undo_reuse(struct comp *k)
+{
+	if (!k->reuse)
+		return;
+	FREE(&k->reuse);
+	k->originals = k->kept_originals;
+	k->copies = k->kept_copies;
+}
+
+/* Component i met by paper p: nothing to bring, so no paper counted. */
+static void use_paper(struct wizard *s, size_t i, size_t p)
+{
+	struct comp *k = &s->comps[i];
+	const struct reuse_paper *d = &s->papers.items[p];
+	undo_reuse(k);
+	k->kept_originals = k->originals;
+	k->kept_copies = k->copies;
+	k->originals = k->copies = 0;
+	k->reuse = xstrdup(d->id);
+	char *label = reuse_label(d);
+	app_info(s->app, "Dùng lại «%s» cho thành phần số %d: không phải nộp lại", label,
+		 s->proc.components[i].id);
+	free(label);
+}
+
+/* Reads the papers of the ID number typed, unless they are those of the
+ * same number already; papers chosen for another number are dropped. */
+static void load_papers(struct wizard *s)
+{
+	char *owner = squeeze(field_text(&s->f[F_ID]));
+	if (s->papers_loaded && !strcmp(s->papers.owner, owner)) {
+		free(owner);
+		return;
+	}
+	if (s->papers_loaded)
+		reuse_papers_release(&s->papers);
+	s->papers_loaded = false;
+	struct mc_dt now;
+	struct strbuf err = STRBUF_INIT;
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+	} else {
+		struct mc_date today = { now.y, now.m, now.d };
+		if (reuse_load(&s->app->store, owner, &today, &s->papers, &err))
+			app_error(s->app, "%s", err.buf);
+		else
+			s->papers_loaded = true;
+	}
+	strbuf_release(&err);
+	free(owner);
+	size_t dropped = 0;
+	for (size_t i = 0; s->comps && i < s->proc.ncomponents; i++)
+		if (s->comps[i].reuse && !paper_by_id(s, s->comps[i].reuse)) {
+			undo_reuse(&s->comps[i]);
+			dropped++;
+		}
+	if (dropped)
+		app_info(s->app, "Số CCCD đã đổi: bỏ %zu giấy tờ dùng lại của người khác", dropped);
+}
+
+static size_t fetch_papers(void *data, size_t first, size_t count, struct listview_row *rows)
+{
+	struct wizard *s = data;
+	size_t n = 0;
+	for (; n < count && first + n < s->chooser_n; n++) {
+		const struct reuse_paper *p = &s->papers.items[s->chooser_idx[first + n]];
+		char *label = reuse_label(p);
+		rows[n].text = xasprintf("%s · %d trang", label, p->pages);
+		free(label);
+	}
+	return n;
+}
+
+/* The chooser over the papers fitting the selected component, or all. */
+static void open_chooser(struct wizard *s, bool all)
+{
+	free(s->chooser_idx);
+	s->chooser_idx = xcalloc(s->papers.n ? s->papers.n : 1, sizeof(*s->chooser_idx));
+	if (all) {
+		for (size_t p = 0; p < s->papers.n; p++)
+			s->chooser_idx[p] = p;
+		s->chooser_n = s->papers.n;
+	} else {
+		s->chooser_n = fitting(s, s->sel, s->chooser_idx);
+	}
+	listview_set_count(&s->chooser, s->chooser_n);
+	listview_invalidate(&s->chooser);
+	listview_home(&s->chooser);
+	s->chooser_all = all;
+	s->choosing_paper = true;
 }
 
 /* Builds the reception input from what is on the pages. */
@@ -413,6 +551,8 @@ static void build_input(struct wizard *s, struct reception_input *in)
 		c->copies = s->comps[i].copies;
 		if (s->comps[i].reason && comp_missing(&s->proc.components[i], &s->comps[i]))
 			c->override_reason = xstrdup(s->comps[i].reason);
+		if (s->comps[i].reuse)
+			c->reuse = xstrdup(s->comps[i].reuse);
 	}
 }
 
@@ -424,7 +564,7 @@ static bool anything_typed(const struct wizard *s)
 		if (!field_empty(&s->f[i]))
 			return true;
 	for (size_t i = 0; s->comps && i < s->proc.ncomponents; i++)
-		if (s->comps[i].reason)
+		if (s->comps[i].reason || s->comps[i].reuse)
 			return true;
 	return !field_empty(&s->appt);
 }
@@ -488,6 +628,7 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 		s->page = P_SUMMARY;
 	} else if (err->field == RF_COMPONENTS) {
 		s->page = P_COMPONENTS;
+		s->choosing_paper = false;
 		for (size_t i = 0; i < s->proc.ncomponents; i++)
 			if (s->proc.components[i].id == err->component)
 				s->sel = i;
@@ -528,6 +669,8 @@ static int wz_open(struct app *app, void *priv, const void *arg)
 	field_set_hint(&s->f[F_ID], "12 chữ số");
 	field_init(&s->appt, 16, FIELD_NO_TELEX);
 	field_set_hint(&s->appt, "ngày/tháng/năm giờ:phút");
+	listview_init(&s->chooser, fetch_papers, s);
+	listview_set_empty(&s->chooser, "Không có giấy tờ nào");
 
 	char *unit = store_get_setting(&app->store, "unit_code");
 	set_commune(s, unit);
@@ -556,6 +699,10 @@ static void wz_done(struct app *app, void *priv)
 	comps_release(s);
 	if (s->have_proc)
 		catalog_detail_release(&s->proc);
+	if (s->papers_loaded)
+		reuse_papers_release(&s->papers);
+	listview_release(&s->chooser);
+	free(s->chooser_idx);
 	for (int i = 0; i < F__N; i++)
 		field_release(&s->f[i]);
 	field_release(&s->appt);
@@ -837,6 +984,8 @@ static void count_cell(char *buf, size_t n, int have, int want)
 
 static const char *comp_mark(const struct catalog_component *c, const struct comp *k)
 {
+	if (k->reuse)
+		return "[x]";
 	if (comp_missing(c, k))
 		return k->reason ? "[~]" : "[!]";
 	if (!k->originals && !k->copies)
@@ -866,7 +1015,13 @@ static void draw_comp_row(struct wizard *s, WINDOW *win, size_t i, int y, int x,
 	char o[16], p[16];
 	count_cell(o, sizeof(o), k->originals, c->originals);
 	count_cell(p, sizeof(p), k->copies, c->copies);
-	for (int col = 0; col < 2; col++) {
+	if (k->reuse) { /* in place of the counts: nothing brought */
+		if (!sel)
+			wattrset(win, term_style(STYLE_HEADER));
+		term_text(win, y, x + 20, 9, "dùng lại");
+		wattrset(win, term_style(base));
+	}
+	for (int col = 0; col < 2 && !k->reuse; col++) {
 		const char *v = col ? p : o;
 		int cx = x + 18 + col * 6;
 		if (sel)
@@ -875,7 +1030,14 @@ static void draw_comp_row(struct wizard *s, WINDOW *win, size_t i, int y, int x,
 		term_text(win, y, cx + 5 - mc_text_width(v), 5, v);
 		wattrset(win, term_style(base));
 	}
-	term_text(win, y, x + COMP_FIXED, w - COMP_FIXED, c->name);
+	int nx = x + COMP_FIXED;
+	if (!k->reuse && s->papers.n && fitting(s, i, NULL)) { /* a stored paper fits */
+		if (!sel)
+			wattrset(win, term_style(STYLE_HEADER));
+		nx += term_text(win, y, nx, x + w - nx, "[kho] ");
+		wattrset(win, term_style(base));
+	}
+	term_text(win, y, nx, x + w - nx, c->name);
 	wattrset(win, term_style(STYLE_NORMAL));
 }
 
@@ -892,9 +1054,78 @@ static size_t count_missing(const struct wizard *s, bool *unresolved)
 	return n;
 }
 
+/* Under the selected component: the stored paper it reuses, or those that
+ * fit it. */
+static void draw_stored(struct app *app, struct wizard *s, WINDOW *win, int y, int x, int w)
+{
+	const struct comp *k = &s->comps[s->sel];
+	char key[32];
+	char *line = NULL;
+	if (k->reuse) {
+		const struct reuse_paper *p = paper_by_id(s, k->reuse);
+		char *label = p ? reuse_label(p) : xstrdup(k->reuse);
+		line = xasprintf("Dùng lại từ kho (%s: bỏ): %s",
+				 key_of(app, ACTION_REUSE_DOCUMENT, key, sizeof(key)), label);
+		free(label);
+	} else if (s->papers.n) {
+		size_t n = fitting(s, s->sel, NULL);
+		if (n == 1) {
+			size_t p;
+			fitting(s, s->sel, &p);
+			char *label = reuse_label(&s->papers.items[p]);
+			line = xasprintf("Có trong kho (%s: dùng lại): %s",
+					 key_of(app, ACTION_REUSE_DOCUMENT, key, sizeof(key)), label);
+			free(label);
+		} else if (n > 1) {
+			line = xasprintf("Có %zu giấy tờ phù hợp trong kho · %s: chọn để dùng lại", n,
+					 key_of(app, ACTION_REUSE_DOCUMENT, key, sizeof(key)));
+		}
+	}
+	if (!line)
+		return;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y, x, w, line);
+	wattrset(win, term_style(STYLE_NORMAL));
+	free(line);
+}
+
+/* The chooser of the applicant's stored papers, in place of the checklist. */
+static void draw_chooser(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	char key[32];
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	const struct catalog_component *c = &s->proc.components[s->sel];
+	wattrset(win, term_style(STYLE_HEADER));
+	char *head = s->chooser_all
+			     ? xasprintf("Giấy tờ còn hạn trong kho của người nộp (số CCCD %s):",
+					 s->papers.owner)
+			     : xstrdup("Giấy tờ trong kho phù hợp với thành phần này:");
+	term_text(win, y, x, w, head);
+	free(head);
+	wattrset(win, term_style(STYLE_DIM));
+	char *name = xasprintf("Thành phần số %d: %s", c->id, c->name);
+	term_text(win, y + 1, x, w, name);
+	free(name);
+	wattrset(win, term_style(STYLE_NORMAL));
+	int list_h = b->h - 6;
+	listview_draw(&s->chooser, win, y + 3, x, w, list_h < 1 ? 1 : list_h, s->modal == M_NONE);
+	app->cursor_shown = false;
+	char *keys = s->chooser_all
+			     ? xstrdup("↑↓ chọn · Enter: dùng lại cho thành phần này · Esc: quay lại")
+			     : xasprintf("↑↓ chọn · Enter: dùng lại cho thành phần này · %s: mọi giấy"
+					 " tờ · Esc: quay lại",
+					 key_of(app, ACTION_LIST_DOCUMENTS, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
+}
+
 static void draw_components(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
 	char key[32];
+	if (s->choosing_paper) {
+		draw_chooser(app, s, win, b);
+		return;
+	}
 	int x = b->x + 1, w = b->w - 2;
 	draw_proc_line(s, win, b->y + 2, x, w);
 	int hy = b->y + 3;
@@ -937,11 +1168,13 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 		term_text(win, dy + 2, x, w, need);
 		wattrset(win, term_style(STYLE_NORMAL));
 		free(need);
+		int ry = dy + 3;
 		if (k->reason) {
 			char *r = xasprintf("Lý do nhận thiếu: %s", k->reason);
-			term_text(win, dy + 3, x, w, r);
+			term_text(win, ry++, x, w, r);
 			free(r);
 		}
+		draw_stored(app, s, win, ry, x, w);
 	}
 	bool unresolved;
 	size_t missing = count_missing(s, &unresolved);
@@ -956,6 +1189,16 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 		term_text(win, b->y + b->h - 2, x, w, m);
 		free(m);
 		wattrset(win, term_style(STYLE_NORMAL));
+	} else if (s->papers.n) {
+		char key2[32];
+		char *m = xasprintf("[kho] có giấy tờ trong kho · %s: dùng lại · %s: xem %zu giấy tờ"
+				    " của người nộp", key_of(app, ACTION_REUSE_DOCUMENT, key, sizeof(key)),
+				    key_of(app, ACTION_LIST_DOCUMENTS, key2, sizeof(key2)),
+				    s->papers.n);
+		wattrset(win, term_style(STYLE_DIM));
+		term_text(win, b->y + b->h - 2, x, w, m);
+		wattrset(win, term_style(STYLE_NORMAL));
+		free(m);
 	} else {
 		wattrset(win, term_style(STYLE_DIM));
 		term_text(win, b->y + b->h - 2, x, w,
@@ -1015,17 +1258,21 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	free(contact);
 	free(addr);
 
-	int papers = 0, originals = 0, copies = 0;
-	for (size_t i = 0; i < s->proc.ncomponents; i++)
+	int papers = 0, originals = 0, copies = 0, reused = 0;
+	for (size_t i = 0; i < s->proc.ncomponents; i++) {
 		if (s->comps[i].originals || s->comps[i].copies) {
 			papers++;
 			originals += s->comps[i].originals;
 			copies += s->comps[i].copies;
 		}
+		reused += s->comps[i].reuse != NULL;
+	}
 	bool unresolved;
 	size_t missing = count_missing(s, &unresolved);
 	int n = snprintf(buf, sizeof(buf), "%d loại (%d bản chính, %d bản sao)", papers, originals,
 			 copies);
+	if (reused && n > 0 && (size_t)n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " · dùng lại %d từ kho", reused);
 	if (missing && n > 0 && (size_t)n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - (size_t)n, " · nhận thiếu %zu, có lý do", missing);
 	wattrset(win, term_style(STYLE_DIM));
@@ -1339,6 +1586,7 @@ static void submit_applicant(struct wizard *s)
 		show_refusal(s, &err);
 	} else {
 		s->page = P_COMPONENTS;
+		load_papers(s);
 	}
 	reception_input_release(&in);
 }
@@ -1468,6 +1716,86 @@ static int handle_override(struct wizard *s)
 	return SCR_HANDLED;
 }
 
+/* The reuse key on the checklist: undoes a reuse; else uses the one paper
+ * fitting the component, or lets the clerk choose among several. */
+static int handle_reuse(struct wizard *s)
+{
+	char key[32];
+	if (!s->proc.ncomponents)
+		return SCR_HANDLED;
+	struct comp *k = &s->comps[s->sel];
+	if (k->reuse) {
+		undo_reuse(k);
+		app_info(s->app, "Bỏ dùng lại giấy tờ trong kho cho thành phần số %d",
+			 s->proc.components[s->sel].id);
+		return SCR_HANDLED;
+	}
+	if (!s->papers.n) {
+		app_info(s->app, "Người nộp chưa có giấy tờ nào còn hạn trong kho");
+		return SCR_HANDLED;
+	}
+	size_t n = fitting(s, s->sel, NULL);
+	if (!n) {
+		app_info(s->app, "Không có giấy tờ nào trong kho phù hợp với thành phần này · %s: xem"
+			 " %zu giấy tờ của người nộp",
+			 key_of(s->app, ACTION_LIST_DOCUMENTS, key, sizeof(key)), s->papers.n);
+	} else if (n == 1) {
+		size_t p;
+		fitting(s, s->sel, &p);
+		use_paper(s, s->sel, p);
+	} else {
+		open_chooser(s, false);
+	}
+	return SCR_HANDLED;
+}
+
+static int handle_list_documents(struct wizard *s)
+{
+	if (!s->papers.n) {
+		app_info(s->app, "Người nộp chưa có giấy tờ nào còn hạn trong kho");
+		return SCR_HANDLED;
+	}
+	if (s->proc.ncomponents)
+		open_chooser(s, true);
+	return SCR_HANDLED;
+}
+
+static int handle_chooser(struct wizard *s, enum action act, const struct key_event *ev)
+{
+	enum widget_action mv = list_move(act);
+	if (mv != WK_NONE) {
+		listview_key(&s->chooser, 0, false, mv);
+		return SCR_HANDLED;
+	}
+	switch (act) {
+	case ACTION_HOME:
+		listview_home(&s->chooser);
+		return SCR_HANDLED;
+	case ACTION_END:
+		listview_end(&s->chooser);
+		return SCR_HANDLED;
+	case ACTION_CONFIRM:
+	case ACTION_REUSE_DOCUMENT:
+		if (!s->chooser_n)
+			return SCR_HANDLED;
+		use_paper(s, s->sel, s->chooser_idx[s->chooser.selected]);
+		s->choosing_paper = false;
+		return SCR_HANDLED;
+	case ACTION_LIST_DOCUMENTS:
+		open_chooser(s, true);
+		return SCR_HANDLED;
+	case ACTION_BACK:
+		s->choosing_paper = false;
+		return SCR_HANDLED;
+	case ACTION_OVERRIDE:
+	case ACTION_NEXT_FIELD:
+	case ACTION_PREV_FIELD:
+		return SCR_HANDLED;
+	default:
+		return key_event_char(ev) ? SCR_HANDLED : SCR_IGNORED;
+	}
+}
+
 /* Checks the checklist, plans the appointment and shows the summary. */
 static void submit_components(struct wizard *s)
 {
@@ -1494,10 +1822,18 @@ static void submit_components(struct wizard *s)
 
 static int handle_components(struct wizard *s, enum action act, const struct key_event *ev)
 {
+	if (s->choosing_paper)
+		return handle_chooser(s, act, ev);
 	size_t n = s->proc.ncomponents;
 	wint_t c = key_event_char(ev);
 	struct comp *k = n ? &s->comps[s->sel] : NULL;
 	const struct catalog_component *cc = n ? &s->proc.components[s->sel] : NULL;
+	if (k && c && k->reuse) {
+		char key[32];
+		app_info(s->app, "Thành phần này dùng lại giấy tờ trong kho: %s để bỏ dùng lại",
+			 key_of(s->app, ACTION_REUSE_DOCUMENT, key, sizeof(key)));
+		return SCR_HANDLED;
+	}
 	if (k && c) {
 		int *cnt = s->col ? &k->copies : &k->originals;
 		if (c == ' ') {
@@ -1550,6 +1886,10 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 		return SCR_HANDLED;
 	case ACTION_OVERRIDE:
 		return handle_override(s);
+	case ACTION_REUSE_DOCUMENT:
+		return handle_reuse(s);
+	case ACTION_LIST_DOCUMENTS:
+		return handle_list_documents(s);
 	case ACTION_CONFIRM:
 		submit_components(s);
 		return SCR_HANDLED;

@@ -1,28 +1,36 @@
-/* Supervisor: the unit's queues (Enter lists them), each clerk's workload and
- * the Decision 766 indicators for this week, month or year (w, m, y). Read
- * when the screen opens, when the clerk comes back to it and when the period
- * changes. The body scrolls (PgUp/PgDn) when the terminal is short. */
+/* Supervisor: the unit's queues (Enter opens one: screens/superqueue.c, with
+ * sort, filters, reassignment), each clerk's workload (open and late by the
+ * clerk in charge, received by the clerk who received) and the Decision 766
+ * indicators for a week, month or year (w, m, y; [ and ] step back and
+ * forward), for a unit (u) and a clerk (c), with a bar and the 8-week trend;
+ * e exports them to CSV. Read when the screen opens, when the clerk comes
+ * back to it and when the choice changes. The body scrolls (PgUp/PgDn)
+ * when the terminal is short. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client/app.h"
 #include "client/clock.h"
+#include "client/dialog.h"
+#include "client/dossier_action.h"
 #include "client/indicators.h"
+#include "client/supervision.h"
 #include "core/text.h"
 #include "screens/screens.h"
 
-/* Enter on a queue opens the list with this filter (same order as
- * SUPERVISOR_QUEUES). */
-static const enum dossiers_filter queue_filters[SQ_COUNT] = {
-	DOSSIERS_OVERDUE, DOSSIERS_DUE_TODAY, DOSSIERS_DUE_SOON, DOSSIERS_SUPPLEMENT,
-	DOSSIERS_RESULT,
+/* Enter on a queue opens it (screens/superqueue.c). */
+static const enum supervisor_queue queue_ids[SQ_COUNT] = {
+	SQ_overdue, SQ_due_today, SQ_due_soon, SQ_waiting, SQ_ready,
 };
+
+#define TREND_WEEKS 8
 
 enum period { PERIOD_WEEK, PERIOD_MONTH, PERIOD_YEAR };
 
 struct clerk_load {
-	char *name;
+	char *name, *username;
 	long open, today, week, late;
 };
 
@@ -30,6 +38,14 @@ struct supervisor {
 	int sel; /* the selected queue */
 	int top; /* the first body line shown */
 	enum period period;
+	int shift;          /* periods before (< 0) or after this one */
+	char *ind_unit;     /* the indicators' unit (NULL: this workstation's) */
+	char *ind_clerk, *ind_clerk_name; /* NULL: every clerk */
+	struct mc_ind_period trend[TREND_WEEKS];
+	struct mc_indicator_value trend_v[TREND_WEEKS][MC_IND_COUNT];
+	bool trend_ok;
+	bool exporting;     /* the CSV path prompt is open */
+	struct dialog dlg;
 	long queues[SQ_COUNT];
 	struct clerk_load *clerks;
 	int n_clerks;
@@ -40,27 +56,31 @@ struct supervisor {
 };
 
 /* Open: not finished (new, received, processing, waiting, fees, result
- * ready). Late: being handled (2, 4) past the appointment. ?1 today,
- * ?2 tomorrow, ?3 Monday of this week, ?4 now, ?5 the unit. One count per
- * clerk and measure, each a range of the store's indexes on (unit_code,
- * clerk, status, appointment) and (unit_code, clerk, received_at). */
+ * ready); late: being handled (2, 4) past the appointment; both counted for
+ * the clerk in charge (after any reassignment). Received today and this
+ * week: for the clerk who received. ?1 today, ?2 tomorrow, ?3 Monday of
+ * this week, ?4 now, ?5 the unit. */
 static const char clerk_sql[] =
-	"SELECT c.full_name,"
-	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
-	"  AND d.status IN (1, 2, 4, 5, 6, 9)),"
-	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
-	"  AND d.received_at >= ?1 AND d.received_at < ?2),"
-	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
-	"  AND d.received_at >= ?3 AND d.received_at < ?2),"
-	" (SELECT count(*) FROM dossiers d WHERE d.unit_code = ?5 AND d.clerk = c.username"
-	"  AND d.status IN (2, 4) AND d.appointment < ?4)"
-	" FROM clerks c WHERE c.unit_code = ?5 AND c.disabled = 0"
-	" ORDER BY c.full_name, c.username";
+	"SELECT c.full_name, c.username, coalesce(sum(w.open), 0), coalesce(sum(w.today), 0),"
+	" coalesce(sum(w.week), 0), coalesce(sum(w.late), 0)"
+	" FROM clerks c LEFT JOIN ("
+	"  SELECT " DOSSIER_CLERK_IN_CHARGE " AS who, 1 AS open, 0 AS today, 0 AS week,"
+	"  d.status IN (2, 4) AND d.appointment < ?4 AS late"
+	"  FROM dossiers d LEFT JOIN dossier_assignments da ON da.dossier_id = d.id"
+	"  WHERE d.unit_code = ?5 AND d.status IN (1, 2, 4, 5, 6, 9)"
+	"  UNION ALL"
+	"  SELECT d.clerk, 0, d.received_at >= ?1, 1, 0 FROM dossiers d"
+	"  WHERE d.unit_code = ?5 AND d.received_at >= ?3 AND d.received_at < ?2"
+	" ) w ON w.who = c.username"
+	" WHERE c.unit_code = ?5 AND c.disabled = 0"
+	" GROUP BY c.username ORDER BY c.full_name, c.username";
 
 static void clerks_free(struct supervisor *s)
 {
-	for (int i = 0; i < s->n_clerks; i++)
+	for (int i = 0; i < s->n_clerks; i++) {
 		free(s->clerks[i].name);
+		free(s->clerks[i].username);
+	}
 	FREE(&s->clerks);
 	s->n_clerks = 0;
 }
@@ -94,42 +114,158 @@ static void load_clerks(struct app *app, struct supervisor *s, const struct mc_d
 		s->clerks = xrealloc(s->clerks, (size_t)(s->n_clerks + 1) * sizeof(*s->clerks));
 		struct clerk_load *c = &s->clerks[s->n_clerks++];
 		c->name = xstrdup((const char *)sqlite3_column_text(q, 0));
-		c->open = sqlite3_column_int64(q, 1);
-		c->today = sqlite3_column_int64(q, 2);
-		c->week = sqlite3_column_int64(q, 3);
-		c->late = sqlite3_column_int64(q, 4);
+		c->username = xstrdup((const char *)sqlite3_column_text(q, 1));
+		c->open = sqlite3_column_int64(q, 2);
+		c->today = sqlite3_column_int64(q, 3);
+		c->week = sqlite3_column_int64(q, 4);
+		c->late = sqlite3_column_int64(q, 5);
 	}
 	sqlite3_finalize(q);
 }
 
-/* The whole week (Monday to Sunday), month or year around today. */
+static const char *ind_unit(const struct app *app, const struct supervisor *s)
+{
+	return s->ind_unit ? s->ind_unit : app->unit_code;
+}
+
+/* The whole week (Monday to Sunday), month or year around today, moved by
+ * s->shift periods; the trend: the 8 weeks up to the period's end, or up to
+ * today when the period goes on past it. */
 static void load_indicators(struct app *app, struct supervisor *s, const struct mc_dt *now)
 {
 	long today = mc_days_from_civil(now->y, now->m, now->d), lo, hi;
+	int y = now->y, m = now->m;
 	switch (s->period) {
 	case PERIOD_WEEK:
-		lo = today - (mc_weekday(today) + 6) % 7;
+		lo = today - (mc_weekday(today) + 6) % 7 + 7L * s->shift;
 		hi = lo + 6;
 		break;
-	case PERIOD_MONTH:
-		lo = mc_days_from_civil(now->y, now->m, 1);
-		hi = (now->m == 12 ? mc_days_from_civil(now->y + 1, 1, 1)
-				   : mc_days_from_civil(now->y, now->m + 1, 1)) - 1;
-		break;
-	default:
-		lo = mc_days_from_civil(now->y, 1, 1);
-		hi = mc_days_from_civil(now->y, 12, 31);
+	case PERIOD_MONTH: {
+		int k = y * 12 + (m - 1) + s->shift;
+		y = k / 12;
+		m = k % 12 + 1;
+		lo = mc_days_from_civil(y, m, 1);
+		hi = (m == 12 ? mc_days_from_civil(y + 1, 1, 1) : mc_days_from_civil(y, m + 1, 1)) - 1;
 		break;
 	}
-	char from[16], to[16];
+	default:
+		lo = mc_days_from_civil(y + s->shift, 1, 1);
+		hi = mc_days_from_civil(y + s->shift, 12, 31);
+		break;
+	}
+	char from[16], to[16], last[16];
 	date_at(lo, from, sizeof(from));
 	date_at(hi, to, sizeof(to));
+	date_at(hi < today ? hi : today < lo ? lo : today, last, sizeof(last));
 	struct strbuf err = STRBUF_INIT;
+	const char *unit = ind_unit(app, s);
 	s->ind_ok = mc_ind_period_parse(&s->range, from, to, &err) == 0 &&
-		    indicators_compute(&app->store, &s->range, app->unit_code, NULL, s->ind,
-				       &err) == 0;
-	if (!s->ind_ok)
+		    indicators_compute(&app->store, &s->range, unit, s->ind_clerk, s->ind, &err) == 0;
+	s->trend_ok = s->ind_ok && indicators_trend(&app->store, last, TREND_WEEKS, unit,
+						    s->ind_clerk, s->trend, s->trend_v, &err) == 0;
+	if (!s->trend_ok)
 		app_error(app, "%s", err.buf ? err.buf : "Không tính được chỉ tiêu");
+	strbuf_release(&err);
+}
+
+/* The next unit with dossiers in the store (the workstation's first). */
+static void next_unit(struct app *app, struct supervisor *s)
+{
+	sqlite3_stmt *q = store_prepare(&app->store,
+		"SELECT u FROM (SELECT ?1 AS u UNION SELECT DISTINCT unit_code FROM"
+		" dossier_status_counts WHERE n > 0) WHERE u IS NOT NULL"
+		" ORDER BY u <> ?1, u");
+	sqlite3_bind_text(q, 1, app->unit_code, -1, SQLITE_STATIC);
+	const char *cur = ind_unit(app, s);
+	char *first = NULL, *next = NULL;
+	bool after = false;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(q, 0);
+		if (!first)
+			first = xstrdup(u);
+		if (after) {
+			next = xstrdup(u);
+			break;
+		}
+		after = cur && !strcmp(u, cur);
+	}
+	sqlite3_finalize(q);
+	FREE(&s->ind_unit);
+	s->ind_unit = next ? next : first;
+	if (next)
+		free(first);
+	FREE(&s->ind_clerk); /* a clerk of another unit: start again from all */
+	FREE(&s->ind_clerk_name);
+}
+
+/* The next active clerk of the indicators' unit; all after the last. */
+static void next_clerk(struct app *app, struct supervisor *s)
+{
+	sqlite3_stmt *q = store_prepare(&app->store,
+		"SELECT username, full_name FROM clerks WHERE unit_code = ?1 AND disabled = 0"
+		" ORDER BY full_name, username");
+	sqlite3_bind_text(q, 1, ind_unit(app, s), -1, SQLITE_STATIC);
+	char *user = NULL, *name = NULL;
+	bool take = !s->ind_clerk;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(q, 0);
+		if (take) {
+			user = xstrdup(u);
+			name = xstrdup((const char *)sqlite3_column_text(q, 1));
+			break;
+		}
+		take = !strcmp(u, s->ind_clerk);
+	}
+	sqlite3_finalize(q);
+	free(s->ind_clerk);
+	free(s->ind_clerk_name);
+	s->ind_clerk = user;
+	s->ind_clerk_name = name;
+}
+
+/* A name for the unit: its name in the units or communes table, or its code. */
+static char *unit_label(struct app *app, const char *code)
+{
+	if (!code)
+		return xstrdup("tất cả");
+	sqlite3_stmt *q = store_prepare(&app->store,
+		"SELECT name FROM units WHERE code = ?1 UNION ALL"
+		" SELECT name FROM communes WHERE code = ?1 LIMIT 1");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	char *name = sqlite3_step(q) == SQLITE_ROW
+			     ? xasprintf("%s (%s)", (const char *)sqlite3_column_text(q, 0), code)
+			     : xstrdup(code);
+	sqlite3_finalize(q);
+	return name;
+}
+
+static char *default_export_path(struct app *app, struct supervisor *s)
+{
+	char *dir = supervision_export_dir(app->store.path ? app->store.path : "motcua.db");
+	const char *unit = ind_unit(app, s);
+	char *path = xasprintf("%s/chi-tieu-%s%s%s-%s-%s.csv", dir, unit ? unit : "tat-ca",
+			       s->ind_clerk ? "-" : "", s->ind_clerk ? s->ind_clerk : "",
+			       s->range.from, s->range.to);
+	free(dir);
+	return path;
+}
+
+static void export_csv(struct app *app, struct supervisor *s, const char *path)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *dir = supervision_export_dir(app->store.path ? app->store.path : "motcua.db");
+	if (!strncmp(path, dir, strlen(dir)) && path[strlen(dir)] == '/')
+		mkdir(dir, 0700); /* the default folder: made on first use */
+	free(dir);
+	if (!s->ind_ok)
+		app_error(app, "Chưa tính được chỉ tiêu: không có gì để xuất");
+	else if (indicators_write_csv(path, &s->range, ind_unit(app, s), s->ind_clerk, s->ind,
+				      s->trend_ok ? TREND_WEEKS : 0, s->trend,
+				      (const struct mc_indicator_value(*)[MC_IND_COUNT])s->trend_v,
+				      &err))
+		app_error(app, "Không xuất được chỉ tiêu: %s", err.buf);
+	else
+		app_info(app, "Đã xuất chỉ tiêu ra %s", path);
 	strbuf_release(&err);
 }
 
@@ -166,7 +302,13 @@ static void supervisor_resume(struct app *app, void *priv)
 static void supervisor_done(struct app *app, void *priv)
 {
 	(void)app;
-	clerks_free(priv);
+	struct supervisor *s = priv;
+	clerks_free(s);
+	free(s->ind_unit);
+	free(s->ind_clerk);
+	free(s->ind_clerk_name);
+	if (s->exporting)
+		dialog_release(&s->dlg);
 }
 
 /* A bar of width cells for permille (0..1000) in block characters: full
@@ -196,7 +338,9 @@ static void bar(char *buf, size_t n, int permille, int width)
 
 static int n_lines(const struct supervisor *s)
 {
-	return L_LOAD + 2 + (s->n_clerks ? s->n_clerks : 1) + 2 + MC_IND_COUNT;
+	/* clerks, a blank, the header, the scope, the column heads, the
+	 * indicators, the keys */
+	return L_LOAD + 2 + (s->n_clerks ? s->n_clerks : 1) + 4 + MC_IND_COUNT + 1;
 }
 
 struct painter {
@@ -222,10 +366,10 @@ static void scroll_to(struct supervisor *s, int top, int h)
 }
 
 static const char *const period_names[] = { "tuần này", "tháng này", "năm nay" };
+static const char *const period_kinds[] = { "tuần", "tháng", "năm" };
 
 static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
 {
-	(void)app;
 	struct supervisor *s = priv;
 	struct painter p = { win, body->y, body->x + 2, body->w - 4, s->top, body->h };
 	char buf[160];
@@ -288,9 +432,20 @@ static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const stru
 	mc_format_date_vn(from, sizeof(from), a.y, a.m, a.d);
 	mc_format_date_vn(to, sizeof(to), b.y, b.m, b.d);
 	snprintf(buf, sizeof(buf), "Chỉ tiêu %s (%s - %s)  [w] tuần [m] tháng [y] năm",
-		 period_names[s->period], from, to);
+		 s->shift ? period_kinds[s->period] : period_names[s->period], from, to);
 	wattrset(win, term_style(STYLE_HEADER));
 	put(&p, line++, 0, p.w, buf);
+	wattrset(win, term_style(STYLE_NORMAL));
+	char *unit = unit_label(app, ind_unit(app, s));
+	snprintf(buf, sizeof(buf), "Đơn vị: %s · Cán bộ: %s", unit,
+		 s->ind_clerk_name ? s->ind_clerk_name : "tất cả");
+	free(unit);
+	put(&p, line++, 2, p.w - 2, buf);
+	wattrset(win, term_style(STYLE_DIM));
+	put(&p, line, 30, 12, "Tử số/Mẫu số");
+	put(&p, line, 45, 5, "Tỷ lệ");
+	put(&p, line, 52, 12, "Mức");
+	put(&p, line++, 65, 8, "8 tuần");
 	wattrset(win, term_style(STYLE_NORMAL));
 	for (int i = 0; i < MC_IND_COUNT; i++, line++) {
 		const struct mc_indicator_value *v = &s->ind[i];
@@ -306,9 +461,43 @@ static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const stru
 		snprintf(buf, sizeof(buf), "%6s%s", pct, strcmp(pct, "-") ? "%" : " ");
 		put(&p, line, 43, 7, buf);
 		int pm = mc_indicator_permille(v);
-		bar(buf, sizeof(buf), pm < 0 ? 0 : pm, 20);
-		put(&p, line, 52, 20, buf);
+		bar(buf, sizeof(buf), pm < 0 ? 0 : pm, 12);
+		put(&p, line, 52, 12, buf);
+		if (!s->trend_ok)
+			continue;
+		struct mc_indicator_value w[TREND_WEEKS];
+		for (int k = 0; k < TREND_WEEKS; k++)
+			w[k] = s->trend_v[k][i];
+		indicators_sparkline(buf, sizeof(buf), w, TREND_WEEKS);
+		put(&p, line, 65, 8, buf);
 	}
+	wattrset(win, term_style(STYLE_DIM));
+	put(&p, line, 0, p.w, "[ ] kỳ trước/sau · u đơn vị · c cán bộ · e xuất CSV");
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (s->exporting) {
+		dialog_draw(&s->dlg, win);
+		int cy, cx;
+		getyx(win, cy, cx);
+		app_set_cursor(app, cy, cx);
+	}
+}
+
+static int handle_export(struct app *app, struct supervisor *s, enum action act,
+			 const struct key_event *ev)
+{
+	if (act == ACTION_QUIT)
+		return SCR_IGNORED;
+	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	if (rc == WIDGET_DONE) {
+		char *path = dialog_value(&s->dlg);
+		export_csv(app, s, path);
+		free(path);
+	}
+	if (rc == WIDGET_DONE || rc == WIDGET_CANCEL) {
+		dialog_release(&s->dlg);
+		s->exporting = false;
+	}
+	return SCR_HANDLED;
 }
 
 static int supervisor_handle(struct app *app, void *priv, enum action act,
@@ -316,6 +505,8 @@ static int supervisor_handle(struct app *app, void *priv, enum action act,
 {
 	struct supervisor *s = priv;
 	struct rect body = { 0, 0, 0, s->body_h > 0 ? s->body_h : 1 };
+	if (s->exporting)
+		return handle_export(app, s, act, ev);
 	switch (act) {
 	case ACTION_MOVE_UP:
 	case ACTION_PREV_FIELD:
@@ -340,17 +531,43 @@ static int supervisor_handle(struct app *app, void *priv, enum action act,
 		scroll_to(s, n_lines(s), body.h);
 		return SCR_HANDLED;
 	case ACTION_CONFIRM:
-		app_push_screen(app, &dossiers_screen, &queue_filters[s->sel]);
+		app_push_screen(app, &superqueue_screen, &queue_ids[s->sel]);
 		return SCR_HANDLED;
 	default:
 		break;
 	}
 	wint_t ch = key_event_char(ev);
-	enum period np = ch == L'w' ? PERIOD_WEEK : ch == L'm' ? PERIOD_MONTH
-					 : ch == L'y' ? PERIOD_YEAR : (enum period)-1;
-	if ((int)np < 0)
+	switch (ch) {
+	case L'w': case L'm': case L'y': {
+		enum period np = ch == L'w' ? PERIOD_WEEK : ch == L'm' ? PERIOD_MONTH : PERIOD_YEAR;
+		if (np != s->period)
+			s->shift = 0;
+		s->period = np;
+		break;
+	}
+	case L'[':
+		s->shift--;
+		break;
+	case L']':
+		s->shift++;
+		break;
+	case L'u':
+		next_unit(app, s);
+		break;
+	case L'c':
+		next_clerk(app, s);
+		break;
+	case L'e': {
+		char *path = default_export_path(app, s);
+		dialog_init_prompt(&s->dlg, "Xuất chỉ tiêu (CSV)", "Ghi ra tệp:", 1000, true);
+		field_set_text(&s->dlg.field, path);
+		free(path);
+		s->exporting = true;
+		return SCR_HANDLED;
+	}
+	default:
 		return SCR_IGNORED;
-	s->period = np;
+	}
 	struct mc_dt now;
 	if (!clock_now(&now))
 		load_indicators(app, s, &now);

@@ -235,9 +235,26 @@ void api_me(struct req *r)
 
 /* ---- the change feed -------------------------------------------------------------- */
 
-/* A cursor is "<epoch>.<seq>.<scope>": the database's random epoch, the last
- * seq delivered and a fingerprint of the units the user served. Opaque to
- * clients; any mismatch is 410 cursor_expired (start again from scratch). */
+/* A cursor is "<epoch>.<seq>.<scope>.<mark>": the database's random epoch,
+ * the last seq delivered, a fingerprint of the units the user served and the
+ * mark of the change at that seq (0 for none). Opaque to clients; any
+ * mismatch is 410 cursor_expired (start again from scratch).
+ *
+ * The mark is there for a database restored from an older dump: its epoch is
+ * the dump's and its seqs start again after the dump's last one, so a cursor
+ * given out after the dump points either beyond the log (seq > max) or, once
+ * new changes have been written, at another change than the one delivered
+ * (the mark differs). Either way the client pulls again from the beginning;
+ * its outbox and its unpushed changes stay (the client's rule). */
+#define CURSOR_MARK "substr(md5(seq::text || ':' || extract(epoch FROM created_at)::text), 1, 8)"
+
+/* The changes a user pulls: reference data (unit_code NULL) and the changes
+ * of dossiers whose receiving unit (unit_code) or handling unit (units, see
+ * 0003_scope.sql) is one the user serves. $2 is the user name. */
+#define FEED_FROM " FROM changes, (SELECT coalesce(array_agg(unit_code), '{}') AS mine" \
+		  " FROM user_scope($2)) s WHERE seq > $1 AND (changes.unit_code IS NULL OR" \
+		  " changes.unit_code = ANY(s.mine) OR changes.units && s.mine)"
+
 struct scope_info {
 	char epoch[16];
 	char scope[16];
@@ -261,22 +278,98 @@ static int scope_info(PGconn *c, const char *user, struct scope_info *si)
 	return rc;
 }
 
-static int parse_cursor(const char *s, const struct scope_info *si, long long *seq)
+/* The parts of a cursor, checked against the database's epoch, the user's
+ * scope and the log's last seq (pure). 0, or -1 when it is not one of ours. */
+static int parse_cursor(const char *s, const struct scope_info *si, long long *seq, char *mark,
+			size_t n)
 {
 	const char *d1 = strchr(s, '.');
 	const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-	if (!d1 || !d2 || strlen(s) > 64)
+	const char *d3 = d2 ? strchr(d2 + 1, '.') : NULL;
+	if (!d1 || !d2 || !d3 || strlen(s) > 64 || strlen(d3 + 1) >= n)
 		return -1;
 	if ((size_t)(d1 - s) != strlen(si->epoch) || strncmp(s, si->epoch, (size_t)(d1 - s)))
 		return -1;
-	if (strcmp(d2 + 1, si->scope))
+	if ((size_t)(d3 - d2 - 1) != strlen(si->scope) || strncmp(d2 + 1, si->scope, strlen(si->scope)))
 		return -1;
 	char *end;
 	long long v = strtoll(d1 + 1, &end, 10);
-	if (end != d2 || d1 + 1 == d2 || v < 0 || v > si->max_seq)
+	if (end != d2 || d1 + 1 == d2 || !isdigit((unsigned char)d1[1]) || v < 0 || v > si->max_seq)
 		return -1;
 	*seq = v;
+	snprintf(mark, n, "%s", d3 + 1);
 	return 0;
+}
+
+/* Whether the change at seq still has the mark the cursor carries: 1 yes,
+ * 0 no (another change, or none, after a restore), -1 database failure. */
+static int mark_holds(PGconn *c, long long seq, const char *mark)
+{
+	if (seq == 0)
+		return !strcmp(mark, "0");
+	char seqs[24];
+	snprintf(seqs, sizeof(seqs), "%lld", seq);
+	const char *p[] = { seqs };
+	PGresult *res = db_query(c, "SELECT " CURSOR_MARK " FROM changes WHERE seq = $1", 1, p);
+	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), mark);
+	PQclear(res);
+	return rc;
+}
+
+/* The limit parameter: 0, or -1 with a 400 sent. */
+static int feed_limit(struct req *r, long *limit)
+{
+	const char *lim = req_arg(r, "limit");
+	*limit = SYNC_DEFAULT_CHANGES;
+	if (!lim)
+		return 0;
+	char *end;
+	*limit = strtol(lim, &end, 10);
+	if (*end || !*lim || *limit < 1 || *limit > SYNC_MAX_CHANGES) {
+		respond_error(r, 400, "bad_request", "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
+		return -1;
+	}
+	return 0;
+}
+
+/* One page after seq from into ch; *last and mark follow its last change.
+ * 0, or -1 (database). */
+static int feed_page(PGconn *c, const char *user, long long from, long limit,
+		     struct sync_changes *ch, long long *last, char *mark, size_t n)
+{
+	char froms[24], lims[24];
+	snprintf(froms, sizeof(froms), "%lld", from);
+	snprintf(lims, sizeof(lims), "%ld", limit);
+	const char *p[] = { froms, user, lims };
+	PGresult *res = db_query(c, "SELECT seq, entity, entity_id, rev, data::text, " CURSOR_MARK
+				    FEED_FROM " ORDER BY seq LIMIT $3", 3, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		return -1;
+	}
+	*last = from;
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *data = json_loads(PQgetvalue(res, i, 4), 0, NULL);
+		*last = atoll(PQgetvalue(res, i, 0));
+		snprintf(mark, n, "%s", PQgetvalue(res, i, 5));
+		sync_changes_add(ch, *last, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+				 atoll(PQgetvalue(res, i, 3)), data ? data : json_null());
+		json_decref(data);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* How many changes the user has after seq; -1 (database). */
+static long long feed_remaining(PGconn *c, const char *user, long long after)
+{
+	char afters[24];
+	snprintf(afters, sizeof(afters), "%lld", after);
+	const char *p[] = { afters, user };
+	PGresult *res = db_query(c, "SELECT count(*)" FEED_FROM, 2, p);
+	long long n = db_ok(res) ? atoll(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return n;
 }
 
 void api_changes(struct req *r)
@@ -284,64 +377,41 @@ void api_changes(struct req *r)
 	PGconn *c = conn_or_503(r);
 	if (!c || auth_require(r, c))
 		return;
-	const char *since = req_arg(r, "since"), *lim = req_arg(r, "limit");
-	long limit = SYNC_DEFAULT_CHANGES;
-	if (lim) {
-		char *end;
-		limit = strtol(lim, &end, 10);
-		if (*end || !*lim || limit < 1 || limit > SYNC_MAX_CHANGES) {
-			respond_error(r, 400, "bad_request", "\"limit\" phải từ 1 đến %d",
-				      SYNC_MAX_CHANGES);
-			return;
-		}
-	}
+	const char *since = req_arg(r, "since");
+	long limit;
+	if (feed_limit(r, &limit))
+		return;
 	struct scope_info si;
 	if (scope_info(c, r->s.username, &si)) {
 		respond_db_down(r);
 		return;
 	}
 	long long from = 0;
-	if (since && *since && parse_cursor(since, &si, &from)) {
+	char mark[16] = "0";
+	int holds = 1;
+	if (since && *since) {
+		holds = parse_cursor(since, &si, &from, mark, sizeof(mark)) ? 0
+									   : mark_holds(c, from, mark);
+	}
+	if (holds < 0) {
+		respond_db_down(r);
+		return;
+	}
+	if (!holds) {
 		respond_error(r, 410, "cursor_expired", "Con trỏ đồng bộ không còn hiệu lực;"
 			      " hãy tải lại dữ liệu từ đầu");
 		return;
 	}
-	char froms[24], lims[24];
-	snprintf(froms, sizeof(froms), "%lld", from);
-	snprintf(lims, sizeof(lims), "%ld", limit);
-	const char *p[] = { froms, r->s.username, lims };
-	PGresult *res = db_query(c, "SELECT seq, entity, entity_id, rev, data::text FROM changes"
-				    " WHERE seq > $1 AND (unit_code IS NULL OR unit_code IN"
-				    " (SELECT unit_code FROM user_scope($2))) ORDER BY seq LIMIT $3", 3, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		respond_db_down(r);
-		return;
-	}
 	struct sync_changes ch;
 	sync_changes_init(&ch);
-	long long last = from;
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *data = json_loads(PQgetvalue(res, i, 4), 0, NULL);
-		last = atoll(PQgetvalue(res, i, 0));
-		sync_changes_add(&ch, last, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-				 atoll(PQgetvalue(res, i, 3)), data ? data : json_null());
-		json_decref(data);
-	}
-	PQclear(res);
-	snprintf(froms, sizeof(froms), "%lld", last);
-	const char *q[] = { froms, r->s.username };
-	res = db_query(c, "SELECT count(*) FROM changes WHERE seq > $1 AND (unit_code IS NULL OR"
-			  " unit_code IN (SELECT unit_code FROM user_scope($2)))", 2, q);
-	if (!db_ok(res)) {
-		PQclear(res);
+	long long last;
+	if (feed_page(c, r->s.username, from, limit, &ch, &last, mark, sizeof(mark)) ||
+	    (ch.remaining = feed_remaining(c, r->s.username, last)) < 0) {
 		sync_changes_release(&ch);
 		respond_db_down(r);
 		return;
 	}
-	ch.remaining = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	ch.next = xasprintf("%s.%lld.%s", si.epoch, last, si.scope);
+	ch.next = xasprintf("%s.%lld.%s.%s", si.epoch, last, si.scope, mark);
 	char *body = sync_changes_encode(&ch);
 	sync_changes_release(&ch);
 	size_t n = strlen(body);
@@ -351,6 +421,32 @@ void api_changes(struct req *r)
 }
 
 /* ---- leases ------------------------------------------------------------------------- */
+
+/* Workstations number without a lease from 900,000,000 on (sync/numbering.h):
+ * codes there say nothing about the counter. */
+#define LEASE_CODES_BELOW "900000000"
+
+/* Takes count numbers of ident's counter, in the caller's transaction: the
+ * block ends at the returned number (-1: database failure). The counter
+ * first rises to the request's floor (the highest number the workstation
+ * holds) and to the highest number of the codes this database holds for
+ * ident: after a restore from an older dump, the counter is the dump's, and
+ * without these a block leased after the dump would be leased again. */
+static long long lease_take(PGconn *c, const char *ident, const char *count, const char *floor)
+{
+	const char *p[] = { ident, count, floor };
+	PGresult *res = db_query(c, "WITH held AS (SELECT coalesce(max(n), 0) AS n FROM"
+				    " (SELECT substring(code FROM '-([0-9]{1,9})$')::bigint AS n FROM dossiers"
+				    " WHERE code >= $1 || '-' AND code < $1 || '.' AND code LIKE $1 || '-%') x"
+				    " WHERE n < " LEASE_CODES_BELOW ")"
+				    " INSERT INTO lease_counters(unit_ident, last)"
+				    " SELECT $1, greatest($3::bigint, held.n) + $2::bigint FROM held"
+				    " ON CONFLICT (unit_ident) DO UPDATE SET last = greatest(lease_counters.last,"
+				    " excluded.last - $2::bigint) + $2::bigint RETURNING last", 3, p);
+	long long last = db_ok(res) && PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return last;
+}
 
 void api_leases(struct req *r)
 {
@@ -362,7 +458,7 @@ void api_leases(struct req *r)
 		return;
 	const char *ident = jstr(in, "unit_ident"), *day = jstr(in, "day");
 	const char *request_id = jstr(in, "request_id");
-	json_t *cnt = json_object_get(in, "count");
+	json_t *cnt = json_object_get(in, "count"), *jfloor = json_object_get(in, "floor");
 	struct mc_date dd;
 	if (!ident || !mc_unit_ident_valid(ident)) {
 		respond_error(r, 400, "bad_request", "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
@@ -377,6 +473,11 @@ void api_leases(struct req *r)
 		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến 1000");
 		goto out;
 	}
+	if (jfloor && (!json_is_integer(jfloor) || json_integer_value(jfloor) < 0 ||
+		       json_integer_value(jfloor) > 999999999)) {
+		respond_error(r, 400, "bad_request", "\"floor\" phải là số nguyên từ 0 đến 999999999");
+		goto out;
+	}
 	if (json_object_get(in, "request_id") && !sync_id_valid(request_id)) {
 		respond_error(r, 400, "bad_request", "\"request_id\" phải gồm 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
@@ -384,8 +485,9 @@ void api_leases(struct req *r)
 	}
 	if (!day)
 		day = "*";
-	char count[24];
+	char count[24], floor[24];
 	snprintf(count, sizeof(count), "%lld", (long long)json_integer_value(cnt));
+	snprintf(floor, sizeof(floor), "%lld", jfloor ? (long long)json_integer_value(jfloor) : 0LL);
 	const char *sp[] = { ident, r->s.username };
 	PGresult *res = db_query(c, "SELECT 1 FROM units WHERE ident = $1 AND code IN"
 				    " (SELECT unit_code FROM user_scope($2))", 2, sp);
@@ -429,12 +531,7 @@ void api_leases(struct req *r)
 			respond_db_down(r);
 			goto out;
 		}
-		const char *cp[] = { ident, count };
-		res = db_query(c, "INSERT INTO lease_counters(unit_ident, last) VALUES ($1, $2)"
-				  " ON CONFLICT (unit_ident) DO UPDATE SET last = lease_counters.last + $2"
-				  " RETURNING last", 2, cp);
-		long long last = db_ok(res) && PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : -1;
-		PQclear(res);
+		long long last = lease_take(c, ident, count, floor);
 		long long first = last - json_integer_value(cnt) + 1;
 		if (last > 999999999) {
 			db_exec(c, "ROLLBACK", NULL);

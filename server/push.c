@@ -93,19 +93,31 @@ static bool is_dt(const json_t *o, const char *key)
 	return s && !mc_parse_dt(s, &t);
 }
 
-static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
+/* Whether the user serves the dossier's receiving unit or its handling unit
+ * (NULL: none, the receiving unit handles it); rejected out_of_scope if not. */
+static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, const char *unit,
+			     const char *handling)
 {
-	const char *p[] = { user, unit };
-	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code = $2", 2, p);
+	const char *p[] = { user, unit, handling };
+	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code IN ($2, $3)"
+				    " LIMIT 1", 3, p);
 	bool ok = db_ok(res);
 	bool mine = ok && PQntuples(res) == 1;
 	if (!ok)
 		set_db_failure(o, res);
 	PQclear(res);
-	if (ok && !mine)
+	if (ok && !mine && handling)
+		set_outcome(o, SYNC_REJECTED, "out_of_scope", "Tài khoản %s không được ghi hồ sơ của"
+			    " đơn vị %s (đang xử lý tại %s)", user, unit, handling);
+	else if (ok && !mine)
 		set_outcome(o, SYNC_REJECTED, "out_of_scope",
 			    "Tài khoản %s không được ghi hồ sơ của đơn vị %s", user, unit);
 	return mine;
+}
+
+static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
+{
+	return in_dossier_scope(c, o, user, unit, NULL);
 }
 
 /* ---- op "receive" ------------------------------------------------------------ */
@@ -376,7 +388,8 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	const json_t *d = op->payload;
 	const json_t *ev = json_object_get(d, "event");
 	const char *p[] = { op->entity_id };
-	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text FROM dossiers"
+	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text,"
+				    " nullif(data->>'handling_unit', '') FROM dossiers"
 				    " WHERE id = $1 FOR UPDATE", 1, p);
 	if (!db_ok(res)) {
 		set_db_failure(o, res);
@@ -393,6 +406,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	long long rev = atoll(PQgetvalue(res, 0, 1));
 	char *unit = xstrdup(PQgetvalue(res, 0, 2));
 	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
+	char *handling = PQgetisnull(res, 0, 4) ? NULL : xstrdup(PQgetvalue(res, 0, 4));
 	PQclear(res);
 	int rc = -1;
 	enum mc_status to;
@@ -401,7 +415,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_scope(c, o, s->username, unit))
+	if (!in_dossier_scope(c, o, s->username, unit, handling))
 		goto out;
 	if (op->base_rev != rev) {
 		set_outcome(o, SYNC_CONFLICT, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ"
@@ -469,7 +483,181 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 out:
 	strbuf_release(&err);
 	json_decref(data);
+	free(handling);
 	free(unit);
+	return rc;
+}
+
+/* ---- op "reassign" ------------------------------------------------------------------ */
+
+/* A supervisor hands a dossier to another clerk of its unit (docs/lifecycle.md):
+ *   {"id", "status": unchanged, "rev": base_rev + 1, "updated_at",
+ *    "assigned_clerk": username,
+ *    "event": {"id", "kind": "reassign", "actor", "device_time", "unit_code"?,
+ *              "payload": {"to_clerk": username, ...}}}
+ * Checked here: the pusher is a supervisor or an admin with the dossier's
+ * unit in scope, the dossier is not finished, the clerk is active and serves
+ * the dossier's unit (users.unit_code or user_units). The stored dossier
+ * gets "assigned_clerk"; the change goes down the feed with its event. */
+static int check_reassign(const struct sync_op *op, struct outcome *o)
+{
+	const json_t *d = op->payload, *e = json_object_get(d, "event");
+	const json_t *p = json_object_get(e, "payload");
+	if (jstr(d, "id") && strcmp(jstr(d, "id"), op->entity_id)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		return -1;
+	}
+	if (!req_str(d, "assigned_clerk", 64) || !json_is_object(e) || !sync_id_valid(jstr(e, "id")) ||
+	    !req_str(e, "actor", 64) || !req_str(e, "device_time", 64) || !opt_str(e, "unit_code", 32) ||
+	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), MC_REASSIGN_ID)) ||
+	    (p && !json_is_object(p)) || (p && jstr(p, "to_clerk") &&
+					  strcmp(jstr(p, "to_clerk"), jstr(d, "assigned_clerk"))) ||
+	    !opt_str(d, "updated_at", 64)) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thao tác reassign cần \"assigned_clerk\" và"
+			    " \"event\" với id, kind = reassign, actor, device_time (payload.to_clerk"
+			    " bằng assigned_clerk)");
+		return -1;
+	}
+	json_t *rev = json_object_get(d, "rev"), *st = json_object_get(d, "status");
+	if ((rev && !json_is_null(rev) && (!json_is_integer(rev) ||
+					   json_integer_value(rev) != op->base_rev + 1)) ||
+	    (st && !json_is_null(st) && !json_is_integer(st))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"rev\" phải bằng base_rev + 1, \"status\""
+			    " là số nguyên");
+		return -1;
+	}
+	return 0;
+}
+
+/* One row: whether sql with params p returns a row (-1: the database failed). */
+static int exists(PGconn *c, struct outcome *o, const char *sql, int n, const char *const *p)
+{
+	PGresult *res = db_query(c, sql, n, p);
+	int rc = db_ok(res) ? PQntuples(res) > 0 : -1;
+	if (rc < 0)
+		set_db_failure(o, res);
+	PQclear(res);
+	return rc;
+}
+
+static int apply_reassign(PGconn *c, const struct session *s, const struct sync_op *op,
+			  struct outcome *o)
+{
+	const json_t *d = op->payload;
+	const char *to = jstr(d, "assigned_clerk");
+	const char *p[] = { op->entity_id };
+	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text,"
+				    " coalesce(nullif(data->>'handling_unit', ''), unit_code)"
+				    " FROM dossiers WHERE id = $1 FOR UPDATE", 1, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		set_outcome(o, SYNC_REJECTED, "unknown_dossier",
+			    "Máy chủ chưa có hồ sơ %s (hãy gửi thao tác tiếp nhận trước)", op->entity_id);
+		return -1;
+	}
+	int status = atoi(PQgetvalue(res, 0, 0));
+	long long rev = atoll(PQgetvalue(res, 0, 1));
+	char *unit = xstrdup(PQgetvalue(res, 0, 2));
+	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
+	char *handling = xstrdup(PQgetvalue(res, 0, 4));
+	PQclear(res);
+	int rc = -1, k;
+	struct strbuf err = STRBUF_INIT;
+	const char *who[] = { s->username };
+	const char *target[] = { to, unit, handling };
+	if (!data) {
+		o->db_failed = true;
+		goto out;
+	}
+	if (!in_dossier_scope(c, o, s->username, unit, strcmp(handling, unit) ? handling : NULL))
+		goto out;
+	k = exists(c, o, "SELECT 1 FROM users WHERE username = $1 AND role IN ('supervisor', 'admin')",
+		   1, who);
+	if (k <= 0) {
+		if (k == 0)
+			set_outcome(o, SYNC_REJECTED, "forbidden", "Tài khoản %s không phải cán bộ giám sát:"
+				    " không được giao hồ sơ cho cán bộ khác", s->username);
+		goto out;
+	}
+	if (op->base_rev != rev) {
+		set_outcome(o, SYNC_CONFLICT, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ"
+			    " (phiên bản %lld; thao tác dựa trên phiên bản %lld)", rev, op->base_rev);
+		goto out;
+	}
+	if (mc_reassign_check(status, &err)) {
+		set_outcome(o, SYNC_REJECTED, "invalid_transition", "%s", err.buf);
+		goto out;
+	}
+	const json_t *st = json_object_get(d, "status");
+	if (json_is_integer(st) && json_integer_value(st) != status) {
+		set_outcome(o, SYNC_REJECTED, "status_mismatch", "Giao lại hồ sơ không đổi trạng thái %d"
+			    " (thao tác ghi %lld)", status, (long long)json_integer_value(st));
+		goto out;
+	}
+	k = exists(c, o, "SELECT 1 FROM users u WHERE u.username = $1 AND NOT u.disabled"
+			 " AND (u.unit_code IN ($2, $3) OR EXISTS (SELECT 1 FROM user_units uu"
+			 " WHERE uu.username = u.username AND uu.unit_code IN ($2, $3)))", 3, target);
+	if (k <= 0) {
+		if (k == 0)
+			set_outcome(o, SYNC_REJECTED, "bad_clerk", "Cán bộ %s không có, đã bị khóa hoặc"
+				    " không làm việc tại đơn vị %s của hồ sơ", to, unit);
+		goto out;
+	}
+	json_t *event = json_deep_copy(json_object_get(d, "event"));
+	json_object_set_new(event, "dossier_id", json_string(op->entity_id));
+	json_object_set_new(event, "kind", json_string(MC_REASSIGN_ID));
+	json_object_set_new(event, "status_from", json_integer(status));
+	json_object_set_new(event, "status_to", json_integer(status));
+	if (!jstr(event, "unit_code"))
+		json_object_set_new(event, "unit_code", json_string(unit));
+	bool inserted = false;
+	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
+		json_decref(event);
+		goto out;
+	}
+	if (!inserted) {
+		set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
+			    jstr(event, "id"));
+		json_decref(event);
+		goto out;
+	}
+	long long nrev = rev + 1;
+	json_object_set_new(data, "rev", json_integer(nrev));
+	json_object_set_new(data, "assigned_clerk", json_string(to));
+	if (jstr(d, "updated_at"))
+		json_object_set(data, "updated_at", json_object_get(d, "updated_at"));
+	json_t *events = json_object_get(data, "events");
+	if (!json_is_array(events)) {
+		events = json_array();
+		json_object_set_new(data, "events", events);
+	}
+	json_array_append_new(events, event);
+	char *text = sync_canonical_json(data);
+	char revs[24];
+	snprintf(revs, sizeof(revs), "%lld", nrev);
+	const char *up[] = { op->entity_id, revs, text };
+	if (run(c, o, "UPDATE dossiers SET rev = $2, data = $3::jsonb, updated_at = now()"
+		      " WHERE id = $1", 3, up) == 0) {
+		if (db_lock_changes(c, &err) ||
+		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
+			o->db_failed = true;
+			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+		} else {
+			o->rev = nrev;
+			rc = 0;
+		}
+	}
+	free(text);
+out:
+	strbuf_release(&err);
+	json_decref(data);
+	free(unit);
+	free(handling);
 	return rc;
 }
 
@@ -486,14 +674,17 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
 		return -1;
 	}
-	if (strcmp(op->entity, "dossier") ||
-	    (strcmp(op->op, "receive") && mc_action_from_id(op->op) < 0)) {
+	if (strcmp(op->entity, "dossier") || (strcmp(op->op, "receive") &&
+					       strcmp(op->op, MC_REASSIGN_ID) &&
+					       mc_action_from_id(op->op) < 0)) {
 		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên %s",
 			    op->op, op->entity);
 		return -1;
 	}
 	if (!strcmp(op->op, "receive"))
 		return check_dossier(op, o);
+	if (!strcmp(op->op, MC_REASSIGN_ID))
+		return check_reassign(op, o);
 	return check_action(op, o, act);
 }
 
@@ -537,8 +728,9 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	}
 	if (check_op(op, o, &act))
 		goto rollback;
-	int rc = !strcmp(op->op, "receive") ? apply_receive(c, s, op, o)
-					    : apply_action(c, s, op, act, o);
+	int rc = !strcmp(op->op, "receive")	    ? apply_receive(c, s, op, o)
+		 : !strcmp(op->op, MC_REASSIGN_ID) ? apply_reassign(c, s, op, o)
+						    : apply_action(c, s, op, act, o);
 	if (rc)
 		goto rollback;
 	char revs[24];

@@ -599,8 +599,16 @@ static enum sync_outcome lease_once(struct pass *p, const char *ident, long coun
 		}
 		rid = xstrdup(uuid);
 	}
-	json_t *req = json_pack("{s:s, s:s, s:I, s:s}", "unit_ident", ident, "day", "*", "count",
-				(json_int_t)count, "request_id", rid);
+	long floor = numbering_high(p->st, ident);
+	if (floor < 0) {
+		free(rid);
+		add_error(p->sum, "Không đọc được số hồ sơ đã dùng");
+		return SYNC_FAULT;
+	}
+	/* floor: never a number this workstation holds, even from a server
+	 * restored from an older dump */
+	json_t *req = json_pack("{s:s, s:s, s:I, s:s, s:I}", "unit_ident", ident, "day", "*", "count",
+				(json_int_t)count, "request_id", rid, "floor", (json_int_t)floor);
 	char *body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	free(rid);

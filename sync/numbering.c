@@ -216,6 +216,23 @@ long numbering_free(struct store *st, const char *ident, const char *date)
 	return n;
 }
 
+long numbering_high(struct store *st, const char *ident)
+{
+	/* a code is IDENT-YYMMDD-N: N begins length(IDENT) + 9 */
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT max(coalesce((SELECT max(last) FROM sync_leases WHERE unit_ident = ?1"
+		" AND last < ?2), 0), coalesce((SELECT max(last) FROM code_seq WHERE unit_ident = ?1"
+		" AND last < ?2), 0), coalesce((SELECT max(n) FROM (SELECT CAST(substr(code,"
+		" length(?1) + 9) AS INTEGER) AS n FROM dossiers WHERE code >= ?1 || '-'"
+		" AND code < ?1 || '.') WHERE n < ?2), 0))");
+	sqlite3_bind_text(q, 1, ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, NUMBERING_FALLBACK_BASE);
+	int step = sqlite3_step(q);
+	long n = step == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+	sqlite3_finalize(q);
+	return n;
+}
+
 int numbering_add_lease(struct store *st, const char *ident, const char *day, long first,
 			long last, const char *now)
 {

@@ -47,6 +47,13 @@ long numbering_slot(const char *device_id);
 /* Leased numbers still unused for ident on the day date ("YYYY-MM-DD"). */
 long numbering_free(struct store *st, const char *ident, const char *date);
 
+/* The highest sequence number of ident this workstation knows to be taken
+ * (below the fallback range): its leased blocks, its day counters and the
+ * codes of the dossiers it holds, its own or pulled. Sent with every lease
+ * request ("floor", docs/api.md) so that a server restored from an older
+ * dump never leases those numbers again. 0 when none; -1 on a store fault. */
+long numbering_high(struct store *st, const char *ident);
+
 /* Stores a leased block (in the caller's transaction); SQLite result code. */
 int numbering_add_lease(struct store *st, const char *ident, const char *day, long first,
 			long last, const char *now);

@@ -32,6 +32,13 @@ expect_grep "$T/again.txt" "Địa chỉ: Số 3 ngõ 6 phố Vĩnh Phúc, Phư�
 tr "\n" " " <"$T/again.txt" | tr -s " " >"$T/again.line"
 expect_grep "$T/again.line" "5. Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 32 phút, ngày 28 tháng 10 năm 2025"
 expect_grep "$T/again.txt" "Tra cứu hồ sơ: http://127.0.0.1:8080/api/v1/lookup/$code"
+# The ledger line carries the number the ledger gave the dossier (the demo
+# numbered its own dossiers of 2025 first).
+no=$(sqlite3 "$db" "SELECT l.no FROM ledger_numbers l JOIN dossiers d ON d.id = l.dossier_id
+	WHERE d.code = '$code'")
+[ -n "$no" ] || fail "no ledger number for $code"
+expect_grep "$T/again.line" "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: $(printf %04d "$no")"
+grep -q "Quyển số: \.\.\." "$T/again.txt" && fail "the ledger line is still blank"
 # The barcode holds the code (rendered, then decoded).
 pdftoppm -r 150 -png -f 1 -l 1 "$T/again.pdf" "$T/page"
 zbarimg -q --raw "$T"/page-*.png >"$T/codes" 2>/dev/null

@@ -31,6 +31,7 @@ t_scope_other_commune() {
 	done
 	expect_grep "$W/all" '"entity_id":"sb-d-000001"'
 	expect_nogrep "$W/all" '"entity_id":"rt-d-'
+	# (holds because t_scope.sh runs before t_transfer.sh, which hands 00004 dossiers to 00008)
 	expect_nogrep "$W/all" '"unit_code":"00004"'
 	expect_nogrep "$W/all" '"entity_id":"clerk_a"'
 	expect_grep "$W/all" '"entity":"user","entity_id":"clerk_b"'

@@ -133,7 +133,7 @@ static char *receive_at(struct fixture *f, const char *at)
 	int ids[] = { 5, 7, 11, 32 };
 	in.components = xcalloc(4, sizeof(*in.components));
 	for (int i = 0; i < 4; i++)
-		in.components[i] = (struct reception_component){ ids[i], 1, 0, NULL };
+		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
 	in.n_components = 4;
 	struct reception_result res;
 	struct reception_error err;

@@ -107,6 +107,7 @@ static void add_component(struct reception_input *in, int id, int originals, int
 	c->originals = originals;
 	c->copies = copies;
 	c->override_reason = reason ? xstrdup(reason) : NULL;
+	c->reuse = NULL;
 }
 
 /* The birth registration: every mandatory paper presented. */
@@ -914,6 +915,8 @@ static void test_receipt_reprint(void **state)
 	assert_non_null(strstr(text, "Thời gian giải quyết hồ sơ theo quy định: 1 ngày làm việc"));
 	assert_non_null(strstr(text, "Phí, lệ phí: Miễn phí"));
 	assert_non_null(strstr(text, "Ba Đình, ngày 27 tháng 10 năm 2025"));
+	/* the ledger line: the first dossier of the unit's book for 2025 */
+	assert_non_null(strstr(text, "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: 0001"));
 	free(text);
 	/* The QR code holds the lookup URL. */
 	char *png = xasprintf("%s/again", f->dir);

@@ -209,6 +209,31 @@ static void test_numbering_after_local(void **state)
 	expect_next(&f->st, "2025-10-27T09:10", "H01.00004-251027-0003", false);
 }
 
+/* The floor sent with lease requests: the highest of the leased blocks, the
+ * day counters and the codes held, never a fallback number, never another
+ * identifier's. */
+static void test_numbering_high(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(numbering_high(&f->st, "H01.00004"), 0);
+	lease(&f->st, "*", 201, 300);
+	assert_int_equal(numbering_high(&f->st, "H01.00004"), 300);
+	exec_ok(&f->st, "INSERT INTO code_seq(unit_ident, day, last) VALUES ('H01.00004', '251027', 350),"
+			" ('H01.00009', '251027', 9000)");
+	assert_int_equal(numbering_high(&f->st, "H01.00004"), 350);
+	/* a pulled dossier of another workstation; a fallback code; another unit */
+	exec_ok(&f->st, "INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code,"
+			" clerk, status, received_at, appointment, applicant_name, applicant_fold,"
+			" updated_at) VALUES ('o0', 'H01.00004-251029-1234', 'p', 'p', '00004', 'c', 2,"
+			" 'x', 'x', 'n', 'n', 'x'), ('o1', 'H01.00004.1-251029-5000', 'p', 'p', 'x', 'c', 2,"
+			" 'x', 'x', 'n', 'n', 'x'), ('o2', 'H01.00008-251029-7000', 'p', 'p', 'x', 'c',"
+			" 2, 'x', 'x', 'n', 'n', 'x'), ('o3', 'H01.00004-251029-912340001', 'p', 'p',"
+			" '00004', 'c', 2, 'x', 'x', 'n', 'n', 'x')");
+	exec_ok(&f->st, "INSERT INTO code_fallback(unit_ident, day, last) VALUES ('H01.00004', '251029', 1)");
+	assert_int_equal(numbering_high(&f->st, "H01.00004"), 1234);
+	assert_int_equal(numbering_high(&f->st, "H01.00008"), 7000);
+}
+
 /* ---- applying changes --------------------------------------------------------------- */
 
 static json_t *dossier(const char *id, const char *code, int rev, int status, const char *name)
@@ -535,6 +560,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_numbering_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_leased, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_after_local, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbering_high, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_dossiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_view_text, setup, teardown),
