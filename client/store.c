@@ -349,7 +349,8 @@ static const char *const migrations[] = {
 	/* 8 -> 9: the indicators as counts per unit, clerk and day
 	 * (client/indicators.c, the same as server migration 0005): a year of a
 	 * million dossiers is a sum over some thousands of rows instead of a walk
-	 * of every dossier, component and event of the year. Safe to run again
+	 * of every dossier, component and event of the year; and the index of
+	 * the supervisor's workload per clerk. Safe to run again
 	 * (IF NOT EXISTS; the counts made again from the rows). */
 	"CREATE TABLE IF NOT EXISTS indicator_counts(unit_code TEXT NOT NULL, clerk TEXT NOT NULL,"
 	" day TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
@@ -358,6 +359,9 @@ static const char *const migrations[] = {
 	" digitized INTEGER NOT NULL DEFAULT 0, rated INTEGER NOT NULL DEFAULT 0,"
 	" satisfied INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(unit_code, clerk, day)) WITHOUT ROWID;\n"
 	"CREATE INDEX IF NOT EXISTS indicator_counts_day ON indicator_counts(day);\n"
+	/* the supervisor's workload per clerk (screens/supervisor.c) */
+	"CREATE INDEX IF NOT EXISTS dossiers_unit_status_clerk ON dossiers(unit_code, status, clerk,"
+	" appointment);\n"
 	"DELETE FROM indicator_counts;\n"
 	"INSERT INTO indicator_counts SELECT unit_code, clerk, day, sum(received), sum(online),"
 	" sum(reused), sum(transferred), sum(resolved), sum(on_time), sum(digitized), sum(rated),"
