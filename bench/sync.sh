@@ -23,6 +23,7 @@
 #      the migrations stay the same): `motcua-server indicators` and GET
 #      /api/v1/indicators as the province's supervisor, BENCH_RUNS times
 #      each, against 200 ms.
+# BENCH_SYNC=0 skips 1-3, BENCH_SERVER_COUNT=0 skips 4.
 # Each measure appends "measure<TAB>value<TAB>budget<TAB>result" to SUMMARY.
 # The cluster runs with fsync and synchronous_commit on (the test suite
 # turns them off): every pushed operation's commit waits for the disk, as on
@@ -150,6 +151,7 @@ for u in bench_push bench_pull bench_b bench_c; do
 done
 start_server s1 || exit 1
 
+if [ "${BENCH_SYNC:-1}" != 0 ]; then
 # ---- 1. push ---------------------------------------------------------------------
 say "push: $push_n receptions at the counter of a workstation (bench_outbox)"
 ws_new push bench_push "$URL_s1" || exit 1
@@ -287,8 +289,10 @@ echo "  a fresh workstation: $got changes ($dossiers dossiers) in $((t1 - t0)) m
 row "sync pull: a fresh workstation catches up ($dossiers dossiers)" \
 	"$((t1 - t0)) ms, $rate changes/s ($got changes, server $srv ms)" - -
 stop_server s1
+fi
 
 # ---- 4. indicators over the province ------------------------------------------
+[ "$prov_n" = 0 ] && exit $status
 PGP=$(conninfo province)
 key="$prov_n $(md5sum <"$top/bench/server_gen.sql" | cut -c1-12) $(migrations)"
 if [ "$(cat "$W/province.key" 2>/dev/null)" != "$key" ] ||
