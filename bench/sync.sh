@@ -98,8 +98,8 @@ proxy_stop() {
 	kill -TERM "$PROXY_PID" 2>/dev/null
 	wait "$PROXY_PID" 2>/dev/null
 	PROXY_PID=""
-	UP=$(sed -n 's/.*cuts, \([0-9]*\) bytes up, \([0-9]*\) bytes down.*/\1/p' "$W/proxy.log")
-	DOWN=$(sed -n 's/.*cuts, \([0-9]*\) bytes up, \([0-9]*\) bytes down.*/\2/p' "$W/proxy.log")
+	UP=$(sed -n 's/^slowproxy: [0-9]* cuts, \([0-9]*\) bytes up$/\1/p' "$W/proxy.log")
+	DOWN=$(sed -n 's/^slowproxy: \([0-9]*\) bytes down$/\1/p' "$W/proxy.log")
 }
 
 # ws_sync DB OUT: one `motcua sync --once` pass; its summary in OUT

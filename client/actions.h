@@ -36,6 +36,18 @@
 	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \
 	X(PRINT,          "print",          "In biểu mẫu") \
 	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
+	X(SCAN_PAPERS,    "scan-papers",    "Số hóa giấy tờ") \
+	X(SCAN,           "scan",           "Quét") \
+	X(RESCAN,         "rescan",         "Quét lại trang") \
+	X(DELETE_PAGE,    "delete-page",    "Xóa trang") \
+	X(PAGE_EARLIER,   "page-earlier",   "Chuyển trang lên") \
+	X(PAGE_LATER,     "page-later",     "Chuyển trang xuống") \
+	X(IMPORT_FILE,    "import-file",    "Nhập tệp") \
+	X(SCAN_DEVICE,    "scan-device",    "Chọn máy quét") \
+	X(SCAN_SOURCE,    "scan-source",    "Mặt kính / khay nạp") \
+	X(SCAN_MODE,      "scan-mode",      "Màu / xám / đen trắng") \
+	X(SCAN_DPI,       "scan-dpi",       "Độ phân giải") \
+	X(SAVE,           "save",           "Lưu") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 
 /* ACTION_NONE (0) is "no action": an unbound key, or `bind ... none` which

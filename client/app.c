@@ -13,6 +13,7 @@
 
 #include "client/cli.h"
 #include "client/clock.h"
+#include "client/ocrworker.h"
 #include "client/version.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -675,6 +676,61 @@ static void sync_stop(struct app *app)
 	app_run_events(app); /* what the worker posted before it stopped */
 }
 
+/* OCR: the worker and its passes */
+
+struct ocr_done {
+	unsigned requests;
+};
+
+static void on_ocr_done(struct app *app, void *data)
+{
+	struct ocr_done *d = data;
+	for (unsigned i = 0; i < d->requests; i++)
+		app_busy_end(app);
+	free(d);
+}
+
+/* Worker thread: the pass is over. */
+static void ocr_notify(void *arg, int done, int failed, unsigned requests)
+{
+	(void)done;
+	(void)failed;
+	struct ocr_done *d = xmalloc(sizeof(*d));
+	d->requests = requests;
+	if (app_post_event(arg, on_ocr_done, d))
+		free(d);
+}
+
+void app_ocr_wake(struct app *app)
+{
+	if (!app->ocr)
+		return;
+	app_busy_begin(app);
+	ocr_worker_wake(app->ocr);
+}
+
+/* A pass at start for what was left pending (in headless mode too: the
+ * script waits for it, so what it sees does not depend on timing). */
+static void ocr_start(struct app *app)
+{
+	struct strbuf err = STRBUF_INIT;
+	app->ocr = ocr_worker_start(app->store.path, ocr_notify, app, &err);
+	if (!app->ocr)
+		app_error(app, "Không chạy được nhận dạng chữ (OCR): %s", err.buf);
+	else
+		app_ocr_wake(app);
+	strbuf_release(&err);
+}
+
+static void ocr_stop(struct app *app)
+{
+	if (!app->ocr)
+		return;
+	ocr_worker_stop(app->ocr);
+	app->ocr = NULL;
+	app_run_events(app); /* what the worker posted before it stopped */
+}
+
 /* The loop */
 
 /* The one place that handles a new terminal size. */
@@ -808,6 +864,7 @@ static void load_keymaps(struct app *app)
 
 static void app_release(struct app *app)
 {
+	ocr_stop(app);
 	sync_stop(app);
 	while (app->depth)
 		bury(app, &app->stack[--app->depth]);
@@ -868,6 +925,7 @@ int tui_main(int argc, char **argv)
 		goto out;
 	}
 	sync_start(&app);
+	ocr_start(&app);
 	if (app_push_screen(&app, &login_screen, app.preselect_user)) {
 		rc = CLI_FAULT;
 		goto out;

@@ -17,6 +17,7 @@
 #include "client/tui.h"
 
 struct sync_worker;
+struct ocr_worker;
 
 struct app_screen {
 	const struct screen_ops *ops;
@@ -58,6 +59,7 @@ struct app {
 	struct sync_worker *sync; /* running when a server is configured (sync/worker.h) */
 	char *sync_text;         /* sync_view_text of the store's sync state */
 	long sync_pending;       /* operations waiting, as last shown */
+	struct ocr_worker *ocr;  /* reads the text of stored papers (client/ocrworker.h) */
 	bool telex;              /* the built-in Telex for text fields (TOGGLE_TELEX) */
 
 	struct term term;
@@ -84,6 +86,10 @@ int app_run_events(struct app *app);
  * mode waits for its events before reading the next scripted key. */
 void app_busy_begin(struct app *app);
 void app_busy_end(struct app *app);
+
+/* Asks the OCR worker for a pass over the papers waiting for it (after a
+ * paper is saved). Counted as busy work until the pass is done. */
+void app_ocr_wake(struct app *app);
 
 /* The screen stack. push opens ops with arg on top and returns 0, or -1 if
  * its open refused. pop closes the top screen. replace closes the top and

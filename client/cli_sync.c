@@ -11,7 +11,8 @@
  *
  * Prints one JSON summary (all passes added up): {"pushed", "duplicates",
  * "rejected", "conflicts", "requeued", "pulled", "kept_local", "leased",
- * "files_sent", "pending", "online", "errors", "warnings",
+ * "files_sent", "files_known", "files_failed", "bytes_sent",
+ * "files_pending", "bytes_pending", "pending_mb", "pending", "online", "errors", "warnings",
  * "server_clock_skew_s", "bytes_up", "bytes_down"}. Exit 0 when the last
  * pass completed without error, 1 when it did not, 2 for bad options or a
  * workstation that has not logged in. */

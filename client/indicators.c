@@ -1,6 +1,6 @@
 /* The Decision 766 indicators on SQLite, summed from the counts per unit,
  * clerk and day that the store's triggers keep (client/store.c, migration
- * 8 -> 9; the definitions in docs/indicators.md). ?1, ?2: the period's
+ * 9 -> 10; the definitions in docs/indicators.md). ?1, ?2: the period's
  * [lo, hi) as days; ?3 unit, ?4 clerk (NULL: any). */
 #include "client/indicators.h"
 

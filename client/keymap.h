@@ -25,7 +25,8 @@
 	X(CATALOG,   "catalog") \
 	X(RECEPTION, "reception") \
 	X(DOSSIERS,  "dossiers") \
-	X(DETAIL,    "detail")
+	X(DETAIL,    "detail") \
+	X(SCAN,      "scan")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,

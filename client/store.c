@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 /*
- * The indicator counts of migration 8 -> 9 (docs/indicators.md): a dossier
+ * The indicator counts of migration 9 -> 10 (docs/indicators.md): a dossier
  * counts on the day of its reception (received, online, reused,
  * transferred) and on the day of each of its 'result-ready' (resolved,
  * on_time, digitized) and 'rate' events (rated, satisfied), under its unit
@@ -345,8 +345,29 @@ static const char *const migrations[] = {
 	" ON CONFLICT(dossier_id) DO UPDATE SET clerk = excluded.clerk,"
 	" event_id = excluded.event_id, at = excluded.at"
 	" WHERE excluded.at >= dossier_assignments.at; END;\n",
+	/* 8 -> 9: files travel to the server (sync/upload.c, docs/sync-client.md).
+	 * One row per file (content-addressed: documents that share a sha256
+	 * share it), made by a trigger when a document is filed. state: pending
+	 * (to send), sent (the server holds it), failed (the server refused it
+	 * and the file on this disk is damaged: not sent again, last_error says
+	 * why), remote (a document that came down from the server: its file is
+	 * there, not here; a document of that file filed here makes it pending
+	 * again, and the queue asks the server whether it has it). upload_url and server_offset: the tus upload under
+	 * way and what the server last said it holds, so a cut link resumes.
+	 * Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS file_uploads(sha256 TEXT PRIMARY KEY,"
+	" bytes INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending'"
+	" CHECK(state IN ('pending','sent','failed','remote')), upload_url TEXT,"
+	" server_offset INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT, updated_at TEXT, sent_at TEXT);\n"
+	"CREATE INDEX IF NOT EXISTS file_uploads_state ON file_uploads(state);\n"
+	"INSERT OR IGNORE INTO file_uploads(sha256, bytes)"
+	" SELECT sha256, max(bytes) FROM documents GROUP BY sha256;\n"
+	"CREATE TRIGGER IF NOT EXISTS documents_upload AFTER INSERT ON documents BEGIN"
+	" INSERT INTO file_uploads(sha256, bytes) VALUES (new.sha256, new.bytes)"
+	" ON CONFLICT(sha256) DO UPDATE SET state = 'pending' WHERE state = 'remote'; END;\n",
 
-	/* 8 -> 9: the indicators as counts per unit, clerk and day
+	/* 9 -> 10: the indicators as counts per unit, clerk and day
 	 * (client/indicators.c, the same as server migration 0005): a year of a
 	 * million dossiers is a sum over some thousands of rows instead of a walk
 	 * of every dossier, component and event of the year; and the index of

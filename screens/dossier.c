@@ -45,7 +45,8 @@ enum act_mode {
 	AM_UNIT,   /* transfer: the unit picker */
 	AM_CHOICE, /* return method or rating: a short list, keys 1-3 */
 	AM_DIALOG, /* a prompt, the confirmation or a message */
-	AM_FORMS   /* F9: the forms to print */
+	AM_FORMS,  /* F9: the forms to print */
+	AM_SCAN    /* s: the components to scan (screens/scan.c) */
 };
 
 /* The questions an action asks, in order (see flows below). */
@@ -85,6 +86,12 @@ struct dossier_view {
 		int kinds[FORM_CONTROL];  /* form numbers shown, in order */
 		int n, sel;
 	} forms;
+	struct {
+		int *seqs;                /* the components that may be scanned */
+		char **rows;
+		bool *ok;                 /* false: digitized already (dimmed) */
+		int n, sel;
+	} scan;
 };
 
 /* ---- lines ---------------------------------------------------------------- */
@@ -635,12 +642,14 @@ static int dossier_open(struct app *app, void *priv, const void *arg)
 }
 
 static void act_end(struct dossier_view *v);
+static void scan_menu_release(struct dossier_view *v);
 
 static void dossier_done(struct app *app, void *priv)
 {
 	struct dossier_view *v = priv;
 	(void)app;
 	act_end(v);
+	scan_menu_release(v);
 	if (v->act.units_live)
 		picker_release(&v->act.units);
 	drop_lines(v);
@@ -763,6 +772,61 @@ static int forms_menu(struct dossier_view *v)
 		return print_form(v, FORM_RECEIPT);
 	v->forms.sel = 0;
 	v->act.mode = AM_FORMS;
+	return SCR_HANDLED;
+}
+
+/* ---- scanning: which component ------------------------------------------ */
+
+static void scan_menu_release(struct dossier_view *v)
+{
+	for (int i = 0; i < v->scan.n; i++)
+		free(v->scan.rows[i]);
+	FREE(&v->scan.rows);
+	FREE(&v->scan.seqs);
+	FREE(&v->scan.ok);
+	v->scan.n = 0;
+}
+
+/* s: the components worth scanning (mandatory, brought or digitized), the
+ * first still to scan selected; one alone opens the scan screen at once. */
+static int scan_menu(struct dossier_view *v)
+{
+	scan_menu_release(v);
+	sqlite3_stmt *q = store_prepare(&v->app->store,
+		"SELECT seq, name, document_id IS NOT NULL FROM dossier_components"
+		" WHERE dossier_id = ? AND (mandatory OR originals > 0 OR copies > 0"
+		" OR document_id IS NOT NULL) ORDER BY seq");
+	sqlite3_bind_text(q, 1, v->d.id, -1, SQLITE_STATIC);
+	int alloc = 0;
+	v->scan.sel = -1;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (v->scan.n == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			v->scan.seqs = xrealloc(v->scan.seqs, (size_t)alloc * sizeof(int));
+			v->scan.rows = xrealloc(v->scan.rows, (size_t)alloc * sizeof(char *));
+			v->scan.ok = xrealloc(v->scan.ok, (size_t)alloc * sizeof(bool));
+		}
+		int i = v->scan.n++;
+		bool done = sqlite3_column_int(q, 2);
+		v->scan.seqs[i] = sqlite3_column_int(q, 0);
+		v->scan.ok[i] = !done;
+		v->scan.rows[i] = xasprintf("%s%s", done ? "Đã số hóa: " : "",
+					    (const char *)sqlite3_column_text(q, 1));
+		if (!done && v->scan.sel < 0)
+			v->scan.sel = i;
+	}
+	sqlite3_finalize(q);
+	if (v->scan.sel < 0)
+		v->scan.sel = 0;
+	if (!v->scan.n) {
+		app_info(v->app, "Hồ sơ không có thành phần nào để số hóa");
+		return SCR_HANDLED;
+	}
+	if (v->scan.n == 1) {
+		scan_screen_open(v->app, v->d.id, v->scan.seqs[0]);
+		return SCR_HANDLED;
+	}
+	v->act.mode = AM_SCAN;
 	return SCR_HANDLED;
 }
 
@@ -1334,6 +1398,21 @@ static int handle_menu(struct dossier_view *v, enum action act, const struct key
 	return SCR_HANDLED;
 }
 
+static int handle_scan(struct dossier_view *v, enum action act, const struct key_event *ev)
+{
+	if (act == ACTION_QUIT || act == ACTION_HELP)
+		return SCR_IGNORED;
+	int i = act == ACTION_SCAN_PAPERS ? -2 : list_key(&v->scan.sel, v->scan.n, act, ev);
+	if (i == -2) {
+		v->act.mode = AM_NONE;
+	} else if (i >= 0) {
+		v->scan.sel = i;
+		v->act.mode = AM_NONE;
+		scan_screen_open(v->app, v->d.id, v->scan.seqs[i]);
+	}
+	return SCR_HANDLED;
+}
+
 static int handle_forms(struct dossier_view *v, enum action act, const struct key_event *ev)
 {
 	if (act == ACTION_QUIT || act == ACTION_HELP)
@@ -1445,6 +1524,12 @@ static void draw_forms(struct dossier_view *v, WINDOW *win, const struct rect *b
 		      "Số hoặc ↑↓ Enter · Esc: đóng");
 }
 
+static void draw_scan(struct dossier_view *v, WINDOW *win, const struct rect *body)
+{
+	draw_list_box(win, body, "Số hóa giấy tờ", (const char *const *)v->scan.rows, v->scan.ok,
+		      v->scan.n, v->scan.sel, "Số hoặc ↑↓ Enter: quét · Esc: đóng");
+}
+
 static void draw_units(struct dossier_view *v, WINDOW *win, const struct rect *body)
 {
 	struct act_flow *f = &v->act;
@@ -1479,6 +1564,9 @@ static void act_draw(struct dossier_view *v, WINDOW *win, const struct rect *bod
 	case AM_FORMS:
 		draw_forms(v, win, body);
 		return;
+	case AM_SCAN:
+		draw_scan(v, win, body);
+		return;
 	case AM_CHOICE:
 		draw_choice(v, win, body);
 		return;
@@ -1507,6 +1595,7 @@ static int dossier_handle(struct app *app, void *priv, enum action act,
 	case AM_UNIT: return handle_units(v, act, ev);
 	case AM_DIALOG: return handle_dialog(v, act, ev);
 	case AM_FORMS: return handle_forms(v, act, ev);
+	case AM_SCAN: return handle_scan(v, act, ev);
 	case AM_NONE: break;
 	}
 	long page = v->page > 1 ? v->page - 1 : 1;
@@ -1519,10 +1608,23 @@ static int dossier_handle(struct app *app, void *priv, enum action act,
 	case ACTION_END: v->top = max_top(v); return SCR_HANDLED;
 	case ACTION_PRINT: return forms_menu(v);
 	case ACTION_DOSSIER_ACTIONS: return act_menu(v);
+	case ACTION_SCAN_PAPERS: return scan_menu(v);
 	default: return SCR_IGNORED;
 	}
 }
 
+/* Back from a screen above (scanning adds 'attach' events): read it again. */
+static void dossier_resume(struct app *app, void *priv)
+{
+	struct dossier_view *v = priv;
+	(void)app;
+	char *code = xstrdup(v->d.code);
+	load(v, code);
+	free(code);
+}
+
+/* s (scan-papers) is not on the hint line: it does not fit at 80 columns
+ * beside these; F1 lists it. */
 static const enum action dossier_hints[] = { ACTION_DOSSIER_ACTIONS, ACTION_PRINT, ACTION_BACK,
 					     ACTION_NONE };
 
@@ -1533,6 +1635,7 @@ const struct screen_ops dossier_screen = {
 	.private_size = sizeof(struct dossier_view),
 	.hints = dossier_hints,
 	.open = dossier_open,
+	.resume = dossier_resume,
 	.draw = dossier_draw,
 	.handle = dossier_handle,
 	.done = dossier_done,

@@ -1388,8 +1388,10 @@ static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const stru
 	draw_wrapped(win, y, x + L, w - L, 2, printed);
 	wattrset(win, term_style(STYLE_NORMAL));
 	char key[32];
-	char *keys = xasprintf("Enter hoặc Esc: về màn hình chính · %s: in lại giấy tiếp nhận",
-			       key_of(app, ACTION_PRINT, key, sizeof(key)));
+	char key2[32];
+	char *keys = xasprintf("Enter/Esc: về màn hình chính · %s: in lại giấy tiếp nhận · %s: quét giấy tờ",
+			       key_of(app, ACTION_PRINT, key, sizeof(key)),
+			       key_of(app, ACTION_SCAN_PAPERS, key2, sizeof(key2)));
 	draw_keys(win, b, keys);
 	free(keys);
 }
@@ -2020,6 +2022,11 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 		}
 		if (act == ACTION_PRINT) {
 			reprint(s);
+			return SCR_HANDLED;
+		}
+		if (act == ACTION_SCAN_PAPERS) {
+			/* the papers just received, first one not yet digitized */
+			scan_screen_open(app, s->res.id, 0);
 			return SCR_HANDLED;
 		}
 		return SCR_IGNORED;

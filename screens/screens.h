@@ -62,4 +62,21 @@ extern const struct screen_ops supervisor_screen;
  * enum supervisor_queue *, client/indicators.h). */
 extern const struct screen_ops superqueue_screen;
 
+/* Scanning the papers of a dossier, one component at a time: the scanner
+ * (chosen once, remembered), flatbed or feeder, resolution, colour / grey /
+ * black-and-white, the pages (re-scan, delete, reorder, import files), then
+ * the paper's metadata and one PDF per component in the document store.
+ * PgUp/PgDn go to the dossier's other components. arg: a struct
+ * scan_screen_arg; refused (with an error on the status line) when there is
+ * no such dossier or component. */
+struct scan_screen_arg {
+	const char *dossier; /* the dossier's id or its code */
+	int component;       /* dossier_components.seq; 0: the first still to scan */
+};
+extern const struct screen_ops scan_screen;
+/* Pushes the scan screen for a dossier (id or code) at component (its seq,
+ * or 0 for the first component not digitized yet): what the reception
+ * wizard calls once a dossier is saved. Returns 0, or -1 when refused. */
+int scan_screen_open(struct app *app, const char *dossier, int component);
+
 #endif

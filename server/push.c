@@ -11,6 +11,7 @@
  * A database failure answers 503 for the whole request: the client sends the
  * batch again and what was applied comes back as duplicate. */
 #include "server/server.h"
+#include "server/attach.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -674,7 +675,7 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
 		return -1;
 	}
-	if (strcmp(op->entity, "dossier") || (strcmp(op->op, "receive") &&
+	if (strcmp(op->entity, "dossier") || (strcmp(op->op, "receive") && strcmp(op->op, "attach") &&
 					       strcmp(op->op, MC_REASSIGN_ID) &&
 					       mc_action_from_id(op->op) < 0)) {
 		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên %s",
@@ -685,7 +686,24 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		return check_dossier(op, o);
 	if (!strcmp(op->op, MC_REASSIGN_ID))
 		return check_reassign(op, o);
+	if (!strcmp(op->op, "attach"))
+		return 0; /* checked by run_attach */
 	return check_action(op, o, act);
+}
+
+/* op "attach" (server/attach.c) as an outcome. */
+static int run_attach(PGconn *c, const struct session *s, const struct sync_op *op,
+		      struct outcome *o)
+{
+	struct attach_answer a = { 0 };
+	enum attach_rc rc = attach_check(op, &a) ? ATTACH_REJECTED : attach_apply(c, s, op, &a);
+	o->rev = a.rev;
+	o->db_failed = rc == ATTACH_DB_FAILED;
+	o->retry = rc == ATTACH_RETRY;
+	if (rc == ATTACH_REJECTED || rc == ATTACH_CONFLICT)
+		set_outcome(o, rc == ATTACH_REJECTED ? SYNC_REJECTED : SYNC_CONFLICT, a.code, "%s",
+			    a.message);
+	return rc == ATTACH_APPLIED ? 0 : -1;
 }
 
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
@@ -730,6 +748,7 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 		goto rollback;
 	int rc = !strcmp(op->op, "receive")	    ? apply_receive(c, s, op, o)
 		 : !strcmp(op->op, MC_REASSIGN_ID) ? apply_reassign(c, s, op, o)
+		 : !strcmp(op->op, "attach")	    ? run_attach(c, s, op, o)
 						    : apply_action(c, s, op, act, o);
 	if (rc)
 		goto rollback;

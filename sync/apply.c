@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/auth.h"
+#include "client/docstore.h"
 #include "core/datetime.h"
 #include "core/text.h"
 
@@ -170,7 +172,8 @@ static int replace_components(struct store *st, const char *id, const json_t *li
 	int rc = run(q);
 	q = store_prepare(st, "INSERT OR REPLACE INTO dossier_components(dossier_id, seq, name, kind,"
 			      " mandatory, originals_required, copies_required, originals, copies,"
-			      " override_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			      " override_reason, document_id, reused)"
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	size_t i;
 	json_t *c;
 	json_array_foreach(list, i, c) {
@@ -188,6 +191,8 @@ static int replace_components(struct store *st, const char *id, const json_t *li
 		sqlite3_bind_int64(q, 8, num(c, "originals", 0));
 		sqlite3_bind_int64(q, 9, num(c, "copies", 0));
 		bind_json_str(q, 10, c, "override_reason");
+		bind_json_str(q, 11, c, "document_id"); /* the paper attached (server/attach.c) */
+		sqlite3_bind_int64(q, 12, num(c, "reused", 0) != 0);
 		int step = sqlite3_step(q);
 		sqlite3_reset(q);
 		if (step != SQLITE_DONE)
@@ -480,6 +485,68 @@ static int apply_user(struct store *st, const struct sync_change *ch, struct app
 	return rc;
 }
 
+/* ---- documents ------------------------------------------------------------------- */
+
+/* A paper attached to a dossier component on some workstation of the units
+ * this clerk serves (server/attach.c): its metadata, and the component's
+ * link unless the dossier has a local change not yet accepted. The file
+ * stays on the server: file_uploads marks it 'remote' (nothing to send)
+ * unless this workstation has that file of its own (documents/<sha256>.pdf). */
+static int apply_document(struct store *st, const struct sync_change *ch, struct apply_stats *s)
+{
+	const json_t *d = ch->data;
+	const char *id = str(d, "id") ? str(d, "id") : ch->entity_id;
+	const char *sha = str(d, "sha256"), *dossier = str(d, "dossier_id");
+	if (!sha || strlen(sha) != 64 || !str(d, "kind")) {
+		note(s, "Giấy tờ %s từ máy chủ thiếu mã băm hoặc loại: bỏ qua", id);
+		return SQLITE_OK;
+	}
+	const char *at = str(d, "attached_at") ? str(d, "attached_at") : "";
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO documents(id, owner_id_number, kind, title, number, issuer,"
+			      " issued_on, expires_on, sha256, pages, bytes, created_at, created_by)"
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	static const char *const texts[] = { "owner_id_number", "kind", "title", "number", "issuer",
+					     "issued_on", "expires_on", "sha256" };
+	for (int i = 0; i < 8; i++)
+		bind_json_str(q, i + 2, d, texts[i]);
+	sqlite3_bind_int64(q, 10, num(d, "pages", 0));
+	sqlite3_bind_int64(q, 11, num(d, "bytes", 0));
+	sqlite3_bind_text(q, 12, at, -1, SQLITE_STATIC);
+	bind_json_str(q, 13, d, "attached_by");
+	int rc = run(q);
+	if (rc != SQLITE_OK)
+		return rc;
+	/* the documents trigger queued its file: not ours to send unless it is here */
+	char *file = docstore_file(st->path, sha);
+	bool here = !access(file, F_OK);
+	free(file);
+	if (!here) {
+		q = store_prepare(st, "UPDATE file_uploads SET state = 'remote' WHERE sha256 = ?"
+				      " AND state = 'pending' AND upload_url IS NULL");
+		sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
+		rc = run(q);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	if (dossier && json_is_integer(json_object_get(d, "component"))) {
+		if (has_unsent_op(st, dossier)) {
+			s->kept_local++;
+			return SQLITE_OK;
+		}
+		q = store_prepare(st, "UPDATE dossier_components SET document_id = ?, reused = ?"
+				      " WHERE dossier_id = ? AND seq = ?");
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, num(d, "reused", 0) != 0);
+		sqlite3_bind_text(q, 3, dossier, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 4, num(d, "component", 0));
+		rc = run(q);
+	}
+	if (rc == SQLITE_OK)
+		s->applied++;
+	return rc;
+}
+
 int sync_apply_change(struct store *st, const struct sync_change *ch, struct apply_stats *s)
 {
 	static const struct {
@@ -488,7 +555,7 @@ int sync_apply_change(struct store *st, const struct sync_change *ch, struct app
 	} appliers[] = {
 		{ "dossier", apply_dossier },	  { "unit", apply_unit },
 		{ "procedure", apply_procedure }, { "holiday", apply_holiday },
-		{ "user", apply_user },
+		{ "user", apply_user },		  { "document", apply_document },
 	};
 	if (!json_is_object(ch->data)) {
 		note(s, "Thay đổi %lld không có dữ liệu: bỏ qua", ch->seq);

@@ -12,6 +12,7 @@
 #include "sync/apply.h"
 #include "sync/http.h"
 #include "sync/numbering.h"
+#include "sync/upload.h"
 
 #define SKEW_WARN_S 300  /* warn when the clocks differ by more than 5 minutes */
 #define LEASE_TRIES 5    /* lease requests per pass at most */
@@ -95,6 +96,11 @@ void sync_summary_add(struct sync_summary *t, const struct sync_summary *p)
 	t->kept_local += p->kept_local;
 	t->leased += p->leased;
 	t->files_sent += p->files_sent;
+	t->files_known += p->files_known;
+	t->files_failed += p->files_failed;
+	t->bytes_sent += p->bytes_sent;
+	t->files_pending = p->files_pending;
+	t->bytes_pending = p->bytes_pending;
 	t->pending = p->pending;
 	t->online |= p->online;
 	if (p->have_skew) {
@@ -127,6 +133,13 @@ char *sync_summary_json(const struct sync_summary *s)
 	json_object_set_new(o, "kept_local", json_integer(s->kept_local));
 	json_object_set_new(o, "leased", json_integer(s->leased));
 	json_object_set_new(o, "files_sent", json_integer(s->files_sent));
+	json_object_set_new(o, "files_known", json_integer(s->files_known));
+	json_object_set_new(o, "files_failed", json_integer(s->files_failed));
+	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->bytes_sent));
+	json_object_set_new(o, "files_pending", json_integer(s->files_pending));
+	json_object_set_new(o, "bytes_pending", json_integer((json_int_t)s->bytes_pending));
+	/* megabytes of 10^6 bytes, one decimal, as the status bar shows them */
+	json_object_set_new(o, "pending_mb", json_real((double)((s->bytes_pending + 50000) / 100000) / 10));
 	json_object_set_new(o, "pending", json_integer(s->pending));
 	json_object_set_new(o, "online", json_boolean(s->online));
 	json_object_set_new(o, "errors", strings(s->errors, s->nerrors));
@@ -858,7 +871,11 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 		o = leases(&p);
 	if (o == SYNC_DONE)
 		o = pull(&p);
+	/* records before scans: the files follow on their own queue */
+	if (o == SYNC_DONE)
+		o = sync_upload_files(st, &p.http, p.opt->cancel, p.now, sum);
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
+	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);
 	record(&p, o);
 	sum->bytes_up += p.http.bytes_up;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -44,6 +46,57 @@ void sync_http_release(struct sync_http *h)
 void sync_reply_release(struct sync_reply *r)
 {
 	strbuf_release(&r->body);
+	strbuf_release(&r->headers);
+}
+
+static size_t on_header(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct strbuf *sb = arg;
+	size_t len = size * n;
+	if (sb->len + len > 64 * 1024)
+		return 0;
+	/* a new response (after a redirect or 100): only the last one's headers */
+	if (len >= 5 && !strncmp(ptr, "HTTP/", 5))
+		strbuf_reset(sb);
+	strbuf_add(sb, ptr, len);
+	return len;
+}
+
+static size_t on_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct sync_file_body *f = arg;
+	size_t want = size * n;
+	if ((long long)want > f->len)
+		want = (size_t)f->len;
+	if (!want)
+		return 0;
+	ssize_t got = pread(f->fd, buf, want, (off_t)f->offset);
+	if (got <= 0)
+		return CURL_READFUNC_ABORT; /* the file shrank or cannot be read */
+	f->offset += got;
+	f->len -= got;
+	return (size_t)got;
+}
+
+char *sync_reply_header(const struct sync_reply *r, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = r->headers.buf;
+	while (p && *p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > n && !strncasecmp(p, name, n) && p[n] == ':') {
+			const char *v = p + n + 1;
+			const char *stop = p + len;
+			while (v < stop && (*v == ' ' || *v == '\t'))
+				v++;
+			while (stop > v && (stop[-1] == '\r' || stop[-1] == ' '))
+				stop--;
+			return xstrndup(v, (size_t)(stop - v));
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
 }
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
@@ -96,10 +149,11 @@ static const char *curl_reason(CURLcode cc)
 	}
 }
 
-int sync_http_request(struct sync_http *h, const char *method, const char *path,
-		      const char *body, struct sync_reply *r)
+static int perform(struct sync_http *h, const char *method, const char *path, const char *body,
+		   const char *const *extra, const struct sync_file_body *file, struct sync_reply *r)
 {
 	memset(r, 0, sizeof(*r));
+	struct sync_file_body fb = file ? *file : (struct sync_file_body){ -1, 0, 0 };
 	CURL *c = h->curl;
 	curl_easy_reset(c);
 	char *url = xasprintf("%s%s", h->base, path);
@@ -113,6 +167,8 @@ int sync_http_request(struct sync_http *h, const char *method, const char *path,
 	}
 	if (body)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	for (size_t i = 0; extra && extra[i]; i++)
+		headers = curl_slist_append(headers, extra[i]);
 	char ua[64];
 	snprintf(ua, sizeof(ua), "motcua/%s", MOTCUA_VERSION);
 
@@ -131,14 +187,26 @@ int sync_http_request(struct sync_http *h, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, h->low_speed_time);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
 	if (body) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	} else if (file) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &fb);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)fb.len);
+	} else if (!strcmp(method, "POST")) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
 	}
-	if (strcmp(method, body ? "POST" : "GET"))
+	/* the method curl uses unless told otherwise */
+	const char *dflt = file ? "PUT" : body || !strcmp(method, "POST") ? "POST" : "GET";
+	if (strcmp(method, dflt))
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -149,6 +217,7 @@ int sync_http_request(struct sync_http *h, const char *method, const char *path,
 	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
 	h->bytes_up += (unsigned long long)up;
 	h->bytes_down += (unsigned long long)down;
+	r->sent = (long long)up;
 	int rc = 0;
 	if (cc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
@@ -167,6 +236,19 @@ int sync_http_request(struct sync_http *h, const char *method, const char *path,
 	}
 	free(url);
 	return rc;
+}
+
+int sync_http_request(struct sync_http *h, const char *method, const char *path,
+		      const char *body, struct sync_reply *r)
+{
+	return perform(h, method, path, body, NULL, NULL, r);
+}
+
+int sync_http_send(struct sync_http *h, const char *method, const char *path,
+		   const char *const *headers, const struct sync_file_body *file,
+		   struct sync_reply *r)
+{
+	return perform(h, method, path, NULL, headers, file, r);
 }
 
 char *sync_url_escape(const char *s)

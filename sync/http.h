@@ -39,6 +39,8 @@ struct sync_http {
 struct sync_reply {
 	long status;      /* HTTP status; 0 when there was no answer */
 	struct strbuf body;
+	struct strbuf headers; /* the answer's header lines ("Name: value\r\n") */
+	long long sent;   /* request body bytes that left (a cut one: those before the cut) */
 	bool cancelled;   /* stopped by the cancel flag */
 	char error[256];  /* no answer: why, in Vietnamese */
 };
@@ -52,6 +54,23 @@ void sync_http_release(struct sync_http *h);
 int sync_http_request(struct sync_http *h, const char *method, const char *path,
 		      const char *body, struct sync_reply *r);
 void sync_reply_release(struct sync_reply *r);
+
+/* The body of a file upload: len bytes of the open file fd from offset. */
+struct sync_file_body {
+	int fd;
+	long long offset, len;
+};
+
+/* Like sync_http_request, with extra request headers (NULL-terminated
+ * "Name: value" strings, may be NULL) and, when file is not NULL, a body
+ * read from the file (Content-Type given in headers). For tus (PATCH, HEAD
+ * on uploads). */
+int sync_http_send(struct sync_http *h, const char *method, const char *path,
+		   const char *const *headers, const struct sync_file_body *file,
+		   struct sync_reply *r);
+
+/* The value of the answer's header name (any letter case), or NULL. malloc'd. */
+char *sync_reply_header(const struct sync_reply *r, const char *name);
 
 /* The query-string form of s (RFC 3986 unreserved characters kept). */
 char *sync_url_escape(const char *s);

@@ -1,5 +1,6 @@
 /* The sync_state row and what the status bar shows. */
 #include "sync/sync.h"
+#include "sync/upload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +98,10 @@ void sync_view_load(struct store *st, struct sync_view *v)
 	v->pending = count(st, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')");
 	v->problems = count(st, "SELECT count(*) FROM outbox WHERE state IN ('rejected', 'conflict')");
 	v->review = count(st, "SELECT count(*) FROM code_review");
-	v->pending_mb = 0; /* no file queue before file sync */
+	long long bytes = 0;
+	sync_upload_pending(st, &v->pending_files, &bytes);
+	v->pending_mb = (double)bytes / 1e6;
+	v->failed_files = count(st, "SELECT count(*) FROM file_uploads WHERE state = 'failed'");
 }
 
 void sync_view_release(struct sync_view *v)
@@ -117,12 +121,16 @@ char *sync_view_text(const struct sync_view *v, const char *today)
 		return strbuf_detach(&sb);
 	}
 	strbuf_addstr(&sb, v->stopped ? "Bị từ chối" : v->online ? "Trực tuyến" : "Ngoại tuyến");
-	if (v->pending)
+	/* files waiting: their megabytes the server still lacks, beside the operations */
+	long tenths = (long)(v->pending_mb * 10 + 0.5);
+	if (v->pending_files && !tenths)
+		tenths = 1; /* a small file still waits: never "0,0" */
+	if (v->pending && v->pending_files)
+		strbuf_addf(&sb, " · chờ %ld (%ld,%ld MB)", v->pending, tenths / 10, tenths % 10);
+	else if (v->pending)
 		strbuf_addf(&sb, " · chờ %ld", v->pending);
-	if (v->pending_mb > 0.05) {
-		long tenths = (long)(v->pending_mb * 10 + 0.5);
-		strbuf_addf(&sb, " (%ld,%ld MB)", tenths / 10, tenths % 10);
-	}
+	else if (v->pending_files)
+		strbuf_addf(&sb, " · chờ %ld,%ld MB", tenths / 10, tenths % 10);
 	if (v->last_sync_at && strlen(v->last_sync_at) >= 16) {
 		/* the time of a sync of today, else its day and month */
 		if (today && !strncmp(v->last_sync_at, today, 10))
@@ -136,6 +144,8 @@ char *sync_view_text(const struct sync_view *v, const char *today)
 		strbuf_addf(&sb, " · %ld lỗi", v->problems);
 	else if (v->last_error && !v->stopped)
 		strbuf_addstr(&sb, " · lỗi");
+	if (v->failed_files)
+		strbuf_addf(&sb, " · %ld tệp hỏng", v->failed_files);
 	if (v->review)
 		strbuf_addf(&sb, " · %ld rà soát", v->review);
 	return strbuf_detach(&sb);

@@ -56,7 +56,9 @@ struct sync_view {
 	long pending;        /* operations waiting to be sent */
 	long problems;       /* rejected or conflicting operations */
 	long review;         /* dossier codes numbered without a lease */
-	double pending_mb;   /* files waiting (none before file sync: 0) */
+	long pending_files;  /* files waiting to be sent */
+	long failed_files;   /* files the server refused for good (damaged here) */
+	double pending_mb;   /* their megabytes the server does not hold yet */
 	char *last_sync_at;  /* YYYY-MM-DDTHH:MM of the last successful sync, or NULL */
 	char *last_error;    /* the last error, or NULL after a success */
 	char *server_url;
@@ -87,7 +89,12 @@ struct sync_summary {
 	long pulled;       /* changes applied */
 	long kept_local;   /* pulled dossiers not applied: a local change is pending */
 	long leased;       /* sequence numbers leased */
-	long files_sent;   /* files: none before file sync */
+	long files_sent;   /* files uploaded (their last byte accepted by the server) */
+	long files_known;  /* files the server held already: nothing sent */
+	long files_failed; /* files refused for good (damaged or missing here) */
+	long long bytes_sent; /* file bytes sent (a cut PATCH counts what left) */
+	long files_pending;   /* files still to send after the pass */
+	long long bytes_pending; /* their bytes the server does not hold yet */
 	long pending;      /* operations still waiting after the pass */
 	bool online;       /* the server answered at least once */
 	bool have_skew;

@@ -69,7 +69,7 @@ start_server() {
 	i=0
 	while ! grep -q "listening on" "$W/$name.log"; do
 		i=$((i+1))
-		if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
+		if [ $i -gt 1200 ] || ! kill -0 $pid 2>/dev/null; then
 			echo "server $name did not start:"; cat "$W/$name.log"; return 1
 		fi
 		sleep 0.05

@@ -2,7 +2,7 @@
  *
  *   slowproxy --target HOST:PORT [--listen PORT] [--rate-up B/S] [--rate-down B/S]
  *             [--latency-ms N] [--cut-prob P] [--first-cut-after BYTES]
- *             [--max-cuts N] [--seed N]
+ *             [--max-cuts N] [--stall-ms N] [--seed N]
  *
  * Listens on 127.0.0.1 (port 0: a free one, said on stderr as "slowproxy:
  * listening on 127.0.0.1:PORT") and forwards every connection to the target.
@@ -12,10 +12,14 @@
  * limit). Loss is emulated by cutting connections (RST both ways): the
  * first one once --first-cut-after bytes went up, then each forwarded KiB
  * with probability --cut-prob, at most --max-cuts in all; every cut is
- * logged on stderr ("slowproxy: cut ..."). Single-threaded, poll(2). Stops
- * on SIGTERM or SIGINT, saying the bytes it forwarded each way ("slowproxy:
- * N cuts, N bytes up, N bytes down": bench/sync.sh counts bytes on the wire
- * with it). */
+ * logged on stderr ("slowproxy: cut ..."). With --stall-ms the link first
+ * goes dead for that long (nothing more forwarded either way, what the proxy
+ * still queued is lost) and is then reset, as when a cable is pulled: what
+ * reached the peers' kernels is still read by them. Bytes up are counted as
+ * they are handed to the server's socket; the total is said at the end
+ * ("slowproxy: N cuts, M bytes up", after "slowproxy: K bytes down": bench/sync.sh
+ * counts bytes on the wire with them). Single-threaded, poll(2). Stops on
+ * SIGTERM or SIGINT. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -52,13 +56,14 @@ struct dir {
 struct conn {
 	bool used;
 	int id;
+	double dead_until; /* > 0: the link is dead, reset at that time */
 	struct dir d[2]; /* 0: up (client to server), 1: down */
 };
 
 static struct {
 	struct sockaddr_in target;
 	double rate[2], latency;
-	double cut_prob;
+	double cut_prob, stall;
 	unsigned long long first_cut_after, up_bytes, down_bytes;
 	int max_cuts, cuts;
 	bool first_cut_done;
@@ -246,7 +251,11 @@ static bool write_dir(struct conn *c, int which)
 		cfg.cuts++;
 		fprintf(stderr, "slowproxy: cut connection %d (%s, %llu bytes up so far)\n", c->id,
 			which ? "down" : "up", cfg.up_bytes);
-		return false;
+		if (cfg.stall <= 0)
+			return false;
+		c->dead_until = t + cfg.stall;
+		drop_queue(&c->d[0]);
+		drop_queue(&c->d[1]);
 	}
 	return true;
 }
@@ -262,6 +271,13 @@ static void step(int lfd)
 		struct conn *c = &conns[i];
 		if (!c->used)
 			continue;
+		if (c->dead_until > 0) { /* a dead link: reset when its time comes */
+			if (c->dead_until <= t)
+				conn_close(c, true);
+			else if (c->dead_until < wake)
+				wake = c->dead_until;
+			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			struct dir *d = &c->d[k];
 			if (!d->eof && d->queued < QUEUE_MAX) {
@@ -286,7 +302,7 @@ static void step(int lfd)
 		if (!pf[j].revents)
 			continue;
 		struct conn *c = &conns[who[j] / 4];
-		if (!c->used)
+		if (!c->used || c->dead_until > 0)
 			continue;
 		int k = (who[j] / 2) % 2;
 		bool ok = (who[j] % 2) ? write_dir(c, k) : read_dir(&c->d[k]);
@@ -296,7 +312,7 @@ static void step(int lfd)
 	/* half-closes once a side's data is all through; done when both are */
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = &conns[i];
-		for (int k = 0; c->used && k < 2; k++) {
+		for (int k = 0; c->used && !c->dead_until && k < 2; k++) {
 			struct dir *d = &c->d[k];
 			if (d->eof && !d->head && !d->shut) {
 				shutdown(d->to, SHUT_WR);
@@ -312,7 +328,7 @@ static int usage(void)
 {
 	fputs("usage: slowproxy --target HOST:PORT [--listen PORT] [--rate-up B/S] [--rate-down B/S]\n"
 	      "                 [--latency-ms N] [--cut-prob P] [--first-cut-after BYTES]\n"
-	      "                 [--max-cuts N] [--seed N]\n", stderr);
+	      "                 [--max-cuts N] [--stall-ms N] [--seed N]\n", stderr);
 	return 2;
 }
 
@@ -338,6 +354,8 @@ int main(int argc, char **argv)
 			cfg.cut_prob = atof(v);
 		else if (!strcmp(k, "--first-cut-after"))
 			cfg.first_cut_after = strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--stall-ms"))
+			cfg.stall = atof(v) / 1000.0;
 		else if (!strcmp(k, "--max-cuts"))
 			cfg.max_cuts = atoi(v);
 		else if (!strcmp(k, "--seed"))
@@ -383,7 +401,7 @@ int main(int argc, char **argv)
 		if (conns[i].used)
 			conn_close(&conns[i], false);
 	close(lfd);
-	fprintf(stderr, "slowproxy: %d cuts, %llu bytes up, %llu bytes down\n", cfg.cuts, cfg.up_bytes,
-		cfg.down_bytes);
+	fprintf(stderr, "slowproxy: %llu bytes down\n", cfg.down_bytes);
+	fprintf(stderr, "slowproxy: %d cuts, %llu bytes up\n", cfg.cuts, cfg.up_bytes);
 	return 0;
 }

@@ -15,14 +15,18 @@ C_NOW=${C_DAY}T10:00
 c_serve() {
 	# a whole line "listening on http://127.0.0.1:PORT (pid N)"
 	ready='listening on http://127\.0\.0\.1:[0-9]* (pid'
-	n=$(grep -c "$ready" "$W/sc1.log" 2>/dev/null)
+	# the log exists before the server starts: the shell opens it for the
+	# background job only when that job runs, which under load can be after
+	# the first look below
+	: >>"$W/sc1.log"
+	n=$(grep -c "$ready" "$W/sc1.log")
 	"$SERVER" serve --pg "$PGC" --listen "127.0.0.1:${C_PORT:-0}" --threads 4 2>>"$W/sc1.log" &
 	C_PID=$!
 	SERVER_PIDS="$SERVER_PIDS $C_PID"
 	i=0
 	while [ "$(grep -c "$ready" "$W/sc1.log")" -le "${n:-0}" ]; do
 		i=$((i+1))
-		if [ $i -gt 600 ] || ! kill -0 "$C_PID" 2>/dev/null; then
+		if [ $i -gt 1200 ] || ! kill -0 "$C_PID" 2>/dev/null; then
 			echo "client server did not start:"; tail -n 5 "$W/sc1.log"; return 1
 		fi
 		sleep 0.05

@@ -427,6 +427,28 @@ static void test_view_text(void **state)
 	assert_string_equal(s, "Bị từ chối · chờ 1 · chưa đồng bộ · 1 rà soát");
 	free(s);
 	sync_view_release(&v);
+
+	/* files waiting: the megabytes the server still lacks (sync/upload.c) */
+	exec_ok(&f->st, "UPDATE sync_state SET stopped = 0, online = 1, last_error = NULL,"
+			" last_sync_at = '2025-10-27T09:40'; DELETE FROM code_review;"
+			" INSERT INTO file_uploads(sha256, bytes, server_offset) VALUES"
+			" ('a', 20971520, 10000000), ('b', 1000, 0);"
+			" INSERT INTO file_uploads(sha256, bytes, state) VALUES ('c', 5000000, 'sent'),"
+			" ('d', 7000000, 'remote'), ('e', 9000000, 'failed')");
+	sync_view_load(&f->st, &v);
+	assert_int_equal(v.pending_files, 2);
+	assert_int_equal(v.failed_files, 1);
+	s = sync_view_text(&v, "2025-10-27");
+	assert_string_equal(s, "Trực tuyến · chờ 1 (11,0 MB) · 09:40 · 1 tệp hỏng");
+	free(s);
+	sync_view_release(&v);
+	exec_ok(&f->st, "UPDATE outbox SET state = 'done'; UPDATE file_uploads SET state = 'sent'"
+			" WHERE sha256 IN ('a', 'e')");
+	sync_view_load(&f->st, &v);
+	s = sync_view_text(&v, "2025-10-27");
+	assert_string_equal(s, "Trực tuyến · chờ 0,1 MB · 09:40");
+	free(s);
+	sync_view_release(&v);
 }
 
 static void test_backoff(void **state)
