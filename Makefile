@@ -175,7 +175,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 	@echo "make check: all suites passed (plain and ASan+UBSan)"
 
-bench: $(B)/motcua $(BENCH_BIN)
+bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY)
 	$(Q)sh bench/run.sh $(abspath $(B))
 
 install: $(B)/motcua $(B)/motcua-server

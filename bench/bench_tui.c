@@ -1,7 +1,7 @@
 /* bench_tui: times the real program from the outside, as a clerk meets it.
  *
  *   bench_tui [--runs N] [--summary FILE] [--title T] --script KEYS -- MOTCUA ARGS...
- *   bench_tui [--runs N] [--summary FILE] [--title T] -- COMMAND ARGS...
+ *   bench_tui [--runs N] [--summary FILE] [--title T] [--wall-budget MS] -- COMMAND ARGS...
  *
  * With --script, each run starts MOTCUA ARGS headless (MOTCUA_SCRIPT=KEYS) with
  * MOTCUA_BENCH_LOG pointing at a log of its own (client/app.c), and reads the
@@ -255,7 +255,7 @@ static int read_log(const char *path, const struct timespec *t0, const struct sc
 
 static int usage(void)
 {
-	fputs("usage: bench_tui [--runs N] [--summary FILE] [--title T] [--script KEYS]"
+	fputs("usage: bench_tui [--runs N] [--summary FILE] [--title T] [--wall-budget MS] [--script KEYS]"
 	      " -- PROGRAM ARGS...\n", stderr);
 	return 2;
 }
@@ -263,6 +263,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	const char *script_path = NULL, *summary_path = NULL;
+	double wall_budget = 0; /* ms; 0: the wall time is shown for information */
 	int runs = 10, i;
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (i + 1 < argc && !strcmp(argv[i], "--runs"))
@@ -271,6 +272,8 @@ int main(int argc, char **argv)
 			script_path = argv[++i];
 		else if (i + 1 < argc && !strcmp(argv[i], "--summary"))
 			summary_path = argv[++i];
+		else if (i + 1 < argc && !strcmp(argv[i], "--wall-budget"))
+			wall_budget = atof(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "--title"))
 			title = argv[++i];
 		else
@@ -300,7 +303,7 @@ int main(int argc, char **argv)
 
 	struct samples first = { .label = "first screen (exec to screen)", .budget = FIRST_SCREEN_MS };
 	struct samples startup = { .label = "in process (main to screen)" };
-	struct samples wall = { .label = "wall time" };
+	struct samples wall = { .label = "wall time", .budget = wall_budget };
 	struct samples rss = { .label = "peak RSS", .budget = RSS_MB };
 	struct samples rss_now = { .label = "RSS at exit" };
 	int failed = 0;

@@ -7,9 +7,14 @@
  * (inserted in reception order, as a single device would), over four communes,
  * with Vietnamese names drawn from weighted lists of family, middle and given
  * names, CCCD numbers consistent with birth year and sex, real procedure codes
- * and names, two components and one or two events each. Statuses follow age:
+ * and names, two components and one to five events each. Statuses follow age:
  * old dossiers are mostly returned, recent ones received or processing, a few
- * stuck past their appointment (overdue) or waiting for a supplement.
+ * stuck past their appointment (overdue) or waiting for a supplement. The
+ * events carry the lifecycle's action names (receive, transfer, result-ready,
+ * return, rate, ...), as the supervisor's indicators count them: 30 % of the
+ * handled dossiers go through another unit (transfer), 40 % of the returned
+ * are rated, 60 % have their papers scanned, 12 % reuse an ID paper from the
+ * document store, 45 % of the results are electronic.
  *
  * The store is built through store_open (so the schema is the program's own),
  * in one transaction with the journal off, into PATH.tmp, then renamed: an
@@ -26,6 +31,10 @@
 #include "core/datetime.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+
+/* bench.version: run.sh makes the store again when it differs (2: the
+ * events, papers and results the indicators count). */
+#define GEN_VERSION "2"
 
 struct weighted {
 	const char *s;
@@ -146,6 +155,19 @@ static int rnd_below(int n)
 	return (int)(rnd() % (uint64_t)n);
 }
 
+/* A second stream for what the indicators read (later events, reused papers,
+ * results): the first stream, and so every dossier's other columns, stays as
+ * it was before these were added. */
+static uint64_t rng2_state;
+
+static int rnd2_below(int n)
+{
+	uint64_t z = (rng2_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (int)((z ^ (z >> 31)) % (uint64_t)n);
+}
+
 #define PICK(arr) pick_weighted((arr), sizeof(arr) / sizeof((arr)[0]))
 
 static const char *pick_weighted(const struct weighted *v, size_t n)
@@ -207,15 +229,30 @@ static void fmt_minutes(char *buf, size_t n, long long minutes)
 	mc_format_dt(buf, n, &t);
 }
 
-static void fake_uuid(char buf[37], long long minutes)
+static void fake_uuid_from(char buf[37], long long minutes, unsigned long long ms_rand, uint64_t a,
+			   uint64_t b)
 {
 	/* UUIDv7 layout from the (fake) creation time, random rest */
-	unsigned long long ms = (unsigned long long)minutes * 60000ULL + (unsigned long long)rnd_below(60000);
-	uint64_t a = rnd(), b = rnd();
+	unsigned long long ms = (unsigned long long)minutes * 60000ULL + ms_rand;
 	snprintf(buf, 37, "%08llx-%04llx-7%03llx-%04llx-%012llx",
 		 (ms >> 16) & 0xffffffffULL, ms & 0xffffULL, (unsigned long long)(a & 0xfff),
 		 (unsigned long long)(0x8000 | (b & 0x3fff)),
 		 (unsigned long long)((a >> 12) & 0xffffffffffffULL));
+}
+
+static void fake_uuid(char buf[37], long long minutes)
+{
+	unsigned long long ms = (unsigned long long)rnd_below(60000);
+	uint64_t a = rnd(), b = rnd();
+	fake_uuid_from(buf, minutes, ms, a, b);
+}
+
+static void fake_uuid2(char buf[37], long long minutes)
+{
+	unsigned long long ms = (unsigned long long)rnd2_below(60000);
+	uint64_t a = (uint64_t)rnd2_below(1 << 30) << 30 | (uint64_t)rnd2_below(1 << 30);
+	uint64_t b = (uint64_t)rnd2_below(1 << 30);
+	fake_uuid_from(buf, minutes, ms, a, b);
 }
 
 /* Status from the dossier's appointment relative to now (in minutes). */
@@ -254,7 +291,7 @@ static int pick_status(long long appointment, long long received, long long now)
 
 struct gen {
 	struct store st;
-	sqlite3_stmt *ins_dossier, *ins_component, *ins_event;
+	sqlite3_stmt *ins_dossier, *ins_component, *ins_event, *set_result;
 	long long now;
 };
 
@@ -305,6 +342,11 @@ static void insert_dossier(struct gen *g, long long received, int unit, int seq)
 	long long fin_at = appointment - rnd_below(2 * 1440);
 	if (fin_at < received)
 		fin_at = received + 60;
+	if (rnd2_below(100) < 8) { /* late, one time in twelve (stream 2) */
+		fin_at = appointment + 1 + rnd2_below(3 * 1440);
+		if (fin_at > g->now)
+			fin_at = g->now;
+	}
 	fmt_minutes(fin, sizeof(fin), fin_at);
 
 	sqlite3_stmt *q = g->ins_dossier;
@@ -338,15 +380,42 @@ static void insert_dossier(struct gen *g, long long received, int unit, int seq)
 		{ "Tờ khai theo mẫu", "submit" },
 		{ "Giấy tờ tùy thân của người nộp hồ sơ", "present" },
 	};
+	/* stream 2: scanned papers (60 %), the ID paper reused from the document
+	 * store (12 %), an electronic result (45 % of those with a result), a
+	 * transfer to another unit (30 % of those handled), ratings (40 % of the
+	 * returned: 1 half of them, 2 a third, 3 or 4 the rest) */
+	int scanned = rnd2_below(100) < 60, reused = rnd2_below(100) < 12;
+	int e_result = rnd2_below(100) < 45, transfer = rnd2_below(100) < 30;
+	int rated = rnd2_below(100) < 40, rating = rnd2_below(100);
+	rating = rating < 50 ? 1 : rating < 85 ? 2 : rating < 95 ? 3 : 4;
 	for (int c = 0; c < 2; c++) {
 		q = g->ins_component;
+		char doc[37];
+		int has_doc = scanned || (c == 1 && reused);
+		if (has_doc)
+			fake_uuid2(doc, received);
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, c + 1);
 		sqlite3_bind_text(q, 3, comps[c][0], -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 4, comps[c][1], -1, SQLITE_STATIC);
+		if (has_doc)
+			sqlite3_bind_text(q, 5, doc, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(q, 5);
+		sqlite3_bind_int(q, 6, c == 1 && reused);
+		step_or_die(g, q);
+	}
+	int has_result = status == 9 || status == 10;
+	if (has_result && e_result) {
+		char doc[37];
+		fake_uuid2(doc, fin_at);
+		q = g->set_result;
+		sqlite3_bind_text(q, 1, doc, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
 		step_or_die(g, q);
 	}
 
+	/* The events, with the lifecycle's action names (core/lifecycle.h). */
 	char eid[37];
 	q = g->ins_event;
 	fake_uuid(eid, received);
@@ -358,6 +427,7 @@ static void insert_dossier(struct gen *g, long long received, int unit, int seq)
 	sqlite3_bind_text(q, 6, clerk, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 7, units[unit].code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 8, recv, -1, SQLITE_STATIC);
+	sqlite3_bind_null(q, 9);
 	step_or_die(g, q);
 	if (status != 2) {
 		char when[17];
@@ -366,12 +436,53 @@ static void insert_dossier(struct gen *g, long long received, int unit, int seq)
 			t = g->now;
 		fmt_minutes(when, sizeof(when), t);
 		fake_uuid(eid, t);
+		if (transfer && status != 3 && status != 4) {
+			/* handled by another unit first (status 4 itself is a transfer) */
+			char eid2[37], tt[17];
+			long long t2 = received + 60 < t ? received + 60 : t;
+			fake_uuid2(eid2, t2);
+			fmt_minutes(tt, sizeof(tt), t2);
+			sqlite3_bind_text(q, 1, eid2, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3, "transfer", -1, SQLITE_STATIC);
+			sqlite3_bind_int(q, 4, 2);
+			sqlite3_bind_int(q, 5, 4);
+			sqlite3_bind_text(q, 8, tt, -1, SQLITE_STATIC);
+			step_or_die(g, q);
+		}
+		static const char *const kinds[] = {
+			[3] = "refuse", [4] = "transfer", [5] = "request-supplement", [6] = "request-payment",
+			[7] = "withdraw", [8] = "stop", [9] = "result-ready", [10] = "result-ready",
+		};
 		sqlite3_bind_text(q, 1, eid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, "status", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, kinds[status], -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 4, 2);
-		sqlite3_bind_int(q, 5, status);
+		sqlite3_bind_int(q, 5, status == 10 ? 9 : status);
 		sqlite3_bind_text(q, 8, when, -1, SQLITE_STATIC);
 		step_or_die(g, q);
+		if (status == 10) {
+			long long tr = t + rnd2_below(3 * 1440);
+			if (tr > g->now)
+				tr = g->now;
+			for (int k = 0; k < 1 + rated; k++) {
+				char eid3[37], tt[17], payload[24];
+				fake_uuid2(eid3, tr + k * 5);
+				fmt_minutes(tt, sizeof(tt), tr + k * 5 > g->now ? g->now : tr + k * 5);
+				sqlite3_bind_text(q, 1, eid3, -1, SQLITE_STATIC);
+				sqlite3_bind_text(q, 3, k ? "rate" : "return", -1, SQLITE_STATIC);
+				if (k) {
+					sqlite3_bind_null(q, 4);
+					sqlite3_bind_null(q, 5);
+					snprintf(payload, sizeof(payload), "{\"rating\":%d}", rating);
+					sqlite3_bind_text(q, 9, payload, -1, SQLITE_TRANSIENT);
+				} else {
+					sqlite3_bind_int(q, 4, 9);
+					sqlite3_bind_int(q, 5, 10);
+				}
+				sqlite3_bind_text(q, 8, tt, -1, SQLITE_TRANSIENT);
+				step_or_die(g, q);
+			}
+			sqlite3_bind_null(q, 9);
+		}
 	}
 	free(fold);
 	strbuf_release(&name);
@@ -420,6 +531,7 @@ int main(int argc, char **argv)
 	if (count < 1 || mc_parse_dt(now_s, &now))
 		return usage();
 	rng_state = seed;
+	rng2_state = seed ^ 0x766766766ULL;
 
 	struct gen g = { .now = mc_dt_minutes(&now) };
 	char *tmp = xasprintf("%s.tmp", db);
@@ -446,11 +558,12 @@ int main(int argc, char **argv)
 		" ?16, ?17, ?18, ?19, ?20)");
 	g.ins_component = store_prepare(&g.st,
 		"INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
-		" originals_required, copies_required, originals, copies)"
-		" VALUES (?1, ?2, ?3, ?4, 1, 1, 0, 1, 0)");
+		" originals_required, copies_required, originals, copies, document_id, reused)"
+		" VALUES (?1, ?2, ?3, ?4, 1, 1, 0, 1, 0, ?5, ?6)");
+	g.set_result = store_prepare(&g.st, "UPDATE dossiers SET result_document_id = ?1 WHERE id = ?2");
 	g.ins_event = store_prepare(&g.st,
 		"INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor,"
-		" unit_code, device_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+		" unit_code, device_time, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 
 	/* Working days of the two years up to now's date, the last one until now. */
 	long last = mc_days_from_civil(now.y, now.m, now.d), first = last - 730;
@@ -487,9 +600,11 @@ int main(int argc, char **argv)
 	snprintf(buf, sizeof(buf), "%ld", done);
 	store_set_setting(&g.st, "bench.count", buf);
 	store_set_setting(&g.st, "bench.now", now_s);
+	store_set_setting(&g.st, "bench.version", GEN_VERSION);
 	sqlite3_finalize(g.ins_dossier);
 	sqlite3_finalize(g.ins_component);
 	sqlite3_finalize(g.ins_event);
+	sqlite3_finalize(g.set_result);
 	exec_or_die(&g, "COMMIT");
 	exec_or_die(&g, "PRAGMA journal_mode=WAL");
 	store_close(&g.st);

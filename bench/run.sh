@@ -14,6 +14,8 @@
 # BENCH_VALGRIND=0 skips the memcheck step (it needs valgrind; about 10 s)
 # BENCH_COLD=1     also one session after dropping the OS page cache (root
 #                  only; slows every program on the machine for a while)
+# BENCH_SERVER=0   skips the server's part (bench/sync.sh: PostgreSQL, sync,
+#                  the province's indicators; its own variables are there)
 set -u
 B=${1:?usage: sh bench/run.sh BUILD_DIR}
 cd "$(dirname "$0")/.." || exit 1
@@ -35,7 +37,8 @@ summary=$out/summary.tsv
 
 # 1. The store: made once, kept in bench/out/ (gitignored).
 have=$(sqlite3 "$db" "SELECT value FROM settings WHERE key = 'bench.count'" 2>/dev/null)
-if [ "$have" != "$count" ]; then
+version=$(sqlite3 "$db" "SELECT value FROM settings WHERE key = 'bench.version'" 2>/dev/null)
+if [ "$have" != "$count" ] || [ "$version" != 2 ]; then
 	echo "bench: making a store of $count dossiers (once; bench/out/ keeps it)"
 	rm -f "$db" "$db-wal" "$db-shm"
 	"$B/bench/gen_store" --db "$db" --count "$count" || exit 1
@@ -54,8 +57,21 @@ sqlite3 "$db" "INSERT OR REPLACE INTO clerks(username, full_name, unit_code, rol
 	disabled) VALUES ('bench', 'Cán bộ đo thử', '00004', 'clerk',
 	'\$argon2id\$v=19\$m=8,t=1,p=1\$gPMV68X7r8wqjZrt5qAepw\$N+SK0Yjs7696ZUsFYcTiXSY5oEfeYp8UXecbw2B2cTw',
 	0)" || exit 1
+# The clerks whose dossiers gen_store wrote (canbo1..6), for the supervisor's
+# workload table.
+sqlite3 "$db" "INSERT OR IGNORE INTO clerks(username, full_name, unit_code, role, pw_hash,
+	disabled) VALUES ('canbo1', 'Cán bộ 1', '00004', 'clerk', '', 0),
+	('canbo2', 'Cán bộ 2', '00004', 'clerk', '', 0), ('canbo3', 'Cán bộ 3', '00004', 'clerk', '', 0),
+	('canbo4', 'Cán bộ 4', '00004', 'clerk', '', 0), ('canbo5', 'Cán bộ 5', '00004', 'clerk', '', 0),
+	('canbo6', 'Cán bộ 6', '00004', 'clerk', '', 0)" ||
+	exit 1
 MOTCUA_NOW=$(sqlite3 "$db" "SELECT value FROM settings WHERE key = 'bench.now'")
 export MOTCUA_NOW
+# The store's schema brought up to date by a command that opens it for
+# writing: a new migration runs here, once (the indicator counts of
+# migration 8 take about a minute on a million dossiers).
+echo "bench: the store's schema up to date (once after an upgrade: may take a minute)"
+"$B/motcua" clerk list --db "$db" >/dev/null || exit 1
 echo "bench: store $db: $(du -h "$db" | cut -f1), $count dossiers, now $MOTCUA_NOW"
 echo
 
@@ -85,6 +101,25 @@ echo
 "$B/bench/bench_tui" --runs 10 --summary "$summary" --title "CLI search: " \
 	-- "$B/motcua" search "nguyen van an" --db "$db" || status=1
 echo
+
+# 5b. The supervisor's screen (queues, workload, indicators of unit 00004)
+# and `motcua indicators` for a month and a year: 200 ms each (issue 6).
+echo "bench_tui: 10 sessions of bench/keys/supervisor.keys on $db"
+echo
+"$B/bench/bench_tui" --runs 10 --summary "$summary" --title "TUI, supervisor: " \
+	--script bench/keys/supervisor.keys -- "$B/motcua" --db "$db" --user bench || status=1
+echo
+for period in "month:2025-11-01:2025-11-30" "year:2025-01-01:2025-12-31"; do
+	IFS=: read -r name from to <<EOF
+$period
+EOF
+	echo "bench_tui: motcua indicators --unit 00004 (this $name) --db $db, 10 times"
+	echo
+	"$B/bench/bench_tui" --runs 10 --summary "$summary" --wall-budget 200 \
+		--title "CLI indicators, unit 00004, this $name: " \
+		-- "$B/motcua" indicators --unit 00004 --from "$from" --to "$to" --db "$db" || status=1
+	echo
+done
 
 # 6. Reception saves (removed again afterwards) and the Argon2id check.
 "$B/bench/bench_reception" --db "$db" --summary "$summary" || status=1
@@ -154,6 +189,16 @@ fi
 # 9. Scanning: pages per minute from the scanner (SANE's test backend) to
 # the PDF, and bytes per page of a paper of text (bench/bench_scan.c).
 "$B/bench/bench_scan" --summary "$summary" || status=1
+
+# 10. The server (bench/sync.sh): push throughput against COPY, bytes on the
+# wire per dossier, a fresh workstation's pull of 100,000 changes, and the
+# indicators over a province of 10 million dossiers (made once: about half an
+# hour and some 25 GB in bench/out/server/).
+if [ "${BENCH_SERVER:-1}" != 0 ]; then
+	echo
+	sh bench/sync.sh "$B" "$summary" || status=1
+	echo
+fi
 
 # The summary: every measure against its budget (DEVELOPERS.md).
 echo "make bench: summary (values in ms or MB; p95 over every sample unless said)"

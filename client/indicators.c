@@ -1,6 +1,7 @@
-/* The Decision 766 indicators on SQLite: three statements, one per
- * denominator (dossiers received, dossiers resolved, ratings given in the
- * period). ?1, ?2: the period's [lo, hi); ?3 unit, ?4 clerk (NULL: any). */
+/* The Decision 766 indicators on SQLite, summed from the counts per unit,
+ * clerk and day that the store's triggers keep (client/store.c, migration
+ * 9 -> 10; the definitions in docs/indicators.md). ?1, ?2: the period's
+ * [lo, hi) as days; ?3 unit, ?4 clerk (NULL: any). */
 #include "client/indicators.h"
 
 #include <sqlite3.h>
@@ -10,34 +11,19 @@
 #include "core/calendar.h"
 #include "core/xalloc.h"
 
-#define SEL " (?3 IS NULL OR d.unit_code = ?3) AND (?4 IS NULL OR d.clerk = ?4)"
+static const char *const counts_sql =
+	"SELECT coalesce(sum(received), 0), coalesce(sum(online), 0), coalesce(sum(reused), 0),"
+	" coalesce(sum(transferred), 0), coalesce(sum(resolved), 0), coalesce(sum(on_time), 0),"
+	" coalesce(sum(digitized), 0), coalesce(sum(rated), 0), coalesce(sum(satisfied), 0)"
+	" FROM indicator_counts WHERE day >= ?1 AND day < ?2"
+	" AND (?3 IS NULL OR unit_code = ?3) AND (?4 IS NULL OR clerk = ?4)";
 
-static const char *const received_sql =
-	"SELECT count(*), coalesce(sum(d.channel = 2), 0),"
-	" coalesce(sum(EXISTS(SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id"
-	"  AND c.reused = 1)), 0),"
-	" coalesce(sum(EXISTS(SELECT 1 FROM events t WHERE t.dossier_id = d.id"
-	"  AND t.kind = 'transfer')), 0)"
-	" FROM dossiers d WHERE d.received_at >= ?1 AND d.received_at < ?2 AND" SEL;
-
-static const char *const resolved_sql =
-	"SELECT count(*), coalesce(sum(e.device_time <= d.appointment), 0),"
-	" coalesce(sum(d.result_document_id IS NOT NULL AND NOT EXISTS(SELECT 1"
-	"  FROM dossier_components c WHERE c.dossier_id = d.id"
-	"  AND c.originals + c.copies > 0 AND c.document_id IS NULL)), 0)"
-	" FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-	" WHERE e.kind = 'result-ready' AND e.device_time >= ?1 AND e.device_time < ?2 AND" SEL;
-
-static const char *const rated_sql =
-	"SELECT count(*), coalesce(sum(json_extract(e.payload, '$.rating') IN (1, 2)), 0)"
-	" FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-	" WHERE e.kind = 'rate' AND e.device_time >= ?1 AND e.device_time < ?2 AND" SEL;
-
-/* Runs sql and stores its columns in cols[0..n-1]. */
-static int run(struct store *st, const char *sql, const struct mc_ind_period *p, const char *unit,
-	       const char *clerk, long long *cols, int n, struct strbuf *err)
+int indicators_compute(struct store *st, const struct mc_ind_period *p, const char *unit,
+		       const char *clerk, struct mc_indicator_value out[MC_IND_COUNT],
+		       struct strbuf *err)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
+	memset(out, 0, sizeof(*out) * MC_IND_COUNT);
+	sqlite3_stmt *q = store_prepare(st, counts_sql);
 	if (!q) {
 		if (err)
 			strbuf_addf(err, "không đọc được chỉ số: %s", sqlite3_errmsg(st->db));
@@ -50,32 +36,22 @@ static int run(struct store *st, const char *sql, const struct mc_ind_period *p,
 	if (clerk)
 		sqlite3_bind_text(q, 4, clerk, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
+	long long n[9];
 	if (rc == SQLITE_ROW) {
-		for (int i = 0; i < n; i++)
-			cols[i] = sqlite3_column_int64(q, i);
+		for (int i = 0; i < 9; i++)
+			n[i] = sqlite3_column_int64(q, i);
 	} else if (err) {
 		strbuf_addf(err, "không đọc được chỉ số: %s", sqlite3_errmsg(st->db));
 	}
 	sqlite3_finalize(q);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-int indicators_compute(struct store *st, const struct mc_ind_period *p, const char *unit,
-		       const char *clerk, struct mc_indicator_value out[MC_IND_COUNT],
-		       struct strbuf *err)
-{
-	long long r[4], f[3], s[2];
-	memset(out, 0, sizeof(*out) * MC_IND_COUNT);
-	if (run(st, received_sql, p, unit, clerk, r, 4, err) ||
-	    run(st, resolved_sql, p, unit, clerk, f, 3, err) ||
-	    run(st, rated_sql, p, unit, clerk, s, 2, err))
+	if (rc != SQLITE_ROW)
 		return -1;
-	out[MC_IND_online] = (struct mc_indicator_value){ r[1], r[0] };
-	out[MC_IND_reused] = (struct mc_indicator_value){ r[2], r[0] };
-	out[MC_IND_transferred] = (struct mc_indicator_value){ r[3], r[0] };
-	out[MC_IND_on_time] = (struct mc_indicator_value){ f[1], f[0] };
-	out[MC_IND_digitized] = (struct mc_indicator_value){ f[2], f[0] };
-	out[MC_IND_satisfaction] = (struct mc_indicator_value){ s[1], s[0] };
+	out[MC_IND_online] = (struct mc_indicator_value){ n[1], n[0] };
+	out[MC_IND_reused] = (struct mc_indicator_value){ n[2], n[0] };
+	out[MC_IND_transferred] = (struct mc_indicator_value){ n[3], n[0] };
+	out[MC_IND_on_time] = (struct mc_indicator_value){ n[5], n[4] };
+	out[MC_IND_digitized] = (struct mc_indicator_value){ n[6], n[4] };
+	out[MC_IND_satisfaction] = (struct mc_indicator_value){ n[8], n[7] };
 	return 0;
 }
 

@@ -36,6 +36,77 @@
 	" '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]')"
 
 /*
+ * The indicator counts of migration 9 -> 10 (docs/indicators.md): a dossier
+ * counts on the day of its reception (received, online, reused,
+ * transferred) and on the day of each of its 'result-ready' (resolved,
+ * on_time, digitized) and 'rate' events (rated, satisfied), under its unit
+ * and clerk. Triggers keep the sums. SQLite runs a row's triggers as the row
+ * changes, so a change to dossiers, to components or to events of the kinds
+ * that count takes the dossier's whole contribution out before it and puts it
+ * back after it (IND_DOSSIER, X the dossier's id), except inserts and deletes
+ * of events, which add their own share after the row (an event insert may do
+ * nothing: ON CONFLICT DO NOTHING). As with the other triggers, a row that
+ * INSERT OR REPLACE replaces is not seen (no recursive_triggers).
+ */
+#define IND_DIGITIZED \
+	"(d.result_document_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM dossier_components c" \
+	" WHERE c.dossier_id = d.id AND c.originals + c.copies > 0 AND c.document_id IS NULL))"
+#define IND_SATISFIED \
+	"coalesce(CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.rating') END IN (1, 2), 0)"
+#define IND_UPSERT \
+	" ON CONFLICT(unit_code, clerk, day) DO UPDATE SET received = received + excluded.received," \
+	" online = online + excluded.online, reused = reused + excluded.reused," \
+	" transferred = transferred + excluded.transferred, resolved = resolved + excluded.resolved," \
+	" on_time = on_time + excluded.on_time, digitized = digitized + excluded.digitized," \
+	" rated = rated + excluded.rated, satisfied = satisfied + excluded.satisfied;"
+#define IND_DOSSIER(X, S) \
+	"INSERT INTO indicator_counts(unit_code, clerk, day, received, online, reused, transferred)" \
+	" SELECT d.unit_code, coalesce(d.clerk, ''), substr(d.received_at, 1, 10), " S "," \
+	" " S " * coalesce(d.channel = 2, 0), " S " * EXISTS(SELECT 1 FROM dossier_components c" \
+	" WHERE c.dossier_id = d.id AND c.reused = 1), " S " * EXISTS(SELECT 1 FROM events t" \
+	" WHERE t.dossier_id = d.id AND +t.kind = 'transfer') FROM dossiers d WHERE d.id = " X \
+	IND_UPSERT \
+	" INSERT INTO indicator_counts(unit_code, clerk, day, resolved, on_time, digitized, rated," \
+	" satisfied) SELECT d.unit_code, coalesce(d.clerk, ''), substr(e.device_time, 1, 10)," \
+	" " S " * sum(e.kind = 'result-ready')," \
+	" " S " * sum(e.kind = 'result-ready' AND coalesce(e.device_time <= d.appointment, 0))," \
+	" " S " * sum(e.kind = 'result-ready') * " IND_DIGITIZED "," \
+	" " S " * sum(e.kind = 'rate'), " S " * sum(e.kind = 'rate' AND " IND_SATISFIED ")" \
+	" FROM events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.dossier_id = " X \
+	" AND +e.kind IN ('result-ready', 'rate') GROUP BY d.id, 3" IND_UPSERT
+/* One event row R (new or old) of kind result-ready or rate, sign S. */
+#define IND_EVENT(R, S) \
+	"INSERT INTO indicator_counts(unit_code, clerk, day, resolved, on_time, digitized, rated," \
+	" satisfied) SELECT d.unit_code, coalesce(d.clerk, ''), substr(e.device_time, 1, 10)," \
+	" " S " * (e.kind = 'result-ready')," \
+	" " S " * (e.kind = 'result-ready' AND coalesce(e.device_time <= d.appointment, 0))," \
+	" " S " * (e.kind = 'result-ready') * " IND_DIGITIZED "," \
+	" " S " * (e.kind = 'rate'), " S " * (e.kind = 'rate' AND " IND_SATISFIED ")" \
+	" FROM (SELECT " R ".dossier_id AS dossier_id, " R ".kind AS kind," \
+	" " R ".device_time AS device_time, " R ".payload AS payload) e" \
+	" JOIN dossiers d ON d.id = e.dossier_id WHERE e.kind IN ('result-ready', 'rate')" IND_UPSERT
+/* A 'transfer' row R: the dossier is transferred while it has one, so the
+ * first one in (N = 1 after it) or the last one out (N = 0) counts. */
+#define IND_TRANSFER(R, S, N) \
+	"INSERT INTO indicator_counts(unit_code, clerk, day, transferred)" \
+	" SELECT d.unit_code, coalesce(d.clerk, ''), substr(d.received_at, 1, 10), " S \
+	" FROM dossiers d WHERE d.id = " R ".dossier_id AND " R ".kind = 'transfer'" \
+	" AND (SELECT count(*) FROM events t WHERE t.dossier_id = " R ".dossier_id" \
+	" AND +t.kind = 'transfer') = " N IND_UPSERT
+#define IND_DOSSIER_COLUMNS "id, unit_code, clerk, channel, received_at, appointment, result_document_id"
+#define IND_DOSSIER_CHANGED \
+	"(old.id IS NOT new.id OR old.unit_code IS NOT new.unit_code OR old.clerk IS NOT new.clerk" \
+	" OR old.channel IS NOT new.channel OR old.received_at IS NOT new.received_at" \
+	" OR old.appointment IS NOT new.appointment" \
+	" OR old.result_document_id IS NOT new.result_document_id)"
+/* Whether component row R can change its dossier's counts: reused, or handed
+ * in without a document while the dossier has a result. */
+#define IND_COMPONENT(R) \
+	"(" R ".reused = 1 OR (" R ".originals + " R ".copies > 0 AND " R ".document_id IS NULL" \
+	" AND EXISTS(SELECT 1 FROM events e WHERE e.dossier_id = " R ".dossier_id" \
+	" AND +e.kind = 'result-ready')))"
+
+/*
  * Forward-only migrations. Entry i brings the schema from version i to i+1.
  * Never edit a released entry, never drop the outbox: append a new one.
  */
@@ -351,6 +422,77 @@ static const char *const migrations[] = {
 	" AND " RECEIVED_KEYED("old") ";"
 	" INSERT INTO dossier_name_fts(rowid, applicant_fold)"
 	" SELECT " RECEIVED_KEY("new") ", new.applicant_fold WHERE " RECEIVED_KEYED("new") "; END;\n",
+	/* 10 -> 11: the indicators as counts per unit, clerk and day
+	 * (client/indicators.c, the same as server migration 0005): a year of a
+	 * million dossiers is a sum over some thousands of rows instead of a walk
+	 * of every dossier, component and event of the year; and the index of
+	 * the supervisor's workload per clerk. Safe to run again
+	 * (IF NOT EXISTS; the counts made again from the rows). */
+	"CREATE TABLE IF NOT EXISTS indicator_counts(unit_code TEXT NOT NULL, clerk TEXT NOT NULL,"
+	" day TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
+	" reused INTEGER NOT NULL DEFAULT 0, transferred INTEGER NOT NULL DEFAULT 0,"
+	" resolved INTEGER NOT NULL DEFAULT 0, on_time INTEGER NOT NULL DEFAULT 0,"
+	" digitized INTEGER NOT NULL DEFAULT 0, rated INTEGER NOT NULL DEFAULT 0,"
+	" satisfied INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(unit_code, clerk, day)) WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS indicator_counts_day ON indicator_counts(day);\n"
+	/* the supervisor's workload per clerk (screens/supervisor.c) */
+	"CREATE INDEX IF NOT EXISTS dossiers_unit_status_clerk ON dossiers(unit_code, status, clerk,"
+	" appointment);\n"
+	"DELETE FROM indicator_counts;\n"
+	"INSERT INTO indicator_counts SELECT unit_code, clerk, day, sum(received), sum(online),"
+	" sum(reused), sum(transferred), sum(resolved), sum(on_time), sum(digitized), sum(rated),"
+	" sum(satisfied) FROM ("
+	" SELECT d.unit_code, coalesce(d.clerk, '') AS clerk, substr(d.received_at, 1, 10) AS day,"
+	" 1 AS received, coalesce(d.channel = 2, 0) AS online,"
+	" EXISTS(SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.reused = 1) AS reused,"
+	" EXISTS(SELECT 1 FROM events t WHERE t.dossier_id = d.id AND +t.kind = 'transfer') AS transferred,"
+	" 0 AS resolved, 0 AS on_time, 0 AS digitized, 0 AS rated, 0 AS satisfied FROM dossiers d"
+	" UNION ALL SELECT d.unit_code, coalesce(d.clerk, ''), substr(e.device_time, 1, 10), 0, 0, 0, 0,"
+	" e.kind = 'result-ready', e.kind = 'result-ready' AND coalesce(e.device_time <= d.appointment, 0),"
+	" e.kind = 'result-ready' AND " IND_DIGITIZED ", e.kind = 'rate',"
+	" e.kind = 'rate' AND " IND_SATISFIED
+	" FROM events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.kind IN ('result-ready', 'rate'))"
+	" GROUP BY unit_code, clerk, day;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_ai AFTER INSERT ON dossiers BEGIN "
+	IND_DOSSIER("new.id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_bd BEFORE DELETE ON dossiers BEGIN "
+	IND_DOSSIER("old.id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_bu BEFORE UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
+	" WHEN " IND_DOSSIER_CHANGED " BEGIN " IND_DOSSIER("old.id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_au AFTER UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
+	" WHEN " IND_DOSSIER_CHANGED " BEGIN " IND_DOSSIER("new.id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bi BEFORE INSERT ON dossier_components"
+	" WHEN " IND_COMPONENT("new") " BEGIN " IND_DOSSIER("new.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_ai AFTER INSERT ON dossier_components"
+	" WHEN " IND_COMPONENT("new") " BEGIN " IND_DOSSIER("new.dossier_id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bd BEFORE DELETE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " BEGIN " IND_DOSSIER("old.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_ad AFTER DELETE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " BEGIN " IND_DOSSIER("old.dossier_id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bu BEFORE UPDATE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " OR " IND_COMPONENT("new")
+	" OR old.dossier_id IS NOT new.dossier_id BEGIN " IND_DOSSIER("old.dossier_id", "-1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_au AFTER UPDATE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " OR " IND_COMPONENT("new")
+	" OR old.dossier_id IS NOT new.dossier_id BEGIN " IND_DOSSIER("old.dossier_id", "1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_ai AFTER INSERT ON events"
+	" WHEN new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_EVENT("new", "1") IND_TRANSFER("new", "1", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_ad AFTER DELETE ON events"
+	" WHEN old.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_EVENT("old", "-1") IND_TRANSFER("old", "-1", "0") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_bu BEFORE UPDATE ON events"
+	" WHEN old.kind IN ('result-ready', 'rate', 'transfer')"
+	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_DOSSIER("old.dossier_id", "-1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_au AFTER UPDATE ON events"
+	" WHEN old.kind IN ('result-ready', 'rate', 'transfer')"
+	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_DOSSIER("old.dossier_id", "1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

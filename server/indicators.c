@@ -1,6 +1,7 @@
 /* The Decision 766 indicators on PostgreSQL, the same definitions as
  * client/indicators.c (docs/indicators.md) over the stored dossier JSON and
- * the events table: GET /api/v1/indicators and `motcua-server indicators`.
+ * the events table, read from the per-day counts that migration 0005 keeps:
+ * GET /api/v1/indicators and `motcua-server indicators`.
  * $1, $2: the period's [lo, hi); $3 unit, $4 clerk (NULL: any); $5 the user
  * whose scope bounds the units (NULL: every unit, the command line). Times are
  * "YYYY-MM-DDTHH:MM" text compared byte-wise (COLLATE "C"). */
@@ -12,34 +13,16 @@
 #include "core/indicators.h"
 #include "server/server.h"
 
-#define SEL " ($3::text IS NULL OR d.unit_code = $3) AND ($4::text IS NULL OR d.data->>'clerk' = $4)" \
-	    " AND ($5::text IS NULL OR d.unit_code IN (SELECT unit_code FROM user_scope($5)))"
-#define COMPONENTS "jsonb_array_elements(CASE jsonb_typeof(d.data->'components') WHEN 'array'" \
-		   " THEN d.data->'components' ELSE '[]'::jsonb END)"
-
-static const char *const received_sql =
-	"SELECT count(*), count(*) FILTER (WHERE d.data->>'channel' = '2'),"
-	" count(*) FILTER (WHERE EXISTS(SELECT 1 FROM " COMPONENTS " c"
-	"  WHERE c->>'reused' IN ('1', 'true'))),"
-	" count(*) FILTER (WHERE EXISTS(SELECT 1 FROM events t WHERE t.dossier_id = d.id"
-	"  AND t.kind = 'transfer'))"
-	" FROM dossiers d WHERE d.received_at COLLATE \"C\" >= $1"
-	" AND d.received_at COLLATE \"C\" < $2 AND" SEL;
-
-static const char *const resolved_sql =
-	"SELECT count(*), count(*) FILTER (WHERE e.device_time COLLATE \"C\" <= d.appointment),"
-	" count(*) FILTER (WHERE d.data->>'result_document_id' IS NOT NULL AND NOT EXISTS("
-	"  SELECT 1 FROM " COMPONENTS " c WHERE coalesce((c->>'originals')::int, 0)"
-	"  + coalesce((c->>'copies')::int, 0) > 0 AND c->>'document_id' IS NULL))"
-	" FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-	" WHERE e.kind = 'result-ready' AND e.device_time COLLATE \"C\" >= $1"
-	" AND e.device_time COLLATE \"C\" < $2 AND" SEL;
-
-static const char *const rated_sql =
-	"SELECT count(*), count(*) FILTER (WHERE e.payload->>'rating' IN ('1', '2'))"
-	" FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-	" WHERE e.kind = 'rate' AND e.device_time COLLATE \"C\" >= $1"
-	" AND e.device_time COLLATE \"C\" < $2 AND" SEL;
+/* The counts per unit, clerk and day that migration 0005 keeps with triggers
+ * (server/migrations/0005_indicator_indexes.sql): the same numbers as the
+ * direct count over dossiers and events, summed over days, not dossiers. */
+static const char *const counts_sql =
+	"SELECT coalesce(sum(received), 0), coalesce(sum(online), 0), coalesce(sum(reused), 0),"
+	" coalesce(sum(transferred), 0), coalesce(sum(resolved), 0), coalesce(sum(on_time), 0),"
+	" coalesce(sum(digitized), 0), coalesce(sum(rated), 0), coalesce(sum(satisfied), 0)"
+	" FROM indicator_counts d WHERE d.day >= $1 AND d.day < $2"
+	" AND ($3::text IS NULL OR d.unit_code = $3) AND ($4::text IS NULL OR d.clerk = $4)"
+	" AND ($5::text IS NULL OR d.unit_code IN (SELECT unit_code FROM user_scope($5)))";
 
 static int run(PGconn *c, const char *sql, const char *const p[5], long long *cols, int n,
 	       struct strbuf *err)
@@ -62,16 +45,15 @@ static int compute(PGconn *c, const struct mc_ind_period *per, const char *unit,
 		   struct mc_indicator_value v[MC_IND_COUNT], struct strbuf *err)
 {
 	const char *p[5] = { per->lo, per->hi, unit, clerk, scope_user };
-	long long r[4], f[3], s[2];
-	if (run(c, received_sql, p, r, 4, err) || run(c, resolved_sql, p, f, 3, err) ||
-	    run(c, rated_sql, p, s, 2, err))
+	long long n[9];
+	if (run(c, counts_sql, p, n, 9, err))
 		return -1;
-	v[MC_IND_online] = (struct mc_indicator_value){ r[1], r[0] };
-	v[MC_IND_reused] = (struct mc_indicator_value){ r[2], r[0] };
-	v[MC_IND_transferred] = (struct mc_indicator_value){ r[3], r[0] };
-	v[MC_IND_on_time] = (struct mc_indicator_value){ f[1], f[0] };
-	v[MC_IND_digitized] = (struct mc_indicator_value){ f[2], f[0] };
-	v[MC_IND_satisfaction] = (struct mc_indicator_value){ s[1], s[0] };
+	v[MC_IND_online] = (struct mc_indicator_value){ n[1], n[0] };
+	v[MC_IND_reused] = (struct mc_indicator_value){ n[2], n[0] };
+	v[MC_IND_transferred] = (struct mc_indicator_value){ n[3], n[0] };
+	v[MC_IND_on_time] = (struct mc_indicator_value){ n[5], n[4] };
+	v[MC_IND_digitized] = (struct mc_indicator_value){ n[6], n[4] };
+	v[MC_IND_satisfaction] = (struct mc_indicator_value){ n[8], n[7] };
 	return 0;
 }
 

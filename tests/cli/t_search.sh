@@ -84,7 +84,15 @@ expect_eq "store intact" "$(sqlite3 "$db" 'SELECT count(*) FROM dossiers')" 4
 # its names indexed again
 old="$T/old.db"
 sqlite3 "$db" ".backup '$old'" || fail "sqlite3 .backup"
-sqlite3 "$old" "DROP INDEX dossiers_code_tail; DROP INDEX dossiers_status_received;
+sqlite3 "$old" "DROP TRIGGER indicator_dossiers_ai; DROP TRIGGER indicator_dossiers_bd;
+DROP TRIGGER indicator_dossiers_bu; DROP TRIGGER indicator_dossiers_au;
+DROP TRIGGER indicator_components_bi; DROP TRIGGER indicator_components_ai;
+DROP TRIGGER indicator_components_bd; DROP TRIGGER indicator_components_ad;
+DROP TRIGGER indicator_components_bu; DROP TRIGGER indicator_components_au;
+DROP TRIGGER indicator_events_ai; DROP TRIGGER indicator_events_ad;
+DROP TRIGGER indicator_events_bu; DROP TRIGGER indicator_events_au;
+DROP TABLE indicator_counts; DROP INDEX dossiers_unit_status_clerk;
+DROP INDEX dossiers_code_tail; DROP INDEX dossiers_status_received;
 DROP INDEX dossiers_unit_status; DROP TABLE dossier_fts;
 CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',
   content_rowid='rowid', prefix='1 2 3');

@@ -18,19 +18,32 @@ as_pg() {
 	fi
 }
 
-pg_start() {
+# pg_init: a new cluster in $W/pg (initdb as postgres when we are root).
+pg_init() {
 	[ -x "$PGBIN/initdb" ] || { echo "sync: PostgreSQL not found (apt-get install postgresql)"; return 1; }
 	mkdir -p "$W/pg" "$W/sock"
 	chmod 755 "$W"
 	[ "$(id -u)" = 0 ] && chown postgres "$W/pg" "$W/sock"
 	as_pg "$PGBIN/initdb" -D "$W/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
 		>"$W/initdb.log" 2>&1 || { cat "$W/initdb.log"; return 1; }
+}
+
+# pg_run: starts the cluster of $W/pg on a unix socket in $W/sock (no TCP);
+# PG_OPTS adds server options (-c name=value ...). Sets PG to database motcua.
+pg_run() {
+	mkdir -p "$W/sock"
+	[ "$(id -u)" = 0 ] && chown postgres "$W/sock"
 	as_pg "$PGBIN/pg_ctl" -D "$W/pg" -w -t 60 -l "$W/pg/log" \
-		-o "-k $W/sock -c listen_addresses= -c fsync=off -c synchronous_commit=off -c max_connections=60" \
+		-o "-k $W/sock -c listen_addresses= -c fsync=off -c synchronous_commit=off -c max_connections=60 ${PG_OPTS:-}" \
 		start >"$W/pg_ctl.log" 2>&1 || { cat "$W/pg_ctl.log" "$W/pg/log"; return 1; }
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua || return 1
 	PG="host=$W/sock dbname=motcua user=postgres"
 	export PG
+}
+
+pg_start() {
+	pg_init || return 1
+	pg_run || return 1
+	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua || return 1
 }
 
 pg_stop() {

@@ -17,7 +17,8 @@
  * still queued is lost) and is then reset, as when a cable is pulled: what
  * reached the peers' kernels is still read by them. Bytes up are counted as
  * they are handed to the server's socket; the total is said at the end
- * ("slowproxy: N cuts, M bytes up"). Single-threaded, poll(2). Stops on
+ * ("slowproxy: N cuts, M bytes up", after "slowproxy: K bytes down": bench/sync.sh
+ * counts bytes on the wire with them). Single-threaded, poll(2). Stops on
  * SIGTERM or SIGINT. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,7 +64,7 @@ static struct {
 	struct sockaddr_in target;
 	double rate[2], latency;
 	double cut_prob, stall;
-	unsigned long long first_cut_after, up_bytes;
+	unsigned long long first_cut_after, up_bytes, down_bytes;
 	int max_cuts, cuts;
 	bool first_cut_done;
 	unsigned long long rng;
@@ -234,6 +235,8 @@ static bool write_dir(struct conn *c, int which)
 		return errno == EAGAIN || errno == EINTR;
 	if (which == 0)
 		cfg.up_bytes += (unsigned long long)n;
+	else
+		cfg.down_bytes += (unsigned long long)n;
 	if (cfg.rate[which] > 0)
 		link_free[which] = (link_free[which] > t ? link_free[which] : t) + (double)n / cfg.rate[which];
 	h->off += (size_t)n;
@@ -398,6 +401,7 @@ int main(int argc, char **argv)
 		if (conns[i].used)
 			conn_close(&conns[i], false);
 	close(lfd);
+	fprintf(stderr, "slowproxy: %llu bytes down\n", cfg.down_bytes);
 	fprintf(stderr, "slowproxy: %d cuts, %llu bytes up\n", cfg.cuts, cfg.up_bytes);
 	return 0;
 }
