@@ -606,6 +606,24 @@ static int migrate(struct store *st, struct strbuf *err)
 	return store_commit(st, err);
 }
 
+/* A store opened read-only by a newer program (a query command after an
+ * update): when its schema is older and the file may be written, it is
+ * upgraded once through a read-write connection, then read as asked. */
+static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "PRAGMA user_version");
+	int version = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : N_MIGRATIONS;
+	sqlite3_finalize(q);
+	if (version >= N_MIGRATIONS || access(st->path, W_OK))
+		return 0;
+	struct store rw;
+	if (store_open(&rw, st->path, flags & ~(unsigned)STORE_READONLY & ~(unsigned)STORE_EXCLUSIVE,
+		       err))
+		return -1;
+	store_close(&rw);
+	return 0;
+}
+
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err)
 {
 	st->db = NULL;
@@ -645,6 +663,8 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 			goto fail;
 	}
 	if (store_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err))
+		goto fail;
+	if ((flags & STORE_READONLY) && upgrade_first(st, flags, err))
 		goto fail;
 	/* Reading a non-database file fails here, with a clear message. */
 	if (migrate(st, err))

@@ -107,6 +107,17 @@ DROP INDEX dossier_components_document; ALTER TABLE dossier_components DROP COLU
 ALTER TABLE dossier_components DROP COLUMN reused; ALTER TABLE dossiers DROP COLUMN result_document_id;
 DROP TABLE document_fts; DROP TABLE documents; PRAGMA user_version = 1;" ||
 	fail "could not make a schema 1 store"
+# a command that only reads (queue) upgrades a writable old store first
+cp "$old" "$T/old-ro.db"
+expect_status 0 "$MOTCUA" queue overdue --db "$T/old-ro.db"
+expect_eq "read-only command upgraded" "$(sqlite3 "$T/old-ro.db" 'PRAGMA user_version')" \
+	"$(sqlite3 "$db" 'PRAGMA user_version')"
+# ... and refuses, saying why, when the file cannot be written
+cp "$old" "$T/old-locked.db"; chmod a-w "$T/old-locked.db"
+if [ "$(id -u)" != 0 ]; then
+	expect_status 1 "$MOTCUA" queue overdue --db "$T/old-locked.db"
+	expect_grep "$T/err" "chỉ đọc"
+fi
 expect_status 0 "$MOTCUA" search nguyen --db "$old"
 expect_eq "upgraded store" "$(codes)" "H01.00004-251125-0001 H01.00004-251120-0001 "
 expect_eq "schema" "$(sqlite3 "$old" 'PRAGMA user_version')" "$(sqlite3 "$db" 'PRAGMA user_version')"
