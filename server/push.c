@@ -383,12 +383,27 @@ static int check_status(const json_t *d, enum mc_action act, enum mc_status to,
 	return 0;
 }
 
-static int apply_action(PGconn *c, const struct session *s, const struct sync_op *op,
-			enum mc_action act, struct outcome *o)
+/* The stored dossier, locked for the operation's transaction. */
+struct locked {
+	int status;
+	long long rev;
+	char *unit;     /* receiving unit */
+	char *handling; /* current handling unit; NULL when none */
+	json_t *data;   /* NULL if the stored JSON could not be read */
+};
+
+static void locked_release(struct locked *l)
 {
-	const json_t *d = op->payload;
-	const json_t *ev = json_object_get(d, "event");
-	const char *p[] = { op->entity_id };
+	free(l->unit);
+	free(l->handling);
+	json_decref(l->data);
+	memset(l, 0, sizeof(*l));
+}
+
+/* 0 with *l filled, or -1 with the outcome set (unknown dossier, database). */
+static int lock_dossier(PGconn *c, const char *id, struct outcome *o, struct locked *l)
+{
+	const char *p[] = { id };
 	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text,"
 				    " nullif(data->>'handling_unit', '') FROM dossiers"
 				    " WHERE id = $1 FOR UPDATE", 1, p);
@@ -400,15 +415,30 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		set_outcome(o, SYNC_REJECTED, "unknown_dossier",
-			    "Máy chủ chưa có hồ sơ %s (hãy gửi thao tác tiếp nhận trước)", op->entity_id);
+			    "Máy chủ chưa có hồ sơ %s (hãy gửi thao tác tiếp nhận trước)", id);
 		return -1;
 	}
-	int from = atoi(PQgetvalue(res, 0, 0));
-	long long rev = atoll(PQgetvalue(res, 0, 1));
-	char *unit = xstrdup(PQgetvalue(res, 0, 2));
-	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
-	char *handling = PQgetisnull(res, 0, 4) ? NULL : xstrdup(PQgetvalue(res, 0, 4));
+	l->status = atoi(PQgetvalue(res, 0, 0));
+	l->rev = atoll(PQgetvalue(res, 0, 1));
+	l->unit = xstrdup(PQgetvalue(res, 0, 2));
+	l->data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
+	l->handling = PQgetisnull(res, 0, 4) ? NULL : xstrdup(PQgetvalue(res, 0, 4));
 	PQclear(res);
+	return 0;
+}
+
+static int apply_action(PGconn *c, const struct session *s, const struct sync_op *op,
+			enum mc_action act, struct outcome *o)
+{
+	const json_t *d = op->payload;
+	const json_t *ev = json_object_get(d, "event");
+	struct locked l;
+	if (lock_dossier(c, op->entity_id, o, &l))
+		return -1;
+	int from = l.status;
+	long long rev = l.rev;
+	const char *unit = l.unit, *handling = l.handling;
+	json_t *data = l.data;
 	int rc = -1;
 	enum mc_status to;
 	struct strbuf err = STRBUF_INIT;
@@ -483,9 +513,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	free(text);
 out:
 	strbuf_release(&err);
-	json_decref(data);
-	free(handling);
-	free(unit);
+	locked_release(&l);
 	return rc;
 }
 
@@ -546,36 +574,22 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 {
 	const json_t *d = op->payload;
 	const char *to = jstr(d, "assigned_clerk");
-	const char *p[] = { op->entity_id };
-	PGresult *res = db_query(c, "SELECT status, rev, unit_code, data::text,"
-				    " coalesce(nullif(data->>'handling_unit', ''), unit_code)"
-				    " FROM dossiers WHERE id = $1 FOR UPDATE", 1, p);
-	if (!db_ok(res)) {
-		set_db_failure(o, res);
-		PQclear(res);
+	struct locked l;
+	if (lock_dossier(c, op->entity_id, o, &l))
 		return -1;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		set_outcome(o, SYNC_REJECTED, "unknown_dossier",
-			    "Máy chủ chưa có hồ sơ %s (hãy gửi thao tác tiếp nhận trước)", op->entity_id);
-		return -1;
-	}
-	int status = atoi(PQgetvalue(res, 0, 0));
-	long long rev = atoll(PQgetvalue(res, 0, 1));
-	char *unit = xstrdup(PQgetvalue(res, 0, 2));
-	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
-	char *handling = xstrdup(PQgetvalue(res, 0, 4));
-	PQclear(res);
+	int status = l.status;
+	long long rev = l.rev;
+	const char *unit = l.unit, *handling = l.handling;
+	json_t *data = l.data;
 	int rc = -1, k;
 	struct strbuf err = STRBUF_INIT;
 	const char *who[] = { s->username };
-	const char *target[] = { to, unit, handling };
+	const char *target[] = { to, unit, handling ? handling : unit };
 	if (!data) {
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_dossier_scope(c, o, s->username, unit, strcmp(handling, unit) ? handling : NULL))
+	if (!in_dossier_scope(c, o, s->username, unit, handling))
 		goto out;
 	k = exists(c, o, "SELECT 1 FROM users WHERE username = $1 AND role IN ('supervisor', 'admin')",
 		   1, who);
@@ -656,9 +670,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 	free(text);
 out:
 	strbuf_release(&err);
-	json_decref(data);
-	free(unit);
-	free(handling);
+	locked_release(&l);
 	return rc;
 }
 
