@@ -2,7 +2,8 @@
 #
 #   make            build the client (build/motcua)
 #   make run        build and open the client on a demo store
-#   make check      unit + CLI + UI tests, then the same under ASan + UBSan
+#   make check      layers, unit + CLI + UI + sync tests, then again under ASan + UBSan
+#   make layers     every include points down the layers (docs/hacking.md)
 #   make bench      benchmarks (see docs/PERFORMANCE.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -42,7 +43,11 @@ ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 
 CORE_SRC   := $(sort $(wildcard core/*.c))
-CLIENT_SRC := $(sort $(filter-out client/main.c,$(wildcard client/*.c)) $(wildcard screens/*.c) $(wildcard sync/*.c))
+# The client's layers, bottom to top (docs/hacking.md; `make layers` checks
+# that every include points down).
+CLIENT_DIRS := client/base client/store sync client/print client/scan client/services \
+	client/tui client/cli screens
+CLIENT_SRC := $(sort $(foreach d,$(CLIENT_DIRS),$(wildcard $(d)/*.c)))
 GEN_SRC    := $(B)/gen/default_keys.c
 LIB_OBJ    := $(CORE_SRC:%.c=$(B)/%.o) $(CLIENT_SRC:%.c=$(B)/%.o) $(B)/gen/default_keys.o
 MAIN_OBJ   := $(B)/client/main.o
@@ -53,7 +58,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check test test-unit test-cli test-ui test-sync server bench clean install deps demo
+.PHONY: all run check layers test test-unit test-cli test-ui test-sync server bench clean install deps demo
 .DELETE_ON_ERROR:
 
 all: $(B)/motcua $(B)/motcua-server
@@ -170,7 +175,12 @@ test-ui: $(B)/motcua
 
 test: test-unit test-cli test-ui test-sync
 
-check: deps
+# Every include points down the layers of docs/hacking.md; only the store and
+# sync run SQL (tools/layers.sh; tests/cli/t_layers.sh tests the check).
+layers:
+	$(Q)sh tools/layers.sh
+
+check: deps layers
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 	@echo "make check: all suites passed (plain and ASan+UBSan)"

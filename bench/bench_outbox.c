@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/reception.h"
-#include "client/store.h"
+#include "client/services/reception.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/xalloc.h"
 

@@ -1,4 +1,4 @@
-/* bench_query: times the dossier queries (client/dossier_query.c) on the
+/* bench_query: times the dossier queries (client/store/dossier_query.c) on the
  * benchmark store made by gen_store, against their budgets.
  *
  *   bench_query [--db PATH] [--runs N] [--summary FILE] [--typing]
@@ -21,8 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/dossier_query.h"
-#include "client/store.h"
+#include "client/store/dossier_query.h"
+#include "client/store/store.h"
 #include "core/xalloc.h"
 
 #define BUDGET_MS 30.0 /* interactive: search, a list page, counts */

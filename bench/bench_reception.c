@@ -2,7 +2,7 @@
  *
  *   bench_reception [--db PATH] [--runs N] [--summary FILE]
  *
- * Times reception_commit (client/reception.h), the code behind the wizard's
+ * Times reception_commit (client/services/reception.h), the code behind the wizard's
  * confirmation and `motcua receive`, N times (default 50) without the receipt
  * PDF and N times with it (written next to the store, no printer), each a
  * birth registration with every mandatory component presented, received at
@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/auth.h"
-#include "client/reception.h"
-#include "client/store.h"
+#include "client/store/auth.h"
+#include "client/services/reception.h"
+#include "client/store/store.h"
 #include "core/xalloc.h"
 
 #define KEY_MS 16.0 /* the confirmation is a keystroke */

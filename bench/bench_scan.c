@@ -30,10 +30,10 @@
 #include <cairo.h>
 #include <poppler.h>
 
-#include "client/docpdf.h"
-#include "client/pagestore.h"
-#include "client/pdf.h"
-#include "client/scan.h"
+#include "client/scan/docpdf.h"
+#include "client/scan/pagestore.h"
+#include "client/print/pdf.h"
+#include "client/scan/scan.h"
 #include "core/xalloc.h"
 
 static int runs = 3;

@@ -4,7 +4,7 @@
  *   bench_tui [--runs N] [--summary FILE] [--title T] [--wall-budget MS] -- COMMAND ARGS...
  *
  * With --script, each run starts MOTCUA ARGS headless (MOTCUA_SCRIPT=KEYS) with
- * MOTCUA_BENCH_LOG pointing at a log of its own (client/app.c), and reads the
+ * MOTCUA_BENCH_LOG pointing at a log of its own (client/tui/app.c), and reads the
  * log back: the first screen is the time from just before fork() to the
  * first screen update (so exec, dynamic linking, opening the store and
  * drawing are in it); each key is the time from its read to the end of the
@@ -123,7 +123,7 @@ static void script_add(struct script *sc, size_t s)
 	sc->key[sc->n++] = s;
 }
 
-/* Reads the key script as client/term.c does: a key line is one key, ":type
+/* Reads the key script as client/tui/term.c does: a key line is one key, ":type
  * TEXT" one key per character, other ":" lines and comments none. */
 static int script_load(struct script *sc, const char *path)
 {

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/store.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/text.h"
 #include "core/xalloc.h"

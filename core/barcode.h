@@ -1,5 +1,5 @@
 /* Code 128 barcodes, code set B (ASCII 32..126), as a module pattern. Pure, no
- * I/O: drawing is the caller's business (client/pdf.h draws the pattern).
+ * I/O: drawing is the caller's business (client/print/pdf.h draws the pattern).
  *
  * A symbol is: start B, one value per character (byte - 32), the checksum
  * (start value + sum of position * value, modulo 103), stop. Every value is

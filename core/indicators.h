@@ -1,7 +1,7 @@
 /* The service indicators of Decision 766/QĐ-TTg (2022), as fractions: each
  * indicator is a numerator over a denominator counted over a period. The
  * definitions (what each side counts) are in docs/indicators.md; the SQL that
- * counts them lives once per side (client/indicators.c on SQLite,
+ * counts them lives once per side (client/store/indicators.c on SQLite,
  * server/indicators.c on PostgreSQL). This module holds what both share: the
  * list, the Vietnamese names, the full-points thresholds and the arithmetic.
  * Pure: no I/O. */

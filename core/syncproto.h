@@ -18,7 +18,7 @@
  *          "actor", "unit_code", "device_time", "payload"? }
  *        (or "events": [ such objects ]), and any other member the
  *        workstation writes (unit_ident, rev, updated_at ...), kept as is }
- *    This is what client/reception.c puts in its outbox row. base_rev is 0
+ *    This is what client/services/reception.c puts in its outbox row. base_rev is 0
  *    (or absent); the server's revision becomes 1.
  *  - op "<action>" (an id of MC_ACTIONS but "receive": "transfer", "return"...):
  *    a status change of an existing dossier, as the client writes it:

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/app.h"
-#include "client/catalog.h"
-#include "client/dialog.h"
-#include "client/listview.h"
+#include "client/tui/app.h"
+#include "client/store/catalog.h"
+#include "client/tui/dialog.h"
+#include "client/tui/listview.h"
 #include "core/text.h"
 #include "screens/screens.h"
 

@@ -1,10 +1,10 @@
 /* One dossier: its fields, its components (required and presented, with
  * override reasons) and its event timeline, as lines of text formatted for
  * the screen's width and scrolled like the help screen. F9 prints the forms
- * the dossier has (client/forms.h): the receipt at once when it is the only
+ * the dossier has (client/print/forms.h): the receipt at once when it is the only
  * one, else a menu of the receipt (01) and the forms whose events exist
  * (02-05). F2 (or a) opens the menu of the actions the dossier allows now
- * (client/dossier_action.h): each asks what it needs in dialogs, a unit
+ * (client/services/dossier_action.h): each asks what it needs in dialogs, a unit
  * picker or a choice (ratings with keys 1-2-3), confirms and runs. */
 #include <errno.h>
 #include <stdio.h>
@@ -14,17 +14,17 @@
 
 #include <jansson.h>
 
-#include "client/app.h"
-#include "client/catalog.h"
-#include "client/clock.h"
-#include "client/dialog.h"
-#include "client/dossier_action.h"
-#include "client/dossier_query.h"
-#include "client/forms.h"
-#include "client/listview.h"
-#include "client/picker.h"
-#include "client/print.h"
-#include "client/reception.h"
+#include "client/tui/app.h"
+#include "client/store/catalog.h"
+#include "client/base/clock.h"
+#include "client/tui/dialog.h"
+#include "client/services/dossier_action.h"
+#include "client/store/dossier_query.h"
+#include "client/print/forms.h"
+#include "client/tui/listview.h"
+#include "client/tui/picker.h"
+#include "client/print/print.h"
+#include "client/services/reception.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -727,7 +727,7 @@ static void deliver(struct dossier_view *v, const char *path, const char *what)
 	strbuf_release(&err);
 }
 
-/* Writes form kind (01: the receipt again, 02-05: client/forms.h) into the
+/* Writes form kind (01: the receipt again, 02-05: client/print/forms.h) into the
  * receipts folder next to the store (reception_receipt_dir), as CODE.pdf
  * for the receipt and CODE-mau-NN.pdf for the others, and prints it. */
 static int print_form(struct dossier_view *v, int kind)

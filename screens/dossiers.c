@@ -3,7 +3,7 @@
  *
  * The list never holds more than a few pages: the listview asks for rows by
  * index and fetch_rows takes them from the query layer's pager
- * (client/dossier_query.h), which moves its window with keyset pages, so
+ * (client/store/dossier_query.h), which moves its window with keyset pages, so
  * scrolling a million dossiers costs one small query per page. The search
  * keeps the results loaded so far (SEARCH_CHUNK at a time, more as the
  * selection nears their end). */
@@ -13,11 +13,11 @@
 
 #include <utf8proc.h>
 
-#include "client/app.h"
-#include "client/calendar_store.h"
-#include "client/clock.h"
-#include "client/dossier_query.h"
-#include "client/listview.h"
+#include "client/tui/app.h"
+#include "client/store/calendar_store.h"
+#include "client/base/clock.h"
+#include "client/store/dossier_query.h"
+#include "client/tui/listview.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/app.h"
+#include "client/tui/app.h"
 #include "core/text.h"
 #include "screens/screens.h"
 

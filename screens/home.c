@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/app.h"
-#include "client/clock.h"
+#include "client/tui/app.h"
+#include "client/base/clock.h"
 #include "core/text.h"
 #include "screens/screens.h"
 

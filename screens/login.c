@@ -2,14 +2,14 @@
  * prefilled with the last clerk who logged in on this workstation, or else
  * with the only enabled clerk of the store; the focus then starts on the
  * password, so the clerk types only the password and Enter. Both are the
- * shared text field (client/field.h); the password's buffer is wiped. */
+ * shared text field (client/tui/field.h); the password's buffer is wiped. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "client/app.h"
-#include "client/field.h"
+#include "client/tui/app.h"
+#include "client/tui/field.h"
 #include "core/text.h"
 #include "screens/screens.h"
 

@@ -1,5 +1,5 @@
 /* The reception wizard: procedure -> applicant -> components -> summary ->
- * done. Every check is client/reception.c's (the same as `motcua receive`);
+ * done. Every check is client/services/reception.c's (the same as `motcua receive`);
  * this file only collects the input, offers good defaults and shows the
  * refusals on the field they are about.
  *
@@ -11,7 +11,7 @@
  * confirm, Enter to go home. tests/ui/reception.test counts them.
  *
  * The checklist also offers the applicant's stored papers still valid
- * (client/reuse.h): a component one of them fits shows [kho]; F7 reuses it
+ * (client/store/reuse.h): a component one of them fits shows [kho]; F7 reuses it
  * (the row reads "dùng lại", nothing is counted as brought), F8 lists all of
  * them. With nothing stored for that CCCD the page is as it always was.
  * reception_commit attaches them in the dossier's transaction.
@@ -23,14 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/app.h"
-#include "client/catalog.h"
-#include "client/clock.h"
-#include "client/dialog.h"
-#include "client/picker.h"
-#include "client/print.h"
-#include "client/reception.h"
-#include "client/reuse.h"
+#include "client/tui/app.h"
+#include "client/store/catalog.h"
+#include "client/base/clock.h"
+#include "client/tui/dialog.h"
+#include "client/tui/picker.h"
+#include "client/print/print.h"
+#include "client/services/reception.h"
+#include "client/store/reuse.h"
 #include "core/idnum.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -90,7 +90,7 @@ struct wizard {
 	struct comp *comps;
 	size_t sel, top;
 	int col; /* 0: originals, 1: copies (what + - and digits change) */
-	/* the applicant's stored papers still valid (client/reuse.h), read when
+	/* the applicant's stored papers still valid (client/store/reuse.h), read when
 	 * the checklist opens for an ID number, and the chooser over them */
 	struct reuse_papers papers;
 	bool papers_loaded;
@@ -337,7 +337,7 @@ static void set_commune(struct wizard *s, const char *code)
 	s->commune_label = label;
 }
 
-/* As client/reception.c decides it: a mandatory component with fewer papers
+/* As client/services/reception.c decides it: a mandatory component with fewer papers
  * than it asks for. */
 static bool comp_missing(const struct catalog_component *c, const struct comp *k)
 {
@@ -402,7 +402,7 @@ static const struct reuse_paper *paper_by_id(const struct wizard *s, const char 
 	return NULL;
 }
 
-/* The papers fitting component i (client/reuse.h's rules), their indexes in
+/* The papers fitting component i (client/store/reuse.h's rules), their indexes in
  * idx (room for every paper, or NULL to count only). */
 static size_t fitting(const struct wizard *s, size_t i, size_t *idx)
 {
@@ -635,7 +635,7 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 	}
 }
 
-/* A refusal found here, before client/reception.c is asked. */
+/* A refusal found here, before client/services/reception.c is asked. */
 static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)

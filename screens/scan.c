@@ -4,7 +4,7 @@
  * scanner and its settings (the device chosen once and remembered in the
  * store's settings with the source, the mode and the resolution), and the
  * pages scanned or imported so far, each with its size on disk. The pages
- * live in a pagestore folder of their own (client/pagestore.h, under
+ * live in a pagestore folder of their own (client/scan/pagestore.h, under
  * scans/<dossier id>-<component>), so nothing already scanned is lost when
  * the scanner goes away, a file is refused or the program stops: they are
  * there again the next time the component is opened.
@@ -18,8 +18,8 @@
  * headless script waits for it.
  *
  * F2 asks for the paper's metadata (kind, number, issuer, dates) and saves
- * the pages as ONE compact PDF (client/docpdf.h) filed in the document
- * store by its SHA-256 (client/docstore.h): the component is then
+ * the pages as ONE compact PDF (client/scan/docpdf.h) filed in the document
+ * store by its SHA-256 (client/store/docstore.h): the component is then
  * digitized, the pages folder removed and the OCR worker woken; the screen
  * moves on to the next component still to scan. */
 #include <errno.h>
@@ -31,15 +31,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/app.h"
-#include "client/clock.h"
-#include "client/dialog.h"
-#include "client/docpdf.h"
-#include "client/docstore.h"
-#include "client/fileimport.h"
-#include "client/listview.h"
-#include "client/pagestore.h"
-#include "client/scan.h"
+#include "client/base/files.h"
+#include "client/tui/app.h"
+#include "client/base/clock.h"
+#include "client/tui/dialog.h"
+#include "client/scan/docpdf.h"
+#include "client/store/docstore.h"
+#include "client/scan/fileimport.h"
+#include "client/tui/listview.h"
+#include "client/scan/pagestore.h"
+#include "client/scan/scan.h"
 #include "core/datetime.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -902,7 +903,7 @@ static int meta_save(struct scan_view *v)
 
 	char *docs = docstore_dir(v->app->store.path);
 	if (mkdir(docs, 0755) && errno != EEXIST) {
-		app_error(v->app, "Không tạo được thư mục %s: %s", docs, pagestore_errno_vn(errno));
+		app_error(v->app, "Không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		free(docs);
 		meta_vals_release(v);
 		return SCR_HANDLED;

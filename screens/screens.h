@@ -1,7 +1,7 @@
 /* The registry of screens: each screens/NAME.c defines one of these. */
 #ifndef MC_SCREENS_H
 #define MC_SCREENS_H
-#include "client/screen.h"
+#include "client/tui/screen.h"
 
 /* Username and password. arg: the username to prefill (const char *), or
  * NULL for the last one that logged in here. */
@@ -59,7 +59,7 @@ extern const struct screen_ops syncissues_screen;
 extern const struct screen_ops supervisor_screen;
 /* One supervisor queue with the clerk in charge of each dossier: sort,
  * filters, Enter opens a dossier, r reassigns it. arg: the queue (const
- * enum supervisor_queue *, client/indicators.h). */
+ * enum supervisor_queue *, client/store/indicators.h). */
 extern const struct screen_ops superqueue_screen;
 
 /* Scanning the papers of a dossier, one component at a time: the scanner

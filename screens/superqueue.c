@@ -4,18 +4,18 @@
  * unit filter; / filters by words (code, applicant, procedure, clerk,
  * without diacritics); x clears the filters; Enter opens the dossier; r
  * hands it to another clerk of its unit (a picker, then an optional reason:
- * client/dossier_action.h, dossier_reassign_commit). Read when the screen
+ * client/services/dossier_action.h, dossier_reassign_commit). Read when the screen
  * opens and whenever it is on top again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/app.h"
-#include "client/clock.h"
-#include "client/dialog.h"
-#include "client/dossier_action.h"
-#include "client/picker.h"
-#include "client/supervision.h"
+#include "client/tui/app.h"
+#include "client/base/clock.h"
+#include "client/tui/dialog.h"
+#include "client/services/dossier_action.h"
+#include "client/tui/picker.h"
+#include "client/store/supervision.h"
 #include "core/text.h"
 #include "screens/screens.h"
 

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "client/app.h"
-#include "client/clock.h"
-#include "client/dialog.h"
-#include "client/dossier_action.h"
-#include "client/indicators.h"
-#include "client/supervision.h"
+#include "client/tui/app.h"
+#include "client/base/clock.h"
+#include "client/tui/dialog.h"
+#include "client/services/dossier_action.h"
+#include "client/store/indicators.h"
+#include "client/store/supervision.h"
 #include "core/text.h"
 #include "screens/screens.h"
 

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/app.h"
-#include "client/clock.h"
-#include "client/dialog.h"
-#include "client/listview.h"
+#include "client/tui/app.h"
+#include "client/base/clock.h"
+#include "client/tui/dialog.h"
+#include "client/tui/listview.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"

@@ -1,5 +1,5 @@
 /* The Decision 766 indicators on PostgreSQL, the same definitions as
- * client/indicators.c (docs/indicators.md) over the stored dossier JSON and
+ * client/store/indicators.c (docs/indicators.md) over the stored dossier JSON and
  * the events table, read from the per-day counts that migration 0005 keeps:
  * GET /api/v1/indicators and `motcua-server indicators`.
  * $1, $2: the period's [lo, hi); $3 unit, $4 clerk (NULL: any); $5 the user

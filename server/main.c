@@ -7,7 +7,7 @@
 
 #include <sodium.h>
 
-#include "client/version.h"
+#include "core/version.h"
 
 static void usage(FILE *fp)
 {

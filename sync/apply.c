@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/auth.h"
-#include "client/docstore.h"
+#include "client/store/auth.h"
+#include "client/store/docstore.h"
 #include "core/datetime.h"
 #include "core/text.h"
 

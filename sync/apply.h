@@ -8,7 +8,7 @@
  * dossier is not applied (the conflict shows on the sync screen). */
 #ifndef MC_SYNC_APPLY_H
 #define MC_SYNC_APPLY_H
-#include "client/store.h"
+#include "client/store/store.h"
 #include "core/syncproto.h"
 
 struct apply_stats {

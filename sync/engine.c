@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "client/clock.h"
+#include "client/base/clock.h"
 #include "core/syncproto.h"
 #include "sync/apply.h"
 #include "sync/http.h"

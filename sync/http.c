@@ -9,7 +9,7 @@
 
 #include <curl/curl.h>
 
-#include "client/version.h"
+#include "core/version.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 

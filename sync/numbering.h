@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "client/store.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 
 #define NUMBERING_FALLBACK_BASE 900000000L

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "client/store.h"
+#include "client/store/store.h"
 
 /* ---- configuration (the sync_state row) ---------------------------------- */
 

@@ -12,8 +12,8 @@
 
 #include <sodium.h>
 
-#include "client/docpdf.h"
-#include "client/docstore.h"
+#include "client/base/files.h"
+#include "client/store/docstore.h"
 #include "core/syncproto.h"
 
 #define TUS "Tus-Resumable: 1.0.0"
@@ -296,7 +296,7 @@ static void mismatch(struct queue *q, struct file *f)
 {
 	char hex[65] = "";
 	struct strbuf err = STRBUF_INIT;
-	bool damaged = docpdf_sha256_file(f->path, hex, &err) || strcmp(hex, f->sha);
+	bool damaged = files_sha256(f->path, hex, &err) || strcmp(hex, f->sha);
 	strbuf_release(&err);
 	FREE(&f->url);
 	f->offset = 0;

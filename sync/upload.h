@@ -2,7 +2,7 @@
  * of documents (documents/<sha256>.pdf) go to the server after the records,
  * content-addressed and resumable (tus 1.0, docs/api.md "Files").
  *
- * Table file_uploads (client/store.c, 7 -> 8) has one row per file, made
+ * Table file_uploads (client/store/store.c, 7 -> 8) has one row per file, made
  * when a document is filed. For each 'pending' row, oldest first:
  *   - no upload under way: HEAD /api/v1/blobs/{sha256}: the server has it
  *     already (another workstation sent the same paper) -> 'sent', no byte
@@ -22,7 +22,7 @@
 #define MC_SYNC_UPLOAD_H
 #include <stdatomic.h>
 
-#include "client/store.h"
+#include "client/store/store.h"
 #include "sync/http.h"
 #include "sync/sync.h"
 

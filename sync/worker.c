@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "client/store.h"
+#include "client/store/store.h"
 
 struct sync_worker {
 	pthread_t thread;

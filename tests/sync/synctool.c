@@ -35,7 +35,7 @@ static const char *arg(int argc, char **argv, const char *key, const char *def)
 	return def;
 }
 
-/* A dossier exactly as client/reception.c writes it into its outbox row. */
+/* A dossier exactly as client/services/reception.c writes it into its outbox row. */
 static json_t *dossier(const char *id, const char *code, const char *unit, const char *ident,
 		       const char *name, const char *evid)
 {
@@ -111,7 +111,7 @@ static int cmd_batch(int argc, char **argv)
 	return print_request(device, ops);
 }
 
-/* A status change exactly as the client writes it (client/demo.c advance):
+/* A status change exactly as the client writes it (client/services/demo.c advance):
  * op = the action, payload {id, status, rev, updated_at, event{...}}. */
 static int cmd_action(int argc, char **argv)
 {

@@ -1,5 +1,5 @@
 # The real client's outbox: a demo store made by `motcua init --demo` (30
-# dossiers received through client/reception.c, then transferred, finished,
+# dossiers received through client/services/reception.c, then transferred, finished,
 # returned) is pushed as its outbox rows stand; the server takes them all.
 
 t_client_outbox() {

@@ -1,6 +1,6 @@
 # Helpers for UI tests (sourced after tests/cli/lib.sh, which fixes the
 # locale, TZ and HOME=$T/home). A test drives the real program headlessly
-# (MOTCUA_SCRIPT, see client/term.h) and compares its screen dumps with the
+# (MOTCUA_SCRIPT, see client/tui/term.h) and compares its screen dumps with the
 # golden files tests/ui/NAME.FILE. UPDATE=1 rewrites the goldens.
 export MOTCUA_NOW=2025-08-05T09:30
 export XDG_CONFIG_HOME="$HOME/.config"

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "client/datadir.h"
-#include "client/demo.h"
-#include "client/import.h"
-#include "client/reception.h"
+#include "client/base/datadir.h"
+#include "client/services/demo.h"
+#include "client/store/import.h"
+#include "client/services/reception.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 

@@ -16,7 +16,7 @@
  * Include it after <cmocka.h>. */
 #ifndef MC_TESTS_FIXTURES_H
 #define MC_TESTS_FIXTURES_H
-#include "client/store.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 
 struct fixture {

@@ -12,7 +12,7 @@
 
 #include <unistd.h>
 
-#include "client/calendar_store.h"
+#include "client/store/calendar_store.h"
 #include "core/calendar.h"
 #include "core/lunar.h"
 
@@ -426,7 +426,7 @@ static void test_shipped_file(void **state)
 	strbuf_release(&errs);
 }
 
-/* The store's calendar (client/calendar_store.c) on a real SQLite store. */
+/* The store's calendar (client/store/calendar_store.c) on a real SQLite store. */
 static void test_store_roundtrip(void **state)
 {
 	struct mc_calendar *cal = *state;

@@ -2,7 +2,7 @@
  * written by SQL, papers filed by their SHA-256, attach and reuse with their
  * rows, refusals that change nothing, the list of a person's valid papers,
  * the search by OCR text; and tesseract (Vietnamese) on text rendered with
- * pango, to an image and to a PDF (client/pdf.h, which also brings the
+ * pango, to an image and to a PDF (client/print/pdf.h, which also brings the
  * LeakSanitizer suppression for fontconfig's own leaks), under 2% character
  * error rate. */
 #include <stdarg.h>
@@ -22,12 +22,13 @@
 #include <pango/pangocairo.h>
 #include <utf8proc.h>
 
-#include "client/docpdf.h"
-#include "client/docstore.h"
-#include "client/dossier_query.h"
-#include "client/ocr.h"
-#include "client/pdf.h"
-#include "client/store.h"
+#include "client/base/files.h"
+#include "client/scan/docpdf.h"
+#include "client/store/docstore.h"
+#include "client/store/dossier_query.h"
+#include "client/scan/ocr.h"
+#include "client/print/pdf.h"
+#include "client/store/store.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -149,7 +150,7 @@ static void render_png(const char *path)
 	cairo_surface_destroy(s);
 }
 
-/* The PDF through client/pdf.h, as the receipts are made. */
+/* The PDF through client/print/pdf.h, as the receipts are made. */
 static void render_pdf(const char *path, int pages)
 {
 	struct pdf_doc d;
@@ -328,7 +329,7 @@ static void test_attach_and_reuse(void **state)
 
 	/* the same content filed twice is one file */
 	char *p1 = incoming(f, 1, "paper one");
-	assert_int_equal(docpdf_sha256_file(p1, sha, &err), 0);
+	assert_int_equal(files_sha256(p1, sha, &err), 0);
 	assert_int_equal(docstore_file_in(f->db, p1, sha, &created, &err), 0);
 	assert_true(created);
 	char *p2 = incoming(f, 2, "paper one");

@@ -1,4 +1,4 @@
-/* Dossier actions (client/dossier_action.h) on real stores: one template
+/* Dossier actions (client/services/dossier_action.h) on real stores: one template
  * store gets the real reference data, the demo unit (00004 Phường Ba Đình)
  * and clerk and the official holidays of data/holidays.txt; every test works
  * on its own copy and receives its dossiers through reception_commit.
@@ -25,11 +25,11 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "client/calendar_store.h"
-#include "client/dossier_action.h"
-#include "client/dossier_tx.h"
-#include "client/reception.h"
-#include "client/store.h"
+#include "client/store/calendar_store.h"
+#include "client/services/dossier_action.h"
+#include "client/store/dossier_tx.h"
+#include "client/services/reception.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"

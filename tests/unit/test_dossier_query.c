@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "client/dossier_query.h"
-#include "client/store.h"
+#include "client/store/dossier_query.h"
+#include "client/store/store.h"
 #include "core/text.h"
 
 static struct store st;
@@ -845,7 +845,7 @@ static void test_status_counts_follow_changes(void **state)
 	check_search_mask("dao", DQ_STATUS(2), "6 2");
 }
 
-/* The schema of version 2: migrations 0 and 1 of client/store.c as released
+/* The schema of version 2: migrations 0 and 1 of client/store/store.c as released
  * (commit 36061c2), before the counts table. A store made with them is what
  * the upgrade meets on a workstation. */
 static const char *const schema_v2[] = {
@@ -941,7 +941,7 @@ static const char *const schema_v2[] = {
 	"CREATE TABLE code_seq(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
 	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n",
 
-	/* 1 -> 2: dossier search and list (client/dossier_query.c). Indexes: a
+	/* 1 -> 2: dossier search and list (client/store/dossier_query.c). Indexes: a
 	 * code's part after the unit identifier ("251127-0001", the very
 	 * expression the queries use), statuses by reception time (the list's
 	 * other order), units and statuses (counts by unit). And the name index

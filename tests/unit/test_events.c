@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "client/app.h"
+#include "client/tui/app.h"
 
 #define THREADS 4
 #define PER_THREAD 500

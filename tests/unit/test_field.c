@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "client/dialog.h"
-#include "client/field.h"
+#include "client/tui/dialog.h"
+#include "client/tui/field.h"
 #include "core/text.h"
 
 /* Types s (UTF-8) key by key as get_wch would deliver it. */

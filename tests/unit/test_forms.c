@@ -1,4 +1,4 @@
-/* Forms 02-05 (client/forms.h) and the ledger 06 (client/ledger.h) on real
+/* Forms 02-05 (client/print/forms.h) and the ledger 06 (client/print/ledger.h) on real
  * stores: a template store with the reference data, the demo unit (00004
  * Phường Ba Đình), its clerk and the official holidays; every test works on
  * its own copy, receives its dossiers through reception_commit and acts on
@@ -24,11 +24,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "client/dossier_action.h"
-#include "client/forms.h"
-#include "client/ledger.h"
-#include "client/reception.h"
-#include "client/store.h"
+#include "client/services/dossier_action.h"
+#include "client/print/forms.h"
+#include "client/print/ledger.h"
+#include "client/services/reception.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"

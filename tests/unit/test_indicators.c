@@ -25,8 +25,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "client/indicators.h"
-#include "client/store.h"
+#include "client/store/indicators.h"
+#include "client/store/store.h"
 #include "core/indicators.h"
 #include "core/xalloc.h"
 

@@ -11,7 +11,7 @@
 
 #include <curses.h>
 
-#include "client/keymap.h"
+#include "client/tui/keymap.h"
 #include "core/xalloc.h"
 
 static struct key K(wint_t ch, bool fn)

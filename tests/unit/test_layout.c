@@ -5,7 +5,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "client/layout.h"
+#include "client/tui/layout.h"
 #include "core/text.h"
 
 static void check_rect(struct rect r, int x, int y, int w, int h)

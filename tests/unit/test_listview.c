@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "client/listview.h"
-#include "client/picker.h"
+#include "client/tui/listview.h"
+#include "client/tui/picker.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 

@@ -1,5 +1,5 @@
 /* The name search through the index by reception time (dossier_name_fts,
- * client/store.c migration 9 -> 10; search_keyed in client/dossier_query.c)
+ * client/store/store.c migration 9 -> 10; search_keyed in client/store/dossier_query.c)
  * on a store of a few thousand dossiers with many in the same minute, some
  * received out of order, then edited, deleted, given a reception time the
  * index cannot hold, and migrated again. Every search is compared with the
@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "client/dossier_query.h"
-#include "client/store.h"
+#include "client/store/dossier_query.h"
+#include "client/store/store.h"
 #include "core/text.h"
 
 static struct store st;

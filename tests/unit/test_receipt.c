@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "client/print.h"
-#include "client/receipt.h"
+#include "client/print/print.h"
+#include "client/print/receipt.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 

@@ -1,4 +1,4 @@
-/* Reception (client/reception.h) on real stores: one template store gets the
+/* Reception (client/services/reception.h) on real stores: one template store gets the
  * real reference data (import_reference), the demo unit and clerk and the
  * official holidays; every test works on its own copy. Checks the happy path
  * row by row, every refusal leaving the store unchanged, overrides, the day's
@@ -22,11 +22,11 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "client/datadir.h"
-#include "client/demo.h"
-#include "client/import.h"
-#include "client/reception.h"
-#include "client/store.h"
+#include "client/base/datadir.h"
+#include "client/services/demo.h"
+#include "client/store/import.h"
+#include "client/services/reception.h"
+#include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/idnum.h"
 #include "core/text.h"

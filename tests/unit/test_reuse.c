@@ -1,4 +1,4 @@
-/* Reuse at reception (client/reuse.h): which stored paper fits which
+/* Reuse at reception (client/store/reuse.h): which stored paper fits which
  * component (the three rules, on the catalog's real wording), and the
  * person's papers read from a real store: only hers, only those still valid
  * (a paper expiring today is), newest first, with the names of the
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/reuse.h"
-#include "client/store.h"
+#include "client/store/reuse.h"
+#include "client/store/store.h"
 #include "core/xalloc.h"
 
 static const char *const RESIDENCE =

@@ -28,11 +28,12 @@
 #include <jpeglib.h>
 #include <tiffio.h>
 
-#include "client/docpdf.h"
-#include "client/fileimport.h"
-#include "client/pagestore.h"
-#include "client/pdf.h"
-#include "client/scan.h"
+#include "client/base/files.h"
+#include "client/scan/docpdf.h"
+#include "client/scan/fileimport.h"
+#include "client/scan/pagestore.h"
+#include "client/print/pdf.h"
+#include "client/scan/scan.h"
 #include "core/xalloc.h"
 
 static char tmpdir[] = "/tmp/motcua-scan-XXXXXX";
@@ -527,7 +528,7 @@ static void test_docpdf(void **state)
 	assert_int_equal(info.bytes, file_size(pdf));
 	assert_int_equal(info.bytes_per_page, (info.bytes + 1) / 3);
 	char hex[65];
-	assert_int_equal(docpdf_sha256_file(pdf, hex, &err), 0);
+	assert_int_equal(files_sha256(pdf, hex, &err), 0);
 	assert_string_equal(info.sha256, hex);
 	char *sum = run("sha256sum '%s' | cut -c1-64", pdf);
 	assert_memory_equal(sum, hex, 64);
@@ -1512,7 +1513,7 @@ static void test_scan_store_fails(void **state)
 
 static int setup(void **state)
 {
-	/* client/pdf.c carries the program's LeakSanitizer suppressions
+	/* client/print/pdf.c carries the program's LeakSanitizer suppressions
 	 * (fontconfig, which poppler loads to render PDF pages): linked in
 	 * through one of its functions */
 	char date[64];

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/supervision.h"
+#include "client/store/supervision.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "core/xalloc.h"

@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "client/store.h"
+#include "client/store/store.h"
 #include "core/dcode.h"
 #include "core/syncproto.h"
 #include "core/xalloc.h"

@@ -1,0 +1,16 @@
+/* Small file helpers of the workstation, below the store: a Vietnamese reason
+ * for an errno value, hex digests, the SHA-256 of a file. */
+#ifndef MC_FILES_H
+#define MC_FILES_H
+#include <stddef.h>
+
+#include "core/xalloc.h"
+
+/* A Vietnamese reason for an errno value (full disk, permissions...). */
+const char *files_errno_vn(int e);
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void files_hex(const unsigned char *d, size_t n, char *hex);
+/* The SHA-256 of a file, in hex. -1 with err. */
+int files_sha256(const char *path, char hex[65], struct strbuf *err);
+
+#endif

@@ -1,0 +1,322 @@
+/* motcua attach: a paper of a dossier component, scanned files or a paper
+ * already in the citizen's document store (docs/documents.md).
+ *
+ *   motcua attach CODE --component ID FILE... [--kind K] [--title T]
+ *                 [--number N] [--issuer I] [--issued YYYY-MM-DD]
+ *                 [--expires YYYY-MM-DD] [--no-ocr] [--user CLERK] [--db PATH]
+ *   motcua attach CODE --component ID --reuse DOC_ID [--user CLERK] [--db PATH]
+ *
+ * The files (PDF, JPEG, PNG, TIFF) become one compact PDF (fileimport,
+ * docpdf), filed once under documents/<sha256>.pdf; the document row, the
+ * component's document_id, the 'attach' event and the outbox row are one
+ * transaction. OCR runs before the command returns (unless --no-ocr). JSON
+ * on stdout:
+ *   {"code","component","document_id","sha256","pages","bytes","reused","ocr_state"}
+ * Exit 2 for bad input (nothing written), 1 for a fault of the disk or store. */
+#include "client/base/files.h"
+#include "client/cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "client/base/clock.h"
+#include "client/scan/docpdf.h"
+#include "client/store/docstore.h"
+#include "client/scan/fileimport.h"
+#include "client/scan/ocr.h"
+#include "client/scan/pagestore.h"
+#include "client/store/store.h"
+#include "core/datetime.h"
+#include "core/xalloc.h"
+
+struct opts {
+	const char *db, *user, *code, *reuse;
+	int component;
+	bool no_ocr;
+	struct doc_meta meta;
+	const char **files;
+	size_t nfiles;
+};
+
+static int usage(void)
+{
+	fputs("Cách dùng:\n"
+	      "  motcua attach MÃ_HỒ_SƠ --component SỐ TỆP... [--kind LOẠI] [--title TÊN]\n"
+	      "                [--number SỐ] [--issuer NƠI_CẤP] [--issued YYYY-MM-DD]\n"
+	      "                [--expires YYYY-MM-DD] [--no-ocr] [--user CÁN_BỘ] [--db ĐƯỜNG_DẪN]\n"
+	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--user CÁN_BỘ]\n"
+	      "Gắn giấy tờ đã số hóa (PDF, JPEG, PNG, TIFF) vào một thành phần hồ sơ, hoặc dùng\n"
+	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n",
+	      stdout);
+	return CLI_OK;
+}
+
+static int check_date(const char *opt, const char *v)
+{
+	struct mc_date d;
+	if (mc_parse_date(v, &d))
+		return cli_bad("%s cần một ngày dạng YYYY-MM-DD (nhận «%s»)", opt, v);
+	return CLI_OK;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->files = xcalloc((size_t)argc, sizeof *o->files);
+	struct {
+		const char *name;
+		const char **dst;
+	} vals[] = {
+		{ "--db", &o->db }, { "--user", &o->user }, { "--reuse", &o->reuse },
+		{ "--kind", &o->meta.kind }, { "--title", &o->meta.title },
+		{ "--number", &o->meta.number }, { "--issuer", &o->meta.issuer },
+		{ "--issued", &o->meta.issued_on }, { "--expires", &o->meta.expires_on },
+		{ "--component", NULL },
+	};
+	const char *component = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return -1;
+		if (!strcmp(a, "--no-ocr")) {
+			o->no_ocr = true;
+			continue;
+		}
+		bool known = false;
+		for (size_t k = 0; k < sizeof vals / sizeof vals[0] && !known; k++) {
+			size_t n = strlen(vals[k].name);
+			const char *v = NULL;
+			if (!strcmp(a, vals[k].name)) {
+				if (++i >= argc)
+					return cli_bad("tùy chọn %s cần một giá trị", a);
+				v = argv[i];
+			} else if (!strncmp(a, vals[k].name, n) && a[n] == '=') {
+				v = a + n + 1;
+			} else {
+				continue;
+			}
+			known = true;
+			const char **dst = vals[k].dst ? vals[k].dst : &component;
+			if (*dst)
+				return cli_bad("tùy chọn %s chỉ được dùng một lần", vals[k].name);
+			*dst = v;
+		}
+		if (known)
+			continue;
+		if (a[0] == '-' && a[1])
+			return cli_bad("tùy chọn không hợp lệ cho attach: %s (xem: motcua attach --help)", a);
+		if (!o->code)
+			o->code = a;
+		else
+			o->files[o->nfiles++] = a;
+	}
+	if (!o->code || !*o->code)
+		return cli_bad("thiếu mã hồ sơ (xem: motcua attach --help)");
+	if (!component)
+		return cli_bad("thiếu --component SỐ: thành phần hồ sơ cần gắn giấy tờ");
+	char *end;
+	errno = 0;
+	long c = strtol(component, &end, 10);
+	if (!*component || *end || errno || c < 1 || c > 100000)
+		return cli_bad("--component cần số thứ tự của thành phần hồ sơ (nhận «%s»)", component);
+	o->component = (int)c;
+	if (o->reuse && o->nfiles)
+		return cli_bad("chọn một trong hai: tệp giấy tờ mới hoặc --reuse MÃ_GIẤY_TỜ");
+	if (o->reuse && (o->meta.kind || o->meta.title || o->meta.number || o->meta.issuer ||
+			 o->meta.issued_on || o->meta.expires_on))
+		return cli_bad("--reuse dùng lại giấy tờ như đã lưu: không kèm --kind, --number...");
+	if (!o->reuse && !o->nfiles)
+		return cli_bad("thiếu tệp giấy tờ (PDF, JPEG, PNG, TIFF) hoặc --reuse MÃ_GIẤY_TỜ");
+	if (o->reuse && !*o->reuse)
+		return cli_bad("--reuse rỗng");
+	int rc = CLI_OK;
+	if (o->meta.issued_on)
+		rc = check_date("--issued", o->meta.issued_on);
+	if (!rc && o->meta.expires_on)
+		rc = check_date("--expires", o->meta.expires_on);
+	if (!rc && o->meta.issued_on && o->meta.expires_on &&
+	    strcmp(o->meta.expires_on, o->meta.issued_on) < 0)
+		rc = cli_bad("ngày hết hạn %s trước ngày cấp %s", o->meta.expires_on, o->meta.issued_on);
+	return rc;
+}
+
+static int from_docstore(int r, struct strbuf *err)
+{
+	if (r == DOCSTORE_REFUSED)
+		return cli_bad("%s", err->buf);
+	if (r)
+		return cli_fault("%s", err->buf);
+	return CLI_OK;
+}
+
+static void print_result(const char *code, int component, const char *doc_id, const char *sha,
+			 int pages, long long bytes, bool reused, const char *ocr_state)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "code", json_string(code));
+	json_object_set_new(o, "component", json_integer(component));
+	json_object_set_new(o, "document_id", json_string(doc_id));
+	json_object_set_new(o, "sha256", json_string(sha));
+	if (pages >= 0) {
+		json_object_set_new(o, "pages", json_integer(pages));
+		json_object_set_new(o, "bytes", json_integer(bytes));
+	}
+	json_object_set_new(o, "reused", json_boolean(reused));
+	if (ocr_state)
+		json_object_set_new(o, "ocr_state", json_string(ocr_state));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
+/* The files as one PDF in the documents folder, filed by its sha256. */
+static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_info *info,
+		    bool *created, const struct mc_dt *now)
+{
+	char key[64], uuid[37];
+	store_uuid7(uuid);
+	snprintf(key, sizeof key, "attach-%s", uuid);
+	char *pages_dir = pagestore_dir_for(db_path, key);
+	char *docs = docstore_dir(db_path);
+	char *tmp = xasprintf("%s/.incoming-%s.pdf", docs, uuid);
+	struct pagestore ps;
+	struct strbuf err = STRBUF_INIT;
+	int rc = CLI_OK;
+	if (pagestore_open(&ps, pages_dir, &err)) {
+		rc = cli_fault("%s", err.buf);
+		goto out;
+	}
+	for (size_t i = 0; i < o->nfiles && rc == CLI_OK; i++) {
+		int r = fileimport_file(&ps, o->files[i], 0, NULL, &err);
+		if (r > 0)
+			rc = cli_bad("%s; chưa ghi gì", err.buf);
+		else if (r < 0)
+			rc = cli_fault("%s; chưa ghi gì", err.buf);
+	}
+	if (rc == CLI_OK) {
+		char date[32];
+		mc_format_dt(date, sizeof date, now);
+		if (mkdir(docs, 0755) && errno != EEXIST)
+			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
+		else if (docpdf_write(&ps, tmp, o->meta.title, date, info, &err))
+			rc = cli_fault("%s; chưa ghi gì", err.buf);
+		else if (docstore_file_in(db_path, tmp, info->sha256, created, &err))
+			rc = cli_fault("%s; chưa ghi gì", err.buf);
+	}
+	strbuf_reset(&err);
+	pagestore_remove(&ps, &err);
+	char *scans = xstrdup(pages_dir);
+	*strrchr(scans, '/') = '\0';
+	rmdir(scans); /* only when no other paper is being scanned */
+	free(scans);
+out:
+	strbuf_release(&err);
+	free(tmp);
+	free(docs);
+	free(pages_dir);
+	return rc;
+}
+
+static void run_ocr(struct store *st, const char *db_path, const char *doc_id, const char *sha,
+		    const char **state)
+{
+	char *file = docstore_file(db_path, sha);
+	char *text = NULL;
+	struct strbuf err = STRBUF_INIT;
+	if (ocr_pdf(file, &text, &err)) {
+		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR): %s; giấy tờ vẫn được lưu\n",
+			err.buf);
+		strbuf_reset(&err);
+	}
+	if (docstore_set_ocr(st, doc_id, text, &err))
+		fprintf(stderr, "motcua: %s\n", err.buf);
+	else
+		*state = text ? "done" : "failed";
+	free(text);
+	free(file);
+	strbuf_release(&err);
+}
+
+static int attach(const struct opts *o)
+{
+	char *path = cli_db_path(o->db);
+	struct store st;
+	struct strbuf err = STRBUF_INIT;
+	int rc = CLI_OK;
+	char *clerk = NULL;
+	struct mc_dt now;
+	if (store_open(&st, path, 0, &err)) {
+		rc = access(path, F_OK) ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+		goto out;
+	}
+	if (clock_now(&now)) {
+		rc = cli_fault("không đọc được đồng hồ hệ thống");
+		goto close;
+	}
+	clerk = cli_pick_clerk(&st, o->user);
+	if (!clerk) {
+		rc = cli_bad("chưa rõ cán bộ thực hiện: dùng --user TÊN_ĐĂNG_NHẬP");
+		goto close;
+	}
+	/* Refuse an unknown dossier or component before any file work. */
+	if ((rc = from_docstore(docstore_check_component(&st, o->code, o->component, NULL, &err),
+				&err)))
+		goto close;
+	char doc_id[37];
+	if (o->reuse) {
+		char sha[65];
+		rc = from_docstore(docstore_attach_reuse(&st, o->code, o->component, o->reuse, clerk,
+							 &now, &err), &err);
+		if (!rc && !(rc = from_docstore(docstore_sha256(&st, o->reuse, sha, &err), &err)))
+			print_result(o->code, o->component, o->reuse, sha, -1, 0, true, NULL);
+		goto close;
+	}
+	struct docpdf_info info;
+	bool created = false;
+	if ((rc = make_pdf(o, path, &info, &created, &now)))
+		goto close;
+	int r = docstore_attach_new(&st, o->code, o->component, &o->meta, info.sha256, info.pages,
+				    info.bytes, clerk, &now, doc_id, &err);
+	if (r) {
+		if (created) { /* nothing half-written: the file we filed goes too */
+			char *file = docstore_file(path, info.sha256);
+			unlink(file);
+			free(file);
+		}
+		rc = from_docstore(r, &err);
+		goto close;
+	}
+	const char *state = "pending";
+	if (!o->no_ocr)
+		run_ocr(&st, path, doc_id, info.sha256, &state);
+	print_result(o->code, o->component, doc_id, info.sha256, info.pages, info.bytes, false,
+		     state);
+close:
+	store_close(&st);
+out:
+	if (rc == CLI_OK && (fflush(stdout) || ferror(stdout)))
+		rc = cli_fault("không ghi được kết quả: %s", strerror(errno));
+	free(clerk);
+	strbuf_release(&err);
+	free(path);
+	return rc;
+}
+
+int cli_attach(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse(argc, argv, &o);
+	if (rc < 0)
+		rc = usage();
+	else if (rc == CLI_OK)
+		rc = attach(&o);
+	free(o.files);
+	return rc;
+}

@@ -1,0 +1,228 @@
+/* `motcua clerk`: local clerk accounts.
+ *
+ *   motcua clerk add USER --name "Họ và tên" --unit MÃ [--role clerk|supervisor|admin]
+ *   motcua clerk passwd USER
+ *   motcua clerk list
+ *   motcua clerk disable USER | enable USER
+ *
+ * Every form takes --db PATH. add and passwd read the password as one line
+ * from standard input (without echo on a terminal). JSON on stdout: one
+ * compact object per clerk and line; no password hash ever leaves the store. */
+#include "client/cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "client/store/auth.h"
+#include "client/store/store.h"
+#include "core/xalloc.h"
+
+struct clerk_opts {
+	const char *sub;
+	const char *user;
+	const char *name;
+	const char *unit;
+	const char *role;
+	const char *db;
+};
+
+static const char clerk_usage[] =
+	"cách dùng: motcua clerk add TÊN --name \"Họ và tên\" --unit MÃ [--role clerk|supervisor|admin]\n"
+	"           motcua clerk passwd TÊN | list | disable TÊN | enable TÊN   [--db ĐƯỜNG_DẪN]";
+
+/* Accepts "--opt value" and "--opt=value". Returns the value, or NULL when
+ * argv[*i] is not --opt; *bad is set when the value is missing. */
+static const char *option(char **argv, int argc, int *i, const char *opt, int *bad)
+{
+	size_t n = strlen(opt);
+	if (strncmp(argv[*i], opt, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*bad = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int parse(int argc, char **argv, struct clerk_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (argc < 2)
+		return cli_bad("thiếu lệnh con\n%s", clerk_usage);
+	o->sub = argv[1];
+	for (int i = 2; i < argc; i++) {
+		int bad = 0;
+		const char *v;
+		if ((v = option(argv, argc, &i, "--name", &bad)))
+			o->name = v;
+		else if ((v = option(argv, argc, &i, "--unit", &bad)))
+			o->unit = v;
+		else if ((v = option(argv, argc, &i, "--role", &bad)))
+			o->role = v;
+		else if ((v = option(argv, argc, &i, "--db", &bad)))
+			o->db = v;
+		else if (bad)
+			return cli_bad("thiếu giá trị cho %s", argv[i]);
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_bad("tùy chọn không hợp lệ '%s'\n%s", argv[i], clerk_usage);
+		else if (!o->user)
+			o->user = argv[i];
+		else
+			return cli_bad("thừa tham số '%s'\n%s", argv[i], clerk_usage);
+	}
+	return CLI_OK;
+}
+
+static void print_clerk(const struct clerk *c)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "username", c->username, "full_name",
+			      c->full_name, "unit_code", c->unit_code, "role", c->role, "disabled",
+			      c->disabled);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
+/* The result of a writer: 0, or the CLI status for its error. */
+static int write_status(struct store *st, int rc, struct strbuf *err)
+{
+	if (rc == 0 && store_commit(st, err))
+		rc = AUTH_FAULT;
+	if (rc)
+		store_rollback(st);
+	if (rc == AUTH_FAULT)
+		return cli_fault("%s", err->buf);
+	if (rc)
+		return cli_bad("%s", err->buf);
+	return CLI_OK;
+}
+
+static int print_one(struct store *st, const char *user)
+{
+	struct clerk c;
+	if (auth_load_clerk(st, user, &c))
+		return cli_fault("không đọc lại được tài khoản '%s'", user);
+	print_clerk(&c);
+	clerk_release(&c);
+	return CLI_OK;
+}
+
+static struct clerk new_clerk(const struct clerk_opts *o)
+{
+	return (struct clerk){
+		.username = (char *)o->user,
+		.full_name = (char *)o->name,
+		.unit_code = (char *)o->unit,
+		.role = (char *)(o->role ? o->role : "clerk"),
+	};
+}
+
+static int do_add(struct store *st, const struct clerk_opts *o, const char *pw,
+		  struct strbuf *err)
+{
+	struct clerk c = new_clerk(o);
+	int rc = store_begin(st, err) ? AUTH_FAULT : auth_add_clerk(st, &c, pw, err);
+	rc = write_status(st, rc, err);
+	return rc ? rc : print_one(st, o->user);
+}
+
+static int do_passwd(struct store *st, const struct clerk_opts *o, const char *pw,
+		     struct strbuf *err)
+{
+	int rc = store_begin(st, err) ? AUTH_FAULT : auth_set_password(st, o->user, pw, err);
+	rc = write_status(st, rc, err);
+	return rc ? rc : print_one(st, o->user);
+}
+
+static int do_disable(struct store *st, const struct clerk_opts *o, bool disabled,
+		      struct strbuf *err)
+{
+	int rc = store_begin(st, err) ? AUTH_FAULT
+				       : auth_set_disabled(st, o->user, disabled, err);
+	rc = write_status(st, rc, err);
+	return rc ? rc : print_one(st, o->user);
+}
+
+static int do_list(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks ORDER BY username");
+	int rc = CLI_OK;
+	while (rc == CLI_OK && sqlite3_step(q) == SQLITE_ROW)
+		rc = print_one(st, (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int cli_clerk(int argc, char **argv)
+{
+	struct clerk_opts o;
+	int rc = parse(argc, argv, &o);
+	if (rc)
+		return rc;
+	bool list = !strcmp(o.sub, "list");
+	bool known = list || !strcmp(o.sub, "add") || !strcmp(o.sub, "passwd") ||
+		     !strcmp(o.sub, "disable") || !strcmp(o.sub, "enable");
+	if (!known)
+		return cli_bad("không có lệnh 'clerk %s'\n%s", o.sub, clerk_usage);
+	if (list && o.user)
+		return cli_bad("thừa tham số '%s'\n%s", o.user, clerk_usage);
+	if (!list && !o.user)
+		return cli_bad("thiếu tên đăng nhập của cán bộ\n%s", clerk_usage);
+	if (strcmp(o.sub, "add") && (o.name || o.unit || o.role))
+		return cli_bad("--name, --unit và --role chỉ dùng với 'clerk add'");
+
+	bool add = !strcmp(o.sub, "add");
+	struct strbuf err = STRBUF_INIT;
+	if (add) {
+		struct clerk c = new_clerk(&o);
+		if (auth_validate(&c, &err)) {
+			rc = cli_bad("%s", err.buf);
+			strbuf_release(&err);
+			return rc;
+		}
+	}
+	if (auth_init(&err)) {
+		rc = cli_fault("%s", err.buf);
+		strbuf_release(&err);
+		return rc;
+	}
+	/* Everything is checked before the store is opened (or created). */
+	char *pw = NULL;
+	if (add || !strcmp(o.sub, "passwd")) {
+		pw = cli_read_password();
+		if (!pw || !*pw) {
+			cli_free_secret(pw);
+			strbuf_release(&err);
+			return cli_bad("mật khẩu trống: hãy nhập mật khẩu (một dòng) vào đầu vào chuẩn");
+		}
+	}
+	char *path = cli_db_path(o.db);
+	struct store st;
+	if (store_open(&st, path, add ? STORE_CREATE : 0, &err)) {
+		rc = cli_fault("%s", err.buf);
+	} else {
+		if (list)
+			rc = do_list(&st);
+		else if (add)
+			rc = do_add(&st, &o, pw, &err);
+		else if (!strcmp(o.sub, "passwd"))
+			rc = do_passwd(&st, &o, pw, &err);
+		else
+			rc = do_disable(&st, &o, !strcmp(o.sub, "disable"), &err);
+		store_close(&st);
+	}
+	cli_free_secret(pw);
+	free(path);
+	strbuf_release(&err);
+	return rc;
+}

@@ -1,0 +1,70 @@
+/* Headless command line: `motcua SUBCOMMAND [options]`. JSON on stdout; a clear
+ * Vietnamese message on stderr and exit status 2 for bad input (1 for a system
+ * fault: disk full, read-only or locked store). Every subcommand that touches a
+ * store accepts --db PATH. */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include "client/base/exitcode.h"
+
+enum {
+	CLI_OK = MC_EXIT_OK,
+	CLI_FAULT = MC_EXIT_FAULT,      /* the environment failed: disk, permissions, lock */
+	CLI_BADINPUT = MC_EXIT_BADINPUT /* the user's input was refused; nothing changed */
+};
+
+/* Every subcommand, declared once: name, function, Vietnamese help. Add a line
+ * here when a command lands (its function lives in client/cli/NAME.c). */
+#define CLI_COMMANDS(X) \
+	X(version, cli_version, "In phiên bản chương trình") \
+	X(due, cli_due, "Tính ngày hẹn trả: --from YYYY-MM-DDTHH:MM --days N [--holidays FILE]") \
+	X(init, cli_init, "Tạo kho dữ liệu, nhập danh mục đơn vị và thủ tục (--demo: dữ liệu mẫu)") \
+	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes") \
+	X(clerk, cli_clerk, "Quản lý tài khoản cán bộ (add, passwd, list, disable)") \
+	X(receive, cli_receive, "Tiếp nhận một hồ sơ từ JSON: --json TỆP|- [--user CÁN_BỘ]") \
+	X(receipt, cli_receipt, "Ghi lại giấy tiếp nhận của hồ sơ: MÃ_HỒ_SƠ --out TỆP.pdf") \
+	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh") \
+	X(act, cli_act, "Xử lý hồ sơ sau tiếp nhận: MÃ_HỒ_SƠ THAO_TÁC [tùy chọn] (act --help)") \
+	X(login, cli_login, "Đăng nhập máy chủ đồng bộ: --server URL --username TÊN") \
+	X(sync, cli_sync, "Đồng bộ với máy chủ (gửi, nhận, xin số hồ sơ): [--once]") \
+	X(form, cli_form, "Ghi biểu mẫu của hồ sơ: MÃ_HỒ_SƠ 02|03|04|05 --out TỆP.pdf") \
+	X(ledger, cli_ledger, "Sổ theo dõi hồ sơ: --from NGÀY [--to NGÀY] --out TỆP.pdf|TỆP.csv") \
+	X(indicators, cli_indicators, "Chỉ số phục vụ (QĐ 766): --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]") \
+	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]") \
+	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
+	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse MÃ_GIẤY_TỜ") \
+	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH")
+
+#define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
+CLI_COMMANDS(CLI_DECLARE)
+#undef CLI_DECLARE
+
+/* Prints "motcua: <message>" on stderr and returns CLI_BADINPUT. */
+int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
+int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The store path: --db value if given, else $MOTCUA_DB, else
+ * ~/.local/share/motcua/motcua.db. Returns a malloc'd string. */
+char *cli_db_path(const char *opt);
+
+/* The clerk a command acts for: --user when given, else the setting
+ * last_user, else the only active clerk; NULL when none or several
+ * (malloc'd). */
+struct store;
+char *cli_pick_clerk(struct store *st, const char *user);
+
+/* Prints o on stdout as compact JSON and a newline, and drops it. */
+struct json_t;
+void cli_print_json(struct json_t *o);
+
+/* A code as stored, upper case, whatever case it was typed in (malloc'd). */
+char *cli_upper_code(const char *code);
+
+/* A password: one line from stdin without its newline, not echoed on a
+ * terminal (after the prompt "Mật khẩu: " on stderr); NULL at end of input.
+ * Free it with cli_free_secret, which wipes it first (NULL is fine). */
+char *cli_read_password(void);
+void cli_free_secret(char *s);
+
+#endif

@@ -1,0 +1,131 @@
+#include "client/cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "client/store/store.h"
+#include "core/xalloc.h"
+#include "core/version.h"
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fputs("motcua: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_bad(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	return CLI_BADINPUT;
+}
+
+int cli_fault(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	return CLI_FAULT;
+}
+
+char *cli_db_path(const char *opt)
+{
+	if (opt && *opt)
+		return xstrdup(opt);
+	const char *env = getenv("MOTCUA_DB");
+	if (env && *env)
+		return xstrdup(env);
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && *xdg)
+		return xasprintf("%s/motcua/motcua.db", xdg);
+	const char *home = getenv("HOME");
+	return xasprintf("%s/.local/share/motcua/motcua.db", home ? home : ".");
+}
+
+char *cli_pick_clerk(struct store *st, const char *user)
+{
+	if (user && *user)
+		return xstrdup(user);
+	char *last = store_get_setting(st, "last_user");
+	if (last && *last)
+		return last;
+	free(last);
+	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
+	char *only = NULL;
+	int n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW)
+		if (n++ == 0)
+			only = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (n != 1)
+		FREE(&only);
+	return only;
+}
+
+void cli_print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
+char *cli_upper_code(const char *code)
+{
+	char *upper = xstrdup(code);
+	for (char *p = upper; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return upper;
+}
+
+char *cli_read_password(void)
+{
+	struct termios saved, quiet;
+	int tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
+	if (tty) {
+		fputs("Mật khẩu: ", stderr);
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fputc('\n', stderr);
+	}
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+void cli_free_secret(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+int cli_version(int argc, char **argv)
+{
+	printf("{\"version\": \"%s\"}\n", MOTCUA_VERSION);
+	return CLI_OK;
+}

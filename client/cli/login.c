@@ -1,0 +1,328 @@
+/* motcua login --server URL --username U [--db PATH] [--device-name NAME]
+ *              [--ca-file FILE]
+ *
+ * Logs this workstation in to motcua-server (POST /api/v1/auth/login) and
+ * keeps the revocable device token in the store (sync_state), so that
+ * `motcua sync` and the TUI's worker can sync. The password is read from the
+ * terminal without echo, or as one line from standard input when it is not
+ * a terminal. The clerk is also written to the local store with an Argon2id
+ * hash of the password the server accepted (offline login), and the
+ * workstation's receiving unit is set from the user's unit when none is set.
+ * Prints {"server", "username", "full_name", "unit_code", "role",
+ * "device_id", "units"}; never the token. Bad credentials or options: exit
+ * 2; no answer from the server or a store fault: exit 1. */
+#include "client/cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "client/store/auth.h"
+#include "client/store/store.h"
+#include "core/syncproto.h"
+#include "core/text.h"
+#include "sync/http.h"
+#include "sync/sync.h"
+
+struct login_opts {
+	const char *server, *username, *db, *device_name, *ca_file;
+};
+
+static const char login_usage[] =
+	"Cách dùng: motcua login --server URL --username TÊN [--db ĐƯỜNG_DẪN]\n"
+	"                        [--device-name TÊN_MÁY] [--ca-file TỆP_CA]\n"
+	"Đăng nhập máy chủ đồng bộ; mật khẩu gõ không hiện (hoặc một dòng từ đầu vào chuẩn).\n";
+
+static int parse(int argc, char **argv, struct login_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		static const char *const names[] = { "--server", "--username", "--db", "--device-name",
+						     "--ca-file" };
+		const char **slots[] = { &o->server, &o->username, &o->db, &o->device_name,
+					 &o->ca_file };
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(login_usage, stdout);
+			return -1;
+		}
+		bool found = false;
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) && !found; k++) {
+			size_t n = strlen(names[k]);
+			if (strncmp(a, names[k], n) || (a[n] && a[n] != '='))
+				continue;
+			found = true;
+			if (a[n] == '=') {
+				*slots[k] = a + n + 1;
+			} else if (i + 1 < argc) {
+				*slots[k] = argv[++i];
+			} else {
+				return cli_bad("thiếu giá trị sau %s", names[k]);
+			}
+		}
+		if (!found)
+			return cli_bad("tùy chọn không hợp lệ cho login: %s (xem: motcua login --help)", a);
+	}
+	if (!o->server || !*o->server)
+		return cli_bad("thiếu --server URL (ví dụ: --server https://motcua.hanoi.gov.vn)");
+	if (!o->username || !*o->username)
+		return cli_bad("thiếu --username TÊN_ĐĂNG_NHẬP");
+	if (!auth_username_valid(o->username))
+		return cli_bad("tên đăng nhập '%s' không hợp lệ: 1-32 ký tự a-z, 0-9, '.', '_', '-'",
+			       o->username);
+	if (o->db && !*o->db)
+		return cli_bad("đường dẫn --db rỗng");
+	if (o->ca_file && access(o->ca_file, R_OK))
+		return cli_bad("không đọc được tệp chứng chỉ CA %s", o->ca_file);
+	if (o->device_name && (!*o->device_name || !mc_text_valid(o->device_name) ||
+			       strlen(o->device_name) > 100))
+		return cli_bad("--device-name phải là văn bản UTF-8 từ 1 đến 100 byte");
+	return 0;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The answer of a successful login, checked. */
+struct login_answer {
+	json_t *root;
+	const char *token, *username, *full_name, *unit_code, *role;
+	const json_t *units;
+};
+
+static int read_answer(const struct sync_reply *r, struct login_answer *a)
+{
+	json_error_t je;
+	memset(a, 0, sizeof(*a));
+	a->root = json_loadb(r->body.buf, r->body.len, 0, &je);
+	const json_t *user = json_object_get(a->root, "user");
+	a->token = jstr(a->root, "token");
+	a->username = jstr(user, "username");
+	a->full_name = jstr(user, "full_name");
+	a->unit_code = jstr(user, "unit_code");
+	a->role = jstr(user, "role");
+	a->units = json_object_get(a->root, "units");
+	if (!a->token || !*a->token || !a->username || !auth_username_valid(a->username) ||
+	    !a->unit_code || !*a->unit_code || !json_is_array(a->units))
+		return -1;
+	if (!a->role || !auth_role_valid(a->role))
+		a->role = "clerk";
+	if (!a->full_name || !*a->full_name || !mc_text_valid(a->full_name))
+		a->full_name = a->username;
+	return 0;
+}
+
+static int exec_text(struct store *st, const char *sql, const char *const *args, size_t n)
+{
+	sqlite3_stmt *q = store_prepare(st, sql);
+	for (size_t i = 0; i < n; i++)
+		if (args[i])
+			sqlite3_bind_text(q, (int)i + 1, args[i], -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The units the user serves, as the server knows them. */
+static int save_units(struct store *st, const json_t *units)
+{
+	size_t i;
+	const json_t *u;
+	json_array_foreach(units, i, u) {
+		const char *args[] = { jstr(u, "code"), jstr(u, "name"), jstr(u, "ident"),
+				       jstr(u, "kind"), jstr(u, "parent_code") };
+		if (!args[0] || !args[1] || !args[2])
+			continue;
+		if (exec_text(st, "INSERT INTO units(code, name, ident, kind, parent_code)"
+				  " VALUES (?1, ?2, ?3, coalesce(?4, 'commune'), ?5) ON CONFLICT(code)"
+				  " DO UPDATE SET name = ?2, ident = ?3, kind = coalesce(?4, kind),"
+				  " parent_code = ?5", args, 5))
+			return -1;
+	}
+	return 0;
+}
+
+/* The clerk, with the password the server just accepted (offline login). */
+static int save_clerk(struct store *st, const struct login_answer *a, const char *password,
+		      struct strbuf *err)
+{
+	struct clerk c = { (char *)a->username, (char *)a->full_name, (char *)a->unit_code,
+			   (char *)a->role, false };
+	struct clerk old;
+	if (auth_load_clerk(st, a->username, &old)) {
+		int rc = auth_add_clerk(st, &c, password, err);
+		return rc == AUTH_REFUSED ? 0 : rc; /* a name we cannot keep: no local login */
+	}
+	clerk_release(&old);
+	const char *args[] = { a->username, a->full_name, a->unit_code, a->role };
+	if (exec_text(st, "UPDATE clerks SET full_name = ?2, unit_code = ?3, role = ?4, disabled = 0"
+			  " WHERE username = ?1", args, 4))
+		return -1;
+	return auth_set_password(st, a->username, password, err) == AUTH_FAULT ? -1 : 0;
+}
+
+/* The workstation's receiving unit, when none is set: the user's own. */
+static int default_unit(struct store *st, const struct login_answer *a)
+{
+	char *unit = store_get_setting(st, "unit_code");
+	bool set = unit && *unit;
+	free(unit);
+	if (set)
+		return 0;
+	size_t i;
+	const json_t *u;
+	json_array_foreach(a->units, i, u) {
+		const char *code = jstr(u, "code"), *ident = jstr(u, "ident");
+		if (code && ident && !strcmp(code, a->unit_code))
+			return store_set_setting(st, "unit_code", code) ||
+			       store_set_setting(st, "unit_ident", ident);
+	}
+	return 0;
+}
+
+static int save_login(struct store *st, const struct login_opts *o, const char *url,
+		      const char *device_name, const struct login_answer *a, const char *password,
+		      struct strbuf *err)
+{
+	if (store_begin(st, err))
+		return -1;
+	const char *args[] = { url, a->username, a->token, o->ca_file, device_name };
+	/* the cursor stays: a server that did not give it answers 410 and the
+	 * feed starts again from the beginning */
+	int rc = exec_text(st, "UPDATE sync_state SET server_url = ?1, username = ?2, token = ?3,"
+			       " ca_file = ?4, device_name = ?5, stopped = 0, last_error = NULL"
+			       " WHERE id = 1", args, 5);
+	if (!rc)
+		rc = save_units(st, a->units);
+	if (!rc)
+		rc = save_clerk(st, a, password, err);
+	if (!rc)
+		rc = default_unit(st, a);
+	if (rc) {
+		if (!err->len)
+			strbuf_addstr(err, store_errmsg_vn(sqlite3_errcode(st->db)));
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+static void print_result(const char *url, const char *device_id, const struct login_answer *a)
+{
+	json_t *units = json_array();
+	size_t i;
+	const json_t *u;
+	json_array_foreach(a->units, i, u)
+		if (jstr(u, "code"))
+			json_array_append_new(units, json_string(jstr(u, "code")));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "server", url, "username",
+			      a->username, "full_name", a->full_name, "unit_code", a->unit_code,
+			      "role", a->role, "device_id", device_id, "units", units);
+	cli_print_json(o);
+}
+
+/* The store file holds the token: only its owner reads it. */
+static void protect(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+		chmod(p, 0600);
+		free(p);
+	}
+}
+
+static int login(const struct login_opts *o, const char *url, const char *password)
+{
+	char *path = cli_db_path(o->db);
+	struct strbuf err = STRBUF_INIT;
+	struct store st;
+	if (auth_init(&err) || store_open(&st, path, 0, &err)) {
+		int rc = cli_fault("%s", err.buf);
+		strbuf_release(&err);
+		free(path);
+		return rc;
+	}
+	char *device_id = sync_device_id(&st);
+	struct sync_config cfg;
+	sync_config_load(&st, &cfg);
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	const char *name = o->device_name ? o->device_name
+			   : cfg.device_name ? cfg.device_name
+			   : mc_text_valid(host) && *host ? host : "motcua";
+	char *device_name = xstrdup(name);
+	sync_config_release(&cfg);
+
+	json_t *req = json_pack("{s:s, s:s, s:s, s:s}", "username", o->username, "password",
+				password, "device_id", device_id, "device_name", device_name);
+	char *body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	struct sync_http h;
+	sync_http_init(&h, url, NULL, o->ca_file);
+	struct sync_reply r;
+	int sent = sync_http_request(&h, "POST", "/api/v1/auth/login", body, &r);
+	cli_free_secret(body);
+	sync_http_release(&h);
+
+	int rc = CLI_OK;
+	struct login_answer a = { 0 };
+	struct sync_error e;
+	if (sent) {
+		rc = cli_fault("không đăng nhập được %s: %s", url, r.error);
+	} else if (r.status == 401 || r.status == 403) {
+		if (sync_error_decode(r.body.buf, r.body.len, &e))
+			sync_error_set(&e, "unauthorized", "Sai tên đăng nhập hoặc mật khẩu");
+		rc = cli_bad("máy chủ từ chối đăng nhập: %s", e.message);
+	} else if (r.status != 200) {
+		if (sync_error_decode(r.body.buf, r.body.len, &e))
+			sync_error_set(&e, "http", "mã trả lời %ld", r.status);
+		rc = r.status >= 500 ? cli_fault("máy chủ gặp sự cố: %s", e.message)
+				     : cli_bad("máy chủ không nhận yêu cầu đăng nhập (%ld): %s", r.status,
+					       e.message);
+	} else if (read_answer(&r, &a)) {
+		rc = cli_fault("câu trả lời đăng nhập của máy chủ %s không hợp lệ", url);
+	} else if (save_login(&st, o, url, device_name, &a, password, &err)) {
+		rc = cli_fault("không lưu được đăng nhập vào kho dữ liệu: %s", err.buf);
+	} else {
+		protect(path);
+		print_result(url, device_id, &a);
+	}
+	json_decref(a.root);
+	sync_reply_release(&r);
+	store_close(&st);
+	free(device_id);
+	free(device_name);
+	free(path);
+	strbuf_release(&err);
+	return rc;
+}
+
+int cli_login(int argc, char **argv)
+{
+	struct login_opts o;
+	int rc = parse(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	char *url = NULL;
+	if (!sync_url_valid(o.server, &url))
+		return cli_bad("địa chỉ máy chủ '%s' không hợp lệ: cần http:// hoặc https:// và tên"
+			       " máy (ví dụ https://motcua.hanoi.gov.vn)", o.server);
+	char *password = cli_read_password();
+	if (!password || !*password) {
+		cli_free_secret(password);
+		free(url);
+		return cli_bad("chưa nhập mật khẩu");
+	}
+	rc = login(&o, url, password);
+	cli_free_secret(password);
+	free(url);
+	return rc;
+}

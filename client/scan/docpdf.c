@@ -1,0 +1,244 @@
+/* Pages -> one PDF; see docpdf.h. */
+#include "client/scan/docpdf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <sodium.h>
+
+#include "client/base/files.h"
+
+struct writer {
+	int fd;
+	int write_errno;
+	long long bytes;
+	crypto_hash_sha256_state sha;
+};
+
+static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct writer *w = closure;
+
+	if (w->write_errno)
+		return CAIRO_STATUS_WRITE_ERROR;
+	crypto_hash_sha256_update(&w->sha, data, len);
+	w->bytes += len;
+	while (len > 0) {
+		ssize_t n = write(w->fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->write_errno = n < 0 ? errno : ENOSPC;
+			return CAIRO_STATUS_WRITE_ERROR;
+		}
+		data += n;
+		len -= (unsigned int)n;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+
+/* A page's side in points: the image's, rounded up to a whole point.
+ * cairo clips what it draws to its surface's size in whole points (a
+ * 72.24 pt page gets "0 0 72 ..." as its clip), which would cut up to a
+ * point off the image's right and bottom edges; the page is made the
+ * larger, and the image keeps its exact size and pixels. */
+static double page_pt(int pixels, int dpi)
+{
+	return ceil((double)pixels * 72.0 / (dpi > 0 ? dpi : 150) - 1e-6);
+}
+
+static inline unsigned char reverse_bits(unsigned char b)
+{
+	b = (unsigned char)((b & 0xF0) >> 4 | (b & 0x0F) << 4);
+	b = (unsigned char)((b & 0xCC) >> 2 | (b & 0x33) << 2);
+	b = (unsigned char)((b & 0xAA) >> 1 | (b & 0x55) << 1);
+	return b;
+}
+
+/* A colour or grey page: its JPEG as the mime data of an image surface of
+ * the same size. The surface's own pixels are never drawn (cairo's PDF
+ * backend embeds the JPEG), so it is a 1-bit one: 1/32 of the memory. */
+static int draw_jpeg(cairo_t *cr, const struct pagestore *ps, size_t i, struct strbuf *err)
+{
+	const struct page_info *p = &ps->pages[i];
+	unsigned char *jpeg;
+	size_t n;
+
+	if (pagestore_read(ps, i, &jpeg, &n, err))
+		return -1;
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, p->width, p->height);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS ||
+	    cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, jpeg, n, free, jpeg) !=
+		    CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		free(jpeg);
+		strbuf_addf(err, "không đưa được trang %zu vào PDF", i + 1);
+		return -1;
+	}
+	cairo_set_source_surface(cr, img, 0, 0);
+	cairo_paint(cr);
+	cairo_surface_destroy(img);
+	return 0;
+}
+
+/* A black-and-white page: a 1-bit stencil painted in black. */
+static int draw_lineart(cairo_t *cr, const struct pagestore *ps, size_t i, struct strbuf *err)
+{
+	struct page_image img;
+	if (pagestore_load_lineart(ps, i, &img, err))
+		return -1;
+	cairo_surface_t *a1 = cairo_image_surface_create(CAIRO_FORMAT_A1, img.width, img.height);
+	if (cairo_surface_status(a1) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(a1);
+		page_image_release(&img);
+		strbuf_addf(err, "không đưa được trang %zu vào PDF", i + 1);
+		return -1;
+	}
+	cairo_surface_flush(a1);
+	unsigned char *dst = cairo_image_surface_get_data(a1);
+	int stride = cairo_image_surface_get_stride(a1);
+	size_t row = page_image_row_bytes(PAGE_LINEART, img.width);
+	unsigned char last_mask = (unsigned char)(img.width % 8 ? 0xFF00 >> (img.width % 8) : 0xFF);
+	for (int y = 0; y < img.height; y++) {
+		const unsigned char *src = img.data + (size_t)y * img.stride;
+		unsigned char *d = dst + (size_t)y * (size_t)stride;
+		memset(d, 0, (size_t)stride);
+		for (size_t x = 0; x < row; x++) {
+			unsigned char b = x + 1 == row ? src[x] & last_mask : src[x];
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			d[x] = reverse_bits(b); /* cairo's A1: leftmost pixel in the low bit */
+#else
+			d[x] = b;
+#endif
+		}
+	}
+	cairo_surface_mark_dirty(a1);
+	page_image_release(&img);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_mask_surface(cr, a1, 0, 0);
+	cairo_surface_destroy(a1);
+	return 0;
+}
+
+static int sync_dir_of(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return 0;
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc && e != EINVAL && e != EROFS) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static void set_metadata(cairo_surface_t *s, const char *title, const char *date)
+{
+	if (title)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "motcua");
+	if (date && strlen(date) == 16) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%.10sT%.5s:00", date, date + 11);
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, buf);
+	}
+}
+
+int docpdf_write(const struct pagestore *ps, const char *path, const char *title,
+		 const char *date, struct docpdf_info *info, struct strbuf *err)
+{
+	struct writer w = { .fd = -1 };
+	const char *why = NULL;
+	int rc = -1;
+
+	memset(info, 0, sizeof(*info));
+	if (sodium_init() < 0) {
+		strbuf_addstr(err, "không khởi động được libsodium");
+		return -1;
+	}
+	if (ps->n == 0) {
+		strbuf_addstr(err, "chưa có trang nào để ghi thành PDF");
+		return -1;
+	}
+	char *tmp = xasprintf("%s.tmp", path);
+	w.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w.fd < 0) {
+		strbuf_addf(err, "không tạo được tệp PDF %s: %s", path, files_errno_vn(errno));
+		free(tmp);
+		return -1;
+	}
+	crypto_hash_sha256_init(&w.sha);
+
+	const struct page_info *p0 = &ps->pages[0];
+	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
+		write_out, &w, page_pt(p0->width, p0->dpi), page_pt(p0->height, p0->dpi));
+	set_metadata(surface, title, date);
+	cairo_t *cr = cairo_create(surface);
+	int page_rc = 0;
+	for (size_t i = 0; i < ps->n && !page_rc && !w.write_errno; i++) {
+		const struct page_info *p = &ps->pages[i];
+		cairo_pdf_surface_set_size(surface, page_pt(p->width, p->dpi), page_pt(p->height, p->dpi));
+		cairo_save(cr);
+		cairo_scale(cr, 72.0 / p->dpi, 72.0 / p->dpi);
+		page_rc = p->kind == PAGE_LINEART ? draw_lineart(cr, ps, i, err) : draw_jpeg(cr, ps, i, err);
+		cairo_restore(cr);
+		cairo_show_page(cr);
+	}
+	cairo_status_t cst = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(surface);
+	if (cst == CAIRO_STATUS_SUCCESS)
+		cst = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+
+	if (page_rc)
+		why = NULL; /* err already says which page */
+	else if (w.write_errno)
+		why = files_errno_vn(w.write_errno);
+	else if (cst != CAIRO_STATUS_SUCCESS)
+		why = cairo_status_to_string(cst);
+	else if (fsync(w.fd))
+		why = files_errno_vn(errno);
+	else if (close(w.fd)) {
+		w.fd = -1;
+		why = files_errno_vn(errno);
+	} else {
+		w.fd = -1;
+		if (rename(tmp, path))
+			why = files_errno_vn(errno);
+		else if (sync_dir_of(path))
+			why = files_errno_vn(errno);
+		else
+			rc = 0;
+	}
+	if (w.fd >= 0)
+		close(w.fd);
+	if (rc) {
+		if (why)
+			strbuf_addf(err, "không ghi được tệp PDF %s: %s", path, why);
+		unlink(tmp);
+	} else {
+		unsigned char digest[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256_final(&w.sha, digest);
+		files_hex(digest, sizeof(digest), info->sha256);
+		info->pages = (int)ps->n;
+		info->bytes = w.bytes;
+		info->bytes_per_page = (w.bytes + info->pages / 2) / info->pages;
+	}
+	free(tmp);
+	return rc;
+}

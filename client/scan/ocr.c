@@ -1,0 +1,147 @@
+/* OCR through the tesseract and pdftoppm commands: see ocr.h. */
+#include "client/scan/ocr.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/text.h"
+
+/* Runs argv[0] (searched in PATH) with OMP_THREAD_LIMIT=1, stdin and
+ * stderr on /dev/null; its stdout is appended to out (NULL: discarded).
+ * Returns its exit status, or -1 when it could not run or was killed. */
+static int run(char *const argv[], struct strbuf *out)
+{
+	int fds[2];
+	if (pipe(fds))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 2);
+		dup2(out ? fds[1] : null, 1);
+		close(fds[0]);
+		close(fds[1]);
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	char buf[8192];
+	ssize_t n;
+	while ((n = read(fds[0], buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (out)
+			strbuf_add(out, buf, (size_t)n);
+	}
+	close(fds[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int fail(struct strbuf *err, int status, const char *tool, const char *path)
+{
+	strbuf_reset(err);
+	if (status == 127)
+		strbuf_addf(err, "Không chạy được %s: hãy cài gói %s", tool,
+			    strcmp(tool, "tesseract") ? "poppler-utils"
+						      : "tesseract-ocr và tesseract-ocr-vie");
+	else
+		strbuf_addf(err, "%s không đọc được %s (mã lỗi %d)", tool, path, status);
+	return -1;
+}
+
+/* tesseract's text of one image, appended to text. */
+static int ocr_one(const char *path, struct strbuf *text, struct strbuf *err)
+{
+	char *argv[] = { "tesseract", (char *)path, "stdout", "-l", "vie", "--psm", "3", NULL };
+	int st = run(argv, text);
+	return st ? fail(err, st, "tesseract", path) : 0;
+}
+
+static char *detach_nfc(struct strbuf *sb)
+{
+	char *raw = strbuf_detach(sb);
+	char *nfc = mc_text_nfc(raw);
+	free(raw);
+	return nfc;
+}
+
+int ocr_image(const char *path, char **text, struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (ocr_one(path, &sb, err)) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	*text = detach_nfc(&sb);
+	return 0;
+}
+
+static int is_png(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+	return n > 4 && !strcmp(e->d_name + n - 4, ".png");
+}
+
+int ocr_pdf(const char *path, char **text, struct strbuf *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/motcua-ocr-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		strbuf_reset(err);
+		strbuf_addf(err, "Không tạo được thư mục tạm cho OCR: %s", strerror(errno));
+		free(dir);
+		return -1;
+	}
+	char *prefix = xasprintf("%s/p", dir);
+	char dpi[16];
+	snprintf(dpi, sizeof dpi, "%d", OCR_DPI);
+	char *argv[] = { "pdftoppm", "-r", dpi, "-png", (char *)path, prefix, NULL };
+	int rc = 0, st = run(argv, NULL);
+	if (st)
+		rc = fail(err, st, "pdftoppm", path);
+
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, is_png, alphasort); /* pdftoppm pads the numbers */
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < n; i++) {
+		char *page = xasprintf("%s/%s", dir, names[i]->d_name);
+		if (!rc && i)
+			strbuf_addch(&sb, '\f');
+		if (!rc)
+			rc = ocr_one(page, &sb, err);
+		unlink(page);
+		free(page);
+		free(names[i]);
+	}
+	free(names);
+	if (!rc && n <= 0)
+		rc = fail(err, 1, "pdftoppm", path);
+	rmdir(dir);
+	free(prefix);
+	free(dir);
+	if (rc) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	*text = detach_nfc(&sb);
+	return 0;
+}

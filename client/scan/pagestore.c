@@ -1,0 +1,674 @@
+/* The pages of a paper in progress, on disk; see pagestore.h. */
+#include "client/scan/pagestore.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jpeglib.h>
+
+#include "client/base/files.h"
+
+#define MANIFEST "pages"
+#define MANIFEST_HEAD "motcua-pages 1"
+
+static const char *const kind_names[] = { "color", "gray", "lineart" };
+
+const char *page_kind_name(enum page_kind k)
+{
+	return (unsigned)k < 3 ? kind_names[k] : "?";
+}
+
+int page_kind_parse(const char *name)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, kind_names[i]))
+			return i;
+	return -1;
+}
+
+size_t page_image_row_bytes(enum page_kind kind, int width)
+{
+	switch (kind) {
+	case PAGE_COLOR: return (size_t)width * 3;
+	case PAGE_GRAY: return (size_t)width;
+	case PAGE_LINEART: return ((size_t)width + 7) / 8;
+	}
+	return 0;
+}
+
+void page_image_alloc(struct page_image *img, enum page_kind kind, int width, int height, int dpi)
+{
+	img->kind = kind;
+	img->width = width;
+	img->height = height;
+	img->dpi = dpi;
+	img->stride = page_image_row_bytes(kind, width);
+	img->data = xcalloc(img->stride ? img->stride : 1, height > 0 ? (size_t)height : 1);
+}
+
+void page_image_release(struct page_image *img)
+{
+	FREE(&img->data);
+	img->width = img->height = 0;
+	img->stride = 0;
+}
+
+/* ---- files ---- */
+
+static int sync_dir_of(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return 0; /* best effort */
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc && e != EINVAL && e != EROFS) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int pagestore_write_file(const char *path, const void *data, size_t n, const char *what,
+			 struct strbuf *err)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int e = 0;
+
+	if (fd < 0) {
+		e = errno;
+	} else {
+		if (write_all(fd, data, n) || fsync(fd))
+			e = errno;
+		if (close(fd) && !e)
+			e = errno;
+		if (!e && rename(tmp, path))
+			e = errno;
+		if (!e && sync_dir_of(path))
+			e = errno;
+		if (e)
+			unlink(tmp);
+	}
+	free(tmp);
+	if (e) {
+		strbuf_addf(err, "không ghi được %s (%s): %s", what, path, files_errno_vn(e));
+		return -1;
+	}
+	return 0;
+}
+
+static int read_whole(const char *path, unsigned char **data, size_t *n, struct strbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	*data = NULL;
+	*n = 0;
+	if (fd < 0 || fstat(fd, &st)) {
+		strbuf_addf(err, "không đọc được %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	size_t len = (size_t)st.st_size, got = 0;
+	unsigned char *buf = xmalloc(len + 1);
+	while (got < len) {
+		ssize_t r = read(fd, buf + got, len - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (got != len) {
+		strbuf_addf(err, "không đọc được %s: tệp bị cắt ngắn", path);
+		free(buf);
+		return -1;
+	}
+	*data = buf;
+	*n = len;
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *tmp = xstrdup(dir);
+	int rc = 0;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+		if (rc)
+			break;
+	}
+	if (!rc && mkdir(tmp, 0700) && errno != EEXIST)
+		rc = -1;
+	free(tmp);
+	return rc;
+}
+
+/* ---- encoding ---- */
+
+struct jerr {
+	struct jpeg_error_mgr mgr;
+	jmp_buf jmp;
+	char msg[JMSG_LENGTH_MAX];
+};
+
+static void jerr_exit(j_common_ptr c)
+{
+	struct jerr *e = (struct jerr *)c->err;
+	c->err->format_message(c, e->msg);
+	longjmp(e->jmp, 1);
+}
+
+static void jerr_quiet(j_common_ptr c)
+{
+	(void)c;
+}
+
+/* JPEG of a COLOR or GRAY image into a malloc'd buffer; -1 on a libjpeg error. */
+static int encode_jpeg(const struct page_image *img, int quality, unsigned char **out, size_t *n)
+{
+	struct jpeg_compress_struct c;
+	struct jerr je;
+	unsigned char *buf = NULL;
+	unsigned long size = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.err = jpeg_std_error(&je.mgr);
+	je.mgr.error_exit = jerr_exit;
+	je.mgr.output_message = jerr_quiet;
+	if (setjmp(je.jmp)) {
+		jpeg_destroy_compress(&c);
+		free(buf);
+		return -1;
+	}
+	jpeg_create_compress(&c);
+	jpeg_mem_dest(&c, &buf, &size);
+	c.image_width = (JDIMENSION)img->width;
+	c.image_height = (JDIMENSION)img->height;
+	c.input_components = img->kind == PAGE_COLOR ? 3 : 1;
+	c.in_color_space = img->kind == PAGE_COLOR ? JCS_RGB : JCS_GRAYSCALE;
+	jpeg_set_defaults(&c);
+	jpeg_set_quality(&c, quality, TRUE);
+	c.optimize_coding = TRUE; /* a few percent smaller, for free */
+	if (img->dpi > 0 && img->dpi < 65536) {
+		c.write_JFIF_header = TRUE;
+		c.density_unit = 1; /* dots per inch */
+		c.X_density = c.Y_density = (UINT16)img->dpi;
+	}
+	jpeg_start_compress(&c, TRUE);
+	while (c.next_scanline < c.image_height) {
+		JSAMPROW row = img->data + (size_t)c.next_scanline * img->stride;
+		jpeg_write_scanlines(&c, &row, 1);
+	}
+	jpeg_finish_compress(&c);
+	jpeg_destroy_compress(&c);
+	*out = buf;
+	*n = size;
+	return 0;
+}
+
+static void encode_pbm(const struct page_image *img, struct strbuf *sb)
+{
+	size_t row = page_image_row_bytes(PAGE_LINEART, img->width);
+	strbuf_addf(sb, "P4\n%d %d\n", img->width, img->height);
+	for (int y = 0; y < img->height; y++)
+		strbuf_add(sb, img->data + (size_t)y * img->stride, row);
+}
+
+/* ---- the manifest ---- */
+
+char *pagestore_dir_for(const char *db_path, const char *key)
+{
+	char *copy = xstrdup(db_path);
+	char *dir = xasprintf("%s/scans/%s", dirname(copy), key);
+	free(copy);
+	return dir;
+}
+
+char *pagestore_path(const struct pagestore *ps, size_t i)
+{
+	return xasprintf("%s/%s", ps->dir, ps->pages[i].file);
+}
+
+static int write_manifest(const struct pagestore *ps, const struct page_info *pages, size_t n,
+			  struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, MANIFEST_HEAD "\n");
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s %s %d %d %d\n", pages[i].file, page_kind_name(pages[i].kind),
+			    pages[i].width, pages[i].height, pages[i].dpi);
+	char *path = xasprintf("%s/" MANIFEST, ps->dir);
+	int rc = pagestore_write_file(path, sb.buf, sb.len, "danh sách trang", err);
+	free(path);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* "p000123.jpg" or "p000123.pbm". */
+static bool page_file_name(const char *name, unsigned *id)
+{
+	if (strlen(name) != 11 || name[0] != 'p' || name[7] != '.' ||
+	    (strcmp(name + 8, "jpg") && strcmp(name + 8, "pbm")))
+		return false;
+	unsigned v = 0;
+	for (int i = 1; i < 7; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+		v = v * 10 + (unsigned)(name[i] - '0');
+	}
+	*id = v;
+	return true;
+}
+
+static bool listed(const struct pagestore *ps, const char *name)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->pages[i].file, name))
+			return true;
+	return false;
+}
+
+static void grow(struct pagestore *ps, size_t need)
+{
+	if (need <= ps->alloc)
+		return;
+	ps->alloc = need < 16 ? 16 : need * 2;
+	ps->pages = xrealloc(ps->pages, ps->alloc * sizeof(*ps->pages));
+}
+
+static int read_manifest(struct pagestore *ps, struct strbuf *err)
+{
+	char *path = xasprintf("%s/" MANIFEST, ps->dir);
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int rc = 0;
+
+	if (!f) {
+		free(path);
+		return 0; /* a new folder */
+	}
+	if (!fgets(line, sizeof(line), f) || strcmp(line, MANIFEST_HEAD "\n")) {
+		rc = -1;
+	} else {
+		int lineno = 1;
+		while (fgets(line, sizeof(line), f)) {
+			char file[32], kind[16];
+			struct page_info p = { 0 };
+			unsigned id;
+			int k;
+			lineno++;
+			if (sscanf(line, "%31s %15s %d %d %d", file, kind, &p.width, &p.height,
+				   &p.dpi) != 5 || !page_file_name(file, &id) ||
+			    (k = page_kind_parse(kind)) < 0 || p.width <= 0 || p.height <= 0 ||
+			    p.dpi <= 0) {
+				rc = -1;
+				break;
+			}
+			p.kind = (enum page_kind)k;
+			p.file = xstrdup(file);
+			char *fp = xasprintf("%s/%s", ps->dir, file);
+			struct stat st;
+			if (stat(fp, &st)) {
+				free(fp);
+				free(p.file);
+				strbuf_addf(err, "thiếu tệp của trang %d (%s) trong %s", lineno - 1, file,
+					    ps->dir);
+				fclose(f);
+				free(path);
+				return -1;
+			}
+			free(fp);
+			p.bytes = st.st_size;
+			grow(ps, ps->n + 1);
+			ps->pages[ps->n++] = p;
+			if (id >= ps->next_id)
+				ps->next_id = id + 1;
+		}
+	}
+	fclose(f);
+	if (rc)
+		strbuf_addf(err, "danh sách trang %s bị hỏng", path);
+	free(path);
+	return rc;
+}
+
+/* Page files the manifest does not name are what a crash left half-done. */
+static void remove_strays(struct pagestore *ps)
+{
+	DIR *d = opendir(ps->dir);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		unsigned id;
+		size_t len = strlen(de->d_name);
+		bool tmp = len > 4 && !strcmp(de->d_name + len - 4, ".tmp");
+		if (!tmp && !page_file_name(de->d_name, &id))
+			continue;
+		if (!tmp && listed(ps, de->d_name)) {
+			continue;
+		}
+		if (!tmp && id >= ps->next_id)
+			ps->next_id = id + 1;
+		char *p = xasprintf("%s/%s", ps->dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+int pagestore_open(struct pagestore *ps, const char *dir, struct strbuf *err)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->next_id = 1;
+	ps->jpeg_quality = PAGESTORE_JPEG_QUALITY;
+	if (!dir || !*dir) {
+		strbuf_addstr(err, "thiếu thư mục lưu các trang");
+		return -1;
+	}
+	if (mkdir_p(dir)) {
+		strbuf_addf(err, "không tạo được thư mục %s: %s", dir, files_errno_vn(errno));
+		return -1;
+	}
+	ps->dir = xstrdup(dir);
+	if (read_manifest(ps, err)) {
+		pagestore_release(ps);
+		return -1;
+	}
+	remove_strays(ps);
+	return 0;
+}
+
+void pagestore_release(struct pagestore *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->pages[i].file);
+	FREE(&ps->pages);
+	FREE(&ps->dir);
+	ps->n = ps->alloc = 0;
+}
+
+int pagestore_remove(struct pagestore *ps, struct strbuf *err)
+{
+	char *path = xasprintf("%s/" MANIFEST, ps->dir);
+	int rc = 0;
+	if (unlink(path) && errno != ENOENT)
+		rc = -1;
+	free(path);
+	for (size_t i = 0; !rc && i < ps->n; i++) {
+		char *p = pagestore_path(ps, i);
+		unlink(p);
+		free(p);
+	}
+	if (!rc) {
+		for (size_t i = 0; i < ps->n; i++)
+			free(ps->pages[i].file);
+		ps->n = 0;
+		remove_strays(ps);
+		if (rmdir(ps->dir) && errno != ENOENT)
+			rc = -1;
+	}
+	if (rc)
+		strbuf_addf(err, "không xóa được thư mục %s: %s", ps->dir, files_errno_vn(errno));
+	pagestore_release(ps);
+	return rc;
+}
+
+/* Writes a new page file for img; fills *p (file name, sizes). */
+static int write_page(struct pagestore *ps, const struct page_image *img, struct page_info *p,
+		      struct strbuf *err)
+{
+	unsigned char *data = NULL;
+	size_t n = 0;
+	struct strbuf pbm = STRBUF_INIT;
+
+	if (img->width <= 0 || img->height <= 0 || !img->data) {
+		strbuf_addstr(err, "trang rỗng");
+		return -1;
+	}
+	if (img->kind == PAGE_LINEART) {
+		encode_pbm(img, &pbm);
+		data = (unsigned char *)pbm.buf;
+		n = pbm.len;
+	} else if (encode_jpeg(img, ps->jpeg_quality, &data, &n)) {
+		strbuf_addstr(err, "không nén được trang thành JPEG");
+		return -1;
+	}
+	memset(p, 0, sizeof(*p));
+	p->file = xasprintf("p%06u.%s", ps->next_id++, img->kind == PAGE_LINEART ? "pbm" : "jpg");
+	p->kind = img->kind;
+	p->width = img->width;
+	p->height = img->height;
+	p->dpi = img->dpi > 0 ? img->dpi : 150;
+	p->bytes = (long long)n;
+	char *path = xasprintf("%s/%s", ps->dir, p->file);
+	char *what = xasprintf("trang %zu", ps->n + 1);
+	int rc = pagestore_write_file(path, data, n, what, err);
+	free(what);
+	free(path);
+	if (img->kind == PAGE_LINEART)
+		strbuf_release(&pbm);
+	else
+		free(data);
+	if (rc)
+		FREE(&p->file);
+	return rc;
+}
+
+static void unlink_page(const struct pagestore *ps, const char *file)
+{
+	char *path = xasprintf("%s/%s", ps->dir, file);
+	unlink(path);
+	free(path);
+}
+
+/* The manifest for pages[] as they are now; on failure the new page file
+ * named by undo (if any) goes. */
+static int commit(struct pagestore *ps, const char *undo, struct strbuf *err)
+{
+	if (write_manifest(ps, ps->pages, ps->n, err)) {
+		if (undo)
+			unlink_page(ps, undo);
+		return -1;
+	}
+	return 0;
+}
+
+static int append(struct pagestore *ps, struct page_info *p, struct strbuf *err)
+{
+	grow(ps, ps->n + 1);
+	ps->pages[ps->n++] = *p;
+	if (commit(ps, p->file, err)) {
+		ps->n--;
+		free(p->file);
+		return -1;
+	}
+	return 0;
+}
+
+int pagestore_add(struct pagestore *ps, const struct page_image *img, struct strbuf *err)
+{
+	struct page_info p;
+	if (write_page(ps, img, &p, err))
+		return -1;
+	return append(ps, &p, err);
+}
+
+int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int width, int height,
+		       int components, int dpi, struct strbuf *err)
+{
+	struct page_info p = { 0 };
+	p.file = xasprintf("p%06u.jpg", ps->next_id++);
+	p.kind = components == 1 ? PAGE_GRAY : PAGE_COLOR;
+	p.width = width;
+	p.height = height;
+	p.dpi = dpi > 0 ? dpi : 150;
+	p.bytes = (long long)n;
+	char *path = xasprintf("%s/%s", ps->dir, p.file);
+	char *what = xasprintf("trang %zu", ps->n + 1);
+	int rc = pagestore_write_file(path, jpeg, n, what, err);
+	free(what);
+	free(path);
+	if (rc) {
+		free(p.file);
+		return -1;
+	}
+	return append(ps, &p, err);
+}
+
+int pagestore_replace(struct pagestore *ps, size_t i, const struct page_image *img,
+		      struct strbuf *err)
+{
+	struct page_info p;
+	if (i >= ps->n) {
+		strbuf_addf(err, "không có trang %zu", i + 1);
+		return -1;
+	}
+	if (write_page(ps, img, &p, err))
+		return -1;
+	struct page_info old = ps->pages[i];
+	ps->pages[i] = p;
+	if (commit(ps, p.file, err)) {
+		ps->pages[i] = old;
+		free(p.file);
+		return -1;
+	}
+	unlink_page(ps, old.file);
+	free(old.file);
+	return 0;
+}
+
+int pagestore_delete(struct pagestore *ps, size_t i, struct strbuf *err)
+{
+	if (i >= ps->n) {
+		strbuf_addf(err, "không có trang %zu", i + 1);
+		return -1;
+	}
+	struct page_info old = ps->pages[i];
+	memmove(ps->pages + i, ps->pages + i + 1, (ps->n - i - 1) * sizeof(*ps->pages));
+	ps->n--;
+	if (commit(ps, NULL, err)) {
+		memmove(ps->pages + i + 1, ps->pages + i, (ps->n - i) * sizeof(*ps->pages));
+		ps->pages[i] = old;
+		ps->n++;
+		return -1;
+	}
+	unlink_page(ps, old.file);
+	free(old.file);
+	return 0;
+}
+
+static void move_entry(struct page_info *v, size_t from, size_t to)
+{
+	struct page_info p = v[from];
+	if (from < to)
+		memmove(v + from, v + from + 1, (to - from) * sizeof(*v));
+	else if (from > to)
+		memmove(v + to + 1, v + to, (from - to) * sizeof(*v));
+	v[to] = p;
+}
+
+int pagestore_move(struct pagestore *ps, size_t from, size_t to, struct strbuf *err)
+{
+	if (from >= ps->n || to >= ps->n) {
+		strbuf_addf(err, "không có trang %zu", (from >= ps->n ? from : to) + 1);
+		return -1;
+	}
+	if (from == to)
+		return 0;
+	move_entry(ps->pages, from, to);
+	if (commit(ps, NULL, err)) {
+		move_entry(ps->pages, to, from);
+		return -1;
+	}
+	return 0;
+}
+
+int pagestore_truncate(struct pagestore *ps, size_t n, struct strbuf *err)
+{
+	if (n >= ps->n)
+		return 0;
+	size_t had = ps->n;
+	ps->n = n;
+	if (commit(ps, NULL, err)) {
+		ps->n = had;
+		return -1;
+	}
+	for (size_t i = n; i < had; i++) {
+		unlink_page(ps, ps->pages[i].file);
+		free(ps->pages[i].file);
+	}
+	return 0;
+}
+
+int pagestore_read(const struct pagestore *ps, size_t i, unsigned char **data, size_t *n,
+		   struct strbuf *err)
+{
+	char *path = pagestore_path(ps, i);
+	int rc = read_whole(path, data, n, err);
+	free(path);
+	return rc;
+}
+
+int pagestore_load_lineart(const struct pagestore *ps, size_t i, struct page_image *img,
+			   struct strbuf *err)
+{
+	unsigned char *data;
+	size_t n;
+	const struct page_info *p = &ps->pages[i];
+
+	memset(img, 0, sizeof(*img));
+	if (pagestore_read(ps, i, &data, &n, err))
+		return -1;
+	int w = 0, h = 0, off = 0;
+	size_t row = page_image_row_bytes(PAGE_LINEART, p->width);
+	if (sscanf((char *)data, "P4 %d %d%n", &w, &h, &off) != 2 || w != p->width ||
+	    h != p->height || (size_t)off + 1 + row * (size_t)h > n) {
+		strbuf_addf(err, "tệp của trang %zu (%s) bị hỏng", i + 1, p->file);
+		free(data);
+		return -1;
+	}
+	page_image_alloc(img, PAGE_LINEART, w, h, p->dpi);
+	memcpy(img->data, data + off + 1, row * (size_t)h);
+	free(data);
+	return 0;
+}

@@ -1,0 +1,1459 @@
+/* Reception of a dossier: checks, plan, the one-transaction commit and the
+ * receipt. Rules and messages: docs/reception.md. */
+#include "client/services/reception.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <sodium.h>
+#include <utf8proc.h>
+
+#include "client/store/calendar_store.h"
+#include "client/store/catalog.h"
+#include "client/store/docstore.h"
+#include "client/store/dossier_tx.h"
+#include "client/print/ledger.h"
+#include "client/print/print.h"
+#include "client/print/receipt.h"
+#include "core/calendar.h"
+#include "core/idnum.h"
+#include "core/lifecycle.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "sync/numbering.h"
+
+#define MAX_DAYS 3650 /* a processing time beyond ten years is a catalog error */
+
+/* ---- small helpers -------------------------------------------------------- */
+
+/* Cuts an incomplete UTF-8 sequence off the end of s. */
+static void utf8_trim_tail(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
+static int refuse(struct reception_error *err, enum reception_field field, int component,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int refuse(struct reception_error *err, enum reception_field field, int component,
+		  const char *fmt, ...)
+{
+	err->field = field;
+	err->component = component;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof err->msg) /* clipped: drop a partial UTF-8 character */
+		utf8_trim_tail(err->msg);
+	return -1;
+}
+
+static void error_clear(struct reception_error *err)
+{
+	err->field = RF_NONE;
+	err->component = 0;
+	err->msg[0] = '\0';
+}
+
+static bool is_control(int32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/* Optional free text (address, reason, note): valid UTF-8, no control
+ * characters but blanks, at most RECEPTION_TEXT_MAX characters. *out gets the
+ * cleaned text, or NULL when blank. */
+static int check_free_text(const char *s, const char *what, enum reception_field field,
+			   int component, char **out, struct reception_error *err)
+{
+	*out = NULL;
+	if (mc_text_blank(s))
+		return 0;
+	if (!mc_text_valid(s))
+		return refuse(err, field, component, "%s chứa byte không phải UTF-8", what);
+	char *t = mc_text_squeeze(s);
+	size_t len = strlen(t);
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		i += mc_utf8_next(t + i, len - i, &cp);
+		if (is_control(cp)) {
+			free(t);
+			return refuse(err, field, component, "%s chứa ký tự điều khiển không hợp lệ", what);
+		}
+	}
+	if (mc_text_chars(t) > RECEPTION_TEXT_MAX) {
+		size_t n = mc_text_chars(t);
+		free(t);
+		return refuse(err, field, component, "%s dài quá %d ký tự (%zu ký tự)", what,
+			      RECEPTION_TEXT_MAX, n);
+	}
+	*out = t;
+	return 0;
+}
+
+/* A component's name for a message: at most 60 columns. */
+static void short_name(const char *name, char *buf, size_t n)
+{
+	if (!name)
+		name = "";
+	int cols = 60;
+	size_t keep = mc_text_clip(name, cols);
+	while (keep + 4 > n && cols > 0) /* "…" and the NUL must fit too */
+		keep = mc_text_clip(name, --cols);
+	snprintf(buf, n, "%.*s%s", (int)keep, name, name[keep] ? "…" : "");
+}
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+void reception_input_init(struct reception_input *in)
+{
+	memset(in, 0, sizeof(*in));
+}
+
+void reception_input_release(struct reception_input *in)
+{
+	free(in->procedure);
+	free(in->received_at);
+	free(in->appointment);
+	free(in->applicant.full_name);
+	free(in->applicant.id_number);
+	free(in->applicant.birth_date);
+	free(in->applicant.phone);
+	free(in->applicant.email);
+	free(in->applicant.address);
+	free(in->applicant.commune);
+	for (size_t i = 0; i < in->n_components; i++) {
+		free(in->components[i].override_reason);
+		free(in->components[i].reuse);
+	}
+	free(in->components);
+	free(in->note);
+	reception_input_init(in);
+}
+
+void reception_result_init(struct reception_result *res)
+{
+	memset(res, 0, sizeof(*res));
+}
+
+void reception_result_release(struct reception_result *res)
+{
+	free(res->receipt_path);
+	free(res->receipt_error);
+	free(res->print_error);
+	reception_result_init(res);
+}
+
+/* ---- procedure ------------------------------------------------------------ */
+
+/* The procedure of the input into d (released by the caller on success). */
+static int load_procedure(struct store *st, const struct reception_input *in,
+			  struct catalog_detail *d, struct reception_error *err)
+{
+	memset(d, 0, sizeof(*d));
+	if (mc_text_blank(in->procedure))
+		return refuse(err, RF_PROCEDURE, 0, "Chưa chọn thủ tục hành chính");
+	if (!mc_text_valid(in->procedure))
+		return refuse(err, RF_PROCEDURE, 0, "Mã thủ tục chứa byte không phải UTF-8");
+	char *code = mc_text_squeeze(in->procedure);
+	int rc = catalog_get(st, code, d);
+	if (rc) {
+		char shown[80];
+		short_name(code, shown, sizeof shown);
+		free(code);
+		return refuse(err, RF_PROCEDURE, 0, "Không có thủ tục mã «%s» trong danh mục", shown);
+	}
+	free(code);
+	return 0;
+}
+
+int reception_check_procedure(struct store *st, const struct reception_input *in,
+			      struct reception_error *err)
+{
+	error_clear(err);
+	struct catalog_detail d;
+	if (load_procedure(st, in, &d, err))
+		return -1;
+	catalog_detail_release(&d);
+	return 0;
+}
+
+/* ---- applicant ------------------------------------------------------------ */
+
+/* The applicant as stored: cleaned and normalised. */
+struct clean_applicant {
+	char *full_name, *fold, *id_number, *phone, *email, *address, *commune;
+	char birth_date[11];
+	char sex;
+};
+
+static void clean_applicant_release(struct clean_applicant *a)
+{
+	free(a->full_name);
+	free(a->fold);
+	free(a->id_number);
+	free(a->phone);
+	free(a->email);
+	free(a->address);
+	free(a->commune);
+	memset(a, 0, sizeof(*a));
+}
+
+static bool name_char_ok(int32_t cp)
+{
+	if (cp == ' ' || cp == '\'' || cp == '.' || cp == '-' || cp == 0x2019)
+		return true;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int check_name(const char *raw, struct clean_applicant *a, struct reception_error *err)
+{
+	if (mc_text_blank(raw))
+		return refuse(err, RF_FULL_NAME, 0, "Chưa nhập họ tên người nộp hồ sơ");
+	if (!mc_text_valid(raw))
+		return refuse(err, RF_FULL_NAME, 0, "Họ tên chứa byte không phải UTF-8");
+	char *name = mc_text_squeeze(raw);
+	size_t len = strlen(name), chars = mc_text_chars(name);
+	if (chars > RECEPTION_NAME_MAX) {
+		free(name);
+		return refuse(err, RF_FULL_NAME, 0, "Họ tên dài quá %d ký tự (%zu ký tự)",
+			      RECEPTION_NAME_MAX, chars);
+	}
+	bool letter = false;
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		size_t k = mc_utf8_next(name + i, len - i, &cp);
+		if (!name_char_ok(cp)) {
+			char bad[8];
+			if (is_control(cp))
+				snprintf(bad, sizeof bad, "U+%04X", (unsigned)cp);
+			else
+				snprintf(bad, sizeof bad, "%.*s", (int)k, name + i);
+			free(name);
+			return refuse(err, RF_FULL_NAME, 0,
+				      "Họ tên chỉ được có chữ cái, dấu cách và các dấu ' . - (gặp «%s»)", bad);
+		}
+		int cat = utf8proc_category(cp);
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+			letter = true;
+		i += k;
+	}
+	if (!letter) {
+		free(name);
+		return refuse(err, RF_FULL_NAME, 0, "Họ tên phải có ít nhất một chữ cái");
+	}
+	a->full_name = name;
+	a->fold = mc_text_fold(name);
+	return 0;
+}
+
+static int check_birth(const char *raw, const struct mc_dt *now, struct mc_date *out,
+		       struct reception_error *err)
+{
+	if (mc_text_blank(raw))
+		return refuse(err, RF_BIRTH_DATE, 0, "Chưa nhập ngày sinh");
+	if (strlen(raw) > 20 || mc_parse_date(raw, out))
+		return refuse(err, RF_BIRTH_DATE, 0,
+			      "Ngày sinh «%.20s» không hợp lệ: cần một ngày có thật dạng YYYY-MM-DD,"
+			      " ví dụ 1990-05-17", raw);
+	if (out->y < 1900)
+		return refuse(err, RF_BIRTH_DATE, 0, "Ngày sinh không được trước năm 1900");
+	if (mc_days_from_civil(out->y, out->m, out->d) > mc_days_from_civil(now->y, now->m, now->d)) {
+		char today[16];
+		mc_format_date_vn(today, sizeof today, now->y, now->m, now->d);
+		return refuse(err, RF_BIRTH_DATE, 0, "Ngày sinh ở tương lai (sau hôm nay, %s)", today);
+	}
+	return 0;
+}
+
+static char *trim_ascii(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return xstrndup(s, n);
+}
+
+static const char *sex_name(char s)
+{
+	return s == 'F' ? "nữ" : "nam";
+}
+
+static int check_id(const struct reception_applicant *in, const struct mc_date *birth, char sex,
+		    struct clean_applicant *a, struct reception_error *err)
+{
+	char *id = trim_ascii(in->id_number);
+	struct mc_cccd c;
+	enum mc_cccd_result r = mc_cccd_check(id, birth ? birth->y : 0, sex, &c);
+	int rc = 0;
+	switch (r) {
+	case MC_CCCD_OK:
+		a->id_number = id;
+		return 0;
+	case MC_CCCD_YEAR:
+		rc = refuse(err, RF_ID_NUMBER, 0, "%s: số %s ghi năm sinh %d, ngày sinh đã nhập năm %d",
+			    mc_cccd_message(r), id, c.birth_year, birth->y);
+		break;
+	case MC_CCCD_SEX:
+		rc = refuse(err, RF_ID_NUMBER, 0, "%s: số %s ghi giới tính %s, đã nhập %s",
+			    mc_cccd_message(r), id, sex_name(c.sex), sex_name(sex));
+		break;
+	default:
+		rc = refuse(err, RF_ID_NUMBER, 0, "%s", mc_cccd_message(r));
+		break;
+	}
+	free(id);
+	return rc;
+}
+
+/* 0xxxxxxxxx (10 digits), 02xxxxxxxxx (landline, 11 digits) or +84 and 9 or
+ * 10 digits; spaces, dots and hyphens between digits. */
+static int check_phone(const char *raw, struct clean_applicant *a, struct reception_error *err)
+{
+	if (mc_text_blank(raw))
+		return 0;
+	char *t = trim_ascii(raw);
+	char digits[32];
+	size_t n = 0;
+	bool plus = false, ok = true;
+	for (const char *p = t; *p && ok; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n + 1 >= sizeof digits)
+				ok = false;
+			else
+				digits[n++] = *p;
+		} else if (*p == '+' && p == t) {
+			plus = true;
+		} else if (*p != ' ' && *p != '.' && *p != '-') {
+			ok = false;
+		}
+	}
+	digits[n] = '\0';
+	if (ok && plus)
+		ok = !strncmp(digits, "84", 2) && (n == 11 || n == 12) && digits[2] != '0';
+	else if (ok)
+		ok = digits[0] == '0' && (n == 10 || (n == 11 && digits[1] == '2'));
+	if (!ok) {
+		int rc = refuse(err, RF_PHONE, 0,
+				"Số điện thoại «%.40s» không hợp lệ: cần 10 chữ số bắt đầu bằng 0"
+				" (ví dụ 0912 345 678) hoặc dạng +84 912 345 678", t);
+		free(t);
+		return rc;
+	}
+	a->phone = mc_text_squeeze(t);
+	free(t);
+	return 0;
+}
+
+static int check_email(const char *raw, struct clean_applicant *a, struct reception_error *err)
+{
+	if (mc_text_blank(raw))
+		return 0;
+	char *t = trim_ascii(raw);
+	size_t n = strlen(t);
+	const char *at = strchr(t, '@');
+	bool ok = n <= 254 && at && at != t && !strchr(at + 1, '@');
+	for (const char *p = t; ok && *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("(),:;<>[]\\\"", *p))
+			ok = false;
+	if (ok) {
+		const char *dom = at + 1;
+		size_t dn = strlen(dom);
+		ok = dn >= 3 && strchr(dom, '.') && dom[0] != '.' && dom[dn - 1] != '.' &&
+		     !strstr(dom, "..") && dom[0] != '-';
+	}
+	if (!ok) {
+		int rc = refuse(err, RF_EMAIL, 0,
+				"Địa chỉ email «%.60s» không hợp lệ: cần dạng ten@mien.vn, không dấu cách",
+				mc_text_valid(t) ? t : "?");
+		free(t);
+		return rc;
+	}
+	a->email = t;
+	return 0;
+}
+
+static int check_commune(struct store *st, const char *raw, struct clean_applicant *a,
+			 struct reception_error *err)
+{
+	if (mc_text_blank(raw))
+		return refuse(err, RF_COMMUNE, 0, "Chưa chọn xã, phường của địa chỉ người nộp");
+	char *code = trim_ascii(raw);
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM communes WHERE code = ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	bool found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (!found) {
+		int rc = refuse(err, RF_COMMUNE, 0,
+				"Không có xã, phường mã «%.20s» trong danh mục đơn vị hành chính",
+				mc_text_valid(code) ? code : "?");
+		free(code);
+		return rc;
+	}
+	a->commune = code;
+	return 0;
+}
+
+/* Every check of the applicant page, in the order of its fields; a is filled
+ * (and must be released) on success. */
+static int check_applicant(struct store *st, const struct reception_applicant *in,
+			   const struct mc_dt *now, struct clean_applicant *a,
+			   struct reception_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	struct mc_date birth;
+	int rc = check_name(in->full_name, a, err);
+	if (!rc && mc_text_blank(in->id_number))
+		rc = refuse(err, RF_ID_NUMBER, 0, "Chưa nhập số CCCD (số định danh cá nhân)");
+	if (!rc) /* the number itself first, then against the birth year and sex */
+		rc = check_id(in, NULL, 0, a, err);
+	if (!rc) {
+		FREE(&a->id_number);
+		rc = check_birth(in->birth_date, now, &birth, err);
+	}
+	if (!rc && !in->sex)
+		rc = refuse(err, RF_SEX, 0, "Chưa chọn giới tính (M: nam, F: nữ)");
+	if (!rc && in->sex != 'M' && in->sex != 'F')
+		rc = refuse(err, RF_SEX, 0, "Giới tính phải là M (nam) hoặc F (nữ)");
+	if (!rc)
+		rc = check_id(in, &birth, in->sex, a, err);
+	if (!rc)
+		rc = check_phone(in->phone, a, err);
+	if (!rc)
+		rc = check_email(in->email, a, err);
+	if (!rc)
+		rc = check_free_text(in->address, "Địa chỉ", RF_ADDRESS, 0, &a->address, err);
+	if (!rc)
+		rc = check_commune(st, in->commune, a, err);
+	if (rc) {
+		clean_applicant_release(a);
+		return -1;
+	}
+	mc_format_date(a->birth_date, sizeof a->birth_date, birth.y, birth.m, birth.d);
+	a->sex = in->sex;
+	return 0;
+}
+
+int reception_check_applicant(struct store *st, const struct reception_input *in,
+			      const struct mc_dt *now, struct reception_error *err)
+{
+	error_clear(err);
+	struct clean_applicant a;
+	if (check_applicant(st, &in->applicant, now, &a, err))
+		return -1;
+	clean_applicant_release(&a);
+	return 0;
+}
+
+/* ---- components ----------------------------------------------------------- */
+
+static const struct reception_component *find_input(const struct reception_input *in, int id)
+{
+	for (size_t i = 0; i < in->n_components; i++)
+		if (in->components[i].id == id)
+			return &in->components[i];
+	return NULL;
+}
+
+static const struct catalog_component *find_component(const struct catalog_detail *d, int id)
+{
+	for (size_t i = 0; i < d->ncomponents; i++)
+		if (d->components[i].id == id)
+			return &d->components[i];
+	return NULL;
+}
+
+static bool is_missing(const struct catalog_component *c, const struct reception_component *got)
+{
+	if (got && !mc_text_blank(got->reuse))
+		return false; /* the stored paper stands for the one not brought */
+	int o = got ? got->originals : 0, k = got ? got->copies : 0;
+	return c->mandatory && (o < c->originals || k < c->copies);
+}
+
+/* The checks of the component page against the procedure d; *missing gets
+ * the number of mandatory components not fully presented (with a reason). */
+static int check_components(const struct reception_input *in, const struct catalog_detail *d,
+			    int *missing, struct reception_error *err)
+{
+	*missing = 0;
+	for (size_t i = 0; i < in->n_components; i++) {
+		const struct reception_component *c = &in->components[i];
+		if (!find_component(d, c->id))
+			return refuse(err, RF_COMPONENTS, c->id,
+				      "Thủ tục %s không có thành phần hồ sơ số %d", d->proc.code, c->id);
+		for (size_t j = 0; j < i; j++)
+			if (in->components[j].id == c->id)
+				return refuse(err, RF_COMPONENTS, c->id,
+					      "Thành phần hồ sơ số %d được nhập hai lần", c->id);
+		if (c->originals < 0 || c->copies < 0 || c->originals > RECEPTION_COUNT_MAX ||
+		    c->copies > RECEPTION_COUNT_MAX)
+			return refuse(err, RF_COMPONENTS, c->id,
+				      "Số bản chính, bản sao của thành phần hồ sơ số %d phải từ 0 đến %d",
+				      c->id, RECEPTION_COUNT_MAX);
+		if (c->reuse && (mc_text_blank(c->reuse) || strlen(c->reuse) > 64 || !mc_text_valid(c->reuse)))
+			return refuse(err, RF_COMPONENTS, c->id,
+				      "Mã giấy tờ dùng lại của thành phần hồ sơ số %d không hợp lệ", c->id);
+		char *reason;
+		if (check_free_text(c->override_reason, "Lý do tiếp nhận khi thiếu giấy tờ",
+				    RF_COMPONENTS, c->id, &reason, err))
+			return -1;
+		free(reason);
+	}
+	for (size_t i = 0; i < d->ncomponents; i++) {
+		const struct catalog_component *c = &d->components[i];
+		const struct reception_component *got = find_input(in, c->id);
+		if (!is_missing(c, got))
+			continue;
+		if (!got || mc_text_blank(got->override_reason)) {
+			char name[200];
+			short_name(c->name, name, sizeof name);
+			return refuse(err, RF_COMPONENTS, c->id,
+				      "Thiếu giấy tờ bắt buộc số %d «%s» (cần %d bản chính, %d bản sao;"
+				      " đã nhận %d bản chính, %d bản sao): nhập lý do nếu vẫn tiếp nhận",
+				      c->id, name, c->originals, c->copies, got ? got->originals : 0,
+				      got ? got->copies : 0);
+		}
+		(*missing)++;
+	}
+	return 0;
+}
+
+int reception_check_components(struct store *st, const struct reception_input *in,
+				struct reception_error *err)
+{
+	error_clear(err);
+	struct catalog_detail d;
+	if (load_procedure(st, in, &d, err))
+		return -1;
+	int missing;
+	int rc = check_components(in, &d, &missing, err);
+	catalog_detail_release(&d);
+	return rc;
+}
+
+/* ---- plan ----------------------------------------------------------------- */
+
+static int plan_times(struct store *st, const struct reception_input *in, const struct mc_dt *now,
+		      const struct catalog_detail *d, struct reception_plan *plan,
+		      struct reception_error *err)
+{
+	if (mc_text_blank(in->received_at)) {
+		plan->received = *now;
+	} else if (strlen(in->received_at) > 20 || mc_parse_dt(in->received_at, &plan->received)) {
+		return refuse(err, RF_RECEIVED_AT, 0,
+			      "Thời điểm tiếp nhận «%.20s» không hợp lệ: cần một thời điểm có thật"
+			      " dạng YYYY-MM-DDTHH:MM, ví dụ 2025-10-27T09:32",
+			      mc_text_valid(in->received_at) ? in->received_at : "?");
+	}
+	if (mc_dt_cmp(&plan->received, now) > 0) {
+		char shown[20];
+		mc_format_dt(shown, sizeof shown, now);
+		return refuse(err, RF_RECEIVED_AT, 0, "Thời điểm tiếp nhận muộn hơn hiện tại (%s)", shown);
+	}
+	if (plan->received.y < 2000 || plan->received.y > 2099)
+		return refuse(err, RF_RECEIVED_AT, 0,
+			      "Thời điểm tiếp nhận phải trong khoảng năm 2000 đến 2099");
+
+	char text[512];
+	catalog_time_display(&d->proc, text, sizeof text);
+	size_t keep = mc_text_clip(text, (int)sizeof plan->time_text - 1);
+	while (keep >= sizeof plan->time_text) /* columns vs bytes: clip harder */
+		keep = mc_text_clip(text, (int)(keep / 2));
+	memcpy(plan->time_text, text, keep);
+	plan->time_text[keep] = '\0';
+
+	const char *unit = d->proc.time_unit;
+	plan->manual_appointment = !unit;
+	if (!unit) {
+		if (mc_text_blank(in->appointment))
+			return refuse(err, RF_APPOINTMENT, 0,
+				      "Thủ tục %s chưa có thời hạn giải quyết rõ ràng trong danh mục:"
+				      " nhập ngày hẹn trả (YYYY-MM-DDTHH:MM) hoặc đề nghị quản trị viên"
+				      " cập nhật thời hạn của thủ tục", d->proc.code);
+		if (strlen(in->appointment) > 20 || mc_parse_dt(in->appointment, &plan->appointment))
+			return refuse(err, RF_APPOINTMENT, 0,
+				      "Ngày hẹn trả «%.20s» không hợp lệ: cần dạng YYYY-MM-DDTHH:MM có thật",
+				      mc_text_valid(in->appointment) ? in->appointment : "?");
+		if (mc_dt_cmp(&plan->appointment, &plan->received) < 0)
+			return refuse(err, RF_APPOINTMENT, 0,
+				      "Ngày hẹn trả không được sớm hơn thời điểm tiếp nhận");
+		if (plan->appointment.y > 2099)
+			return refuse(err, RF_APPOINTMENT, 0, "Ngày hẹn trả phải trước năm 2100");
+		return 0;
+	}
+	if (!mc_text_blank(in->appointment))
+		return refuse(err, RF_APPOINTMENT, 0,
+			      "Ngày hẹn trả được tính theo thời hạn của thủ tục (%s), không nhập tay",
+			      plan->time_text);
+
+	enum mc_time_unit u = MC_UNIT_INDAY;
+	double v = d->proc.time_value;
+	int amount = 0;
+	if (!strcmp(unit, "day") || !strcmp(unit, "hour")) {
+		if (!(v >= 0) || v > MAX_DAYS * 8)
+			return refuse(err, RF_PROCEDURE, 0,
+				      "Thời hạn giải quyết của thủ tục %s bất thường (%g); đề nghị quản trị"
+				      " viên kiểm tra", d->proc.code, v);
+		amount = (int)ceil(v); /* a fraction of a day (or hour) counts whole */
+		if (amount > 0)
+			u = unit[0] == 'd' ? MC_UNIT_DAYS : MC_UNIT_HOURS;
+	} else if (strcmp(unit, "inday")) {
+		return refuse(err, RF_PROCEDURE, 0,
+			      "Thủ tục %s có đơn vị thời hạn không rõ («%s»); đề nghị quản trị viên"
+			      " kiểm tra", d->proc.code, unit);
+	}
+
+	struct mc_calendar cal;
+	mc_calendar_init(&cal);
+	struct strbuf why = STRBUF_INIT;
+	int rc = 0;
+	if (calendar_load_store(st, &cal, &why))
+		rc = refuse(err, RF_STORE, 0, "%s", why.buf);
+	else if (mc_appointment(&cal, &plan->received, amount, u, &plan->appointment))
+		rc = refuse(err, RF_NONE, 0, "Không tính được ngày hẹn trả: lịch làm việc không có"
+				 " ngày làm việc nào");
+	else if (plan->appointment.y > 2099)
+		rc = refuse(err, RF_NONE, 0, "Ngày hẹn trả vượt quá năm 2099");
+	strbuf_release(&why);
+	mc_calendar_release(&cal);
+	return rc;
+}
+
+static int store_fault(struct reception_error *err, int rc, const char *what);
+
+/* The papers reused: each one stored, the applicant's (her ID number as
+ * cleaned) and still valid on now's date, as docstore_attach_reuse will
+ * check again in the transaction. */
+static int check_reuse(struct store *st, const struct reception_input *in,
+		       const struct clean_applicant *a, const struct mc_dt *now,
+		       struct reception_error *err)
+{
+	char today[16];
+	mc_format_date(today, sizeof today, now->y, now->m, now->d);
+	for (size_t i = 0; i < in->n_components; i++) {
+		const struct reception_component *c = &in->components[i];
+		if (mc_text_blank(c->reuse))
+			continue;
+		sqlite3_stmt *q = store_prepare(st,
+			"SELECT owner_id_number, expires_on FROM documents WHERE id = ?");
+		sqlite3_bind_text(q, 1, c->reuse, -1, SQLITE_STATIC);
+		int step = sqlite3_step(q), rc = 0;
+		if (step == SQLITE_DONE) {
+			rc = refuse(err, RF_COMPONENTS, c->id,
+				    "Không có giấy tờ mã «%s» trong kho để dùng lại cho thành phần hồ sơ"
+				    " số %d", c->reuse, c->id);
+		} else if (step != SQLITE_ROW) {
+			rc = store_fault(err, step, "Không đọc được kho giấy tờ");
+		} else {
+			const char *owner = (const char *)sqlite3_column_text(q, 0);
+			const char *expires = (const char *)sqlite3_column_text(q, 1);
+			if (!owner || !a->id_number || strcmp(owner, a->id_number))
+				rc = refuse(err, RF_COMPONENTS, c->id,
+					    "Giấy tờ «%s» không phải của người nộp (số định danh %s):"
+					    " không dùng lại được", c->reuse,
+					    a->id_number ? a->id_number : "chưa có");
+			else if (expires && strcmp(expires, today) < 0)
+				rc = refuse(err, RF_COMPONENTS, c->id,
+					    "Giấy tờ «%s» đã hết hạn ngày %s: không dùng lại được, hãy"
+					    " nhận bản mới", c->reuse, expires);
+		}
+		sqlite3_finalize(q);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every check, then the plan; on success d and a hold the procedure and the
+ * cleaned applicant for the commit (released by the caller). */
+static int plan_all(struct store *st, const struct reception_input *in, const struct mc_dt *now,
+		    struct reception_plan *plan, struct catalog_detail *d,
+		    struct clean_applicant *a, struct reception_error *err)
+{
+	error_clear(err);
+	memset(plan, 0, sizeof(*plan));
+	if (load_procedure(st, in, d, err))
+		return -1;
+	if (check_applicant(st, &in->applicant, now, a, err)) {
+		catalog_detail_release(d);
+		return -1;
+	}
+	char *note = NULL;
+	if (check_components(in, d, &plan->missing, err) ||
+	    check_reuse(st, in, a, now, err) ||
+	    check_free_text(in->note, "Ghi chú", RF_NOTE, 0, &note, err) ||
+	    plan_times(st, in, now, d, plan, err)) {
+		free(note);
+		clean_applicant_release(a);
+		catalog_detail_release(d);
+		return -1;
+	}
+	free(note);
+	return 0;
+}
+
+int reception_plan(struct store *st, const struct reception_input *in, const struct mc_dt *now,
+		   struct reception_plan *plan, struct reception_error *err)
+{
+	struct catalog_detail d;
+	struct clean_applicant a;
+	if (plan_all(st, in, now, plan, &d, &a, err))
+		return -1;
+	clean_applicant_release(&a);
+	catalog_detail_release(&d);
+	return 0;
+}
+
+/* ---- commit --------------------------------------------------------------- */
+
+struct workstation {
+	char *unit_code, *unit_ident;
+};
+
+static void workstation_release(struct workstation *w)
+{
+	free(w->unit_code);
+	free(w->unit_ident);
+}
+
+static int load_workstation(struct store *st, struct workstation *w, struct reception_error *err)
+{
+	w->unit_code = store_get_setting(st, "unit_code");
+	w->unit_ident = store_get_setting(st, "unit_ident");
+	if (mc_text_blank(w->unit_code) || mc_text_blank(w->unit_ident))
+		return refuse(err, RF_UNIT, 0, "Máy trạm chưa được gán đơn vị tiếp nhận; chạy motcua"
+				 " init --demo hoặc cấu hình đơn vị");
+	if (!mc_unit_ident_valid(w->unit_ident))
+		return refuse(err, RF_UNIT, 0, "Mã định danh đơn vị tiếp nhận «%.40s» (cài đặt"
+				 " unit_ident) không hợp lệ", w->unit_ident);
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM units WHERE code = ?");
+	sqlite3_bind_text(q, 1, w->unit_code, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (!found)
+		return refuse(err, RF_UNIT, 0, "Máy trạm được gán đơn vị mã «%.20s» nhưng danh mục"
+				 " không có đơn vị này; chạy motcua init --demo hoặc cấu hình đơn vị",
+			      w->unit_code);
+	return 0;
+}
+
+static int check_clerk(struct store *st, const char *clerk, struct reception_error *err)
+{
+	if (mc_text_blank(clerk))
+		return refuse(err, RF_CLERK, 0, "Chưa xác định cán bộ tiếp nhận");
+	sqlite3_stmt *q = store_prepare(st, "SELECT disabled FROM clerks WHERE username = ?");
+	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
+	int step = sqlite3_step(q);
+	int disabled = step == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (step != SQLITE_ROW)
+		return refuse(err, RF_CLERK, 0, "Không có cán bộ «%.40s» trong kho dữ liệu",
+			      mc_text_valid(clerk) ? clerk : "?");
+	if (disabled)
+		return refuse(err, RF_CLERK, 0, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
+	return 0;
+}
+
+static int store_fault(struct reception_error *err, int rc, const char *what)
+{
+	return refuse(err, RF_STORE, 0, "%s: %s; chưa có gì được ghi vào kho", what,
+		      store_errmsg_vn(rc));
+}
+
+/* Runs and finalizes an INSERT; SQLITE_OK or the error. */
+static int step_done(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void bind_opt(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static json_t *json_opt(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Everything a commit writes, gathered before the transaction. */
+struct record {
+	char id[37], event_id[37], op_id[37];
+	char code[MC_DCODE_MAX];
+	char received[20], appointment[20], now[20];
+	char *procedure_name, *note;
+	struct workstation ws;
+	const char *clerk;
+	enum mc_status status; /* from the lifecycle table: NEW -> receive */
+	const struct catalog_detail *proc;
+	const struct clean_applicant *app;
+	const struct reception_input *in;
+	char **reasons; /* per procedure component: cleaned override reason or NULL */
+	bool code_review; /* numbered without a lease (sync/numbering.h) */
+};
+
+static int insert_dossier(struct store *st, const struct record *r)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
+		" channel, applicant_kind, status, received_at, appointment, applicant_name,"
+		" applicant_fold, id_number, birth_date, sex, phone, email, address, commune_code,"
+		" note, rev, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
+	int i = 1;
+	char sex[2] = { r->app->sex, '\0' };
+	sqlite3_bind_text(q, i++, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->proc->proc.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->procedure_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->ws.unit_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->clerk, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, i++, (int)r->status);
+	sqlite3_bind_text(q, i++, r->received, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->appointment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->app->full_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->app->fold, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->app->id_number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, r->app->birth_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, i++, sex, -1, SQLITE_TRANSIENT);
+	bind_opt(q, i++, r->app->phone);
+	bind_opt(q, i++, r->app->email);
+	bind_opt(q, i++, r->app->address);
+	sqlite3_bind_text(q, i++, r->app->commune, -1, SQLITE_STATIC);
+	bind_opt(q, i++, r->note);
+	sqlite3_bind_text(q, i++, r->now, -1, SQLITE_STATIC);
+	return step_done(q);
+}
+
+static int insert_components(struct store *st, const struct record *r, json_t *list)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
+		" originals_required, copies_required, originals, copies, override_reason)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc = SQLITE_OK;
+	for (size_t i = 0; i < r->proc->ncomponents && rc == SQLITE_OK; i++) {
+		const struct catalog_component *c = &r->proc->components[i];
+		const struct reception_component *got = find_input(r->in, c->id);
+		int o = got ? got->originals : 0, k = got ? got->copies : 0;
+		const char *kind = c->present ? "present" : "submit";
+		sqlite3_bind_text(q, 1, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, c->id);
+		sqlite3_bind_text(q, 3, c->name ? c->name : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 5, c->mandatory);
+		sqlite3_bind_int(q, 6, c->originals);
+		sqlite3_bind_int(q, 7, c->copies);
+		sqlite3_bind_int(q, 8, o);
+		sqlite3_bind_int(q, 9, k);
+		bind_opt(q, 10, r->reasons[i]);
+		int step = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (step != SQLITE_DONE) {
+			rc = step;
+			break;
+		}
+		json_t *j = json_object();
+		json_object_set_new(j, "seq", json_integer(c->id));
+		json_object_set_new(j, "name", json_string(c->name ? c->name : ""));
+		json_object_set_new(j, "kind", json_string(kind));
+		json_object_set_new(j, "mandatory", json_boolean(c->mandatory));
+		json_object_set_new(j, "originals_required", json_integer(c->originals));
+		json_object_set_new(j, "copies_required", json_integer(c->copies));
+		json_object_set_new(j, "originals", json_integer(o));
+		json_object_set_new(j, "copies", json_integer(k));
+		json_object_set_new(j, "override_reason", json_opt(r->reasons[i]));
+		json_array_append_new(list, j);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* The event's own payload: the code and the override reasons of missing
+ * mandatory components. */
+static json_t *event_payload(const struct record *r)
+{
+	json_t *p = json_object();
+	json_object_set_new(p, "code", json_string(r->code));
+	json_t *ov = json_array();
+	for (size_t i = 0; i < r->proc->ncomponents; i++) {
+		const struct catalog_component *c = &r->proc->components[i];
+		if (!is_missing(c, find_input(r->in, c->id)))
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "seq", json_integer(c->id));
+		json_object_set_new(o, "reason", json_opt(r->reasons[i]));
+		json_array_append_new(ov, o);
+	}
+	json_object_set_new(p, "overrides", ov);
+	return p;
+}
+
+static int insert_event(struct store *st, const struct record *r, json_t *payload, json_t **out)
+{
+	const struct dossier_tx_event e = {
+		.id = r->event_id,
+		.dossier_id = r->id,
+		.kind = mc_action_id(MC_ACT_RECEIVE),
+		.status_from = MC_ST_NEW,
+		.status_to = (int)r->status,
+		.actor = r->clerk,
+		.unit_code = r->ws.unit_code,
+		.device_time = r->now,
+		.payload = payload,
+	};
+	return dossier_tx_event(st, &e, out);
+}
+
+static json_t *dossier_json(const struct record *r)
+{
+	const struct clean_applicant *a = r->app;
+	char sex[2] = { a->sex, '\0' };
+	json_t *ap = json_object();
+	json_object_set_new(ap, "kind", json_integer(1));
+	json_object_set_new(ap, "full_name", json_string(a->full_name));
+	json_object_set_new(ap, "id_number", json_string(a->id_number));
+	json_object_set_new(ap, "birth_date", json_string(a->birth_date));
+	json_object_set_new(ap, "sex", json_string(sex));
+	json_object_set_new(ap, "phone", json_opt(a->phone));
+	json_object_set_new(ap, "email", json_opt(a->email));
+	json_object_set_new(ap, "address", json_opt(a->address));
+	json_object_set_new(ap, "commune", json_string(a->commune));
+
+	json_t *d = json_object();
+	json_object_set_new(d, "id", json_string(r->id));
+	json_object_set_new(d, "code", json_string(r->code));
+	json_object_set_new(d, "procedure_code", json_string(r->proc->proc.code));
+	json_object_set_new(d, "procedure_name", json_string(r->procedure_name));
+	json_object_set_new(d, "unit_code", json_string(r->ws.unit_code));
+	json_object_set_new(d, "unit_ident", json_string(r->ws.unit_ident));
+	json_object_set_new(d, "clerk", json_string(r->clerk));
+	json_object_set_new(d, "channel", json_integer(1));
+	json_object_set_new(d, "status", json_integer((int)r->status));
+	json_object_set_new(d, "received_at", json_string(r->received));
+	json_object_set_new(d, "appointment", json_string(r->appointment));
+	json_object_set_new(d, "applicant", ap);
+	json_object_set_new(d, "note", json_opt(r->note));
+	json_object_set_new(d, "rev", json_integer(1));
+	json_object_set_new(d, "updated_at", json_string(r->now));
+	if (r->code_review)
+		json_object_set_new(d, "code_review", json_true());
+	return d;
+}
+
+/* Inside the open transaction, once the dossier is written: each paper
+ * reused attached to its component by the document store's own code (a
+ * savepoint in this transaction, an 'attach' event and outbox row each; no
+ * file is written). */
+static int attach_reused(struct store *st, const struct record *r, struct reception_error *err)
+{
+	struct mc_dt now;
+	if (mc_parse_dt(r->now, &now))
+		abort(); /* formatted by us */
+	struct strbuf msg = STRBUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < r->in->n_components; i++) {
+		const struct reception_component *c = &r->in->components[i];
+		if (mc_text_blank(c->reuse))
+			continue;
+		int drc = docstore_attach_reuse(st, r->code, c->id, c->reuse, r->clerk, &now, &msg);
+		if (drc == DOCSTORE_REFUSED)
+			rc = refuse(err, RF_COMPONENTS, c->id, "%s", msg.buf);
+		else if (drc != DOCSTORE_OK)
+			rc = refuse(err, RF_STORE, 0, "%s", msg.buf);
+	}
+	strbuf_release(&msg);
+	return rc;
+}
+
+/* Inside the open transaction: the code, then every row. SQLite result code. */
+static int write_all(struct store *st, struct record *r, struct reception_error *err)
+{
+	int rc = SQLITE_OK;
+	struct mc_dt received;
+	mc_parse_dt(r->received, &received);
+	/* the day's code: a leased number when this workstation syncs */
+	if (numbering_next(st, r->ws.unit_ident, &received, r->code, sizeof r->code,
+			   &r->code_review, &rc)) {
+		if (rc == SQLITE_RANGE)
+			return refuse(err, RF_STORE, 0, "Đã hết số thứ tự hồ sơ trong ngày của đơn vị");
+		return store_fault(err, rc, "Không cấp được mã hồ sơ");
+	}
+	rc = insert_dossier(st, r);
+	if (rc == SQLITE_OK && r->code_review)
+		rc = numbering_flag(st, r->id, r->code, r->now);
+	json_t *components = json_array(), *event = NULL;
+	json_t *payload = event_payload(r);
+	if (rc == SQLITE_OK)
+		rc = insert_components(st, r, components);
+	if (rc == SQLITE_OK)
+		rc = insert_event(st, r, payload, &event);
+	json_decref(payload);
+	if (rc == SQLITE_OK) {
+		json_t *d = dossier_json(r);
+		json_object_set_new(d, "components", components);
+		json_object_set_new(d, "event", event);
+		rc = dossier_tx_outbox(st, r->op_id, r->id, 0, mc_action_id(MC_ACT_RECEIVE), d,
+				       r->now);
+		json_decref(d);
+	} else {
+		json_decref(components);
+		json_decref(event);
+	}
+	if (rc != SQLITE_OK)
+		return store_fault(err, rc, "Không lưu được hồ sơ");
+	return attach_reused(st, r, err);
+}
+
+static void record_release(struct record *r)
+{
+	if (r->reasons)
+		for (size_t i = 0; i < r->proc->ncomponents; i++)
+			free(r->reasons[i]);
+	free(r->reasons);
+	free(r->procedure_name);
+	free(r->note);
+	workstation_release(&r->ws);
+}
+
+static void write_receipt_after(struct store *st, struct reception_result *res)
+{
+	char *dir = reception_receipt_dir(st);
+	struct strbuf err = STRBUF_INIT;
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		res->receipt_error = xasprintf("không tạo được thư mục giấy tiếp nhận %s: %s", dir,
+					       strerror(errno));
+		free(dir);
+		return;
+	}
+	char *path = xasprintf("%s/%s.pdf", dir, res->code);
+	free(dir);
+	if (reception_write_receipt(st, res->code, path, &err)) {
+		res->receipt_error = strbuf_detach(&err);
+		free(path);
+		return;
+	}
+	res->receipt_path = path;
+	char *printer = store_get_setting(st, "printer");
+	if (!mc_text_blank(printer)) {
+		strbuf_reset(&err);
+		if (print_pdf(printer, path, &err))
+			res->print_error = strbuf_detach(&err);
+		else
+			res->printed = true;
+	}
+	free(printer);
+	strbuf_release(&err);
+}
+
+int reception_commit_flags(struct store *st, const struct reception_input *in, const char *clerk,
+			   const struct mc_dt *now, unsigned flags, struct reception_result *res,
+			   struct reception_error *err)
+{
+	reception_result_init(res);
+	struct reception_plan plan;
+	struct catalog_detail proc;
+	struct clean_applicant app;
+	if (plan_all(st, in, now, &plan, &proc, &app, err))
+		return -1;
+
+	struct record r;
+	memset(&r, 0, sizeof r);
+	r.clerk = clerk;
+	r.proc = &proc;
+	/* A counter reception: created new and received at once, as the
+	 * lifecycle table says (NEW -> receive); it cannot fail but by a bug. */
+	if (mc_lifecycle_apply(MC_ST_NEW, MC_ACT_RECEIVE, &r.status, NULL))
+		abort();
+	r.app = &app;
+	r.in = in;
+	int rc = check_clerk(st, clerk, err);
+	if (!rc)
+		rc = load_workstation(st, &r.ws, err);
+	if (!rc && sodium_init() < 0)
+		rc = refuse(err, RF_STORE, 0, "Không khởi tạo được thư viện mật mã (libsodium)");
+	if (rc)
+		goto out;
+
+	r.reasons = xcalloc(proc.ncomponents ? proc.ncomponents : 1, sizeof(*r.reasons));
+	for (size_t i = 0; i < proc.ncomponents; i++) {
+		const struct reception_component *got = find_input(in, proc.components[i].id);
+		if (got && !mc_text_blank(got->override_reason))
+			r.reasons[i] = mc_text_squeeze(got->override_reason);
+	}
+	r.procedure_name = mc_text_nfc(proc.proc.name);
+	if (!mc_text_blank(in->note))
+		r.note = mc_text_squeeze(in->note);
+	mc_format_dt(r.received, sizeof r.received, &plan.received);
+	mc_format_dt(r.appointment, sizeof r.appointment, &plan.appointment);
+	mc_format_dt(r.now, sizeof r.now, now);
+	store_uuid7(r.id);
+	store_uuid7(r.event_id);
+	store_uuid7(r.op_id);
+
+	struct dossier_tx t;
+	rc = dossier_tx_begin(&t, st);
+	if (rc != SQLITE_OK) {
+		rc = store_fault(err, rc, "Không bắt đầu ghi được vào kho dữ liệu");
+		goto out;
+	}
+	rc = write_all(st, &r, err);
+	if (rc)
+		dossier_tx_rollback(&t);
+	else if ((rc = dossier_tx_commit(&t)) != SQLITE_OK)
+		rc = store_fault(err, rc, "Không lưu được hồ sơ");
+	if (rc)
+		goto out;
+
+	memcpy(res->id, r.id, sizeof res->id);
+	snprintf(res->code, sizeof res->code, "%s", r.code);
+	res->received = plan.received;
+	res->appointment = plan.appointment;
+	if (!(flags & RECEPTION_NO_RECEIPT))
+		write_receipt_after(st, res);
+out:
+	record_release(&r);
+	clean_applicant_release(&app);
+	catalog_detail_release(&proc);
+	return rc ? -1 : 0;
+}
+
+int reception_commit(struct store *st, const struct reception_input *in, const char *clerk,
+		     const struct mc_dt *now, struct reception_result *res,
+		     struct reception_error *err)
+{
+	return reception_commit_flags(st, in, clerk, now, 0, res, err);
+}
+
+/* ---- receipt -------------------------------------------------------------- */
+
+char *reception_receipt_dir(struct store *st)
+{
+	const char *slash = strrchr(st->path, '/');
+	if (!slash)
+		return xstrdup("receipts");
+	if (slash == st->path)
+		return xstrdup("/receipts");
+	return xasprintf("%.*s/receipts", (int)(slash - st->path), st->path);
+}
+
+char *reception_lookup_url(struct store *st, const char *code)
+{
+	char *base = store_get_setting(st, "lookup_url");
+	char *url = xasprintf("%s%s", mc_text_blank(base) ? RECEPTION_LOOKUP_URL : base, code);
+	free(base);
+	return url;
+}
+
+/* "8.000 đồng" */
+static char *format_fee(long long amount)
+{
+	if (amount == 0)
+		return xstrdup("Miễn phí");
+	char digits[32], out[48];
+	snprintf(digits, sizeof digits, "%lld", amount < 0 ? -amount : amount);
+	size_t n = strlen(digits), o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = '.';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	return xasprintf("%s đồng", out);
+}
+
+/* "Phường Ba Đình" -> "phường Ba Đình" (the first letter lower-cased). */
+static char *lower_first(const char *s)
+{
+	int32_t cp;
+	size_t len = strlen(s), k = mc_utf8_next(s, len, &cp);
+	char buf[8];
+	size_t n = mc_utf8_put(utf8proc_tolower(cp), buf);
+	return xasprintf("%.*s%s", (int)n, buf, s + k);
+}
+
+/* Every string the receipt borrows, owned here. */
+struct receipt_data {
+	char *strings[48];
+	int n;
+	struct receipt_component *components;
+};
+
+static char *keep(struct receipt_data *rd, char *s)
+{
+	if (s && rd->n < (int)(sizeof rd->strings / sizeof rd->strings[0]))
+		rd->strings[rd->n++] = s;
+	else if (s)
+		abort(); /* a programming error: raise the array size */
+	return s;
+}
+
+static void receipt_data_release(struct receipt_data *rd)
+{
+	for (int i = 0; i < rd->n; i++)
+		free(rd->strings[i]);
+	free(rd->components);
+}
+
+/* Header and place of the receiving unit (docs/reception.md). */
+static void fill_unit(struct store *st, const char *unit_code, struct receipt *r,
+		      struct receipt_data *rd)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT u.name, u.kind, u.parent_code, u.address, u.phone, c.kind,"
+		" (SELECT name FROM units WHERE code = u.parent_code),"
+		" (SELECT name FROM provinces WHERE code = u.parent_code)"
+		" FROM units u LEFT JOIN communes c ON c.code = u.code WHERE u.code = ?");
+	sqlite3_bind_text(q, 1, unit_code, -1, SQLITE_STATIC);
+	char *name = NULL, *kind = NULL, *commune_kind = NULL, *parent_unit = NULL;
+	char *province = NULL;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		name = col_dup(q, 0);
+		kind = col_dup(q, 1);
+		r->unit_address = keep(rd, col_dup(q, 3));
+		r->unit_phone = keep(rd, col_dup(q, 4));
+		commune_kind = col_dup(q, 5);
+		parent_unit = col_dup(q, 6);
+		province = col_dup(q, 7);
+	}
+	sqlite3_finalize(q);
+
+	char *set_parent = store_get_setting(st, "receipt_parent_name");
+	char *set_unit = store_get_setting(st, "receipt_unit_name");
+	char *set_place = store_get_setting(st, "place_name");
+	char *set_return = store_get_setting(st, "return_place");
+	bool commune = name && kind && !strcmp(kind, "commune");
+
+	if (!mc_text_blank(set_unit))
+		r->unit_name = keep(rd, xstrdup(set_unit));
+	else if (commune)
+		r->unit_name = keep(rd, xasprintf("Trung tâm Phục vụ hành chính công %s",
+						   keep(rd, lower_first(name))));
+	else if (name)
+		r->unit_name = keep(rd, xstrdup(name));
+	else
+		r->unit_name = keep(rd, xstrdup(unit_code));
+
+	if (!mc_text_blank(set_parent))
+		r->unit_parent_name = keep(rd, xstrdup(set_parent));
+	else if (commune)
+		r->unit_parent_name = keep(rd, xasprintf("UBND %s", name));
+	else if (parent_unit)
+		r->unit_parent_name = keep(rd, xstrdup(parent_unit));
+	else if (province)
+		r->unit_parent_name = keep(rd, xasprintf("UBND %s", province));
+
+	if (!mc_text_blank(set_place)) {
+		r->place = keep(rd, xstrdup(set_place));
+	} else if (commune) {
+		size_t k = commune_kind ? strlen(commune_kind) : 0;
+		const char *rest = k && !strncmp(name, commune_kind, k) && name[k] == ' ' ? name + k + 1
+											 : name;
+		r->place = keep(rd, xstrdup(rest));
+	}
+	r->return_place = keep(rd, xstrdup(!mc_text_blank(set_return) ? set_return : r->unit_name));
+	free(set_parent);
+	free(set_unit);
+	free(set_place);
+	free(set_return);
+	free(name);
+	free(kind);
+	free(commune_kind);
+	free(parent_unit);
+	free(province);
+}
+
+/* The catalog keeps each paper's full text, often a paragraph of conditions;
+ * the receipt lists the paper itself: the text before the first ';', and at
+ * most about 100 columns, cut at a word with an ellipsis. */
+static char *short_component_name(const char *name)
+{
+	size_t len = strcspn(name, ";");
+	char *head = xstrndup(name, len);
+	size_t fit = mc_text_clip(head, 100);
+	if (fit < len) {
+		size_t cut = fit;
+		while (cut > 0 && head[cut] != ' ')
+			cut--;
+		head[cut ? cut : fit] = '\0';
+		char *s = xasprintf("%s…", head);
+		free(head);
+		return s;
+	}
+	return head;
+}
+
+static void fill_components(struct store *st, const char *dossier_id, struct receipt *r,
+			    struct receipt_data *rd)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT name, kind, originals_required, copies_required, originals, copies,"
+		" override_reason, reused FROM dossier_components WHERE dossier_id = ?"
+		" AND (originals > 0 OR copies > 0 OR override_reason IS NOT NULL OR reused"
+		"      OR (mandatory AND originals_required + copies_required > 0))"
+		" ORDER BY seq");
+	sqlite3_bind_text(q, 1, dossier_id, -1, SQLITE_STATIC);
+	size_t n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		rd->components = xrealloc(rd->components, (n + 1) * sizeof(*rd->components));
+		struct receipt_component *c = &rd->components[n++];
+		memset(c, 0, sizeof(*c));
+		c->name = short_component_name((const char *)sqlite3_column_text(q, 0));
+		const char *kind = (const char *)sqlite3_column_text(q, 1);
+		c->originals = sqlite3_column_int(q, 2);
+		c->copies = sqlite3_column_int(q, 3);
+		c->presented_originals = sqlite3_column_int(q, 4);
+		c->presented_copies = sqlite3_column_int(q, 5);
+		c->note = col_dup(q, 6);
+		if (!c->note && sqlite3_column_int(q, 7))
+			c->note = xstrdup("dùng lại bản điện tử đã lưu, không phải nộp lại");
+		if (!c->note && kind && !strcmp(kind, "present") &&
+		    c->presented_originals + c->presented_copies > 0)
+			c->note = xstrdup("xuất trình, đã trả lại");
+	}
+	sqlite3_finalize(q);
+	r->components = rd->components;
+	r->n_components = n;
+}
+
+static void free_components(struct receipt *r)
+{
+	for (size_t i = 0; i < r->n_components; i++) {
+		free((char *)r->components[i].name);
+		free((char *)r->components[i].note);
+	}
+}
+
+int reception_write_receipt(struct store *st, const char *code, const char *path,
+			    struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT d.id, d.code, d.procedure_code, d.procedure_name, d.unit_code, d.received_at,"
+		" d.appointment, d.applicant_name, d.id_number, d.phone, d.email, d.address,"
+		" c.name, c.province_name, cl.full_name, d.clerk,"
+		" p.time_text, p.time_value, p.time_unit, p.fee_text, p.fee_amount"
+		" FROM dossiers d LEFT JOIN communes c ON c.code = d.commune_code"
+		" LEFT JOIN clerks cl ON cl.username = d.clerk"
+		" LEFT JOIN procedures p ON p.code = d.procedure_code WHERE d.code = ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	int step = sqlite3_step(q);
+	if (step != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		if (step == SQLITE_DONE) {
+			strbuf_addf(err, "không có hồ sơ mã %s", mc_text_valid(code) ? code : "?");
+			return 1;
+		}
+		strbuf_addf(err, "không đọc được hồ sơ %s: %s", code, store_errmsg_vn(step));
+		return -1;
+	}
+	struct receipt r;
+	struct receipt_data rd;
+	memset(&r, 0, sizeof r);
+	memset(&rd, 0, sizeof rd);
+	char *id = keep(&rd, col_dup(q, 0));
+	r.code = keep(&rd, col_dup(q, 1));
+	r.procedure_code = keep(&rd, col_dup(q, 2));
+	r.procedure_name = keep(&rd, col_dup(q, 3));
+	char *unit_code = keep(&rd, col_dup(q, 4));
+	r.received_at = keep(&rd, col_dup(q, 5));
+	r.appointment = keep(&rd, col_dup(q, 6));
+	r.applicant_name = keep(&rd, col_dup(q, 7));
+	r.id_number = keep(&rd, col_dup(q, 8));
+	r.phone = keep(&rd, col_dup(q, 9));
+	r.email = keep(&rd, col_dup(q, 10));
+
+	struct strbuf addr = STRBUF_INIT;
+	const char *parts[] = { (const char *)sqlite3_column_text(q, 11),
+				(const char *)sqlite3_column_text(q, 12),
+				(const char *)sqlite3_column_text(q, 13) };
+	for (size_t i = 0; i < 3; i++) {
+		if (mc_text_blank(parts[i]))
+			continue;
+		if (addr.len)
+			strbuf_addstr(&addr, ", ");
+		strbuf_addstr(&addr, parts[i]);
+	}
+	if (addr.len)
+		r.address = keep(&rd, strbuf_detach(&addr));
+	strbuf_release(&addr);
+
+	r.clerk_name = keep(&rd, col_dup(q, sqlite3_column_type(q, 14) == SQLITE_NULL ? 15 : 14));
+
+	struct catalog_proc p;
+	memset(&p, 0, sizeof p);
+	p.time_text = (char *)sqlite3_column_text(q, 16);
+	p.time_value = sqlite3_column_double(q, 17);
+	p.time_unit = (char *)sqlite3_column_text(q, 18);
+	char tbuf[256];
+	catalog_time_display(&p, tbuf, sizeof tbuf);
+	if (*tbuf)
+		r.processing_time_text = keep(&rd, xstrdup(tbuf));
+	if (sqlite3_column_type(q, 20) != SQLITE_NULL)
+		r.fee_text = keep(&rd, format_fee(sqlite3_column_int64(q, 20)));
+	else
+		r.fee_text = keep(&rd, col_dup(q, 19));
+	sqlite3_finalize(q);
+
+	fill_unit(st, unit_code, &r, &rd);
+	/* "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: 0004": the number
+	 * the ledger gave the dossier when it was written (client/print/ledger.h) */
+	char book[16], number[16];
+	int lrc = ledger_number_of(st, r.code, book, number);
+	if (lrc < 0) {
+		strbuf_addf(err, "không đọc được số vào sổ theo dõi của hồ sơ %s", r.code);
+		receipt_data_release(&rd);
+		return -1;
+	}
+	if (lrc == 1) {
+		r.ledger_book = keep(&rd, xstrdup(book));
+		r.ledger_number = keep(&rd, xstrdup(number));
+	}
+	fill_components(st, id, &r, &rd);
+	r.lookup_url = keep(&rd, reception_lookup_url(st, r.code));
+	r.n_sets = 1;
+
+	int rc = receipt_write_pdf(&r, path, err) ? -1 : 0;
+	free_components(&r);
+	receipt_data_release(&rd);
+	return rc;
+}

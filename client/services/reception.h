@@ -1,0 +1,156 @@
+/* Reception of a dossier at the counter: the one piece of code behind both
+ * the reception wizard (screens/reception.c) and `motcua receive`.
+ *
+ * The wizard checks each page as the clerk leaves it (reception_check_*),
+ * shows the plan (appointment, missing components) on the summary page and
+ * confirms with reception_commit. The CLI fills the whole input from JSON and
+ * calls reception_commit, which runs every check again: both paths apply
+ * exactly the same rules (docs/reception.md). */
+#ifndef MC_RECEPTION_H
+#define MC_RECEPTION_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client/store/store.h"
+#include "core/datetime.h"
+#include "core/dcode.h"
+
+#define RECEPTION_NAME_MAX 100    /* characters of a full name */
+#define RECEPTION_TEXT_MAX 500    /* characters of an address, reason or note */
+#define RECEPTION_COUNT_MAX 99    /* papers of one component */
+
+struct reception_applicant {
+	char *full_name;  /* required; letters, spaces, ' . - */
+	char *id_number;  /* CCCD, 12 digits; required */
+	char *birth_date; /* YYYY-MM-DD; required */
+	char sex;         /* 'M' | 'F'; required */
+	char *phone;      /* optional; 0xxxxxxxxx or +84..., spaces allowed */
+	char *email;      /* optional */
+	char *address;    /* street, village: free text, optional */
+	char *commune;    /* 5-digit commune code of the address; required */
+};
+
+struct reception_component {
+	int id;                /* component seq within the procedure */
+	int originals, copies; /* presented */
+	char *override_reason; /* required when a mandatory one is missing */
+	/* The id of one of the applicant's stored papers still valid
+	 * (client/store/docstore.h) used for this component instead of a paper
+	 * brought or scanned again, or NULL. It counts as presented; the commit
+	 * attaches it (reused = 1) in the dossier's transaction, no file is
+	 * written. */
+	char *reuse;
+};
+
+struct reception_input {
+	char *procedure;   /* national code, e.g. "1.001193" */
+	char *received_at; /* YYYY-MM-DDTHH:MM, NULL = now */
+	/* YYYY-MM-DDTHH:MM typed by the clerk, only for a procedure whose
+	 * processing time is unknown (procedures.time_unit NULL); refused for
+	 * the others, whose appointment is computed. */
+	char *appointment;
+	struct reception_applicant applicant;
+	struct reception_component *components; /* components not listed: none presented */
+	size_t n_components;
+	char *note;        /* optional */
+};
+
+/* Which input a refusal is about, so the wizard can focus it. RF_STORE is a
+ * fault of the store (full disk, read-only, busy): the CLI exits 1 for it and
+ * 2 for every other field. */
+enum reception_field {
+	RF_NONE, RF_PROCEDURE, RF_RECEIVED_AT, RF_FULL_NAME, RF_ID_NUMBER, RF_BIRTH_DATE,
+	RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS, RF_COMMUNE, RF_COMPONENTS, RF_APPOINTMENT,
+	RF_NOTE, RF_CLERK, RF_UNIT, RF_STORE
+};
+
+struct reception_error {
+	enum reception_field field;
+	int component; /* component id for RF_COMPONENTS, else 0 */
+	char msg[512]; /* Vietnamese, one sentence */
+};
+
+/* What a reception will produce, shown on the summary page. */
+struct reception_plan {
+	struct mc_dt received;    /* as given (or now) */
+	struct mc_dt appointment; /* from the working-day calendar (or typed) */
+	char time_text[64];       /* "5 ngày làm việc", "trong ngày", ... */
+	int missing;              /* mandatory components not fully presented (overridden) */
+	bool manual_appointment;  /* the procedure's time is unknown: typed by the clerk */
+};
+
+struct reception_result {
+	char id[37];
+	char code[MC_DCODE_MAX];
+	struct mc_dt received;
+	struct mc_dt appointment;
+	char *receipt_path;  /* malloc'd; NULL if the PDF was not written */
+	char *receipt_error; /* malloc'd; why the PDF could not be written */
+	bool printed;
+	char *print_error;   /* malloc'd; set when a configured printer refused */
+};
+
+void reception_input_init(struct reception_input *in);
+void reception_input_release(struct reception_input *in);
+void reception_result_init(struct reception_result *res);
+void reception_result_release(struct reception_result *res);
+
+/* Page checks. Return 0, or -1 with err filled (the first problem found).
+ * procedure: the procedure exists (and, when its time is unknown, says so
+ * only at the plan). applicant: every field of the applicant page; now
+ * bounds the birth date. components: ids exist, counts 0..99, no id twice,
+ * every mandatory component fully presented or given an override reason. */
+int reception_check_procedure(struct store *st, const struct reception_input *in,
+			      struct reception_error *err);
+int reception_check_applicant(struct store *st, const struct reception_input *in,
+			      const struct mc_dt *now, struct reception_error *err);
+int reception_check_components(struct store *st, const struct reception_input *in,
+			       struct reception_error *err);
+
+/* All checks (those above, the papers reused: known, the applicant's and
+ * not expired on now's date; then the reception time and the appointment),
+ * then the plan. */
+int reception_plan(struct store *st, const struct reception_input *in, const struct mc_dt *now,
+		   struct reception_plan *plan, struct reception_error *err);
+
+enum reception_flags {
+	RECEPTION_NO_RECEIPT = 1 << 0 /* no PDF, no printing (demo data, benchmarks) */
+};
+
+/* Checks everything again, then in ONE transaction: issues the dossier code,
+ * writes the dossier, its components, a 'receive' event and an outbox row,
+ * then attaches each paper reused (docstore_attach_reuse: an 'attach' event
+ * and outbox row each).
+ * After the commit it writes the receipt PDF (receipt_dir/<code>.pdf) and sends
+ * it to the configured printer (setting "printer"). A failure before the
+ * commit changes nothing; a failed PDF after it is reported in res and can be
+ * redone with `motcua receipt`. Returns 0, or -1 with err (err.field RF_STORE
+ * for a store fault).
+ *
+ * Outside a transaction it runs BEGIN IMMEDIATE ... COMMIT, so concurrent
+ * receptions on one store are serialised and get distinct codes. Inside the
+ * caller's transaction (e.g. `init --demo`) it uses a savepoint: the caller's
+ * COMMIT makes it durable, and on failure only this reception is undone. */
+int reception_commit(struct store *st, const struct reception_input *in, const char *clerk,
+		     const struct mc_dt *now, struct reception_result *res,
+		     struct reception_error *err);
+int reception_commit_flags(struct store *st, const struct reception_input *in, const char *clerk,
+			   const struct mc_dt *now, unsigned flags, struct reception_result *res,
+			   struct reception_error *err);
+
+/* Writes the receipt PDF (form 01) of an existing dossier, built from the
+ * store alone, so a reprint is the same form. Returns 0, 1 when there is no
+ * dossier with that code (err says so), or -1 with err when the PDF could not
+ * be written. */
+int reception_write_receipt(struct store *st, const char *code, const char *path,
+			    struct strbuf *err);
+
+/* The folder for receipts next to the store: <dir of db>/receipts (malloc'd). */
+char *reception_receipt_dir(struct store *st);
+
+/* The QR code's lookup URL of a dossier: setting lookup_url (default
+ * RECEPTION_LOOKUP_URL) followed by the code (malloc'd). */
+#define RECEPTION_LOOKUP_URL "http://127.0.0.1:8080/api/v1/lookup/"
+char *reception_lookup_url(struct store *st, const char *code);
+
+#endif

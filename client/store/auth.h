@@ -1,0 +1,76 @@
+/* Clerk accounts: passwords as Argon2id hashes (libsodium crypto_pwhash_str,
+ * interactive limits). Passwords are NFC-normalised first, so a Vietnamese
+ * password typed through any input method checks the same. */
+#ifndef MC_AUTH_H
+#define MC_AUTH_H
+#include <sodium.h>
+#include <stdbool.h>
+
+#include "client/store/store.h"
+#include "core/xalloc.h"
+
+#define CLERK_ROLES(X) \
+	X(CLERK,      "clerk",      "Cán bộ tiếp nhận") \
+	X(SUPERVISOR, "supervisor", "Lãnh đạo / giám sát") \
+	X(ADMIN,      "admin",      "Quản trị")
+
+struct clerk {
+	char *username;
+	char *full_name;
+	char *unit_code;
+	char *role; /* "clerk" | "supervisor" | "admin" */
+	bool disabled;
+};
+
+void clerk_release(struct clerk *c);
+
+/* True for a known role name; the Vietnamese label of one ("" if unknown). */
+bool auth_role_valid(const char *role);
+const char *auth_role_label(const char *role);
+/* 1-32 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit. */
+bool auth_username_valid(const char *username);
+
+/* Returns -1 with a Vietnamese message when libsodium cannot start. */
+int auth_init(struct strbuf *err);
+
+/* Reads a clerk (disabled or not). 0 found, 1 not found. */
+int auth_load_clerk(struct store *st, const char *username, struct clerk *out);
+/* The writers below return 0, or AUTH_REFUSED (-1) with err for bad input
+ * (bad username, missing name or unit, unknown role, empty password, an
+ * existing or unknown clerk), or AUTH_FAULT (-2) when the store fails.
+ *
+ * Checks a new clerk's fields (username, name, unit, role) without a store. */
+int auth_validate(const struct clerk *c, struct strbuf *err);
+/* Adds a clerk with the given password. */
+int auth_add_clerk(struct store *st, const struct clerk *c, const char *password,
+		   struct strbuf *err);
+/* Sets a clerk's password. */
+int auth_set_password(struct store *st, const char *username, const char *password,
+		      struct strbuf *err);
+/* Disables (or enables) an account. */
+int auth_set_disabled(struct store *st, const char *username, bool disabled, struct strbuf *err);
+/* Checks a login. 0 with *out filled, or -1 with a Vietnamese message in err:
+ * "Sai tên đăng nhập hoặc mật khẩu" for an unknown user or a wrong password
+ * (the same words and the same work for both), or a disabled account (said
+ * only to whoever knows its password). */
+int auth_check(struct store *st, const char *username, const char *password,
+	       struct clerk *out, struct strbuf *err);
+
+enum { AUTH_REFUSED = -1, AUTH_FAULT = -2 };
+
+/* Argon2id costs for new hashes: 16 MiB and 3 passes (OWASP's equivalent
+ * settings), not libsodium's 64 MiB "interactive" level, so that logging in
+ * on a low-end PC stays within the 30 MB memory budget (docs/PERFORMANCE.md).
+ * Older hashes carry their own costs, verify as they are and are renewed at
+ * the next successful login. */
+#define AUTH_PWHASH_OPSLIMIT 3ULL
+#define AUTH_PWHASH_MEMLIMIT (16UL << 20)
+
+/* The Argon2id string of the NFC form of password. Returns 0, AUTH_REFUSED
+ * (empty or invalid password) or AUTH_FAULT, with err. */
+int auth_hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
+		       struct strbuf *err);
+
+#define AUTH_BAD_LOGIN "Sai tên đăng nhập hoặc mật khẩu"
+
+#endif

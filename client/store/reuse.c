@@ -1,0 +1,196 @@
+/* Reuse at reception: see reuse.h and docs/documents.md. */
+#include "client/store/reuse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+
+char *reuse_normalize(const char *s)
+{
+	char *f = mc_text_fold(s ? s : "");
+	/* ASCII after folding but for letters folding keeps (other scripts):
+	 * those bytes stay, as parts of words */
+	size_t o = 0;
+	bool space = true;
+	for (size_t i = 0; f[i]; i++) {
+		unsigned char c = (unsigned char)f[i];
+		bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+		if (word) {
+			f[o++] = (char)c;
+			space = false;
+		} else if (!space) {
+			f[o++] = ' ';
+			space = true;
+		}
+	}
+	if (o && f[o - 1] == ' ')
+		o--;
+	f[o] = '\0';
+	return f;
+}
+
+static size_t words_of(const char *s)
+{
+	size_t n = *s ? 1 : 0;
+	for (; *s; s++)
+		n += *s == ' ';
+	return n;
+}
+
+/* Whether phrase is a run of whole words of text (both normalized). */
+static bool has_phrase(const char *text, const char *phrase)
+{
+	size_t n = strlen(phrase);
+	if (!n)
+		return false;
+	for (const char *p = text; (p = strstr(p, phrase)); p++) {
+		bool start = p == text || p[-1] == ' ';
+		bool end = p[n] == '\0' || p[n] == ' ';
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
+/* The component's name up to its first ';', ',' or '(', normalized. */
+static char *head_of(const char *name)
+{
+	char *h = xstrndup(name, strcspn(name, ";,("));
+	char *n = reuse_normalize(h);
+	free(h);
+	return n;
+}
+
+bool reuse_matches(const struct reuse_paper *p, const char *component_name)
+{
+	char *name = reuse_normalize(component_name);
+	bool ok = false;
+	for (size_t i = 0; !ok && i < p->n_used; i++)
+		ok = !strcmp(p->used[i], name);
+	/* the title says what the paper is; the kind only when it has none
+	 * (a kind such as "to-khai" names a whole family of papers) */
+	const char *what = *p->title_fold ? p->title_fold : p->kind_fold;
+	if (!ok && words_of(what) >= 2)
+		ok = has_phrase(name, what);
+	if (!ok && *p->title_fold) {
+		char *head = head_of(component_name);
+		ok = words_of(head) >= 2 && has_phrase(p->title_fold, head);
+		free(head);
+	}
+	free(name);
+	return ok;
+}
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+	return s && *s ? xstrdup((const char *)s) : NULL;
+}
+
+static int used_names(struct store *st, struct reuse_paper *p)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT DISTINCT name FROM dossier_components WHERE document_id = ? ORDER BY name");
+	sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		p->used = xrealloc(p->used, (p->n_used + 1) * sizeof(*p->used));
+		p->used[p->n_used++] = reuse_normalize((const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int reuse_load(struct store *st, const char *owner, const struct mc_date *today,
+	       struct reuse_papers *out, struct strbuf *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->owner = xstrdup(owner ? owner : "");
+	char day[16];
+	mc_format_date(day, sizeof(day), today->y, today->m, today->d);
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT id, kind, title, number, issuer, issued_on, expires_on, pages FROM documents"
+		" WHERE owner_id_number = ? AND (expires_on IS NULL OR expires_on >= ?)"
+		" ORDER BY created_at DESC, id DESC");
+	sqlite3_bind_text(q, 1, out->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
+		struct reuse_paper *p = &out->items[out->n++];
+		memset(p, 0, sizeof(*p));
+		p->id = col_dup(q, 0);
+		p->kind = col_dup(q, 1);
+		p->title = col_dup(q, 2);
+		p->number = col_dup(q, 3);
+		p->issuer = col_dup(q, 4);
+		p->issued_on = col_dup(q, 5);
+		p->expires_on = col_dup(q, 6);
+		p->pages = sqlite3_column_int(q, 7);
+		p->kind_fold = reuse_normalize(p->kind);
+		p->title_fold = reuse_normalize(p->title);
+	}
+	sqlite3_finalize(q);
+	for (size_t i = 0; rc == SQLITE_DONE && i < out->n; i++)
+		if (used_names(st, &out->items[i]) != SQLITE_OK)
+			rc = SQLITE_ERROR;
+	if (rc != SQLITE_DONE) {
+		strbuf_reset(err);
+		strbuf_addf(err, "Không đọc được kho giấy tờ: %s", store_errmsg_vn(rc));
+		reuse_papers_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void reuse_papers_release(struct reuse_papers *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct reuse_paper *d = &p->items[i];
+		free(d->id);
+		free(d->kind);
+		free(d->title);
+		free(d->number);
+		free(d->issuer);
+		free(d->issued_on);
+		free(d->expires_on);
+		free(d->kind_fold);
+		free(d->title_fold);
+		for (size_t j = 0; j < d->n_used; j++)
+			free(d->used[j]);
+		free(d->used);
+	}
+	free(p->items);
+	free(p->owner);
+	memset(p, 0, sizeof(*p));
+}
+
+/* "24/10/2030" for "2030-10-24"; the text itself when it is no date. */
+static void date_vn(char *buf, size_t n, const char *iso)
+{
+	struct mc_date d;
+	if (!mc_parse_date(iso, &d))
+		mc_format_date_vn(buf, n, d.y, d.m, d.d);
+	else
+		snprintf(buf, n, "%s", iso);
+}
+
+char *reuse_label(const struct reuse_paper *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, p->title ? p->title : p->kind ? p->kind : "Giấy tờ");
+	if (p->number)
+		strbuf_addf(&sb, " · số %s", p->number);
+	char d[32];
+	if (p->issued_on) {
+		date_vn(d, sizeof(d), p->issued_on);
+		strbuf_addf(&sb, " · cấp %s", d);
+	}
+	if (p->expires_on) {
+		date_vn(d, sizeof(d), p->expires_on);
+		strbuf_addf(&sb, " · hạn đến %s", d);
+	}
+	return strbuf_detach(&sb);
+}

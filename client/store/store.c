@@ -1,0 +1,769 @@
+#include "client/store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+/* The name index by reception time (migration 9 -> 10): a dossier whose
+ * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
+ * is below 2^31 is indexed under the key KEY = T * 2^31 + rowid, where T is
+ * received_at read digit by digit (month < 20, day < 40, hour < 30, minute <
+ * 60): T grows with the string, so the key orders dossiers by (received_at,
+ * rowid) exactly as the queries do, and rowid = KEY & (2^31 - 1).
+ * client/store/dossier_query.c (search_keyed) reads it and uses UNKEYED, the
+ * partial index's condition, word for word. */
+#define RECEIVED_KEYED(r)                                                          \
+	"(" r ".received_at GLOB"                                                   \
+	" '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]'"        \
+	" AND " r ".rowid < 2147483648)"
+#define RECEIVED_KEY(r)                                                            \
+	"((((((CAST(substr(" r ".received_at, 1, 4) AS INTEGER) - 1000) * 20"       \
+	" + CAST(substr(" r ".received_at, 6, 2) AS INTEGER)) * 40"                 \
+	" + CAST(substr(" r ".received_at, 9, 2) AS INTEGER)) * 30"                 \
+	" + CAST(substr(" r ".received_at, 12, 2) AS INTEGER)) * 60"                \
+	" + CAST(substr(" r ".received_at, 15, 2) AS INTEGER)) * 2147483648 + " r ".rowid)"
+#define UNKEYED                                                                    \
+	"NOT (received_at GLOB"                                                     \
+	" '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]')"
+
+/*
+ * The indicator counts of migration 9 -> 10 (docs/indicators.md): a dossier
+ * counts on the day of its reception (received, online, reused,
+ * transferred) and on the day of each of its 'result-ready' (resolved,
+ * on_time, digitized) and 'rate' events (rated, satisfied), under its unit
+ * and clerk. Triggers keep the sums. SQLite runs a row's triggers as the row
+ * changes, so a change to dossiers, to components or to events of the kinds
+ * that count takes the dossier's whole contribution out before it and puts it
+ * back after it (IND_DOSSIER, X the dossier's id), except inserts and deletes
+ * of events, which add their own share after the row (an event insert may do
+ * nothing: ON CONFLICT DO NOTHING). As with the other triggers, a row that
+ * INSERT OR REPLACE replaces is not seen (no recursive_triggers).
+ */
+#define IND_DIGITIZED \
+	"(d.result_document_id IS NOT NULL AND NOT EXISTS(SELECT 1 FROM dossier_components c" \
+	" WHERE c.dossier_id = d.id AND c.originals + c.copies > 0 AND c.document_id IS NULL))"
+#define IND_SATISFIED \
+	"coalesce(CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.rating') END IN (1, 2), 0)"
+#define IND_UPSERT \
+	" ON CONFLICT(unit_code, clerk, day) DO UPDATE SET received = received + excluded.received," \
+	" online = online + excluded.online, reused = reused + excluded.reused," \
+	" transferred = transferred + excluded.transferred, resolved = resolved + excluded.resolved," \
+	" on_time = on_time + excluded.on_time, digitized = digitized + excluded.digitized," \
+	" rated = rated + excluded.rated, satisfied = satisfied + excluded.satisfied;"
+#define IND_DOSSIER(X, S) \
+	"INSERT INTO indicator_counts(unit_code, clerk, day, received, online, reused, transferred)" \
+	" SELECT d.unit_code, coalesce(d.clerk, ''), substr(d.received_at, 1, 10), " S "," \
+	" " S " * coalesce(d.channel = 2, 0), " S " * EXISTS(SELECT 1 FROM dossier_components c" \
+	" WHERE c.dossier_id = d.id AND c.reused = 1), " S " * EXISTS(SELECT 1 FROM events t" \
+	" WHERE t.dossier_id = d.id AND +t.kind = 'transfer') FROM dossiers d WHERE d.id = " X \
+	IND_UPSERT \
+	" INSERT INTO indicator_counts(unit_code, clerk, day, resolved, on_time, digitized, rated," \
+	" satisfied) SELECT d.unit_code, coalesce(d.clerk, ''), substr(e.device_time, 1, 10)," \
+	" " S " * sum(e.kind = 'result-ready')," \
+	" " S " * sum(e.kind = 'result-ready' AND coalesce(e.device_time <= d.appointment, 0))," \
+	" " S " * sum(e.kind = 'result-ready') * " IND_DIGITIZED "," \
+	" " S " * sum(e.kind = 'rate'), " S " * sum(e.kind = 'rate' AND " IND_SATISFIED ")" \
+	" FROM events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.dossier_id = " X \
+	" AND +e.kind IN ('result-ready', 'rate') GROUP BY d.id, 3" IND_UPSERT
+/* One event row R (new or old) of kind result-ready or rate, sign S. */
+#define IND_EVENT(R, S) \
+	"INSERT INTO indicator_counts(unit_code, clerk, day, resolved, on_time, digitized, rated," \
+	" satisfied) SELECT d.unit_code, coalesce(d.clerk, ''), substr(e.device_time, 1, 10)," \
+	" " S " * (e.kind = 'result-ready')," \
+	" " S " * (e.kind = 'result-ready' AND coalesce(e.device_time <= d.appointment, 0))," \
+	" " S " * (e.kind = 'result-ready') * " IND_DIGITIZED "," \
+	" " S " * (e.kind = 'rate'), " S " * (e.kind = 'rate' AND " IND_SATISFIED ")" \
+	" FROM (SELECT " R ".dossier_id AS dossier_id, " R ".kind AS kind," \
+	" " R ".device_time AS device_time, " R ".payload AS payload) e" \
+	" JOIN dossiers d ON d.id = e.dossier_id WHERE e.kind IN ('result-ready', 'rate')" IND_UPSERT
+/* A 'transfer' row R: the dossier is transferred while it has one, so the
+ * first one in (N = 1 after it) or the last one out (N = 0) counts. */
+#define IND_TRANSFER(R, S, N) \
+	"INSERT INTO indicator_counts(unit_code, clerk, day, transferred)" \
+	" SELECT d.unit_code, coalesce(d.clerk, ''), substr(d.received_at, 1, 10), " S \
+	" FROM dossiers d WHERE d.id = " R ".dossier_id AND " R ".kind = 'transfer'" \
+	" AND (SELECT count(*) FROM events t WHERE t.dossier_id = " R ".dossier_id" \
+	" AND +t.kind = 'transfer') = " N IND_UPSERT
+#define IND_DOSSIER_COLUMNS "id, unit_code, clerk, channel, received_at, appointment, result_document_id"
+#define IND_DOSSIER_CHANGED \
+	"(old.id IS NOT new.id OR old.unit_code IS NOT new.unit_code OR old.clerk IS NOT new.clerk" \
+	" OR old.channel IS NOT new.channel OR old.received_at IS NOT new.received_at" \
+	" OR old.appointment IS NOT new.appointment" \
+	" OR old.result_document_id IS NOT new.result_document_id)"
+/* Whether component row R can change its dossier's counts: reused, or handed
+ * in without a document while the dossier has a result. */
+#define IND_COMPONENT(R) \
+	"(" R ".reused = 1 OR (" R ".originals + " R ".copies > 0 AND " R ".document_id IS NULL" \
+	" AND EXISTS(SELECT 1 FROM events e WHERE e.dossier_id = " R ".dossier_id" \
+	" AND +e.kind = 'result-ready')))"
+
+/*
+ * Forward-only migrations. Entry i brings the schema from version i to i+1.
+ * Never edit a released entry, never drop the outbox: append a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the reception store */
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+
+	"CREATE TABLE provinces(code TEXT PRIMARY KEY, name TEXT NOT NULL);\n"
+	"CREATE TABLE communes(code TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" province_code TEXT NOT NULL, province_name TEXT NOT NULL,"
+	" fold TEXT NOT NULL);\n" /* folded 'name province_name' for the picker */
+	"CREATE TABLE commune_merges(code TEXT NOT NULL, old_code TEXT NOT NULL,"
+	" old_name TEXT NOT NULL, merge TEXT NOT NULL, fold TEXT NOT NULL,"
+	" PRIMARY KEY(code, old_code));\n"
+	/* Receiving and handling units: communes and agencies, with the identifier
+	 * used in dossier codes (QCVN 102:2016 or Decision 20/2020 form). */
+	"CREATE TABLE units(code TEXT PRIMARY KEY, name TEXT NOT NULL, ident TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'commune', parent_code TEXT, address TEXT, phone TEXT);\n"
+
+	"CREATE TABLE procedures(code TEXT PRIMARY KEY, name TEXT NOT NULL, field TEXT NOT NULL,"
+	" level TEXT, kind TEXT, decision TEXT, applicants TEXT, agency TEXT, steps TEXT,"
+	" conditions TEXT, legal_basis TEXT, result TEXT, url TEXT,"
+	" time_text TEXT, time_value REAL, time_unit TEXT," /* 'day' (working days) | 'hour' | 'inday' | NULL */
+	" fee_text TEXT, fee_amount INTEGER,"               /* VND; 0 free; NULL unknown */
+	" needs_review INTEGER NOT NULL DEFAULT 0, review_notes TEXT,"
+	" fold TEXT NOT NULL);\n"                           /* folded 'code name' for search */
+	"CREATE INDEX procedures_field ON procedures(field, name);\n"
+	"CREATE TABLE procedure_channels(procedure_code TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" channel TEXT NOT NULL, time_text TEXT, fee_text TEXT, description TEXT,"
+	" PRIMARY KEY(procedure_code, seq));\n"
+	/* A component's id is its seq within the procedure (1, 2, ...). */
+	"CREATE TABLE components(procedure_code TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" grp TEXT, name TEXT NOT NULL, form TEXT,"
+	" originals INTEGER NOT NULL DEFAULT 0, copies INTEGER NOT NULL DEFAULT 0,"
+	" kind TEXT NOT NULL DEFAULT 'submit'," /* 'submit' (kept) | 'present' (shown, returned) */
+	" mandatory INTEGER NOT NULL DEFAULT 1, needs_review INTEGER NOT NULL DEFAULT 0,"
+	" raw TEXT, PRIMARY KEY(procedure_code, seq));\n"
+
+	"CREATE TABLE holidays(date TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK(kind IN ('off','work')), name TEXT);\n"
+
+	"CREATE TABLE clerks(username TEXT PRIMARY KEY, full_name TEXT NOT NULL,"
+	" unit_code TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'clerk',"
+	" pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);\n"
+
+	"CREATE TABLE dossiers(id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" procedure_code TEXT NOT NULL, procedure_name TEXT NOT NULL,"
+	" unit_code TEXT NOT NULL, handling_unit TEXT, clerk TEXT NOT NULL,"
+	" channel INTEGER NOT NULL DEFAULT 1, applicant_kind INTEGER NOT NULL DEFAULT 1,"
+	" status INTEGER NOT NULL, received_at TEXT NOT NULL, appointment TEXT NOT NULL,"
+	" finished_at TEXT,"
+	" applicant_name TEXT NOT NULL, applicant_fold TEXT NOT NULL, id_number TEXT,"
+	" birth_date TEXT, sex TEXT, phone TEXT, email TEXT, address TEXT, commune_code TEXT,"
+	" note TEXT, rev INTEGER NOT NULL DEFAULT 1, updated_at TEXT NOT NULL);\n"
+	"CREATE INDEX dossiers_status_due ON dossiers(status, appointment);\n"
+	"CREATE INDEX dossiers_due ON dossiers(appointment);\n"
+	"CREATE INDEX dossiers_received ON dossiers(received_at);\n"
+	"CREATE INDEX dossiers_idnum ON dossiers(id_number);\n"
+	/* Diacritic-free name search: FTS5 over our own folding (đ -> d). */
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
+	" content_rowid='rowid', prefix='1 2 3');\n"
+	"CREATE TRIGGER dossiers_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(rowid, applicant_fold) VALUES (new.rowid, new.applicant_fold); END;\n"
+	"CREATE TRIGGER dossiers_ad AFTER DELETE ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, applicant_fold)"
+	" VALUES ('delete', old.rowid, old.applicant_fold); END;\n"
+	"CREATE TRIGGER dossiers_au AFTER UPDATE OF applicant_fold ON dossiers BEGIN"
+	" INSERT INTO dossier_fts(dossier_fts, rowid, applicant_fold)"
+	" VALUES ('delete', old.rowid, old.applicant_fold);"
+	" INSERT INTO dossier_fts(rowid, applicant_fold) VALUES (new.rowid, new.applicant_fold); END;\n"
+
+	"CREATE TABLE dossier_components(dossier_id TEXT NOT NULL REFERENCES dossiers(id),"
+	" seq INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, mandatory INTEGER NOT NULL,"
+	" originals_required INTEGER NOT NULL, copies_required INTEGER NOT NULL,"
+	" originals INTEGER NOT NULL, copies INTEGER NOT NULL, override_reason TEXT,"
+	" PRIMARY KEY(dossier_id, seq));\n"
+
+	/* Append-only: who did what, when (device clock; server time after sync). */
+	"CREATE TABLE events(id TEXT PRIMARY KEY, dossier_id TEXT NOT NULL, kind TEXT NOT NULL,"
+	" status_from INTEGER, status_to INTEGER, actor TEXT NOT NULL, unit_code TEXT NOT NULL,"
+	" device_time TEXT NOT NULL, server_time TEXT, payload TEXT);\n"
+	"CREATE INDEX events_dossier ON events(dossier_id, device_time);\n"
+
+	/* Written in the same transaction as the change it carries. */
+	"CREATE TABLE outbox(op_id TEXT PRIMARY KEY, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+	" base_rev INTEGER, op TEXT NOT NULL, payload TEXT NOT NULL, payload_hash TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	" CHECK(state IN ('pending','sending','done','rejected','conflict')),"
+	" created_at TEXT NOT NULL);\n"
+	"CREATE INDEX outbox_state ON outbox(state, created_at);\n"
+
+	/* Local dossier numbering per unit identifier and day (leases come with sync). */
+	"CREATE TABLE code_seq(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n",
+
+	/* 1 -> 2: dossier search and list (client/store/dossier_query.c). Indexes: a
+	 * code's part after the unit identifier ("251127-0001", the very
+	 * expression the queries use), statuses by reception time (the list's
+	 * other order), units and statuses (counts by unit). And the name index
+	 * rebuilt with prefixes of up to 6 letters ("nguyen", "truong"), so that a
+	 * prefix query never merges a common word's whole doclist; the triggers
+	 * of 0 -> 1 keep it in sync (they name the table, not its options). */
+	"CREATE INDEX dossiers_code_tail ON dossiers(substr(code, instr(code, '-') + 1));\n"
+	"CREATE INDEX dossiers_status_received ON dossiers(status, received_at);\n"
+	"CREATE INDEX dossiers_unit_status ON dossiers(unit_code, status);\n"
+	"DROP TABLE dossier_fts;\n"
+	"CREATE VIRTUAL TABLE dossier_fts USING fts5(applicant_fold, content='dossiers',"
+	" content_rowid='rowid', prefix='1 2 3 4 5 6');\n"
+	"INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild');\n",
+
+	/* 2 -> 3: how many dossiers each unit has in each status, kept exact by
+	 * triggers in the transaction that changes a dossier, so that the list's
+	 * count and its status filters add up a few rows instead of reading an
+	 * index (client/store/dossier_query.c, dossier_count). Filled here from the
+	 * dossiers already stored. Like dossier_fts, it needs every removal of a
+	 * dossier to be a DELETE: an INSERT OR REPLACE that drops a row fires no
+	 * delete trigger (unless recursive_triggers is on). */
+	"CREATE TABLE dossier_status_counts(unit_code TEXT NOT NULL,"
+	" status INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY(unit_code, status)) WITHOUT ROWID;\n"
+	"INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" SELECT unit_code, status, count(*) FROM dossiers GROUP BY unit_code, status;\n"
+	"CREATE TRIGGER dossier_status_counts_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" VALUES (new.unit_code, new.status, 1)"
+	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n"
+	"CREATE TRIGGER dossier_status_counts_ad AFTER DELETE ON dossiers BEGIN"
+	" UPDATE dossier_status_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND status = old.status; END;\n"
+	"CREATE TRIGGER dossier_status_counts_au AFTER UPDATE OF unit_code, status ON dossiers"
+	" WHEN new.unit_code IS NOT old.unit_code OR new.status IS NOT old.status BEGIN"
+	" UPDATE dossier_status_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND status = old.status;"
+	" INSERT INTO dossier_status_counts(unit_code, status, n)"
+	" VALUES (new.unit_code, new.status, 1)"
+	" ON CONFLICT(unit_code, status) DO UPDATE SET n = n + 1; END;\n",
+
+	/* 3 -> 4: sync with the central server (sync/, docs/sync-client.md).
+	 * sync_state: one row, the server this workstation syncs with, its device
+	 * id and token, the change-feed cursor, the last successful sync and the
+	 * last error; stopped = the server refused the token (401/403): the queue
+	 * waits for `motcua login`; lease_request = the id of a lease request
+	 * sent but not yet answered (sent again with the same id: idempotent);
+	 * done_seq numbers the operations in the order the server acknowledged
+	 * them (outbox.done_seq) and last_applied_op is the last one it answered
+	 * 'applied': together they notice a server restored from a backup.
+	 * sync_leases: blocks of dossier sequence numbers leased by the server;
+	 * code_fallback counts the codes numbered without a lease, and
+	 * code_review lists them for a person to check. */
+	"CREATE TABLE sync_state(id INTEGER PRIMARY KEY CHECK(id = 1),"
+	" server_url TEXT, device_id TEXT, device_name TEXT, username TEXT, token TEXT,"
+	" ca_file TEXT, cursor TEXT, last_sync_at TEXT, last_attempt_at TEXT,"
+	" last_error TEXT, last_error_at TEXT, stopped INTEGER NOT NULL DEFAULT 0,"
+	" online INTEGER NOT NULL DEFAULT 0, clock_skew_s INTEGER, last_device_clock TEXT,"
+	" lease_request TEXT, last_applied_op TEXT, done_seq INTEGER NOT NULL DEFAULT 0);\n"
+	"INSERT INTO sync_state(id) VALUES (1);\n"
+	"CREATE TABLE sync_leases(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" first INTEGER NOT NULL, last INTEGER NOT NULL, obtained_at TEXT NOT NULL,"
+	" PRIMARY KEY(unit_ident, first));\n"
+	"CREATE TABLE code_fallback(unit_ident TEXT NOT NULL, day TEXT NOT NULL,"
+	" last INTEGER NOT NULL, PRIMARY KEY(unit_ident, day));\n"
+	"CREATE TABLE code_review(dossier_id TEXT PRIMARY KEY, code TEXT NOT NULL,"
+	" reason TEXT NOT NULL, created_at TEXT NOT NULL);\n"
+	"ALTER TABLE outbox ADD COLUMN error_code TEXT;\n"
+	"ALTER TABLE outbox ADD COLUMN server_rev INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN done_seq INTEGER;\n"
+	"ALTER TABLE outbox ADD COLUMN answered_at TEXT;\n"
+	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
+	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
+
+	/* 4 -> 5: the citizen's document store (issue 4): every digitized paper
+	 * and every result, filed under its owner's ID number, reusable at the
+	 * next reception. A component that points at a document is digitized;
+	 * reused = 1 when the document was attached from the store instead of
+	 * scanned again (Decision 766's digitization and reuse indicators).
+	 * The file itself is content-addressed by sha256 under the store's
+	 * folder (documents/<sha256>.pdf) and travels to the server by sync. */
+	"CREATE TABLE documents(id TEXT PRIMARY KEY, owner_id_number TEXT,"
+	" kind TEXT NOT NULL, title TEXT, number TEXT, issuer TEXT, issued_on TEXT,"
+	" expires_on TEXT, sha256 TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0,"
+	" bytes INTEGER NOT NULL DEFAULT 0, is_result INTEGER NOT NULL DEFAULT 0,"
+	" ocr_state TEXT NOT NULL DEFAULT 'none' CHECK(ocr_state IN ('none','pending','done','failed')),"
+	" ocr_text TEXT, ocr_fold TEXT, created_at TEXT NOT NULL, created_by TEXT);\n"
+	"CREATE INDEX documents_owner ON documents(owner_id_number, kind);\n"
+	"CREATE INDEX documents_sha ON documents(sha256);\n"
+	"CREATE VIRTUAL TABLE document_fts USING fts5(ocr_fold, content='documents',"
+	" content_rowid='rowid', prefix='2 3');\n"
+	"CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN"
+	" INSERT INTO document_fts(rowid, ocr_fold) VALUES (new.rowid, coalesce(new.ocr_fold, '')); END;\n"
+	"CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN"
+	" INSERT INTO document_fts(document_fts, rowid, ocr_fold)"
+	" VALUES ('delete', old.rowid, coalesce(old.ocr_fold, '')); END;\n"
+	"CREATE TRIGGER documents_au AFTER UPDATE OF ocr_fold ON documents BEGIN"
+	" INSERT INTO document_fts(document_fts, rowid, ocr_fold)"
+	" VALUES ('delete', old.rowid, coalesce(old.ocr_fold, ''));"
+	" INSERT INTO document_fts(rowid, ocr_fold) VALUES (new.rowid, coalesce(new.ocr_fold, '')); END;\n"
+	"ALTER TABLE dossier_components ADD COLUMN document_id TEXT;\n"
+	"ALTER TABLE dossier_components ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE dossiers ADD COLUMN result_document_id TEXT;\n"
+	"CREATE INDEX dossier_components_document ON dossier_components(document_id)"
+	" WHERE document_id IS NOT NULL;\n",
+
+	/* 5 -> 6: the ledger (sổ theo dõi hồ sơ, form 06, client/print/ledger.c). A
+	 * received dossier gets the next number of its receiving unit's book for
+	 * the year of its reception, once and for good, in the transaction that
+	 * writes it: numbers run on through the year across days and restarts,
+	 * and a number printed on paper never changes. Dossiers already stored
+	 * are numbered here in the order they were received. Status 1 (online,
+	 * not yet received) and 3 (refused) are not received: a dossier gets its
+	 * number when it leaves 1 for a received status. A deleted dossier keeps
+	 * its row, so that its number is never given again. Safe to run again
+	 * (IF NOT EXISTS, OR IGNORE): a store made to look older by undoing
+	 * earlier migrations only keeps its numbers. */
+	"CREATE TABLE IF NOT EXISTS ledger_numbers(dossier_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL,"
+	" year INTEGER NOT NULL, no INTEGER NOT NULL, UNIQUE(unit_code, year, no));\n"
+	"INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT id, unit_code, year, row_number() OVER (PARTITION BY unit_code, year"
+	" ORDER BY received_at, code) FROM (SELECT id, unit_code, received_at, code,"
+	" CAST(substr(received_at, 1, 4) AS INTEGER) AS year FROM dossiers"
+	" WHERE status NOT IN (1, 3));\n"
+	"CREATE TRIGGER IF NOT EXISTS ledger_numbers_ai AFTER INSERT ON dossiers"
+	" WHEN new.status NOT IN (1, 3) BEGIN"
+	" INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT new.id, new.unit_code, CAST(substr(new.received_at, 1, 4) AS INTEGER),"
+	" coalesce(max(no), 0) + 1 FROM ledger_numbers WHERE unit_code = new.unit_code"
+	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n"
+	"CREATE TRIGGER IF NOT EXISTS ledger_numbers_au AFTER UPDATE OF status ON dossiers"
+	" WHEN old.status = 1 AND new.status NOT IN (1, 3, 7) BEGIN"
+	" INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT new.id, new.unit_code, CAST(substr(new.received_at, 1, 4) AS INTEGER),"
+	" coalesce(max(no), 0) + 1 FROM ledger_numbers WHERE unit_code = new.unit_code"
+	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n",
+
+	/* 6 -> 7: the indicators read events by kind over a period
+	 * (client/store/indicators.c): a month on a million dossiers drops from 0.35 s
+	 * to about 50 ms with this index. */
+	"CREATE INDEX IF NOT EXISTS events_kind_time ON events(kind, device_time);\n",
+
+	/* 7 -> 8: the clerk in charge of a dossier after a supervisor handed it
+	 * to another clerk (a 'reassign' event, docs/lifecycle.md). No row: the
+	 * clerk who received it (dossiers.clerk, which stays what the receipt
+	 * and the indicators say). Kept by a trigger on the events, so that a
+	 * reassignment made here and one that comes down the changes feed
+	 * (whose events sync/apply.c inserts) both count; the latest event by
+	 * device time wins whatever order they arrive in. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS dossier_assignments(dossier_id TEXT PRIMARY KEY,"
+	" clerk TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL);\n"
+	"INSERT OR REPLACE INTO dossier_assignments(dossier_id, clerk, event_id, at)"
+	" SELECT dossier_id, json_extract(payload, '$.to_clerk'), id, device_time FROM ("
+	" SELECT e.*, row_number() OVER (PARTITION BY dossier_id"
+	" ORDER BY device_time DESC, rowid DESC) AS k FROM events e WHERE kind = 'reassign'"
+	" AND json_extract(payload, '$.to_clerk') IS NOT NULL) WHERE k = 1;\n"
+	"CREATE TRIGGER IF NOT EXISTS dossier_assignments_ai AFTER INSERT ON events"
+	" WHEN new.kind = 'reassign' AND json_extract(new.payload, '$.to_clerk') IS NOT NULL BEGIN"
+	" INSERT INTO dossier_assignments(dossier_id, clerk, event_id, at)"
+	" VALUES (new.dossier_id, json_extract(new.payload, '$.to_clerk'), new.id, new.device_time)"
+	" ON CONFLICT(dossier_id) DO UPDATE SET clerk = excluded.clerk,"
+	" event_id = excluded.event_id, at = excluded.at"
+	" WHERE excluded.at >= dossier_assignments.at; END;\n",
+	/* 8 -> 9: files travel to the server (sync/upload.c, docs/sync-client.md).
+	 * One row per file (content-addressed: documents that share a sha256
+	 * share it), made by a trigger when a document is filed. state: pending
+	 * (to send), sent (the server holds it), failed (the server refused it
+	 * and the file on this disk is damaged: not sent again, last_error says
+	 * why), remote (a document that came down from the server: its file is
+	 * there, not here; a document of that file filed here makes it pending
+	 * again, and the queue asks the server whether it has it). upload_url and server_offset: the tus upload under
+	 * way and what the server last said it holds, so a cut link resumes.
+	 * Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS file_uploads(sha256 TEXT PRIMARY KEY,"
+	" bytes INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending'"
+	" CHECK(state IN ('pending','sent','failed','remote')), upload_url TEXT,"
+	" server_offset INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT, updated_at TEXT, sent_at TEXT);\n"
+	"CREATE INDEX IF NOT EXISTS file_uploads_state ON file_uploads(state);\n"
+	"INSERT OR IGNORE INTO file_uploads(sha256, bytes)"
+	" SELECT sha256, max(bytes) FROM documents GROUP BY sha256;\n"
+	"CREATE TRIGGER IF NOT EXISTS documents_upload AFTER INSERT ON documents BEGIN"
+	" INSERT INTO file_uploads(sha256, bytes) VALUES (new.sha256, new.bytes)"
+	" ON CONFLICT(sha256) DO UPDATE SET state = 'pending' WHERE state = 'remote'; END;\n",
+
+	/* 9 -> 10: the applicant's folded name indexed by reception time, so that
+	 * the newest N dossiers matching a name (every word a prefix, as typed in
+	 * the live search) come first when a full-text query is read backwards,
+	 * whatever the name's frequency (client/store/dossier_query.c, search_keyed).
+	 * An FTS5 table whose rowid is RECEIVED_KEY (above) and which keeps its
+	 * own copy of the folded name (read in key order to check the query's
+	 * common words without reading the dossiers), kept by triggers in the
+	 * transaction that changes a dossier. dossiers_unkeyed finds the dossiers
+	 * it cannot hold (a received_at of another form), for which the search
+	 * falls back to dossier_fts. Made anew each time it runs (safe to run
+	 * again): 6 to 12 s on a million dossiers, 118 MB. Like dossier_fts, it
+	 * needs every removal of a dossier to be a DELETE. */
+	"DROP TRIGGER IF EXISTS dossier_name_fts_ai;\n"
+	"DROP TRIGGER IF EXISTS dossier_name_fts_ad;\n"
+	"DROP TRIGGER IF EXISTS dossier_name_fts_au;\n"
+	"DROP TABLE IF EXISTS dossier_name_fts;\n"
+	"CREATE VIRTUAL TABLE dossier_name_fts USING fts5(applicant_fold, columnsize=0,"
+	" prefix='1 2 3 4 5 6');\n"
+	"INSERT INTO dossier_name_fts(rowid, applicant_fold)"
+	" SELECT " RECEIVED_KEY("d") ", d.applicant_fold FROM dossiers d"
+	" WHERE " RECEIVED_KEYED("d") ";\n"
+	"CREATE INDEX IF NOT EXISTS dossiers_unkeyed ON dossiers(received_at) WHERE " UNKEYED ";\n"
+	"CREATE TRIGGER dossier_name_fts_ai AFTER INSERT ON dossiers WHEN " RECEIVED_KEYED("new")
+	" BEGIN INSERT INTO dossier_name_fts(rowid, applicant_fold)"
+	" VALUES (" RECEIVED_KEY("new") ", new.applicant_fold); END;\n"
+	"CREATE TRIGGER dossier_name_fts_ad AFTER DELETE ON dossiers WHEN " RECEIVED_KEYED("old")
+	" BEGIN DELETE FROM dossier_name_fts WHERE rowid = " RECEIVED_KEY("old") "; END;\n"
+	"CREATE TRIGGER dossier_name_fts_au AFTER UPDATE OF received_at, applicant_fold"
+	" ON dossiers BEGIN"
+	" DELETE FROM dossier_name_fts WHERE rowid = " RECEIVED_KEY("old")
+	" AND " RECEIVED_KEYED("old") ";"
+	" INSERT INTO dossier_name_fts(rowid, applicant_fold)"
+	" SELECT " RECEIVED_KEY("new") ", new.applicant_fold WHERE " RECEIVED_KEYED("new") "; END;\n",
+	/* 10 -> 11: the indicators as counts per unit, clerk and day
+	 * (client/store/indicators.c, the same as server migration 0005): a year of a
+	 * million dossiers is a sum over some thousands of rows instead of a walk
+	 * of every dossier, component and event of the year; and the index of
+	 * the supervisor's workload per clerk. Safe to run again
+	 * (IF NOT EXISTS; the counts made again from the rows). */
+	"CREATE TABLE IF NOT EXISTS indicator_counts(unit_code TEXT NOT NULL, clerk TEXT NOT NULL,"
+	" day TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
+	" reused INTEGER NOT NULL DEFAULT 0, transferred INTEGER NOT NULL DEFAULT 0,"
+	" resolved INTEGER NOT NULL DEFAULT 0, on_time INTEGER NOT NULL DEFAULT 0,"
+	" digitized INTEGER NOT NULL DEFAULT 0, rated INTEGER NOT NULL DEFAULT 0,"
+	" satisfied INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(unit_code, clerk, day)) WITHOUT ROWID;\n"
+	"CREATE INDEX IF NOT EXISTS indicator_counts_day ON indicator_counts(day);\n"
+	/* the supervisor's workload per clerk (screens/supervisor.c) */
+	"CREATE INDEX IF NOT EXISTS dossiers_unit_status_clerk ON dossiers(unit_code, status, clerk,"
+	" appointment);\n"
+	"DELETE FROM indicator_counts;\n"
+	"INSERT INTO indicator_counts SELECT unit_code, clerk, day, sum(received), sum(online),"
+	" sum(reused), sum(transferred), sum(resolved), sum(on_time), sum(digitized), sum(rated),"
+	" sum(satisfied) FROM ("
+	" SELECT d.unit_code, coalesce(d.clerk, '') AS clerk, substr(d.received_at, 1, 10) AS day,"
+	" 1 AS received, coalesce(d.channel = 2, 0) AS online,"
+	" EXISTS(SELECT 1 FROM dossier_components c WHERE c.dossier_id = d.id AND c.reused = 1) AS reused,"
+	" EXISTS(SELECT 1 FROM events t WHERE t.dossier_id = d.id AND +t.kind = 'transfer') AS transferred,"
+	" 0 AS resolved, 0 AS on_time, 0 AS digitized, 0 AS rated, 0 AS satisfied FROM dossiers d"
+	" UNION ALL SELECT d.unit_code, coalesce(d.clerk, ''), substr(e.device_time, 1, 10), 0, 0, 0, 0,"
+	" e.kind = 'result-ready', e.kind = 'result-ready' AND coalesce(e.device_time <= d.appointment, 0),"
+	" e.kind = 'result-ready' AND " IND_DIGITIZED ", e.kind = 'rate',"
+	" e.kind = 'rate' AND " IND_SATISFIED
+	" FROM events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.kind IN ('result-ready', 'rate'))"
+	" GROUP BY unit_code, clerk, day;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_ai AFTER INSERT ON dossiers BEGIN "
+	IND_DOSSIER("new.id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_bd BEFORE DELETE ON dossiers BEGIN "
+	IND_DOSSIER("old.id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_bu BEFORE UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
+	" WHEN " IND_DOSSIER_CHANGED " BEGIN " IND_DOSSIER("old.id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_dossiers_au AFTER UPDATE OF " IND_DOSSIER_COLUMNS " ON dossiers"
+	" WHEN " IND_DOSSIER_CHANGED " BEGIN " IND_DOSSIER("new.id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bi BEFORE INSERT ON dossier_components"
+	" WHEN " IND_COMPONENT("new") " BEGIN " IND_DOSSIER("new.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_ai AFTER INSERT ON dossier_components"
+	" WHEN " IND_COMPONENT("new") " BEGIN " IND_DOSSIER("new.dossier_id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bd BEFORE DELETE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " BEGIN " IND_DOSSIER("old.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_ad AFTER DELETE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " BEGIN " IND_DOSSIER("old.dossier_id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_bu BEFORE UPDATE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " OR " IND_COMPONENT("new")
+	" OR old.dossier_id IS NOT new.dossier_id BEGIN " IND_DOSSIER("old.dossier_id", "-1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_components_au AFTER UPDATE ON dossier_components"
+	" WHEN " IND_COMPONENT("old") " OR " IND_COMPONENT("new")
+	" OR old.dossier_id IS NOT new.dossier_id BEGIN " IND_DOSSIER("old.dossier_id", "1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_ai AFTER INSERT ON events"
+	" WHEN new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_EVENT("new", "1") IND_TRANSFER("new", "1", "1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_ad AFTER DELETE ON events"
+	" WHEN old.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_EVENT("old", "-1") IND_TRANSFER("old", "-1", "0") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_bu BEFORE UPDATE ON events"
+	" WHEN old.kind IN ('result-ready', 'rate', 'transfer')"
+	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_DOSSIER("old.dossier_id", "-1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "-1") " END;\n"
+	"CREATE TRIGGER IF NOT EXISTS indicator_events_au AFTER UPDATE ON events"
+	" WHEN old.kind IN ('result-ready', 'rate', 'transfer')"
+	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
+	IND_DOSSIER("old.dossier_id", "1")
+	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+const char *store_errmsg_vn(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return "ổ đĩa đã đầy, không ghi được dữ liệu";
+	case SQLITE_READONLY:
+		return "kho dữ liệu chỉ đọc, không ghi được";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "kho dữ liệu đang bận (một phiên khác đang ghi)";
+	case SQLITE_CANTOPEN:
+		return "không mở được tệp kho dữ liệu";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "tệp không phải kho dữ liệu motcua hoặc đã hỏng";
+	case SQLITE_IOERR:
+		return "lỗi đọc/ghi đĩa";
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return "không có quyền truy cập kho dữ liệu";
+	case SQLITE_CONSTRAINT:
+		return "dữ liệu vi phạm ràng buộc (trùng lặp hoặc thiếu)";
+	default:
+		return "lỗi kho dữ liệu";
+	}
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *tmp = xstrdup(dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST) {
+			free(tmp);
+			return -1;
+		}
+		*p = '/';
+	}
+	int rc = (mkdir(tmp, 0700) && errno != EEXIST) ? -1 : 0;
+	free(tmp);
+	return rc;
+}
+
+static int take_lock(struct store *st, const char *path, struct strbuf *err)
+{
+	char *lockpath = xasprintf("%s.lock", path);
+	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int saved = errno;
+	if (fd < 0)
+		fd = open(lockpath, O_RDONLY | O_CLOEXEC);
+	free(lockpath);
+	if (fd < 0) {
+		strbuf_addf(err, "không tạo được tệp khóa bên cạnh kho dữ liệu %s: %s", path,
+			    strerror(saved));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		strbuf_addf(err, "kho dữ liệu %s đang được một phiên motcua khác sử dụng;"
+			    " hãy đóng phiên đó trước", path);
+		return -1;
+	}
+	st->lock_fd = fd;
+	return 0;
+}
+
+static int migrate(struct store *st, struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "PRAGMA user_version");
+	int version = 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version > N_MIGRATIONS) {
+		strbuf_addf(err, "kho dữ liệu có phiên bản %d, mới hơn chương trình này (%d);"
+			    " hãy cập nhật motcua", version, N_MIGRATIONS);
+		return -1;
+	}
+	if (version == N_MIGRATIONS)
+		return 0;
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		strbuf_addf(err, "kho dữ liệu %s chỉ đọc, không nâng cấp được", st->path);
+		return -1;
+	}
+	if (store_begin(st, err))
+		return -1;
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		if (store_exec(st, migrations[v], err)) {
+			store_rollback(st);
+			return -1;
+		}
+	}
+	char *set = xasprintf("PRAGMA user_version = %d", N_MIGRATIONS);
+	int rc = store_exec(st, set, err);
+	free(set);
+	if (rc) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+/* A store opened read-only by a newer program (a query command after an
+ * update): when its schema is older and the file may be written, it is
+ * upgraded once through a read-write connection, then read as asked. */
+static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "PRAGMA user_version");
+	int version = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : N_MIGRATIONS;
+	sqlite3_finalize(q);
+	if (version >= N_MIGRATIONS || access(st->path, W_OK))
+		return 0;
+	struct store rw;
+	if (store_open(&rw, st->path, flags & ~(unsigned)STORE_READONLY & ~(unsigned)STORE_EXCLUSIVE,
+		       err))
+		return -1;
+	store_close(&rw);
+	return 0;
+}
+
+int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err)
+{
+	st->db = NULL;
+	st->path = xstrdup(path);
+	st->lock_fd = -1;
+
+	struct stat sb;
+	int exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & STORE_CREATE)) {
+		strbuf_addf(err, "chưa có kho dữ liệu %s; hãy chạy: motcua init --db %s", path, path);
+		goto fail;
+	}
+	if (!exists) {
+		char *copy = xstrdup(path);
+		int rc = mkdir_p(dirname(copy));
+		free(copy);
+		if (rc) {
+			strbuf_addf(err, "không tạo được thư mục cho %s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if ((flags & STORE_EXCLUSIVE) && take_lock(st, path, err))
+		goto fail;
+
+	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		strbuf_addf(err, "không mở được kho dữ liệu %s: %s", path, store_errmsg_vn(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") != 1) {
+		/* WAL: readers never block the writer; one transaction per action. */
+		if (store_exec(st, "PRAGMA journal_mode=WAL", err))
+			goto fail;
+	}
+	if (store_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err))
+		goto fail;
+	if ((flags & STORE_READONLY) && upgrade_first(st, flags, err))
+		goto fail;
+	/* Reading a non-database file fails here, with a clear message. */
+	if (migrate(st, err))
+		goto fail;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	st->db = NULL;
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	st->lock_fd = -1;
+	FREE(&st->path);
+}
+
+int store_exec(struct store *st, const char *sql, struct strbuf *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		if (err)
+			strbuf_addf(err, "%s (%s)", store_errmsg_vn(rc), msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		fprintf(stderr, "motcua: internal SQL error: %s\n  in: %s\n", sqlite3_errmsg(st->db), sql);
+		abort();
+	}
+	return q;
+}
+
+int store_begin(struct store *st, struct strbuf *err)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *st, struct strbuf *err)
+{
+	if (store_exec(st, "COMMIT", err)) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *store_get_setting(struct store *st, const char *key)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT value FROM settings WHERE key = ?");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	char *v = NULL;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
+int store_set_setting(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO settings(key, value) VALUES (?, ?)"
+					    " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+void store_uuid7(char buf[37])
+{
+	unsigned char b[16];
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	unsigned long long ms = (unsigned long long)tv.tv_sec * 1000 + (unsigned long long)tv.tv_usec / 1000;
+	randombytes_buf(b, sizeof(b));
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(ms >> (8 * (5 - i)));
+	b[6] = (unsigned char)(0x70 | (b[6] & 0x0f));
+	b[8] = (unsigned char)(0x80 | (b[8] & 0x3f));
+	snprintf(buf, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}
