@@ -1222,21 +1222,23 @@ static void act_commit(struct dossier_view *v)
 	free(code);
 }
 
-/* "12" -> 12 working days; "DD/MM/YYYY" -> that date. Sets the input or
- * returns the error to show under the field. */
+/* "12" -> 12 working days; a date as mc_parse_date_vn takes it
+ * (DD/MM/YYYY...) -> that day. Sets the input or returns the error to show
+ * under the field. */
 static const char *take_schedule(struct dossier_action_input *in, const char *text)
 {
-	int d, m, y, n = 0;
+	int n = 0;
 	char rest;
+	struct mc_date d;
 	if (sscanf(text, "%d %c", &n, &rest) == 1 && strspn(text, "0123456789 ") == strlen(text)) {
 		if (n < 1 || n > DOSSIER_ACTION_DAYS_MAX)
 			return "Số ngày làm việc phải từ 1 đến 365";
 		in->days = n;
 		return NULL;
 	}
-	if (sscanf(text, "%d/%d/%d %c", &d, &m, &y, &rest) == 3 && mc_date_valid(y, m, d)) {
+	if (!mc_parse_date_vn(text, &d)) {
 		free(in->date);
-		in->date = xasprintf("%04d-%02d-%02d", y, m, d);
+		in->date = xasprintf("%04d-%02d-%02d", d.y, d.m, d.d);
 		return NULL;
 	}
 	return "Nhập số ngày làm việc (ví dụ 3) hoặc ngày DD/MM/YYYY";

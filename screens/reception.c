@@ -159,91 +159,6 @@ static char *value_or_null(const struct field *f)
 	return v;
 }
 
-/* A date typed the Vietnamese way: DDMMYYYY, or D/M/YYYY with '/', '-'
- * or '.' between the parts (blanks ignored). Returns 0 with the date, or -1. */
-static int parse_date_vn(const char *s, struct mc_date *out)
-{
-	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (len[n] >= 8)
-				return -1;
-			part[n] = part[n] * 10 + (*p - '0');
-			len[n]++;
-			digits++;
-		} else if (*p == '/' || *p == '-' || *p == '.') {
-			if (!len[n] || ++n > 2)
-				return -1;
-		} else if (*p != ' ') {
-			return -1;
-		}
-	}
-	struct mc_date d;
-	if (n == 0 && digits == 8) { /* DDMMYYYY */
-		d.d = part[0] / 1000000;
-		d.m = part[0] / 10000 % 100;
-		d.y = part[0] % 10000;
-	} else if (n == 2 && len[0] <= 2 && len[1] <= 2 && len[2] == 4) {
-		d.d = part[0];
-		d.m = part[1];
-		d.y = part[2];
-	} else {
-		return -1;
-	}
-	if (!mc_date_valid(d.y, d.m, d.d))
-		return -1;
-	*out = d;
-	return 0;
-}
-
-/* An appointment typed by the clerk: a date as parse_date_vn takes it, then
- * optionally the time as HH:MM, HHhMM or HHMM after a blank; without a time,
- * that of base. Returns 0, or -1. */
-static int parse_when_vn(const char *s, const struct mc_dt *base, struct mc_dt *out)
-{
-	while (*s == ' ')
-		s++;
-	const char *sp = strchr(s, ' ');
-	char *date = sp ? xstrndup(s, (size_t)(sp - s)) : xstrdup(s);
-	struct mc_date d;
-	int rc = parse_date_vn(date, &d);
-	free(date);
-	if (rc)
-		return -1;
-	int hh = base->hh, mi = base->mi;
-	if (sp) {
-		char *t = squeeze(sp);
-		int a = 0, b = 0, na = 0, nb = 0;
-		const char *p = t;
-		for (; *p >= '0' && *p <= '9'; p++, na++)
-			a = a * 10 + (*p - '0');
-		if (*p == ':' || *p == 'h' || *p == 'g')
-			p++;
-		for (; *p >= '0' && *p <= '9'; p++, nb++)
-			b = b * 10 + (*p - '0');
-		bool ok = !*p;
-		if (ok && na == 4 && !nb) {
-			b = a % 100;
-			a /= 100;
-		} else if (ok && *t && (na < 1 || na > 2 || nb > 2)) {
-			ok = false;
-		}
-		if (*t && ok) {
-			hh = a;
-			mi = b;
-		}
-		free(t);
-		if (!ok || hh > 23 || mi > 59)
-			return -1;
-	}
-	out->y = d.y;
-	out->m = d.m;
-	out->d = d.d;
-	out->hh = hh;
-	out->mi = mi;
-	return 0;
-}
-
 /* ---- The usual procedures and the pickers' queries ----------------------- */
 
 /* The procedures of the latest dossiers received here, the most frequent
@@ -518,7 +433,7 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->id_number = value_or_null(&s->f[F_ID]);
 	struct mc_date bd;
 	char *birth = value_or_null(&s->f[F_BIRTH]);
-	if (birth && !parse_date_vn(birth, &bd)) {
+	if (birth && !mc_parse_date_vn(birth, &bd)) {
 		char iso[16];
 		mc_format_date(iso, sizeof(iso), bd.y, bd.m, bd.d);
 		free(birth);
@@ -534,7 +449,7 @@ static void build_input(struct wizard *s, struct reception_input *in)
 		return;
 	struct mc_dt now, when;
 	if (s->manual && !field_empty(&s->appt) && !clock_now(&now)) {
-		if (!parse_when_vn(field_text(&s->appt), &now, &when)) {
+		if (!mc_parse_dt_vn(field_text(&s->appt), &now, &when)) {
 			char iso[20];
 			mc_format_dt(iso, sizeof(iso), &when);
 			in->appointment = xstrdup(iso);
@@ -599,7 +514,7 @@ static void leave_field(struct wizard *s)
 	if (s->focus != F_BIRTH)
 		return;
 	struct mc_date d;
-	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &d)) {
+	if (!mc_parse_date_vn(field_text(&s->f[F_BIRTH]), &d)) {
 		char vn[16];
 		mc_format_date_vn(vn, sizeof(vn), d.y, d.m, d.d);
 		field_set_text(&s->f[F_BIRTH], vn);
@@ -1225,7 +1140,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 
 	struct mc_date bd;
 	char birth[16] = "";
-	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &bd))
+	if (!mc_parse_date_vn(field_text(&s->f[F_BIRTH]), &bd))
 		mc_format_date_vn(birth, sizeof(birth), bd.y, bd.m, bd.d);
 	char *name = squeeze(field_text(&s->f[F_NAME]));
 	char *who = xasprintf("%s · %s · sinh %s", name, sex_text(s->sex), birth);
@@ -1315,7 +1230,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	wattrset(win, term_style(STYLE_NORMAL));
 	if (s->manual) {
 		struct mc_dt when;
-		if (!parse_when_vn(field_text(&s->appt), &received, &when)) {
+		if (!mc_parse_dt_vn(field_text(&s->appt), &received, &when)) {
 			format_when(buf, sizeof(buf), &when);
 			wattrset(win, term_style(STYLE_HEADER));
 			term_text(win, appt_y, x + L + 26, w - L - 26, buf);
@@ -1571,7 +1486,7 @@ static void submit_applicant(struct wizard *s)
 	leave_field(s);
 	struct mc_date bd;
 	const char *birth = field_text(&s->f[F_BIRTH]);
-	if (*birth && parse_date_vn(birth, &bd)) {
+	if (*birth && mc_parse_date_vn(birth, &bd)) {
 		refuse_here(s, RF_BIRTH_DATE,
 			    "Ngày sinh «%s» không hợp lệ: nhập ngày/tháng/năm có thật, ví dụ 05/03/1990",
 			    birth);
@@ -2000,7 +1915,7 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 		if (act == ACTION_CONFIRM) {
 			struct mc_dt now, when;
 			if (s->manual && (clock_now(&now) ||
-					  parse_when_vn(field_text(&s->appt), &now, &when))) {
+					  mc_parse_dt_vn(field_text(&s->appt), &now, &when))) {
 				refuse_here(s, RF_APPOINTMENT, "Ngày hẹn trả chưa đúng: nhập"
 					    " ngày/tháng/năm giờ:phút, ví dụ 12/08/2025 14:00");
 				return SCR_HANDLED;

@@ -174,45 +174,6 @@ static char *col_dup(sqlite3_stmt *q, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
-/* A date typed the Vietnamese way: DD/MM/YYYY (or '-' '.'), D/M/YYYY or
- * DDMMYYYY; also YYYY-MM-DD. 0 with the date, or -1. */
-static int parse_date_vn(const char *s, struct mc_date *out)
-{
-	if (!mc_parse_date(s, out))
-		return 0;
-	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (len[n] >= 8)
-				return -1;
-			part[n] = part[n] * 10 + (*p - '0');
-			len[n]++;
-			digits++;
-		} else if (*p == '/' || *p == '-' || *p == '.') {
-			if (!len[n] || ++n > 2)
-				return -1;
-		} else if (*p != ' ') {
-			return -1;
-		}
-	}
-	struct mc_date d;
-	if (n == 0 && digits == 8) {
-		d.d = part[0] / 1000000;
-		d.m = part[0] / 10000 % 100;
-		d.y = part[0] % 10000;
-	} else if (n == 2 && len[0] <= 2 && len[1] <= 2 && len[2] == 4) {
-		d.d = part[0];
-		d.m = part[1];
-		d.y = part[2];
-	} else {
-		return -1;
-	}
-	if (!mc_date_valid(d.y, d.m, d.d))
-		return -1;
-	*out = d;
-	return 0;
-}
-
 /* ---- settings ------------------------------------------------------------- */
 
 static void load_settings(struct scan_view *v)
@@ -861,7 +822,7 @@ static bool meta_date(struct scan_view *v, int f, char **out)
 		return true;
 	}
 	struct mc_date d;
-	if (parse_date_vn(s, &d)) {
+	if (mc_parse_date_vn(s, &d)) {
 		app_error(v->app, "%s «%s» không phải một ngày (dd/mm/yyyy)", meta_labels[f], s);
 		free(s);
 		v->focus = f;
