@@ -125,6 +125,9 @@ struct scan_view {
 	size_t nrows, rows_alloc;
 	size_t sel, top;
 	int page_rows;           /* rows of pages shown by the last draw */
+	/* the list the framework moves (scan_list): the pages, or the scanners
+	 * while choosing one; sel and dev_sel are kept, the jobs move them too */
+	struct listview nav;
 	char *device;            /* setting scan_device, or NULL */
 	struct scan_settings set;
 	struct job *job;         /* running, or NULL */
@@ -919,7 +922,7 @@ static int meta_key(struct scan_view *v, enum action act, const struct key_event
 	}
 	if (!(f->flags & FIELD_NO_TELEX))
 		field_set_telex(f, v->app->telex);
-	field_key(f, ev->key.ch, ev->key.fn, WK_NONE);
+	field_key(f, ev->edit, c);
 	return SCR_HANDLED;
 }
 
@@ -927,17 +930,9 @@ static int meta_key(struct scan_view *v, enum action act, const struct key_event
 
 static int devices_key(struct scan_view *v, enum action act)
 {
+	if (listview_moves(NULL, act))
+		return SCR_IGNORED; /* scan_list (Tab too) */
 	switch (act) {
-	case ACTION_MOVE_UP:
-	case ACTION_PREV_FIELD:
-		if (v->dev_sel)
-			v->dev_sel--;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-	case ACTION_NEXT_FIELD:
-		if (v->dev_sel + 1 < v->devs.n)
-			v->dev_sel++;
-		return SCR_HANDLED;
 	case ACTION_BACK:
 		v->mode = SM_PAGES;
 		v->scan_after_pick = false;
@@ -987,7 +982,7 @@ static int dialog_key_scan(struct scan_view *v, enum action act, const struct ke
 {
 	if (act == ACTION_QUIT)
 		return SCR_IGNORED;
-	enum widget_rc rc = dialog_key(&v->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&v->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL) {
 		dialog_end(v);
 	} else if (rc == WIDGET_DONE) {
@@ -1064,23 +1059,9 @@ static int switch_comp(struct scan_view *v, int delta)
 static int pages_key(struct scan_view *v, enum action act)
 {
 	switch (act) {
-	case ACTION_MOVE_UP:
-		if (v->sel)
-			v->sel--;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-		if (v->sel + 1 < v->nrows)
-			v->sel++;
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		v->sel = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		v->sel = v->nrows ? v->nrows - 1 : 0;
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
+	case ACTION_PREV_COMPONENT:
 		return switch_comp(v, -1);
-	case ACTION_PAGE_DOWN:
+	case ACTION_NEXT_COMPONENT:
 		return switch_comp(v, 1);
 	case ACTION_SCAN:
 		return start_scan(v, false);
@@ -1125,7 +1106,7 @@ static int pages_key(struct scan_view *v, enum action act)
 		meta_open(v);
 		return SCR_HANDLED;
 	default:
-		return SCR_IGNORED;
+		return SCR_IGNORED; /* the moves: scan_list */
 	}
 }
 
@@ -1152,6 +1133,33 @@ static int scan_handle(struct app *app, void *priv, enum action act, const struc
 	case SM_PAGES: break;
 	}
 	return pages_key(v, act);
+}
+
+/* The pages, or the scanners while choosing one: the model is set from the
+ * selection the screen keeps (a job may move it), moved by the framework,
+ * then read back by scan_moved. */
+static struct listview *scan_list(struct app *app, void *priv, enum action act)
+{
+	struct scan_view *v = priv;
+	if (v->job || (v->mode != SM_PAGES && v->mode != SM_DEVICES))
+		return NULL;
+	bool devs = v->mode == SM_DEVICES;
+	size_t n = devs ? v->devs.n : v->nrows;
+	int h = devs ? (int)v->devs.n : v->page_rows;
+	listview_set_count(&v->nav, n);
+	listview_set_height(&v->nav, h > 0 ? h : 1);
+	v->nav.tab = devs;
+	listview_select(&v->nav, devs ? v->dev_sel : v->sel);
+	return &v->nav;
+}
+
+static void scan_moved(struct app *app, void *priv, struct listview *lv)
+{
+	struct scan_view *v = priv;
+	if (v->mode == SM_DEVICES)
+		v->dev_sel = lv->selected;
+	else
+		v->sel = lv->selected;
 }
 
 /* ---- drawing -------------------------------------------------------------- */
@@ -1347,6 +1355,7 @@ static int scan_open_screen(struct app *app, void *priv, const void *arg)
 	struct scan_view *v = priv;
 	const struct scan_screen_arg *a = arg;
 	v->app = app;
+	listview_init(&v->nav, NULL, NULL);
 	if (!a || !a->dossier) {
 		app_error(app, "Chưa chọn hồ sơ để số hóa");
 		return -1;
@@ -1425,10 +1434,13 @@ const struct screen_ops scan_screen = {
 	.name = "scan",
 	.title = "Số hóa giấy tờ",
 	.keymap = "scan",
+	.fields = true,
 	.private_size = sizeof(struct scan_view),
 	.hints = scan_hints,
 	.open = scan_open_screen,
 	.draw = scan_draw,
 	.handle = scan_handle,
+	.list = scan_list,
+	.moved = scan_moved,
 	.done = scan_done,
 };
