@@ -216,9 +216,11 @@ static const char *sex_name(const char *sex)
 /* "Phường Ngọc Hà, Thành phố Hà Nội (00008)": a unit, else a commune. */
 static char *unit_name(struct store *st, const char *code)
 {
-	char *place = NULL;
-	char *name = lookup_place(st, code, &place) == SQLITE_ROW ? xasprintf("%s (%s)", place, code)
-								   : xstrdup(code);
+	char *place = NULL, *name;
+	if (lookup_place(st, code, &place) == SQLITE_ROW)
+		name = xasprintf("%s (%s)", place, code);
+	else
+		name = xstrdup(code);
 	free(place);
 	return name;
 }

@@ -919,7 +919,8 @@ int form_write(struct store *st, const char *code, int kind, const char *path, s
 	}
 	c.address = full_address(st, &c.d);
 	if (kind == FORM_CONTROL) {
-		c.handling = unit_label(st, &c, c.d.handling_unit ? c.d.handling_unit : c.d.unit_code);
+		c.handling = unit_label(st, &c, c.d.handling_unit ? c.d.handling_unit
+								   : c.d.unit_code);
 		c.n_rows = ctx_control_rows(&c, &c.rows);
 	} else {
 		c.clerk = clerk_full_name(st, c.d.events[c.ev].actor);

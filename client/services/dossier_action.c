@@ -550,7 +550,8 @@ static char *norm_code(const char *code)
 
 /* Loads the dossier and what its events say. DOSSIER_ACTION_OK, or REFUSED
  * (no such dossier) / FAULT with err. */
-static int load_state(struct store *st, const char *code, struct action_dossier *s, struct strbuf *err)
+static int load_state(struct store *st, const char *code, struct action_dossier *s,
+		      struct strbuf *err)
 {
 	char *c = norm_code(code);
 	int rc = action_store_dossier(st, c, s);
@@ -849,7 +850,8 @@ static int update_dossier(struct store *st, const struct action_dossier *s, cons
 {
 	struct action_update u = {
 		.id = s->id, .rev = s->rev, .status = (int)c->to, .now = c->now,
-		.appointment = c->appointment, .handling_unit = c->handling_unit, .finish = c->finish,
+		.appointment = c->appointment, .handling_unit = c->handling_unit,
+		.finish = c->finish,
 	};
 	return action_store_update(st, &u);
 }
@@ -963,8 +965,8 @@ static bool role_may_reassign(struct store *st, const char *actor)
 }
 
 /* The target clerk: active, of the dossier's receiving or handling unit. Name into *name. */
-static int check_target(struct store *st, const struct action_dossier *s, const char *to, char **name,
-			struct strbuf *err)
+static int check_target(struct store *st, const struct action_dossier *s, const char *to,
+			char **name, struct strbuf *err)
 {
 	struct action_clerk who;
 	int step = action_store_clerk(st, to, &who);
@@ -987,8 +989,8 @@ static int check_target(struct store *st, const struct action_dossier *s, const 
 	return rc;
 }
 
-static int write_reassign(struct store *st, const struct action_dossier *s, const char *to, json_t *payload,
-			  const char *actor, const char *unit, const char *now,
+static int write_reassign(struct store *st, const struct action_dossier *s, const char *to,
+			  json_t *payload, const char *actor, const char *unit, const char *now,
 			  struct dossier_action_result *res)
 {
 	int rc = action_store_touch(st, s->id, s->rev, now);

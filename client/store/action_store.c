@@ -91,8 +91,8 @@ void action_clerk_release(struct action_clerk *c)
 int action_store_clerk(struct store *st, const char *username, struct action_clerk *c)
 {
 	memset(c, 0, sizeof(*c));
-	sqlite3_stmt *q = store_prepare(st, "SELECT full_name, unit_code, role, disabled FROM clerks"
-					    " WHERE username = ?");
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT full_name, unit_code, role, disabled FROM clerks WHERE username = ?");
 	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -107,9 +107,9 @@ int action_store_clerk(struct store *st, const char *username, struct action_cle
 
 char *action_store_clerk_in_charge(struct store *st, const char *id)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT " DOSSIER_CLERK_IN_CHARGE " FROM dossiers d"
-					    " LEFT JOIN dossier_assignments da ON da.dossier_id = d.id"
-					    " WHERE d.id = ?");
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT " DOSSIER_CLERK_IN_CHARGE " FROM dossiers d"
+		" LEFT JOIN dossier_assignments da ON da.dossier_id = d.id WHERE d.id = ?");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	char *who = sqlite3_step(q) == SQLITE_ROW ? col_dup(q, 0) : NULL;
 	sqlite3_finalize(q);
