@@ -88,7 +88,7 @@ struct dossier_view {
 	size_t box_n;
 	struct {
 		int kinds[FORM_CONTROL];  /* form numbers shown, in order */
-		int n, sel;
+		int n;
 	} forms;
 	struct {
 		int *seqs;                /* the components that may be scanned */
@@ -786,7 +786,6 @@ static int forms_menu(struct dossier_view *v)
 			v->forms.kinds[v->forms.n++] = k;
 	if (v->forms.n <= 1)
 		return print_form(v, FORM_RECEIPT);
-	v->forms.sel = 0;
 	box_start(v, (size_t)v->forms.n);
 	for (int i = 0; i < v->forms.n; i++)
 		box_row(v, (size_t)i, xstrdup(form_menu_label(v->forms.kinds[i])), NULL);
@@ -1394,11 +1393,9 @@ static int handle_box(struct dossier_view *v, enum action act, const struct key_
 		}
 		next_step(v);
 	} else if (rc == MENU_CHOSEN && mode == AM_FORMS) {
-		v->forms.sel = i;
 		f->mode = AM_NONE;
 		print_form(v, v->forms.kinds[i]);
 	} else if (rc == MENU_CHOSEN && mode == AM_SCAN) {
-		v->scan.sel = i;
 		f->mode = AM_NONE;
 		scan_screen_open(v->app, v->d.id, v->scan.seqs[i]);
 	}

@@ -1,5 +1,5 @@
-/* A single-line UTF-8 text field, and what every widget shares: the widget
- * actions and result codes.
+/* A single-line UTF-8 text field, and what every widget shares: the result
+ * codes.
  *
  * The editing logic is pure (tests/unit/test_field.c drives it without
  * curses); only field_draw touches curses, and only from the main thread.

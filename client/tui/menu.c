@@ -11,7 +11,7 @@
 
 /* ---- Key menus ------------------------------------------------------------ */
 
-bool menu_item_enabled(const struct menu_item *it, const void *ctx)
+static bool item_enabled(const struct menu_item *it, const void *ctx)
 {
 	return !it->heading && (!it->enabled || it->enabled(ctx, it->id));
 }
@@ -39,13 +39,15 @@ int menu_run(struct app *app, void *priv, const struct menu_item *items, size_t 
 	int i = menu_find(items, n, act);
 	if (i < 0)
 		return 0;
-	if (!menu_item_enabled(&items[i], priv))
+	if (!item_enabled(&items[i], priv))
 		return SCR_HANDLED;
 	return menu_item_run(app, priv, &items[i]) | SCR_HANDLED;
 }
 
-void menu_key_label(const struct keymap *km, enum keymap_id id, const struct menu_item *it,
-		    char *buf, size_t n)
+/* The label of the key running it on a screen using keymap id ("1", "F2"),
+ * or "" when no key does. */
+static void key_label_of(const struct keymap *km, enum keymap_id id, const struct menu_item *it,
+			 char *buf, size_t n)
 {
 	struct key k;
 	if (n)
@@ -61,7 +63,7 @@ char *menu_legend(const struct keymap *km, enum keymap_id id, const struct menu_
 	strbuf_addstr(&sb, "");
 	for (size_t i = 0; i < n; i++) {
 		char key[32];
-		menu_key_label(km, id, &items[i], key, sizeof(key));
+		key_label_of(km, id, &items[i], key, sizeof(key));
 		if (!*key)
 			continue;
 		if (keys.len)
@@ -85,7 +87,7 @@ void menu_draw_keys(const struct keymap *km, enum keymap_id id, const struct men
 {
 	for (size_t i = 0; i < n; i++) {
 		char label[32];
-		menu_key_label(km, id, &items[i], label, sizeof(label));
+		key_label_of(km, id, &items[i], label, sizeof(label));
 		if (!*label)
 			snprintf(label, sizeof(label), " ");
 		bool selected = (int)i == sel;
@@ -134,11 +136,6 @@ void menu_select(struct menu *m, size_t row)
 {
 	long i = row_from(m, (long)row, 1);
 	listview_select(&m->list, i >= 0 ? (size_t)i : row);
-}
-
-size_t menu_selected(const struct menu *m)
-{
-	return m->list.selected;
 }
 
 /* The list's own move, then on past a heading the same way (home and
@@ -213,7 +210,7 @@ void menu_draw(struct menu *m, WINDOW *win, const struct rect *body)
 					 : xasprintf(" %s %s", (int)i == m->marked ? "•" : " ", it->label);
 		bool sel = i == m->list.selected;
 		wattrset(sub, term_style(sel ? STYLE_SELECTED
-					 : menu_item_enabled(it, m->ctx) ? STYLE_NORMAL : STYLE_DIM));
+					 : item_enabled(it, m->ctx) ? STYLE_NORMAL : STYLE_DIM));
 		term_blank(sub, row, 1, w - 2);
 		term_text(sub, row, 2, w - 4, line);
 		free(line);

@@ -41,13 +41,12 @@ struct menu_item {
 	int (*run)(struct app *app, void *priv, int id);
 	int id;
 	/* NULL: always. A row not enabled is dimmed; menu_run does not run it
-	 * (the key does nothing), a box still chooses it (to say why not). */
+	 * (the key does nothing), a box still chooses it (to say why not). A
+	 * key menu's ctx is the priv given to menu_run, a box's its ctx. */
 	bool (*enabled)(const void *ctx, int id);
 	bool heading; /* a box's title between rows, never selected */
 };
 
-/* True when row it is enabled for ctx. */
-bool menu_item_enabled(const struct menu_item *it, const void *ctx);
 /* Runs it (its run, else app_do_action of its action): SCR_* flags. */
 int menu_item_run(struct app *app, void *priv, const struct menu_item *it);
 /* The row of items[0..n) whose action is act, or -1. */
@@ -57,10 +56,6 @@ int menu_find(const struct menu_item *items, size_t n, enum action act);
 int menu_run(struct app *app, void *priv, const struct menu_item *items, size_t n,
 	     enum action act);
 
-/* The label of the key running it on a screen using keymap id ("1", "F2"),
- * or "" when no key does. */
-void menu_key_label(const struct keymap *km, enum keymap_id id, const struct menu_item *it,
-		    char *buf, size_t n);
 /* One line of the rows with a key: each written with fmt (its key's label,
  * then its label: "%s %s", "[%s] %s"), separated by sep (malloc'd). */
 char *menu_legend(const struct keymap *km, enum keymap_id id, const struct menu_item *items,
@@ -96,9 +91,9 @@ enum menu_rc {
  * not a heading selected. */
 void menu_open(struct menu *m, const char *title, const struct menu_item *items, size_t n,
 	       const void *ctx);
-/* Selects row (a heading: the next row that is not). */
+/* Selects row (a heading: the next row that is not); m->list.selected is
+ * the row selected. */
 void menu_select(struct menu *m, size_t row);
-size_t menu_selected(const struct menu *m);
 
 /* One key: act as the screen got it, ch the character typed (or 0). A
  * number chooses its row; move-up, move-down, page-up, page-down, home,

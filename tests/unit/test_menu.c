@@ -35,9 +35,7 @@ static void test_numbered(void **state)
 	struct menu m;
 	menu_open(&m, "Xử lý hồ sơ", rows, 3, NULL);
 	m.numbered = true;
-	assert_int_equal(menu_selected(&m), 0);
-	assert_false(menu_item_enabled(&rows[0], NULL));
-	assert_true(menu_item_enabled(&rows[1], NULL));
+	assert_int_equal(m.list.selected, 0);
 	/* the number typed chooses its row, enabled or not (the caller says
 	 * why not); a number past the rows does nothing */
 	assert_int_equal(press(&m, '3', false), MENU_CHOSEN);
@@ -47,13 +45,13 @@ static void test_numbered(void **state)
 	/* the moves stop at the ends; Tab moves too; Enter chooses */
 	assert_int_equal(press(&m, KEY_HOME, true), MENU_HANDLED);
 	assert_int_equal(press(&m, KEY_UP, true), MENU_HANDLED);
-	assert_int_equal(menu_selected(&m), 0);
+	assert_int_equal(m.list.selected, 0);
 	assert_int_equal(press(&m, '\t', false), MENU_HANDLED);
-	assert_int_equal(menu_selected(&m), 1);
+	assert_int_equal(m.list.selected, 1);
 	assert_int_equal(press(&m, KEY_NPAGE, true), MENU_HANDLED);
-	assert_int_equal(menu_selected(&m), 2);
+	assert_int_equal(m.list.selected, 2);
 	assert_int_equal(press(&m, KEY_DOWN, true), MENU_HANDLED);
-	assert_int_equal(menu_selected(&m), 2);
+	assert_int_equal(m.list.selected, 2);
 	assert_int_equal(press(&m, KEY_BTAB, true), MENU_HANDLED);
 	assert_int_equal(press(&m, '\n', false), MENU_CHOSEN);
 	assert_int_equal(m.chosen, 1);
@@ -79,29 +77,28 @@ static void test_headings(void **state)
 	};
 	struct menu m;
 	menu_open(&m, "Lọc danh sách", rows, 6, NULL);
-	assert_int_equal(menu_selected(&m), 1); /* not the heading */
+	assert_int_equal(m.list.selected, 1); /* not the heading */
 	assert_int_equal(press(&m, KEY_UP, true), MENU_HANDLED);
-	assert_int_equal(menu_selected(&m), 1); /* only a heading above */
+	assert_int_equal(m.list.selected, 1); /* only a heading above */
 	press(&m, KEY_DOWN, true);
-	assert_int_equal(menu_selected(&m), 2);
+	assert_int_equal(m.list.selected, 2);
 	press(&m, KEY_DOWN, true);
-	assert_int_equal(menu_selected(&m), 4); /* over the heading */
+	assert_int_equal(m.list.selected, 4); /* over the heading */
 	press(&m, KEY_UP, true);
-	assert_int_equal(menu_selected(&m), 2);
+	assert_int_equal(m.list.selected, 2);
 	press(&m, KEY_END, true);
-	assert_int_equal(menu_selected(&m), 5);
+	assert_int_equal(m.list.selected, 5);
 	press(&m, KEY_PPAGE, true);
-	assert_int_equal(menu_selected(&m), 1);
+	assert_int_equal(m.list.selected, 1);
 	press(&m, KEY_NPAGE, true);
-	assert_int_equal(menu_selected(&m), 5);
+	assert_int_equal(m.list.selected, 5);
 	press(&m, KEY_HOME, true);
-	assert_int_equal(menu_selected(&m), 1);
+	assert_int_equal(m.list.selected, 1);
 	menu_select(&m, 3);
-	assert_int_equal(menu_selected(&m), 4);
+	assert_int_equal(m.list.selected, 4);
 	assert_int_equal(press(&m, KEY_ENTER, true), MENU_CHOSEN);
 	assert_int_equal(rows[m.chosen].id, 12);
 	assert_int_equal(menu_find(rows, 6, ACTION_NONE), -1);
-	assert_false(menu_item_enabled(&rows[0], NULL));
 
 	struct menu empty;
 	menu_open(&empty, "Trống", rows, 0, NULL);
@@ -154,9 +151,6 @@ static void test_key_menus(void **state)
 	struct keymap km;
 	keymap_init(&km);
 	assert_int_equal(keymap_load_defaults(&km), 0);
-	char label[32];
-	menu_key_label(&km, KEYMAP_SUPERVISOR, &rows[2], label, sizeof(label));
-	assert_string_equal(label, "u");
 	/* reassign has no key on the supervisor's screen: left out */
 	char *line = menu_legend(&km, KEYMAP_SUPERVISOR, rows, 5, "%s %s", " · ");
 	assert_string_equal(line, "[ ] kỳ trước/sau · u đơn vị · e xuất CSV");
