@@ -6,8 +6,9 @@
 # certificates and the CA's, loaded with pkcs11-tool; an NSS database
 # trusts the CA for pdfsig. Everything lives in $T/pki.
 #
-# Sets: PKI, CA, OTHER_CA, P12 (password "mật khẩu p12"), ROGUE_P12
-# (password "khác"), MODULE, TOKEN, PIN, NSSDB; SOFTHSM2_CONF is exported.
+# Sets: PKI, CA, OTHER_CA, P12 (password "mật khẩu p12"), LEGACY_P12 (the
+# same, RC2/3DES, password "cũ"), ROGUE_P12 (password "khác"), MODULE,
+# TOKEN, PIN, NSSDB; SOFTHSM2_CONF is exported.
 PKI="$T/pki"
 mkdir -p "$PKI/tokens"
 CA="$PKI/ca.pem" OTHER_CA="$PKI/other-ca.pem"
@@ -46,6 +47,10 @@ pki openssl pkcs12 -export -inkey "$PKI/clerk.key" -in "$PKI/clerk.pem" -certfil
 	-out "$P12" -passout "pass:mật khẩu p12"
 pki openssl pkcs12 -export -inkey "$PKI/rogue.key" -in "$PKI/rogue.pem" -certfile "$OTHER_CA" \
 	-out "$ROGUE_P12" -passout "pass:khác"
+# the same key as older tools export it (RC2 and 3DES: OpenSSL's legacy provider)
+LEGACY_P12="$PKI/legacy.p12"
+pki openssl pkcs12 -export -legacy -inkey "$PKI/clerk.key" -in "$PKI/clerk.pem" -certfile "$CA" \
+	-out "$LEGACY_P12" -passout "pass:cũ"
 pki openssl x509 -in "$CA" -outform DER -out "$PKI/ca.der"
 
 # The token: the clerk's RSA key (id 01), the unit's ECDSA key (id 02), the CA.

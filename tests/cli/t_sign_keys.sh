@@ -25,6 +25,9 @@ expect_grep "$T/pdfsig" "Signature Validation: Signature is Valid."
 expect_grep "$T/pdfsig" "Certificate Validation: Certificate is Trusted."
 echo "mật khẩu p12" | expect_status 0 "$MOTCUA" sign "$T/paper.pdf" --out "$T/p12b.pdf" --pkcs12 "$P12"
 expect_status 0 "$MOTCUA" verify "$T/p12b.pdf" --ca "$CA"
+# a .p12 as older tools export it (RC2, 3DES)
+MOTCUA_PIN="cũ" expect_status 0 "$MOTCUA" sign "$T/paper.pdf" --out "$T/legacy.pdf" --pkcs12 "$LEGACY_P12"
+expect_status 0 "$MOTCUA" verify "$T/legacy.pdf" --ca "$CA"
 
 # ---- a signer from another CA: intact, untrusted ----
 MOTCUA_PIN="khác" expect_status 0 "$MOTCUA" sign "$T/paper.pdf" --out "$T/rogue.pdf" --pkcs12 "$ROGUE_P12"
