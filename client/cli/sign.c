@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "client/base/files.h"
 #include "client/sign/sign.h"
 #include "core/xalloc.h"
 
@@ -147,7 +148,7 @@ static int check_input(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return cli_bad("không mở được tệp %s: %s", path, strerror(errno));
+		return cli_bad("không mở được tệp %s: %s", path, files_errno_vn(errno));
 	char head[5] = { 0 };
 	size_t n = fread(head, 1, sizeof(head), f);
 	fclose(f);

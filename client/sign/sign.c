@@ -75,14 +75,25 @@ static void ssl_error(struct strbuf *err, const char *what)
 }
 
 /* PKCS#12 files exported by older tools protect the key with RC2 or 3DES,
- * which OpenSSL 3 keeps in its legacy provider: loaded once, when needed. */
+ * which OpenSSL 3 keeps in its legacy provider: loaded once, when needed,
+ * and unloaded at exit. */
+static OSSL_PROVIDER *legacy_provider, *default_provider;
+
+static void unload_legacy(void)
+{
+	OSSL_PROVIDER_unload(legacy_provider);
+	OSSL_PROVIDER_unload(default_provider);
+}
+
 static void load_legacy(void)
 {
-	static int done;
-	if (done++)
+	if (legacy_provider)
 		return;
-	OSSL_PROVIDER_load(NULL, "legacy");
-	OSSL_PROVIDER_load(NULL, "default");
+	legacy_provider = OSSL_PROVIDER_load(NULL, "legacy");
+	if (legacy_provider) {
+		default_provider = OSSL_PROVIDER_load(NULL, "default");
+		atexit(unload_legacy);
+	}
 	ERR_clear_error();
 }
 
@@ -116,12 +127,9 @@ static int open_pkcs12(struct signer *s, const struct sign_key *k, STACK_OF(X509
 	}
 	int rc = MC_EXIT_OK;
 	if (!PKCS12_verify_mac(p12, pass, -1)) {
-		load_legacy();
-		if (!PKCS12_verify_mac(p12, pass, -1)) {
-			ERR_clear_error();
-			strbuf_addf(err, "mật khẩu của tệp khóa %s không đúng", k->file);
-			rc = MC_EXIT_BADINPUT;
-		}
+		ERR_clear_error();
+		strbuf_addf(err, "mật khẩu của tệp khóa %s không đúng", k->file);
+		rc = MC_EXIT_BADINPUT;
 	}
 	if (!rc && !PKCS12_parse(p12, pass, &s->pkey, &s->cert, cas)) {
 		load_legacy();
