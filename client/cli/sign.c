@@ -148,7 +148,8 @@ static int check_input(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return cli_bad("không mở được tệp %s: %s", path, files_errno_vn(errno));
+		return cli_bad("không mở được tệp %s: %s", path,
+			       errno == ENOENT ? "không có tệp này" : files_errno_vn(errno));
 	char head[5] = { 0 };
 	size_t n = fread(head, 1, sizeof(head), f);
 	fclose(f);

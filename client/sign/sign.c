@@ -25,8 +25,8 @@
  * the signed attributes and the structure around them. */
 #define CMS_SLACK 3072
 /* The stamp's size and its distance from the page's edges, in points. */
-#define STAMP_W 200.0
-#define STAMP_H 56.0
+#define STAMP_W 180.0
+#define STAMP_H 42.0
 #define STAMP_MARGIN 28.0
 
 struct signer {
@@ -505,10 +505,13 @@ int signer_sign_buffer(struct signer *s, const unsigned char *pdf, size_t len, c
 				w = pw - 2 * STAMP_MARGIN;
 			if (h > ph - 2 * STAMP_MARGIN)
 				h = ph - 2 * STAMP_MARGIN;
-			rq.rect[0] = pg.box[2] - STAMP_MARGIN - w;
-			rq.rect[1] = pg.box[1] + STAMP_MARGIN;
-			rq.rect[2] = pg.box[2] - STAMP_MARGIN;
-			rq.rect[3] = pg.box[1] + STAMP_MARGIN + h;
+			/* a blank place, else the bottom right corner */
+			if (stamp_place(pdf, len, page, pg.box, pg.rotate, w, h, rq.rect)) {
+				rq.rect[0] = pg.box[2] - STAMP_MARGIN - w;
+				rq.rect[1] = pg.box[1] + STAMP_MARGIN;
+				rq.rect[2] = pg.box[2] - STAMP_MARGIN;
+				rq.rect[3] = pg.box[1] + STAMP_MARGIN + h;
+			}
 		}
 		char when[40], *l1 = xasprintf("Ký số bởi: %s", s->name), *l3 = NULL;
 		struct tm tm;

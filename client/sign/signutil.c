@@ -25,8 +25,12 @@ int signutil_read(const char *path, unsigned char **buf, size_t *len, struct str
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
+		if (e == ENOENT || e == ENOTDIR || e == ENAMETOOLONG) {
+			strbuf_addf(err, "không mở được tệp %s: không có tệp này", path);
+			return MC_EXIT_BADINPUT;
+		}
 		strbuf_addf(err, "không mở được tệp %s: %s", path, files_errno_vn(e));
-		return e == ENOENT || e == ENOTDIR || e == ENAMETOOLONG ? MC_EXIT_BADINPUT : MC_EXIT_FAULT;
+		return MC_EXIT_FAULT;
 	}
 	struct stat st;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {

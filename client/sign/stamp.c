@@ -6,6 +6,7 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <poppler.h>
 #include <zlib.h>
 
 #define STAMP_SCALE 3.0
@@ -102,4 +103,79 @@ void stamp_image_release(struct stamp_image *img)
 {
 	free(img->data);
 	memset(img, 0, sizeof(*img));
+}
+
+/* Room kept free around the stamp and from the page's edges, the search's
+ * step, all in points; how dark a pixel (0-255) counts as ink. */
+#define PLACE_PAD 4
+#define PLACE_MARGIN 14
+#define PLACE_STEP 4
+#define PLACE_INK 200
+
+int stamp_place(const unsigned char *pdf, size_t len, int page, const double box[4], int rotate,
+		double w, double h, double rect[4])
+{
+	GBytes *bytes = g_bytes_new_static(pdf, len);
+	GError *gerr = NULL;
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+	PopplerPage *pg = doc ? poppler_document_get_page(doc, page) : NULL;
+	int rc = -1;
+	if (gerr)
+		g_error_free(gerr);
+	double pw = box[2] - box[0], ph = box[3] - box[1];
+	if (!pg || rotate || pw < w + 2 * PLACE_MARGIN ||
+	    ph < h + 2 * PLACE_MARGIN || pw > 14400 || ph > 14400)
+		goto out;
+	/* one pixel a point */
+	int W = (int)pw, H = (int)ph;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	poppler_page_render(pg, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	/* a summed-area table of ink */
+	const unsigned char *px = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned *sum = xcalloc((size_t)(W + 1) * (size_t)(H + 1), sizeof(*sum));
+#define SUM(x, y) sum[(size_t)(y) * (size_t)(W + 1) + (size_t)(x)]
+	for (int y = 0; y < H; y++) {
+		const uint32_t *row = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+		unsigned line = 0;
+		for (int x = 0; x < W; x++) {
+			uint32_t c = row[x];
+			unsigned lum = (((c >> 16) & 255) * 30 + ((c >> 8) & 255) * 59 + (c & 255) * 11) / 100;
+			line += lum < PLACE_INK;
+			SUM(x + 1, y + 1) = SUM(x + 1, y) + line;
+		}
+	}
+	cairo_surface_destroy(s);
+	int iw = (int)(w + 0.999), ih = (int)(h + 0.999);
+	/* from the bottom up, each row from the right */
+	for (int y0 = H - PLACE_MARGIN - ih; y0 >= PLACE_MARGIN && rc; y0 -= PLACE_STEP) {
+		for (int x0 = W - PLACE_MARGIN - iw; x0 >= PLACE_MARGIN; x0 -= PLACE_STEP) {
+			int ax = x0 - PLACE_PAD, ay = y0 - PLACE_PAD;
+			int bx = x0 + iw + PLACE_PAD, by = y0 + ih + PLACE_PAD;
+			if (ax < 0 || ay < 0 || bx > W || by > H)
+				continue;
+			if (SUM(bx, by) - SUM(ax, by) - SUM(bx, ay) + SUM(ax, ay) == 0) {
+				rect[0] = box[0] + x0;
+				rect[1] = box[1] + (ph - y0 - h);
+				rect[2] = rect[0] + w;
+				rect[3] = rect[1] + h;
+				rc = 0;
+				break;
+			}
+		}
+	}
+#undef SUM
+	free(sum);
+out:
+	if (pg)
+		g_object_unref(pg);
+	if (doc)
+		g_object_unref(doc);
+	g_bytes_unref(bytes);
+	return rc;
 }

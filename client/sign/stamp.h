@@ -20,4 +20,13 @@ int stamp_render(const char *const *lines, size_t n, double w, double h, struct 
 		 struct strbuf *err);
 void stamp_image_release(struct stamp_image *img);
 
+/* Where a w x h stamp covers nothing on page (0-based) of the PDF: the
+ * page is rendered (poppler) and searched from the bottom right, then
+ * upwards, for a blank place with a little room around it. rect gets
+ * llx lly urx ury in the page's coordinates (box is its crop box, rotate
+ * its /Rotate). -1 when there is none (or the page is rotated): the
+ * caller decides. */
+int stamp_place(const unsigned char *pdf, size_t len, int page, const double box[4], int rotate,
+		double w, double h, double rect[4]);
+
 #endif

@@ -71,10 +71,14 @@ pdftoppm -r 150 -png "$T/receipt.signed.pdf" "$T/page" 2>"$T/render.err" || fail
 [ -s "$T/render.err" ] && fail "pdftoppm complains: $(cat "$T/render.err")"
 zbarimg -q --raw "$T"/page-1.png >"$T/codes" 2>/dev/null
 expect_grep "$T/codes" "^$code\$"
-# the stamp is on the page, bottom right: red ink where the blank receipt had none
-pdftoppm -r 20 -png -f 1 -l 1 "$T/receipt.pdf" "$T/blank"
-pdftoppm -r 20 -png -f 1 -l 1 "$T/receipt.signed.pdf" "$T/stamped"
-cmp -s "$T"/blank-1.png "$T"/stamped-1.png && fail "no visible stamp"
+# the stamp is on the page, and only where the receipt was blank: every
+# pixel that changed was white (255, octal 377) before
+pdftoppm -r 36 -gray -f 1 -l 1 "$T/receipt.pdf" "$T/blank"
+pdftoppm -r 36 -gray -f 1 -l 1 "$T/receipt.signed.pdf" "$T/stamped"
+changed=$(cmp -l "$T/blank-1.pgm" "$T/stamped-1.pgm" | wc -l)
+[ "$changed" -gt 200 ] || fail "no visible stamp ($changed pixels changed)"
+expect_eq "receipt pixels under the stamp" \
+	"$(cmp -l "$T/blank-1.pgm" "$T/stamped-1.pgm" | awk '$2 != 377' | wc -l)" 0
 pdfinfo "$T/receipt.signed.pdf" >"$T/info" 2>&1 || fail "pdfinfo: $(cat "$T/info")"
 expect_grep "$T/info" "^Pages: *1$"
 
