@@ -201,8 +201,8 @@ static bool field_is_sig(struct pdfdoc *d, const struct pdf_obj *dict)
 struct siglist {
 	struct pdf_sig *v;
 	size_t n, alloc;
-	int visited[4096];
-	size_t nvisited;
+	int *visited;          /* field objects seen: a form that loops ends */
+	size_t nvisited, visited_alloc;
 };
 
 static int check_range(struct pdfdoc *d, const struct pdf_obj *sig, struct pdf_sig *s)
@@ -303,10 +303,14 @@ static int walk_fields(struct pdfdoc *d, struct siglist *l, const struct pdf_obj
 		if (ref->kind != PDF_REF)
 			continue;
 		bool again = false;
-		for (size_t k = 0; k < l->nvisited; k++)
-			again |= l->visited[k] == (int)ref->i;
-		if (again || l->nvisited == sizeof(l->visited) / sizeof(l->visited[0]))
+		for (size_t k = 0; k < l->nvisited && !again; k++)
+			again = l->visited[k] == (int)ref->i;
+		if (again)
 			continue;
+		if (l->nvisited == l->visited_alloc) {
+			l->visited_alloc = l->visited_alloc ? 2 * l->visited_alloc : 64;
+			l->visited = xrealloc(l->visited, l->visited_alloc * sizeof(*l->visited));
+		}
 		l->visited[l->nvisited++] = (int)ref->i;
 		struct pdf_obj f = PDF_OBJ_INIT;
 		if (pdfdoc_get(d, (int)ref->i, NULL, &f, NULL, err) || f.kind != PDF_DICT) {
@@ -364,6 +368,7 @@ int pdf_sig_list(struct pdfdoc *d, struct pdf_sig **sigs, size_t *n, struct strb
 		qsort(l->v, l->n, sizeof(*l->v), by_revision);
 	*sigs = l->v;
 	*n = l->n;
+	free(l->visited);
 	free(l);
 	return 0;
 }

@@ -46,6 +46,18 @@ expect_eq "sha256" "$(jfield sha256 "$T/out")" "$(sha256sum "$T/receipt.signed.p
 size=$(stat -c %s "$T/receipt.pdf")
 cmp -s -n "$size" "$T/receipt.pdf" "$T/receipt.signed.pdf" || fail "the original bytes changed"
 
+# the CMS, as openssl reads it: the clerk's certificate and the CA's the
+# token holds; content-type, message-digest and signing-certificate-v2
+# signed, no signing-time (PAdES puts the time in /M)
+sed -n 's|^/Contents <\([0-9a-f]*\)>$|\1|p' "$T/receipt.signed.pdf" | tr a-f A-F | basenc --base16 -d >"$T/cms.der"
+openssl cms -cmsout -print -inform DER -in "$T/cms.der" >"$T/cms.txt" 2>&1 || fail "openssl cms: $(head -3 "$T/cms.txt")"
+expect_eq "certificates in the CMS" "$(grep -c 'cert_info:' "$T/cms.txt")" 2
+expect_grep "$T/cms.txt" "object: contentType"
+expect_grep "$T/cms.txt" "object: messageDigest"
+expect_grep "$T/cms.txt" "object: id-smime-aa-signingCertificateV2"
+expect_grep "$T/cms.txt" "algorithm: sha256"
+grep -q "signingTime" "$T/cms.txt" && fail "a signing-time attribute in a PAdES signature"
+
 pdfsig_check "$T/receipt.signed.pdf"
 expect_grep "$T/pdfsig" "Signature Field Name: Signature1"
 expect_grep "$T/pdfsig" "Signer Certificate Common Name: Nguyễn Văn An"
