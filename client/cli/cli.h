@@ -33,7 +33,9 @@ enum {
 	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]") \
 	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
 	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse MÃ_GIẤY_TỜ") \
-	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH")
+	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH") \
+	X(sign, cli_sign, "Ký số tệp PDF: TỆP.pdf --out TỆP_ĐÃ_KÝ.pdf (--pkcs12 TỆP.p12 | --pkcs11 MÔ_ĐUN.so --token THẺ --key KHÓA)") \
+	X(verify, cli_verify, "Kiểm tra chữ ký số của tệp PDF: TỆP.pdf [--ca CA.pem]")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
