@@ -683,7 +683,7 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash phải là 64 chữ số hex thường");
 		return -1;
 	}
-	if (!sync_payload_hash_ok(op->payload, op->payload_hash)) {
+	if (!sync_payload_hash_matches(op->payload, op->payload_hash)) {
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
 		return -1;
 	}
