@@ -17,6 +17,7 @@
 #include "client/store/calendar_store.h"
 #include "client/store/dossier_query.h"
 #include "client/store/dossier_tx.h"
+#include "client/store/outbox.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -962,7 +963,7 @@ static int write_change(struct store *st, const struct state *s, const struct ch
 	const char *kind = mc_action_id(c->action);
 	json_t *event = NULL;
 	if (rc == SQLITE_OK) {
-		struct dossier_tx_event e = {
+		struct dossier_doc_event e = {
 			.id = res->event_id, .dossier_id = s->id, .kind = kind,
 			.status_from = s->status, .status_to = (int)c->to, .actor = c->clerk,
 			.unit_code = c->unit, .device_time = c->now, .payload = c->payload,
@@ -982,7 +983,7 @@ static int write_change(struct store *st, const struct state *s, const struct ch
 	if (c->handling_unit)
 		json_object_set_new(op, "handling_unit", json_string(c->handling_unit));
 	json_object_set_new(op, "event", event);
-	rc = dossier_tx_outbox(st, res->op_id, s->id, s->rev, kind, op, c->now);
+	rc = outbox_add(st, res->op_id, s->id, s->rev, kind, op, c->now);
 	json_decref(op);
 	return rc;
 }
@@ -1121,7 +1122,7 @@ static int write_reassign(struct store *st, const struct state *s, const char *t
 	if (sqlite3_changes(st->db) != 1)
 		return SQLITE_CONSTRAINT;
 	json_t *event = NULL;
-	struct dossier_tx_event e = {
+	struct dossier_doc_event e = {
 		.id = res->event_id, .dossier_id = s->id, .kind = MC_REASSIGN_ID,
 		.status_from = s->status, .status_to = s->status, .actor = actor,
 		.unit_code = unit, .device_time = now, .payload = payload,
@@ -1136,7 +1137,7 @@ static int write_reassign(struct store *st, const struct state *s, const char *t
 	json_object_set_new(op, "updated_at", json_string(now));
 	json_object_set_new(op, "assigned_clerk", json_string(to));
 	json_object_set_new(op, "event", event);
-	rc = dossier_tx_outbox(st, res->op_id, s->id, s->rev, MC_REASSIGN_ID, op, now);
+	rc = outbox_add(st, res->op_id, s->id, s->rev, MC_REASSIGN_ID, op, now);
 	json_decref(op);
 	return rc;
 }
