@@ -77,13 +77,14 @@ int outbox_mark(struct store *st, const char *op_id, enum sync_status status, lo
 		const char *code, const char *message, const char *now)
 {
 	bool done = status == SYNC_APPLIED || status == SYNC_DUPLICATE;
-	/* done_seq: after every operation acknowledged before (the index
-	 * outbox_done gives the largest at once) */
+	/* done_seq: after every operation acknowledged before; "IS NOT NULL"
+	 * lets the partial index outbox_done give the largest at once (without
+	 * it, max() reads the whole table) */
 	sqlite3_stmt *q = store_prepare(st,
 		"UPDATE outbox SET state = ?2, server_rev = ?3, error_code = ?4, last_error = ?5,"
 		" attempts = attempts + 1, answered_at = ?6, next_attempt_at = NULL,"
 		" done_seq = CASE WHEN ?2 = 'done' THEN (SELECT coalesce(max(done_seq), 0) + 1"
-		" FROM outbox) END WHERE op_id = ?1 AND state IN " PENDING);
+		" FROM outbox WHERE done_seq IS NOT NULL) END WHERE op_id = ?1 AND state IN " PENDING);
 	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, done ? "done" : status == SYNC_CONFLICT ? "conflict" : "rejected", -1,
 			  SQLITE_STATIC);
