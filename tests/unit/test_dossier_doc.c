@@ -28,7 +28,8 @@ static const struct dossier_doc_component reception_components[] = {
 static void reception_doc(struct dossier_doc *d, struct dossier_doc_event *ev, json_t *payload)
 {
 	*ev = (struct dossier_doc_event){
-		.id = "0192f3c5-0000-7000-8000-000000000002", .dossier_id = "0192f3c5-0000-7000-8000-000000000001",
+		.id = "0192f3c5-0000-7000-8000-000000000002",
+		.dossier_id = "0192f3c5-0000-7000-8000-000000000001",
 		.kind = "receive", .status_from = 1, .status_to = 2, .actor = "canbo",
 		.unit_code = "00004", .device_time = "2025-10-27T09:32", .payload = payload,
 	};

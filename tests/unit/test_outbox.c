@@ -193,7 +193,7 @@ static void test_requeue(void **state)
 	struct fixture *f = *state;
 	const char *now = "2025-10-27T11:00";
 	for (int i = 1; i <= 4; i++) {
-		char op[8], id[8];
+		char op[16], id[16];
 		snprintf(op, sizeof op, "op-%d", i);
 		snprintf(id, sizeof id, "d-%d", i);
 		add(f, op, id, 1);
