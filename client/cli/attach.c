@@ -4,7 +4,19 @@
  *   motcua attach CODE --component ID FILE... [--kind K] [--title T]
  *                 [--number N] [--issuer I] [--issued YYYY-MM-DD]
  *                 [--expires YYYY-MM-DD] [--no-ocr] [--user CLERK] [--db PATH]
- *   motcua attach CODE --component ID --reuse DOC_ID [--user CLERK] [--db PATH]
+ *                 [--type PAPER_TYPE] [(--pkcs12 FILE | --pkcs11 MODULE
+ *                 [--token LABEL] [--key LABEL]) [--chain CA.pem]]
+ *   motcua attach CODE --component ID --reuse DOC_ID [--ca CA.pem]
+ *                 [--user CLERK] [--db PATH]
+ *
+ * With a key (--pkcs12 or --pkcs11, the PIN or password from MOTCUA_PIN or
+ * standard input) the digitized copy is signed (PAdES, client/sign/sign.h)
+ * before it is filed, and the store records the signer and the time; the
+ * sha256 is the signed file's. --type records the paper's type
+ * (core/papertype.h). A reused paper that was filed signed is verified again
+ * first (--ca, else MOTCUA_CA: the CA certificates trusted): changed, or
+ * signed by an untrusted certificate, it is refused with the reason
+ * (docs/reuse.md).
  *
  * The files (PDF, JPEG, PNG, TIFF) become one compact PDF (fileimport,
  * docpdf), filed once under documents/<sha256>.pdf; the document row, the
@@ -31,12 +43,15 @@
 #include "client/scan/fileimport.h"
 #include "client/scan/ocr.h"
 #include "client/scan/pagestore.h"
+#include "client/sign/sign.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
+#include "core/papertype.h"
 #include "core/xalloc.h"
 
 struct opts {
 	const char *db, *user, *code, *reuse;
+	const char *p12, *module, *token, *key, *chain, *ca;
 	int component;
 	bool no_ocr;
 	struct doc_meta meta;
@@ -50,9 +65,17 @@ static int usage(void)
 	      "  motcua attach MÃ_HỒ_SƠ --component SỐ TỆP... [--kind LOẠI] [--title TÊN]\n"
 	      "                [--number SỐ] [--issuer NƠI_CẤP] [--issued YYYY-MM-DD]\n"
 	      "                [--expires YYYY-MM-DD] [--no-ocr] [--user CÁN_BỘ] [--db ĐƯỜNG_DẪN]\n"
-	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--user CÁN_BỘ]\n"
+	      "                [--type LOẠI_GIẤY_TỜ] [(--pkcs12 TỆP.p12 | --pkcs11 MÔ_ĐUN.so\n"
+	      "                [--token TÊN_THẺ] [--key TÊN_KHÓA]) [--chain CA.pem]]\n"
+	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--ca CA.pem]\n"
+	      "                [--user CÁN_BỘ]\n"
 	      "Gắn giấy tờ đã số hóa (PDF, JPEG, PNG, TIFF) vào một thành phần hồ sơ, hoặc dùng\n"
-	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n",
+	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n"
+	      "Có khóa (--pkcs12 hoặc --pkcs11; mã PIN từ MOTCUA_PIN hoặc đầu vào chuẩn) thì bản\n"
+	      "số hóa được ký số trước khi lưu. Giấy tờ đã ký được kiểm tra lại chữ ký khi dùng\n"
+	      "lại (--ca hoặc MOTCUA_CA: chứng thư CA được tin cậy).\n"
+	      "Loại giấy tờ (--type): cccd, cmnd, passport, birth, marriage, marital, death,\n"
+	      "residence, land.\n",
 	      stdout);
 	return CLI_OK;
 }
@@ -77,6 +100,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "--kind", &o->meta.kind }, { "--title", &o->meta.title },
 		{ "--number", &o->meta.number }, { "--issuer", &o->meta.issuer },
 		{ "--issued", &o->meta.issued_on }, { "--expires", &o->meta.expires_on },
+		{ "--type", &o->meta.paper_type }, { "--pkcs12", &o->p12 },
+		{ "--pkcs11", &o->module }, { "--token", &o->token }, { "--key", &o->key },
+		{ "--chain", &o->chain }, { "--ca", &o->ca },
 		{ "--component", NULL },
 	};
 	const char *component = NULL;
@@ -129,12 +155,24 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (o->reuse && o->nfiles)
 		return cli_bad("chọn một trong hai: tệp giấy tờ mới hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && (o->meta.kind || o->meta.title || o->meta.number || o->meta.issuer ||
-			 o->meta.issued_on || o->meta.expires_on))
+			 o->meta.issued_on || o->meta.expires_on || o->meta.paper_type || o->p12 ||
+			 o->module))
 		return cli_bad("--reuse dùng lại giấy tờ như đã lưu: không kèm --kind, --number...");
 	if (!o->reuse && !o->nfiles)
 		return cli_bad("thiếu tệp giấy tờ (PDF, JPEG, PNG, TIFF) hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && !*o->reuse)
 		return cli_bad("--reuse rỗng");
+	if (o->ca && !o->reuse)
+		return cli_bad("--ca chỉ dùng cùng --reuse (kiểm tra chữ ký của giấy tờ dùng lại)");
+	if (o->p12 && o->module)
+		return cli_bad("cần đúng một khóa: --pkcs12 TỆP.p12 hoặc --pkcs11 MÔ_ĐUN.so");
+	if ((o->token || o->key) && !o->module)
+		return cli_bad("--token và --key chỉ dùng với --pkcs11");
+	if (o->chain && !o->p12 && !o->module)
+		return cli_bad("--chain chỉ dùng cùng một khóa ký (--pkcs12 hoặc --pkcs11)");
+	if (o->meta.paper_type && mc_paper_type_from_code(o->meta.paper_type) == MC_PT_COUNT)
+		return cli_bad("loại giấy tờ «%.20s» không có: cccd, cmnd, passport, birth, marriage,"
+			       " marital, death, residence, land", o->meta.paper_type);
 	int rc = CLI_OK;
 	if (o->meta.issued_on)
 		rc = check_date("--issued", o->meta.issued_on);
@@ -176,9 +214,69 @@ static void print_result(const char *code, int component, const char *doc_id, co
 	json_decref(o);
 }
 
+/* The digitized copy signed in place (an invisible signature: the copy is
+ * the paper as scanned); info gets the signed file's size and sha256. */
+static int sign_digitized(struct signer *signer, const char *tmp, struct docpdf_info *info,
+			  struct sign_result *sig, struct strbuf *err)
+{
+	struct sign_opts so = { .reason = "Bản sao điện tử được số hóa từ giấy tờ gốc" };
+	int r = signer_sign_file(signer, tmp, tmp, &so, sig, err);
+	if (r == MC_EXIT_BADINPUT)
+		return cli_bad("%s; chưa ghi gì", err->buf);
+	if (r)
+		return cli_fault("%s; chưa ghi gì", err->buf);
+	snprintf(info->sha256, sizeof info->sha256, "%s", sig->sha256);
+	info->bytes = (long long)sig->bytes;
+	return CLI_OK;
+}
+
+/* The PIN or password, once the token or the file is found. */
+static char *ask_secret(void *ctx, const char *prompt)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", prompt);
+	char *line = cli_read_password();
+	if (!line)
+		return NULL;
+	char *copy = xstrdup(line);
+	cli_free_secret(line);
+	return copy;
+}
+
+/* A reused paper that was filed signed: its file verified again. */
+static int check_reuse_signature(struct store *st, const char *db_path, const struct opts *o,
+				 struct strbuf *err)
+{
+	char *signer = NULL;
+	int rc = from_docstore(docstore_signer(st, o->reuse, &signer, err), err);
+	if (rc || !signer)
+		return rc;
+	char sha[65];
+	if ((rc = from_docstore(docstore_sha256(st, o->reuse, sha, err), err))) {
+		free(signer);
+		return rc;
+	}
+	char *file = docstore_file(db_path, sha);
+	const char *ca = o->ca ? o->ca : getenv("MOTCUA_CA");
+	struct strbuf why = STRBUF_INIT;
+	int r = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, err);
+	if (r == MC_EXIT_BADINPUT)
+		rc = cli_bad("giấy tờ «%s» không dùng lại được: %s", o->reuse, err->buf);
+	else if (r)
+		rc = cli_fault("%s", err->buf);
+	else if (why.len)
+		rc = cli_bad("giấy tờ «%s» (ký số: %s) không dùng lại được: %s; hãy quét bản mới",
+			     o->reuse, signer, why.buf);
+	strbuf_release(&why);
+	free(file);
+	free(signer);
+	return rc;
+}
+
 /* The files as one PDF in the documents folder, filed by its sha256. */
 static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_info *info,
-		    bool *created, const struct mc_dt *now)
+		    bool *created, const struct mc_dt *now, struct signer *signer,
+		    struct sign_result *sig)
 {
 	char key[64], uuid[37];
 	store_uuid7(uuid);
@@ -207,6 +305,8 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		else if (docpdf_write(&ps, tmp, o->meta.title, date, info, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
+		else if (signer && (rc = sign_digitized(signer, tmp, info, sig, &err)))
+			unlink(tmp);
 		else if (docstore_file_in(db_path, tmp, info->sha256, created, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
 	}
@@ -272,6 +372,8 @@ static int attach(const struct opts *o)
 	char doc_id[37];
 	if (o->reuse) {
 		char sha[65];
+		if ((rc = check_reuse_signature(&st, path, o, &err)))
+			goto close;
 		rc = from_docstore(docstore_attach_reuse(&st, o->code, o->component, o->reuse, clerk,
 							 &now, &err), &err);
 		if (!rc && !(rc = from_docstore(docstore_sha256(&st, o->reuse, sha, &err), &err)))
@@ -280,10 +382,36 @@ static int attach(const struct opts *o)
 	}
 	struct docpdf_info info;
 	bool created = false;
-	if ((rc = make_pdf(o, path, &info, &created, &now)))
+	struct signer *signer = NULL;
+	struct sign_result sig;
+	memset(&sig, 0, sizeof sig);
+	if (o->p12 || o->module) {
+		struct sign_key key = {
+			.kind = o->module ? SIGN_KEY_PKCS11 : SIGN_KEY_PKCS12,
+			.file = o->module ? o->module : o->p12,
+			.token = o->token, .key = o->key, .chain = o->chain,
+			.secret = getenv("MOTCUA_PIN"), .ask = ask_secret,
+		};
+		int r = signer_open(&signer, &key, &err);
+		if (r) {
+			rc = r == MC_EXIT_BADINPUT ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+			goto close;
+		}
+	}
+	rc = make_pdf(o, path, &info, &created, &now, signer, &sig);
+	signer_free(signer);
+	if (rc) {
+		sign_result_release(&sig);
 		goto close;
-	int r = docstore_attach_new(&st, o->code, o->component, &o->meta, info.sha256, info.pages,
+	}
+	struct doc_meta meta = o->meta;
+	if (sig.signer) {
+		meta.signer = sig.signer;
+		meta.signed_at = sig.signed_at;
+	}
+	int r = docstore_attach_new(&st, o->code, o->component, &meta, info.sha256, info.pages,
 				    info.bytes, clerk, &now, doc_id, &err);
+	sign_result_release(&sig);
 	if (r) {
 		if (created) { /* nothing half-written: the file we filed goes too */
 			char *file = docstore_file(path, info.sha256);

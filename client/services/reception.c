@@ -23,6 +23,7 @@
 #include "client/print/ledger.h"
 #include "client/print/print.h"
 #include "client/print/receipt.h"
+#include "client/sign/sign.h"
 #include "core/calendar.h"
 #include "core/idnum.h"
 #include "core/lifecycle.h"
@@ -657,6 +658,34 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 
 static int store_fault(struct reception_error *err, int rc, const char *what);
 
+/* A paper filed signed is verified again before it is reused: changed
+ * since, or signed by a certificate the configured CA (MOTCUA_CA) did not
+ * issue, it is refused with the reason (docs/reuse.md). */
+static int check_reuse_signature(struct store *st, const struct reception_component *c,
+				 struct reception_error *err)
+{
+	struct strbuf msg = STRBUF_INIT, why = STRBUF_INIT;
+	char *signer = NULL, sha[65];
+	int rc = 0;
+	if (docstore_signer(st, c->reuse, &signer, &msg) || (signer &&
+	    docstore_sha256(st, c->reuse, sha, &msg))) {
+		rc = refuse(err, RF_STORE, 0, "%s", msg.buf);
+	} else if (signer) {
+		char *file = docstore_file(st->path, sha);
+		const char *ca = getenv("MOTCUA_CA");
+		int vr = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, &msg);
+		if (vr || why.len)
+			rc = refuse(err, RF_COMPONENTS, c->id,
+				    "Giấy tờ «%s» (ký số: %s) không dùng lại được: %s; hãy nhận bản mới",
+				    c->reuse, signer, vr ? msg.buf : why.buf);
+		free(file);
+	}
+	free(signer);
+	strbuf_release(&msg);
+	strbuf_release(&why);
+	return rc;
+}
+
 /* The papers reused: each one stored, the applicant's (her ID number as
  * cleaned) and still valid on now's date, as docstore_attach_reuse will
  * check again in the transaction. */
@@ -694,6 +723,8 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 					    " nhận bản mới", c->reuse, expires);
 		}
 		sqlite3_finalize(q);
+		if (!rc)
+			rc = check_reuse_signature(st, c, err);
 		if (rc)
 			return rc;
 	}

@@ -493,6 +493,15 @@ static const char *const migrations[] = {
 	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_DOSSIER("old.dossier_id", "1")
 	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n",
+
+	/* 11 -> 12: papers recorded as reusable (docs/reuse.md): the paper's
+	 * type (core/papertype.h), and its digital signature when motcua signed
+	 * it as it was filed (signer's name, signing time); the file itself is
+	 * verified again whenever it is reused. One row per document that has
+	 * either, kept by client/store/docstore.c beside its documents row (a
+	 * table of its own: the migration is safe to run again). */
+	"CREATE TABLE IF NOT EXISTS document_papers(document_id TEXT PRIMARY KEY,"
+	" paper_type TEXT, signer TEXT, signed_at TEXT) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
