@@ -230,19 +230,6 @@ static int sign_digitized(struct signer *signer, const char *tmp, struct docpdf_
 	return CLI_OK;
 }
 
-/* The PIN or password, once the token or the file is found. */
-static char *ask_secret(void *ctx, const char *prompt)
-{
-	(void)ctx;
-	fprintf(stderr, "%s\n", prompt);
-	char *line = cli_read_password();
-	if (!line)
-		return NULL;
-	char *copy = xstrdup(line);
-	cli_free_secret(line);
-	return copy;
-}
-
 /* A reused paper that was filed signed: its file verified again. */
 static int check_reuse_signature(struct store *st, const char *db_path, const struct opts *o,
 				 struct strbuf *err)
@@ -390,7 +377,7 @@ static int attach(const struct opts *o)
 			.kind = o->module ? SIGN_KEY_PKCS11 : SIGN_KEY_PKCS12,
 			.file = o->module ? o->module : o->p12,
 			.token = o->token, .key = o->key, .chain = o->chain,
-			.secret = getenv("MOTCUA_PIN"), .ask = ask_secret,
+			.secret = getenv("MOTCUA_PIN"), .ask = cli_ask_secret,
 		};
 		int r = signer_open(&signer, &key, &err);
 		if (r) {

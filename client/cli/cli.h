@@ -68,5 +68,8 @@ char *cli_upper_code(const char *code);
  * Free it with cli_free_secret, which wipes it first (NULL is fine). */
 char *cli_read_password(void);
 void cli_free_secret(char *s);
+/* A struct sign_key's ask callback: prints the prompt on stderr and reads
+ * one line as cli_read_password does (malloc'd copy, NULL for none). */
+char *cli_ask_secret(void *ctx, const char *prompt);
 
 #endif

@@ -129,3 +129,15 @@ int cli_version(int argc, char **argv)
 	printf("{\"version\": \"%s\"}\n", MOTCUA_VERSION);
 	return CLI_OK;
 }
+
+char *cli_ask_secret(void *ctx, const char *prompt)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", prompt);
+	char *line = cli_read_password();
+	if (!line)
+		return NULL;
+	char *copy = xstrdup(line);
+	cli_free_secret(line);
+	return copy;
+}

@@ -524,6 +524,45 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 	return DOCSTORE_OK;
 }
 
+int docstore_add_result(struct store *st, const char *dossier_id, const struct doc_meta *m,
+			const char *sha256, int pages, long long bytes, const char *clerk,
+			const char *at, char doc_id[37])
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO documents(id, owner_id_number, kind, title, number, issuer, issued_on,"
+		" expires_on, sha256, pages, bytes, is_result, created_at, created_by)"
+		" SELECT ?1, id_number, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12"
+		" FROM dossiers WHERE id = ?13");
+	store_uuid7(doc_id);
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, m->kind && *m->kind ? m->kind : "result", -1, SQLITE_STATIC);
+	bind_opt(q, 3, m->title);
+	bind_opt(q, 4, m->number);
+	bind_opt(q, 5, m->issuer);
+	bind_opt(q, 6, m->issued_on);
+	bind_opt(q, 7, m->expires_on);
+	sqlite3_bind_text(q, 8, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 9, pages);
+	sqlite3_bind_int64(q, 10, bytes);
+	sqlite3_bind_text(q, 11, at, -1, SQLITE_STATIC);
+	bind_opt(q, 12, clerk);
+	sqlite3_bind_text(q, 13, dossier_id, -1, SQLITE_STATIC);
+	int rc = step_done(q);
+	if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)
+		rc = SQLITE_NOTFOUND;
+	if (rc == SQLITE_OK)
+		rc = write_paper(st, doc_id, m);
+	if (rc == SQLITE_OK) {
+		q = store_prepare(st, "UPDATE dossiers SET result_document_id = ? WHERE id = ?");
+		sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, dossier_id, -1, SQLITE_STATIC);
+		rc = step_done(q);
+	}
+	if (rc != SQLITE_OK)
+		doc_id[0] = '\0';
+	return rc;
+}
+
 int docstore_signer(struct store *st, const char *doc_id, char **signer, struct strbuf *err)
 {
 	*signer = NULL;

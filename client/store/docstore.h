@@ -70,6 +70,15 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 int docstore_attach_reuse(struct store *st, const char *code, int seq, const char *doc_id,
 			  const char *clerk, const struct mc_dt *now, struct strbuf *err);
 
+/* Inside the caller's transaction (the 'result-ready' action): a documents
+ * row for the result's PDF already filed (is_result = 1, owned by the
+ * dossier's applicant, so that it is reused like any paper), its
+ * document_papers row, and the dossier's result_document_id. doc_id gets
+ * its id. Returns an SQLite code (SQLITE_NOTFOUND: no dossier dossier_id). */
+int docstore_add_result(struct store *st, const char *dossier_id, const struct doc_meta *m,
+			const char *sha256, int pages, long long bytes, const char *clerk,
+			const char *at, char doc_id[37]);
+
 /* Stores OCR text (made NFC; folded with mc_text_fold for the search) and
  * ocr_state 'done', or ocr_state 'failed' when text is NULL. */
 int docstore_set_ocr(struct store *st, const char *doc_id, const char *text, struct strbuf *err);
