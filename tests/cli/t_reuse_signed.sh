@@ -122,3 +122,60 @@ expect_grep "$T/pdfsig" "Signature is Invalid\|Digest Mismatch"
 expect_status 1 "$MOTCUA" verify "$stored" --ca "$CA"
 before=$(count)
 refused "$cccd" "không còn nguyên vẹn: tệp đã bị sửa sau khi ký"
+
+# ---- the result: signed by the unit's key, filed, reused at a later reception ----
+# every paper of dossier a digitized, so that its result counts as digitized
+attach form 32 --title "Tờ khai đăng ký khai sinh"
+attach home 7 --type residence --title "Xác nhận thông tin về cư trú"
+expect_status 0 "$MOTCUA" act "$a" transfer --to 00004 --db "$db"
+"$MOTCUA" receipt "$a" --db "$db" --out "$T/result.pdf" >/dev/null 2>&1 || fail "result pdf"
+files=$(ls "$dir/documents" | wc -l)
+# bad input first: nothing filed, status unchanged
+expect_status 2 "$MOTCUA" act "$a" result-ready --result-code "Số 12/GKS" --type birth --db "$db"
+expect_grep "$T/err" "đi cùng tệp kết quả (--file)"
+expect_status 2 "$MOTCUA" act "$a" result-ready --result-code "Số 12/GKS" --file "$T/result.pdf" \
+	--type khaisinh --db "$db"
+expect_grep "$T/err" "Loại giấy tờ «khaisinh» không có"
+expect_status 2 "$MOTCUA" act "$a" result-ready --result-code "Số 12/GKS" --file "$T/result.pdf" \
+	--pkcs11 "$MODULE" --token "$TOKEN" --key "Đơn vị" --db "$db" <"$T/bad.pin"
+expect_eq "nothing filed after refusals" "$(ls "$dir/documents" | wc -l) $(q "SELECT status FROM dossiers
+	WHERE code = '$a'") $(q "SELECT count(*) FROM documents WHERE is_result = 1")" "$files 4 0"
+expect_status 0 "$MOTCUA" act "$a" result-ready --result-code "Số 12/GKS" --file "$T/result.pdf" \
+	--type birth --pkcs11 "$MODULE" --token "$TOKEN" --key "Đơn vị" --db "$db" <"$T/pin"
+res=$(q "SELECT result_document_id FROM dossiers WHERE code = '$a'")
+[ -n "$res" ] || fail "no result document"
+expect_eq "the result recorded" "$(q "SELECT d.is_result, d.kind, d.number, d.owner_id_number,
+	p.paper_type, p.signer FROM documents d JOIN document_papers p ON p.document_id = d.id
+	WHERE d.id = '$res'")" "1|result|Số 12/GKS|001090012345|birth|UBND Phường Ngọc Hà"
+rsha=$(q "SELECT sha256 FROM documents WHERE id = '$res'")
+rfile="$dir/documents/$rsha.pdf"
+expect_eq "the event names the filed file" "$(q "SELECT json_extract(payload, '\$.file.sha256')
+	FROM events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.kind = 'result-ready'
+	AND d.code = '$a'")" "$rsha"
+pdfsig -nssdir "$NSSDB" "$rfile" >"$T/pdfsig" 2>&1 || fail "pdfsig result: $(cat "$T/pdfsig")"
+expect_grep "$T/pdfsig" "Signature Validation: Signature is Valid."
+expect_grep "$T/pdfsig" "Signer Certificate Common Name: UBND Phường Ngọc Hà"
+expect_status 0 "$MOTCUA" verify "$rfile" --ca "$CA"
+# the signed result still renders, with its stamp
+pdftoppm -r 40 -png -l 1 "$rfile" "$T/result-page" 2>"$T/ppm.err" || fail "pdftoppm: $(cat "$T/ppm.err")"
+[ -s "$T/result-page-1.png" ] || fail "no page rendered"
+"$MOTCUA" indicators --from "$day" --to "$day" --db "$db" >"$T/ind" || fail "indicators"
+expect_eq "digitized counted" "$(jq -c '.indicators[] | select(.id == "digitized") | [.numerator, .denominator]' "$T/ind")" "[1,1]"
+
+# a later reception (border pass, 1.003133) reuses the result for "01 bản
+# sao giấy khai sinh ...": no new file, no new document
+cat >"$T/c.json" <<JSON
+{"procedure": "1.003133", "received_at": "$(date +%FT%H:%M)",
+ "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
+   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
+ "components": [{"id": 1, "copies": 1}, {"id": 2, "originals": 1}, {"id": 4, "originals": 2},
+   {"id": 5, "reuse": "$res"}]}
+JSON
+before=$(count)
+expect_status 0 "$MOTCUA" receive --json "$T/c.json" --db "$db"
+c=$(sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/out")
+set -- $before
+expect_eq "one dossier more, no document, no file" "$(count)" "$(($1 + 1)) $2 $3"
+expect_eq "the component points at the result" "$(q "SELECT c.document_id, c.reused FROM
+	dossier_components c JOIN dossiers d ON d.id = c.dossier_id WHERE d.code = '$c' AND c.seq = 5")" \
+	"$res|1"
