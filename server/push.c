@@ -309,6 +309,13 @@ static int check_action(const struct sync_op *op, struct outcome *o, enum mc_act
 			    " actor, device_time", op->op);
 		return -1;
 	}
+	json_t *rdoc = json_object_get(d, "result_document_id");
+	if (rdoc && !json_is_null(rdoc) &&
+	    (a != MC_ACT_RESULT_READY || !sync_id_valid(json_string_value(rdoc)))) {
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"result_document_id\" chỉ đi cùng"
+			    " result-ready và phải là một mã định danh hợp lệ");
+		return -1;
+	}
 	if (!opt_str(d, "note", 4096) || !opt_str(d, "handling_unit", 32) ||
 	    !opt_str(d, "updated_at", 64)) {
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"note\", \"handling_unit\", \"updated_at\""
@@ -454,7 +461,8 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	/* The stored dossier follows: status, rev, fields the change carries, its event. */
 	json_object_set_new(data, "status", json_integer(to));
 	json_object_set_new(data, "rev", json_integer(nrev));
-	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at" };
+	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at",
+					      "result_document_id" };
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (jstr(d, fields[i]))
 			json_object_set(data, fields[i], json_object_get(d, fields[i]));

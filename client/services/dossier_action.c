@@ -971,6 +971,8 @@ static int write_change(struct store *st, const struct action_dossier *s, const 
 		json_object_set_new(op, "appointment", json_string(c->appointment));
 	if (c->handling_unit)
 		json_object_set_new(op, "handling_unit", json_string(c->handling_unit));
+	if (res->result_document_id[0])
+		json_object_set_new(op, "result_document_id", json_string(res->result_document_id));
 	json_object_set_new(op, "event", event);
 	rc = outbox_add(st, res->op_id, s->id, s->rev, kind, op, c->now);
 	json_decref(op);
