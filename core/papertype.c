@@ -110,14 +110,16 @@ unsigned mc_paper_types_accepted(const char *name)
 	size_t o = 0;
 	int depth = 0;
 	for (; *s; s++) {
-		if (*s == '(')
+		/* each byte gives at most one: a parenthesis becomes a space */
+		if (*s == '(') {
 			depth++;
-		else if (*s == ')' && depth)
-			depth--;
-		else if (!depth)
-			outside[o++] = *s;
-		if (*s == '(' || *s == ')')
 			outside[o++] = ' ';
+		} else if (*s == ')') {
+			depth -= depth > 0;
+			outside[o++] = ' ';
+		} else if (!depth) {
+			outside[o++] = *s;
+		}
 	}
 	outside[o] = '\0';
 	char *text = mc_paper_normalize(outside);

@@ -493,7 +493,7 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 	sqlite3_stmt *q = store_prepare(st,
 		"SELECT id, kind, title, number, issuer, issued_on, expires_on, sha256, pages, bytes,"
 		" ocr_state, p.paper_type, p.signer, p.signed_at, is_result FROM documents"
-		" LEFT JOIN document_papers p ON p.document_id = id WHERE owner_id_number = ?"
+		" LEFT JOIN document_papers p ON p.document_id = documents.id WHERE owner_id_number = ?"
 		" AND (expires_on IS NULL OR expires_on >= ?) ORDER BY created_at DESC, id DESC");
 	sqlite3_bind_text(q, 1, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
