@@ -11,7 +11,7 @@
  * catalog puts there what the clerk may look up instead ("Không yêu cầu ...
  * khi khai thác được thông tin về giấy khai sinh ..."), not what is asked.
  * A component that names no type accepts none: it is matched by wording
- * only (client/store/reuse.h) and counted for review (motcua papertypes).
+ * only (client/store/reuse.h).
  * Pure: no I/O. */
 #ifndef MC_PAPERTYPE_H
 #define MC_PAPERTYPE_H
