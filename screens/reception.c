@@ -250,21 +250,14 @@ static int parse_when_vn(const char *s, const struct mc_dt *base, struct mc_dt *
  * first (then the most recent): the clerk's usual choices. */
 static size_t recent_procedures(struct store *st, struct picker_item *items, size_t max)
 {
-	sqlite3_stmt *q = store_prepare(
-		st, "SELECT p.code, p.name FROM (SELECT procedure_code AS code, received_at"
-		    " FROM dossiers ORDER BY received_at DESC LIMIT ?1) d"
-		    " JOIN procedures p ON p.code = d.code"
-		    " GROUP BY p.code ORDER BY count(*) DESC, max(d.received_at) DESC, p.code LIMIT ?2");
-	sqlite3_bind_int(q, 1, RECENT_SCAN);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)max);
+	struct catalog_procs r;
+	catalog_recent(st, RECENT_SCAN, (int)max, &r);
 	size_t n = 0;
-	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		items[n].id = xstrdup(code);
-		items[n].label = xasprintf("%-9s %s", code, (const char *)sqlite3_column_text(q, 1));
-		n++;
+	for (; n < r.n && n < max; n++) {
+		items[n].id = xstrdup(r.items[n].code);
+		items[n].label = xasprintf("%-9s %s", r.items[n].code, r.items[n].name);
 	}
-	sqlite3_finalize(q);
+	catalog_procs_release(&r);
 	return n;
 }
 
@@ -295,13 +288,11 @@ static size_t query_procedures(void *data, const char *text, struct picker_item 
 /* "Phường Ba Đình, Thành phố Hà Nội" for a commune code (malloc'd), or NULL. */
 static char *commune_label(struct store *st, const char *code)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT name, province_name FROM communes WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	struct catalog_commune c;
 	char *label = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		label = xasprintf("%s, %s", (const char *)sqlite3_column_text(q, 0),
-				  (const char *)sqlite3_column_text(q, 1));
-	sqlite3_finalize(q);
+	if (!catalog_commune_get(st, code, &c))
+		label = xasprintf("%s, %s", c.name, c.province_name);
+	catalog_commune_release(&c);
 	return label;
 }
 

@@ -136,6 +136,23 @@ void catalog_procs_release(struct catalog_procs *p)
 	p->n = 0;
 }
 
+int catalog_recent(struct store *st, int scan, int limit, struct catalog_procs *out)
+{
+	out->items = NULL;
+	out->n = 0;
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT p.code, p.name, p.field, p.time_text, p.time_value, p.time_unit, p.fee_text,"
+		" p.fee_amount, p.needs_review"
+		" FROM (SELECT procedure_code AS code, received_at"
+		" FROM dossiers ORDER BY received_at DESC LIMIT ?1) d"
+		" JOIN procedures p ON p.code = d.code"
+		" GROUP BY p.code ORDER BY count(*) DESC, max(d.received_at) DESC, p.code LIMIT ?2");
+	sqlite3_bind_int(q, 1, scan);
+	sqlite3_bind_int(q, 2, limit);
+	collect_procs(q, out);
+	return 0;
+}
+
 /* LIKE pattern "% word%" (a word starting with it) with % _ \ escaped. */
 static char *word_pattern(const char *w, size_t n, const char *before, const char *after)
 {
@@ -441,18 +458,80 @@ int catalog_commune_search(struct store *st, const char *query, int limit,
 	return 0;
 }
 
+void catalog_commune_release(struct catalog_commune *c)
+{
+	free(c->code);
+	free(c->name);
+	free(c->kind);
+	free(c->province_code);
+	free(c->province_name);
+	free(c->via_old_name);
+	memset(c, 0, sizeof(*c));
+}
+
 void catalog_communes_release(struct catalog_communes *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->items[i].code);
-		free(c->items[i].name);
-		free(c->items[i].kind);
-		free(c->items[i].province_code);
-		free(c->items[i].province_name);
-		free(c->items[i].via_old_name);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		catalog_commune_release(&c->items[i]);
 	FREE(&c->items);
 	c->n = 0;
+}
+
+int catalog_commune_get(struct store *st, const char *code, struct catalog_commune *out)
+{
+	struct catalog_communes found = { NULL, 0 };
+	sqlite3_stmt *q = store_prepare(st, "SELECT code, name, kind, province_code, province_name"
+					    " FROM communes WHERE code = ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	commune_rows(q, &found, 1, false);
+	memset(out, 0, sizeof(*out));
+	if (!found.n)
+		return 1;
+	*out = found.items[0];
+	free(found.items);
+	return 0;
+}
+
+/* ---- units -------------------------------------------------------------------- */
+
+int catalog_unit_get(struct store *st, const char *code, struct catalog_unit *out)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT u.code, u.name, u.kind, u.parent_code, u.address, u.phone, c.kind,"
+		" (SELECT name FROM units WHERE code = u.parent_code),"
+		" (SELECT name FROM provinces WHERE code = u.parent_code)"
+		" FROM units u LEFT JOIN communes c ON c.code = u.code WHERE u.code = ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	int rc = 1;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		out->code = col_text(q, 0);
+		out->name = col_text(q, 1);
+		out->kind = col_text(q, 2);
+		out->parent_code = col_text(q, 3);
+		out->address = col_text(q, 4);
+		out->phone = col_text(q, 5);
+		out->commune_kind = col_text(q, 6);
+		out->parent_name = col_text(q, 7);
+		out->province_name = col_text(q, 8);
+		rc = 0;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+void catalog_unit_release(struct catalog_unit *u)
+{
+	free(u->code);
+	free(u->name);
+	free(u->kind);
+	free(u->parent_code);
+	free(u->address);
+	free(u->phone);
+	free(u->commune_kind);
+	free(u->parent_name);
+	free(u->province_name);
+	memset(u, 0, sizeof(*u));
 }
 
 const char *catalog_time_display(const struct catalog_proc *p, char *buf, size_t size)
