@@ -30,6 +30,7 @@
 #include "client/tui/job.h"
 #include "client/tui/picker.h"
 #include "client/services/reception.h"
+#include "client/store/lookup.h"
 #include "client/store/reuse.h"
 #include "core/idnum.h"
 #include "core/text.h"
@@ -300,11 +301,11 @@ static size_t query_procedures(void *data, const char *text, struct picker_item 
 /* "Phường Ba Đình, Thành phố Hà Nội" for a commune code (malloc'd), or NULL. */
 static char *commune_label(struct store *st, const char *code)
 {
-	struct catalog_commune c;
-	char *label = NULL;
-	if (!catalog_commune_get(st, code, &c))
-		label = xasprintf("%s, %s", c.name, c.province_name);
-	catalog_commune_release(&c);
+	char *name = NULL, *province = NULL, *label = NULL;
+	if (lookup_commune(st, code, &name, &province))
+		label = xasprintf("%s, %s", name, province);
+	free(name);
+	free(province);
 	return label;
 }
 

@@ -20,6 +20,7 @@
 #include "client/store/docstore.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/dossier_write.h"
+#include "client/store/lookup.h"
 #include "client/store/reuse.h"
 #include "core/calendar.h"
 #include "core/idnum.h"
@@ -406,9 +407,10 @@ static int check_commune(struct store *st, const char *raw, struct clean_applica
 	if (mc_text_blank(raw))
 		return refuse(err, RF_COMMUNE, 0, "Chưa chọn xã, phường của địa chỉ người nộp");
 	char *code = trim_ascii(raw);
-	struct catalog_commune c;
-	bool found = !catalog_commune_get(st, code, &c);
-	catalog_commune_release(&c);
+	char *name = NULL, *province = NULL;
+	bool found = lookup_commune(st, code, &name, &province);
+	free(name);
+	free(province);
 	if (!found) {
 		int rc = refuse(err, RF_COMMUNE, 0,
 				"Không có xã, phường mã «%.20s» trong danh mục đơn vị hành chính",
@@ -750,10 +752,7 @@ static int load_workstation(struct store *st, struct workstation *w, struct rece
 	if (!mc_unit_ident_valid(w->unit_ident))
 		return refuse(err, RF_UNIT, 0, "Mã định danh đơn vị tiếp nhận «%.40s» (cài đặt"
 				 " unit_ident) không hợp lệ", w->unit_ident);
-	struct catalog_unit u;
-	bool found = !catalog_unit_get(st, w->unit_code, &u);
-	catalog_unit_release(&u);
-	if (!found)
+	if (!lookup_unit_exists(st, w->unit_code))
 		return refuse(err, RF_UNIT, 0, "Máy trạm được gán đơn vị mã «%.20s» nhưng danh mục"
 				 " không có đơn vị này; chạy motcua init --demo hoặc cấu hình đơn vị",
 			      w->unit_code);

@@ -3,19 +3,17 @@
 #include "client/services/reception_receipt.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include <utf8proc.h>
-
-#include "client/print/ledger.h"
 #include "client/print/print.h"
 #include "client/print/receipt.h"
 #include "client/store/catalog.h"
 #include "client/store/dossier_receipt.h"
+#include "client/store/forms_query.h"
+#include "client/store/ledger_query.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -54,22 +52,12 @@ static char *format_fee(long long amount)
 	return xasprintf("%s đồng", out);
 }
 
-/* "Phường Ba Đình" -> "phường Ba Đình" (the first letter lower-cased). */
-static char *lower_first(const char *s)
-{
-	int32_t cp;
-	size_t len = strlen(s), k = mc_utf8_next(s, len, &cp);
-	char buf[8];
-	size_t n = mc_utf8_put(utf8proc_tolower(cp), buf);
-	return xasprintf("%.*s%s", (int)n, buf, s + k);
-}
-
-/* The form and every string it borrows, owned here: the dossier and the unit
- * as read, and what is made of them. */
+/* The form and every string it borrows, owned here: the dossier and the
+ * unit's header as read, and what is made of them. */
 struct receipt_content {
 	struct receipt form;
 	struct dossier_receipt d;
-	struct catalog_unit unit;
+	struct form_unit unit;
 	char *strings[32];
 	int n;
 	struct receipt_component *components;
@@ -96,58 +84,22 @@ static void content_free(struct receipt_content *c)
 	}
 	free(c->components);
 	dossier_receipt_release(&c->d);
-	catalog_unit_release(&c->unit);
+	form_unit_release(&c->unit);
 	free(c);
 }
 
-/* Header and place of the receiving unit (docs/reception.md). */
+/* Header and place of the receiving unit, as every form has them
+ * (docs/reception.md, client/store/forms_query.h). */
 static void fill_unit(struct store *st, struct receipt_content *c)
 {
 	struct receipt *r = &c->form;
-	struct catalog_unit *u = &c->unit;
-	catalog_unit_get(st, c->d.unit_code ? c->d.unit_code : "", u);
-	const char *name = u->name, *kind = u->kind, *commune_kind = u->commune_kind;
-	r->unit_address = u->address;
-	r->unit_phone = u->phone;
-
-	char *set_parent = store_get_setting(st, "receipt_parent_name");
-	char *set_unit = store_get_setting(st, "receipt_unit_name");
-	char *set_place = store_get_setting(st, "place_name");
-	char *set_return = store_get_setting(st, "return_place");
-	bool commune = name && kind && !strcmp(kind, "commune");
-
-	if (!mc_text_blank(set_unit))
-		r->unit_name = keep(c, xstrdup(set_unit));
-	else if (commune)
-		r->unit_name = keep(c, xasprintf("Trung tâm Phục vụ hành chính công %s",
-						 keep(c, lower_first(name))));
-	else if (name)
-		r->unit_name = name;
-	else
-		r->unit_name = keep(c, xstrdup(c->d.unit_code ? c->d.unit_code : ""));
-
-	if (!mc_text_blank(set_parent))
-		r->unit_parent_name = keep(c, xstrdup(set_parent));
-	else if (commune)
-		r->unit_parent_name = keep(c, xasprintf("UBND %s", name));
-	else if (u->parent_name)
-		r->unit_parent_name = u->parent_name;
-	else if (u->province_name)
-		r->unit_parent_name = keep(c, xasprintf("UBND %s", u->province_name));
-
-	if (!mc_text_blank(set_place)) {
-		r->place = keep(c, xstrdup(set_place));
-	} else if (commune) {
-		size_t k = commune_kind ? strlen(commune_kind) : 0;
-		const char *rest = k && !strncmp(name, commune_kind, k) && name[k] == ' ' ? name + k + 1
-											 : name;
-		r->place = rest;
-	}
-	r->return_place = keep(c, xstrdup(!mc_text_blank(set_return) ? set_return : r->unit_name));
-	free(set_parent);
-	free(set_unit);
-	free(set_place);
-	free(set_return);
+	form_unit_load(st, c->d.unit_code, &c->unit);
+	r->unit_parent_name = c->unit.parent_name;
+	r->unit_name = c->unit.name;
+	r->unit_address = c->unit.address;
+	r->unit_phone = c->unit.phone;
+	r->place = c->unit.place;
+	r->return_place = c->unit.return_place;
 }
 
 /* The catalog keeps each paper's full text, often a paragraph of conditions;
@@ -249,7 +201,7 @@ static int content_load(struct store *st, const char *code, struct receipt_conte
 
 	fill_unit(st, c);
 	/* "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: 0004": the number
-	 * the ledger gave the dossier when it was written (client/print/ledger.h) */
+	 * the ledger gave the dossier when it was written (client/store/ledger_query.h) */
 	char book[16], number[16];
 	int lrc = ledger_number_of(st, r->code, book, number);
 	if (lrc < 0) {

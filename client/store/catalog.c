@@ -458,80 +458,18 @@ int catalog_commune_search(struct store *st, const char *query, int limit,
 	return 0;
 }
 
-void catalog_commune_release(struct catalog_commune *c)
-{
-	free(c->code);
-	free(c->name);
-	free(c->kind);
-	free(c->province_code);
-	free(c->province_name);
-	free(c->via_old_name);
-	memset(c, 0, sizeof(*c));
-}
-
 void catalog_communes_release(struct catalog_communes *c)
 {
-	for (size_t i = 0; i < c->n; i++)
-		catalog_commune_release(&c->items[i]);
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].code);
+		free(c->items[i].name);
+		free(c->items[i].kind);
+		free(c->items[i].province_code);
+		free(c->items[i].province_name);
+		free(c->items[i].via_old_name);
+	}
 	FREE(&c->items);
 	c->n = 0;
-}
-
-int catalog_commune_get(struct store *st, const char *code, struct catalog_commune *out)
-{
-	struct catalog_communes found = { NULL, 0 };
-	sqlite3_stmt *q = store_prepare(st, "SELECT code, name, kind, province_code, province_name"
-					    " FROM communes WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
-	commune_rows(q, &found, 1, false);
-	memset(out, 0, sizeof(*out));
-	if (!found.n)
-		return 1;
-	*out = found.items[0];
-	free(found.items);
-	return 0;
-}
-
-/* ---- units -------------------------------------------------------------------- */
-
-int catalog_unit_get(struct store *st, const char *code, struct catalog_unit *out)
-{
-	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT u.code, u.name, u.kind, u.parent_code, u.address, u.phone, c.kind,"
-		" (SELECT name FROM units WHERE code = u.parent_code),"
-		" (SELECT name FROM provinces WHERE code = u.parent_code)"
-		" FROM units u LEFT JOIN communes c ON c.code = u.code WHERE u.code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
-	int rc = 1;
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		out->code = col_text(q, 0);
-		out->name = col_text(q, 1);
-		out->kind = col_text(q, 2);
-		out->parent_code = col_text(q, 3);
-		out->address = col_text(q, 4);
-		out->phone = col_text(q, 5);
-		out->commune_kind = col_text(q, 6);
-		out->parent_name = col_text(q, 7);
-		out->province_name = col_text(q, 8);
-		rc = 0;
-	}
-	sqlite3_finalize(q);
-	return rc;
-}
-
-void catalog_unit_release(struct catalog_unit *u)
-{
-	free(u->code);
-	free(u->name);
-	free(u->kind);
-	free(u->parent_code);
-	free(u->address);
-	free(u->phone);
-	free(u->commune_kind);
-	free(u->parent_name);
-	free(u->province_name);
-	memset(u, 0, sizeof(*u));
 }
 
 const char *catalog_time_display(const struct catalog_proc *p, char *buf, size_t size)

@@ -120,24 +120,6 @@ int catalog_commune_search(struct store *st, const char *query, int limit,
 			   struct catalog_communes *out);
 void catalog_communes_release(struct catalog_communes *c);
 
-/* The commune with this code (exact; via_old_name NULL). Returns 0 when
- * found, 1 when there is none (out is then empty). */
-int catalog_commune_get(struct store *st, const char *code, struct catalog_commune *out);
-void catalog_commune_release(struct catalog_commune *c);
-
-/* A receiving or handling unit (table units), with what its receipt header
- * needs around it. Strings malloc'd; NULL when unknown. */
-struct catalog_unit {
-	char *code, *name, *kind, *parent_code, *address, *phone;
-	char *commune_kind;  /* kind of the commune with the unit's code ("Phường") */
-	char *parent_name;   /* name of the unit parent_code */
-	char *province_name; /* name of the province parent_code */
-};
-/* The unit with this code. Returns 0 when found, 1 when there is none (out
- * is then empty). */
-int catalog_unit_get(struct store *st, const char *code, struct catalog_unit *out);
-void catalog_unit_release(struct catalog_unit *u);
-
 /* The procedures of the latest `scan` dossiers received here, the most
  * frequent first (then the most recent), at most limit: the clerk's usual
  * choices. */
