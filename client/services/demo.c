@@ -12,8 +12,10 @@
 
 #include "client/store/calendar_store.h"
 #include "client/store/catalog.h"
+#include "client/store/action_store.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/dossier_write.h"
+#include "client/store/outbox.h"
 #include "client/base/clock.h"
 #include "client/base/datadir.h"
 #include "client/services/reception.h"
@@ -307,50 +309,49 @@ static void components_input(const struct catalog_detail *d, bool missing,
 
 /* One lifecycle step on a received dossier: status, event and outbox row,
  * as the lifecycle table allows (inside the caller's transaction). */
-static int advance(struct store *st, const char *id, const char *clerk, const char *unit,
+static int advance(struct store *st, const char *code, const char *clerk, const char *unit,
 		   enum mc_action act, const struct mc_dt *when, struct strbuf *err)
 {
-	struct dossier_head h;
-	if (dossier_head_get(st, id, &h) != SQLITE_ROW) {
-		strbuf_addf(err, "hồ sơ mẫu %s không còn trong kho", id);
+	struct action_dossier d;
+	if (action_store_dossier(st, code, &d) != SQLITE_ROW) {
+		action_dossier_release(&d);
+		strbuf_addf(err, "hồ sơ mẫu %s không còn trong kho", code);
 		return -1;
 	}
-	int from = h.status, rev = (int)h.rev;
-	const char *code = h.code;
 	enum mc_status to;
-	if (mc_lifecycle_apply(from, act, &to, err))
+	if (mc_lifecycle_apply(d.status, act, &to, err)) {
+		action_dossier_release(&d);
 		return -1;
+	}
 	char at[20], event_id[37], op_id[37];
 	mc_format_dt(at, sizeof at, when);
 	store_uuid7(event_id);
 	store_uuid7(op_id);
 
-	json_t *payload = json_pack("{s:s}", "code", code);
-	json_t *event = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:O}", "id", event_id,
-				  "dossier_id", id, "kind", mc_action_id(act), "status_from", from,
-				  "status_to", (int)to, "actor", clerk, "unit_code", unit,
-				  "device_time", at, "payload", payload);
-	json_t *op = json_pack("{s:s, s:i, s:i, s:s, s:o}", "id", id, "status", (int)to, "rev",
-			       rev + 1, "updated_at", at, "event", event);
-
-	const struct dossier_tx_event e = {
-		.id = event_id,
-		.dossier_id = id,
-		.kind = mc_action_id(act),
-		.status_from = from,
-		.status_to = (int)to,
-		.actor = clerk,
-		.unit_code = unit,
-		.device_time = at,
-		.payload = payload,
+	json_t *payload = json_pack("{s:s}", "code", d.code);
+	const struct action_update u = {
+		.id = d.id, .rev = d.rev, .status = (int)to, .now = at,
+		.appointment = d.appointment_text[0] ? d.appointment_text : NULL,
+		.finish = to == MC_ST_RESULT,
 	};
-	int rc = dossier_set_status(st, id, (int)to, at);
-	if (rc == SQLITE_OK)
-		rc = dossier_tx_event(st, &e, NULL);
-	if (rc == SQLITE_OK)
-		rc = dossier_tx_outbox(st, op_id, id, rev, mc_action_id(act), op, at);
-	json_decref(op);
+	int rc = action_store_update(st, &u);
+	json_t *event = NULL;
+	if (rc == SQLITE_OK) {
+		const struct dossier_doc_event e = {
+			.id = event_id, .dossier_id = d.id, .kind = mc_action_id(act),
+			.status_from = d.status, .status_to = (int)to, .actor = clerk,
+			.unit_code = unit, .device_time = at, .payload = payload,
+		};
+		rc = dossier_tx_event(st, &e, &event);
+	}
+	if (rc == SQLITE_OK) {
+		json_t *op = json_pack("{s:s, s:i, s:I, s:s, s:o}", "id", d.id, "status", (int)to,
+				       "rev", (json_int_t)d.rev + 1, "updated_at", at, "event", event);
+		rc = outbox_add(st, op_id, d.id, d.rev, mc_action_id(act), op, at);
+		json_decref(op);
+	}
 	json_decref(payload);
+	action_dossier_release(&d);
 	if (rc != SQLITE_OK) {
 		strbuf_addf(err, "không ghi được hồ sơ mẫu: %s", store_errmsg_vn(rc));
 		return -1;
@@ -401,7 +402,7 @@ static int advance_to(struct store *st, const struct reception_result *res, cons
 		prev = at;
 		struct mc_dt when;
 		mc_dt_from_minutes(at, &when);
-		if (advance(st, res->id, clerk, unit, steps[i], &when, err))
+		if (advance(st, res->code, clerk, unit, steps[i], &when, err))
 			return -1;
 	}
 	return 0;

@@ -1,7 +1,6 @@
 /* The rows of a new dossier and the demo's status step: see dossier_write.h. */
 #include "client/store/dossier_write.h"
 
-#include <stdio.h>
 
 /* Runs and finalizes a statement that returns no row. */
 static int step_done(sqlite3_stmt *q)
@@ -80,32 +79,6 @@ int dossier_insert_components(struct store *st, const char *dossier_id,
 	}
 	sqlite3_finalize(q);
 	return rc;
-}
-
-int dossier_head_get(struct store *st, const char *id, struct dossier_head *h)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT status, rev, code FROM dossiers WHERE id = ?");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		h->status = sqlite3_column_int(q, 0);
-		h->rev = sqlite3_column_int64(q, 1);
-		const unsigned char *code = sqlite3_column_text(q, 2);
-		snprintf(h->code, sizeof h->code, "%s", code ? (const char *)code : "");
-	}
-	sqlite3_finalize(q);
-	return rc;
-}
-
-int dossier_set_status(struct store *st, const char *id, int status, const char *at)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"UPDATE dossiers SET status = ?2, rev = rev + 1, updated_at = ?3,"
-		" finished_at = CASE WHEN ?2 = 9 THEN ?3 ELSE finished_at END WHERE id = ?1");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 2, status);
-	sqlite3_bind_text(q, 3, at, -1, SQLITE_STATIC);
-	return step_done(q);
 }
 
 long dossier_total(struct store *st)

@@ -1,6 +1,6 @@
-/* The rows a new dossier is written as, and the plain status step of the
- * demo data: the store's side of the reception (client/services/reception.c)
- * and of `motcua init --demo` (client/services/demo.c). The use cases check
+/* The rows a new dossier is written as: the store's side of the reception
+ * (client/services/reception.c) and of `motcua init --demo`
+ * (client/services/demo.c, whose lifecycle steps use action_store.h). The use cases check
  * everything first; these only write, inside the caller's transaction
  * (dossier_tx_begin, client/store/dossier_tx.h), and return an SQLite result
  * code (SQLITE_OK on success). */
@@ -10,7 +10,6 @@
 #include <stddef.h>
 
 #include "client/store/store.h"
-#include "core/dcode.h"
 
 /* A dossier received at the counter (channel 1, a citizen: applicant_kind 1,
  * rev 1). Borrowed strings; phone, email, address and note may be NULL. */
@@ -40,22 +39,6 @@ struct dossier_new_component {
  * failure. */
 int dossier_insert_components(struct store *st, const char *dossier_id,
 			      const struct dossier_new_component *c, size_t n);
-
-/* What a change of a dossier is made on. */
-struct dossier_head {
-	int status;
-	long long rev;
-	char code[MC_DCODE_MAX];
-};
-
-/* The head of the dossier with this id: SQLITE_ROW, SQLITE_DONE when there
- * is none, or the SQLite error. */
-int dossier_head_get(struct store *st, const char *id, struct dossier_head *h);
-
-/* Sets the status of dossier id at time at ("YYYY-MM-DDTHH:MM"): rev + 1,
- * updated_at = at, and finished_at = at when the status is 9 (the result is
- * ready: the processing time stops there). */
-int dossier_set_status(struct store *st, const char *id, int status, const char *at);
 
 /* How many dossiers the store holds, or -1 when it cannot say. */
 long dossier_total(struct store *st);
