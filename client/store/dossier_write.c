@@ -1,6 +1,5 @@
-/* The rows of a new dossier and the demo's status step: see dossier_write.h. */
+/* The rows of a new dossier: see dossier_write.h. */
 #include "client/store/dossier_write.h"
-
 
 /* Runs and finalizes a statement that returns no row. */
 static int step_done(sqlite3_stmt *q)
