@@ -955,18 +955,24 @@ static void add_bucket(struct strbuf *sql, const struct dossier_filter *f)
 		strbuf_addstr(sql, " AND d.unit_code = :unit");
 }
 
+/* A day's bound "YYYY-MM-DD": a time of that day, in whatever form after
+ * its date ("YYYY-MM-DDTHH:MM", "YYYY-MM-DD HH:MM:SS", the date alone),
+ * sorts after it and before the next day's. */
+static void day_bound(char *buf, size_t n, long day)
+{
+	int y, m, d;
+	mc_civil_from_days(day, &y, &m, &d);
+	mc_format_date(buf, n, y, m, d);
+}
+
 static void bind_filter(sqlite3_stmt *q, const struct dossier_filter *f)
 {
 	char now[17], d0[17], d1[17], dn[17];
 	long day = mc_days_from_civil(f->now.y, f->now.m, f->now.d);
-	struct mc_dt t = { 0 };
 	mc_format_dt(now, sizeof(now), &f->now);
-	mc_civil_from_days(day, &t.y, &t.m, &t.d);
-	mc_format_dt(d0, sizeof(d0), &t);
-	mc_civil_from_days(day + 1, &t.y, &t.m, &t.d);
-	mc_format_dt(d1, sizeof(d1), &t);
-	mc_civil_from_days(day + 1 + (f->days > 0 ? f->days : 0), &t.y, &t.m, &t.d);
-	mc_format_dt(dn, sizeof(dn), &t);
+	day_bound(d0, sizeof(d0), day);
+	day_bound(d1, sizeof(d1), day + 1);
+	day_bound(dn, sizeof(dn), day + 1 + (f->days > 0 ? f->days : 0));
 	bind_text(q, ":now", now);
 	bind_text(q, ":d0", d0);
 	bind_text(q, ":d1", d1);
