@@ -16,6 +16,7 @@
 #include "client/tui/dialog.h"
 #include "client/services/dossier_action.h"
 #include "client/store/indicators.h"
+#include "client/store/lookup.h"
 #include "client/store/supervision.h"
 #include "client/store/units.h"
 #include "client/store/workload.h"
@@ -152,7 +153,7 @@ static char *unit_label(struct app *app, const char *code)
 {
 	if (!code)
 		return xstrdup("tất cả");
-	char *name = units_place_name(&app->store, code);
+	char *name = lookup_unit_name(&app->store, code);
 	char *label = name ? xasprintf("%s (%s)", name, code) : xstrdup(code);
 	free(name);
 	return label;

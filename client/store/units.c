@@ -5,27 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The first column of the first row of sql (?1 bound to code), or NULL. */
-static char *name_of(struct store *st, const char *sql, const char *code)
+char *units_name(struct store *st, const char *code)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
+	sqlite3_stmt *q = store_prepare(st, "SELECT name FROM units WHERE code = ?1");
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	char *name = NULL;
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
 		name = xstrdup((const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
 	return name;
-}
-
-char *units_name(struct store *st, const char *code)
-{
-	return name_of(st, "SELECT name FROM units WHERE code = ?1", code);
-}
-
-char *units_place_name(struct store *st, const char *code)
-{
-	return name_of(st, "SELECT name FROM units WHERE code = ?1 UNION ALL"
-			   " SELECT name FROM communes WHERE code = ?1 LIMIT 1", code);
 }
 
 int units_save(struct store *st, const struct unit_info *u, struct strbuf *err)

@@ -5,11 +5,9 @@
 #include "client/store/store.h"
 #include "core/xalloc.h"
 
-/* The name of unit code (malloc'd), or NULL when the store has no such unit. */
+/* The name of unit code (malloc'd), or NULL when the store has no such unit
+ * (client/store/lookup.h names communes too). */
 char *units_name(struct store *st, const char *code);
-/* The name of code as a unit or, failing that, as a commune (malloc'd);
- * NULL when it is neither. */
-char *units_place_name(struct store *st, const char *code);
 
 /* A unit as the server describes it; kind and parent_code may be NULL. */
 struct unit_info {

@@ -1,5 +1,5 @@
 /* Units (client/store/units.h) on a real store with the reference data:
- * their names, a unit saved as the server describes it, and the units the
+ * a unit's name, a unit saved as the server describes it, and the units the
  * supervisor steps through. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/store/lookup.h"
 #include "client/store/units.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
@@ -41,14 +42,12 @@ static void test_names(void **state)
 	char *ba_dinh = text(&f->st, "SELECT name FROM communes WHERE code = '00004'");
 	char *ngoc_ha = text(&f->st, "SELECT name FROM communes WHERE code = '00008'");
 	expect_str(units_name(&f->st, "00004"), ba_dinh);
-	expect_str(units_place_name(&f->st, "00004"), ba_dinh);
 	expect_str(units_name(&f->st, "00008"), NULL);
-	expect_str(units_place_name(&f->st, "00008"), ngoc_ha);
+	expect_str(lookup_unit_name(&f->st, "00008"), ngoc_ha); /* what the supervisor shows */
 	expect_str(units_name(&f->st, "99999"), NULL);
-	expect_str(units_place_name(&f->st, "99999"), NULL);
-	/* a unit's own name comes first */
+	/* a unit's own name, not the commune's */
 	exec_ok(&f->st, "UPDATE units SET name = 'UBND phường Ba Đình' WHERE code = '00004'");
-	expect_str(units_place_name(&f->st, "00004"), "UBND phường Ba Đình");
+	expect_str(units_name(&f->st, "00004"), "UBND phường Ba Đình");
 	free(ba_dinh);
 	free(ngoc_ha);
 }
