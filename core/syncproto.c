@@ -28,7 +28,6 @@ void sync_error_set(struct sync_error *e, enum mc_err err, const char *fmt, ...)
 {
 	if (!e)
 		return;
-	e->err = err;
 	snprintf(e->code, sizeof(e->code), "%s", mc_err_wire(err));
 	va_list ap;
 	va_start(ap, fmt);
@@ -99,7 +98,6 @@ void sync_push_response_add(struct sync_push_response *r, const char *op_id, enu
 	res->status = st;
 	res->rev = rev;
 	res->err_code = dup_or_null(err_code);
-	res->err = mc_err_from_wire(err_code);
 	res->err_message = dup_or_null(err_message);
 }
 
@@ -497,7 +495,6 @@ int sync_error_decode(const char *buf, size_t len, struct sync_error *e)
 	const char *msg = json_string_value(json_object_get(err, "message"));
 	int rc = -1;
 	if (code) {
-		e->err = mc_err_from_wire(code);
 		snprintf(e->code, sizeof(e->code), "%s", code);
 		snprintf(e->message, sizeof(e->message), "%s", msg ? msg : "");
 		rc = 0;

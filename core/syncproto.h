@@ -64,10 +64,10 @@ const char *sync_status_id(enum sync_status s);
 int sync_status_from_id(const char *id); /* -1 if unknown */
 
 /* An error: a stable code (core/errors.h) and a Vietnamese message. code
- * is the wire name as received, err its enum (MC_ERR_UNKNOWN for a name
- * this build does not know): branch on err, show code and message. */
+ * is the wire name as received: branch on mc_err_from_wire(code) (an enum;
+ * MC_ERR_UNKNOWN for a name this build does not know), show code and
+ * message. */
 struct sync_error {
-	enum mc_err err;
 	char code[48];
 	char message[256];
 };
@@ -95,8 +95,7 @@ struct sync_result {
 	char *op_id;
 	enum sync_status status;
 	long long rev;      /* applied / duplicate: the server revision; 0 = none */
-	char *err_code;     /* conflict / rejected: the wire name */
-	enum mc_err err;    /* the same as an enum (mc_err_from_wire) */
+	char *err_code;     /* conflict / rejected: the wire name (mc_err_from_wire) */
 	char *err_message;
 };
 

@@ -792,7 +792,7 @@ void api_push(struct req *r)
 	struct sync_push push;
 	struct sync_error e;
 	if (sync_push_decode(r->body.buf ? r->body.buf : "", r->body.len, &push, &e)) {
-		respond_error(r, e.err, "%s", e.message);
+		respond_error(r, mc_err_from_wire(e.code), "%s", e.message);
 		return;
 	}
 	if (strcmp(push.device_id, r->s.device_id)) {

@@ -630,11 +630,14 @@ static enum sync_outcome lease_once(struct pass *p, const char *ident, long coun
 	free(body);
 	enum sync_outcome o;
 	struct sync_error e;
-	if (r.status >= 400)
+	enum mc_err code = MC_ERR_NONE;
+	if (r.status >= 400) {
 		server_error(&r, &e);
-	if (r.status >= 400 && (r.status == 409 || e.err == MC_ERR_OUT_OF_SCOPE)) {
+		code = mc_err_from_wire(e.code);
+	}
+	if (r.status == 409 || code == MC_ERR_OUT_OF_SCOPE) {
 		p->sum->online = true;
-		if (e.err == MC_ERR_REQUEST_ID_REUSED) {
+		if (code == MC_ERR_REQUEST_ID_REUSED) {
 			set_state_text(p->st, "lease_request", NULL);
 			o = SYNC_DONE; /* asked again next time with a new id */
 		} else {
