@@ -181,8 +181,8 @@ static int default_unit(struct store *st, const struct login_answer *a)
 	json_array_foreach(a->units, i, u) {
 		const char *code = jstr(u, "code"), *ident = jstr(u, "ident");
 		if (code && ident && !strcmp(code, a->unit_code))
-			return store_set_setting(st, "unit_code", code) ||
-			       store_set_setting(st, "unit_ident", ident);
+			return store_set_setting(st, "unit_code", code, NULL) ||
+			       store_set_setting(st, "unit_ident", ident, NULL);
 	}
 	return 0;
 }
