@@ -1,5 +1,7 @@
 # docs/openapi.yaml matches the server: every operation it lists answers (no
-# 404/405) with a status it documents, and every route of the server is listed.
+# 404/405) with a status it documents, and every route of the server's table
+# is listed, with its authentication, there and in docs/api.md; the error
+# codes of core/errors.h are the ones both documents list.
 
 t_openapi_matches() {
 	spec=$DOCS/openapi.yaml
