@@ -14,6 +14,7 @@
 #include "client/base/exitcode.h"
 #include "client/base/clock.h"
 #include "client/scan/ocrworker.h"
+#include "client/tui/job.h"
 #include "client/tui/listview.h"
 #include "core/version.h"
 #include "core/text.h"
@@ -844,6 +845,7 @@ static void app_release(struct app *app)
 	while (app->depth)
 		bury(app, &app->stack[--app->depth]);
 	reap(app);
+	app_jobs_finish(app); /* a receipt being printed is printed */
 	free(app->stack);
 	free(app->dead);
 	term_close(&app->term);
