@@ -743,7 +743,7 @@ static void wipe_fd(int fd)
 }
 
 int keyring_encrypt(struct store *st, const char *username, const char *password,
-		    struct strbuf *err)
+		    int *files_sealed, struct strbuf *err)
 {
 	const char *path = st->path;
 	if (keyring_is_encrypted(path)) {
@@ -823,8 +823,10 @@ int keyring_encrypt(struct store *st, const char *username, const char *password
 		rc = KEYRING_FAULT;
 	}
 	if (!rc) {
-		int sealed;
+		int sealed = 0;
 		rc = keyring_seal_files(db_path, &sealed, err);
+		if (files_sealed)
+			*files_sealed = sealed;
 	}
 	if (!had_lock && st->lock_fd >= 0) {
 		close(st->lock_fd);
@@ -832,5 +834,31 @@ int keyring_encrypt(struct store *st, const char *username, const char *password
 	}
 	free(target);
 	free(db_path);
+	return rc;
+}
+
+int keyring_encrypt_pending(struct store *st, const char *username, const char *password,
+			    struct strbuf *err)
+{
+	if (!st->db || !store_encryption_pending(st))
+		return 1;
+	if (st->lock_fd < 0) {
+		struct strbuf busy = STRBUF_INIT;
+		int locked = store_lock(st, &busy);
+		strbuf_release(&busy);
+		if (locked)
+			return 1; /* the session that holds it encrypts it at its next login */
+		int rc = keyring_encrypt_pending(st, username, password, err);
+		if (st->lock_fd >= 0) {
+			close(st->lock_fd);
+			st->lock_fd = -1;
+		}
+		return rc;
+	}
+	int rc = keyring_encrypt(st, username, password, NULL, err);
+	if (!rc && store_set_setting(st, STORE_ENCRYPTION_KEY, "on")) {
+		strbuf_addstr(err, "không ghi được thiết lập mã hóa");
+		rc = KEYRING_FAULT;
+	}
 	return rc;
 }

@@ -63,9 +63,17 @@ int keyring_remove_user(const char *db_path, const char *username, struct strbuf
  * blocks are overwritten with zeros (best effort); st is reopened on the
  * new file, with the lock it had (taken here when it had none: refused
  * while another session uses the store). Then the files under documents/,
- * scans/ and receipts/ are sealed (keyring_seal_files). */
+ * scans/ and receipts/ are sealed (keyring_seal_files; *files_sealed
+ * counts them when not NULL). */
 int keyring_encrypt(struct store *st, const char *username, const char *password,
-		    struct strbuf *err);
+		    int *files_sealed, struct strbuf *err);
+/* A store waiting for its first clerk to be encrypted (setting
+ * "encryption" = "pending", client/store/store.h): encrypted now under the
+ * clerk's password, the setting then "on". 0 when done, 1 when there was
+ * nothing to do or another session holds the store (it is done at the
+ * next login on it), or an error with err. */
+int keyring_encrypt_pending(struct store *st, const char *username, const char *password,
+			    struct strbuf *err);
 /* Seals every plain file left under the (unlocked) store's folders; safe to
  * run again (a conversion cut short goes on). *sealed counts them. */
 int keyring_seal_files(const char *db_path, int *sealed, struct strbuf *err);

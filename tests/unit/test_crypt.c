@@ -232,9 +232,9 @@ static void test_encrypted_store(void **state)
 	assert_true(file_has(f->path, CCCD) || file_has(wal, CCCD)); /* plain so far */
 	assert_false(f->st.encrypted);
 	/* the clerk's password opens it, nothing else does */
-	assert_int_equal(keyring_encrypt(&f->st, "nobody1", "", &err), KEYRING_REFUSED);
+	assert_int_equal(keyring_encrypt(&f->st, "nobody1", "", NULL, &err), KEYRING_REFUSED);
 	strbuf_reset(&err);
-	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, &err), 0);
+	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, NULL, &err), 0);
 	assert_true(f->st.encrypted);
 	assert_true(keyring_is_encrypted(f->path));
 	assert_true(keyring_unlocked(f->path));
@@ -246,7 +246,7 @@ static void test_encrypted_store(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, &err), KEYRING_REFUSED);
+	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, NULL, &err), KEYRING_REFUSED);
 	strbuf_reset(&err);
 
 	/* written while encrypted: the WAL has the pages, sealed */
@@ -353,7 +353,7 @@ static void test_journal_playback(void **state)
 	struct strbuf err = STRBUF_INIT;
 	for (int i = 1; i < 300; i++)
 		insert_person(&f->st, i);
-	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, &err), 0);
+	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, NULL, &err), 0);
 	exec_ok(&f->st, "PRAGMA journal_mode=DELETE");
 	exec_ok(&f->st, "PRAGMA cache_size=2"); /* changed pages go to the file before COMMIT */
 	exec_ok(&f->st, "BEGIN");
@@ -392,7 +392,7 @@ static void test_temp_files(void **state)
 {
 	struct fixture *f = *state;
 	struct strbuf err = STRBUF_INIT;
-	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, &err), 0);
+	assert_int_equal(keyring_encrypt(&f->st, DEMO_CLERK, DEMO_PASSWORD, NULL, &err), 0);
 	exec_ok(&f->st, "PRAGMA temp_store=FILE");
 	exec_ok(&f->st, "PRAGMA cache_size=10");
 	exec_ok(&f->st, "CREATE TEMP TABLE big(x TEXT)");
