@@ -463,7 +463,9 @@ static void draw_status(struct app *app, const struct rect *r)
 				app->sync_state);
 	char *left = xasprintf(" %s │ %s",
 			       app->logged_in ? app->clerk.full_name : "Chưa đăng nhập",
-			       app->unit_name ? app->unit_name : "Chưa cấu hình đơn vị");
+			       app->unit_name ? app->unit_name
+			       : app_locked(app) ? "Kho dữ liệu đã mã hóa"
+			       : "Chưa cấu hình đơn vị");
 	int rw = mc_text_width(right);
 	term_text(stdscr, r->y, r->x, r->w - rw - 1, left);
 	term_text(stdscr, r->y, r->x + r->w - rw, rw, right);

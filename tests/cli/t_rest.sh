@@ -176,7 +176,7 @@ done
 : >"$dir/receipts/H01.00004-251027-0009.pdf.tmp"
 : >"$dir/receipts/H01.00004-251027-0008.pdf.tmp"
 # a writer at work on another: it holds the file's lock
-flock "$dir/receipts/H01.00004-251027-0008.pdf.tmp" sh -c ": >'$T/held'; sleep 60" &
+flock -o "$dir/receipts/H01.00004-251027-0008.pdf.tmp" sh -c ": >'$T/held'; sleep 60" &
 holder=$!
 i=0
 while [ ! -e "$T/held" ] && [ $i -lt 600 ]; do i=$((i+1)); sleep 0.05; done
