@@ -148,10 +148,10 @@ int cli_encrypt(int argc, char **argv)
 	}
 	if (st.encrypted) { /* finish what a conversion cut short */
 		int sealed = 0;
-		if (keyring_seal_files(path, &sealed, &err) ||
-		    (sync_token_reseal(&st) && (strbuf_addstr(&err, "không mã hóa được mã đăng nhập máy"
-							 " chủ"), 1)))
+		if (keyring_seal_files(path, &sealed, &err))
 			rc = cli_fault("%s", err.buf);
+		else if (sync_token_reseal(&st))
+			rc = cli_fault("không mã hóa được mã đăng nhập máy chủ");
 		else
 			rc = print_result(&st, true, sealed);
 		goto close;
@@ -176,10 +176,14 @@ int cli_encrypt(int argc, char **argv)
 	clerk_release(&c);
 	int sealed = 0;
 	int krc = keyring_encrypt(&st, clerk, pw, &sealed, &err);
-	if (!krc && st.db && store_set_setting(&st, STORE_ENCRYPTION_KEY, "on"))
-		krc = KEYRING_FAULT, strbuf_addstr(&err, "không ghi được thiết lập mã hóa");
-	if (!krc && sync_token_reseal(&st))
-		krc = KEYRING_FAULT, strbuf_addstr(&err, "không mã hóa được mã đăng nhập máy chủ");
+	if (!krc && st.db && store_set_setting(&st, STORE_ENCRYPTION_KEY, "on")) {
+		strbuf_addstr(&err, "không ghi được thiết lập mã hóa");
+		krc = KEYRING_FAULT;
+	}
+	if (!krc && sync_token_reseal(&st)) {
+		strbuf_addstr(&err, "không mã hóa được mã đăng nhập máy chủ");
+		krc = KEYRING_FAULT;
+	}
 	if (krc == KEYRING_REFUSED)
 		rc = cli_bad("%s", err.buf);
 	else if (krc)
