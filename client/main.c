@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client/base/clock.h"
 #include "client/cli/cli.h"
+#include "client/store/store.h"
 #include "client/tui/app.h"
 #include "screens/screens.h"
 
@@ -95,7 +97,11 @@ static int tui_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Every file the program makes (the store, its -wal and -shm, papers,
+	 * scans, receipts, forms) is its owner's only, from the start. */
+	umask(077);
 	if (argc > 1 && argv[1][0] != '-') {
+		store_set_unlock_hook(cli_unlock_store);
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[1], commands[i].name))
 				return commands[i].run(argc - 1, argv + 1);

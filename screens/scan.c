@@ -866,7 +866,7 @@ static int meta_save(struct scan_view *v)
 	v->meta_vals[MF_EXPIRES] = expires;
 
 	char *docs = docstore_dir(v->app->store.path);
-	if (mkdir(docs, 0755) && errno != EEXIST) {
+	if (mkdir(docs, 0700) && errno != EEXIST) {
 		app_error(v->app, "Không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		free(docs);
 		meta_vals_release(v);

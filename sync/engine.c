@@ -779,6 +779,12 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 			  " --username TÊN");
 		return SYNC_UNCONFIGURED;
 	}
+	if (!sync_url_secure(p.cfg.server_url)) {
+		add_error(sum, "Máy chủ %s dùng http:// không mã hóa: hãy đăng nhập lại bằng địa chỉ"
+			  " https:// (motcua login --server https://...)", p.cfg.server_url);
+		sync_config_release(&p.cfg);
+		return SYNC_UNCONFIGURED;
+	}
 	sync_http_init(&p.http, p.cfg.server_url, p.cfg.token, p.cfg.ca_file);
 	p.http.cancel = p.opt->cancel;
 	if (p.opt->low_speed_time > 0)

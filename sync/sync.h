@@ -42,6 +42,9 @@ struct sync_config {
  * token), 1 when not (the fields that exist are still filled). */
 int sync_config_load(struct store *st, struct sync_config *c);
 void sync_config_release(struct sync_config *c);
+/* The token of an encrypted store, kept plain from before, sealed under the
+ * store's key (client/store/keyring.h); 0, or -1 when it cannot be written. */
+int sync_token_reseal(struct store *st);
 /* Whether this workstation syncs with a server (url and device id set). */
 bool sync_configured(struct store *st);
 /* This workstation's device id, made (UUIDv7) and stored on first use. */

@@ -203,7 +203,7 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 	if (rc == CLI_OK) {
 		char date[32];
 		mc_format_dt(date, sizeof date, now);
-		if (mkdir(docs, 0755) && errno != EEXIST)
+		if (mkdir(docs, 0700) && errno != EEXIST)
 			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		else if (docpdf_write(&ps, tmp, o->meta.title, date, info, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);

@@ -33,7 +33,8 @@ enum {
 	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]") \
 	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
 	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse MÃ_GIẤY_TỜ") \
-	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH")
+	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH") \
+	X(encrypt, cli_encrypt, "Mã hóa kho dữ liệu và giấy tờ của máy này: [--user CÁN_BỘ]")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
@@ -66,5 +67,13 @@ char *cli_upper_code(const char *code);
  * Free it with cli_free_secret, which wipes it first (NULL is fine). */
 char *cli_read_password(void);
 void cli_free_secret(char *s);
+
+/* The store layer's unlock hook for the commands (client/cli/encrypt.c): an
+ * encrypted store opens with a clerk's username and password, from
+ * MOTCUA_USER and MOTCUA_PASSWORD or asked on the terminal. A wrong or
+ * missing password ends the program with status 2; a fault returns -1
+ * with err. */
+struct strbuf;
+int cli_unlock_store(const char *path, struct strbuf *err);
 
 #endif

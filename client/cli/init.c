@@ -1,7 +1,13 @@
-/* motcua init [--db PATH] [--demo]: create (or refresh) a store and import the
- * reference data; with --demo also a demo unit and clerk. All in one
- * transaction: on any failure nothing is written, and a store this run created
- * is removed again. */
+/* motcua init [--db PATH] [--demo] [--no-encrypt]: create (or refresh) a store
+ * and import the reference data; with --demo also a demo unit and clerk. All
+ * in one transaction: on any failure nothing is written, and a store this run
+ * created is removed again.
+ *
+ * A new store is encrypted as soon as it has its first clerk (clerk add,
+ * login: client/store/keyring.h), before it can hold anyone's data: its
+ * "encryption" setting is "pending". --no-encrypt (or MOTCUA_NO_ENCRYPT=1,
+ * for test and training stores) and --demo (whose clerk's password is
+ * public) make it "off": a plain store. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +33,13 @@ static void remove_store_files(const char *path)
 	}
 }
 
-static void print_summary(const char *db, const struct import_counts *c, int demo)
+static void print_summary(const char *db, const struct import_counts *c, int demo,
+			  const char *encryption)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "db", json_string(db));
+	if (encryption)
+		json_object_set_new(o, "encryption", json_string(encryption));
 	json_object_set_new(o, "provinces", json_integer(c->provinces));
 	json_object_set_new(o, "communes", json_integer(c->communes));
 	json_object_set_new(o, "merges", json_integer(c->merges));
@@ -50,7 +59,7 @@ static void print_summary(const char *db, const struct import_counts *c, int dem
 int cli_init(int argc, char **argv)
 {
 	const char *db_opt = NULL, *unit = NULL, *ident = NULL;
-	int demo = 0;
+	int demo = 0, plain = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db")) {
 			if (++i >= argc)
@@ -60,6 +69,8 @@ int cli_init(int argc, char **argv)
 			db_opt = argv[i] + 5;
 		} else if (!strcmp(argv[i], "--demo")) {
 			demo = 1;
+		} else if (!strcmp(argv[i], "--no-encrypt")) {
+			plain = 1;
 		} else if (!strcmp(argv[i], "--unit") || !strcmp(argv[i], "--ident")) {
 			if (i + 1 >= argc || !*argv[i + 1])
 				return cli_bad("thiếu giá trị sau %s", argv[i]);
@@ -68,7 +79,8 @@ int cli_init(int argc, char **argv)
 			else
 				ident = argv[++i];
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			puts("Cách dùng: motcua init [--db PATH] [--demo] [--unit MÃ_XÃ [--ident MÃ_ĐỊNH_DANH]]");
+			puts("Cách dùng: motcua init [--db PATH] [--demo] [--unit MÃ_XÃ [--ident MÃ_ĐỊNH_DANH]]"
+			     " [--no-encrypt]");
 			return CLI_OK;
 		} else {
 			return cli_bad("tùy chọn không hợp lệ cho init: %s", argv[i]);
@@ -108,9 +120,17 @@ int cli_init(int argc, char **argv)
 		return rc;
 	}
 
+	const char *env = getenv("MOTCUA_NO_ENCRYPT");
+	plain |= env && !strcmp(env, "1");
+	/* a new store's encryption; an existing store keeps its own */
+	const char *encryption = existed ? NULL : demo || plain ? "off" : "pending";
 	struct import_counts counts;
 	struct strbuf warnings = STRBUF_INIT;
 	int rc = store_begin(&st, &err);
+	if (!rc && encryption && store_set_setting(&st, STORE_ENCRYPTION_KEY, encryption)) {
+		strbuf_addstr(&err, store_errmsg_vn(SQLITE_IOERR));
+		rc = -1;
+	}
 	if (!rc)
 		rc = import_reference_tx(&st, dir, &counts, &warnings, &err);
 	if (!rc)
@@ -139,7 +159,7 @@ int cli_init(int argc, char **argv)
 		else
 			rc = cli_fault("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
 	} else {
-		print_summary(path, &counts, demo);
+		print_summary(path, &counts, demo, encryption);
 	}
 	strbuf_release(&err);
 	free(path);

@@ -8,6 +8,10 @@
  * a terminal. The clerk is also written to the local store with an Argon2id
  * hash of the password the server accepted (offline login), and the
  * workstation's receiving unit is set from the user's unit when none is set.
+ * The server must be https://, or http:// on this very machine. On an
+ * encrypted store the token is kept sealed under the store's key, and the
+ * password opens the store when it is the clerk's local one; a store made
+ * by `motcua init` is encrypted at its first login (docs/security.md).
  * Prints {"server", "username", "full_name", "unit_code", "role",
  * "device_id", "units"}; never the token. Bad credentials or options: exit
  * 2; no answer from the server or a store fault: exit 1. */
@@ -23,6 +27,7 @@
 #include <sodium.h>
 
 #include "client/store/auth.h"
+#include "client/store/keyring.h"
 #include "client/store/store.h"
 #include "core/syncproto.h"
 #include "core/text.h"
@@ -193,12 +198,14 @@ static int save_login(struct store *st, const struct login_opts *o, const char *
 {
 	if (store_begin(st, err))
 		return -1;
-	const char *args[] = { url, a->username, a->token, o->ca_file, device_name };
+	char *token = keyring_seal_secret(st->path, a->token);
+	const char *args[] = { url, a->username, token, o->ca_file, device_name };
 	/* the cursor stays: a server that did not give it answers 410 and the
 	 * feed starts again from the beginning */
 	int rc = exec_text(st, "UPDATE sync_state SET server_url = ?1, username = ?2, token = ?3,"
 			       " ca_file = ?4, device_name = ?5, stopped = 0, last_error = NULL"
 			       " WHERE id = 1", args, 5);
+	keyring_free_secret(token);
 	if (!rc)
 		rc = save_units(st, a->units);
 	if (!rc)
@@ -228,6 +235,24 @@ static void print_result(const char *url, const char *device_id, const struct lo
 	cli_print_json(o);
 }
 
+/* A store made by `motcua init` is encrypted at its first clerk's login,
+ * its token then sealed. 0, or -1 with err. */
+static int encrypt_first(struct store *st, const char *username, const char *password,
+			 struct strbuf *err)
+{
+	struct clerk c;
+	if (auth_load_clerk(st, username, &c))
+		return 0; /* no local clerk (a name we cannot keep): no local login either */
+	clerk_release(&c);
+	if (keyring_encrypt_pending(st, username, password, err) < 0)
+		return -1;
+	if (sync_token_reseal(st)) {
+		strbuf_addstr(err, "không mã hóa được mã đăng nhập máy chủ");
+		return -1;
+	}
+	return 0;
+}
+
 /* The store file holds the token: only its owner reads it. */
 static void protect(const char *path)
 {
@@ -244,6 +269,12 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	char *path = cli_db_path(o->db);
 	struct strbuf err = STRBUF_INIT;
 	struct store st;
+	/* the clerk's own password opens an encrypted store; else the unlock
+	 * hook asks for one (client/cli/encrypt.c) */
+	if (keyring_is_encrypted(path) && !keyring_unlocked(path)) {
+		keyring_unlock(path, o->username, password, &err);
+		strbuf_reset(&err);
+	}
 	if (auth_init(&err) || store_open(&st, path, 0, &err)) {
 		int rc = cli_fault("%s", err.buf);
 		strbuf_release(&err);
@@ -291,6 +322,8 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 		rc = cli_fault("câu trả lời đăng nhập của máy chủ %s không hợp lệ", url);
 	} else if (save_login(&st, o, url, device_name, &a, password, &err)) {
 		rc = cli_fault("không lưu được đăng nhập vào kho dữ liệu: %s", err.buf);
+	} else if (encrypt_first(&st, a.username, password, &err)) {
+		rc = cli_fault("đã đăng nhập nhưng chưa mã hóa được kho dữ liệu: %s", err.buf);
 	} else {
 		protect(path);
 		print_result(url, device_id, &a);
@@ -312,6 +345,10 @@ int cli_login(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	char *url = NULL;
+	if (!strncmp(o.server, "http://", 7) && !sync_url_loopback(o.server))
+		return cli_bad("địa chỉ máy chủ '%s' không an toàn: cần https:// (mã hóa đường truyền);"
+			       " http:// chỉ dùng với máy chủ chạy trên chính máy này (127.0.0.1, ::1,"
+			       " localhost)", o.server);
 	if (!sync_url_valid(o.server, &url))
 		return cli_bad("địa chỉ máy chủ '%s' không hợp lệ: cần http:// hoặc https:// và tên"
 			       " máy (ví dụ https://motcua.hanoi.gov.vn)", o.server);

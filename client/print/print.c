@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/base/sealed.h"
 #include "client/print/print.h"
 
 /* CUPS printer names: printable, no space, tab, / \ ' " ? # (and no leading
@@ -81,6 +82,10 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 		strbuf_addf(err, "không đọc được tệp cần in %s", path);
 		return -1;
 	}
+	/* a sealed receipt goes to lp decrypted, on its standard input */
+	int plain = -1;
+	if (sealed_is_sealed(path) && (plain = sealed_open(path, NULL, err)) < 0)
+		return -1;
 	if (pipe2(errp, O_CLOEXEC))
 		goto sys_fail;
 	if (pipe2(execp, O_CLOEXEC)) {
@@ -99,9 +104,11 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 	}
 	if (pid == 0) {
 		char *argv[] = { "lp", "-d", (char *)printer, "--", (char *)path, NULL };
+		if (plain >= 0)
+			argv[3] = NULL; /* no file: lp reads its standard input */
 		int devnull = open("/dev/null", O_RDWR);
 		if (devnull >= 0) {
-			dup2(devnull, 0);
+			dup2(plain >= 0 ? plain : devnull, 0);
 			dup2(devnull, 1);
 		}
 		dup2(errp[1], 2);
@@ -114,6 +121,8 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 
 	close(errp[1]);
 	close(execp[1]);
+	if (plain >= 0)
+		close(plain);
 	int exec_errno = 0;
 	ssize_t n = read_full(execp[0], &exec_errno, sizeof(exec_errno));
 	close(execp[0]);
@@ -149,5 +158,7 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 
 sys_fail:
 	strbuf_addf(err, "không chạy được lệnh in: %s", strerror(errno));
+	if (plain >= 0)
+		close(plain);
 	return -1;
 }

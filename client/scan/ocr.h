@@ -1,9 +1,12 @@
 /* OCR of a stored paper with tesseract (Vietnamese), run as child processes
  * (no library linked): pdftoppm renders each page of the PDF at 300 dpi to
- * PNG in a temporary folder, then `tesseract PAGE stdout -l vie` reads each
- * page with OMP_THREAD_LIMIT=1 (one core per worker; the clerk's keys keep
- * theirs). Nothing here touches curses or the store, so a worker thread may
- * call it. */
+ * PNG in a temporary folder, in memory when the machine has one (tmpfs:
+ * $TMPDIR, $XDG_RUNTIME_DIR, /dev/shm), then `tesseract PAGE stdout -l vie`
+ * reads each page with OMP_THREAD_LIMIT=1 (one core per worker; the clerk's
+ * keys keep theirs). A sealed paper (client/base/sealed.h) is given to
+ * pdftoppm decrypted through a pipe-like memory file, never on disk.
+ * Nothing here touches curses or the store, so a worker thread may call
+ * it. */
 #ifndef MC_OCR_H
 #define MC_OCR_H
 #include "core/xalloc.h"

@@ -1069,6 +1069,7 @@ static void write_receipt_after(struct store *st, struct reception_result *res)
 {
 	char *dir = reception_receipt_dir(st);
 	struct strbuf err = STRBUF_INIT;
+	store_sweep(st->path); /* what a killed reception left (a .pdf.tmp) */
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		res->receipt_error = xasprintf("không tạo được thư mục giấy tiếp nhận %s: %s", dir,
 					       strerror(errno));

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,10 @@
 #include <unistd.h>
 
 #include <sodium.h>
+
+#include "client/base/files.h"
+#include "client/store/cryptvfs.h"
+#include "client/store/keyring.h"
 
 /* The name index by reception time (migration 9 -> 10): a dossier whose
  * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
@@ -547,6 +552,33 @@ static int mkdir_p(const char *dir)
 	return rc;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	cryptvfs_register();
+}
+
+void store_sqlite_init(void)
+{
+	pthread_once(&sqlite_once, sqlite_setup);
+}
+
+static store_unlock_fn *unlock_hook;
+
+void store_set_unlock_hook(store_unlock_fn *fn)
+{
+	unlock_hook = fn;
+}
+
+void store_init(struct store *st, const char *path)
+{
+	st->db = NULL;
+	st->path = xstrdup(path);
+	st->lock_fd = -1;
+	st->encrypted = false;
+}
+
 static int take_lock(struct store *st, const char *path, struct strbuf *err)
 {
 	char *lockpath = xasprintf("%s.lock", path);
@@ -568,6 +600,69 @@ static int take_lock(struct store *st, const char *path, struct strbuf *err)
 	}
 	st->lock_fd = fd;
 	return 0;
+}
+
+int store_lock(struct store *st, struct strbuf *err)
+{
+	if (st->lock_fd >= 0)
+		return 0;
+	return take_lock(st, st->path, err);
+}
+
+void store_close_keep_lock(struct store *st)
+{
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	st->db = NULL;
+}
+
+/* Only the owner reads the store, its journals, its keys and its folders
+ * (a store made by an older release, or copied in with other modes). */
+static void tighten(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock",
+						KEYRING_SUFFIX, KEYRING_SUFFIX "-journal" };
+	static const char *const dirs[] = { "documents", "receipts", "scans" };
+	uid_t me = geteuid();
+	struct stat sb;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+		if (!lstat(p, &sb) && S_ISREG(sb.st_mode) && sb.st_uid == me && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+		free(p);
+	}
+	char *copy = xstrdup(path);
+	char *folder = dirname(copy);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = xasprintf("%s/%s", folder, dirs[i]);
+		if (!lstat(p, &sb) && S_ISDIR(sb.st_mode) && sb.st_uid == me && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+		free(p);
+	}
+	free(copy);
+}
+
+void store_sweep(const char *path)
+{
+	static const char *const dirs[] = { "documents", "receipts" };
+	char *copy = xstrdup(path);
+	char *folder = dirname(copy);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = xasprintf("%s/%s", folder, dirs[i]);
+		files_sweep_stale(p);
+		free(p);
+	}
+	free(copy);
+}
+
+bool store_encryption_pending(struct store *st)
+{
+	if (st->encrypted)
+		return false;
+	char *v = store_get_setting(st, STORE_ENCRYPTION_KEY);
+	bool pending = v && !strcmp(v, "pending");
+	free(v);
+	return pending;
 }
 
 static int migrate(struct store *st, struct strbuf *err)
@@ -617,7 +712,8 @@ static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
 	if (version >= N_MIGRATIONS || access(st->path, W_OK))
 		return 0;
 	struct store rw;
-	if (store_open(&rw, st->path, flags & ~(unsigned)STORE_READONLY & ~(unsigned)STORE_EXCLUSIVE,
+	if (store_open(&rw, st->path,
+		       flags & ~(unsigned)(STORE_READONLY | STORE_EXCLUSIVE | STORE_HAVE_LOCK),
 		       err))
 		return -1;
 	store_close(&rw);
@@ -626,9 +722,15 @@ static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
 
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err)
 {
+	char *own = xstrdup(path);
+	if (flags & STORE_HAVE_LOCK)
+		free(st->path);
+	else
+		st->lock_fd = -1;
 	st->db = NULL;
-	st->path = xstrdup(path);
-	st->lock_fd = -1;
+	st->path = own;
+	st->encrypted = false;
+	path = own;
 
 	struct stat sb;
 	int exists = stat(path, &sb) == 0;
@@ -644,13 +746,29 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 			strbuf_addf(err, "không tạo được thư mục cho %s: %s", path, strerror(errno));
 			goto fail;
 		}
+		/* SQLite gives the -wal and -shm the mode of the database: its
+		 * owner's only, from the start */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
 	}
-	if ((flags & STORE_EXCLUSIVE) && take_lock(st, path, err))
+	if ((flags & STORE_EXCLUSIVE) && st->lock_fd < 0 && take_lock(st, path, err))
 		goto fail;
 
+	store_sqlite_init();
+	if (keyring_is_encrypted(path)) {
+		if (!keyring_unlocked(path) && !unlock_hook) {
+			strbuf_addf(err, "kho dữ liệu %s đã được mã hóa: cần mật khẩu của một cán bộ để"
+				    " mở", path);
+			goto fail;
+		}
+		if (!keyring_unlocked(path) && unlock_hook(path, err))
+			goto fail;
+		st->encrypted = true;
+	}
 	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, CRYPTVFS_NAME);
 	if (rc != SQLITE_OK) {
 		strbuf_addf(err, "không mở được kho dữ liệu %s: %s", path, store_errmsg_vn(rc));
 		goto fail;
@@ -669,6 +787,7 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 	/* Reading a non-database file fails here, with a clear message. */
 	if (migrate(st, err))
 		goto fail;
+	tighten(path);
 	return 0;
 fail:
 	store_close(st);
