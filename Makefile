@@ -5,12 +5,23 @@
 #   make check      layers, unit + CLI + UI + sync tests, then again under ASan + UBSan
 #   make layers     every include points down the layers (docs/hacking.md)
 #   make bench      benchmarks (see docs/PERFORMANCE.md)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    both programs, data, man pages, docs, the systemd unit
+#   make uninstall  (PREFIX=/usr/local DESTDIR= as for install)
 #
-# Variables: B (build dir, default build), SAN=1 (sanitizers), V=1 (verbose).
+# Variables: B (build dir, default build), SAN=1 (sanitizers), V=1 (verbose),
+# HARDEN=0 (no hardening flags); CPPFLAGS, CFLAGS and LDFLAGS from the
+# environment are honoured (dpkg-buildflags).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share/motcua
+DOCDIR  ?= $(PREFIX)/share/doc/motcua
+MANDIR  ?= $(PREFIX)/share/man
+# /usr installs read /etc, like Debian's packages; other prefixes their own etc
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 B       ?= build
 SAN     ?=
 PKG_CONFIG ?= pkg-config
@@ -32,9 +43,34 @@ endif
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -I$(B)/gen $(PKG_CFLAGS) \
-	-DMOTCUA_DATADIR='"$(abspath data)"' -MMD -MP
-ALL_LDFLAGS := $(LDFLAGS)
+
+# Hardening on by default (HARDEN=0 turns it off): what Debian's
+# hardening=+all gives, so that a plain `make` builds what the packages ship.
+# _FORTIFY_SOURCE needs optimisation and fights ASan: only with -O and
+# without SAN=1, and only when the environment has not set it already.
+HARDEN ?= 1
+cc-option = $(shell $(CC) -Werror $(1) -x c -c /dev/null -o /dev/null 2>/dev/null && echo $(1))
+ifeq ($(HARDEN),1)
+ifneq ($(MAKECMDGOALS),deps)
+HARDEN_CFLAGS := -fstack-protector-strong -fPIE $(call cc-option,-fstack-clash-protection) \
+	$(call cc-option,-fcf-protection)
+endif
+HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
+ifeq ($(SAN),)
+ifneq ($(filter -O -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),)
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
+HARDEN_CPPFLAGS := -D_FORTIFY_SOURCE=2
+endif
+endif
+endif
+endif
+
+# Without MOTCUA_DATADIR: the objects of the installed programs (below).
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN_CPPFLAGS) $(CPPFLAGS) $(HARDEN_CFLAGS) \
+	$(CFLAGS) -I. -I$(B)/gen $(PKG_CFLAGS) -MMD -MP
+# The programs of the build tree find the tree's data/.
+ALL_CFLAGS := $(BASE_CFLAGS) -DMOTCUA_DATADIR='"$(abspath data)"'
+ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 LIBS := $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(SAN),1)
@@ -58,7 +94,8 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check layers test test-unit test-cli test-ui test-sync server bench clean install deps demo
+.PHONY: all run check layers test test-unit test-cli test-ui test-sync server bench clean install \
+	install-bins uninstall deps demo
 .DELETE_ON_ERROR:
 
 all: $(B)/motcua $(B)/motcua-server
@@ -188,10 +225,79 @@ check: deps layers
 bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY)
 	$(Q)sh bench/run.sh $(abspath $(B))
 
-install: $(B)/motcua $(B)/motcua-server
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/motcua
-	install -m 755 $(B)/motcua $(DESTDIR)$(PREFIX)/bin/motcua
-	install -m 644 data/*.csv data/*.jsonl data/*.txt $(DESTDIR)$(PREFIX)/share/motcua/
+# ---- make install / make uninstall ------------------------------------------
+# The installed programs are linked apart, in $(B)/inst: the few objects that
+# name a place (the data, the server's configuration file) are compiled again
+# with the installed places instead of the build tree's, so that the build
+# tree's programs keep finding ./data and the installed ones PREFIX's.
+INST := $(B)/inst
+INST_DEFS := -DDATADIR_INSTALLED='"$(DATADIR)"' -DMOTCUA_DATADIR='"$(DATADIR)"' \
+	-DMOTCUA_SERVER_CONF='"$(SYSCONFDIR)/motcua/server.conf"'
+INST_CLIENT := $(INST)/client/base/datadir.o
+INST_SERVER := $(INST)/server/import.o $(INST)/server/config.o
+MAN_PAGES := man/motcua.1 man/motcua-server.8
+DOCS := README.md $(sort $(wildcard docs/*.md)) docs/openapi.yaml
+
+# The places in a file that changes only when they do: a new PREFIX rebuilds.
+ifneq ($(filter install install-bins,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(INST) && { echo '$(INST_DEFS) $(SBINDIR)' | cmp -s - $(INST)/places || \
+	echo '$(INST_DEFS) $(SBINDIR)' >$(INST)/places; })
+endif
+$(INST)/places:
+	@mkdir -p $(dir $@)
+	@echo '$(INST_DEFS) $(SBINDIR)' >$@
+
+$(INST)/client/base/datadir.o: client/base/datadir.c $(INST)/places
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -DDATADIR_INSTALLED='"$(DATADIR)"' -c -o $@ $<
+
+$(INST)/server/%.o: server/%.c $(INST)/places
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(SERVER_CFLAGS) $(INST_DEFS) -c -o $@ $<
+
+# datadir.o comes before the archive: the archive's own is then not pulled in
+$(INST)/motcua: $(MAIN_OBJ) $(INST_CLIENT) $(B)/libmotcua.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(INST)/motcua-server: $(filter-out $(B)/server/import.o $(B)/server/config.o,$(SERVER_OBJ)) \
+		$(INST_SERVER) $(CORE_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
+
+$(INST)/motcua-server.service: dist/motcua-server.service.in $(INST)/places
+	@echo "  GEN     $@"
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@
+
+install-bins: $(INST)/motcua $(INST)/motcua-server $(INST)/motcua-server.service
+
+# The configuration file is installed only where none is: it is the admin's.
+install: install-bins
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/motcua
+	install -m 755 $(INST)/motcua $(DESTDIR)$(BINDIR)/motcua
+	install -m 755 $(INST)/motcua-server $(DESTDIR)$(SBINDIR)/motcua-server
+	install -m 644 data/*.csv data/*.jsonl data/*.txt $(DESTDIR)$(DATADIR)/
+	install -m 644 man/motcua.1 $(DESTDIR)$(MANDIR)/man1/motcua.1
+	install -m 644 man/motcua-server.8 $(DESTDIR)$(MANDIR)/man8/motcua-server.8
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 644 keymaps/default.keys dist/server.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 $(INST)/motcua-server.service $(DESTDIR)$(SYSTEMDUNITDIR)/motcua-server.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/motcua/server.conf || \
+		install -m 640 dist/server.conf $(DESTDIR)$(SYSCONFDIR)/motcua/server.conf
+
+# Leaves the configuration file (the admin's) and what others put beside.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/motcua $(DESTDIR)$(SBINDIR)/motcua-server \
+		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(wildcard data/*.csv data/*.jsonl data/*.txt))) \
+		$(DESTDIR)$(MANDIR)/man1/motcua.1 $(DESTDIR)$(MANDIR)/man8/motcua-server.8 \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS))) \
+		$(DESTDIR)$(DOCDIR)/examples/default.keys $(DESTDIR)$(DOCDIR)/examples/server.conf \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/motcua-server.service
+	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san

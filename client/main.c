@@ -8,6 +8,7 @@
 #include "client/base/clock.h"
 #include "client/cli/cli.h"
 #include "client/tui/app.h"
+#include "core/version.h"
 #include "screens/screens.h"
 
 struct command {
@@ -104,5 +105,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return usage(stdout);
+	if (argc == 2 && !strcmp(argv[1], "--version"))
+		return puts("motcua " MOTCUA_VERSION) == EOF ? CLI_FAULT : CLI_OK;
 	return tui_main(argc, argv);
 }
