@@ -232,10 +232,11 @@ int metrics_serve_start(const char *listen, struct strbuf *err)
 		strbuf_addf(err, "metrics_listen không hợp lệ: %s", listen);
 		return -1;
 	}
-	metrics_daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL,
-					  NULL, on_metrics, NULL, MHD_OPTION_SOCK_ADDR,
-					  (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT,
-					  (unsigned)30, MHD_OPTION_END);
+	metrics_daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		on_metrics, NULL, MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)30, MHD_OPTION_END);
 	if (!metrics_daemon) {
 		strbuf_addf(err, "không mở được cổng %s cho /metrics", listen);
 		return -1;
