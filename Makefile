@@ -94,8 +94,8 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check layers test test-unit test-cli test-ui test-sync server bench clean install \
-	install-bins uninstall deps demo
+.PHONY: all run check layers test test-unit test-cli test-ui test-sync test-install server bench clean \
+	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
 
 all: $(B)/motcua $(B)/motcua-server
@@ -192,12 +192,15 @@ $(SLOWPROXY): tests/sync/slowproxy.c
 test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
-# Installs missing Debian packages (as root) or says exactly what to install.
+# Installs missing Debian packages (as root) or says exactly what to install:
+# everything CI needs (tools/deps.sh lists the runtime, server, build and test sets).
 deps:
 	$(Q)sh tools/deps.sh
 
-# Open the client on a demo store (created on first run under build/demo).
-run: deps
+# Open the client on a demo store (created on first run under build/demo),
+# after installing what building and running need (not the test tools).
+run:
+	$(Q)sh tools/deps.sh build runtime
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh tools/run-demo.sh $(B)/motcua
 
@@ -210,16 +213,45 @@ test-cli: $(B)/motcua
 test-ui: $(B)/motcua
 	$(Q)sh tests/ui/run.sh $(abspath $(B)/motcua)
 
-test: test-unit test-cli test-ui test-sync
+# make install into a throwaway PREFIX: the installed programs run with no
+# build tree; then make uninstall leaves only the settings (tests/pkg).
+TEST_PREFIX := $(abspath $(B))/test-prefix
+test-install: $(B)/motcua $(B)/motcua-server
+	$(Q)rm -rf $(TEST_PREFIX)
+	$(Q)$(MAKE) --no-print-directory install PREFIX=$(TEST_PREFIX) >$(B)/test-install.log 2>&1 || \
+		{ cat $(B)/test-install.log; exit 1; }
+	$(Q)sh tests/pkg/install.sh $(TEST_PREFIX) $(abspath data)
+	$(Q)$(MAKE) --no-print-directory uninstall PREFIX=$(TEST_PREFIX) >>$(B)/test-install.log 2>&1
+	$(Q)sh tests/pkg/install.sh --uninstalled $(TEST_PREFIX)
+	$(Q)rm -rf $(TEST_PREFIX)
+
+test: test-unit test-cli test-ui test-sync test-install
+
+# The Debian packages built, checked (lintian, hardening-check) and run
+# installed in a root without the build tree (tests/pkg/deb.sh; as root; a
+# few minutes). MOTCUA_PKG_FRESH=1: in a fresh Debian 12 made by debootstrap.
+# make check runs it once (not under sanitizers) where dpkg-buildpackage is.
+test-pkg:
+	$(Q)sh tests/pkg/deb.sh .
+
+HAVE_DEB := $(shell command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dh >/dev/null 2>&1 && \
+	[ "$$(id -u)" = 0 ] && echo 1)
 
 # Every include points down the layers of docs/hacking.md; only the store and
 # sync run SQL (tools/layers.sh; tests/cli/t_layers.sh tests the check).
 layers:
 	$(Q)sh tools/layers.sh
 
-check: deps layers
+# docs/openapi.yaml through redocly's linter, where node is (tools/openapi-lint.sh).
+openapi-lint:
+	$(Q)sh tools/openapi-lint.sh
+
+check: deps layers openapi-lint
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
+ifeq ($(HAVE_DEB),1)
+	$(Q)$(MAKE) --no-print-directory test-pkg
+endif
 	@echo "make check: all suites passed (plain and ASan+UBSan)"
 
 bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY)
