@@ -20,6 +20,7 @@
 #include "client/tui/dialog.h"
 #include "client/services/dossier_action.h"
 #include "client/store/dossier_query.h"
+#include "client/store/lookup.h"
 #include "client/print/forms.h"
 #include "client/tui/listview.h"
 #include "client/tui/picker.h"
@@ -215,14 +216,12 @@ static const char *sex_name(const char *sex)
 /* "Phường Ngọc Hà, Thành phố Hà Nội (00008)": a unit, else a commune. */
 static char *unit_name(struct store *st, const char *code)
 {
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT name FROM units WHERE code = ?1 UNION ALL"
-		" SELECT name || ', ' || province_name FROM communes WHERE code = ?1 LIMIT 1");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	char *name = sqlite3_step(q) == SQLITE_ROW
-			     ? xasprintf("%s (%s)", (const char *)sqlite3_column_text(q, 0), code)
-			     : xstrdup(code);
-	sqlite3_finalize(q);
+	char *place = NULL, *name;
+	if (lookup_place(st, code, &place) == SQLITE_ROW)
+		name = xasprintf("%s (%s)", place, code);
+	else
+		name = xstrdup(code);
+	free(place);
 	return name;
 }
 
@@ -379,18 +378,6 @@ static void add_components(struct dossier_view *v, int width)
 			 xasprintf("    và %zu giấy tờ không bắt buộc, không nộp", hidden));
 }
 
-/* The full name of a clerk (malloc'd), or NULL when unknown. */
-static char *clerk_name(struct store *st, const char *username)
-{
-	char *name = NULL;
-	sqlite3_stmt *q = store_prepare(st, "SELECT full_name FROM clerks WHERE username = ?");
-	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
-		name = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return name;
-}
-
 static char *event_action(const char *kind)
 {
 	int a = mc_action_from_id(kind);
@@ -529,7 +516,7 @@ static void add_event(struct dossier_view *v, int width, const struct dossier_ev
 {
 	struct listview_column cols[N_EC] = { { 16, false }, { 20, false }, { 0, false } };
 	char *when = format_when(e->device_time);
-	char *actor = clerk_name(&v->app->store, e->actor);
+	char *actor = lookup_clerk_name(&v->app->store, e->actor);
 	char *action = event_action(e->kind);
 	const char *cells[N_EC] = { or_none(when), actor ? actor : e->actor, action };
 	add_line(v, STYLE_NORMAL, 0, listview_columns(cols, N_EC, cells, width));
@@ -590,15 +577,13 @@ static void build(struct dossier_view *v, int width)
 
 static char *commune_name(struct store *st, const char *code)
 {
-	char *name = NULL;
-	if (!code || !*code)
+	char *name = NULL, *province = NULL;
+	if (!code || !*code || !lookup_commune(st, code, &name, &province))
 		return NULL;
-	sqlite3_stmt *q = store_prepare(st, "SELECT name, province_name FROM communes WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		name = xasprintf("%s, %s", sqlite3_column_text(q, 0), sqlite3_column_text(q, 1));
-	sqlite3_finalize(q);
-	return name;
+	char *both = xasprintf("%s, %s", name, province);
+	free(name);
+	free(province);
+	return both;
 }
 
 /* (Re)loads the dossier and what the lines show. Returns 0, or -1 with an
@@ -623,7 +608,7 @@ static int load(struct dossier_view *v, const char *code)
 	v->d = d;
 	free(v->clerk_name);
 	free(v->commune);
-	v->clerk_name = clerk_name(&app->store, v->d.clerk);
+	v->clerk_name = lookup_clerk_name(&app->store, v->d.clerk);
 	v->commune = commune_name(&app->store, v->d.commune_code);
 	struct mc_dt now;
 	char nowtext[20] = "";
@@ -792,30 +777,31 @@ static void scan_menu_release(struct dossier_view *v)
 static int scan_menu(struct dossier_view *v)
 {
 	scan_menu_release(v);
-	sqlite3_stmt *q = store_prepare(&v->app->store,
-		"SELECT seq, name, document_id IS NOT NULL FROM dossier_components"
-		" WHERE dossier_id = ? AND (mandatory OR originals > 0 OR copies > 0"
-		" OR document_id IS NOT NULL) ORDER BY seq");
-	sqlite3_bind_text(q, 1, v->d.id, -1, SQLITE_STATIC);
-	int alloc = 0;
+	struct dossier_scan_item *items;
+	struct strbuf err = STRBUF_INIT;
+	int n = dossier_scan_items(&v->app->store, v->d.id, &items, &err);
+	if (n < 0) {
+		app_error(v->app, "%s", err.buf);
+		strbuf_release(&err);
+		return SCR_HANDLED;
+	}
+	strbuf_release(&err);
 	v->scan.sel = -1;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (v->scan.n == alloc) {
-			alloc = alloc ? 2 * alloc : 8;
-			v->scan.seqs = xrealloc(v->scan.seqs, (size_t)alloc * sizeof(int));
-			v->scan.rows = xrealloc(v->scan.rows, (size_t)alloc * sizeof(char *));
-			v->scan.ok = xrealloc(v->scan.ok, (size_t)alloc * sizeof(bool));
-		}
-		int i = v->scan.n++;
-		bool done = sqlite3_column_int(q, 2);
-		v->scan.seqs[i] = sqlite3_column_int(q, 0);
+	if (n) {
+		v->scan.seqs = xcalloc((size_t)n, sizeof(int));
+		v->scan.rows = xcalloc((size_t)n, sizeof(char *));
+		v->scan.ok = xcalloc((size_t)n, sizeof(bool));
+	}
+	for (int i = 0; i < n; i++) {
+		bool done = items[i].digitized;
+		v->scan.seqs[i] = items[i].seq;
 		v->scan.ok[i] = !done;
-		v->scan.rows[i] = xasprintf("%s%s", done ? "Đã số hóa: " : "",
-					    (const char *)sqlite3_column_text(q, 1));
+		v->scan.rows[i] = xasprintf("%s%s", done ? "Đã số hóa: " : "", items[i].name);
 		if (!done && v->scan.sel < 0)
 			v->scan.sel = i;
 	}
-	sqlite3_finalize(q);
+	v->scan.n = n;
+	dossier_scan_items_free(items, n);
 	if (v->scan.sel < 0)
 		v->scan.sel = 0;
 	if (!v->scan.n) {
@@ -924,22 +910,15 @@ static size_t query_units(void *data, const char *text, struct picker_item *item
 {
 	struct dossier_view *v = data;
 	struct store *st = &v->app->store;
-	char *fold = mc_text_fold(text ? text : "");
-	size_t n = 0;
-	sqlite3_stmt *q = store_prepare(st, "SELECT code, name FROM units ORDER BY name");
-	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		const char *name = (const char *)sqlite3_column_text(q, 1);
-		char *nf = mc_text_fold(name ? name : "");
-		bool match = !*fold || strstr(nf, fold) || strstr(code, fold);
-		free(nf);
-		if (!match)
-			continue;
-		items[n].id = xstrdup(code);
-		items[n].label = xasprintf("%s (%s)", name ? name : code, code);
-		n++;
+	struct lookup_unit *units = xcalloc(max ? max : 1, sizeof(*units));
+	size_t n = lookup_units_matching(st, text, units, max);
+	for (size_t i = 0; i < n; i++) {
+		items[i].id = xstrdup(units[i].code);
+		items[i].label = xasprintf("%s (%s)", units[i].name ? units[i].name : units[i].code,
+					   units[i].code);
 	}
-	sqlite3_finalize(q);
+	lookup_units_release(units, n);
+	free(units);
 	struct catalog_communes r;
 	catalog_commune_search(st, text ? text : "", (int)max, &r);
 	for (size_t i = 0; i < r.n && n < max; i++) {
@@ -955,7 +934,6 @@ static size_t query_units(void *data, const char *text, struct picker_item *item
 		n++;
 	}
 	catalog_communes_release(&r);
-	free(fold);
 	listview_set_empty(&v->act.units.list, "Không tìm thấy đơn vị nào");
 	return n;
 }

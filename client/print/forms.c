@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <utf8proc.h>
-
+#include "client/store/lookup.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -36,12 +35,6 @@ static bool empty(const char *s)
 	return !s || !*s;
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 const char *form_title(int kind)
 {
 	switch (kind) {
@@ -56,104 +49,11 @@ const char *form_title(int kind)
 
 /* ---- the unit ------------------------------------------------------------ */
 
-/* "Phường Ba Đình" -> "phường Ba Đình" (the first letter lower-cased). */
-static char *lower_first(const char *s)
-{
-	int32_t cp;
-	size_t len = strlen(s), k = mc_utf8_next(s, len, &cp);
-	char buf[8];
-	size_t n = mc_utf8_put(utf8proc_tolower(cp), buf);
-	return xasprintf("%.*s%s", (int)n, buf, s + k);
-}
-
-static char *setting(struct store *st, const char *key)
-{
-	char *v = store_get_setting(st, key);
-	if (v && !*v)
-		FREE(&v);
-	return v;
-}
-
-void form_unit_load(struct store *st, const char *unit_code, struct form_unit *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->code = unit_code ? xstrdup(unit_code) : NULL;
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT u.name, u.kind, u.address, u.phone, c.kind,"
-		" (SELECT name FROM units WHERE code = u.parent_code),"
-		" (SELECT name FROM provinces WHERE code = u.parent_code)"
-		" FROM units u LEFT JOIN communes c ON c.code = u.code WHERE u.code = ?");
-	sqlite3_bind_text(q, 1, unit_code ? unit_code : "", -1, SQLITE_STATIC);
-	char *name = NULL, *kind = NULL, *commune_kind = NULL, *parent = NULL, *province = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		name = col_dup(q, 0);
-		kind = col_dup(q, 1);
-		u->address = col_dup(q, 2);
-		u->phone = col_dup(q, 3);
-		commune_kind = col_dup(q, 4);
-		parent = col_dup(q, 5);
-		province = col_dup(q, 6);
-	}
-	sqlite3_finalize(q);
-	bool commune = name && kind && !strcmp(kind, "commune");
-
-	u->name = setting(st, "receipt_unit_name");
-	if (!u->name && commune) {
-		char *low = lower_first(name);
-		u->name = xasprintf("Trung tâm Phục vụ hành chính công %s", low);
-		free(low);
-	} else if (!u->name) {
-		u->name = xstrdup(name ? name : unit_code ? unit_code : "");
-	}
-
-	u->parent_name = setting(st, "receipt_parent_name");
-	if (!u->parent_name && commune)
-		u->parent_name = xasprintf("UBND %s", name);
-	else if (!u->parent_name && parent)
-		u->parent_name = xstrdup(parent);
-	else if (!u->parent_name && province)
-		u->parent_name = xasprintf("UBND %s", province);
-
-	u->place = setting(st, "place_name");
-	if (!u->place && commune) {
-		size_t k = commune_kind ? strlen(commune_kind) : 0;
-		const char *rest = k && !strncmp(name, commune_kind, k) && name[k] == ' ' ? name + k + 1
-											 : name;
-		u->place = xstrdup(rest);
-	}
-	u->return_place = setting(st, "return_place");
-	if (!u->return_place)
-		u->return_place = xstrdup(u->name);
-	free(name);
-	free(kind);
-	free(commune_kind);
-	free(parent);
-	free(province);
-}
-
-void form_unit_release(struct form_unit *u)
-{
-	FREE(&u->code);
-	FREE(&u->parent_name);
-	FREE(&u->name);
-	FREE(&u->place);
-	FREE(&u->address);
-	FREE(&u->phone);
-	FREE(&u->return_place);
-}
-
 char *form_unit_name(struct store *st, const char *code)
 {
 	if (empty(code))
 		return xstrdup("");
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT name FROM units WHERE code = ?1"
-		" UNION ALL SELECT name FROM communes WHERE code = ?1 LIMIT 1");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	char *name = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		name = col_dup(q, 0);
-	sqlite3_finalize(q);
+	char *name = lookup_unit_name(st, code);
 	return name ? name : xstrdup(code);
 }
 
@@ -210,8 +110,11 @@ static void draw_signature(struct pdf_doc *d, const char *title, const char *hin
 
 /* ---- the dossier and its events ------------------------------------------ */
 
+/* What a form is drawn from. Everything the store says is read first
+ * (form_write, through the store's functions); the drawing below reads
+ * only this. */
 struct form_ctx {
-	struct store *st;
+	struct store *st;       /* while loading only */
 	struct dossier_detail d;
 	json_t **payloads;      /* per event; NULL when none or not JSON */
 	char (*in_force)[17];   /* the appointment before each event */
@@ -221,6 +124,10 @@ struct form_ctx {
 	int kind;
 	size_t ev;              /* the form's event */
 	struct form_unit unit;  /* the issuing unit */
+	char *clerk;            /* 02, 03: the full name of the event's clerk */
+	char *handling;         /* 05: the unit handling the dossier */
+	struct form_control_row *rows; /* 05: the hand-overs */
+	size_t n_rows;
 };
 
 static const char *jstr(json_t *o, const char *key)
@@ -259,12 +166,9 @@ static char *clerk_full_name(struct store *st, const char *username)
 {
 	if (empty(username))
 		return NULL;
-	sqlite3_stmt *q = store_prepare(st, "SELECT full_name FROM clerks WHERE username = ?");
-	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
-	char *name = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		name = col_dup(q, 0);
-	sqlite3_finalize(q);
+	char *name = lookup_clerk_name(st, username);
+	if (name && !*name)
+		FREE(&name);
 	return name ? name : xstrdup(username);
 }
 
@@ -273,22 +177,18 @@ static char *full_address(struct store *st, const struct dossier_detail *d)
 	struct strbuf sb = STRBUF_INIT;
 	if (!empty(d->address))
 		strbuf_addstr(&sb, d->address);
-	if (!empty(d->commune_code)) {
-		sqlite3_stmt *q = store_prepare(st,
-			"SELECT name, province_name FROM communes WHERE code = ?");
-		sqlite3_bind_text(q, 1, d->commune_code, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			for (int i = 0; i < 2; i++) {
-				const char *p = (const char *)sqlite3_column_text(q, i);
-				if (empty(p))
-					continue;
-				if (sb.len)
-					strbuf_addstr(&sb, ", ");
-				strbuf_addstr(&sb, p);
-			}
+	char *parts[2] = { NULL, NULL };
+	if (!empty(d->commune_code) && lookup_commune(st, d->commune_code, &parts[0], &parts[1])) {
+		for (int i = 0; i < 2; i++) {
+			if (empty(parts[i]))
+				continue;
+			if (sb.len)
+				strbuf_addstr(&sb, ", ");
+			strbuf_addstr(&sb, parts[i]);
 		}
-		sqlite3_finalize(q);
 	}
+	free(parts[0]);
+	free(parts[1]);
 	if (!sb.len) {
 		strbuf_release(&sb);
 		return NULL;
@@ -306,6 +206,11 @@ static void ctx_release(struct form_ctx *c)
 	FREE(&c->after);
 	FREE(&c->address);
 	FREE(&c->receiving_name);
+	FREE(&c->clerk);
+	FREE(&c->handling);
+	form_control_rows_free(c->rows, c->n_rows);
+	c->rows = NULL;
+	c->n_rows = 0;
 	form_unit_release(&c->unit);
 	dossier_detail_release(&c->d);
 }
@@ -849,10 +754,7 @@ static void draw_control(struct pdf_doc *d, const struct form_ctx *c)
 	pdf_markup_add(&sb, c->receiving_name);
 	para(d, &sb, &st_body);
 	strbuf_addstr(&sb, "Cơ quan (bộ phận) giải quyết hồ sơ: ");
-	char *handling = unit_label(c->st, c, c->d.handling_unit ? c->d.handling_unit
-								 : c->d.unit_code);
-	pdf_markup_add(&sb, handling);
-	free(handling);
+	pdf_markup_add(&sb, c->handling);
 	para(d, &sb, &st_body);
 	strbuf_addstr(&sb, "Trạng thái hiện tại: ");
 	pdf_markup_add_or_blank(&sb, mc_status_name(c->d.status));
@@ -877,10 +779,8 @@ static void draw_control(struct pdf_doc *d, const struct form_ctx *c)
 	pdf_need(d, 30);
 	pdf_table_header(d, &t);
 
-	struct form_control_row *rows;
-	size_t n = ctx_control_rows(c, &rows);
-	for (size_t i = 0; i < n; i++) {
-		const struct form_control_row *r = &rows[i];
+	for (size_t i = 0; i < c->n_rows; i++) {
+		const struct form_control_row *r = &c->rows[i];
 		char num[24];
 		snprintf(num, sizeof num, "%zu", i + 1);
 		struct strbuf who = STRBUF_INIT, when = STRBUF_INIT, res = STRBUF_INIT,
@@ -909,7 +809,6 @@ static void draw_control(struct pdf_doc *d, const struct form_ctx *c)
 		strbuf_release(&note);
 		strbuf_release(&actor);
 	}
-	form_control_rows_free(rows, n);
 
 	d->y += 2;
 	strbuf_addstr(&sb, "Ghi chú: mỗi lần giao, nhận do cơ quan, bộ phận giải quyết thực hiện được so"
@@ -966,15 +865,12 @@ static int render(struct form_ctx *c, const char *path, struct strbuf *err)
 	bool dated = at && !mc_parse_dt(at, &date);
 	form_draw_header(&d, &c->unit, dated ? &date : NULL, 0.42);
 	draw_title(&d, c);
-	char *clerk = c->kind == FORM_CONTROL ? NULL
-					      : clerk_full_name(c->st, c->d.events[c->ev].actor);
 	switch (c->kind) {
-	case FORM_SUPPLEMENT: draw_supplement(&d, c, clerk); break;
-	case FORM_REFUSAL: draw_refusal(&d, c, clerk); break;
+	case FORM_SUPPLEMENT: draw_supplement(&d, c, c->clerk); break;
+	case FORM_REFUSAL: draw_refusal(&d, c, c->clerk); break;
 	case FORM_APOLOGY: draw_apology(&d, c); break;
 	default: draw_control(&d, c); break;
 	}
-	free(clerk);
 	return pdf_close(&d, err);
 }
 
@@ -1022,6 +918,14 @@ int form_write(struct store *st, const char *code, int kind, const char *path, s
 		form_unit_release(&recv);
 	}
 	c.address = full_address(st, &c.d);
+	if (kind == FORM_CONTROL) {
+		c.handling = unit_label(st, &c, c.d.handling_unit ? c.d.handling_unit
+								   : c.d.unit_code);
+		c.n_rows = ctx_control_rows(&c, &c.rows);
+	} else {
+		c.clerk = clerk_full_name(st, c.d.events[c.ev].actor);
+	}
+	c.st = NULL; /* drawn from c alone */
 	rc = render(&c, path, err);
 	ctx_release(&c);
 	return rc;

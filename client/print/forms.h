@@ -12,8 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "client/store/dossier_query.h"
 #include "client/print/pdf.h"
+#include "client/store/dossier_query.h"
+#include "client/store/forms_query.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
 
@@ -28,18 +29,6 @@ enum form_kind {
 
 /* "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", ...; NULL for another number. */
 const char *form_title(int kind);
-
-/* The header of a form: the body above the unit and the unit, the place on
- * the date line, where results are returned. Read like the receipt's
- * (docs/forms.md): settings receipt_parent_name, receipt_unit_name,
- * place_name and return_place first; a commune gives "UBND <commune>" and
- * "Trung tâm Phục vụ hành chính công <commune>". Every field is owned, NULL
- * when unknown. */
-struct form_unit {
-	char *code, *parent_name, *name, *place, *address, *phone, *return_place;
-};
-void form_unit_load(struct store *st, const char *unit_code, struct form_unit *u);
-void form_unit_release(struct form_unit *u);
 
 /* The name of a unit or commune code for a sentence ("Phường Ngọc Hà",
  * "Sở Tư pháp"); the code itself when unknown (malloc'd). */

@@ -14,9 +14,11 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/store/action_store.h"
 #include "client/store/calendar_store.h"
 #include "client/store/dossier_query.h"
 #include "client/store/dossier_tx.h"
+#include "client/store/lookup.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -408,20 +410,6 @@ static int check_file(const char *path, json_t **out, struct strbuf *err)
 	return 0;
 }
 
-/* The target of a transfer: a unit, else a commune. Name into *name. */
-static int find_unit(struct store *st, const char *code, char **name)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT name FROM units WHERE code = ?1 UNION ALL"
-		" SELECT name || ', ' || province_name FROM communes WHERE code = ?1 LIMIT 1");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*name = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return rc;
-}
-
 static int check_date(const struct dossier_action_input *in, struct plan *p, struct strbuf *err)
 {
 	struct mc_date d;
@@ -523,7 +511,7 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 		return -1;
 	if (in->action == MC_ACT_TRANSFER) {
 		char *code = mc_text_squeeze(mc_text_valid(in->to_unit) ? in->to_unit : "?");
-		int rc = find_unit(st, code, &p->to_unit_name);
+		int rc = lookup_place(st, code, &p->to_unit_name); /* a unit, else a commune */
 		if (rc == SQLITE_ROW) {
 			p->to_unit = code;
 		} else {
@@ -541,42 +529,8 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 
 /* ---- the dossier as it is ------------------------------------------------- */
 
-struct state {
-	char *id, *code, *unit_code, *handling_unit, *applicant_name;
-	int status;
-	long long rev;
-	char appointment_text[20];
-	struct mc_dt appointment;
-	int apologies;
-	char *rating;         /* the rating event's payload, when rated */
-	char apology_at[20];  /* the apology's device time */
-	bool paused;          /* a request-supplement event exists */
-	char pause_event[37];
-	char paused_since[20];
-};
-
-static void state_release(struct state *s)
-{
-	free(s->id);
-	free(s->code);
-	free(s->unit_code);
-	free(s->handling_unit);
-	free(s->applicant_name);
-	free(s->rating);
-	memset(s, 0, sizeof(*s));
-}
-
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static void col_copy(sqlite3_stmt *q, int i, char *buf, size_t n)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
-}
+/* The dossier as it is: a struct action_dossier (client/store/action_store.h),
+ * its row and what its events say. */
 
 /* The code as stored: trimmed, upper case. */
 static char *norm_code(const char *code)
@@ -596,26 +550,11 @@ static char *norm_code(const char *code)
 
 /* Loads the dossier and what its events say. DOSSIER_ACTION_OK, or REFUSED
  * (no such dossier) / FAULT with err. */
-static int load_state(struct store *st, const char *code, struct state *s, struct strbuf *err)
+static int load_state(struct store *st, const char *code, struct action_dossier *s,
+		      struct strbuf *err)
 {
-	memset(s, 0, sizeof(*s));
 	char *c = norm_code(code);
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT id, code, status, rev, appointment, unit_code, handling_unit, applicant_name"
-		" FROM dossiers WHERE code = ?");
-	sqlite3_bind_text(q, 1, c, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		s->id = col_dup(q, 0);
-		s->code = col_dup(q, 1);
-		s->status = sqlite3_column_int(q, 2);
-		s->rev = sqlite3_column_int64(q, 3);
-		col_copy(q, 4, s->appointment_text, sizeof s->appointment_text);
-		s->unit_code = col_dup(q, 5);
-		s->handling_unit = col_dup(q, 6);
-		s->applicant_name = col_dup(q, 7);
-	}
-	sqlite3_finalize(q);
+	int rc = action_store_dossier(st, c, s);
 	if (rc != SQLITE_ROW) {
 		int r = rc == SQLITE_DONE ? refuse(err, "Không có hồ sơ mã «%.40s»",
 						   mc_text_valid(c) && *c ? c : "?")
@@ -627,28 +566,7 @@ static int load_state(struct store *st, const char *code, struct state *s, struc
 	if (mc_parse_dt(s->appointment_text, &s->appointment))
 		return refuse(err, "Hồ sơ %s có ngày hẹn trả không hợp lệ «%.20s»", s->code,
 			      s->appointment_text);
-
-	q = store_prepare(st, "SELECT kind, device_time, payload, id FROM events WHERE dossier_id = ?"
-			      " AND kind IN ('apologize', 'rate', 'request-supplement')"
-			      " ORDER BY device_time, rowid");
-	sqlite3_bind_text(q, 1, s->id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(q, 0);
-		if (!strcmp(kind, "apologize")) {
-			if (!s->apologies++)
-				col_copy(q, 1, s->apology_at, sizeof s->apology_at);
-		} else if (!strcmp(kind, "rate")) {
-			if (!s->rating)
-				s->rating = xstrdup(sqlite3_column_text(q, 2)
-							    ? (const char *)sqlite3_column_text(q, 2)
-							    : "{}");
-		} else { /* the latest request wins */
-			s->paused = true;
-			col_copy(q, 1, s->paused_since, sizeof s->paused_since);
-			col_copy(q, 3, s->pause_event, sizeof s->pause_event);
-		}
-	}
-	sqlite3_finalize(q);
+	rc = action_store_history(st, s);
 	if (rc != SQLITE_DONE)
 		return fault(err, rc, "Không đọc được các sự kiện của hồ sơ");
 	return DOSSIER_ACTION_OK;
@@ -667,7 +585,7 @@ static int load_calendar(struct store *st, struct mc_calendar *cal, struct strbu
 
 /* The dossier's own rules for action a at now (the lifecycle already allows
  * it). cal is needed for an apology. */
-static int check_rules(const struct state *s, enum mc_action a, const struct mc_dt *now,
+static int check_rules(const struct action_dossier *s, enum mc_action a, const struct mc_dt *now,
 		       const struct mc_calendar *cal, struct strbuf *err)
 {
 	char when[32], due[32];
@@ -711,9 +629,9 @@ static int check_rules(const struct state *s, enum mc_action a, const struct mc_
 int dossier_action_choices(struct store *st, const char *code, const struct mc_dt *now,
 			   struct dossier_action_choice *out, size_t max, struct strbuf *err)
 {
-	struct state s;
+	struct action_dossier s;
 	if (load_state(st, code, &s, err)) {
-		state_release(&s);
+		action_dossier_release(&s);
 		return -1;
 	}
 	struct mc_calendar cal;
@@ -746,7 +664,7 @@ int dossier_action_choices(struct store *st, const char *code, const struct mc_d
 	}
 	if (have_cal)
 		mc_calendar_release(&cal);
-	state_release(&s);
+	action_dossier_release(&s);
 	return (int)n;
 }
 
@@ -757,26 +675,22 @@ static int check_clerk(struct store *st, const char *clerk, char **unit, struct 
 {
 	if (mc_text_blank(clerk))
 		return refuse(err, "Chưa xác định cán bộ thực hiện");
-	sqlite3_stmt *q = store_prepare(st, "SELECT disabled, unit_code FROM clerks WHERE username = ?");
-	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
-	int step = sqlite3_step(q);
-	int disabled = step == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-	char *clerk_unit = step == SQLITE_ROW ? col_dup(q, 1) : NULL;
-	sqlite3_finalize(q);
+	struct action_clerk who;
+	int step = action_store_clerk(st, clerk, &who);
 	if (step != SQLITE_ROW)
 		return refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu",
 			      mc_text_valid(clerk) ? clerk : "?");
-	if (disabled) {
-		free(clerk_unit);
+	if (who.disabled) {
+		action_clerk_release(&who);
 		return refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
 	}
 	*unit = store_get_setting(st, "unit_code");
 	if (mc_text_blank(*unit)) {
 		free(*unit);
-		*unit = clerk_unit;
-	} else {
-		free(clerk_unit);
+		*unit = who.unit_code;
+		who.unit_code = NULL;
 	}
+	action_clerk_release(&who);
 	if (mc_text_blank(*unit))
 		return refuse(err, "Máy trạm chưa được gán đơn vị; chạy motcua init --unit MÃ");
 	return 0;
@@ -797,7 +711,7 @@ struct change {
 };
 
 /* The appointment after an apology, or a refusal. */
-static int apology_appointment(const struct state *s, const struct plan *p,
+static int apology_appointment(const struct action_dossier *s, const struct plan *p,
 			       const struct mc_calendar *cal, struct mc_dt *out, struct strbuf *err)
 {
 	char due[32], when[32];
@@ -824,7 +738,7 @@ static int apology_appointment(const struct state *s, const struct plan *p,
 }
 
 /* The event's payload and what changes, in the dossier's state s. */
-static int plan_change(struct store *st, const struct state *s, const struct plan *p,
+static int plan_change(struct store *st, const struct action_dossier *s, const struct plan *p,
 		       struct change *c, const struct mc_dt *now, struct strbuf *err)
 {
 	json_t *j = json_object();
@@ -932,30 +846,18 @@ static int plan_change(struct store *st, const struct state *s, const struct pla
 	return rc;
 }
 
-static int update_dossier(struct store *st, const struct state *s, const struct change *c)
+static int update_dossier(struct store *st, const struct action_dossier *s, const struct change *c)
 {
-	sqlite3_stmt *q = store_prepare(st,
-		"UPDATE dossiers SET status = ?1, rev = rev + 1, updated_at = ?2,"
-		" appointment = ?3, handling_unit = coalesce(?4, handling_unit),"
-		" finished_at = CASE ?5 WHEN 1 THEN ?2 WHEN 2 THEN coalesce(finished_at, ?2)"
-		" ELSE finished_at END WHERE id = ?6 AND rev = ?7");
-	sqlite3_bind_int(q, 1, (int)c->to);
-	sqlite3_bind_text(q, 2, c->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, c->appointment, -1, SQLITE_STATIC);
-	if (c->handling_unit)
-		sqlite3_bind_text(q, 4, c->handling_unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 5, c->finish);
-	sqlite3_bind_text(q, 6, s->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 7, s->rev);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return rc;
-	return sqlite3_changes(st->db) == 1 ? SQLITE_OK : SQLITE_CONSTRAINT;
+	struct action_update u = {
+		.id = s->id, .rev = s->rev, .status = (int)c->to, .now = c->now,
+		.appointment = c->appointment, .handling_unit = c->handling_unit,
+		.finish = c->finish,
+	};
+	return action_store_update(st, &u);
 }
 
 /* Inside the transaction: the dossier, its event, the outbox row. */
-static int write_change(struct store *st, const struct state *s, const struct change *c,
+static int write_change(struct store *st, const struct action_dossier *s, const struct change *c,
 			struct dossier_action_result *res)
 {
 	int rc = update_dossier(st, s, c);
@@ -993,7 +895,7 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 {
 	memset(res, 0, sizeof(*res));
 	struct plan p;
-	struct state s;
+	struct action_dossier s;
 	struct change c;
 	memset(&s, 0, sizeof s);
 	memset(&c, 0, sizeof c);
@@ -1046,7 +948,7 @@ out:
 	}
 	json_decref(c.payload);
 	free(unit);
-	state_release(&s);
+	action_dossier_release(&s);
 	plan_release(&p);
 	return rc;
 }
@@ -1055,71 +957,45 @@ out:
 
 static bool role_may_reassign(struct store *st, const char *actor)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT role IN ('supervisor', 'admin') FROM clerks"
-					    " WHERE username = ?");
-	sqlite3_bind_text(q, 1, actor, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
+	struct action_clerk who;
+	bool ok = action_store_clerk(st, actor, &who) == SQLITE_ROW && who.role &&
+		  (!strcmp(who.role, "supervisor") || !strcmp(who.role, "admin"));
+	action_clerk_release(&who);
 	return ok;
 }
 
 /* The target clerk: active, of the dossier's receiving or handling unit. Name into *name. */
-static int check_target(struct store *st, const struct state *s, const char *to, char **name,
-			struct strbuf *err)
+static int check_target(struct store *st, const struct action_dossier *s, const char *to,
+			char **name, struct strbuf *err)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT full_name, unit_code, disabled FROM clerks"
-					    " WHERE username = ?");
-	sqlite3_bind_text(q, 1, to, -1, SQLITE_STATIC);
-	int step = sqlite3_step(q);
-	char *full = step == SQLITE_ROW ? col_dup(q, 0) : NULL;
-	char *unit = step == SQLITE_ROW ? col_dup(q, 1) : NULL;
-	int disabled = step == SQLITE_ROW ? sqlite3_column_int(q, 2) : 0;
-	sqlite3_finalize(q);
+	struct action_clerk who;
+	int step = action_store_clerk(st, to, &who);
+	const char *unit = who.unit_code;
 	int rc = DOSSIER_ACTION_OK;
 	if (step != SQLITE_ROW)
 		rc = step == SQLITE_DONE ? refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu", to)
 					 : fault(err, step, "Không đọc được danh sách cán bộ");
-	else if (disabled)
+	else if (who.disabled)
 		rc = refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa: không giao hồ sơ được", to);
 	else if (!unit || (strcmp(unit, s->unit_code) &&
 			   !(s->handling_unit && !strcmp(unit, s->handling_unit))))
 		rc = refuse(err, "Cán bộ «%.40s» không thuộc đơn vị %s của hồ sơ %s", to,
 			    s->handling_unit ? s->handling_unit : s->unit_code, s->code);
-	free(unit);
-	if (rc)
-		free(full);
-	else
-		*name = full;
+	if (!rc) {
+		*name = who.full_name;
+		who.full_name = NULL;
+	}
+	action_clerk_release(&who);
 	return rc;
 }
 
-/* The clerk in charge now (malloc'd). */
-static char *clerk_in_charge(struct store *st, const char *id)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT " DOSSIER_CLERK_IN_CHARGE " FROM dossiers d"
-					    " LEFT JOIN dossier_assignments da ON da.dossier_id = d.id"
-					    " WHERE d.id = ?");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	char *who = sqlite3_step(q) == SQLITE_ROW ? col_dup(q, 0) : NULL;
-	sqlite3_finalize(q);
-	return who ? who : xstrdup("");
-}
-
-static int write_reassign(struct store *st, const struct state *s, const char *to, json_t *payload,
-			  const char *actor, const char *unit, const char *now,
+static int write_reassign(struct store *st, const struct action_dossier *s, const char *to,
+			  json_t *payload, const char *actor, const char *unit, const char *now,
 			  struct dossier_action_result *res)
 {
-	sqlite3_stmt *q = store_prepare(st, "UPDATE dossiers SET rev = rev + 1, updated_at = ?1"
-					    " WHERE id = ?2 AND rev = ?3");
-	sqlite3_bind_text(q, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, s->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, s->rev);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
+	int rc = action_store_touch(st, s->id, s->rev, now);
+	if (rc != SQLITE_OK)
 		return rc;
-	if (sqlite3_changes(st->db) != 1)
-		return SQLITE_CONSTRAINT;
 	json_t *event = NULL;
 	struct dossier_tx_event e = {
 		.id = res->event_id, .dossier_id = s->id, .kind = MC_REASSIGN_ID,
@@ -1146,7 +1022,7 @@ int dossier_reassign_commit(struct store *st, const char *code, const char *to_c
 			    struct dossier_action_result *res, struct strbuf *err)
 {
 	memset(res, 0, sizeof(*res));
-	struct state s;
+	struct action_dossier s;
 	memset(&s, 0, sizeof s);
 	char *unit = NULL, *why = NULL, *to = NULL, *to_name = NULL, *from = NULL;
 	json_t *payload = NULL;
@@ -1182,7 +1058,7 @@ int dossier_reassign_commit(struct store *st, const char *code, const char *to_c
 	if (!rc)
 		rc = check_target(st, &s, to, &to_name, err);
 	if (!rc) {
-		from = clerk_in_charge(st, s.id);
+		from = action_store_clerk_in_charge(st, s.id);
 		if (!strcmp(from, to))
 			rc = refuse(err, "Hồ sơ %s đã do cán bộ %s (%s) phụ trách", s.code, to_name, to);
 	}
@@ -1222,6 +1098,6 @@ out:
 	free(to);
 	free(to_name);
 	free(from);
-	state_release(&s);
+	action_dossier_release(&s);
 	return rc;
 }

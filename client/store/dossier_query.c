@@ -1335,6 +1335,43 @@ static int load_events(struct store *st, struct dossier_detail *d)
 	return rc == SQLITE_DONE ? 0 : rc;
 }
 
+int dossier_scan_items(struct store *st, const char *id, struct dossier_scan_item **out,
+		       struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT seq, name, document_id IS NOT NULL FROM dossier_components"
+		" WHERE dossier_id = ? AND (mandatory OR originals > 0 OR copies > 0"
+		" OR document_id IS NOT NULL) ORDER BY seq");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	int n = 0, alloc = 0, rc;
+	*out = NULL;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			*out = xrealloc(*out, (size_t)alloc * sizeof(**out));
+		}
+		(*out)[n++] = (struct dossier_scan_item){
+			.seq = sqlite3_column_int(q, 0),
+			.name = xstrdup((const char *)sqlite3_column_text(q, 1)),
+			.digitized = sqlite3_column_int(q, 2) != 0,
+		};
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		dossier_scan_items_free(*out, n);
+		*out = NULL;
+		return fail(rc, err);
+	}
+	return n;
+}
+
+void dossier_scan_items_free(struct dossier_scan_item *items, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(items[i].name);
+	free(items);
+}
+
 int dossier_get(struct store *st, const char *code, struct dossier_detail *d, struct strbuf *err)
 {
 	memset(d, 0, sizeof(*d));
