@@ -261,11 +261,8 @@ static int settle(struct strbuf *err)
 	for (size_t i = 0; i < sizeof(libpq_vars) / sizeof(libpq_vars[0]); i++)
 		if (getenv(libpq_vars[i]) && *getenv(libpq_vars[i]))
 			any = true;
-	if (any) {
-		strbuf_addch(&pg, '\0');
-		pg.len--;
-		cfg.pg = strbuf_detach(&pg);
-	}
+	if (any)
+		cfg.pg = strbuf_detach(&pg); /* "" when only libpq's variables name it */
 	strbuf_release(&pg);
 	return 0;
 }
