@@ -101,7 +101,7 @@ void api_indicators(struct req *r)
 	}
 	struct mc_indicator_value v[MC_IND_COUNT];
 	if (compute(c, &per, unit, clerk, r->s.username, v, &err)) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		respond_db_down(r);
 		goto out;
 	}
