@@ -10,6 +10,7 @@
 #include "client/cli/cli.h"
 #include "client/store/store.h"
 #include "client/tui/app.h"
+#include "core/version.h"
 #include "screens/screens.h"
 
 struct command {
@@ -110,5 +111,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return usage(stdout);
+	if (argc == 2 && !strcmp(argv[1], "--version"))
+		return puts("motcua " MOTCUA_VERSION) == EOF ? CLI_FAULT : CLI_OK;
 	return tui_main(argc, argv);
 }

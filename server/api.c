@@ -49,6 +49,10 @@ void api_healthz(struct req *r)
 
 void api_metrics(struct req *r)
 {
+	if (config_get()->metrics_listen) { /* served on its own address only */
+		respond_error(r, 404, "not_found", "Không có tài nguyên này trên máy chủ");
+		return;
+	}
 	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_render());
 }
 

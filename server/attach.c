@@ -110,7 +110,7 @@ static enum attach_rc db_failed(PGresult *res)
 	if (!strcmp(st, "23505") || !strcmp(st, "40001") || !strcmp(st, "40P01"))
 		rc = ATTACH_RETRY;
 	else if (res)
-		fprintf(stderr, SERVER_NAME ": attach: %s", PQresultErrorMessage(res));
+		server_log(LOG_ERR, SERVER_NAME ": attach: %s", PQresultErrorMessage(res));
 	PQclear(res);
 	return rc;
 }
@@ -261,7 +261,7 @@ static enum attach_rc add_change(PGconn *c, const json_t *meta, const char *doss
 	enum attach_rc rc = ATTACH_APPLIED;
 	if (db_lock_changes(c, &err) ||
 	    db_add_change(c, "document", jstr(meta, "id"), 1, unit, text, &err)) {
-		fprintf(stderr, SERVER_NAME ": attach: %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": attach: %s", err.buf);
 		rc = ATTACH_DB_FAILED;
 	}
 	strbuf_release(&err);

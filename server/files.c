@@ -206,7 +206,7 @@ void api_upload_create(struct req *r)
 	const char *md = req_header(r, "Upload-Metadata");
 	char *end;
 	long long length = len && *len ? strtoll(len, &end, 10) : -1;
-	if (!len || *end || length < 0) {
+	if (!len || !*len || *end || length < 0) { /* end is set only when len is not empty */
 		respond_error(r, 400, "bad_request", "Cần tiêu đề Upload-Length (số byte của tệp)");
 		return;
 	}
@@ -403,7 +403,7 @@ void upload_patch_begin(struct req *r)
 	const char *off = req_header(r, "Upload-Offset");
 	char *end;
 	long long offset = off && *off ? strtoll(off, &end, 10) : -1;
-	if (!off || *end || offset < 0) {
+	if (!off || !*off || *end || offset < 0) { /* end is set only when off is not empty */
 		respond_error(r, 400, "bad_request", "Cần tiêu đề Upload-Offset");
 		return;
 	}

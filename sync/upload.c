@@ -165,7 +165,7 @@ static long long header_ll(const struct sync_reply *r, const char *name)
 {
 	char *v = sync_reply_header(r, name), *end;
 	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || *end || n < 0)
+	if (!v || !*v || *end || n < 0) /* end is set only when v is not empty */
 		n = -1;
 	free(v);
 	return n;

@@ -43,7 +43,7 @@ int ocr_pending_pass(struct store *st, const char *db_path, const atomic_int *st
 		     int *failed, struct strbuf *err)
 {
 	char id[37], sha[65];
-	int rc;
+	int rc = 0; /* stop may be set before the first pass */
 	while (!(stop && atomic_load(stop)) && !(rc = next_pending(st, id, sha, err))) {
 		char *file = docstore_file(db_path, sha);
 		char *text = NULL;
