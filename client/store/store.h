@@ -25,6 +25,9 @@ struct store {
  * all reported clearly. */
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err);
 void store_close(struct store *st);
+/* Runs the migrations an open store still lacks (after its pages were
+ * replaced by an older copy). 0 or -1 with err. */
+int store_upgrade(struct store *st, struct strbuf *err);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. commit returns -1 (and rolls back)
  * when SQLite refuses, e.g. a full disk; err gets a Vietnamese message. */
