@@ -81,6 +81,38 @@ long store_count_unsent(struct store *st)
 	return one_number(st->db, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')");
 }
 
+long store_count_unsent_missing(struct store *st, const char *copy_path)
+{
+	sqlite3 *copy = NULL;
+	if (sqlite3_open_v2(copy_path, &copy, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close_v2(copy);
+		return -1;
+	}
+	sqlite3_stmt *has = NULL;
+	long missing = -1;
+	if (sqlite3_prepare_v2(copy, "SELECT 1 FROM outbox WHERE op_id = ?", -1, &has, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_stmt *q = store_prepare(st, "SELECT op_id FROM outbox"
+						    " WHERE state IN ('pending', 'sending')");
+		int rc;
+		missing = 0;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			sqlite3_bind_text(has, 1, (const char *)sqlite3_column_text(q, 0), -1,
+					  SQLITE_TRANSIENT);
+			if (sqlite3_step(has) != SQLITE_ROW)
+				missing++;
+			sqlite3_reset(has);
+		}
+		if (rc != SQLITE_DONE)
+			missing = -1;
+		sqlite3_finalize(q);
+	}
+	sqlite3_finalize(has);
+	sqlite3_close_v2(copy);
+	return missing;
+}
+
 void store_probe_release(struct store_probe *p)
 {
 	FREE(&p->problem);

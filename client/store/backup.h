@@ -29,6 +29,9 @@ int store_quick_check(struct store *st, struct strbuf *err);
 /* Dossiers and unsent outbox operations of an open store (-1 on a fault). */
 long store_count_dossiers(struct store *st);
 long store_count_unsent(struct store *st);
+/* Of st's unsent operations, how many the store file copy_path does not
+ * hold at all (what a restore of that copy would lose); -1 on a fault. */
+long store_count_unsent_missing(struct store *st, const char *copy_path);
 
 /* Writes a copy of st to path (which must not exist; made 0600) from one
  * read snapshot, page by page (progress counts pages, may be NULL), as a
