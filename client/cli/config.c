@@ -199,10 +199,11 @@ static int do_markdown(const struct config_opts *o)
 }
 
 /* The header the receipts print: the settings, else the unit's name. */
-static void header_of(struct store *st, char **parent, char **unit)
+static void header_of(struct store *st, char **parent, char **unit, char **place)
 {
 	*parent = store_get_setting(st, "receipt_parent_name");
 	*unit = store_get_setting(st, "receipt_unit_name");
+	*place = store_get_setting(st, "place_name");
 	char *code = store_get_setting(st, "unit_code");
 	struct settings_unit u;
 	if (code && !settings_unit_load(st, code, &u)) {
@@ -213,6 +214,10 @@ static void header_of(struct store *st, char **parent, char **unit)
 		if (mc_text_blank(*unit)) {
 			free(*unit);
 			*unit = xstrdup(u.name);
+		}
+		if (mc_text_blank(*place)) {
+			free(*place);
+			*place = xstrdup(u.name);
 		}
 		settings_unit_release(&u);
 	}
@@ -232,8 +237,8 @@ static int do_test_printer(const struct config_opts *o)
 	if (rc)
 		return rc;
 	char *printer = o->printer ? xstrdup(o->printer) : store_get_setting(&st, "printer");
-	char *parent, *unit;
-	header_of(&st, &parent, &unit);
+	char *parent, *unit, *place;
+	header_of(&st, &parent, &unit, &place);
 	char *address = store_get_setting(&st, "unit_address");
 	char *phone = store_get_setting(&st, "unit_phone");
 	char *qr = reception_lookup_url(&st, "");
@@ -249,7 +254,7 @@ static int do_test_printer(const struct config_opts *o)
 	}
 	store_close(&st);
 
-	struct print_test_page t = { parent, unit, address, phone,
+	struct print_test_page t = { parent, unit, place, address, phone,
 				     mc_text_blank(printer) ? NULL : printer, qr, &now };
 	struct strbuf err = STRBUF_INIT;
 	bool printed = false;
@@ -275,6 +280,7 @@ static int do_test_printer(const struct config_opts *o)
 	free(phone);
 	free(parent);
 	free(unit);
+	free(place);
 	free(printer);
 	free(path);
 	return rc;

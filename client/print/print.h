@@ -28,6 +28,7 @@ int print_printer_list(struct strbuf *out, struct strbuf *err);
  * path. -1 with err. */
 struct print_test_page {
 	const char *parent_name, *unit_name; /* the header; NULL: blank */
+	const char *place;                   /* on the date line; NULL: blank */
 	const char *address, *phone;         /* may be NULL */
 	const char *printer;                 /* NULL: none set */
 	const char *qr_text;                 /* the lookup address the receipts use */

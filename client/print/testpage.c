@@ -28,7 +28,7 @@ int print_test_page_pdf(const struct print_test_page *t, const char *path, struc
 	if (t->when)
 		mc_format_dt(when, sizeof when, t->when);
 	pdf_set_metadata(&d, "Trang in thử motcua", t->when ? when : NULL);
-	pdf_state_header(&d, t->parent_name, t->unit_name, NULL, t->when, 0.42, 8);
+	pdf_state_header(&d, t->parent_name, t->unit_name, t->place, t->when, 0.42, 8);
 	double x0 = pdf_x0(&d), tw = pdf_text_width(&d);
 	pdf_para(&d, x0, tw, "TRANG IN THỬ", &st_title);
 	d.y += 4;

@@ -78,6 +78,9 @@ static int check_url(const char *v, struct strbuf *err)
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p <= ' ' || *p == 127)
 			return refuse(err, "địa chỉ «%s» có khoảng trắng hoặc ký tự điều khiển", v);
+	const char *sep = strstr(v, "://");
+	if (sep && sep[3] == '/')
+		return refuse(err, "địa chỉ «%s» thiếu tên máy sau ://", v);
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *fragment = NULL;
 	int rc = 0;
