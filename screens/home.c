@@ -14,14 +14,16 @@
 static const struct {
 	const char *label;
 	enum action action;
+	bool admin; /* shown to admins and supervisors only */
 } menu[] = {
-	{ "Tiếp nhận hồ sơ", ACTION_OPEN_RECEPTION },
-	{ "Tra cứu thủ tục", ACTION_OPEN_CATALOG },
-	{ "Danh sách hồ sơ", ACTION_OPEN_DOSSIERS },
-	{ "Giám sát", ACTION_OPEN_SUPERVISOR },
-	{ "Đăng xuất", ACTION_LOGOUT },
+	{ "Tiếp nhận hồ sơ", ACTION_OPEN_RECEPTION, false },
+	{ "Tra cứu thủ tục", ACTION_OPEN_CATALOG, false },
+	{ "Danh sách hồ sơ", ACTION_OPEN_DOSSIERS, false },
+	{ "Giám sát", ACTION_OPEN_SUPERVISOR, false },
+	{ "Cài đặt máy trạm", ACTION_OPEN_SETTINGS, true },
+	{ "Đăng xuất", ACTION_LOGOUT, false },
 };
-#define N_MENU ((int)(sizeof(menu) / sizeof(menu[0])))
+#define MENU_MAX ((int)(sizeof(menu) / sizeof(menu[0])))
 
 enum count {
 	COUNT_RECEIVED,   /* received today */
@@ -54,11 +56,12 @@ static const enum dossiers_filter count_filters[COUNT__N] = {
 };
 
 /* Selectable rows: the counts, then the menu (where the selection starts). */
-#define N_ROWS (COUNT__N + N_MENU)
+#define N_ROWS (COUNT__N + s->nmenu)
 
 struct home {
 	long counts[COUNT__N];
-	int sel; /* 0 .. COUNT__N - 1: a count; then menu[sel - COUNT__N] */
+	int sel; /* 0 .. COUNT__N - 1: a count; then menu[shown[sel - COUNT__N]] */
+	int shown[MENU_MAX], nmenu; /* the menu entries this clerk sees */
 	char today_vn[16];
 };
 
@@ -87,6 +90,11 @@ static void refresh_counts(struct app *app, struct home *s)
 static int home_open(struct app *app, void *priv, const void *arg)
 {
 	struct home *s = priv;
+	const char *role = app->clerk.role ? app->clerk.role : "";
+	bool admin = !strcmp(role, "admin") || !strcmp(role, "supervisor");
+	for (int i = 0; i < MENU_MAX; i++)
+		if (!menu[i].admin || admin)
+			s->shown[s->nmenu++] = i;
 	s->sel = COUNT__N;
 	refresh_counts(app, priv);
 	return 0;
@@ -129,15 +137,16 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 	int my = y + 4 + COUNT__N;
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, my, x, w, "Chọn chức năng");
-	for (int i = 0; i < N_MENU; i++) {
+	for (int i = 0; i < s->nmenu; i++) {
+		int m = s->shown[i];
 		struct key k;
 		char label[32] = " ";
-		if (keymap_key_for(&app->keymap, KEYMAP_HOME, menu[i].action, &k))
+		if (keymap_key_for(&app->keymap, KEYMAP_HOME, menu[m].action, &k))
 			key_label(&k, label, sizeof(label));
 		bool sel = COUNT__N + i == s->sel;
 		int pad = 2 - mc_text_width(label);
 		char *line = xasprintf("%s %s%*s %s", sel ? ">" : " ", label, pad > 0 ? pad : 0, "",
-				       menu[i].label);
+				       menu[m].label);
 		wattrset(win, term_style(sel ? STYLE_SELECTED : STYLE_NORMAL));
 		if (sel)
 			term_blank(win, my + 1 + i, x, 30);
@@ -171,10 +180,10 @@ static int home_handle(struct app *app, void *priv, enum action act, const struc
 			return SCR_HANDLED;
 		}
 		/* the action may replace this screen: nothing after it */
-		return app_do_action(app, menu[s->sel - COUNT__N].action) | SCR_HANDLED;
+		return app_do_action(app, menu[s->shown[s->sel - COUNT__N]].action) | SCR_HANDLED;
 	default:
-		for (int i = 0; i < N_MENU; i++)
-			if (menu[i].action == act)
+		for (int i = 0; i < s->nmenu; i++)
+			if (menu[s->shown[i]].action == act)
 				s->sel = COUNT__N + i;
 		return SCR_IGNORED;
 	}

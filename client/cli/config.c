@@ -12,19 +12,15 @@
  * table that docs/reception.md holds. */
 #include "client/cli/cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "client/base/clock.h"
-#include "client/print/print.h"
 #include "client/services/reception.h"
 #include "client/services/settings.h"
-#include "client/store/settings.h"
 #include "client/store/store.h"
 #include "core/text.h"
 
@@ -198,32 +194,6 @@ static int do_markdown(const struct config_opts *o)
 	return CLI_OK;
 }
 
-/* The header the receipts print: the settings, else the unit's name. */
-static void header_of(struct store *st, char **parent, char **unit, char **place)
-{
-	*parent = store_get_setting(st, "receipt_parent_name");
-	*unit = store_get_setting(st, "receipt_unit_name");
-	*place = store_get_setting(st, "place_name");
-	char *code = store_get_setting(st, "unit_code");
-	struct settings_unit u;
-	if (code && !settings_unit_load(st, code, &u)) {
-		if (mc_text_blank(*parent)) {
-			free(*parent);
-			*parent = xasprintf("UBND %s", u.name);
-		}
-		if (mc_text_blank(*unit)) {
-			free(*unit);
-			*unit = xstrdup(u.name);
-		}
-		if (mc_text_blank(*place)) {
-			free(*place);
-			*place = xstrdup(u.name);
-		}
-		settings_unit_release(&u);
-	}
-	free(code);
-}
-
 static int do_test_printer(const struct config_opts *o)
 {
 	if (o->nargs != 1)
@@ -237,36 +207,17 @@ static int do_test_printer(const struct config_opts *o)
 	if (rc)
 		return rc;
 	char *printer = o->printer ? xstrdup(o->printer) : store_get_setting(&st, "printer");
-	char *parent, *unit, *place;
-	header_of(&st, &parent, &unit, &place);
-	char *address = store_get_setting(&st, "unit_address");
-	char *phone = store_get_setting(&st, "unit_phone");
 	char *qr = reception_lookup_url(&st, "");
-	char *pdf;
-	if (o->out) {
-		pdf = xstrdup(o->out);
-	} else {
-		char *dir = reception_receipt_dir(&st);
-		if (mkdir(dir, 0700) && errno != EEXIST)
-			fprintf(stderr, "motcua: không tạo được thư mục %s: %s\n", dir, strerror(errno));
-		pdf = xasprintf("%s/trang-in-thu.pdf", dir);
-		free(dir);
-	}
-	store_close(&st);
-
-	struct print_test_page t = { parent, unit, place, address, phone,
-				     mc_text_blank(printer) ? NULL : printer, qr, &now };
-	struct strbuf err = STRBUF_INIT;
+	char *pdf = NULL;
 	bool printed = false;
-	if (print_test_page_pdf(&t, pdf, &err)) {
+	struct strbuf err = STRBUF_INIT;
+	int r = settings_test_page(&st, printer ? printer : "", o->out, &now, &pdf, &printed, &err);
+	store_close(&st);
+	if (r == -1)
 		rc = cli_fault("không tạo được trang in thử %s: %s", pdf, err.buf);
-	} else if (!mc_text_blank(printer)) {
-		if (print_pdf(printer, pdf, &err))
-			rc = cli_fault("đã tạo %s nhưng không in được: %s", pdf, err.buf);
-		else
-			printed = true;
-	}
-	if (!rc)
+	else if (r)
+		rc = cli_fault("đã tạo %s nhưng không in được: %s", pdf, err.buf);
+	else
 		cli_print_json(json_pack("{s:s, s:s?, s:b, s:s}", "pdf", pdf, "printer",
 					 mc_text_blank(printer) ? NULL : printer, "printed", printed,
 					 "qr", qr));
@@ -276,11 +227,6 @@ static int do_test_printer(const struct config_opts *o)
 	strbuf_release(&err);
 	free(pdf);
 	free(qr);
-	free(address);
-	free(phone);
-	free(parent);
-	free(unit);
-	free(place);
 	free(printer);
 	free(path);
 	return rc;

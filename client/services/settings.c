@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <curl/curl.h>
 
@@ -304,6 +305,73 @@ int settings_set(struct store *st, const struct setting_def *d, const char *valu
 		return rc;
 	}
 	return store_commit(st, err) ? SETTINGS_FAULT : 0;
+}
+
+/* The header the receipts print: the settings, else the unit's name. */
+static void header_of(struct store *st, char **parent, char **unit, char **place)
+{
+	*parent = store_get_setting(st, "receipt_parent_name");
+	*unit = store_get_setting(st, "receipt_unit_name");
+	*place = store_get_setting(st, "place_name");
+	char *code = store_get_setting(st, "unit_code");
+	struct settings_unit u;
+	if (code && !settings_unit_load(st, code, &u)) {
+		if (mc_text_blank(*parent)) {
+			free(*parent);
+			*parent = xasprintf("UBND %s", u.name);
+		}
+		if (mc_text_blank(*unit)) {
+			free(*unit);
+			*unit = xstrdup(u.name);
+		}
+		if (mc_text_blank(*place)) {
+			free(*place);
+			*place = xstrdup(u.name);
+		}
+		settings_unit_release(&u);
+	}
+	free(code);
+}
+
+int settings_test_page(struct store *st, const char *printer, const char *out,
+		       const struct mc_dt *now, char **pdf, bool *printed, struct strbuf *err)
+{
+	*printed = false;
+	char *set_printer = printer ? NULL : store_get_setting(st, "printer");
+	const char *use = printer ? printer : set_printer;
+	char *parent, *unit, *place;
+	header_of(st, &parent, &unit, &place);
+	char *address = store_get_setting(st, "unit_address");
+	char *phone = store_get_setting(st, "unit_phone");
+	char *qr = reception_lookup_url(st, "");
+	if (out) {
+		*pdf = xstrdup(out);
+	} else {
+		char *dir = reception_receipt_dir(st);
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			strbuf_addf(err, "không tạo được thư mục %s: %s; ", dir, strerror(errno));
+		*pdf = xasprintf("%s/trang-in-thu.pdf", dir);
+		free(dir);
+	}
+	struct print_test_page t = { parent, unit, place, address, phone,
+				     mc_text_blank(use) ? NULL : use, qr, now };
+	int rc = 0;
+	if (print_test_page_pdf(&t, *pdf, err))
+		rc = -1;
+	else if (!mc_text_blank(use) && print_pdf(use, *pdf, err))
+		rc = -2;
+	else
+		*printed = !mc_text_blank(use);
+	if (!rc)
+		strbuf_reset(err);
+	free(qr);
+	free(address);
+	free(phone);
+	free(parent);
+	free(unit);
+	free(place);
+	free(set_printer);
+	return rc;
 }
 
 static void md_cell(struct strbuf *out, const char *s)

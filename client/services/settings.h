@@ -93,6 +93,16 @@ int settings_check(struct store *st, const struct setting_def *d, const char *va
 int settings_set(struct store *st, const struct setting_def *d, const char *value,
 		 struct strbuf *warn, struct strbuf *err);
 
+/* The printer test page (client/print/print.h) with this workstation's
+ * header, address, phone and lookup address, written to out (NULL:
+ * <store folder>/receipts/trang-in-thu.pdf; *pdf gets the path, malloc'd)
+ * and sent to printer (NULL: the setting; none set: not printed). Returns
+ * 0 (*printed tells), -1 when the PDF could not be made, -2 when it was
+ * made but the printer refused it; err says why. */
+struct mc_dt;
+int settings_test_page(struct store *st, const char *printer, const char *out,
+		       const struct mc_dt *now, char **pdf, bool *printed, struct strbuf *err);
+
 /* The markdown table of the settings (docs/reception.md holds a copy that
  * a test compares), into out. */
 void settings_markdown(struct strbuf *out);

@@ -26,7 +26,8 @@
 	X(RECEPTION, "reception") \
 	X(DOSSIERS,  "dossiers") \
 	X(DETAIL,    "detail") \
-	X(SCAN,      "scan")
+	X(SCAN,      "scan") \
+	X(SETTINGS,  "settings")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
