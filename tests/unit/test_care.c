@@ -62,8 +62,9 @@ static void test_progress_json(void **state)
 	size_t n = strlen(out);
 	assert_true(n >= strlen(first) + strlen(last));
 	assert_string_equal(out + n - strlen(last), last);
+	const char *head = "{\"progress\":\"backup\",\"done\":";
 	for (char *line = out; *line; line = strchr(line, '\n') + 1)
-		assert_memory_equal(line, "{\"progress\":\"backup\",\"done\":", 29);
+		assert_memory_equal(line, head, strlen(head));
 	free(out);
 	setenv("MOTCUA_PROGRESS", "none", 1);
 	assert_int_equal(progress_mode(), PROGRESS_NONE);
