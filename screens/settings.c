@@ -165,13 +165,15 @@ static void start_edit(struct settings_view *s)
 
 static int handle_edit(struct settings_view *s, const struct key_event *ev)
 {
-	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_DONE) {
 		char *v = dialog_value(&s->dlg);
 		struct strbuf why = STRBUF_INIT;
 		if (save(s, v, &why)) {
+			/* the prompt stays, with the reason (whole on the status line) */
+			app_error(s->app, "%s", why.buf);
 			free(s->dlg.error);
-			s->dlg.error = strbuf_detach(&why); /* the prompt stays, with the reason */
+			s->dlg.error = strbuf_detach(&why);
 			rc = WIDGET_HANDLED;
 		}
 		strbuf_release(&why);
@@ -212,17 +214,6 @@ static int st_handle(struct app *app, void *priv, enum action act, const struct 
 	struct settings_view *s = priv;
 	if (s->editing && act != ACTION_QUIT)
 		return handle_edit(s, ev);
-	enum widget_action mv = act == ACTION_MOVE_UP ? WK_UP
-				: act == ACTION_MOVE_DOWN ? WK_DOWN
-				: act == ACTION_PAGE_UP	  ? WK_PAGE_UP
-				: act == ACTION_PAGE_DOWN ? WK_PAGE_DOWN
-				: act == ACTION_HOME	  ? WK_HOME
-				: act == ACTION_END	  ? WK_END
-							  : WK_NONE;
-	if (mv != WK_NONE) {
-		listview_key(&s->lv, 0, false, mv);
-		return SCR_HANDLED;
-	}
 	switch (act) {
 	case ACTION_CONFIRM:
 		start_edit(s);
@@ -239,8 +230,14 @@ static int st_handle(struct app *app, void *priv, enum action act, const struct 
 		test_page(s);
 		return SCR_HANDLED | SCR_REDRAW;
 	default:
-		return SCR_IGNORED;
+		return SCR_IGNORED; /* the moves: st_list */
 	}
+}
+
+static struct listview *st_list(struct app *app, void *priv, enum action act)
+{
+	struct settings_view *s = priv;
+	return s->editing ? NULL : &s->lv;
 }
 
 static const enum action st_hints[] = { ACTION_CONFIRM, ACTION_RESET_SETTING,
@@ -250,10 +247,12 @@ const struct screen_ops settings_screen = {
 	.name = "settings",
 	.title = "Cài đặt máy trạm",
 	.keymap = "settings",
+	.fields = true,
 	.private_size = sizeof(struct settings_view),
 	.hints = st_hints,
 	.open = st_open,
 	.draw = st_draw,
 	.handle = st_handle,
+	.list = st_list,
 	.done = st_done,
 };
