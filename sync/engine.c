@@ -30,7 +30,19 @@ struct pass {
 	char clock[64];      /* device clock sent to the server, with seconds and offset */
 	long long device_epoch;
 	bool requeued_once;
+	struct sync_progress progress; /* what the last report said */
 };
+
+static void report(struct pass *p, const char *phase, long done, long total)
+{
+	if (!p->opt->progress)
+		return;
+	p->progress.phase = phase;
+	p->progress.items_done = done;
+	p->progress.items_total = total;
+	p->progress.bytes = p->http.bytes_up + p->http.bytes_down;
+	p->opt->progress(p->opt->progress_arg, &p->progress);
+}
 
 /* ---- summary ------------------------------------------------------------------- */
 
@@ -495,15 +507,23 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 	return o;
 }
 
+static long pending_ops(struct store *st);
+
 static enum sync_outcome push(struct pass *p)
 {
 	int batch = SYNC_MAX_OPS;
 	bool answered = false, more = true;
 	enum sync_outcome o = SYNC_DONE;
+	long total = p->opt->progress ? pending_ops(p->st) : 0;
+	report(p, "push", 0, total);
 	while (o == SYNC_DONE && more) {
 		if (cancelled(p))
 			return SYNC_CANCELLED;
 		o = push_once(p, &batch, &answered, &more);
+		if (p->opt->progress) {
+			long left = pending_ops(p->st);
+			report(p, "push", total > left ? total - left : 0, total);
+		}
 	}
 	return o;
 }
@@ -652,6 +672,8 @@ static enum sync_outcome pull(struct pass *p)
 	apply_stats_init(&as);
 	enum sync_outcome o = SYNC_DONE;
 	int restarts = 0;
+	long pulled = 0;
+	report(p, "pull", 0, 0);
 	for (;;) {
 		if (cancelled(p)) {
 			o = SYNC_CANCELLED;
@@ -703,6 +725,8 @@ static enum sync_outcome pull(struct pass *p)
 			break;
 		}
 		strbuf_release(&err);
+		pulled += (long)page.nchanges;
+		report(p, "pull", pulled, pulled + (page.remaining > 0 ? (long)page.remaining : 0));
 		bool more = page.remaining > 0 && page.nchanges > 0;
 		sync_changes_release(&page);
 		if (!more)
@@ -796,8 +820,11 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	if (o == SYNC_DONE)
 		o = pull(&p);
 	/* records before scans: the files follow on their own queue */
-	if (o == SYNC_DONE)
+	if (o == SYNC_DONE) {
+		report(&p, "files", 0, 0);
 		o = sync_upload_files(st, &p.http, p.opt->cancel, p.now, sum);
+		report(&p, "files", sum->files_sent + sum->files_known, 0);
+	}
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);

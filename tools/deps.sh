@@ -21,7 +21,7 @@ BUILD="build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl
 libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev libsane-dev
 libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev"
 TEST="libcmocka-dev sqlite3 zbar-tools poppler-utils sane-utils tesseract-ocr tesseract-ocr-vie
-fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db
+fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db cups-daemon
 dpkg-dev debhelper lintian devscripts debootstrap"
 
 PKGS=""

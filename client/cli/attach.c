@@ -230,7 +230,11 @@ static void run_ocr(struct store *st, const char *db_path, const char *doc_id, c
 	char *file = docstore_file(db_path, sha);
 	char *text = NULL;
 	struct strbuf err = STRBUF_INIT;
-	if (ocr_pdf(file, &text, &err)) {
+	struct progress p;
+	progress_begin(&p, "ocr", "Nhận dạng chữ (trang)", 0, PROGRESS_ITEMS);
+	int failed = ocr_pdf_progress(file, &text, &p, &err);
+	progress_end(&p);
+	if (failed) {
 		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR): %s; giấy tờ vẫn được lưu\n",
 			err.buf);
 		strbuf_reset(&err);

@@ -6,6 +6,7 @@
 #define MC_CLI_H
 
 #include "client/base/exitcode.h"
+#include "client/base/progress.h"
 
 enum {
 	CLI_OK = MC_EXIT_OK,
@@ -34,7 +35,11 @@ enum {
 	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
 	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse MÃ_GIẤY_TỜ") \
 	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH") \
-	X(encrypt, cli_encrypt, "Mã hóa kho dữ liệu và giấy tờ của máy này: [--user CÁN_BỘ]")
+	X(encrypt, cli_encrypt, "Mã hóa kho dữ liệu và giấy tờ của máy này: [--user CÁN_BỘ]") \
+	X(config, cli_config, "Cài đặt máy trạm: list, get TÊN, set TÊN GIÁ_TRỊ, test-printer") \
+	X(doctor, cli_doctor, "Kiểm tra máy trạm (dữ liệu, kho, đĩa, máy quét, OCR, máy in, máy chủ): [--json]") \
+	X(backup, cli_backup, "Sao lưu kho dữ liệu khi đang chạy: TỆP") \
+	X(restore, cli_restore, "Khôi phục kho dữ liệu từ bản sao lưu: TỆP [--force]")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
@@ -75,5 +80,27 @@ void cli_free_secret(char *s);
  * with err. */
 struct strbuf;
 int cli_unlock_store(const char *path, struct strbuf *err);
+
+/* Imports the reference data of the data folder and its holidays into st,
+ * inside the caller's transaction, with a progress bar (motcua init, and
+ * motcua login on a new workstation). 0 or -1 with err. */
+struct import_counts;
+struct strbuf;
+int cli_import_reference(struct store *st, struct import_counts *counts,
+			 struct strbuf *warnings, struct strbuf *err);
+
+/* Removes a store this run created: the file, its -wal, -shm, -journal, .lock. */
+void cli_remove_store(const char *path);
+
+/* A progress bar for a sync pass (sync_options.progress = cli_sync_progress,
+ * progress_arg = a zeroed struct cli_sync_bar): one bar per phase
+ * ("sync-push", "sync-pull", "sync-files"); cli_sync_bar_end ends the last. */
+struct sync_progress;
+struct cli_sync_bar {
+	struct progress p;
+	const char *phase;
+};
+void cli_sync_progress(void *arg, const struct sync_progress *sp);
+void cli_sync_bar_end(struct cli_sync_bar *b);
 
 #endif

@@ -23,7 +23,7 @@
 #include "client/store/import.h"
 #include "client/store/store.h"
 
-static void remove_store_files(const char *path)
+void cli_remove_store(const char *path)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock" };
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -54,6 +54,18 @@ static void print_summary(const char *db, const struct import_counts *c, int dem
 		json_object_set_new(o, "demo_clerk", json_string(DEMO_CLERK));
 	}
 	cli_print_json(o);
+}
+
+int cli_import_reference(struct store *st, struct import_counts *counts,
+			 struct strbuf *warnings, struct strbuf *err)
+{
+	struct progress p;
+	progress_begin(&p, "import", "Nhập danh mục", 0, PROGRESS_BYTES);
+	int rc = import_reference_progress(st, datadir(), counts, warnings, &p, err);
+	if (!rc)
+		rc = demo_seed_calendar(st, err);
+	progress_end(&p);
+	return rc;
 }
 
 int cli_init(int argc, char **argv)
@@ -114,7 +126,7 @@ int cli_init(int argc, char **argv)
 	if (store_open(&st, path, STORE_CREATE | STORE_EXCLUSIVE, &err)) {
 		int rc = cli_fault("%s", err.buf);
 		if (!existed)
-			remove_store_files(path);
+			cli_remove_store(path);
 		strbuf_release(&err);
 		free(path);
 		return rc;
@@ -132,9 +144,7 @@ int cli_init(int argc, char **argv)
 		rc = -1;
 	}
 	if (!rc)
-		rc = import_reference_tx(&st, dir, &counts, &warnings, &err);
-	if (!rc)
-		rc = demo_seed_calendar(&st, &err);
+		rc = cli_import_reference(&st, &counts, &warnings, &err);
 	int bad_unit = 0;
 	if (!rc && unit)
 		bad_unit = rc = import_set_unit(&st, unit, ident, &err);
@@ -153,7 +163,7 @@ int cli_init(int argc, char **argv)
 	strbuf_release(&warnings);
 	if (rc) {
 		if (!existed)
-			remove_store_files(path);
+			cli_remove_store(path);
 		if (bad_unit)
 			rc = cli_bad("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
 		else

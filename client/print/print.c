@@ -13,6 +13,10 @@
 #include "client/base/sealed.h"
 #include "client/print/print.h"
 
+#include <stdlib.h>
+
+#include "client/base/proc.h"
+
 /* CUPS printer names: printable, no space, tab, / \ ' " ? # (and no leading
  * '-', which lp would read as an option). */
 static bool printer_name_ok(const char *p)
@@ -161,4 +165,82 @@ sys_fail:
 	if (plain >= 0)
 		close(plain);
 	return -1;
+}
+
+/* ---- what CUPS knows --------------------------------------------------- */
+
+#define LPSTAT_TIMEOUT_MS 10000
+
+static int lpstat(const char *const *argv, struct proc_result *r, struct strbuf *err)
+{
+	if (proc_run(argv, LPSTAT_TIMEOUT_MS, r)) {
+		if (r->missing)
+			strbuf_addstr(err, "không tìm thấy lệnh \"lpstat\" của CUPS: hãy cài gói cups-client");
+		else if (r->timed_out)
+			strbuf_addstr(err, "dịch vụ in CUPS không trả lời (lpstat quá thời gian chờ)");
+		else
+			strbuf_addstr(err, "không chạy được lệnh \"lpstat\" của CUPS");
+		return -1;
+	}
+	return 0;
+}
+
+static int scheduler_running(struct strbuf *err)
+{
+	static const char *const argv[] = { "lpstat", "-r", NULL };
+	struct proc_result r;
+	int rc = lpstat(argv, &r, err);
+	if (!rc && (!strstr(r.out.buf, "scheduler is running") || strstr(r.out.buf, "not running"))) {
+		strbuf_addstr(err, "dịch vụ in CUPS không chạy trên máy này (hãy cài và bật gói cups,"
+			      " hoặc đặt CUPS_SERVER chỉ tới máy chủ in)");
+		rc = -1;
+	}
+	proc_result_release(&r);
+	return rc;
+}
+
+int print_printer_list(struct strbuf *out, struct strbuf *err)
+{
+	if (scheduler_running(err))
+		return -1;
+	static const char *const argv[] = { "lpstat", "-e", NULL };
+	struct proc_result r;
+	if (lpstat(argv, &r, err)) {
+		proc_result_release(&r);
+		return -1;
+	}
+	/* "lpstat: No destinations added." is an empty list, not a name */
+	if (r.status == 0 && !strstr(r.out.buf, "lpstat:"))
+		strbuf_addstr(out, r.out.buf);
+	proc_result_release(&r);
+	return 0;
+}
+
+int print_printer_check(const char *printer, struct strbuf *err)
+{
+	if (!printer || !printer_name_ok(printer)) {
+		strbuf_addf(err, "tên máy in không hợp lệ: \"%s\"", printer ? printer : "");
+		return 1;
+	}
+	struct strbuf names = STRBUF_INIT;
+	if (print_printer_list(&names, err)) {
+		strbuf_release(&names);
+		return -1;
+	}
+	int found = 1;
+	char *save = NULL;
+	struct strbuf known = STRBUF_INIT;
+	for (char *line = strtok_r(names.buf ? names.buf : (char[]){ 0 }, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strcmp(line, printer))
+			found = 0;
+		strbuf_addf(&known, "%s%s", known.len ? ", " : "", line);
+	}
+	if (found)
+		strbuf_addf(err, "CUPS không có máy in \"%s\"; %s%s", printer,
+			    known.len ? "các máy in hiện có: " : "chưa có máy in nào được cài",
+			    known.len ? known.buf : "");
+	strbuf_release(&known);
+	strbuf_release(&names);
+	return found;
 }

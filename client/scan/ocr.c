@@ -132,6 +132,11 @@ static const char *render_base(void)
 
 int ocr_pdf(const char *path, char **text, struct strbuf *err)
 {
+	return ocr_pdf_progress(path, text, NULL, err);
+}
+
+int ocr_pdf_progress(const char *path, char **text, struct progress *progress, struct strbuf *err)
+{
 	/* the paper's plaintext, read from memory when it is sealed */
 	strbuf_reset(err);
 	int pdf = sealed_open(path, NULL, err);
@@ -156,6 +161,8 @@ int ocr_pdf(const char *path, char **text, struct strbuf *err)
 
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, is_png, alphasort); /* pdftoppm pads the numbers */
+	if (progress && n > 0)
+		progress_total(progress, n);
 	struct strbuf sb = STRBUF_INIT;
 	for (int i = 0; i < n; i++) {
 		char *page = xasprintf("%s/%s", dir, names[i]->d_name);
@@ -163,6 +170,8 @@ int ocr_pdf(const char *path, char **text, struct strbuf *err)
 			strbuf_addch(&sb, '\f');
 		if (!rc)
 			rc = ocr_one(page, &sb, err);
+		if (!rc && progress)
+			progress_add(progress, 1);
 		unlink(page);
 		free(page);
 		free(names[i]);

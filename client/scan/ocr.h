@@ -9,6 +9,7 @@
  * it. */
 #ifndef MC_OCR_H
 #define MC_OCR_H
+#include "client/base/progress.h"
 #include "core/xalloc.h"
 
 /* Resolution the pages are rendered at for OCR. */
@@ -18,6 +19,9 @@
  * in NFC (malloc'd in *text). -1 with a Vietnamese message in err (a tool is
  * missing, the PDF cannot be read, tesseract failed). */
 int ocr_pdf(const char *path, char **text, struct strbuf *err);
+/* The same, counting the pages read on progress (its total set once the
+ * pages are known). */
+int ocr_pdf_progress(const char *path, char **text, struct progress *progress, struct strbuf *err);
 
 /* The text of one image file (PNG, JPEG, TIFF), in NFC. -1 with err. */
 int ocr_image(const char *path, char **text, struct strbuf *err);

@@ -1272,6 +1272,15 @@ static void fill_unit(struct store *st, const char *unit_code, struct receipt *r
 	char *set_unit = store_get_setting(st, "receipt_unit_name");
 	char *set_place = store_get_setting(st, "place_name");
 	char *set_return = store_get_setting(st, "return_place");
+	/* the unit's own address and phone, when the workstation sets them */
+	char *set_address = store_get_setting(st, "unit_address");
+	char *set_phone = store_get_setting(st, "unit_phone");
+	if (!mc_text_blank(set_address))
+		r->unit_address = keep(rd, xstrdup(set_address));
+	if (!mc_text_blank(set_phone))
+		r->unit_phone = keep(rd, xstrdup(set_phone));
+	free(set_address);
+	free(set_phone);
 	bool commune = name && kind && !strcmp(kind, "commune");
 
 	if (!mc_text_blank(set_unit))

@@ -794,6 +794,11 @@ fail:
 	return -1;
 }
 
+int store_upgrade(struct store *st, struct strbuf *err)
+{
+	return migrate(st, err);
+}
+
 void store_close(struct store *st)
 {
 	if (st->db)

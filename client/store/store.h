@@ -30,6 +30,9 @@ struct store {
  * (client/store/keyring.h): else the unlock hook is asked, if any. */
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err);
 void store_close(struct store *st);
+/* Runs the migrations an open store still lacks (after its pages were
+ * replaced by an older copy). 0 or -1 with err. */
+int store_upgrade(struct store *st, struct strbuf *err);
 
 /* Sets st up closed, for path: no connection, no lock. */
 void store_init(struct store *st, const char *path);

@@ -1,5 +1,7 @@
 #include "client/tui/app.h"
 
+#include "client/base/progress.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -622,6 +624,38 @@ static void on_sync_done(struct app *app, void *data)
 	sync_refresh(app);
 }
 
+/* A pass going on: the status bar counts its items and bytes. */
+static void on_sync_progress(struct app *app, void *data)
+{
+	struct sync_progress *sp = data;
+	static const struct {
+		const char *phase, *words;
+	} phases[] = { { "push", "gửi" }, { "pull", "nhận" }, { "files", "gửi tệp" } };
+	const char *words = sp->phase;
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+		if (!strcmp(phases[i].phase, sp->phase))
+			words = phases[i].words;
+	char bytes[24];
+	progress_bytes((long long)sp->bytes, bytes, sizeof bytes);
+	free(app->sync_text);
+	if (sp->items_total > 0)
+		app->sync_text = xasprintf("Đồng bộ: %s %ld/%ld · %s", words, sp->items_done,
+					   sp->items_total, bytes);
+	else
+		app->sync_text = xasprintf("Đồng bộ: %s %ld · %s", words, sp->items_done, bytes);
+	app->sync_state = app->sync_text;
+	free(sp);
+}
+
+/* Worker thread: a copy of where the pass is, for the main thread. */
+static void sync_progress_post(void *arg, const struct sync_progress *p)
+{
+	struct sync_progress *copy = xmalloc(sizeof(*copy));
+	*copy = *p;
+	if (app_post_event(arg, on_sync_progress, copy))
+		free(copy);
+}
+
 /* Worker thread: hands the pass over to the main thread. */
 static void sync_notify(void *arg, bool ok, char *message, unsigned requests)
 {
@@ -641,7 +675,8 @@ static void sync_start(struct app *app)
 		return;
 	struct strbuf err = STRBUF_INIT;
 	bool automatic = !app->term.headless;
-	app->sync = sync_worker_start(app->store.path, automatic, 0, sync_notify, app, &err);
+	app->sync = sync_worker_start(app->store.path, automatic, 0, sync_notify, sync_progress_post,
+				      app, &err);
 	if (!app->sync) {
 		app_error(app, "Không chạy được đồng bộ: %s", err.buf);
 		strbuf_release(&err);
