@@ -26,7 +26,10 @@ B       ?= build
 SAN     ?=
 PKG_CONFIG ?= pkg-config
 
-CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc sane-backends libjpeg libtiff-4 poppler-glib
+CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc sane-backends libjpeg libtiff-4 poppler-glib \
+	libcrypto zlib
+# Signatures (client/sign/): PKCS#11's header only; modules are loaded at run time.
+HEADER_PKGS := p11-kit-1
 CORE_PKGS   := jansson libutf8proc
 
 ifeq ($(V),1)
@@ -36,7 +39,7 @@ Q := @
 endif
 
 ifneq ($(MAKECMDGOALS),deps)
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLIENT_PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLIENT_PKGS) $(HEADER_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLIENT_PKGS) 2>/dev/null)
 endif
 
@@ -81,8 +84,8 @@ endif
 CORE_SRC   := $(sort $(wildcard core/*.c))
 # The client's layers, bottom to top (docs/hacking.md; `make layers` checks
 # that every include points down).
-CLIENT_DIRS := client/base client/store sync client/print client/scan client/services \
-	client/tui client/cli screens
+CLIENT_DIRS := client/base client/store sync client/print client/scan client/sign \
+	client/services client/tui client/cli screens
 CLIENT_SRC := $(sort $(foreach d,$(CLIENT_DIRS),$(wildcard $(d)/*.c)))
 GEN_SRC    := $(B)/gen/default_keys.c
 LIB_OBJ    := $(CORE_SRC:%.c=$(B)/%.o) $(CLIENT_SRC:%.c=$(B)/%.o) $(B)/gen/default_keys.o

@@ -14,15 +14,16 @@
 #            barcode readers, tmux, man, the Debian packaging tools
 #   all      everything (the default: what CI needs)
 RUNTIME="libncursesw6 libsqlite3-0 libcurl4 libjansson4 libcairo2 libpango-1.0-0 libpangocairo-1.0-0
-libqrencode4 libsodium23 libutf8proc2 libsane1 libjpeg62-turbo libtiff6 libpoppler-glib8
+libqrencode4 libsodium23 libutf8proc2 libssl3 zlib1g libp11-kit0 libsane1 libjpeg62-turbo libtiff6 libpoppler-glib8
 cups-client sane-utils poppler-utils tesseract-ocr tesseract-ocr-vie fonts-noto-core"
 SERVER="libmicrohttpd12 libpq5 libjansson4 libsodium23 libutf8proc2"
 BUILD="build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
 libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev libsane-dev
-libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev"
+libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev
+libssl-dev zlib1g-dev libp11-kit-dev"
 TEST="libcmocka-dev sqlite3 zbar-tools poppler-utils sane-utils tesseract-ocr tesseract-ocr-vie
 fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db cups-daemon
-dpkg-dev debhelper lintian devscripts debootstrap"
+dpkg-dev debhelper lintian devscripts debootstrap softhsm2 opensc libnss3-tools"
 
 PKGS=""
 [ $# = 0 ] && set -- all

@@ -39,7 +39,9 @@ enum {
 	X(config, cli_config, "Cài đặt máy trạm: list, get TÊN, set TÊN GIÁ_TRỊ, test-printer") \
 	X(doctor, cli_doctor, "Kiểm tra máy trạm (dữ liệu, kho, đĩa, máy quét, OCR, máy in, máy chủ): [--json]") \
 	X(backup, cli_backup, "Sao lưu kho dữ liệu khi đang chạy: TỆP") \
-	X(restore, cli_restore, "Khôi phục kho dữ liệu từ bản sao lưu: TỆP [--force]")
+	X(restore, cli_restore, "Khôi phục kho dữ liệu từ bản sao lưu: TỆP [--force]") \
+	X(sign, cli_sign, "Ký số tệp PDF: TỆP.pdf --out TỆP_ĐÃ_KÝ.pdf (--pkcs12 TỆP.p12 | --pkcs11 MÔ_ĐUN.so --token THẺ --key KHÓA)") \
+	X(verify, cli_verify, "Kiểm tra chữ ký số của tệp PDF: TỆP.pdf [--ca CA.pem]")
 
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
