@@ -176,7 +176,7 @@ int cli_encrypt(int argc, char **argv)
 	clerk_release(&c);
 	int sealed = 0;
 	int krc = keyring_encrypt(&st, clerk, pw, &sealed, &err);
-	if (!krc && st.db && store_set_setting(&st, STORE_ENCRYPTION_KEY, "on")) {
+	if (!krc && st.db && store_set_setting(&st, STORE_ENCRYPTION_KEY, "on", NULL)) {
 		strbuf_addstr(&err, "không ghi được thiết lập mã hóa");
 		krc = KEYRING_FAULT;
 	}

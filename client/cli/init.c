@@ -139,7 +139,7 @@ int cli_init(int argc, char **argv)
 	struct import_counts counts;
 	struct strbuf warnings = STRBUF_INIT;
 	int rc = store_begin(&st, &err);
-	if (!rc && encryption && store_set_setting(&st, STORE_ENCRYPTION_KEY, encryption)) {
+	if (!rc && encryption && store_set_setting(&st, STORE_ENCRYPTION_KEY, encryption, NULL)) {
 		strbuf_addstr(&err, store_errmsg_vn(SQLITE_IOERR));
 		rc = -1;
 	}

@@ -856,7 +856,7 @@ int keyring_encrypt_pending(struct store *st, const char *username, const char *
 		return rc;
 	}
 	int rc = keyring_encrypt(st, username, password, NULL, err);
-	if (!rc && store_set_setting(st, STORE_ENCRYPTION_KEY, "on")) {
+	if (!rc && store_set_setting(st, STORE_ENCRYPTION_KEY, "on", NULL)) {
 		strbuf_addstr(err, "không ghi được thiết lập mã hóa");
 		rc = KEYRING_FAULT;
 	}
