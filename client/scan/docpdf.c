@@ -66,16 +66,18 @@ static inline unsigned char reverse_bits(unsigned char b)
 	return b;
 }
 
-/* A colour or grey page: its JPEG as the mime data of an image surface of
- * the same size. The surface's own pixels are never drawn (cairo's PDF
- * backend embeds the JPEG), so it is a 1-bit one: 1/32 of the memory. */
+/* A colour or grey page, or a mixed page's background: its JPEG as the
+ * mime data of an image surface of the same size. The surface's own pixels
+ * are never drawn (cairo's PDF backend embeds the JPEG), so it is a 1-bit
+ * one: 1/32 of the memory. */
 static int draw_jpeg(cairo_t *cr, const struct pagestore *ps, size_t i, struct strbuf *err)
 {
 	const struct page_info *p = &ps->pages[i];
 	unsigned char *jpeg;
 	size_t n;
 
-	if (pagestore_read(ps, i, &jpeg, &n, err))
+	if (p->kind == PAGE_MIXED ? pagestore_read_background(ps, i, &jpeg, &n, err)
+				  : pagestore_read(ps, i, &jpeg, &n, err))
 		return -1;
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, p->width, p->height);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS ||
@@ -92,7 +94,8 @@ static int draw_jpeg(cairo_t *cr, const struct pagestore *ps, size_t i, struct s
 	return 0;
 }
 
-/* A black-and-white page: a 1-bit stencil painted in black. */
+/* A black-and-white page, or a mixed page's text: a 1-bit stencil painted
+ * in black. */
 static int draw_lineart(cairo_t *cr, const struct pagestore *ps, size_t i, struct strbuf *err)
 {
 	struct page_image img;
@@ -220,7 +223,12 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		cairo_pdf_surface_set_size(surface, page_pt(p->width, p->dpi), page_pt(p->height, p->dpi));
 		cairo_save(cr);
 		cairo_scale(cr, 72.0 / p->dpi, 72.0 / p->dpi);
-		page_rc = p->kind == PAGE_LINEART ? draw_lineart(cr, ps, i, err) : draw_jpeg(cr, ps, i, err);
+		if (p->kind == PAGE_LINEART)
+			page_rc = draw_lineart(cr, ps, i, err);
+		else if (p->kind == PAGE_MIXED) /* the background, the text over it */
+			page_rc = draw_jpeg(cr, ps, i, err) || draw_lineart(cr, ps, i, err) ? -1 : 0;
+		else
+			page_rc = draw_jpeg(cr, ps, i, err);
 		cairo_restore(cr);
 		cairo_show_page(cr);
 	}

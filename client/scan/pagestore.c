@@ -16,20 +16,22 @@
 #include <jpeglib.h>
 
 #include "client/base/files.h"
+#include "client/scan/pageauto.h"
 
 #define MANIFEST "pages"
 #define MANIFEST_HEAD "motcua-pages 1"
 
-static const char *const kind_names[] = { "color", "gray", "lineart" };
+static const char *const kind_names[] = { "color", "gray", "lineart", "mixed" };
+#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
 const char *page_kind_name(enum page_kind k)
 {
-	return (unsigned)k < 3 ? kind_names[k] : "?";
+	return (unsigned)k < NKINDS ? kind_names[k] : "?";
 }
 
 int page_kind_parse(const char *name)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < (int)NKINDS; i++)
 		if (!strcmp(name, kind_names[i]))
 			return i;
 	return -1;
@@ -41,6 +43,7 @@ size_t page_image_row_bytes(enum page_kind kind, int width)
 	case PAGE_COLOR: return (size_t)width * 3;
 	case PAGE_GRAY: return (size_t)width;
 	case PAGE_LINEART: return ((size_t)width + 7) / 8;
+	case PAGE_MIXED: break;
 	}
 	return 0;
 }
@@ -268,6 +271,21 @@ char *pagestore_path(const struct pagestore *ps, size_t i)
 	return xasprintf("%s/%s", ps->dir, ps->pages[i].file);
 }
 
+/* A mixed page's background: its file name with .jpg for .pbm. */
+static char *background_name(const char *file)
+{
+	size_t n = strlen(file);
+	return xasprintf("%.*s.jpg", (int)(n > 4 ? n - 4 : n), file);
+}
+
+char *pagestore_background_path(const struct pagestore *ps, size_t i)
+{
+	char *name = background_name(ps->pages[i].file);
+	char *path = xasprintf("%s/%s", ps->dir, name);
+	free(name);
+	return path;
+}
+
 static int write_manifest(const struct pagestore *ps, const struct page_info *pages, size_t n,
 			  struct strbuf *err)
 {
@@ -301,9 +319,13 @@ static bool page_file_name(const char *name, unsigned *id)
 
 static bool listed(const struct pagestore *ps, const char *name)
 {
-	for (size_t i = 0; i < ps->n; i++)
+	for (size_t i = 0; i < ps->n; i++) {
 		if (!strcmp(ps->pages[i].file, name))
 			return true;
+		if (ps->pages[i].kind == PAGE_MIXED && !strncmp(ps->pages[i].file, name, 8) &&
+		    !strcmp(name + 8, "jpg"))
+			return true;
+	}
 	return false;
 }
 
@@ -344,20 +366,30 @@ static int read_manifest(struct pagestore *ps, struct strbuf *err)
 				break;
 			}
 			p.kind = (enum page_kind)k;
+			if (p.kind == PAGE_MIXED && strcmp(file + 8, "pbm")) {
+				rc = -1;
+				break;
+			}
 			p.file = xstrdup(file);
+			char *bg = p.kind == PAGE_MIXED ? background_name(file) : NULL;
 			char *fp = xasprintf("%s/%s", ps->dir, file);
-			struct stat st;
-			if (stat(fp, &st)) {
+			char *bp = bg ? xasprintf("%s/%s", ps->dir, bg) : NULL;
+			struct stat st, bst = { 0 };
+			if (stat(fp, &st) || (bp && stat(bp, &bst))) {
+				strbuf_addf(err, "thiếu tệp của trang %d (%s) trong %s", lineno - 1,
+					    bp && !stat(fp, &st) ? bg : file, ps->dir);
 				free(fp);
+				free(bp);
+				free(bg);
 				free(p.file);
-				strbuf_addf(err, "thiếu tệp của trang %d (%s) trong %s", lineno - 1, file,
-					    ps->dir);
 				fclose(f);
 				free(path);
 				return -1;
 			}
 			free(fp);
-			p.bytes = st.st_size;
+			free(bp);
+			free(bg);
+			p.bytes = st.st_size + bst.st_size;
 			grow(ps, ps->n + 1);
 			ps->pages[ps->n++] = p;
 			if (id >= ps->next_id)
@@ -427,6 +459,21 @@ void pagestore_release(struct pagestore *ps)
 	ps->n = ps->alloc = 0;
 }
 
+/* Removes a page's file (and a mixed page's background). */
+static void unlink_page(const struct pagestore *ps, const struct page_info *p)
+{
+	char *path = xasprintf("%s/%s", ps->dir, p->file);
+	unlink(path);
+	free(path);
+	if (p->kind == PAGE_MIXED) {
+		char *bg = background_name(p->file);
+		path = xasprintf("%s/%s", ps->dir, bg);
+		unlink(path);
+		free(path);
+		free(bg);
+	}
+}
+
 int pagestore_remove(struct pagestore *ps, struct strbuf *err)
 {
 	char *path = xasprintf("%s/" MANIFEST, ps->dir);
@@ -434,11 +481,8 @@ int pagestore_remove(struct pagestore *ps, struct strbuf *err)
 	if (unlink(path) && errno != ENOENT)
 		rc = -1;
 	free(path);
-	for (size_t i = 0; !rc && i < ps->n; i++) {
-		char *p = pagestore_path(ps, i);
-		unlink(p);
-		free(p);
-	}
+	for (size_t i = 0; !rc && i < ps->n; i++)
+		unlink_page(ps, &ps->pages[i]);
 	if (!rc) {
 		for (size_t i = 0; i < ps->n; i++)
 			free(ps->pages[i].file);
@@ -461,7 +505,7 @@ static int write_page(struct pagestore *ps, const struct page_image *img, struct
 	size_t n = 0;
 	struct strbuf pbm = STRBUF_INIT;
 
-	if (img->width <= 0 || img->height <= 0 || !img->data) {
+	if (img->width <= 0 || img->height <= 0 || !img->data || img->kind == PAGE_MIXED) {
 		strbuf_addstr(err, "trang rỗng");
 		return -1;
 	}
@@ -494,16 +538,9 @@ static int write_page(struct pagestore *ps, const struct page_image *img, struct
 	return rc;
 }
 
-static void unlink_page(const struct pagestore *ps, const char *file)
-{
-	char *path = xasprintf("%s/%s", ps->dir, file);
-	unlink(path);
-	free(path);
-}
-
-/* The manifest for pages[] as they are now; on failure the new page file
- * named by undo (if any) goes. */
-static int commit(struct pagestore *ps, const char *undo, struct strbuf *err)
+/* The manifest for pages[] as they are now; on failure the new page's
+ * files (undo, if any) go. */
+static int commit(struct pagestore *ps, const struct page_info *undo, struct strbuf *err)
 {
 	if (write_manifest(ps, ps->pages, ps->n, err)) {
 		if (undo)
@@ -517,7 +554,7 @@ static int append(struct pagestore *ps, struct page_info *p, struct strbuf *err)
 {
 	grow(ps, ps->n + 1);
 	ps->pages[ps->n++] = *p;
-	if (commit(ps, p->file, err)) {
+	if (commit(ps, p, err)) {
 		ps->n--;
 		free(p->file);
 		return -1;
@@ -531,6 +568,92 @@ int pagestore_add(struct pagestore *ps, const struct page_image *img, struct str
 	if (write_page(ps, img, &p, err))
 		return -1;
 	return append(ps, &p, err);
+}
+
+/* Writes a mixed page's two files: the background, then the mask. */
+static int write_mixed(struct pagestore *ps, const struct page_image *bg,
+		       const struct page_image *mask, struct page_info *p, struct strbuf *err)
+{
+	unsigned char *jpeg = NULL;
+	size_t n = 0;
+	if (bg->kind == PAGE_LINEART || mask->kind != PAGE_LINEART || bg->width != mask->width ||
+	    bg->height != mask->height || !bg->data || !mask->data || bg->width <= 0 ||
+	    bg->height <= 0) {
+		strbuf_addstr(err, "trang rỗng");
+		return -1;
+	}
+	if (encode_jpeg(bg, ps->jpeg_quality, &jpeg, &n)) {
+		strbuf_addstr(err, "không nén được trang thành JPEG");
+		return -1;
+	}
+	struct strbuf pbm = STRBUF_INIT;
+	encode_pbm(mask, &pbm);
+	memset(p, 0, sizeof(*p));
+	unsigned id = ps->next_id++;
+	p->file = xasprintf("p%06u.pbm", id);
+	p->kind = PAGE_MIXED;
+	p->width = mask->width;
+	p->height = mask->height;
+	p->dpi = mask->dpi > 0 ? mask->dpi : 150;
+	p->bytes = (long long)(n + pbm.len);
+	char *bg_path = xasprintf("%s/p%06u.jpg", ps->dir, id);
+	char *path = xasprintf("%s/%s", ps->dir, p->file);
+	char *what = xasprintf("trang %zu", ps->n + 1);
+	int rc = pagestore_write_file(bg_path, jpeg, n, what, err);
+	if (!rc && (rc = pagestore_write_file(path, pbm.buf, pbm.len, what, err)))
+		unlink(bg_path);
+	free(what);
+	free(path);
+	free(bg_path);
+	free(jpeg);
+	strbuf_release(&pbm);
+	if (rc)
+		FREE(&p->file);
+	return rc;
+}
+
+int pagestore_add_mixed(struct pagestore *ps, const struct page_image *background,
+			const struct page_image *mask, struct strbuf *err)
+{
+	struct page_info p;
+	if (write_mixed(ps, background, mask, &p, err))
+		return -1;
+	return append(ps, &p, err);
+}
+
+static int replace_with(struct pagestore *ps, size_t i, struct page_info *p, struct strbuf *err);
+
+/* Writes img as the automatic mode keeps it. */
+static int write_auto(struct pagestore *ps, struct page_image *img, struct page_info *p,
+		      struct strbuf *err)
+{
+	struct page_image mask;
+	if (page_auto(img, &mask, NULL) != PAGE_MIXED)
+		return write_page(ps, img, p, err);
+	int rc = write_mixed(ps, img, &mask, p, err);
+	page_image_release(&mask);
+	return rc;
+}
+
+int pagestore_add_auto(struct pagestore *ps, struct page_image *img, struct strbuf *err)
+{
+	struct page_info p;
+	if (write_auto(ps, img, &p, err))
+		return -1;
+	return append(ps, &p, err);
+}
+
+int pagestore_replace_auto(struct pagestore *ps, size_t i, struct page_image *img,
+			   struct strbuf *err)
+{
+	struct page_info p;
+	if (i >= ps->n) {
+		strbuf_addf(err, "không có trang %zu", i + 1);
+		return -1;
+	}
+	if (write_auto(ps, img, &p, err))
+		return -1;
+	return replace_with(ps, i, &p, err);
 }
 
 int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int width, int height,
@@ -555,6 +678,21 @@ int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int wid
 	return append(ps, &p, err);
 }
 
+/* Page i becomes p, whose files are written. */
+static int replace_with(struct pagestore *ps, size_t i, struct page_info *p, struct strbuf *err)
+{
+	struct page_info old = ps->pages[i];
+	ps->pages[i] = *p;
+	if (commit(ps, p, err)) {
+		ps->pages[i] = old;
+		free(p->file);
+		return -1;
+	}
+	unlink_page(ps, &old);
+	free(old.file);
+	return 0;
+}
+
 int pagestore_replace(struct pagestore *ps, size_t i, const struct page_image *img,
 		      struct strbuf *err)
 {
@@ -565,16 +703,7 @@ int pagestore_replace(struct pagestore *ps, size_t i, const struct page_image *i
 	}
 	if (write_page(ps, img, &p, err))
 		return -1;
-	struct page_info old = ps->pages[i];
-	ps->pages[i] = p;
-	if (commit(ps, p.file, err)) {
-		ps->pages[i] = old;
-		free(p.file);
-		return -1;
-	}
-	unlink_page(ps, old.file);
-	free(old.file);
-	return 0;
+	return replace_with(ps, i, &p, err);
 }
 
 int pagestore_delete(struct pagestore *ps, size_t i, struct strbuf *err)
@@ -592,7 +721,7 @@ int pagestore_delete(struct pagestore *ps, size_t i, struct strbuf *err)
 		ps->n++;
 		return -1;
 	}
-	unlink_page(ps, old.file);
+	unlink_page(ps, &old);
 	free(old.file);
 	return 0;
 }
@@ -634,7 +763,7 @@ int pagestore_truncate(struct pagestore *ps, size_t n, struct strbuf *err)
 		return -1;
 	}
 	for (size_t i = n; i < had; i++) {
-		unlink_page(ps, ps->pages[i].file);
+		unlink_page(ps, &ps->pages[i]);
 		free(ps->pages[i].file);
 	}
 	return 0;
@@ -644,6 +773,15 @@ int pagestore_read(const struct pagestore *ps, size_t i, unsigned char **data, s
 		   struct strbuf *err)
 {
 	char *path = pagestore_path(ps, i);
+	int rc = read_whole(path, data, n, err);
+	free(path);
+	return rc;
+}
+
+int pagestore_read_background(const struct pagestore *ps, size_t i, unsigned char **data,
+			      size_t *n, struct strbuf *err)
+{
+	char *path = pagestore_background_path(ps, i);
 	int rc = read_whole(path, data, n, err);
 	free(path);
 	return rc;
