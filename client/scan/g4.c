@@ -98,7 +98,9 @@ static TIFF *open_mem(struct mem *m, const char *mode)
 	return tif;
 }
 
-int g4_encode(const struct page_image *img, unsigned char **out, size_t *n)
+/* img as one strip of a TIFF compressed with compression; its data out of
+ * the strip (malloc'd). */
+static int encode(const struct page_image *img, int compression, unsigned char **out, size_t *n)
 {
 	struct mem m = { 0 };
 	*out = NULL;
@@ -110,14 +112,14 @@ int g4_encode(const struct page_image *img, unsigned char **out, size_t *n)
 		free(m.buf);
 		return -1;
 	}
-	/* one strip: the whole page is one G4 stream, as PDF wants it */
+	/* one strip: the whole page is one stream, as PDF wants it */
 	TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t)img->width);
 	TIFFSetField(tif, TIFFTAG_IMAGELENGTH, (uint32_t)img->height);
 	TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 1);
 	TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 1);
 	TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE); /* 1 = black */
 	TIFFSetField(tif, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB);
-	TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
+	TIFFSetField(tif, TIFFTAG_COMPRESSION, compression);
 	TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, (uint32_t)img->height);
 	int ok = 1;
 	for (int y = 0; ok && y < img->height; y++)
@@ -146,6 +148,20 @@ int g4_encode(const struct page_image *img, unsigned char **out, size_t *n)
 	}
 	*out = g4;
 	*n = (size_t)size;
+	return 0;
+}
+
+int g4_encode(const struct page_image *img, unsigned char **out, size_t *n)
+{
+	return encode(img, COMPRESSION_CCITTFAX4, out, n);
+}
+
+int g4_flate_size(const struct page_image *img, size_t *n)
+{
+	unsigned char *data;
+	if (encode(img, COMPRESSION_ADOBE_DEFLATE, &data, n))
+		return -1;
+	free(data);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ images_all gray ' 787   787  gray    1   8  jpeg .*  100   100 '
 
 expect_status 0 "$MOTCUA" scan --device test:0 --dpi 150 --mode lineart --out "$T/bw.pdf"
 check_pdf bw 1
-images_all bw 'stencil  1181  1181  -       1   1  ccitt'
+images_all bw 'stencil  1181  1181  -       1   1  image'
 # 1 bit a pixel: the PDF is a small part of the page's 174 KB of bits
 [ "$(num bytes "$T/out")" -lt 20000 ] || fail "lineart page: $(num bytes "$T/out") bytes"
 
@@ -94,7 +94,7 @@ sed -n 1p "$T/files.images" | grep -q ' 314   393  rgb     3   8  jpeg .*  100  
 	fail "PNG page: $(sed -n 1p "$T/files.images")"
 sed -n 2p "$T/files.images" | grep -q ' 314   393  gray    1   8  jpeg .*  100   100 ' ||
 	fail "JPEG page: $(sed -n 2p "$T/files.images")"
-sed -n 3p "$T/files.images" | grep -q 'stencil   314   393  -       1   1  ccitt .*  100   100 ' ||
+sed -n 3p "$T/files.images" | grep -q 'stencil   314   393  -       1   1  image .*  100   100 ' ||
 	fail "TIFF page: $(sed -n 3p "$T/files.images")"
 # a PDF page is rendered at 150 dpi by default (567 pt: 1182 pixels)
 sed -n 4p "$T/files.images" | grep -q '1182  1182  rgb     3   8  jpeg .*  150   150 ' ||

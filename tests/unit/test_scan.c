@@ -554,12 +554,12 @@ static void test_docpdf(void **state)
 	assert_true(strstr(creator, "motcua") < strchr(creator, '\n'));
 	free(meta);
 
-	/* JPEG pages embedded as they are, the grid as a 1-bit stencil in G4 */
+	/* JPEG pages embedded as they are, the grid as a 1-bit stencil */
 	char *list = run("pdfimages -list '%s' | tail -n +3", pdf);
 	char *line2 = strchr(list, '\n') + 1, *line3 = strchr(line2, '\n') + 1;
 	assert_non_null(strstr(list, "   170   220  rgb     3   8  jpeg"));
 	assert_non_null(strstr(line2, "   120    90  gray    1   8  jpeg"));
-	assert_non_null(strstr(line3, "stencil   301   203  -       1   1  ccitt"));
+	assert_non_null(strstr(line3, "stencil   301   203  -       1   1  image"));
 	free(list);
 	free(run("cd '%s' && pdfimages -j -f 1 -l 2 '%s' emb", tmpdir, pdf));
 	for (int i = 0; i < 2; i++) {
