@@ -20,7 +20,8 @@
  * F2 asks for the paper's metadata (kind, number, issuer, dates) and saves
  * the pages as ONE compact PDF (client/scan/docpdf.h) filed in the document
  * store by its SHA-256 (client/store/docstore.h): the component is then
- * digitized, the pages folder removed and the OCR worker woken; the screen
+ * digitized, the pages handed to the OCR worker (ocr_keep_pages: it reads
+ * them as they are, then removes them) and the worker woken; the screen
  * moves on to the next component still to scan. */
 #include <errno.h>
 #include <pthread.h>
@@ -38,6 +39,7 @@
 #include "client/scan/docpdf.h"
 #include "client/store/docstore.h"
 #include "client/scan/fileimport.h"
+#include "client/scan/ocrworker.h"
 #include "client/tui/listview.h"
 #include "client/scan/pagestore.h"
 #include "client/scan/scan.h"
@@ -712,11 +714,11 @@ static void end_pdf(struct scan_view *v, struct job *j)
 			     err.len ? err.buf : "Không đọc được đồng hồ");
 		goto out;
 	}
-	/* filed: the pages folder goes */
+	/* filed: the pages go to the OCR worker, which reads them as they are */
 	char *dir = xstrdup(v->ps.dir);
 	strbuf_reset(&err);
 	v->ps_open = false;
-	pagestore_remove(&v->ps, &err); /* releases it either way */
+	ocr_keep_pages(&v->ps, app->store.path, doc_id, &err); /* releases it either way */
 	remove_scans_dir(dir);
 	free(dir);
 	int seq = c->seq;

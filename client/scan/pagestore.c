@@ -810,3 +810,66 @@ int pagestore_load_lineart(const struct pagestore *ps, size_t i, struct page_ima
 	free(data);
 	return 0;
 }
+
+/* A JPEG in grey (libjpeg does the colour conversion). */
+static int decode_jpeg_gray(const unsigned char *data, size_t n, struct page_image *img)
+{
+	struct jpeg_decompress_struct d;
+	struct jerr je;
+	memset(&d, 0, sizeof(d));
+	memset(img, 0, sizeof(*img));
+	d.err = jpeg_std_error(&je.mgr);
+	je.mgr.error_exit = jerr_exit;
+	je.mgr.output_message = jerr_quiet;
+	if (setjmp(je.jmp)) {
+		jpeg_destroy_decompress(&d);
+		page_image_release(img);
+		return -1;
+	}
+	jpeg_create_decompress(&d);
+	jpeg_mem_src(&d, data, (unsigned long)n);
+	jpeg_read_header(&d, TRUE);
+	d.out_color_space = JCS_GRAYSCALE;
+	jpeg_start_decompress(&d);
+	page_image_alloc(img, PAGE_GRAY, (int)d.output_width, (int)d.output_height, 0);
+	while (d.output_scanline < d.output_height) {
+		JSAMPROW row = img->data + (size_t)d.output_scanline * img->stride;
+		jpeg_read_scanlines(&d, &row, 1);
+	}
+	jpeg_finish_decompress(&d);
+	jpeg_destroy_decompress(&d);
+	return 0;
+}
+
+int pagestore_load_gray(const struct pagestore *ps, size_t i, struct page_image *img,
+			struct strbuf *err)
+{
+	const struct page_info *p = &ps->pages[i];
+	if (p->kind == PAGE_LINEART || p->kind == PAGE_MIXED) {
+		struct page_image bits;
+		if (pagestore_load_lineart(ps, i, &bits, err))
+			return -1;
+		page_image_alloc(img, PAGE_GRAY, bits.width, bits.height, p->dpi);
+		for (int y = 0; y < bits.height; y++) {
+			const unsigned char *src = bits.data + (size_t)y * bits.stride;
+			unsigned char *dst = img->data + (size_t)y * img->stride;
+			for (int x = 0; x < bits.width; x++)
+				dst[x] = src[x / 8] >> (7 - x % 8) & 1 ? 0 : 255;
+		}
+		page_image_release(&bits);
+		return 0;
+	}
+	unsigned char *data;
+	size_t n;
+	if (pagestore_read(ps, i, &data, &n, err))
+		return -1;
+	int rc = decode_jpeg_gray(data, n, img);
+	free(data);
+	if (rc || img->width != p->width || img->height != p->height) {
+		page_image_release(img);
+		strbuf_addf(err, "tệp của trang %zu (%s) bị hỏng", i + 1, p->file);
+		return -1;
+	}
+	img->dpi = p->dpi;
+	return 0;
+}

@@ -132,6 +132,11 @@ int pagestore_read_background(const struct pagestore *ps, size_t i, unsigned cha
 int pagestore_load_lineart(const struct pagestore *ps, size_t i, struct page_image *img,
 			   struct strbuf *err);
 
+/* Page i in 8-bit grey, whatever its kind (a mixed page: its text), for
+ * reading it (OCR). -1 with err (a damaged file). */
+int pagestore_load_gray(const struct pagestore *ps, size_t i, struct page_image *img,
+			struct strbuf *err);
+
 /* Writes data to path atomically: path.tmp, fsync, rename, fsync of the
  * folder. -1 with a Vietnamese message naming what (e.g. "trang 3"). */
 int pagestore_write_file(const char *path, const void *data, size_t n, const char *what,
