@@ -3,7 +3,7 @@
 # running as root, otherwise say exactly what to install.
 PKGS="build-essential pkg-config libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
 libjansson-dev libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev
-libcmocka-dev libsane-dev sane-utils libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev poppler-utils
+libcmocka-dev libsane-dev sane-utils libjpeg62-turbo-dev libtiff-dev libtiff-tools libpoppler-glib-dev poppler-utils
 zbar-tools tesseract-ocr tesseract-ocr-vie fonts-dejavu-core fonts-noto-core tmux locales postgresql libmicrohttpd-dev libpq-dev curl openssl"
 missing=""
 for p in $PKGS; do

@@ -359,15 +359,19 @@ int ocr_image_for(const struct pagestore *ps, size_t i, const char *tmp, char **
 	const struct page_info *p = &ps->pages[i];
 	*path = NULL;
 	*dpi = p->dpi;
-	if (p->dpi >= OCR_MIN_DPI && p->dpi <= OCR_MAX_DPI) {
-		*path = pagestore_path(ps, i); /* a mixed page's is its text */
+	if (p->dpi >= OCR_MIN_DPI && p->dpi <= OCR_MAX_DPI && p->kind != PAGE_MIXED) {
+		*path = pagestore_path(ps, i);
 		return 0;
 	}
 	struct page_image gray, scaled;
 	if (pagestore_load_gray(ps, i, &gray, err))
 		return -1;
-	resample(&gray, OCR_DPI, &scaled);
-	page_image_release(&gray);
+	if (p->dpi >= OCR_MIN_DPI && p->dpi <= OCR_MAX_DPI) /* a mixed page, put together */
+		scaled = gray;
+	else {
+		resample(&gray, OCR_DPI, &scaled);
+		page_image_release(&gray);
+	}
 	int rc = write_pgm(tmp, &scaled);
 	page_image_release(&scaled);
 	if (rc) {
@@ -377,7 +381,7 @@ int ocr_image_for(const struct pagestore *ps, size_t i, const char *tmp, char **
 		return -1;
 	}
 	*path = xstrdup(tmp);
-	*dpi = OCR_DPI;
+	*dpi = p->dpi >= OCR_MIN_DPI && p->dpi <= OCR_MAX_DPI ? p->dpi : OCR_DPI;
 	return 0;
 }
 

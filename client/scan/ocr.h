@@ -53,9 +53,10 @@ int ocr_pool_wait(struct ocr_pool *p, const atomic_int *stop, void **tag, char *
 		  struct strbuf *err);
 
 /* What to give tesseract for page i of ps: the page's own file when its
- * resolution is OCR_MIN_DPI to OCR_MAX_DPI (a mixed page: its text), else
- * the page in grey at OCR_DPI written to tmp (a PGM). *path (malloc'd) and
- * *dpi say which. -1 with err. */
+ * resolution is OCR_MIN_DPI to OCR_MAX_DPI, else the page in grey at
+ * OCR_DPI written to tmp (a PGM); a mixed page is put together (its text
+ * over its background) in grey into tmp. *path (malloc'd) and *dpi say
+ * which. -1 with err. */
 int ocr_image_for(const struct pagestore *ps, size_t i, const char *tmp, char **path, int *dpi,
 		  struct strbuf *err);
 

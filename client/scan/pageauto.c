@@ -8,14 +8,20 @@
 
 #include "core/xalloc.h"
 
-#define BLOCK 8
-/* a pixel has colour when its channels differ by this much (scanner noise
- * and the tint of paper stay well below it) */
-#define COLOR_MIN 40
-/* a block is colour when this many of its 64 pixels are, tone when this
- * many are between ink and paper */
-#define BLOCK_COLOR 16
-#define BLOCK_TONE 48
+/* the blocks' side: 2 mm at any resolution (16 pixels at 200 dpi), wider
+ * than a stroke of any letter and shorter than a line's height */
+#define BLOCK_MM 2.0
+/* a pixel has colour when its channels differ by this much (scanner noise,
+ * the tint of paper and the colour fringes a scanner leaves at the edges
+ * of black letters stay below it; red and blue inks are far above) */
+#define COLOR_MIN 60
+/* a block is colour when an eighth of its pixels are; tone when a quarter
+ * are between ink and paper and at most a tenth paper (a block of text is
+ * mostly paper, even where its letters' soft edges are between the two; a
+ * photo has little paper, dark parts or not) */
+#define BLOCK_COLOR_PART 8
+#define BLOCK_TONE_PART 4
+#define BLOCK_PAPER_PART 10
 /* tone: darker than the paper by this much at least */
 #define TONE_BELOW_PAPER 32
 /* a photo: picture blocks over this per cent of the page */
@@ -52,31 +58,16 @@ static inline void pixel(const struct page_image *img, int x, const unsigned cha
 	}
 }
 
-/* Otsu's threshold of a histogram of n values. */
-static int otsu(const long hist[256], long n)
+/* The ink: the luma of the darkest half per cent of the page. */
+static int ink_level(const long hist[256], long n)
 {
-	double sum = 0;
-	for (int i = 0; i < 256; i++)
-		sum += (double)i * (double)hist[i];
-	double sum_b = 0, best = -1;
-	long w_b = 0;
-	int t = 128;
+	long want = n / 200, sum = 0;
 	for (int i = 0; i < 256; i++) {
-		w_b += hist[i];
-		if (!w_b)
-			continue;
-		long w_f = n - w_b;
-		if (!w_f)
-			break;
-		sum_b += (double)i * (double)hist[i];
-		double m_b = sum_b / (double)w_b, m_f = (sum - sum_b) / (double)w_f;
-		double between = (double)w_b * (double)w_f * (m_b - m_f) * (m_b - m_f);
-		if (between > best) {
-			best = between;
-			t = i + 1; /* values below t are the dark class */
-		}
+		sum += hist[i];
+		if (sum > want)
+			return i;
 	}
-	return t;
+	return 255;
 }
 
 /* The paper: the brightest peak of the histogram (the mode of its upper
@@ -177,20 +168,29 @@ enum page_kind page_auto(struct page_image *img, struct page_image *mask,
 			hist[l]++;
 		}
 	}
+	/* half way between the ink and the paper: a pixel half covered by a
+	 * stroke is ink (whatever else the page has, a photo's greys do not
+	 * move it, as they would move Otsu's threshold) */
 	st.paper = paper_level(hist);
-	st.threshold = otsu(hist, (long)w * h);
+	st.threshold = (ink_level(hist, (long)w * h) + st.paper + 1) / 2;
 	if (st.threshold > st.paper - 40) /* a blank page: only real marks are ink */
 		st.threshold = st.paper - 40;
 	if (st.threshold < 32)
 		st.threshold = 32;
 
 	/* the blocks: colour, tone, or neither */
+	int dpi = img->dpi > 0 ? img->dpi : 150;
+	int BLOCK = (int)(dpi * BLOCK_MM / 25.4 + 0.5);
+	if (BLOCK < 4)
+		BLOCK = 4;
 	int bw = (w + BLOCK - 1) / BLOCK, bh = (h + BLOCK - 1) / BLOCK;
 	unsigned char *pict = xcalloc((size_t)bw * (size_t)bh, 1);
 	int *ncolor = xcalloc((size_t)bw, sizeof(int)), *ntone = xcalloc((size_t)bw, sizeof(int));
+	int *npaper = xcalloc((size_t)bw, sizeof(int));
 	for (int by = 0; by < bh; by++) {
 		memset(ncolor, 0, (size_t)bw * sizeof(int));
 		memset(ntone, 0, (size_t)bw * sizeof(int));
+		memset(npaper, 0, (size_t)bw * sizeof(int));
 		for (int y = by * BLOCK; y < h && y < (by + 1) * BLOCK; y++) {
 			const unsigned char *row = img->data + (size_t)y * img->stride;
 			for (int x = 0; x < w; x++) {
@@ -198,17 +198,21 @@ enum page_kind page_auto(struct page_image *img, struct page_image *mask,
 				pixel(img, x, row, &l, &c);
 				if (c >= COLOR_MIN && l < st.paper - TONE_BELOW_PAPER / 2)
 					ncolor[x / BLOCK]++;
-				else if (c < COLOR_MIN && l >= st.threshold &&
-					 l <= st.paper - TONE_BELOW_PAPER)
+				else if (l > st.paper - TONE_BELOW_PAPER)
+					npaper[x / BLOCK]++;
+				else if (l >= st.threshold)
 					ntone[x / BLOCK]++;
 			}
 		}
+		int rows = h - by * BLOCK < BLOCK ? h - by * BLOCK : BLOCK;
 		for (int bx = 0; bx < bw; bx++) {
 			unsigned char *b = &pict[(size_t)by * (size_t)bw + (size_t)bx];
-			if (ncolor[bx] >= BLOCK_COLOR) {
+			int size = rows * (w - bx * BLOCK < BLOCK ? w - bx * BLOCK : BLOCK);
+			if (ncolor[bx] * BLOCK_COLOR_PART >= size) {
 				*b = 2;
 				st.color_blocks++;
-			} else if (ntone[bx] >= BLOCK_TONE) {
+			} else if (ntone[bx] * BLOCK_TONE_PART >= size &&
+				   npaper[bx] * BLOCK_PAPER_PART <= size) {
 				*b = 1;
 				st.tone_blocks++;
 			}
@@ -216,12 +220,13 @@ enum page_kind page_auto(struct page_image *img, struct page_image *mask,
 	}
 	free(ncolor);
 	free(ntone);
+	free(npaper);
 	st.blocks = (long)bw * bh;
 	if (stats)
 		*stats = st;
 
 	/* scanner noise makes a few blocks of either on a page of text */
-	long noise = st.blocks / 5000 > 4 ? st.blocks / 5000 : 4;
+	long noise = st.blocks / 1500 > 3 ? st.blocks / 1500 : 3;
 	bool color = st.color_blocks > noise;
 	long picture = st.color_blocks + st.tone_blocks;
 	enum page_kind kind;

@@ -13,13 +13,15 @@
  *   JPEG, in colour or, when nothing on it has colour, in grey.
  *
  * How a page is judged: each pixel is paper, ink (dark and without colour),
- * colour (saturated) or tone (between ink and paper, no colour); ink and
- * paper are told apart by Otsu's threshold on the page's luma histogram,
- * and the paper's level is its histogram's brightest peak. The page is then
- * read by blocks of 8 x 8 pixels (1 mm at 200 dpi): a block is colour when
- * a quarter of its pixels are, tone when three quarters are (the soft edges
- * of printed letters never fill a block, a photo does). No block of either
- * (beyond a few, which scanner noise makes): text. Less than 30% of the
+ * colour (saturated) or tone (between ink and paper, no colour); the
+ * paper's level is the brightest peak of the page's luma histogram, the
+ * ink's the luma of its darkest half per cent, and a pixel is ink below
+ * half way between the two. The page is then read by blocks of 2 x 2 mm
+ * (16 x 16 pixels at 200 dpi): a block is colour when an eighth of its
+ * pixels are, tone when a quarter are tone and at most a tenth paper (a
+ * block of text is mostly paper, soft edges of its letters and all; a
+ * photo has little paper, dark parts or not). No block of either (beyond a
+ * few, which scanner noise makes): text. Less than 30% of the
  * page: mixed. More: a photo. See docs/scanning.md for the figures. */
 #ifndef MC_PAGEAUTO_H
 #define MC_PAGEAUTO_H
@@ -29,7 +31,7 @@
 struct page_auto_stats {
 	int threshold;      /* luma below which a pixel without colour is ink */
 	int paper;          /* the paper's luma */
-	long blocks;        /* 8 x 8 blocks of the page */
+	long blocks;        /* 2 x 2 mm blocks of the page */
 	long color_blocks;  /* blocks with colour */
 	long tone_blocks;   /* blocks of continuous tone */
 };

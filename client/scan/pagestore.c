@@ -845,7 +845,35 @@ int pagestore_load_gray(const struct pagestore *ps, size_t i, struct page_image 
 			struct strbuf *err)
 {
 	const struct page_info *p = &ps->pages[i];
-	if (p->kind == PAGE_LINEART || p->kind == PAGE_MIXED) {
+	if (p->kind == PAGE_MIXED) { /* its background, the text over it */
+		unsigned char *data;
+		size_t n;
+		struct page_image bits;
+		if (pagestore_read_background(ps, i, &data, &n, err))
+			return -1;
+		int rc = decode_jpeg_gray(data, n, img);
+		free(data);
+		if (rc || img->width != p->width || img->height != p->height) {
+			page_image_release(img);
+			strbuf_addf(err, "tệp nền của trang %zu (%s) bị hỏng", i + 1, p->file);
+			return -1;
+		}
+		if (pagestore_load_lineart(ps, i, &bits, err)) {
+			page_image_release(img);
+			return -1;
+		}
+		for (int y = 0; y < bits.height; y++) {
+			const unsigned char *src = bits.data + (size_t)y * bits.stride;
+			unsigned char *dst = img->data + (size_t)y * img->stride;
+			for (int x = 0; x < bits.width; x++)
+				if (src[x / 8] >> (7 - x % 8) & 1)
+					dst[x] = 0;
+		}
+		page_image_release(&bits);
+		img->dpi = p->dpi;
+		return 0;
+	}
+	if (p->kind == PAGE_LINEART) {
 		struct page_image bits;
 		if (pagestore_load_lineart(ps, i, &bits, err))
 			return -1;

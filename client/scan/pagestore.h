@@ -132,8 +132,8 @@ int pagestore_read_background(const struct pagestore *ps, size_t i, unsigned cha
 int pagestore_load_lineart(const struct pagestore *ps, size_t i, struct page_image *img,
 			   struct strbuf *err);
 
-/* Page i in 8-bit grey, whatever its kind (a mixed page: its text), for
- * reading it (OCR). -1 with err (a damaged file). */
+/* Page i in 8-bit grey, whatever its kind (a mixed page: its text over its
+ * background), for reading it (OCR). -1 with err (a damaged file). */
 int pagestore_load_gray(const struct pagestore *ps, size_t i, struct page_image *img,
 			struct strbuf *err);
 
