@@ -3,8 +3,9 @@
  * (bench/bench_scan.c): an A4 application for a building permit, 13 pt
  * Noto Serif (the forms' font), rendered with pango and cairo at any
  * resolution on slightly tinted paper with a little noise, optionally with
- * a red seal and a signature in blue ink over its foot. PAPER_VI_TEXT is
- * what is printed, the reference of the OCR's character error rate.
+ * a red seal and a signature in blue ink over its foot. paper_vi_text() is
+ * what is printed, the reference of the OCR's character error rate
+ * (paper_vi_cer).
  *
  * Header-only (static functions): included by one test and one bench. */
 #ifndef MC_TESTS_PAPER_VI_H
@@ -13,12 +14,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <utf8proc.h>
 
 #include "client/scan/pagestore.h"
+#include "core/text.h"
+#include "core/xalloc.h"
 
 static const char PAPER_VI_HEAD[] =
 	"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
@@ -166,6 +171,64 @@ static bool paper_vi_render(int dpi, bool seal, struct page_image *img)
 	}
 	cairo_surface_destroy(s);
 	return y < 277;
+}
+
+/* The code points of s in NFC, runs of white space as one space, trimmed
+ * (malloc'd, *n of them). */
+static int32_t *paper_vi_codepoints(const char *s, size_t *n)
+{
+	char *nfc = mc_text_nfc(s);
+	int32_t *v = xcalloc(strlen(nfc) + 1, sizeof(*v));
+	size_t k = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)nfc;
+	while (*p) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t r = utf8proc_iterate(p, -1, &c);
+		if (r <= 0)
+			break;
+		p += r;
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
+			if (k && v[k - 1] != ' ')
+				v[k++] = ' ';
+		} else {
+			v[k++] = c;
+		}
+	}
+	while (k && v[k - 1] == ' ')
+		k--;
+	free(nfc);
+	*n = k;
+	return v;
+}
+
+/* The character error rate of got against want: the edit distance
+ * (Levenshtein, on code points) over want's length, both in NFC with runs
+ * of white space as one space. */
+static double paper_vi_cer(const char *want, const char *got)
+{
+	size_t n, m;
+	int32_t *a = paper_vi_codepoints(want, &n), *b = paper_vi_codepoints(got, &m);
+	size_t *row = xcalloc(m + 1, sizeof(*row));
+	for (size_t j = 0; j <= m; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	double r = (double)row[m] / (double)(n ? n : 1);
+	free(row);
+	free(a);
+	free(b);
+	return r;
 }
 
 #endif
