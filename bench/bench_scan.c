@@ -334,7 +334,8 @@ static void as_mode(const struct page_image *color, enum page_kind mode, struct 
 		const unsigned char *src = color->data + (size_t)y * color->stride;
 		unsigned char *dst = out->data + (size_t)y * out->stride;
 		for (int x = 0; x < color->width; x++) {
-			unsigned l = (299u * src[3 * x] + 587u * src[3 * x + 1] + 114u * src[3 * x + 2]) / 1000;
+			const unsigned char *p = src + 3 * x;
+			unsigned l = (299u * p[0] + 587u * p[1] + 114u * p[2]) / 1000;
 			if (mode == PAGE_GRAY)
 				dst[x] = (unsigned char)l;
 			else if (l < 128)
@@ -369,7 +370,8 @@ static long long page_pdf(struct page_image *img, bool automatic, enum page_kind
 
 static const char *kind_en(enum page_kind k)
 {
-	return k == PAGE_COLOR ? "colour" : k == PAGE_GRAY ? "grey" : k == PAGE_LINEART ? "b/w" : "mixed";
+	return k == PAGE_COLOR ? "colour" : k == PAGE_GRAY ? "grey"
+		: k == PAGE_LINEART ? "b/w" : "mixed";
 }
 
 /* The page's 1-bit PDF against `tiffcp -c g4` of the same bits. */
@@ -401,7 +403,8 @@ static void g4_ratio(void)
 	printf("the 1-bit page at 200 dpi: PDF %lld bytes, tiffcp -c g4 %lld bytes: %.3f times\n\n",
 	       pdf, (long long)st.st_size, ratio);
 	char value[96];
-	snprintf(value, sizeof value, "%.3f (%lld / %lld bytes)", ratio, pdf, (long long)st.st_size);
+	snprintf(value, sizeof value, "%.3f (%lld / %lld bytes)", ratio, pdf,
+		 (long long)st.st_size);
 	result("1-bit text page, 200 dpi: PDF / tiffcp -c g4", value, "<= 1.2", ratio <= 1.2);
 	unlink(raw);
 	unlink(g4);
@@ -413,8 +416,8 @@ static void g4_ratio(void)
 static void bench_auto(void)
 {
 	static const int dpis[] = { 150, 200, 300 };
-	printf("bench_scan: the automatic mode on an A4 application (tests/paper_vi.h), one page's\n"
-	       "PDF in kB (1000 bytes); JPEG quality %d\n\n", PAGESTORE_JPEG_QUALITY);
+	printf("bench_scan: the automatic mode on an A4 application (tests/paper_vi.h),\n"
+	       "one page's PDF in kB (1000 bytes); JPEG quality %d\n\n", PAGESTORE_JPEG_QUALITY);
 	printf("%-28s %18s %10s %10s %10s %10s\n", "page", "automatic", "colour", "grey", "b/w",
 	       "judge ms");
 	for (size_t d = 0; d < 3; d++)
@@ -447,8 +450,8 @@ static void bench_auto(void)
 			       g / 1000.0, b / 1000.0, judge);
 			char measure[128], value[128];
 			snprintf(measure, sizeof measure, "scan, automatic mode: A4 %s", name);
-			snprintf(value, sizeof value, "%s, %.1f kB (colour mode %.1f kB)", kind_en(kind),
-				 a / 1000.0, c / 1000.0);
+			snprintf(value, sizeof value, "%s, %.1f kB (colour mode %.1f kB)",
+				 kind_en(kind), a / 1000.0, c / 1000.0);
 			if (dpis[d] == 200)
 				result(measure, value, seal ? "<= 150 kB" : "<= 60 kB",
 				       a <= (seal ? 150000 : 60000));
@@ -487,7 +490,8 @@ static char *doc_text(struct store *st, const char *id)
 			   &q, NULL);
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	char *text = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), "done"))
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    !strcmp((const char *)sqlite3_column_text(q, 0), "done"))
 		text = xstrdup((const char *)sqlite3_column_text(q, 1));
 	sqlite3_finalize(q);
 	return text;
@@ -584,7 +588,8 @@ static void bench_ocr(void)
 	int done = 0, failed = 0;
 	if (ocr_pending_pass(&st, db, NULL, NULL, &done, &failed, &err))
 		die("ocr_pending_pass", err.buf);
-	double wall = now_s() - t0, child = cpu_s(RUSAGE_CHILDREN) - c0, self = cpu_s(RUSAGE_SELF) - s0;
+	double wall = now_s() - t0, child = cpu_s(RUSAGE_CHILDREN) - c0;
+	double self = cpu_s(RUSAGE_SELF) - s0;
 	if (done != papers || failed)
 		die("ocr", "not every paper was read (is tesseract-ocr-vie installed?)");
 	double worst = 0;
@@ -610,8 +615,8 @@ static void bench_ocr(void)
 	/* the way before, and the page at 300 dpi */
 	double b_cpu, b_wall;
 	ocr_before(&page, 2, &b_cpu, &b_wall);
-	printf("%-44s %10.1f pages/min (CPU %.2f s/page)\n", "before: pdftoppm 300 dpi, one at a time",
-	       60.0 / b_wall, b_cpu);
+	printf("%-44s %10.1f pages/min (CPU %.2f s/page)\n",
+	       "before: pdftoppm 300 dpi, one at a time", 60.0 / b_wall, b_cpu);
 	page_image_release(&page);
 	struct page_image hi;
 	if (!paper_vi_render(300, false, &hi) || page_auto(&hi, &mask, NULL) != PAGE_LINEART)

@@ -452,7 +452,8 @@ static int job_keep_page(void *arg, int page, struct page_image *img, struct str
 			return -1;
 		at = j->index;
 	} else {
-		if (j->automatic ? pagestore_add_auto(j->ps, img, err) : pagestore_add(j->ps, img, err))
+		if (j->automatic ? pagestore_add_auto(j->ps, img, err)
+				 : pagestore_add(j->ps, img, err))
 			return -1;
 		at = j->ps->n - 1;
 	}

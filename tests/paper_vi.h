@@ -158,7 +158,8 @@ static bool paper_vi_render(int dpi, bool seal, struct page_image *img)
 	int stride = cairo_image_surface_get_stride(s);
 	uint32_t seed = 12345;
 	for (int yy = 0; yy < h; yy++) {
-		const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)yy * (size_t)stride);
+		const void *line = data + (size_t)yy * (size_t)stride;
+		const uint32_t *row = line;
 		unsigned char *d = img->data + (size_t)yy * img->stride;
 		for (int x = 0; x < w; x++) {
 			seed = seed * 1103515245u + 12345u;

@@ -137,8 +137,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		} else if (!strcmp(a, "--mode")) {
 			enum page_kind mode;
 			if (scan_mode_parse(v, &mode, &o->automatic))
-				return cli_bad("--mode chỉ nhận color, gray hoặc lineart (hoặc auto:"
-					       " chọn cho từng trang; nhận «%s»)", v);
+				return cli_bad("--mode chỉ nhận color, gray hoặc lineart"
+					       " (hoặc auto: chọn cho từng trang; nhận «%s»)", v);
 			o->mode = (int)mode;
 		} else if (!strcmp(a, "--pages")) {
 			rc = parse_int("--pages", v, 1, 10000, &o->pages);

@@ -234,7 +234,8 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		if (p->kind == PAGE_LINEART)
 			page_rc = draw_lineart(cr, ps, i, err);
 		else if (p->kind == PAGE_MIXED) /* the background, the text over it */
-			page_rc = draw_jpeg(cr, ps, i, err) || draw_lineart(cr, ps, i, err) ? -1 : 0;
+			page_rc = draw_jpeg(cr, ps, i, err) || draw_lineart(cr, ps, i, err)
+					  ? -1 : 0;
 		else
 			page_rc = draw_jpeg(cr, ps, i, err);
 		cairo_restore(cr);

@@ -48,7 +48,8 @@ static tmsize_t m_write(thandle_t h, void *p, tmsize_t size)
 static toff_t m_seek(thandle_t h, toff_t off, int whence)
 {
 	struct mem *m = h;
-	long long base = whence == SEEK_CUR ? (long long)m->pos : whence == SEEK_END ? (long long)m->len : 0;
+	long long base = whence == SEEK_CUR ? (long long)m->pos
+			 : whence == SEEK_END ? (long long)m->len : 0;
 	long long to = base + (long long)off;
 	if (to < 0)
 		return (toff_t)-1;
@@ -122,8 +123,10 @@ static int encode(const struct page_image *img, int compression, unsigned char *
 	TIFFSetField(tif, TIFFTAG_COMPRESSION, compression);
 	TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, (uint32_t)img->height);
 	int ok = 1;
-	for (int y = 0; ok && y < img->height; y++)
-		ok = TIFFWriteScanline(tif, img->data + (size_t)y * img->stride, (uint32_t)y, 0) == 1;
+	for (int y = 0; ok && y < img->height; y++) {
+		unsigned char *row = img->data + (size_t)y * img->stride;
+		ok = TIFFWriteScanline(tif, row, (uint32_t)y, 0) == 1;
+	}
 	ok = ok && TIFFWriteDirectory(tif);
 	TIFFClose(tif);
 	if (!ok || m.errors) {

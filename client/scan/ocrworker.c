@@ -481,7 +481,8 @@ int ocr_pending_pass(struct store *st, const char *db_path, const char *only,
 				char *f = text_file(p, t->i);
 				struct strbuf ignored = STRBUF_INIT;
 				/* lost only if the disk is full: the page is read again */
-				pagestore_write_file(f, text, strlen(text), "chữ của trang", &ignored);
+				pagestore_write_file(f, text, strlen(text), "chữ của trang",
+						     &ignored);
 				strbuf_release(&ignored);
 				free(f);
 			}

@@ -149,6 +149,15 @@ static void whiten_paper(struct page_image *img, int paper)
 	}
 }
 
+/* Marks block (bx, by) and its eight neighbours. */
+static void keep_around(unsigned char *keep, int bw, int bh, int bx, int by)
+{
+	for (int y = by - 1; y <= by + 1; y++)
+		for (int x = bx - 1; x <= bx + 1; x++)
+			if (y >= 0 && y < bh && x >= 0 && x < bw)
+				keep[(size_t)y * (size_t)bw + (size_t)x] = 1;
+}
+
 enum page_kind page_auto(struct page_image *img, struct page_image *mask,
 			 struct page_auto_stats *stats)
 {
@@ -244,16 +253,9 @@ enum page_kind page_auto(struct page_image *img, struct page_image *mask,
 		 * goes to the mask and the rest is paper */
 		unsigned char *keep = xcalloc((size_t)bw * (size_t)bh, 1);
 		for (int by = 0; by < bh; by++)
-			for (int bx = 0; bx < bw; bx++) {
-				if (!pict[(size_t)by * (size_t)bw + (size_t)bx])
-					continue;
-				for (int dy = -1; dy <= 1; dy++)
-					for (int dx = -1; dx <= 1; dx++) {
-						int y = by + dy, x = bx + dx;
-						if (y >= 0 && y < bh && x >= 0 && x < bw)
-							keep[(size_t)y * (size_t)bw + (size_t)x] = 1;
-					}
-			}
+			for (int bx = 0; bx < bw; bx++)
+				if (pict[(size_t)by * (size_t)bw + (size_t)bx])
+					keep_around(keep, bw, bh, bx, by);
 		page_image_alloc(mask, PAGE_LINEART, w, h, img->dpi);
 		for (int y = 0; y < h; y++) {
 			unsigned char *row = img->data + (size_t)y * img->stride;

@@ -417,8 +417,10 @@ int docstore_ocr_pending(struct store *st, size_t max, struct docstore_ocr_todo 
 	while ((sqlrc = sqlite3_step(q)) == SQLITE_ROW) {
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 		struct docstore_ocr_todo *t = &(*out)[(*n)++];
-		snprintf(t->id, sizeof t->id, "%s", (const char *)sqlite3_column_text(q, 0));
-		snprintf(t->sha256, sizeof t->sha256, "%s", (const char *)sqlite3_column_text(q, 1));
+		const char *id = (const char *)sqlite3_column_text(q, 0);
+		const char *sha = (const char *)sqlite3_column_text(q, 1);
+		snprintf(t->id, sizeof t->id, "%s", id);
+		snprintf(t->sha256, sizeof t->sha256, "%s", sha);
 	}
 	sqlite3_finalize(q);
 	if (sqlrc != SQLITE_DONE) {

@@ -102,8 +102,10 @@ static void write_tiff(const char *path, const struct page_image *img)
 	TIFFSetField(t, TIFFTAG_XRESOLUTION, (float)img->dpi);
 	TIFFSetField(t, TIFFTAG_YRESOLUTION, (float)img->dpi);
 	TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-	for (int y = 0; y < img->height; y++)
-		assert_int_equal(TIFFWriteScanline(t, img->data + (size_t)y * img->stride, (uint32_t)y, 0), 1);
+	for (int y = 0; y < img->height; y++) {
+		unsigned char *row = img->data + (size_t)y * img->stride;
+		assert_int_equal(TIFFWriteScanline(t, row, (uint32_t)y, 0), 1);
+	}
 	TIFFClose(t);
 }
 
@@ -134,7 +136,8 @@ static void test_text_page(void **state)
 	print_message("text page: PDF %lld bytes\n", info.bytes);
 	assert_true(info.bytes <= 60 * 1000);
 	/* within 1.2 times the same bits as a G4 TIFF of tiffcp */
-	char *raw = xasprintf("%s/text-raw.tif", scratch), *g4 = xasprintf("%s/text-g4.tif", scratch);
+	char *raw = xasprintf("%s/text-raw.tif", scratch);
+	char *g4 = xasprintf("%s/text-g4.tif", scratch);
 	write_tiff(raw, &img);
 	free(run("tiffcp -c g4 '%s' '%s'", raw, g4));
 	long long tiff = file_size(g4);
@@ -645,7 +648,8 @@ static void test_ocr_pass(void **state)
 	assert_non_null(ff);
 	*ff = '\0';
 	assert_string_equal(text, "ĐÃ ĐỌC TRƯỚC");
-	assert_true(paper_vi_cer("Ủy ban nhân dân phường Ba Đình, thành phố Hà Nội", ff + 1) < 0.05);
+	assert_true(paper_vi_cer("Ủy ban nhân dân phường Ba Đình, thành phố Hà Nội", ff + 1) <
+		    0.05);
 	free(text);
 	assert_false(exists(adir));
 
