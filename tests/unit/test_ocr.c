@@ -202,6 +202,7 @@ static void test_seal_page(void **state)
 	page_image_alloc(&copy, PAGE_COLOR, img.width, img.height, img.dpi);
 	memcpy(copy.data, img.data, img.stride * (size_t)img.height);
 	assert_int_equal(pagestore_add_auto(&ps, &copy, &err), 0);
+	page_image_release(&copy);
 	assert_int_equal(pagestore_add(&ps, &img, &err), 0); /* the colour mode's page */
 	assert_int_equal(ps.pages[0].kind, PAGE_MIXED);
 	assert_int_equal(ps.pages[1].kind, PAGE_COLOR);
