@@ -97,6 +97,115 @@ int mc_parse_dt(const char *s, struct mc_dt *out)
 	return 0;
 }
 
+int mc_parse_date_vn(const char *s, struct mc_date *out)
+{
+	if (!s)
+		return -1;
+	if (!mc_parse_date(s, out))
+		return 0;
+	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (len[n] >= 8)
+				return -1;
+			part[n] = part[n] * 10 + (*p - '0');
+			len[n]++;
+			digits++;
+		} else if (*p == '/' || *p == '-' || *p == '.') {
+			if (!len[n] || ++n > 2)
+				return -1;
+		} else if (*p != ' ') {
+			return -1;
+		}
+	}
+	struct mc_date d;
+	if (n == 0 && digits == 8) { /* DDMMYYYY */
+		d.d = part[0] / 1000000;
+		d.m = part[0] / 10000 % 100;
+		d.y = part[0] % 10000;
+	} else if (n == 2 && len[0] <= 2 && len[1] <= 2 && len[2] == 4) {
+		d.d = part[0];
+		d.m = part[1];
+		d.y = part[2];
+	} else {
+		return -1;
+	}
+	if (!mc_date_valid(d.y, d.m, d.d))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Up to 4 digits at *p into *v (more are counted, not added); returns how
+ * many there were. */
+static int read_number(const char **p, const char *end, int *v)
+{
+	int n = 0;
+	*v = 0;
+	for (; *p < end && **p >= '0' && **p <= '9'; (*p)++, n++)
+		if (n < 4)
+			*v = *v * 10 + (**p - '0');
+	return n;
+}
+
+int mc_parse_dt_vn(const char *s, const struct mc_dt *base, struct mc_dt *out)
+{
+	if (!s)
+		return -1;
+	while (*s == ' ')
+		s++;
+	const char *sp = strchr(s, ' ');
+	size_t dlen = sp ? (size_t)(sp - s) : strlen(s);
+	char date[32];
+	struct mc_date d;
+	if (dlen >= sizeof(date))
+		return -1;
+	memcpy(date, s, dlen);
+	date[dlen] = '\0';
+	if (mc_parse_date_vn(date, &d))
+		return -1;
+	int hh = base->hh, mi = base->mi;
+	if (sp) {
+		const char *t = sp, *end = sp + strlen(sp);
+		while (t < end && is_blank(*t))
+			t++;
+		while (end > t && is_blank(end[-1]))
+			end--;
+		int a, b;
+		const char *p = t;
+		int na = read_number(&p, end, &a);
+		if (p < end && (*p == ':' || *p == 'h' || *p == 'g'))
+			p++;
+		int nb = read_number(&p, end, &b);
+		bool ok = p == end;
+		if (ok && na == 4 && !nb) { /* HHMM */
+			b = a % 100;
+			a /= 100;
+		} else if (ok && t < end && (na < 1 || na > 2 || nb > 2)) {
+			ok = false;
+		}
+		if (!ok)
+			return -1;
+		if (t < end) {
+			hh = a;
+			mi = b;
+		}
+	}
+	if (hh > 23 || mi > 59)
+		return -1;
+	out->y = d.y;
+	out->m = d.m;
+	out->d = d.d;
+	out->hh = hh;
+	out->mi = mi;
+	return 0;
+}
+
 long long mc_dt_minutes(const struct mc_dt *t)
 {
 	return (long long)mc_days_from_civil(t->y, t->m, t->d) * 1440 + t->hh * 60 + t->mi;

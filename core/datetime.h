@@ -26,6 +26,19 @@ bool mc_date_valid(int y, int m, int d);
 int mc_parse_date(const char *s, struct mc_date *out);
 int mc_parse_dt(const char *s, struct mc_dt *out);
 
+/* A date typed by a clerk, day first: DDMMYYYY, or D/M/YYYY with one or two
+ * digits for the day and the month, four for the year and '/', '-' or '.'
+ * between the parts (DD/MM/YYYY, DD-MM-YYYY, D.M.YYYY); blanks anywhere
+ * are ignored. YYYY-MM-DD as mc_parse_date takes it is accepted too.
+ * Returns 0 with the date, or -1 for anything else or a day that does not
+ * exist (29/02/1985, 31/04/2025). */
+int mc_parse_date_vn(const char *s, struct mc_date *out);
+/* A date and an optional time typed by a clerk: the date as
+ * mc_parse_date_vn takes it (up to the first space), then after a space
+ * the time as HH:MM, HHhMM, HHgMM, HHMM or HH (blanks around it ignored);
+ * without a time, that of base. Returns 0 with out set, or -1. */
+int mc_parse_dt_vn(const char *s, const struct mc_dt *base, struct mc_dt *out);
+
 /* Minutes since 1970-01-01T00:00 and back; ordering and arithmetic. */
 long long mc_dt_minutes(const struct mc_dt *t);
 void mc_dt_from_minutes(long long minutes, struct mc_dt *out);

@@ -403,32 +403,6 @@ static int reception(struct app *app, struct catalog *s)
 	return catalog_start_reception(app, p->code);
 }
 
-static enum widget_action list_move(enum action act)
-{
-	switch (act) {
-	case ACTION_MOVE_UP: return WK_UP;
-	case ACTION_MOVE_DOWN: return WK_DOWN;
-	case ACTION_PAGE_UP: return WK_PAGE_UP;
-	case ACTION_PAGE_DOWN: return WK_PAGE_DOWN;
-	case ACTION_HOME: return WK_HOME;
-	case ACTION_END: return WK_END;
-	default: return WK_NONE;
-	}
-}
-
-/* Keys that edit the search line (Backspace, arrows, C-u...). */
-static bool edits_field(enum widget_action wa)
-{
-	switch (wa) {
-	case WK_LEFT: case WK_RIGHT: case WK_HOME: case WK_END:
-	case WK_BACKSPACE: case WK_DELETE: case WK_CLEAR: case WK_DELETE_WORD:
-	case WK_KILL_END:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void type_char(struct app *app, struct catalog *s, wint_t c)
 {
 	field_set_telex(&s->search, app->telex);
@@ -444,15 +418,9 @@ static int handle_search(struct app *app, struct catalog *s, enum action act,
 		type_char(app, s, c);
 		return SCR_HANDLED;
 	}
-	enum widget_action wa = widget_action_of(ev->key.ch, ev->key.fn);
-	if (edits_field(wa)) {
-		if (field_key(&s->search, ev->key.ch, ev->key.fn, wa) == WIDGET_CHANGED)
+	if (field_edits(ev->edit)) {
+		if (field_key(&s->search, ev->edit, 0) == WIDGET_CHANGED)
 			run_search(app, s);
-		return SCR_HANDLED;
-	}
-	enum widget_action mv = list_move(act);
-	if (mv != WK_NONE) {
-		listview_key(&s->lv_procs, 0, false, mv);
 		return SCR_HANDLED;
 	}
 	switch (act) {
@@ -473,23 +441,13 @@ static int handle_search(struct app *app, struct catalog *s, enum action act,
 	case ACTION_PREV_FIELD:
 		return SCR_HANDLED;
 	default:
-		return SCR_IGNORED; /* Telex, help, quit... */
+		return SCR_IGNORED; /* the moves (catalog_list), Telex, help, quit... */
 	}
 }
 
 static int handle_browse(struct app *app, struct catalog *s, enum action act,
 			 const struct key_event *ev)
 {
-	enum widget_action mv = list_move(act);
-	if (mv != WK_NONE) {
-		if (s->view == VIEW_PROCS) {
-			listview_key(&s->lv_procs, 0, false, mv);
-		} else {
-			listview_key(&s->lv_fields, 0, false, mv);
-			load_field_procs(app, s);
-		}
-		return SCR_HANDLED;
-	}
 	switch (act) {
 	case ACTION_CONFIRM:
 		if (s->view == VIEW_FIELDS) {
@@ -538,6 +496,22 @@ static int catalog_handle(struct app *app, void *priv, enum action act, const st
 	return s->searching ? handle_search(app, s, act, ev) : handle_browse(app, s, act, ev);
 }
 
+/* The list the moves go to: the procedures while searching or when they
+ * have the focus, else the fields. */
+static struct listview *catalog_list(struct app *app, void *priv, enum action act)
+{
+	struct catalog *s = priv;
+	return s->searching || s->view == VIEW_PROCS ? &s->lv_procs : &s->lv_fields;
+}
+
+/* A new field selected: its procedures (beside it in two panes). */
+static void catalog_moved(struct app *app, void *priv, struct listview *lv)
+{
+	struct catalog *s = priv;
+	if (!s->searching && s->view == VIEW_FIELDS)
+		load_field_procs(app, s);
+}
+
 static const enum action catalog_hints[] = { ACTION_SEARCH, ACTION_OPEN_RECEPTION, ACTION_BACK,
 					     ACTION_NONE };
 
@@ -545,10 +519,13 @@ const struct screen_ops catalog_screen = {
 	.name = "catalog",
 	.title = "Tra cứu thủ tục",
 	.keymap = "catalog",
+	.fields = true,
 	.private_size = sizeof(struct catalog),
 	.hints = catalog_hints,
 	.open = catalog_open,
 	.draw = catalog_draw,
 	.handle = catalog_handle,
+	.list = catalog_list,
+	.moved = catalog_moved,
 	.done = catalog_done,
 };

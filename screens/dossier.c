@@ -23,6 +23,7 @@
 #include "client/store/lookup.h"
 #include "client/print/forms.h"
 #include "client/tui/listview.h"
+#include "client/tui/menu.h"
 #include "client/tui/picker.h"
 #include "client/print/print.h"
 #include "client/services/reception.h"
@@ -58,8 +59,7 @@ enum act_step {
 
 struct act_flow {
 	enum act_mode mode;
-	struct dossier_action_choice choices[MC_ACTION_COUNT];
-	int n, sel;                /* the menu */
+	struct dossier_action_choice choices[MC_ACTION_COUNT]; /* the menu's */
 	const enum act_step *steps;
 	int step;
 	struct dossier_action_input in;
@@ -68,7 +68,6 @@ struct act_flow {
 	bool dlg_live, message;    /* message: a refusal or why-not that ends the flow */
 	struct picker units;
 	bool units_live;
-	int choice;                /* AM_CHOICE: the selected row */
 };
 
 struct dossier_view {
@@ -80,12 +79,16 @@ struct dossier_view {
 	struct detail_line *lines;
 	size_t n, alloc;
 	int width;          /* the lines were formatted for this width */
-	size_t top;         /* first line shown */
-	int page;           /* lines shown by the last draw */
+	struct listview view; /* a pager over the lines */
 	struct act_flow act;
+	/* the numbered menu shown (AM_MENU, AM_CHOICE, AM_FORMS, AM_SCAN) */
+	struct menu box;
+	struct menu_item *box_items;
+	char **box_labels;  /* the rows' labels, owned */
+	size_t box_n;
 	struct {
 		int kinds[FORM_CONTROL];  /* form numbers shown, in order */
-		int n, sel;
+		int n;
 	} forms;
 	struct {
 		int *seqs;                /* the components that may be scanned */
@@ -94,6 +97,45 @@ struct dossier_view {
 		int n, sel;
 	} scan;
 };
+
+/* ---- menus: the actions, a choice, the forms, the papers ------------------ */
+
+static void box_release(struct dossier_view *v)
+{
+	for (size_t i = 0; i < v->box_n; i++)
+		free(v->box_labels[i]);
+	FREE(&v->box_labels);
+	FREE(&v->box_items);
+	v->box_n = 0;
+}
+
+/* Room for n rows, each then set by box_row. */
+static void box_start(struct dossier_view *v, size_t n)
+{
+	box_release(v);
+	v->box_items = xcalloc(n ? n : 1, sizeof(*v->box_items));
+	v->box_labels = xcalloc(n ? n : 1, sizeof(*v->box_labels));
+	v->box_n = n;
+}
+
+/* Row i: label (taken), dimmed when enabled says so. */
+static void box_row(struct dossier_view *v, size_t i, char *label,
+		    bool (*enabled)(const void *ctx, int id))
+{
+	v->box_labels[i] = label;
+	v->box_items[i] = (struct menu_item){ .label = label, .id = (int)i, .enabled = enabled };
+}
+
+/* Shows the menu as mode, row sel selected. */
+static void box_show(struct dossier_view *v, enum act_mode mode, const char *title,
+		     const char *footer, size_t sel)
+{
+	menu_open(&v->box, title, v->box_items, v->box_n, v);
+	v->box.numbered = true;
+	v->box.footer = footer;
+	menu_select(&v->box, sel);
+	v->act.mode = mode;
+}
 
 /* ---- lines ---------------------------------------------------------------- */
 
@@ -623,6 +665,8 @@ static int dossier_open(struct app *app, void *priv, const void *arg)
 {
 	struct dossier_view *v = priv;
 	v->app = app;
+	listview_init(&v->view, NULL, NULL);
+	v->view.pager = true;
 	return load(v, arg);
 }
 
@@ -635,6 +679,7 @@ static void dossier_done(struct app *app, void *priv)
 	(void)app;
 	act_end(v);
 	scan_menu_release(v);
+	box_release(v);
 	if (v->act.units_live)
 		picker_release(&v->act.units);
 	drop_lines(v);
@@ -642,12 +687,6 @@ static void dossier_done(struct app *app, void *priv)
 	free(v->clerk_name);
 	free(v->commune);
 	dossier_detail_release(&v->d);
-}
-
-static size_t max_top(const struct dossier_view *v)
-{
-	size_t page = v->page > 0 ? (size_t)v->page : 1;
-	return v->n > page ? v->n - page : 0;
 }
 
 static void act_draw(struct dossier_view *v, WINDOW *win, const struct rect *body);
@@ -659,15 +698,15 @@ static void dossier_draw(struct app *app, void *priv, WINDOW *win, const struct 
 	int x = body->x + 1, w = body->w - 2;
 	if (w != v->width)
 		build(v, w);
-	v->page = body->h - 1;
-	if (v->top > max_top(v))
-		v->top = max_top(v);
+	listview_set_count(&v->view, v->n);
+	listview_set_height(&v->view, body->h - 1);
+	size_t top = v->view.top, page = (size_t)v->view.height;
 
 	char *title = xasprintf("Hồ sơ %s", v->d.code);
 	char right[48] = "";
-	if (v->n > (size_t)v->page) {
-		size_t last = v->top + (size_t)v->page;
-		snprintf(right, sizeof(right), "dòng %zu–%zu/%zu", v->top + 1,
+	if (v->n > page) {
+		size_t last = top + page;
+		snprintf(right, sizeof(right), "dòng %zu–%zu/%zu", top + 1,
 			 last < v->n ? last : v->n, v->n);
 	}
 	int rw = mc_text_width(right);
@@ -677,23 +716,13 @@ static void dossier_draw(struct app *app, void *priv, WINDOW *win, const struct 
 	term_text(win, body->y, x + w - rw, rw, right);
 	free(title);
 
-	for (int r = 0; r < v->page && v->top + (size_t)r < v->n; r++) {
-		const struct detail_line *l = &v->lines[v->top + (size_t)r];
+	for (size_t r = 0; r < page && top + r < v->n; r++) {
+		const struct detail_line *l = &v->lines[top + r];
 		wattrset(win, term_style(l->style) | l->extra);
-		term_text(win, body->y + 1 + r, x, w, l->text);
+		term_text(win, body->y + 1 + (int)r, x, w, l->text);
 	}
 	wattrset(win, term_style(STYLE_NORMAL));
 	act_draw(v, win, body);
-}
-
-static void scroll_by(struct dossier_view *v, long delta)
-{
-	if (delta < 0 && (size_t)-delta > v->top)
-		v->top = 0;
-	else
-		v->top += (size_t)delta;
-	if (v->top > max_top(v))
-		v->top = max_top(v);
 }
 
 /* Sends the PDF at path (what: "giấy tiếp nhận", ...) to the printer when
@@ -744,6 +773,8 @@ static int print_form(struct dossier_view *v, int kind)
 	return SCR_HANDLED;
 }
 
+static const char *form_menu_label(int kind);
+
 /* F9: the receipt at once when the dossier has no other form, else the
  * menu of its forms. */
 static int forms_menu(struct dossier_view *v)
@@ -755,8 +786,10 @@ static int forms_menu(struct dossier_view *v)
 			v->forms.kinds[v->forms.n++] = k;
 	if (v->forms.n <= 1)
 		return print_form(v, FORM_RECEIPT);
-	v->forms.sel = 0;
-	v->act.mode = AM_FORMS;
+	box_start(v, (size_t)v->forms.n);
+	for (int i = 0; i < v->forms.n; i++)
+		box_row(v, (size_t)i, xstrdup(form_menu_label(v->forms.kinds[i])), NULL);
+	box_show(v, AM_FORMS, "In biểu mẫu", "Số hoặc ↑↓ Enter · Esc: đóng", 0);
 	return SCR_HANDLED;
 }
 
@@ -770,6 +803,12 @@ static void scan_menu_release(struct dossier_view *v)
 	FREE(&v->scan.seqs);
 	FREE(&v->scan.ok);
 	v->scan.n = 0;
+}
+
+static bool scan_ok(const void *ctx, int i)
+{
+	const struct dossier_view *v = ctx;
+	return v->scan.ok[i];
 }
 
 /* s: the components worth scanning (mandatory, brought or digitized), the
@@ -812,7 +851,11 @@ static int scan_menu(struct dossier_view *v)
 		scan_screen_open(v->app, v->d.id, v->scan.seqs[0]);
 		return SCR_HANDLED;
 	}
-	v->act.mode = AM_SCAN;
+	box_start(v, (size_t)v->scan.n);
+	for (int i = 0; i < v->scan.n; i++)
+		box_row(v, (size_t)i, xstrdup(v->scan.rows[i]), scan_ok);
+	box_show(v, AM_SCAN, "Số hóa giấy tờ", "Số hoặc ↑↓ Enter: quét · Esc: đóng",
+		 (size_t)v->scan.sel);
 	return SCR_HANDLED;
 }
 
@@ -1101,8 +1144,12 @@ static void ask(struct dossier_view *v)
 	case ST_METHOD:
 	case ST_RATING:
 		dialog_close(f);
-		f->choice = 0;
-		f->mode = AM_CHOICE;
+		box_start(v, 3);
+		for (int i = 0; i < 3; i++)
+			box_row(v, (size_t)i, xstrdup(choice_row(f->steps[f->step], i)), NULL);
+		box_show(v, AM_CHOICE,
+			 f->steps[f->step] == ST_METHOD ? "Hình thức trả kết quả" : "Mức độ hài lòng",
+			 "Phím 1, 2, 3 hoặc ↑↓ Enter · Esc: thôi", 0);
 		break;
 	case ST_CONFIRM:
 		dialog_close(f);
@@ -1141,6 +1188,12 @@ static void act_start(struct dossier_view *v, int i)
 	ask(v);
 }
 
+static bool choice_ok(const void *ctx, int i)
+{
+	const struct dossier_view *v = ctx;
+	return v->act.choices[i].ok;
+}
+
 /* Opens the menu of the actions allowed now. */
 static int act_menu(struct dossier_view *v)
 {
@@ -1159,9 +1212,13 @@ static int act_menu(struct dossier_view *v)
 		app_info(v->app, "Hồ sơ đã kết thúc (%s): không còn thao tác nào",
 			 mc_status_name(v->d.status) ? mc_status_name(v->d.status) : "?");
 	else {
-		f->n = n;
-		f->sel = 0;
-		f->mode = AM_MENU;
+		box_start(v, (size_t)n);
+		for (int i = 0; i < n; i++) {
+			const char *label = mc_action_label(f->choices[i].action);
+			box_row(v, (size_t)i, f->choices[i].ok ? xstrdup(label)
+					      : xasprintf("%s (không được)", label), choice_ok);
+		}
+		box_show(v, AM_MENU, "Xử lý hồ sơ", "Số hoặc ↑↓ Enter · Esc: đóng", 0);
 	}
 	strbuf_release(&err);
 	return SCR_HANDLED;
@@ -1200,21 +1257,23 @@ static void act_commit(struct dossier_view *v)
 	free(code);
 }
 
-/* "12" -> 12 working days; "DD/MM/YYYY" -> that date. Sets the input or
- * returns the error to show under the field. */
+/* "12" -> 12 working days; a date as mc_parse_date_vn takes it
+ * (DD/MM/YYYY...) -> that day. Sets the input or returns the error to show
+ * under the field. */
 static const char *take_schedule(struct dossier_action_input *in, const char *text)
 {
-	int d, m, y, n = 0;
+	int n = 0;
 	char rest;
+	struct mc_date d;
 	if (sscanf(text, "%d %c", &n, &rest) == 1 && strspn(text, "0123456789 ") == strlen(text)) {
 		if (n < 1 || n > DOSSIER_ACTION_DAYS_MAX)
 			return "Số ngày làm việc phải từ 1 đến 365";
 		in->days = n;
 		return NULL;
 	}
-	if (sscanf(text, "%d/%d/%d %c", &d, &m, &y, &rest) == 3 && mc_date_valid(y, m, d)) {
+	if (!mc_parse_date_vn(text, &d)) {
 		free(in->date);
-		in->date = xasprintf("%04d-%02d-%02d", y, m, d);
+		in->date = xasprintf("%04d-%02d-%02d", d.y, d.m, d.d);
 		return NULL;
 	}
 	return "Nhập số ngày làm việc (ví dụ 3) hoặc ngày DD/MM/YYYY";
@@ -1264,7 +1323,7 @@ static int handle_dialog(struct dossier_view *v, enum action act, const struct k
 	if (act == ACTION_QUIT || act == ACTION_TOGGLE_TELEX)
 		return SCR_IGNORED; /* the loop quits or switches Telex for the app */
 	field_set_telex(&f->dlg.field, v->app->telex);
-	enum widget_rc rc = dialog_key(&f->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&f->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL || (rc == WIDGET_DONE && f->message)) {
 		act_end(v);
 	} else if (rc == WIDGET_DONE && f->dlg.kind == DIALOG_PROMPT) {
@@ -1276,28 +1335,6 @@ static int handle_dialog(struct dossier_view *v, enum action act, const struct k
 	return SCR_HANDLED;
 }
 
-static bool is_edit_key(const struct key_event *ev)
-{
-	switch (widget_action_of(ev->key.ch, ev->key.fn)) {
-	case WK_LEFT: case WK_RIGHT: case WK_HOME: case WK_END: case WK_BACKSPACE:
-	case WK_DELETE: case WK_CLEAR: case WK_DELETE_WORD: case WK_KILL_END:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static enum widget_action list_move(enum action act)
-{
-	switch (act) {
-	case ACTION_MOVE_UP: return WK_UP;
-	case ACTION_MOVE_DOWN: return WK_DOWN;
-	case ACTION_PAGE_UP: return WK_PAGE_UP;
-	case ACTION_PAGE_DOWN: return WK_PAGE_DOWN;
-	default: return WK_NONE;
-	}
-}
-
 static int handle_units(struct dossier_view *v, enum action act, const struct key_event *ev)
 {
 	struct act_flow *f = &v->act;
@@ -1305,18 +1342,13 @@ static int handle_units(struct dossier_view *v, enum action act, const struct ke
 		return SCR_IGNORED;
 	field_set_telex(&f->units.field, v->app->telex);
 	wint_t c = key_event_char(ev);
-	if (c || is_edit_key(ev)) {
-		picker_key(&f->units, ev->key.ch, ev->key.fn, WK_NONE);
+	if (c || (ev->edit != ACTION_BACK && ev->edit != ACTION_CONFIRM)) {
+		picker_key(&f->units, ev->edit, c);
 		return SCR_HANDLED;
 	}
-	enum widget_action mv = list_move(act);
-	if (mv != WK_NONE) {
-		picker_key(&f->units, 0, false, mv);
-		return SCR_HANDLED;
-	}
-	if (act == ACTION_BACK) {
+	if (ev->edit == ACTION_BACK) {
 		act_end(v);
-	} else if (act == ACTION_CONFIRM) {
+	} else {
 		const struct picker_item *it = picker_selected(&f->units);
 		if (!it) {
 			app_error(v->app, "Chưa chọn đơn vị: gõ tên xã, phường hoặc cơ quan để tìm");
@@ -1331,90 +1363,28 @@ static int handle_units(struct dossier_view *v, enum action act, const struct ke
 	return SCR_HANDLED;
 }
 
-/* Moves in a list of n rows, or chooses with a digit 1..n. Returns the row
- * chosen, -1 when none yet, -2 to close. */
-static int list_key(int *sel, int n, enum action act, const struct key_event *ev)
-{
-	wint_t c = key_event_char(ev);
-	if (c >= '1' && c <= '9' && (int)(c - '0') <= n)
-		return (int)(c - '1');
-	switch (act) {
-	case ACTION_MOVE_UP: case ACTION_PREV_FIELD:
-		*sel = *sel > 0 ? *sel - 1 : 0;
-		break;
-	case ACTION_MOVE_DOWN: case ACTION_NEXT_FIELD:
-		*sel = *sel + 1 < n ? *sel + 1 : n - 1;
-		break;
-	case ACTION_HOME: case ACTION_PAGE_UP:
-		*sel = 0;
-		break;
-	case ACTION_END: case ACTION_PAGE_DOWN:
-		*sel = n - 1;
-		break;
-	case ACTION_CONFIRM:
-		return *sel;
-	case ACTION_BACK: case ACTION_DOSSIER_ACTIONS:
-		return -2;
-	default:
-		break;
-	}
-	return -1;
-}
-
-static int handle_menu(struct dossier_view *v, enum action act, const struct key_event *ev)
+/* A numbered menu: a number or the moves and Enter choose, Esc or the key
+ * that opened it closes it. */
+static int handle_box(struct dossier_view *v, enum action act, const struct key_event *ev)
 {
 	struct act_flow *f = &v->act;
 	if (act == ACTION_QUIT || act == ACTION_HELP)
 		return SCR_IGNORED;
-	int i = list_key(&f->sel, f->n, act, ev);
-	if (i == -2)
+	enum act_mode mode = f->mode;
+	enum action opener = mode == AM_FORMS  ? ACTION_PRINT
+			   : mode == AM_SCAN   ? ACTION_SCAN_PAPERS
+					       : ACTION_DOSSIER_ACTIONS;
+	enum menu_rc rc = menu_key(&v->box, act, key_event_char(ev));
+	if (rc == MENU_IGNORED && act == opener)
+		rc = MENU_CLOSED;
+	int i = v->box.chosen;
+	if (rc == MENU_CLOSED && (mode == AM_MENU || mode == AM_CHOICE)) {
 		act_end(v);
-	else if (i >= 0) {
-		f->sel = i;
+	} else if (rc == MENU_CLOSED) {
+		f->mode = AM_NONE;
+	} else if (rc == MENU_CHOSEN && mode == AM_MENU) {
 		act_start(v, i);
-	}
-	return SCR_HANDLED;
-}
-
-static int handle_scan(struct dossier_view *v, enum action act, const struct key_event *ev)
-{
-	if (act == ACTION_QUIT || act == ACTION_HELP)
-		return SCR_IGNORED;
-	int i = act == ACTION_SCAN_PAPERS ? -2 : list_key(&v->scan.sel, v->scan.n, act, ev);
-	if (i == -2) {
-		v->act.mode = AM_NONE;
-	} else if (i >= 0) {
-		v->scan.sel = i;
-		v->act.mode = AM_NONE;
-		scan_screen_open(v->app, v->d.id, v->scan.seqs[i]);
-	}
-	return SCR_HANDLED;
-}
-
-static int handle_forms(struct dossier_view *v, enum action act, const struct key_event *ev)
-{
-	if (act == ACTION_QUIT || act == ACTION_HELP)
-		return SCR_IGNORED;
-	int i = act == ACTION_PRINT ? -2 : list_key(&v->forms.sel, v->forms.n, act, ev);
-	if (i == -2) {
-		v->act.mode = AM_NONE;
-	} else if (i >= 0) {
-		v->forms.sel = i;
-		v->act.mode = AM_NONE;
-		print_form(v, v->forms.kinds[i]);
-	}
-	return SCR_HANDLED;
-}
-
-static int handle_choice(struct dossier_view *v, enum action act, const struct key_event *ev)
-{
-	struct act_flow *f = &v->act;
-	if (act == ACTION_QUIT || act == ACTION_HELP)
-		return SCR_IGNORED;
-	int i = list_key(&f->choice, 3, act, ev);
-	if (i == -2) {
-		act_end(v);
-	} else if (i >= 0) {
+	} else if (rc == MENU_CHOSEN && mode == AM_CHOICE) {
 		if (f->steps[f->step] == ST_METHOD) {
 			free(f->in.method);
 			f->in.method = xstrdup(method_ids[i]);
@@ -1422,91 +1392,17 @@ static int handle_choice(struct dossier_view *v, enum action act, const struct k
 			f->in.rating = i + 1;
 		}
 		next_step(v);
+	} else if (rc == MENU_CHOSEN && mode == AM_FORMS) {
+		f->mode = AM_NONE;
+		print_form(v, v->forms.kinds[i]);
+	} else if (rc == MENU_CHOSEN && mode == AM_SCAN) {
+		f->mode = AM_NONE;
+		scan_screen_open(v->app, v->d.id, v->scan.seqs[i]);
 	}
 	return SCR_HANDLED;
 }
 
 /* ---- drawing ------------------------------------------------------------- */
-
-/* A boxed list of rows at the top left of the body; row sel highlighted,
- * rows not ok dimmed. */
-static void draw_list_box(WINDOW *win, const struct rect *body, const char *title,
-			  const char *const *rows, const bool *ok, int n, int sel, const char *keys)
-{
-	int h = n + 4, w = MENU_W < body->w - 4 ? MENU_W : body->w - 4;
-	if (h > body->h - 1)
-		h = body->h - 1;
-	WINDOW *sub = derwin(win, h, w, body->y + 1, body->x + 2);
-	if (!sub)
-		return;
-	wattrset(sub, term_style(STYLE_NORMAL));
-	werase(sub);
-	box(sub, 0, 0);
-	wattrset(sub, A_BOLD);
-	char *t = xasprintf(" %s ", title);
-	term_text(sub, 0, 2, w - 4, t);
-	free(t);
-	for (int i = 0; i < n && i + 1 < h - 2; i++) {
-		char *line = xasprintf("%d  %s", i + 1, rows[i]);
-		attr_t a = term_style(i == sel ? STYLE_SELECTED : ok[i] ? STYLE_NORMAL : STYLE_DIM);
-		wattrset(sub, a);
-		term_blank(sub, 1 + i, 1, w - 2);
-		term_text(sub, 1 + i, 2, w - 4, line);
-		free(line);
-	}
-	wattrset(sub, term_style(STYLE_DIM));
-	term_text(sub, h - 2, 2, w - 4, keys);
-	wattrset(sub, A_NORMAL);
-	wsyncup(sub);
-	delwin(sub);
-}
-
-static void draw_menu(struct dossier_view *v, WINDOW *win, const struct rect *body)
-{
-	struct act_flow *f = &v->act;
-	const char *rows[MC_ACTION_COUNT];
-	bool ok[MC_ACTION_COUNT];
-	char *texts[MC_ACTION_COUNT];
-	for (int i = 0; i < f->n; i++) {
-		ok[i] = f->choices[i].ok;
-		texts[i] = ok[i] ? xstrdup(mc_action_label(f->choices[i].action))
-				 : xasprintf("%s (không được)", mc_action_label(f->choices[i].action));
-		rows[i] = texts[i];
-	}
-	draw_list_box(win, body, "Xử lý hồ sơ", rows, ok, f->n, f->sel, "Số hoặc ↑↓ Enter · Esc: đóng");
-	for (int i = 0; i < f->n; i++)
-		free(texts[i]);
-}
-
-static void draw_choice(struct dossier_view *v, WINDOW *win, const struct rect *body)
-{
-	struct act_flow *f = &v->act;
-	enum act_step step = f->steps[f->step];
-	const char *rows[3];
-	bool ok[3] = { true, true, true };
-	for (int i = 0; i < 3; i++)
-		rows[i] = choice_row(step, i);
-	draw_list_box(win, body, step == ST_METHOD ? "Hình thức trả kết quả" : "Mức độ hài lòng",
-		      rows, ok, 3, f->choice, "Phím 1, 2, 3 hoặc ↑↓ Enter · Esc: thôi");
-}
-
-static void draw_forms(struct dossier_view *v, WINDOW *win, const struct rect *body)
-{
-	const char *rows[FORM_CONTROL];
-	bool ok[FORM_CONTROL];
-	for (int i = 0; i < v->forms.n; i++) {
-		rows[i] = form_menu_label(v->forms.kinds[i]);
-		ok[i] = true;
-	}
-	draw_list_box(win, body, "In biểu mẫu", rows, ok, v->forms.n, v->forms.sel,
-		      "Số hoặc ↑↓ Enter · Esc: đóng");
-}
-
-static void draw_scan(struct dossier_view *v, WINDOW *win, const struct rect *body)
-{
-	draw_list_box(win, body, "Số hóa giấy tờ", (const char *const *)v->scan.rows, v->scan.ok,
-		      v->scan.n, v->scan.sel, "Số hoặc ↑↓ Enter: quét · Esc: đóng");
-}
 
 static void draw_units(struct dossier_view *v, WINDOW *win, const struct rect *body)
 {
@@ -1537,16 +1433,10 @@ static void act_draw(struct dossier_view *v, WINDOW *win, const struct rect *bod
 	case AM_NONE:
 		return;
 	case AM_MENU:
-		draw_menu(v, win, body);
-		return;
 	case AM_FORMS:
-		draw_forms(v, win, body);
-		return;
 	case AM_SCAN:
-		draw_scan(v, win, body);
-		return;
 	case AM_CHOICE:
-		draw_choice(v, win, body);
+		menu_draw(&v->box, win, body);
 		return;
 	case AM_UNIT:
 		draw_units(v, win, body);
@@ -1568,27 +1458,27 @@ static int dossier_handle(struct app *app, void *priv, enum action act,
 	struct dossier_view *v = priv;
 	(void)app;
 	switch (v->act.mode) {
-	case AM_MENU: return handle_menu(v, act, ev);
-	case AM_CHOICE: return handle_choice(v, act, ev);
+	case AM_MENU:
+	case AM_CHOICE:
+	case AM_FORMS:
+	case AM_SCAN: return handle_box(v, act, ev);
 	case AM_UNIT: return handle_units(v, act, ev);
 	case AM_DIALOG: return handle_dialog(v, act, ev);
-	case AM_FORMS: return handle_forms(v, act, ev);
-	case AM_SCAN: return handle_scan(v, act, ev);
 	case AM_NONE: break;
 	}
-	long page = v->page > 1 ? v->page - 1 : 1;
 	switch (act) {
-	case ACTION_MOVE_UP: scroll_by(v, -1); return SCR_HANDLED;
-	case ACTION_MOVE_DOWN: scroll_by(v, 1); return SCR_HANDLED;
-	case ACTION_PAGE_UP: scroll_by(v, -page); return SCR_HANDLED;
-	case ACTION_PAGE_DOWN: scroll_by(v, page); return SCR_HANDLED;
-	case ACTION_HOME: v->top = 0; return SCR_HANDLED;
-	case ACTION_END: v->top = max_top(v); return SCR_HANDLED;
 	case ACTION_PRINT: return forms_menu(v);
 	case ACTION_DOSSIER_ACTIONS: return act_menu(v);
 	case ACTION_SCAN_PAPERS: return scan_menu(v);
-	default: return SCR_IGNORED;
+	default: return SCR_IGNORED; /* the moves scroll (detail_list) */
 	}
+}
+
+/* The detail scrolls like a pager; a menu or a dialog takes every key. */
+static struct listview *detail_list(struct app *app, void *priv, enum action act)
+{
+	struct dossier_view *v = priv;
+	return v->act.mode == AM_NONE ? &v->view : NULL;
 }
 
 /* Back from a screen above (scanning adds 'attach' events): read it again. */
@@ -1610,11 +1500,13 @@ const struct screen_ops dossier_screen = {
 	.name = "dossier",
 	.title = "Chi tiết hồ sơ",
 	.keymap = "detail",
+	.fields = true,
 	.private_size = sizeof(struct dossier_view),
 	.hints = dossier_hints,
 	.open = dossier_open,
 	.resume = dossier_resume,
 	.draw = dossier_draw,
 	.handle = dossier_handle,
+	.list = detail_list,
 	.done = dossier_done,
 };

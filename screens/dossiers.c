@@ -18,6 +18,7 @@
 #include "client/base/clock.h"
 #include "client/store/dossier_query.h"
 #include "client/tui/listview.h"
+#include "client/tui/menu.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -80,7 +81,8 @@ struct dossiers {
 	bool more;                 /* there may be more after them */
 
 	bool menu;        /* the filter menu is open */
-	int menu_sel;     /* its selected filter */
+	struct menu filter_menu;
+	struct menu_item menu_items[N_MENU_ROWS]; /* its rows, from menu_rows */
 };
 
 /* ---- formatting ------------------------------------------------------ */
@@ -357,6 +359,11 @@ static int dossiers_open(struct app *app, void *priv, const void *arg)
 	field_init(&s->search, 60, 0);
 	field_set_hint(&s->search, SEARCH_HINT);
 	listview_init(&s->lv, fetch_rows, s);
+	for (int i = 0; i < N_MENU_ROWS; i++) {
+		int f = menu_rows[i];
+		s->menu_items[i] = (struct menu_item){ .id = f, .heading = f < 0,
+			.label = f == -1 ? "Theo trạng thái" : f == -2 ? "Theo hạn trả" : filters[f].label };
+	}
 	const enum dossiers_filter *f = arg;
 	set_filter(s, f && *f < DOSSIERS__COUNT ? *f : DOSSIERS_ALL);
 	return 0;
@@ -381,39 +388,6 @@ static void dossiers_done(struct app *app, void *priv)
 	dossier_pager_release(&s->pager);
 	dossier_rows_release(&s->found);
 	field_release(&s->search);
-}
-
-static void draw_menu(struct dossiers *s, WINDOW *win, const struct rect *body)
-{
-	int h = N_MENU_ROWS + 2, w = MENU_W;
-	int y = body->y + 1, x = body->x + 2;
-	if (h > body->h - 1)
-		h = body->h - 1;
-	WINDOW *sub = derwin(win, h, w, y, x);
-	if (!sub)
-		return;
-	wattrset(sub, term_style(STYLE_NORMAL));
-	werase(sub);
-	box(sub, 0, 0);
-	wattrset(sub, A_BOLD);
-	term_text(sub, 0, 2, w - 4, " Lọc danh sách ");
-	for (int i = 0; i < N_MENU_ROWS && i + 1 < h - 1; i++) {
-		int f = menu_rows[i];
-		if (f < 0) {
-			wattrset(sub, term_style(STYLE_HEADER));
-			term_text(sub, 1 + i, 2, w - 4, f == -1 ? "Theo trạng thái" : "Theo hạn trả");
-			continue;
-		}
-		bool sel = f == s->menu_sel;
-		char *line = xasprintf("%s %s", f == (int)s->filter ? "•" : " ", filters[f].label);
-		wattrset(sub, term_style(sel ? STYLE_SELECTED : STYLE_NORMAL));
-		term_blank(sub, 1 + i, 2, w - 4);
-		term_text(sub, 1 + i, 3, w - 5, line);
-		free(line);
-	}
-	wattrset(sub, A_NORMAL);
-	wsyncup(sub);
-	delwin(sub);
 }
 
 static void draw_header(struct dossiers *s, WINDOW *win, const struct rect *body)
@@ -465,50 +439,41 @@ static void dossiers_draw(struct app *app, void *priv, WINDOW *win, const struct
 	free(heading);
 	listview_draw(&s->lv, win, body->y + 2, body->x, body->w, body->h - 2, !s->menu);
 	if (s->menu)
-		draw_menu(s, win, body);
+		menu_draw(&s->filter_menu, win, body);
 }
 
-/* Menu: move between filters (headings skipped). */
-static void menu_move(struct dossiers *s, int delta)
+/* The filter menu (F3), the current filter marked and selected. */
+static void menu_show(struct dossiers *s)
 {
-	int pos = 0;
+	int row = 0;
 	for (int i = 0; i < N_MENU_ROWS; i++)
-		if (menu_rows[i] == s->menu_sel)
-			pos = i;
-	for (int i = pos + delta; i >= 0 && i < N_MENU_ROWS; i += delta) {
-		if (menu_rows[i] >= 0) {
-			s->menu_sel = menu_rows[i];
-			return;
-		}
-	}
+		if (menu_rows[i] == (int)s->filter)
+			row = i;
+	menu_open(&s->filter_menu, "Lọc danh sách", s->menu_items, N_MENU_ROWS, s);
+	s->filter_menu.width = MENU_W;
+	s->filter_menu.marked = row;
+	menu_select(&s->filter_menu, (size_t)row);
+	s->menu = true;
 }
 
 static int menu_handle(struct dossiers *s, enum action act)
 {
-	switch (act) {
-	case ACTION_MOVE_UP:
-	case ACTION_PREV_FIELD:
-		menu_move(s, -1);
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-	case ACTION_NEXT_FIELD:
-		menu_move(s, 1);
-		return SCR_HANDLED;
-	case ACTION_HOME:
-	case ACTION_PAGE_UP:
-		s->menu_sel = DOSSIERS_ALL;
-		return SCR_HANDLED;
-	case ACTION_END:
-	case ACTION_PAGE_DOWN:
-		s->menu_sel = DOSSIERS__COUNT - 1;
-		return SCR_HANDLED;
-	case ACTION_CONFIRM:
+	switch (menu_key(&s->filter_menu, act, 0)) {
+	case MENU_CHOSEN:
 		s->menu = false;
 		if (s->searching)
 			search_close(s);
-		set_filter(s, (enum dossiers_filter)s->menu_sel);
+		set_filter(s, (enum dossiers_filter)s->menu_items[s->filter_menu.chosen].id);
 		return SCR_HANDLED;
-	case ACTION_BACK:
+	case MENU_CLOSED:
+		s->menu = false;
+		return SCR_HANDLED;
+	case MENU_HANDLED:
+		return SCR_HANDLED;
+	case MENU_IGNORED:
+		break;
+	}
+	switch (act) {
 	case ACTION_FILTER:
 		s->menu = false;
 		return SCR_HANDLED;
@@ -534,57 +499,29 @@ static int open_selected(struct dossiers *s)
 	return SCR_HANDLED;
 }
 
-/* Keys that move in the list, for both the list and the search line. */
-static bool list_move(struct dossiers *s, enum action act)
-{
-	switch (act) {
-	case ACTION_MOVE_UP: listview_move(&s->lv, -1); break;
-	case ACTION_MOVE_DOWN: listview_move(&s->lv, 1); break;
-	case ACTION_PAGE_UP: listview_page(&s->lv, -1); break;
-	case ACTION_PAGE_DOWN: listview_page(&s->lv, 1); break;
-	case ACTION_HOME: listview_home(&s->lv); break;
-	case ACTION_END: listview_end(&s->lv); break;
-	default: return false;
-	}
-	search_follow(s);
-	return true;
-}
-
 static int search_handle(struct dossiers *s, enum action act, const struct key_event *ev)
 {
 	wint_t c = key_event_char(ev);
-	enum widget_rc rc;
-	if (c) {
-		rc = field_key(&s->search, c, false, WK_NONE);
-	} else {
+	if (!c) {
 		switch (act) {
-		case ACTION_MOVE_UP:
-		case ACTION_MOVE_DOWN:
-		case ACTION_PAGE_UP:
-		case ACTION_PAGE_DOWN:
-			list_move(s, act);
-			return SCR_HANDLED;
 		case ACTION_CONFIRM:
 			return open_selected(s);
 		case ACTION_BACK:
 			search_close(s);
 			return SCR_HANDLED;
 		case ACTION_FILTER:
-			s->menu = true;
-			s->menu_sel = (int)s->filter;
+			menu_show(s);
 			return SCR_HANDLED;
 		case ACTION_TOGGLE_TELEX:
-			field_key(&s->search, 0, false, WK_TELEX);
+			field_key(&s->search, ACTION_TOGGLE_TELEX, 0);
 			app_info(s->app, "Gõ Telex: %s", s->search.telex ? "bật" : "tắt");
 			return SCR_HANDLED;
-		case ACTION_HELP:
-		case ACTION_QUIT:
-			return SCR_IGNORED;
 		default:
 			break;
 		}
-		rc = field_key(&s->search, ev->key.ch, ev->key.fn, WK_NONE);
 	}
+	/* the text, or an editing key; the rest (the moves) is the loop's */
+	enum widget_rc rc = field_key(&s->search, ev->edit, c);
 	if (rc == WIDGET_CHANGED)
 		search_run(s);
 	if (rc == WIDGET_REFUSED)
@@ -601,8 +538,6 @@ static int dossiers_handle(struct app *app, void *priv, enum action act,
 		return menu_handle(s, act);
 	if (s->searching)
 		return search_handle(s, act, ev);
-	if (list_move(s, act))
-		return SCR_HANDLED;
 	switch (act) {
 	case ACTION_CONFIRM:
 		return open_selected(s);
@@ -610,12 +545,23 @@ static int dossiers_handle(struct app *app, void *priv, enum action act,
 		s->searching = true;
 		return SCR_HANDLED;
 	case ACTION_FILTER:
-		s->menu = true;
-		s->menu_sel = (int)s->filter;
+		menu_show(s);
 		return SCR_HANDLED;
 	default:
 		return SCR_IGNORED;
 	}
+}
+
+static struct listview *dossiers_list(struct app *app, void *priv, enum action act)
+{
+	struct dossiers *s = priv;
+	return s->menu ? NULL : &s->lv;
+}
+
+/* The selection moved: more results when it nears the end of those read. */
+static void dossiers_moved(struct app *app, void *priv, struct listview *lv)
+{
+	search_follow(priv);
 }
 
 static const enum action dossiers_hints[] = { ACTION_SEARCH, ACTION_FILTER, ACTION_CONFIRM,
@@ -625,11 +571,14 @@ const struct screen_ops dossiers_screen = {
 	.name = "dossiers",
 	.title = "Danh sách hồ sơ",
 	.keymap = "dossiers",
+	.fields = true,
 	.private_size = sizeof(struct dossiers),
 	.hints = dossiers_hints,
 	.open = dossiers_open,
 	.resume = dossiers_resume,
 	.draw = dossiers_draw,
 	.handle = dossiers_handle,
+	.list = dossiers_list,
+	.moved = dossiers_moved,
 	.done = dossiers_done,
 };

@@ -1,10 +1,12 @@
-/* Help (F1): the keys of the screen below and the generic ones, each with
- * its action and Vietnamese help, generated from the loaded keymaps (so a
- * user's bindings show as they are), then any keymap warnings. Scrollable. */
+/* Help (F1): the keys of the screen below, those of its text fields when it
+ * has some and the generic ones, each with its action and Vietnamese help,
+ * generated from the loaded keymaps (so a user's bindings show as they
+ * are), then any keymap warnings. A pager: the framework scrolls it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "client/tui/app.h"
+#include "client/tui/listview.h"
 #include "core/text.h"
 #include "screens/screens.h"
 
@@ -19,8 +21,7 @@ struct help_line {
 struct help {
 	struct help_line *lines;
 	size_t n, alloc;
-	size_t top;   /* first line shown */
-	int page;     /* lines shown by the last draw */
+	struct listview view; /* a pager over the lines */
 	char *title;  /* the screen explained */
 };
 
@@ -43,17 +44,27 @@ static void add_padded(struct strbuf *sb, const char *s, int w)
 	while (--pad > 0);
 }
 
+/* How a key reaches an action on the screen explained: through its
+ * keymap (and generic), or in one of its text fields (the field keymap
+ * first). */
+static enum action reached(const struct keymap *km, enum keymap_id id, bool field,
+			   const struct key *k)
+{
+	return field ? keymap_lookup_field(km, id, k) : keymap_lookup(km, id, k);
+}
+
 /* One line per action bound in table (and still reaching it on a screen
- * using keymap id): keys, action name, help. Returns the lines added. */
+ * using keymap id, in a field when field): keys, action name, help.
+ * Returns the lines added. */
 static int add_bindings(struct help *h, const struct keymap *km, enum keymap_id table,
-			enum keymap_id id)
+			enum keymap_id id, bool field)
 {
 	int added = 0;
 	for (enum action a = ACTION_NONE + 1; a < ACTION__COUNT; a++) {
 		struct strbuf keys = STRBUF_INIT;
 		for (size_t i = 0; i < km->count[table]; i++) {
 			const struct binding *b = &km->bindings[table][i];
-			if (b->action != a || keymap_lookup(km, id, &b->key) != a)
+			if (b->action != a || reached(km, id, field, &b->key) != a)
 				continue;
 			char name[32];
 			key_format(&b->key, name, sizeof(name));
@@ -88,13 +99,18 @@ static int help_open(struct app *app, void *priv, const void *arg)
 	if (id != KEYMAP_GENERIC) {
 		add_line(h, STYLE_HEADER, xasprintf("Phím riêng của màn hình «%s» (bảng phím %s)",
 						     h->title, keymap_name((enum keymap_id)id)));
-		if (!add_bindings(h, km, (enum keymap_id)id, (enum keymap_id)id))
+		if (!add_bindings(h, km, (enum keymap_id)id, (enum keymap_id)id, false))
 			add_line(h, STYLE_DIM, xstrdup("  (không có phím riêng)"));
 		add_line(h, STYLE_NORMAL, xstrdup(""));
 	}
 	add_line(h, STYLE_HEADER, xstrdup("Phím chung (bảng phím generic)"));
-	add_bindings(h, km, KEYMAP_GENERIC, (enum keymap_id)id);
+	add_bindings(h, km, KEYMAP_GENERIC, (enum keymap_id)id, false);
 	add_line(h, STYLE_NORMAL, xstrdup(""));
+	if (below && below->fields) {
+		add_line(h, STYLE_HEADER, xstrdup("Khi gõ trong một ô chữ (bảng phím field)"));
+		add_bindings(h, km, KEYMAP_FIELD, (enum keymap_id)id, true);
+		add_line(h, STYLE_NORMAL, xstrdup(""));
+	}
 
 	if (km->nwarnings) {
 		add_line(h, STYLE_HEADER, xasprintf("Cảnh báo khi đọc tệp phím (%zu)", km->nwarnings));
@@ -106,6 +122,9 @@ static int help_open(struct app *app, void *priv, const void *arg)
 					  app->keys_path ? app->keys_path : ""));
 	add_line(h, STYLE_DIM, xstrdup("  bind BẢNG_PHÍM PHÍM HÀNH_ĐỘNG"));
 	add_line(h, STYLE_DIM, xstrdup("ví dụ: bind generic <F2> open-reception"));
+	listview_init(&h->view, NULL, NULL);
+	h->view.pager = true;
+	listview_set_count(&h->view, h->n);
 	return 0;
 }
 
@@ -113,61 +132,45 @@ static void help_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 {
 	struct help *h = priv;
 	int page = body->h - 2;
-	h->page = page > 1 ? page : 1;
-	if (h->top + (size_t)h->page > h->n)
-		h->top = h->n > (size_t)h->page ? h->n - (size_t)h->page : 0;
+	listview_set_height(&h->view, page > 1 ? page : 1);
+	size_t top = h->view.top, shown = (size_t)h->view.height;
 
 	wattrset(win, term_style(STYLE_HEADER));
 	char *head = xasprintf("Trợ giúp phím — %s", h->title);
 	term_text(win, body->y, body->x + 1, body->w - 20, head);
 	free(head);
-	if (h->n > (size_t)h->page) {
-		size_t last = h->top + (size_t)h->page;
-		char *pos = xasprintf("dòng %zu-%zu/%zu", h->top + 1, last < h->n ? last : h->n, h->n);
+	if (h->n > shown) {
+		size_t last = top + shown;
+		char *pos = xasprintf("dòng %zu-%zu/%zu", top + 1, last < h->n ? last : h->n, h->n);
 		int pw = mc_text_width(pos);
 		wattrset(win, term_style(STYLE_DIM));
 		term_text(win, body->y, body->x + body->w - pw - 1, pw, pos);
 		free(pos);
 	}
-	for (int i = 0; i < h->page && h->top + (size_t)i < h->n; i++) {
-		const struct help_line *l = &h->lines[h->top + (size_t)i];
+	for (size_t i = 0; i < shown && top + i < h->n; i++) {
+		const struct help_line *l = &h->lines[top + i];
 		wattrset(win, term_style(l->style));
-		term_text(win, body->y + 2 + i, body->x + 1, body->w - 2, l->text);
+		term_text(win, body->y + 2 + (int)i, body->x + 1, body->w - 2, l->text);
 	}
 	wattrset(win, term_style(STYLE_NORMAL));
 }
 
 static int help_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
 {
-	struct help *h = priv;
-	size_t page = (size_t)(h->page > 1 ? h->page - 1 : 1);
 	switch (act) {
 	case ACTION_BACK:
 	case ACTION_HELP:
 	case ACTION_CONFIRM:
 		return SCR_BACK;
-	case ACTION_MOVE_UP:
-		if (h->top)
-			h->top--;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-		h->top++; /* clamped by draw */
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
-		h->top = h->top > page ? h->top - page : 0;
-		return SCR_HANDLED;
-	case ACTION_PAGE_DOWN:
-		h->top += page;
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		h->top = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		h->top = h->n;
-		return SCR_HANDLED;
 	default:
-		return SCR_IGNORED;
+		return SCR_IGNORED; /* the moves scroll (help_list) */
 	}
+}
+
+static struct listview *help_list(struct app *app, void *priv, enum action act)
+{
+	struct help *h = priv;
+	return &h->view;
 }
 
 static void help_done(struct app *app, void *priv)
@@ -177,6 +180,7 @@ static void help_done(struct app *app, void *priv)
 		free(h->lines[i].text);
 	free(h->lines);
 	free(h->title);
+	listview_release(&h->view);
 }
 
 static const enum action help_hints[] = { ACTION_MOVE_DOWN, ACTION_PAGE_DOWN, ACTION_BACK,
@@ -191,5 +195,6 @@ const struct screen_ops help_screen = {
 	.open = help_open,
 	.draw = help_draw,
 	.handle = help_handle,
+	.list = help_list,
 	.done = help_done,
 };

@@ -7,19 +7,18 @@
 
 #include "client/tui/app.h"
 #include "client/base/clock.h"
+#include "client/tui/listview.h"
+#include "client/tui/menu.h"
 #include "core/text.h"
 #include "screens/screens.h"
 
-/* The menu; each entry runs an action, whose key comes from the keymap. */
-static const struct {
-	const char *label;
-	enum action action;
-} menu[] = {
-	{ "Tiếp nhận hồ sơ", ACTION_OPEN_RECEPTION },
-	{ "Tra cứu thủ tục", ACTION_OPEN_CATALOG },
-	{ "Danh sách hồ sơ", ACTION_OPEN_DOSSIERS },
-	{ "Giám sát", ACTION_OPEN_SUPERVISOR },
-	{ "Đăng xuất", ACTION_LOGOUT },
+/* The menu; each row runs its action, whose key comes from the keymap. */
+static const struct menu_item menu[] = {
+	{ .action = ACTION_OPEN_RECEPTION, .label = "Tiếp nhận hồ sơ" },
+	{ .action = ACTION_OPEN_CATALOG, .label = "Tra cứu thủ tục" },
+	{ .action = ACTION_OPEN_DOSSIERS, .label = "Danh sách hồ sơ" },
+	{ .action = ACTION_OPEN_SUPERVISOR, .label = "Giám sát" },
+	{ .action = ACTION_LOGOUT, .label = "Đăng xuất" },
 };
 #define N_MENU ((int)(sizeof(menu) / sizeof(menu[0])))
 
@@ -58,7 +57,9 @@ static const enum dossiers_filter count_filters[COUNT__N] = {
 
 struct home {
 	long counts[COUNT__N];
-	int sel; /* 0 .. COUNT__N - 1: a count; then menu[sel - COUNT__N] */
+	/* the selected row: 0 .. COUNT__N - 1 a count, then menu[row - COUNT__N];
+	 * up and down wrap around */
+	struct listview rows;
 	char today_vn[16];
 };
 
@@ -87,7 +88,12 @@ static void refresh_counts(struct app *app, struct home *s)
 static int home_open(struct app *app, void *priv, const void *arg)
 {
 	struct home *s = priv;
-	s->sel = COUNT__N;
+	listview_init(&s->rows, NULL, NULL);
+	s->rows.wrap = true;
+	s->rows.tab = true;
+	listview_set_height(&s->rows, N_ROWS);
+	listview_set_count(&s->rows, N_ROWS);
+	listview_select(&s->rows, COUNT__N);
 	refresh_counts(app, priv);
 	return 0;
 }
@@ -100,6 +106,7 @@ static void home_resume(struct app *app, void *priv)
 static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
 {
 	struct home *s = priv;
+	int sel = (int)s->rows.selected;
 	int x = body->x + 2, y = body->y + 1, w = body->w - 4;
 	char *hello = xasprintf("Xin chào, %s", app->clerk.full_name ? app->clerk.full_name : "");
 	wattrset(win, term_style(STYLE_HEADER));
@@ -112,7 +119,7 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 	wattrset(win, term_style(STYLE_NORMAL));
 	for (int i = 0; i < COUNT__N; i++) {
 		int row = y + 3 + i;
-		if (i == s->sel) {
+		if (i == sel) {
 			wattrset(win, term_style(STYLE_SELECTED));
 			term_blank(win, row, x, 40);
 			term_text(win, row, x, 2, ">");
@@ -120,7 +127,7 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 		term_text(win, row, x + 2, 30, count_labels[i]);
 		char num[24];
 		snprintf(num, sizeof(num), "%6ld", s->counts[i]);
-		if (i == COUNT_OVERDUE && s->counts[i] > 0 && i != s->sel)
+		if (i == COUNT_OVERDUE && s->counts[i] > 0 && i != sel)
 			wattrset(win, term_style(STYLE_ERROR));
 		term_text(win, row, x + 32, 8, num);
 		wattrset(win, term_style(STYLE_NORMAL));
@@ -129,55 +136,37 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 	int my = y + 4 + COUNT__N;
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, my, x, w, "Chọn chức năng");
-	for (int i = 0; i < N_MENU; i++) {
-		struct key k;
-		char label[32] = " ";
-		if (keymap_key_for(&app->keymap, KEYMAP_HOME, menu[i].action, &k))
-			key_label(&k, label, sizeof(label));
-		bool sel = COUNT__N + i == s->sel;
-		int pad = 2 - mc_text_width(label);
-		char *line = xasprintf("%s %s%*s %s", sel ? ">" : " ", label, pad > 0 ? pad : 0, "",
-				       menu[i].label);
-		wattrset(win, term_style(sel ? STYLE_SELECTED : STYLE_NORMAL));
-		if (sel)
-			term_blank(win, my + 1 + i, x, 30);
-		term_text(win, my + 1 + i, x, 30, line);
-		free(line);
-	}
-	wattrset(win, term_style(STYLE_NORMAL));
+	menu_draw_keys(&app->keymap, KEYMAP_HOME, menu, N_MENU, sel - COUNT__N, win, my + 1, x, 30);
 }
 
 static int home_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
 {
 	struct home *s = priv;
+	size_t sel = s->rows.selected;
 	switch (act) {
-	case ACTION_MOVE_UP:
-	case ACTION_PREV_FIELD:
-		s->sel = (s->sel + N_ROWS - 1) % N_ROWS;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-	case ACTION_NEXT_FIELD:
-		s->sel = (s->sel + 1) % N_ROWS;
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		s->sel = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		s->sel = N_ROWS - 1;
-		return SCR_HANDLED;
 	case ACTION_CONFIRM:
-		if (s->sel < COUNT__N) {
-			app_push_screen(app, &dossiers_screen, &count_filters[s->sel]);
+		if (sel < COUNT__N) {
+			app_push_screen(app, &dossiers_screen, &count_filters[sel]);
 			return SCR_HANDLED;
 		}
 		/* the action may replace this screen: nothing after it */
-		return app_do_action(app, menu[s->sel - COUNT__N].action) | SCR_HANDLED;
-	default:
-		for (int i = 0; i < N_MENU; i++)
-			if (menu[i].action == act)
-				s->sel = COUNT__N + i;
+		return menu_item_run(app, s, &menu[sel - COUNT__N]) | SCR_HANDLED;
+	default: {
+		/* a menu key: its row is selected, the loop runs its action */
+		int i = menu_find(menu, N_MENU, act);
+		if (i >= 0)
+			listview_select(&s->rows, (size_t)(COUNT__N + i));
 		return SCR_IGNORED;
 	}
+	}
+}
+
+/* The rows: up and down (and Tab) wrap, home and end go to the first and
+ * last. */
+static struct listview *home_list(struct app *app, void *priv, enum action act)
+{
+	struct home *s = priv;
+	return &s->rows;
 }
 
 static const enum action home_hints[] = { ACTION_OPEN_RECEPTION, ACTION_OPEN_CATALOG,
@@ -193,4 +182,5 @@ const struct screen_ops home_screen = {
 	.resume = home_resume,
 	.draw = home_draw,
 	.handle = home_handle,
+	.list = home_list,
 };

@@ -173,19 +173,6 @@ static void try_login(struct app *app, struct login *s)
 	strbuf_release(&err);
 }
 
-/* Keys that edit a field: Backspace, Delete, arrows, Home/End, C-u... */
-static bool edits_field(enum widget_action wa)
-{
-	switch (wa) {
-	case WK_LEFT: case WK_RIGHT: case WK_HOME: case WK_END:
-	case WK_BACKSPACE: case WK_DELETE: case WK_CLEAR: case WK_DELETE_WORD:
-	case WK_KILL_END:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int login_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
 {
 	struct login *s = priv;
@@ -195,12 +182,11 @@ static int login_handle(struct app *app, void *priv, enum action act, const stru
 		field_insert_char(field, c);
 		return SCR_HANDLED;
 	}
-	enum widget_action wa = widget_action_of(ev->key.ch, ev->key.fn);
-	if (edits_field(wa)) {
-		field_key(field, ev->key.ch, ev->key.fn, wa);
+	if (field_edits(ev->edit)) {
+		field_key(field, ev->edit, 0);
 		return SCR_HANDLED;
 	}
-	switch (act) {
+	switch (ev->edit) {
 	case ACTION_NEXT_FIELD:
 	case ACTION_PREV_FIELD:
 	case ACTION_MOVE_UP:
@@ -236,6 +222,7 @@ const struct screen_ops login_screen = {
 	.name = "login",
 	.title = "Đăng nhập",
 	.keymap = "login",
+	.fields = true,
 	.private_size = sizeof(struct login),
 	.hints = login_hints,
 	.open = login_open,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/tui/app.h"
+#include "client/tui/listview.h"
 #include "client/store/catalog.h"
 #include "client/tui/dialog.h"
 #include "core/text.h"
@@ -37,8 +38,7 @@ struct procedure {
 	struct row *rows;
 	size_t nrows;
 	int width;   /* the rows were wrapped for this width; 0: not yet */
-	size_t top;  /* the first row shown */
-	int height;  /* rows shown, as last drawn */
+	struct listview view; /* a pager over the rows */
 };
 
 static void add_para(struct procedure *s, enum style st, int indent, const char *prefix,
@@ -271,6 +271,8 @@ static int procedure_open(struct app *app, void *priv, const void *arg)
 		return -1;
 	}
 	build(s);
+	listview_init(&s->view, NULL, NULL);
+	s->view.pager = true;
 	return 0;
 }
 
@@ -288,12 +290,6 @@ static void procedure_done(struct app *app, void *priv)
 		catalog_detail_release(&s->d);
 }
 
-static size_t max_top(const struct procedure *s)
-{
-	size_t h = s->height > 0 ? (size_t)s->height : 1;
-	return s->nrows > h ? s->nrows - h : 0;
-}
-
 static void procedure_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
 {
 	struct procedure *s = priv;
@@ -301,18 +297,18 @@ static void procedure_draw(struct app *app, void *priv, WINDOW *win, const struc
 	int x = body->x + 1, w = body->w - 2;
 	if (w != s->width)
 		wrap(s, w);
-	s->height = body->h - 1; /* the last row tells where we are */
-	if (s->top > max_top(s))
-		s->top = max_top(s);
-	for (int r = 0; r < s->height && s->top + (size_t)r < s->nrows; r++) {
-		const struct row *row = &s->rows[s->top + (size_t)r];
+	listview_set_count(&s->view, s->nrows);
+	listview_set_height(&s->view, body->h - 1); /* the last row tells where we are */
+	size_t top = s->view.top, height = (size_t)s->view.height;
+	for (size_t r = 0; r < height && top + r < s->nrows; r++) {
+		const struct row *row = &s->rows[top + r];
 		wattrset(win, term_style(row->style));
-		term_text(win, body->y + r, x, w, row->text);
+		term_text(win, body->y + (int)r, x, w, row->text);
 	}
-	size_t last = s->top + (size_t)s->height;
+	size_t last = top + height;
 	if (last > s->nrows)
 		last = s->nrows;
-	char *where = xasprintf("Dòng %zu–%zu/%zu", s->nrows ? s->top + 1 : 0, last, s->nrows);
+	char *where = xasprintf("Dòng %zu–%zu/%zu", s->nrows ? top + 1 : 0, last, s->nrows);
 	int ww = mc_text_width(where);
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, body->y + body->h - 1, x, w - ww - 1,
@@ -322,43 +318,19 @@ static void procedure_draw(struct app *app, void *priv, WINDOW *win, const struc
 	free(where);
 }
 
-static void scroll_by(struct procedure *s, long delta)
-{
-	long top = (long)s->top + delta;
-	long max = (long)max_top(s);
-	s->top = (size_t)(top < 0 ? 0 : top > max ? max : top);
-}
-
 static int procedure_handle(struct app *app, void *priv, enum action act,
 			    const struct key_event *ev)
 {
 	struct procedure *s = priv;
-	long page = s->height > 1 ? s->height - 1 : 1;
-	(void)ev;
-	switch (act) {
-	case ACTION_MOVE_UP:
-		scroll_by(s, -1);
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-		scroll_by(s, 1);
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
-		scroll_by(s, -page);
-		return SCR_HANDLED;
-	case ACTION_PAGE_DOWN:
-		scroll_by(s, page);
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		s->top = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		s->top = max_top(s);
-		return SCR_HANDLED;
-	case ACTION_OPEN_RECEPTION:
+	if (act == ACTION_OPEN_RECEPTION)
 		return catalog_start_reception(app, s->d.proc.code);
-	default:
-		return SCR_IGNORED;
-	}
+	return SCR_IGNORED; /* the moves scroll (procedure_list) */
+}
+
+static struct listview *procedure_list(struct app *app, void *priv, enum action act)
+{
+	struct procedure *s = priv;
+	return &s->view;
 }
 
 static const enum action procedure_hints[] = { ACTION_OPEN_RECEPTION, ACTION_BACK,
@@ -373,5 +345,6 @@ const struct screen_ops procedure_screen = {
 	.open = procedure_open,
 	.draw = procedure_draw,
 	.handle = procedure_handle,
+	.list = procedure_list,
 	.done = procedure_done,
 };

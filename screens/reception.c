@@ -88,7 +88,8 @@ struct wizard {
 
 	/* page 3: the components, parallel to proc.components */
 	struct comp *comps;
-	size_t sel, top;
+	struct listview checklist; /* the selected component (a page: 10 rows; Tab moves) */
+	size_t top;
 	int col; /* 0: originals, 1: copies (what + - and digits change) */
 	/* the applicant's stored papers still valid (client/store/reuse.h), read when
 	 * the checklist opens for an ID number, and the chooser over them */
@@ -157,91 +158,6 @@ static char *value_or_null(const struct field *f)
 	if (!*v)
 		FREE(&v);
 	return v;
-}
-
-/* A date typed the Vietnamese way: DDMMYYYY, or D/M/YYYY with '/', '-'
- * or '.' between the parts (blanks ignored). Returns 0 with the date, or -1. */
-static int parse_date_vn(const char *s, struct mc_date *out)
-{
-	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (len[n] >= 8)
-				return -1;
-			part[n] = part[n] * 10 + (*p - '0');
-			len[n]++;
-			digits++;
-		} else if (*p == '/' || *p == '-' || *p == '.') {
-			if (!len[n] || ++n > 2)
-				return -1;
-		} else if (*p != ' ') {
-			return -1;
-		}
-	}
-	struct mc_date d;
-	if (n == 0 && digits == 8) { /* DDMMYYYY */
-		d.d = part[0] / 1000000;
-		d.m = part[0] / 10000 % 100;
-		d.y = part[0] % 10000;
-	} else if (n == 2 && len[0] <= 2 && len[1] <= 2 && len[2] == 4) {
-		d.d = part[0];
-		d.m = part[1];
-		d.y = part[2];
-	} else {
-		return -1;
-	}
-	if (!mc_date_valid(d.y, d.m, d.d))
-		return -1;
-	*out = d;
-	return 0;
-}
-
-/* An appointment typed by the clerk: a date as parse_date_vn takes it, then
- * optionally the time as HH:MM, HHhMM or HHMM after a blank; without a time,
- * that of base. Returns 0, or -1. */
-static int parse_when_vn(const char *s, const struct mc_dt *base, struct mc_dt *out)
-{
-	while (*s == ' ')
-		s++;
-	const char *sp = strchr(s, ' ');
-	char *date = sp ? xstrndup(s, (size_t)(sp - s)) : xstrdup(s);
-	struct mc_date d;
-	int rc = parse_date_vn(date, &d);
-	free(date);
-	if (rc)
-		return -1;
-	int hh = base->hh, mi = base->mi;
-	if (sp) {
-		char *t = squeeze(sp);
-		int a = 0, b = 0, na = 0, nb = 0;
-		const char *p = t;
-		for (; *p >= '0' && *p <= '9'; p++, na++)
-			a = a * 10 + (*p - '0');
-		if (*p == ':' || *p == 'h' || *p == 'g')
-			p++;
-		for (; *p >= '0' && *p <= '9'; p++, nb++)
-			b = b * 10 + (*p - '0');
-		bool ok = !*p;
-		if (ok && na == 4 && !nb) {
-			b = a % 100;
-			a /= 100;
-		} else if (ok && *t && (na < 1 || na > 2 || nb > 2)) {
-			ok = false;
-		}
-		if (*t && ok) {
-			hh = a;
-			mi = b;
-		}
-		free(t);
-		if (!ok || hh > 23 || mi > 59)
-			return -1;
-	}
-	out->y = d.y;
-	out->m = d.m;
-	out->d = d.d;
-	out->hh = hh;
-	out->mi = mi;
-	return 0;
 }
 
 /* ---- The usual procedures and the pickers' queries ----------------------- */
@@ -387,7 +303,9 @@ static int choose_procedure(struct wizard *s, const char *code)
 	for (size_t i = 0; i < d.ncomponents; i++)
 		if (d.components[i].mandatory)
 			comp_present(&d.components[i], &s->comps[i]);
-	s->sel = s->top = 0;
+	listview_set_count(&s->checklist, d.ncomponents);
+	listview_home(&s->checklist);
+	s->top = 0;
 	s->col = 0;
 	return 0;
 }
@@ -499,7 +417,7 @@ static void open_chooser(struct wizard *s, bool all)
 			s->chooser_idx[p] = p;
 		s->chooser_n = s->papers.n;
 	} else {
-		s->chooser_n = fitting(s, s->sel, s->chooser_idx);
+		s->chooser_n = fitting(s, s->checklist.selected, s->chooser_idx);
 	}
 	listview_set_count(&s->chooser, s->chooser_n);
 	listview_invalidate(&s->chooser);
@@ -518,7 +436,7 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->id_number = value_or_null(&s->f[F_ID]);
 	struct mc_date bd;
 	char *birth = value_or_null(&s->f[F_BIRTH]);
-	if (birth && !parse_date_vn(birth, &bd)) {
+	if (birth && !mc_parse_date_vn(birth, &bd)) {
 		char iso[16];
 		mc_format_date(iso, sizeof(iso), bd.y, bd.m, bd.d);
 		free(birth);
@@ -534,7 +452,7 @@ static void build_input(struct wizard *s, struct reception_input *in)
 		return;
 	struct mc_dt now, when;
 	if (s->manual && !field_empty(&s->appt) && !clock_now(&now)) {
-		if (!parse_when_vn(field_text(&s->appt), &now, &when)) {
+		if (!mc_parse_dt_vn(field_text(&s->appt), &now, &when)) {
 			char iso[20];
 			mc_format_dt(iso, sizeof(iso), &when);
 			in->appointment = xstrdup(iso);
@@ -599,7 +517,7 @@ static void leave_field(struct wizard *s)
 	if (s->focus != F_BIRTH)
 		return;
 	struct mc_date d;
-	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &d)) {
+	if (!mc_parse_date_vn(field_text(&s->f[F_BIRTH]), &d)) {
 		char vn[16];
 		mc_format_date_vn(vn, sizeof(vn), d.y, d.m, d.d);
 		field_set_text(&s->f[F_BIRTH], vn);
@@ -631,7 +549,7 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 		s->choosing_paper = false;
 		for (size_t i = 0; i < s->proc.ncomponents; i++)
 			if (s->proc.components[i].id == err->component)
-				s->sel = i;
+				listview_select(&s->checklist, i);
 	}
 }
 
@@ -670,6 +588,9 @@ static int wz_open(struct app *app, void *priv, const void *arg)
 	field_init(&s->appt, 16, FIELD_NO_TELEX);
 	field_set_hint(&s->appt, "ngày/tháng/năm giờ:phút");
 	listview_init(&s->chooser, fetch_papers, s);
+	listview_init(&s->checklist, NULL, NULL);
+	listview_set_height(&s->checklist, 10);
+	s->checklist.tab = true;
 	listview_set_empty(&s->chooser, "Không có giấy tờ nào");
 
 	char *unit = store_get_setting(&app->store, "unit_code");
@@ -1001,7 +922,7 @@ static void draw_comp_row(struct wizard *s, WINDOW *win, size_t i, int y, int x,
 {
 	const struct catalog_component *c = &s->proc.components[i];
 	const struct comp *k = &s->comps[i];
-	bool sel = i == s->sel;
+	bool sel = i == s->checklist.selected;
 	const char *mark = comp_mark(c, k);
 	enum style base = sel ? STYLE_SELECTED : STYLE_NORMAL;
 	wattrset(win, term_style(base));
@@ -1058,7 +979,7 @@ static size_t count_missing(const struct wizard *s, bool *unresolved)
  * fit it. */
 static void draw_stored(struct app *app, struct wizard *s, WINDOW *win, int y, int x, int w)
 {
-	const struct comp *k = &s->comps[s->sel];
+	const struct comp *k = &s->comps[s->checklist.selected];
 	char key[32];
 	char *line = NULL;
 	if (k->reuse) {
@@ -1068,10 +989,10 @@ static void draw_stored(struct app *app, struct wizard *s, WINDOW *win, int y, i
 				 key_of(app, ACTION_REUSE_DOCUMENT, key, sizeof(key)), label);
 		free(label);
 	} else if (s->papers.n) {
-		size_t n = fitting(s, s->sel, NULL);
+		size_t n = fitting(s, s->checklist.selected, NULL);
 		if (n == 1) {
 			size_t p;
-			fitting(s, s->sel, &p);
+			fitting(s, s->checklist.selected, &p);
 			char *label = reuse_label(&s->papers.items[p]);
 			line = xasprintf("Có trong kho (%s: dùng lại): %s",
 					 key_of(app, ACTION_REUSE_DOCUMENT, key, sizeof(key)), label);
@@ -1094,7 +1015,7 @@ static void draw_chooser(struct app *app, struct wizard *s, WINDOW *win, const s
 {
 	char key[32];
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
-	const struct catalog_component *c = &s->proc.components[s->sel];
+	const struct catalog_component *c = &s->proc.components[s->checklist.selected];
 	wattrset(win, term_style(STYLE_HEADER));
 	char *head = s->chooser_all
 			     ? xasprintf("Giấy tờ còn hạn trong kho của người nộp (số CCCD %s):",
@@ -1137,10 +1058,10 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 	if (list_h < 1)
 		list_h = 1;
 	size_t n = s->proc.ncomponents;
-	if (s->sel < s->top)
-		s->top = s->sel;
-	if (s->sel >= s->top + (size_t)list_h)
-		s->top = s->sel - (size_t)list_h + 1;
+	if (s->checklist.selected < s->top)
+		s->top = s->checklist.selected;
+	if (s->checklist.selected >= s->top + (size_t)list_h)
+		s->top = s->checklist.selected - (size_t)list_h + 1;
 	for (int r = 0; r < list_h && s->top + (size_t)r < n; r++)
 		draw_comp_row(s, win, s->top + (size_t)r, hy + 1 + r, x, w);
 	if (!n)
@@ -1150,15 +1071,15 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 	wattrset(win, term_style(STYLE_DIM));
 	mvwhline(win, dy, x, ACS_HLINE, w);
 	if (n > (size_t)list_h) {
-		char *pos = xasprintf(" %zu/%zu ", s->sel + 1, n);
+		char *pos = xasprintf(" %zu/%zu ", s->checklist.selected + 1, n);
 		term_text(win, dy, x + w - mc_text_width(pos) - 1, 12, pos);
 		free(pos);
 	}
 	wattrset(win, term_style(STYLE_NORMAL));
 	dy++;
 	if (n) {
-		const struct catalog_component *c = &s->proc.components[s->sel];
-		const struct comp *k = &s->comps[s->sel];
+		const struct catalog_component *c = &s->proc.components[s->checklist.selected];
+		const struct comp *k = &s->comps[s->checklist.selected];
 		draw_wrapped(win, dy, x, w, 2, c->name);
 		char *need = xasprintf("%s%s%s · cần %d bản chính, %d bản sao%s",
 				       c->grp ? c->grp : "", c->grp ? " · " : "",
@@ -1225,7 +1146,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 
 	struct mc_date bd;
 	char birth[16] = "";
-	if (!parse_date_vn(field_text(&s->f[F_BIRTH]), &bd))
+	if (!mc_parse_date_vn(field_text(&s->f[F_BIRTH]), &bd))
 		mc_format_date_vn(birth, sizeof(birth), bd.y, bd.m, bd.d);
 	char *name = squeeze(field_text(&s->f[F_NAME]));
 	char *who = xasprintf("%s · %s · sinh %s", name, sex_text(s->sex), birth);
@@ -1315,7 +1236,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	wattrset(win, term_style(STYLE_NORMAL));
 	if (s->manual) {
 		struct mc_dt when;
-		if (!parse_when_vn(field_text(&s->appt), &received, &when)) {
+		if (!mc_parse_dt_vn(field_text(&s->appt), &received, &when)) {
 			format_when(buf, sizeof(buf), &when);
 			wattrset(win, term_style(STYLE_HEADER));
 			term_text(win, appt_y, x + L + 26, w - L - 26, buf);
@@ -1432,34 +1353,10 @@ static void wz_draw(struct app *app, void *priv, WINDOW *win, const struct rect 
 
 /* ---- Keys ------------------------------------------------------------------------ */
 
-/* The raw key's meaning when it edits a text field (moves, deletions). */
-static bool is_edit_key(const struct key_event *ev)
+/* Keys for a picker: the text, editing it, moving in its results. */
+static bool picker_takes(const struct picker *p, const struct key_event *ev)
 {
-	switch (widget_action_of(ev->key.ch, ev->key.fn)) {
-	case WK_LEFT:
-	case WK_RIGHT:
-	case WK_HOME:
-	case WK_END:
-	case WK_BACKSPACE:
-	case WK_DELETE:
-	case WK_CLEAR:
-	case WK_DELETE_WORD:
-	case WK_KILL_END:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static enum widget_action list_move(enum action act)
-{
-	switch (act) {
-	case ACTION_MOVE_UP: return WK_UP;
-	case ACTION_MOVE_DOWN: return WK_DOWN;
-	case ACTION_PAGE_UP: return WK_PAGE_UP;
-	case ACTION_PAGE_DOWN: return WK_PAGE_DOWN;
-	default: return WK_NONE;
-	}
+	return key_event_char(ev) || field_edits(ev->edit) || listview_moves(&p->list, ev->edit);
 }
 
 static void open_modal(struct wizard *s, enum modal m)
@@ -1486,14 +1383,8 @@ static int leave_wizard(struct wizard *s)
 
 static int handle_procedure(struct wizard *s, enum action act, const struct key_event *ev)
 {
-	wint_t c = key_event_char(ev);
-	if (c || is_edit_key(ev)) {
-		picker_key(&s->procs, ev->key.ch, ev->key.fn, WK_NONE);
-		return SCR_HANDLED;
-	}
-	enum widget_action mv = list_move(act);
-	if (mv != WK_NONE) {
-		picker_key(&s->procs, 0, false, mv);
+	if (picker_takes(&s->procs, ev)) {
+		picker_key(&s->procs, ev->edit, key_event_char(ev));
 		return SCR_HANDLED;
 	}
 	switch (act) {
@@ -1533,14 +1424,8 @@ static void open_communes(struct wizard *s, const char *text)
 
 static int handle_commune_picker(struct wizard *s, enum action act, const struct key_event *ev)
 {
-	wint_t c = key_event_char(ev);
-	if (c || is_edit_key(ev)) {
-		picker_key(&s->communes, ev->key.ch, ev->key.fn, WK_NONE);
-		return SCR_HANDLED;
-	}
-	enum widget_action mv = list_move(act);
-	if (mv != WK_NONE) {
-		picker_key(&s->communes, 0, false, mv);
+	if (picker_takes(&s->communes, ev)) {
+		picker_key(&s->communes, ev->edit, key_event_char(ev));
 		return SCR_HANDLED;
 	}
 	switch (act) {
@@ -1571,7 +1456,7 @@ static void submit_applicant(struct wizard *s)
 	leave_field(s);
 	struct mc_date bd;
 	const char *birth = field_text(&s->f[F_BIRTH]);
-	if (*birth && parse_date_vn(birth, &bd)) {
+	if (*birth && mc_parse_date_vn(birth, &bd)) {
 		refuse_here(s, RF_BIRTH_DATE,
 			    "Ngày sinh «%s» không hợp lệ: nhập ngày/tháng/năm có thật, ví dụ 05/03/1990",
 			    birth);
@@ -1597,7 +1482,7 @@ static void submit_applicant(struct wizard *s)
 static int handle_sex(struct wizard *s, wint_t c, const struct key_event *ev)
 {
 	char want = 0;
-	if (c == ' ' || (ev->key.fn && (ev->key.ch == KEY_LEFT || ev->key.ch == KEY_RIGHT)))
+	if (c == ' ' || (!c && (ev->edit == ACTION_MOVE_LEFT || ev->edit == ACTION_MOVE_RIGHT)))
 		want = s->sex == 'M' ? 'F' : 'M';
 	else if (c == '1' || c == 'm' || c == 'M')
 		want = 'M';
@@ -1630,9 +1515,9 @@ static int handle_applicant(struct wizard *s, enum action act, const struct key_
 	if (s->choosing_commune)
 		return handle_commune_picker(s, act, ev);
 	wint_t c = key_event_char(ev);
-	if (s->focus == F_SEX && (c || is_edit_key(ev)))
+	if (s->focus == F_SEX && (c || field_edits(ev->edit)))
 		return handle_sex(s, c, ev);
-	if (s->focus == F_COMMUNE && (c || is_edit_key(ev))) {
+	if (s->focus == F_COMMUNE && (c || field_edits(ev->edit))) {
 		char u[8] = "";
 		if (c && c != ' ')
 			u[mc_utf8_put((int32_t)c, u)] = '\0';
@@ -1652,8 +1537,8 @@ static int handle_applicant(struct wizard *s, enum action act, const struct key_
 			cccd_prefill(s);
 		return SCR_HANDLED;
 	}
-	if (is_edit_key(ev)) {
-		field_key(f, ev->key.ch, ev->key.fn, WK_NONE);
+	if (field_edits(ev->edit)) {
+		field_key(f, ev->edit, 0);
 		if (s->focus == F_ID)
 			cccd_prefill(s);
 		return SCR_HANDLED;
@@ -1698,15 +1583,16 @@ static void prompt_override(struct wizard *s, size_t i)
 	free(name);
 	free(msg);
 	s->dlg_comp = i;
-	s->sel = i;
+	listview_select(&s->checklist, i);
 	open_modal(s, M_OVERRIDE);
 }
 
 static int handle_override(struct wizard *s)
 {
 	size_t n = s->proc.ncomponents;
-	if (n && comp_missing(&s->proc.components[s->sel], &s->comps[s->sel])) {
-		prompt_override(s, s->sel);
+	size_t sel = s->checklist.selected;
+	if (n && comp_missing(&s->proc.components[sel], &s->comps[sel])) {
+		prompt_override(s, sel);
 		return SCR_HANDLED;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1725,26 +1611,26 @@ static int handle_reuse(struct wizard *s)
 	char key[32];
 	if (!s->proc.ncomponents)
 		return SCR_HANDLED;
-	struct comp *k = &s->comps[s->sel];
+	struct comp *k = &s->comps[s->checklist.selected];
 	if (k->reuse) {
 		undo_reuse(k);
 		app_info(s->app, "Bỏ dùng lại giấy tờ trong kho cho thành phần số %d",
-			 s->proc.components[s->sel].id);
+			 s->proc.components[s->checklist.selected].id);
 		return SCR_HANDLED;
 	}
 	if (!s->papers.n) {
 		app_info(s->app, "Người nộp chưa có giấy tờ nào còn hạn trong kho");
 		return SCR_HANDLED;
 	}
-	size_t n = fitting(s, s->sel, NULL);
+	size_t n = fitting(s, s->checklist.selected, NULL);
 	if (!n) {
 		app_info(s->app, "Không có giấy tờ nào trong kho phù hợp với thành phần này · %s: xem"
 			 " %zu giấy tờ của người nộp",
 			 key_of(s->app, ACTION_LIST_DOCUMENTS, key, sizeof(key)), s->papers.n);
 	} else if (n == 1) {
 		size_t p;
-		fitting(s, s->sel, &p);
-		use_paper(s, s->sel, p);
+		fitting(s, s->checklist.selected, &p);
+		use_paper(s, s->checklist.selected, p);
 	} else {
 		open_chooser(s, false);
 	}
@@ -1764,23 +1650,12 @@ static int handle_list_documents(struct wizard *s)
 
 static int handle_chooser(struct wizard *s, enum action act, const struct key_event *ev)
 {
-	enum widget_action mv = list_move(act);
-	if (mv != WK_NONE) {
-		listview_key(&s->chooser, 0, false, mv);
-		return SCR_HANDLED;
-	}
 	switch (act) {
-	case ACTION_HOME:
-		listview_home(&s->chooser);
-		return SCR_HANDLED;
-	case ACTION_END:
-		listview_end(&s->chooser);
-		return SCR_HANDLED;
 	case ACTION_CONFIRM:
 	case ACTION_REUSE_DOCUMENT:
 		if (!s->chooser_n)
 			return SCR_HANDLED;
-		use_paper(s, s->sel, s->chooser_idx[s->chooser.selected]);
+		use_paper(s, s->checklist.selected, s->chooser_idx[s->chooser.selected]);
 		s->choosing_paper = false;
 		return SCR_HANDLED;
 	case ACTION_LIST_DOCUMENTS:
@@ -1828,8 +1703,8 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 		return handle_chooser(s, act, ev);
 	size_t n = s->proc.ncomponents;
 	wint_t c = key_event_char(ev);
-	struct comp *k = n ? &s->comps[s->sel] : NULL;
-	const struct catalog_component *cc = n ? &s->proc.components[s->sel] : NULL;
+	struct comp *k = n ? &s->comps[s->checklist.selected] : NULL;
+	const struct catalog_component *cc = n ? &s->proc.components[s->checklist.selected] : NULL;
 	if (k && c && k->reuse) {
 		char key[32];
 		app_info(s->app, "Thành phần này dùng lại giấy tờ trong kho: %s để bỏ dùng lại",
@@ -1856,35 +1731,10 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 		}
 		return SCR_HANDLED;
 	}
-	if (ev->key.fn && (ev->key.ch == KEY_LEFT || ev->key.ch == KEY_RIGHT)) {
-		s->col = ev->key.ch == KEY_RIGHT;
-		return SCR_HANDLED;
-	}
 	switch (act) {
-	case ACTION_MOVE_UP:
-		if (s->sel > 0)
-			s->sel--;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-	case ACTION_NEXT_FIELD:
-		if (s->sel + 1 < n)
-			s->sel++;
-		return SCR_HANDLED;
-	case ACTION_PREV_FIELD:
-		if (s->sel > 0)
-			s->sel--;
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
-		s->sel = s->sel > 10 ? s->sel - 10 : 0;
-		return SCR_HANDLED;
-	case ACTION_PAGE_DOWN:
-		s->sel = n ? (s->sel + 10 < n ? s->sel + 10 : n - 1) : 0;
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		s->sel = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		s->sel = n ? n - 1 : 0;
+	case ACTION_MOVE_LEFT:
+	case ACTION_MOVE_RIGHT:
+		s->col = act == ACTION_MOVE_RIGHT;
 		return SCR_HANDLED;
 	case ACTION_OVERRIDE:
 		return handle_override(s);
@@ -1899,7 +1749,7 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 		s->page = P_APPLICANT;
 		return SCR_HANDLED;
 	default:
-		return SCR_IGNORED;
+		return SCR_IGNORED; /* the moves: wz_list */
 	}
 }
 
@@ -1958,7 +1808,7 @@ static int handle_modal(struct wizard *s, enum action act, const struct key_even
 		return SCR_IGNORED;
 	if (act == ACTION_TOGGLE_TELEX && s->modal == M_OVERRIDE)
 		return SCR_IGNORED;
-	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL) {
 		close_modal(s);
 	} else if (rc == WIDGET_DONE) {
@@ -1983,7 +1833,7 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 	if (s->modal != M_NONE)
 		return handle_modal(s, act, ev);
 	/* the Telex keys switch the app's mode, never one field's */
-	if (act == ACTION_TOGGLE_TELEX || widget_action_of(ev->key.ch, ev->key.fn) == WK_TELEX)
+	if (act == ACTION_TOGGLE_TELEX || ev->edit == ACTION_TOGGLE_TELEX)
 		return act == ACTION_TOGGLE_TELEX ? SCR_IGNORED : SCR_HANDLED;
 	switch (s->page) {
 	case P_PROCEDURE:
@@ -1993,14 +1843,14 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 	case P_COMPONENTS:
 		return handle_components(s, act, ev);
 	case P_SUMMARY:
-		if (s->manual && (key_event_char(ev) || is_edit_key(ev))) {
-			field_key(&s->appt, ev->key.ch, ev->key.fn, WK_NONE);
+		if (s->manual && (key_event_char(ev) || field_edits(ev->edit))) {
+			field_key(&s->appt, ev->edit, key_event_char(ev));
 			return SCR_HANDLED;
 		}
 		if (act == ACTION_CONFIRM) {
 			struct mc_dt now, when;
 			if (s->manual && (clock_now(&now) ||
-					  parse_when_vn(field_text(&s->appt), &now, &when))) {
+					  mc_parse_dt_vn(field_text(&s->appt), &now, &when))) {
 				refuse_here(s, RF_APPOINTMENT, "Ngày hẹn trả chưa đúng: nhập"
 					    " ngày/tháng/năm giờ:phút, ví dụ 12/08/2025 14:00");
 				return SCR_HANDLED;
@@ -2034,6 +1884,15 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 	return SCR_IGNORED;
 }
 
+/* The checklist's rows, or the chooser of stored papers over it. */
+static struct listview *wz_list(struct app *app, void *priv, enum action act)
+{
+	struct wizard *s = priv;
+	if (s->modal != M_NONE || s->page != P_COMPONENTS)
+		return NULL;
+	return s->choosing_paper ? &s->chooser : &s->checklist;
+}
+
 static const enum action wz_hints[] = { ACTION_CONFIRM, ACTION_BACK, ACTION_TOGGLE_TELEX,
 					ACTION_NONE };
 
@@ -2041,10 +1900,12 @@ const struct screen_ops reception_screen = {
 	.name = "reception",
 	.title = "Tiếp nhận hồ sơ",
 	.keymap = "reception",
+	.fields = true,
 	.private_size = sizeof(struct wizard),
 	.hints = wz_hints,
 	.open = wz_open,
 	.draw = wz_draw,
 	.handle = wz_handle,
+	.list = wz_list,
 	.done = wz_done,
 };

@@ -128,6 +128,9 @@ struct scan_view {
 	size_t nrows, rows_alloc;
 	size_t sel, top;
 	int page_rows;           /* rows of pages shown by the last draw */
+	/* the list the framework moves (scan_list): the pages, or the scanners
+	 * while choosing one; sel and dev_sel are kept, the jobs move them too */
+	struct listview nav;
 	char *device;            /* setting scan_device, or NULL */
 	struct scan_settings set;
 	bool automatic;          /* scan_mode auto (set.mode is then PAGE_COLOR) */
@@ -182,45 +185,6 @@ static char *col_dup(sqlite3_stmt *q, int i)
 {
 	const unsigned char *t = sqlite3_column_text(q, i);
 	return t ? xstrdup((const char *)t) : NULL;
-}
-
-/* A date typed the Vietnamese way: DD/MM/YYYY (or '-' '.'), D/M/YYYY or
- * DDMMYYYY; also YYYY-MM-DD. 0 with the date, or -1. */
-static int parse_date_vn(const char *s, struct mc_date *out)
-{
-	if (!mc_parse_date(s, out))
-		return 0;
-	int part[3] = { 0, 0, 0 }, len[3] = { 0, 0, 0 }, n = 0, digits = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (len[n] >= 8)
-				return -1;
-			part[n] = part[n] * 10 + (*p - '0');
-			len[n]++;
-			digits++;
-		} else if (*p == '/' || *p == '-' || *p == '.') {
-			if (!len[n] || ++n > 2)
-				return -1;
-		} else if (*p != ' ') {
-			return -1;
-		}
-	}
-	struct mc_date d;
-	if (n == 0 && digits == 8) {
-		d.d = part[0] / 1000000;
-		d.m = part[0] / 10000 % 100;
-		d.y = part[0] % 10000;
-	} else if (n == 2 && len[0] <= 2 && len[1] <= 2 && len[2] == 4) {
-		d.d = part[0];
-		d.m = part[1];
-		d.y = part[2];
-	} else {
-		return -1;
-	}
-	if (!mc_date_valid(d.y, d.m, d.d))
-		return -1;
-	*out = d;
-	return 0;
 }
 
 /* ---- settings ------------------------------------------------------------- */
@@ -882,7 +846,7 @@ static bool meta_date(struct scan_view *v, int f, char **out)
 		return true;
 	}
 	struct mc_date d;
-	if (parse_date_vn(s, &d)) {
+	if (mc_parse_date_vn(s, &d)) {
 		app_error(v->app, "%s «%s» không phải một ngày (dd/mm/yyyy)", meta_labels[f], s);
 		free(s);
 		v->focus = f;
@@ -979,7 +943,7 @@ static int meta_key(struct scan_view *v, enum action act, const struct key_event
 	}
 	if (!(f->flags & FIELD_NO_TELEX))
 		field_set_telex(f, v->app->telex);
-	field_key(f, ev->key.ch, ev->key.fn, WK_NONE);
+	field_key(f, ev->edit, c);
 	return SCR_HANDLED;
 }
 
@@ -987,17 +951,9 @@ static int meta_key(struct scan_view *v, enum action act, const struct key_event
 
 static int devices_key(struct scan_view *v, enum action act)
 {
+	if (listview_moves(NULL, act))
+		return SCR_IGNORED; /* scan_list (Tab too) */
 	switch (act) {
-	case ACTION_MOVE_UP:
-	case ACTION_PREV_FIELD:
-		if (v->dev_sel)
-			v->dev_sel--;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-	case ACTION_NEXT_FIELD:
-		if (v->dev_sel + 1 < v->devs.n)
-			v->dev_sel++;
-		return SCR_HANDLED;
 	case ACTION_BACK:
 		v->mode = SM_PAGES;
 		v->scan_after_pick = false;
@@ -1047,7 +1003,7 @@ static int dialog_key_scan(struct scan_view *v, enum action act, const struct ke
 {
 	if (act == ACTION_QUIT)
 		return SCR_IGNORED;
-	enum widget_rc rc = dialog_key(&v->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&v->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL) {
 		dialog_end(v);
 	} else if (rc == WIDGET_DONE) {
@@ -1132,23 +1088,9 @@ static int switch_comp(struct scan_view *v, int delta)
 static int pages_key(struct scan_view *v, enum action act)
 {
 	switch (act) {
-	case ACTION_MOVE_UP:
-		if (v->sel)
-			v->sel--;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-		if (v->sel + 1 < v->nrows)
-			v->sel++;
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		v->sel = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		v->sel = v->nrows ? v->nrows - 1 : 0;
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
+	case ACTION_PREV_COMPONENT:
 		return switch_comp(v, -1);
-	case ACTION_PAGE_DOWN:
+	case ACTION_NEXT_COMPONENT:
 		return switch_comp(v, 1);
 	case ACTION_SCAN:
 		return start_scan(v, false);
@@ -1193,7 +1135,7 @@ static int pages_key(struct scan_view *v, enum action act)
 		meta_open(v);
 		return SCR_HANDLED;
 	default:
-		return SCR_IGNORED;
+		return SCR_IGNORED; /* the moves: scan_list */
 	}
 }
 
@@ -1220,6 +1162,33 @@ static int scan_handle(struct app *app, void *priv, enum action act, const struc
 	case SM_PAGES: break;
 	}
 	return pages_key(v, act);
+}
+
+/* The pages, or the scanners while choosing one: the model is set from the
+ * selection the screen keeps (a job may move it), moved by the framework,
+ * then read back by scan_moved. */
+static struct listview *scan_list(struct app *app, void *priv, enum action act)
+{
+	struct scan_view *v = priv;
+	if (v->job || (v->mode != SM_PAGES && v->mode != SM_DEVICES))
+		return NULL;
+	bool devs = v->mode == SM_DEVICES;
+	size_t n = devs ? v->devs.n : v->nrows;
+	int h = devs ? (int)v->devs.n : v->page_rows;
+	listview_set_count(&v->nav, n);
+	listview_set_height(&v->nav, h > 0 ? h : 1);
+	v->nav.tab = devs;
+	listview_select(&v->nav, devs ? v->dev_sel : v->sel);
+	return &v->nav;
+}
+
+static void scan_moved(struct app *app, void *priv, struct listview *lv)
+{
+	struct scan_view *v = priv;
+	if (v->mode == SM_DEVICES)
+		v->dev_sel = lv->selected;
+	else
+		v->sel = lv->selected;
 }
 
 /* ---- drawing -------------------------------------------------------------- */
@@ -1415,6 +1384,7 @@ static int scan_open_screen(struct app *app, void *priv, const void *arg)
 	struct scan_view *v = priv;
 	const struct scan_screen_arg *a = arg;
 	v->app = app;
+	listview_init(&v->nav, NULL, NULL);
 	if (!a || !a->dossier) {
 		app_error(app, "Chưa chọn hồ sơ để số hóa");
 		return -1;
@@ -1493,10 +1463,13 @@ const struct screen_ops scan_screen = {
 	.name = "scan",
 	.title = "Số hóa giấy tờ",
 	.keymap = "scan",
+	.fields = true,
 	.private_size = sizeof(struct scan_view),
 	.hints = scan_hints,
 	.open = scan_open_screen,
 	.draw = scan_draw,
 	.handle = scan_handle,
+	.list = scan_list,
+	.moved = scan_moved,
 	.done = scan_done,
 };

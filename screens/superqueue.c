@@ -14,6 +14,8 @@
 #include "client/base/clock.h"
 #include "client/tui/dialog.h"
 #include "client/services/dossier_action.h"
+#include "client/tui/listview.h"
+#include "client/tui/menu.h"
 #include "client/tui/picker.h"
 #include "client/store/supervision.h"
 #include "core/text.h"
@@ -28,14 +30,14 @@ struct superqueue {
 	enum supervisor_queue q;
 	struct queue_items items;
 	size_t *shown, nshown;
-	long sel, top;
+	struct listview list; /* the selected row of shown (a page: the rows less one) */
+	long top;
 	enum queue_sort sort;
 	char *clerk, *clerk_name, *unit, *text; /* filters, NULL: none */
 	enum mode mode;
 	struct dialog dlg;
 	struct picker pick;
 	char *code, *to, *to_name, *pick_unit, *pick_from; /* the dossier being reassigned */
-	int body_h;
 };
 
 static void select_rows(struct superqueue *s)
@@ -43,15 +45,12 @@ static void select_rows(struct superqueue *s)
 	free(s->shown);
 	struct queue_view_filter f = { s->clerk, s->unit, s->text };
 	s->nshown = queue_select(&s->items, &f, s->sort, &s->shown);
-	if (s->sel >= (long)s->nshown)
-		s->sel = (long)s->nshown - 1;
-	if (s->sel < 0)
-		s->sel = 0;
+	listview_set_count(&s->list, s->nshown);
 }
 
 static const struct queue_item *selected(const struct superqueue *s)
 {
-	return s->nshown ? &s->items.v[s->shown[s->sel]] : NULL;
+	return s->nshown ? &s->items.v[s->shown[s->list.selected]] : NULL;
 }
 
 /* Reads the queue again, keeping the selection on the same dossier. */
@@ -69,7 +68,7 @@ static void reload(struct superqueue *s)
 	select_rows(s);
 	for (size_t i = 0; keep && i < s->nshown; i++)
 		if (!strcmp(s->items.v[s->shown[i]].row.code, keep))
-			s->sel = (long)i;
+			listview_select(&s->list, i);
 	free(keep);
 }
 
@@ -78,6 +77,7 @@ static int superqueue_open(struct app *app, void *priv, const void *arg)
 	struct superqueue *s = priv;
 	s->app = app;
 	s->q = arg ? *(const enum supervisor_queue *)arg : SQ_overdue;
+	listview_init(&s->list, NULL, NULL);
 	s->sort = QS_due;
 	reload(s);
 	return 0;
@@ -115,6 +115,76 @@ static void superqueue_done(struct app *app, void *priv)
 	free(s->unit);
 	free(s->text);
 }
+
+/* ---- the keys' menu --------------------------------------------------------- */
+
+static void cycle(struct superqueue *s, bool units);
+static void start_reassign(struct superqueue *s);
+
+static int open_dossier(struct app *app, void *priv, int unused)
+{
+	const struct queue_item *it = selected(priv);
+	if (it)
+		app_push_screen(app, &dossier_screen, it->row.code);
+	return SCR_HANDLED;
+}
+
+static int next_sort(struct app *app, void *priv, int unused)
+{
+	struct superqueue *s = priv;
+	s->sort = (enum queue_sort)((s->sort + 1) % QS_COUNT);
+	listview_home(&s->list);
+	select_rows(s);
+	return SCR_HANDLED;
+}
+
+static int next_filter(struct app *app, void *priv, int units)
+{
+	cycle(priv, units);
+	return SCR_HANDLED;
+}
+
+static int clear_filters(struct app *app, void *priv, int unused)
+{
+	struct superqueue *s = priv;
+	FREE(&s->clerk);
+	FREE(&s->clerk_name);
+	FREE(&s->unit);
+	FREE(&s->text);
+	listview_home(&s->list);
+	select_rows(s);
+	return SCR_HANDLED;
+}
+
+static int text_filter(struct app *app, void *priv, int unused)
+{
+	struct superqueue *s = priv;
+	dialog_init_prompt(&s->dlg, "Lọc theo chữ", "Các từ phải có trong mã hồ sơ, tên người"
+			   " nộp, thủ tục hoặc tên cán bộ (gõ không dấu cũng được). Để trống:"
+			   " bỏ lọc.", 100, false);
+	if (s->text)
+		field_set_text(&s->dlg.field, s->text);
+	s->mode = M_TEXT;
+	return SCR_HANDLED;
+}
+
+static int reassign(struct app *app, void *priv, int unused)
+{
+	start_reassign(priv);
+	return SCR_HANDLED;
+}
+
+/* What the list's keys do, shown under it. */
+static const struct menu_item queue_menu[] = {
+	{ .action = ACTION_CONFIRM, .label = "mở", .run = open_dossier },
+	{ .action = ACTION_SORT, .label = "sắp xếp", .run = next_sort },
+	{ .action = ACTION_NEXT_CLERK, .label = "cán bộ", .run = next_filter, .id = false },
+	{ .action = ACTION_NEXT_UNIT, .label = "đơn vị", .run = next_filter, .id = true },
+	{ .action = ACTION_SEARCH, .label = "lọc chữ", .run = text_filter },
+	{ .action = ACTION_CLEAR_FILTERS, .label = "bỏ lọc", .run = clear_filters },
+	{ .action = ACTION_REASSIGN, .label = "giao lại", .run = reassign },
+};
+#define N_QUEUE_MENU (sizeof(queue_menu) / sizeof(queue_menu[0]))
 
 /* ---- drawing ---------------------------------------------------------------- */
 
@@ -154,7 +224,6 @@ static void draw_pick(struct superqueue *s, WINDOW *win, const struct rect *body
 
 static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
 {
-	(void)app;
 	struct superqueue *s = priv;
 	if (s->mode == M_PICK) {
 		draw_pick(s, win, body);
@@ -162,14 +231,15 @@ static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const stru
 	}
 	int x = body->x + 1, w = body->w - 2, y = body->y;
 	char buf[256];
-	s->body_h = body->h;
+	listview_set_height(&s->list, body->h > 5 ? body->h - 5 : 1);
+	long sel = (long)s->list.selected;
 	int rows = body->h - 4;
 	if (rows < 1)
 		rows = 1;
-	if (s->sel < s->top)
-		s->top = s->sel;
-	if (s->sel >= s->top + rows)
-		s->top = s->sel - rows + 1;
+	if (sel < s->top)
+		s->top = sel;
+	if (sel >= s->top + rows)
+		s->top = sel - rows + 1;
 
 	wattrset(win, term_style(STYLE_HEADER));
 	snprintf(buf, sizeof(buf), "%s: %zu hồ sơ%s · sắp xếp theo %s", supervisor_queue_name(s->q),
@@ -196,8 +266,8 @@ static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const stru
 		long i = s->top + r;
 		const struct queue_item *it = &s->items.v[s->shown[i]];
 		int row = y + 3 + r;
-		wattrset(win, term_style(i == s->sel ? STYLE_SELECTED : STYLE_NORMAL));
-		if (i == s->sel)
+		wattrset(win, term_style(i == sel ? STYLE_SELECTED : STYLE_NORMAL));
+		if (i == sel)
 			term_blank(win, row, x, w);
 		char rec[16], due[24];
 		short_date(rec, sizeof(rec), it->row.received_at, false);
@@ -210,8 +280,10 @@ static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const stru
 		term_text(win, row, x + 66, 11, due);
 	}
 	wattrset(win, term_style(STYLE_DIM));
-	term_text(win, y + body->h - 1, x, w,
-		  "Enter mở · s sắp xếp · c cán bộ · u đơn vị · / lọc chữ · x bỏ lọc · r giao lại");
+	char *keys = menu_legend(&app->keymap, KEYMAP_SUPERQUEUE, queue_menu, N_QUEUE_MENU, "%s %s",
+				 " · ");
+	term_text(win, y + body->h - 1, x, w, keys);
+	free(keys);
 	wattrset(win, term_style(STYLE_NORMAL));
 	if (s->mode == M_TEXT || s->mode == M_REASON) {
 		dialog_draw(&s->dlg, win);
@@ -272,7 +344,7 @@ static void cycle(struct superqueue *s, bool units)
 			s->clerk_name = xstrdup(v[next]->clerk_name);
 	}
 	free(v);
-	s->sel = 0;
+	listview_home(&s->list);
 	select_rows(s);
 }
 
@@ -342,36 +414,19 @@ static void commit_reassign(struct superqueue *s, const char *reason)
 	reload(s);
 }
 
-static bool is_edit_key(const struct key_event *ev)
-{
-	switch (widget_action_of(ev->key.ch, ev->key.fn)) {
-	case WK_LEFT: case WK_RIGHT: case WK_HOME: case WK_END: case WK_BACKSPACE:
-	case WK_DELETE: case WK_CLEAR: case WK_DELETE_WORD: case WK_KILL_END:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int handle_pick(struct superqueue *s, enum action act, const struct key_event *ev)
 {
 	if (act == ACTION_QUIT || act == ACTION_TOGGLE_TELEX)
 		return SCR_IGNORED;
 	field_set_telex(&s->pick.field, s->app->telex);
-	if (key_event_char(ev) || is_edit_key(ev)) {
-		picker_key(&s->pick, ev->key.ch, ev->key.fn, WK_NONE);
+	wint_t c = key_event_char(ev);
+	if (c || (ev->edit != ACTION_BACK && ev->edit != ACTION_CONFIRM)) {
+		picker_key(&s->pick, ev->edit, c);
 		return SCR_HANDLED;
 	}
-	enum widget_action mv = act == ACTION_MOVE_UP ? WK_UP : act == ACTION_MOVE_DOWN ? WK_DOWN
-			      : act == ACTION_PAGE_UP ? WK_PAGE_UP
-			      : act == ACTION_PAGE_DOWN ? WK_PAGE_DOWN : WK_NONE;
-	if (mv != WK_NONE) {
-		picker_key(&s->pick, 0, false, mv);
-		return SCR_HANDLED;
-	}
-	if (act == ACTION_BACK) {
+	if (ev->edit == ACTION_BACK) {
 		flow_end(s);
-	} else if (act == ACTION_CONFIRM) {
+	} else {
 		const struct picker_item *it = picker_selected(&s->pick);
 		if (!it) {
 			app_error(s->app, "Chưa chọn cán bộ: gõ tên để tìm");
@@ -397,7 +452,7 @@ static int handle_dialog(struct superqueue *s, enum action act, const struct key
 	if (act == ACTION_QUIT || act == ACTION_TOGGLE_TELEX)
 		return SCR_IGNORED;
 	field_set_telex(&s->dlg.field, s->app->telex);
-	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL) {
 		flow_end(s);
 	} else if (rc == WIDGET_DONE && s->mode == M_TEXT) {
@@ -408,7 +463,7 @@ static int handle_dialog(struct superqueue *s, enum action act, const struct key
 		else
 			free(v);
 		flow_end(s);
-		s->sel = 0;
+		listview_home(&s->list);
 		select_rows(s);
 	} else if (rc == WIDGET_DONE) {
 		char *v = dialog_value(&s->dlg);
@@ -426,67 +481,14 @@ static int superqueue_handle(struct app *app, void *priv, enum action act,
 		return handle_pick(s, act, ev);
 	if (s->mode != M_LIST)
 		return handle_dialog(s, act, ev);
-	long page = s->body_h > 5 ? s->body_h - 5 : 1, last = (long)s->nshown - 1;
-	switch (act) {
-	case ACTION_MOVE_UP:
-		s->sel = s->sel > 0 ? s->sel - 1 : 0;
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-		s->sel = s->sel < last ? s->sel + 1 : s->sel;
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
-		s->sel = s->sel > page ? s->sel - page : 0;
-		return SCR_HANDLED;
-	case ACTION_PAGE_DOWN:
-		s->sel = s->sel + page < last ? s->sel + page : (last > 0 ? last : 0);
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		s->sel = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		s->sel = last > 0 ? last : 0;
-		return SCR_HANDLED;
-	case ACTION_CONFIRM:
-		if (selected(s))
-			app_push_screen(app, &dossier_screen, selected(s)->row.code);
-		return SCR_HANDLED;
-	default:
-		break;
-	}
-	switch (key_event_char(ev)) {
-	case L's':
-		s->sort = (enum queue_sort)((s->sort + 1) % QS_COUNT);
-		s->sel = 0;
-		select_rows(s);
-		return SCR_HANDLED;
-	case L'c':
-		cycle(s, false);
-		return SCR_HANDLED;
-	case L'u':
-		cycle(s, true);
-		return SCR_HANDLED;
-	case L'x':
-		FREE(&s->clerk);
-		FREE(&s->clerk_name);
-		FREE(&s->unit);
-		FREE(&s->text);
-		s->sel = 0;
-		select_rows(s);
-		return SCR_HANDLED;
-	case L'/':
-		dialog_init_prompt(&s->dlg, "Lọc theo chữ", "Các từ phải có trong mã hồ sơ, tên người"
-				   " nộp, thủ tục hoặc tên cán bộ (gõ không dấu cũng được). Để trống:"
-				   " bỏ lọc.", 100, false);
-		if (s->text)
-			field_set_text(&s->dlg.field, s->text);
-		s->mode = M_TEXT;
-		return SCR_HANDLED;
-	case L'r':
-		start_reassign(s);
-		return SCR_HANDLED;
-	default:
-		return SCR_IGNORED;
-	}
+	int rc = menu_run(app, s, queue_menu, N_QUEUE_MENU, act);
+	return rc ? rc : SCR_IGNORED; /* the moves: superqueue_list */
+}
+
+static struct listview *superqueue_list(struct app *app, void *priv, enum action act)
+{
+	struct superqueue *s = priv;
+	return s->mode == M_LIST ? &s->list : NULL;
 }
 
 static const enum action superqueue_hints[] = { ACTION_CONFIRM, ACTION_BACK, ACTION_NONE };
@@ -494,12 +496,14 @@ static const enum action superqueue_hints[] = { ACTION_CONFIRM, ACTION_BACK, ACT
 const struct screen_ops superqueue_screen = {
 	.name = "superqueue",
 	.title = "Hàng chờ giám sát",
-	.keymap = "generic",
+	.keymap = "superqueue",
+	.fields = true,
 	.private_size = sizeof(struct superqueue),
 	.hints = superqueue_hints,
 	.open = superqueue_open,
 	.resume = superqueue_resume,
 	.draw = superqueue_draw,
 	.handle = superqueue_handle,
+	.list = superqueue_list,
 	.done = superqueue_done,
 };

@@ -14,6 +14,8 @@
 #include "client/tui/app.h"
 #include "client/base/clock.h"
 #include "client/tui/dialog.h"
+#include "client/tui/listview.h"
+#include "client/tui/menu.h"
 #include "client/services/dossier_action.h"
 #include "client/store/indicators.h"
 #include "client/store/supervision.h"
@@ -35,8 +37,8 @@ struct clerk_load {
 };
 
 struct supervisor {
-	int sel; /* the selected queue */
-	int top; /* the first body line shown */
+	struct listview queues_lv; /* the selected queue (up, down and Tab wrap) */
+	struct listview body;      /* a pager over the body's lines */
 	enum period period;
 	int shift;          /* periods before (< 0) or after this one */
 	char *ind_unit;     /* the indicators' unit (NULL: this workstation's) */
@@ -52,7 +54,6 @@ struct supervisor {
 	struct mc_ind_period range;
 	struct mc_indicator_value ind[MC_IND_COUNT];
 	bool ind_ok;
-	int body_h; /* rows of the body at the last draw */
 };
 
 /* Open: not finished (new, received, processing, waiting, fees, result
@@ -304,6 +305,13 @@ static int supervisor_open(struct app *app, void *priv, const void *arg)
 	(void)arg;
 	struct supervisor *s = priv;
 	s->period = PERIOD_MONTH;
+	listview_init(&s->queues_lv, NULL, NULL);
+	s->queues_lv.wrap = true;
+	s->queues_lv.tab = true;
+	listview_set_height(&s->queues_lv, SQ_COUNT);
+	listview_set_count(&s->queues_lv, SQ_COUNT);
+	listview_init(&s->body, NULL, NULL);
+	s->body.pager = true;
 	reload(app, s);
 	return 0;
 }
@@ -324,6 +332,71 @@ static void supervisor_done(struct app *app, void *priv)
 	if (s->exporting)
 		dialog_release(&s->dlg);
 }
+
+/* The indicators again, for the new choice. */
+static int recompute(struct app *app, struct supervisor *s)
+{
+	struct mc_dt now;
+	if (!clock_now(&now))
+		load_indicators(app, s, &now);
+	return SCR_HANDLED;
+}
+
+static int set_period(struct app *app, void *priv, int period)
+{
+	struct supervisor *s = priv;
+	if ((enum period)period != s->period)
+		s->shift = 0;
+	s->period = (enum period)period;
+	return recompute(app, s);
+}
+
+static int shift_period(struct app *app, void *priv, int by)
+{
+	struct supervisor *s = priv;
+	s->shift += by;
+	return recompute(app, s);
+}
+
+static int choose_unit(struct app *app, void *priv, int unused)
+{
+	next_unit(app, priv);
+	return recompute(app, priv);
+}
+
+static int choose_clerk(struct app *app, void *priv, int unused)
+{
+	next_clerk(app, priv);
+	return recompute(app, priv);
+}
+
+static int start_export(struct app *app, void *priv, int unused)
+{
+	struct supervisor *s = priv;
+	char *path = default_export_path(app, s);
+	dialog_init_prompt(&s->dlg, "Xuất chỉ tiêu (CSV)", "Ghi ra tệp:", 1000, true);
+	field_set_text(&s->dlg.field, path);
+	free(path);
+	s->exporting = true;
+	return SCR_HANDLED;
+}
+
+/* The indicators' menus, drawn as the keys above and under them. */
+static const struct menu_item period_menu[] = {
+	{ .action = ACTION_PERIOD_WEEK, .label = "tuần", .run = set_period, .id = PERIOD_WEEK },
+	{ .action = ACTION_PERIOD_MONTH, .label = "tháng", .run = set_period, .id = PERIOD_MONTH },
+	{ .action = ACTION_PERIOD_YEAR, .label = "năm", .run = set_period, .id = PERIOD_YEAR },
+};
+#define N_PERIOD_MENU (sizeof(period_menu) / sizeof(period_menu[0]))
+
+static const struct menu_item scope_menu[] = {
+	{ .action = ACTION_PERIOD_EARLIER, .label = NULL, .run = shift_period, .id = -1 },
+	{ .action = ACTION_PERIOD_LATER, .label = "kỳ trước/sau", .run = shift_period, .id = 1 },
+	{ .action = ACTION_NEXT_UNIT, .label = "đơn vị", .run = choose_unit },
+	{ .action = ACTION_NEXT_CLERK, .label = "cán bộ", .run = choose_clerk },
+	{ .action = ACTION_EXPORT, .label = "xuất CSV", .run = start_export },
+};
+#define N_SCOPE_MENU (sizeof(scope_menu) / sizeof(scope_menu[0]))
 
 /* A bar of width cells for permille (0..1000) in block characters: full
  * cells, one partial cell in eighths, the rest light shade. */
@@ -371,12 +444,12 @@ static void put(const struct painter *p, int line, int col, int maxw, const char
 	term_text(p->win, p->y0 + row, p->x + col, maxw < p->w - col ? maxw : p->w - col, s);
 }
 
-static void scroll_to(struct supervisor *s, int top, int h)
+
+/* The selected queue's line above the view: back to the top. */
+static void show_queue(struct supervisor *s)
 {
-	int max = n_lines(s) - h;
-	s->top = top > max ? max : top;
-	if (s->top < 0)
-		s->top = 0;
+	if (L_QUEUES + s->queues_lv.selected < s->body.top)
+		listview_act(&s->body, ACTION_HOME);
 }
 
 static const char *const period_names[] = { "tuần này", "tháng này", "năm nay" };
@@ -385,17 +458,16 @@ static const char *const period_kinds[] = { "tuần", "tháng", "năm" };
 static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const struct rect *body)
 {
 	struct supervisor *s = priv;
-	struct painter p = { win, body->y, body->x + 2, body->w - 4, s->top, body->h };
+	listview_set_count(&s->body, (size_t)n_lines(s));
+	listview_set_height(&s->body, body->h);
+	struct painter p = { win, body->y, body->x + 2, body->w - 4, (int)s->body.top, body->h };
 	char buf[160];
-	s->body_h = body->h;
-	scroll_to(s, s->top, body->h);
-	p.top = s->top;
 
 	wattrset(win, term_style(STYLE_HEADER));
 	put(&p, 0, 0, p.w, "Hàng chờ của đơn vị");
 	for (int i = 0; i < SQ_COUNT; i++) {
 		int line = L_QUEUES + i;
-		bool sel = i == s->sel;
+		bool sel = i == (int)s->queues_lv.selected;
 		wattrset(win, term_style(sel ? STYLE_SELECTED : STYLE_NORMAL));
 		if (sel && line - p.top >= 0 && line - p.top < p.h)
 			term_blank(win, p.y0 + line - p.top, p.x, 44 < p.w ? 44 : p.w);
@@ -445,8 +517,11 @@ static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const stru
 	mc_parse_date(s->range.to, &b);
 	mc_format_date_vn(from, sizeof(from), a.y, a.m, a.d);
 	mc_format_date_vn(to, sizeof(to), b.y, b.m, b.d);
-	snprintf(buf, sizeof(buf), "Chỉ tiêu %s (%s - %s)  [w] tuần [m] tháng [y] năm",
-		 s->shift ? period_kinds[s->period] : period_names[s->period], from, to);
+	char *keys = menu_legend(&app->keymap, KEYMAP_SUPERVISOR, period_menu, N_PERIOD_MENU,
+				 "[%s] %s", " ");
+	snprintf(buf, sizeof(buf), "Chỉ tiêu %s (%s - %s)  %s",
+		 s->shift ? period_kinds[s->period] : period_names[s->period], from, to, keys);
+	free(keys);
 	wattrset(win, term_style(STYLE_HEADER));
 	put(&p, line++, 0, p.w, buf);
 	wattrset(win, term_style(STYLE_NORMAL));
@@ -486,7 +561,9 @@ static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const stru
 		put(&p, line, 65, 8, buf);
 	}
 	wattrset(win, term_style(STYLE_DIM));
-	put(&p, line, 0, p.w, "[ ] kỳ trước/sau · u đơn vị · c cán bộ · e xuất CSV");
+	keys = menu_legend(&app->keymap, KEYMAP_SUPERVISOR, scope_menu, N_SCOPE_MENU, "%s %s", " · ");
+	put(&p, line, 0, p.w, keys);
+	free(keys);
 	wattrset(win, term_style(STYLE_NORMAL));
 	if (s->exporting) {
 		dialog_draw(&s->dlg, win);
@@ -501,7 +578,7 @@ static int handle_export(struct app *app, struct supervisor *s, enum action act,
 {
 	if (act == ACTION_QUIT)
 		return SCR_IGNORED;
-	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_DONE) {
 		char *path = dialog_value(&s->dlg);
 		export_csv(app, s, path);
@@ -518,74 +595,38 @@ static int supervisor_handle(struct app *app, void *priv, enum action act,
 			     const struct key_event *ev)
 {
 	struct supervisor *s = priv;
-	struct rect body = { 0, 0, 0, s->body_h > 0 ? s->body_h : 1 };
 	if (s->exporting)
 		return handle_export(app, s, act, ev);
 	switch (act) {
-	case ACTION_MOVE_UP:
-	case ACTION_PREV_FIELD:
-		s->sel = (s->sel + SQ_COUNT - 1) % SQ_COUNT;
-		scroll_to(s, L_QUEUES + s->sel < s->top ? 0 : s->top, body.h);
-		return SCR_HANDLED;
-	case ACTION_MOVE_DOWN:
-	case ACTION_NEXT_FIELD:
-		s->sel = (s->sel + 1) % SQ_COUNT;
-		scroll_to(s, L_QUEUES + s->sel < s->top ? 0 : s->top, body.h);
-		return SCR_HANDLED;
-	case ACTION_PAGE_DOWN:
-		scroll_to(s, s->top + body.h - 1, body.h);
-		return SCR_HANDLED;
-	case ACTION_PAGE_UP:
-		scroll_to(s, s->top - (body.h - 1), body.h);
-		return SCR_HANDLED;
-	case ACTION_HOME:
-		s->top = 0;
-		return SCR_HANDLED;
-	case ACTION_END:
-		scroll_to(s, n_lines(s), body.h);
-		return SCR_HANDLED;
 	case ACTION_CONFIRM:
-		app_push_screen(app, &superqueue_screen, &queue_ids[s->sel]);
+		app_push_screen(app, &superqueue_screen, &queue_ids[s->queues_lv.selected]);
 		return SCR_HANDLED;
-	default:
-		break;
+	default: {
+		int rc = menu_run(app, s, period_menu, N_PERIOD_MENU, act);
+		if (!rc)
+			rc = menu_run(app, s, scope_menu, N_SCOPE_MENU, act);
+		return rc ? rc : SCR_IGNORED; /* the moves: supervisor_list */
 	}
-	wint_t ch = key_event_char(ev);
-	switch (ch) {
-	case L'w': case L'm': case L'y': {
-		enum period np = ch == L'w' ? PERIOD_WEEK : ch == L'm' ? PERIOD_MONTH : PERIOD_YEAR;
-		if (np != s->period)
-			s->shift = 0;
-		s->period = np;
-		break;
 	}
-	case L'[':
-		s->shift--;
-		break;
-	case L']':
-		s->shift++;
-		break;
-	case L'u':
-		next_unit(app, s);
-		break;
-	case L'c':
-		next_clerk(app, s);
-		break;
-	case L'e': {
-		char *path = default_export_path(app, s);
-		dialog_init_prompt(&s->dlg, "Xuất chỉ tiêu (CSV)", "Ghi ra tệp:", 1000, true);
-		field_set_text(&s->dlg.field, path);
-		free(path);
-		s->exporting = true;
-		return SCR_HANDLED;
-	}
-	default:
-		return SCR_IGNORED;
-	}
-	struct mc_dt now;
-	if (!clock_now(&now))
-		load_indicators(app, s, &now);
-	return SCR_HANDLED;
+}
+
+/* Up and down (and Tab) choose a queue; the other moves scroll the body. */
+static struct listview *supervisor_list(struct app *app, void *priv, enum action act)
+{
+	struct supervisor *s = priv;
+	if (s->exporting)
+		return NULL;
+	return act == ACTION_MOVE_UP || act == ACTION_MOVE_DOWN || act == ACTION_NEXT_FIELD ||
+			       act == ACTION_PREV_FIELD
+		       ? &s->queues_lv
+		       : &s->body;
+}
+
+static void supervisor_moved(struct app *app, void *priv, struct listview *lv)
+{
+	struct supervisor *s = priv;
+	if (lv == &s->queues_lv)
+		show_queue(s);
 }
 
 static const enum action supervisor_hints[] = { ACTION_CONFIRM, ACTION_PAGE_DOWN, ACTION_BACK,
@@ -594,12 +635,15 @@ static const enum action supervisor_hints[] = { ACTION_CONFIRM, ACTION_PAGE_DOWN
 const struct screen_ops supervisor_screen = {
 	.name = "supervisor",
 	.title = "Giám sát",
-	.keymap = "generic",
+	.keymap = "supervisor",
+	.fields = true,
 	.private_size = sizeof(struct supervisor),
 	.hints = supervisor_hints,
 	.open = supervisor_open,
 	.resume = supervisor_resume,
 	.draw = supervisor_draw,
 	.handle = supervisor_handle,
+	.list = supervisor_list,
+	.moved = supervisor_moved,
 	.done = supervisor_done,
 };

@@ -237,7 +237,7 @@ static void requeue(struct syncissues *s)
 
 static int handle_dialog(struct syncissues *s, const struct key_event *ev)
 {
-	enum widget_rc rc = dialog_key(&s->dlg, ev->key.ch, ev->key.fn, WK_NONE);
+	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_DONE)
 		requeue(s);
 	if (rc == WIDGET_DONE || rc == WIDGET_CANCEL) {
@@ -253,19 +253,8 @@ static int si_handle(struct app *app, void *priv, enum action act, const struct 
 	struct syncissues *s = priv;
 	if (s->confirming && act != ACTION_QUIT)
 		return handle_dialog(s, ev);
-	enum widget_action mv = act == ACTION_MOVE_UP ? WK_UP
-				: act == ACTION_MOVE_DOWN ? WK_DOWN
-				: act == ACTION_PAGE_UP	  ? WK_PAGE_UP
-				: act == ACTION_PAGE_DOWN ? WK_PAGE_DOWN
-				: act == ACTION_HOME	  ? WK_HOME
-				: act == ACTION_END	  ? WK_END
-							  : WK_NONE;
-	if (mv != WK_NONE) {
-		listview_key(&s->lv, 0, false, mv);
-		return SCR_HANDLED;
-	}
 	if (act != ACTION_CONFIRM)
-		return SCR_IGNORED;
+		return SCR_IGNORED; /* the moves: si_list */
 	char *reason;
 	selected(s, &reason, &s->op_id);
 	free(reason);
@@ -280,17 +269,24 @@ static int si_handle(struct app *app, void *priv, enum action act, const struct 
 	return SCR_HANDLED;
 }
 
+static struct listview *si_list(struct app *app, void *priv, enum action act)
+{
+	struct syncissues *s = priv;
+	return &s->lv;
+}
+
 static const enum action si_hints[] = { ACTION_CONFIRM, ACTION_SYNC_NOW, ACTION_BACK,
 					ACTION_NONE };
 
 const struct screen_ops syncissues_screen = {
 	.name = "syncissues",
 	.title = "Đồng bộ và lỗi đồng bộ",
-	.keymap = NULL,
+	.keymap = "sync",
 	.private_size = sizeof(struct syncissues),
 	.hints = si_hints,
 	.open = si_open,
 	.draw = si_draw,
 	.handle = si_handle,
+	.list = si_list,
 	.done = si_done,
 };

@@ -1,9 +1,12 @@
-/* Every user action, declared once (tig's request.h): the enum, the name used
+/* Every key meaning, declared once (tig's request.h): the enum, the name used
  * in keymap files (keymaps/default.keys, ~/.config/motcua/keys) and the
- * Vietnamese help text shown by F1 and on the key-hint line. Add a line here
- * when a screen needs a new action; the keymap parser and the help screen
- * pick it up by themselves. Keep the help text short (a verb and its object):
- * the hint line at the bottom of the screen shows it next to the key. */
+ * Vietnamese help text shown by F1 and on the key-hint line. The widgets'
+ * keys (moving and deleting in a text field, choosing in a list or a
+ * dialog) are actions like the screens' own: nothing decodes a raw key but
+ * the keymap. Add a line here when a screen needs a new action, then bind
+ * it in keymaps/default.keys; the keymap parser and the help screen pick it
+ * up by themselves. Keep the help text short (a verb and its object): the
+ * hint line at the bottom of the screen shows it next to the key. */
 #ifndef MC_ACTIONS_H
 #define MC_ACTIONS_H
 
@@ -22,6 +25,13 @@
 	X(PAGE_DOWN,      "page-down",      "Xuống một trang") \
 	X(HOME,           "home",           "Về đầu") \
 	X(END,            "end",            "Về cuối") \
+	X(MOVE_LEFT,      "move-left",      "Sang trái") \
+	X(MOVE_RIGHT,     "move-right",     "Sang phải") \
+	X(DELETE_BACK,    "delete-back",    "Xóa chữ trước con trỏ") \
+	X(DELETE_CHAR,    "delete-char",    "Xóa chữ tại con trỏ") \
+	X(DELETE_WORD,    "delete-word",    "Xóa từ trước con trỏ") \
+	X(KILL_TO_END,    "kill-to-end",    "Xóa đến cuối ô") \
+	X(CLEAR_FIELD,    "clear-field",    "Xóa cả ô") \
 	X(TOGGLE_TELEX,   "toggle-telex",   "Bật/tắt gõ Telex") \
 	X(SYNC_NOW,       "sync-now",       "Đồng bộ ngay") \
 	X(REFRESH,        "refresh",        "Vẽ lại màn hình") \
@@ -47,6 +57,19 @@
 	X(SCAN_SOURCE,    "scan-source",    "Mặt kính / khay nạp") \
 	X(SCAN_MODE,      "scan-mode",      "Màu / xám / đen trắng / tự động") \
 	X(SCAN_DPI,       "scan-dpi",       "Độ phân giải") \
+	X(PREV_COMPONENT, "prev-component", "Thành phần trước") \
+	X(NEXT_COMPONENT, "next-component", "Thành phần sau") \
+	X(PERIOD_WEEK,    "period-week",    "Chỉ tiêu theo tuần") \
+	X(PERIOD_MONTH,   "period-month",   "Chỉ tiêu theo tháng") \
+	X(PERIOD_YEAR,    "period-year",    "Chỉ tiêu theo năm") \
+	X(PERIOD_EARLIER, "period-earlier", "Kỳ trước") \
+	X(PERIOD_LATER,   "period-later",   "Kỳ sau") \
+	X(NEXT_UNIT,      "next-unit",      "Đơn vị kế tiếp") \
+	X(NEXT_CLERK,     "next-clerk",     "Cán bộ kế tiếp") \
+	X(EXPORT,         "export",         "Xuất ra tệp CSV") \
+	X(SORT,           "sort",           "Đổi cách sắp xếp") \
+	X(CLEAR_FILTERS,  "clear-filters",  "Bỏ mọi bộ lọc") \
+	X(REASSIGN,       "reassign",       "Giao cho cán bộ khác") \
 	X(SAVE,           "save",           "Lưu") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 

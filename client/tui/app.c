@@ -14,6 +14,7 @@
 #include "client/base/exitcode.h"
 #include "client/base/clock.h"
 #include "client/scan/ocrworker.h"
+#include "client/tui/listview.h"
 #include "core/version.h"
 #include "core/text.h"
 #include "sync/sync.h"
@@ -735,10 +736,25 @@ static void apply(struct app *app, const void *priv, int flags)
 		close_screen(app, priv);
 }
 
+/* What the screen ignored and moves lists: its list moves (tig's
+ * view_driver), the same way on every screen. */
+static int move_list(struct app *app, const struct screen_ops *ops, void *priv,
+		     enum action act, int flags)
+{
+	struct listview *lv;
+	if (!listview_moves(NULL, act) || !ops->list || !(lv = ops->list(app, priv, act)) ||
+	    listview_act(lv, act) == WIDGET_IGNORED)
+		return flags;
+	if (ops->moved)
+		ops->moved(app, priv, lv);
+	return (flags & ~SCR_IGNORED) | SCR_HANDLED;
+}
+
 static void dispatch_key(struct app *app, const struct key *k)
 {
 	const struct app_screen *top = app_top(app);
-	struct key_event ev = { keymap_lookup(&app->keymap, top->keymap, k), *k };
+	struct key_event ev = { keymap_lookup(&app->keymap, top->keymap, k),
+				keymap_lookup_field(&app->keymap, top->keymap, k), *k };
 	if (app->layout.too_small) {
 		/* nothing but the message until the window grows; F10 still quits */
 		if (ev.action == ACTION_QUIT)
@@ -750,6 +766,8 @@ static void dispatch_key(struct app *app, const struct key *k)
 	const struct screen_ops *ops = top->ops;
 	void *priv = top->priv;
 	int flags = ops->handle ? ops->handle(app, priv, ev.action, &ev) : SCR_IGNORED;
+	if (flags & SCR_IGNORED)
+		flags = move_list(app, ops, priv, ev.action, flags);
 	if (flags & SCR_IGNORED)
 		flags |= app_do_action(app, ev.action);
 	apply(app, priv, flags);

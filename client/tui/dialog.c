@@ -82,9 +82,9 @@ char *dialog_value(const struct dialog *d)
 	return t;
 }
 
-static enum widget_rc prompt_key(struct dialog *d, wint_t ch, bool fkey, enum widget_action act)
+static enum widget_rc prompt_key(struct dialog *d, enum action act, wint_t ch)
 {
-	if (act == WK_ENTER) {
+	if (!ch && act == ACTION_CONFIRM) {
 		char *v = dialog_value(d);
 		bool blank = !*v;
 		free(v);
@@ -95,38 +95,36 @@ static enum widget_rc prompt_key(struct dialog *d, wint_t ch, bool fkey, enum wi
 		}
 		return WIDGET_DONE;
 	}
-	enum widget_rc rc = field_key(&d->field, ch, fkey, act);
+	enum widget_rc rc = field_key(&d->field, act, ch);
 	if (rc == WIDGET_CHANGED)
 		FREE(&d->error);
 	return rc;
 }
 
-enum widget_rc dialog_key(struct dialog *d, wint_t ch, bool fkey, enum widget_action act)
+enum widget_rc dialog_key(struct dialog *d, enum action act, wint_t ch)
 {
-	if (act == WK_NONE)
-		act = widget_action_of(ch, fkey);
-	if (act == WK_CANCEL)
+	if (!ch && act == ACTION_BACK)
 		return WIDGET_CANCEL;
 	switch (d->kind) {
 	case DIALOG_MESSAGE:
-		if (act == WK_ENTER || (act == WK_NONE && !fkey && ch == ' '))
+		if ((!ch && act == ACTION_CONFIRM) || ch == ' ')
 			return WIDGET_DONE;
 		return WIDGET_HANDLED; /* modal: nothing else gets through */
 	case DIALOG_CONFIRM:
-		switch (act) {
-		case WK_LEFT:
-		case WK_RIGHT:
-		case WK_NEXT:
-		case WK_PREV:
+		switch (ch ? ACTION_NONE : act) {
+		case ACTION_MOVE_LEFT:
+		case ACTION_MOVE_RIGHT:
+		case ACTION_NEXT_FIELD:
+		case ACTION_PREV_FIELD:
 			d->button = !d->button;
 			return WIDGET_HANDLED;
-		case WK_ENTER:
+		case ACTION_CONFIRM:
 			return d->button == 0 ? WIDGET_DONE : WIDGET_CANCEL;
 		default:
 			return WIDGET_HANDLED;
 		}
 	case DIALOG_PROMPT:
-		return prompt_key(d, ch, fkey, act);
+		return prompt_key(d, act, ch);
 	}
 	return WIDGET_IGNORED;
 }

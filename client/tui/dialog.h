@@ -4,7 +4,7 @@
  *
  *	struct dialog d;
  *	dialog_init_confirm(&d, "Xác nhận", "Lưu hồ sơ và in giấy tiếp nhận?", true);
- *	... rc = dialog_key(&d, ch, fkey, WK_NONE); dialog_draw(&d, stdscr);
+ *	... rc = dialog_key(&d, ev->edit, key_event_char(ev)); dialog_draw(&d, stdscr);
  *	WIDGET_DONE: agreed; WIDGET_CANCEL: refused or closed
  *	dialog_release(&d);
  */
@@ -46,13 +46,17 @@ void dialog_init_prompt(struct dialog *d, const char *title, const char *message
 			size_t max_chars, bool required);
 void dialog_release(struct dialog *d);
 
-/* Message: Enter or Space give WIDGET_DONE, Esc WIDGET_CANCEL.
- * Confirm: Left/Right/Tab/Shift-Tab move between the buttons
- * (WIDGET_HANDLED); Enter gives WIDGET_DONE on "Đồng ý" and WIDGET_CANCEL
- * on "Hủy"; Esc gives WIDGET_CANCEL.
- * Prompt: keys edit the field; Enter gives WIDGET_DONE, or WIDGET_REFUSED
- * with d->error set when a required answer is blank; Esc WIDGET_CANCEL. */
-enum widget_rc dialog_key(struct dialog *d, wint_t ch, bool fkey, enum widget_action act);
+/* One key: act as the loop looked it up (the field keymap first), ch the
+ * character typed or 0.
+ * Message: confirm (Enter) or a Space give WIDGET_DONE, back (Esc)
+ * WIDGET_CANCEL.
+ * Confirm: move-left, move-right, next-field and prev-field move between
+ * the buttons (WIDGET_HANDLED); confirm gives WIDGET_DONE on "Đồng ý" and
+ * WIDGET_CANCEL on "Hủy"; back gives WIDGET_CANCEL.
+ * Prompt: the rest edits the field (field_key); confirm gives WIDGET_DONE,
+ * or WIDGET_REFUSED with d->error set when a required answer is blank;
+ * back WIDGET_CANCEL. */
+enum widget_rc dialog_key(struct dialog *d, enum action act, wint_t ch);
 
 /* The prompt's answer, NFC and trimmed (malloc'd); "" for other kinds. */
 char *dialog_value(const struct dialog *d);

@@ -11,48 +11,6 @@
 #include "core/telex.h"
 #include "core/text.h"
 
-enum widget_action widget_action_of(wint_t ch, bool fkey)
-{
-	if (fkey) {
-		switch (ch) {
-		case KEY_LEFT: return WK_LEFT;
-		case KEY_RIGHT: return WK_RIGHT;
-		case KEY_UP: return WK_UP;
-		case KEY_DOWN: return WK_DOWN;
-		case KEY_HOME: return WK_HOME;
-		case KEY_END: return WK_END;
-		case KEY_PPAGE: return WK_PAGE_UP;
-		case KEY_NPAGE: return WK_PAGE_DOWN;
-		case KEY_BACKSPACE: return WK_BACKSPACE;
-		case KEY_DC: return WK_DELETE;
-		case KEY_ENTER: return WK_ENTER;
-		case KEY_BTAB: return WK_PREV;
-		case KEY_F(4): return WK_TELEX;
-		default: return WK_NONE;
-		}
-	}
-	switch (ch) {
-	case 1: return WK_HOME;         /* C-a */
-	case 2: return WK_LEFT;         /* C-b */
-	case 4: return WK_DELETE;       /* C-d */
-	case 5: return WK_END;          /* C-e */
-	case 6: return WK_RIGHT;        /* C-f */
-	case 8: return WK_BACKSPACE;    /* C-h */
-	case '\t': return WK_NEXT;
-	case '\n': return WK_ENTER;
-	case 11: return WK_KILL_END;    /* C-k */
-	case '\r': return WK_ENTER;
-	case 14: return WK_DOWN;        /* C-n */
-	case 16: return WK_UP;          /* C-p */
-	case 20: return WK_TELEX;       /* C-t */
-	case 21: return WK_CLEAR;       /* C-u */
-	case 23: return WK_DELETE_WORD; /* C-w */
-	case 27: return WK_CANCEL;      /* Esc */
-	case 127: return WK_BACKSPACE;
-	default: return WK_NONE;
-	}
-}
-
 /* ---- Grapheme clusters -------------------------------------------------- */
 
 static const char *text_of(const struct field *f)
@@ -373,27 +331,41 @@ enum widget_rc field_end(struct field *f)
 	return WIDGET_HANDLED;
 }
 
-enum widget_rc field_key(struct field *f, wint_t ch, bool fkey, enum widget_action act)
+bool field_edits(enum action act)
 {
-	if (act == WK_NONE)
-		act = widget_action_of(ch, fkey);
 	switch (act) {
-	case WK_LEFT: return field_left(f);
-	case WK_RIGHT: return field_right(f);
-	case WK_HOME: return field_home(f);
-	case WK_END: return field_end(f);
-	case WK_BACKSPACE: return field_backspace(f);
-	case WK_DELETE: return field_delete(f);
-	case WK_CLEAR: return field_clear(f);
-	case WK_DELETE_WORD: return field_delete_word(f);
-	case WK_KILL_END: return field_kill_end(f);
-	case WK_TELEX:
+	case ACTION_MOVE_LEFT:
+	case ACTION_MOVE_RIGHT:
+	case ACTION_HOME:
+	case ACTION_END:
+	case ACTION_DELETE_BACK:
+	case ACTION_DELETE_CHAR:
+	case ACTION_DELETE_WORD:
+	case ACTION_KILL_TO_END:
+	case ACTION_CLEAR_FIELD:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum widget_rc field_key(struct field *f, enum action act, wint_t ch)
+{
+	if (ch)
+		return is_control((int32_t)ch) ? WIDGET_IGNORED : field_insert_char(f, ch);
+	switch (act) {
+	case ACTION_MOVE_LEFT: return field_left(f);
+	case ACTION_MOVE_RIGHT: return field_right(f);
+	case ACTION_HOME: return field_home(f);
+	case ACTION_END: return field_end(f);
+	case ACTION_DELETE_BACK: return field_backspace(f);
+	case ACTION_DELETE_CHAR: return field_delete(f);
+	case ACTION_CLEAR_FIELD: return field_clear(f);
+	case ACTION_DELETE_WORD: return field_delete_word(f);
+	case ACTION_KILL_TO_END: return field_kill_end(f);
+	case ACTION_TOGGLE_TELEX:
 		f->telex = !f->telex;
 		return WIDGET_HANDLED;
-	case WK_NONE:
-		if (fkey || is_control((int32_t)ch))
-			return WIDGET_IGNORED;
-		return field_insert_char(f, ch);
 	default:
 		return WIDGET_IGNORED;
 	}

@@ -1,5 +1,5 @@
-/* A single-line UTF-8 text field, and what every widget shares: the widget
- * actions and result codes.
+/* A single-line UTF-8 text field, and what every widget shares: the result
+ * codes.
  *
  * The editing logic is pure (tests/unit/test_field.c drives it without
  * curses); only field_draw touches curses, and only from the main thread.
@@ -8,10 +8,14 @@
  * grapheme cluster (a base and its combining marks move together) and the
  * view scrolls by display columns (core/text.h), never by bytes.
  *
+ * Keys reach widgets as actions (client/tui/actions.h), looked up by the
+ * loop in the keymaps (the field keymap first while a field has the
+ * cursor), and as the character typed, if any: no widget decodes a raw key.
+ *
  * Embed by value:
  *	struct field name;
  *	field_init(&name, 100, 0);
- *	... field_key(&name, ch, is_fkey, WK_NONE); field_draw(&name, win, y, x, 30, true);
+ *	... field_key(&name, ev->edit, key_event_char(ev)); field_draw(&name, win, y, x, 30, true);
  *	char *v = field_value(&name); ... free(v);
  *	field_release(&name);
  */
@@ -22,28 +26,10 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "client/tui/actions.h"
 #include "core/xalloc.h"
 
-/* ---- Shared by every widget (field, listview, picker, dialog) ---------- */
-
-/* What a key means to a widget. The loop may pass an action it already
- * mapped from the keymap; with WK_NONE the widget decodes the raw key with
- * widget_action_of(). */
-enum widget_action {
-	WK_NONE = 0,
-	WK_LEFT, WK_RIGHT, WK_UP, WK_DOWN,
-	WK_HOME, WK_END, WK_PAGE_UP, WK_PAGE_DOWN,
-	WK_BACKSPACE,   /* delete the character before the cursor */
-	WK_DELETE,      /* delete the character under the cursor */
-	WK_CLEAR,       /* C-u: empty the field */
-	WK_DELETE_WORD, /* C-w: delete the word before the cursor */
-	WK_KILL_END,    /* C-k: delete from the cursor to the end */
-	WK_ENTER,       /* accept */
-	WK_CANCEL,      /* Esc */
-	WK_NEXT,        /* Tab: next choice (dialog buttons) or next field */
-	WK_PREV,        /* Shift-Tab */
-	WK_TELEX,       /* C-t or F4: toggle the built-in Telex */
-};
+/* ---- Shared by every widget (field, listview, picker, dialog, menu) ----- */
 
 /* What a widget did with a key; the loop acts on it (beep, redraw, close). */
 enum widget_rc {
@@ -54,12 +40,6 @@ enum widget_rc {
 	WIDGET_DONE,        /* Enter accepted: picker chose, dialog agreed */
 	WIDGET_CANCEL,      /* Esc or "Hủy": close without a result */
 };
-
-/* The default meaning of a raw key from get_wch (fkey: it returned
- * KEY_CODE_YES): arrows, Home/End (also C-a/C-e), PgUp/PgDn, Backspace (also
- * C-h and DEL), Delete (also C-d), C-u, C-w, C-k, Enter, Esc, Tab,
- * Shift-Tab, C-t and F4. Anything else is WK_NONE. */
-enum widget_action widget_action_of(wint_t ch, bool fkey);
 
 /* ---- The text field ----------------------------------------------------- */
 
@@ -75,7 +55,7 @@ struct field {
 	size_t scroll;      /* byte offset of the first grapheme shown */
 	size_t max_chars;   /* most characters (grapheme clusters); 0: no limit */
 	unsigned flags;     /* enum field_flags */
-	bool telex;         /* letters go through core/telex (see WK_TELEX) */
+	bool telex;         /* letters go through core/telex (ACTION_TOGGLE_TELEX) */
 	char *hint;         /* shown dimmed while the field is empty, or NULL */
 };
 
@@ -119,11 +99,17 @@ enum widget_rc field_right(struct field *f);
 enum widget_rc field_home(struct field *f);
 enum widget_rc field_end(struct field *f);
 
-/* One key: act if the loop mapped it, else WK_NONE and the raw key. Moves,
- * edits and printable characters are used; WK_TELEX toggles f->telex
- * (WIDGET_HANDLED: the caller may mirror it in the status bar); Enter, Esc,
- * Tab, Up, Down and the rest are WIDGET_IGNORED. */
-enum widget_rc field_key(struct field *f, wint_t ch, bool fkey, enum widget_action act);
+/* True for the actions a text field uses by itself: moving in the text
+ * (left, right, home, end) and deleting (delete-back, delete-char,
+ * delete-word, kill-to-end, clear-field). Enter, Tab, Esc, Up, Down and
+ * the Telex switch are the screen's to use. */
+bool field_edits(enum action act);
+
+/* One key: ch, the character typed, is inserted (whatever act is: text
+ * typing stays text); without one (ch 0) act is done when field_edits(act),
+ * and ACTION_TOGGLE_TELEX toggles f->telex (WIDGET_HANDLED: the caller may
+ * mirror it in the status bar); anything else is WIDGET_IGNORED. */
+enum widget_rc field_key(struct field *f, enum action act, wint_t ch);
 
 /* Pure layout for a view width columns wide: scrolls so that the cursor is
  * shown (and no more than needed), returns the cursor's column (0-based). */

@@ -297,6 +297,12 @@ enum action keymap_lookup(const struct keymap *km, enum keymap_id id, const stru
 	return b ? b->action : ACTION_NONE;
 }
 
+enum action keymap_lookup_field(const struct keymap *km, enum keymap_id id, const struct key *k)
+{
+	const struct binding *b = find_binding(km, KEYMAP_FIELD, k);
+	return b ? b->action : keymap_lookup(km, id, k);
+}
+
 bool keymap_key_for(const struct keymap *km, enum keymap_id id, enum action a, struct key *out)
 {
 	if (a == ACTION_NONE)

@@ -16,17 +16,22 @@
 
 #include "client/tui/actions.h"
 
-/* Every keymap, declared once: generic plus one per screen. */
+/* Every keymap, declared once: generic, field (the keys that edit a text
+ * field, on every screen) and one per screen. */
 #define KEYMAPS(X) \
-	X(GENERIC,   "generic") \
-	X(LOGIN,     "login") \
-	X(HOME,      "home") \
-	X(HELP,      "help") \
-	X(CATALOG,   "catalog") \
-	X(RECEPTION, "reception") \
-	X(DOSSIERS,  "dossiers") \
-	X(DETAIL,    "detail") \
-	X(SCAN,      "scan")
+	X(GENERIC,    "generic") \
+	X(FIELD,      "field") \
+	X(LOGIN,      "login") \
+	X(HOME,       "home") \
+	X(HELP,       "help") \
+	X(CATALOG,    "catalog") \
+	X(RECEPTION,  "reception") \
+	X(DOSSIERS,   "dossiers") \
+	X(DETAIL,     "detail") \
+	X(SCAN,       "scan") \
+	X(SYNC,       "sync") \
+	X(SUPERVISOR, "supervisor") \
+	X(SUPERQUEUE, "superqueue")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
@@ -94,6 +99,9 @@ char *keymap_shown_path(const char *path);
 
 /* The action bound to k in keymap id, else in generic; ACTION_NONE if none. */
 enum action keymap_lookup(const struct keymap *km, enum keymap_id id, const struct key *k);
+/* The action of k while a text field on a screen using keymap id has the
+ * cursor: bound in the field keymap, else as keymap_lookup gives it. */
+enum action keymap_lookup_field(const struct keymap *km, enum keymap_id id, const struct key *k);
 /* The first key that triggers action a on a screen using keymap id (its own
  * bindings first, then the generic ones it does not hide). */
 bool keymap_key_for(const struct keymap *km, enum keymap_id id, enum action a, struct key *out);

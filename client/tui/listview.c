@@ -13,16 +13,18 @@ static size_t max_top(const struct listview *lv)
 }
 
 /* Top row such that the selection is shown and no rows are wasted at the
- * end of the list. */
+ * end of the list (a pager: only the latter). */
 static void keep_visible(struct listview *lv)
 {
 	size_t h = (size_t)lv->height;
-	if (lv->selected < lv->top)
+	if (!lv->pager && lv->selected < lv->top)
 		lv->top = lv->selected;
-	if (lv->selected >= lv->top + h)
+	if (!lv->pager && lv->selected >= lv->top + h)
 		lv->top = lv->selected - h + 1;
 	if (lv->top > max_top(lv))
 		lv->top = max_top(lv);
+	if (lv->pager)
+		lv->selected = lv->top;
 }
 
 static void drop_page(struct listview *lv)
@@ -121,17 +123,68 @@ enum widget_rc listview_end(struct listview *lv)
 	return listview_select(lv, lv->count ? lv->count - 1 : 0);
 }
 
-enum widget_rc listview_key(struct listview *lv, wint_t ch, bool fkey, enum widget_action act)
+/* A pager scrolls: the top line moves, clamped. */
+static enum widget_rc pager_scroll(struct listview *lv, long delta)
 {
-	if (act == WK_NONE)
-		act = widget_action_of(ch, fkey);
+	if (delta < 0 && (size_t)-delta > lv->top)
+		lv->top = 0;
+	else
+		lv->top += (size_t)delta;
+	if (lv->top > max_top(lv))
+		lv->top = max_top(lv);
+	lv->selected = lv->top;
+	return WIDGET_HANDLED;
+}
+
+bool listview_moves(const struct listview *lv, enum action act)
+{
 	switch (act) {
-	case WK_UP: return listview_move(lv, -1);
-	case WK_DOWN: return listview_move(lv, 1);
-	case WK_PAGE_UP: return listview_page(lv, -1);
-	case WK_PAGE_DOWN: return listview_page(lv, 1);
-	case WK_HOME: return listview_home(lv);
-	case WK_END: return listview_end(lv);
+	case ACTION_NEXT_FIELD:
+	case ACTION_PREV_FIELD:
+		return !lv || lv->tab;
+	case ACTION_MOVE_UP:
+	case ACTION_MOVE_DOWN:
+	case ACTION_PAGE_UP:
+	case ACTION_PAGE_DOWN:
+	case ACTION_HOME:
+	case ACTION_END:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum widget_rc listview_act(struct listview *lv, enum action act)
+{
+	if (!listview_moves(lv, act))
+		return WIDGET_IGNORED;
+	if (act == ACTION_NEXT_FIELD || act == ACTION_PREV_FIELD)
+		act = act == ACTION_NEXT_FIELD ? ACTION_MOVE_DOWN : ACTION_MOVE_UP;
+	if (lv->pager) {
+		long page = lv->height > 1 ? lv->height - 1 : 1;
+		switch (act) {
+		case ACTION_MOVE_UP: return pager_scroll(lv, -1);
+		case ACTION_MOVE_DOWN: return pager_scroll(lv, 1);
+		case ACTION_PAGE_UP: return pager_scroll(lv, -page);
+		case ACTION_PAGE_DOWN: return pager_scroll(lv, page);
+		case ACTION_HOME: return pager_scroll(lv, -(long)lv->top);
+		case ACTION_END: return pager_scroll(lv, (long)max_top(lv));
+		default: return WIDGET_IGNORED;
+		}
+	}
+	switch (act) {
+	case ACTION_MOVE_UP:
+		if (lv->wrap && lv->count && !lv->selected)
+			return listview_end(lv);
+		return listview_move(lv, -1);
+	case ACTION_MOVE_DOWN:
+		if (lv->wrap && lv->count && lv->selected + 1 == lv->count)
+			return listview_home(lv);
+		return listview_move(lv, 1);
+	case ACTION_PAGE_UP: return listview_page(lv, -1);
+	case ACTION_PAGE_DOWN: return listview_page(lv, 1);
+	case ACTION_HOME: return listview_home(lv);
+	case ACTION_END: return listview_end(lv);
 	default: return WIDGET_IGNORED;
 	}
 }

@@ -5,10 +5,16 @@
  * cost one page of strings). The model (count, selection, top row, paging)
  * is pure and tested without curses; listview_draw is the only curses part.
  *
+ * The model is also what the framework moves for every screen with a list
+ * (screen_ops.list, tig's view_driver): listview_act is the one place where
+ * move-up, move-down, page-up, page-down, home and end are implemented,
+ * for lists the screen draws itself too (fetch NULL) and for pagers (text
+ * that scrolls, no selection).
+ *
  *	struct listview lv;
  *	listview_init(&lv, fetch_dossiers, &query);
  *	listview_set_count(&lv, n);
- *	... listview_key(&lv, ch, fkey, WK_NONE); listview_draw(&lv, win, 2, 0, cols, rows - 3, true);
+ *	... listview_act(&lv, ACTION_MOVE_DOWN); listview_draw(&lv, win, 2, 0, cols, rows - 3, true);
  *	listview_release(&lv);
  */
 #ifndef MC_LISTVIEW_H
@@ -17,7 +23,7 @@
 #include <stddef.h>
 #include <curses.h>
 
-#include "client/tui/field.h" /* enum widget_action, enum widget_rc */
+#include "client/tui/field.h" /* enum action, enum widget_rc */
 
 struct listview_row {
 	char *text;    /* the formatted line (malloc'd by fetch, freed by the list) */
@@ -38,6 +44,10 @@ struct listview {
 	listview_fetch_fn fetch;
 	void *data;
 	char *empty;     /* shown when there are no rows, or NULL */
+	bool wrap;       /* move-up on the first row goes to the last, and back */
+	bool pager;      /* no selection: the moves scroll the view, a page
+			  * being the height less one line */
+	bool tab;        /* next-field and prev-field move it too (a menu) */
 	/* the visible page: rows [page_first, page_first + page_len) */
 	struct listview_row *page;
 	size_t page_first, page_len, page_alloc;
@@ -66,9 +76,12 @@ enum widget_rc listview_page(struct listview *lv, int pages); /* +1 down, -1 up 
 enum widget_rc listview_home(struct listview *lv);
 enum widget_rc listview_end(struct listview *lv);
 
-/* Up, Down, PgUp, PgDn, Home and End (act if mapped, else the raw key);
- * anything else is WIDGET_IGNORED. */
-enum widget_rc listview_key(struct listview *lv, wint_t ch, bool fkey, enum widget_action act);
+/* True for the actions that move in a list: move-up, move-down, page-up,
+ * page-down, home, end, and next-field and prev-field for a list with tab
+ * set (lv may be NULL: any list). */
+bool listview_moves(const struct listview *lv, enum action act);
+/* Applies one of them (WIDGET_HANDLED); anything else is WIDGET_IGNORED. */
+enum widget_rc listview_act(struct listview *lv, enum action act);
 
 /* Row index as fetched, when it is on the visible page (fetching the page
  * if needed); NULL otherwise or when fetch left it blank. */

@@ -81,24 +81,24 @@ const struct picker_item *picker_selected(const struct picker *p)
 	return p->nitems ? &p->items[p->list.selected] : NULL;
 }
 
-enum widget_rc picker_key(struct picker *p, wint_t ch, bool fkey, enum widget_action act)
+enum widget_rc picker_key(struct picker *p, enum action act, wint_t ch)
 {
-	if (act == WK_NONE)
-		act = widget_action_of(ch, fkey);
-	switch (act) {
-	case WK_UP:
-	case WK_DOWN:
-	case WK_PAGE_UP:
-	case WK_PAGE_DOWN:
-		return listview_key(&p->list, ch, fkey, act);
-	case WK_ENTER:
-		return picker_selected(p) ? WIDGET_DONE : WIDGET_REFUSED;
-	case WK_CANCEL:
-		return WIDGET_CANCEL;
-	default:
-		break;
+	if (!ch) {
+		switch (act) {
+		case ACTION_MOVE_UP:
+		case ACTION_MOVE_DOWN:
+		case ACTION_PAGE_UP:
+		case ACTION_PAGE_DOWN:
+			return listview_act(&p->list, act);
+		case ACTION_CONFIRM:
+			return picker_selected(p) ? WIDGET_DONE : WIDGET_REFUSED;
+		case ACTION_BACK:
+			return WIDGET_CANCEL;
+		default:
+			break;
+		}
 	}
-	enum widget_rc rc = field_key(&p->field, ch, fkey, act);
+	enum widget_rc rc = field_key(&p->field, act, ch);
 	if (rc == WIDGET_CHANGED)
 		run_query(p);
 	return rc;

@@ -5,7 +5,7 @@
  *
  *	struct picker p;
  *	picker_init(&p, "Chọn xã, phường", 200, query_communes, store);
- *	rc = picker_key(&p, ch, fkey, WK_NONE);
+ *	rc = picker_key(&p, ev->edit, key_event_char(ev));
  *	if (rc == WIDGET_DONE) use(picker_selected(&p)->id);
  *	picker_release(&p);
  */
@@ -50,11 +50,12 @@ void picker_set_text(struct picker *p, const char *text);
 /* Runs the query again for the current text (the data changed). */
 void picker_refresh(struct picker *p);
 
-/* Up/Down/PgUp/PgDn move in the results (WIDGET_HANDLED); Enter gives
- * WIDGET_DONE with a result selected, else WIDGET_REFUSED; Esc gives
- * WIDGET_CANCEL; other keys edit the field (WIDGET_CHANGED reruns the
- * query and selects the first result). */
-enum widget_rc picker_key(struct picker *p, wint_t ch, bool fkey, enum widget_action act);
+/* move-up, move-down, page-up, page-down move in the results
+ * (WIDGET_HANDLED); confirm gives WIDGET_DONE with a result selected, else
+ * WIDGET_REFUSED; back gives WIDGET_CANCEL; the rest, and ch (the character
+ * typed, or 0), go to the field as field_key takes them (WIDGET_CHANGED
+ * reruns the query and selects the first result). */
+enum widget_rc picker_key(struct picker *p, enum action act, wint_t ch);
 
 /* The selected result, or NULL when there is none. */
 const struct picker_item *picker_selected(const struct picker *p);

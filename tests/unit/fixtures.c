@@ -12,6 +12,7 @@
 #include "client/services/demo.h"
 #include "client/store/import.h"
 #include "client/services/reception.h"
+#include "client/tui/keymap.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 
@@ -168,4 +169,21 @@ char *fixture_receive(struct fixture *f, const char *at, const char *name, const
 	reception_result_release(&res);
 	reception_input_release(&in);
 	return code;
+}
+
+struct key_event fixture_key(wint_t ch, bool fn)
+{
+	static struct keymap km; /* loaded once, kept to the end */
+	static bool loaded;
+	if (!loaded) {
+		keymap_init(&km);
+		if (keymap_load_defaults(&km))
+			fail_msg("default.keys: %s", km.warnings[0]);
+		loaded = true;
+	}
+	struct key_event ev = { ACTION_NONE, ACTION_NONE, { ch, fn } };
+	key_normalize(&ev.key);
+	ev.action = keymap_lookup(&km, KEYMAP_GENERIC, &ev.key);
+	ev.edit = keymap_lookup_field(&km, KEYMAP_GENERIC, &ev.key);
+	return ev;
 }

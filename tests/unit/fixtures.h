@@ -16,7 +16,11 @@
  * Include it after <cmocka.h>. */
 #ifndef MC_TESTS_FIXTURES_H
 #define MC_TESTS_FIXTURES_H
+#include <stdbool.h>
+#include <wchar.h>
+
 #include "client/store/store.h"
+#include "client/tui/screen.h"
 #include "core/datetime.h"
 
 struct fixture {
@@ -54,5 +58,12 @@ char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "YYYY-MM-DDTHH:MM"; fails the test on a bad one. */
 struct mc_dt dt(const char *s);
+
+/* A key press as the TUI loop hands it to a screen using the generic
+ * keymap (client/tui/app.c): ch and fn as get_wch gives them, normalised,
+ * looked up in the compiled-in keymaps (keymaps/default.keys): action, and
+ * edit as a text field with the cursor gets it. Widgets take ev.edit and
+ * key_event_char(&ev). */
+struct key_event fixture_key(wint_t ch, bool fn);
 
 #endif

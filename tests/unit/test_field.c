@@ -11,6 +11,20 @@
 #include "client/tui/dialog.h"
 #include "client/tui/field.h"
 #include "core/text.h"
+#include "tests/unit/fixtures.h"
+
+/* A key pressed in the field, as the loop delivers it (fixture_key). */
+static enum widget_rc press(struct field *f, wint_t ch, bool fn)
+{
+	struct key_event ev = fixture_key(ch, fn);
+	return field_key(f, ev.edit, key_event_char(&ev));
+}
+
+static enum widget_rc press_dialog(struct dialog *d, wint_t ch, bool fn)
+{
+	struct key_event ev = fixture_key(ch, fn);
+	return dialog_key(d, ev.edit, key_event_char(&ev));
+}
 
 /* Types s (UTF-8) key by key as get_wch would deliver it. */
 static void type(struct field *f, const char *s)
@@ -19,7 +33,7 @@ static void type(struct field *f, const char *s)
 	while (len) {
 		int32_t cp;
 		size_t k = mc_utf8_next(s, len, &cp);
-		field_key(f, (wint_t)cp, false, WK_NONE);
+		press(f, (wint_t)cp, false);
 		s += k;
 		len -= k;
 	}
@@ -34,30 +48,30 @@ static void test_insert_and_move(void **state)
 	type(&f, "Tran");
 	assert_string_equal(field_text(&f), "Tran");
 	assert_int_equal(field_cursor_index(&f), 4);
-	assert_int_equal(field_key(&f, KEY_LEFT, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(field_key(&f, KEY_LEFT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_LEFT, true), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_LEFT, true), WIDGET_HANDLED);
 	type(&f, "X");
 	assert_string_equal(field_text(&f), "TrXan");
 	assert_int_equal(field_cursor_index(&f), 3);
-	assert_int_equal(field_key(&f, KEY_BACKSPACE, true, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press(&f, KEY_BACKSPACE, true), WIDGET_CHANGED);
 	assert_string_equal(field_text(&f), "Tran");
-	assert_int_equal(field_key(&f, KEY_DC, true, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press(&f, KEY_DC, true), WIDGET_CHANGED);
 	assert_string_equal(field_text(&f), "Trn");
-	assert_int_equal(field_key(&f, 1, false, WK_NONE), WIDGET_HANDLED); /* C-a */
+	assert_int_equal(press(&f, 1, false), WIDGET_HANDLED); /* C-a */
 	assert_int_equal(field_cursor_index(&f), 0);
-	assert_int_equal(field_key(&f, KEY_BACKSPACE, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_BACKSPACE, true), WIDGET_HANDLED);
 	assert_string_equal(field_text(&f), "Trn");
-	assert_int_equal(field_key(&f, 5, false, WK_NONE), WIDGET_HANDLED); /* C-e */
+	assert_int_equal(press(&f, 5, false), WIDGET_HANDLED); /* C-e */
 	assert_int_equal(field_cursor_index(&f), 3);
-	assert_int_equal(field_key(&f, KEY_DC, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(field_key(&f, KEY_HOME, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(field_key(&f, KEY_RIGHT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_DC, true), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_HOME, true), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_RIGHT, true), WIDGET_HANDLED);
 	assert_int_equal(field_cursor_index(&f), 1);
-	assert_int_equal(field_key(&f, KEY_END, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(field_key(&f, KEY_RIGHT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_END, true), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_RIGHT, true), WIDGET_HANDLED);
 	assert_int_equal(field_cursor_index(&f), 3);
-	/* an action mapped by the loop wins over the raw key */
-	assert_int_equal(field_key(&f, 'q', false, WK_HOME), WIDGET_HANDLED);
+	/* an action as the loop looked it up in the keymap */
+	assert_int_equal(field_key(&f, ACTION_HOME, 0), WIDGET_HANDLED);
 	assert_int_equal(field_cursor_index(&f), 0);
 	assert_string_equal(field_text(&f), "Trn");
 	field_release(&f);
@@ -67,25 +81,25 @@ static void test_keys_left_to_the_caller(void **state)
 {
 	struct field f;
 	field_init(&f, 0, 0);
-	assert_int_equal(field_key(&f, '\n', false, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, '\r', false, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, KEY_ENTER, true, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, 27, false, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, '\t', false, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, KEY_BTAB, true, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, KEY_UP, true, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, KEY_DOWN, true, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, KEY_F(10), true, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(field_key(&f, 0x01, false, WK_ENTER), WIDGET_IGNORED);
+	assert_int_equal(press(&f, '\n', false), WIDGET_IGNORED);
+	assert_int_equal(press(&f, '\r', false), WIDGET_IGNORED);
+	assert_int_equal(press(&f, KEY_ENTER, true), WIDGET_IGNORED);
+	assert_int_equal(press(&f, 27, false), WIDGET_IGNORED);
+	assert_int_equal(press(&f, '\t', false), WIDGET_IGNORED);
+	assert_int_equal(press(&f, KEY_BTAB, true), WIDGET_IGNORED);
+	assert_int_equal(press(&f, KEY_UP, true), WIDGET_IGNORED);
+	assert_int_equal(press(&f, KEY_DOWN, true), WIDGET_IGNORED);
+	assert_int_equal(press(&f, KEY_F(10), true), WIDGET_IGNORED);
+	assert_int_equal(field_key(&f, ACTION_CONFIRM, 0), WIDGET_IGNORED);
 	assert_true(field_empty(&f));
-	assert_int_equal(widget_action_of(KEY_NPAGE, true), WK_PAGE_DOWN);
-	assert_int_equal(widget_action_of(127, false), WK_BACKSPACE);
-	assert_int_equal(widget_action_of(8, false), WK_BACKSPACE);
-	assert_int_equal(widget_action_of(KEY_F(4), true), WK_TELEX);
-	assert_int_equal(widget_action_of(20, false), WK_TELEX);
-	assert_int_equal(widget_action_of('a', false), WK_NONE);
+	assert_int_equal(fixture_key(KEY_NPAGE, true).edit, ACTION_PAGE_DOWN);
+	assert_int_equal(fixture_key(127, false).edit, ACTION_DELETE_BACK);
+	assert_int_equal(fixture_key(8, false).edit, ACTION_DELETE_BACK);
+	assert_int_equal(fixture_key(KEY_F(4), true).edit, ACTION_TOGGLE_TELEX);
+	assert_int_equal(fixture_key(20, false).edit, ACTION_TOGGLE_TELEX);
+	assert_int_equal(fixture_key('a', false).edit, ACTION_NONE);
 	/* 'a' with fkey set is a key code, not a letter */
-	assert_int_equal(field_key(&f, 'a', true, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(press(&f, 'a', true), WIDGET_IGNORED);
 	assert_true(field_empty(&f));
 	field_release(&f);
 }
@@ -123,9 +137,9 @@ static void test_decomposed_input(void **state)
 {
 	struct field f;
 	field_init(&f, 0, 0);
-	assert_int_equal(field_key(&f, 'e', false, WK_NONE), WIDGET_CHANGED);
-	assert_int_equal(field_key(&f, 0x0302, false, WK_NONE), WIDGET_CHANGED);
-	assert_int_equal(field_key(&f, 0x0303, false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 'e', false), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 0x0302, false), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 0x0303, false), WIDGET_CHANGED);
 	assert_string_equal(field_text(&f), "ễ");
 	assert_int_equal(field_length(&f), 1);
 	assert_int_equal(field_cursor_index(&f), 1);
@@ -149,7 +163,7 @@ static void test_telex_mode(void **state)
 	type(&f, "Nguyeenx");
 	assert_string_equal(field_text(&f), "Nguyeenx"); /* Telex off by default */
 	field_clear(&f);
-	assert_int_equal(field_key(&f, 20, false, WK_NONE), WIDGET_HANDLED); /* C-t */
+	assert_int_equal(press(&f, 20, false), WIDGET_HANDLED); /* C-t */
 	assert_true(f.telex);
 	type(&f, "Nguyeenx Vawn Aan, 12 DDuwowngf Laangs");
 	assert_string_equal(field_text(&f), "Nguyễn Văn Ân, 12 Đường Lấng");
@@ -168,7 +182,7 @@ static void test_telex_mode(void **state)
 	assert_int_equal(field_cursor_index(&f), 4);
 
 	/* toggled off again by F4 */
-	assert_int_equal(field_key(&f, KEY_F(4), true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&f, KEY_F(4), true), WIDGET_HANDLED);
 	assert_false(f.telex);
 	field_end(&f);
 	type(&f, "s");
@@ -193,18 +207,18 @@ static void test_max_chars(void **state)
 	struct field f;
 	field_init(&f, 5, 0);
 	type(&f, "Đặng");
-	assert_int_equal(field_key(&f, 'A', false, WK_NONE), WIDGET_CHANGED);
-	assert_int_equal(field_key(&f, 'B', false, WK_NONE), WIDGET_REFUSED);
+	assert_int_equal(press(&f, 'A', false), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 'B', false), WIDGET_REFUSED);
 	assert_string_equal(field_text(&f), "ĐặngA");
 	/* a combining mark does not add a character */
-	assert_int_equal(field_key(&f, 0x0301, false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 0x0301, false), WIDGET_CHANGED);
 	assert_string_equal(field_text(&f), "ĐặngÁ");
 	/* Telex that keeps the length is accepted when full */
 	field_set_telex(&f, true);
 	field_set_text(&f, "ab ca");
-	assert_int_equal(field_key(&f, 'a', false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 'a', false), WIDGET_CHANGED);
 	assert_string_equal(field_text(&f), "ab câ");
-	assert_int_equal(field_key(&f, 'n', false, WK_NONE), WIDGET_REFUSED);
+	assert_int_equal(press(&f, 'n', false), WIDGET_REFUSED);
 	/* deleting always works, and set_text cuts */
 	assert_int_equal(field_backspace(&f), WIDGET_CHANGED);
 	field_set_text(&f, "Nguyễn Văn");
@@ -217,8 +231,8 @@ static void test_digits_and_controls(void **state)
 	struct field f;
 	field_init(&f, 12, FIELD_DIGITS);
 	type(&f, "0012");
-	assert_int_equal(field_key(&f, 'a', false, WK_NONE), WIDGET_REFUSED);
-	assert_int_equal(field_key(&f, 0x0661, false, WK_NONE), WIDGET_REFUSED); /* Arabic-Indic 1 */
+	assert_int_equal(press(&f, 'a', false), WIDGET_REFUSED);
+	assert_int_equal(press(&f, 0x0661, false), WIDGET_REFUSED); /* Arabic-Indic 1 */
 	assert_int_equal(field_insert(&f, "34x"), WIDGET_REFUSED);
 	assert_string_equal(field_text(&f), "0012");
 	field_set_text(&f, "001 203-004 005 6");
@@ -238,17 +252,17 @@ static void test_kill_keys(void **state)
 	struct field f;
 	field_init(&f, 0, 0);
 	field_set_text(&f, "Nguyễn Văn  Ân");
-	assert_int_equal(field_key(&f, 23, false, WK_NONE), WIDGET_CHANGED); /* C-w */
+	assert_int_equal(press(&f, 23, false), WIDGET_CHANGED); /* C-w */
 	assert_string_equal(field_text(&f), "Nguyễn Văn  ");
-	assert_int_equal(field_key(&f, 23, false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press(&f, 23, false), WIDGET_CHANGED);
 	assert_string_equal(field_text(&f), "Nguyễn ");
 	field_left(&f);
 	field_left(&f);
-	assert_int_equal(field_key(&f, 11, false, WK_NONE), WIDGET_CHANGED); /* C-k */
+	assert_int_equal(press(&f, 11, false), WIDGET_CHANGED); /* C-k */
 	assert_string_equal(field_text(&f), "Nguyễ");
 	field_home(&f);
 	assert_int_equal(field_delete_word(&f), WIDGET_HANDLED);
-	assert_int_equal(field_key(&f, 21, false, WK_NONE), WIDGET_CHANGED); /* C-u */
+	assert_int_equal(press(&f, 21, false), WIDGET_CHANGED); /* C-u */
 	assert_true(field_empty(&f));
 	assert_int_equal(field_cursor_index(&f), 0);
 	assert_int_equal(field_clear(&f), WIDGET_HANDLED);
@@ -327,9 +341,9 @@ static void test_random_edits(void **state)
 		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
 		unsigned r = (unsigned)(seed >> 33);
 		if (r % 5 == 0)
-			field_key(&f, fkeys[(r / 5) % 6], true, WK_NONE);
+			press(&f, fkeys[(r / 5) % 6], true);
 		else
-			field_key(&f, keys[(r / 5) % (sizeof(keys) / sizeof(keys[0]))], false, WK_NONE);
+			press(&f, keys[(r / 5) % (sizeof(keys) / sizeof(keys[0]))], false);
 		const char *t = field_text(&f);
 		char *nfc = mc_text_nfc(t);
 		assert_string_equal(nfc, t);
@@ -417,27 +431,27 @@ static void test_dialog_confirm_keys(void **state)
 {
 	struct dialog d;
 	dialog_init_confirm(&d, "Xác nhận", "Lưu hồ sơ?", true);
-	assert_int_equal(dialog_key(&d, 'x', false, WK_NONE), WIDGET_HANDLED); /* modal */
-	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_DONE);
-	assert_int_equal(dialog_key(&d, KEY_RIGHT, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press_dialog(&d, 'x', false), WIDGET_HANDLED); /* modal */
+	assert_int_equal(press_dialog(&d, '\n', false), WIDGET_DONE);
+	assert_int_equal(press_dialog(&d, KEY_RIGHT, true), WIDGET_HANDLED);
 	assert_int_equal(d.button, 1);
-	assert_int_equal(dialog_key(&d, KEY_ENTER, true, WK_NONE), WIDGET_CANCEL);
-	assert_int_equal(dialog_key(&d, '\t', false, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press_dialog(&d, KEY_ENTER, true), WIDGET_CANCEL);
+	assert_int_equal(press_dialog(&d, '\t', false), WIDGET_HANDLED);
 	assert_int_equal(d.button, 0);
-	assert_int_equal(dialog_key(&d, 27, false, WK_NONE), WIDGET_CANCEL);
+	assert_int_equal(press_dialog(&d, 27, false), WIDGET_CANCEL);
 	char *v = dialog_value(&d);
 	assert_string_equal(v, "");
 	free(v);
 	dialog_release(&d);
 
 	dialog_init_confirm(&d, NULL, "Hủy hồ sơ đang nhập?", false);
-	assert_int_equal(dialog_key(&d, '\r', false, WK_NONE), WIDGET_CANCEL);
+	assert_int_equal(press_dialog(&d, '\r', false), WIDGET_CANCEL);
 	dialog_release(&d);
 
 	dialog_init_message(&d, "Lỗi", "Không mở được máy in.");
-	assert_int_equal(dialog_key(&d, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(dialog_key(&d, ' ', false, WK_NONE), WIDGET_DONE);
-	assert_int_equal(dialog_key(&d, 27, false, WK_NONE), WIDGET_CANCEL);
+	assert_int_equal(press_dialog(&d, KEY_DOWN, true), WIDGET_HANDLED);
+	assert_int_equal(press_dialog(&d, ' ', false), WIDGET_DONE);
+	assert_int_equal(press_dialog(&d, 27, false), WIDGET_CANCEL);
 	dialog_release(&d);
 }
 
@@ -445,33 +459,33 @@ static void test_dialog_prompt(void **state)
 {
 	struct dialog d;
 	dialog_init_prompt(&d, "Lý do", "Nhập lý do tiếp nhận thiếu thành phần:", 20, true);
-	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_REFUSED);
+	assert_int_equal(press_dialog(&d, '\n', false), WIDGET_REFUSED);
 	assert_non_null(d.error);
 	const char *typed = "  Bo sung sau ";
 	for (const char *p = typed; *p; p++)
-		dialog_key(&d, (wint_t)*p, false, WK_NONE);
+		press_dialog(&d, (wint_t)*p, false);
 	assert_null(d.error); /* typing clears the error */
-	assert_int_equal(dialog_key(&d, KEY_LEFT, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_DONE);
+	assert_int_equal(press_dialog(&d, KEY_LEFT, true), WIDGET_HANDLED);
+	assert_int_equal(press_dialog(&d, '\n', false), WIDGET_DONE);
 	char *v = dialog_value(&d);
 	assert_string_equal(v, "Bo sung sau");
 	free(v);
 	/* Telex in the prompt (C-t), and the field's limit */
-	dialog_key(&d, 21, false, WK_NONE);
-	dialog_key(&d, 20, false, WK_NONE);
+	press_dialog(&d, 21, false);
+	press_dialog(&d, 20, false);
 	for (const char *p = "Boor sung sau"; *p; p++)
-		dialog_key(&d, (wint_t)*p, false, WK_NONE);
+		press_dialog(&d, (wint_t)*p, false);
 	v = dialog_value(&d);
 	assert_string_equal(v, "Bổ sung sau");
 	free(v);
 	for (int i = 0; i < 30; i++)
-		dialog_key(&d, 'x', false, WK_NONE);
+		press_dialog(&d, 'x', false);
 	assert_int_equal(field_length(&d.field), 20);
-	assert_int_equal(dialog_key(&d, 27, false, WK_NONE), WIDGET_CANCEL);
+	assert_int_equal(press_dialog(&d, 27, false), WIDGET_CANCEL);
 	dialog_release(&d);
 
 	dialog_init_prompt(&d, NULL, "Ghi chú (không bắt buộc):", 0, false);
-	assert_int_equal(dialog_key(&d, '\n', false, WK_NONE), WIDGET_DONE);
+	assert_int_equal(press_dialog(&d, '\n', false), WIDGET_DONE);
 	dialog_release(&d);
 }
 

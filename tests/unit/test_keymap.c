@@ -296,6 +296,63 @@ static void test_defaults(void **state)
 	keymap_release(&km);
 }
 
+/* The keys of a text field: the field keymap first, then the screen's,
+ * then generic; every screen's own keys in their own keymap. */
+static void test_field_keys(void **state)
+{
+	struct keymap km;
+	keymap_init(&km);
+	assert_int_equal(keymap_load_defaults(&km), 0);
+	static const struct {
+		enum keymap_id id;
+		const char *key;
+		enum action on_screen, in_field;
+	} want[] = {
+		{ KEYMAP_LOGIN, "<Backspace>", ACTION_NONE, ACTION_DELETE_BACK },
+		{ KEYMAP_LOGIN, "<C-h>", ACTION_NONE, ACTION_DELETE_BACK },
+		{ KEYMAP_LOGIN, "<Delete>", ACTION_NONE, ACTION_DELETE_CHAR },
+		{ KEYMAP_LOGIN, "<C-u>", ACTION_NONE, ACTION_CLEAR_FIELD },
+		{ KEYMAP_LOGIN, "<C-w>", ACTION_NONE, ACTION_DELETE_WORD },
+		{ KEYMAP_LOGIN, "<C-k>", ACTION_NONE, ACTION_KILL_TO_END },
+		{ KEYMAP_LOGIN, "<C-a>", ACTION_NONE, ACTION_HOME },
+		{ KEYMAP_LOGIN, "<C-n>", ACTION_NONE, ACTION_MOVE_DOWN },
+		{ KEYMAP_LOGIN, "<Left>", ACTION_MOVE_LEFT, ACTION_MOVE_LEFT },
+		{ KEYMAP_LOGIN, "<Home>", ACTION_HOME, ACTION_HOME },
+		{ KEYMAP_LOGIN, "<Enter>", ACTION_CONFIRM, ACTION_CONFIRM },
+		{ KEYMAP_RECEPTION, "<F6>", ACTION_OVERRIDE, ACTION_OVERRIDE },
+		{ KEYMAP_RECEPTION, "<C-t>", ACTION_TOGGLE_TELEX, ACTION_TOGGLE_TELEX },
+		/* the scan screen's Del deletes a page, in its fields a character */
+		{ KEYMAP_SCAN, "<Del>", ACTION_DELETE_PAGE, ACTION_DELETE_CHAR },
+		{ KEYMAP_SCAN, "<PgDown>", ACTION_NEXT_COMPONENT, ACTION_NEXT_COMPONENT },
+		{ KEYMAP_SUPERVISOR, "w", ACTION_PERIOD_WEEK, ACTION_PERIOD_WEEK },
+		{ KEYMAP_SUPERVISOR, "[", ACTION_PERIOD_EARLIER, ACTION_PERIOD_EARLIER },
+		{ KEYMAP_SUPERVISOR, "e", ACTION_EXPORT, ACTION_EXPORT },
+		{ KEYMAP_SUPERQUEUE, "r", ACTION_REASSIGN, ACTION_REASSIGN },
+		{ KEYMAP_SUPERQUEUE, "/", ACTION_SEARCH, ACTION_SEARCH },
+		{ KEYMAP_SUPERQUEUE, "w", ACTION_NONE, ACTION_NONE },
+		{ KEYMAP_SYNC, "<Enter>", ACTION_CONFIRM, ACTION_CONFIRM },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct key k;
+		assert_int_equal(key_parse(want[i].key, &k), 0);
+		enum action a = keymap_lookup(&km, want[i].id, &k);
+		enum action f = keymap_lookup_field(&km, want[i].id, &k);
+		if (a != want[i].on_screen || f != want[i].in_field)
+			fail_msg("%s %s: got %s / %s in a field", keymap_name(want[i].id), want[i].key,
+				 action_name(a), action_name(f));
+	}
+	/* a user's field line wins in fields only; none hides the default */
+	assert_int_equal(keymap_load_string(&km, "bind field <C-u> none\n"
+						 "bind field <F6> home\n", "user"), 0);
+	assert_int_equal(lookup(&km, KEYMAP_RECEPTION, "<F6>"), ACTION_OVERRIDE);
+	struct key k;
+	key_parse("<F6>", &k);
+	assert_int_equal(keymap_lookup_field(&km, KEYMAP_RECEPTION, &k), ACTION_HOME);
+	key_parse("<C-u>", &k);
+	assert_int_equal(keymap_lookup_field(&km, KEYMAP_RECEPTION, &k), ACTION_NONE);
+	keymap_release(&km);
+}
+
 static void test_files(void **state)
 {
 	char dir[] = "/tmp/motcua-keymap-XXXXXX";
@@ -367,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_parse_and_fallback),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_field_keys),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_user_path),
 	};

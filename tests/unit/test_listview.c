@@ -13,6 +13,20 @@
 #include "client/tui/picker.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "tests/unit/fixtures.h"
+
+/* A key on a screen whose list the loop moves (screen_ops.list). */
+static enum widget_rc press(struct listview *lv, wint_t ch, bool fn)
+{
+	return listview_act(lv, fixture_key(ch, fn).action);
+}
+
+/* A key in a picker, as the loop delivers it (fixture_key). */
+static enum widget_rc press_picker(struct picker *p, wint_t ch, bool fn)
+{
+	struct key_event ev = fixture_key(ch, fn);
+	return picker_key(p, ev.edit, key_event_char(&ev));
+}
 
 /* A data source of any size that counts what it was asked for. */
 struct source {
@@ -78,21 +92,21 @@ static void test_moves_and_pages(void **state)
 	listview_set_count(&lv, 100);
 	listview_set_height(&lv, 10);
 
-	assert_int_equal(listview_key(&lv, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&lv, KEY_DOWN, true), WIDGET_HANDLED);
 	assert_int_equal(lv.selected, 1);
 	assert_int_equal(lv.top, 0);
-	assert_int_equal(listview_key(&lv, KEY_UP, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(listview_key(&lv, KEY_UP, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&lv, KEY_UP, true), WIDGET_HANDLED);
+	assert_int_equal(press(&lv, KEY_UP, true), WIDGET_HANDLED);
 	assert_int_equal(lv.selected, 0);
 	/* scrolls one row when the selection leaves the page */
 	listview_move(&lv, 10);
 	assert_int_equal(lv.selected, 10);
 	assert_int_equal(lv.top, 1);
 	/* a page moves selection and view together */
-	assert_int_equal(listview_key(&lv, KEY_NPAGE, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&lv, KEY_NPAGE, true), WIDGET_HANDLED);
 	assert_int_equal(lv.selected, 20);
 	assert_int_equal(lv.top, 11);
-	listview_key(&lv, 0, false, WK_PAGE_UP);
+	listview_act(&lv, ACTION_PAGE_UP);
 	assert_int_equal(lv.selected, 10);
 	assert_int_equal(lv.top, 1);
 	listview_page(&lv, -1);
@@ -107,10 +121,10 @@ static void test_moves_and_pages(void **state)
 	assert_int_equal(lv.selected, 0);
 	listview_move(&lv, 1000);
 	assert_int_equal(lv.selected, 99);
-	assert_int_equal(listview_key(&lv, KEY_HOME, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&lv, KEY_HOME, true), WIDGET_HANDLED);
 	assert_int_equal(lv.selected, 0);
-	assert_int_equal(listview_key(&lv, 'x', false, WK_NONE), WIDGET_IGNORED);
-	assert_int_equal(listview_key(&lv, '\n', false, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(press(&lv, 'x', false), WIDGET_IGNORED);
+	assert_int_equal(press(&lv, '\n', false), WIDGET_IGNORED);
 
 	/* a taller view shows more at the end; a new count clamps */
 	listview_end(&lv);
@@ -125,6 +139,73 @@ static void test_moves_and_pages(void **state)
 	listview_release(&lv);
 }
 
+/* The moves the framework does for a screen's list (screen_ops.list):
+ * wrapping, Tab, and a pager that scrolls text without a selection. */
+static void test_wrap_tab_pager(void **state)
+{
+	struct listview lv;
+	listview_init(&lv, NULL, NULL);
+	listview_set_count(&lv, 9);
+	listview_set_height(&lv, 9);
+	/* a plain list stops at its ends and leaves Tab alone */
+	assert_int_equal(listview_act(&lv, ACTION_MOVE_UP), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 0);
+	assert_int_equal(listview_act(&lv, ACTION_NEXT_FIELD), WIDGET_IGNORED);
+	assert_false(listview_moves(&lv, ACTION_NEXT_FIELD));
+	assert_true(listview_moves(NULL, ACTION_NEXT_FIELD));
+	assert_true(listview_moves(&lv, ACTION_END));
+	assert_false(listview_moves(&lv, ACTION_CONFIRM));
+	assert_int_equal(listview_act(&lv, ACTION_MOVE_LEFT), WIDGET_IGNORED);
+	/* the home screen's rows: up from the first goes to the last */
+	lv.wrap = true;
+	lv.tab = true;
+	assert_int_equal(listview_act(&lv, ACTION_MOVE_UP), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 8);
+	assert_int_equal(listview_act(&lv, ACTION_NEXT_FIELD), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 0);
+	assert_int_equal(listview_act(&lv, ACTION_PREV_FIELD), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 8);
+	assert_int_equal(listview_act(&lv, ACTION_PAGE_DOWN), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 8); /* pages do not wrap */
+	assert_int_equal(listview_act(&lv, ACTION_HOME), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 0);
+	listview_set_count(&lv, 0);
+	assert_int_equal(listview_act(&lv, ACTION_MOVE_UP), WIDGET_HANDLED);
+	assert_int_equal(lv.selected, 0);
+
+	/* a pager: 50 lines, 20 shown; a page keeps one line of the last */
+	struct listview pg;
+	listview_init(&pg, NULL, NULL);
+	pg.pager = true;
+	listview_set_count(&pg, 50);
+	listview_set_height(&pg, 20);
+	assert_int_equal(listview_act(&pg, ACTION_MOVE_UP), WIDGET_HANDLED);
+	assert_int_equal(pg.top, 0);
+	listview_act(&pg, ACTION_MOVE_DOWN);
+	assert_int_equal(pg.top, 1);
+	listview_act(&pg, ACTION_PAGE_DOWN);
+	assert_int_equal(pg.top, 20);
+	listview_act(&pg, ACTION_PAGE_DOWN);
+	assert_int_equal(pg.top, 30); /* the last line at the bottom, no further */
+	listview_act(&pg, ACTION_MOVE_DOWN);
+	assert_int_equal(pg.top, 30);
+	listview_act(&pg, ACTION_PAGE_UP);
+	assert_int_equal(pg.top, 11);
+	listview_act(&pg, ACTION_END);
+	assert_int_equal(pg.top, 30);
+	listview_act(&pg, ACTION_HOME);
+	assert_int_equal(pg.top, 0);
+	/* a taller window or shorter text keeps the last page full */
+	listview_act(&pg, ACTION_END);
+	listview_set_height(&pg, 40);
+	assert_int_equal(pg.top, 10);
+	listview_set_count(&pg, 30);
+	assert_int_equal(pg.top, 0);
+	assert_int_equal(listview_act(&pg, ACTION_NEXT_FIELD), WIDGET_IGNORED);
+	listview_release(&pg);
+	listview_release(&lv);
+}
+
 static void test_empty_and_short(void **state)
 {
 	struct source src = { .prefix = "" };
@@ -133,7 +214,7 @@ static void test_empty_and_short(void **state)
 	listview_set_empty(&lv, "Không có hồ sơ nào");
 	assert_string_equal(lv.empty, "Không có hồ sơ nào");
 	listview_set_height(&lv, 10);
-	assert_int_equal(listview_key(&lv, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press(&lv, KEY_DOWN, true), WIDGET_HANDLED);
 	assert_int_equal(listview_end(&lv), WIDGET_HANDLED);
 	assert_int_equal(listview_page(&lv, 1), WIDGET_HANDLED);
 	assert_int_equal(lv.selected, 0);
@@ -253,7 +334,7 @@ static size_t query_communes(void *data, const char *text, struct picker_item *i
 static void type_into(struct picker *p, const char *s)
 {
 	for (; *s; s++)
-		picker_key(p, (wint_t)(unsigned char)*s, false, WK_NONE);
+		press_picker(p, (wint_t)(unsigned char)*s, false);
 }
 
 static void test_picker(void **state)
@@ -271,21 +352,21 @@ static void test_picker(void **state)
 	assert_string_equal(q.last, "dinh");
 	assert_int_equal(p.nitems, 3);
 	assert_string_equal(picker_selected(&p)->id, "00004");
-	assert_int_equal(picker_key(&p, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press_picker(&p, KEY_DOWN, true), WIDGET_HANDLED);
 	assert_string_equal(picker_selected(&p)->id, "26740");
 	assert_string_equal(picker_selected(&p)->label, "26740  Phường Tân Định");
-	assert_int_equal(picker_key(&p, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
-	assert_int_equal(picker_key(&p, KEY_DOWN, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press_picker(&p, KEY_DOWN, true), WIDGET_HANDLED);
+	assert_int_equal(press_picker(&p, KEY_DOWN, true), WIDGET_HANDLED);
 	assert_string_equal(picker_selected(&p)->id, "31117");
 	/* moving does not query; Home/End edit the field */
 	assert_int_equal(q.runs, 5);
-	assert_int_equal(picker_key(&p, KEY_HOME, true, WK_NONE), WIDGET_HANDLED);
+	assert_int_equal(press_picker(&p, KEY_HOME, true), WIDGET_HANDLED);
 	assert_int_equal(p.field.cursor, 0);
 	assert_string_equal(picker_selected(&p)->id, "31117");
-	assert_int_equal(picker_key(&p, '\n', false, WK_NONE), WIDGET_DONE);
+	assert_int_equal(press_picker(&p, '\n', false), WIDGET_DONE);
 
 	/* refining the text selects the first result again */
-	picker_key(&p, KEY_END, true, WK_NONE);
+	press_picker(&p, KEY_END, true);
 	type_into(&p, " hoa");
 	assert_int_equal(p.nitems, 1);
 	assert_string_equal(picker_selected(&p)->id, "31117");
@@ -293,9 +374,9 @@ static void test_picker(void **state)
 	type_into(&p, "zz");
 	assert_int_equal(p.nitems, 0);
 	assert_null(picker_selected(&p));
-	assert_int_equal(picker_key(&p, KEY_ENTER, true, WK_NONE), WIDGET_REFUSED);
+	assert_int_equal(press_picker(&p, KEY_ENTER, true), WIDGET_REFUSED);
 	/* C-u clears and lists again */
-	assert_int_equal(picker_key(&p, 21, false, WK_NONE), WIDGET_CHANGED);
+	assert_int_equal(press_picker(&p, 21, false), WIDGET_CHANGED);
 	assert_int_equal(p.nitems, 5);
 
 	/* with Telex on, "ddoong" finds Đông */
@@ -304,13 +385,13 @@ static void test_picker(void **state)
 	assert_string_equal(field_text(&p.field), "đông");
 	assert_int_equal(p.nitems, 1);
 	assert_string_equal(picker_selected(&p)->id, "27007");
-	assert_int_equal(picker_key(&p, 27, false, WK_NONE), WIDGET_CANCEL);
-	assert_int_equal(picker_key(&p, '\t', false, WK_NONE), WIDGET_IGNORED);
+	assert_int_equal(press_picker(&p, 27, false), WIDGET_CANCEL);
+	assert_int_equal(press_picker(&p, '\t', false), WIDGET_IGNORED);
 
 	picker_set_text(&p, "Phường");
 	assert_int_equal(p.nitems, 5);
 	listview_set_height(&p.list, 3);
-	picker_key(&p, 0, false, WK_PAGE_DOWN);
+	picker_key(&p, ACTION_PAGE_DOWN, 0);
 	assert_string_equal(picker_selected(&p)->id, "26734");
 	picker_refresh(&p);
 	assert_string_equal(picker_selected(&p)->id, "26734");
@@ -322,6 +403,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_million_rows_one_page),
 		cmocka_unit_test(test_moves_and_pages),
+		cmocka_unit_test(test_wrap_tab_pager),
 		cmocka_unit_test(test_empty_and_short),
 		cmocka_unit_test(test_partial_fetch),
 		cmocka_unit_test(test_columns),
