@@ -176,9 +176,6 @@ static void print_result(const char *code, int component, const char *doc_id, co
 	json_decref(o);
 }
 
-/* The files as one PDF in the documents folder, filed by its sha256. */
-/* The pages of the files, in a pagestore of their own (ps, open when the
- * result is CLI_OK: its pages are then the OCR's), and the PDF of them filed. */
 /* The pages are not kept (the paper was not filed). */
 static void drop_pages(struct pagestore *ps)
 {
@@ -196,6 +193,9 @@ static void remove_scans(const char *db_path)
 	free(dir);
 }
 
+/* The files as one PDF in the documents folder, filed by its sha256; their
+ * pages in a pagestore of their own, ps, open when the result is CLI_OK
+ * (the pages are then the OCR's). */
 static int make_pdf(const struct opts *o, const char *db_path, struct pagestore *ps,
 		    struct docpdf_info *info, bool *created, const struct mc_dt *now)
 {
@@ -296,10 +296,13 @@ static int attach(const struct opts *o)
 		goto close;
 	int r = docstore_attach_new(&st, o->code, o->component, &o->meta, info.sha256, info.pages,
 				    info.bytes, clerk, &now, doc_id, &err);
-	if (r)
+	if (r) {
 		drop_pages(&ps);
-	else /* its text is read from them, now or by the TUI's worker */
-		ocr_keep_pages(&ps, path, doc_id, &err);
+	} else { /* its text is read from them, now or by the TUI's worker */
+		struct strbuf ignored = STRBUF_INIT;
+		ocr_keep_pages(&ps, path, doc_id, &ignored);
+		strbuf_release(&ignored);
+	}
 	remove_scans(path);
 	if (r) {
 		if (created) { /* nothing half-written: the file we filed goes too */
