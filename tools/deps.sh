@@ -22,7 +22,7 @@ libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev libs
 libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev
 libssl-dev zlib1g-dev libp11-kit-dev"
 TEST="libcmocka-dev sqlite3 zbar-tools poppler-utils sane-utils tesseract-ocr tesseract-ocr-vie
-fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db cups-daemon
+fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db cups-daemon libtiff-tools
 dpkg-dev debhelper lintian devscripts debootstrap softhsm2 opensc libnss3-tools"
 
 PKGS=""

@@ -26,7 +26,7 @@ static struct {
 } stores[MAX_STORES];
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const char *const sealed_dirs[] = { "documents", "scans", "receipts" };
+static const char *const sealed_dirs[] = { "documents", "scans", "receipts", "ocr" };
 
 /* realpath of the folder of path; NULL when it does not resolve. */
 static char *folder_of(const char *path)

@@ -2,7 +2,8 @@
  * at rest when their store is (docs/security.md).
  *
  * A store's own folders, <folder of the database>/documents (the papers),
- * /scans (the pages being scanned) and /receipts (the receipts), are sealed
+ * /scans (the pages being scanned), /receipts (the receipts) and /ocr (the
+ * pages of papers whose text is being read, and that text), are sealed
  * once the store is encrypted and unlocked in this process: the store
  * registers them here with the key of its files (sealed_register, called by
  * client/store/keyring.c), and from then on every file this API writes in

@@ -556,12 +556,12 @@ int keyring_seal_files(const char *db_path, int *sealed, struct strbuf *err)
 	char *copy = xstrdup(db_path);
 	char *folder = xstrdup(dirname(copy));
 	free(copy);
-	static const char *const dirs[] = { "documents", "receipts", "scans" };
+	static const char *const dirs[] = { "documents", "receipts", "scans", "ocr" };
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !rc; i++) {
 		char *dir = xasprintf("%s/%s", folder, dirs[i]);
 		files_sweep_stale(dir);
-		rc = seal_dir(dir, i == 2 ? 1 : 0, sealed, err);
+		rc = seal_dir(dir, i >= 2 ? 1 : 0, sealed, err); /* scans, ocr: a folder a paper */
 		free(dir);
 	}
 	free(folder);

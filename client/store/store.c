@@ -710,7 +710,7 @@ static void tighten(const char *path)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock",
 						KEYRING_SUFFIX, KEYRING_SUFFIX "-journal" };
-	static const char *const dirs[] = { "documents", "receipts", "scans" };
+	static const char *const dirs[] = { "documents", "receipts", "scans", "ocr" };
 	uid_t me = geteuid();
 	struct stat sb;
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {

@@ -58,7 +58,7 @@
 	X(IMPORT_FILE,    "import-file",    "Nhập tệp") \
 	X(SCAN_DEVICE,    "scan-device",    "Chọn máy quét") \
 	X(SCAN_SOURCE,    "scan-source",    "Mặt kính / khay nạp") \
-	X(SCAN_MODE,      "scan-mode",      "Màu / xám / đen trắng") \
+	X(SCAN_MODE,      "scan-mode",      "Màu / xám / đen trắng / tự động") \
 	X(SCAN_DPI,       "scan-dpi",       "Độ phân giải") \
 	X(PREV_COMPONENT, "prev-component", "Thành phần trước") \
 	X(NEXT_COMPONENT, "next-component", "Thành phần sau") \
