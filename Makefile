@@ -150,9 +150,17 @@ $(SLOWPROXY): tests/sync/slowproxy.c
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+# The stand-in for the National Public Service Portal (tests/sync/t_portal.sh):
+# it checks every message against docs/portal/NAME.schema.json with core/jschema.
+STANDIN        := $(B)/tests/standin
+$(STANDIN): tests/portal/standin.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
+
 # The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
-# the client's tests find slowproxy next to motcua-server.
-test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY)
+# the client's tests find slowproxy and standin next to motcua-server.
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
 # Installs missing Debian packages (as root) or says exactly what to install.
