@@ -106,13 +106,13 @@ $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 
 # ---- motcua-server (issue 3): server/*.c + the core objects, with
 # libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------
-SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc
+SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc libcurl
 ifneq ($(MAKECMDGOALS),deps)
 SERVER_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS    := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS) 2>/dev/null)
 endif
 SERVER_SRC     := $(sort $(wildcard server/*.c))
-SERVER_OBJ     := $(SERVER_SRC:%.c=$(B)/%.o) $(B)/gen/server_migrations.o
+SERVER_OBJ     := $(SERVER_SRC:%.c=$(B)/%.o) $(B)/gen/server_migrations.o $(B)/gen/portal_schemas.o
 SERVER_MIGRATIONS := $(sort $(wildcard server/migrations/*.sql))
 CORE_OBJ       := $(CORE_SRC:%.c=$(B)/%.o)
 SYNCTOOL       := $(B)/tests/synctool
@@ -132,6 +132,18 @@ $(B)/gen/server_migrations.c: $(SERVER_MIGRATIONS) server/gen-migrations.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)sh server/gen-migrations.sh $(SERVER_MIGRATIONS) > $@
+
+# The portal's schemas (docs/portal/NAME.schema.json) are compiled in: the
+# server checks what it sends and receives with the documents themselves.
+PORTAL_SCHEMAS := $(sort $(wildcard docs/portal/*.schema.json))
+$(B)/gen/portal_schemas.c: $(PORTAL_SCHEMAS) tools/embed.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)for f in $(PORTAL_SCHEMAS); do sh tools/embed.sh portal_schema_$$(basename $$f .schema.json) $$f; done > $@
+
+$(B)/gen/portal_schemas.o: $(B)/gen/portal_schemas.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/gen/server_migrations.o: $(B)/gen/server_migrations.c
 	@echo "  CC      $<"
@@ -156,7 +168,7 @@ STANDIN        := $(B)/tests/standin
 $(STANDIN): tests/portal/standin.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(SERVER_LIBS) -lpthread -lm
+	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVER_LIBS) -lpthread -lm
 
 # The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
 # the client's tests find slowproxy and standin next to motcua-server.

@@ -1,5 +1,6 @@
 #include "core/jschema.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,6 +178,45 @@ int mc_jschema_check(const json_t *schema, struct strbuf *err)
 
 /* ---- validation --------------------------------------------------------------- */
 
+/* Compiled patterns, kept for the life of the process: a schema has a few
+ * dozen and is used for every message. */
+#define PATTERN_CACHE 128
+static struct {
+	char *text;
+	regex_t re;
+	bool ok;
+} patterns[PATTERN_CACHE];
+static int npatterns;
+static pthread_mutex_t patterns_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Whether text matches pattern; -1 when pattern does not compile. */
+static int pattern_match(const char *pattern, const char *text)
+{
+	pthread_mutex_lock(&patterns_lock);
+	int i;
+	for (i = 0; i < npatterns; i++)
+		if (!strcmp(patterns[i].text, pattern))
+			break;
+	if (i == npatterns && npatterns < PATTERN_CACHE) {
+		patterns[i].text = xstrdup(pattern);
+		patterns[i].ok = !regcomp(&patterns[i].re, pattern, REG_EXTENDED | REG_NOSUB);
+		npatterns++;
+	}
+	pthread_mutex_unlock(&patterns_lock);
+	if (i < PATTERN_CACHE) {
+		if (!patterns[i].ok)
+			return -1;
+		return !regexec(&patterns[i].re, text, 0, NULL, 0);
+	}
+	/* the cache is full (a schema of many patterns): compiled each time */
+	regex_t re;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+		return -1;
+	int m = !regexec(&re, text, 0, NULL, 0);
+	regfree(&re);
+	return m;
+}
+
 struct vstate {
 	const json_t *root;
 	struct strbuf *err;
@@ -263,16 +303,13 @@ static void validate_string(struct vstate *st, const json_t *s, const json_t *v,
 			       n);
 	}
 	if (json_is_string(pat)) {
-		regex_t re;
-		if (regcomp(&re, json_string_value(pat), REG_EXTENDED | REG_NOSUB)) {
+		int m = pattern_match(json_string_value(pat), text);
+		if (m < 0)
 			report(st, path, "mẫu «%s» không dùng được", json_string_value(pat));
-			return;
-		}
 		/* a NUL inside the text would hide the rest from regexec */
-		if (strlen(text) != json_string_length(v) || regexec(&re, text, 0, NULL, 0))
+		else if (strlen(text) != json_string_length(v) || !m)
 			report(st, path, "«%.60s» không đúng mẫu %s", mc_text_valid(text) ? text : "?",
 			       json_string_value(pat));
-		regfree(&re);
 	}
 }
 

@@ -288,8 +288,9 @@ char *portal_progress_text(const json_t *e)
 		add_list(&sb, json_object_get(p, "reasons"));
 		break;
 	case MC_ACT_TRANSFER:
-		strbuf_addf(&sb, " đến %s", *str(p, "to_unit_name") ? str(p, "to_unit_name")
-								  : str(p, "to_unit"));
+		if (*str(p, "to_unit_name") || *str(p, "to_unit"))
+			strbuf_addf(&sb, " đến %s", *str(p, "to_unit_name") ? str(p, "to_unit_name")
+									  : str(p, "to_unit"));
 		if (*reason)
 			strbuf_addf(&sb, ": %s", reason);
 		break;

@@ -49,7 +49,16 @@ void api_healthz(struct req *r)
 
 void api_metrics(struct req *r)
 {
-	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_render());
+	char *text = metrics_render();
+	PGconn *c = db_thread_conn();
+	char *portal = c ? portal_metrics(c) : NULL;
+	if (portal) {
+		char *both = xasprintf("%s%s", text, portal);
+		free(text);
+		free(portal);
+		text = both;
+	}
+	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 
 /* ---- login, logout ------------------------------------------------------------- */

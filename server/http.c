@@ -64,6 +64,7 @@ static const struct route routes[] = {
 	{ "lookup", "GET", "/api/v1/lookup/{code}", api_lookup },
 	{ "indicators", "GET", "/api/v1/indicators", api_indicators },
 	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", api_blob_head },
+	{ "blob_get", "GET", "/api/v1/blobs/{sha256}", api_blob_get },
 	{ "upload_options", "OPTIONS", "/api/v1/uploads", api_upload_options },
 	{ "upload_create", "POST", "/api/v1/uploads", api_upload_create },
 	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", api_upload_head },
@@ -162,6 +163,11 @@ void respond_empty(struct req *r, unsigned status)
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
 {
 	queue(r, status, ctype, text, strlen(text));
+}
+
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n)
+{
+	queue(r, status, ctype, bytes, n);
 }
 
 void respond_json(struct req *r, unsigned status, json_t *v)

@@ -23,6 +23,8 @@ static void usage(FILE *fp)
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
+	      "  portal (enable|disable|run|status|list|retry|drop|codes) --pg CONNINFO ...\n"
+	      "                                        liên thông Cổng Dịch vụ công quốc gia\n"
 	      "  version\n", fp);
 }
 
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 		return cmd_serve(argc, argv);
 	if (!strcmp(cmd, "indicators"))
 		return cmd_indicators(argc, argv);
+	if (!strcmp(cmd, "portal"))
+		return cmd_portal(argc, argv);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(argc, argv);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -12,6 +12,7 @@
  * batch again and what was applied comes back as duplicate. */
 #include "server/server.h"
 #include "server/attach.h"
+#include "server/portal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -698,8 +699,8 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		return check_dossier(op, o);
 	if (!strcmp(op->op, MC_REASSIGN_ID))
 		return check_reassign(op, o);
-	if (!strcmp(op->op, "attach"))
-		return 0; /* checked by run_attach */
+	if (!strcmp(op->op, "attach") || !strcmp(op->op, "accept"))
+		return 0; /* checked by run_attach, run_accept */
 	return check_action(op, o, act);
 }
 
@@ -709,6 +710,22 @@ static int run_attach(PGconn *c, const struct session *s, const struct sync_op *
 {
 	struct attach_answer a = { 0 };
 	enum attach_rc rc = attach_check(op, &a) ? ATTACH_REJECTED : attach_apply(c, s, op, &a);
+	o->rev = a.rev;
+	o->db_failed = rc == ATTACH_DB_FAILED;
+	o->retry = rc == ATTACH_RETRY;
+	if (rc == ATTACH_REJECTED || rc == ATTACH_CONFLICT)
+		set_outcome(o, rc == ATTACH_REJECTED ? SYNC_REJECTED : SYNC_CONFLICT, a.code, "%s",
+			    a.message);
+	return rc == ATTACH_APPLIED ? 0 : -1;
+}
+
+/* op "accept" (server/online.c: an online dossier received) as an outcome. */
+static int run_accept(PGconn *c, const struct session *s, const struct sync_op *op,
+		      struct outcome *o)
+{
+	struct attach_answer a = { 0 };
+	enum attach_rc rc = online_accept_check(op, &a) ? ATTACH_REJECTED
+							: online_accept_apply(c, s, op, &a);
 	o->rev = a.rev;
 	o->db_failed = rc == ATTACH_DB_FAILED;
 	o->retry = rc == ATTACH_RETRY;
@@ -761,6 +778,7 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	int rc = !strcmp(op->op, "receive")	    ? apply_receive(c, s, op, o)
 		 : !strcmp(op->op, MC_REASSIGN_ID) ? apply_reassign(c, s, op, o)
 		 : !strcmp(op->op, "attach")	    ? run_attach(c, s, op, o)
+		 : !strcmp(op->op, "accept")	    ? run_accept(c, s, op, o)
 						    : apply_action(c, s, op, act, o);
 	if (rc)
 		goto rollback;

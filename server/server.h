@@ -58,6 +58,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
+int cmd_portal(int argc, char **argv);     /* portal.c */
 
 /* Writes the 'user' change of username (in the current transaction). */
 int admin_user_change(PGconn *c, const char *username, struct strbuf *err);
@@ -104,6 +105,8 @@ void respond_json(struct req *r, unsigned status, json_t *v);
 void respond_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);
+/* n bytes (owned, any content). */
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n);
 /* A response without a body (204, HEAD answers). */
 void respond_empty(struct req *r, unsigned status);
 /* Adds a response header (value copied) to the response to come. */
@@ -139,6 +142,7 @@ void api_indicators(struct req *r); /* indicators.c */
 /* ---- files.c: blobs and tus 1.0 uploads ------------------------------------------- */
 #define UPLOAD_MAX_DEFAULT (256ull << 20) /* bytes of one file */
 void api_blob_head(struct req *r);
+void api_blob_get(struct req *r);
 void api_upload_options(struct req *r);
 void api_upload_create(struct req *r);
 void api_upload_head(struct req *r);
@@ -155,5 +159,9 @@ void upload_patch_abort(struct req *r);
 void metrics_request(const char *route, unsigned status, double seconds);
 void metrics_ops(int applied, int duplicate, int conflict, int rejected);
 char *metrics_render(void); /* Prometheus text; malloc'd */
+/* portal.c: the publication queue by state, the portal's failures and the
+ * online dossiers (Prometheus text, read from the database; NULL when it
+ * cannot be read). */
+char *portal_metrics(PGconn *c);
 
 #endif

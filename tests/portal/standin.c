@@ -109,16 +109,30 @@ static int mode_fail500, mode_timeout, mode_drop_ack, mode_timeout_ms = 3000;
 static bool mode_double;
 
 static FILE *state_fp;
+static bool unsynced;
 
+/* Appends a line (taking the reference); sync_state makes it durable
+ * before the answer goes out. */
 static void persist(json_t *line)
 {
-	if (!state_fp)
+	if (!state_fp) {
+		json_decref(line);
 		return;
+	}
 	char *text = json_dumps(line, JSON_COMPACT);
 	fprintf(state_fp, "%s\n", text);
 	free(text);
+	json_decref(line);
+	unsynced = true;
+}
+
+static void sync_state(void)
+{
+	if (!unsynced || !state_fp)
+		return;
 	fflush(state_fp);
-	fsync(fileno(state_fp));
+	fdatasync(fileno(state_fp));
+	unsynced = false;
 }
 
 static struct chain *chain_of(const char *key)
@@ -183,7 +197,7 @@ static void refuse_message(const char *service, const json_t *item, const char *
 	json_array_append(refusals, r);
 	if (save) {
 		json_object_set_new(r, "t", json_string("refused"));
-		persist(r);
+		persist(json_incref(r));
 	}
 	json_decref(r);
 }
@@ -663,6 +677,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		pthread_mutex_lock(&lock);
 	}
 	rc = dispatch(c, method, url, r->body.buf ? r->body.buf : "", r->body.len, &drop);
+	sync_state();
 	pthread_mutex_unlock(&lock);
 	return drop ? MHD_NO : rc;
 }
