@@ -378,6 +378,16 @@ static int cmd_enable(PGconn *c, bool on)
 	return 0;
 }
 
+/* Prints a JSON text of PostgreSQL compact, on one line. */
+static void print_json(const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	char *out = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	printf("%s\n", out ? out : text);
+	free(out);
+	json_decref(j);
+}
+
 static int cmd_status(PGconn *c)
 {
 	PGresult *res = PQexec(c,
@@ -405,11 +415,7 @@ static int cmd_status(PGconn *c)
 		PQclear(res);
 		return 1;
 	}
-	json_t *j = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	printf("%s\n", text ? text : PQgetvalue(res, 0, 0));
-	free(text);
-	json_decref(j);
+	print_json(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -449,7 +455,7 @@ static int cmd_list(PGconn *c, int argc, char **argv)
 		return 1;
 	}
 	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\n", PQgetvalue(res, i, 0));
+		print_json(PQgetvalue(res, i, 0));
 	PQclear(res);
 	return 0;
 }
@@ -497,6 +503,8 @@ static int cmd_drop(PGconn *c, int argc, char **argv)
 			by = argv[++i];
 		else if (!id && is_id(argv[i]))
 			id = argv[i];
+		else if (!strcmp(argv[i], "--reason") || !strcmp(argv[i], "--by"))
+			return bad("%s cần một giá trị", argv[i]);
 		else
 			return bad("cách dùng: motcua-server portal drop --pg CONNINFO ID --reason LÝ_DO");
 	}
@@ -600,7 +608,7 @@ static int codes_list(PGconn *c)
 		return 1;
 	}
 	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\n", PQgetvalue(res, i, 0));
+		print_json(PQgetvalue(res, i, 0));
 	PQclear(res);
 	return 0;
 }

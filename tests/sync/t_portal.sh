@@ -237,3 +237,120 @@ t_portal_publish() {
 	expect_grep "$W/p/metrics" 'motcua_portal_failures 0'
 	p_halt
 }
+
+# p_fresh: a test starts with the portal answering (no backoff left by the
+# test before).
+p_fresh() { psql_p "UPDATE portal_state SET failures = 0, retry_at = NULL" >/dev/null; }
+
+# p_once CONFIG: one `portal run --once`, its summary in $W/p/once.json
+p_once() {
+	"$SERVER" portal run --pg "$PGP" --config "$1" --once >"$W/p/once.json" 2>>"$W/p/once.log"
+}
+
+# p_states PREFIX: the states of the messages of dossiers PREFIX-d-*, as
+# "state:count ..." in order of state
+p_states() {
+	psql_p "SELECT string_agg(state || ':' || n, ' ' ORDER BY state) FROM (SELECT state, count(*) n
+		FROM portal_queue WHERE dossier_id LIKE '$1-d-%' GROUP BY state) x"
+}
+
+# A message that cannot be made (a unit without the portal's code) waits in
+# error with its reason, and its dossier's later messages behind it; an
+# admin drops it with a reason or retries it once the code is there.
+t_portal_admin() {
+	p_setup || return
+	p_fresh
+	p_standin adm || return
+	p_config "$W/p/adm.conf" "fetch = no"
+	"$SYNCTOOL" batch device=dev-pc unit=00025 ident=H01.00025 count=2 prefix=pc >"$W/p/b"
+	p_push "$PTOK_C" "$W/p/b"
+	"$SYNCTOOL" actions device=dev-pc prefix=pc count=2 action=transfer base_rev=1 status_to=4 >"$W/p/b"
+	p_push "$PTOK_C" "$W/p/b"
+	p_once "$W/p/adm.conf"
+	expect_eq "nothing sent for an unmapped unit" "$(jget acknowledged "$W/p/once.json")/$(jget errors "$W/p/once.json")" 0/2
+	expect_eq "states" "$(p_states pc)" "error:2 waiting:6"
+	"$SERVER" portal list --pg "$PGP" --state error >"$W/p/list"
+	expect_eq "errors listed" "$(wc -l <"$W/p/list")" 2
+	expect_grep "$W/p/list" "đơn vị 00025 chưa có mã của Cổng"
+	id1=$(head -n 1 "$W/p/list" | sed 's/.*"id":\([0-9]*\).*/\1/')
+	"$SERVER" portal drop --pg "$PGP" "$id1" >/dev/null 2>"$W/p/err"
+	expect_eq "drop without a reason" "$?" 2
+	expect_grep "$W/p/err" "cần lý do"
+	"$SERVER" portal drop --pg "$PGP" "$id1" --reason "Gửi nhầm, đã báo Cổng" --by quantri >"$W/p/out"
+	expect_eq "dropped" "$(jget dropped "$W/p/out")" "$id1"
+	"$SERVER" portal retry --pg "$PGP" 999999 >/dev/null 2>&1
+	expect_eq "retry of no such error" "$?" 2
+	printf 'unit,00025,000.00.25.H01,Phường Giảng Võ\n' >"$W/p/codes2.csv"
+	"$SERVER" portal codes import --pg "$PGP" "$W/p/codes2.csv" >/dev/null
+	"$SERVER" portal retry --pg "$PGP" --all >"$W/p/out"
+	expect_eq "retried" "$(jget retried "$W/p/out")" 1
+	p_once "$W/p/adm.conf"
+	expect_eq "states after" "$(p_states pc)" "acknowledged:7 dropped:1"
+	expect_eq "dropped with its reason" \
+		"$(psql_p "SELECT dropped_reason || '/' || dropped_by FROM portal_queue WHERE id = $id1")" \
+		"Gửi nhầm, đã báo Cổng/quantri"
+	expect_eq "refused" "$(p_stat refused)" 0
+	# disabled: nothing queued; enabled again: queued again
+	n=$(psql_p "SELECT count(*) FROM portal_queue")
+	"$SERVER" portal disable --pg "$PGP" >/dev/null
+	"$SYNCTOOL" batch device=dev-pc unit=00025 ident=H01.00025 count=1 start=3 prefix=pc >"$W/p/b"
+	p_push "$PTOK_C" "$W/p/b"
+	expect_eq "not queued while disabled" "$(psql_p "SELECT count(*) FROM portal_queue")" "$n"
+	"$SERVER" portal enable --pg "$PGP" >/dev/null
+	# the stand-in refuses what does not validate, and counts it
+	printf '{"username":"motcua","password":"matkhau-cong"}' >"$W/p/auth.json"
+	api POST "$P_URL/auth" "$W/p/auth.json" >/dev/null
+	sess=$(jget session)
+	printf '{"session":"%s","madonvi":"000.00.00.H01","service":"CapNhatTienDoHoSoMC","data":[{"MaHoSo":"H01.00025-251027-0009","SoThuTu":"1","NguoiXuLy":"A","ThoiDiemXuLy":"2025-10-27","NoiDungXuLy":"x","TrangThai":"4"}]}' \
+		"$sess" >"$W/p/bad.json"
+	api POST "$P_URL/integration" "$W/p/bad.json" >/dev/null
+	expect_eq "the stand-in refuses" "$(jget result.0.error_code)" 1
+	expect_eq "and counts it" "$(p_stat refused)" 1
+	p_halt
+}
+
+# Through the province's gateway (LGSP): its token first, then the portal's
+# session; wrong credentials are a failure of the link, tried again later.
+t_portal_gateway() {
+	p_setup || return
+	p_fresh
+	p_standin gw --gateway --client-id tinh --client-secret bimat || return
+	p_config "$W/p/gw.conf" "fetch = no" "gateway = lgsp" "gateway_token_url = $P_URL/token" \
+		"gateway_client_id = tinh" "gateway_client_secret = bimat"
+	psql_p "UPDATE portal_queue SET state = 'acknowledged' WHERE state <> 'acknowledged'
+		AND state <> 'dropped'" >/dev/null
+	"$SYNCTOOL" batch device=dev-pa unit=00004 ident=H01.00004 count=3 start=201 prefix=pa >"$W/p/b"
+	p_push "$PTOK_A" "$W/p/b"
+	p_once "$W/p/gw.conf"
+	expect_eq "through the gateway" "$(jget acknowledged "$W/p/once.json")" 6
+	[ "$(p_stat gateway_tokens)" -ge 1 ] || fail "no gateway token asked for"
+	expect_eq "received" "$(p_stat received)" 6
+	# without the gateway's token the portal is out of reach
+	p_config "$W/p/gw2.conf" "fetch = no"
+	"$SYNCTOOL" actions device=dev-pa prefix=pa count=3 start=201 action=transfer base_rev=1 status_to=4 >"$W/p/b"
+	p_push "$PTOK_A" "$W/p/b"
+	p_once "$W/p/gw2.conf"
+	expect_eq "no token: a failure" "$(jget acknowledged "$W/p/once.json")/$(jget failures "$W/p/once.json")" 0/1
+	# a wrong secret
+	p_fresh
+	p_config "$W/p/gw3.conf" "fetch = no" "gateway = lgsp" "gateway_token_url = $P_URL/token" \
+		"gateway_client_id = tinh" "gateway_client_secret = sai"
+	p_once "$W/p/gw3.conf"
+	expect_eq "wrong secret: a failure" "$(jget failures "$W/p/once.json")" 1
+	le=$(p_status last_error)
+	expect_eq "its reason" "${le%%(*}" "trục liên thông không cấp mã truy cập "
+	p_fresh
+	p_once "$W/p/gw.conf"
+	expect_eq "then through" "$(jget acknowledged "$W/p/once.json")" 6
+	expect_eq "refused" "$(p_stat refused)" 0
+	# settings refused
+	p_config "$W/p/bad.conf" "gateway = lgsp"
+	"$SERVER" portal run --pg "$PGP" --config "$W/p/bad.conf" --once >/dev/null 2>"$W/p/err"
+	expect_eq "lgsp without its settings" "$?" 2
+	expect_grep "$W/p/err" "gateway_token_url"
+	chmod 644 "$W/p/gw.conf"
+	"$SERVER" portal run --pg "$PGP" --config "$W/p/gw.conf" --once >/dev/null 2>"$W/p/err"
+	expect_eq "a password others may read" "$?" 2
+	expect_grep "$W/p/err" "chmod 600"
+	p_halt
+}
