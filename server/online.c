@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -103,16 +104,11 @@ static int put_papers(PGconn *c, const char *dossier_id, const char *code, const
 					 jstr(f, "TepDinhKemId"));
 		char *mtext = sync_canonical_json(meta);
 		const char *dp[] = { doc_id, papers[i].sha256, bytes, owner && *owner ? owner : NULL, mtext,
-				     unit, dossier_id, seq };
+				     unit };
 		int rc = db_execp(c, "INSERT INTO documents(id, sha256, kind, pages, bytes, owner_id_number,"
 				     " meta, unit_code, device_id, username) VALUES ($1, $2, 'online', 0,"
 				     " $3::bigint, $4, $5::jsonb, $6, 'portal', '" PORTAL_ACTOR "')"
-				     " ON CONFLICT (id) DO NOTHING", 6, dp, err) ||
-			 db_execp(c, "INSERT INTO dossier_documents(dossier_id, component, document_id, reused,"
-				     " op_id) VALUES ($7, $8::integer, $1, false, 'portal:' || $7)"
-				     " ON CONFLICT (dossier_id, component) DO UPDATE SET"
-				     " document_id = excluded.document_id, attached_at = now()",
-				     8, dp, err);
+				     " ON CONFLICT (id) DO NOTHING", 6, dp, err);
 		free(mtext);
 		if (rc) {
 			json_decref(meta);
@@ -139,6 +135,25 @@ static int put_papers(PGconn *c, const char *dossier_id, const char *code, const
 		json_object_set_new(ch, "attached_by", json_string(PORTAL_ACTOR));
 		json_array_append_new(changes, ch);
 		json_decref(meta);
+	}
+	return 0;
+}
+
+/* Which paper fills which component (dossier_documents), once the dossier
+ * row is there. */
+static int link_papers(PGconn *c, const char *dossier_id, const json_t *comps, struct strbuf *err)
+{
+	size_t i;
+	const json_t *comp;
+	json_array_foreach(comps, i, comp) {
+		char seq[24];
+		snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(comp, "seq")));
+		const char *p[] = { dossier_id, seq, jstr(comp, "document_id") };
+		if (db_execp(c, "INSERT INTO dossier_documents(dossier_id, component, document_id, reused,"
+				" op_id) VALUES ($1, $2::integer, $3, false, 'portal:' || $1)"
+				" ON CONFLICT (dossier_id, component) DO UPDATE SET"
+				" document_id = excluded.document_id, attached_at = now()", 3, p, err))
+			return -1;
 	}
 	return 0;
 }
@@ -239,6 +254,8 @@ static int store_new(PGconn *c, const json_t *item, const char *unit, const char
 				 "', $3, $4, $5::jsonb)", 5, ep, err);
 	free(ptext);
 	if (!rc)
+		rc = link_papers(c, id, comps, err);
+	if (!rc)
 		rc = add_changes(c, id, 1, unit, text, docs, err);
 	char *itext = json_dumps(item, JSON_COMPACT);
 	const char *ip[] = { code, id, hash, itext };
@@ -286,8 +303,12 @@ static int store_again(PGconn *c, const json_t *item, const char *dossier_id, co
 			      err);
 		goto out;
 	}
-	char at[17], ev_id[64];
-	portal_time_parse(jstr(item, "NgayNopHoSo"), at);
+	/* the papers came now: the update is dated by the server's clock */
+	char at[20], ev_id[64];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M", &tm);
 	json_t *comps = json_array(), *online_papers = json_array(), *docs = json_array();
 	json_t *app = applicant(item, atoi(jstr(item, "LoaiDoiTuong")));
 	rc = put_papers(c, dossier_id, dcode, code, unit, jstr(app, "id_number"), at, papers, n, comps,
@@ -296,6 +317,8 @@ static int store_again(PGconn *c, const json_t *item, const char *dossier_id, co
 	char nn[24];
 	snprintf(nn, sizeof nn, "%zu", n);
 	const char *dd[] = { dossier_id, nn };
+	if (!rc)
+		rc = link_papers(c, dossier_id, comps, err);
 	if (!rc)
 		rc = db_execp(c, "DELETE FROM dossier_documents WHERE dossier_id = $1"
 				 " AND component > $2::integer", 2, dd, err);
@@ -358,20 +381,22 @@ int online_store(PGconn *c, const json_t *item, const char *unit, const char *ha
 	if (db_exec(c, "BEGIN", err))
 		return -1;
 	const char *p[] = { code };
-	PGresult *res = db_query(c, "SELECT i.state, i.dossier_id,"
-				    " (SELECT id FROM dossiers WHERE code = $1)"
-				    " FROM (SELECT 1) x LEFT JOIN portal_inbox i ON i.portal_code = $1"
-				    " FOR UPDATE OF i", 1, p);
-	if (!db_ok(res) || PQntuples(res) != 1) {
-		strbuf_addf(err, "lỗi cơ sở dữ liệu: %s", PQresultErrorMessage(res));
+	PGresult *res = db_query(c, "SELECT state, dossier_id FROM portal_inbox WHERE portal_code = $1"
+				    " FOR UPDATE", 1, p);
+	PGresult *res2 = db_ok(res) ? db_query(c, "SELECT id FROM dossiers WHERE code = $1", 1, p) : NULL;
+	if (!db_ok(res) || !db_ok(res2)) {
+		strbuf_addf(err, "lỗi cơ sở dữ liệu: %s", PQresultErrorMessage(db_ok(res) ? res2 : res));
 		PQclear(res);
+		PQclear(res2);
 		db_exec(c, "ROLLBACK", NULL);
 		return -1;
 	}
-	bool stored = !PQgetisnull(res, 0, 0) && !strcmp(PQgetvalue(res, 0, 0), "stored");
-	char *dossier_id = PQgetisnull(res, 0, 1) ? NULL : xstrdup(PQgetvalue(res, 0, 1));
-	bool code_used = !PQgetisnull(res, 0, 2);
+	bool found = PQntuples(res) == 1;
+	bool stored = found && !strcmp(PQgetvalue(res, 0, 0), "stored");
+	char *dossier_id = found && !PQgetisnull(res, 0, 1) ? xstrdup(PQgetvalue(res, 0, 1)) : NULL;
+	bool code_used = PQntuples(res2) > 0;
 	PQclear(res);
+	PQclear(res2);
 	int rc;
 	if (stored && dossier_id)
 		rc = store_again(c, item, dossier_id, hash, papers, npapers, err);

@@ -354,3 +354,160 @@ t_portal_gateway() {
 	expect_grep "$W/p/err" "chmod 600"
 	p_halt
 }
+
+# p_online_submit CODE UNIT NAME [FILE_TEXT...]: a dossier submitted online
+# at the stand-in for the portal's unit UNIT, one paper per FILE_TEXT.
+p_online_submit() {
+	code=$1 unit=$2 name=$3
+	shift 3
+	files="" k=0
+	for text in "$@"; do
+		k=$((k+1))
+		files="$files${files:+,}{\"id\":\"$code-f$k\",\"name\":\"Giấy tờ $k\",\"component\":\"$k\",\"text\":\"%PDF-1.4 $text\"}"
+	done
+	p_admin POST /admin/online "{\"dossier\":{\"MaHoSo\":\"$code\",\"MaTTHC\":\"1.001193\",
+		\"TenTTHC\":\"Thủ tục đăng ký khai sinh\",\"ChuHoSo\":\"$name\",\"LoaiDoiTuong\":\"1\",
+		\"MaDoiTuong\":\"001090054321\",\"NgaySinh\":\"17051990\",\"SoDienThoai\":\"0912345678\",
+		\"NgayNopHoSo\":\"20251104203000\",\"DonViXuLy\":\"$unit\"},\"files\":[$files]}"
+	expect_eq "submitted $code" "$(jget MaHoSo)" "$code"
+}
+
+# p_client NAME UNIT USER: a workstation of UNIT logged in to the server as
+# USER; prints its store's path.
+p_client() {
+	db=$W/p/$1.db
+	rm -f "$db"*
+	MOTCUA_NOW=$P_NOW "$MOTCUA" init --db "$db" --unit "$2" >/dev/null 2>"$W/p/init.err" ||
+		fail "init $1: $(cat "$W/p/init.err")"
+	echo matkhau123 | MOTCUA_NOW=$P_NOW "$MOTCUA" login --db "$db" --server "$SP_URL" --username "$3" \
+		--device-name "Máy $1" >/dev/null 2>"$W/p/login.err" || fail "login $1: $(cat "$W/p/login.err")"
+	echo "$db"
+}
+
+p_sync() { MOTCUA_NOW=$P_NOW "$MOTCUA" sync --once --db "$1" >"$W/p/sum" 2>"$W/p/err" ||
+	fail "sync $1: $(cat "$W/p/err")"; }
+
+# p_cli DB ARGS...: motcua online ARGS on the store; its output in $W/p/cli
+p_cli() {
+	db=$1
+	shift
+	MOTCUA_NOW=$P_NOW "$MOTCUA" online "$@" --db "$db" >"$W/p/cli" 2>"$W/p/cli.err"
+}
+
+# Online dossiers: fetched from the stand-in (each offered twice, and again
+# after it was confirmed: one dossier each), in the right commune's inbox
+# after a sync and in no other, their papers fetched; accepted, refused, asked
+# for a supplement offline; the portal then holds status 2 with the dossier
+# code, 3 with the reason, 5 with the papers to bring; supplemented online,
+# accepted; the online share counted alike on the client and the server.
+t_portal_online() {
+	p_setup || return
+	p_fresh
+	MOTCUA=${MOTCUA:-$(dirname "$SERVER")/motcua}
+	P_NOW=2025-11-05T09:00
+	p_standin on --gateway || return
+	p_config "$W/p/on.conf" "gateway = lgsp" "gateway_token_url = $P_URL/token" \
+		"gateway_client_id = tinh" "gateway_client_secret = bimat"
+	psql_p "UPDATE portal_queue SET state = 'acknowledged' WHERE state IN ('waiting', 'sent', 'error')" >/dev/null
+	p_online_submit 000.00.00.G22-251104-0001 000.00.04.H01 "Lê Văn Một" "to khai 1" "giay chung sinh 1"
+	p_online_submit 000.00.00.G22-251104-0002 000.00.08.H01 "Phạm Thị Hai" "to khai 2"
+	p_online_submit 000.00.00.G22-251104-0003 000.00.04.H01 "Đỗ Văn Ba" "to khai 3"
+	# a unit without the portal's code: held with its reason, not confirmed
+	p_online_submit 000.00.00.G22-251104-0004 000.00.99.H01 "Vũ Thị Bốn" "to khai 4"
+	p_admin POST /admin/mode '{"double":true}'
+	p_once "$W/p/on.conf" || fail "portal run: $(tail -n 3 "$W/p/once.log")"
+	expect_eq "offered twice, stored once, held" \
+		"$(jget online.offered "$W/p/once.json")/$(jget online.stored "$W/p/once.json")/$(jget online.held "$W/p/once.json")/$(jget online.confirmed "$W/p/once.json")" 8/3/1/3
+	p_once "$W/p/on.conf"
+	# the three again once each, the held one twice again
+	expect_eq "offered again after confirmation" \
+		"$(jget online.offered "$W/p/once.json")/$(jget online.stored "$W/p/once.json")" 5/0
+	expect_eq "one dossier each" "$(psql_p "SELECT count(*) FROM dossiers WHERE data->>'channel' = '2'")" 3
+	expect_eq "status 1, channel 2, not received" \
+		"$(psql_p "SELECT string_agg(DISTINCT status || '/' || (data->>'channel') || '/' || received_at, ',') FROM dossiers WHERE data->>'channel' = '2'")" "1/2/"
+	expect_eq "papers as blobs" "$(psql_p "SELECT count(*) FROM documents WHERE kind = 'online'")" 4
+	expect_eq "held with its reason" \
+		"$(psql_p "SELECT state || ': ' || left(reason, 24) FROM portal_inbox WHERE portal_code = '000.00.00.G22-251104-0004'")" \
+		"held: Cổng giao cho đơn vị 000"
+	expect_eq "confirmed at the portal" "$(p_stat confirmed)" 3
+	expect_eq "nothing published for them yet" "$(psql_p "SELECT count(*) FROM portal_queue WHERE state = 'waiting'")" 0
+
+	wa=$(p_client pa_ws 00004 pclerk_a)
+	wb=$(p_client pb_ws 00008 pclerk_b)
+	p_sync "$wa"
+	expect_eq "papers fetched" "$(jget files_fetched "$W/p/sum")" 3
+	p_sync "$wb"
+	p_cli "$wa" list || fail "online list: $(cat "$W/p/cli.err")"
+	expect_eq "commune 00004's inbox" "$(sed -n 's/.*"code":"\([^"]*\)".*/\1/p' "$W/p/cli" | tr '\n' ' ')" \
+		"000.00.00.G22-251104-0001 000.00.00.G22-251104-0003 "
+	expect_grep "$W/p/cli" '"applicant":"Lê Văn Một"'
+	expect_grep "$W/p/cli" '"waiting":"12 giờ 30 phút"'
+	expect_grep "$W/p/cli" '"papers":2,"papers_here":2'
+	p_cli "$wb" list
+	expect_eq "commune 00008's inbox" "$(sed -n 's/.*"code":"\([^"]*\)".*/\1/p' "$W/p/cli" | tr '\n' ' ')" \
+		"000.00.00.G22-251104-0002 "
+	p_cli "$wa" show 000.00.00.G22-251104-0002
+	expect_eq "not in another commune's store" "$?" 2
+	p_cli "$wa" show 000.00.00.G22-251104-0001
+	path=$(jget paper_list.0.path "$W/p/cli")
+	[ -f "$path" ] && grep -q "to khai 1" "$path" || fail "the paper is not here to open: [$path]"
+
+	# offline: the server is not asked
+	p_cli "$wa" refuse 000.00.00.G22-251104-0003
+	expect_eq "refusal without a reason" "$?" 2
+	p_cli "$wa" accept 000.00.00.G22-251104-0001 || fail "accept: $(cat "$W/p/cli.err")"
+	code1=$(jget code "$W/p/cli")
+	case "$code1" in H01.00004-251105-*) ;; *) fail "accepted code [$code1]" ;; esac
+	expect_eq "accepted" "$(jget status "$W/p/cli")/$(jget received_at "$W/p/cli")/$(jget appointment "$W/p/cli")" \
+		"2/2025-11-05T09:00/2025-11-06T09:00"
+	p_cli "$wa" accept 000.00.00.G22-251104-0001
+	expect_eq "accepted twice" "$?" 2
+	p_cli "$wa" refuse 000.00.00.G22-251104-0003 --reason "Không thuộc thẩm quyền; Thiếu tờ khai có chữ ký" ||
+		fail "refuse: $(cat "$W/p/cli.err")"
+	p_cli "$wb" supplement 000.00.00.G22-251104-0002 --papers "Bản sao giấy chứng sinh" --reason "Ảnh mờ" ||
+		fail "supplement: $(cat "$W/p/cli.err")"
+	p_cli "$wa" list
+	expect_eq "inbox emptied" "$(wc -l <"$W/p/cli")" 0
+	p_sync "$wa"
+	p_sync "$wb"
+	expect_eq "pushed" "$(jget pushed "$W/p/sum")/$(jget rejected "$W/p/sum")" 1/0
+	p_once "$W/p/on.conf"
+	p_admin GET /admin/dossier/000.00.00.G22-251104-0001
+	expect_eq "the portal holds status 2 with the code" "$(jget TrangThaiHoSo)/$(jget MaHoSo)" "2/$code1"
+	p_admin GET /admin/dossier/000.00.00.G22-251104-0003
+	expect_eq "the portal holds status 3" "$(jget TrangThaiHoSo)" 3
+	case "$(jget NoiDungXuLy)" in *"Không thuộc thẩm quyền; Thiếu tờ khai có chữ ký"*) ;;
+		*) fail "refusal's reason at the portal: $(jget NoiDungXuLy)" ;; esac
+	p_admin GET /admin/dossier/000.00.00.G22-251104-0002
+	expect_eq "the portal holds status 5" "$(jget TrangThaiHoSo)" 5
+	case "$(jget NoiDungXuLy)" in *"(mẫu 02): cần bổ sung Bản sao giấy chứng sinh. Lý do: Ảnh mờ"*) ;;
+		*) fail "form 02 at the portal: $(jget NoiDungXuLy)" ;; esac
+
+	# the citizen supplements online: the papers follow, the clerk accepts
+	p_online_submit 000.00.00.G22-251104-0002 000.00.08.H01 "Phạm Thị Hai" "to khai 2" "giay chung sinh 2"
+	p_admin POST /admin/mode '{"double":false}'
+	p_once "$W/p/on.conf"
+	expect_eq "the new papers stored" "$(jget online.stored "$W/p/once.json")" 1
+	p_sync "$wb"
+	p_cli "$wb" show 000.00.00.G22-251104-0002
+	expect_eq "supplemented" "$(jget supplemented "$W/p/cli")/$(jget papers "$W/p/cli")/$(jget papers_here "$W/p/cli")" \
+		"true/2/2"
+	p_cli "$wb" accept 000.00.00.G22-251104-0002 || fail "accept after supplement: $(cat "$W/p/cli.err")"
+	code2=$(jget code "$W/p/cli")
+	p_sync "$wb"
+	p_once "$W/p/on.conf"
+	p_admin GET /admin/dossier/000.00.00.G22-251104-0002
+	expect_eq "the portal holds status 2 after the supplement" "$(jget TrangThaiHoSo)/$(jget MaHoSo)" "2/$code2"
+	expect_eq "every message validated" "$(p_stat refused)" 0
+	expect_eq "none waiting" "$(p_status waiting)/$(p_status sent)/$(p_status error)" 0/0/0
+
+	# the online share, alike on the client and the server
+	p_sync "$wa"
+	"$MOTCUA" indicators --unit 00004 --from 2025-11-05 --to 2025-11-05 --db "$wa" >"$W/p/ind.client" ||
+		fail "client indicators"
+	"$SERVER" indicators --pg "$PGP" --unit 00004 --from 2025-11-05 --to 2025-11-05 >"$W/p/ind.server" ||
+		fail "server indicators"
+	expect_grep "$W/p/ind.client" '"id":"online","name":"Tiếp nhận trực tuyến","numerator":1,"denominator":1'
+	expect_eq "client and server agree" "$(cat "$W/p/ind.server")" "$(cat "$W/p/ind.client")"
+	p_halt
+}
