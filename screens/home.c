@@ -7,6 +7,7 @@
 
 #include "client/tui/app.h"
 #include "client/base/clock.h"
+#include "client/store/online.h"
 #include "client/tui/listview.h"
 #include "client/tui/menu.h"
 #include "core/text.h"
@@ -18,11 +19,13 @@ static const struct menu_item menu[] = {
 	{ .action = ACTION_OPEN_CATALOG, .label = "Tra cứu thủ tục" },
 	{ .action = ACTION_OPEN_DOSSIERS, .label = "Danh sách hồ sơ" },
 	{ .action = ACTION_OPEN_SUPERVISOR, .label = "Giám sát" },
+	{ .action = ACTION_OPEN_ONLINE, .label = "Hồ sơ trực tuyến" },
 	{ .action = ACTION_LOGOUT, .label = "Đăng xuất" },
 };
 #define N_MENU ((int)(sizeof(menu) / sizeof(menu[0])))
 
 enum count {
+	COUNT_ONLINE,     /* submitted online, waiting at the counter (client/store/online.h) */
 	COUNT_RECEIVED,   /* received today */
 	COUNT_DUE,        /* open, due later today */
 	COUNT_OVERDUE,    /* open, appointment passed */
@@ -31,6 +34,7 @@ enum count {
 };
 
 static const char *const count_labels[COUNT__N] = {
+	"Trực tuyến chờ tiếp nhận",
 	"Tiếp nhận hôm nay",
 	"Đến hạn trả trong hôm nay",
 	"Quá hạn",
@@ -40,6 +44,7 @@ static const char *const count_labels[COUNT__N] = {
 /* ?1 today "YYYY-MM-DD", ?2 tomorrow, ?3 now "YYYY-MM-DDTHH:MM". Open
  * dossiers are those received (2) or being processed (4). */
 static const char *const count_sql[COUNT__N] = {
+	NULL, /* online_count */
 	"SELECT count(*) FROM dossiers WHERE received_at >= ?1 AND received_at < ?2",
 	"SELECT count(*) FROM dossiers WHERE status IN (2, 4)"
 	" AND appointment >= ?3 AND appointment < ?2",
@@ -47,9 +52,10 @@ static const char *const count_sql[COUNT__N] = {
 	"SELECT count(*) FROM dossiers WHERE status = 5",
 };
 
-/* Enter on a count lists those dossiers. */
+/* Enter on a count lists those dossiers (the online ones: their screen). */
 static const enum dossiers_filter count_filters[COUNT__N] = {
-	DOSSIERS_RECEIVED_TODAY, DOSSIERS_DUE_TODAY, DOSSIERS_OVERDUE, DOSSIERS_SUPPLEMENT,
+	DOSSIERS__COUNT, DOSSIERS_RECEIVED_TODAY, DOSSIERS_DUE_TODAY, DOSSIERS_OVERDUE,
+	DOSSIERS_SUPPLEMENT,
 };
 
 /* Selectable rows: the counts, then the menu (where the selection starts). */
@@ -76,6 +82,10 @@ static void refresh_counts(struct app *app, struct home *s)
 	mc_format_dt(nowtext, sizeof(nowtext), &now);
 	mc_format_date_vn(s->today_vn, sizeof(s->today_vn), now.y, now.m, now.d);
 	for (int i = 0; i < COUNT__N; i++) {
+		if (!count_sql[i]) {
+			online_count(&app->store, app->unit_code, &s->counts[i]);
+			continue;
+		}
 		sqlite3_stmt *q = store_prepare(&app->store, count_sql[i]);
 		sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, tomorrow, -1, SQLITE_STATIC);
@@ -145,6 +155,10 @@ static int home_handle(struct app *app, void *priv, enum action act, const struc
 	size_t sel = s->rows.selected;
 	switch (act) {
 	case ACTION_CONFIRM:
+		if (sel == COUNT_ONLINE) {
+			app_push_screen(app, &online_screen, NULL);
+			return SCR_HANDLED;
+		}
 		if (sel < COUNT__N) {
 			app_push_screen(app, &dossiers_screen, &count_filters[sel]);
 			return SCR_HANDLED;
