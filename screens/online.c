@@ -213,7 +213,7 @@ static void commit(struct online *s, char *answer)
 		app_info(s->app, "Đã tiếp nhận: mã hồ sơ %s, hẹn trả %.5s %s%s", res.code,
 			 res.appointment + 11, due, res.code_review ? " (mã cần rà soát)" : "");
 	} else {
-		app_info(s->app, "Đã %s hồ sơ %s; công dân được báo qua Cổng sau lần đồng bộ tới",
+		app_info(s->app, "Đã %s hồ sơ %s (Cổng được báo khi đồng bộ)",
 			 s->mode == M_REASON ? "yêu cầu bổ sung" : "từ chối", res.code);
 	}
 	strbuf_release(&err);
@@ -360,16 +360,16 @@ static void online_draw(struct app *app, void *priv, WINDOW *win, const struct r
 	snprintf(buf, sizeof buf, "Hồ sơ nộp trực tuyến chờ tiếp nhận: %zu · %s", s->n,
 		 app->unit_name ? app->unit_name : "");
 	term_text(win, y, x, w, buf);
-	/* columns: code 25, applicant 16, procedure (the rest), waiting 13, papers 5 */
-	int cw = w - 25 - 16 - 13 - 5 - 4;
+	/* columns: code 25, applicant 16, procedure (the rest), waiting 14, papers 5 */
+	int cw = w - 25 - 16 - 14 - 5 - 4;
 	if (cw < 8)
 		cw = 8;
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y + 1, x, 25, "Mã hồ sơ trên Cổng");
 	term_text(win, y + 1, x + 26, 16, "Người nộp");
 	term_text(win, y + 1, x + 43, cw, "Thủ tục");
-	term_text(win, y + 1, x + 44 + cw, 13, "Đã chờ");
-	term_text(win, y + 1, x + 58 + cw, 5, "Giấy");
+	term_text(win, y + 1, x + 44 + cw, 14, "Đã chờ");
+	term_text(win, y + 1, x + 59 + cw, 5, "Giấy");
 	wattrset(win, term_style(STYLE_NORMAL));
 	int list_h = (body->h - 3) / 2 - 1;
 	if (list_h < 2)
@@ -390,8 +390,8 @@ static void online_draw(struct app *app, void *priv, WINDOW *win, const struct r
 		term_text(win, y + 2 + r, x, 25, d->code);
 		term_text(win, y + 2 + r, x + 26, 16, d->applicant_name ? d->applicant_name : "");
 		term_text(win, y + 2 + r, x + 43, cw, d->procedure_name ? d->procedure_name : "");
-		term_text(win, y + 2 + r, x + 44 + cw, 13, waiting);
-		term_text(win, y + 2 + r, x + 58 + cw, 5, papers);
+		term_text(win, y + 2 + r, x + 44 + cw, 14, waiting);
+		term_text(win, y + 2 + r, x + 59 + cw, 5, papers);
 	}
 	wattrset(win, term_style(STYLE_NORMAL));
 	int dy = y + 3 + list_h;
