@@ -134,9 +134,15 @@ void api_blob_get(struct req *r)
 		respond_db_down(r);
 		return;
 	}
-	if (PQntuples(res) != 1 || PQgetvalue(res, 0, 1)[0] != 't') {
+	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 404, "not_found", "Máy chủ không có tệp này trong phạm vi của tài khoản");
+		respond_error(r, 404, "not_found", "Máy chủ chưa có tệp này");
+		return;
+	}
+	if (PQgetvalue(res, 0, 1)[0] != 't') {
+		PQclear(res);
+		respond_error(r, 403, "out_of_scope", "Tệp này không thuộc hồ sơ nào của các đơn vị tài"
+			      " khoản %s phục vụ", r->s.username);
 		return;
 	}
 	long long size = atoll(PQgetvalue(res, 0, 0));

@@ -391,16 +391,44 @@ static const char *jstr(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+/* The lookups of one batch, by unit, handling unit, procedure and actor:
+ * a batch of a unit's dossiers asks the database once or twice. */
+struct ctx_cache {
+	char **keys;
+	PGresult **res;
+	size_t n;
+};
+
+static void ctx_cache_release(struct ctx_cache *cc)
+{
+	for (size_t i = 0; i < cc->n; i++) {
+		free(cc->keys[i]);
+		PQclear(cc->res[i]);
+	}
+	free(cc->keys);
+	free(cc->res);
+	memset(cc, 0, sizeof(*cc));
+}
+
 /* What the message of a row needs from the database (struct portal_ctx);
- * the strings live in *res until PQclear. */
-static int lookup_ctx(struct run *r, const json_t *d, const json_t *e, struct portal_ctx *ctx,
-		      PGresult **res)
+ * the strings live in the cache's results. */
+static int lookup_ctx(struct run *r, struct ctx_cache *cc, const json_t *d, const json_t *e,
+		      struct portal_ctx *ctx)
 {
 	const char *unit = jstr(d, "unit_code"), *handling = jstr(d, "handling_unit");
 	const char *p[] = { unit ? unit : "", handling ? handling : "",
 			    jstr(d, "procedure_code") ? jstr(d, "procedure_code") : "",
 			    jstr(e, "actor") ? jstr(e, "actor") : "" };
-	*res = db_query(r->c,
+	char *key = xasprintf("%s|%s|%s|%s", p[0], p[1], p[2], p[3]);
+	PGresult *q = NULL;
+	for (size_t i = 0; i < cc->n && !q; i++)
+		if (!strcmp(cc->keys[i], key))
+			q = cc->res[i];
+	if (q) {
+		free(key);
+		goto fill;
+	}
+	q = db_query(r->c,
 		"SELECT coalesce((SELECT theirs FROM portal_codes WHERE kind = 'unit' AND ours = nullif($2, '')),"
 		"  (SELECT theirs FROM portal_codes WHERE kind = 'unit' AND ours = $1)),"
 		" (SELECT name FROM units WHERE code = coalesce(nullif($2, ''), $1)),"
@@ -409,9 +437,16 @@ static int lookup_ctx(struct run *r, const json_t *d, const json_t *e, struct po
 		" p.data->>'field', p.data->>'fee_amount', p.data->>'fee_text',"
 		" (SELECT full_name FROM users WHERE username = $4)"
 		" FROM (SELECT 1) x LEFT JOIN procedures p ON p.code = $3", 4, p);
-	if (!db_ok(*res) || PQntuples(*res) != 1)
+	if (!db_ok(q) || PQntuples(q) != 1) {
+		PQclear(q);
+		free(key);
 		return -1;
-	PGresult *q = *res;
+	}
+	cc->keys = xrealloc(cc->keys, (cc->n + 1) * sizeof(*cc->keys));
+	cc->res = xrealloc(cc->res, (cc->n + 1) * sizeof(*cc->res));
+	cc->keys[cc->n] = key;
+	cc->res[cc->n++] = q;
+fill:
 	memset(ctx, 0, sizeof(*ctx));
 #define V(i) (PQgetisnull(q, 0, i) ? NULL : PQgetvalue(q, 0, i))
 	ctx->unit_code = V(0);
@@ -435,21 +470,28 @@ static int mark_error(struct run *r, const char *id, const char *why)
 			      " WHERE id = $1::bigint", 2, p, NULL);
 }
 
-/* The heads of the queues: the oldest first; then those of its service. */
+/* A message to send: waiting or sent, and no earlier message of its
+ * dossier still to be sent or in error. */
+#define HEAD "q.state IN ('waiting', 'sent') AND NOT EXISTS (SELECT 1 FROM portal_queue b" \
+	" WHERE b.dossier_id = q.dossier_id AND b.seq < q.seq AND b.state IN ('waiting', 'sent', 'error'))"
+
+/* The heads of the queues: the oldest, then the oldest of its service
+ * (each scan walks the pending messages in queue order). */
 static PGresult *heads(struct run *r)
 {
+	PGresult *first = PQexec(r->c, "SELECT q.service, q.updating FROM portal_queue q WHERE " HEAD
+				       " ORDER BY q.id LIMIT 1");
+	if (!db_ok(first) || PQntuples(first) != 1)
+		return first;
 	char lim[16];
 	snprintf(lim, sizeof lim, "%ld", r->cfg.batch);
-	const char *p[] = { lim };
-	return db_query(r->c,
-		"WITH h AS (SELECT q.id, q.seq, q.service, q.updating, q.dossier, q.event FROM portal_queue q"
-		"  WHERE q.state IN ('waiting', 'sent') AND NOT EXISTS (SELECT 1 FROM portal_queue b"
-		"   WHERE b.dossier_id = q.dossier_id AND b.seq < q.seq"
-		"   AND b.state IN ('waiting', 'sent', 'error'))),"
-		" first AS (SELECT service, updating FROM h ORDER BY id LIMIT 1)"
-		" SELECT h.id, h.seq, h.service, h.updating, h.dossier::text, h.event::text FROM h, first"
-		" WHERE h.service = first.service AND h.updating = first.updating ORDER BY h.id LIMIT $1::integer",
-		1, p);
+	const char *p[] = { PQgetvalue(first, 0, 0), PQgetvalue(first, 0, 1), lim };
+	PGresult *res = db_query(r->c,
+		"SELECT q.id, q.seq, q.service, q.updating, q.dossier::text, q.event::text"
+		" FROM portal_queue q WHERE " HEAD " AND q.service = $1 AND q.updating = $2::boolean"
+		" ORDER BY q.id LIMIT $3::integer", 3, p);
+	PQclear(first);
+	return res;
 }
 
 /* One batch. 1: something was done, 0: nothing to send, -1: the database
@@ -475,6 +517,7 @@ static int publish_batch(struct run *r)
 	const json_t *item_schema = json_object_get(json_object_get(schema, "$defs"),
 						    progress ? "TienDo" : "HoSo");
 	struct row *rows = xcalloc((size_t)n, sizeof(*rows));
+	struct ctx_cache cc = { 0 };
 	int m = 0, rc = 1;
 	for (int i = 0; i < n; i++) {
 		struct row *w = &rows[m];
@@ -484,15 +527,12 @@ static int publish_batch(struct run *r)
 		w->event = json_loads(PQgetvalue(res, i, 5), 0, NULL);
 		m++;
 		struct portal_ctx ctx;
-		PGresult *cres = NULL;
-		if (!w->dossier || !w->event || lookup_ctx(r, w->dossier, w->event, &ctx, &cres)) {
-			PQclear(cres);
+		if (!w->dossier || !w->event || lookup_ctx(r, &cc, w->dossier, w->event, &ctx)) {
 			rc = -1;
 			break;
 		}
 		w->item = progress ? portal_progress_item(w->dossier, w->event, w->seq, &ctx)
 				   : portal_dossier_item(w->dossier, w->seq, &ctx);
-		PQclear(cres);
 		struct strbuf why = STRBUF_INIT;
 		if (mc_jschema_validate(item_schema, schema, w->item, &why)) {
 			const char *unit = jstr(w->dossier, "handling_unit") ? jstr(w->dossier, "handling_unit")
@@ -514,6 +554,7 @@ static int publish_batch(struct run *r)
 		snprintf(w->key, sizeof w->key, "%s#%s", jstr(w->item, "MaHoSo"), jstr(w->item, "SoThuTu"));
 	}
 	PQclear(res);
+	ctx_cache_release(&cc);
 	json_t *data = json_array();
 	for (int i = 0; i < m; i++)
 		if (rows[i].item)
@@ -533,19 +574,19 @@ static int publish_batch(struct run *r)
 		return rc;
 	}
 	/* 'sent' before it goes out: a crash after this point sends it again */
-	rc = db_exec(r->c, "BEGIN", NULL) ? -1 : 1;
-	for (int i = 0; rc > 0 && i < m; i++) {
-		if (!rows[i].item)
-			continue;
-		char *text = json_dumps(rows[i].item, JSON_COMPACT);
-		const char *p[] = { rows[i].id, text };
-		if (db_execp(r->c, "UPDATE portal_queue SET state = 'sent', attempts = attempts + 1,"
-				   " sent_at = now(), message = $2::jsonb WHERE id = $1::bigint", 2, p, NULL))
-			rc = -1;
-		free(text);
-	}
-	if (rc < 0 || db_exec(r->c, "COMMIT", NULL)) {
-		db_exec(r->c, "ROLLBACK", NULL);
+	json_t *marks = json_array();
+	for (int i = 0; i < m; i++)
+		if (rows[i].item)
+			json_array_append_new(marks, json_pack("{s:s, s:O}", "id", rows[i].id, "m",
+							       rows[i].item));
+	char *mtext = json_dumps(marks, JSON_COMPACT);
+	json_decref(marks);
+	const char *mp[] = { mtext };
+	rc = db_execp(r->c, "UPDATE portal_queue q SET state = 'sent', attempts = q.attempts + 1,"
+			    " sent_at = now(), message = e->'m' FROM jsonb_array_elements($1::jsonb) e"
+			    " WHERE q.id = (e->>'id')::bigint", 1, mp, NULL) ? -1 : 1;
+	free(mtext);
+	if (rc < 0) {
 		json_decref(data);
 		rows_release(rows, m);
 		return -1;
@@ -582,6 +623,8 @@ static int publish_batch(struct run *r)
 			json_object_set(by_key, key, x);
 		}
 		rc = db_exec(r->c, "BEGIN", NULL) ? -1 : 1;
+		struct strbuf acked = STRBUF_INIT;
+		strbuf_addch(&acked, '{');
 		for (int i = 0; rc > 0 && i < m; i++) {
 			if (!rows[i].item)
 				continue;
@@ -595,14 +638,17 @@ static int publish_batch(struct run *r)
 					rc = -1;
 				free(m2);
 			} else {
-				const char *p[] = { rows[i].id };
 				r->st.acknowledged++;
-				if (db_execp(r->c, "UPDATE portal_queue SET state = 'acknowledged',"
-						   " acked_at = now(), last_error = NULL WHERE id = $1::bigint",
-					     1, p, NULL))
-					rc = -1;
+				strbuf_addf(&acked, "%s%s", acked.len > 1 ? "," : "", rows[i].id);
 			}
 		}
+		strbuf_addch(&acked, '}');
+		const char *ap[] = { acked.buf };
+		if (rc > 0 && db_execp(r->c, "UPDATE portal_queue SET state = 'acknowledged',"
+					     " acked_at = now(), last_error = NULL"
+					     " WHERE id = ANY($1::bigint[])", 1, ap, NULL))
+			rc = -1;
+		strbuf_release(&acked);
 		if (rc > 0 && (state_answered(r) || db_exec(r->c, "COMMIT", NULL)))
 			rc = -1;
 		if (rc < 0)

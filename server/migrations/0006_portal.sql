@@ -65,9 +65,10 @@ CREATE TABLE portal_queue(
 	dropped_by text,
 	UNIQUE (dossier_id, seq)
 );
--- the head of each dossier's queue
+-- the head of each dossier's queue, and what is to be sent in queue order
 CREATE INDEX portal_queue_open ON portal_queue(dossier_id, seq)
 	WHERE state IN ('waiting', 'sent', 'error');
+CREATE INDEX portal_queue_pending ON portal_queue(id) WHERE state IN ('waiting', 'sent');
 CREATE INDEX portal_queue_state ON portal_queue(state);
 
 -- The events the portal is told of: every action of the lifecycle
