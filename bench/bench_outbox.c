@@ -10,13 +10,17 @@
  * working days from --start (default 2025-10-01), 07:30 onwards, one every
  * two minutes: a leased block of numbers serves each day again. Five kinds
  * of applicants and procedures' mandatory components, as bench_reception.
- * Prints the count and the time per reception. */
+ * Prints the count and the time per reception, checks that the outbox
+ * (client/store/outbox.h) holds one more pending operation per reception,
+ * and times the push's read of its first batch with all of them waiting
+ * (outbox_next_batch of SYNC_MAX_OPS operations). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "client/services/reception.h"
+#include "client/store/outbox.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/xalloc.h"
@@ -63,6 +67,23 @@ static void make_input(struct store *st, struct reception_input *in, int i)
 		die(proc, "no mandatory component (reference data missing?)");
 }
 
+/* The push's first batch, read as sync/engine.c reads it before a request
+ * (nothing marked). */
+static void read_queue(struct store *st, long pending)
+{
+	struct sync_op *ops = xcalloc(SYNC_MAX_OPS, sizeof(*ops));
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	size_t n = outbox_next_batch(st, SYNC_MAX_OPS, ops);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (size_t i = 0; i < n; i++)
+		sync_op_release(&ops[i]);
+	free(ops);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	printf("bench_outbox: %ld operations waiting; the first batch of %zu read in %.2f ms\n",
+	       pending, n, ms);
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = NULL, *user = NULL, *start = "2025-10-01";
@@ -92,6 +113,8 @@ int main(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	if (store_open(&st, db, 0, &err))
 		die(db, err.buf);
+	struct outbox_counts before, after;
+	outbox_counts(&st, &before);
 	long day = mc_days_from_civil(d0.y, d0.m, d0.d), done_today = 0;
 	while (mc_weekday(day) == 0 || mc_weekday(day) == 6)
 		day++;
@@ -125,6 +148,10 @@ int main(int argc, char **argv)
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("bench_outbox: %ld receptions into %s in %.1f s (%.2f ms each)\n", count, db, s,
 	       s * 1e3 / (double)count);
+	outbox_counts(&st, &after);
+	if (after.pending - before.pending != count)
+		die("outbox", "not one pending operation per reception");
+	read_queue(&st, after.pending);
 	store_close(&st);
 	strbuf_release(&err);
 	return 0;

@@ -184,16 +184,28 @@ void sync_payload_hash(const json_t *payload, char out[SYNC_HASH_HEX + 1])
 	free(s);
 }
 
-bool sync_payload_hash_ok(const json_t *payload, const char *hash)
+char *sync_payload_text(const json_t *payload)
 {
-	char h[SYNC_HASH_HEX + 1];
 	char *s = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!s)
-		abort();
+		abort(); /* only on out of memory */
+	return s;
+}
+
+bool sync_payload_hash_matches(const json_t *payload, const char *hash)
+{
+	char h[SYNC_HASH_HEX + 1];
+	char *s = sync_payload_text(payload);
 	sync_payload_hash_text(s, h);
 	free(s);
-	if (!strcmp(h, hash))
+	return hash && !strcmp(h, hash);
+}
+
+bool sync_payload_hash_ok(const json_t *payload, const char *hash)
+{
+	if (sync_payload_hash_matches(payload, hash))
 		return true;
+	char h[SYNC_HASH_HEX + 1];
 	sync_payload_hash(payload, h);
 	return !strcmp(h, hash);
 }

@@ -4,22 +4,11 @@
  * contract is docs/api.md; this module is its one encoder and decoder.
  *
  * Operations (entity "dossier"):
- *  - op "receive": payload is the whole dossier as written at the counter:
- *      { "id": UUID, "code": "H01.00004-251027-0001", "procedure_code",
- *        "procedure_name", "unit_code", "handling_unit"?, "clerk",
- *        "channel": 1..3, "applicant_kind": 1..4, "status": 2,
- *        "received_at": "YYYY-MM-DDTHH:MM", "appointment": "YYYY-MM-DDTHH:MM",
- *        "note"?, "applicant": { "full_name", "id_number"?, "birth_date"?,
- *        "sex"?, "phone"?, "email"?, "address"?, "commune"? },
- *        "components": [ { "seq", "name", "kind", "mandatory",
- *          "originals_required", "copies_required", "originals", "copies",
- *          "override_reason"? } ],
- *        "event": { "id", "kind": "receive", "status_from"?, "status_to"?,
- *          "actor", "unit_code", "device_time", "payload"? }
- *        (or "events": [ such objects ]), and any other member the
- *        workstation writes (unit_ident, rev, updated_at ...), kept as is }
- *    This is what client/services/reception.c puts in its outbox row. base_rev is 0
- *    (or absent); the server's revision becomes 1.
+ *  - op "receive": payload is the dossier document as written at the
+ *    counter (core/dossier_doc.h: its fields, applicant, components and its
+ *    one "event"), what client/services/reception.c puts in its outbox row;
+ *    the server checks it with dossier_doc_check_new. base_rev is 0 (or
+ *    absent); the server's revision becomes 1.
  *  - op "<action>" (an id of MC_ACTIONS but "receive": "transfer", "return"...):
  *    a status change of an existing dossier, as the client writes it:
  *      { "id", "status": new status, "rev": base_rev + 1, "updated_at",
@@ -28,11 +17,11 @@
  *                   "status_to", "actor", "unit_code", "device_time", "payload"? } }
  *    base_rev is the revision the workstation changed; a stale one is a
  *    conflict, never a silent overwrite.
- * payload_hash is the hex SHA-256 of the payload's JSON text: either the
- * compact text as written, members in their order (what the outbox stores:
- * Jansson's json_dumps(JSON_COMPACT), sync_payload_hash_text), or the
- * canonical text (compact, keys sorted: sync_payload_hash). The server
- * accepts either (sync_payload_hash_ok) and refuses any other. */
+ * payload_hash is the hex SHA-256 of the payload's text as written and sent:
+ * compact JSON, members in their order (Jansson's json_dumps(JSON_COMPACT),
+ * sync_payload_text). The outbox stores that very text and its hash
+ * (client/store/outbox.c); the server parses the payload, writes it again
+ * the same way and refuses any other hash (sync_payload_hash_matches). */
 #ifndef MC_SYNCPROTO_H
 #define MC_SYNCPROTO_H
 #include <stdbool.h>
@@ -135,13 +124,20 @@ bool sync_hash_valid(const char *s);
 
 /* Canonical JSON of a value (compact, keys sorted); malloc'd. */
 char *sync_canonical_json(const json_t *v);
-/* hex SHA-256 of the canonical JSON of payload into out (65 bytes). */
+/* hex SHA-256 of the canonical JSON of payload into out (65 bytes). Not the
+ * payload hash of the protocol (see above): that one keeps member order. */
 void sync_payload_hash(const json_t *payload, char out[SYNC_HASH_HEX + 1]);
 
+/* The payload's text: compact JSON, members in their order; malloc'd. */
+char *sync_payload_text(const json_t *payload);
 /* hex SHA-256 of a text (the payload as the outbox stores it) into out. */
 void sync_payload_hash_text(const char *text, char out[SYNC_HASH_HEX + 1]);
+/* Whether hash is the payload's: the SHA-256 of sync_payload_text(payload).
+ * The one check of the protocol (the server's push). */
+bool sync_payload_hash_matches(const json_t *payload, const char *hash);
 /* Whether hash is the SHA-256 of payload's compact text in member order or
- * of its canonical text. */
+ * of its canonical text (sync_payload_hash). Not the protocol's check: the
+ * server takes one text only (sync_payload_hash_matches). */
 bool sync_payload_hash_ok(const json_t *payload, const char *hash);
 
 /* Decodes a push request. Returns 0, or -1 with e filled: code "bad_json"

@@ -13,23 +13,13 @@
 #include "client/base/clock.h"
 #include "client/tui/dialog.h"
 #include "client/tui/listview.h"
+#include "client/store/outbox.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "screens/screens.h"
 #include "sync/sync.h"
 
 #define HEAD_ROWS 6 /* state lines above the list */
-
-/* Problems first (oldest first), then codes to review. */
-static const char rows_sql[] =
-	"SELECT kind, code, op, state, reason, op_id FROM ("
-	" SELECT 0 AS kind, coalesce(d.code, o.entity_id) AS code, o.op AS op, o.state AS state,"
-	"  coalesce(o.last_error, '') || CASE WHEN o.error_code IS NULL THEN '' ELSE"
-	"  ' (' || o.error_code || ')' END AS reason, o.op_id AS op_id, o.rowid AS n"
-	"  FROM outbox o LEFT JOIN dossiers d ON d.id = o.entity_id"
-	"  WHERE o.state IN ('rejected', 'conflict')"
-	" UNION ALL SELECT 1, r.code, 'receive', 'review', r.reason, NULL, r.rowid FROM code_review r)"
-	" ORDER BY kind, n LIMIT ? OFFSET ?";
 
 struct syncissues {
 	struct app *app;
@@ -41,13 +31,13 @@ struct syncissues {
 	char *op_id; /* the operation the dialog is about */
 };
 
-static const char *state_label(const char *state)
+static const char *state_label(enum sync_issue_kind kind)
 {
-	if (!strcmp(state, "conflict"))
-		return "Xung đột";
-	if (!strcmp(state, "rejected"))
-		return "Bị từ chối";
-	return "Rà soát mã";
+	switch (kind) {
+	case SYNC_ISSUE_CONFLICT: return "Xung đột";
+	case SYNC_ISSUE_REJECTED: return "Bị từ chối";
+	default: return "Rà soát mã";
+	}
 }
 
 static const char *op_label(const char *op)
@@ -61,32 +51,16 @@ static size_t fetch(void *data, size_t first, size_t count, struct listview_row 
 	struct syncissues *s = data;
 	static const struct listview_column cols[] = { { 23, false }, { 12, false }, { 10, false },
 						       { 0, false } };
-	sqlite3_stmt *q = store_prepare(&s->app->store, rows_sql);
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)count);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)first);
-	size_t n = 0;
-	while (n < count && sqlite3_step(q) == SQLITE_ROW) {
-		const char *cells[4] = {
-			(const char *)sqlite3_column_text(q, 1),
-			op_label((const char *)sqlite3_column_text(q, 2)),
-			state_label((const char *)sqlite3_column_text(q, 3)),
-			(const char *)sqlite3_column_text(q, 4),
-		};
-		rows[n].text = listview_columns(cols, 4, cells, s->width);
-		rows[n].attr = 0;
-		n++;
+	struct sync_issue *issues = xcalloc(count ? count : 1, sizeof(*issues));
+	size_t n = sync_issues(&s->app->store, first, count, issues);
+	for (size_t i = 0; i < n; i++) {
+		const char *cells[4] = { issues[i].code, op_label(issues[i].op),
+					 state_label(issues[i].kind), issues[i].reason };
+		rows[i].text = listview_columns(cols, 4, cells, s->width);
+		rows[i].attr = 0;
+		sync_issue_release(&issues[i]);
 	}
-	sqlite3_finalize(q);
-	return n;
-}
-
-static long count_rows(struct app *app)
-{
-	sqlite3_stmt *q = store_prepare(&app->store,
-		"SELECT (SELECT count(*) FROM outbox WHERE state IN ('rejected', 'conflict'))"
-		" + (SELECT count(*) FROM code_review)");
-	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
-	sqlite3_finalize(q);
+	free(issues);
 	return n;
 }
 
@@ -96,22 +70,20 @@ static void selected(struct syncissues *s, char **reason, char **op_id)
 	*reason = *op_id = NULL;
 	if (!s->lv.count)
 		return;
-	sqlite3_stmt *q = store_prepare(&s->app->store, rows_sql);
-	sqlite3_bind_int64(q, 1, 1);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)s->lv.selected);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		*reason = xstrdup((const char *)sqlite3_column_text(q, 4));
-		if (sqlite3_column_type(q, 5) != SQLITE_NULL)
-			*op_id = xstrdup((const char *)sqlite3_column_text(q, 5));
+	struct sync_issue issue;
+	if (sync_issues(&s->app->store, s->lv.selected, 1, &issue) == 1) {
+		*reason = issue.reason;
+		*op_id = issue.op_id;
+		issue.reason = issue.op_id = NULL; /* moved */
+		sync_issue_release(&issue);
 	}
-	sqlite3_finalize(q);
 }
 
 static void reload(struct syncissues *s)
 {
 	sync_view_release(&s->view);
 	sync_view_load(&s->app->store, &s->view);
-	listview_set_count(&s->lv, (size_t)count_rows(s->app));
+	listview_set_count(&s->lv, (size_t)(s->view.problems + s->view.review));
 	listview_invalidate(&s->lv);
 }
 
@@ -220,13 +192,8 @@ static void si_draw(struct app *app, void *priv, WINDOW *win, const struct rect 
 /* Sends the operation again: pending, its error kept until the answer. */
 static void requeue(struct syncissues *s)
 {
-	sqlite3_stmt *q = store_prepare(&s->app->store,
-		"UPDATE outbox SET state = 'pending', next_attempt_at = NULL"
-		" WHERE op_id = ? AND state IN ('rejected', 'conflict')");
-	sqlite3_bind_text(q, 1, s->op_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
+	int rc = outbox_retry(&s->app->store, s->op_id);
+	if (rc != SQLITE_OK)
 		app_error(s->app, "Không ghi được: %s", store_errmsg_vn(rc));
 	else if (s->app->sync)
 		app_info(s->app, "Thao tác sẽ được gửi lại ở lần đồng bộ tới (F5: đồng bộ ngay)");

@@ -21,6 +21,7 @@
 
 #include "core/datetime.h"
 #include "core/dcode.h"
+#include "core/dossier_doc.h"
 #include "core/lifecycle.h"
 #include "core/syncproto.h"
 
@@ -138,65 +139,22 @@ static json_t *dossier_events(const json_t *d)
 	return all;
 }
 
-/* Pure checks of a dossier payload. */
+/* Pure checks of a dossier payload (core/dossier_doc.h). */
 static int check_dossier(const struct sync_op *op, struct outcome *o)
 {
-	const json_t *d = op->payload;
-	const char *code = jstr(d, "code");
-	const json_t *st = json_object_get(d, "status");
-	const json_t *app = json_object_get(d, "applicant");
-	struct mc_dcode dc;
-	const char *why = NULL;
-	if (!jstr(d, "id") || strcmp(jstr(d, "id"), op->entity_id)) {
+	struct dossier_doc d;
+	struct dossier_doc_error e;
+	if (dossier_doc_decode(op->payload, &d, &e) || dossier_doc_check_new(&d, &e)) {
+		dossier_doc_release(&d);
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "%s", e.message);
+		return -1;
+	}
+	bool same_id = d.id && !strcmp(d.id, op->entity_id);
+	dossier_doc_release(&d);
+	if (!same_id) {
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
 		return -1;
 	}
-	if (!code || mc_dcode_parse(code, &dc, &why)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "Mã hồ sơ không hợp lệ: %s",
-			    why ? why : "thiếu \"code\"");
-		return -1;
-	}
-	static const char *const required[] = { "procedure_code", "procedure_name", "unit_code",
-						"clerk" };
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!req_str(d, required[i], 1024)) {
-			set_outcome(o, SYNC_REJECTED, "bad_payload", "Thiếu trường \"%s\" của hồ sơ",
-				    required[i]);
-			return -1;
-		}
-	if (!json_is_integer(st) || !mc_status_valid((int)json_integer_value(st))) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"status\" phải là mã trạng thái 1 đến 10");
-		return -1;
-	}
-	if (!is_dt(d, "received_at") || !is_dt(d, "appointment")) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload",
-			    "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
-		return -1;
-	}
-	if (!json_is_object(app) || !req_str(app, "full_name", 256)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thiếu họ tên người nộp (applicant.full_name)");
-		return -1;
-	}
-	const json_t *ev = json_object_get(d, "events"), *one = json_object_get(d, "event");
-	if ((ev && !json_is_array(ev)) || (one && !json_is_object(one))) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload",
-			    "\"event\" phải là một đối tượng, \"events\" một mảng");
-		return -1;
-	}
-	json_t *all = dossier_events(d);
-	size_t i;
-	json_t *e;
-	json_array_foreach(all, i, e) {
-		if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !req_str(e, "kind", 64) ||
-		    !opt_str(e, "actor", 64) || !opt_str(e, "unit_code", 32) ||
-		    !opt_str(e, "device_time", 64)) {
-			set_outcome(o, SYNC_REJECTED, "bad_payload",
-				    "Sự kiện thứ %zu của hồ sơ không hợp lệ (cần id, kind)", i + 1);
-			json_decref(all);
-			return -1;
-		}
-	}
-	json_decref(all);
 	if (op->base_rev != 0) {
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "Tiếp nhận hồ sơ mới phải có base_rev 0");
 		return -1;
@@ -242,11 +200,10 @@ static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, co
 	return rc;
 }
 
-static int apply_receive(PGconn *c, const struct session *s, const struct sync_op *op,
-			 struct outcome *o)
+static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
+			  const struct dossier_doc *d, struct outcome *o)
 {
-	const json_t *d = op->payload;
-	const char *id = op->entity_id, *code = jstr(d, "code"), *unit = jstr(d, "unit_code");
+	const char *id = op->entity_id, *code = d->code, *unit = d->unit_code;
 	if (!in_scope(c, o, s->username, unit))
 		return -1;
 	const char *p[] = { id, code };
@@ -273,23 +230,23 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
 		return -1;
 	}
 
-	json_t *data = json_deep_copy(d);
+	json_t *data = json_deep_copy(op->payload);
 	json_object_set_new(data, "rev", json_integer(1));
 	char *text = sync_canonical_json(data);
 	json_decref(data);
 	char st[16];
-	snprintf(st, sizeof(st), "%d", (int)json_integer_value(json_object_get(d, "status")));
-	const char *ip[] = { id, code, unit, jstr(d, "procedure_code"), jstr(d, "procedure_name"),
-			     st, jstr(d, "received_at"), jstr(d, "appointment"), text };
+	snprintf(st, sizeof(st), "%d", d->status);
+	const char *ip[] = { id, code, unit, d->procedure_code, d->procedure_name,
+			     st, d->received_at, d->appointment, text };
 	int rc = run(c, o, "INSERT INTO dossiers(id, code, unit_code, procedure_code, procedure_name,"
 			   " status, received_at, appointment, rev, data)"
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
 	size_t i;
 	json_t *e;
-	json_t *all = dossier_events(d);
+	json_t *all = dossier_events(op->payload);
 	json_array_foreach(all, i, e) {
 		bool inserted;
-		if (rc || insert_event(c, o, id, e, jstr(d, "clerk"), unit, jstr(d, "received_at"),
+		if (rc || insert_event(c, o, id, e, d->clerk, unit, d->received_at,
 				       s->device_id, &inserted))
 			rc = -1;
 		else if (!inserted) {
@@ -308,6 +265,20 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
 	strbuf_release(&err);
 	free(text);
 	o->rev = 1;
+	return rc;
+}
+
+static int apply_receive(PGconn *c, const struct session *s, const struct sync_op *op,
+			 struct outcome *o)
+{
+	struct dossier_doc d;
+	struct dossier_doc_error e;
+	if (dossier_doc_decode(op->payload, &d, &e)) { /* checked by check_dossier */
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "%s", e.message);
+		return -1;
+	}
+	int rc = insert_dossier(c, s, op, &d, o);
+	dossier_doc_release(&d);
 	return rc;
 }
 
@@ -684,7 +655,7 @@ static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action 
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash phải là 64 chữ số hex thường");
 		return -1;
 	}
-	if (!sync_payload_hash_ok(op->payload, op->payload_hash)) {
+	if (!sync_payload_hash_matches(op->payload, op->payload_hash)) {
 		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
 		return -1;
 	}

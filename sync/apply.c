@@ -8,7 +8,9 @@
 
 #include "client/store/auth.h"
 #include "client/store/docstore.h"
+#include "client/store/outbox.h"
 #include "core/datetime.h"
+#include "core/dossier_doc.h"
 #include "core/text.h"
 
 #define NOTES_MAX 20 /* lines kept in apply_stats.notes */
@@ -85,16 +87,6 @@ static bool deleted(const json_t *data)
 
 /* ---- dossiers --------------------------------------------------------------------- */
 
-static bool has_unsent_op(struct store *st, const char *id)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM outbox WHERE entity_id = ?"
-					    " AND state <> 'done' LIMIT 1");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	bool yes = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	return yes;
-}
-
 /* The local revision of a dossier: -1 when absent. */
 static long long local_rev(struct store *st, const char *id)
 {
@@ -115,11 +107,13 @@ static bool code_elsewhere(struct store *st, const char *code, const char *id)
 	return yes;
 }
 
-static int upsert_dossier(struct store *st, const char *id, long long rev, const json_t *d)
+static int upsert_dossier(struct store *st, const char *id, long long rev,
+			  const struct dossier_doc *d)
 {
-	const json_t *a = json_object_get(d, "applicant");
-	char *fold = mc_text_fold(str(a, "full_name"));
-	const char *updated = str(d, "updated_at") ? str(d, "updated_at") : str(d, "received_at");
+	const struct dossier_doc_applicant *a = &d->applicant;
+	char *fold = mc_text_fold(a->full_name);
+	const char *updated = d->updated_at ? d->updated_at : d->received_at;
+	int applicant_kind = d->applicant_kind ? d->applicant_kind : a->kind ? a->kind : 1;
 	sqlite3_stmt *q = store_prepare(st,
 		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code,"
 		" handling_unit, clerk, channel, applicant_kind, status, received_at, appointment,"
@@ -134,28 +128,28 @@ static int upsert_dossier(struct store *st, const char *id, long long rev, const
 		" id_number = ?16, birth_date = ?17, sex = ?18, phone = ?19, email = ?20, address = ?21,"
 		" commune_code = ?22, note = ?23, rev = ?24, updated_at = ?25");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	bind_json_str(q, 2, d, "code");
-	bind_json_str(q, 3, d, "procedure_code");
-	bind_json_str(q, 4, d, "procedure_name");
-	bind_json_str(q, 5, d, "unit_code");
-	bind_json_str(q, 6, d, "handling_unit");
-	bind_json_str(q, 7, d, "clerk");
-	sqlite3_bind_int64(q, 8, num(d, "channel", 1));
-	sqlite3_bind_int64(q, 9, num(d, "applicant_kind", num(a, "kind", 1)));
-	sqlite3_bind_int64(q, 10, num(d, "status", 2));
-	bind_json_str(q, 11, d, "received_at");
-	bind_json_str(q, 12, d, "appointment");
-	bind_json_str(q, 13, d, "finished_at");
-	bind_json_str(q, 14, a, "full_name");
+	bind_str(q, 2, d->code);
+	bind_str(q, 3, d->procedure_code);
+	bind_str(q, 4, d->procedure_name);
+	bind_str(q, 5, d->unit_code);
+	bind_str(q, 6, d->handling_unit);
+	bind_str(q, 7, d->clerk);
+	sqlite3_bind_int64(q, 8, d->channel);
+	sqlite3_bind_int64(q, 9, applicant_kind);
+	sqlite3_bind_int64(q, 10, d->status);
+	bind_str(q, 11, d->received_at);
+	bind_str(q, 12, d->appointment);
+	bind_str(q, 13, d->finished_at);
+	bind_str(q, 14, a->full_name);
 	sqlite3_bind_text(q, 15, fold, -1, SQLITE_STATIC);
-	bind_json_str(q, 16, a, "id_number");
-	bind_json_str(q, 17, a, "birth_date");
-	bind_json_str(q, 18, a, "sex");
-	bind_json_str(q, 19, a, "phone");
-	bind_json_str(q, 20, a, "email");
-	bind_json_str(q, 21, a, "address");
-	bind_json_str(q, 22, a, "commune");
-	bind_json_str(q, 23, d, "note");
+	bind_str(q, 16, a->id_number);
+	bind_str(q, 17, a->birth_date);
+	bind_str(q, 18, a->sex);
+	bind_str(q, 19, a->phone);
+	bind_str(q, 20, a->email);
+	bind_str(q, 21, a->address);
+	bind_str(q, 22, a->commune);
+	bind_str(q, 23, d->note);
 	sqlite3_bind_int64(q, 24, rev);
 	bind_str(q, 25, updated);
 	int rc = run(q);
@@ -163,9 +157,9 @@ static int upsert_dossier(struct store *st, const char *id, long long rev, const
 	return rc;
 }
 
-static int replace_components(struct store *st, const char *id, const json_t *list)
+static int replace_components(struct store *st, const char *id, const struct dossier_doc *d)
 {
-	if (!json_is_array(list))
+	if (!d->has_components)
 		return SQLITE_OK; /* not sent: keep what we have */
 	sqlite3_stmt *q = store_prepare(st, "DELETE FROM dossier_components WHERE dossier_id = ?");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -174,25 +168,22 @@ static int replace_components(struct store *st, const char *id, const json_t *li
 			      " mandatory, originals_required, copies_required, originals, copies,"
 			      " override_reason, document_id, reused)"
 			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	size_t i;
-	json_t *c;
-	json_array_foreach(list, i, c) {
-		if (rc != SQLITE_OK)
-			break;
-		if (!json_is_object(c) || !str(c, "name"))
+	for (size_t i = 0; i < d->ncomponents && rc == SQLITE_OK; i++) {
+		const struct dossier_doc_component *c = &d->components[i];
+		if (!c->name)
 			continue;
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, num(c, "seq", (long long)i + 1));
-		bind_json_str(q, 3, c, "name");
-		bind_str(q, 4, str(c, "kind") ? str(c, "kind") : "submit");
-		sqlite3_bind_int64(q, 5, num(c, "mandatory", 1));
-		sqlite3_bind_int64(q, 6, num(c, "originals_required", 0));
-		sqlite3_bind_int64(q, 7, num(c, "copies_required", 0));
-		sqlite3_bind_int64(q, 8, num(c, "originals", 0));
-		sqlite3_bind_int64(q, 9, num(c, "copies", 0));
-		bind_json_str(q, 10, c, "override_reason");
-		bind_json_str(q, 11, c, "document_id"); /* the paper attached (server/attach.c) */
-		sqlite3_bind_int64(q, 12, num(c, "reused", 0) != 0);
+		sqlite3_bind_int64(q, 2, c->seq);
+		bind_str(q, 3, c->name);
+		bind_str(q, 4, c->kind ? c->kind : "submit");
+		sqlite3_bind_int64(q, 5, c->mandatory);
+		sqlite3_bind_int64(q, 6, c->originals_required);
+		sqlite3_bind_int64(q, 7, c->copies_required);
+		sqlite3_bind_int64(q, 8, c->originals);
+		sqlite3_bind_int64(q, 9, c->copies);
+		bind_str(q, 10, c->override_reason);
+		bind_str(q, 11, c->document_id); /* the paper attached (server/attach.c) */
+		sqlite3_bind_int64(q, 12, c->reused);
 		int step = sqlite3_step(q);
 		sqlite3_reset(q);
 		if (step != SQLITE_DONE)
@@ -202,27 +193,27 @@ static int replace_components(struct store *st, const char *id, const json_t *li
 	return rc;
 }
 
-static int insert_event(struct store *st, const char *id, const json_t *d, const json_t *e)
+static int insert_event(struct store *st, const char *id, const struct dossier_doc *d,
+			const struct dossier_doc_event *e)
 {
-	if (!json_is_object(e) || !str(e, "id") || !str(e, "kind"))
+	if (!e->id || !e->kind)
 		return SQLITE_OK;
-	const json_t *payload = json_object_get(e, "payload");
-	char *text = payload && !json_is_null(payload) ? json_dumps(payload, JSON_COMPACT) : NULL;
+	char *text = e->payload ? json_dumps(e->payload, JSON_COMPACT) : NULL;
 	sqlite3_stmt *q = store_prepare(st, "INSERT INTO events(id, dossier_id, kind, status_from,"
 					    " status_to, actor, unit_code, device_time, server_time,"
 					    " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 					    " ON CONFLICT(id) DO NOTHING");
-	bind_json_str(q, 1, e, "id");
+	bind_str(q, 1, e->id);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
-	bind_json_str(q, 3, e, "kind");
-	if (json_is_integer(json_object_get(e, "status_from")))
-		sqlite3_bind_int64(q, 4, num(e, "status_from", 0));
-	if (json_is_integer(json_object_get(e, "status_to")))
-		sqlite3_bind_int64(q, 5, num(e, "status_to", 0));
-	bind_str(q, 6, str(e, "actor") ? str(e, "actor") : "?");
-	bind_str(q, 7, str(e, "unit_code") ? str(e, "unit_code") : str(d, "unit_code"));
-	bind_str(q, 8, str(e, "device_time") ? str(e, "device_time") : str(d, "received_at"));
-	bind_json_str(q, 9, e, "server_time");
+	bind_str(q, 3, e->kind);
+	if (e->status_from)
+		sqlite3_bind_int64(q, 4, e->status_from);
+	if (e->status_to)
+		sqlite3_bind_int64(q, 5, e->status_to);
+	bind_str(q, 6, e->actor ? e->actor : "?");
+	bind_str(q, 7, e->unit_code ? e->unit_code : d->unit_code);
+	bind_str(q, 8, e->device_time ? e->device_time : d->received_at);
+	bind_str(q, 9, e->server_time);
 	bind_str(q, 10, text);
 	int rc = run(q);
 	free(text);
@@ -231,48 +222,39 @@ static int insert_event(struct store *st, const char *id, const json_t *d, const
 
 static int apply_dossier(struct store *st, const struct sync_change *ch, struct apply_stats *s)
 {
-	const json_t *d = ch->data;
 	const char *id = ch->entity_id;
-	const json_t *a = json_object_get(d, "applicant");
-	static const char *const required[] = { "code", "procedure_code", "procedure_name",
-						"unit_code", "clerk", "received_at", "appointment" };
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!str(d, required[i]) || !mc_text_valid(str(d, required[i]))) {
-			note(s, "Hồ sơ %s từ máy chủ thiếu trường %s: bỏ qua", id, required[i]);
-			return SQLITE_OK;
-		}
-	if (!str(a, "full_name") || !json_is_integer(json_object_get(d, "status"))) {
-		note(s, "Hồ sơ %s từ máy chủ thiếu người nộp hoặc trạng thái: bỏ qua", id);
+	struct dossier_doc d;
+	struct dossier_doc_error e;
+	if (dossier_doc_decode(ch->data, &d, &e)) {
+		note(s, "Hồ sơ %s từ máy chủ bị bỏ qua: %s", id, e.message);
 		return SQLITE_OK;
 	}
-	if (has_unsent_op(st, id)) {
+	int rc = SQLITE_OK;
+	if (outbox_unaccepted(st, id)) {
 		s->kept_local++;
-		return SQLITE_OK;
+		goto out;
 	}
-	long long rev = ch->rev > 0 ? ch->rev : num(d, "rev", 1);
+	long long rev = ch->rev > 0 ? ch->rev : d.rev ? d.rev : 1;
 	if (local_rev(st, id) >= rev) {
 		s->applied++; /* already here */
-		return SQLITE_OK;
+		goto out;
 	}
-	if (code_elsewhere(st, str(d, "code"), id)) {
+	if (code_elsewhere(st, d.code, id)) {
 		note(s, "Hồ sơ %s trên máy chủ trùng mã với một hồ sơ khác trên máy này: chưa nhận về",
-		     str(d, "code"));
-		return SQLITE_OK;
+		     d.code);
+		goto out;
 	}
-	int rc = upsert_dossier(st, id, rev, d);
+	rc = upsert_dossier(st, id, rev, &d);
 	if (rc == SQLITE_OK)
-		rc = replace_components(st, id, json_object_get(d, "components"));
-	if (rc == SQLITE_OK)
-		rc = insert_event(st, id, d, json_object_get(d, "event"));
-	const json_t *events = json_object_get(d, "events");
-	size_t i;
-	json_t *e;
-	if (json_is_array(events))
-		json_array_foreach(events, i, e)
-			if (rc == SQLITE_OK)
-				rc = insert_event(st, id, d, e);
+		rc = replace_components(st, id, &d);
+	if (rc == SQLITE_OK && d.event)
+		rc = insert_event(st, id, &d, d.event);
+	for (size_t i = 0; i < d.nevents && rc == SQLITE_OK; i++)
+		rc = insert_event(st, id, &d, &d.events[i]);
 	if (rc == SQLITE_OK)
 		s->applied++;
+out:
+	dossier_doc_release(&d);
 	return rc;
 }
 
@@ -530,7 +512,7 @@ static int apply_document(struct store *st, const struct sync_change *ch, struct
 			return rc;
 	}
 	if (dossier && json_is_integer(json_object_get(d, "component"))) {
-		if (has_unsent_op(st, dossier)) {
+		if (outbox_unaccepted(st, dossier)) {
 			s->kept_local++;
 			return SQLITE_OK;
 		}

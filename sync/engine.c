@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "client/base/clock.h"
+#include "client/store/outbox.h"
 #include "core/syncproto.h"
 #include "sync/apply.h"
 #include "sync/http.h"
@@ -309,64 +310,7 @@ static void load_ops(struct pass *p, int max, struct sync_push *req)
 	req->device_id = xstrdup(p->cfg.device_id);
 	req->device_clock = xstrdup(p->clock);
 	req->ops = xcalloc((size_t)max + 1, sizeof(*req->ops));
-	sqlite3_stmt *q = store_prepare(p->st, "SELECT op_id, entity, entity_id, base_rev, op,"
-					       " payload, payload_hash FROM outbox"
-					       " WHERE state IN ('pending', 'sending')"
-					       " ORDER BY rowid LIMIT ?");
-	sqlite3_bind_int(q, 1, max);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(q, 5);
-		json_error_t je;
-		json_t *payload = json_loads(text ? text : "", 0, &je);
-		if (!json_is_object(payload)) {
-			json_decref(payload);
-			payload = json_object(); /* the server refuses it: visible as rejected */
-		}
-		struct sync_op *op = &req->ops[req->nops++];
-		op->op_id = xstrdup((const char *)sqlite3_column_text(q, 0));
-		op->entity = xstrdup((const char *)sqlite3_column_text(q, 1));
-		op->entity_id = xstrdup((const char *)sqlite3_column_text(q, 2));
-		op->base_rev = sqlite3_column_int64(q, 3);
-		op->op = xstrdup((const char *)sqlite3_column_text(q, 4));
-		op->payload = payload;
-		op->payload_hash = xstrdup((const char *)sqlite3_column_text(q, 6));
-	}
-	sqlite3_finalize(q);
-}
-
-/* Marks one operation as the server answered; 1 when a row changed. */
-static int mark(struct pass *p, const char *op_id, enum sync_status st, long long rev,
-		const char *code, const char *msg)
-{
-	bool done = st == SYNC_APPLIED || st == SYNC_DUPLICATE;
-	sqlite3_stmt *q = store_prepare(p->st,
-		"UPDATE outbox SET state = ?2, server_rev = ?3, error_code = ?4, last_error = ?5,"
-		" attempts = attempts + 1, answered_at = ?6, next_attempt_at = NULL,"
-		" done_seq = CASE WHEN ?2 = 'done' THEN (SELECT done_seq + 1 FROM sync_state"
-		" WHERE id = 1) END WHERE op_id = ?1 AND state IN ('pending', 'sending')");
-	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, done ? "done" : st == SYNC_CONFLICT ? "conflict" : "rejected", -1,
-			  SQLITE_STATIC);
-	if (done && rev > 0)
-		sqlite3_bind_int64(q, 3, rev);
-	if (!done) {
-		sqlite3_bind_text(q, 4, code ? code : "unknown", -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, msg ? msg : "", -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_text(q, 6, p->now, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return -1;
-	int changed = sqlite3_changes(p->st->db);
-	if (changed && done) {
-		q = store_prepare(p->st, "UPDATE sync_state SET done_seq = done_seq + 1 WHERE id = 1");
-		rc = sqlite3_step(q);
-		sqlite3_finalize(q);
-		if (rc != SQLITE_DONE)
-			return -1;
-	}
-	return changed;
+	req->nops = outbox_next_batch(p->st, (size_t)max, req->ops);
 }
 
 static char *state_text(struct store *st, const char *column)
@@ -393,19 +337,6 @@ static int set_state_text(struct store *st, const char *column, const char *valu
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static long requeue_where(struct pass *p, const char *where, const char *arg)
-{
-	char *sql = xasprintf("UPDATE outbox SET state = 'pending', done_seq = NULL, server_rev = NULL"
-			      " WHERE state = 'done' %s", where);
-	sqlite3_stmt *q = store_prepare(p->st, sql);
-	free(sql);
-	if (arg)
-		sqlite3_bind_text(q, 1, arg, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? sqlite3_changes(p->st->db) : -1;
-}
-
 /* The server's last applied operation against ours: a server restored from
  * an older backup knows an older one (or none); what it lost is queued
  * again. Inside the results' transaction. Returns -1 on a store fault. */
@@ -416,22 +347,10 @@ static int check_restore(struct pass *p, const char *server_last)
 	bool same = (!ours && !server_last) || (ours && server_last && !strcmp(ours, server_last));
 	if (same)
 		goto out;
-	long n = 0;
-	if (!server_last) {
-		n = requeue_where(p, "", NULL);
-	} else {
-		sqlite3_stmt *q = store_prepare(p->st, "SELECT state, done_seq FROM outbox WHERE op_id = ?");
-		sqlite3_bind_text(q, 1, server_last, -1, SQLITE_STATIC);
-		bool found = sqlite3_step(q) == SQLITE_ROW;
-		bool done = found && !strcmp((const char *)sqlite3_column_text(q, 0), "done") &&
-			    sqlite3_column_type(q, 1) != SQLITE_NULL;
-		sqlite3_finalize(q);
-		/* not done here: the server is ahead (an answer was lost); not found:
-		 * an operation this store does not have (the store is the older one) */
-		if (done)
-			n = requeue_where(p, "AND done_seq > (SELECT done_seq FROM outbox WHERE op_id = ?1)",
-					  server_last);
-	}
+	/* every operation done when the server has none; else those after its
+	 * last, unless that one is not done here (the server is ahead: an answer
+	 * was lost; or it is an operation this store, the older one, lacks) */
+	long n = outbox_requeue_after(p->st, server_last);
 	if (n < 0 || set_state_text(p->st, "last_applied_op", server_last)) {
 		rc = -1;
 		goto out;
@@ -464,7 +383,8 @@ static long apply_results(struct pass *p, const struct sync_push *req,
 			ours = !strcmp(req->ops[k].op_id, r->op_id);
 		if (!ours)
 			continue;
-		int n = mark(p, r->op_id, r->status, r->rev, r->err_code, r->err_message);
+		int n = outbox_mark(p->st, r->op_id, r->status, r->rev, r->err_code, r->err_message,
+				    p->now);
 		if (n < 0)
 			goto fail;
 		changed += n;
@@ -502,7 +422,7 @@ static int reject_alone(struct pass *p, const struct sync_op *op, const struct s
 		store_failed(p, "Không ghi được kết quả gửi", &err);
 		return -1;
 	}
-	if (mark(p, op->op_id, SYNC_REJECTED, 0, e.code, e.message) < 0) {
+	if (outbox_mark(p->st, op->op_id, SYNC_REJECTED, 0, e.code, e.message, p->now) < 0) {
 		store_rollback(p->st);
 		add_error(p->sum, "Không ghi được kết quả gửi");
 		return -1;
@@ -807,11 +727,9 @@ static enum sync_outcome pull(struct pass *p)
 
 static long pending_ops(struct store *st)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM outbox"
-					    " WHERE state IN ('pending', 'sending')");
-	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
-	sqlite3_finalize(q);
-	return n;
+	struct outbox_counts c;
+	outbox_counts(st, &c);
+	return c.pending;
 }
 
 /* Records the pass in sync_state (what the status bar and the CLI show). */

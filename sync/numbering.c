@@ -195,6 +195,40 @@ int numbering_flag(struct store *st, const char *dossier_id, const char *code, c
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+long numbering_review_count(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM code_review");
+	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return n;
+}
+
+size_t numbering_reviews(struct store *st, size_t first, size_t count,
+			 struct numbering_review *rows)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT dossier_id, code, reason FROM code_review"
+					    " ORDER BY rowid LIMIT ? OFFSET ?");
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)count);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)first);
+	size_t n = 0;
+	while (n < count && sqlite3_step(q) == SQLITE_ROW) {
+		struct numbering_review *r = &rows[n++];
+		r->dossier_id = xstrdup((const char *)sqlite3_column_text(q, 0));
+		r->code = xstrdup((const char *)sqlite3_column_text(q, 1));
+		r->reason = xstrdup((const char *)sqlite3_column_text(q, 2));
+	}
+	sqlite3_finalize(q);
+	return n;
+}
+
+void numbering_review_release(struct numbering_review *r)
+{
+	free(r->dossier_id);
+	free(r->code);
+	free(r->reason);
+	memset(r, 0, sizeof(*r));
+}
+
 long numbering_free(struct store *st, const char *ident, const char *date)
 {
 	struct mc_date dd;

@@ -41,6 +41,17 @@ int numbering_next(struct store *st, const char *ident, const struct mc_dt *d, c
  * transaction. SQLite result code. */
 int numbering_flag(struct store *st, const char *dossier_id, const char *code, const char *now);
 
+/* A code numbered without a lease, for a person to check (code_review). */
+struct numbering_review {
+	char *dossier_id, *code, *reason;
+};
+long numbering_review_count(struct store *st);
+/* Rows first .. first + count - 1 of the codes to check, oldest first;
+ * returns how many were filled. */
+size_t numbering_reviews(struct store *st, size_t first, size_t count,
+			 struct numbering_review *rows);
+void numbering_review_release(struct numbering_review *r);
+
 /* The device's fallback slot 0..9999 (FNV-1a of its id). */
 long numbering_slot(const char *device_id);
 

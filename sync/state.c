@@ -1,5 +1,7 @@
 /* The sync_state row and what the status bar shows. */
 #include "sync/sync.h"
+#include "client/store/outbox.h"
+#include "sync/numbering.h"
 #include "sync/upload.h"
 
 #include <stdio.h>
@@ -95,9 +97,11 @@ void sync_view_load(struct store *st, struct sync_view *v)
 		v->stopped = sqlite3_column_int(q, 5) != 0;
 	}
 	sqlite3_finalize(q);
-	v->pending = count(st, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')");
-	v->problems = count(st, "SELECT count(*) FROM outbox WHERE state IN ('rejected', 'conflict')");
-	v->review = count(st, "SELECT count(*) FROM code_review");
+	struct outbox_counts c;
+	outbox_counts(st, &c);
+	v->pending = c.pending;
+	v->problems = c.rejected + c.conflict;
+	v->review = numbering_review_count(st);
 	long long bytes = 0;
 	sync_upload_pending(st, &v->pending_files, &bytes);
 	v->pending_mb = (double)bytes / 1e6;
@@ -149,4 +153,56 @@ char *sync_view_text(const struct sync_view *v, const char *today)
 	if (v->review)
 		strbuf_addf(&sb, " · %ld rà soát", v->review);
 	return strbuf_detach(&sb);
+}
+
+/* ---- what needs a person ------------------------------------------------------ */
+
+size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_issue *rows)
+{
+	struct outbox_counts c;
+	outbox_counts(st, &c);
+	size_t problems = (size_t)(c.rejected + c.conflict), n = 0;
+	if (first < problems) {
+		struct outbox_problem *p = xcalloc(count ? count : 1, sizeof(*p));
+		size_t k = outbox_problems(st, first, count, p);
+		for (size_t i = 0; i < k; i++, n++) {
+			rows[n] = (struct sync_issue){
+				.kind = p[i].conflict ? SYNC_ISSUE_CONFLICT : SYNC_ISSUE_REJECTED,
+				.code = p[i].code,
+				.op = p[i].op,
+				.reason = p[i].error_code ? xasprintf("%s (%s)", p[i].message,
+								      p[i].error_code)
+							  : xstrdup(p[i].message),
+				.op_id = p[i].op_id,
+			};
+			p[i].code = p[i].op = p[i].op_id = NULL; /* moved */
+			outbox_problem_release(&p[i]);
+		}
+		free(p);
+	}
+	if (n < count) {
+		struct numbering_review *r = xcalloc(count - n, sizeof(*r));
+		size_t k = numbering_reviews(st, first + n > problems ? first + n - problems : 0,
+					     count - n, r);
+		for (size_t i = 0; i < k; i++, n++) {
+			rows[n] = (struct sync_issue){
+				.kind = SYNC_ISSUE_REVIEW,
+				.code = r[i].code,
+				.op = xstrdup("receive"),
+				.reason = r[i].reason,
+			};
+			free(r[i].dossier_id);
+		}
+		free(r);
+	}
+	return n;
+}
+
+void sync_issue_release(struct sync_issue *i)
+{
+	free(i->code);
+	free(i->op);
+	free(i->reason);
+	free(i->op_id);
+	memset(i, 0, sizeof(*i));
 }

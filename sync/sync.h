@@ -70,6 +70,24 @@ void sync_view_release(struct sync_view *v);
  * today). malloc'd. */
 char *sync_view_text(const struct sync_view *v, const char *today);
 
+/* ---- what needs a person (the sync screen) --------------------------------- */
+
+enum sync_issue_kind { SYNC_ISSUE_REJECTED, SYNC_ISSUE_CONFLICT, SYNC_ISSUE_REVIEW };
+
+struct sync_issue {
+	enum sync_issue_kind kind;
+	char *code;   /* the dossier's code */
+	char *op;     /* the operation; "receive" for a code to review */
+	char *reason; /* the server's message and its code, or why the code needs a look */
+	char *op_id;  /* the operation, to send again (outbox_retry); NULL for a code */
+};
+/* Rows first .. first + count - 1 of what needs a person: the operations
+ * the server rejected or found in conflict (client/store/outbox.h), oldest
+ * first, then the dossier codes numbered without a lease (sync/numbering.h).
+ * Returns how many were filled; sync_view's problems + review count them. */
+size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_issue *rows);
+void sync_issue_release(struct sync_issue *i);
+
 /* ---- one pass -------------------------------------------------------------- */
 
 #define SYNC_LEASE_LOW 100   /* ask for numbers while fewer are left for today */

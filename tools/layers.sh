@@ -51,8 +51,8 @@ may_include() {
 }
 
 # Layers whose code may run SQL on the workstation's store: the store owns
-# every table of the client; sync owns its own (outbox, cursors, leases,
-# uploads). The server speaks to PostgreSQL, not SQLite.
+# every table of the client (the outbox included); sync owns its own
+# (cursors, leases, uploads). The server speaks to PostgreSQL, not SQLite.
 sql_ok() {
 	case "$1" in store | sync) return 0 ;; *) return 1 ;; esac
 }

@@ -12,6 +12,7 @@
 
 #include "client/store/calendar_store.h"
 #include "client/store/catalog.h"
+#include "client/store/outbox.h"
 #include "client/base/clock.h"
 #include "client/base/datadir.h"
 #include "client/services/reception.h"
@@ -342,38 +343,26 @@ static int advance(struct store *st, const char *id, const char *clerk, const ch
 				  "device_time", at, "payload", payload);
 	json_t *op = json_pack("{s:s, s:i, s:i, s:s, s:o}", "id", id, "status", (int)to, "rev",
 			       rev + 1, "updated_at", at, "event", event);
-	char *otext = json_dumps(op, JSON_COMPACT);
-	json_decref(op);
 	json_decref(payload);
 	free(code);
-
-	unsigned char hash[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	crypto_hash_sha256(hash, (const unsigned char *)otext, strlen(otext));
-	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
 
 	static const char *const sql[] = {
 		"UPDATE dossiers SET status = ?2, rev = rev + 1, updated_at = ?3,"
 		" finished_at = CASE WHEN ?2 = 9 THEN ?3 ELSE finished_at END WHERE id = ?1",
 		"INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
 		" device_time, payload) VALUES (?4, ?1, ?5, ?6, ?2, ?7, ?8, ?3, ?9)",
-		"INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,"
-		" state, created_at) VALUES (?10, 'dossier', ?1, ?11, ?5, ?12, ?13, 'pending', ?3)",
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0] && !rc; i++) {
 		q = store_prepare(st, sql[i]);
 		int n = sqlite3_bind_parameter_count(q);
 		const char *texts[] = { [1] = id, [3] = at, [4] = event_id, [5] = mc_action_id(act),
-					[7] = clerk, [8] = unit, [9] = ptext, [10] = op_id,
-					[12] = otext, [13] = hex };
+					[7] = clerk, [8] = unit, [9] = ptext };
 		for (int k = 1; k <= n; k++) { /* ?N is parameter N; unused ones stay NULL */
 			if (k == 2)
 				sqlite3_bind_int(q, k, (int)to);
 			else if (k == 6)
 				sqlite3_bind_int(q, k, from);
-			else if (k == 11)
-				sqlite3_bind_int(q, k, rev);
 			else if (texts[k])
 				sqlite3_bind_text(q, k, texts[k], -1, SQLITE_STATIC);
 		}
@@ -384,8 +373,13 @@ static int advance(struct store *st, const char *id, const char *clerk, const ch
 			rc = -1;
 		}
 	}
+	int step = rc ? SQLITE_OK : outbox_add(st, op_id, id, rev, mc_action_id(act), op, at);
+	if (step != SQLITE_OK) {
+		strbuf_addf(err, "không ghi được hồ sơ mẫu: %s", store_errmsg_vn(step));
+		rc = -1;
+	}
+	json_decref(op);
 	free(ptext);
-	free(otext);
 	return rc;
 }
 

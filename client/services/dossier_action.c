@@ -19,6 +19,7 @@
 #include "client/store/dossier_query.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/lookup.h"
+#include "client/store/outbox.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -864,7 +865,7 @@ static int write_change(struct store *st, const struct action_dossier *s, const 
 	const char *kind = mc_action_id(c->action);
 	json_t *event = NULL;
 	if (rc == SQLITE_OK) {
-		struct dossier_tx_event e = {
+		struct dossier_doc_event e = {
 			.id = res->event_id, .dossier_id = s->id, .kind = kind,
 			.status_from = s->status, .status_to = (int)c->to, .actor = c->clerk,
 			.unit_code = c->unit, .device_time = c->now, .payload = c->payload,
@@ -884,7 +885,7 @@ static int write_change(struct store *st, const struct action_dossier *s, const 
 	if (c->handling_unit)
 		json_object_set_new(op, "handling_unit", json_string(c->handling_unit));
 	json_object_set_new(op, "event", event);
-	rc = dossier_tx_outbox(st, res->op_id, s->id, s->rev, kind, op, c->now);
+	rc = outbox_add(st, res->op_id, s->id, s->rev, kind, op, c->now);
 	json_decref(op);
 	return rc;
 }
@@ -997,7 +998,7 @@ static int write_reassign(struct store *st, const struct action_dossier *s, cons
 	if (rc != SQLITE_OK)
 		return rc;
 	json_t *event = NULL;
-	struct dossier_tx_event e = {
+	struct dossier_doc_event e = {
 		.id = res->event_id, .dossier_id = s->id, .kind = MC_REASSIGN_ID,
 		.status_from = s->status, .status_to = s->status, .actor = actor,
 		.unit_code = unit, .device_time = now, .payload = payload,
@@ -1012,7 +1013,7 @@ static int write_reassign(struct store *st, const struct action_dossier *s, cons
 	json_object_set_new(op, "updated_at", json_string(now));
 	json_object_set_new(op, "assigned_clerk", json_string(to));
 	json_object_set_new(op, "event", event);
-	rc = dossier_tx_outbox(st, res->op_id, s->id, s->rev, MC_REASSIGN_ID, op, now);
+	rc = outbox_add(st, res->op_id, s->id, s->rev, MC_REASSIGN_ID, op, now);
 	json_decref(op);
 	return rc;
 }

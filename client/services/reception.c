@@ -19,6 +19,7 @@
 #include "client/store/catalog.h"
 #include "client/store/docstore.h"
 #include "client/store/dossier_tx.h"
+#include "client/store/outbox.h"
 #include "client/print/ledger.h"
 #include "client/print/print.h"
 #include "client/print/receipt.h"
@@ -865,7 +866,7 @@ static int insert_dossier(struct store *st, const struct record *r)
 	return step_done(q);
 }
 
-static int insert_components(struct store *st, const struct record *r, json_t *list)
+static int insert_components(struct store *st, const struct record *r)
 {
 	sqlite3_stmt *q = store_prepare(st,
 		"INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
@@ -893,17 +894,6 @@ static int insert_components(struct store *st, const struct record *r, json_t *l
 			rc = step;
 			break;
 		}
-		json_t *j = json_object();
-		json_object_set_new(j, "seq", json_integer(c->id));
-		json_object_set_new(j, "name", json_string(c->name ? c->name : ""));
-		json_object_set_new(j, "kind", json_string(kind));
-		json_object_set_new(j, "mandatory", json_boolean(c->mandatory));
-		json_object_set_new(j, "originals_required", json_integer(c->originals));
-		json_object_set_new(j, "copies_required", json_integer(c->copies));
-		json_object_set_new(j, "originals", json_integer(o));
-		json_object_set_new(j, "copies", json_integer(k));
-		json_object_set_new(j, "override_reason", json_opt(r->reasons[i]));
-		json_array_append_new(list, j);
 	}
 	sqlite3_finalize(q);
 	return rc;
@@ -929,9 +919,11 @@ static json_t *event_payload(const struct record *r)
 	return p;
 }
 
-static int insert_event(struct store *st, const struct record *r, json_t *payload, json_t **out)
+/* The receive event (1 -> the status the lifecycle gives), as the events
+ * table keeps it and the outbox carries it. */
+static struct dossier_doc_event receive_event(const struct record *r, const json_t *payload)
 {
-	const struct dossier_tx_event e = {
+	return (struct dossier_doc_event){
 		.id = r->event_id,
 		.dossier_id = r->id,
 		.kind = mc_action_id(MC_ACT_RECEIVE),
@@ -942,43 +934,66 @@ static int insert_event(struct store *st, const struct record *r, json_t *payloa
 		.device_time = r->now,
 		.payload = payload,
 	};
-	return dossier_tx_event(st, &e, out);
 }
 
-static json_t *dossier_json(const struct record *r)
+/* The 'receive' operation's payload: the dossier document
+ * (core/dossier_doc.h) with its components and its event. */
+static json_t *receive_payload(const struct record *r, const struct dossier_doc_event *event)
 {
 	const struct clean_applicant *a = r->app;
 	char sex[2] = { a->sex, '\0' };
-	json_t *ap = json_object();
-	json_object_set_new(ap, "kind", json_integer(1));
-	json_object_set_new(ap, "full_name", json_string(a->full_name));
-	json_object_set_new(ap, "id_number", json_string(a->id_number));
-	json_object_set_new(ap, "birth_date", json_string(a->birth_date));
-	json_object_set_new(ap, "sex", json_string(sex));
-	json_object_set_new(ap, "phone", json_opt(a->phone));
-	json_object_set_new(ap, "email", json_opt(a->email));
-	json_object_set_new(ap, "address", json_opt(a->address));
-	json_object_set_new(ap, "commune", json_string(a->commune));
-
-	json_t *d = json_object();
-	json_object_set_new(d, "id", json_string(r->id));
-	json_object_set_new(d, "code", json_string(r->code));
-	json_object_set_new(d, "procedure_code", json_string(r->proc->proc.code));
-	json_object_set_new(d, "procedure_name", json_string(r->procedure_name));
-	json_object_set_new(d, "unit_code", json_string(r->ws.unit_code));
-	json_object_set_new(d, "unit_ident", json_string(r->ws.unit_ident));
-	json_object_set_new(d, "clerk", json_string(r->clerk));
-	json_object_set_new(d, "channel", json_integer(1));
-	json_object_set_new(d, "status", json_integer((int)r->status));
-	json_object_set_new(d, "received_at", json_string(r->received));
-	json_object_set_new(d, "appointment", json_string(r->appointment));
-	json_object_set_new(d, "applicant", ap);
-	json_object_set_new(d, "note", json_opt(r->note));
-	json_object_set_new(d, "rev", json_integer(1));
-	json_object_set_new(d, "updated_at", json_string(r->now));
-	if (r->code_review)
-		json_object_set_new(d, "code_review", json_true());
-	return d;
+	size_t n = r->proc->ncomponents;
+	struct dossier_doc_component *comps = xcalloc(n ? n : 1, sizeof(*comps));
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog_component *c = &r->proc->components[i];
+		const struct reception_component *got = find_input(r->in, c->id);
+		comps[i] = (struct dossier_doc_component){
+			.seq = c->id,
+			.name = c->name ? c->name : "",
+			.kind = c->present ? "present" : "submit",
+			.mandatory = c->mandatory,
+			.originals_required = c->originals,
+			.copies_required = c->copies,
+			.originals = got ? got->originals : 0,
+			.copies = got ? got->copies : 0,
+			.override_reason = r->reasons[i],
+		};
+	}
+	struct dossier_doc d = {
+		.id = r->id,
+		.code = r->code,
+		.procedure_code = r->proc->proc.code,
+		.procedure_name = r->procedure_name,
+		.unit_code = r->ws.unit_code,
+		.unit_ident = r->ws.unit_ident,
+		.clerk = r->clerk,
+		.channel = 1,
+		.status = (int)r->status,
+		.received_at = r->received,
+		.appointment = r->appointment,
+		.applicant = {
+			.kind = 1,
+			.full_name = a->full_name,
+			.id_number = a->id_number,
+			.birth_date = a->birth_date,
+			.sex = sex,
+			.phone = a->phone,
+			.email = a->email,
+			.address = a->address,
+			.commune = a->commune,
+		},
+		.note = r->note,
+		.rev = 1,
+		.updated_at = r->now,
+		.code_review = r->code_review,
+		.has_components = true,
+		.components = comps,
+		.ncomponents = n,
+		.event = event,
+	};
+	json_t *j = dossier_doc_encode(&d);
+	free(comps);
+	return j;
 }
 
 /* Inside the open transaction, once the dossier is written: each paper
@@ -1022,24 +1037,18 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 	rc = insert_dossier(st, r);
 	if (rc == SQLITE_OK && r->code_review)
 		rc = numbering_flag(st, r->id, r->code, r->now);
-	json_t *components = json_array(), *event = NULL;
 	json_t *payload = event_payload(r);
+	const struct dossier_doc_event event = receive_event(r, payload);
 	if (rc == SQLITE_OK)
-		rc = insert_components(st, r, components);
+		rc = insert_components(st, r);
 	if (rc == SQLITE_OK)
-		rc = insert_event(st, r, payload, &event);
-	json_decref(payload);
+		rc = dossier_tx_event(st, &event, NULL);
 	if (rc == SQLITE_OK) {
-		json_t *d = dossier_json(r);
-		json_object_set_new(d, "components", components);
-		json_object_set_new(d, "event", event);
-		rc = dossier_tx_outbox(st, r->op_id, r->id, 0, mc_action_id(MC_ACT_RECEIVE), d,
-				       r->now);
+		json_t *d = receive_payload(r, &event);
+		rc = outbox_add(st, r->op_id, r->id, 0, mc_action_id(MC_ACT_RECEIVE), d, r->now);
 		json_decref(d);
-	} else {
-		json_decref(components);
-		json_decref(event);
 	}
+	json_decref(payload);
 	if (rc != SQLITE_OK)
 		return store_fault(err, rc, "Không lưu được hồ sơ");
 	return attach_reused(st, r, err);

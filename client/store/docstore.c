@@ -12,6 +12,7 @@
 
 #include "client/base/files.h"
 #include "client/store/dossier_tx.h"
+#include "client/store/outbox.h"
 #include "core/text.h"
 
 static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -209,7 +210,7 @@ static int write_attach(struct store *st, const struct target *t, int seq, const
 	json_object_set_new(payload, "document_id", json_string(doc_id));
 	json_object_set_new(payload, "sha256", json_incref(json_object_get(document, "sha256")));
 	json_object_set_new(payload, "reused", json_boolean(reused));
-	struct dossier_tx_event e = {
+	struct dossier_doc_event e = {
 		.id = event_id, .dossier_id = t->id, .kind = "attach", .actor = clerk,
 		.unit_code = unit, .device_time = now, .payload = payload,
 	};
@@ -222,7 +223,7 @@ static int write_attach(struct store *st, const struct target *t, int seq, const
 		json_object_set_new(op, "reused", json_boolean(reused));
 		json_object_set_new(op, "document", json_incref(document));
 		json_object_set_new(op, "event", event);
-		rc = dossier_tx_outbox(st, op_id, t->id, t->rev, "attach", op, now);
+		rc = outbox_add(st, op_id, t->id, t->rev, "attach", op, now);
 		json_decref(op);
 	}
 	json_decref(payload);

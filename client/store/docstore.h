@@ -7,8 +7,9 @@
  * Attaching a document to a dossier component sets
  * dossier_components.document_id, and reused = 1 when the document came from
  * the store instead of a new scan; the dossier gets an 'attach' event and an
- * outbox row in the same transaction (client/store/dossier_tx.h). The dossier's rev
- * is not changed: the paper is not one of the dossier's fields.
+ * outbox row in the same transaction (client/store/dossier_tx.h, outbox.h).
+ * The dossier's rev is not changed: the paper is not one of the dossier's
+ * fields.
  *
  * Every function that can fail returns DOCSTORE_REFUSED (the input was
  * refused: unknown dossier, component or document, an expired paper or

@@ -2,11 +2,6 @@
 #include "client/store/dossier_tx.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-#include <sodium.h>
-
-#include "core/xalloc.h"
 
 int dossier_tx_begin(struct dossier_tx *t, struct store *st)
 {
@@ -49,12 +44,7 @@ static void bind_opt_int(sqlite3_stmt *q, int i, int v)
 		sqlite3_bind_null(q, i);
 }
 
-static json_t *opt_int(int v)
-{
-	return v ? json_integer(v) : json_null();
-}
-
-int dossier_tx_event(struct store *st, const struct dossier_tx_event *e, json_t **json)
+int dossier_tx_event(struct store *st, const struct dossier_doc_event *e, json_t **json)
 {
 	char *text = e->payload ? json_dumps(e->payload, JSON_COMPACT) : NULL;
 	sqlite3_stmt *q = store_prepare(st,
@@ -72,46 +62,7 @@ int dossier_tx_event(struct store *st, const struct dossier_tx_event *e, json_t 
 		sqlite3_bind_text(q, 9, text, -1, SQLITE_STATIC);
 	int rc = step_done(q);
 	free(text);
-	if (rc != SQLITE_OK || !json)
-		return rc;
-	json_t *j = json_object();
-	json_object_set_new(j, "id", json_string(e->id));
-	json_object_set_new(j, "dossier_id", json_string(e->dossier_id));
-	json_object_set_new(j, "kind", json_string(e->kind));
-	json_object_set_new(j, "status_from", opt_int(e->status_from));
-	json_object_set_new(j, "status_to", opt_int(e->status_to));
-	json_object_set_new(j, "actor", json_string(e->actor));
-	json_object_set_new(j, "unit_code", json_string(e->unit_code));
-	json_object_set_new(j, "device_time", json_string(e->device_time));
-	json_object_set_new(j, "payload", e->payload ? json_incref(e->payload) : json_null());
-	*json = j;
-	return rc;
-}
-
-void dossier_tx_hash(const char *text, char hex[65])
-{
-	unsigned char hash[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(hash, (const unsigned char *)text, strlen(text));
-	sodium_bin2hex(hex, 65, hash, sizeof hash);
-}
-
-int dossier_tx_outbox(struct store *st, const char *op_id, const char *dossier_id, long long base_rev,
-		      const char *op, const json_t *payload, const char *now)
-{
-	char *text = json_dumps(payload, JSON_COMPACT);
-	char hex[65];
-	dossier_tx_hash(text, hex);
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,"
-		" state, created_at) VALUES (?, 'dossier', ?, ?, ?, ?, ?, 'pending', ?)");
-	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, dossier_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, base_rev);
-	sqlite3_bind_text(q, 4, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, now, -1, SQLITE_STATIC);
-	int rc = step_done(q);
-	free(text);
+	if (rc == SQLITE_OK && json)
+		*json = dossier_doc_event_encode(e);
 	return rc;
 }

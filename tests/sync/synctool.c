@@ -16,7 +16,8 @@
  *       [status_to=N] [tag=T]: op ids PREFIX-T-op-<i>, event ids PREFIX-T-ev-<i>
  *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
  *                                 array's length); strings raw, others compact
- *   synctool hash < json          sync_payload_hash of the JSON on stdin
+ *   synctool hash < json          the payload hash of the JSON on stdin (the
+ *                                 SHA-256 of its compact text, member order)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,19 +64,13 @@ static json_t *dossier(const char *id, const char *code, const char *unit, const
 			 "device_time", "2025-10-27T09:32", "payload", "code", code, "overrides");
 }
 
-/* canonical: the hash of the sorted canonical text; otherwise of the compact
- * text in member order, as the reception's outbox row has it. */
 static void add_op(json_t *ops, const char *op_id, const char *entity_id, long long base_rev,
-		   const char *op, json_t *payload, bool canonical)
+		   const char *op, json_t *payload)
 {
 	char hash[SYNC_HASH_HEX + 1];
-	if (canonical) {
-		sync_payload_hash(payload, hash);
-	} else {
-		char *text = json_dumps(payload, JSON_COMPACT);
-		sync_payload_hash_text(text, hash);
-		free(text);
-	}
+	char *text = sync_payload_text(payload);
+	sync_payload_hash_text(text, hash);
+	free(text);
 	json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:s}", "op_id", op_id,
 					     "entity", "dossier", "entity_id", entity_id,
 					     "base_rev", (json_int_t)base_rev, "op", op,
@@ -110,7 +105,7 @@ static int cmd_batch(int argc, char **argv)
 		snprintf(id, sizeof(id), "%s-d-%06ld", prefix, start + i);
 		snprintf(ev, sizeof(ev), "%s-ev-%06ld", prefix, start + i);
 		snprintf(code, sizeof(code), "%s-%s-%04ld", ident, day, start + i);
-		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, ident, name, ev), false);
+		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, ident, name, ev));
 	}
 	return print_request(device, ops);
 }
@@ -145,7 +140,7 @@ static int cmd_action(int argc, char **argv)
 		json_object_set_new(payload, "appointment", json_string(app));
 	json_object_set_new(payload, "event", event);
 	json_t *ops = json_array();
-	add_op(ops, arg(argc, argv, "op", NULL), id, base, action, payload, false);
+	add_op(ops, arg(argc, argv, "op", NULL), id, base, action, payload);
 	return print_request(device, ops);
 }
 
@@ -239,7 +234,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "hash")) {
 		json_t *v = read_stdin();
 		char h[SYNC_HASH_HEX + 1];
-		sync_payload_hash(v, h);
+		char *text = sync_payload_text(v);
+		sync_payload_hash_text(text, h);
+		free(text);
 		puts(h);
 		json_decref(v);
 		return 0;

@@ -31,6 +31,7 @@
 #include "client/services/reception.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
+#include "core/syncproto.h"
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 
@@ -353,7 +354,7 @@ static void test_transfer(void **state)
 	char *text = query(&f->st, "SELECT payload FROM outbox WHERE op_id = '%s'", res.op_id);
 	char *hash = query(&f->st, "SELECT payload_hash FROM outbox WHERE op_id = '%s'", res.op_id);
 	char hex[65];
-	dossier_tx_hash(text, hex);
+	sync_payload_hash_text(text, hex);
 	assert_string_equal(hash, hex);
 	json_t *op = json_loads(text, 0, NULL);
 	assert_non_null(op);

@@ -1,0 +1,196 @@
+/* The outbox table: see outbox.h. */
+#include "client/store/outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+/* The states an operation still waiting for the server is in. */
+#define PENDING "('pending', 'sending')"
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Runs and finalizes a statement that returns no row. */
+static int step_done(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int outbox_add(struct store *st, const char *op_id, const char *dossier_id, long long base_rev,
+	       const char *op, const json_t *payload, const char *now)
+{
+	char *text = sync_payload_text(payload);
+	char hash[SYNC_HASH_HEX + 1];
+	sync_payload_hash_text(text, hash);
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,"
+		" state, created_at) VALUES (?, 'dossier', ?, ?, ?, ?, ?, 'pending', ?)");
+	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, dossier_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, base_rev);
+	sqlite3_bind_text(q, 4, op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, now, -1, SQLITE_STATIC);
+	int rc = step_done(q);
+	free(text);
+	return rc;
+}
+
+size_t outbox_next_batch(struct store *st, size_t max, struct sync_op *ops)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT op_id, entity, entity_id, base_rev, op,"
+					    " payload, payload_hash FROM outbox"
+					    " WHERE state IN " PENDING " ORDER BY rowid LIMIT ?");
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)max);
+	size_t n = 0;
+	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(q, 5);
+		json_error_t je;
+		json_t *payload = json_loads(text ? text : "", 0, &je);
+		if (!json_is_object(payload)) {
+			json_decref(payload);
+			payload = json_object(); /* the server refuses it: visible as rejected */
+		}
+		struct sync_op *op = &ops[n++];
+		memset(op, 0, sizeof(*op));
+		op->op_id = col_dup(q, 0);
+		op->entity = col_dup(q, 1);
+		op->entity_id = col_dup(q, 2);
+		op->base_rev = sqlite3_column_int64(q, 3);
+		op->op = col_dup(q, 4);
+		op->payload = payload;
+		op->payload_hash = col_dup(q, 6);
+	}
+	sqlite3_finalize(q);
+	return n;
+}
+
+int outbox_mark(struct store *st, const char *op_id, enum sync_status status, long long rev,
+		const char *code, const char *message, const char *now)
+{
+	bool done = status == SYNC_APPLIED || status == SYNC_DUPLICATE;
+	/* done_seq: after every operation acknowledged before; "IS NOT NULL"
+	 * lets the partial index outbox_done give the largest at once (without
+	 * it, max() reads the whole table) */
+	sqlite3_stmt *q = store_prepare(st,
+		"UPDATE outbox SET state = ?2, server_rev = ?3, error_code = ?4, last_error = ?5,"
+		" attempts = attempts + 1, answered_at = ?6, next_attempt_at = NULL,"
+		" done_seq = CASE WHEN ?2 = 'done' THEN (SELECT coalesce(max(done_seq), 0) + 1"
+		" FROM outbox WHERE done_seq IS NOT NULL) END WHERE op_id = ?1 AND state IN " PENDING);
+	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, done ? "done" : status == SYNC_CONFLICT ? "conflict" : "rejected", -1,
+			  SQLITE_STATIC);
+	if (done && rev > 0)
+		sqlite3_bind_int64(q, 3, rev);
+	if (!done) {
+		sqlite3_bind_text(q, 4, code ? code : "unknown", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, message ? message : "", -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(q, 6, now, -1, SQLITE_STATIC);
+	if (step_done(q) != SQLITE_OK)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+long outbox_requeue_after(struct store *st, const char *after_op)
+{
+	sqlite3_stmt *q;
+	if (after_op) {
+		q = store_prepare(st, "SELECT 1 FROM outbox WHERE op_id = ? AND state = 'done'"
+				      " AND done_seq IS NOT NULL");
+		sqlite3_bind_text(q, 1, after_op, -1, SQLITE_STATIC);
+		bool done = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_finalize(q);
+		if (!done)
+			return 0;
+		q = store_prepare(st, "UPDATE outbox SET state = 'pending', done_seq = NULL,"
+				      " server_rev = NULL WHERE state = 'done'"
+				      " AND done_seq > (SELECT done_seq FROM outbox WHERE op_id = ?1)");
+		sqlite3_bind_text(q, 1, after_op, -1, SQLITE_STATIC);
+	} else {
+		q = store_prepare(st, "UPDATE outbox SET state = 'pending', done_seq = NULL,"
+				      " server_rev = NULL WHERE state = 'done'");
+	}
+	if (step_done(q) != SQLITE_OK)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+int outbox_retry(struct store *st, const char *op_id)
+{
+	sqlite3_stmt *q = store_prepare(st, "UPDATE outbox SET state = 'pending', next_attempt_at = NULL"
+					    " WHERE op_id = ? AND state IN ('rejected', 'conflict')");
+	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
+	return step_done(q);
+}
+
+bool outbox_unaccepted(struct store *st, const char *entity_id)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM outbox WHERE entity_id = ?"
+					    " AND state <> 'done' LIMIT 1");
+	sqlite3_bind_text(q, 1, entity_id, -1, SQLITE_STATIC);
+	bool yes = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return yes;
+}
+
+void outbox_counts(struct store *st, struct outbox_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* the index outbox_state: never a walk of the done operations */
+	sqlite3_stmt *q = store_prepare(st, "SELECT state, count(*) FROM outbox WHERE state IN"
+					    " ('pending', 'sending', 'rejected', 'conflict')"
+					    " GROUP BY state");
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(q, 0);
+		long n = (long)sqlite3_column_int64(q, 1);
+		if (!strcmp(state, "rejected"))
+			c->rejected += n;
+		else if (!strcmp(state, "conflict"))
+			c->conflict += n;
+		else
+			c->pending += n;
+	}
+	sqlite3_finalize(q);
+}
+
+size_t outbox_problems(struct store *st, size_t first, size_t count, struct outbox_problem *rows)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT o.op_id, coalesce(d.code, o.entity_id), o.op, o.state = 'conflict',"
+		" o.error_code, coalesce(o.last_error, '')"
+		" FROM outbox o LEFT JOIN dossiers d ON d.id = o.entity_id"
+		" WHERE o.state IN ('rejected', 'conflict') ORDER BY o.rowid LIMIT ? OFFSET ?");
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)count);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)first);
+	size_t n = 0;
+	while (n < count && sqlite3_step(q) == SQLITE_ROW) {
+		struct outbox_problem *p = &rows[n++];
+		p->op_id = col_dup(q, 0);
+		p->code = col_dup(q, 1);
+		p->op = col_dup(q, 2);
+		p->conflict = sqlite3_column_int(q, 3) != 0;
+		p->error_code = col_dup(q, 4);
+		p->message = col_dup(q, 5);
+	}
+	sqlite3_finalize(q);
+	return n;
+}
+
+void outbox_problem_release(struct outbox_problem *p)
+{
+	free(p->op_id);
+	free(p->code);
+	free(p->op);
+	free(p->error_code);
+	free(p->message);
+	memset(p, 0, sizeof(*p));
+}
