@@ -14,6 +14,7 @@
 #include "client/store/action_store.h"
 #include "client/store/calendar_store.h"
 #include "client/store/dossier_tx.h"
+#include "client/store/outbox.h"
 #include "core/calendar.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
@@ -185,7 +186,7 @@ static int write_event_and_op(struct store *st, const struct online_dossier *d, 
 {
 	json_t *event = NULL;
 	const char *kind = mc_action_id(c->action);
-	struct dossier_tx_event e = {
+	struct dossier_doc_event e = {
 		.id = res->event_id, .dossier_id = d->id, .kind = kind,
 		.status_from = d->status, .status_to = (int)c->to, .actor = c->clerk,
 		.unit_code = c->unit, .device_time = c->now, .payload = c->payload,
@@ -201,7 +202,7 @@ static int write_event_and_op(struct store *st, const struct online_dossier *d, 
 	if (c->op_extra)
 		json_object_update(op, c->op_extra);
 	json_object_set_new(op, "event", event);
-	rc = dossier_tx_outbox(st, res->op_id, d->id, d->rev, kind, op, c->now);
+	rc = outbox_add(st, res->op_id, d->id, d->rev, kind, op, c->now);
 	json_decref(op);
 	return rc;
 }
