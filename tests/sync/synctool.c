@@ -169,7 +169,7 @@ static int cmd_actions(int argc, char **argv)
 					    "updated_at", "2025-10-28T10:00", "event", event);
 		if (to)
 			json_object_set_new(payload, "status", json_integer(to));
-		add_op(ops, op, id, base, action, payload, false);
+		add_op(ops, op, id, base, action, payload);
 	}
 	return print_request(device, ops);
 }
