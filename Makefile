@@ -205,7 +205,7 @@ check: deps layers
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 	@echo "make check: all suites passed (plain and ASan+UBSan)"
 
-bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY)
+bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY) $(STANDIN)
 	$(Q)sh bench/run.sh $(abspath $(B))
 
 install: $(B)/motcua $(B)/motcua-server

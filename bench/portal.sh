@@ -1,13 +1,17 @@
 #!/bin/sh
-# bench/portal.sh BUILD_DIR: how fast the publisher empties its queue against
-# the stand-in portal (tests/portal/standin, schemas checked on both sides),
-# on a throwaway PostgreSQL cluster (tests/sync/lib.sh). Prints the messages
-# sent and the rate; docs/PERFORMANCE.md ("Portal") keeps the figures.
+# bench/portal.sh BUILD_DIR [SUMMARY]: how fast the publisher empties its
+# queue against the stand-in portal (tests/portal/standin, schemas checked on
+# both sides), on a throwaway PostgreSQL cluster (tests/sync/lib.sh). Prints
+# the messages sent and the rate, and appends them to SUMMARY (bench/run.sh's
+# table) when given; docs/PERFORMANCE.md ("Portal") keeps the figures. Exit
+# status 1 when a message was not acknowledged or the stand-in refused one.
 #   BENCH_PORTAL_DOSSIERS=N  receptions queued, each with 2 status changes
 #                            (6 messages a dossier; default 1000)
 #   BENCH_PORTAL_BATCH=N     messages per request (default 50)
 set -u
-B=${1:?usage: sh bench/portal.sh BUILD_DIR}
+B=${1:?usage: sh bench/portal.sh BUILD_DIR [SUMMARY]}
+summary=${2:-}
+[ -z "$summary" ] || summary=$(cd "$(dirname "$summary")" && pwd)/$(basename "$summary")
 B=$(cd "$B" && pwd)
 cd "$(dirname "$0")/.." || exit 1
 SERVER=$B/motcua-server SYNCTOOL=$B/tests/synctool STANDIN=$B/tests/standin
@@ -53,3 +57,7 @@ refused=$(curl -s "$url/admin/stats" | "$SYNCTOOL" get refused)
 awk -v q="$queued" -v a="$acked" -v r="$refused" -v t0="$t0" -v t1="$t1" -v b="$batch" 'BEGIN {
 	s = t1 - t0
 	printf "portal: %d messages queued, %d acknowledged, %d refused, in %.1f s: %.0f messages/s (%.0f an hour), batches of %d\n", q, a, r, s, a / s, a / s * 3600, b }'
+[ -n "$summary" ] && awk -v q="$queued" -v a="$acked" -v r="$refused" -v t0="$t0" -v t1="$t1" -v b="$batch" 'BEGIN {
+	ok = (a == q && r == 0) ? "-" : "FAIL"
+	printf "portal: publisher, %d messages in batches of %d\t%.0f messages/s, %d refused\t-\t%s\n", q, b, a / (t1 - t0), r, ok }' >>"$summary"
+[ "$acked" = "$queued" ] && [ "$refused" = 0 ]
