@@ -415,17 +415,6 @@ int online_store(PGconn *c, const json_t *item, const char *unit, const char *ha
 
 /* ---- the 'accept' operation ------------------------------------------------------------------ */
 
-static void answer(struct attach_answer *a, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void answer(struct attach_answer *a, const char *code, const char *fmt, ...)
-{
-	snprintf(a->code, sizeof a->code, "%s", code);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(a->message, sizeof a->message, fmt, ap);
-	va_end(ap);
-}
-
 static bool is_dt(const json_t *o, const char *k)
 {
 	struct mc_dt t;
@@ -442,52 +431,51 @@ static bool text_ok(const json_t *o, const char *k, size_t max)
  *    "clerk", "updated_at",
  *    "event": {"id", "kind": "accept", "actor", "unit_code"?, "device_time",
  *              "payload": {"code", "appointment", ...}}} */
-int online_accept_check(const struct sync_op *op, struct attach_answer *a)
+int online_accept_check(const struct sync_op *op, struct outcome *o)
 {
 	const json_t *d = op->payload, *e = json_object_get(d, "event");
 	struct mc_dcode dc;
 	const char *why = NULL;
 	if (jstr(d, "id") && strcmp(jstr(d, "id"), op->entity_id)) {
-		answer(a, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"id\" của hồ sơ phải bằng entity_id");
 		return -1;
 	}
 	if (!jstr(d, "code") || mc_dcode_parse(jstr(d, "code"), &dc, &why)) {
-		answer(a, "bad_payload", "Mã hồ sơ không hợp lệ: %s", why ? why : "thiếu \"code\"");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Mã hồ sơ không hợp lệ: %s", why ? why : "thiếu \"code\"");
 		return -1;
 	}
 	if (!is_dt(d, "received_at") || !is_dt(d, "appointment")) {
-		answer(a, "bad_payload", "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 		return -1;
 	}
 	if (!text_ok(d, "clerk", 64) || !json_is_object(e) || !sync_id_valid(jstr(e, "id")) ||
 	    !text_ok(e, "actor", 64) || !is_dt(e, "device_time") ||
 	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), "accept")) ||
 	    (json_object_get(e, "payload") && !json_is_object(json_object_get(e, "payload")))) {
-		answer(a, "bad_payload", "Thao tác accept cần \"clerk\" và \"event\" với id, kind = accept,"
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Thao tác accept cần \"clerk\" và \"event\" với id, kind = accept,"
 		       " actor, device_time");
 		return -1;
 	}
 	const json_t *st = json_object_get(d, "status"), *rev = json_object_get(d, "rev");
 	if ((st && !json_is_null(st) && (!json_is_integer(st) || json_integer_value(st) != MC_ST_RECEIVED)) ||
 	    (rev && !json_is_null(rev) && (!json_is_integer(rev) || json_integer_value(rev) != op->base_rev + 1))) {
-		answer(a, "bad_payload", "\"status\" phải là 2, \"rev\" bằng base_rev + 1");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"status\" phải là 2, \"rev\" bằng base_rev + 1");
 		return -1;
 	}
 	return 0;
 }
 
-static enum attach_rc db_failed(PGresult *res)
+/* A failed statement: recorded in o (a lost race asks for a retry), res
+ * cleared; returns -1. */
+static int db_failed(struct outcome *o, PGresult *res)
 {
-	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	bool race = st && (!strcmp(st, "23505") || !strcmp(st, "40001") || !strcmp(st, "40P01"));
-	if (!race && res)
-		fprintf(stderr, SERVER_NAME ": accept: %s", PQresultErrorMessage(res));
+	set_db_failure(o, res);
 	PQclear(res);
-	return race ? ATTACH_RETRY : ATTACH_DB_FAILED;
+	return -1;
 }
 
-enum attach_rc online_accept_apply(PGconn *c, const struct session *s, const struct sync_op *op,
-				   struct attach_answer *a)
+int online_accept_apply(PGconn *c, const struct session *s, const struct sync_op *op,
+			struct outcome *o)
 {
 	const json_t *d = op->payload;
 	const char *code = jstr(d, "code");
@@ -497,11 +485,11 @@ enum attach_rc online_accept_apply(PGconn *c, const struct session *s, const str
 				    " nullif(data->>'handling_unit', '')"
 				    " FROM dossiers WHERE id = $1 FOR UPDATE", 1, p);
 	if (!db_ok(res))
-		return db_failed(res);
+		return db_failed(o, res);
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		answer(a, "unknown_dossier", "Máy chủ không có hồ sơ %s", op->entity_id);
-		return ATTACH_REJECTED;
+		set_outcome(o, MC_ERR_UNKNOWN_DOSSIER, "Máy chủ không có hồ sơ %s", op->entity_id);
+		return -1;
 	}
 	int status = atoi(PQgetvalue(res, 0, 0));
 	long long rev = atoll(PQgetvalue(res, 0, 1));
@@ -511,60 +499,58 @@ enum attach_rc online_accept_apply(PGconn *c, const struct session *s, const str
 	char *ident = xstrdup(PQgetvalue(res, 0, 5));
 	char *handling = PQgetisnull(res, 0, 6) ? NULL : xstrdup(PQgetvalue(res, 0, 6));
 	PQclear(res);
-	a->rev = rev;
-	enum attach_rc rc = ATTACH_REJECTED;
+	o->rev = rev;
+	int rc = -1;
 	struct strbuf err = STRBUF_INIT;
 	enum mc_status to;
 	struct mc_dcode dc;
 	char *text = NULL;
 	if (!data) {
-		rc = ATTACH_DB_FAILED;
+		o->db_failed = true;
 		goto out;
 	}
 	const char *sp[] = { s->username, unit, handling };
 	res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code IN ($2, $3) LIMIT 1", 3, sp);
 	if (!db_ok(res)) {
-		rc = db_failed(res);
+		rc = db_failed(o, res);
 		goto out;
 	}
 	bool mine = PQntuples(res) == 1;
 	PQclear(res);
 	if (!mine) {
-		answer(a, "out_of_scope", "Tài khoản %s không được ghi hồ sơ của đơn vị %s", s->username, unit);
+		set_outcome(o, MC_ERR_OUT_OF_SCOPE, "Tài khoản %s không được ghi hồ sơ của đơn vị %s", s->username, unit);
 		goto out;
 	}
 	if (op->base_rev != rev) {
-		answer(a, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ (phiên bản %lld; thao tác dựa"
+		set_outcome(o, MC_ERR_STALE_REV, "Hồ sơ đã được thay đổi trên máy chủ (phiên bản %lld; thao tác dựa"
 		       " trên phiên bản %lld)", rev, op->base_rev);
-		rc = ATTACH_CONFLICT;
 		goto out;
 	}
 	if (!json_is_object(json_object_get(data, "online")) || received) {
-		answer(a, "invalid_transition", "Hồ sơ %s không phải hồ sơ trực tuyến chưa tiếp nhận",
+		set_outcome(o, MC_ERR_INVALID_TRANSITION, "Hồ sơ %s không phải hồ sơ trực tuyến chưa tiếp nhận",
 		       op->entity_id);
 		goto out;
 	}
 	if (mc_lifecycle_apply(status, MC_ACT_ACCEPT, &to, &err)) {
-		answer(a, "invalid_transition", "%s", err.buf);
+		set_outcome(o, MC_ERR_INVALID_TRANSITION, "%s", err.buf);
 		goto out;
 	}
 	mc_dcode_parse(code, &dc, NULL);
 	if (strcmp(dc.ident, ident)) {
-		answer(a, "bad_payload", "Mã hồ sơ %s không theo mã định danh %s của đơn vị %s", code, ident,
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Mã hồ sơ %s không theo mã định danh %s của đơn vị %s", code, ident,
 		       unit);
 		goto out;
 	}
 	const char *cp[] = { code, op->entity_id };
 	res = db_query(c, "SELECT 1 FROM dossiers WHERE code = $1 AND id <> $2", 2, cp);
 	if (!db_ok(res)) {
-		rc = db_failed(res);
+		rc = db_failed(o, res);
 		goto out;
 	}
 	bool taken = PQntuples(res) > 0;
 	PQclear(res);
 	if (taken) {
-		answer(a, "code_taken", "Mã hồ sơ %s đã được dùng cho một hồ sơ khác trên máy chủ", code);
-		rc = ATTACH_CONFLICT;
+		set_outcome(o, MC_ERR_CODE_TAKEN, "Mã hồ sơ %s đã được dùng cho một hồ sơ khác trên máy chủ", code);
 		goto out;
 	}
 	/* the event as recorded */
@@ -589,15 +575,14 @@ enum attach_rc online_accept_apply(PGconn *c, const struct session *s, const str
 	free(ptext);
 	if (!db_ok(res)) {
 		json_decref(event);
-		rc = db_failed(res);
+		rc = db_failed(o, res);
 		goto out;
 	}
 	bool inserted = PQntuples(res) == 1;
 	PQclear(res);
 	if (!inserted) {
-		answer(a, "event_exists", "Sự kiện %s đã có trên máy chủ", jstr(event, "id"));
+		set_outcome(o, MC_ERR_EVENT_EXISTS, "Sự kiện %s đã có trên máy chủ", jstr(event, "id"));
 		json_decref(event);
-		rc = ATTACH_CONFLICT;
 		goto out;
 	}
 	long long nrev = rev + 1;
@@ -626,18 +611,18 @@ enum attach_rc online_accept_apply(PGconn *c, const struct session *s, const str
 			  " appointment = $5, rev = $6::integer, data = $7::jsonb, updated_at = now()"
 			  " WHERE id = $1", 7, up);
 	if (!db_ok(res)) {
-		rc = db_failed(res);
+		rc = db_failed(o, res);
 		goto out;
 	}
 	PQclear(res);
 	strbuf_reset(&err);
 	if (db_lock_changes(c, &err) || db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 		fprintf(stderr, SERVER_NAME ": accept: %s\n", err.buf);
-		rc = ATTACH_DB_FAILED;
+		o->db_failed = true;
 		goto out;
 	}
-	a->rev = nrev;
-	rc = ATTACH_APPLIED;
+	o->rev = nrev;
+	rc = 0;
 out:
 	free(text);
 	strbuf_release(&err);

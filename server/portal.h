@@ -13,7 +13,7 @@
 #define MC_SERVER_PORTAL_H
 #include <stdbool.h>
 
-#include "server/attach.h"
+#include "server/ops.h"
 #include "server/server.h"
 
 /* The settings (docs/portal.md "Configuration"). Strings are owned. */
@@ -76,10 +76,10 @@ int online_store(PGconn *c, const json_t *item, const char *unit, const char *ha
 		 struct online_paper *papers, size_t npapers, struct strbuf *err);
 
 /* The 'accept' operation (entity "dossier"): an online dossier received by
- * a clerk, with its code and appointment (docs/api.md). As attach.h. */
-int online_accept_check(const struct sync_op *op, struct attach_answer *a);
-enum attach_rc online_accept_apply(PGconn *c, const struct session *s, const struct sync_op *op,
-				   struct attach_answer *a);
+ * a clerk, with its code and appointment (docs/api.md); a row of push.c's
+ * table (server/ops.h). */
+op_check_fn online_accept_check;
+op_apply_fn online_accept_apply;
 
 /* Stores a blob (content-addressed) in the caller's transaction: 0, or -1. */
 int blob_put(PGconn *c, const char *sha256, const char *data, long long n, struct strbuf *err);
