@@ -59,14 +59,24 @@ struct home {
 	char today_vn[16];
 };
 
-/* Today's counts, as dossier_today_counts computes them. */
+/* Today's counts, as dossier_today_counts computes them, and the online
+ * dossiers waiting (online_count). */
 static void refresh_counts(struct app *app, struct home *s)
 {
 	struct mc_dt now;
 	if (clock_now(&now))
 		return;
 	mc_format_date_vn(s->today_vn, sizeof(s->today_vn), now.y, now.m, now.d);
-/* Enter on a count lists those dossiers (the online ones: their screen). */
+	struct dossier_counts c = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	if (dossier_today_counts(&app->store, &now, &c, &err))
+		app_error(app, "%s", err.buf);
+	strbuf_release(&err);
+	s->counts[COUNT_RECEIVED] = c.received_today;
+	s->counts[COUNT_DUE] = c.due_today;
+	s->counts[COUNT_OVERDUE] = c.overdue;
+	s->counts[COUNT_SUPPLEMENT] = c.waiting;
+	online_count(&app->store, app->unit_code, &s->counts[COUNT_ONLINE]); /* 0 when unread */
 }
 
 static int home_open(struct app *app, void *priv, const void *arg)
