@@ -146,13 +146,13 @@ $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 
 # ---- motcua-server (issue 3): server/*.c + the core objects, with
 # libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------
-SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc
+SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc libcurl
 ifneq ($(MAKECMDGOALS),deps)
 SERVER_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS    := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS) 2>/dev/null)
 endif
 SERVER_SRC     := $(sort $(wildcard server/*.c))
-SERVER_OBJ     := $(SERVER_SRC:%.c=$(B)/%.o) $(B)/gen/server_migrations.o
+SERVER_OBJ     := $(SERVER_SRC:%.c=$(B)/%.o) $(B)/gen/server_migrations.o $(B)/gen/portal_schemas.o
 SERVER_MIGRATIONS := $(sort $(wildcard server/migrations/*.sql))
 CORE_OBJ       := $(CORE_SRC:%.c=$(B)/%.o)
 SYNCTOOL       := $(B)/tests/synctool
@@ -173,6 +173,18 @@ $(B)/gen/server_migrations.c: $(SERVER_MIGRATIONS) server/gen-migrations.sh
 	@echo "  GEN     $@"
 	$(Q)sh server/gen-migrations.sh $(SERVER_MIGRATIONS) > $@
 
+# The portal's schemas (docs/portal/NAME.schema.json) are compiled in: the
+# server checks what it sends and receives with the documents themselves.
+PORTAL_SCHEMAS := $(sort $(wildcard docs/portal/*.schema.json))
+$(B)/gen/portal_schemas.c: $(PORTAL_SCHEMAS) tools/embed.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)for f in $(PORTAL_SCHEMAS); do sh tools/embed.sh portal_schema_$$(basename $$f .schema.json) $$f; done > $@
+
+$(B)/gen/portal_schemas.o: $(B)/gen/portal_schemas.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(B)/gen/server_migrations.o: $(B)/gen/server_migrations.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
@@ -190,9 +202,17 @@ $(SLOWPROXY): tests/sync/slowproxy.c
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+# The stand-in for the National Public Service Portal (tests/sync/t_portal.sh):
+# it checks every message against docs/portal/NAME.schema.json with core/jschema.
+STANDIN        := $(B)/tests/standin
+$(STANDIN): tests/portal/standin.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVER_LIBS) -lpthread -lm
+
 # The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
-# the client's tests find slowproxy next to motcua-server.
-test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY)
+# the client's tests find slowproxy and standin next to motcua-server.
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
 # Installs missing Debian packages (as root) or says exactly what to install:
@@ -257,7 +277,7 @@ ifeq ($(HAVE_DEB),1)
 endif
 	@echo "make check: all suites passed (plain and ASan+UBSan)"
 
-bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY)
+bench: $(B)/motcua $(BENCH_BIN) $(B)/motcua-server $(SYNCTOOL) $(SLOWPROXY) $(STANDIN)
 	$(Q)sh bench/run.sh $(abspath $(B))
 
 # ---- make install / make uninstall ------------------------------------------

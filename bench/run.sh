@@ -200,6 +200,10 @@ if [ "${BENCH_SERVER:-1}" != 0 ]; then
 	echo
 	sh bench/sync.sh "$B" "$summary" || status=1
 	echo
+	# 11. The publisher to the national portal against the stand-in
+	# (bench/portal.sh; BENCH_PORTAL_DOSSIERS, BENCH_PORTAL_BATCH).
+	sh bench/portal.sh "$B" "$summary" || status=1
+	echo
 fi
 
 # 11. Optional (BENCH_ENCRYPTED=1): the store encrypted (docs/security.md).

@@ -40,6 +40,7 @@ static const struct app_opener openers[] = {
 	{ ACTION_OPEN_DOSSIERS, &dossiers_screen },
 	{ ACTION_OPEN_SYNC, &syncissues_screen },
 	{ ACTION_OPEN_SUPERVISOR, &supervisor_screen },
+	{ ACTION_OPEN_ONLINE, &online_screen },
 	{ ACTION_OPEN_SETTINGS, &settings_screen },
 };
 

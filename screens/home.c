@@ -8,6 +8,7 @@
 #include "client/tui/app.h"
 #include "client/base/clock.h"
 #include "client/store/dossier_query.h"
+#include "client/store/online.h"
 #include "client/tui/listview.h"
 #include "client/tui/menu.h"
 #include "core/text.h"
@@ -20,6 +21,7 @@ static const struct menu_item menu[] = {
 	{ .action = ACTION_OPEN_CATALOG, .label = "Tra cứu thủ tục" },
 	{ .action = ACTION_OPEN_DOSSIERS, .label = "Danh sách hồ sơ" },
 	{ .action = ACTION_OPEN_SUPERVISOR, .label = "Giám sát" },
+	{ .action = ACTION_OPEN_ONLINE, .label = "Hồ sơ trực tuyến" },
 	{ .action = ACTION_OPEN_SETTINGS, .label = "Cài đặt máy trạm" },
 	{ .action = ACTION_LOGOUT, .label = "Đăng xuất" },
 };
@@ -27,6 +29,7 @@ static const struct menu_item menu[] = {
 #define N_MENU (s->nmenu)
 
 enum count {
+	COUNT_ONLINE,     /* submitted online, waiting at the counter (client/store/online.h) */
 	COUNT_RECEIVED,   /* received today */
 	COUNT_DUE,        /* open, due later today */
 	COUNT_OVERDUE,    /* open, appointment passed */
@@ -35,15 +38,17 @@ enum count {
 };
 
 static const char *const count_labels[COUNT__N] = {
+	"Trực tuyến chờ tiếp nhận",
 	"Tiếp nhận hôm nay",
 	"Đến hạn trả trong hôm nay",
 	"Quá hạn",
 	"Chờ bổ sung",
 };
 
-/* Enter on a count lists those dossiers. */
+/* Enter on a count lists those dossiers (the online ones: their screen). */
 static const enum dossiers_filter count_filters[COUNT__N] = {
-	DOSSIERS_RECEIVED_TODAY, DOSSIERS_DUE_TODAY, DOSSIERS_OVERDUE, DOSSIERS_SUPPLEMENT,
+	DOSSIERS__COUNT, DOSSIERS_RECEIVED_TODAY, DOSSIERS_DUE_TODAY, DOSSIERS_OVERDUE,
+	DOSSIERS_SUPPLEMENT,
 };
 
 /* Selectable rows: the counts, then the menu (where the selection starts). */
@@ -59,7 +64,8 @@ struct home {
 	char today_vn[16];
 };
 
-/* Today's counts, as dossier_today_counts computes them. */
+/* Today's counts, as dossier_today_counts computes them, and the online
+ * dossiers waiting (online_count). */
 static void refresh_counts(struct app *app, struct home *s)
 {
 	struct mc_dt now;
@@ -75,6 +81,7 @@ static void refresh_counts(struct app *app, struct home *s)
 	s->counts[COUNT_DUE] = c.due_today;
 	s->counts[COUNT_OVERDUE] = c.overdue;
 	s->counts[COUNT_SUPPLEMENT] = c.waiting;
+	online_count(&app->store, app->unit_code, &s->counts[COUNT_ONLINE]); /* 0 when unread */
 }
 
 static int home_open(struct app *app, void *priv, const void *arg)
@@ -143,6 +150,10 @@ static int home_handle(struct app *app, void *priv, enum action act, const struc
 	size_t sel = s->rows.selected;
 	switch (act) {
 	case ACTION_CONFIRM:
+		if (sel == COUNT_ONLINE) {
+			app_push_screen(app, &online_screen, NULL);
+			return SCR_HANDLED;
+		}
 		if (sel < COUNT__N) {
 			app_push_screen(app, &dossiers_screen, &count_filters[sel]);
 			return SCR_HANDLED;

@@ -50,6 +50,10 @@ extern const struct screen_ops dossiers_screen;
  * receipt. arg: the dossier's code (const char *). */
 extern const struct screen_ops dossier_screen;
 
+/* The online dossiers waiting at this workstation's counter: accept, ask
+ * for a supplement, refuse; their papers opened. arg: unused. */
+extern const struct screen_ops online_screen;
+
 /* Sync state and the operations the server rejected or found in conflict,
  * with its reasons; dossier codes numbered without a lease. arg: unused. */
 extern const struct screen_ops syncissues_screen;

@@ -139,6 +139,11 @@ void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
 	queue(r, status, ctype, text, strlen(text));
 }
 
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n)
+{
+	queue(r, status, ctype, bytes, n);
+}
+
 void respond_json(struct req *r, unsigned status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT);

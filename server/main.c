@@ -39,6 +39,8 @@ static void usage(FILE *fp)
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
+	      "  portal (enable|disable|run|status|list|retry|drop|codes) --pg CONNINFO ...\n"
+	      "                                        liên thông Cổng Dịch vụ công quốc gia\n"
 	      "  routes                                các đường dẫn của API, mỗi dòng một\n"
 	      "  errors                                các mã lỗi của API, mỗi dòng một\n"
 	      "  version\n"
@@ -54,6 +56,7 @@ static const struct {
 	{ "migrate", cmd_migrate },	  { "import", cmd_import }, { "user", cmd_user },
 	{ "token", cmd_token },		  { "serve", cmd_serve },   { "indicators", cmd_indicators },
 	{ "stats", cmd_stats },		  { "routes", cmd_routes }, { "errors", cmd_errors },
+	{ "portal", cmd_portal },
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
  * batch again and what was applied comes back as duplicate. */
 #include "server/api.h"
 #include "server/ops.h"
+#include "server/portal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -648,6 +649,9 @@ static const struct op_kind op_kinds[] = {
 	{ "dossier", "receive", check_dossier, apply_receive },
 	{ "dossier", MC_REASSIGN_ID, check_reassign, apply_reassign },
 	{ "dossier", "attach", attach_check, attach_apply },
+	/* an online dossier received (server/online.c); before the lifecycle's
+	 * rows, which name "accept" too */
+	{ "dossier", "accept", online_accept_check, online_accept_apply },
 	/* every action of the lifecycle (core/lifecycle.h): "transfer", "return"...;
 	 * its "receive" is the row above */
 	MC_ACTIONS(ACTION_OP)

@@ -66,6 +66,7 @@ int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
+int cmd_portal(int argc, char **argv);     /* portal.c */
 int cmd_serve(int argc, char **argv);      /* routes.c */
 int cmd_routes(int argc, char **argv);     /* routes.c: the route table, one line a route */
 
@@ -76,6 +77,10 @@ int admin_user_change(PGconn *c, const char *username, struct strbuf *err);
 void metrics_request(const char *route, unsigned status, double seconds);
 void metrics_ops(int applied, int duplicate, int conflict, int rejected);
 char *metrics_render(void); /* Prometheus text; malloc'd */
+/* portal.c: the publication queue by state, the portal's failures and the
+ * online dossiers (Prometheus text, read from the database; NULL when it
+ * cannot be read). */
+char *portal_metrics(PGconn *c);
 
 /* ---- config.c: settings (server.conf, MOTCUA_* variables; motcua-server(8)) ---- */
 struct sockaddr_in;

@@ -13,6 +13,7 @@
 #include "sync/apply.h"
 #include "sync/http.h"
 #include "sync/numbering.h"
+#include "sync/download.h"
 #include "sync/upload.h"
 
 #define SKEW_WARN_S 300  /* warn when the clocks differ by more than 5 minutes */
@@ -111,6 +112,7 @@ void sync_summary_add(struct sync_summary *t, const struct sync_summary *p)
 	t->files_sent += p->files_sent;
 	t->files_known += p->files_known;
 	t->files_failed += p->files_failed;
+	t->files_fetched += p->files_fetched;
 	t->bytes_sent += p->bytes_sent;
 	t->files_pending = p->files_pending;
 	t->bytes_pending = p->bytes_pending;
@@ -148,6 +150,7 @@ char *sync_summary_json(const struct sync_summary *s)
 	json_object_set_new(o, "files_sent", json_integer(s->files_sent));
 	json_object_set_new(o, "files_known", json_integer(s->files_known));
 	json_object_set_new(o, "files_failed", json_integer(s->files_failed));
+	json_object_set_new(o, "files_fetched", json_integer(s->files_fetched));
 	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->bytes_sent));
 	json_object_set_new(o, "files_pending", json_integer(s->files_pending));
 	json_object_set_new(o, "bytes_pending", json_integer((json_int_t)s->bytes_pending));
@@ -830,6 +833,9 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 		o = sync_upload_files(st, &p.http, p.opt->cancel, p.now, sum);
 		report(&p, "files", sum->files_sent + sum->files_known, 0);
 	}
+	/* and the papers of online dossiers come down */
+	if (o == SYNC_DONE)
+		o = sync_download_files(st, &p.http, p.opt->cancel, sum);
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);

@@ -132,6 +132,7 @@ struct sync_summary {
 	long files_sent;   /* files uploaded (their last byte accepted by the server) */
 	long files_known;  /* files the server held already: nothing sent */
 	long files_failed; /* files refused for good (damaged or missing here) */
+	long files_fetched; /* papers of online dossiers fetched (sync/download.c) */
 	long long bytes_sent; /* file bytes sent (a cut PATCH counts what left) */
 	long files_pending;   /* files still to send after the pass */
 	long long bytes_pending; /* their bytes the server does not hold yet */

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -110,4 +111,43 @@ int files_sweep_stale(const char *dir)
 	}
 	closedir(d);
 	return removed;
+}
+
+int files_open(const char *path, const char **viewer, struct strbuf *err)
+{
+	const char *v = getenv("MOTCUA_VIEWER");
+	if (!v || !*v)
+		v = "xdg-open";
+	if (viewer)
+		*viewer = v;
+	if (access(path, R_OK)) {
+		strbuf_addf(err, "không đọc được tệp %s: %s", path, files_errno_vn(errno));
+		return -1;
+	}
+	/* twice forked: the viewer belongs to no one here, and leaves no zombie */
+	pid_t pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "không mở được chương trình xem tệp: %s", files_errno_vn(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (fork() == 0) {
+			setsid();
+			int fd = open("/dev/null", O_RDWR);
+			if (fd >= 0) {
+				dup2(fd, 0);
+				dup2(fd, 1);
+				dup2(fd, 2);
+				if (fd > 2)
+					close(fd);
+			}
+			execlp(v, v, path, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
 }

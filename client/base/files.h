@@ -14,6 +14,11 @@ void files_hex(const unsigned char *d, size_t n, char *hex);
 /* The SHA-256 of a file's plaintext (client/base/sealed.h), in hex. -1
  * with err. */
 int files_sha256(const char *path, char hex[65], struct strbuf *err);
+/* Opens path with the desktop's viewer, $MOTCUA_VIEWER or else xdg-open,
+ * in the background (its own session, no terminal: the program neither
+ * waits for it nor shares the screen). The viewer's name into viewer
+ * (when not NULL). 0, or -1 with err (no such file, no process). */
+int files_open(const char *path, const char **viewer, struct strbuf *err);
 
 /* Removes from dir what killed writers left: "*.tmp" files no writer holds
  * (writers lock the file they write, see sealed.h) and papers made but

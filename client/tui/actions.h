@@ -41,6 +41,7 @@
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OPEN_SUPERVISOR, "open-supervisor", "Giám sát") \
+	X(OPEN_ONLINE,    "open-online",    "Hồ sơ trực tuyến") \
 	X(OPEN_SETTINGS,  "open-settings",  "Cài đặt máy trạm") \
 	X(RESET_SETTING,  "reset-setting",  "Về giá trị mặc định") \
 	X(TEST_PRINTER,   "test-printer",   "In trang thử") \
@@ -73,6 +74,10 @@
 	X(SORT,           "sort",           "Đổi cách sắp xếp") \
 	X(CLEAR_FILTERS,  "clear-filters",  "Bỏ mọi bộ lọc") \
 	X(REASSIGN,       "reassign",       "Giao cho cán bộ khác") \
+	X(ACCEPT_ONLINE,  "accept-online",  "Tiếp nhận") \
+	X(ASK_SUPPLEMENT, "ask-supplement", "Yêu cầu bổ sung") \
+	X(REFUSE_ONLINE,  "refuse-online",  "Từ chối") \
+	X(OPEN_PAPER,     "open-paper",     "Mở giấy tờ") \
 	X(SAVE,           "save",           "Lưu") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 

@@ -32,6 +32,7 @@
 	X(SYNC,       "sync") \
 	X(SUPERVISOR, "supervisor") \
 	X(SUPERQUEUE, "superqueue") \
+	X(ONLINE,     "online") \
 	X(SETTINGS,   "settings")
 
 enum keymap_id {
