@@ -37,7 +37,6 @@ static const struct app_opener openers[] = {
 	{ ACTION_OPEN_DOSSIERS, &dossiers_screen },
 	{ ACTION_OPEN_SYNC, &syncissues_screen },
 	{ ACTION_OPEN_SUPERVISOR, &supervisor_screen },
-	{ ACTION_OPEN_HELLO, &hello_screen },
 };
 
 static const struct app_screens screens = {

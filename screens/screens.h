@@ -57,8 +57,6 @@ extern const struct screen_ops syncissues_screen;
 /* The supervisor's view: the queues (Enter lists them), each clerk's
  * workload, the indicators for this week, month or year. arg: unused. */
 extern const struct screen_ops supervisor_screen;
-/* A greeting. arg: unused. */
-extern const struct screen_ops hello_screen;
 /* One supervisor queue with the clerk in charge of each dossier: sort,
  * filters, Enter opens a dossier, r reassigns it. arg: the queue (const
  * enum supervisor_queue *, client/store/indicators.h). */

@@ -41,7 +41,6 @@
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OPEN_SUPERVISOR, "open-supervisor", "Giám sát") \
-	X(OPEN_HELLO,     "open-hello",     "Lời chào") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(REUSE_DOCUMENT, "reuse-document", "Dùng lại giấy tờ trong kho") \
 	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \

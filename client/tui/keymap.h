@@ -31,8 +31,7 @@
 	X(SCAN,       "scan") \
 	X(SYNC,       "sync") \
 	X(SUPERVISOR, "supervisor") \
-	X(SUPERQUEUE, "superqueue") \
-	X(HELLO,      "hello")
+	X(SUPERQUEUE, "superqueue")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,
