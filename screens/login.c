@@ -151,7 +151,7 @@ static void try_login(struct app *app, struct login *s)
 		s->focus = 1;
 		app_error(app, "%s", err.buf);
 	} else {
-		store_set_setting(&app->store, "last_user", c.username);
+		store_set_setting(&app->store, "last_user", c.username, NULL);
 		app_login(app, &c); /* replaces this screen */
 	}
 	strbuf_release(&err);

@@ -197,7 +197,7 @@ static void load_settings(struct scan_view *v)
 
 static void save_setting(struct scan_view *v, const char *key, const char *value)
 {
-	if (store_set_setting(&v->app->store, key, value))
+	if (store_set_setting(&v->app->store, key, value, NULL))
 		app_error(v->app, "Không ghi được thiết lập máy quét vào kho dữ liệu");
 }
 

@@ -24,6 +24,8 @@ layer_of() {
 	client/cli/*) echo cli ;;
 	screens/*) echo screens ;;
 	client/*.c | client/*.h) echo program ;;
+	server/server.h | server/db.c | server/metrics.c) echo server-base ;;
+	server/http.[ch]) echo server-http ;;
 	server/*) echo server ;;
 	*) echo "" ;;
 	esac
@@ -32,7 +34,9 @@ layer_of() {
 # The layers each layer may include, itself included. The arrows only point
 # down: core <- base <- store <- sync <- print, scan <- services <- tui, cli
 # <- screens <- program. print and scan sit side by side (neither includes the
-# other), so do tui and cli. The server shares only core with the client.
+# other), so do tui and cli. The server shares only core with the client; in
+# it, the HTTP engine (server-http) knows no handler: server-base (database,
+# metrics) <- server-http <- server (handlers, operations, routes, commands).
 may_include() {
 	case "$1" in
 	core) echo "core" ;;
@@ -46,7 +50,9 @@ may_include() {
 	cli) echo "cli services print scan sync store base core" ;;
 	screens) echo "screens tui services print scan sync store base core" ;;
 	program) echo "program screens tui cli services print scan sync store base core" ;;
-	server) echo "server core" ;;
+	server-base) echo "server-base core" ;;
+	server-http) echo "server-http server-base core" ;;
+	server) echo "server server-http server-base core" ;;
 	esac
 }
 

@@ -62,6 +62,15 @@ int cli_now(struct mc_dt *now)
 	return CLI_OK;
 }
 
+int cli_exit(int rc)
+{
+	struct strbuf err = STRBUF_INIT;
+	if (rc != CLI_FAULT && store_damaged(&err))
+		rc = cli_fault("%s", err.buf);
+	strbuf_release(&err);
+	return rc;
+}
+
 char *cli_db_path(const char *opt)
 {
 	if (opt && *opt)

@@ -166,8 +166,8 @@ static int default_unit(struct store *st, const struct login_answer *a)
 	json_array_foreach(a->units, i, u) {
 		const char *code = jstr(u, "code"), *ident = jstr(u, "ident");
 		if (code && ident && !strcmp(code, a->unit_code))
-			return store_set_setting(st, "unit_code", code) ||
-			       store_set_setting(st, "unit_ident", ident);
+			return store_set_setting(st, "unit_code", code, NULL) ||
+			       store_set_setting(st, "unit_ident", ident, NULL);
 	}
 	return 0;
 }
@@ -262,11 +262,12 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 		rc = cli_fault("không đăng nhập được %s: %s", url, r.error);
 	} else if (r.status == 401 || r.status == 403) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
-			sync_error_set(&e, "unauthorized", "Sai tên đăng nhập hoặc mật khẩu");
+			sync_error_set(&e, MC_ERR_BAD_CREDENTIALS, "%s",
+				       mc_err_text(MC_ERR_BAD_CREDENTIALS));
 		rc = cli_bad("máy chủ từ chối đăng nhập: %s", e.message);
 	} else if (r.status != 200) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
-			sync_error_set(&e, "http", "mã trả lời %ld", r.status);
+			sync_error_set(&e, MC_ERR_HTTP, "mã trả lời %ld", r.status);
 		rc = r.status >= 500 ? cli_fault("máy chủ gặp sự cố: %s", e.message)
 				     : cli_bad("máy chủ không nhận yêu cầu đăng nhập (%ld): %s", r.status,
 					       e.message);

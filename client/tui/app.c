@@ -769,6 +769,8 @@ static int run_loop(struct app *app)
 {
 	on_resize(app);
 	while (!app->quit && app->depth) {
+		if (store_damaged(NULL))
+			return MC_EXIT_FAULT; /* a damaged store: leave, said by app_main */
 		sync_refresh(app);
 		draw_all(app);
 		struct key k;
@@ -878,6 +880,10 @@ int app_main(const struct app_screens *screens, const char *path, const char *us
 	char *unit = store_get_setting(&app.store, "unit_code");
 	load_unit(&app, unit);
 	free(unit);
+	if (store_damaged(&err)) {
+		fault("%s", err.buf);
+		goto out;
+	}
 	load_keymaps(&app);
 	if (term_open(&app.term, &err)) {
 		fault("%s", err.buf);
@@ -890,7 +896,10 @@ int app_main(const struct app_screens *screens, const char *path, const char *us
 		goto out;
 	}
 	rc = run_loop(&app);
-	if (rc) /* a bad script line: said once the screen is gone */
+	/* a damaged store or a bad script line: said once the screen is gone */
+	if (rc == MC_EXIT_FAULT && store_damaged(&err))
+		script_err = strbuf_detach(&err);
+	else if (rc)
 		script_err = xstrdup(app.term.error ? app.term.error : "?");
 out:
 	app_release(&app);
