@@ -51,6 +51,7 @@
 #include <sqlite3.h>
 #include <tiffio.h>
 
+#include "bench/bench.h"
 #include "client/scan/docpdf.h"
 #include "client/scan/ocr.h"
 #include "client/scan/ocrworker.h"
@@ -67,19 +68,6 @@ static FILE *summary;
 static int status;
 static char tmpdir[] = "/tmp/motcua-bench-scan-XXXXXX";
 static int seq;
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static void die(const char *what, const char *msg)
 {
@@ -129,10 +117,10 @@ static double one_batch(enum page_kind mode, int dpi, int *pages, long long *byt
 	if (scan_run(s, &job, &r, &err))
 		die("scan_run", err.buf);
 	scan_close(s);
-	*scan_ms = ms_since(&t0);
+	*scan_ms = bench_ms_since(&t0);
 	if (docpdf_write(&ps, pdf, NULL, NULL, &info, &err))
 		die("docpdf_write", err.buf);
-	double ms = ms_since(&t0);
+	double ms = bench_ms_since(&t0);
 	*pages = info.pages;
 	*bytes = info.bytes;
 	if (pagestore_remove(&ps, &err))
@@ -162,7 +150,7 @@ static void bench_speed(void)
 				t[i] = one_batch(modes[m], dpis[d], &pages, &bytes, &scan_ms);
 				pdf_ms += t[i] - scan_ms;
 			}
-			qsort(t, (size_t)runs, sizeof(*t), cmp_double);
+			qsort(t, (size_t)runs, sizeof(*t), bench_cmp_double);
 			double median = t[runs / 2];
 			double ppm = pages * 60000.0 / median;
 			char name[96], value[96];
@@ -272,7 +260,7 @@ static void bench_size(void)
 			if (pagestore_open(&ps, dir, &err) || pagestore_add(&ps, &img, &err) ||
 			    docpdf_write(&ps, pdf, NULL, NULL, &info, &err))
 				die("paper", err.buf);
-			double ms = ms_since(&t0);
+			double ms = bench_ms_since(&t0);
 			char name[96];
 			snprintf(name, sizeof(name), "%d dpi %s", dpis[d], mode_vn(modes[m]));
 			printf("%-36s %12lld %12.1f\n", name, info.bytes, ms);

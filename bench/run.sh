@@ -105,7 +105,7 @@ echo
 echo
 
 # 5b. The supervisor's screen (queues, workload, indicators of unit 00004)
-# and `motcua indicators` for a month and a year: 200 ms each (issue 6).
+# and `motcua indicators` for a month and a year: 200 ms each.
 echo "bench_tui: 10 sessions of bench/keys/supervisor.keys on $db"
 echo
 "$B/bench/bench_tui" --runs 10 --summary "$summary" --title "TUI, supervisor: " \

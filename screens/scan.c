@@ -1,4 +1,4 @@
-/* Scanning the papers of a dossier, one component at a time (issue 4).
+/* Scanning the papers of a dossier, one component at a time.
  *
  * The screen shows one component of a dossier (PgUp/PgDn: the others), the
  * scanner and its settings (the device chosen once and remembered in the

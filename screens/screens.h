@@ -19,8 +19,8 @@ extern const struct screen_ops procedure_screen;
 
 struct app;
 /* Starts a reception with the procedure code preselected (from the catalog
- * and the procedure screens). Returns SCR_* flags. Until the reception
- * screen exists it only says so; then it pushes that screen with code. */
+ * and the procedure screens): pushes the reception screen with code.
+ * Returns SCR_* flags. */
 int catalog_start_reception(struct app *app, const char *code);
 /* The reception wizard. arg: the code of a procedure to start with
  * (const char *, from catalog_start_reception), or NULL to choose it first. */

@@ -4,6 +4,7 @@
  * store accepts --db PATH. */
 #ifndef MC_CLI_H
 #define MC_CLI_H
+#include <stdbool.h>
 
 #include "client/base/exitcode.h"
 #include "client/base/progress.h"
@@ -62,10 +63,21 @@ int cli_exit(int rc);
  * ~/.local/share/motcua/motcua.db. Returns a malloc'd string. */
 char *cli_db_path(const char *opt);
 
+/* Opens the store at cli_db_path(db_opt) with flags (STORE_* of
+ * client/store/store.h). Returns CLI_OK, or says why not on stderr and
+ * returns CLI_FAULT; CLI_BADINPUT instead when missing_bad and there is no
+ * file at that path (a mistyped --db). */
+struct store;
+int cli_open_store(struct store *st, const char *db_opt, unsigned flags, bool missing_bad);
+
+/* Now, from the system clock or MOTCUA_NOW. Returns CLI_OK, or says that
+ * MOTCUA_NOW is not a time and returns CLI_BADINPUT. */
+struct mc_dt;
+int cli_now(struct mc_dt *now);
+
 /* The clerk a command acts for: --user when given, else the setting
  * last_user, else the only active clerk; NULL when none or several
  * (malloc'd). */
-struct store;
 char *cli_pick_clerk(struct store *st, const char *user);
 
 /* Prints o on stdout as compact JSON and a newline, and drops it. */

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/base/clock.h"
 #include "client/store/auth.h"
 #include "client/store/store.h"
 #include "sync/sync.h"
@@ -39,6 +40,27 @@ int cli_fault(const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 	return CLI_FAULT;
+}
+
+int cli_open_store(struct store *st, const char *db_opt, unsigned flags, bool missing_bad)
+{
+	char *path = cli_db_path(db_opt);
+	struct strbuf err = STRBUF_INIT;
+	int rc = CLI_OK;
+	if (store_open(st, path, flags, &err))
+		rc = missing_bad && access(path, F_OK) ? cli_bad("%s", err.buf)
+						       : cli_fault("%s", err.buf);
+	strbuf_release(&err);
+	free(path);
+	return rc;
+}
+
+int cli_now(struct mc_dt *now)
+{
+	if (clock_now(now))
+		return cli_bad("MOTCUA_NOW «%s» không hợp lệ: cần dạng YYYY-MM-DDTHH:MM",
+			       getenv("MOTCUA_NOW"));
+	return CLI_OK;
 }
 
 int cli_exit(int rc)

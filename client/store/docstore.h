@@ -1,4 +1,4 @@
-/* The citizen's document store (issue 4, docs/documents.md): every digitized
+/* The citizen's document store (docs/documents.md): every digitized
  * paper is one PDF, content-addressed under the store's folder
  * (documents/<sha256>.pdf: the same file is kept once), and one row of the
  * documents table (schema 4 -> 5 in client/store/store.c) with its metadata, its

@@ -866,7 +866,7 @@ int dossier_search(struct store *st, const char *query, unsigned status_mask, in
 	return n;
 }
 
-/* Dossiers whose papers' OCR text (documents.ocr_fold, issue 4) holds
+/* Dossiers whose papers' OCR text (documents.ocr_fold) holds
  * every word of the query as the start of a word; see dossier_query.h. */
 int dossier_search_papers(struct store *st, const char *query, unsigned status_mask, int limit,
 			  struct dossier_rows *out, struct strbuf *err)

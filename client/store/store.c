@@ -284,7 +284,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
 	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
 
-	/* 4 -> 5: the citizen's document store (issue 4): every digitized paper
+	/* 4 -> 5: the citizen's document store: every digitized paper
 	 * and every result, filed under its owner's ID number, reusable at the
 	 * next reception. A component that points at a document is digitized;
 	 * reused = 1 when the document was attached from the store instead of

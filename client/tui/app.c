@@ -221,23 +221,6 @@ static void close_screen(struct app *app, const void *priv)
 	}
 }
 
-void app_pop_screen(struct app *app)
-{
-	if (app->depth)
-		close_screen(app, app->stack[app->depth - 1].priv);
-}
-
-int app_replace_screen(struct app *app, const struct screen_ops *ops, const void *arg)
-{
-	struct app_screen s;
-	if (screen_open(app, ops, arg, &s))
-		return -1;
-	if (app->depth)
-		bury(app, &app->stack[--app->depth]);
-	stack_push(app, &s);
-	return 0;
-}
-
 int app_set_root_screen(struct app *app, const struct screen_ops *ops, const void *arg)
 {
 	struct app_screen s;

@@ -109,13 +109,10 @@ void app_busy_end(struct app *app);
 void app_ocr_wake(struct app *app);
 
 /* The screen stack. push opens ops with arg on top and returns 0, or -1 if
- * its open refused. pop closes the top screen. replace closes the top and
- * opens ops in its place; set_root closes every screen and opens ops. A
- * screen may call push/replace/set_root from its handle (its own priv stays
- * valid until handle returns); to close itself it returns SCR_BACK. */
+ * its open refused; set_root closes every screen and opens ops. A screen may
+ * call push/set_root from its handle (its own priv stays valid until handle
+ * returns); to close itself it returns SCR_BACK. */
 int app_push_screen(struct app *app, const struct screen_ops *ops, const void *arg);
-void app_pop_screen(struct app *app);
-int app_replace_screen(struct app *app, const struct screen_ops *ops, const void *arg);
 int app_set_root_screen(struct app *app, const struct screen_ops *ops, const void *arg);
 /* The top screen, or NULL. */
 const struct app_screen *app_top(const struct app *app);
