@@ -109,6 +109,7 @@ struct wizard {
 	char *commune;        /* 5-digit code, or NULL */
 	char *commune_label;
 	bool commune_by_clerk; /* chosen with the picker: a known person's does not replace it */
+	bool commune_known;    /* taken from the known person's latest dossier */
 	bool choosing_commune;
 	bool communes_ready;
 	struct picker communes;
@@ -670,8 +671,10 @@ static bool lookup_person(struct wizard *s)
 	fill_if_empty(&s->f[F_PHONE], p->phone);
 	fill_if_empty(&s->f[F_EMAIL], p->email);
 	fill_if_empty(&s->f[F_ADDRESS], p->address);
-	if (p->commune_code && !s->commune_by_clerk)
+	if (p->commune_code && !s->commune_by_clerk) {
 		set_commune(s, p->commune_code);
+		s->commune_known = s->commune != NULL;
+	}
 	char key[32];
 	int y, m, d;
 	char when[16] = "?";
@@ -1035,6 +1038,14 @@ static void draw_cccd_note(WINDOW *win, int y, int x, int w, const char *id)
 			     ? xasprintf("%s · sinh năm %d · %s", info.province_name, info.birth_year,
 					 sex_text(info.sex))
 			     : xstrdup(mc_cccd_message(r));
+	if (r == MC_CCCD_OK && mc_text_width(note) > w) { /* the short form, then "…" */
+		free(note);
+		note = xasprintf("%s · %d · %s", info.province_name, info.birth_year,
+				 sex_text(info.sex));
+	}
+	char *fit = mc_text_ellipsize(note, w);
+	free(note);
+	note = fit;
 	wattrset(win, term_style(r == MC_CCCD_OK ? STYLE_DIM : STYLE_ERROR));
 	term_text(win, y, x, w, note);
 	wattrset(win, term_style(STYLE_NORMAL));
@@ -1172,7 +1183,10 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 				       RECEPTION_TEXT_MAX);
 		break;
 	case F_COMMUNE:
-		help = s->commune ? "Mặc định là xã, phường của đơn vị. Gõ tên để chọn xã, phường khác;"
+		help = s->commune && s->commune_known
+			       ? "Theo hồ sơ trước của người nộp. Gõ tên để chọn xã, phường khác;"
+				 " Enter để sang bước sau."
+		       : s->commune ? "Mặc định là xã, phường của đơn vị. Gõ tên để chọn xã, phường khác;"
 				    " Enter để sang bước sau."
 				  : "Gõ tên xã, phường để chọn.";
 		break;
@@ -1742,6 +1756,7 @@ static int handle_commune_picker(struct wizard *s, enum action act, const struct
 		}
 		set_commune(s, it->id);
 		s->commune_by_clerk = true;
+		s->commune_known = false;
 		s->choosing_commune = false;
 		return SCR_HANDLED;
 	}

@@ -292,26 +292,64 @@ static int search_code(struct store *st, const char *query, unsigned mask, int o
 	return n;
 }
 
-/* ---- search by ID number ------------------------------------------------- */
+/* ---- search by number: a part of an ID number, or a phone ------------------ */
 
-static int search_id(struct store *st, const char *query, unsigned mask, int offset, int limit,
-		     struct dossier_rows *out, struct strbuf *err)
+/* The digits of a query made only of digits and blanks (a leading '+' too:
+ * "+84 912 345 678" -> "0912345678"), when there are at least six of them
+ * (malloc'd); else NULL. Six digits: the end of a CCCD read out by a citizen;
+ * fewer would match too much. */
+static char *number_query(const char *q)
 {
-	char *hi = prefix_end(query);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	const char *p = q;
+	bool plus = *p == '+';
+	if (plus)
+		p++;
+	for (; *p; p++) {
+		if (is_digit(*p))
+			strbuf_addch(&sb, *p);
+		else if (*p != ' ') {
+			strbuf_release(&sb);
+			return NULL;
+		}
+	}
+	if (sb.len < 6 || (plus && strncmp(sb.buf, "84", 2))) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	char *d = strbuf_detach(&sb);
+	if (plus) { /* +84 912... is 0912... */
+		char *local = xasprintf("0%s", d + 2);
+		free(d);
+		d = local;
+	}
+	return d;
+}
+
+/* The phone as its digits, +84 read as 0 (SQL over d.phone). */
+#define PHONE_PLAIN "replace(replace(replace(d.phone, ' ', ''), '.', ''), '-', '')"
+#define PHONE_DIGITS                                                                   \
+	"(CASE WHEN substr(" PHONE_PLAIN ", 1, 3) = '+84' THEN '0' || substr(" PHONE_PLAIN    \
+	", 4) ELSE " PHONE_PLAIN " END)"
+
+/* Dossiers whose ID number holds the digits (the exact number first, then
+ * numbers starting with them, then the others) or whose phone does. */
+static int search_number(struct store *st, const char *digits, unsigned mask, int offset,
+			 int limit, struct dossier_rows *out, struct strbuf *err)
+{
 	struct strbuf sql = STRBUF_INIT;
-	strbuf_addstr(&sql, "SELECT " ROW_COLS " FROM dossiers d INDEXED BY dossiers_idnum"
-			    " WHERE d.id_number >= :q AND d.id_number < :hi");
+	strbuf_addstr(&sql, "SELECT " ROW_COLS " FROM dossiers d"
+			    " WHERE (instr(d.id_number, :q) > 0 OR instr(" PHONE_DIGITS ", :q) > 0)");
 	add_status_in(&sql, "AND", mask);
-	strbuf_addstr(&sql, " ORDER BY d.id_number = :q DESC, d.received_at DESC, d.rowid DESC"
-			    " LIMIT :lim OFFSET :off");
+	strbuf_addstr(&sql, " ORDER BY d.id_number IS :q DESC, substr(d.id_number, 1, length(:q)) IS :q"
+			    " DESC, d.received_at DESC, d.rowid DESC LIMIT :lim OFFSET :off");
 	sqlite3_stmt *stmt = store_prepare(st, sql.buf);
-	bind_text(stmt, ":q", query);
-	bind_text(stmt, ":hi", hi);
+	bind_text(stmt, ":q", digits);
 	bind_int64(stmt, ":lim", limit);
 	bind_int64(stmt, ":off", offset);
 	int n = read_rows(stmt, 0, out, err);
 	strbuf_release(&sql);
-	free(hi);
 	return n;
 }
 
@@ -849,14 +887,20 @@ int dossier_search(struct store *st, const char *query, unsigned status_mask, in
 	unsigned mask = effective_mask(status_mask);
 	char *q = trimmed(query ? query : "");
 	int n = 0;
+	char *digits = number_query(q);
+	if (digits) { /* an ID number, a part of one, or a phone */
+		n = search_number(st, digits, mask, offset, limit, out, err);
+		free(digits);
+		free(q);
+		return n;
+	}
 	switch (dossier_query_kind(q)) {
 	case DQ_KIND_EMPTY:
 		break;
 	case DQ_KIND_CODE:
 		n = search_code(st, q, mask, offset, limit, out, err);
 		break;
-	case DQ_KIND_ID:
-		n = search_id(st, q, mask, offset, limit, out, err);
+	case DQ_KIND_ID: /* always digits: number_query took it */
 		break;
 	case DQ_KIND_NAME:
 		n = search_name(st, q, mask, offset, limit, out, err);
