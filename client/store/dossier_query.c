@@ -328,28 +328,40 @@ static char *number_query(const char *q)
 }
 
 /* The phone as its digits, +84 read as 0 (SQL over d.phone). */
-#define PHONE_PLAIN "replace(replace(replace(d.phone, ' ', ''), '.', ''), '-', '')"
 #define PHONE_DIGITS                                                                   \
-	"(CASE WHEN substr(" PHONE_PLAIN ", 1, 3) = '+84' THEN '0' || substr(" PHONE_PLAIN    \
-	", 4) ELSE " PHONE_PLAIN " END)"
+	"replace(replace(replace(replace(d.phone, ' ', ''), '.', ''), '-', ''), '+84', '0')"
 
 /* Dossiers whose ID number holds the digits (the exact number first, then
- * numbers starting with them, then the others) or whose phone does. */
+ * numbers starting with them, then the others) or whose phone does. Nine
+ * digits or more are the start of a number (a range of dossiers_idnum);
+ * six to eight may be any part of it (the end a citizen reads out: a scan
+ * of the numbers). Ten or eleven digits starting with 0 may be a phone too,
+ * looked for in every phone written any way (a scan). */
 static int search_number(struct store *st, const char *digits, unsigned mask, int offset,
 			 int limit, struct dossier_rows *out, struct strbuf *err)
 {
+	size_t len = strlen(digits);
+	bool start = len >= 9;
+	bool phone = digits[0] == '0' && (len == 10 || len == 11);
 	struct strbuf sql = STRBUF_INIT;
-	strbuf_addstr(&sql, "SELECT " ROW_COLS " FROM dossiers d"
-			    " WHERE (instr(d.id_number, :q) > 0 OR instr(" PHONE_DIGITS ", :q) > 0)");
+	strbuf_addf(&sql, "SELECT " ROW_COLS " FROM dossiers d WHERE (%s",
+		    start ? "(d.id_number >= :q AND d.id_number < :hi)" : "instr(d.id_number, :q) > 0");
+	if (phone)
+		strbuf_addstr(&sql, " OR (d.phone IS NOT NULL AND instr(" PHONE_DIGITS ", :q) > 0)");
+	strbuf_addstr(&sql, ")");
 	add_status_in(&sql, "AND", mask);
 	strbuf_addstr(&sql, " ORDER BY d.id_number IS :q DESC, substr(d.id_number, 1, length(:q)) IS :q"
 			    " DESC, d.received_at DESC, d.rowid DESC LIMIT :lim OFFSET :off");
 	sqlite3_stmt *stmt = store_prepare(st, sql.buf);
+	char *hi = prefix_end(digits);
 	bind_text(stmt, ":q", digits);
+	if (start)
+		bind_text(stmt, ":hi", hi);
 	bind_int64(stmt, ":lim", limit);
 	bind_int64(stmt, ":off", offset);
 	int n = read_rows(stmt, 0, out, err);
 	strbuf_release(&sql);
+	free(hi);
 	return n;
 }
 
