@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && argv[1][0] != '-') {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[1], commands[i].name))
-				return commands[i].run(argc - 1, argv + 1);
+				return cli_exit(commands[i].run(argc - 1, argv + 1));
 		fprintf(stderr, "motcua: không có lệnh '%s'\n", argv[1]);
 		return usage(stderr);
 	}

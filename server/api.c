@@ -1,6 +1,6 @@
 /* The API handlers other than push: health, metrics, login and logout, the
  * change feed, dossier-number leases and the public lookup. */
-#include "server/server.h"
+#include "server/api.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -124,16 +124,16 @@ void api_login(struct req *r)
 	const char *user = jstr(in, "username"), *pass = jstr(in, "password");
 	const char *dev = jstr(in, "device_id"), *dname = jstr(in, "device_name");
 	if (!user || !pass || !*user || strlen(user) > 63 || strlen(pass) > 1024) {
-		respond_error(r, 400, "bad_request", "Cần \"username\" và \"password\" (chuỗi)");
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần \"username\" và \"password\" (chuỗi)");
 		goto out;
 	}
 	if (!sync_id_valid(dev)) {
-		respond_error(r, 400, "bad_request", "Cần \"device_id\": 1 đến %d ký tự"
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần \"device_id\": 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
 		goto out;
 	}
 	if (json_object_get(in, "device_name") && (!dname || strlen(dname) > 128)) {
-		respond_error(r, 400, "bad_request", "\"device_name\" phải là chuỗi tối đa 128 byte");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"device_name\" phải là chuỗi tối đa 128 byte");
 		goto out;
 	}
 	PGconn *c = conn_or_503(r);
@@ -151,12 +151,12 @@ void api_login(struct req *r)
 	bool good = password_ok(found ? PQgetvalue(res, 0, 0) : NULL, pass);
 	if (!good) {
 		PQclear(res);
-		respond_error(r, 401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu");
+		respond_error(r, MC_ERR_BAD_CREDENTIALS, "Sai tên đăng nhập hoặc mật khẩu");
 		goto out;
 	}
 	if (!strcmp(PQgetvalue(res, 0, 1), "t")) {
 		PQclear(res);
-		respond_error(r, 403, "user_disabled", "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
+		respond_error(r, MC_ERR_USER_DISABLED, "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
 		goto out;
 	}
 	struct session s = { 0 };
@@ -203,7 +203,7 @@ out:
 void api_logout(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	const char *tok = req_header(r, "Authorization") + 7;
 	while (*tok == ' ')
@@ -222,7 +222,7 @@ void api_logout(struct req *r)
 void api_me(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	json_t *units = user_units(c, r->s.username);
 	if (!units) {
@@ -326,7 +326,7 @@ static int feed_limit(struct req *r, long *limit)
 	char *end;
 	*limit = strtol(lim, &end, 10);
 	if (*end || !*lim || *limit < 1 || *limit > SYNC_MAX_CHANGES) {
-		respond_error(r, 400, "bad_request", "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
 		return -1;
 	}
 	return 0;
@@ -375,7 +375,7 @@ static long long feed_remaining(PGconn *c, const char *user, long long after)
 void api_changes(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	const char *since = req_arg(r, "since");
 	long limit;
@@ -398,7 +398,7 @@ void api_changes(struct req *r)
 		return;
 	}
 	if (!holds) {
-		respond_error(r, 410, "cursor_expired", "Con trỏ đồng bộ không còn hiệu lực;"
+		respond_error(r, MC_ERR_CURSOR_EXPIRED, "Con trỏ đồng bộ không còn hiệu lực;"
 			      " hãy tải lại dữ liệu từ đầu");
 		return;
 	}
@@ -451,7 +451,7 @@ static long long lease_take(PGconn *c, const char *ident, const char *count, con
 void api_leases(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	json_t *in = req_json(r);
 	if (!in)
@@ -461,25 +461,25 @@ void api_leases(struct req *r)
 	json_t *cnt = json_object_get(in, "count"), *jfloor = json_object_get(in, "floor");
 	struct mc_date dd;
 	if (!ident || !mc_unit_ident_valid(ident)) {
-		respond_error(r, 400, "bad_request", "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
 		goto out;
 	}
 	if (json_object_get(in, "day") && !json_is_null(json_object_get(in, "day")) &&
 	    (!day || (strcmp(day, "*") && mc_parse_date(day, &dd)))) {
-		respond_error(r, 400, "bad_request", "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
 		goto out;
 	}
 	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 || json_integer_value(cnt) > 1000) {
-		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến 1000");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"count\" phải là số nguyên từ 1 đến 1000");
 		goto out;
 	}
 	if (jfloor && (!json_is_integer(jfloor) || json_integer_value(jfloor) < 0 ||
 		       json_integer_value(jfloor) > 999999999)) {
-		respond_error(r, 400, "bad_request", "\"floor\" phải là số nguyên từ 0 đến 999999999");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"floor\" phải là số nguyên từ 0 đến 999999999");
 		goto out;
 	}
 	if (json_object_get(in, "request_id") && !sync_id_valid(request_id)) {
-		respond_error(r, 400, "bad_request", "\"request_id\" phải gồm 1 đến %d ký tự"
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"request_id\" phải gồm 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
 		goto out;
 	}
@@ -499,7 +499,7 @@ void api_leases(struct req *r)
 	bool mine = PQntuples(res) == 1;
 	PQclear(res);
 	if (!mine) {
-		respond_error(r, 403, "out_of_scope", "Đơn vị %s không thuộc phạm vi của tài khoản %s",
+		respond_error(r, MC_ERR_OUT_OF_SCOPE, "Đơn vị %s không thuộc phạm vi của tài khoản %s",
 			      ident, r->s.username);
 		goto out;
 	}
@@ -515,7 +515,7 @@ void api_leases(struct req *r)
 			}
 			if (PQntuples(res) == 1) {
 				if (strcmp(PQgetvalue(res, 0, 0), ident) || strcmp(PQgetvalue(res, 0, 4), r->s.device_id))
-					respond_error(r, 409, "request_id_reused", "request_id đã được dùng"
+					respond_error(r, MC_ERR_REQUEST_ID_REUSED, "request_id đã được dùng"
 						      " cho một yêu cầu cấp số khác");
 				else
 					respond_json(r, 200, json_pack("{s:s, s:s, s:I, s:I}", "unit_ident", ident,
@@ -535,7 +535,7 @@ void api_leases(struct req *r)
 		long long first = last - json_integer_value(cnt) + 1;
 		if (last > 999999999) {
 			db_exec(c, "ROLLBACK", NULL);
-			respond_error(r, 409, "leases_exhausted", "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
+			respond_error(r, MC_ERR_LEASES_EXHAUSTED, "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
 				      ident);
 			goto out;
 		}
@@ -574,7 +574,7 @@ void api_lookup(struct req *r)
 	char code[MC_DCODE_MAX];
 	size_t n = strlen(raw);
 	if (n >= sizeof(code) || mc_dcode_parse(raw, &dc, NULL)) {
-		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
 		return;
 	}
 	for (size_t i = 0; i <= n; i++)
@@ -594,7 +594,7 @@ void api_lookup(struct req *r)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
 		return;
 	}
 	int st = atoi(PQgetvalue(res, 0, 1));

@@ -1,7 +1,7 @@
-/* The HTTP side: libmicrohttpd with a thread pool, the route table, request
- * bodies with a size limit, JSON responses and errors, the bearer token, the
- * access log and `motcua-server serve`. */
-#include "server/server.h"
+/* The HTTP engine: libmicrohttpd with a thread pool, routing over the table
+ * `serve` hands it, request bodies with a size limit, JSON responses and
+ * errors, the bearer token, the access log. See server/http.h. */
+#include "server/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,8 +19,6 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
-
-#include "core/syncproto.h"
 
 static size_t max_body = MAX_BODY_DEFAULT;
 
@@ -45,32 +43,9 @@ void server_clock(char *buf, size_t n)
 
 /* ---- routes ------------------------------------------------------------------- */
 
-struct route {
-	const char *name;   /* metrics label */
-	const char *method; /* GET routes also answer HEAD */
-	const char *path;   /* as in docs/openapi.yaml: a last "{param}" is one segment */
-	void (*fn)(struct req *r); /* NULL: a streamed body (upload PATCH) */
-};
-
-static const struct route routes[] = {
-	{ "healthz", "GET", "/healthz", api_healthz },
-	{ "metrics", "GET", "/metrics", api_metrics },
-	{ "login", "POST", "/api/v1/auth/login", api_login },
-	{ "logout", "POST", "/api/v1/auth/logout", api_logout },
-	{ "me", "GET", "/api/v1/auth/me", api_me },
-	{ "push", "POST", "/api/v1/sync/push", api_push },
-	{ "changes", "GET", "/api/v1/sync/changes", api_changes },
-	{ "leases", "POST", "/api/v1/leases", api_leases },
-	{ "lookup", "GET", "/api/v1/lookup/{code}", api_lookup },
-	{ "indicators", "GET", "/api/v1/indicators", api_indicators },
-	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", api_blob_head },
-	{ "upload_options", "OPTIONS", "/api/v1/uploads", api_upload_options },
-	{ "upload_create", "POST", "/api/v1/uploads", api_upload_create },
-	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", api_upload_head },
-	{ "upload_patch", "PATCH", "/api/v1/uploads/{id}", NULL },
-	{ "upload_delete", "DELETE", "/api/v1/uploads/{id}", api_upload_delete },
-};
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+/* The table being served (set by http_serve before the daemon starts). */
+static const struct route *routes;
+static size_t nroutes;
 
 static bool path_matches(const struct route *rt, const char *path)
 {
@@ -177,20 +152,20 @@ void respond_json(struct req *r, unsigned status, json_t *v)
 	queue(r, status, "application/json; charset=utf-8", s, n + 1);
 }
 
-void respond_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
+void respond_error(struct req *r, enum mc_err code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	respond_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+	respond_json(r, (unsigned)mc_err_status(code),
+		     json_pack("{s:{s:s, s:s}}", "error", "code", mc_err_wire(code), "message", msg));
 	free(msg);
 }
 
 void respond_db_down(struct req *r)
 {
-	respond_error(r, 503, "db_unavailable",
-		      "Máy chủ tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau");
+	respond_error(r, MC_ERR_DB_UNAVAILABLE, "%s", mc_err_text(MC_ERR_DB_UNAVAILABLE));
 }
 
 const char *req_arg(struct req *r, const char *key)
@@ -215,17 +190,17 @@ json_t *req_json(struct req *r)
 	json_t *v = r->body.len ? json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &je)
 				: NULL;
 	if (!r->body.len) {
-		respond_error(r, 400, "bad_json", "Thiếu nội dung JSON của yêu cầu");
+		respond_error(r, MC_ERR_BAD_JSON, "Thiếu nội dung JSON của yêu cầu");
 		return NULL;
 	}
 	if (!v) {
-		respond_error(r, 400, "bad_json", "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
+		respond_error(r, MC_ERR_BAD_JSON, "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
 			      je.line, je.column, je.text);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
-		respond_error(r, 400, "bad_json", "Nội dung JSON phải là một đối tượng {...}");
+		respond_error(r, MC_ERR_BAD_JSON, "Nội dung JSON phải là một đối tượng {...}");
 		return NULL;
 	}
 	return v;
@@ -247,7 +222,7 @@ int auth_require(struct req *r, PGconn *c)
 	while (tok && *tok == ' ')
 		tok++;
 	if (!tok || !*tok || strlen(tok) > 256) {
-		respond_error(r, 401, "unauthorized", "Cần đăng nhập: thiếu mã truy cập"
+		respond_error(r, MC_ERR_UNAUTHORIZED, "Cần đăng nhập: thiếu mã truy cập"
 			      " (Authorization: Bearer ...)");
 		return -1;
 	}
@@ -267,7 +242,7 @@ int auth_require(struct req *r, PGconn *c)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 401, "unauthorized", "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
+		respond_error(r, MC_ERR_UNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
 			      " hãy đăng nhập lại");
 		return -1;
 	}
@@ -283,45 +258,55 @@ int auth_require(struct req *r, PGconn *c)
 
 /* ---- the request cycle ----------------------------------------------------------------- */
 
-/* The route of the request: its index, or -1 with r->allow listing the
- * methods of the path when only the method is wrong (-2: no such path). */
-static int find_route(struct req *r)
+/* The route of the request, or NULL with r->allow listing the methods of
+ * the path when only the method is wrong (*path_known set). */
+static const struct route *find_route(struct req *r, bool *path_known)
 {
-	int found = -2;
+	*path_known = false;
 	r->allow[0] = '\0';
-	for (size_t i = 0; i < NROUTES; i++) {
+	for (size_t i = 0; i < nroutes; i++) {
 		if (!path_matches(&routes[i], r->path))
 			continue;
 		if (method_matches(&routes[i], r->method))
-			return (int)i;
-		found = -1;
+			return &routes[i];
+		*path_known = true;
 		size_t n = strlen(r->allow);
 		snprintf(r->allow + n, sizeof(r->allow) - n, "%s%s%s", n ? ", " : "", routes[i].method,
 			 !strcmp(routes[i].method, "GET") ? ", HEAD" : "");
 	}
-	return found;
+	return NULL;
 }
 
 /* Answers at once what needs no body: a bad path, no route, a wrong method.
- * Returns the route, or -1 when answered. */
-static int route_or_answer(struct req *r)
+ * Returns the route, or NULL when answered. */
+static const struct route *route_or_answer(struct req *r)
 {
 	if (!path_sane(r->path)) {
-		respond_error(r, 400, "bad_path", "Đường dẫn không hợp lệ");
-		return -1;
+		respond_error(r, MC_ERR_BAD_PATH, "Đường dẫn không hợp lệ");
+		return NULL;
 	}
-	int i = find_route(r);
-	if (i == -1) {
-		respond_error(r, 405, "method_not_allowed", "Phương thức %s không dùng được cho"
+	bool path_known;
+	r->route = find_route(r, &path_known);
+	if (!r->route && path_known)
+		respond_error(r, MC_ERR_METHOD_NOT_ALLOWED, "Phương thức %s không dùng được cho"
 			      " đường dẫn này", r->method);
+	else if (!r->route)
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có tài nguyên này trên máy chủ");
+	return r->route;
+}
+
+/* The route's authentication: 0 when it may run (r->s filled for a
+ * ROUTE_TOKEN route), -1 when answered 401 or 503. */
+static int authenticate(struct req *r)
+{
+	if (r->route->auth == ROUTE_PUBLIC)
+		return 0;
+	PGconn *c = db_thread_conn();
+	if (!c) {
+		respond_db_down(r);
 		return -1;
 	}
-	if (i < 0) {
-		respond_error(r, 404, "not_found", "Không có tài nguyên này trên máy chủ");
-		return -1;
-	}
-	r->route = i;
-	return i;
+	return auth_require(r, c);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -336,28 +321,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->method = method;
 		r->path = xstrndup(url, MAX_PATH_LEN + 1);
-		r->route = -1;
 		r->start = now_mono();
 		strbuf_init(&r->body);
 		*con_cls = r;
-		if (route_or_answer(r) < 0)
+		if (!route_or_answer(r))
 			return MHD_YES;
-		if (!routes[r->route].fn) {
-			upload_patch_begin(r); /* streamed: no size limit but the upload's */
+		if (r->route->stream) {
+			/* streamed: no size limit but the handler's */
+			if (!authenticate(r))
+				r->route->stream->begin(r);
 			return MHD_YES;
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > max_body) {
 			r->too_large = true;
-			respond_error(r, 413, "payload_too_large",
+			respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE,
 				      "Nội dung yêu cầu quá lớn (tối đa %zu byte)", max_body);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (r->upload && !r->responded)
-			upload_patch_data(r, upload, *upload_size);
+		if (r->stream && !r->responded)
+			r->route->stream->data(r, upload, *upload_size);
 		else if (!r->too_large && r->body.len + *upload_size > max_body)
 			r->too_large = true;
 		else if (!r->too_large && !r->responded)
@@ -367,16 +353,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->responded)
 		return MHD_YES;
-	if (r->upload) {
-		upload_patch_end(r);
+	if (r->stream) {
+		r->route->stream->end(r);
 	} else if (r->too_large) {
-		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
 			      max_body);
-	} else {
-		routes[r->route].fn(r);
-		if (!r->responded)
-			respond_error(r, 500, "internal", "Lỗi nội bộ của máy chủ");
+	} else if (r->route->fn && !authenticate(r)) {
+		r->route->fn(r);
 	}
+	if (!r->responded)
+		respond_error(r, MC_ERR_INTERNAL, "%s", mc_err_text(MC_ERR_INTERNAL));
 	return MHD_YES;
 }
 
@@ -387,10 +373,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
-	if (r->upload)
-		upload_patch_abort(r); /* keeps what arrived; frees the stream */
+	if (r->stream)
+		r->route->stream->abort(r); /* keeps what arrived; frees the stream */
 	double secs = now_mono() - r->start;
-	const char *route = r->route >= 0 ? routes[r->route].name : "other";
+	const char *route = r->route ? r->route->name : "other";
 	metrics_request(route, r->status, secs);
 	char addr[INET6_ADDRSTRLEN] = "-";
 	const union MHD_ConnectionInfo *ci =
@@ -483,8 +469,10 @@ static void serve_usage(void)
 	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP]\n", stderr);
 }
 
-int cmd_serve(int argc, char **argv)
+int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 {
+	routes = table;
+	nroutes = ntable;
 	static const struct option opts[] = {
 		{ "pg", required_argument, NULL, 'p' },
 		{ "listen", required_argument, NULL, 'l' },

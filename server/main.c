@@ -7,7 +7,23 @@
 
 #include <sodium.h>
 
+#include "core/errors.h"
 #include "core/version.h"
+
+/* `motcua-server errors`: "STATUS CODE MESSAGE", one line per code the
+ * server sends (core/errors.h; docs/api.md lists the same). */
+static int cmd_errors(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		fputs("Cách dùng: motcua-server errors\n", stderr);
+		return 2;
+	}
+	for (int e = MC_ERR_NONE + 1; e < MC_ERR_UNKNOWN; e++)
+		if (mc_err_status(e))
+			printf("%d %s %s\n", mc_err_status(e), mc_err_wire(e), mc_err_text(e));
+	return 0;
+}
 
 static void usage(FILE *fp)
 {
@@ -23,6 +39,8 @@ static void usage(FILE *fp)
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
+	      "  routes                                các đường dẫn của API, mỗi dòng một\n"
+	      "  errors                                các mã lỗi của API, mỗi dòng một\n"
 	      "  version\n", fp);
 }
 
@@ -54,6 +72,10 @@ int main(int argc, char **argv)
 		return cmd_indicators(argc, argv);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(argc, argv);
+	if (!strcmp(cmd, "routes"))
+		return cmd_routes(argc, argv);
+	if (!strcmp(cmd, "errors"))
+		return cmd_errors(argc, argv);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf(SERVER_NAME " %s\n", MOTCUA_VERSION);
 		return 0;

@@ -254,7 +254,7 @@ static void note_skew(struct pass *p, const char *server_clock)
 static void server_error(const struct sync_reply *r, struct sync_error *e)
 {
 	if (sync_error_decode(r->body.buf, r->body.len, e))
-		sync_error_set(e, "http", "máy chủ trả lời mã %ld", r->status);
+		sync_error_set(e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 }
 
 /* SYNC_DONE for a 2xx answer; otherwise records why and says what to do. */
@@ -549,14 +549,19 @@ static enum sync_outcome lease_once(struct pass *p, const char *ident, long coun
 	sync_http_request(&p->http, "POST", "/api/v1/leases", body, &r);
 	free(body);
 	enum sync_outcome o;
-	if (r.status == 409 || (r.status == 403 && strstr(r.body.buf ? r.body.buf : "", "out_of_scope"))) {
-		struct sync_error e;
+	struct sync_error e;
+	enum mc_err code = MC_ERR_NONE;
+	if (r.status >= 400) {
 		server_error(&r, &e);
+		code = mc_err_from_wire(e.code);
+	}
+	if (r.status == 409 || code == MC_ERR_OUT_OF_SCOPE) {
 		p->sum->online = true;
-		if (!strcmp(e.code, "request_id_reused")) {
+		if (code == MC_ERR_REQUEST_ID_REUSED) {
 			set_state_text(p->st, "lease_request", NULL);
 			o = SYNC_DONE; /* asked again next time with a new id */
 		} else {
+			/* leases_exhausted, out_of_scope */
 			add_error(p->sum, "Không xin được số hồ sơ cho đơn vị %s: %s", ident, e.message);
 			o = SYNC_FAULT;
 		}

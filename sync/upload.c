@@ -143,7 +143,7 @@ static bool answered(struct queue *q, const struct sync_reply *r, enum sync_outc
 	struct sync_error e;
 	if (r->status == 401 || r->status == 403) {
 		if (sync_error_decode(r->body.buf, r->body.len, &e))
-			sync_error_set(&e, "http", "máy chủ trả lời mã %ld", r->status);
+			sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 		add_error(q->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy đăng nhập"
 			  " lại: motcua login", e.code, e.message);
 		*o = SYNC_DENIED;
@@ -151,7 +151,7 @@ static bool answered(struct queue *q, const struct sync_reply *r, enum sync_outc
 	}
 	if (r->status >= 500) {
 		if (sync_error_decode(r->body.buf, r->body.len, &e))
-			sync_error_set(&e, "http", "máy chủ trả lời mã %ld", r->status);
+			sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 		add_error(q->sum, "Gửi tệp giấy tờ: máy chủ đang gặp sự cố (%ld %s): %s", r->status,
 			  e.code, e.message);
 		*o = SYNC_OFFLINE;
@@ -175,7 +175,7 @@ static void refused(struct queue *q, const struct file *f, const struct sync_rep
 {
 	struct sync_error e;
 	if (sync_error_decode(r->body.buf, r->body.len, &e))
-		sync_error_set(&e, "http", "máy chủ trả lời mã %ld", r->status);
+		sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 	char *msg = xasprintf("Không gửi được %s: máy chủ trả lời %ld %s: %s", f->what, r->status,
 			      e.code, e.message);
 	add_error(q->sum, "%s", msg);

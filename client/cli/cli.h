@@ -44,6 +44,11 @@ int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
 int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The exit status of a command that returned rc: a store found damaged on
+ * the way (store_damaged) makes it 1 with the reason on stderr, unless the
+ * command already failed with 1 and said why. */
+int cli_exit(int rc);
+
 /* The store path: --db value if given, else $MOTCUA_DB, else
  * ~/.local/share/motcua/motcua.db. Returns a malloc'd string. */
 char *cli_db_path(const char *opt);

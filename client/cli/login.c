@@ -24,6 +24,7 @@
 
 #include "client/store/auth.h"
 #include "client/store/store.h"
+#include "client/store/units.h"
 #include "core/syncproto.h"
 #include "core/text.h"
 #include "sync/http.h"
@@ -119,31 +120,17 @@ static int read_answer(const struct sync_reply *r, struct login_answer *a)
 	return 0;
 }
 
-static int exec_text(struct store *st, const char *sql, const char *const *args, size_t n)
-{
-	sqlite3_stmt *q = store_prepare(st, sql);
-	for (size_t i = 0; i < n; i++)
-		if (args[i])
-			sqlite3_bind_text(q, (int)i + 1, args[i], -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The units the user serves, as the server knows them. */
-static int save_units(struct store *st, const json_t *units)
+static int save_units(struct store *st, const json_t *units, struct strbuf *err)
 {
 	size_t i;
 	const json_t *u;
 	json_array_foreach(units, i, u) {
-		const char *args[] = { jstr(u, "code"), jstr(u, "name"), jstr(u, "ident"),
-				       jstr(u, "kind"), jstr(u, "parent_code") };
-		if (!args[0] || !args[1] || !args[2])
+		struct unit_info info = { jstr(u, "code"), jstr(u, "name"), jstr(u, "ident"),
+					  jstr(u, "kind"), jstr(u, "parent_code") };
+		if (!info.code || !info.name || !info.ident)
 			continue;
-		if (exec_text(st, "INSERT INTO units(code, name, ident, kind, parent_code)"
-				  " VALUES (?1, ?2, ?3, coalesce(?4, 'commune'), ?5) ON CONFLICT(code)"
-				  " DO UPDATE SET name = ?2, ident = ?3, kind = coalesce(?4, kind),"
-				  " parent_code = ?5", args, 5))
+		if (units_save(st, &info, err))
 			return -1;
 	}
 	return 0;
@@ -161,9 +148,7 @@ static int save_clerk(struct store *st, const struct login_answer *a, const char
 		return rc == AUTH_REFUSED ? 0 : rc; /* a name we cannot keep: no local login */
 	}
 	clerk_release(&old);
-	const char *args[] = { a->username, a->full_name, a->unit_code, a->role };
-	if (exec_text(st, "UPDATE clerks SET full_name = ?2, unit_code = ?3, role = ?4, disabled = 0"
-			  " WHERE username = ?1", args, 4))
+	if (auth_update_clerk(st, &c, err))
 		return -1;
 	return auth_set_password(st, a->username, password, err) == AUTH_FAULT ? -1 : 0;
 }
@@ -181,8 +166,8 @@ static int default_unit(struct store *st, const struct login_answer *a)
 	json_array_foreach(a->units, i, u) {
 		const char *code = jstr(u, "code"), *ident = jstr(u, "ident");
 		if (code && ident && !strcmp(code, a->unit_code))
-			return store_set_setting(st, "unit_code", code) ||
-			       store_set_setting(st, "unit_ident", ident);
+			return store_set_setting(st, "unit_code", code, NULL) ||
+			       store_set_setting(st, "unit_ident", ident, NULL);
 	}
 	return 0;
 }
@@ -193,21 +178,19 @@ static int save_login(struct store *st, const struct login_opts *o, const char *
 {
 	if (store_begin(st, err))
 		return -1;
-	const char *args[] = { url, a->username, a->token, o->ca_file, device_name };
 	/* the cursor stays: a server that did not give it answers 410 and the
 	 * feed starts again from the beginning */
-	int rc = exec_text(st, "UPDATE sync_state SET server_url = ?1, username = ?2, token = ?3,"
-			       " ca_file = ?4, device_name = ?5, stopped = 0, last_error = NULL"
-			       " WHERE id = 1", args, 5);
+	int rc = sync_config_save_login(st, url, a->username, a->token, o->ca_file, device_name,
+					err);
 	if (!rc)
-		rc = save_units(st, a->units);
+		rc = save_units(st, a->units, err);
 	if (!rc)
 		rc = save_clerk(st, a, password, err);
 	if (!rc)
 		rc = default_unit(st, a);
 	if (rc) {
 		if (!err->len)
-			strbuf_addstr(err, store_errmsg_vn(sqlite3_errcode(st->db)));
+			strbuf_addstr(err, store_last_errmsg_vn(st));
 		store_rollback(st);
 		return -1;
 	}
@@ -279,11 +262,12 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 		rc = cli_fault("không đăng nhập được %s: %s", url, r.error);
 	} else if (r.status == 401 || r.status == 403) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
-			sync_error_set(&e, "unauthorized", "Sai tên đăng nhập hoặc mật khẩu");
+			sync_error_set(&e, MC_ERR_BAD_CREDENTIALS, "%s",
+				       mc_err_text(MC_ERR_BAD_CREDENTIALS));
 		rc = cli_bad("máy chủ từ chối đăng nhập: %s", e.message);
 	} else if (r.status != 200) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
-			sync_error_set(&e, "http", "mã trả lời %ld", r.status);
+			sync_error_set(&e, MC_ERR_HTTP, "mã trả lời %ld", r.status);
 		rc = r.status >= 500 ? cli_fault("máy chủ gặp sự cố: %s", e.message)
 				     : cli_bad("máy chủ không nhận yêu cầu đăng nhập (%ld): %s", r.status,
 					       e.message);

@@ -10,7 +10,7 @@ void calendar_fill_defaults(struct mc_calendar *cal)
 	mc_calendar_fill_statutory(cal, CALENDAR_DEFAULT_FIRST_YEAR, CALENDAR_DEFAULT_LAST_YEAR);
 }
 
-static int load_days(struct store *st, struct mc_calendar *cal, struct strbuf *err)
+int calendar_load_days(struct store *st, struct mc_calendar *cal, struct strbuf *err)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT date, kind, name FROM holidays ORDER BY date");
 	int rc = 0;
@@ -40,7 +40,7 @@ static int load_days(struct store *st, struct mc_calendar *cal, struct strbuf *e
 
 int calendar_load_store(struct store *st, struct mc_calendar *cal, struct strbuf *err)
 {
-	if (load_days(st, cal, err))
+	if (calendar_load_days(st, cal, err))
 		return -1;
 	char *hours = store_get_setting(st, "office_hours");
 	char *cutoff = store_get_setting(st, "cutoff");
@@ -92,9 +92,8 @@ int calendar_save_store(struct store *st, const struct mc_calendar *cal, struct 
 	char hours[64], cutoff[8];
 	mc_calendar_format_hours(cal, hours, sizeof hours);
 	snprintf(cutoff, sizeof cutoff, "%02d:%02d", cal->cutoff / 60 % 100, cal->cutoff % 60);
-	if (store_set_setting(st, "office_hours", hours) || store_set_setting(st, "cutoff", cutoff)) {
-		strbuf_addstr(err, "không ghi được cài đặt giờ làm việc");
+	if (store_set_setting(st, "office_hours", hours, err) ||
+	    store_set_setting(st, "cutoff", cutoff, err))
 		return -1;
-	}
 	return 0;
 }

@@ -155,7 +155,8 @@ static int step_insert(struct store *st, sqlite3_stmt *q, struct strbuf *err)
 {
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	if (q) /* NULL: a statement that did not prepare (store_fault) */
+		sqlite3_clear_bindings(q);
 	if (rc == SQLITE_DONE)
 		return 1;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -524,8 +525,8 @@ int import_set_unit(struct store *st, const char *code, const char *ident, struc
 	bind_text(q, 5, address);
 	rc = step_insert(st, q, err) == 1 ? 0 : -1;
 	sqlite3_finalize(q);
-	if (!rc && (store_set_setting(st, "unit_code", code) ||
-		    store_set_setting(st, "unit_ident", own_ident)))
+	if (!rc && (store_set_setting(st, "unit_code", code, err) ||
+		    store_set_setting(st, "unit_ident", own_ident, err)))
 		rc = -1;
 	if (rc && !err->len)
 		strbuf_addstr(err, "không ghi được đơn vị tiếp nhận");
@@ -549,11 +550,8 @@ static int demo_settings(struct store *st, struct strbuf *err)
 		{ "cutoff", DEMO_CUTOFF },
 	};
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
-		if (store_set_setting(st, kv[i][0], kv[i][1])) {
-			strbuf_addf(err, "không ghi được thiết lập %s: %s", kv[i][0],
-				    store_errmsg_vn(sqlite3_extended_errcode(st->db)));
+		if (store_set_setting(st, kv[i][0], kv[i][1], err))
 			return -1;
-		}
 	return 0;
 }
 

@@ -21,28 +21,46 @@ struct store {
 
 /* Opens (and migrates) the store. On failure returns -1 with a Vietnamese
  * message in err and leaves st closed. A missing file without STORE_CREATE,
- * a store locked by another instance, a read-only file and a newer schema are
- * all reported clearly. */
+ * a store locked by another instance, a read-only file, a newer schema, a
+ * file that is not a motcua store and a damaged one (every table's first
+ * page is read) are all reported clearly. */
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err);
 void store_close(struct store *st);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. commit returns -1 (and rolls back)
- * when SQLite refuses, e.g. a full disk; err gets a Vietnamese message. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin returns -1 on a faulty store
+ * (store_damaged); commit returns -1 (and rolls back) when SQLite refuses,
+ * e.g. a full disk; err gets a Vietnamese message. */
 int store_begin(struct store *st, struct strbuf *err);
 int store_commit(struct store *st, struct strbuf *err);
 void store_rollback(struct store *st);
 
 /* Executes SQL without results; -1 with err on failure. */
 int store_exec(struct store *st, const char *sql, struct strbuf *err);
-/* Prepares or aborts (a statement in our own code that does not prepare is a bug). */
+/* Prepares a statement of our own code. One that does not prepare (a file
+ * that is not a sound motcua store, or a bug) marks the store faulty
+ * (store_damaged) and gives NULL, on which SQLite's calls fail harmlessly:
+ * sqlite3_step answers SQLITE_MISUSE, bind and column do nothing. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
 
-/* Settings (key/value, table settings). get returns malloc'd or NULL. */
+/* Whether the store failed in a way no caller repairs: a corrupt or
+ * unreadable file (seen by any statement of any thread: SQLite's log) or a
+ * statement that did not prepare. 0, or -1 with a Vietnamese message in err
+ * (when not NULL). From the first fault on, store_begin refuses to write;
+ * the program ends with status 1 and the message (client/cli/common.c
+ * cli_exit, the TUI's loop). */
+int store_damaged(struct strbuf *err);
+
+/* Settings (key/value, table settings). get returns malloc'd or NULL when
+ * the key is not set (a file that does not read is store_damaged's);
+ * set returns 0, or -1 with a Vietnamese message in err (when not NULL). */
 char *store_get_setting(struct store *st, const char *key);
-int store_set_setting(struct store *st, const char *key, const char *value);
+int store_set_setting(struct store *st, const char *key, const char *value, struct strbuf *err);
 
 /* Translates an SQLite error code into a clear Vietnamese message. */
 const char *store_errmsg_vn(int sqlite_rc);
+
+/* store_errmsg_vn of the last statement that failed on st. */
+const char *store_last_errmsg_vn(struct store *st);
 
 /* Schema version this build writes. */
 int store_schema_version(void);

@@ -14,6 +14,8 @@
 #include "client/base/exitcode.h"
 #include "client/base/clock.h"
 #include "client/scan/ocrworker.h"
+#include "client/store/units.h"
+#include "client/tui/job.h"
 #include "client/tui/listview.h"
 #include "core/version.h"
 #include "core/text.h"
@@ -253,13 +255,9 @@ static void load_unit(struct app *app, const char *code)
 	if (!code || !*code)
 		return;
 	app->unit_code = xstrdup(code);
-	sqlite3_stmt *q = store_prepare(&app->store, "SELECT name FROM units WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		app->unit_name = xstrdup((const char *)sqlite3_column_text(q, 0));
-	else
+	app->unit_name = units_name(&app->store, code);
+	if (!app->unit_name)
 		app->unit_name = xasprintf("Đơn vị %s", code);
-	sqlite3_finalize(q);
 }
 
 void app_login(struct app *app, struct clerk *c)
@@ -788,6 +786,8 @@ static int run_loop(struct app *app)
 {
 	on_resize(app);
 	while (!app->quit && app->depth) {
+		if (store_damaged(NULL))
+			return MC_EXIT_FAULT; /* a damaged store: leave, said by app_main */
 		sync_refresh(app);
 		draw_all(app);
 		struct key k;
@@ -842,6 +842,7 @@ static void app_release(struct app *app)
 	while (app->depth)
 		bury(app, &app->stack[--app->depth]);
 	reap(app);
+	app_jobs_finish(app); /* a receipt being printed is printed */
 	free(app->stack);
 	free(app->dead);
 	term_close(&app->term);
@@ -896,6 +897,10 @@ int app_main(const struct app_screens *screens, const char *path, const char *us
 	char *unit = store_get_setting(&app.store, "unit_code");
 	load_unit(&app, unit);
 	free(unit);
+	if (store_damaged(&err)) {
+		fault("%s", err.buf);
+		goto out;
+	}
 	load_keymaps(&app);
 	if (term_open(&app.term, &err)) {
 		fault("%s", err.buf);
@@ -908,7 +913,10 @@ int app_main(const struct app_screens *screens, const char *path, const char *us
 		goto out;
 	}
 	rc = run_loop(&app);
-	if (rc) /* a bad script line: said once the screen is gone */
+	/* a damaged store or a bad script line: said once the screen is gone */
+	if (rc == MC_EXIT_FAULT && store_damaged(&err))
+		script_err = strbuf_detach(&err);
+	else if (rc)
 		script_err = xstrdup(app.term.error ? app.term.error : "?");
 out:
 	app_release(&app);
