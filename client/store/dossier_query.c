@@ -295,9 +295,9 @@ static int search_code(struct store *st, const char *query, unsigned mask, int o
 /* ---- search by number: a part of an ID number, or a phone ------------------ */
 
 /* The digits of a query made only of digits and blanks (a leading '+' too:
- * "+84 912 345 678" -> "0912345678"), when there are at least six of them
- * (malloc'd); else NULL. Six digits: the end of a CCCD read out by a citizen;
- * fewer would match too much. */
+ * "+84 912 345 678" -> "0912345678"), when there are six (the end of a CCCD
+ * a citizen reads out) or nine and more (malloc'd); else NULL: seven or
+ * eight digits stay a name search, as before. */
 static char *number_query(const char *q)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -314,7 +314,7 @@ static char *number_query(const char *q)
 			return NULL;
 		}
 	}
-	if (sb.len < 6 || (plus && strncmp(sb.buf, "84", 2))) {
+	if ((sb.len != 6 && sb.len < 9) || (plus && strncmp(sb.buf, "84", 2))) {
 		strbuf_release(&sb);
 		return NULL;
 	}
@@ -334,7 +334,7 @@ static char *number_query(const char *q)
 /* Dossiers whose ID number holds the digits (the exact number first, then
  * numbers starting with them, then the others) or whose phone does. Nine
  * digits or more are the start of a number (a range of dossiers_idnum);
- * six to eight may be any part of it (the end a citizen reads out: a scan
+ * six may be any part of it (the end a citizen reads out: a scan
  * of the numbers). Ten or eleven digits starting with 0 may be a phone too,
  * looked for in every phone written any way (a scan). */
 static int search_number(struct store *st, const char *digits, unsigned mask, int offset,

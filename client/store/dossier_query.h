@@ -56,7 +56,7 @@ enum dossier_query_kind dossier_query_kind(const char *query);
  *    the query (unit identifier first: "H01.00004-2511"), then codes whose
  *    part after the unit identifier starts with it ("251127-0001"); newest
  *    code first within each group. Case does not matter.
- *  - a number (six digits or more, blanks and a leading +84 allowed, so
+ *  - a number (six digits, or nine or more; blanks and a leading +84 allowed, so
  *    whatever dossier_query_kind calls it): the ID numbers holding it, the
  *    exact one first, then those starting with it, then the others; and the
  *    phones holding it (digits only, +84 read as 0).
