@@ -48,6 +48,11 @@ const char *auth_role_label(const char *role)
 	return "";
 }
 
+bool auth_role_supervises(const char *role)
+{
+	return role && (!strcmp(role, "supervisor") || !strcmp(role, "admin"));
+}
+
 bool auth_username_valid(const char *u)
 {
 	size_t n = u ? strlen(u) : 0;
