@@ -18,6 +18,10 @@ int mc_text_width(const char *s);
 /* How many bytes of s fit in cols columns, never splitting a character or
  * separating a base from its combining marks. */
 size_t mc_text_clip(const char *s, int cols);
+/* s fitted into cols columns (malloc'd): unchanged when it fits, else its
+ * start and its end around a middle "…" ("Phường Ba … tỉnh Tây Ninh"), so
+ * that clipped text says so and keeps both ends. cols < 1 gives "". */
+char *mc_text_ellipsize(const char *s, int cols);
 /* Copy of s with invalid bytes replaced by U+FFFD (malloc'd). */
 char *mc_text_sanitize(const char *s);
 /* NFC-normalised copy (malloc'd); invalid bytes become U+FFFD first. */

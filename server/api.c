@@ -49,7 +49,20 @@ void api_healthz(struct req *r)
 
 void api_metrics(struct req *r)
 {
-	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_render());
+	if (config_get()->metrics_listen) { /* served on its own address only */
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có tài nguyên này trên máy chủ");
+		return;
+	}
+	char *text = metrics_render();
+	PGconn *c = db_thread_conn();
+	char *portal = c ? portal_metrics(c) : NULL;
+	if (portal) {
+		char *both = xasprintf("%s%s", text, portal);
+		free(text);
+		free(portal);
+		text = both;
+	}
+	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 
 /* ---- login, logout ------------------------------------------------------------- */

@@ -22,6 +22,7 @@ void api_indicators(struct req *r);
 /* files.c: blobs and tus 1.0 uploads */
 #define UPLOAD_MAX_DEFAULT (256ull << 20) /* bytes of one file */
 void api_blob_head(struct req *r);
+void api_blob_get(struct req *r);
 void api_upload_options(struct req *r);
 void api_upload_create(struct req *r);
 void api_upload_head(struct req *r);

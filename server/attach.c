@@ -250,7 +250,7 @@ static int add_change(PGconn *c, struct outcome *o, const json_t *meta, const ch
 	int rc = 0;
 	if (db_lock_changes(c, &err) ||
 	    db_add_change(c, "document", jstr(meta, "id"), 1, unit, text, &err)) {
-		fprintf(stderr, SERVER_NAME ": attach: %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": attach: %s", err.buf);
 		o->db_failed = true;
 		rc = -1;
 	}

@@ -139,6 +139,11 @@ void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
 	queue(r, status, ctype, text, strlen(text));
 }
 
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n)
+{
+	queue(r, status, ctype, bytes, n);
+}
+
 void respond_json(struct req *r, unsigned status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT);
@@ -408,8 +413,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			    r->ops_conflict, r->ops_rejected);
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		strbuf_addf(&line, " aborted=%d", (int)toe);
-	strbuf_addch(&line, '\n');
-	fwrite(line.buf, 1, line.len, stderr);
+	server_log(r->status >= 500 ? LOG_WARNING : LOG_INFO, "%s", line.buf);
 	strbuf_release(&line);
 	strbuf_release(&r->body);
 	for (int i = 0; i < r->nhdrs; i++)
@@ -482,8 +486,11 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pg = NULL, *listen = "127.0.0.1:8080", *cert = NULL, *key = NULL;
-	long threads = 8;
+	/* defaults from server.conf and MOTCUA_* (config.c); options win */
+	const struct server_config *cfg = config_get();
+	const char *pg = cfg->pg, *listen = cfg->listen, *cert = cfg->tls_cert, *key = cfg->tls_key;
+	long threads = cfg->threads;
+	max_body = cfg->max_body;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end;
@@ -527,20 +534,20 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 	struct strbuf err = STRBUF_INIT;
 	PGconn *c = db_connect(pg, &err);
 	if (!c) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
 	int have = db_schema_version(c), want = db_schema_latest();
 	PQfinish(c);
 	if (have != want) {
-		fprintf(stderr, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
-			" hãy chạy: motcua-server migrate --pg ...\n", have < 0 ? 0 : have, want);
+		server_log(LOG_ERR, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
+			   " hãy chạy: motcua-server migrate --pg ...", have < 0 ? 0 : have, want);
 		return 1;
 	}
 	char *cert_pem = NULL, *key_pem = NULL;
 	if (cert && (!(cert_pem = read_file(cert, &err)) || !(key_pem = read_file(key, &err)))) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		strbuf_release(&err);
 		free(cert_pem);
 		return 1;
@@ -565,6 +572,7 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, NULL, /* first, says MHD */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
@@ -573,7 +581,7 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, SERVER_NAME ": không mở được cổng %s: %s\n", listen, strerror(errno));
+		server_log(LOG_ERR, SERVER_NAME ": không mở được cổng %s: %s", listen, strerror(errno));
 		db_thread_teardown();
 		free(cert_pem);
 		free(key_pem);
@@ -583,15 +591,23 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char host[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-	fprintf(stderr, SERVER_NAME ": listening on %s://%s:%u (pid %ld)\n", cert ? "https" : "http",
-		host, info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
 	int sig = 0;
-	sigwait(&set, &sig);
-	fprintf(stderr, SERVER_NAME ": signal %d, stopping\n", sig);
+	/* /metrics on its own address first: "listening on" says all is up */
+	if (cfg->metrics_listen && metrics_serve_start(cfg->metrics_listen, &err)) {
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
+		sig = -1;
+	} else {
+		server_log(LOG_INFO, SERVER_NAME ": listening on %s://%s:%u (pid %ld)",
+			   cert ? "https" : "http", host,
+			   info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
+		sigwait(&set, &sig);
+		server_log(LOG_INFO, SERVER_NAME ": signal %d, stopping", sig);
+	}
+	metrics_serve_stop();
 	MHD_stop_daemon(d);
 	db_thread_teardown();
 	free(cert_pem);
 	free(key_pem);
 	strbuf_release(&err);
-	return 0;
+	return sig < 0;
 }

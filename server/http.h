@@ -85,6 +85,8 @@ void respond_json(struct req *r, unsigned status, json_t *v);
 void respond_error(struct req *r, enum mc_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);
+/* n bytes (owned, any content). */
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n);
 /* A response without a body (204, HEAD answers). */
 void respond_empty(struct req *r, unsigned status);
 /* Adds a response header (value copied) to the response to come. */

@@ -12,6 +12,7 @@
  * batch again and what was applied comes back as duplicate. */
 #include "server/api.h"
 #include "server/ops.h"
+#include "server/portal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,7 +44,7 @@ void set_db_failure(struct outcome *o, const PGresult *res)
 	else
 		o->db_failed = true;
 	if (res && o->db_failed)
-		fprintf(stderr, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
 }
 
 /* Runs a statement; on failure records it in o and returns -1. */
@@ -245,7 +246,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	struct strbuf err = STRBUF_INIT;
 	if (!rc && (db_lock_changes(c, &err) || db_add_change(c, "dossier", id, 1, unit, text, &err))) {
 		o->db_failed = true;
-		fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		rc = -1;
 	}
 	strbuf_release(&err);
@@ -470,7 +471,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		if (db_lock_changes(c, &err) ||
 		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 			o->db_failed = true;
-			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+			server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		} else {
 			o->rev = nrev;
 			rc = 0;
@@ -627,7 +628,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 		if (db_lock_changes(c, &err) ||
 		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 			o->db_failed = true;
-			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+			server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		} else {
 			o->rev = nrev;
 			rc = 0;
@@ -656,6 +657,9 @@ static const struct op_kind op_kinds[] = {
 	{ "dossier", "receive", check_dossier, apply_receive },
 	{ "dossier", MC_REASSIGN_ID, check_reassign, apply_reassign },
 	{ "dossier", "attach", attach_check, attach_apply },
+	/* an online dossier received (server/online.c); before the lifecycle's
+	 * rows, which name "accept" too */
+	{ "dossier", "accept", online_accept_check, online_accept_apply },
 	/* every action of the lifecycle (core/lifecycle.h): "transfer", "return"...;
 	 * its "receive" is the row above */
 	MC_ACTIONS(ACTION_OP)

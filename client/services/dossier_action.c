@@ -3,6 +3,7 @@
 #include "client/services/dossier_action.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 
 #include "client/base/exitcode.h"
 #include "client/base/files.h"
+#include "client/base/sealed.h"
 #include "client/store/action_store.h"
 #include "client/store/calendar_store.h"
 #include "client/store/docstore.h"
@@ -892,7 +894,7 @@ static int file_result(struct store *st, const struct dossier_action_input *in, 
 	store_uuid7(uuid);
 	char *tmp = xasprintf("%s/.result-%s.pdf", docs, uuid);
 	int rc = 0;
-	if (mkdir(docs, 0755) && errno != EEXIST) {
+	if (mkdir(docs, 0700) && errno != EEXIST) {
 		strbuf_addf(err, "Không tạo được thư mục %s: %s", docs, strerror(errno));
 		rc = DOSSIER_ACTION_FAULT;
 	} else if (in->result_key) {
@@ -906,27 +908,30 @@ static int file_result(struct store *st, const struct dossier_action_input *in, 
 		if (r)
 			rc = r == MC_EXIT_BADINPUT ? DOSSIER_ACTION_REFUSED : DOSSIER_ACTION_FAULT;
 	} else {
-		FILE *in_f = fopen(in->result_file, "rb"), *out = in_f ? fopen(tmp, "wb") : NULL;
+		/* copied as it is; sealed when the store is encrypted (sealed.h) */
+		int in_fd = open(in->result_file, O_RDONLY | O_CLOEXEC);
+		struct sealed_out out;
+		bool opened = in_fd >= 0 && !sealed_out_open(&out, tmp), bad = !opened;
 		char buf[65536];
-		size_t n;
-		bool bad = !in_f || !out;
-		while (!bad && (n = fread(buf, 1, sizeof buf, in_f)) > 0)
-			bad = fwrite(buf, 1, n, out) != n;
-		bad = bad || ferror(in_f);
-		if (out && (fflush(out) || fsync(fileno(out))))
+		ssize_t n = 0;
+		while (!bad && ((n = read(in_fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
+			bad = n > 0 && sealed_out_write(&out, buf, (size_t)n);
+		bad = bad || n < 0;
+		if (opened && bad)
+			sealed_out_abort(&out);
+		else if (opened && sealed_out_close(&out))
 			bad = true;
-		if (out && fclose(out))
-			bad = true;
-		if (in_f)
-			fclose(in_f);
+		if (in_fd >= 0)
+			close(in_fd);
 		if (bad)
 			rc = refuse(err, "Không chép được tệp kết quả %s vào kho giấy tờ", in->result_file);
 	}
-	struct stat sb;
-	if (!rc && (files_sha256(tmp, sha, err) || stat(tmp, &sb)))
+	int fd = rc ? -1 : open(tmp, O_RDONLY | O_CLOEXEC);
+	if (!rc && (files_sha256(tmp, sha, err) || fd < 0 || (*bytes = sealed_plain_size(fd)) < 0))
 		rc = DOSSIER_ACTION_FAULT;
+	if (fd >= 0)
+		close(fd);
 	if (!rc) {
-		*bytes = (long long)sb.st_size;
 		if (docstore_file_in(st->path, tmp, sha, created, err))
 			rc = DOSSIER_ACTION_FAULT;
 	}

@@ -55,7 +55,9 @@ int catalog_by_field(struct store *st, const char *field, struct catalog_procs *
 /* Search by code prefix or by name words; field (exact, may be NULL) narrows
  * it; limit <= 0 means no limit. Ranking: exact code, then names starting with
  * the query ("Thủ tục" aside), then names holding it as a phrase, then the
- * others; shorter names first within a rank. */
+ * others; within a rank the procedures this workstation's unit receives most
+ * first (dossiers of setting unit_code), then shorter names, a leading "Thủ
+ * tục" not counted. */
 int catalog_search(struct store *st, const char *query, const char *field, int limit,
 		   struct catalog_procs *out);
 void catalog_procs_release(struct catalog_procs *p);

@@ -31,7 +31,9 @@
 	X(SCAN,       "scan") \
 	X(SYNC,       "sync") \
 	X(SUPERVISOR, "supervisor") \
-	X(SUPERQUEUE, "superqueue")
+	X(SUPERQUEUE, "superqueue") \
+	X(ONLINE,     "online") \
+	X(SETTINGS,   "settings")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,

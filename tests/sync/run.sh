@@ -66,10 +66,11 @@ for t in $tests; do
 		cat "$W/$t.out"
 	fi
 done
-# A clean stop: exit status 0, and no sanitizer report in any server log.
+# A clean stop: exit status 0, and no sanitizer report in any server log
+# (the portal tests' servers, publishers and stand-ins included).
 fails=0
 stop_server s1 || fail "server did not stop cleanly (exit $?)"
-for log in "$W"/s*.log "$W"/tls.log; do
+for log in "$W"/s*.log "$W"/tls.log "$W"/portal/*.log; do
 	[ -e "$log" ] || continue
 	! grep -q "Sanitizer\|runtime error" "$log" || { fail "sanitizer report in $log"; cat "$log" | grep -A30 "Sanitizer\|runtime error" | head -60; }
 done

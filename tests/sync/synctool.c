@@ -10,6 +10,10 @@
  *   synctool action key=value...  a push request of one status change, as the
  *       client writes it: device=ID dossier=ID op=OPID event=EVID action=NAME
  *       base_rev=N [status_to=N] [from=N] [code=CODE] [appointment=DT]
+ *   synctool actions key=value... a push request of one status change for
+ *       each of count dossiers PREFIX-d-<start+i> (as batch makes them):
+ *       device=ID prefix=P count=N [start=1] action=NAME base_rev=N
+ *       [status_to=N] [tag=T]: op ids PREFIX-T-op-<i>, event ids PREFIX-T-ev-<i>
  *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
  *                                 array's length); strings raw, others compact
  *   synctool hash < json          the payload hash of the JSON on stdin (the
@@ -140,6 +144,36 @@ static int cmd_action(int argc, char **argv)
 	return print_request(device, ops);
 }
 
+static int cmd_actions(int argc, char **argv)
+{
+	const char *device = arg(argc, argv, "device", NULL);
+	const char *prefix = arg(argc, argv, "prefix", "p");
+	const char *action = arg(argc, argv, "action", NULL);
+	const char *tag = arg(argc, argv, "tag", action);
+	long count = atol(arg(argc, argv, "count", NULL));
+	long start = atol(arg(argc, argv, "start", "1"));
+	long long base = atoll(arg(argc, argv, "base_rev", "1"));
+	int to = atoi(arg(argc, argv, "status_to", "0"));
+	json_t *ops = json_array();
+	for (long i = 0; i < count; i++) {
+		char id[80], op[96], ev[96];
+		snprintf(id, sizeof id, "%s-d-%06ld", prefix, start + i);
+		snprintf(op, sizeof op, "%s-%s-op-%06ld", prefix, tag, start + i);
+		snprintf(ev, sizeof ev, "%s-%s-ev-%06ld", prefix, tag, start + i);
+		json_t *event = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:n}}", "id", ev, "dossier_id",
+					  id, "kind", action, "actor", "canbo", "unit_code", "00004",
+					  "device_time", "2025-10-28T10:00", "payload", "reason");
+		if (to)
+			json_object_set_new(event, "status_to", json_integer(to));
+		json_t *payload = json_pack("{s:s, s:I, s:s, s:o}", "id", id, "rev", (json_int_t)(base + 1),
+					    "updated_at", "2025-10-28T10:00", "event", event);
+		if (to)
+			json_object_set_new(payload, "status", json_integer(to));
+		add_op(ops, op, id, base, action, payload);
+	}
+	return print_request(device, ops);
+}
+
 static json_t *read_stdin(void)
 {
 	json_error_t je;
@@ -186,13 +220,15 @@ done:
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("usage: synctool batch|action|get|hash ...\n", stderr);
+		fputs("usage: synctool batch|action|actions|get|hash ...\n", stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "batch"))
 		return cmd_batch(argc, argv);
 	if (!strcmp(argv[1], "action"))
 		return cmd_action(argc, argv);
+	if (!strcmp(argv[1], "actions"))
+		return cmd_actions(argc, argv);
 	if (!strcmp(argv[1], "get") && argc == 3)
 		return cmd_get(argv[2]);
 	if (!strcmp(argv[1], "hash")) {
@@ -205,6 +241,6 @@ int main(int argc, char **argv)
 		json_decref(v);
 		return 0;
 	}
-	fputs("usage: synctool batch|action|get|hash ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|hash ...\n", stderr);
 	return 2;
 }
