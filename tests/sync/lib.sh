@@ -111,6 +111,16 @@ api() {
 	curl "$@" "$url" 2>"$W/curl.err" || true
 }
 
+# fixture_lease DEVICE IDENT: numbers 1..9999 of IDENT held by DEVICE, as an
+# admin would record them (no counter moved): the synthetic batches of the
+# tests number from 1 on every day (request_id fixture-*, left out of the
+# sums of leases the tests count).
+fixture_lease() {
+	sql "INSERT INTO leases(request_id, unit_ident, day, first, last, device_id, username)
+		VALUES ('fixture-$1-$2', '$2', '*', 1, 9999, '$1', 'fixture')
+		ON CONFLICT (request_id) DO NOTHING" >/dev/null
+}
+
 jget() { "$SYNCTOOL" get "$1" <"${2:-$W/body}"; }
 
 # login URL USER DEVICE: prints the token
