@@ -287,6 +287,46 @@ static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, co
 	return rc;
 }
 
+/* Whether the dossier's code is one this device may give: the unit
+ * identifier of the dossier's unit (which the user serves), a sequence
+ * number inside a block leased to this device (for the code's day or any
+ * day) or inside the device's own fallback range. Rejected
+ * code_out_of_scope if not: a clerk cannot take another commune's codes,
+ * nor numbers leased to another workstation, nor push a number that would
+ * drag the unit's counter (0001_init.sql, api.c lease_take). */
+static bool code_in_scope(PGconn *c, const struct session *s, const struct dossier_doc *d,
+			  struct outcome *o)
+{
+	struct mc_dcode dc;
+	if (mc_dcode_parse(d->code, &dc, NULL)) { /* checked by check_dossier */
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Mã hồ sơ không hợp lệ");
+		return false;
+	}
+	char seq[24], day[16];
+	snprintf(seq, sizeof(seq), "%ld", dc.seq);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", dc.y, dc.m, dc.d);
+	const char *p[] = { d->unit_code, dc.ident, s->device_id, seq, day };
+	PGresult *res = db_query(c, "SELECT ident = $2, EXISTS (SELECT 1 FROM leases WHERE"
+				    " unit_ident = $2 AND device_id = $3 AND $4::bigint BETWEEN first AND last"
+				    " AND day IN ('*', $5)) FROM units WHERE code = $1", 5, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return false;
+	}
+	bool unit_ok = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+	bool leased = unit_ok && !strcmp(PQgetvalue(res, 0, 1), "t");
+	PQclear(res);
+	if (!unit_ok)
+		set_outcome(o, SYNC_REJECTED, "code_out_of_scope", "Mã hồ sơ %s không mang mã định danh"
+			    " của đơn vị %s", d->code, d->unit_code);
+	else if (!leased && !mc_dcode_fallback_of(s->device_id, dc.seq))
+		set_outcome(o, SYNC_REJECTED, "code_out_of_scope", "Số %ld của mã hồ sơ %s không thuộc"
+			    " khối số đã cấp cho thiết bị %s, cũng không thuộc dải số dự phòng của nó",
+			    dc.seq, d->code, s->device_id);
+	return unit_ok && (leased || mc_dcode_fallback_of(s->device_id, dc.seq));
+}
+
 static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
 			  const struct dossier_doc *d, struct outcome *o)
 {
@@ -316,6 +356,8 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 			    "Mã hồ sơ %s đã được dùng cho một hồ sơ khác trên máy chủ", code);
 		return -1;
 	}
+	if (!code_in_scope(c, s, d, o))
+		return -1;
 
 	if (d->handling_unit && *d->handling_unit &&
 	    !unit_exists(c, o, "handling_unit", d->handling_unit))

@@ -14,6 +14,7 @@
  *                                 array's length); strings raw, others compact
  *   synctool hash < json          the payload hash of the JSON on stdin (the
  *                                 SHA-256 of its compact text, member order)
+ *   synctool slot DEVICE          the device's fallback slot (core/dcode.h)
  *   synctool set PATH=JSON... < request   a push request with values set (a
  *                                 path as for get; the last member is created
  *                                 when missing) and every payload_hash again
@@ -24,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "core/dcode.h"
 #include "core/syncproto.h"
 
 static const char *arg(int argc, char **argv, const char *key, const char *def)
@@ -255,6 +257,10 @@ int main(int argc, char **argv)
 		return cmd_get(argv[2]);
 	if (!strcmp(argv[1], "set"))
 		return cmd_set(argc, argv);
+	if (!strcmp(argv[1], "slot") && argc == 3) {
+		printf("%ld\n", mc_dcode_fallback_slot(argv[2]));
+		return 0;
+	}
 	if (!strcmp(argv[1], "hash")) {
 		json_t *v = read_stdin();
 		char h[SYNC_HASH_HEX + 1];

@@ -58,3 +58,67 @@ t_trust_event_facts() {
 	expect_eq "dossier unchanged" "$(sql "SELECT rev FROM dossiers WHERE id = 'tf-d-000001'")" "$rev"
 	expect_eq "no dossier" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'tf-d-%'")" 1
 }
+
+# tr_counts: the codes, leases and counters of both communes, one line.
+tr_counts() {
+	sql "SELECT (SELECT count(*) FROM dossiers WHERE code LIKE 'H01.00004-%') || ' ' ||
+		(SELECT count(*) FROM dossiers WHERE code LIKE 'H01.00008-%') || ' ' ||
+		(SELECT count(*) || ':' || coalesce(sum(last), 0) FROM leases) || ' ' ||
+		(SELECT coalesce(string_agg(unit_ident || '=' || last, ',' ORDER BY unit_ident), '')
+		 FROM lease_counters)"
+}
+
+# A dossier code's unit identifier is the dossier's unit's, its sequence
+# inside a block leased to the pushing device or inside that device's own
+# fallback range. Forged pushes leave every commune's codes, leases and
+# counters as they were.
+t_trust_code_scope() {
+	echo matkhau123 | "$SERVER" user add --pg "$PG" --username clerk_b2 --unit 00008 --role clerk \
+		>/dev/null 2>&1
+	tok2=$(login "$URL_s1" clerk_b2 dev-b2) || { fail "login clerk_b2"; return; }
+	before=$(tr_counts)
+	# 00008's clerk, its own unit, 00004's code
+	"$SYNCTOOL" batch device=dev-b unit=00008 ident=H01.00008 count=1 prefix=cs day=261207 |
+		"$SYNCTOOL" set ops.0.payload.code='"H01.00004-261207-0999"' \
+			ops.0.payload.unit_ident='"H01.00004"' >"$W/batch"
+	tr_push "$TOK_B" "$W/batch"
+	expect_eq "another commune's code" "$(jget results.0.status)/$(jget results.0.error.code)" \
+		rejected/code_out_of_scope
+	st=$(api GET "$URL_s1/api/v1/lookup/H01.00004-261207-0999")
+	expect_eq "lookup of that code" "$st" 404
+	# its own identifier, a sequence nobody leased it
+	for seq in 899999999 10000 "$((900000000 + ($("$SYNCTOOL" slot dev-a) * 10000) + 1))"; do
+		"$SYNCTOOL" batch device=dev-b unit=00008 ident=H01.00008 count=1 prefix=cs$seq day=261207 |
+			"$SYNCTOOL" set ops.0.payload.code="\"H01.00008-261207-$seq\"" >"$W/batch"
+		tr_push "$TOK_B" "$W/batch"
+		expect_eq "sequence $seq" "$(jget results.0.status)/$(jget results.0.error.code)" \
+			rejected/code_out_of_scope
+	done
+	# a number of another workstation's block (dev-b's) from dev-b2
+	"$SYNCTOOL" batch device=dev-b2 unit=00008 ident=H01.00008 count=1 start=50 prefix=cs day=261207 >"$W/batch"
+	tr_push "$tok2" "$W/batch"
+	expect_eq "another device's block" "$(jget results.0.status)/$(jget results.0.error.code)" \
+		rejected/code_out_of_scope
+	expect_eq "nothing changed" "$(tr_counts)" "$before"
+	expect_eq "no dossier" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'cs-%'")" 0
+	# what is the device's own: its fallback range, a block leased to it for that day
+	fb=$((900000000 + $("$SYNCTOOL" slot dev-b2) * 10000 + 1))
+	"$SYNCTOOL" batch device=dev-b2 unit=00008 ident=H01.00008 count=1 start=60 prefix=cs day=261207 |
+		"$SYNCTOOL" set ops.0.payload.code="\"H01.00008-261207-$fb\"" >"$W/batch"
+	tr_push "$tok2" "$W/batch"
+	expect_eq "own fallback" "$(jget results.0.status)" applied
+	printf '{"unit_ident":"H01.00008","day":"2026-12-07","count":5}' >"$W/in"
+	st=$(api POST "$URL_s1/api/v1/leases" "$W/in" "$tok2")
+	expect_eq "lease" "$st" 200
+	first=$(jget first)
+	[ "$first" -lt 900000000 ] || fail "the counter was dragged: $first"
+	"$SYNCTOOL" batch device=dev-b2 unit=00008 ident=H01.00008 count=1 start=61 prefix=cs day=261207 |
+		"$SYNCTOOL" set ops.0.payload.code="\"H01.00008-261207-$(printf %04d "$first")\"" >"$W/batch"
+	tr_push "$tok2" "$W/batch"
+	expect_eq "leased number" "$(jget results.0.status)" applied
+	"$SYNCTOOL" batch device=dev-b2 unit=00008 ident=H01.00008 count=1 start=62 prefix=cs day=261208 |
+		"$SYNCTOOL" set ops.0.payload.code="\"H01.00008-261208-$(printf %04d $((first + 1)))\"" >"$W/batch"
+	tr_push "$tok2" "$W/batch"
+	expect_eq "leased for another day" "$(jget results.0.status)/$(jget results.0.error.code)" \
+		rejected/code_out_of_scope
+}
