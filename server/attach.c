@@ -14,6 +14,8 @@
 #include "core/datetime.h"
 
 #define META_MAX 1024 /* bytes of one metadata string */
+#define ATTACH_MAX_PAGES 100000          /* pages of one paper */
+#define ATTACH_MAX_BYTES (1LL << 40)     /* bytes of one paper's file */
 
 static int answer(struct attach_answer *a, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -45,10 +47,12 @@ static bool opt_date(const json_t *o, const char *key)
 	return !v || json_is_null(v) || (json_is_string(v) && !mc_parse_date(json_string_value(v), &d));
 }
 
-static bool nonneg_int(const json_t *o, const char *key)
+/* Whether member key is an integer in 0..max (checked here, never by the
+ * database: a number beyond its column is the payload's fault). */
+static bool int_in(const json_t *o, const char *key, json_int_t max)
 {
 	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) && json_integer_value(v) >= 0;
+	return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= max;
 }
 
 /* ---- pure checks ------------------------------------------------------------ */
@@ -64,9 +68,10 @@ static int check_document(const json_t *d, struct attach_answer *a)
 	const char *kind = jstr(d, "kind");
 	if (!kind || !*kind || strlen(kind) > 64)
 		return answer(a, "bad_payload", "\"document.kind\" (loại giấy tờ) là bắt buộc");
-	if (!nonneg_int(d, "pages") || !nonneg_int(d, "bytes"))
-		return answer(a, "bad_payload", "\"document.pages\" và \"document.bytes\" phải là số"
-			      " nguyên không âm");
+	if (!int_in(d, "pages", ATTACH_MAX_PAGES) || !int_in(d, "bytes", ATTACH_MAX_BYTES))
+		return answer(a, "bad_payload", "\"document.pages\" (0 đến %d) và \"document.bytes\""
+			      " (0 đến %lld) phải là số nguyên", ATTACH_MAX_PAGES,
+			      (long long)ATTACH_MAX_BYTES);
 	static const char *const texts[] = { "title", "number", "issuer", "owner_id_number" };
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!opt_str(d, texts[i]))
@@ -94,6 +99,7 @@ int attach_check(const struct sync_op *op, struct attach_answer *a)
 		return -1;
 	if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !jstr(e, "actor") ||
 	    !*jstr(e, "actor") || strlen(jstr(e, "actor")) > 64 || !jstr(e, "device_time") ||
+	    strlen(jstr(e, "device_time")) > 64 ||
 	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), "attach")) || !opt_str(e, "unit_code") ||
 	    (json_object_get(e, "payload") && !json_is_object(json_object_get(e, "payload"))))
 		return answer(a, "bad_payload", "Thao tác attach cần \"event\" với id, kind = attach,"
@@ -198,8 +204,7 @@ static enum attach_rc record_event(PGconn *c, const struct session *s, const cha
 {
 	json_t *payload = json_object_get(e, "payload");
 	char *ptext = payload ? sync_canonical_json(payload) : NULL;
-	const char *eu = jstr(e, "unit_code");
-	const char *p[] = { jstr(e, "id"), dossier_id, jstr(e, "actor"), eu ? eu : unit,
+	const char *p[] = { jstr(e, "id"), dossier_id, jstr(e, "actor"), unit,
 			    jstr(e, "device_time"), s->device_id, ptext };
 	PGresult *res = db_query(c, "INSERT INTO events(id, dossier_id, kind, actor, unit_code,"
 				    " device_time, device_id, payload)"
@@ -274,7 +279,7 @@ enum attach_rc attach_apply(PGconn *c, const struct session *s, const struct syn
 			    struct attach_answer *a)
 {
 	const json_t *p = op->payload;
-	const json_t *doc = json_object_get(p, "document"), *e = json_object_get(p, "event");
+	const json_t *doc = json_object_get(p, "document");
 	long long seq = json_integer_value(json_object_get(p, "component"));
 	bool reused = json_is_true(json_object_get(p, "reused"));
 	const char *ip[] = { op->entity_id };
@@ -293,6 +298,10 @@ enum attach_rc attach_apply(PGconn *c, const struct session *s, const struct syn
 	char *code = xstrdup(PQgetvalue(res, 0, 2));
 	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
 	PQclear(res);
+	/* the event as recorded: who and where are the token's, not the payload's */
+	json_t *e = json_deep_copy(json_object_get(p, "event"));
+	json_object_set_new(e, "actor", json_string(s->username));
+	json_object_set_new(e, "unit_code", json_string(unit));
 	json_t *meta = NULL;
 	enum attach_rc rc = ATTACH_APPLIED;
 	long idx;
@@ -324,6 +333,7 @@ enum attach_rc attach_apply(PGconn *c, const struct session *s, const struct syn
 			rc = add_change(c, meta, op->entity_id, code, seq, reused, e, unit);
 	}
 	json_decref(meta);
+	json_decref(e);
 	json_decref(data);
 	free(code);
 	free(unit);

@@ -50,6 +50,18 @@ static void set_outcome(struct outcome *o, enum sync_status st, const char *code
 static void set_db_failure(struct outcome *o, const PGresult *res)
 {
 	const char *st = res ? db_state(res) : "";
+	/* A value the database refuses (class 22: out of range, bad encoding;
+	 * 23: a check, a missing reference) is the payload's fault, not the
+	 * database's: rejected, so that it neither answers 503 nor holds up the
+	 * workstation's later operations. Every field is checked before SQL;
+	 * this is the net under those checks. */
+	if (!strncmp(st, "22", 2) || (!strncmp(st, "23", 2) && strcmp(st, "23505"))) {
+		fprintf(stderr, SERVER_NAME ": push: refused by the database (%s): %s", st,
+			PQresultErrorMessage(res));
+		set_outcome(o, SYNC_REJECTED, "bad_payload", "Một giá trị của thao tác nằm ngoài"
+			    " miền của nó (mã %s)", st);
+		return;
+	}
 	/* unique violation, serialization failure, deadlock: another server won a race */
 	if (!strcmp(st, "23505") || !strcmp(st, "40001") || !strcmp(st, "40P01"))
 		o->retry = true;

@@ -17,7 +17,8 @@
  *   synctool slot DEVICE          the device's fallback slot (core/dcode.h)
  *   synctool set PATH=JSON... < request   a push request with values set (a
  *                                 path as for get; the last member is created
- *                                 when missing) and every payload_hash again
+ *                                 when missing, an index one past an array's
+ *                                 end appends) and every payload_hash again
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,7 +218,9 @@ static int cmd_set(int argc, char **argv)
 		} else {
 			last = copy;
 		}
-		if (json_is_array(v))
+		if (json_is_array(v) && strtoul(last, NULL, 10) == json_array_size(v))
+			json_array_append_new(v, val);
+		else if (json_is_array(v))
 			json_array_set_new(v, strtoul(last, NULL, 10), val);
 		else if (json_is_object(v))
 			json_object_set_new(v, last, val);

@@ -122,3 +122,44 @@ t_trust_code_scope() {
 	expect_eq "leased for another day" "$(jget results.0.status)/$(jget results.0.error.code)" \
 		rejected/code_out_of_scope
 }
+
+# tr_attach OPID DOSSIER DOCID EVID PAGES BYTES: an 'attach' operation (JSON)
+tr_attach() {
+	printf '{"op_id":"%s","entity":"dossier","entity_id":"%s","base_rev":1,"op":"attach","payload":{"id":"%s","component":1,"reused":false,"document":{"id":"%s","kind":"cccd","sha256":"%s","pages":%s,"bytes":%s},"event":{"id":"%s","kind":"attach","actor":"clerk_a","device_time":"2025-12-09T10:00"}}}' \
+		"$1" "$2" "$2" "$3" "$(printf 'giấy %s' "$3" | sha256sum | cut -d' ' -f1)" "$5" "$6" "$4"
+}
+
+# Every number of a payload is range-checked before SQL: out of range is
+# the operation's rejection (4xx-like, per operation), never 503 for the
+# request, and the workstation's later operations go through.
+t_trust_ranges() {
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=4 prefix=rg day=251209 |
+		"$SYNCTOOL" set ops.0.payload.status=4294967298 ops.1.payload.event.status_from=3000000000 \
+			ops.2.payload.components.0.seq=9007199254740992 \
+			ops.4="$(tr_attach rg-at-1 rg-d-000004 rg-doc-1 rg-ev-a1 3000000000 10)" \
+			ops.5="$(tr_attach rg-at-2 rg-d-000004 rg-doc-2 rg-ev-a2 1 9007199254740993)" \
+			ops.6="$(tr_attach rg-at-3 rg-d-000004 rg-doc-3 rg-ev-a3 9007199254740992 10)" \
+			ops.7="$(tr_attach rg-at-4 rg-d-000004 rg-doc-4 rg-ev-a4 2 10)" >"$W/batch"
+	st=$(api POST "$URL_s1/api/v1/sync/push" "$W/batch" "$TOK_A")
+	expect_eq "the request" "$st" 200
+	got=""
+	for i in 0 1 2 3 4 5 6 7; do
+		got="$got $(jget results.$i.status)/$(jget results.$i.error.code)"
+	done
+	expect_eq "each operation" "$got" \
+		" rejected/bad_payload rejected/bad_payload rejected/bad_payload applied/ rejected/bad_payload rejected/bad_payload rejected/bad_payload applied/"
+	expect_eq "stored" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'rg-%'") $(sql "SELECT count(*) FROM documents WHERE id LIKE 'rg-doc-%'")" "1 1"
+	# a status change with absurd numbers: answered, not 503
+	"$SYNCTOOL" action device=dev-a dossier=rg-d-000004 op=rg-op-t event=rg-ev-t action=transfer base_rev=1 |
+		"$SYNCTOOL" set ops.0.base_rev=9007199254740992 ops.0.payload.rev=9007199254740993 >"$W/act"
+	st=$(api POST "$URL_s1/api/v1/sync/push" "$W/act" "$TOK_A")
+	expect_eq "huge base_rev" "$st $(jget results.0.status)/$(jget results.0.error.code)" "200 conflict/stale_rev"
+	# a tus file name that is not UTF-8
+	sha=$(printf 'tên' | sha256sum | cut -d' ' -f1)
+	st=$(curl -sS -o "$W/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK_A" \
+		-H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: 3' \
+		-H "Upload-Metadata: sha256 $(printf %s "$sha" | base64 -w0),filename $(printf 'a\377\376b' | base64 -w0)" \
+		"$URL_s1/api/v1/uploads")
+	expect_error "file name not UTF-8" "$st" 400 bad_request
+	expect_eq "healthy" "$(curl -s -o /dev/null -w '%{http_code}' "$URL_s1/healthz")" 200
+}
