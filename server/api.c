@@ -422,9 +422,16 @@ void api_changes(struct req *r)
 
 /* ---- leases ------------------------------------------------------------------------- */
 
-/* Workstations number without a lease from 900,000,000 on (sync/numbering.h):
- * codes there say nothing about the counter. */
+/* Workstations number without a lease from 900,000,000 on (core/dcode.h):
+ * codes there say nothing about the counter, and no lease reaches them. */
 #define LEASE_CODES_BELOW "900000000"
+#define LEASE_MAX_BLOCK 1000 /* numbers of one lease */
+/* How far above the unit's counter a request's floor may lift it: a
+ * workstation's floor says which numbers it holds after the server was
+ * restored from an older dump (a few blocks above the dump's counter); a
+ * floor beyond this is refused, so that one request cannot drag the counter
+ * to the end of the range. Only the server moves the counter further. */
+#define LEASE_FLOOR_MAX_JUMP (10 * LEASE_MAX_BLOCK)
 
 /* Takes count numbers of ident's counter, in the caller's transaction: the
  * block ends at the returned number (-1: database failure). The counter
@@ -448,6 +455,17 @@ static long long lease_take(PGconn *c, const char *ident, const char *count, con
 	return last;
 }
 
+/* The unit identifier's counter (0 when none yet), -1 on a database failure. */
+static long long lease_counter(PGconn *c, const char *ident)
+{
+	const char *p[] = { ident };
+	PGresult *res = db_query(c, "SELECT coalesce((SELECT last FROM lease_counters"
+				    " WHERE unit_ident = $1), 0)", 1, p);
+	long long v = db_ok(res) && PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return v;
+}
+
 void api_leases(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
@@ -469,13 +487,16 @@ void api_leases(struct req *r)
 		respond_error(r, 400, "bad_request", "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
 		goto out;
 	}
-	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 || json_integer_value(cnt) > 1000) {
-		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến 1000");
+	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
+	    json_integer_value(cnt) > LEASE_MAX_BLOCK) {
+		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến %d",
+			      LEASE_MAX_BLOCK);
 		goto out;
 	}
 	if (jfloor && (!json_is_integer(jfloor) || json_integer_value(jfloor) < 0 ||
-		       json_integer_value(jfloor) > 999999999)) {
-		respond_error(r, 400, "bad_request", "\"floor\" phải là số nguyên từ 0 đến 999999999");
+		       json_integer_value(jfloor) >= MC_DCODE_FALLBACK_BASE)) {
+		respond_error(r, 400, "bad_request", "\"floor\" phải là số nguyên từ 0 đến %ld",
+			      MC_DCODE_FALLBACK_BASE - 1);
 		goto out;
 	}
 	if (json_object_get(in, "request_id") && !sync_id_valid(request_id)) {
@@ -531,9 +552,21 @@ void api_leases(struct req *r)
 			respond_db_down(r);
 			goto out;
 		}
-		long long last = lease_take(c, ident, count, floor);
+		long long now = lease_counter(c, ident);
+		if (now >= 0 && jfloor && json_integer_value(jfloor) > now + LEASE_FLOOR_MAX_JUMP) {
+			db_exec(c, "ROLLBACK", NULL);
+			fprintf(stderr, SERVER_NAME ": leases: floor %lld of %s refused (counter %lld,"
+				" device %s, user %s)\n", (long long)json_integer_value(jfloor), ident, now,
+				r->s.device_id, r->s.username);
+			respond_error(r, 409, "floor_out_of_range", "\"floor\" %lld vượt quá bộ đếm số hồ"
+				      " sơ của đơn vị %s (%lld) hơn %d: hãy liên hệ quản trị viên"
+				      " (motcua-server leases)", (long long)json_integer_value(jfloor), ident,
+				      now, LEASE_FLOOR_MAX_JUMP);
+			goto out;
+		}
+		long long last = now < 0 ? -1 : lease_take(c, ident, count, floor);
 		long long first = last - json_integer_value(cnt) + 1;
-		if (last > 999999999) {
+		if (last >= MC_DCODE_FALLBACK_BASE) {
 			db_exec(c, "ROLLBACK", NULL);
 			respond_error(r, 409, "leases_exhausted", "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
 				      ident);

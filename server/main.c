@@ -21,6 +21,9 @@ static void usage(FILE *fp)
 	      "  serve --pg CONNINFO [--listen 127.0.0.1:8080] [--threads N] [--max-body BYTE]\n"
 	      "        [--tls-cert TỆP --tls-key TỆP]\n"
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
+	      "  leases --pg CONNINFO --unit MÃ [--reset]\n"
+	      "                                        bộ đếm số hồ sơ của đơn vị; --reset đặt lại\n"
+	      "                                        theo số đang dùng (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
 	      "  version\n", fp);
@@ -54,6 +57,8 @@ int main(int argc, char **argv)
 		return cmd_indicators(argc, argv);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(argc, argv);
+	if (!strcmp(cmd, "leases"))
+		return cmd_leases(argc, argv);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf(SERVER_NAME " %s\n", MOTCUA_VERSION);
 		return 0;

@@ -55,6 +55,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_leases(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */

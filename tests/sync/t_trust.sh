@@ -163,3 +163,48 @@ t_trust_ranges() {
 	expect_error "file name not UTF-8" "$st" 400 bad_request
 	expect_eq "healthy" "$(curl -s -o /dev/null -w '%{http_code}' "$URL_s1/healthz")" 200
 }
+
+# Leases are bounded: a block of at most 1000 numbers, a floor that cannot
+# drag the counter far above what the server knows nor into the fallback
+# range; `motcua-server leases` shows a unit's counter and resets it to the
+# numbers in use.
+t_trust_leases() {
+	before=$(tr_counts)
+	for body in '{"unit_ident":"H01.00008","floor":999998999,"count":1000}' \
+		'{"unit_ident":"H01.00008","floor":900000000,"count":1}' \
+		'{"unit_ident":"H01.00008","floor":9007199254740992,"count":1}'; do
+		printf '%s' "$body" >"$W/in"
+		st=$(api POST "$URL_s1/api/v1/leases" "$W/in" "$TOK_B")
+		expect_error "lease $body" "$st" 400 bad_request
+	done
+	printf '{"unit_ident":"H01.00008","floor":850000000,"count":1000}' >"$W/in"
+	st=$(api POST "$URL_s1/api/v1/leases" "$W/in" "$TOK_B")
+	expect_error "a floor far above the counter" "$st" 409 floor_out_of_range
+	expect_grep "$W/s1.log" "floor 850000000 of H01.00008 refused"
+	expect_eq "nothing changed" "$(tr_counts)" "$before"
+	printf '{"unit_ident":"H01.00008","count":10}' >"$W/in"
+	st=$(api POST "$URL_s1/api/v1/leases" "$W/in" "$TOK_B")
+	expect_eq "a lease still" "$st" 200
+	last=$(jget last)
+	[ "$last" -lt 100000 ] || fail "counter dragged: $last"
+	# the admin command: inspect, then repair a counter at the end of the range
+	"$SERVER" leases --pg "$PG" --unit 00008 >"$W/out" || fail "leases"
+	expect_eq "counter" "$(jget counter "$W/out")" "$last"
+	expect_eq "ident" "$(jget unit_ident "$W/out")" H01.00008
+	sql "UPDATE lease_counters SET last = 899999999 WHERE unit_ident = 'H01.00008';
+		INSERT INTO leases(unit_ident, day, first, last, device_id, username)
+		VALUES ('H01.00008', '*', 999999000, 999999999, 'dev-x', 'clerk_b')" >/dev/null
+	printf '{"unit_ident":"H01.00008","count":10}' >"$W/in"
+	st=$(api POST "$URL_s1/api/v1/leases" "$W/in" "$TOK_B")
+	expect_error "exhausted" "$st" 409 leases_exhausted
+	"$SERVER" leases --pg "$PG" --unit 00008 --reset >"$W/out" 2>"$W/err" || fail "reset: $(cat "$W/err")"
+	expect_eq "reset to the numbers in use" "$(jget counter "$W/out")" "$(jget highest_leased "$W/out")"
+	expect_eq "the block in the fallback range dropped" "$(jget leases_in_fallback_range "$W/out")" 0
+	high=$(jget highest_leased "$W/out")
+	st=$(api POST "$URL_s1/api/v1/leases" "$W/in" "$TOK_B")
+	expect_eq "leases again" "$st $(jget first)" "200 $((high + 1))"
+	"$SERVER" leases --pg "$PG" --unit 99999 >/dev/null 2>&1
+	expect_eq "unknown unit" $? 2
+	"$SERVER" leases --pg "$PG" >/dev/null 2>&1
+	expect_eq "no unit" $? 2
+}
