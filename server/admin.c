@@ -494,3 +494,70 @@ out:
 	PQfinish(c);
 	return rc;
 }
+
+/* ---- devices -------------------------------------------------------------------------- */
+
+/* motcua-server device release --device ID: the device belongs to no one
+ * until its next login (whose user it then belongs to); its tokens go. */
+int cmd_device(int argc, char **argv)
+{
+	static const char usage[] = "cách dùng: motcua-server device release --pg CONNINFO"
+				    " --device MÃ_THIẾT_BỊ";
+	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
+					      { "device", required_argument, NULL, 'd' },
+					      { NULL, 0, NULL, 0 } };
+	if (argc < 2 || strcmp(argv[1], "release"))
+		return bad("%s", usage);
+	argc--;
+	argv++;
+	const char *pg = NULL, *dev = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'p')
+			pg = optarg;
+		else if (o == 'd')
+			dev = optarg;
+		else
+			return bad("%s", usage);
+	}
+	if (optind != argc || !dev || !pg)
+		return bad("%s", usage);
+	struct strbuf err = STRBUF_INIT;
+	PGconn *c = open_db(pg, &err);
+	if (!c)
+		return fault(&err);
+	const char *p[] = { dev };
+	int rc = 1;
+	if (db_exec(c, "BEGIN", &err))
+		goto fail;
+	PGresult *res = db_query(c, "UPDATE devices SET released_at = now() WHERE device_id = $1"
+				    " RETURNING username", 1, p);
+	bool ok = db_ok(res), found = ok && PQntuples(res) == 1;
+	char *was = found ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	if (!ok) {
+		strbuf_addstr(&err, "không cập nhật được thiết bị");
+		goto fail;
+	}
+	if (!found) {
+		db_exec(c, "ROLLBACK", NULL);
+		rc = bad("không có thiết bị %s", dev);
+		goto out;
+	}
+	if (db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE device_id = $1"
+			" AND revoked_at IS NULL", 1, p, &err) || db_exec(c, "COMMIT", &err)) {
+		free(was);
+		goto fail;
+	}
+	printf("{\"device_id\":\"%s\",\"released_from\":\"%s\"}\n", dev, was);
+	free(was);
+	rc = 0;
+	goto out;
+fail:
+	db_exec(c, "ROLLBACK", NULL);
+	rc = fault(&err);
+out:
+	strbuf_release(&err);
+	PQfinish(c);
+	return rc;
+}

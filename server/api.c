@@ -116,6 +116,111 @@ static bool password_ok(const char *hash, const char *pass)
 	return false;
 }
 
+/* ---- throttled logins, expiring tokens ------------------------------------------- */
+
+#define LOGIN_WINDOW "900"   /* seconds in which failures count */
+#define LOGIN_USER_MAX 5     /* failures of one user name in the window: locked */
+#define LOGIN_ADDR_MAX 20    /* failures from one address in the window: locked */
+#define LOGIN_LOCK "300"     /* seconds a lock lasts after the last failure */
+
+static int token_days = 30;
+
+void api_set_token_days(int days)
+{
+	token_days = days;
+}
+
+/* A user name as the log may show it: printable ASCII, others as '?'. */
+static void log_name(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < n; i++)
+		out[i] = in[i] > 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
+/* Seconds until user and addr may try a password again: 0 now, -1 on a
+ * database failure. Asked before the (costly) hash. */
+static long login_wait(PGconn *c, const char *user, const char *addr)
+{
+	char umax[16], amax[16];
+	snprintf(umax, sizeof(umax), "%d", LOGIN_USER_MAX);
+	snprintf(amax, sizeof(amax), "%d", LOGIN_ADDR_MAX);
+	const char *p[] = { user, addr, umax, amax };
+	PGresult *res = db_query(c, "SELECT greatest(0,"
+				    " (SELECT CASE WHEN count(*) >= $3::int THEN"
+				    " ceil(extract(epoch FROM max(at) + " LOGIN_LOCK " * interval '1 s' - now()))"
+				    " ELSE 0 END FROM login_failures WHERE username = $1"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s'),"
+				    " (SELECT CASE WHEN count(*) >= $4::int THEN"
+				    " ceil(extract(epoch FROM max(at) + " LOGIN_LOCK " * interval '1 s' - now()))"
+				    " ELSE 0 END FROM login_failures WHERE addr = $2"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s'))::bigint", 4, p);
+	long v = db_ok(res) && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return v;
+}
+
+/* Records a failed login and logs it (and the lock it starts). */
+static void login_failed(PGconn *c, const char *user, const char *addr)
+{
+	const char *p[] = { user, addr };
+	PGresult *res = db_query(c, "WITH old AS (DELETE FROM login_failures"
+				    " WHERE at < now() - interval '1 day'),"
+				    " ins AS (INSERT INTO login_failures(username, addr) VALUES ($1, $2))"
+				    " SELECT (SELECT count(*) FROM login_failures WHERE username = $1"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s') + 1,"
+				    " (SELECT count(*) FROM login_failures WHERE addr = $2"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s') + 1", 2, p);
+	char name[64];
+	log_name(user, name, sizeof(name));
+	if (db_ok(res) && PQntuples(res) == 1) {
+		long nu = atol(PQgetvalue(res, 0, 0)), na = atol(PQgetvalue(res, 0, 1));
+		fprintf(stderr, SERVER_NAME ": login: failed for %s from %s (%ld for the name, %ld"
+			" from the address in " LOGIN_WINDOW " s)%s\n", name, addr, nu, na,
+			nu >= LOGIN_USER_MAX || na >= LOGIN_ADDR_MAX ? "; locked for " LOGIN_LOCK " s" : "");
+	}
+	PQclear(res);
+}
+
+/* 429 too_many_attempts with Retry-After. */
+static void respond_throttled(struct req *r, const char *user, const char *addr, long wait)
+{
+	char secs[24], name[64];
+	snprintf(secs, sizeof(secs), "%ld", wait);
+	log_name(user, name, sizeof(name));
+	fprintf(stderr, SERVER_NAME ": login: %s from %s refused, locked for %ld s more\n", name,
+		addr, wait);
+	req_add_header(r, "Retry-After", secs);
+	respond_error(r, 429, "too_many_attempts", "Đăng nhập sai quá nhiều lần; hãy thử lại sau %ld"
+		      " giây", wait);
+}
+
+/* A new token of user on device dev, valid token_days: its text in token
+ * (>= 69 bytes) and its expiry in expires (>= 40 bytes), inside the caller's
+ * transaction. 0, or -1 (database). */
+static int token_issue(PGconn *c, const char *dev, const char *user, char *token, char *expires)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(token, "mc1_", 4);
+	sodium_bin2hex(token + 4, 2 * sizeof(raw) + 1, raw, sizeof(raw));
+	char hash[2 * crypto_hash_sha256_BYTES + 3];
+	token_hash_hex(token, hash);
+	char days[16];
+	snprintf(days, sizeof(days), "%d", token_days);
+	const char *tp[] = { hash, dev, user, days };
+	PGresult *res = db_query(c, "INSERT INTO tokens(token_hash, device_id, username, expires_at)"
+				    " VALUES ($1::bytea, $2, $3, now() + $4::int * interval '1 day')"
+				    " RETURNING to_char(expires_at AT TIME ZONE 'Asia/Ho_Chi_Minh',"
+				    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"')", 4, tp);
+	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
+	if (!rc)
+		snprintf(expires, 40, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
 void api_login(struct req *r)
 {
 	json_t *in = req_json(r);
@@ -139,6 +244,17 @@ void api_login(struct req *r)
 	PGconn *c = conn_or_503(r);
 	if (!c)
 		goto out;
+	char addr[64];
+	req_addr(r, addr, sizeof(addr));
+	long wait = login_wait(c, user, addr);
+	if (wait < 0) {
+		respond_db_down(r);
+		goto out;
+	}
+	if (wait > 0) {
+		respond_throttled(r, user, addr, wait);
+		goto out;
+	}
 	const char *p[] = { user };
 	PGresult *res = db_query(c, "SELECT pw_hash, disabled, full_name, unit_code, role"
 				    " FROM users WHERE username = $1", 1, p);
@@ -151,6 +267,7 @@ void api_login(struct req *r)
 	bool good = password_ok(found ? PQgetvalue(res, 0, 0) : NULL, pass);
 	if (!good) {
 		PQclear(res);
+		login_failed(c, user, addr);
 		respond_error(r, 401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu");
 		goto out;
 	}
@@ -165,23 +282,34 @@ void api_login(struct req *r)
 	snprintf(s.unit_code, sizeof(s.unit_code), "%s", PQgetvalue(res, 0, 3));
 	snprintf(s.role, sizeof(s.role), "%s", PQgetvalue(res, 0, 4));
 	PQclear(res);
+	db_execp(c, "DELETE FROM login_failures WHERE username = $1", 1, p, NULL);
 
-	unsigned char raw[32];
-	randombytes_buf(raw, sizeof(raw));
-	char token[4 + 2 * sizeof(raw) + 1] = "mc1_";
-	sodium_bin2hex(token + 4, sizeof(token) - 4, raw, sizeof(raw));
-	char hash[2 * crypto_hash_sha256_BYTES + 3];
-	token_hash_hex(token, hash);
+	/* The device is its first user's until an admin releases it. */
+	const char *dq[] = { dev };
+	res = db_query(c, "SELECT username FROM devices WHERE device_id = $1"
+			  " AND released_at IS NULL", 1, dq);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		goto out;
+	}
+	bool taken = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), user);
+	PQclear(res);
+	if (taken) {
+		fprintf(stderr, SERVER_NAME ": login: device %s of another user refused to %s\n", dev,
+			user);
+		respond_error(r, 403, "device_taken", "Thiết bị %s đã gắn với một cán bộ khác; hãy nhờ"
+			      " quản trị viên gỡ (motcua-server device release)", dev);
+		goto out;
+	}
+	char token[72], expires[40];
 	const char *dp[] = { dev, dname, user };
-	const char *tp[] = { hash, dev, user };
 	if (db_exec(c, "BEGIN", NULL) ||
 	    db_execp(c, "INSERT INTO devices(device_id, name, username, last_seen_at)"
 			" VALUES ($1, $2, $3, now()) ON CONFLICT (device_id) DO UPDATE SET"
 			" name = coalesce(excluded.name, devices.name), username = excluded.username,"
-			" last_seen_at = now()", 3, dp, NULL) ||
-	    db_execp(c, "INSERT INTO tokens(token_hash, device_id, username)"
-			" VALUES ($1::bytea, $2, $3)", 3, tp, NULL) ||
-	    db_exec(c, "COMMIT", NULL)) {
+			" last_seen_at = now(), released_at = NULL", 3, dp, NULL) ||
+	    token_issue(c, dev, user, token, expires) || db_exec(c, "COMMIT", NULL)) {
 		db_exec(c, "ROLLBACK", NULL);
 		respond_db_down(r);
 		goto out;
@@ -193,8 +321,8 @@ void api_login(struct req *r)
 	}
 	r->authed = true;
 	r->s = s;
-	respond_json(r, 200, json_pack("{s:s, s:o, s:o}", "token", token, "user", user_json(&s),
-				       "units", units));
+	respond_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "token", token, "expires_at", expires,
+				       "user", user_json(&s), "units", units));
 	sodium_memzero(token, sizeof(token));
 out:
 	json_decref(in);
@@ -217,6 +345,33 @@ void api_logout(struct req *r)
 		return;
 	}
 	respond_json(r, 200, json_pack("{s:b}", "revoked", 1));
+}
+
+/* POST /api/v1/auth/refresh: a new token for the same user and device, the
+ * one used revoked; an expired or revoked token cannot refresh. */
+void api_refresh(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c || auth_require(r, c))
+		return;
+	const char *tok = req_header(r, "Authorization") + 7;
+	while (*tok == ' ')
+		tok++;
+	char hash[2 * crypto_hash_sha256_BYTES + 3];
+	token_hash_hex(tok, hash);
+	const char *p[] = { hash };
+	char token[72], expires[40];
+	if (db_exec(c, "BEGIN", NULL) ||
+	    db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE token_hash = $1::bytea"
+			" AND revoked_at IS NULL", 1, p, NULL) ||
+	    token_issue(c, r->s.device_id, r->s.username, token, expires) ||
+	    db_exec(c, "COMMIT", NULL)) {
+		db_exec(c, "ROLLBACK", NULL);
+		respond_db_down(r);
+		return;
+	}
+	respond_json(r, 200, json_pack("{s:s, s:s}", "token", token, "expires_at", expires));
+	sodium_memzero(token, sizeof(token));
 }
 
 void api_me(struct req *r)

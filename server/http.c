@@ -57,6 +57,7 @@ static const struct route routes[] = {
 	{ "metrics", "GET", "/metrics", api_metrics },
 	{ "login", "POST", "/api/v1/auth/login", api_login },
 	{ "logout", "POST", "/api/v1/auth/logout", api_logout },
+	{ "refresh", "POST", "/api/v1/auth/refresh", api_refresh },
 	{ "me", "GET", "/api/v1/auth/me", api_me },
 	{ "push", "POST", "/api/v1/sync/push", api_push },
 	{ "changes", "GET", "/api/v1/sync/changes", api_changes },
@@ -256,8 +257,8 @@ int auth_require(struct req *r, PGconn *c)
 	char hex[2 * sizeof(hash) + 3] = "\\x";
 	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
 	const char *p[] = { hex };
-	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id"
-				    " FROM tokens t JOIN users u ON u.username = t.username"
+	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id,"
+				    " t.expires_at <= now() FROM tokens t JOIN users u ON u.username = t.username"
 				    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
 				    " AND NOT u.disabled", 1, p);
 	if (!db_ok(res)) {
@@ -269,6 +270,11 @@ int auth_require(struct req *r, PGconn *c)
 		PQclear(res);
 		respond_error(r, 401, "unauthorized", "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
 			      " hãy đăng nhập lại");
+		return -1;
+	}
+	if (!strcmp(PQgetvalue(res, 0, 5), "t")) {
+		PQclear(res);
+		respond_error(r, 401, "token_expired", "Mã truy cập đã hết hạn; hãy đăng nhập lại");
 		return -1;
 	}
 	copy_field(r->s.username, sizeof(r->s.username), res, 0);
@@ -380,6 +386,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return MHD_YES;
 }
 
+void req_addr(struct req *r, char *addr, size_t n)
+{
+	snprintf(addr, n, "-");
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, (socklen_t)n);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, (socklen_t)n);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -392,18 +414,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double secs = now_mono() - r->start;
 	const char *route = r->route >= 0 ? routes[r->route].name : "other";
 	metrics_request(route, r->status, secs);
-	char addr[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  addr, sizeof(addr));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  addr, sizeof(addr));
-	}
+	char addr[INET6_ADDRSTRLEN];
+	req_addr(r, addr, sizeof(addr));
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	struct strbuf line = STRBUF_INIT;
@@ -480,7 +492,8 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP]\n", stderr);
+	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP] [--token-days N]\n",
+	      stderr);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -492,6 +505,7 @@ int cmd_serve(int argc, char **argv)
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
+		{ "token-days", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pg = NULL, *listen = "127.0.0.1:8080", *cert = NULL, *key = NULL;
@@ -511,6 +525,15 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'd': {
+			long days = strtol(optarg, &end, 10);
+			if (*end || days < 1 || days > 3650) {
+				fprintf(stderr, SERVER_NAME ": --token-days phải từ 1 đến 3650\n");
+				return 2;
+			}
+			api_set_token_days((int)days);
+			break;
+		}
 		case 'b': {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || v < 1024 || v > (1ull << 30)) {

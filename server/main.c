@@ -18,8 +18,9 @@ static void usage(FILE *fp)
 	      "           --role clerk|supervisor|admin [--full-name TÊN]   (mật khẩu từ stdin)\n"
 	      "  user disable|enable --pg CONNINFO --username U\n"
 	      "  token revoke --pg CONNINFO (--device MÃ | --username U)\n"
+	      "  device release --pg CONNINFO --device MÃ   gỡ thiết bị khỏi người dùng đầu tiên\n"
 	      "  serve --pg CONNINFO [--listen 127.0.0.1:8080] [--threads N] [--max-body BYTE]\n"
-	      "        [--tls-cert TỆP --tls-key TỆP]\n"
+	      "        [--tls-cert TỆP --tls-key TỆP] [--token-days 30]\n"
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
 	      "  leases --pg CONNINFO --unit MÃ [--reset]\n"
 	      "                                        bộ đếm số hồ sơ của đơn vị; --reset đặt lại\n"
@@ -59,6 +60,8 @@ int main(int argc, char **argv)
 		return cmd_stats(argc, argv);
 	if (!strcmp(cmd, "leases"))
 		return cmd_leases(argc, argv);
+	if (!strcmp(cmd, "device"))
+		return cmd_device(argc, argv);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf(SERVER_NAME " %s\n", MOTCUA_VERSION);
 		return 0;

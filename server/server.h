@@ -56,6 +56,7 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_leases(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
@@ -116,6 +117,8 @@ void respond_db_down(struct req *r);
 /* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
 const char *req_arg(struct req *r, const char *key);
 const char *req_header(struct req *r, const char *key);
+/* The client's address as text ("-" when unknown); n >= 46. */
+void req_addr(struct req *r, char *addr, size_t n);
 /* Parses the body as a JSON object; on failure responds 400 bad_json and
  * returns NULL. */
 json_t *req_json(struct req *r);
@@ -129,6 +132,9 @@ void server_clock(char *buf, size_t n);
 void api_healthz(struct req *r);
 void api_metrics(struct req *r);
 void api_login(struct req *r);
+void api_refresh(struct req *r);
+/* Days a token lives (serve --token-days; 30 by default). */
+void api_set_token_days(int days);
 void api_logout(struct req *r);
 void api_me(struct req *r);
 void api_push(struct req *r);

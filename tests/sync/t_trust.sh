@@ -208,3 +208,77 @@ t_trust_leases() {
 	"$SERVER" leases --pg "$PG" >/dev/null 2>&1
 	expect_eq "no unit" $? 2
 }
+
+# tr_login USER PASSWORD DEVICE: the status; the answer in $W/body, headers in $W/hdr
+tr_login() {
+	printf '{"username":"%s","password":"%s","device_id":"%s"}' "$1" "$2" "$3" >"$W/login.json"
+	curl -sS -o "$W/body" -D "$W/hdr" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+		--data-binary "@$W/login.json" "$URL_s1/api/v1/auth/login"
+}
+
+# Logins are throttled per user name and per address (429, Retry-After, a
+# short lock, logged) before any password is hashed; tokens expire and can
+# be refreshed; a device stays its first user's until an admin releases it.
+t_trust_logins() {
+	echo matkhau123 | "$SERVER" user add --pg "$PG" --username clerk_b2 --unit 00008 --role clerk \
+		>/dev/null 2>&1
+	sql "DELETE FROM login_failures" >/dev/null
+	for i in 1 2 3 4 5; do
+		st=$(tr_login clerk_b2 sai-mat-khau dev-lg)
+		expect_error "wrong password $i" "$st" 401 bad_credentials
+	done
+	st=$(tr_login clerk_b2 matkhau123 dev-lg)
+	expect_error "locked" "$st" 429 too_many_attempts
+	wait=$(tr -d '\r' <"$W/hdr" | sed -n 's/^Retry-After: //Ip')
+	[ -n "$wait" ] && [ "$wait" -gt 0 ] && [ "$wait" -le 300 ] || fail "Retry-After: [$wait]"
+	expect_grep "$W/s1.log" "login: failed for clerk_b2 from 127.0.0.1 (5 for the name.*locked for 300 s"
+	expect_grep "$W/s1.log" "login: clerk_b2 from 127.0.0.1 refused, locked for"
+	# another user from the same address still logs in
+	st=$(tr_login clerk_a2 matkhau123 dev-lg-a)
+	expect_eq "another user" "$st" 200
+	# twenty failures from one address lock the address
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		tr_login "nobody$i" matkhau123 dev-lg >/dev/null
+	done
+	st=$(tr_login clerk_a2 matkhau123 dev-lg-a)
+	expect_error "address locked" "$st" 429 too_many_attempts
+	# (an admin's way out, and the next tests' clean start)
+	sql "DELETE FROM login_failures" >/dev/null
+	st=$(tr_login clerk_b2 matkhau123 dev-lg)
+	expect_eq "unlocked" "$st" 200
+	tok=$(jget token)
+	jget expires_at | grep -q '^20[0-9-]*T[0-9:]*+07:00$' || fail "expires_at: $(jget expires_at)"
+	# refresh: a new token, the old one revoked
+	st=$(api POST "$URL_s1/api/v1/auth/refresh" "" "$tok")
+	expect_eq "refresh" "$st" 200
+	tok2=$(jget token)
+	[ -n "$tok2" ] && [ "$tok2" != "$tok" ] || fail "refreshed token: [$tok2]"
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok")
+	expect_error "old token after refresh" "$st" 401 unauthorized
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok2")
+	expect_eq "new token" "$st $(jget device_id)" "200 dev-lg"
+	# expiry
+	sql "UPDATE tokens SET expires_at = now() - interval '1 second' WHERE device_id = 'dev-lg'
+		AND revoked_at IS NULL" >/dev/null
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok2")
+	expect_error "expired" "$st" 401 token_expired
+	st=$(api POST "$URL_s1/api/v1/auth/refresh" "" "$tok2")
+	expect_error "no refresh when expired" "$st" 401 token_expired
+	# the device is clerk_b2's: clerk_a2 cannot take it
+	st=$(tr_login clerk_b2 matkhau123 dev-lg)
+	tok=$(jget token)
+	st=$(tr_login clerk_a2 matkhau123 dev-lg)
+	expect_error "another user's device" "$st" 403 device_taken
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok")
+	expect_eq "its user's token still works" "$st $(jget user.username)" "200 clerk_b2"
+	"$SERVER" device release --pg "$PG" --device dev-lg >"$W/out" || fail "release"
+	expect_eq "released" "$(jget released_from "$W/out")" clerk_b2
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok")
+	expect_error "its tokens revoked" "$st" 401 unauthorized
+	st=$(tr_login clerk_a2 matkhau123 dev-lg)
+	expect_eq "the new user" "$st" 200
+	st=$(tr_login clerk_b2 matkhau123 dev-lg)
+	expect_error "now clerk_a2's" "$st" 403 device_taken
+	"$SERVER" device release --pg "$PG" --device no-such-device >/dev/null 2>&1
+	expect_eq "unknown device" $? 2
+}
