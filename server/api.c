@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -755,8 +756,65 @@ out:
 
 /* ---- public lookup ---------------------------------------------------------------------- */
 
+/* Lookups per minute and client address (serve --lookup-per-minute; 0: no
+ * limit): a token bucket per address, in this process's memory, so that a
+ * commune's codes cannot be walked through to count its daily volume and
+ * procedures. Buckets live in a fixed table indexed by a hash of the
+ * address; two addresses on one slot share a bucket (a stranger may take
+ * another's turn, never more than the rate). */
+#define LOOKUP_SLOTS 4096
+static int lookup_per_minute = 60;
+static struct {
+	double tokens, at;
+} lookup_buckets[LOOKUP_SLOTS];
+static pthread_mutex_t lookup_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void api_set_lookup_rate(int per_minute)
+{
+	lookup_per_minute = per_minute;
+}
+
+/* 0 when addr may look up now (a token taken), else the seconds to wait. */
+static long lookup_wait(const char *addr)
+{
+	if (lookup_per_minute <= 0)
+		return 0;
+	unsigned long long h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	double cap = lookup_per_minute, rate = cap / 60.0;
+	long wait = 0;
+	pthread_mutex_lock(&lookup_mu);
+	__typeof__(lookup_buckets[0]) *b = &lookup_buckets[h % LOOKUP_SLOTS];
+	if (b->at == 0)
+		b->tokens = cap;
+	else
+		b->tokens = b->tokens + (now - b->at) * rate > cap ? cap : b->tokens + (now - b->at) * rate;
+	b->at = now;
+	if (b->tokens >= 1)
+		b->tokens -= 1;
+	else
+		wait = (long)((1 - b->tokens) / rate) + 1;
+	pthread_mutex_unlock(&lookup_mu);
+	return wait;
+}
+
 void api_lookup(struct req *r)
 {
+	char addr[64];
+	req_addr(r, addr, sizeof(addr));
+	long wait = lookup_wait(addr);
+	if (wait) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%ld", wait);
+		req_add_header(r, "Retry-After", secs);
+		respond_error(r, 429, "too_many_requests", "Tra cứu quá nhiều lần; hãy thử lại sau %ld"
+			      " giây", wait);
+		return;
+	}
 	const char *raw = req_param(r);
 	struct mc_dcode dc;
 	char code[MC_DCODE_MAX];

@@ -492,7 +492,8 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP] [--token-days N]\n",
+	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP] [--token-days N]"
+	      " [--lookup-per-minute N]\n",
 	      stderr);
 }
 
@@ -506,6 +507,7 @@ int cmd_serve(int argc, char **argv)
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "token-days", required_argument, NULL, 'd' },
+		{ "lookup-per-minute", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pg = NULL, *listen = "127.0.0.1:8080", *cert = NULL, *key = NULL;
@@ -532,6 +534,15 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			api_set_token_days((int)days);
+			break;
+		}
+		case 'L': {
+			long n = strtol(optarg, &end, 10);
+			if (*end || !*optarg || n < 0 || n > 1000000) {
+				fprintf(stderr, SERVER_NAME ": --lookup-per-minute phải từ 0 đến 1000000\n");
+				return 2;
+			}
+			api_set_lookup_rate((int)n);
 			break;
 		}
 		case 'b': {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/datetime.h"
 #include "core/dcode.h"
@@ -923,6 +924,17 @@ void api_push(struct req *r)
 	}
 	if (auth_require(r, c))
 		return;
+	/* JSON only: a type browsers send across sites without asking (text/plain,
+	 * multipart/form-data) or any other is refused. No type, and curl's
+	 * default for --data (application/x-www-form-urlencoded), are read as JSON. */
+	const char *ct = req_header(r, "Content-Type");
+	size_t ctn = ct ? strcspn(ct, "; ") : 0;
+	if (ct && !(ctn == 16 && !strncasecmp(ct, "application/json", 16)) &&
+	    !(ctn == 33 && !strncasecmp(ct, "application/x-www-form-urlencoded", 33))) {
+		respond_error(r, 415, "unsupported_media_type", "Nội dung phải là JSON"
+			      " (Content-Type: application/json)");
+		return;
+	}
 	struct sync_push push;
 	struct sync_error e;
 	if (sync_push_decode(r->body.buf ? r->body.buf : "", r->body.len, &push, &e)) {

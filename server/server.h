@@ -135,6 +135,9 @@ void api_login(struct req *r);
 void api_refresh(struct req *r);
 /* Days a token lives (serve --token-days; 30 by default). */
 void api_set_token_days(int days);
+/* Public lookups per minute and address (serve --lookup-per-minute; 60 by
+ * default, 0: no limit). */
+void api_set_lookup_rate(int per_minute);
 void api_logout(struct req *r);
 void api_me(struct req *r);
 void api_push(struct req *r);

@@ -58,12 +58,15 @@ sql() {
 
 # start_server NAME [SERVE OPTIONS...]: starts motcua-server on a free port;
 # sets PORT_<NAME>, PID_<NAME>, URL_<NAME>. The server picks the port
-# (--listen 127.0.0.1:0) and says it on stderr.
+# (--listen 127.0.0.1:0) and says it on stderr. The public lookup is not
+# rate-limited (tests look up hundreds of codes from one address) unless
+# LOOKUP_RATE gives serve's option (LOOKUP_RATE="--lookup-per-minute 5").
 start_server() {
 	name=$1
 	shift
 	: >"$W/$name.log"
-	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 "$@" 2>>"$W/$name.log" &
+	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 ${LOOKUP_RATE:---lookup-per-minute 0} \
+		"$@" 2>>"$W/$name.log" &
 	pid=$!
 	SERVER_PIDS="$SERVER_PIDS $pid"
 	i=0

@@ -20,7 +20,8 @@ c_serve() {
 	# the first look below
 	: >>"$W/sc1.log"
 	n=$(grep -c "$ready" "$W/sc1.log")
-	"$SERVER" serve --pg "$PGC" --listen "127.0.0.1:${C_PORT:-0}" --threads 4 2>>"$W/sc1.log" &
+	"$SERVER" serve --pg "$PGC" --listen "127.0.0.1:${C_PORT:-0}" --threads 4 --lookup-per-minute 0 \
+		2>>"$W/sc1.log" &
 	C_PID=$!
 	SERVER_PIDS="$SERVER_PIDS $C_PID"
 	i=0

@@ -282,3 +282,29 @@ t_trust_logins() {
 	"$SERVER" device release --pg "$PG" --device no-such-device >/dev/null 2>&1
 	expect_eq "unknown device" $? 2
 }
+
+# A push that is not JSON is refused 415; the public lookup is rate-limited
+# per address (429, Retry-After).
+t_trust_lookup_rate() {
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=ct day=251210 >"$W/batch"
+	for type in text/plain multipart/form-data; do
+		st=$(curl -sS -o "$W/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK_A" \
+			-H "Content-Type: $type" --data-binary "@$W/batch" "$URL_s1/api/v1/sync/push")
+		expect_error "push as $type" "$st" 415 unsupported_media_type
+	done
+	expect_eq "not stored" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'ct-%'")" 0
+	st=$(api POST "$URL_s1/api/v1/sync/push" "$W/batch" "$TOK_A")
+	expect_eq "as JSON" "$st $(jget results.0.status)" "200 applied"
+	LOOKUP_RATE="--lookup-per-minute 2" start_server lk || { fail "server with a lookup limit"; return; }
+	got=""
+	# (a token comes back every 30 s: far longer than four requests take)
+	for i in 1 2 3 4; do
+		got="$got $(curl -sS -o "$W/body" -D "$W/hdr" -w '%{http_code}' \
+			"$URL_lk/api/v1/lookup/H01.00004-251210-0001")"
+	done
+	expect_eq "two, then refused" "$got" " 200 200 429 429"
+	expect_eq "code" "$(jget error.code)" too_many_requests
+	wait=$(tr -d '\r' <"$W/hdr" | sed -n 's/^Retry-After: //Ip')
+	[ -n "$wait" ] && [ "$wait" -ge 1 ] && [ "$wait" -le 60 ] || fail "Retry-After: [$wait]"
+	stop_server lk || fail "lk did not stop cleanly"
+}
