@@ -302,6 +302,9 @@ enum attach_rc attach_apply(PGconn *c, const struct session *s, const struct syn
 	json_t *e = json_deep_copy(json_object_get(p, "event"));
 	json_object_set_new(e, "actor", json_string(s->username));
 	json_object_set_new(e, "unit_code", json_string(unit));
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	json_object_set_new(e, "server_time", json_string(clock));
 	json_t *meta = NULL;
 	enum attach_rc rc = ATTACH_APPLIED;
 	long idx;

@@ -204,13 +204,16 @@ static int check_event(const json_t *e, struct outcome *o)
 }
 
 /* The facts the server knows, written over what the workstation said: the
- * actor is the token's user, the unit the one the user acts for. The
- * device's time stays (the device's claim); the server's receive time is
- * events.server_time. */
+ * actor is the token's user, the unit the one the user acts for, the
+ * server_time the server's clock (events.server_time too). The device's
+ * time stays beside it: the device's claim. */
 static void stamp_event(json_t *e, const struct session *s, const char *unit)
 {
+	char clock[40];
+	server_clock(clock, sizeof(clock));
 	json_object_set_new(e, "actor", json_string(s->username));
 	json_object_set_new(e, "unit_code", json_string(unit));
+	json_object_set_new(e, "server_time", json_string(clock));
 }
 
 /* ---- op "receive" ------------------------------------------------------------ */

@@ -24,6 +24,8 @@ t_trust_event_facts() {
 	expect_eq "server time is the server's" "$(sql "SELECT server_time > now() - interval '1 day' FROM events WHERE id = 'tf-ev-000001'")" t
 	expect_eq "the stored dossier's event" "$(sql "SELECT (data->'event'->>'actor') || ' ' || (data->'event'->>'unit_code') FROM dossiers WHERE id = 'tf-d-000001'")" \
 		"clerk_b 00008"
+	sql "SELECT data->'event'->>'server_time' FROM dossiers WHERE id = 'tf-d-000001'" |
+		grep -q '^20[0-9-]*T[0-9:]*+07:00$' || fail "no server_time in the stored event"
 	# a status change claiming another clerk and time
 	"$SYNCTOOL" action device=dev-b dossier=tf-d-000001 op=tf-op-t event=tf-ev-t action=transfer base_rev=1 |
 		"$SYNCTOOL" set ops.0.payload.event.actor='"clerk_a"' ops.0.payload.event.device_time='"2020-02-02T02:02"' >"$W/act"
