@@ -764,9 +764,10 @@ out:
  * another's turn, never more than the rate). */
 #define LOOKUP_SLOTS 4096
 static int lookup_per_minute = 60;
-static struct {
-	double tokens, at;
-} lookup_buckets[LOOKUP_SLOTS];
+struct lookup_bucket {
+	double tokens, at; /* tokens left, when last counted (monotonic seconds) */
+};
+static struct lookup_bucket lookup_buckets[LOOKUP_SLOTS];
 static pthread_mutex_t lookup_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void api_set_lookup_rate(int per_minute)
@@ -788,7 +789,7 @@ static long lookup_wait(const char *addr)
 	double cap = lookup_per_minute, rate = cap / 60.0;
 	long wait = 0;
 	pthread_mutex_lock(&lookup_mu);
-	__typeof__(lookup_buckets[0]) *b = &lookup_buckets[h % LOOKUP_SLOTS];
+	struct lookup_bucket *b = &lookup_buckets[h % LOOKUP_SLOTS];
 	if (b->at == 0)
 		b->tokens = cap;
 	else
