@@ -310,3 +310,43 @@ t_trust_lookup_rate() {
 	[ -n "$wait" ] && [ "$wait" -ge 1 ] && [ "$wait" -le 60 ] || fail "Retry-After: [$wait]"
 	stop_server lk || fail "lk did not stop cleanly"
 }
+
+# Absurd values in every field of a 'receive' and a status change: each
+# push is answered (200 with the operation rejected, or 400 for the
+# request), never 5xx, and the server stays healthy.
+t_trust_mutations() {
+	n=0 bad=0
+	for path in status channel applicant_kind rev code unit_code unit_ident received_at \
+		appointment handling_unit clerk components.0.seq components.0.originals \
+		applicant.full_name event.id event.kind event.status_from event.status_to \
+		event.device_time event.actor event.payload events; do
+		for v in 3000000000 -1 9007199254740992 -9223372036854775808 1e300 '"x"' null '[]' '{}' \
+			true '"H01.00008-251211-0001"' '"99999"'; do
+			n=$((n+1))
+			"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 start=$n prefix=mu \
+				day=251211 | "$SYNCTOOL" set "ops.0.payload.$path=$v" >"$W/batch" 2>/dev/null ||
+				{ fail "synctool set $path=$v"; continue; }
+			st=$(api POST "$URL_s1/api/v1/sync/push" "$W/batch" "$TOK_A")
+			case $st in
+			200|400) ;;
+			*) bad=$((bad+1)); echo "    $path=$v: $st $(head -c 200 "$W/body")" ;;
+			esac
+		done
+	done
+	for path in base_rev payload.status payload.rev payload.appointment payload.handling_unit \
+		payload.event.kind payload.event.device_time payload.note; do
+		for v in 3000000000 -1 9007199254740992 '"x"' null '[]'; do
+			n=$((n+1))
+			"$SYNCTOOL" action device=dev-a dossier=mu-d-000001 op=mu-op-a$n event=mu-ev-a$n \
+				action=transfer base_rev=1 | "$SYNCTOOL" set "ops.0.$path=$v" >"$W/act" 2>/dev/null ||
+				{ fail "synctool set $path=$v"; continue; }
+			st=$(api POST "$URL_s1/api/v1/sync/push" "$W/act" "$TOK_A")
+			case $st in
+			200|400) ;;
+			*) bad=$((bad+1)); echo "    action $path=$v: $st $(head -c 200 "$W/body")" ;;
+			esac
+		done
+	done
+	expect_eq "pushes answered 5xx (of $n)" "$bad" 0
+	expect_eq "healthy" "$(curl -s -o /dev/null -w '%{http_code}' "$URL_s1/healthz")" 200
+}
