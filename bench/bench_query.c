@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "client/store/dossier_query.h"
+#include "client/store/keyring.h"
 #include "client/store/store.h"
 #include "client/store/workload.h"
 #include "core/xalloc.h"
@@ -354,6 +355,13 @@ int main(int argc, char **argv)
 	if (runs < 1)
 		runs = 1;
 	struct strbuf err = STRBUF_INIT;
+	/* an encrypted store (bench/run.sh, BENCH_ENCRYPTED=1): opened with
+	 * MOTCUA_USER (canbo by default) and MOTCUA_PASSWORD */
+	if (keyring_is_encrypted(db)) {
+		const char *user = getenv("MOTCUA_USER"), *pw = getenv("MOTCUA_PASSWORD");
+		if (keyring_unlock(db, user && *user ? user : "canbo", pw ? pw : "", &err))
+			die(db, &err);
+	}
 	if (store_open(&st, db, 0, &err))
 		die(db, &err);
 	char *now_s = store_get_setting(&st, "bench.now");

@@ -13,15 +13,18 @@
 #include "core/text.h"
 #include "screens/screens.h"
 
-/* The menu; each row runs its action, whose key comes from the keymap. */
+/* The menu; each row runs its action, whose key comes from the keymap. The
+ * settings are shown to admins and supervisors only (screens/settings.c). */
 static const struct menu_item menu[] = {
 	{ .action = ACTION_OPEN_RECEPTION, .label = "Tiếp nhận hồ sơ" },
 	{ .action = ACTION_OPEN_CATALOG, .label = "Tra cứu thủ tục" },
 	{ .action = ACTION_OPEN_DOSSIERS, .label = "Danh sách hồ sơ" },
 	{ .action = ACTION_OPEN_SUPERVISOR, .label = "Giám sát" },
+	{ .action = ACTION_OPEN_SETTINGS, .label = "Cài đặt máy trạm" },
 	{ .action = ACTION_LOGOUT, .label = "Đăng xuất" },
 };
-#define N_MENU ((int)(sizeof(menu) / sizeof(menu[0])))
+#define MENU_MAX ((int)(sizeof(menu) / sizeof(menu[0])))
+#define N_MENU (s->nmenu)
 
 enum count {
 	COUNT_RECEIVED,   /* received today */
@@ -48,7 +51,9 @@ static const enum dossiers_filter count_filters[COUNT__N] = {
 
 struct home {
 	long counts[COUNT__N];
-	/* the selected row: 0 .. COUNT__N - 1 a count, then menu[row - COUNT__N];
+	struct menu_item shown[MENU_MAX]; /* the rows of menu this clerk sees */
+	int nmenu;
+	/* the selected row: 0 .. COUNT__N - 1 a count, then shown[row - COUNT__N];
 	 * up and down wrap around */
 	struct listview rows;
 	char today_vn[16];
@@ -75,6 +80,11 @@ static void refresh_counts(struct app *app, struct home *s)
 static int home_open(struct app *app, void *priv, const void *arg)
 {
 	struct home *s = priv;
+	const char *role = app->clerk.role ? app->clerk.role : "";
+	bool admin = !strcmp(role, "admin") || !strcmp(role, "supervisor");
+	for (int i = 0; i < MENU_MAX; i++)
+		if (menu[i].action != ACTION_OPEN_SETTINGS || admin)
+			s->shown[s->nmenu++] = menu[i];
 	listview_init(&s->rows, NULL, NULL);
 	s->rows.wrap = true;
 	s->rows.tab = true;
@@ -123,7 +133,8 @@ static void home_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 	int my = y + 4 + COUNT__N;
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, my, x, w, "Chọn chức năng");
-	menu_draw_keys(&app->keymap, KEYMAP_HOME, menu, N_MENU, sel - COUNT__N, win, my + 1, x, 30);
+	menu_draw_keys(&app->keymap, KEYMAP_HOME, s->shown, (size_t)N_MENU, sel - COUNT__N, win, my + 1,
+		       x, 30);
 }
 
 static int home_handle(struct app *app, void *priv, enum action act, const struct key_event *ev)
@@ -137,10 +148,10 @@ static int home_handle(struct app *app, void *priv, enum action act, const struc
 			return SCR_HANDLED;
 		}
 		/* the action may replace this screen: nothing after it */
-		return menu_item_run(app, s, &menu[sel - COUNT__N]) | SCR_HANDLED;
+		return menu_item_run(app, s, &s->shown[sel - COUNT__N]) | SCR_HANDLED;
 	default: {
 		/* a menu key: its row is selected, the loop runs its action */
-		int i = menu_find(menu, N_MENU, act);
+		int i = menu_find(s->shown, (size_t)N_MENU, act);
 		if (i >= 0)
 			listview_select(&s->rows, (size_t)(COUNT__N + i));
 		return SCR_IGNORED;

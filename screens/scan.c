@@ -197,7 +197,7 @@ static void load_settings(struct scan_view *v)
 
 static void save_setting(struct scan_view *v, const char *key, const char *value)
 {
-	if (store_set_setting(&v->app->store, key, value))
+	if (store_set_setting(&v->app->store, key, value, NULL))
 		app_error(v->app, "Không ghi được thiết lập máy quét vào kho dữ liệu");
 }
 
@@ -859,7 +859,7 @@ static int meta_save(struct scan_view *v)
 	v->meta_vals[MF_EXPIRES] = expires;
 
 	char *docs = docstore_dir(v->app->store.path);
-	if (mkdir(docs, 0755) && errno != EEXIST) {
+	if (mkdir(docs, 0700) && errno != EEXIST) {
 		app_error(v->app, "Không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		free(docs);
 		meta_vals_release(v);

@@ -62,6 +62,12 @@ extern const struct screen_ops supervisor_screen;
  * enum supervisor_queue *, client/store/indicators.h). */
 extern const struct screen_ops superqueue_screen;
 
+/* The workstation's settings (client/services/settings.h's table): Enter
+ * edits one (checked as `motcua config set` checks it), Del brings its
+ * default back, p prints the test page. For admins and supervisors only:
+ * refused (with an error on the status line) for a clerk. arg: unused. */
+extern const struct screen_ops settings_screen;
+
 /* Scanning the papers of a dossier, one component at a time: the scanner
  * (chosen once, remembered), flatbed or feeder, resolution, colour / grey /
  * black-and-white, the pages (re-scan, delete, reorder, import files), then

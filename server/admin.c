@@ -43,7 +43,7 @@ int cmd_migrate(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL;
+	const char *pg = config_get()->pg;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'p')
@@ -120,7 +120,7 @@ static int user_add(int argc, char **argv)
 		{ "full-name", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pg = NULL, *user = NULL, *role = "clerk", *full = NULL;
+	const char *pg = config_get()->pg, *user = NULL, *role = "clerk", *full = NULL;
 	const char *units[16];
 	size_t nunits = 0;
 	int o;
@@ -231,7 +231,7 @@ static int user_set_disabled(int argc, char **argv, bool disable)
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { "username", required_argument, NULL, 'u' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL, *user = NULL;
+	const char *pg = config_get()->pg, *user = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 'p')
@@ -309,7 +309,7 @@ int cmd_token(int argc, char **argv)
 		return bad("%s", usage);
 	argc--;
 	argv++;
-	const char *pg = NULL, *dev = NULL, *user = NULL;
+	const char *pg = config_get()->pg, *dev = NULL, *user = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 'p')
@@ -351,7 +351,7 @@ int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL;
+	const char *pg = config_get()->pg;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'p')
@@ -498,7 +498,7 @@ out:
 /* ---- devices -------------------------------------------------------------------------- */
 
 /* motcua-server device release --device ID: the device belongs to no one
- * until its next login (whose user it then belongs to); its tokens go. */
+ * until its next login (bound then to that user's unit); its tokens go. */
 int cmd_device(int argc, char **argv)
 {
 	static const char usage[] = "cách dùng: motcua-server device release --pg CONNINFO"

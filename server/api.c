@@ -1,6 +1,6 @@
 /* The API handlers other than push: health, metrics, login and logout, the
  * change feed, dossier-number leases and the public lookup. */
-#include "server/server.h"
+#include "server/api.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -50,6 +50,10 @@ void api_healthz(struct req *r)
 
 void api_metrics(struct req *r)
 {
+	if (config_get()->metrics_listen) { /* served on its own address only */
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có tài nguyên này trên máy chủ");
+		return;
+	}
 	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_render());
 }
 
@@ -124,13 +128,6 @@ static bool password_ok(const char *hash, const char *pass)
 #define LOGIN_ADDR_MAX 20    /* failures from one address in the window: locked */
 #define LOGIN_LOCK "300"     /* seconds a lock lasts after the last failure */
 
-static int token_days = 30;
-
-void api_set_token_days(int days)
-{
-	token_days = days;
-}
-
 /* A user name as the log may show it: printable ASCII, others as '?'. */
 static void log_name(const char *in, char *out, size_t n)
 {
@@ -177,7 +174,7 @@ static void login_failed(PGconn *c, const char *user, const char *addr)
 	log_name(user, name, sizeof(name));
 	if (db_ok(res) && PQntuples(res) == 1) {
 		long nu = atol(PQgetvalue(res, 0, 0)), na = atol(PQgetvalue(res, 0, 1));
-		fprintf(stderr, SERVER_NAME ": login: failed for %s from %s (%ld for the name, %ld"
+		server_log(LOG_WARNING, SERVER_NAME ": login: failed for %s from %s (%ld for the name, %ld"
 			" from the address in " LOGIN_WINDOW " s)%s\n", name, addr, nu, na,
 			nu >= LOGIN_USER_MAX || na >= LOGIN_ADDR_MAX ? "; locked for " LOGIN_LOCK " s" : "");
 	}
@@ -190,10 +187,10 @@ static void respond_throttled(struct req *r, const char *user, const char *addr,
 	char secs[24], name[64];
 	snprintf(secs, sizeof(secs), "%ld", wait);
 	log_name(user, name, sizeof(name));
-	fprintf(stderr, SERVER_NAME ": login: %s from %s refused, locked for %ld s more\n", name,
+	server_log(LOG_WARNING, SERVER_NAME ": login: %s from %s refused, locked for %ld s more\n", name,
 		addr, wait);
 	req_add_header(r, "Retry-After", secs);
-	respond_error(r, 429, "too_many_attempts", "Đăng nhập sai quá nhiều lần; hãy thử lại sau %ld"
+	respond_error(r, MC_ERR_TOO_MANY_ATTEMPTS, "Đăng nhập sai quá nhiều lần; hãy thử lại sau %ld"
 		      " giây", wait);
 }
 
@@ -209,7 +206,7 @@ static int token_issue(PGconn *c, const char *dev, const char *user, char *token
 	char hash[2 * crypto_hash_sha256_BYTES + 3];
 	token_hash_hex(token, hash);
 	char days[16];
-	snprintf(days, sizeof(days), "%d", token_days);
+	snprintf(days, sizeof(days), "%d", http_token_days());
 	const char *tp[] = { hash, dev, user, days };
 	PGresult *res = db_query(c, "INSERT INTO tokens(token_hash, device_id, username, expires_at)"
 				    " VALUES ($1::bytea, $2, $3, now() + $4::int * interval '1 day')"
@@ -230,16 +227,16 @@ void api_login(struct req *r)
 	const char *user = jstr(in, "username"), *pass = jstr(in, "password");
 	const char *dev = jstr(in, "device_id"), *dname = jstr(in, "device_name");
 	if (!user || !pass || !*user || strlen(user) > 63 || strlen(pass) > 1024) {
-		respond_error(r, 400, "bad_request", "Cần \"username\" và \"password\" (chuỗi)");
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần \"username\" và \"password\" (chuỗi)");
 		goto out;
 	}
 	if (!sync_id_valid(dev)) {
-		respond_error(r, 400, "bad_request", "Cần \"device_id\": 1 đến %d ký tự"
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần \"device_id\": 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
 		goto out;
 	}
 	if (json_object_get(in, "device_name") && (!dname || strlen(dname) > 128)) {
-		respond_error(r, 400, "bad_request", "\"device_name\" phải là chuỗi tối đa 128 byte");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"device_name\" phải là chuỗi tối đa 128 byte");
 		goto out;
 	}
 	PGconn *c = conn_or_503(r);
@@ -269,12 +266,12 @@ void api_login(struct req *r)
 	if (!good) {
 		PQclear(res);
 		login_failed(c, user, addr);
-		respond_error(r, 401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu");
+		respond_error(r, MC_ERR_BAD_CREDENTIALS, "Sai tên đăng nhập hoặc mật khẩu");
 		goto out;
 	}
 	if (!strcmp(PQgetvalue(res, 0, 1), "t")) {
 		PQclear(res);
-		respond_error(r, 403, "user_disabled", "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
+		respond_error(r, MC_ERR_USER_DISABLED, "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
 		goto out;
 	}
 	struct session s = { 0 };
@@ -285,36 +282,56 @@ void api_login(struct req *r)
 	PQclear(res);
 	db_execp(c, "DELETE FROM login_failures WHERE username = $1", 1, p, NULL);
 
-	/* The device is its first user's until an admin releases it. */
-	const char *dq[] = { dev };
-	res = db_query(c, "SELECT username FROM devices WHERE device_id = $1"
-			  " AND released_at IS NULL", 1, dq);
+	/* A device is bound to its unit: a clerk who serves that unit may log in
+	 * on it (a commune's PC shared by its clerks: the binding moves to them
+	 * and the previous user's tokens on it are revoked); a user of another
+	 * unit is refused until an admin releases it (device release). */
+	const char *dq[] = { dev, user };
+	res = db_query(c, "SELECT d.username, d.unit_code, d.unit_code IN (SELECT user_scope($2))"
+			  " FROM devices d WHERE d.device_id = $1 AND d.released_at IS NULL", 2, dq);
 	if (!db_ok(res)) {
 		PQclear(res);
 		respond_db_down(r);
 		goto out;
 	}
-	bool taken = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), user);
+	bool bound = PQntuples(res) == 1;
+	char prev[64] = "", dunit[32] = "";
+	if (bound) {
+		snprintf(prev, sizeof(prev), "%s", PQgetvalue(res, 0, 0));
+		snprintf(dunit, sizeof(dunit), "%s", PQgetvalue(res, 0, 1));
+	}
+	bool taken = bound && strcmp(prev, user) && strcmp(PQgetvalue(res, 0, 2), "t");
 	PQclear(res);
+	char name[64];
+	log_name(user, name, sizeof(name));
 	if (taken) {
-		fprintf(stderr, SERVER_NAME ": login: device %s of another user refused to %s\n", dev,
-			user);
-		respond_error(r, 403, "device_taken", "Thiết bị %s đã gắn với một cán bộ khác; hãy nhờ"
-			      " quản trị viên gỡ (motcua-server device release)", dev);
+		server_log(LOG_WARNING, SERVER_NAME ": login: device %s of unit %s (user %s) refused"
+			   " to %s", dev, dunit, prev, name);
+		respond_error(r, MC_ERR_DEVICE_TAKEN, "Thiết bị %s đã gắn với đơn vị %s; cán bộ của"
+			      " đơn vị khác cần quản trị viên gỡ thiết bị trước (motcua-server device"
+			      " release)", dev, dunit);
 		goto out;
 	}
+	bool moved = bound && strcmp(prev, user);
 	char token[72], expires[40];
-	const char *dp[] = { dev, dname, user };
+	const char *dp[] = { dev, dname, user, s.unit_code };
 	if (db_exec(c, "BEGIN", NULL) ||
-	    db_execp(c, "INSERT INTO devices(device_id, name, username, last_seen_at)"
-			" VALUES ($1, $2, $3, now()) ON CONFLICT (device_id) DO UPDATE SET"
+	    db_execp(c, "INSERT INTO devices(device_id, name, username, unit_code, last_seen_at)"
+			" VALUES ($1, $2, $3, $4, now()) ON CONFLICT (device_id) DO UPDATE SET"
 			" name = coalesce(excluded.name, devices.name), username = excluded.username,"
-			" last_seen_at = now(), released_at = NULL", 3, dp, NULL) ||
+			" unit_code = CASE WHEN devices.released_at IS NULL AND devices.unit_code IS NOT NULL"
+			" THEN devices.unit_code ELSE excluded.unit_code END,"
+			" last_seen_at = now(), released_at = NULL", 4, dp, NULL) ||
+	    (moved && db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE device_id = $1"
+				  " AND username <> $2 AND revoked_at IS NULL", 2, dq, NULL)) ||
 	    token_issue(c, dev, user, token, expires) || db_exec(c, "COMMIT", NULL)) {
 		db_exec(c, "ROLLBACK", NULL);
 		respond_db_down(r);
 		goto out;
 	}
+	if (moved)
+		server_log(LOG_INFO, SERVER_NAME ": login: device %s of unit %s moved from %s to %s;"
+			   " %s's tokens on it revoked", dev, dunit, prev, name, prev);
 	json_t *units = user_units(c, user);
 	if (!units) {
 		respond_db_down(r);
@@ -332,7 +349,7 @@ out:
 void api_logout(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	const char *tok = req_header(r, "Authorization") + 7;
 	while (*tok == ' ')
@@ -353,7 +370,7 @@ void api_logout(struct req *r)
 void api_refresh(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	const char *tok = req_header(r, "Authorization") + 7;
 	while (*tok == ' ')
@@ -378,7 +395,7 @@ void api_refresh(struct req *r)
 void api_me(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	json_t *units = user_units(c, r->s.username);
 	if (!units) {
@@ -482,7 +499,7 @@ static int feed_limit(struct req *r, long *limit)
 	char *end;
 	*limit = strtol(lim, &end, 10);
 	if (*end || !*lim || *limit < 1 || *limit > SYNC_MAX_CHANGES) {
-		respond_error(r, 400, "bad_request", "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
 		return -1;
 	}
 	return 0;
@@ -531,7 +548,7 @@ static long long feed_remaining(PGconn *c, const char *user, long long after)
 void api_changes(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	const char *since = req_arg(r, "since");
 	long limit;
@@ -554,7 +571,7 @@ void api_changes(struct req *r)
 		return;
 	}
 	if (!holds) {
-		respond_error(r, 410, "cursor_expired", "Con trỏ đồng bộ không còn hiệu lực;"
+		respond_error(r, MC_ERR_CURSOR_EXPIRED, "Con trỏ đồng bộ không còn hiệu lực;"
 			      " hãy tải lại dữ liệu từ đầu");
 		return;
 	}
@@ -625,7 +642,7 @@ static long long lease_counter(PGconn *c, const char *ident)
 void api_leases(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	json_t *in = req_json(r);
 	if (!in)
@@ -635,28 +652,28 @@ void api_leases(struct req *r)
 	json_t *cnt = json_object_get(in, "count"), *jfloor = json_object_get(in, "floor");
 	struct mc_date dd;
 	if (!ident || !mc_unit_ident_valid(ident)) {
-		respond_error(r, 400, "bad_request", "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
 		goto out;
 	}
 	if (json_object_get(in, "day") && !json_is_null(json_object_get(in, "day")) &&
 	    (!day || (strcmp(day, "*") && mc_parse_date(day, &dd)))) {
-		respond_error(r, 400, "bad_request", "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
 		goto out;
 	}
 	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
 	    json_integer_value(cnt) > LEASE_MAX_BLOCK) {
-		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến %d",
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"count\" phải là số nguyên từ 1 đến %d",
 			      LEASE_MAX_BLOCK);
 		goto out;
 	}
 	if (jfloor && (!json_is_integer(jfloor) || json_integer_value(jfloor) < 0 ||
 		       json_integer_value(jfloor) >= MC_DCODE_FALLBACK_BASE)) {
-		respond_error(r, 400, "bad_request", "\"floor\" phải là số nguyên từ 0 đến %ld",
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"floor\" phải là số nguyên từ 0 đến %ld",
 			      MC_DCODE_FALLBACK_BASE - 1);
 		goto out;
 	}
 	if (json_object_get(in, "request_id") && !sync_id_valid(request_id)) {
-		respond_error(r, 400, "bad_request", "\"request_id\" phải gồm 1 đến %d ký tự"
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"request_id\" phải gồm 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
 		goto out;
 	}
@@ -676,7 +693,7 @@ void api_leases(struct req *r)
 	bool mine = PQntuples(res) == 1;
 	PQclear(res);
 	if (!mine) {
-		respond_error(r, 403, "out_of_scope", "Đơn vị %s không thuộc phạm vi của tài khoản %s",
+		respond_error(r, MC_ERR_OUT_OF_SCOPE, "Đơn vị %s không thuộc phạm vi của tài khoản %s",
 			      ident, r->s.username);
 		goto out;
 	}
@@ -692,7 +709,7 @@ void api_leases(struct req *r)
 			}
 			if (PQntuples(res) == 1) {
 				if (strcmp(PQgetvalue(res, 0, 0), ident) || strcmp(PQgetvalue(res, 0, 4), r->s.device_id))
-					respond_error(r, 409, "request_id_reused", "request_id đã được dùng"
+					respond_error(r, MC_ERR_REQUEST_ID_REUSED, "request_id đã được dùng"
 						      " cho một yêu cầu cấp số khác");
 				else
 					respond_json(r, 200, json_pack("{s:s, s:s, s:I, s:I}", "unit_ident", ident,
@@ -711,10 +728,10 @@ void api_leases(struct req *r)
 		long long now = lease_counter(c, ident);
 		if (now >= 0 && jfloor && json_integer_value(jfloor) > now + LEASE_FLOOR_MAX_JUMP) {
 			db_exec(c, "ROLLBACK", NULL);
-			fprintf(stderr, SERVER_NAME ": leases: floor %lld of %s refused (counter %lld,"
+			server_log(LOG_WARNING, SERVER_NAME ": leases: floor %lld of %s refused (counter %lld,"
 				" device %s, user %s)\n", (long long)json_integer_value(jfloor), ident, now,
 				r->s.device_id, r->s.username);
-			respond_error(r, 409, "floor_out_of_range", "\"floor\" %lld vượt quá bộ đếm số hồ"
+			respond_error(r, MC_ERR_FLOOR_OUT_OF_RANGE, "\"floor\" %lld vượt quá bộ đếm số hồ"
 				      " sơ của đơn vị %s (%lld) hơn %d: hãy liên hệ quản trị viên"
 				      " (motcua-server leases)", (long long)json_integer_value(jfloor), ident,
 				      now, LEASE_FLOOR_MAX_JUMP);
@@ -724,7 +741,7 @@ void api_leases(struct req *r)
 		long long first = last - json_integer_value(cnt) + 1;
 		if (last >= MC_DCODE_FALLBACK_BASE) {
 			db_exec(c, "ROLLBACK", NULL);
-			respond_error(r, 409, "leases_exhausted", "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
+			respond_error(r, MC_ERR_LEASES_EXHAUSTED, "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
 				      ident);
 			goto out;
 		}
@@ -763,21 +780,16 @@ out:
  * address; two addresses on one slot share a bucket (a stranger may take
  * another's turn, never more than the rate). */
 #define LOOKUP_SLOTS 4096
-static int lookup_per_minute = 60;
 struct lookup_bucket {
 	double tokens, at; /* tokens left, when last counted (monotonic seconds) */
 };
 static struct lookup_bucket lookup_buckets[LOOKUP_SLOTS];
 static pthread_mutex_t lookup_mu = PTHREAD_MUTEX_INITIALIZER;
 
-void api_set_lookup_rate(int per_minute)
-{
-	lookup_per_minute = per_minute;
-}
-
 /* 0 when addr may look up now (a token taken), else the seconds to wait. */
 static long lookup_wait(const char *addr)
 {
+	int lookup_per_minute = http_lookup_per_minute();
 	if (lookup_per_minute <= 0)
 		return 0;
 	unsigned long long h = 14695981039346656037ULL;
@@ -812,7 +824,7 @@ void api_lookup(struct req *r)
 		char secs[24];
 		snprintf(secs, sizeof(secs), "%ld", wait);
 		req_add_header(r, "Retry-After", secs);
-		respond_error(r, 429, "too_many_requests", "Tra cứu quá nhiều lần; hãy thử lại sau %ld"
+		respond_error(r, MC_ERR_TOO_MANY_REQUESTS, "Tra cứu quá nhiều lần; hãy thử lại sau %ld"
 			      " giây", wait);
 		return;
 	}
@@ -821,7 +833,7 @@ void api_lookup(struct req *r)
 	char code[MC_DCODE_MAX];
 	size_t n = strlen(raw);
 	if (n >= sizeof(code) || mc_dcode_parse(raw, &dc, NULL)) {
-		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
 		return;
 	}
 	for (size_t i = 0; i <= n; i++)
@@ -841,7 +853,7 @@ void api_lookup(struct req *r)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
 		return;
 	}
 	int st = atoi(PQgetvalue(res, 0, 1));

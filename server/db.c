@@ -201,7 +201,7 @@ PGconn *db_thread_conn(void)
 	struct strbuf err = STRBUF_INIT;
 	c = db_connect(thread_conninfo, &err);
 	if (!c)
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 	strbuf_release(&err);
 	pthread_setspecific(conn_key, c);
 	return c;

@@ -30,7 +30,19 @@ struct pass {
 	char clock[64];      /* device clock sent to the server, with seconds and offset */
 	long long device_epoch;
 	bool requeued_once;
+	struct sync_progress progress; /* what the last report said */
 };
+
+static void report(struct pass *p, const char *phase, long done, long total)
+{
+	if (!p->opt->progress)
+		return;
+	p->progress.phase = phase;
+	p->progress.items_done = done;
+	p->progress.items_total = total;
+	p->progress.bytes = p->http.bytes_up + p->http.bytes_down;
+	p->opt->progress(p->opt->progress_arg, &p->progress);
+}
 
 /* ---- summary ------------------------------------------------------------------- */
 
@@ -254,7 +266,7 @@ static void note_skew(struct pass *p, const char *server_clock)
 static void server_error(const struct sync_reply *r, struct sync_error *e)
 {
 	if (sync_error_decode(r->body.buf, r->body.len, e))
-		sync_error_set(e, "http", "máy chủ trả lời mã %ld", r->status);
+		sync_error_set(e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 }
 
 /* SYNC_DONE for a 2xx answer; otherwise records why and says what to do. */
@@ -495,15 +507,23 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 	return o;
 }
 
+static long pending_ops(struct store *st);
+
 static enum sync_outcome push(struct pass *p)
 {
 	int batch = SYNC_MAX_OPS;
 	bool answered = false, more = true;
 	enum sync_outcome o = SYNC_DONE;
+	long total = p->opt->progress ? pending_ops(p->st) : 0;
+	report(p, "push", 0, total);
 	while (o == SYNC_DONE && more) {
 		if (cancelled(p))
 			return SYNC_CANCELLED;
 		o = push_once(p, &batch, &answered, &more);
+		if (p->opt->progress) {
+			long left = pending_ops(p->st);
+			report(p, "push", total > left ? total - left : 0, total);
+		}
 	}
 	return o;
 }
@@ -549,14 +569,19 @@ static enum sync_outcome lease_once(struct pass *p, const char *ident, long coun
 	sync_http_request(&p->http, "POST", "/api/v1/leases", body, &r);
 	free(body);
 	enum sync_outcome o;
-	if (r.status == 409 || (r.status == 403 && strstr(r.body.buf ? r.body.buf : "", "out_of_scope"))) {
-		struct sync_error e;
+	struct sync_error e;
+	enum mc_err code = MC_ERR_NONE;
+	if (r.status >= 400) {
 		server_error(&r, &e);
+		code = mc_err_from_wire(e.code);
+	}
+	if (r.status == 409 || code == MC_ERR_OUT_OF_SCOPE) {
 		p->sum->online = true;
-		if (!strcmp(e.code, "request_id_reused")) {
+		if (code == MC_ERR_REQUEST_ID_REUSED) {
 			set_state_text(p->st, "lease_request", NULL);
 			o = SYNC_DONE; /* asked again next time with a new id */
 		} else {
+			/* leases_exhausted, out_of_scope */
 			add_error(p->sum, "Không xin được số hồ sơ cho đơn vị %s: %s", ident, e.message);
 			o = SYNC_FAULT;
 		}
@@ -652,6 +677,8 @@ static enum sync_outcome pull(struct pass *p)
 	apply_stats_init(&as);
 	enum sync_outcome o = SYNC_DONE;
 	int restarts = 0;
+	long pulled = 0;
+	report(p, "pull", 0, 0);
 	for (;;) {
 		if (cancelled(p)) {
 			o = SYNC_CANCELLED;
@@ -703,6 +730,8 @@ static enum sync_outcome pull(struct pass *p)
 			break;
 		}
 		strbuf_release(&err);
+		pulled += (long)page.nchanges;
+		report(p, "pull", pulled, pulled + (page.remaining > 0 ? (long)page.remaining : 0));
 		bool more = page.remaining > 0 && page.nchanges > 0;
 		sync_changes_release(&page);
 		if (!more)
@@ -779,6 +808,12 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 			  " --username TÊN");
 		return SYNC_UNCONFIGURED;
 	}
+	if (!sync_url_secure(p.cfg.server_url)) {
+		add_error(sum, "Máy chủ %s dùng http:// không mã hóa: hãy đăng nhập lại bằng địa chỉ"
+			  " https:// (motcua login --server https://...)", p.cfg.server_url);
+		sync_config_release(&p.cfg);
+		return SYNC_UNCONFIGURED;
+	}
 	sync_http_init(&p.http, p.cfg.server_url, p.cfg.token, p.cfg.ca_file);
 	p.http.cancel = p.opt->cancel;
 	if (p.opt->low_speed_time > 0)
@@ -790,8 +825,11 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	if (o == SYNC_DONE)
 		o = pull(&p);
 	/* records before scans: the files follow on their own queue */
-	if (o == SYNC_DONE)
+	if (o == SYNC_DONE) {
+		report(&p, "files", 0, 0);
 		o = sync_upload_files(st, &p.http, p.opt->cancel, p.now, sum);
+		report(&p, "files", sum->files_sent + sum->files_known, 0);
+	}
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-int clock_is_fixed(void)
+bool clock_is_fixed(void)
 {
 	const char *s = getenv("MOTCUA_NOW");
 	return s && *s;

@@ -2,11 +2,14 @@
  * (tests, training, reproducing a case); otherwise the local wall clock. */
 #ifndef MC_CLOCK_H
 #define MC_CLOCK_H
+#include <stdbool.h>
+
 #include "core/datetime.h"
 
-/* Returns 0, or -1 when MOTCUA_NOW is set but malformed (err says why). */
+/* Returns 0, or -1 when MOTCUA_NOW is set but malformed (the caller says
+ * so). */
 int clock_now(struct mc_dt *out);
 /* Whether MOTCUA_NOW fixes the clock. */
-int clock_is_fixed(void);
+bool clock_is_fixed(void);
 
 #endif

@@ -203,7 +203,7 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 	if (rc == CLI_OK) {
 		char date[32];
 		mc_format_dt(date, sizeof date, now);
-		if (mkdir(docs, 0755) && errno != EEXIST)
+		if (mkdir(docs, 0700) && errno != EEXIST)
 			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		else if (docpdf_write(&ps, tmp, o->meta.title, date, info, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
@@ -230,7 +230,11 @@ static void run_ocr(struct store *st, const char *db_path, const char *doc_id, c
 	char *file = docstore_file(db_path, sha);
 	char *text = NULL;
 	struct strbuf err = STRBUF_INIT;
-	if (ocr_pdf(file, &text, &err)) {
+	struct progress p;
+	progress_begin(&p, "ocr", "Nhận dạng chữ (trang)", 0, PROGRESS_ITEMS);
+	int failed = ocr_pdf_progress(file, &text, &p, &err);
+	progress_end(&p);
+	if (failed) {
 		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR): %s; giấy tờ vẫn được lưu\n",
 			err.buf);
 		strbuf_reset(&err);

@@ -12,6 +12,7 @@
 
 #include "client/store/auth.h"
 #include "client/store/store.h"
+#include "sync/sync.h"
 #include "core/xalloc.h"
 #include "core/version.h"
 
@@ -38,6 +39,15 @@ int cli_fault(const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 	return CLI_FAULT;
+}
+
+int cli_exit(int rc)
+{
+	struct strbuf err = STRBUF_INIT;
+	if (rc != CLI_FAULT && store_damaged(&err))
+		rc = cli_fault("%s", err.buf);
+	strbuf_release(&err);
+	return rc;
 }
 
 char *cli_db_path(const char *opt)
@@ -120,4 +130,36 @@ int cli_version(int argc, char **argv)
 {
 	printf("{\"version\": \"%s\"}\n", MOTCUA_VERSION);
 	return CLI_OK;
+}
+
+void cli_sync_bar_end(struct cli_sync_bar *b)
+{
+	if (b->phase)
+		progress_end(&b->p);
+	b->phase = NULL;
+}
+
+void cli_sync_progress(void *arg, const struct sync_progress *sp)
+{
+	static const struct {
+		const char *phase, *name, *label;
+	} phases[] = {
+		{ "push", "sync-push", "Gửi thao tác" },
+		{ "pull", "sync-pull", "Nhận thay đổi" },
+		{ "files", "sync-files", "Gửi tệp giấy tờ" },
+	};
+	struct cli_sync_bar *b = arg;
+	if (!b->phase || strcmp(b->phase, sp->phase)) {
+		cli_sync_bar_end(b);
+		for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+			if (!strcmp(phases[i].phase, sp->phase)) {
+				progress_begin(&b->p, phases[i].name, phases[i].label, sp->items_total,
+					       PROGRESS_ITEMS);
+				b->phase = phases[i].phase;
+			}
+		if (!b->phase)
+			return;
+	}
+	progress_total(&b->p, sp->items_total);
+	progress_set(&b->p, sp->items_done);
 }

@@ -15,9 +15,11 @@
 #include <sodium.h>
 
 #include "client/base/files.h"
+#include "client/base/sealed.h"
 
 struct writer {
-	int fd;
+	struct sealed_out out; /* sealed in an encrypted store's documents/ */
+	bool open;
 	int write_errno;
 	long long bytes;
 	crypto_hash_sha256_state sha;
@@ -29,18 +31,11 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 
 	if (w->write_errno)
 		return CAIRO_STATUS_WRITE_ERROR;
-	crypto_hash_sha256_update(&w->sha, data, len);
+	crypto_hash_sha256_update(&w->sha, data, len); /* the plaintext's hash */
 	w->bytes += len;
-	while (len > 0) {
-		ssize_t n = write(w->fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			w->write_errno = n < 0 ? errno : ENOSPC;
-			return CAIRO_STATUS_WRITE_ERROR;
-		}
-		data += n;
-		len -= (unsigned int)n;
+	if (sealed_out_write(&w->out, data, len)) {
+		w->write_errno = errno;
+		return CAIRO_STATUS_WRITE_ERROR;
 	}
 	return CAIRO_STATUS_SUCCESS;
 }
@@ -161,7 +156,7 @@ static void set_metadata(cairo_surface_t *s, const char *title, const char *date
 int docpdf_write(const struct pagestore *ps, const char *path, const char *title,
 		 const char *date, struct docpdf_info *info, struct strbuf *err)
 {
-	struct writer w = { .fd = -1 };
+	struct writer w = { .open = false };
 	const char *why = NULL;
 	int rc = -1;
 
@@ -175,8 +170,8 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		return -1;
 	}
 	char *tmp = xasprintf("%s.tmp", path);
-	w.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w.fd < 0) {
+	w.open = sealed_out_open(&w.out, tmp) == 0;
+	if (!w.open) {
 		strbuf_addf(err, "không tạo được tệp PDF %s: %s", path, files_errno_vn(errno));
 		free(tmp);
 		return -1;
@@ -211,13 +206,9 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		why = files_errno_vn(w.write_errno);
 	else if (cst != CAIRO_STATUS_SUCCESS)
 		why = cairo_status_to_string(cst);
-	else if (fsync(w.fd))
+	else if ((w.open = false, sealed_out_close(&w.out)))
 		why = files_errno_vn(errno);
-	else if (close(w.fd)) {
-		w.fd = -1;
-		why = files_errno_vn(errno);
-	} else {
-		w.fd = -1;
+	else {
 		if (rename(tmp, path))
 			why = files_errno_vn(errno);
 		else if (sync_dir_of(path))
@@ -225,8 +216,8 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		else
 			rc = 0;
 	}
-	if (w.fd >= 0)
-		close(w.fd);
+	if (w.open)
+		sealed_out_abort(&w.out);
 	if (rc) {
 		if (why)
 			strbuf_addf(err, "không ghi được tệp PDF %s: %s", path, why);

@@ -16,6 +16,7 @@
 #include <jpeglib.h>
 
 #include "client/base/files.h"
+#include "client/base/sealed.h"
 
 #define MANIFEST "pages"
 #define MANIFEST_HEAD "motcua-pages 1"
@@ -64,64 +65,11 @@ void page_image_release(struct page_image *img)
 
 /* ---- files ---- */
 
-static int sync_dir_of(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return 0; /* best effort */
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (rc && e != EINVAL && e != EROFS) {
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int pagestore_write_file(const char *path, const void *data, size_t n, const char *what,
 			 struct strbuf *err)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = 0;
-
-	if (fd < 0) {
-		e = errno;
-	} else {
-		if (write_all(fd, data, n) || fsync(fd))
-			e = errno;
-		if (close(fd) && !e)
-			e = errno;
-		if (!e && rename(tmp, path))
-			e = errno;
-		if (!e && sync_dir_of(path))
-			e = errno;
-		if (e)
-			unlink(tmp);
-	}
-	free(tmp);
-	if (e) {
-		strbuf_addf(err, "không ghi được %s (%s): %s", what, path, files_errno_vn(e));
+	if (sealed_write_file(path, data, n)) {
+		strbuf_addf(err, "không ghi được %s (%s): %s", what, path, files_errno_vn(errno));
 		return -1;
 	}
 	return 0;
@@ -129,37 +77,7 @@ int pagestore_write_file(const char *path, const void *data, size_t n, const cha
 
 static int read_whole(const char *path, unsigned char **data, size_t *n, struct strbuf *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-
-	*data = NULL;
-	*n = 0;
-	if (fd < 0 || fstat(fd, &st)) {
-		strbuf_addf(err, "không đọc được %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	unsigned char *buf = xmalloc(len + 1);
-	while (got < len) {
-		ssize_t r = read(fd, buf + got, len - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[got] = '\0';
-	if (got != len) {
-		strbuf_addf(err, "không đọc được %s: tệp bị cắt ngắn", path);
-		free(buf);
-		return -1;
-	}
-	*data = buf;
-	*n = len;
-	return 0;
+	return sealed_read_all(path, data, n, err);
 }
 
 static int mkdir_p(const char *dir)
@@ -318,19 +236,24 @@ static void grow(struct pagestore *ps, size_t need)
 static int read_manifest(struct pagestore *ps, struct strbuf *err)
 {
 	char *path = xasprintf("%s/" MANIFEST, ps->dir);
-	FILE *f = fopen(path, "r");
-	char line[512];
+	unsigned char *data = NULL;
+	size_t len = 0;
 	int rc = 0;
 
-	if (!f) {
+	if (access(path, F_OK)) {
 		free(path);
 		return 0; /* a new folder */
 	}
-	if (!fgets(line, sizeof(line), f) || strcmp(line, MANIFEST_HEAD "\n")) {
+	if (read_whole(path, &data, &len, err)) {
+		free(path);
+		return -1;
+	}
+	char *save = NULL, *line = strtok_r((char *)data, "\n", &save);
+	if (!line || strcmp(line, MANIFEST_HEAD)) {
 		rc = -1;
 	} else {
 		int lineno = 1;
-		while (fgets(line, sizeof(line), f)) {
+		while ((line = strtok_r(NULL, "\n", &save))) {
 			char file[32], kind[16];
 			struct page_info p = { 0 };
 			unsigned id;
@@ -346,25 +269,25 @@ static int read_manifest(struct pagestore *ps, struct strbuf *err)
 			p.kind = (enum page_kind)k;
 			p.file = xstrdup(file);
 			char *fp = xasprintf("%s/%s", ps->dir, file);
-			struct stat st;
-			if (stat(fp, &st)) {
-				free(fp);
+			int fd = open(fp, O_RDONLY | O_CLOEXEC);
+			free(fp);
+			if (fd < 0) {
 				free(p.file);
 				strbuf_addf(err, "thiếu tệp của trang %d (%s) trong %s", lineno - 1, file,
 					    ps->dir);
-				fclose(f);
+				free(data);
 				free(path);
 				return -1;
 			}
-			free(fp);
-			p.bytes = st.st_size;
+			p.bytes = sealed_plain_size(fd); /* its size as written, sealed or not */
+			close(fd);
 			grow(ps, ps->n + 1);
 			ps->pages[ps->n++] = p;
 			if (id >= ps->next_id)
 				ps->next_id = id + 1;
 		}
 	}
-	fclose(f);
+	free(data);
 	if (rc)
 		strbuf_addf(err, "danh sách trang %s bị hỏng", path);
 	free(path);

@@ -1367,7 +1367,7 @@ int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *
 			if (job->on_progress && !stored_fail)
 				job->on_progress(job->arg, int_at(p, len, 0), int_at(p, len, 1));
 		} else if (type == M_ASK) {
-			bool yes = !stored_fail && !atomic_load(&s->cancelled) &&
+			bool yes = job->on_next && !stored_fail && !atomic_load(&s->cancelled) &&
 				   job->on_next(job->arg, int_at(p, len, 0));
 			int32_t y = yes;
 			if (send_ints(s->fd, C_NEXT, 1, &y)) {

@@ -76,6 +76,10 @@ int docstore_file_in(const char *db_path, const char *tmp_pdf, const char *sha25
 	char *dst = docstore_file(db_path, sha256);
 	int rc = DOCSTORE_OK;
 	*created = false;
+	/* what a killed writer left goes at the next paper filed */
+	char *dir = docstore_dir(db_path);
+	files_sweep_stale(dir);
+	free(dir);
 	if (!access(dst, F_OK)) {
 		unlink(tmp_pdf); /* the same paper is already stored */
 	} else if (rename(tmp_pdf, dst)) {
@@ -84,7 +88,7 @@ int docstore_file_in(const char *db_path, const char *tmp_pdf, const char *sha25
 		unlink(tmp_pdf);
 		rc = DOCSTORE_FAULT;
 	} else {
-		char *dir = docstore_dir(db_path);
+		dir = docstore_dir(db_path);
 		fsync_dir(dir);
 		free(dir);
 		*created = true;

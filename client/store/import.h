@@ -5,6 +5,7 @@
  * are collected as "file:line: message" lines. */
 #ifndef MC_IMPORT_H
 #define MC_IMPORT_H
+#include "client/base/progress.h"
 #include "client/store/store.h"
 
 #define IMPORT_PROVINCES "provinces-2025.csv"
@@ -29,6 +30,10 @@ int import_check_files(const char *dir, struct strbuf *err);
  * count in errors without stopping. */
 int import_reference_tx(struct store *st, const char *dir, struct import_counts *counts,
 			struct strbuf *warnings, struct strbuf *err);
+
+/* The same, telling progress (may be NULL) the bytes of the files read. */
+int import_reference_progress(struct store *st, const char *dir, struct import_counts *counts,
+			      struct strbuf *warnings, struct progress *progress, struct strbuf *err);
 
 /* The same in one transaction of its own: all or nothing. */
 int import_reference(struct store *st, const char *dir, struct import_counts *counts,

@@ -41,6 +41,9 @@
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OPEN_SUPERVISOR, "open-supervisor", "Giám sát") \
+	X(OPEN_SETTINGS,  "open-settings",  "Cài đặt máy trạm") \
+	X(RESET_SETTING,  "reset-setting",  "Về giá trị mặc định") \
+	X(TEST_PRINTER,   "test-printer",   "In trang thử") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(REUSE_DOCUMENT, "reuse-document", "Dùng lại giấy tờ trong kho") \
 	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \

@@ -135,6 +135,20 @@ void app_set_cursor(struct app *app, int y, int x);
 
 /* Logs clerk in (takes ownership of *c) and opens the home screen. */
 void app_login(struct app *app, struct clerk *c);
+
+/* Whether the store is encrypted and not unlocked yet: the login screen
+ * then checks the password against the store's keys (app_unlock). */
+bool app_locked(const struct app *app);
+/* Opens the encrypted store with username's password (client/store/
+ * keyring.h) and reads the clerk into *out: 0, or AUTH_REFUSED (a wrong
+ * username or password, a disabled clerk) or AUTH_FAULT with err. */
+int app_unlock(struct app *app, const char *username, const char *password, struct clerk *out,
+	       struct strbuf *err);
+/* A store made by `motcua init` that waits for its first clerk is
+ * encrypted at that clerk's first login (the workers stop meanwhile).
+ * 0 (done, or nothing to do), or -1 with err. */
+int app_encrypt_pending(struct app *app, const char *username, const char *password,
+			struct strbuf *err);
 /* Forgets the clerk and goes back to the login screen. */
 void app_logout(struct app *app);
 

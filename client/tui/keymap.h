@@ -31,7 +31,8 @@
 	X(SCAN,       "scan") \
 	X(SYNC,       "sync") \
 	X(SUPERVISOR, "supervisor") \
-	X(SUPERQUEUE, "superqueue")
+	X(SUPERQUEUE, "superqueue") \
+	X(SETTINGS,   "settings")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,

@@ -4,6 +4,9 @@
 # EXIT in run.sh). Needs: SERVER (motcua-server), SYNCTOOL, W (work dir).
 
 export LC_ALL=C.UTF-8 TZ=Asia/Ho_Chi_Minh
+# Test stores are plain (read with sqlite3); tests of encryption unset it.
+export MOTCUA_NO_ENCRYPT=1
+unset MOTCUA_USER MOTCUA_PASSWORD
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 SERVER_PIDS=""

@@ -266,11 +266,32 @@ t_trust_logins() {
 	expect_error "expired" "$st" 401 token_expired
 	st=$(api POST "$URL_s1/api/v1/auth/refresh" "" "$tok2")
 	expect_error "no refresh when expired" "$st" 401 token_expired
-	# the device is clerk_b2's: clerk_a2 cannot take it
+	# A device is bound to its unit (00008, clerk_b2's): another clerk of
+	# 00008 may log in on it (a commune's PC shared by its clerks), the
+	# binding moves and clerk_b2's token on it is revoked, logged.
+	echo matkhau123 | "$SERVER" user add --pg "$PG" --username clerk_b3 --unit 00008 --role clerk \
+		>/dev/null 2>&1
 	st=$(tr_login clerk_b2 matkhau123 dev-lg)
 	tok=$(jget token)
+	st=$(tr_login clerk_b3 matkhau123 dev-lg)
+	expect_eq "a clerk of the same unit" "$st" 200
+	tok3=$(jget token)
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok")
+	expect_error "the previous clerk's token revoked" "$st" 401 unauthorized
+	expect_grep "$W/s1.log" "login: device dev-lg of unit 00008 moved from clerk_b2 to clerk_b3"
+	expect_eq "bound to clerk_b3, unit 00008" \
+		"$(sql "SELECT username || ' ' || unit_code FROM devices WHERE device_id = 'dev-lg'")" \
+		"clerk_b3 00008"
+	# and back: the first clerk again
+	st=$(tr_login clerk_b2 matkhau123 dev-lg)
+	expect_eq "back to clerk_b2" "$st" 200
+	tok=$(jget token)
+	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok3")
+	expect_error "clerk_b3's token revoked" "$st" 401 unauthorized
+	# a user of another unit cannot take it
 	st=$(tr_login clerk_a2 matkhau123 dev-lg)
-	expect_error "another user's device" "$st" 403 device_taken
+	expect_error "another unit's device" "$st" 403 device_taken
+	expect_grep "$W/s1.log" "login: device dev-lg of unit 00008 (user clerk_b2) refused to clerk_a2"
 	st=$(api GET "$URL_s1/api/v1/auth/me" "" "$tok")
 	expect_eq "its user's token still works" "$st $(jget user.username)" "200 clerk_b2"
 	"$SERVER" device release --pg "$PG" --device dev-lg >"$W/out" || fail "release"
@@ -280,7 +301,7 @@ t_trust_logins() {
 	st=$(tr_login clerk_a2 matkhau123 dev-lg)
 	expect_eq "the new user" "$st" 200
 	st=$(tr_login clerk_b2 matkhau123 dev-lg)
-	expect_error "now clerk_a2's" "$st" 403 device_taken
+	expect_error "now bound to 00004" "$st" 403 device_taken
 	"$SERVER" device release --pg "$PG" --device no-such-device >/dev/null 2>&1
 	expect_eq "unknown device" $? 2
 }
@@ -292,7 +313,7 @@ t_trust_lookup_rate() {
 	for type in text/plain multipart/form-data; do
 		st=$(curl -sS -o "$W/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK_A" \
 			-H "Content-Type: $type" --data-binary "@$W/batch" "$URL_s1/api/v1/sync/push")
-		expect_error "push as $type" "$st" 415 unsupported_media_type
+		expect_error "push as $type" "$st" 415 bad_content_type
 	done
 	expect_eq "not stored" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'ct-%'")" 0
 	st=$(api POST "$URL_s1/api/v1/sync/push" "$W/batch" "$TOK_A")

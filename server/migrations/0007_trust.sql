@@ -20,7 +20,12 @@ ALTER TABLE tokens ADD COLUMN expires_at timestamptz;
 UPDATE tokens SET expires_at = now() + interval '30 days' WHERE expires_at IS NULL;
 ALTER TABLE tokens ALTER COLUMN expires_at SET NOT NULL;
 
--- A device belongs to the first user who logged in on it until an admin
--- releases it (motcua-server device release): another user's login on it
--- is refused, so one clerk cannot take over another's workstation id.
+-- A released device (motcua-server device release) is bound anew at its
+-- next login.
 ALTER TABLE devices ADD COLUMN released_at timestamptz;
+
+-- A device is bound to a unit (its first user's): the unit's clerks may
+-- share it (the binding moves to the last one, the previous one's tokens on
+-- it revoked); a user of another unit is refused until an admin releases it.
+ALTER TABLE devices ADD COLUMN unit_code text REFERENCES units(code);
+UPDATE devices d SET unit_code = u.unit_code FROM users u WHERE u.username = d.username;
