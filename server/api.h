@@ -10,6 +10,7 @@ void api_healthz(struct req *r);
 void api_metrics(struct req *r);
 void api_login(struct req *r);
 void api_logout(struct req *r);
+void api_refresh(struct req *r);
 void api_me(struct req *r);
 void api_changes(struct req *r);
 void api_leases(struct req *r);

@@ -64,6 +64,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_leases(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
 int cmd_portal(int argc, char **argv);     /* portal.c */

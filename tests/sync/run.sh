@@ -34,6 +34,11 @@ setup() {
 	TOK_A=$(login "$URL_s1" clerk_a dev-a) || return 1
 	TOK_B=$(login "$URL_s1" clerk_b dev-b) || return 1
 	export TOK_A TOK_B
+	# the devices that push the tests' synthetic dossiers hold their numbers
+	for d in dev-a dev-two dev-kill dev-demo; do
+		fixture_lease $d H01.00004 || return 1
+	done
+	fixture_lease dev-b H01.00008 || return 1
 }
 
 pass=0 failn=0
