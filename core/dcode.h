@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier codes (mã hồ sơ), Circular 01/2018/TT-VPCP Art. 19:
  * `<receiving unit identifier>-<YYMMDD>-<sequence>`, the sequence counting the
  * unit's dossiers of that day, at least 4 digits: `000.00.06.H56-231027-0361`.

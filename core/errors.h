@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The error codes of the sync protocol, declared once and shared by
  * motcua-server and the client. Each code has a stable name on the wire
  * (the "code" of {"error": {"code", "message"}} and of a push answer's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Administration from the command line: migrate, user add/disable/enable,
  * token revoke, stats. Exit status: 0 done, 1 failure (database), 2 bad
  * input (a Vietnamese message on stderr, nothing changed). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The API handlers other than push: health, metrics, login and logout, the
  * change feed, dossier-number leases and the public lookup. */
 #include "server/api.h"

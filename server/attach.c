@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The 'attach' operation of a push (entity "dossier"): a digitized paper
  * filling one component of a dossier; its check and apply (server/ops.h),
  * docs/api.md "Operation dossier / attach".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Files: content-addressed blobs (HEAD /api/v1/blobs/{sha256}) and tus 1.0
  * resumable uploads (core protocol + creation + termination) under
  * /api/v1/uploads. Everything lives in PostgreSQL (tables blobs, blob_chunks,

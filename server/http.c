@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP engine: libmicrohttpd with a thread pool, routing over the table
  * `serve` hands it, request bodies with a size limit, JSON responses and
  * errors, the bearer token, the access log. See server/http.h. */

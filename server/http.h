@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP engine (http.c): libmicrohttpd with a thread pool, request bodies
  * with a size limit, JSON responses and errors, the bearer token, the access
  * log. It knows no handler: `serve` hands it a table of routes

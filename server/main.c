@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: command dispatch. */
 #include "server/server.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POST /api/v1/sync/push: each operation in its own transaction, idempotent
  * by op_id (UNIQUE in table ops), one answer per operation:
  *   applied    the change is stored, with its new revision;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The route table: every route of the API, {name, method, path, auth,
  * handler}, handed to the HTTP engine by `motcua-server serve`.
  * docs/openapi.yaml and docs/api.md list the same routes;

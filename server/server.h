@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: the central server the clerk workstations sync with.
  * Stateless: every request reads and writes PostgreSQL only, so several
  * servers on one database serve the same clients. See docs/api.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The papers of online dossiers, fetched: see download.h. */
 #include "sync/download.h"
 

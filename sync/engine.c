@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One sync pass: push, leases, pull (see sync/sync.h). */
 #include "sync/sync.h"
 

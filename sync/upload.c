@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The file queue of a sync pass: see sync/upload.h. */
 #include "sync/upload.h"
 

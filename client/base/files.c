@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small file helpers of the workstation: errno in Vietnamese, hex, SHA-256,
  * the sweep of what killed writers left. */
 #include "client/base/files.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small file helpers of the workstation, below the store: a Vietnamese reason
  * for an errno value, hex digests, the SHA-256 of a file, the sweep of
  * temporary files. */

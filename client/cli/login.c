@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua login --server URL --username U [--db PATH] [--device-name NAME]
  *              [--ca-file FILE]
  *

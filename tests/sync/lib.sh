@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sync test harness (sourced by tests/sync/run.sh): a throwaway PostgreSQL
 # cluster in a temp dir (unix socket only, no TCP port), motcua-server on free
 # 127.0.0.1 ports, curl. Everything started here is stopped by cleanup (trap

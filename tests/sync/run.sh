@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The sync suite: motcua-server on a real PostgreSQL, real HTTP on 127.0.0.1.
 #   sh tests/sync/run.sh /abs/motcua-server /abs/synctool [/abs/motcua]
 # One throwaway cluster and database for the whole suite (set up once: migrate,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* synctool: a small client-side helper for the sync tests, built on the same
  * codec the client uses (core/syncproto.h).
  *

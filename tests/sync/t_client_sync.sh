@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The client's sync (motcua login / motcua sync, sync/): real workstations
 # (SQLite stores made by `motcua init`) against a real motcua-server on its
 # own database (motcua_c, so that restoring it from a dump or killing its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The link with the National Public Service Portal (docs/portal.md): the
 # publication queue filled by triggers, `motcua-server portal run` against
 # tests/portal/standin (the portal's exchange format, every message checked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Authorization: a clerk of one commune neither reads nor changes another's.
 
 t_scope_other_commune() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The server trusts nothing a workstation says: the facts it can know (who,
 # where, when an event happened), the domains of what it stores, the scope
 # of dossier codes, the ranges of numbers, the lease counters, the logins.

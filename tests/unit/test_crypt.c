@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Personal data at rest, below the commands: sealed files (round trips at
  * every chunk edge, a cut or altered file refused, a store's folders sealed
  * and others not, a file sealed in place, the sweep of what killed writers

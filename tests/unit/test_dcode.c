@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier codes: formatting, the three accepted forms, rejections. */
 #include <stdarg.h>
 #include <stddef.h>
