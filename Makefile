@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua — hand-written GNU Makefile (see DEVELOPERS.md, style: tig).
 #
 #   make            build the client (build/motcua)

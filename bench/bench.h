@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the benchmarks share: their clock, the sort of their times and, for
  * those that receive dossiers, a reception's input. Each file of bench/ is a
  * program of its own, so these are static inline. */

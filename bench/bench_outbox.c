@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_outbox: a workstation's day-to-day receptions, for the sync benchmark.
  *
  *   bench_outbox --db PATH --count N --user CLERK [--start YYYY-MM-DD] [--per-day K]

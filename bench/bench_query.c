@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_query: times the dossier queries (client/store/dossier_query.c) on the
  * benchmark store made by gen_store, against their budgets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_reception: the counter's writes on the benchmark store.
  *
  *   bench_reception [--db PATH] [--runs N] [--summary FILE]

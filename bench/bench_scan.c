@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_scan: scanning to a PDF, pages per minute and bytes per page.
  *
  *   bench_scan [--runs N] [--summary FILE]

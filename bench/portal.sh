@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/portal.sh BUILD_DIR [SUMMARY]: how fast the publisher empties its
 # queue against the stand-in portal (tests/portal/standin, schemas checked on
 # both sides), on a throwaway PostgreSQL cluster (tests/sync/lib.sh). Prints

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make bench: sh bench/run.sh BUILD_DIR (absolute; the Makefile passes it).
 # Builds the benchmark store if it is missing, then runs each benchmark in
 # turn; each prints its own table against the budgets, and the last step

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua: the one-stop clerk client. Without a subcommand it opens the TUI;
  * with one it runs headless (JSON on stdout, see client/cli/cli.h). */
 #include <locale.h>

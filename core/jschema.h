@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A small JSON Schema validator for the subset the portal's messages use
  * (docs/portal/NAME.schema.json, docs/portal.md): shared by motcua-server (the
  * online dossiers it fetches, the messages it publishes) and the stand-in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier lifecycle: the national status codes (TrangThaiHoSo, as
  * exchanged with the National Public Service Portal), the actions a clerk or
  * citizen takes, and ONE table of allowed transitions (core/lifecycle.c) used

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The structure of a PDF file (ISO 32000-1, sections 7.2-7.5 and 7.7.3);
  * see pdfdoc.h. */
 #include "core/pdfdoc.h"

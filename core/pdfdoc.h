@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The structure of a PDF file, read from a buffer: objects, the
  * cross-reference sections (tables and streams, along their /Prev chain),
  * object streams, the page tree. Enough to sign a file by an incremental

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signatures in PDF files, without cryptography; see pdfsig.h. */
 #include "core/pdfsig.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signatures in PDF files (ISO 32000-1 12.8, PAdES / ETSI EN 319 142-1),
  * the part without cryptography and without I/O: where a file's signatures
  * are and what their /ByteRange covers, what later revisions changed, and

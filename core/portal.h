@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The National Public Service Portal's exchange format (docs/portal.md):
  * its times, and the two messages a province publishes for a dossier, made
  * from the dossier as the server stores it (the document of docs/api.md,

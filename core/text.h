@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* UTF-8 text: display width, clipping by columns, NFC, Vietnamese folding.
  * One display-width helper for the whole program: never strlen for columns;
  * invalid bytes count (and show) as U+FFFD. Pure, no I/O. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Home: today's work at the counter and the menu. The counts are read when
  * the screen opens and again whenever the clerk comes back to it; Enter on
  * a count opens the dossier list filtered to those dossiers. */

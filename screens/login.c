@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Login: username and password (masked), Enter to log in. The username is
  * prefilled with the last clerk who logged in on this workstation, or else
  * with the only enabled clerk of the store; the focus then starts on the

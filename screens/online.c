@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Online dossiers (docs/portal.md "At the counter"): the dossiers citizens
  * submitted on the National Public Service Portal for this workstation's
  * unit, waiting to be received, the oldest first, with the procedure, the

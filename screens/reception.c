@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reception wizard: procedure -> applicant -> components -> summary ->
  * done. Every check is client/services/reception.c's (the same as `motcua receive`);
  * this file only collects the input, offers good defaults and shows the

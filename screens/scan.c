@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Scanning the papers of a dossier, one component at a time.
  *
  * The screen shows one component of a dossier (PgUp/PgDn: the others), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The registry of screens: each screens/NAME.c defines one of these. */
 #ifndef MC_SCREENS_H
 #define MC_SCREENS_H

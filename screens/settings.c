@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The workstation's settings: the table of client/services/settings.h, one
  * row each (its words, its value, "mặc định" when it has never been set),
  * the selected one's description under the list. Enter edits the value in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A supervisor's queue (from the supervisor screen): its dossiers with the
  * clerk in charge of each, across every unit of the store. s cycles the
  * order (due date, received, clerk, procedure); c and u cycle a clerk and a

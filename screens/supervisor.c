@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Supervisor: the unit's queues (Enter opens one: screens/superqueue.c, with
  * sort, filters, reassignment), each clerk's workload (open and late by the
  * clerk in charge, received by the clerk who received) and the Decision 766

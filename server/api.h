@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The API's handlers, one per route of server/routes.c. A handler of a
  * ROUTE_TOKEN route finds the caller in r->s; every handler answers (a
  * handler that returns without a response is answered 500 internal). */
@@ -10,6 +11,7 @@ void api_healthz(struct req *r);
 void api_metrics(struct req *r);
 void api_login(struct req *r);
 void api_logout(struct req *r);
+void api_refresh(struct req *r);
 void api_me(struct req *r);
 void api_changes(struct req *r);
 void api_leases(struct req *r);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PostgreSQL access: connections, small query helpers, the change log and
  * the embedded forward-only migrations. */
 #include "server/server.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Files: content-addressed blobs (HEAD /api/v1/blobs/{sha256}) and tus 1.0
  * resumable uploads (core protocol + creation + termination) under
  * /api/v1/uploads. Everything lives in PostgreSQL (tables blobs, blob_chunks,
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/syncproto.h"
+#include "core/text.h"
 
 #define TUS_VERSION "1.0.0"
 #define CHUNK (256 * 1024)
@@ -186,6 +188,16 @@ void api_upload_options(struct req *r)
 
 /* Upload-Metadata: "key base64,key base64"; the decoded value of key into
  * out (NUL-terminated), 0 when present. */
+/* Whether a file name is valid UTF-8 without control bytes: checked here,
+ * not left to the database (whose encoding error would read as a fault). */
+static bool name_sane(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return mc_text_valid(s);
+}
+
 static int metadata_get(const char *md, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
@@ -286,6 +298,11 @@ void api_upload_create(struct req *r)
 		return;
 	}
 	bool has_name = !metadata_get(md, "filename", name, sizeof(name));
+	if (has_name && !name_sane(name)) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "Tên tệp trong Upload-Metadata phải là UTF-8"
+			      " hợp lệ, không có ký tự điều khiển");
+		return;
+	}
 	unsigned char raw[16];
 	char id[33];
 	randombytes_buf(raw, sizeof(raw));

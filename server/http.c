@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP engine: libmicrohttpd with a thread pool, routing over the table
  * `serve` hands it, request bodies with a size limit, JSON responses and
  * errors, the bearer token, the access log. See server/http.h. */
@@ -39,6 +40,21 @@ void server_clock(char *buf, size_t n)
 	char day[24];
 	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, n, "%s%.3s:%.2s", day, z, z + 3);
+}
+
+/* ---- limits of `serve` ------------------------------------------------------- */
+
+static int token_days = 30;        /* --token-days */
+static int lookup_per_minute = 60; /* --lookup-per-minute */
+
+int http_token_days(void)
+{
+	return token_days;
+}
+
+int http_lookup_per_minute(void)
+{
+	return lookup_per_minute;
 }
 
 /* ---- routes ------------------------------------------------------------------- */
@@ -236,8 +252,8 @@ int auth_require(struct req *r, PGconn *c)
 	char hex[2 * sizeof(hash) + 3] = "\\x";
 	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
 	const char *p[] = { hex };
-	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id"
-				    " FROM tokens t JOIN users u ON u.username = t.username"
+	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id,"
+				    " t.expires_at <= now() FROM tokens t JOIN users u ON u.username = t.username"
 				    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
 				    " AND NOT u.disabled", 1, p);
 	if (!db_ok(res)) {
@@ -249,6 +265,11 @@ int auth_require(struct req *r, PGconn *c)
 		PQclear(res);
 		respond_error(r, MC_ERR_UNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
 			      " hãy đăng nhập lại");
+		return -1;
+	}
+	if (!strcmp(PQgetvalue(res, 0, 5), "t")) {
+		PQclear(res);
+		respond_error(r, MC_ERR_TOKEN_EXPIRED, "Mã truy cập đã hết hạn; hãy đăng nhập lại");
 		return -1;
 	}
 	copy_field(r->s.username, sizeof(r->s.username), res, 0);
@@ -371,6 +392,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return MHD_YES;
 }
 
+void req_addr(struct req *r, char *addr, size_t n)
+{
+	snprintf(addr, n, "-");
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, (socklen_t)n);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, (socklen_t)n);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -383,18 +420,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double secs = now_mono() - r->start;
 	const char *route = r->route ? r->route->name : "other";
 	metrics_request(route, r->status, secs);
-	char addr[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  addr, sizeof(addr));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  addr, sizeof(addr));
-	}
+	char addr[INET6_ADDRSTRLEN];
+	req_addr(r, addr, sizeof(addr));
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	struct strbuf line = STRBUF_INIT;
@@ -470,7 +497,9 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP]\n", stderr);
+	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP] [--token-days N]"
+	      " [--lookup-per-minute N]\n",
+	      stderr);
 }
 
 int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
@@ -484,6 +513,8 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
+		{ "token-days", required_argument, NULL, 'd' },
+		{ "lookup-per-minute", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* defaults from server.conf and MOTCUA_* (config.c); options win */
@@ -506,6 +537,24 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 				return 2;
 			}
 			break;
+		case 'd': {
+			long days = strtol(optarg, &end, 10);
+			if (*end || days < 1 || days > 3650) {
+				fprintf(stderr, SERVER_NAME ": --token-days phải từ 1 đến 3650\n");
+				return 2;
+			}
+			token_days = (int)days;
+			break;
+		}
+		case 'L': {
+			long n = strtol(optarg, &end, 10);
+			if (*end || !*optarg || n < 0 || n > 1000000) {
+				fprintf(stderr, SERVER_NAME ": --lookup-per-minute phải từ 0 đến 1000000\n");
+				return 2;
+			}
+			lookup_per_minute = (int)n;
+			break;
+		}
 		case 'b': {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || v < 1024 || v > (1ull << 30)) {

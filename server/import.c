@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server import: units (provinces and communes), procedures and the
  * holiday calendar from the files the client imports (data/). One
  * transaction; only what changed goes into the change log, so importing the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Decision 766 indicators on PostgreSQL, the same definitions as
  * client/store/indicators.c (docs/indicators.md) over the stored dossier JSON and
  * the events table, read from the per-day counts that migration 0005 keeps:

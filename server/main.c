@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: command dispatch. */
 #include "server/server.h"
 
@@ -34,9 +35,13 @@ static void usage(FILE *fp)
 	      "           --role clerk|supervisor|admin [--full-name TÊN]   (mật khẩu từ stdin)\n"
 	      "  user disable|enable --pg CONNINFO --username U\n"
 	      "  token revoke --pg CONNINFO (--device MÃ | --username U)\n"
+	      "  device release --pg CONNINFO --device MÃ   gỡ thiết bị khỏi người dùng đầu tiên\n"
 	      "  serve --pg CONNINFO [--listen 127.0.0.1:8080] [--threads N] [--max-body BYTE]\n"
-	      "        [--tls-cert TỆP --tls-key TỆP]\n"
+	      "        [--tls-cert TỆP --tls-key TỆP] [--token-days 30] [--lookup-per-minute 60]\n"
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
+	      "  leases --pg CONNINFO --unit MÃ [--reset]\n"
+	      "                                        bộ đếm số hồ sơ của đơn vị; --reset đặt lại\n"
+	      "                                        theo số đang dùng (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
 	      "  portal (enable|disable|run|status|list|retry|drop|codes) --pg CONNINFO ...\n"
@@ -56,7 +61,7 @@ static const struct {
 	{ "migrate", cmd_migrate },	  { "import", cmd_import }, { "user", cmd_user },
 	{ "token", cmd_token },		  { "serve", cmd_serve },   { "indicators", cmd_indicators },
 	{ "stats", cmd_stats },		  { "routes", cmd_routes }, { "errors", cmd_errors },
-	{ "portal", cmd_portal },
+	{ "portal", cmd_portal },	  { "leases", cmd_leases },	  { "device", cmd_device },
 };
 
 int main(int argc, char **argv)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Counters for /metrics (Prometheus text format 0.0.4): requests by route and
  * status, push operations by outcome, a latency histogram by route, the
  * process (CPU, memory, descriptors, start time, from /proc) and the build.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Online dossiers (docs/portal.md "Online dossiers"): one fetched from the
  * portal is stored as a dossier with status 1 and channel 2, its papers as
  * documents whose files are blobs (content-addressed, like uploads), and

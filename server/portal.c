@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `motcua-server portal`: the link with the National Public Service Portal
  * (docs/portal.md). This file: the settings, the embedded schemas and the
  * administration (enable, status, retry, drop, codes); portal_run.c: the

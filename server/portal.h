@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The link with the National Public Service Portal (docs/portal.md):
  * `motcua-server portal`, its own process, one per province.
  *   portal.c       the command: enable, status, retry, drop, codes, and

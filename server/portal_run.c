@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `motcua-server portal run`: the publisher and the fetcher (docs/portal.md).
  *
  * A pass: when the portal is not in backoff, fetch the online dossiers (at

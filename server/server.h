@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: the central server the clerk workstations sync with.
  * Stateless: every request reads and writes PostgreSQL only, so several
  * servers on one database serve the same clients. See docs/api.md.
@@ -64,6 +65,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_leases(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
 int cmd_portal(int argc, char **argv);     /* portal.c */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The papers of online dossiers, fetched: see download.h. */
 #include "sync/download.h"
 
@@ -33,7 +34,9 @@ static int file_in(struct store *st, const char *sha, const struct sync_reply *r
 	if (strcmp(hex, sha))
 		return 1;
 	char *dir = docstore_dir(st->path);
-	char *tmp = xasprintf("%s/.fetch-%s.tmp", dir, sha);
+	/* named .incoming-: the sweep of what killed writers left, run as a
+	 * paper is filed (files_sweep_stale), spares it for a while */
+	char *tmp = xasprintf("%s/.incoming-fetch-%s", dir, sha);
 	int rc = -1;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		strbuf_addf(err, "không tạo được thư mục %s: %s", dir, strerror(errno));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The papers of online dossiers come down (docs/portal.md "At the
  * counter"): after the records, the files of the online dossiers waiting
  * at this workstation's counter that are not here yet are fetched with GET

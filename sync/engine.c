@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One sync pass: push, leases, pull (see sync/sync.h). */
 #include "sync/sync.h"
 
@@ -286,7 +287,14 @@ static enum sync_outcome judge(struct pass *p, const struct sync_reply *r, const
 		return SYNC_DONE;
 	struct sync_error e;
 	server_error(r, &e);
-	if (r->status == 401 || r->status == 403) {
+	enum mc_err code = mc_err_from_wire(e.code);
+	if (code == MC_ERR_TOKEN_EXPIRED) {
+		add_error(p->sum, "Mã truy cập của máy trạm đã hết hạn (%s: %s). Hãy đăng nhập"
+			  " lại: motcua login --server %s --username %s", e.code, e.message,
+			  p->cfg.server_url, p->cfg.username ? p->cfg.username : "TÊN");
+		return SYNC_DENIED;
+	}
+	if (code == MC_ERR_UNAUTHORIZED || r->status == 401 || r->status == 403) {
 		add_error(p->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy đăng nhập"
 			  " lại: motcua login --server %s --username %s", e.code, e.message,
 			  p->cfg.server_url, p->cfg.username ? p->cfg.username : "TÊN");

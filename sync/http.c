@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sync/http.h"
 
 #include <arpa/inet.h>

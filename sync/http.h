@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The client's HTTP transport (libcurl): JSON requests to motcua-server with
  * the device token, certificate verification on (a CA file may be given),
  * timeouts by progress rather than total time, and a cancel flag that aborts

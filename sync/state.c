@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The sync_state row and what the status bar shows. */
 #include "sync/sync.h"
 #include "client/store/outbox.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Client sync with motcua-server (docs/api.md, docs/sync-client.md).
  *
  * One pass (sync_run) on a store:

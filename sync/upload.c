@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The file queue of a sync pass: see sync/upload.h. */
 #include "sync/upload.h"
 
@@ -145,8 +146,12 @@ static bool answered(struct queue *q, const struct sync_reply *r, enum sync_outc
 	if (r->status == 401 || r->status == 403) {
 		if (sync_error_decode(r->body.buf, r->body.len, &e))
 			sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
-		add_error(q->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy đăng nhập"
-			  " lại: motcua login", e.code, e.message);
+		if (mc_err_from_wire(e.code) == MC_ERR_TOKEN_EXPIRED)
+			add_error(q->sum, "Mã truy cập của máy trạm đã hết hạn (%s: %s). Hãy đăng"
+				  " nhập lại: motcua login", e.code, e.message);
+		else
+			add_error(q->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy"
+				  " đăng nhập lại: motcua login", e.code, e.message);
 		*o = SYNC_DENIED;
 		return false;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The TUI's sync worker: a thread with its own SQLite connection that runs
  * sync passes (sync/sync.h) so that no key press ever waits for the network.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A page of Vietnamese administrative text as a scanner gives it, for the
  * scanning and OCR tests (tests/unit/test_ocr.c) and the bench
  * (bench/bench_scan.c): an A4 application for a building permit, 13 pt

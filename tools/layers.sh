@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # layers.sh: checks that every #include in the program points down the layers
 # of docs/hacking.md, and that only the local store and sync say sqlite3_.
 #

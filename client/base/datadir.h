@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where the reference data files (provinces, communes, merges, procedures) are
  * at run time: $MOTCUA_DATA when set, else the folder compiled in as
  * MOTCUA_DATADIR (the Makefile points the build tree's program at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small file helpers of the workstation: errno in Vietnamese, hex, SHA-256,
  * the sweep of what killed writers left. */
 #include "client/base/files.h"
@@ -5,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -113,6 +115,59 @@ int files_sweep_stale(const char *dir)
 	return removed;
 }
 
+/* A folder in memory the user alone may write: $XDG_RUNTIME_DIR (emptied
+ * when the user's session ends), else /dev/shm; NULL when neither is. */
+static const char *memory_dir(void)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	if (run && *run && !access(run, W_OK))
+		return run;
+	return access("/dev/shm", W_OK) ? NULL : "/dev/shm";
+}
+
+/* What the viewer opens: path itself, or for a sealed paper its plaintext
+ * copied (0600) into a private folder in memory, never on disk. Malloc'd;
+ * NULL with err. */
+static int spawn_viewer(const char *v, const char *path, struct strbuf *err);
+
+static char *viewable(const char *path, struct strbuf *err)
+{
+	if (!sealed_is_sealed(path))
+		return xstrdup(path);
+	const char *mem = memory_dir();
+	if (!mem) {
+		strbuf_addstr(err, "giấy tờ được mã hóa chỉ mở được khi máy có thư mục trong bộ nhớ"
+				   " ($XDG_RUNTIME_DIR hoặc /dev/shm)");
+		return NULL;
+	}
+	unsigned char *data = NULL;
+	size_t n = 0;
+	if (sealed_read_all(path, &data, &n, err))
+		return NULL;
+	char *dir = xasprintf("%s/motcua-view-XXXXXX", mem);
+	const char *base = strrchr(path, '/');
+	char *copy = NULL;
+	if (mkdtemp(dir)) {
+		copy = xasprintf("%s/%s", dir, base ? base + 1 : path);
+		int fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		bool ok = fd >= 0 && write(fd, data, n) == (ssize_t)n;
+		if (fd >= 0 && close(fd))
+			ok = false;
+		if (!ok) {
+			strbuf_addf(err, "không chép được giấy tờ để xem: %s", files_errno_vn(errno));
+			unlink(copy);
+			rmdir(dir);
+			FREE(&copy);
+		}
+	} else {
+		strbuf_addf(err, "không tạo được thư mục %s: %s", dir, files_errno_vn(errno));
+	}
+	sodium_memzero(data, n);
+	free(data);
+	free(dir);
+	return copy;
+}
+
 int files_open(const char *path, const char **viewer, struct strbuf *err)
 {
 	const char *v = getenv("MOTCUA_VIEWER");
@@ -124,6 +179,17 @@ int files_open(const char *path, const char **viewer, struct strbuf *err)
 		strbuf_addf(err, "không đọc được tệp %s: %s", path, files_errno_vn(errno));
 		return -1;
 	}
+	char *shown = viewable(path, err);
+	if (!shown)
+		return -1;
+	int rc = spawn_viewer(v, shown, err);
+	free(shown);
+	return rc;
+}
+
+/* The viewer v on path, twice forked. */
+static int spawn_viewer(const char *v, const char *path, struct strbuf *err)
+{
 	/* twice forked: the viewer belongs to no one here, and leaves no zombie */
 	pid_t pid = fork();
 	if (pid < 0) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small file helpers of the workstation, below the store: a Vietnamese reason
  * for an errno value, hex digests, the SHA-256 of a file, the sweep of
  * temporary files. */
@@ -17,7 +18,10 @@ int files_sha256(const char *path, char hex[65], struct strbuf *err);
 /* Opens path with the desktop's viewer, $MOTCUA_VIEWER or else xdg-open,
  * in the background (its own session, no terminal: the program neither
  * waits for it nor shares the screen). The viewer's name into viewer
- * (when not NULL). 0, or -1 with err (no such file, no process). */
+ * (when not NULL). A sealed paper (client/base/sealed.h) is shown from a
+ * plaintext copy in a private folder in memory ($XDG_RUNTIME_DIR or
+ * /dev/shm, 0600), never written to disk. 0, or -1 with err (no such file,
+ * no process, no folder in memory for a sealed paper). */
 int files_open(const char *path, const char **viewer, struct strbuf *err);
 
 /* Removes from dir what killed writers left: "*.tmp" files no writer holds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Running a helper program (lpstat, tesseract, scanimage...) and reading
  * what it says, with a time limit: no shell, stdin from /dev/null, LC_ALL=C
  * so that its words can be read, and the child killed when it takes too long. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Progress of a long operation (init, import, sync, OCR, backup), told on
  * stderr so that stdout keeps the command's JSON.
  *

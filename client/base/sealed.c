@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sealed files: see sealed.h and docs/security.md. */
 #include "client/base/sealed.h"
 

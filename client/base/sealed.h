@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sealed files: the workstation's files that hold personal data, encrypted
  * at rest when their store is (docs/security.md).
  *

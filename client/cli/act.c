@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua act CODE ACTION [options]: one action on a dossier after its
  * reception, with exactly the detail screen's rules (client/services/dossier_action.h,
  * docs/lifecycle.md). Prints {"code", "status", "status_name", "appointment"}.

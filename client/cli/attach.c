@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua attach: a paper of a dossier component, scanned files or a paper
  * already in the citizen's document store (docs/documents.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua backup FILE [--db PATH]
  * motcua restore FILE [--db PATH] [--force]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `motcua clerk`: local clerk accounts.
  *
  *   motcua clerk add USER --name "Họ và tên" --unit MÃ [--role clerk|supervisor|admin]

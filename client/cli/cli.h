@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Headless command line: `motcua SUBCOMMAND [options]`. JSON on stdout; a clear
  * Vietnamese message on stderr and exit status 2 for bad input (1 for a system
  * fault: disk full, read-only or locked store). Every subcommand that touches a

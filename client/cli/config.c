@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua config list | get NAME | set NAME VALUE | test-printer | markdown
  *
  * The workstation's settings (client/services/settings.h: one table of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua doctor [--json] [--db PATH]
  *
  * Checks the workstation, each check with a Vietnamese account and, when it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua documents --applicant ID_NUMBER [--all] [--db PATH]
  *
  * The papers of a citizen in the document store that are still valid today

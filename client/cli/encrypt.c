@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua encrypt [--db PATH] [--user TÊN]
  *
  * Encrypts a plain store (docs/security.md): its database, the papers,

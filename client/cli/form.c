@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua form CODE 02|03|04|05 --out FILE.pdf [--db PATH]: writes one of the
  * standard forms of a dossier from the store (client/print/forms.h): 02 supplement
  * request, 03 refusal, 04 apology with a new date, 05 control slip. A form

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua init [--db PATH] [--demo] [--no-encrypt]: create (or refresh) a store
  * and import the reference data; with --demo also a demo unit and clerk. All
  * in one transaction: on any failure nothing is written, and a store this run

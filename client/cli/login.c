@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua login --server URL --username U [--db PATH] [--device-name NAME]
  *              [--ca-file FILE]
  *
@@ -313,6 +314,35 @@ static int first_sync(struct store *st, json_t **summary, struct strbuf *err)
 	return rc;
 }
 
+/* The error code of a refused login (MC_ERR_HTTP when the answer has none). */
+static enum mc_err login_code(const struct sync_reply *r, struct sync_error *e)
+{
+	if (sync_error_decode(r->body.buf, r->body.len, e)) {
+		sync_error_set(e, MC_ERR_HTTP, "mã trả lời %ld", r->status);
+		return MC_ERR_HTTP;
+	}
+	return mc_err_from_wire(e->code);
+}
+
+/* 429: too many failed logins for this name or from this machine; the
+ * server's Retry-After says how long to wait. Bad input: exit 2. */
+static int refused_throttled(const struct sync_reply *r)
+{
+	char *v = sync_reply_header(r, "Retry-After"), *end = NULL;
+	long secs = v && *v ? strtol(v, &end, 10) : -1;
+	if (!v || !*v || *end || secs < 0)
+		secs = -1;
+	free(v);
+	if (secs < 0)
+		return cli_bad("đăng nhập sai quá nhiều lần nên tài khoản hoặc máy này tạm bị khóa;"
+			       " hãy thử lại sau ít phút");
+	if (secs <= 60)
+		return cli_bad("đăng nhập sai quá nhiều lần nên tài khoản hoặc máy này tạm bị khóa;"
+			       " hãy thử lại sau %ld giây", secs);
+	return cli_bad("đăng nhập sai quá nhiều lần nên tài khoản hoặc máy này tạm bị khóa;"
+		       " hãy thử lại sau %ld phút %ld giây (%ld giây)", secs / 60, secs % 60, secs);
+}
+
 static int login(const struct login_opts *o, const char *url, const char *password)
 {
 	char *path = cli_db_path(o->db);
@@ -361,6 +391,8 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	struct sync_error e;
 	if (sent) {
 		rc = cli_fault("không đăng nhập được %s: %s", url, r.error);
+	} else if (r.status == 429 || login_code(&r, &e) == MC_ERR_TOO_MANY_ATTEMPTS) {
+		rc = refused_throttled(&r);
 	} else if (r.status == 401 || r.status == 403) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
 			sync_error_set(&e, MC_ERR_BAD_CREDENTIALS, "%s",

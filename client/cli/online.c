@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua online list|show|accept|supplement|refuse: the online dossiers
  * waiting at this workstation's counter (docs/portal.md "At the counter"),
  * with exactly the rules of the "Hồ sơ trực tuyến" screen

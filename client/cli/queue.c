@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua queue overdue|due-today|due-soon|waiting|ready [--unit CODE]
  *   [--clerk USER] [--text WORDS] [--sort due|received|clerk|procedure] [--db PATH]
  *

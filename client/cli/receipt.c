@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua receipt CODE --out FILE.pdf [--db PATH]: writes the receipt (form 01)
  * of an existing dossier again, from the store alone: the same form the
  * reception printed. Unknown code: exit 2; unwritable FILE or store fault:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua receive --json FILE|- [--db PATH] [--user USER]: one reception from
  * JSON with exactly the wizard's checks (client/services/reception.h). Input and output
  * formats: docs/reception.md. Bad input: exit 2, nothing written; a store

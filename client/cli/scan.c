@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua scan: pages from a SANE scanner, or from files, as one compact PDF.
  *
  *   motcua scan --list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua search QUERY... [--limit N] [--status S[,S...]] [--db PATH]
  *
  * One JSON line per matching dossier, the best match first (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua sign IN.pdf --out OUT.pdf (--pkcs12 FILE | --pkcs11 MODULE
  * [--token LABEL] [--key LABEL]) [--chain CA.pem] [--reason TEXT]
  * [--location TEXT] [--stamp] [--page N] [--rect LLX,LLY,URX,URY]:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua sync [--once] [--db PATH] [--max-seconds N] [--interval S]
  *             [--lease-low N] [--lease-block N]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua verify FILE.pdf [--ca CA.pem]: every signature of a PDF checked
  * (client/sign/sign.h), as JSON: for each, the signer, the signing time,
  * whether it is intact, covers the whole file, and chains to a CA of

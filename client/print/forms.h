@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standard forms printed after reception, from the stored dossier and
  * its events (docs/forms.md, payloads in docs/lifecycle.md), numbered as
  * Circular 01/2018/TT-VPCP numbers them:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Drawing helpers for the printed forms; see pdf.h. The cairo user space is
  * millimetres (a scale of 72/25.4 on the PDF's points), and the pango context
  * has a resolution of 25.4 "dpi" so that font sizes stay in points. */

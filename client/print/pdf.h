@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small drawing helpers for the printed forms (01..06): a PDF document in
  * millimetres with cairo + pango, text blocks that wrap and flow onto the next
  * page, table rows, rules, Code 128 barcodes and QR codes.

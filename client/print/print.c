@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Printing with CUPS lp; see print.h. No shell: fork + execvp, lp's stdout
  * goes to /dev/null (it would spoil the CLI's JSON and the curses screen), its
  * stderr is read back for the error message, and a close-on-exec pipe tells

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Printing through CUPS: `lp -d PRINTER -- FILE`. The printer name comes from
  * the store setting "printer"; an empty setting means no printing, and the
  * caller does not call print_pdf at all. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The printer test page (print.h): what a clerk prints once after setting a
  * printer up, to see that Vietnamese letters, the unit's header and a QR code
  * come out right on paper. */

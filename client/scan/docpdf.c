@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pages -> one PDF; see docpdf.h. */
 #include "client/scan/docpdf.h"
 

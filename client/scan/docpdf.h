@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One paper's pages (pagestore.h) as ONE compact multi-page PDF, with its
  * size and SHA-256: what a digitized dossier component keeps.
  *

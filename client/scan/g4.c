@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CCITT G4 through libtiff, in memory; see g4.h. */
 #include "client/scan/g4.h"
 

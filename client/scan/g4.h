@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CCITT Group 4 (ITU-T T.6) coding of a black-and-white page, the fax
  * coding that PDF decodes natively (CCITTFaxDecode, K -1): a page of text
  * at 200 dpi is some 30 KB instead of the 480 KB of its bits. The coding is

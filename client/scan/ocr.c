@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OCR through the tesseract and pdftoppm commands: see ocr.h. */
 #include "client/scan/ocr.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OCR with tesseract (Vietnamese), run as child processes (no library
  * linked, so the program's memory stays small and a crash in tesseract is
  * not ours). Nothing here touches curses or the store: a worker thread may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading the papers' text page by page; see ocrworker.h. */
 #include "client/scan/ocrworker.h"
 

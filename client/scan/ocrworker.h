@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading the text of the stored papers (documents.ocr_state 'pending': a
  * paper just saved by the scan screen, or attached with `motcua attach`),
  * page by page, so that the search finds a paper by its words as soon as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The automatic scan mode's judgement of a page; see pageauto.h. */
 #include "client/scan/pageauto.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The automatic scan mode: a page scanned in colour is kept in the most
  * compact form that keeps what is on it, chosen page by page.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The pages of a paper in progress, on disk; see pagestore.h. */
 #include "client/scan/pagestore.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The pages of one paper (one dossier component) while the clerk scans or
  * imports it: add, re-scan (replace), delete, reorder, then docpdf.h makes
  * them one PDF. Everything lives on disk in a folder of its own (under the

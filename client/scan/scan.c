@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SANE scanning; see scan.h.
  *
  * SANE runs in a child process, one per opened scanner (and one per

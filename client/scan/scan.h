@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Scanning with SANE: the devices, one opened scanner, its settings (source,
  * resolution, colour / grey / black-and-white) and a batch of pages, each
  * handed to the caller as soon as it is complete (to keep it on disk with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Online dossiers at the counter: see online.h and docs/portal.md. */
 #include "client/services/online.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What a clerk does with an online dossier (docs/portal.md "At the
  * counter"): accept it, ask for a supplement or refuse it. The one piece of
  * code behind the "Hồ sơ trực tuyến" screen (screens/online.c) and

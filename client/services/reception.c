@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reception of a dossier: checks, plan and the one-transaction commit; the
  * receipt after it is reception_receipt.c's. Rules and messages:
  * docs/reception.md. */

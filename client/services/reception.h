@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reception of a dossier at the counter: the one piece of code behind both
  * the reception wizard (screens/reception.c) and `motcua receive`.
  *

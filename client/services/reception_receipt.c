@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reception receipt: its content from the store, the PDF and the
  * printer. See reception_receipt.h; layout and field sources: docs/forms.md. */
 #include "client/services/reception_receipt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The workstation's settings, declared once: their names, what each holds
  * and how it is checked, the default, and the Vietnamese words that the
  * `motcua config` command, the TUI's settings screen and docs/reception.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A signing key on a PKCS#11 token; see pkcs11.h. */
 #include "client/sign/pkcs11.h"
 

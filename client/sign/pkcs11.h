@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A signing key on a PKCS#11 token (the USB tokens of Vietnamese CAs;
  * SoftHSM2 in the tests), through the module the token's driver installs:
  * the module is loaded with dlopen and spoken to through its function list

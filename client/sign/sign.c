@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signing PDF files; see sign.h. */
 #include "client/sign/sign.h"
 

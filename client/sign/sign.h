@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Digital signatures (ký số) of PDF files: PAdES baseline B-B signatures
  * (SubFilter ETSI.CAdES.detached, SHA-256, the signing time in /M, the
  * signer's certificate and chain and the ESS signing-certificate-v2

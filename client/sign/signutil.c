@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared helpers of client/sign/; see signutil.h. */
 #include "client/sign/signutil.h"
 

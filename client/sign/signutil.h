@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What signing and verifying share inside client/sign/: the file read whole
  * and written atomically, the inflate core/pdfdoc.h asks for, the clock in
  * seconds, names of certificates. */

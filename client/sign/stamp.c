@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The visible stamp of a signature; see stamp.h. */
 #include "client/sign/stamp.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The visible stamp of a signature: a few lines of Vietnamese text in a
  * frame, drawn with pango into an RGB image (any glyph the system's fonts
  * have, without embedding a font in the signed file) and compressed for a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Checking the signatures of a PDF file; see sign.h. */
 #include "client/sign/sign.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Clerk accounts: passwords as Argon2id hashes (libsodium crypto_pwhash_str,
  * interactive limits). Passwords are NFC-normalised first, so a Vietnamese
  * password typed through any input method checks the same. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copies of the store: an online backup through SQLite's backup API (the
  * TUI may go on working meanwhile), its check, and a restore that keeps what
  * the workstation must never step back on (its dossier numbering and its

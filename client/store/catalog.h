@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The procedure catalog and the commune picker over the store: queries used by
  * `motcua catalog` and by the TUI screens. No printing; results are arrays of
  * structs owned by the caller and freed with the matching _release.

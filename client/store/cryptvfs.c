@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The encrypting VFS: see cryptvfs.h and docs/security.md. */
 #include "client/store/cryptvfs.h"
 

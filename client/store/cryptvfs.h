@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An encrypting SQLite VFS over the system's libsqlite3 and libsodium: the
  * store's pages are encrypted at rest (docs/security.md says why this and
  * not SQLCipher or SQLite3 Multiple Ciphers).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The citizen's document store: see docstore.h and docs/documents.md. */
 #include "client/store/docstore.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The citizen's document store (docs/documents.md): every digitized
  * paper is one PDF, content-addressed under the store's folder
  * (documents/<sha256>.pdf: the same file is kept once), and one row of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier queries: the one search box (code, applicant name without
  * diacritics, ID number), the filtered and paged dossier list, today's counts
  * for the home screen and one dossier with its components and events.

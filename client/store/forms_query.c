@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The unit a form speaks for: see forms_query.h. */
 #include "client/store/forms_query.h"
 

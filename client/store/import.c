@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/import.h"
 #include "client/store/auth.h"
 #include "core/dcode.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Importing the reference data (provinces, communes, commune merges and the
  * commune-level procedures) from the data folder into the store, and seeding
  * a demo unit and clerk. Reference tables are replaced as a whole; dossiers,

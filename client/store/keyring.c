@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The keys of an encrypted store: see keyring.h and docs/security.md. */
 #include "client/store/keyring.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The keys of an encrypted store (docs/security.md).
  *
  * A store's data key is 32 random bytes made when the store is encrypted.

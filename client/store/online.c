@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Online dossiers' reads and writes: see online.h. */
 #include "client/store/online.h"
 

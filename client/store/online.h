@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Online dossiers in the store (docs/portal.md "At the counter"): dossiers
  * submitted on the National Public Service Portal come down the changes
  * feed like any dossier, with channel 2, status 1 (or 5 once a supplement

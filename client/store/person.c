@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The citizen known by their ID number (person.h). */
 #include "client/store/person.h"
 

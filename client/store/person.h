@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The citizen known by their ID number: what the store already holds about
  * a person who applied here before, so the reception wizard fills the
  * applicant page from the CCCD alone (screens/reception.c) and shows their

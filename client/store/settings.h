@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The store's side of the workstation's settings (table settings, and the
  * unit rows they point at). Which settings exist, their checks and defaults
  * are client/services/settings.h's table; this file only reads and writes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The local store: one SQLite file in WAL mode, forward-only migrations
  * (PRAGMA user_version). Every user action is one transaction that writes the
  * entity, an event and an outbox row (see ../shared/design/sync.md). */

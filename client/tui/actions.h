@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Every key meaning, declared once (tig's request.h): the enum, the name used
  * in keymap files (keymaps/default.keys, ~/.config/motcua/keys) and the
  * Vietnamese help text shown by F1 and on the key-hint line. The widgets'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/tui/app.h"
 
 #include "client/base/progress.h"

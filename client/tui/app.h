@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The clerk's terminal application: the store, the logged-in clerk, the
  * keymaps, the screen stack, the status line and the main loop (htop's
  * ScreenManager: only the loop acts on what handlers return, one place

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Keys and keymaps (tig's keymap language, see docs/keymap.md).
  *
  *   bind KEYMAP KEY ACTION      # comment

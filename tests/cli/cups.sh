@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A private CUPS scheduler for a test (sourced): cupsd on a unix socket in
 # $T/cups, its own configuration and spool, and a backend "capture" that
 # writes each job's file where the printer's address says. cups_start sets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for CLI tests (sourced). $MOTCUA is the binary, $T a fresh temp dir.
 set -u
 export LC_ALL=C.UTF-8 TZ=Asia/Ho_Chi_Minh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A test PKI for the signature tests (sourced by t_sign*.sh), made with the
 # real tools: OpenSSL makes a CA, a clerk (RSA) and a unit (ECDSA P-256)
 # certificate it issued, and another CA with a signer of its own; a .p12

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua backup / restore. A backup taken while a TUI session holds the store
 # (its lock file) is a store of its own that opens, passes quick_check, is
 # 0600 and holds every dossier; it never overwrites. restore refuses a copy of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua catalog: search with and without diacritics, by code, by field; show
 # with components; fields; communes by current and old names; bad input.
 db="$T/m.db"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua config: the settings table (list, get, set, the docs' copy), every
 # value checked (refused with status 2 and the settings unchanged), the
 # receipt following the settings (lookup_url in the next receipt's QR code as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua doctor: a healthy workstation (exit 0, every check ok or skipped or a
 # remark), then broken ones, each problem named with how to fix it and exit
 # 1: tesseract without its Vietnamese data (TESSDATA_PREFIX at an empty

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua online: the online dossiers of the workstation's unit (they come
 # down from the server; here a store of unit 00004 gets them written as the
 # feed writes them): list and show, accept (the code from the unit's

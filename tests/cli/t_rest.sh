@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Personal data at rest on the workstation (docs/security.md): the store, its
 # -wal and -shm, its keys and its folders are their owner's only from the
 # start (after init, receive, attach); a store made by init is encrypted at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua sign / motcua verify with a key on a PKCS#11 token (SoftHSM2): a
 # receipt made by `motcua receipt` and a paper scanned through SANE's test
 # backend, signed (RSA with a visible stamp, ECDSA invisible), checked by

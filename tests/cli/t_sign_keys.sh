@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua sign with a .p12 file and the ways signing and checking are
 # refused: a signer whose CA is not the one configured (untrusted, exit 1,
 # while the signature itself is intact), a certificate expired by the time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* standin: a stand-in for the National Public Service Portal (and, with
  * --gateway, the province's data-sharing gateway in front of it) for the
  * sync tests. It speaks the exchange format of docs/portal.md and enforces

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* synctool: a small client-side helper for the sync tests, built on the same
  * codec the client uses (core/syncproto.h).
  *
@@ -18,6 +19,11 @@
  *                                 array's length); strings raw, others compact
  *   synctool hash < json          the payload hash of the JSON on stdin (the
  *                                 SHA-256 of its compact text, member order)
+ *   synctool slot DEVICE          the device's fallback slot (core/dcode.h)
+ *   synctool set PATH=JSON... < request   a push request with values set (a
+ *                                 path as for get; the last member is created
+ *                                 when missing, an index one past an array's
+ *                                 end appends) and every payload_hash again
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +31,7 @@
 
 #include <jansson.h>
 
+#include "core/dcode.h"
 #include "core/syncproto.h"
 
 static const char *arg(int argc, char **argv, const char *key, const char *def)
@@ -217,10 +224,67 @@ done:
 	return 0;
 }
 
+/* The request on stdin with each PATH=JSON of argv set, each operation's
+ * payload_hash made again: forged or absurd fields with a true hash. */
+static int cmd_set(int argc, char **argv)
+{
+	json_t *root = read_stdin();
+	for (int i = 2; i < argc; i++) {
+		char *copy = strdup(argv[i]);
+		char *eq = strchr(copy, '=');
+		if (!eq) {
+			fprintf(stderr, "synctool: set PATH=JSON, not %s\n", argv[i]);
+			return 2;
+		}
+		*eq = '\0';
+		json_error_t je;
+		json_t *val = json_loads(eq + 1, JSON_DECODE_ANY, &je);
+		if (!val) {
+			fprintf(stderr, "synctool: %s is not JSON: %s\n", eq + 1, je.text);
+			return 2;
+		}
+		char *last = strrchr(copy, '.');
+		json_t *v = root;
+		if (last) {
+			*last++ = '\0';
+			for (char *tok = strtok(copy, "."); tok && v; tok = strtok(NULL, "."))
+				v = json_is_array(v) ? json_array_get(v, strtoul(tok, NULL, 10))
+						     : json_object_get(v, tok);
+		} else {
+			last = copy;
+		}
+		if (json_is_array(v) && strtoul(last, NULL, 10) == json_array_size(v))
+			json_array_append_new(v, val);
+		else if (json_is_array(v))
+			json_array_set_new(v, strtoul(last, NULL, 10), val);
+		else if (json_is_object(v))
+			json_object_set_new(v, last, val);
+		else {
+			fprintf(stderr, "synctool: no such path %s\n", argv[i]);
+			return 2;
+		}
+		free(copy);
+	}
+	size_t i;
+	json_t *op;
+	json_array_foreach(json_object_get(root, "ops"), i, op) {
+		char h[SYNC_HASH_HEX + 1];
+		char *text = sync_payload_text(json_object_get(op, "payload"));
+		sync_payload_hash_text(text, h);
+		free(text);
+		json_object_set_new(op, "payload_hash", json_string(h));
+	}
+	char *s = json_dumps(root, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(root);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("usage: synctool batch|action|actions|get|hash ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|hash|set ...\n", stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "batch"))
@@ -231,6 +295,12 @@ int main(int argc, char **argv)
 		return cmd_actions(argc, argv);
 	if (!strcmp(argv[1], "get") && argc == 3)
 		return cmd_get(argv[2]);
+	if (!strcmp(argv[1], "set"))
+		return cmd_set(argc, argv);
+	if (!strcmp(argv[1], "slot") && argc == 3) {
+		printf("%ld\n", mc_dcode_fallback_slot(argv[2]));
+		return 0;
+	}
 	if (!strcmp(argv[1], "hash")) {
 		json_t *v = read_stdin();
 		char h[SYNC_HASH_HEX + 1];
@@ -241,6 +311,6 @@ int main(int argc, char **argv)
 		json_decref(v);
 		return 0;
 	}
-	fputs("usage: synctool batch|action|actions|get|hash ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|hash|set ...\n", stderr);
 	return 2;
 }

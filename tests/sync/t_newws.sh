@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A new workstation needs only `motcua login --server URL --username U`: with
 # no store, login makes it (the installed reference data), takes the unit the
 # server says the user serves, and syncs once: the unit's dossiers another

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # docs/openapi.yaml matches the server: every operation it lists answers (no
 # 404/405) with a status it documents, and every route of the server's table
 # is listed, with its authentication, there and in docs/api.md; the error

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The link with the National Public Service Portal (docs/portal.md): the
 # publication queue filled by triggers, `motcua-server portal run` against
 # tests/portal/standin (the portal's exchange format, every message checked
@@ -110,6 +111,14 @@ p_setup() {
 	PTOK_A=$(login "$SP_URL" pclerk_a dev-pa) || return 1
 	PTOK_B=$(login "$SP_URL" pclerk_b dev-pb) || return 1
 	PTOK_C=$(login "$SP_URL" pclerk_c dev-pc) || return 1
+	# the synthetic devices' codes inside blocks leased to them, as the
+	# server requires of every pushed code (fixture_lease, in this database)
+	for dl in dev-pa:H01.00004 dev-pb:H01.00008 dev-pc:H01.00025; do
+		"$PGBIN/psql" -X -q -A -t -h "$W/sock" -U postgres -d motcua_p -c \
+			"INSERT INTO leases(request_id, unit_ident, day, first, last, device_id, username)
+			 VALUES ('fixture-${dl%%:*}', '${dl#*:}', '*', 1, 9999, '${dl%%:*}', 'fixture')" \
+			>/dev/null || { fail "lease ${dl%%:*}"; return 1; }
+	done
 	P_READY=1
 }
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Personal data at rest, the whole way (docs/security.md): a workstation made
 # by `motcua init` is encrypted at its clerk's first login; it receives two
 # citizens of distinctive names, attaches a paper that carries the first one's

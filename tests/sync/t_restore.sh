@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The server's database restored from an older dump, beyond the
 # re-push of t_client_restore_from_dump: the dossier-number counters and the
 # change-feed cursors. Real workstations on the client tests' database

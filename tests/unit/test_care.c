@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The workstation-care helpers of client/base: the progress reports as JSON
  * lines (the first at 0, the last with "end"), nothing when asked for none,
  * the bytes in Vietnamese form,

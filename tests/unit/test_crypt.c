@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Personal data at rest, below the commands: sealed files (round trips at
  * every chunk edge, a cut or altered file refused, a store's folders sealed
  * and others not, a file sealed in place, the sweep of what killed writers
@@ -419,11 +420,95 @@ static int group_setup(void **state)
 	return fixture_group_setup("crypt");
 }
 
+/* Waits for the viewer script's report (it runs in the background), at most
+ * about ten seconds; its argument, or NULL. */
+static char *viewer_arg(const char *script)
+{
+	char *argf = xasprintf("%s.arg", script);
+	char *arg = NULL;
+	for (int i = 0; i < 1000 && !arg; i++) {
+		FILE *fp = fopen(argf, "r");
+		if (fp) {
+			char buf[4096];
+			size_t n = fread(buf, 1, sizeof buf - 1, fp);
+			buf[n] = '\0';
+			fclose(fp);
+			arg = xstrdup(buf);
+		} else {
+			usleep(10000);
+		}
+	}
+	unlink(argf);
+	free(argf);
+	return arg;
+}
+
+/* A sealed paper opens in the viewer from a plaintext copy in a private
+ * folder in memory; a plain one as it is. */
+static void test_viewer_of_sealed(void **state)
+{
+	struct fixture *f = *state;
+	randombytes_buf(test_key, sizeof test_key);
+	assert_int_equal(sealed_register(f->path, test_key), 0);
+	char *docs = xasprintf("%s/documents", f->dir), *run = xasprintf("%s/run", f->dir);
+	assert_int_equal(mkdir(docs, 0700), 0);
+	assert_int_equal(mkdir(run, 0700), 0);
+	setenv("XDG_RUNTIME_DIR", run, 1);
+	char *script = xasprintf("%s/view.sh", f->dir);
+	FILE *fp = fopen(script, "w");
+	assert_non_null(fp);
+	fputs("#!/bin/sh\ncp \"$1\" \"$0.out\"\nprintf %s \"$1\" >\"$0.tmp\"\nmv \"$0.tmp\" \"$0.arg\"\n", fp);
+	fclose(fp);
+	assert_int_equal(chmod(script, 0700), 0);
+	setenv("MOTCUA_VIEWER", script, 1);
+
+	const char text[] = "%PDF-1.4 giấy khai sinh " CCCD;
+	char *paper = xasprintf("%s/paper.pdf", docs);
+	assert_int_equal(sealed_write_file(paper, text, sizeof text - 1), 0);
+	assert_true(sealed_is_sealed(paper));
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(files_open(paper, NULL, &err), 0);
+	char *arg = viewer_arg(script);
+	assert_non_null(arg);
+	assert_true(!strncmp(arg, run, strlen(run)) && arg[strlen(run)] == '/');
+	struct stat sb;
+	assert_int_equal(stat(arg, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	char *out = xasprintf("%s.out", script);
+	assert_true(file_has(out, CCCD)); /* the viewer got the plaintext */
+	assert_false(file_has(paper, CCCD));
+	free(arg);
+
+	/* a plain file elsewhere: as it is */
+	char *plain = xasprintf("%s/plain.pdf", f->dir);
+	fp = fopen(plain, "w");
+	assert_non_null(fp);
+	fputs("%PDF-1.4", fp);
+	fclose(fp);
+	assert_int_equal(files_open(plain, NULL, &err), 0);
+	arg = viewer_arg(script);
+	assert_non_null(arg);
+	assert_string_equal(arg, plain);
+
+	sealed_forget(f->path);
+	unsetenv("MOTCUA_VIEWER");
+	unsetenv("XDG_RUNTIME_DIR");
+	strbuf_release(&err);
+	free(arg);
+	free(out);
+	free(plain);
+	free(paper);
+	free(script);
+	free(run);
+	free(docs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sealed_round_trips, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_viewer_of_sealed, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_encrypted_store, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_playback, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_temp_files, fixture_setup, fixture_teardown),

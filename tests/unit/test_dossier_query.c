@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier queries on a real store (a temporary SQLite file made by
  * store_open), filled with plain SQL INSERTs. "Now" is 2025-11-27T10:00. */
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The lifecycle: every (status, action) pair against an expected matrix
  * written out by hand, independently of the table in core/lifecycle.c. */
 #include <stdarg.h>

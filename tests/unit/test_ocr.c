@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The automatic scan mode and the OCR of the pages, for real: an A4 page of
  * Vietnamese text rendered with pango (tests/paper_vi.h) as a scanner sees
  * it, judged (pageauto), kept (pagestore), made a PDF (docpdf: G4 checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The PDF structure behind signatures (core/pdfdoc, core/pdfsig), on files
  * made by hand here: values, cross-reference tables and streams (with a PNG
  * predictor) and object streams, the page tree; the incremental update that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The portal's exchange format (core/portal.h) and the JSON Schema subset
  * that checks it (core/jschema.h): times, the two messages made from a
  * stored dossier, and every schema of docs/portal/ read by the validator

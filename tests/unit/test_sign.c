@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signing in process (client/sign/sign.h) with a key made here: the CMS is
  * what PAdES baseline B-B asks (detached, SHA-256, content-type,
  * message-digest and ESS signing-certificate-v2 signed, no signing-time,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The client's sync on real SQLite stores (sync/): numbering with leases and
  * the fallback, applying the change feed (local changes never overwritten,
  * older revisions ignored, code clashes reported, reference data), the
