@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen_store: a realistic store of N dossiers for the benchmarks.
  *
  *   gen_store [--db PATH] [--count N] [--seed S] [--now YYYY-MM-DDTHH:MM]

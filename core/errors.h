@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The error codes of the sync protocol, declared once and shared by
  * motcua-server and the client. Each code has a stable name on the wire
  * (the "code" of {"error": {"code", "message"}} and of a push answer's
@@ -25,12 +26,16 @@
 	X(MC_ERR_UNAUTHORIZED, "unauthorized", 401, \
 	  "Cần đăng nhập: mã truy cập thiếu, không hợp lệ hoặc đã bị thu hồi") \
 	X(MC_ERR_BAD_CREDENTIALS, "bad_credentials", 401, "Sai tên đăng nhập hoặc mật khẩu") \
+	X(MC_ERR_TOKEN_EXPIRED, "token_expired", 401, \
+	  "Mã truy cập đã hết hạn; hãy đăng nhập lại") \
 	X(MC_ERR_USER_DISABLED, "user_disabled", 403, \
 	  "Tài khoản đã bị khóa; hãy liên hệ quản trị viên") \
 	X(MC_ERR_OUT_OF_SCOPE, "out_of_scope", 403, \
 	  "Đơn vị không thuộc phạm vi của tài khoản") \
 	X(MC_ERR_WRONG_DEVICE, "wrong_device", 403, \
 	  "device_id không phải thiết bị của mã truy cập này") \
+	X(MC_ERR_DEVICE_TAKEN, "device_taken", 403, \
+	  "Thiết bị đã gắn với cán bộ của một đơn vị khác; hãy nhờ quản trị viên gỡ") \
 	X(MC_ERR_NOT_FOUND, "not_found", 404, "Không có tài nguyên này trên máy chủ") \
 	X(MC_ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405, \
 	  "Phương thức không dùng được cho đường dẫn này") \
@@ -38,6 +43,8 @@
 	  "request_id đã được dùng cho một yêu cầu khác") \
 	X(MC_ERR_LEASES_EXHAUSTED, "leases_exhausted", 409, \
 	  "Đã hết số hồ sơ có thể cấp cho đơn vị") \
+	X(MC_ERR_FLOOR_OUT_OF_RANGE, "floor_out_of_range", 409, \
+	  "\"floor\" vượt quá bộ đếm số hồ sơ của đơn vị quá xa; hãy liên hệ quản trị viên") \
 	X(MC_ERR_OFFSET_MISMATCH, "offset_mismatch", 409, \
 	  "Vị trí tải lên khác vị trí máy chủ đang có; hãy hỏi lại vị trí") \
 	X(MC_ERR_CURSOR_EXPIRED, "cursor_expired", 410, \
@@ -48,6 +55,10 @@
 	X(MC_ERR_BAD_CONTENT_TYPE, "bad_content_type", 415, "Kiểu nội dung không được chấp nhận") \
 	X(MC_ERR_HASH_MISMATCH, "hash_mismatch", 422, \
 	  "Mã băm SHA-256 không khớp với nội dung tệp; hãy gửi lại") \
+	X(MC_ERR_TOO_MANY_ATTEMPTS, "too_many_attempts", 429, \
+	  "Đăng nhập sai quá nhiều lần; hãy thử lại sau") \
+	X(MC_ERR_TOO_MANY_REQUESTS, "too_many_requests", 429, \
+	  "Quá nhiều yêu cầu; hãy thử lại sau") \
 	X(MC_ERR_INTERNAL, "internal", 500, "Lỗi nội bộ của máy chủ") \
 	X(MC_ERR_DB_UNAVAILABLE, "db_unavailable", 503, \
 	  "Máy chủ tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau") \
@@ -76,6 +87,11 @@
 	X(MC_ERR_FORBIDDEN, "forbidden", 403, "Tài khoản không có quyền thực hiện thao tác này") \
 	X(MC_ERR_BAD_CLERK, "bad_clerk", 422, \
 	  "Cán bộ không có, đã bị khóa hoặc không làm việc tại đơn vị của hồ sơ") \
+	X(MC_ERR_BAD_EVENT, "bad_event", 422, \
+	  "Sự kiện có loại, trạng thái hoặc trường không hợp lệ") \
+	X(MC_ERR_UNKNOWN_UNIT, "unknown_unit", 422, "Không có đơn vị này trên máy chủ") \
+	X(MC_ERR_CODE_OUT_OF_SCOPE, "code_out_of_scope", 403, \
+	  "Mã hồ sơ không thuộc đơn vị hoặc dải số của thiết bị") \
 	/* the client's own */ \
 	X(MC_ERR_HTTP, "http", 0, "Máy chủ trả lời không kèm mã lỗi") \
 	X(MC_ERR_BAD_RESPONSE, "bad_response", 0, "Câu trả lời của máy chủ không hợp lệ")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The sync protocol's JSON, shared by the client (sync/) and motcua-server:
  * push request and response, operations, changes, error bodies, and the
  * payload hash. Pure code (Jansson, libsodium's SHA-256), no I/O. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The 'attach' operation of a push (entity "dossier"): a digitized paper
  * filling one component of a dossier; its check and apply (server/ops.h),
  * docs/api.md "Operation dossier / attach".
@@ -15,6 +16,8 @@
 #include "core/datetime.h"
 
 #define META_MAX 1024 /* bytes of one metadata string */
+#define ATTACH_MAX_PAGES 100000          /* pages of one paper */
+#define ATTACH_MAX_BYTES (1LL << 40)     /* bytes of one paper's file */
 
 /* A refusal (set_outcome) that returns -1. */
 #define refuse(o, ...) (set_outcome(o, __VA_ARGS__), -1)
@@ -37,10 +40,12 @@ static bool opt_date(const json_t *o, const char *key)
 	return !v || json_is_null(v) || (json_is_string(v) && !mc_parse_date(json_string_value(v), &d));
 }
 
-static bool nonneg_int(const json_t *o, const char *key)
+/* Whether member key is an integer in 0..max (checked here, never by the
+ * database: a number beyond its column is the payload's fault). */
+static bool int_in(const json_t *o, const char *key, json_int_t max)
 {
 	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) && json_integer_value(v) >= 0;
+	return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= max;
 }
 
 /* ---- pure checks ------------------------------------------------------------ */
@@ -56,9 +61,10 @@ static int check_document(const json_t *d, struct outcome *o)
 	const char *kind = jstr(d, "kind");
 	if (!kind || !*kind || strlen(kind) > 64)
 		return refuse(o, MC_ERR_BAD_PAYLOAD, "\"document.kind\" (loại giấy tờ) là bắt buộc");
-	if (!nonneg_int(d, "pages") || !nonneg_int(d, "bytes"))
-		return refuse(o, MC_ERR_BAD_PAYLOAD, "\"document.pages\" và \"document.bytes\" phải là số"
-			      " nguyên không âm");
+	if (!int_in(d, "pages", ATTACH_MAX_PAGES) || !int_in(d, "bytes", ATTACH_MAX_BYTES))
+		return refuse(o, MC_ERR_BAD_PAYLOAD, "\"document.pages\" (0 đến %d) và \"document.bytes\""
+			      " (0 đến %lld) phải là số nguyên", ATTACH_MAX_PAGES,
+			      (long long)ATTACH_MAX_BYTES);
 	static const char *const texts[] = { "title", "number", "issuer", "owner_id_number" };
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!opt_str(d, texts[i]))
@@ -86,6 +92,7 @@ int attach_check(const struct sync_op *op, struct outcome *o)
 		return -1;
 	if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !jstr(e, "actor") ||
 	    !*jstr(e, "actor") || strlen(jstr(e, "actor")) > 64 || !jstr(e, "device_time") ||
+	    strlen(jstr(e, "device_time")) > 64 ||
 	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), "attach")) || !opt_str(e, "unit_code") ||
 	    (json_object_get(e, "payload") && !json_is_object(json_object_get(e, "payload"))))
 		return refuse(o, MC_ERR_BAD_PAYLOAD, "Thao tác attach cần \"event\" với id, kind = attach,"
@@ -189,8 +196,7 @@ static int record_event(PGconn *c, const struct session *s, const char *dossier_
 {
 	json_t *payload = json_object_get(e, "payload");
 	char *ptext = payload ? sync_canonical_json(payload) : NULL;
-	const char *eu = jstr(e, "unit_code");
-	const char *p[] = { jstr(e, "id"), dossier_id, jstr(e, "actor"), eu ? eu : unit,
+	const char *p[] = { jstr(e, "id"), dossier_id, jstr(e, "actor"), unit,
 			    jstr(e, "device_time"), s->device_id, ptext };
 	PGresult *res = db_query(c, "INSERT INTO events(id, dossier_id, kind, actor, unit_code,"
 				    " device_time, device_id, payload)"
@@ -250,7 +256,7 @@ static int add_change(PGconn *c, struct outcome *o, const json_t *meta, const ch
 	int rc = 0;
 	if (db_lock_changes(c, &err) ||
 	    db_add_change(c, "document", jstr(meta, "id"), 1, unit, text, &err)) {
-		fprintf(stderr, SERVER_NAME ": attach: %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": attach: %s", err.buf);
 		o->db_failed = true;
 		rc = -1;
 	}
@@ -263,7 +269,7 @@ static int add_change(PGconn *c, struct outcome *o, const json_t *meta, const ch
 int attach_apply(PGconn *c, const struct session *s, const struct sync_op *op, struct outcome *o)
 {
 	const json_t *p = op->payload;
-	const json_t *doc = json_object_get(p, "document"), *e = json_object_get(p, "event");
+	const json_t *doc = json_object_get(p, "document");
 	long long seq = json_integer_value(json_object_get(p, "component"));
 	bool reused = json_is_true(json_object_get(p, "reused"));
 	const char *ip[] = { op->entity_id };
@@ -281,6 +287,13 @@ int attach_apply(PGconn *c, const struct session *s, const struct sync_op *op, s
 	char *code = xstrdup(PQgetvalue(res, 0, 2));
 	json_t *data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
 	PQclear(res);
+	/* the event as recorded: who and where are the token's, not the payload's */
+	json_t *e = json_deep_copy(json_object_get(p, "event"));
+	json_object_set_new(e, "actor", json_string(s->username));
+	json_object_set_new(e, "unit_code", json_string(unit));
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	json_object_set_new(e, "server_time", json_string(clock));
 	json_t *meta = NULL;
 	int rc = -1;
 	long idx;
@@ -305,6 +318,7 @@ int attach_apply(PGconn *c, const struct session *s, const struct sync_op *op, s
 		 !update_dossier(c, o, op->entity_id, data, idx, jstr(doc, "id"), reused, e))
 		rc = add_change(c, o, meta, op->entity_id, code, seq, reused, e, unit);
 	json_decref(meta);
+	json_decref(e);
 	json_decref(data);
 	free(code);
 	free(unit);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Files: content-addressed blobs (HEAD /api/v1/blobs/{sha256}) and tus 1.0
  * resumable uploads (core protocol + creation + termination) under
  * /api/v1/uploads. Everything lives in PostgreSQL (tables blobs, blob_chunks,
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/syncproto.h"
+#include "core/text.h"
 
 #define TUS_VERSION "1.0.0"
 #define CHUNK (256 * 1024)
@@ -105,6 +107,72 @@ void api_blob_head(struct req *r)
 	respond_empty(r, 200);
 }
 
+/* ---- GET /api/v1/blobs/{sha256} -------------------------------------------------- */
+
+/* A file the user's workstation may see: one of a document of a unit it
+ * serves, or attached to a dossier received or handled by one (the papers
+ * of an online dossier, fetched from the portal, docs/portal.md). */
+void api_blob_get(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c)
+		return;
+	const char *sha = req_param(r);
+	if (!sync_hash_valid(sha)) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
+		return;
+	}
+	const char *p[] = { sha, r->s.username };
+	PGresult *res = db_query(c, "SELECT b.size, EXISTS (SELECT 1 FROM documents d"
+				    " LEFT JOIN dossier_documents dd ON dd.document_id = d.id"
+				    " LEFT JOIN dossiers x ON x.id = dd.dossier_id"
+				    " WHERE d.sha256 = $1 AND (d.unit_code IN (SELECT unit_code FROM user_scope($2))"
+				    " OR x.unit_code IN (SELECT unit_code FROM user_scope($2))"
+				    " OR x.data->>'handling_unit' IN (SELECT unit_code FROM user_scope($2))))"
+				    " FROM blobs b WHERE b.sha256 = $1", 2, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
+		return;
+	}
+	if (PQgetvalue(res, 0, 1)[0] != 't') {
+		PQclear(res);
+		respond_error(r, MC_ERR_OUT_OF_SCOPE, "Tệp này không thuộc hồ sơ nào của các đơn vị tài"
+			      " khoản %s phục vụ", r->s.username);
+		return;
+	}
+	long long size = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (size > (long long)upload_max) {
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn để tải một lần");
+		return;
+	}
+	res = PQexecParams(c, "SELECT data FROM blob_chunks WHERE sha256 = $1 ORDER BY pos", 1, NULL, p,
+			   NULL, NULL, 1);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return;
+	}
+	struct strbuf body = STRBUF_INIT;
+	for (int i = 0; i < PQntuples(res); i++)
+		strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+	PQclear(res);
+	if ((long long)body.len != size) {
+		strbuf_release(&body);
+		respond_error(r, MC_ERR_INTERNAL, "Tệp trên máy chủ không đủ các phần");
+		return;
+	}
+	size_t n = body.len;
+	char *bytes = n ? strbuf_detach(&body) : xstrdup("");
+	respond_bytes(r, 200, "application/octet-stream", bytes, n);
+}
+
 /* ---- OPTIONS, POST (creation), HEAD, DELETE (termination) ---------------------------- */
 
 void api_upload_options(struct req *r)
@@ -120,6 +188,16 @@ void api_upload_options(struct req *r)
 
 /* Upload-Metadata: "key base64,key base64"; the decoded value of key into
  * out (NUL-terminated), 0 when present. */
+/* Whether a file name is valid UTF-8 without control bytes: checked here,
+ * not left to the database (whose encoding error would read as a fault). */
+static bool name_sane(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return mc_text_valid(s);
+}
+
 static int metadata_get(const char *md, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
@@ -205,7 +283,7 @@ void api_upload_create(struct req *r)
 	const char *md = req_header(r, "Upload-Metadata");
 	char *end;
 	long long length = len && *len ? strtoll(len, &end, 10) : -1;
-	if (!len || *end || length < 0) {
+	if (!len || !*len || *end || length < 0) { /* end is set only when len is not empty */
 		respond_error(r, MC_ERR_BAD_REQUEST, "Cần tiêu đề Upload-Length (số byte của tệp)");
 		return;
 	}
@@ -220,6 +298,11 @@ void api_upload_create(struct req *r)
 		return;
 	}
 	bool has_name = !metadata_get(md, "filename", name, sizeof(name));
+	if (has_name && !name_sane(name)) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "Tên tệp trong Upload-Metadata phải là UTF-8"
+			      " hợp lệ, không có ký tự điều khiển");
+		return;
+	}
 	unsigned char raw[16];
 	char id[33];
 	randombytes_buf(raw, sizeof(raw));
@@ -401,7 +484,7 @@ static void patch_begin(struct req *r)
 	const char *off = req_header(r, "Upload-Offset");
 	char *end;
 	long long offset = off && *off ? strtoll(off, &end, 10) : -1;
-	if (!off || *end || offset < 0) {
+	if (!off || !*off || *end || offset < 0) { /* end is set only when off is not empty */
 		respond_error(r, MC_ERR_BAD_REQUEST, "Cần tiêu đề Upload-Offset");
 		return;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP engine: libmicrohttpd with a thread pool, routing over the table
  * `serve` hands it, request bodies with a size limit, JSON responses and
  * errors, the bearer token, the access log. See server/http.h. */
@@ -39,6 +40,21 @@ void server_clock(char *buf, size_t n)
 	char day[24];
 	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, n, "%s%.3s:%.2s", day, z, z + 3);
+}
+
+/* ---- limits of `serve` ------------------------------------------------------- */
+
+static int token_days = 30;        /* --token-days */
+static int lookup_per_minute = 60; /* --lookup-per-minute */
+
+int http_token_days(void)
+{
+	return token_days;
+}
+
+int http_lookup_per_minute(void)
+{
+	return lookup_per_minute;
 }
 
 /* ---- routes ------------------------------------------------------------------- */
@@ -139,6 +155,11 @@ void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
 	queue(r, status, ctype, text, strlen(text));
 }
 
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n)
+{
+	queue(r, status, ctype, bytes, n);
+}
+
 void respond_json(struct req *r, unsigned status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT);
@@ -231,8 +252,8 @@ int auth_require(struct req *r, PGconn *c)
 	char hex[2 * sizeof(hash) + 3] = "\\x";
 	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
 	const char *p[] = { hex };
-	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id"
-				    " FROM tokens t JOIN users u ON u.username = t.username"
+	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id,"
+				    " t.expires_at <= now() FROM tokens t JOIN users u ON u.username = t.username"
 				    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
 				    " AND NOT u.disabled", 1, p);
 	if (!db_ok(res)) {
@@ -244,6 +265,11 @@ int auth_require(struct req *r, PGconn *c)
 		PQclear(res);
 		respond_error(r, MC_ERR_UNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
 			      " hãy đăng nhập lại");
+		return -1;
+	}
+	if (!strcmp(PQgetvalue(res, 0, 5), "t")) {
+		PQclear(res);
+		respond_error(r, MC_ERR_TOKEN_EXPIRED, "Mã truy cập đã hết hạn; hãy đăng nhập lại");
 		return -1;
 	}
 	copy_field(r->s.username, sizeof(r->s.username), res, 0);
@@ -366,6 +392,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return MHD_YES;
 }
 
+void req_addr(struct req *r, char *addr, size_t n)
+{
+	snprintf(addr, n, "-");
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, (socklen_t)n);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, (socklen_t)n);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -378,18 +420,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double secs = now_mono() - r->start;
 	const char *route = r->route ? r->route->name : "other";
 	metrics_request(route, r->status, secs);
-	char addr[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  addr, sizeof(addr));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  addr, sizeof(addr));
-	}
+	char addr[INET6_ADDRSTRLEN];
+	req_addr(r, addr, sizeof(addr));
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	struct strbuf line = STRBUF_INIT;
@@ -408,8 +440,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			    r->ops_conflict, r->ops_rejected);
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		strbuf_addf(&line, " aborted=%d", (int)toe);
-	strbuf_addch(&line, '\n');
-	fwrite(line.buf, 1, line.len, stderr);
+	server_log(r->status >= 500 ? LOG_WARNING : LOG_INFO, "%s", line.buf);
 	strbuf_release(&line);
 	strbuf_release(&r->body);
 	for (int i = 0; i < r->nhdrs; i++)
@@ -466,7 +497,9 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP]\n", stderr);
+	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP] [--token-days N]"
+	      " [--lookup-per-minute N]\n",
+	      stderr);
 }
 
 int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
@@ -480,10 +513,15 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
+		{ "token-days", required_argument, NULL, 'd' },
+		{ "lookup-per-minute", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pg = NULL, *listen = "127.0.0.1:8080", *cert = NULL, *key = NULL;
-	long threads = 8;
+	/* defaults from server.conf and MOTCUA_* (config.c); options win */
+	const struct server_config *cfg = config_get();
+	const char *pg = cfg->pg, *listen = cfg->listen, *cert = cfg->tls_cert, *key = cfg->tls_key;
+	long threads = cfg->threads;
+	max_body = cfg->max_body;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end;
@@ -499,6 +537,24 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 				return 2;
 			}
 			break;
+		case 'd': {
+			long days = strtol(optarg, &end, 10);
+			if (*end || days < 1 || days > 3650) {
+				fprintf(stderr, SERVER_NAME ": --token-days phải từ 1 đến 3650\n");
+				return 2;
+			}
+			token_days = (int)days;
+			break;
+		}
+		case 'L': {
+			long n = strtol(optarg, &end, 10);
+			if (*end || !*optarg || n < 0 || n > 1000000) {
+				fprintf(stderr, SERVER_NAME ": --lookup-per-minute phải từ 0 đến 1000000\n");
+				return 2;
+			}
+			lookup_per_minute = (int)n;
+			break;
+		}
 		case 'b': {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || v < 1024 || v > (1ull << 30)) {
@@ -527,20 +583,20 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 	struct strbuf err = STRBUF_INIT;
 	PGconn *c = db_connect(pg, &err);
 	if (!c) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
 	int have = db_schema_version(c), want = db_schema_latest();
 	PQfinish(c);
 	if (have != want) {
-		fprintf(stderr, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
-			" hãy chạy: motcua-server migrate --pg ...\n", have < 0 ? 0 : have, want);
+		server_log(LOG_ERR, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
+			   " hãy chạy: motcua-server migrate --pg ...", have < 0 ? 0 : have, want);
 		return 1;
 	}
 	char *cert_pem = NULL, *key_pem = NULL;
 	if (cert && (!(cert_pem = read_file(cert, &err)) || !(key_pem = read_file(key, &err)))) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		strbuf_release(&err);
 		free(cert_pem);
 		return 1;
@@ -565,6 +621,7 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, NULL, /* first, says MHD */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
@@ -573,7 +630,7 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, SERVER_NAME ": không mở được cổng %s: %s\n", listen, strerror(errno));
+		server_log(LOG_ERR, SERVER_NAME ": không mở được cổng %s: %s", listen, strerror(errno));
 		db_thread_teardown();
 		free(cert_pem);
 		free(key_pem);
@@ -583,15 +640,23 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char host[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-	fprintf(stderr, SERVER_NAME ": listening on %s://%s:%u (pid %ld)\n", cert ? "https" : "http",
-		host, info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
 	int sig = 0;
-	sigwait(&set, &sig);
-	fprintf(stderr, SERVER_NAME ": signal %d, stopping\n", sig);
+	/* /metrics on its own address first: "listening on" says all is up */
+	if (cfg->metrics_listen && metrics_serve_start(cfg->metrics_listen, &err)) {
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
+		sig = -1;
+	} else {
+		server_log(LOG_INFO, SERVER_NAME ": listening on %s://%s:%u (pid %ld)",
+			   cert ? "https" : "http", host,
+			   info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
+		sigwait(&set, &sig);
+		server_log(LOG_INFO, SERVER_NAME ": signal %d, stopping", sig);
+	}
+	metrics_serve_stop();
 	MHD_stop_daemon(d);
 	db_thread_teardown();
 	free(cert_pem);
 	free(key_pem);
 	strbuf_release(&err);
-	return 0;
+	return sig < 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The HTTP engine (http.c): libmicrohttpd with a thread pool, request bodies
  * with a size limit, JSON responses and errors, the bearer token, the access
  * log. It knows no handler: `serve` hands it a table of routes
@@ -76,6 +77,12 @@ struct route {
  * options in argv). Exit status: 0, 1 (fault), 2 (bad options). */
 int http_serve(int argc, char **argv, const struct route *routes, size_t nroutes);
 
+/* Days a token lives (serve --token-days; 30 by default). */
+int http_token_days(void);
+/* Public lookups per minute and address (serve --lookup-per-minute; 60 by
+ * default, 0: no limit). */
+int http_lookup_per_minute(void);
+
 /* ---- responses ----------------------------------------------------------------- */
 
 /* Queues a JSON response (takes the reference of v). */
@@ -85,6 +92,8 @@ void respond_json(struct req *r, unsigned status, json_t *v);
 void respond_error(struct req *r, enum mc_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);
+/* n bytes (owned, any content). */
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n);
 /* A response without a body (204, HEAD answers). */
 void respond_empty(struct req *r, unsigned status);
 /* Adds a response header (value copied) to the response to come. */
@@ -96,6 +105,8 @@ void respond_db_down(struct req *r);
 /* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
 const char *req_arg(struct req *r, const char *key);
 const char *req_header(struct req *r, const char *key);
+/* The client's address as text ("-" when unknown); n >= 46. */
+void req_addr(struct req *r, char *addr, size_t n);
 /* Parses the body as a JSON object; on failure responds 400 bad_json and
  * returns NULL. */
 json_t *req_json(struct req *r);

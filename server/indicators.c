@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Decision 766 indicators on PostgreSQL, the same definitions as
  * client/store/indicators.c (docs/indicators.md) over the stored dossier JSON and
  * the events table, read from the per-day counts that migration 0005 keeps:
@@ -99,7 +100,7 @@ void api_indicators(struct req *r)
 	}
 	struct mc_indicator_value v[MC_IND_COUNT];
 	if (compute(c, &per, unit, clerk, r->s.username, v, &err)) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		respond_db_down(r);
 		goto out;
 	}
@@ -124,7 +125,7 @@ int cmd_indicators(int argc, char **argv)
 		{ "clerk", required_argument, NULL, 'c' }, { "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },    { NULL, 0, NULL, 0 }
 	};
-	const char *pg = NULL, *unit = NULL, *clerk = NULL, *from = NULL, *to = NULL;
+	const char *pg = config_get()->pg, *unit = NULL, *clerk = NULL, *from = NULL, *to = NULL;
 	int o;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {

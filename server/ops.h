@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The operations of a push (POST /api/v1/sync/push): each kind is one row
  * of the table in server/push.c, {entity, op, check, apply}:
  *   check  pure checks of the payload, no database: 0, or -1 with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POST /api/v1/sync/push: each operation in its own transaction, idempotent
  * by op_id (UNIQUE in table ops), one answer per operation:
  *   applied    the change is stored, with its new revision;
@@ -12,11 +13,13 @@
  * batch again and what was applied comes back as duplicate. */
 #include "server/api.h"
 #include "server/ops.h"
+#include "server/portal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/datetime.h"
 #include "core/dcode.h"
@@ -37,13 +40,25 @@ void set_outcome(struct outcome *o, enum mc_err code, const char *fmt, ...)
 void set_db_failure(struct outcome *o, const PGresult *res)
 {
 	const char *st = res ? db_state(res) : "";
+	/* A value the database refuses (class 22: out of range, bad encoding;
+	 * 23: a check, a missing reference) is the payload's fault, not the
+	 * database's: rejected, so that it neither answers 503 nor holds up the
+	 * workstation's later operations. Every field is checked before SQL;
+	 * this is the net under those checks. */
+	if (!strncmp(st, "22", 2) || (!strncmp(st, "23", 2) && strcmp(st, "23505"))) {
+		server_log(LOG_WARNING, SERVER_NAME ": push: refused by the database (%s): %s", st,
+			PQresultErrorMessage(res));
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Một giá trị của thao tác nằm ngoài"
+			    " miền của nó (mã %s)", st);
+		return;
+	}
 	/* unique violation, serialization failure, deadlock: another server won a race */
 	if (!strcmp(st, "23505") || !strcmp(st, "40001") || !strcmp(st, "40P01"))
 		o->retry = true;
 	else
 		o->db_failed = true;
 	if (res && o->db_failed)
-		fprintf(stderr, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
 }
 
 /* Runs a statement; on failure records it in o and returns -1. */
@@ -83,17 +98,21 @@ static bool is_dt(const json_t *o, const char *key)
 }
 
 /* Whether the user serves the dossier's receiving unit or its handling unit
- * (NULL: none, the receiving unit handles it); rejected out_of_scope if not. */
-static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, const char *unit,
-			     const char *handling)
+ * (NULL: none, the receiving unit handles it); rejected out_of_scope if not.
+ * acting (may be NULL, >= 32 bytes) receives the unit the user acts for:
+ * the handling unit when the user serves it, else the receiving unit. */
+static bool in_dossier_scope_as(PGconn *c, struct outcome *o, const char *user, const char *unit,
+				const char *handling, char *acting)
 {
 	const char *p[] = { user, unit, handling };
-	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code IN ($2, $3)"
-				    " LIMIT 1", 3, p);
+	PGresult *res = db_query(c, "SELECT unit_code FROM user_scope($1) WHERE unit_code IN ($2, $3)"
+				    " ORDER BY unit_code = $3 DESC LIMIT 1", 3, p);
 	bool ok = db_ok(res);
 	bool mine = ok && PQntuples(res) == 1;
 	if (!ok)
 		set_db_failure(o, res);
+	if (mine && acting)
+		snprintf(acting, 32, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if (ok && !mine && handling)
 		set_outcome(o, MC_ERR_OUT_OF_SCOPE, "Tài khoản %s không được ghi hồ sơ của"
@@ -104,9 +123,86 @@ static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, con
 	return mine;
 }
 
+static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, const char *unit,
+			     const char *handling)
+{
+	return in_dossier_scope_as(c, o, user, unit, handling, NULL);
+}
+
 static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
 {
 	return in_dossier_scope(c, o, user, unit, NULL);
+}
+
+/* Whether unit is a unit the server knows; rejected unknown_unit if not. */
+static bool unit_exists(PGconn *c, struct outcome *o, const char *what, const char *unit)
+{
+	const char *p[] = { unit };
+	PGresult *res = db_query(c, "SELECT 1 FROM units WHERE code = $1", 1, p);
+	bool ok = db_ok(res), found = ok && PQntuples(res) == 1;
+	if (!ok)
+		set_db_failure(o, res);
+	else if (!found)
+		set_outcome(o, MC_ERR_UNKNOWN_UNIT, "Không có đơn vị mã %.32s (%s)", unit, what);
+	PQclear(res);
+	return found;
+}
+
+/* ---- events: the server's facts, the device's claims ---------------------------- */
+
+/* Whether kind is one the lifecycle knows: receive, an action, reassign. */
+static bool event_kind_known(const char *kind)
+{
+	return kind && (mc_action_from_id(kind) >= 0 || !strcmp(kind, MC_REASSIGN_ID));
+}
+
+/* Whether member key of e is absent, null or a status of the lifecycle. */
+static bool opt_status(const json_t *e, const char *key)
+{
+	const json_t *v = json_object_get(e, key);
+	return !v || json_is_null(v) ||
+	       (json_is_integer(v) && json_integer_value(v) >= MC_STATUS_MIN &&
+		json_integer_value(v) <= MC_STATUS_MAX);
+}
+
+/* Pure checks of an event as a workstation writes it: a known kind,
+ * statuses of the lifecycle, short strings for the device's claims (its
+ * time is kept as sent). Rejected bad_event if not. */
+static int check_event(const json_t *e, struct outcome *o)
+{
+	const char *kind = jstr(e, "kind");
+	if (!event_kind_known(kind)) {
+		set_outcome(o, MC_ERR_BAD_EVENT, "Loại sự kiện \"%.64s\" không có trong quy"
+			    " trình", kind ? kind : "");
+		return -1;
+	}
+	if (!opt_status(e, "status_from") || !opt_status(e, "status_to")) {
+		set_outcome(o, MC_ERR_BAD_EVENT, "\"status_from\", \"status_to\" của sự kiện"
+			    " phải là mã trạng thái %d đến %d", MC_STATUS_MIN, MC_STATUS_MAX);
+		return -1;
+	}
+	if (!opt_str(e, "device_time", 64) || !opt_str(e, "actor", 64) ||
+	    !opt_str(e, "unit_code", 32) ||
+	    (json_object_get(e, "payload") && !json_is_null(json_object_get(e, "payload")) &&
+	     !json_is_object(json_object_get(e, "payload")))) {
+		set_outcome(o, MC_ERR_BAD_EVENT, "\"device_time\", \"actor\", \"unit_code\""
+			    " của sự kiện phải là chuỗi ngắn, \"payload\" một đối tượng");
+		return -1;
+	}
+	return 0;
+}
+
+/* The facts the server knows, written over what the workstation said: the
+ * actor is the token's user, the unit the one the user acts for, the
+ * server_time the server's clock (events.server_time too). The device's
+ * time stays beside it: the device's claim. */
+static void stamp_event(json_t *e, const struct session *s, const char *unit)
+{
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	json_object_set_new(e, "actor", json_string(s->username));
+	json_object_set_new(e, "unit_code", json_string(unit));
+	json_object_set_new(e, "server_time", json_string(clock));
 }
 
 /* ---- op "receive" ------------------------------------------------------------ */
@@ -137,6 +233,16 @@ static int check_dossier(const struct sync_op *op, struct outcome *o)
 	}
 	bool same_id = d.id && !strcmp(d.id, op->entity_id);
 	dossier_doc_release(&d);
+	json_t *all = dossier_events(op->payload);
+	size_t i;
+	json_t *ev;
+	int bad = 0;
+	json_array_foreach(all, i, ev)
+		if (!bad && check_event(ev, o))
+			bad = -1;
+	json_decref(all);
+	if (bad)
+		return -1;
 	if (!same_id) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"id\" của hồ sơ phải bằng entity_id");
 		return -1;
@@ -156,20 +262,20 @@ static const char *int_or_null(const json_t *v, char *buf, size_t n)
 	return buf;
 }
 
+/* Inserts event e (checked by check_event, stamped by stamp_event); def_time
+ * is the device's time when the event does not say it. */
 static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, const json_t *e,
-			const char *def_actor, const char *def_unit, const char *def_time,
-			const char *device_id, bool *inserted)
+			const char *def_time, const char *device_id, bool *inserted)
 {
 	char from[24], to[24];
 	json_t *payload = json_object_get(e, "payload");
 	char *ptext = payload ? sync_canonical_json(payload) : NULL;
-	const char *actor = jstr(e, "actor"), *unit = jstr(e, "unit_code");
 	const char *t = jstr(e, "device_time");
 	const char *p[] = {
 		jstr(e, "id"), dossier_id, jstr(e, "kind"),
 		int_or_null(json_object_get(e, "status_from"), from, sizeof(from)),
 		int_or_null(json_object_get(e, "status_to"), to, sizeof(to)),
-		actor ? actor : def_actor, unit ? unit : def_unit, t ? t : def_time,
+		jstr(e, "actor"), jstr(e, "unit_code"), t ? t : def_time,
 		device_id, ptext,
 	};
 	PGresult *res = db_query(c, "INSERT INTO events(id, dossier_id, kind, status_from, status_to,"
@@ -184,6 +290,46 @@ static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, co
 		*inserted = PQntuples(res) == 1;
 	PQclear(res);
 	return rc;
+}
+
+/* Whether the dossier's code is one this device may give: the unit
+ * identifier of the dossier's unit (which the user serves), a sequence
+ * number inside a block leased to this device (for the code's day or any
+ * day) or inside the device's own fallback range. Rejected
+ * code_out_of_scope if not: a clerk cannot take another commune's codes,
+ * nor numbers leased to another workstation, nor push a number that would
+ * drag the unit's counter (0001_init.sql, api.c lease_take). */
+static bool code_in_scope(PGconn *c, const struct session *s, const struct dossier_doc *d,
+			  struct outcome *o)
+{
+	struct mc_dcode dc;
+	if (mc_dcode_parse(d->code, &dc, NULL)) { /* checked by check_dossier */
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Mã hồ sơ không hợp lệ");
+		return false;
+	}
+	char seq[24], day[16];
+	snprintf(seq, sizeof(seq), "%ld", dc.seq);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", dc.y, dc.m, dc.d);
+	const char *p[] = { d->unit_code, dc.ident, s->device_id, seq, day };
+	PGresult *res = db_query(c, "SELECT ident = $2, EXISTS (SELECT 1 FROM leases WHERE"
+				    " unit_ident = $2 AND device_id = $3 AND $4::bigint BETWEEN first AND last"
+				    " AND day IN ('*', $5)) FROM units WHERE code = $1", 5, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return false;
+	}
+	bool unit_ok = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+	bool leased = unit_ok && !strcmp(PQgetvalue(res, 0, 1), "t");
+	PQclear(res);
+	if (!unit_ok)
+		set_outcome(o, MC_ERR_CODE_OUT_OF_SCOPE, "Mã hồ sơ %s không mang mã định danh"
+			    " của đơn vị %s", d->code, d->unit_code);
+	else if (!leased && !mc_dcode_fallback_of(s->device_id, dc.seq))
+		set_outcome(o, MC_ERR_CODE_OUT_OF_SCOPE, "Số %ld của mã hồ sơ %s không thuộc"
+			    " khối số đã cấp cho thiết bị %s, cũng không thuộc dải số dự phòng của nó",
+			    dc.seq, d->code, s->device_id);
+	return unit_ok && (leased || mc_dcode_fallback_of(s->device_id, dc.seq));
 }
 
 static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
@@ -215,9 +361,19 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 			    "Mã hồ sơ %s đã được dùng cho một hồ sơ khác trên máy chủ", code);
 		return -1;
 	}
+	if (!code_in_scope(c, s, d, o))
+		return -1;
 
+	if (d->handling_unit && *d->handling_unit &&
+	    !unit_exists(c, o, "handling_unit", d->handling_unit))
+		return -1;
 	json_t *data = json_deep_copy(op->payload);
 	json_object_set_new(data, "rev", json_integer(1));
+	size_t i;
+	json_t *e;
+	json_t *all = dossier_events(data); /* the copy's own events: stamped in place */
+	json_array_foreach(all, i, e)
+		stamp_event(e, s, unit);
 	char *text = sync_canonical_json(data);
 	json_decref(data);
 	char st[16];
@@ -227,13 +383,9 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	int rc = run(c, o, "INSERT INTO dossiers(id, code, unit_code, procedure_code, procedure_name,"
 			   " status, received_at, appointment, rev, data)"
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
-	size_t i;
-	json_t *e;
-	json_t *all = dossier_events(op->payload);
 	json_array_foreach(all, i, e) {
 		bool inserted;
-		if (rc || insert_event(c, o, id, e, d->clerk, unit, d->received_at,
-				       s->device_id, &inserted))
+		if (rc || insert_event(c, o, id, e, d->received_at, s->device_id, &inserted))
 			rc = -1;
 		else if (!inserted) {
 			set_outcome(o, MC_ERR_EVENT_EXISTS, "Sự kiện %s đã có trên máy chủ",
@@ -245,7 +397,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	struct strbuf err = STRBUF_INIT;
 	if (!rc && (db_lock_changes(c, &err) || db_add_change(c, "dossier", id, 1, unit, text, &err))) {
 		o->db_failed = true;
-		fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		rc = -1;
 	}
 	strbuf_release(&err);
@@ -399,12 +551,16 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	json_t *data = l.data;
 	int rc = -1;
 	enum mc_status to;
+	char acting[32];
 	struct strbuf err = STRBUF_INIT;
 	if (!data) {
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_dossier_scope(c, o, s->username, unit, handling))
+	if (!in_dossier_scope_as(c, o, s->username, unit, handling, acting))
+		goto out;
+	if (jstr(d, "handling_unit") && *jstr(d, "handling_unit") &&
+	    !unit_exists(c, o, "handling_unit", jstr(d, "handling_unit")))
 		goto out;
 	if (op->base_rev != rev) {
 		set_outcome(o, MC_ERR_STALE_REV, "Hồ sơ đã được thay đổi trên máy chủ"
@@ -425,10 +581,9 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	json_object_set_new(event, "kind", json_string(mc_action_id(act)));
 	json_object_set_new(event, "status_from", json_integer(from));
 	json_object_set_new(event, "status_to", json_integer(to));
-	if (!jstr(event, "unit_code"))
-		json_object_set_new(event, "unit_code", json_string(unit));
+	stamp_event(event, s, acting);
 	bool inserted = false;
-	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
+	if (insert_event(c, o, op->entity_id, event, NULL, s->device_id, &inserted)) {
 		json_decref(event);
 		goto out;
 	}
@@ -462,7 +617,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		if (db_lock_changes(c, &err) ||
 		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 			o->db_failed = true;
-			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+			server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		} else {
 			o->rev = nrev;
 			rc = 0;
@@ -540,6 +695,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 	const char *unit = l.unit, *handling = l.handling;
 	json_t *data = l.data;
 	int rc = -1, k;
+	char acting[32];
 	struct strbuf err = STRBUF_INIT;
 	const char *who[] = { s->username };
 	const char *target[] = { to, unit, handling ? handling : unit };
@@ -547,7 +703,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_dossier_scope(c, o, s->username, unit, handling))
+	if (!in_dossier_scope_as(c, o, s->username, unit, handling, acting))
 		goto out;
 	k = exists(c, o, "SELECT 1 FROM users WHERE username = $1 AND role IN ('supervisor', 'admin')",
 		   1, who);
@@ -586,10 +742,9 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 	json_object_set_new(event, "kind", json_string(MC_REASSIGN_ID));
 	json_object_set_new(event, "status_from", json_integer(status));
 	json_object_set_new(event, "status_to", json_integer(status));
-	if (!jstr(event, "unit_code"))
-		json_object_set_new(event, "unit_code", json_string(unit));
+	stamp_event(event, s, acting);
 	bool inserted = false;
-	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
+	if (insert_event(c, o, op->entity_id, event, NULL, s->device_id, &inserted)) {
 		json_decref(event);
 		goto out;
 	}
@@ -619,7 +774,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 		if (db_lock_changes(c, &err) ||
 		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 			o->db_failed = true;
-			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+			server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		} else {
 			o->rev = nrev;
 			rc = 0;
@@ -648,6 +803,9 @@ static const struct op_kind op_kinds[] = {
 	{ "dossier", "receive", check_dossier, apply_receive },
 	{ "dossier", MC_REASSIGN_ID, check_reassign, apply_reassign },
 	{ "dossier", "attach", attach_check, attach_apply },
+	/* an online dossier received (server/online.c); before the lifecycle's
+	 * rows, which name "accept" too */
+	{ "dossier", "accept", online_accept_check, online_accept_apply },
 	/* every action of the lifecycle (core/lifecycle.h): "transfer", "return"...;
 	 * its "receive" is the row above */
 	MC_ACTIONS(ACTION_OP)
@@ -758,6 +916,17 @@ void api_push(struct req *r)
 	PGconn *c = db_thread_conn();
 	if (!c) {
 		respond_db_down(r);
+		return;
+	}
+	/* JSON only: a type browsers send across sites without asking (text/plain,
+	 * multipart/form-data) or any other is refused. No type, and curl's
+	 * default for --data (application/x-www-form-urlencoded), are read as JSON. */
+	const char *ct = req_header(r, "Content-Type");
+	size_t ctn = ct ? strcspn(ct, "; ") : 0;
+	if (ct && !(ctn == 16 && !strncasecmp(ct, "application/json", 16)) &&
+	    !(ctn == 33 && !strncasecmp(ct, "application/x-www-form-urlencoded", 33))) {
+		respond_error(r, MC_ERR_BAD_CONTENT_TYPE, "Nội dung phải là JSON"
+			      " (Content-Type: application/json)");
 		return;
 	}
 	struct sync_push push;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The route table: every route of the API, {name, method, path, auth,
  * handler}, handed to the HTTP engine by `motcua-server serve`.
  * docs/openapi.yaml and docs/api.md list the same routes;
@@ -13,6 +14,7 @@ static const struct route routes[] = {
 	{ "metrics", "GET", "/metrics", ROUTE_PUBLIC, api_metrics, NULL },
 	{ "login", "POST", "/api/v1/auth/login", ROUTE_PUBLIC, api_login, NULL },
 	{ "logout", "POST", "/api/v1/auth/logout", ROUTE_TOKEN, api_logout, NULL },
+	{ "refresh", "POST", "/api/v1/auth/refresh", ROUTE_TOKEN, api_refresh, NULL },
 	{ "me", "GET", "/api/v1/auth/me", ROUTE_TOKEN, api_me, NULL },
 	{ "push", "POST", "/api/v1/sync/push", ROUTE_TOKEN, api_push, NULL },
 	{ "changes", "GET", "/api/v1/sync/changes", ROUTE_TOKEN, api_changes, NULL },
@@ -20,6 +22,7 @@ static const struct route routes[] = {
 	{ "lookup", "GET", "/api/v1/lookup/{code}", ROUTE_PUBLIC, api_lookup, NULL },
 	{ "indicators", "GET", "/api/v1/indicators", ROUTE_TOKEN, api_indicators, NULL },
 	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", ROUTE_TOKEN, api_blob_head, NULL },
+	{ "blob_get", "GET", "/api/v1/blobs/{sha256}", ROUTE_TOKEN, api_blob_get, NULL },
 	{ "upload_options", "OPTIONS", "/api/v1/uploads", ROUTE_PUBLIC, api_upload_options, NULL },
 	{ "upload_create", "POST", "/api/v1/uploads", ROUTE_TOKEN, api_upload_create, NULL },
 	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", ROUTE_TOKEN, api_upload_head, NULL },

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: the central server the clerk workstations sync with.
  * Stateless: every request reads and writes PostgreSQL only, so several
  * servers on one database serve the same clients. See docs/api.md.
@@ -64,8 +65,11 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_leases(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
+int cmd_portal(int argc, char **argv);     /* portal.c */
 int cmd_serve(int argc, char **argv);      /* routes.c */
 int cmd_routes(int argc, char **argv);     /* routes.c: the route table, one line a route */
 
@@ -76,5 +80,43 @@ int admin_user_change(PGconn *c, const char *username, struct strbuf *err);
 void metrics_request(const char *route, unsigned status, double seconds);
 void metrics_ops(int applied, int duplicate, int conflict, int rejected);
 char *metrics_render(void); /* Prometheus text; malloc'd */
+/* portal.c: the publication queue by state, the portal's failures and the
+ * online dossiers (Prometheus text, read from the database; NULL when it
+ * cannot be read). */
+char *portal_metrics(PGconn *c);
+
+/* ---- config.c: settings (server.conf, MOTCUA_* variables; motcua-server(8)) ---- */
+struct sockaddr_in;
+struct server_config {
+	const char *file;           /* the file read, NULL when none */
+	char *pg;                   /* libpq connection string; NULL: nothing names a database */
+	const char *listen;         /* "127.0.0.1:8080" */
+	const char *metrics_listen; /* NULL: /metrics on listen */
+	const char *tls_cert, *tls_key, *data; /* NULL when unset */
+	long threads;
+	size_t max_body;
+};
+/* Reads path (NULL: $MOTCUA_CONFIG, else the installed server.conf if any),
+ * then the MOTCUA_* variables; 0, or -1 with a message in err. */
+int config_load(const char *path, struct strbuf *err);
+/* The settings (defaults before config_load). */
+const struct server_config *config_get(void);
+void config_release(void);
+/* "HOST:PORT" (HOST an IPv4 address or *) into sa; 0 or -1. */
+int config_parse_listen(const char *s, struct sockaddr_in *sa);
+/* Warns on stderr when a connection string holds a password. */
+void config_warn_password(const char *conninfo);
+
+/* ---- log.c: the running server's log lines, each with a level -------------------- */
+#include <stdarg.h>
+#include <syslog.h> /* LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
+void server_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void server_vlog(int level, const char *fmt, va_list ap);
+/* libmicrohttpd's MHD_OPTION_EXTERNAL_LOGGER: its messages as errors. */
+void server_mhd_log(void *cls, const char *fmt, va_list ap);
+
+/* metrics.c: /metrics on an address of its own (metrics_listen); 0 or -1 */
+int metrics_serve_start(const char *listen, struct strbuf *err);
+void metrics_serve_stop(void);
 
 #endif

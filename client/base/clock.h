@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* "Now" for the CLI and the TUI alike. MOTCUA_NOW=YYYY-MM-DDTHH:MM fixes it
  * (tests, training, reproducing a case); otherwise the local wall clock. */
 #ifndef MC_CLOCK_H

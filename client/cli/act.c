@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua act CODE ACTION [options]: one action on a dossier after its
  * reception, with exactly the detail screen's rules (client/services/dossier_action.h,
  * docs/lifecycle.md). Prints {"code", "status", "status_name", "appointment"}.
@@ -85,20 +86,11 @@ static int act(const char *db_opt, const char *user, const char *code,
 	       const struct dossier_action_input *in, const char *to_clerk)
 {
 	struct mc_dt now;
-	if (clock_now(&now))
-		return cli_bad("MOTCUA_NOW «%s» không hợp lệ: cần dạng YYYY-MM-DDTHH:MM",
-			       getenv("MOTCUA_NOW"));
-	char *path = cli_db_path(db_opt);
 	struct store st;
-	struct strbuf err = STRBUF_INIT;
-	if (store_open(&st, path, STORE_EXCLUSIVE, &err)) {
-		int rc = cli_fault("%s", err.buf);
-		strbuf_release(&err);
-		free(path);
+	int rc = cli_now(&now);
+	if (rc || (rc = cli_open_store(&st, db_opt, STORE_EXCLUSIVE, false)))
 		return rc;
-	}
-	free(path);
-	int rc = CLI_OK;
+	struct strbuf err = STRBUF_INIT;
 	char *clerk = cli_pick_clerk(&st, user);
 	struct dossier_action_result res;
 	if (!clerk) {

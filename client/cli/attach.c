@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua attach: a paper of a dossier component, scanned files or a paper
  * already in the citizen's document store (docs/documents.md).
  *
@@ -29,7 +30,7 @@
 #include "client/scan/docpdf.h"
 #include "client/store/docstore.h"
 #include "client/scan/fileimport.h"
-#include "client/scan/ocr.h"
+#include "client/scan/ocrworker.h"
 #include "client/scan/pagestore.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
@@ -176,9 +177,28 @@ static void print_result(const char *code, int component, const char *doc_id, co
 	json_decref(o);
 }
 
-/* The files as one PDF in the documents folder, filed by its sha256. */
-static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_info *info,
-		    bool *created, const struct mc_dt *now)
+/* The pages are not kept (the paper was not filed). */
+static void drop_pages(struct pagestore *ps)
+{
+	struct strbuf err = STRBUF_INIT;
+	pagestore_remove(ps, &err);
+	strbuf_release(&err);
+}
+
+/* The scans folder, when no other paper is being scanned. */
+static void remove_scans(const char *db_path)
+{
+	char *dir = pagestore_dir_for(db_path, "x");
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+	free(dir);
+}
+
+/* The files as one PDF in the documents folder, filed by its sha256; their
+ * pages in a pagestore of their own, ps, open when the result is CLI_OK
+ * (the pages are then the OCR's). */
+static int make_pdf(const struct opts *o, const char *db_path, struct pagestore *ps,
+		    struct docpdf_info *info, bool *created, const struct mc_dt *now)
 {
 	char key[64], uuid[37];
 	store_uuid7(uuid);
@@ -186,15 +206,14 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 	char *pages_dir = pagestore_dir_for(db_path, key);
 	char *docs = docstore_dir(db_path);
 	char *tmp = xasprintf("%s/.incoming-%s.pdf", docs, uuid);
-	struct pagestore ps;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (pagestore_open(&ps, pages_dir, &err)) {
+	if (pagestore_open(ps, pages_dir, &err)) {
 		rc = cli_fault("%s", err.buf);
 		goto out;
 	}
 	for (size_t i = 0; i < o->nfiles && rc == CLI_OK; i++) {
-		int r = fileimport_file(&ps, o->files[i], 0, NULL, &err);
+		int r = fileimport_file(ps, o->files[i], 0, NULL, &err);
 		if (r > 0)
 			rc = cli_bad("%s; chưa ghi gì", err.buf);
 		else if (r < 0)
@@ -203,19 +222,17 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 	if (rc == CLI_OK) {
 		char date[32];
 		mc_format_dt(date, sizeof date, now);
-		if (mkdir(docs, 0755) && errno != EEXIST)
+		if (mkdir(docs, 0700) && errno != EEXIST)
 			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
-		else if (docpdf_write(&ps, tmp, o->meta.title, date, info, &err))
+		else if (docpdf_write(ps, tmp, o->meta.title, date, info, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
 		else if (docstore_file_in(db_path, tmp, info->sha256, created, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
 	}
-	strbuf_reset(&err);
-	pagestore_remove(&ps, &err);
-	char *scans = xstrdup(pages_dir);
-	*strrchr(scans, '/') = '\0';
-	rmdir(scans); /* only when no other paper is being scanned */
-	free(scans);
+	if (rc != CLI_OK) {
+		drop_pages(ps);
+		remove_scans(db_path);
+	}
 out:
 	strbuf_release(&err);
 	free(tmp);
@@ -224,23 +241,22 @@ out:
 	return rc;
 }
 
-static void run_ocr(struct store *st, const char *db_path, const char *doc_id, const char *sha,
+/* The paper's text, read now from its pages (ocrworker.h): its state. */
+static void run_ocr(struct store *st, const char *db_path, const char *doc_id,
 		    const char **state)
 {
-	char *file = docstore_file(db_path, sha);
-	char *text = NULL;
+	int done = 0, failed = 0;
 	struct strbuf err = STRBUF_INIT;
-	if (ocr_pdf(file, &text, &err)) {
-		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR): %s; giấy tờ vẫn được lưu\n",
-			err.buf);
-		strbuf_reset(&err);
-	}
-	if (docstore_set_ocr(st, doc_id, text, &err))
+	struct progress p;
+	progress_begin(&p, "ocr", "Nhận dạng chữ (trang)", 0, PROGRESS_ITEMS);
+	int rc = ocr_pending_pass_progress(st, db_path, doc_id, NULL, &p, &done, &failed, &err);
+	progress_end(&p);
+	if (rc)
 		fprintf(stderr, "motcua: %s\n", err.buf);
-	else
-		*state = text ? "done" : "failed";
-	free(text);
-	free(file);
+	else if (failed)
+		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR) của mọi trang; giấy tờ vẫn"
+			" được lưu\n");
+	*state = done ? "done" : failed ? "failed" : "pending";
 	strbuf_release(&err);
 }
 
@@ -279,11 +295,20 @@ static int attach(const struct opts *o)
 		goto close;
 	}
 	struct docpdf_info info;
+	struct pagestore ps;
 	bool created = false;
-	if ((rc = make_pdf(o, path, &info, &created, &now)))
+	if ((rc = make_pdf(o, path, &ps, &info, &created, &now)))
 		goto close;
 	int r = docstore_attach_new(&st, o->code, o->component, &o->meta, info.sha256, info.pages,
 				    info.bytes, clerk, &now, doc_id, &err);
+	if (r) {
+		drop_pages(&ps);
+	} else { /* its text is read from them, now or by the TUI's worker */
+		struct strbuf ignored = STRBUF_INIT;
+		ocr_keep_pages(&ps, path, doc_id, &ignored);
+		strbuf_release(&ignored);
+	}
+	remove_scans(path);
 	if (r) {
 		if (created) { /* nothing half-written: the file we filed goes too */
 			char *file = docstore_file(path, info.sha256);
@@ -295,7 +320,7 @@ static int attach(const struct opts *o)
 	}
 	const char *state = "pending";
 	if (!o->no_ocr)
-		run_ocr(&st, path, doc_id, info.sha256, &state);
+		run_ocr(&st, path, doc_id, &state);
 	print_result(o->code, o->component, doc_id, info.sha256, info.pages, info.bytes, false,
 		     state);
 close:

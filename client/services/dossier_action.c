@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier actions after reception: checks, the clock, the one-transaction
  * commit. Rules, messages and payloads: docs/lifecycle.md. */
 #include "client/services/dossier_action.h"

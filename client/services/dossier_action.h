@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What happens to a dossier after its reception: transfer, supplement
  * request and receipt, refusal, apology with a new appointment, result
  * ready, return, rating, withdrawal, stop. The one piece of code behind the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reception of a dossier: checks, plan and the one-transaction commit; the
  * receipt after it is reception_receipt.c's. Rules and messages:
  * docs/reception.md. */
@@ -461,6 +462,51 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 	mc_format_date(a->birth_date, sizeof a->birth_date, birth.y, birth.m, birth.d);
 	a->sex = in->sex;
 	return 0;
+}
+
+/* One field of the applicant page on its own (blank passes: required fields
+ * are checked with the page); see reception.h. */
+int reception_check_field(struct store *st, const struct reception_input *in,
+			  enum reception_field field, const struct mc_dt *now,
+			  struct reception_error *err)
+{
+	error_clear(err);
+	const struct reception_applicant *ap = &in->applicant;
+	struct clean_applicant a;
+	memset(&a, 0, sizeof(a));
+	struct mc_date birth;
+	int rc = 0;
+	switch (field) {
+	case RF_FULL_NAME:
+		if (!mc_text_blank(ap->full_name))
+			rc = check_name(ap->full_name, &a, err);
+		break;
+	case RF_ID_NUMBER:
+		if (!mc_text_blank(ap->id_number))
+			rc = check_id(ap, NULL, 0, &a, err);
+		break;
+	case RF_BIRTH_DATE:
+		if (!mc_text_blank(ap->birth_date))
+			rc = check_birth(ap->birth_date, now, &birth, err);
+		break;
+	case RF_PHONE:
+		rc = check_phone(ap->phone, &a, err);
+		break;
+	case RF_EMAIL:
+		rc = check_email(ap->email, &a, err);
+		break;
+	case RF_ADDRESS:
+		rc = check_free_text(ap->address, "Địa chỉ", RF_ADDRESS, 0, &a.address, err);
+		break;
+	case RF_COMMUNE:
+		if (!mc_text_blank(ap->commune))
+			rc = check_commune(st, ap->commune, &a, err);
+		break;
+	default:
+		break;
+	}
+	clean_applicant_release(&a);
+	return rc ? -1 : 0;
 }
 
 int reception_check_applicant(struct store *st, const struct reception_input *in,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The citizen's document store: see docstore.h and docs/documents.md. */
 #include "client/store/docstore.h"
 
@@ -76,6 +77,10 @@ int docstore_file_in(const char *db_path, const char *tmp_pdf, const char *sha25
 	char *dst = docstore_file(db_path, sha256);
 	int rc = DOCSTORE_OK;
 	*created = false;
+	/* what a killed writer left goes at the next paper filed */
+	char *dir = docstore_dir(db_path);
+	files_sweep_stale(dir);
+	free(dir);
 	if (!access(dst, F_OK)) {
 		unlink(tmp_pdf); /* the same paper is already stored */
 	} else if (rename(tmp_pdf, dst)) {
@@ -84,7 +89,7 @@ int docstore_file_in(const char *db_path, const char *tmp_pdf, const char *sha25
 		unlink(tmp_pdf);
 		rc = DOCSTORE_FAULT;
 	} else {
-		char *dir = docstore_dir(db_path);
+		dir = docstore_dir(db_path);
 		fsync_dir(dir);
 		free(dir);
 		*created = true;
@@ -382,6 +387,53 @@ int docstore_set_ocr(struct store *st, const char *doc_id, const char *text, str
 	free(fold);
 	if (sqlrc != SQLITE_OK)
 		return fault(err, sqlrc, "Không lưu được chữ nhận dạng (OCR)");
+	return DOCSTORE_OK;
+}
+
+int docstore_set_ocr_progress(struct store *st, const char *doc_id, const char *text,
+			      const char *state, struct strbuf *err)
+{
+	char *nfc = text ? mc_text_nfc(text) : NULL;
+	char *fold = nfc ? mc_text_fold(nfc) : NULL;
+	sqlite3_stmt *q = store_prepare(st,
+		"UPDATE documents SET ocr_state = ?, ocr_text = ?, ocr_fold = ?"
+		" WHERE id = ? AND ocr_state = 'pending'");
+	sqlite3_bind_text(q, 1, state, -1, SQLITE_STATIC);
+	bind_opt(q, 2, nfc);
+	bind_opt(q, 3, fold);
+	sqlite3_bind_text(q, 4, doc_id, -1, SQLITE_STATIC);
+	int sqlrc = step_done(q);
+	free(nfc);
+	free(fold);
+	if (sqlrc != SQLITE_OK)
+		return fault(err, sqlrc, "Không lưu được chữ nhận dạng (OCR)");
+	return DOCSTORE_OK;
+}
+
+int docstore_ocr_pending(struct store *st, size_t max, struct docstore_ocr_todo **out, size_t *n,
+			 struct strbuf *err)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT id, sha256 FROM documents WHERE ocr_state = 'pending'"
+		" ORDER BY created_at, id LIMIT ?");
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)max);
+	int sqlrc;
+	while ((sqlrc = sqlite3_step(q)) == SQLITE_ROW) {
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		struct docstore_ocr_todo *t = &(*out)[(*n)++];
+		const char *id = (const char *)sqlite3_column_text(q, 0);
+		const char *sha = (const char *)sqlite3_column_text(q, 1);
+		snprintf(t->id, sizeof t->id, "%s", id);
+		snprintf(t->sha256, sizeof t->sha256, "%s", sha);
+	}
+	sqlite3_finalize(q);
+	if (sqlrc != SQLITE_DONE) {
+		FREE(out);
+		*n = 0;
+		return fault(err, sqlrc, "Không đọc được kho giấy tờ");
+	}
 	return DOCSTORE_OK;
 }
 

@@ -1,4 +1,5 @@
-/* The citizen's document store (issue 4, docs/documents.md): every digitized
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The citizen's document store (docs/documents.md): every digitized
  * paper is one PDF, content-addressed under the store's folder
  * (documents/<sha256>.pdf: the same file is kept once), and one row of the
  * documents table (schema 4 -> 5 in client/store/store.c) with its metadata, its
@@ -69,6 +70,26 @@ int docstore_attach_reuse(struct store *st, const char *code, int seq, const cha
 /* Stores OCR text (made NFC; folded with mc_text_fold for the search) and
  * ocr_state 'done', or ocr_state 'failed' when text is NULL. */
 int docstore_set_ocr(struct store *st, const char *doc_id, const char *text, struct strbuf *err);
+
+/* The OCR worker, page by page: the text read so far (pages separated by
+ * form feeds; made NFC and folded, so the search finds the paper by it at
+ * once) and the state, "pending" while pages are still to read, then
+ * "done", or "failed" when a page could not be read (text then holds the
+ * pages that were). Only a paper still pending is written: another
+ * process that read it first is not undone. */
+int docstore_set_ocr_progress(struct store *st, const char *doc_id, const char *text,
+			      const char *state, struct strbuf *err);
+
+/* A paper waiting for its text. */
+struct docstore_ocr_todo {
+	char id[37];
+	char sha256[65];
+};
+/* The papers whose text is still to read (ocr_state 'pending'), oldest
+ * first (created_at, then id), at most max of them, into out (malloc'd,
+ * *n of them; NULL when none). */
+int docstore_ocr_pending(struct store *st, size_t max, struct docstore_ocr_todo **out, size_t *n,
+			 struct strbuf *err);
 
 /* The sha256 of document doc_id (65 bytes). */
 int docstore_sha256(struct store *st, const char *doc_id, char sha256[65], struct strbuf *err);

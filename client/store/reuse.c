@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reuse at reception: see reuse.h and docs/documents.md. */
 #include "client/store/reuse.h"
 

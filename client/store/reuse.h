@@ -1,4 +1,5 @@
-/* Reuse at reception (issue 4): the applicant's stored papers still valid,
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Reuse at reception: the applicant's stored papers still valid,
  * and which of them fit a component of the procedure, for the reception
  * wizard's checklist (screens/reception.c). Attaching one is done by
  * reception_commit through docstore_attach_reuse, in the transaction that

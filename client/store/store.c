@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/store.h"
 
 #include <errno.h>
@@ -14,6 +15,10 @@
 #include <unistd.h>
 
 #include <sodium.h>
+
+#include "client/base/files.h"
+#include "client/store/cryptvfs.h"
+#include "client/store/keyring.h"
 
 /* The name index by reception time (migration 9 -> 10): a dossier whose
  * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
@@ -280,7 +285,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
 	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
 
-	/* 4 -> 5: the citizen's document store (issue 4): every digitized paper
+	/* 4 -> 5: the citizen's document store: every digitized paper
 	 * and every result, filed under its owner's ID number, reusable at the
 	 * next reception. A component that points at a document is digitized;
 	 * reused = 1 when the document was attached from the store instead of
@@ -495,6 +500,23 @@ static const char *const migrations[] = {
 	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_DOSSIER("old.dossier_id", "1")
 	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n",
+	/* 11 -> 12: online dossiers (docs/portal.md). One submitted on the
+	 * portal comes down with status 1 and no reception time yet
+	 * (received_at ''): it is received when a clerk accepts it (1, or 5
+	 * once supplemented, -> 2, received_at set), and only then gets its
+	 * ledger number; asking for a supplement first (1 -> 5) gives none.
+	 * The ledger's trigger of 5 -> 6 says so now; the waiting ones have an
+	 * index of their own (client/store/online.c). Safe to run again. */
+	"DROP TRIGGER IF EXISTS ledger_numbers_au;\n"
+	"CREATE TRIGGER ledger_numbers_au AFTER UPDATE OF status ON dossiers"
+	" WHEN new.status NOT IN (1, 3, 7) AND new.received_at <> ''"
+	" AND (old.status = 1 OR old.received_at = '') BEGIN"
+	" INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT new.id, new.unit_code, CAST(substr(new.received_at, 1, 4) AS INTEGER),"
+	" coalesce(max(no), 0) + 1 FROM ledger_numbers WHERE unit_code = new.unit_code"
+	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n"
+	"CREATE INDEX IF NOT EXISTS dossiers_online ON dossiers(unit_code, status)"
+	" WHERE channel = 2 AND received_at = '';\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -633,6 +655,36 @@ static int mkdir_p(const char *dir)
 	return rc;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	/* the log of damage first: SQLite takes it only before it initialises,
+	 * which registering the VFS does */
+	pthread_once(&log_once, log_setup);
+	cryptvfs_register();
+}
+
+void store_sqlite_init(void)
+{
+	pthread_once(&sqlite_once, sqlite_setup);
+}
+
+static store_unlock_fn *unlock_hook;
+
+void store_set_unlock_hook(store_unlock_fn *fn)
+{
+	unlock_hook = fn;
+}
+
+void store_init(struct store *st, const char *path)
+{
+	st->db = NULL;
+	st->path = xstrdup(path);
+	st->lock_fd = -1;
+	st->encrypted = false;
+}
+
 static int take_lock(struct store *st, const char *path, struct strbuf *err)
 {
 	char *lockpath = xasprintf("%s.lock", path);
@@ -654,6 +706,69 @@ static int take_lock(struct store *st, const char *path, struct strbuf *err)
 	}
 	st->lock_fd = fd;
 	return 0;
+}
+
+int store_lock(struct store *st, struct strbuf *err)
+{
+	if (st->lock_fd >= 0)
+		return 0;
+	return take_lock(st, st->path, err);
+}
+
+void store_close_keep_lock(struct store *st)
+{
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	st->db = NULL;
+}
+
+/* Only the owner reads the store, its journals, its keys and its folders
+ * (a store made by an older release, or copied in with other modes). */
+static void tighten(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock",
+						KEYRING_SUFFIX, KEYRING_SUFFIX "-journal" };
+	static const char *const dirs[] = { "documents", "receipts", "scans", "ocr" };
+	uid_t me = geteuid();
+	struct stat sb;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+		if (!lstat(p, &sb) && S_ISREG(sb.st_mode) && sb.st_uid == me && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+		free(p);
+	}
+	char *copy = xstrdup(path);
+	char *folder = dirname(copy);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = xasprintf("%s/%s", folder, dirs[i]);
+		if (!lstat(p, &sb) && S_ISDIR(sb.st_mode) && sb.st_uid == me && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+		free(p);
+	}
+	free(copy);
+}
+
+void store_sweep(const char *path)
+{
+	static const char *const dirs[] = { "documents", "receipts" };
+	char *copy = xstrdup(path);
+	char *folder = dirname(copy);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = xasprintf("%s/%s", folder, dirs[i]);
+		files_sweep_stale(p);
+		free(p);
+	}
+	free(copy);
+}
+
+bool store_encryption_pending(struct store *st)
+{
+	if (st->encrypted)
+		return false;
+	char *v = store_get_setting(st, STORE_ENCRYPTION_KEY);
+	bool pending = v && !strcmp(v, "pending");
+	free(v);
+	return pending;
 }
 
 /* PRAGMA user_version into *v: 0, or -1 with err set (a file SQLite cannot read). */
@@ -716,7 +831,8 @@ static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
 	if (version >= N_MIGRATIONS || access(st->path, W_OK))
 		return 0;
 	struct store rw;
-	if (store_open(&rw, st->path, flags & ~(unsigned)STORE_READONLY & ~(unsigned)STORE_EXCLUSIVE,
+	if (store_open(&rw, st->path,
+		       flags & ~(unsigned)(STORE_READONLY | STORE_EXCLUSIVE | STORE_HAVE_LOCK),
 		       err))
 		return -1;
 	store_close(&rw);
@@ -769,9 +885,15 @@ static int probe(struct store *st, struct strbuf *err)
 
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err)
 {
+	char *own = xstrdup(path);
+	if (flags & STORE_HAVE_LOCK)
+		free(st->path);
+	else
+		st->lock_fd = -1;
 	st->db = NULL;
-	st->path = xstrdup(path);
-	st->lock_fd = -1;
+	st->path = own;
+	st->encrypted = false;
+	path = own;
 
 	struct stat sb;
 	int exists = stat(path, &sb) == 0;
@@ -787,15 +909,30 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 			strbuf_addf(err, "không tạo được thư mục cho %s: %s", path, strerror(errno));
 			goto fail;
 		}
+		/* SQLite gives the -wal and -shm the mode of the database: its
+		 * owner's only, from the start */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
 	}
-	if ((flags & STORE_EXCLUSIVE) && take_lock(st, path, err))
+	if ((flags & STORE_EXCLUSIVE) && st->lock_fd < 0 && take_lock(st, path, err))
 		goto fail;
 
-	pthread_once(&log_once, log_setup);
+	store_sqlite_init();
 	fault_path(path);
+	if (keyring_is_encrypted(path)) {
+		if (!keyring_unlocked(path) && !unlock_hook) {
+			strbuf_addf(err, "kho dữ liệu %s đã được mã hóa: cần mật khẩu của một cán bộ để"
+				    " mở", path);
+			goto fail;
+		}
+		if (!keyring_unlocked(path) && unlock_hook(path, err))
+			goto fail;
+		st->encrypted = true;
+	}
 	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, CRYPTVFS_NAME);
 	if (rc != SQLITE_OK) {
 		strbuf_addf(err, "không mở được kho dữ liệu %s: %s", path, store_errmsg_vn(rc));
 		goto fail;
@@ -817,6 +954,7 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 		goto fail;
 	if (migrate(st, err))
 		goto fail;
+	tighten(path);
 	return 0;
 fail:
 	if (store_damaged(NULL)) { /* one message for a damaged file, whatever step met it */
@@ -825,6 +963,11 @@ fail:
 	}
 	store_close(st);
 	return -1;
+}
+
+int store_upgrade(struct store *st, struct strbuf *err)
+{
+	return migrate(st, err);
 }
 
 void store_close(struct store *st)

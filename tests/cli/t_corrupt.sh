@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A damaged or foreign store: the TUI and the commands say so in Vietnamese
 # and exit with status 1 (never an abort, never a silent empty answer), and
 # write nothing. The files are real: random bytes, a store cut short, a store

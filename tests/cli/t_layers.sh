@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The layer check (tools/layers.sh, `make layers`): the real tree passes, and
 # a tree with an include that points up, one that points sideways, or SQL in a
 # screen fails with the file and line named.

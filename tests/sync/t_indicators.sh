@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Indicators (docs/indicators.md): a workstation receives and handles
 # dossiers through the real client (motcua receive, motcua act), syncs, and
 # `motcua indicators` on its store, the server's GET /api/v1/indicators and

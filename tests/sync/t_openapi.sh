@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # docs/openapi.yaml matches the server: every operation it lists answers (no
 # 404/405) with a status it documents, and every route of the server's table
 # is listed, with its authentication, there and in docs/api.md; the error
@@ -83,6 +84,75 @@ t_openapi_matches() {
 		'/api/v1/blobs/{sha256}' /api/v1/uploads '/api/v1/uploads/{id}'; do
 		grep -q "\`$p\`" "$DOCS/api.md" || fail "$p missing from docs/api.md"
 	done
+}
+
+# Auth as documented: every operation the spec secures (the root's bearer,
+# unless the operation says "security: []") answers 401 unauthorized with a
+# Bearer challenge without a token, and documents 401; every public one
+# answers without a token; every error code the server gives is in the spec's
+# enum.
+t_openapi_auth() {
+	spec=$DOCS/openapi.yaml
+	awk '
+		/^security: \[\{bearer: \[\]\}\]/ { root = "bearer" }
+		/^paths:/ { inpaths = 1; next }
+		inpaths && /^  \/[^ ]*:$/ { path = $1; sub(/:$/, "", path); next }
+		inpaths && /^    (get|post|put|patch|delete|head|options):$/ { m = $1; sub(/:$/, "", m); ops[++n] = m " " path; sec[n] = root; next }
+		inpaths && /^      security: \[\]/ { sec[n] = "public"; next }
+		inpaths && /^      security: \[\{bearer: \[\]\}\]/ { sec[n] = "bearer"; next }
+		inpaths && /^        .[0-9][0-9][0-9].:/ { s = $1; gsub(/[^0-9]/, "", s); st[n] = st[n] " " s }
+		END { for (i = 1; i <= n; i++) print ops[i] " " sec[i] " |" st[i] " |" }
+	' "$spec" >"$W/authops"
+	[ "$(wc -l <"$W/authops")" -ge 15 ] || fail "too few operations: $(cat "$W/authops")"
+	grep -q "^get /api/v1/indicators bearer " "$W/authops" ||
+		fail "/api/v1/indicators not secured in the spec: $(grep indicators "$W/authops")"
+	codes=$(sed -n '/enum: \[bad_json/,/\]/p' "$spec" | tr -d '[],' | sed 's/enum://')
+	[ "$(echo $codes | wc -w)" -ge 15 ] || fail "error codes not found in the spec"
+	empty=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+	public=0 secured=0
+	while read -r method path sec rest; do
+		statuses=${rest#|}
+		url=$(echo "$path" | sed -e 's/{code}/H01.00004-251108-0001/' -e "s/{sha256}/$empty/" \
+			-e "s/{id}/0123456789abcdef0123456789abcdef/")
+		M=$(echo "$method" | tr a-z A-Z)
+		# no Authorization header at all; what tus asks for, and a JSON body
+		set -- -sS -o "$W/body" -D "$W/hdrs" -w '%{http_code}' -H 'Tus-Resumable: 1.0.0'
+		case $M in
+		HEAD) set -- "$@" -I ;;
+		POST|PATCH) printf '{}' >"$W/in"; set -- "$@" -X "$M" -H 'Content-Type: application/json' --data-binary "@$W/in" ;;
+		*) set -- "$@" -X "$M" ;;
+		esac
+		st=$(curl "$@" "$URL_s1$url")
+		case $sec in
+		bearer)
+			secured=$((secured+1))
+			expect_eq "$M $path without a token" "$st" 401
+			grep -qi '^WWW-Authenticate: Bearer' "$W/hdrs" || fail "$M $path: no Bearer challenge"
+			case "$statuses " in *" 401 "*) ;; *) fail "$M $path: 401 not documented" ;; esac
+			if [ "$M" != HEAD ]; then
+				expect_eq "$M $path: code" "$(jget error.code)" unauthorized
+			fi ;;
+		public)
+			public=$((public+1))
+			[ "$st" != 401 ] || fail "$M $path is public in the spec but asks for a token"
+			case "$statuses " in *" $st "*) ;; *) fail "$M $path answered $st without a token, not documented ($statuses)" ;; esac ;;
+		*) fail "$M $path: no security in the spec" ;;
+		esac
+		# a JSON error's code is one the spec lists
+		if [ "$M" != HEAD ] && [ "${st#[45]}" != "$st" ] && grep -q '"error"' "$W/body"; then
+			c=$(jget error.code)
+			case " $(echo $codes) " in *" $c "*) ;; *) fail "$M $path: error code $c not in the spec" ;; esac
+		fi
+	done <"$W/authops"
+	expect_eq "public operations" "$public" 5
+	[ "$secured" -ge 11 ] || fail "only $secured secured operations"
+	# a revoked token is refused as documented too
+	tok=$(login "$URL_s1" clerk_a dev-auth)
+	st=$(api GET "$URL_s1/api/v1/indicators?from=2025-10-01&to=2025-10-31" "" "$tok")
+	expect_eq "indicators with a token" "$st" 200
+	"$SERVER" token revoke --pg "$PG" --device dev-auth >/dev/null || fail "revoke"
+	st=$(api GET "$URL_s1/api/v1/indicators?from=2025-10-01&to=2025-10-31" "" "$tok")
+	expect_error "indicators with a revoked token" "$st" 401 unauthorized
 }
 
 # The error codes: the server's table (core/errors.h, as `motcua-server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fixtures shared by the unit tests: see fixtures.h. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The document store and OCR, for real: a store on disk with a dossier
  * written by SQL, papers filed by their SHA-256, attach and reuse with their
  * rows, refusals that change nothing, the list of a person's valid papers,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The error table (core/errors.h): every code's wire name maps back to it,
  * names are unique, statuses are HTTP error statuses (0 only for the
  * client's own codes), the sentences are there; the push answers' conflicts
