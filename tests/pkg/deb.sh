@@ -257,7 +257,7 @@ t "server started from the unit's ExecStart" grep -q "listening on http://127.0.
 t "healthz" sh -c 'curl -fsS http://127.0.0.1:8080/healthz | grep -q ok'
 t "log lines have a level" grep -q "^level=info " /tmp/server.log
 t "login" sh -c 'echo matkhau123 | motcua login --server http://127.0.0.1:8080 --username lan'
-t "sync" sh -c 'motcua sync --once | grep -q "{"'
+t "sync" sh -c 'MOTCUA_USER=lan MOTCUA_PASSWORD=matkhau123 motcua sync --once | grep -q "{"'
 t "the server has the workstation" sh -c 'runuser -u motcua -- "$pgbin/psql" -X -A -t -d motcua -c "SELECT count(*) FROM devices" | grep -q "^1$"'
 # a reinstall runs the postinst again: the database is left as it is
 runuser -u motcua -- "$pgbin/psql" -X -A -t -d motcua -c "SELECT count(*) FROM users; SELECT max(version) FROM schema_version" >/tmp/db.before 2>&1
