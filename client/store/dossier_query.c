@@ -1206,6 +1206,11 @@ bool dossier_filter_where(struct strbuf *sql, const struct dossier_filter *f)
 	return true;
 }
 
+unsigned dossier_filter_statuses(const struct dossier_filter *f)
+{
+	return list_mask(f);
+}
+
 void dossier_filter_bind(sqlite3_stmt *q, const struct dossier_filter *f)
 {
 	bind_filter(q, f);

@@ -159,6 +159,8 @@ void dossier_row_release(struct dossier_row *row);
 /* Returns false when the filter can match no dossier (nothing appended). */
 bool dossier_filter_where(struct strbuf *sql, const struct dossier_filter *f);
 void dossier_filter_bind(sqlite3_stmt *q, const struct dossier_filter *f);
+/* The statuses the filter keeps (DQ_STATUS bits; 0: none). */
+unsigned dossier_filter_statuses(const struct dossier_filter *f);
 
 /* Rows by index for a listview. The pager keeps a window of consecutive
  * rows and moves it with the keyset functions (the page just before or just

@@ -43,9 +43,10 @@ void queue_items_release(struct queue_items *q)
 /* The clerk in charge and that clerk's name, given the joins of FROM_SQL. */
 #define CK "coalesce(da.clerk, d.clerk, '')"
 #define CN "coalesce(c.full_name, da.clerk, d.clerk, '')"
-#define FROM_SQL                                                                   \
-	" FROM dossiers d LEFT JOIN dossier_assignments da ON da.dossier_id = d.id" \
+#define JOINS_SQL                                                          \
+	" LEFT JOIN dossier_assignments da ON da.dossier_id = d.id"         \
 	" LEFT JOIN clerks c ON c.username = " CK
+#define FROM_SQL " FROM dossiers d" JOINS_SQL
 
 static void item_fill(struct queue_item *it)
 {
@@ -176,6 +177,63 @@ static void item_keys(const struct queue_item *it, enum queue_sort s, char *vals
 
 enum read_what { READ_ITEMS, READ_COUNT };
 
+static int count_bits(unsigned v)
+{
+	int n = 0;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* One SELECT of the queue's items (or their count) whose dossiers pass df,
+ * with the sort's keys as its last columns, after (before) the key :k0..
+ * when keyed, in order and limited by limit (a parameter's name) when it
+ * is not NULL. */
+static void add_select(struct strbuf *sql, const struct queue_query *qq,
+		       const struct dossier_filter *df, enum read_what what, const char *keys[4],
+		       int nk, bool keyed, bool backward, const char *limit)
+{
+	if (what == READ_COUNT) {
+		strbuf_addstr(sql, "SELECT count(*)");
+	} else {
+		strbuf_addstr(sql, "SELECT " DOSSIER_ROW_COLS ", " CK ", " CN);
+		for (int i = 0; i < nk; i++)
+			strbuf_addf(sql, ", %s", keys[i]);
+	}
+	/* One status by reception time: its index, read from the oldest (the
+	 * planner would sort the whole bucket of appointments instead). */
+	bool by_received = what == READ_ITEMS && qq->sort == QS_received &&
+			   count_bits(dossier_filter_statuses(df)) == 1;
+	strbuf_addstr(sql, by_received ? " FROM dossiers d INDEXED BY dossiers_status_received"
+					 JOINS_SQL " WHERE 1" : FROM_SQL " WHERE 1");
+	if (!dossier_filter_where(sql, df))
+		strbuf_addstr(sql, " AND 0");
+	if (!blank(qq->f.clerk))
+		strbuf_addstr(sql, " AND " CK " = :vclerk");
+	if (!blank(qq->f.unit))
+		strbuf_addstr(sql, " AND d.unit_code = :vunit");
+	if (!blank(qq->f.text))
+		strbuf_addstr(sql, " AND mc_queue_words(:words, d.code, d.applicant_name,"
+				   " d.procedure_code, d.procedure_name, " CK ", " CN ")");
+	if (keyed) {
+		/* The first key bounds the range (an index on it is read from
+		 * there); the row value orders the rest. */
+		strbuf_addf(sql, " AND %s %s= :k0 AND (", keys[0], backward ? "<" : ">");
+		for (int i = 0; i < nk; i++)
+			strbuf_addf(sql, "%s%s", i ? ", " : "", keys[i]);
+		strbuf_addf(sql, ") %s (", backward ? "<" : ">");
+		for (int i = 0; i < nk; i++)
+			strbuf_addf(sql, "%s:k%d", i ? ", " : "", i);
+		strbuf_addch(sql, ')');
+	}
+	if (limit) {
+		strbuf_addstr(sql, " ORDER BY ");
+		for (int i = 0; i < nk; i++)
+			strbuf_addf(sql, "%s%s%s", i ? ", " : "", keys[i], backward ? " DESC" : "");
+		strbuf_addf(sql, " LIMIT %s", limit);
+	}
+}
+
 /* The statement of a page (or of the count), its parameters bound. from:
  * the key item (NULL: none); backward: descending, before it. */
 static sqlite3_stmt *prepare_read(struct store *st, const struct queue_query *qq,
@@ -185,37 +243,30 @@ static sqlite3_stmt *prepare_read(struct store *st, const struct queue_query *qq
 	struct strbuf sql = STRBUF_INIT;
 	const char *keys[4];
 	int nk = sort_keys(qq->sort, keys);
-	if (what == READ_COUNT)
-		strbuf_addstr(&sql, "SELECT count(*)");
-	else
-		strbuf_addstr(&sql, "SELECT " DOSSIER_ROW_COLS ", " CK ", " CN);
-	strbuf_addstr(&sql, FROM_SQL " WHERE 1");
-	if (!dossier_filter_where(&sql, &qq->df))
-		strbuf_addstr(&sql, " AND 0");
-	if (!blank(qq->f.clerk))
-		strbuf_addstr(&sql, " AND " CK " = :vclerk");
-	if (!blank(qq->f.unit))
-		strbuf_addstr(&sql, " AND d.unit_code = :vunit");
-	if (!blank(qq->f.text))
-		strbuf_addstr(&sql, " AND mc_queue_words(:words, d.code, d.applicant_name,"
-				    " d.procedure_code, d.procedure_name, " CK ", " CN ")");
-	if (from) {
-		/* The first key bounds the range (an index on it is read from
-		 * there); the row value orders the rest. */
-		strbuf_addf(&sql, " AND %s %s= :k0 AND (", keys[0], backward ? "<" : ">");
-		for (int i = 0; i < nk; i++)
-			strbuf_addf(&sql, "%s%s", i ? ", " : "", keys[i]);
-		strbuf_addf(&sql, ") %s (", backward ? "<" : ">");
-		for (int i = 0; i < nk; i++)
-			strbuf_addf(&sql, "%s:k%d", i ? ", " : "", i);
-		strbuf_addch(&sql, ')');
-	}
-	if (what == READ_ITEMS) {
+	unsigned mask = dossier_filter_statuses(&qq->df);
+	if (what == READ_ITEMS && count_bits(mask) > 1 && mask != DQ_STATUS_ALL) {
+		/* Several statuses (the due buckets: received, processing): one
+		 * ordered range per status, merged, so that a page reads a page
+		 * of each and never the whole queue. */
+		const char *sep = "";
+		for (int s = 1; s <= 10; s++) {
+			if (!(mask & DQ_STATUS(s)))
+				continue;
+			struct dossier_filter df = qq->df;
+			df.status_mask = DQ_STATUS(s);
+			strbuf_addf(&sql, "%sSELECT * FROM (", sep);
+			add_select(&sql, qq, &df, what, keys, nk, from != NULL, backward, ":n");
+			strbuf_addch(&sql, ')');
+			sep = " UNION ALL ";
+		}
 		strbuf_addstr(&sql, " ORDER BY ");
 		for (int i = 0; i < nk; i++)
-			strbuf_addf(&sql, "%s%s%s", i ? ", " : "", keys[i],
+			strbuf_addf(&sql, "%s%d%s", i ? ", " : "", DOSSIER_ROW_NCOLS + 3 + i,
 				    backward ? " DESC" : "");
 		strbuf_addstr(&sql, " LIMIT :lim OFFSET :off");
+	} else {
+		add_select(&sql, qq, &qq->df, what, keys, nk, from != NULL, backward,
+			   what == READ_ITEMS ? ":lim OFFSET :off" : NULL);
 	}
 	sqlite3_stmt *q = store_prepare(st, sql.buf);
 	strbuf_release(&sql);
@@ -258,6 +309,9 @@ static int read_items(struct store *st, sqlite3_stmt *q, long offset, size_t lim
 		return -1;
 	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":lim"), (long long)limit);
 	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":off"), offset);
+	int n_at = sqlite3_bind_parameter_index(q, ":n");
+	if (n_at)
+		sqlite3_bind_int64(q, n_at, offset + (long long)limit);
 	size_t first = out->n;
 	int rc, n = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
