@@ -117,6 +117,26 @@ echo
 "$B/bench/bench_tui" --runs 10 --summary "$summary" --title "TUI, supervisor: " \
 	--script bench/keys/supervisor.keys -- "$B/motcua" --db "$db" --user giamsat || status=1
 echo
+# 5c. The same supervisor's session with the CPU capped at one third of a
+# core (bench/capped.sh: a cgroup, root only), and `motcua queue overdue`:
+# what a clerk's old PC under load feels. The CPU times are those of 5b.
+echo "bench_tui: 3 sessions of bench/keys/supervisor.keys, CPU capped at 1/3 of a core"
+echo
+sh bench/capped.sh "$B/bench/bench_tui" --runs 3 --summary "$summary" \
+	--title "TUI, supervisor, CPU capped at 1/3 core: " \
+	--script bench/keys/supervisor.keys -- "$B/motcua" --db "$db" --user giamsat
+case $? in
+0 | 1) ;;
+3) echo "bench: no cgroup CPU controller here (needs root and cgroup v2 cpu.max or v1 cpu.cfs_quota_us): capped run not measured"
+	printf 'TUI, supervisor, CPU capped at 1/3 core\tnot measured: no cgroup CPU controller\t-\t-\n' >>"$summary" ;;
+*) status=1 ;;
+esac
+echo
+echo "bench_tui: motcua queue overdue --db $db, 10 times"
+echo
+"$B/bench/bench_tui" --runs 10 --summary "$summary" --title "CLI queue overdue (every row): " \
+	-- "$B/motcua" queue overdue --db "$db" || status=1
+echo
 for period in "month:2025-11-01:2025-11-30" "year:2025-01-01:2025-12-31"; do
 	IFS=: read -r name from to <<EOF
 $period
