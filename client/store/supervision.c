@@ -286,7 +286,7 @@ static sqlite3_stmt *prepare_read(struct store *st, const struct queue_query *qq
 		char *vals[4];
 		item_keys(from, qq->sort, vals);
 		for (int k = 0; k < nk; k++) {
-			char name[8];
+			char name[16];
 			snprintf(name, sizeof(name), ":k%d", k);
 			sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, name), vals[k], -1,
 					  free);
