@@ -19,6 +19,7 @@
 #include "client/base/files.h"
 #include "client/store/cryptvfs.h"
 #include "client/store/keyring.h"
+#include "client/store/supervision.h"
 
 /* The name index by reception time (migration 9 -> 10): a dossier whose
  * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
@@ -948,6 +949,7 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	supervision_sql_functions(st->db);
 	/* A damaged or foreign file is refused here, before anything is written
 	 * to it (the journal mode, a migration). */
 	if (probe(st, err))
