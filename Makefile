@@ -98,7 +98,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check layers test test-unit test-cli test-ui test-sync test-install server bench clean \
+.PHONY: all run check layers spdx test test-unit test-cli test-ui test-sync test-install server bench clean \
 	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
 
@@ -270,7 +270,11 @@ layers:
 openapi-lint:
 	$(Q)sh tools/openapi-lint.sh
 
-check: deps layers openapi-lint
+# Every source file, test and script carries the licence's SPDX line.
+spdx:
+	$(Q)sh tools/spdx.sh --check
+
+check: deps layers spdx openapi-lint
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 ifeq ($(HAVE_DEB),1)

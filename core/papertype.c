@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Paper types: see papertype.h and docs/reuse.md. */
 #include "core/papertype.h"
 

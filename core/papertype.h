@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Paper types: a code for each kind of paper a citizen brings again and
  * again (the identity card, the birth certificate, ...), so that reuse at
  * reception offers a stored paper for every component its type satisfies,

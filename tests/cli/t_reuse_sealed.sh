@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A paper signed as it is filed in an encrypted store (docs/reuse.md,
 # docs/security.md): the stored file is sealed on the disk like every paper
 # of such a store, recorded with its type and signer, and it is

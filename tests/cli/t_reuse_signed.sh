@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Papers recorded as reusable (docs/reuse.md): a CCCD digitized with
 # `motcua attach --type cccd` and signed on a SoftHSM2 token as it is
 # filed; the stored file verifies with poppler's pdfsig and motcua verify,

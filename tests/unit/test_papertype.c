@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Paper types (core/papertype.h) on the catalog's real wording: which
  * types a component accepts (the text in parentheses left out), and reuse
  * by type (client/store/reuse.h): a stored CCCD is offered for 2.000908's
