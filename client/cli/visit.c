@@ -61,24 +61,31 @@ static int record(const char *db_opt, const char *user, const struct reception_i
 		else
 			rc = cli_bad("%s", err.msg);
 	} else {
-		char *path = visit_form_path(&st, &res);
-		struct strbuf ferr = STRBUF_INIT;
+		struct visit_form f;
+		visit_form_prepare(&st, &res, VISIT_FORM_WRITE | VISIT_FORM_PRINT, &f);
+		visit_form_write(&f);
+		visit_form_print(&f);
 		json_t *o = json_object();
-		if (visit_form_write(&st, res.id, path, &ferr)) {
+		if (!f.written) {
 			fprintf(stderr, "motcua: đã ghi lượt tiếp công dân %s nhưng chưa ghi được phiếu: %s\n",
-				res.id, ferr.buf ? ferr.buf : "");
+				res.id, f.error ? f.error : "");
 			json_object_set_new(o, "form", json_null());
-			json_object_set_new(o, "form_error", json_string(ferr.buf ? ferr.buf : ""));
+			json_object_set_new(o, "form_error", json_string(f.error ? f.error : ""));
 		} else {
-			char *abs = realpath(path, NULL);
-			json_object_set_new(o, "form", json_string(abs ? abs : path));
+			char *abs = realpath(f.path, NULL);
+			json_object_set_new(o, "form", json_string(abs ? abs : f.path));
 			free(abs);
 		}
 		json_object_set_new(o, "id", json_string(res.id));
 		json_object_set_new(o, "at", json_string(res.at));
+		if (f.printer)
+			json_object_set_new(o, "printed", json_boolean(f.printed));
+		if (f.print_error) {
+			fprintf(stderr, "motcua: đã ghi phiếu nhưng chưa in được: %s\n", f.print_error);
+			json_object_set_new(o, "print_error", json_string(f.print_error));
+		}
 		cli_print_json(o);
-		strbuf_release(&ferr);
-		free(path);
+		visit_form_release(&f);
 	}
 	free(clerk);
 	store_close(&st);

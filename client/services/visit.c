@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
 #include "client/print/forms.h"
+#include "client/print/print.h"
 #include "client/services/reception_receipt.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -142,23 +144,69 @@ int visit_record(struct store *st, const struct reception_input *in, enum visit_
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-char *visit_form_path(struct store *st, const struct visit_result *res)
+void visit_form_prepare(struct store *st, const struct visit_result *res, unsigned steps,
+			struct visit_form *f)
 {
-	char *dir = reception_receipt_dir(st);
-	char *path = xasprintf("%s/visit-%s-0%d.pdf", dir, res->id,
-			       res->kind == VISIT_REFUSE ? FORM_REFUSAL : FORM_SUPPLEMENT);
-	free(dir);
-	return path;
+	memset(f, 0, sizeof(*f));
+	f->steps = steps;
+	f->dir = reception_receipt_dir(st);
+	f->path = xasprintf("%s/visit-%s-0%d.pdf", f->dir, res->id,
+			    res->kind == VISIT_REFUSE ? FORM_REFUSAL : FORM_SUPPLEMENT);
+	if (steps & VISIT_FORM_PRINT) {
+		f->printer = store_get_setting(st, "printer");
+		if (mc_text_blank(f->printer))
+			FREE(&f->printer);
+	}
+	if (steps & VISIT_FORM_WRITE) {
+		struct strbuf err = STRBUF_INIT;
+		f->content = form_visit_load(st, res->id, &err);
+		if (!f->content)
+			f->error = strbuf_detach(&err);
+		strbuf_release(&err);
+	}
 }
 
-int visit_form_write(struct store *st, const char *id, const char *path, struct strbuf *err)
+void visit_form_write(struct visit_form *f)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0700);
+	if (!(f->steps & VISIT_FORM_WRITE) || f->error)
+		return;
+	if (mkdir(f->dir, 0700) && errno != EEXIST) {
+		f->error = xasprintf("không tạo được thư mục %s: %s", f->dir, strerror(errno));
+	} else {
+		struct strbuf err = STRBUF_INIT;
+		if (form_visit_render(f->content, f->path, &err))
+			f->error = strbuf_detach(&err);
+		else
+			f->written = true;
+		strbuf_release(&err);
 	}
-	free(dir);
-	return form_write_visit(st, id, path, err) ? -1 : 0;
+	form_visit_free(f->content);
+	f->content = NULL;
+}
+
+void visit_form_print(struct visit_form *f)
+{
+	if (!(f->steps & VISIT_FORM_PRINT) || !f->printer)
+		return;
+	if ((f->steps & VISIT_FORM_WRITE) && !f->written)
+		return;
+	struct strbuf err = STRBUF_INIT;
+	if (print_pdf(f->printer, f->path, &err)) {
+		free(f->print_error);
+		f->print_error = strbuf_detach(&err);
+	} else {
+		f->printed = true;
+	}
+	strbuf_release(&err);
+}
+
+void visit_form_release(struct visit_form *f)
+{
+	form_visit_free(f->content);
+	free(f->dir);
+	free(f->path);
+	free(f->printer);
+	free(f->error);
+	free(f->print_error);
+	memset(f, 0, sizeof(*f));
 }

@@ -12,6 +12,7 @@
  * CLI), or form_visit_load / form_visit_render in a job (the TUI). */
 #ifndef MC_SERVICES_VISIT_H
 #define MC_SERVICES_VISIT_H
+#include <stdbool.h>
 
 #include "client/services/reception.h"
 #include "client/store/store.h"
@@ -34,11 +35,35 @@ int visit_record(struct store *st, const struct reception_input *in, enum visit_
 		 const char *items, const char *clerk, const struct mc_dt *now,
 		 struct visit_result *res, struct reception_error *err);
 
-/* Where the visit's form is kept: <dir of the store>/receipts/
- * visit-<id>-0<form>.pdf (malloc'd). */
-char *visit_form_path(struct store *st, const struct visit_result *res);
-
-/* Writes the visit's form at path. 0, or -1 with err. */
-int visit_form_write(struct store *st, const char *id, const char *path, struct strbuf *err);
+/* The visit's form after the commit, as the receipt's
+ * (client/services/reception_receipt.h): prepared from the store on its
+ * thread, then written and printed anywhere without it (a TUI job).
+ *
+ *	struct visit_form f;
+ *	visit_form_prepare(st, &res, VISIT_FORM_WRITE | VISIT_FORM_PRINT, &f);
+ *	visit_form_write(&f);   (any thread)
+ *	visit_form_print(&f);   (any thread)
+ *	... f.written, f.error, f.printed, f.print_error
+ *	visit_form_release(&f);
+ *
+ * The file: <dir of the store>/receipts/visit-<id>-03.pdf (02 for a
+ * guidance). */
+enum { VISIT_FORM_WRITE = 1 << 0, VISIT_FORM_PRINT = 1 << 1 };
+struct form_visit;
+struct visit_form {
+	unsigned steps;
+	char *dir, *path;
+	char *printer;               /* NULL: none set */
+	struct form_visit *content;  /* VISIT_FORM_WRITE */
+	bool written;
+	char *error;                 /* why it was not written */
+	bool printed;
+	char *print_error;
+};
+void visit_form_prepare(struct store *st, const struct visit_result *res, unsigned steps,
+			struct visit_form *f);
+void visit_form_write(struct visit_form *f);
+void visit_form_print(struct visit_form *f);
+void visit_form_release(struct visit_form *f);
 
 #endif
