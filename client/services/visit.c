@@ -133,6 +133,7 @@ int visit_record(struct store *st, const struct reception_input *in, enum visit_
 	int rc = visit_insert(st, &v, event_id, op_id);
 	if (rc == SQLITE_OK) {
 		memcpy(res->id, v.id, sizeof res->id);
+		res->seq = v.seq;
 		memcpy(res->at, v.at, sizeof res->at);
 		res->kind = kind;
 	} else {
@@ -150,7 +151,7 @@ void visit_form_prepare(struct store *st, const struct visit_result *res, unsign
 	memset(f, 0, sizeof(*f));
 	f->steps = steps;
 	f->dir = reception_receipt_dir(st);
-	f->path = xasprintf("%s/visit-%s-0%d.pdf", f->dir, res->id,
+	f->path = xasprintf("%s/visit-%lld-0%d.pdf", f->dir, res->seq,
 			    res->kind == VISIT_REFUSE ? FORM_REFUSAL : FORM_SUPPLEMENT);
 	if (steps & VISIT_FORM_PRINT) {
 		f->printer = store_get_setting(st, "printer");

@@ -23,6 +23,7 @@
 
 struct visit_result {
 	char id[37];
+	long long seq; /* the visit's number in this store (its form's file name) */
 	char at[20];
 	enum visit_kind kind;
 };
@@ -46,7 +47,7 @@ int visit_record(struct store *st, const struct reception_input *in, enum visit_
  *	... f.written, f.error, f.printed, f.print_error
  *	visit_form_release(&f);
  *
- * The file: <dir of the store>/receipts/visit-<id>-03.pdf (02 for a
+ * The file: <dir of the store>/receipts/visit-<seq>-03.pdf (02 for a
  * guidance). */
 enum { VISIT_FORM_WRITE = 1 << 0, VISIT_FORM_PRINT = 1 << 1 };
 struct form_visit;

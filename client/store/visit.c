@@ -105,13 +105,15 @@ static int insert_row(struct store *st, const struct visit *v)
 	return rc;
 }
 
-int visit_insert(struct store *st, const struct visit *v, const char *event_id, const char *op_id)
+int visit_insert(struct store *st, struct visit *v, const char *event_id, const char *op_id)
 {
 	struct dossier_tx t;
 	int rc = dossier_tx_begin(&t, st);
 	if (rc != SQLITE_OK)
 		return rc;
 	rc = insert_row(st, v);
+	if (rc == SQLITE_OK)
+		v->seq = sqlite3_last_insert_rowid(st->db);
 	json_t *payload = json_pack("{s:s, s:O}", "kind", visit_kind_id(v->kind), "items", v->items);
 	char kind[24];
 	snprintf(kind, sizeof kind, "visit-%s", visit_kind_id(v->kind));
@@ -145,7 +147,7 @@ int visit_get(struct store *st, const char *id, struct visit *v)
 	sqlite3_stmt *q = store_prepare(
 		st, "SELECT id, kind, procedure_code, procedure_name, unit_code, clerk, at,"
 		    " applicant_name, id_number, birth_date, sex, phone, email, address, commune_code,"
-		    " items, note FROM visits WHERE id = ?");
+		    " items, note, rowid FROM visits WHERE id = ?");
 	sqlite3_bind_text(q, 1, id ? id : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc != SQLITE_ROW) {
@@ -175,6 +177,7 @@ int visit_get(struct store *st, const char *id, struct visit *v)
 		v->items = json_array();
 	}
 	v->note = col(q, 16);
+	v->seq = sqlite3_column_int64(q, 17);
 	sqlite3_finalize(q);
 	return 1;
 }

@@ -23,6 +23,7 @@ enum visit_kind visit_kind_from_id(const char *id);
 
 struct visit {
 	char id[37];
+	long long seq;                /* the row's number in this store: 1, 2... */
 	enum visit_kind kind;
 	char *procedure_code, *procedure_name;
 	char *unit_code, *clerk;
@@ -41,10 +42,11 @@ void visit_release(struct visit *v);
  * New reference. */
 json_t *visit_encode(const struct visit *v);
 
-/* In one transaction (a savepoint inside the caller's): the visit's row,
- * its event (event_id) and its outbox row (op_id), queued at v->at.
+/* In one transaction (a savepoint inside the caller's): the visit's row
+ * (v->seq set), its event (event_id) and its outbox row (op_id), queued at
+ * v->at.
  * Returns an SQLite result code; nothing written unless SQLITE_OK. */
-int visit_insert(struct store *st, const struct visit *v, const char *event_id, const char *op_id);
+int visit_insert(struct store *st, struct visit *v, const char *event_id, const char *op_id);
 
 /* The visit with this id into v. 1 found, 0 not, -1 on a store fault. */
 int visit_get(struct store *st, const char *id, struct visit *v);

@@ -30,7 +30,7 @@ expect_status 0 "$MOTCUA" refuse --json "$T/in.json" --db "$db" \
 grep -q "^motcua:" "$T/err" && fail "message on success: $(cat "$T/err")"
 id=$(q "SELECT id FROM visits WHERE kind = 'refuse'")
 [ -n "$id" ] || fail "no refusal recorded"
-pdf="$dir/receipts/visit-$id-03.pdf"
+pdf="$dir/receipts/visit-1-03.pdf"
 expect_grep "$T/out" "^{\"form\":\"$pdf\",\"id\":\"$id\",\"at\":\"2025-10-27T10:05\"}$"
 [ -f "$pdf" ] || fail "no form 03 at $pdf"
 pdftotext "$pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/f03.txt" || fail "pdftotext"
@@ -57,7 +57,7 @@ before=$(rows)
 expect_status 0 "$MOTCUA" guide --json "$T/in.json" --db "$db" \
 	--papers "Giấy chứng sinh (bản chính); Giấy chứng nhận kết hôn của cha, mẹ (bản sao)"
 gid=$(q "SELECT id FROM visits WHERE kind = 'guide'")
-gpdf="$dir/receipts/visit-$gid-02.pdf"
+gpdf="$dir/receipts/visit-2-02.pdf"
 expect_grep "$T/out" "^{\"form\":\"$gpdf\",\"id\":\"$gid\","
 pdftotext "$gpdf" - | tr '\n' ' ' | tr -s ' ' >"$T/f02.txt" || fail "pdftotext 02"
 expect_grep "$T/f02.txt" "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
