@@ -70,6 +70,13 @@ set -- $before
 expect_eq "after guide" "$(rows)" "$1 $(($2 + 1)) $(($3 + 1)) $(($4 + 1)) $5 $6"
 expect_eq "guide outbox" "$(q "SELECT entity || ' ' || op FROM outbox WHERE entity_id = '$gid'")" "visit record"
 
+# ---- the ledger: no row, no number; counted under the book ---------------------------
+expect_status 0 "$MOTCUA" ledger --db "$db" --from 2025-10-27 --out "$T/ledger.pdf"
+pdftotext "$T/ledger.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/ledger.txt"
+expect_grep "$T/ledger.txt" "Không tiếp nhận tại quầy (không vào sổ): 1 lượt từ chối (mẫu 03), 1 lượt hướng dẫn bổ sung (mẫu 02)."
+expect_status 0 "$MOTCUA" ledger --db "$db" --from 2025-10-26 --out "$T/before.pdf"
+pdftotext "$T/before.pdf" - | grep -q "Không tiếp nhận tại quầy" && fail "a day without visits counts some"
+
 # ---- bad input: status 2, a Vietnamese message, nothing written ------------------------
 before=$(rows)
 ls "$dir/receipts" >"$T/receipts.before"
