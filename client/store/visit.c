@@ -185,12 +185,19 @@ int visit_get(struct store *st, const char *id, struct visit *v)
 int visit_count(struct store *st, const char *unit_code, const char *from, const char *to,
 		struct visit_counts *c)
 {
+	return visit_count_clerk(st, unit_code, NULL, from, to, c);
+}
+
+int visit_count_clerk(struct store *st, const char *unit_code, const char *clerk,
+		      const char *from, const char *to, struct visit_counts *c)
+{
 	memset(c, 0, sizeof(*c));
 	sqlite3_stmt *q = store_prepare(
 		st, "SELECT coalesce(sum(kind = 'refuse'), 0), coalesce(sum(kind = 'guide'), 0)"
 		    " FROM visits WHERE (?1 IS NULL OR unit_code = ?1) AND (?2 IS NULL OR at >= ?2)"
-		    " AND (?3 IS NULL OR at < ?3)");
+		    " AND (?3 IS NULL OR at < ?3) AND (?4 IS NULL OR clerk = ?4)");
 	bind_opt(q, 1, unit_code);
+	bind_opt(q, 4, clerk);
 	bind_opt(q, 2, from);
 	bind_opt(q, 3, to);
 	int rc = sqlite3_step(q);

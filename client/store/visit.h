@@ -59,5 +59,8 @@ struct visit_counts {
 };
 int visit_count(struct store *st, const char *unit_code, const char *from, const char *to,
 		struct visit_counts *c);
+/* The same for one clerk too (NULL: any). */
+int visit_count_clerk(struct store *st, const char *unit_code, const char *clerk,
+		      const char *from, const char *to, struct visit_counts *c);
 
 #endif

@@ -77,6 +77,14 @@ expect_grep "$T/ledger.txt" "Không tiếp nhận tại quầy (không vào sổ
 expect_status 0 "$MOTCUA" ledger --db "$db" --from 2025-10-26 --out "$T/before.pdf"
 pdftotext "$T/before.pdf" - | grep -q "Không tiếp nhận tại quầy" && fail "a day without visits counts some"
 
+# ---- the indicators: the visits beside them, only when there are some ---------------
+expect_status 0 "$MOTCUA" indicators --db "$db" --from 2025-10-27 --to 2025-10-27
+expect_grep "$T/out" '\],"visits":{"refused":1,"guided":1}}$'
+expect_status 0 "$MOTCUA" indicators --db "$db" --from 2025-10-27 --to 2025-10-27 --clerk nobody
+grep -q '"visits"' "$T/out" && fail "another clerk's visits counted"
+expect_status 0 "$MOTCUA" indicators --db "$db" --from 2025-10-26 --to 2025-10-26
+grep -q '"visits"' "$T/out" && fail "a day without visits counts some"
+
 # ---- bad input: status 2, a Vietnamese message, nothing written ------------------------
 before=$(rows)
 ls "$dir/receipts" >"$T/receipts.before"

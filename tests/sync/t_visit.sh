@@ -28,6 +28,18 @@ t_visit_synced() {
 		"Nguyễn Văn An|Thiếu chữ ký|2"
 	expect_eq "guide" "$(csql "SELECT kind || '|' || (data->'items'->>0) FROM visits WHERE id = '$gid'")" "guide|Giấy chứng sinh"
 	expect_eq "no dossier" "$(csql "SELECT count(*) FROM dossiers WHERE id IN ('$rid', '$gid')")" 0
+	# counted beside the indicators, the same on both sides
+	"$MOTCUA" indicators --unit 00004 --from "$C_DAY" --to "$C_DAY" --db "$db" >"$W/c/vind.client" 2>"$W/c/err" ||
+		fail "client indicators: $(cat "$W/c/err")"
+	expect_grep "$W/c/vind.client" '\],"visits":{"refused":1,"guided":1}}$'
+	st=$(api GET "$C_URL/api/v1/indicators?unit=00004&from=$C_DAY&to=$C_DAY" "" "$(lq "$db" "SELECT token FROM sync_state")")
+	expect_eq "GET indicators" "$st" 200
+	expect_grep "$W/body" '\],"visits":{"refused":1,"guided":1}}$'
+	"$SERVER" indicators --pg "$PGC" --unit 00004 --from "$C_DAY" --to "$C_DAY" >"$W/c/vind.server" ||
+		fail "server indicators"
+	expect_grep "$W/c/vind.server" '\],"visits":{"refused":1,"guided":1}}$'
+	st=$(api GET "$C_URL/api/v1/indicators?unit=00004&from=2025-10-26&to=2025-10-26" "" "$(lq "$db" "SELECT token FROM sync_state")")
+	expect_nogrep "$W/body" '"visits"'
 
 	# the same operations again: duplicate, nothing stored twice
 	sqlite3 "$db" "SELECT json_object('device_id', (SELECT device_id FROM sync_state), 'ops', json_group_array(json_object(
