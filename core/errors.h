@@ -72,6 +72,8 @@
 	X(MC_ERR_EVENT_EXISTS, "event_exists", 409, "Sự kiện đã có trên máy chủ") \
 	X(MC_ERR_DOCUMENT_MISMATCH, "document_mismatch", 409, \
 	  "Giấy tờ đã có trên máy chủ với một tệp khác") \
+	X(MC_ERR_VISIT_EXISTS, "visit_exists", 409, \
+	  "Lượt tiếp công dân đã có trên máy chủ") \
 	/* one operation of a push: rejections */ \
 	X(MC_ERR_BAD_HASH, "bad_hash", 422, "payload_hash không khớp với nội dung payload") \
 	X(MC_ERR_BAD_PAYLOAD, "bad_payload", 422, "Nội dung thao tác thiếu trường hoặc sai dạng") \

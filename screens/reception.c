@@ -31,10 +31,12 @@
 #include "client/tui/job.h"
 #include "client/tui/picker.h"
 #include "client/services/reception.h"
+#include "client/services/visit.h"
 #include "client/store/dossier_query.h"
 #include "client/store/lookup.h"
 #include "client/store/person.h"
 #include "client/store/reuse.h"
+#include "client/store/visit.h"
 #include "core/lifecycle.h"
 #include "core/idnum.h"
 #include "core/text.h"
@@ -88,7 +90,10 @@ struct comp {
 	int kept_originals, kept_copies; /* the counts before it (back when undone) */
 };
 
-enum modal { M_NONE, M_LEAVE, M_OVERRIDE };
+enum modal { M_NONE, M_LEAVE, M_OVERRIDE, M_REFUSE, M_GUIDE };
+
+#define VISIT_PROMPT_MAX 4000 /* characters of the reasons or papers typed at once */
+#define VISIT_PAPER_CHARS 150 /* of a paper's name written in the guidance's prompt */
 
 #define QR_MAX 1024 /* bytes of a chip card's QR line */
 
@@ -100,6 +105,13 @@ enum receipt_state { RS_DONE, RS_WRITING, RS_PRINTING };
 struct receipt_task {
 	struct wizard *owner; /* NULL once the wizard closed */
 	struct reception_receipt r;
+};
+
+/* The form of a visit refused or guided at the counter (03 or 02), its job
+ * like the receipt's. */
+struct visit_task {
+	struct wizard *owner;
+	struct visit_form f;
 };
 
 struct wizard {
@@ -162,6 +174,14 @@ struct wizard {
 	struct reception_result res; /* its receipt fields follow the task */
 	struct receipt_task *task;   /* the receipt being written or printed */
 	enum receipt_state receipt;
+
+	/* a visit ended without a dossier: refused (form 03) or guided (form 02) */
+	bool visited;
+	struct visit_result visit;
+	struct visit visit_row;      /* as stored, for the done page */
+	struct visit_task *vtask;    /* its form being written or printed */
+	char *vform_path, *vform_error, *vprint_error;
+	bool vprinted;
 
 	char *refusal; /* the last refusal, shown in full until the next key */
 
@@ -896,6 +916,13 @@ static void wz_done(struct app *app, void *priv)
 		s->task->owner = NULL;
 	if (s->committed)
 		reception_result_release(&s->res);
+	if (s->vtask)
+		s->vtask->owner = NULL;
+	if (s->visited)
+		visit_release(&s->visit_row);
+	free(s->vform_path);
+	free(s->vform_error);
+	free(s->vprint_error);
 }
 
 /* ---- Drawing -------------------------------------------------------------------- */
@@ -1574,10 +1601,96 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 
 /* The code large and clear, the appointment, the receipt (its path with
  * $HOME as "~") and whether it was printed. */
+/* The done page of a visit refused or guided: no code; the reasons or the
+ * papers, the form and the printer. */
+static void draw_visit_done(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	const int L = 26;
+	bool refused = s->visit.kind == VISIT_REFUSE;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y++, x, w, refused ? "Đã từ chối tiếp nhận hồ sơ: không cấp mã hồ sơ."
+					  : "Đã hướng dẫn bổ sung hồ sơ: hồ sơ chưa được tiếp nhận.");
+	wattrset(win, term_style(STYLE_NORMAL));
+	y++;
+	const struct visit *v = &s->visit_row;
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Người nộp:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L, v->applicant_name ? v->applicant_name : "");
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Thủ tục:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	char *proc = xasprintf("%s %s", v->procedure_code ? v->procedure_code : "",
+			       v->procedure_name ? v->procedure_name : "");
+	char *fit = mc_text_ellipsize(proc, w - L);
+	term_text(win, y++, x + L, w - L, fit);
+	free(fit);
+	free(proc);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y++, x, w, refused ? "Lý do từ chối:" : "Giấy tờ cần bổ sung, hoàn thiện:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	size_t n = json_array_size(v->items), shown = 0;
+	int room = b->y + b->h - 2 - 4 - y; /* the form, the printer, a blank, the keys */
+	for (size_t i = 0; i < n && (int)shown < room; i++, shown++) {
+		char *line = (int)shown == room - 1 && i + 1 < n
+				     ? xasprintf("… và %zu mục nữa", n - i)
+				     : xasprintf("%zu. %s", i + 1, json_string_value(json_array_get(v->items, i)));
+		char *cut = mc_text_ellipsize(line, w - 2);
+		term_text(win, y++, x + 2, w - 2, cut);
+		free(cut);
+		free(line);
+	}
+	y++;
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, refused ? "Phiếu từ chối (mẫu 03):" : "Phiếu hướng dẫn (mẫu 02):");
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (s->vtask && (s->vtask->f.steps & VISIT_FORM_WRITE)) {
+		term_text(win, y++, x + L, w - L, "Đang tạo phiếu…");
+	} else if (s->vform_path) {
+		char *shown_path = keymap_shown_path(s->vform_path);
+		const char *t = shown_path;
+		while (mc_text_width(t) > w - L) {
+			int32_t cp;
+			t += mc_utf8_next(t, strlen(t), &cp);
+		}
+		term_text(win, y++, x + L, w - L, t);
+		free(shown_path);
+	} else {
+		wattrset(win, term_style(STYLE_ERROR));
+		y += draw_wrapped(win, y, x + L, w - L, 1,
+				  s->vform_error ? s->vform_error : "chưa ghi được tệp");
+		wattrset(win, term_style(STYLE_NORMAL));
+	}
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "In:");
+	wattrset(win, term_style(s->vprint_error && !s->vtask ? STYLE_ERROR : STYLE_NORMAL));
+	const char *printed;
+	if (s->vtask)
+		printed = s->vtask->f.printer ? "đang gửi tới máy in…" : "chưa cấu hình máy in: in từ tệp PDF";
+	else if (s->vprinted)
+		printed = "đã gửi tới máy in";
+	else if (s->vprint_error)
+		printed = s->vprint_error;
+	else
+		printed = s->vform_path ? "chưa cấu hình máy in: in từ tệp PDF" : "không in được";
+	draw_wrapped(win, y, x + L, w - L, 1, printed);
+	wattrset(win, term_style(STYLE_NORMAL));
+	char key[32];
+	char *keys = xasprintf("Enter/Esc: về màn hình chính · %s: in lại phiếu",
+			       key_of(app, ACTION_PRINT, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
+}
+
 static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
 	const int L = 23;
+	if (s->visited) {
+		draw_visit_done(app, s, win, b);
+		return;
+	}
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, y, x, w, "Đã tiếp nhận hồ sơ. Mã hồ sơ:");
 	/* the code, large: a reversed block three rows high */
@@ -2265,11 +2378,184 @@ static void reprint(struct wizard *s)
 	free(printer);
 }
 
+/* ---- A visit ended without a dossier: refused (03) or guided (02) ---------------------- */
+
+/* Job thread: the form, then the printer. */
+static void visit_run(struct app *app, void *data)
+{
+	(void)app;
+	struct visit_task *t = data;
+	visit_form_write(&t->f);
+	visit_form_print(&t->f);
+}
+
+/* Main thread: what happened, to the page when it is still open. */
+static void visit_done(struct app *app, void *data)
+{
+	struct visit_task *t = data;
+	struct visit_form *f = &t->f;
+	struct wizard *s = t->owner;
+	if ((f->steps & VISIT_FORM_WRITE) && !f->written)
+		app_error(app, "Đã ghi lượt tiếp công dân nhưng chưa ghi được phiếu: %s",
+			  f->error ? f->error : "");
+	else if (f->printed)
+		app_info(app, "Đã gửi phiếu tới máy in %s", f->printer);
+	else if (f->print_error)
+		app_error(app, "Phiếu chưa được in: %s", f->print_error);
+	if (s) {
+		if (f->steps & VISIT_FORM_WRITE) {
+			free(s->vform_path);
+			s->vform_path = f->written ? xstrdup(f->path) : NULL;
+			free(s->vform_error);
+			s->vform_error = f->error ? xstrdup(f->error) : NULL;
+		}
+		if (f->printer) {
+			s->vprinted = f->printed;
+			free(s->vprint_error);
+			s->vprint_error = f->print_error ? xstrdup(f->print_error) : NULL;
+		}
+		s->vtask = NULL;
+	}
+	visit_form_release(f);
+	free(t);
+}
+
+static void start_visit_form(struct wizard *s, unsigned steps)
+{
+	struct visit_task *t = xcalloc(1, sizeof(*t));
+	t->owner = s;
+	visit_form_prepare(&s->app->store, &s->visit, steps, &t->f);
+	s->vtask = t;
+	if (app_job_start(s->app, visit_run, visit_done, t)) {
+		visit_run(s->app, t);
+		visit_done(s->app, t);
+	}
+}
+
+static void reprint_visit(struct wizard *s)
+{
+	if (s->vtask) {
+		app_info(s->app, "Phiếu đang được tạo hoặc gửi tới máy in: chờ một chút");
+		return;
+	}
+	if (!s->vform_path) {
+		app_error(s->app, "Chưa có tệp phiếu để in");
+		return;
+	}
+	char *printer = store_get_setting(&s->app->store, "printer");
+	if (mc_text_blank(printer))
+		app_info(s->app, "Chưa cấu hình máy in (thiết lập printer): mở tệp PDF để in");
+	else
+		start_visit_form(s, VISIT_FORM_PRINT);
+	free(printer);
+}
+
+/* The prompt of the reasons (refuse) or of the papers to add (guide),
+ * with text and, after a refusal of what was typed, why. */
+static void prompt_visit(struct wizard *s, enum visit_kind kind, const char *text, const char *why)
+{
+	if (kind == VISIT_REFUSE)
+		dialog_init_prompt(&s->dlg, "Từ chối tiếp nhận hồ sơ (mẫu 03)",
+				   "Hồ sơ không được tiếp nhận, không cấp mã; người nộp nhận phiếu từ"
+				   " chối. Lý do từ chối (nhiều lý do cách nhau bởi dấu ;):",
+				   VISIT_PROMPT_MAX, true);
+	else
+		dialog_init_prompt(&s->dlg, "Hướng dẫn bổ sung hồ sơ (mẫu 02)",
+				   "Hồ sơ chưa được tiếp nhận; người nộp nhận phiếu hướng dẫn. Giấy tờ"
+				   " cần bổ sung, hoàn thiện (cách nhau bởi dấu ;):",
+				   VISIT_PROMPT_MAX, true);
+	if (text && *text)
+		field_set_text(&s->dlg.field, text);
+	if (why)
+		s->dlg.error = xstrdup(why);
+	open_modal(s, kind == VISIT_REFUSE ? M_REFUSE : M_GUIDE);
+}
+
+/* The refuse or guide key: the procedure and the applicant checked first
+ * (a refusal goes to its field), then the prompt; for a guidance, the
+ * mandatory papers not ticked on the checklist are written in it. */
+static int start_visit(struct wizard *s, enum visit_kind kind)
+{
+	if (s->page == P_PROCEDURE || !s->have_proc) {
+		app_info(s->app, "Chọn thủ tục và nhập thông tin người nộp trước khi %s",
+			 kind == VISIT_REFUSE ? "từ chối tiếp nhận" : "hướng dẫn bổ sung");
+		return SCR_HANDLED;
+	}
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	memset(&err, 0, sizeof(err));
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+		return SCR_HANDLED;
+	}
+	build_input(s, &in);
+	int rc = reception_check_procedure(&s->app->store, &in, &err);
+	if (!rc)
+		rc = reception_check_applicant(&s->app->store, &in, &now, &err);
+	reception_input_release(&in);
+	if (rc) {
+		show_refusal(s, &err);
+		return SCR_HANDLED;
+	}
+	s->choosing_commune = s->showing_history = s->choosing_paper = false;
+	struct strbuf papers = STRBUF_INIT;
+	for (size_t i = 0; kind == VISIT_GUIDE && i < s->proc.ncomponents; i++) {
+		const struct catalog_component *c = &s->proc.components[i];
+		if (!c->mandatory || !comp_missing(c, &s->comps[i]))
+			continue;
+		if (papers.len)
+			strbuf_addstr(&papers, "; ");
+		size_t at = papers.len;
+		/* a catalog name may run to thousands of characters: its start */
+		const char *name = c->name ? c->name : "";
+		size_t cut = mc_text_clip(name, VISIT_PAPER_CHARS);
+		strbuf_add(&papers, name, cut);
+		if (name[cut])
+			strbuf_addstr(&papers, "…");
+		for (size_t j = at; j < papers.len; j++) /* a ';' of the name would split it */
+			if (papers.buf[j] == ';')
+				papers.buf[j] = ',';
+	}
+	prompt_visit(s, kind, papers.buf, NULL);
+	strbuf_release(&papers);
+	return SCR_HANDLED;
+}
+
+/* The prompt answered: the visit in one transaction, then its form in a job. */
+static void record_visit(struct wizard *s, enum visit_kind kind, const char *items)
+{
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+		return;
+	}
+	build_input(s, &in);
+	if (visit_record(&s->app->store, &in, kind, items, s->app->clerk.username, &now, &s->visit,
+			 &err)) {
+		if (err.field == RF_ITEMS)
+			prompt_visit(s, kind, items, err.msg);
+		else
+			show_refusal(s, &err);
+	} else {
+		s->visited = true;
+		if (visit_get(&s->app->store, s->visit.id, &s->visit_row) != 1)
+			memset(&s->visit_row, 0, sizeof(s->visit_row));
+		s->page = P_DONE;
+		app_info(s->app, kind == VISIT_REFUSE ? "Đã ghi việc từ chối tiếp nhận hồ sơ"
+						      : "Đã ghi việc hướng dẫn bổ sung hồ sơ");
+		start_visit_form(s, VISIT_FORM_WRITE | VISIT_FORM_PRINT);
+	}
+	reception_input_release(&in);
+}
+
 static int handle_modal(struct wizard *s, enum action act, const struct key_event *ev)
 {
 	if (act == ACTION_QUIT)
 		return SCR_IGNORED;
-	if (act == ACTION_TOGGLE_TELEX && s->modal == M_OVERRIDE)
+	if (act == ACTION_TOGGLE_TELEX && s->modal != M_LEAVE)
 		return SCR_IGNORED;
 	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL) {
@@ -2281,9 +2567,13 @@ static int handle_modal(struct wizard *s, enum action act, const struct key_even
 			free(k->reason);
 			k->reason = dialog_value(&s->dlg);
 		}
+		char *items = m == M_REFUSE || m == M_GUIDE ? dialog_value(&s->dlg) : NULL;
 		close_modal(s);
 		if (m == M_LEAVE)
 			return SCR_BACK;
+		if (items)
+			record_visit(s, m == M_REFUSE ? VISIT_REFUSE : VISIT_GUIDE, items);
+		free(items);
 	}
 	return SCR_HANDLED;
 }
@@ -2298,6 +2588,8 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 	/* the Telex keys switch the app's mode, never one field's */
 	if (act == ACTION_TOGGLE_TELEX || ev->edit == ACTION_TOGGLE_TELEX)
 		return act == ACTION_TOGGLE_TELEX ? SCR_IGNORED : SCR_HANDLED;
+	if ((act == ACTION_REFUSE_VISIT || act == ACTION_GUIDE_VISIT) && s->page != P_DONE)
+		return start_visit(s, act == ACTION_REFUSE_VISIT ? VISIT_REFUSE : VISIT_GUIDE);
 	switch (s->page) {
 	case P_PROCEDURE:
 		return handle_procedure(s, act, ev);
@@ -2334,10 +2626,13 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 			return SCR_HANDLED;
 		}
 		if (act == ACTION_PRINT) {
-			reprint(s);
+			if (s->visited)
+				reprint_visit(s);
+			else
+				reprint(s);
 			return SCR_HANDLED;
 		}
-		if (act == ACTION_SCAN_PAPERS) {
+		if (act == ACTION_SCAN_PAPERS && !s->visited) {
 			/* the papers just received, first one not yet digitized */
 			scan_screen_open(app, s->res.id, 0);
 			return SCR_HANDLED;

@@ -46,4 +46,10 @@ typedef int op_apply_fn(PGconn *c, const struct session *s, const struct sync_op
 op_check_fn attach_check;
 op_apply_fn attach_apply;
 
+/* visit.c: a counter visit that ended without a received dossier, a
+ * refusal (form 03) or a guidance (form 02) (docs/api.md "Operation visit /
+ * record"). */
+op_check_fn visit_check;
+op_apply_fn visit_apply;
+
 #endif

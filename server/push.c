@@ -811,6 +811,7 @@ static const struct op_kind op_kinds[] = {
 	{ "dossier", "receive", check_dossier, apply_receive },
 	{ "dossier", MC_REASSIGN_ID, check_reassign, apply_reassign },
 	{ "dossier", "attach", attach_check, attach_apply },
+	{ "visit", "record", visit_check, visit_apply },
 	/* an online dossier received (server/online.c); before the lifecycle's
 	 * rows, which name "accept" too */
 	{ "dossier", "accept", online_accept_check, online_accept_apply },

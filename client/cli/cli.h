@@ -25,6 +25,8 @@ enum {
 	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes") \
 	X(clerk, cli_clerk, "Quản lý tài khoản cán bộ (add, passwd, list, disable)") \
 	X(receive, cli_receive, "Tiếp nhận một hồ sơ từ JSON: --json TỆP|- [--user CÁN_BỘ]") \
+	X(refuse, cli_refuse, "Từ chối tiếp nhận tại quầy (mẫu 03): --json TỆP|- --reason \"LÝ_DO; ...\"") \
+	X(guide, cli_guide, "Hướng dẫn bổ sung tại quầy (mẫu 02): --json TỆP|- --papers \"GIẤY_TỜ; ...\"") \
 	X(receipt, cli_receipt, "Ghi lại giấy tiếp nhận của hồ sơ: MÃ_HỒ_SƠ --out TỆP.pdf") \
 	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh") \
 	X(act, cli_act, "Xử lý hồ sơ sau tiếp nhận: MÃ_HỒ_SƠ THAO_TÁC [tùy chọn] (act --help)") \
@@ -49,6 +51,15 @@ enum {
 #define CLI_DECLARE(name, fn, help) int fn(int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
+
+/* The reception's JSON (docs/reception.md) from FILE or "-" into in
+ * (client/cli/receive.c, shared by receive, refuse and guide): CLI_OK, or
+ * CLI_BADINPUT with the reason on stderr. */
+struct reception_input;
+struct reception_error;
+int cli_read_reception(const char *file, struct reception_input *in);
+/* "applicant.full_name"... for a refused field, NULL when none. */
+const char *cli_reception_field_key(const struct reception_error *e);
 
 /* Prints "motcua: <message>" on stderr and returns CLI_BADINPUT. */
 int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

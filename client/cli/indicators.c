@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "client/store/indicators.h"
+#include "client/store/visit.h"
 #include "client/store/supervision.h"
 #include "client/store/store.h"
 #include "core/xalloc.h"
@@ -122,8 +123,14 @@ int cli_indicators(int argc, char **argv)
 			store_close(&st);
 			goto out;
 		}
+		struct visit_counts vc;
+		if (visit_count_clerk(&st, unit, clerk, p.lo, p.hi, &vc)) {
+			rc = cli_fault("không đọc được các lượt tiếp công dân");
+			store_close(&st);
+			goto out;
+		}
 		struct strbuf json = STRBUF_INIT;
-		mc_indicators_json(&json, &p, unit, clerk, v);
+		mc_indicators_json_visits(&json, &p, unit, clerk, v, vc.refused, vc.guided);
 		printf("%s\n", json.buf);
 		strbuf_release(&json);
 		if (fflush(stdout) || ferror(stdout))

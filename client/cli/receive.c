@@ -222,6 +222,24 @@ static const char *field_key(const struct reception_error *e)
 	return NULL;
 }
 
+int cli_read_reception(const char *file, struct reception_input *in)
+{
+	json_t *root;
+	int rc = load_json(file, &root);
+	if (rc)
+		return rc;
+	struct reader rd = { { 0 } };
+	if (read_input(&rd, root, in))
+		rc = cli_bad("JSON: %s", rd.msg);
+	json_decref(root);
+	return rc;
+}
+
+const char *cli_reception_field_key(const struct reception_error *e)
+{
+	return field_key(e);
+}
+
 static void print_result(const struct reception_result *res)
 {
 	char received[20], due[20];
@@ -315,16 +333,9 @@ int cli_receive(int argc, char **argv)
 	if (db && !*db)
 		return cli_bad("đường dẫn --db rỗng");
 
-	json_t *root;
-	int rc = load_json(json, &root);
-	if (rc)
-		return rc;
 	struct reception_input in;
 	reception_input_init(&in);
-	struct reader rd = { { 0 } };
-	if (read_input(&rd, root, &in))
-		rc = cli_bad("JSON: %s", rd.msg);
-	json_decref(root);
+	int rc = cli_read_reception(json, &in);
 	if (!rc)
 		rc = receive(db, user, &in);
 	reception_input_release(&in);

@@ -1194,3 +1194,65 @@ int reception_commit(struct store *st, const struct reception_input *in, const c
 {
 	return reception_commit_flags(st, in, clerk, now, 0, res, err);
 }
+
+/* ---- a visit without a received dossier ------------------------------------ */
+
+void reception_person_release(struct reception_person *p)
+{
+	free(p->procedure_code);
+	free(p->procedure_name);
+	free(p->unit_code);
+	free(p->full_name);
+	free(p->id_number);
+	free(p->phone);
+	free(p->email);
+	free(p->address);
+	free(p->commune);
+	free(p->note);
+	memset(p, 0, sizeof(*p));
+}
+
+int reception_check_visit(struct store *st, const struct reception_input *in, const char *clerk,
+			  const struct mc_dt *now, struct reception_person *p,
+			  struct reception_error *err)
+{
+	error_clear(err);
+	memset(p, 0, sizeof(*p));
+	struct catalog_detail d;
+	struct clean_applicant a;
+	struct workstation ws = { NULL, NULL };
+	if (load_procedure(st, in, &d, err))
+		return -1;
+	int rc = check_applicant(st, &in->applicant, now, &a, err);
+	if (rc) {
+		catalog_detail_release(&d);
+		return -1;
+	}
+	rc = check_free_text(in->note, "Ghi chú", RF_NOTE, 0, &p->note, err);
+	if (!rc)
+		rc = check_clerk(st, clerk, err);
+	if (!rc)
+		rc = load_workstation(st, &ws, err);
+	if (!rc) {
+		p->procedure_code = xstrdup(d.proc.code);
+		p->procedure_name = mc_text_nfc(d.proc.name);
+		p->unit_code = ws.unit_code;
+		ws.unit_code = NULL;
+		p->full_name = a.full_name;
+		p->id_number = a.id_number;
+		p->phone = a.phone;
+		p->email = a.email;
+		p->address = a.address;
+		p->commune = a.commune;
+		memcpy(p->birth_date, a.birth_date, sizeof p->birth_date);
+		p->sex = a.sex;
+		free(a.fold);
+		memset(&a, 0, sizeof a);
+	} else {
+		FREE(&p->note);
+	}
+	workstation_release(&ws);
+	clean_applicant_release(&a);
+	catalog_detail_release(&d);
+	return rc ? -1 : 0;
+}

@@ -63,7 +63,7 @@ struct reception_input {
 enum reception_field {
 	RF_NONE, RF_PROCEDURE, RF_RECEIVED_AT, RF_FULL_NAME, RF_ID_NUMBER, RF_BIRTH_DATE,
 	RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS, RF_COMMUNE, RF_COMPONENTS, RF_APPOINTMENT,
-	RF_NOTE, RF_CLERK, RF_UNIT, RF_STORE
+	RF_NOTE, RF_CLERK, RF_UNIT, RF_ITEMS, RF_STORE
 };
 
 struct reception_error {
@@ -150,5 +150,22 @@ int reception_commit(struct store *st, const struct reception_input *in, const c
 int reception_commit_flags(struct store *st, const struct reception_input *in, const char *clerk,
 			   const struct mc_dt *now, unsigned flags, struct reception_result *res,
 			   struct reception_error *err);
+
+/* A visit that ends without a received dossier (a refusal or a guidance
+ * at the counter: client/services/visit.h): the procedure and the applicant
+ * checked exactly as a reception checks them (the papers are not), the
+ * note, the clerk and the workstation's unit. */
+struct reception_person {
+	char *procedure_code, *procedure_name, *unit_code;
+	char *full_name, *id_number, *phone, *email, *address, *commune; /* cleaned; NULL if none */
+	char birth_date[11];
+	char sex;
+	char *note;
+};
+void reception_person_release(struct reception_person *p);
+/* 0 with p filled (release it), or -1 with err (p empty; RF_STORE: a fault). */
+int reception_check_visit(struct store *st, const struct reception_input *in, const char *clerk,
+			  const struct mc_dt *now, struct reception_person *p,
+			  struct reception_error *err);
 
 #endif

@@ -27,19 +27,27 @@ static int step_done(sqlite3_stmt *q)
 int outbox_add(struct store *st, const char *op_id, const char *dossier_id, long long base_rev,
 	       const char *op, const json_t *payload, const char *now)
 {
+	return outbox_add_entity(st, "dossier", op_id, dossier_id, base_rev, op, payload, now);
+}
+
+int outbox_add_entity(struct store *st, const char *entity, const char *op_id,
+		      const char *entity_id, long long base_rev, const char *op,
+		      const json_t *payload, const char *now)
+{
 	char *text = sync_payload_text(payload);
 	char hash[SYNC_HASH_HEX + 1];
 	sync_payload_hash_text(text, hash);
 	sqlite3_stmt *q = store_prepare(st,
 		"INSERT INTO outbox(op_id, entity, entity_id, base_rev, op, payload, payload_hash,"
-		" state, created_at) VALUES (?, 'dossier', ?, ?, ?, ?, ?, 'pending', ?)");
+		" state, created_at) VALUES (?1, ?8, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)");
 	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, dossier_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, entity_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, base_rev);
 	sqlite3_bind_text(q, 4, op, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 5, text, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 6, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 7, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, entity, -1, SQLITE_STATIC);
 	int rc = step_done(q);
 	free(text);
 	return rc;

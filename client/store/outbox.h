@@ -30,6 +30,10 @@
  * pending since now. Returns an SQLite result code. */
 int outbox_add(struct store *st, const char *op_id, const char *dossier_id, long long base_rev,
 	       const char *op, const json_t *payload, const char *now);
+/* The same for an operation on another entity ("visit": client/store/visit.h). */
+int outbox_add_entity(struct store *st, const char *entity, const char *op_id,
+		      const char *entity_id, long long base_rev, const char *op,
+		      const json_t *payload, const char *now);
 
 /* The oldest pending operations, at most max, into ops (room for max):
  * their strings and payloads belong to ops (sync_op_release). A stored

@@ -527,6 +527,18 @@ static const char *const migrations[] = {
 	 * table of its own: the migration is safe to run again). */
 	"CREATE TABLE IF NOT EXISTS document_papers(document_id TEXT PRIMARY KEY,"
 	" paper_type TEXT, signer TEXT, signed_at TEXT) WITHOUT ROWID;\n",
+
+	/* 13 -> 14: counter visits that end without a received dossier
+	 * (client/store/visit.h): a refusal with form 03 or a guidance with
+	 * form 02, no code and no ledger number. items: the reasons or the
+	 * papers, a JSON array of strings. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS visits(id TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK(kind IN ('refuse','guide')),"
+	" procedure_code TEXT NOT NULL, procedure_name TEXT NOT NULL, unit_code TEXT NOT NULL,"
+	" clerk TEXT NOT NULL, at TEXT NOT NULL, applicant_name TEXT NOT NULL, id_number TEXT,"
+	" birth_date TEXT, sex TEXT, phone TEXT, email TEXT, address TEXT, commune_code TEXT,"
+	" items TEXT NOT NULL, note TEXT);\n"
+	"CREATE INDEX IF NOT EXISTS visits_unit_at ON visits(unit_code, at);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
