@@ -203,3 +203,33 @@ size_t mc_text_chars(const char *s)
 	}
 	return n;
 }
+
+char *mc_text_trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
+int mc_text_setting(char *line, char **key, char **value)
+{
+	char *s = mc_text_trim(line);
+	if (!*s || *s == '#')
+		return 0;
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	char *val = mc_text_trim(eq + 1);
+	size_t vn = strlen(val);
+	if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"') {
+		val[vn - 1] = '\0';
+		val++;
+	}
+	*key = mc_text_trim(s);
+	*value = val;
+	return 1;
+}

@@ -40,5 +40,13 @@ bool mc_text_blank(const char *s);
 char *mc_text_squeeze(const char *s);
 /* Code points in s (valid UTF-8). */
 size_t mc_text_chars(const char *s);
+/* s in place without its leading spaces and tabs and its trailing spaces,
+ * tabs and line ends; returns the new start. */
+char *mc_text_trim(char *s);
+/* One line of a "key = value" settings file, cut in place: key and value
+ * trimmed, one pair of double quotes around the value removed. 0 for a
+ * blank line or a comment (#), 1 with *key and *value set, -1 when the
+ * line has no '='. */
+int mc_text_setting(char *line, char **key, char **value);
 
 #endif

@@ -59,12 +59,31 @@ static void test_ellipsize(void **state)
 	check_ellipsize("漢字漢字漢字", 7, "漢…字");
 }
 
+static void test_setting(void **state)
+{
+	char line[] = "  pg_host =  \"/run/postgresql\" \r\n", blank[] = " \t\n",
+	     comment[] = "  # listen = x", noeq[] = "listen 127.0.0.1", quote[] = "a=\"";
+	char *k = NULL, *v = NULL;
+	assert_int_equal(mc_text_setting(line, &k, &v), 1);
+	assert_string_equal(k, "pg_host");
+	assert_string_equal(v, "/run/postgresql");
+	assert_int_equal(mc_text_setting(blank, &k, &v), 0);
+	assert_int_equal(mc_text_setting(comment, &k, &v), 0);
+	assert_int_equal(mc_text_setting(noeq, &k, &v), -1);
+	assert_int_equal(mc_text_setting(quote, &k, &v), 1);
+	assert_string_equal(k, "a");
+	assert_string_equal(v, "\"");
+	char t[] = "\t x y \r\n";
+	assert_string_equal(mc_text_trim(t), "x y");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_nfc_width),
 		cmocka_unit_test(test_ellipsize),
+		cmocka_unit_test(test_setting),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
