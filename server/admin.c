@@ -20,16 +20,22 @@ static int migrate_work(PGconn *c, void *arg, struct strbuf *err)
 	return 0;
 }
 
-int cmd_migrate(int argc, char **argv)
+/* A command whose one option is --pg (the configured one by default),
+ * running work outside a transaction of its own. */
+static int run_with_pg(int argc, char **argv, const char *usage, admin_work_fn *work)
 {
-	static const char usage[] = "cách dùng: motcua-server migrate --pg CONNINFO";
 	const char *pg = config_get()->pg;
 	const struct admin_opt opts[] = { { .name = "pg", .value = &pg }, { .name = NULL } };
 	if (admin_options(argc, argv, opts, usage))
 		return 2;
 	if (!pg)
 		return admin_bad("%s", usage);
-	return admin_run(pg, false, migrate_work, NULL);
+	return admin_run(pg, false, work, NULL);
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	return run_with_pg(argc, argv, "cách dùng: motcua-server migrate --pg CONNINFO", migrate_work);
 }
 
 /* ---- users ------------------------------------------------------------------- */
@@ -315,14 +321,7 @@ static int stats_work(PGconn *c, void *arg, struct strbuf *err)
 
 int cmd_stats(int argc, char **argv)
 {
-	static const char usage[] = "cách dùng: motcua-server stats --pg CONNINFO";
-	const char *pg = config_get()->pg;
-	const struct admin_opt opts[] = { { .name = "pg", .value = &pg }, { .name = NULL } };
-	if (admin_options(argc, argv, opts, usage))
-		return 2;
-	if (!pg)
-		return admin_bad("%s", usage);
-	return admin_run(pg, false, stats_work, NULL);
+	return run_with_pg(argc, argv, "cách dùng: motcua-server stats --pg CONNINFO", stats_work);
 }
 
 /* ---- leases ------------------------------------------------------------------------ */

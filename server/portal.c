@@ -406,7 +406,7 @@ static int cmd_list(PGconn *c, int argc, char **argv)
 	long n = strtol(limit, &end, 10);
 	if (!known || *end || n < 1 || n > 100000)
 		return admin_bad("--state là một trong waiting, sent, acknowledged, error, dropped; --limit"
-			   " từ 1 đến 100000");
+				 " từ 1 đến 100000");
 	const char *p[] = { state, limit };
 	PGresult *res = db_query(c, "SELECT json_build_object('id', q.id, 'dossier_id', q.dossier_id,"
 				    " 'code', q.dossier->>'code', 'seq', q.seq, 'service', q.service,"
@@ -433,22 +433,32 @@ static bool is_id(const char *s)
 	return true;
 }
 
+/* An UPDATE ... RETURNING: the rows it changed, or -1 after PostgreSQL's
+ * message on stderr. */
+static int rows_changed(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = db_query(c, sql, n, params);
+	if (!db_ok(res))
+		return -query_fault(res);
+	int rows = PQntuples(res);
+	PQclear(res);
+	return rows;
+}
+
 static int cmd_retry(PGconn *c, int argc, char **argv)
 {
 	if (argc != 2 || (strcmp(argv[1], "--all") && !is_id(argv[1])))
 		return admin_bad("cách dùng: motcua-server portal retry --pg CONNINFO (ID | --all)");
 	bool all = !strcmp(argv[1], "--all");
 	const char *p[] = { all ? NULL : argv[1] };
-	PGresult *res = db_query(c, "UPDATE portal_queue SET state = 'waiting', last_error = NULL,"
-				    " error_at = NULL WHERE state = 'error'"
-				    " AND ($1::bigint IS NULL OR id = $1::bigint) RETURNING id", 1, p);
-	if (!db_ok(res))
-		return query_fault(res);
-	int n = PQntuples(res);
-	PQclear(res);
+	int n = rows_changed(c, "UPDATE portal_queue SET state = 'waiting', last_error = NULL,"
+			     " error_at = NULL WHERE state = 'error'"
+			     " AND ($1::bigint IS NULL OR id = $1::bigint) RETURNING id", 1, p);
+	if (n < 0)
+		return 1;
 	if (!all && n == 0)
 		return admin_bad("không có thông điệp lỗi số %s (xem: motcua-server portal list --state error)",
-			   argv[1]);
+				 argv[1]);
 	printf("{\"retried\":%d}\n", n);
 	return 0;
 }
@@ -473,13 +483,11 @@ static int cmd_drop(PGconn *c, int argc, char **argv)
 	if (mc_text_blank(reason) || !mc_text_valid(reason) || mc_text_chars(reason) > 500)
 		return admin_bad("bỏ một thông điệp cần lý do (--reason, tối đa 500 ký tự)");
 	const char *p[] = { id, reason, by ? by : "" };
-	PGresult *res = db_query(c, "UPDATE portal_queue SET state = 'dropped', dropped_reason = $2,"
-				    " dropped_by = nullif($3, '') WHERE id = $1::bigint AND state = 'error'"
-				    " RETURNING id", 3, p);
-	if (!db_ok(res))
-		return query_fault(res);
-	int n = PQntuples(res);
-	PQclear(res);
+	int n = rows_changed(c, "UPDATE portal_queue SET state = 'dropped', dropped_reason = $2,"
+			     " dropped_by = nullif($3, '') WHERE id = $1::bigint AND state = 'error'"
+			     " RETURNING id", 3, p);
+	if (n < 0)
+		return 1;
 	if (!n)
 		return admin_bad("không có thông điệp lỗi số %s: chỉ bỏ được thông điệp ở trạng thái error", id);
 	printf("{\"dropped\":%s}\n", id);
@@ -518,12 +526,12 @@ static int codes_import(PGconn *c, const char *path)
 		    !*f[1] || !*f[2] || !mc_text_valid(f[1]) || !mc_text_valid(f[2]) ||
 		    (nf == 4 && !mc_text_valid(f[3]))) {
 			rc = admin_bad("%s:%d: cần «loại,mã của ta,mã của Cổng[,tên]», loại là unit, procedure"
-				 " hoặc field", path, lineno);
+				       " hoặc field", path, lineno);
 			break;
 		}
 		if (!strcmp(f[0], "unit") && !mc_unit_ident_is_qcvn102(f[2])) {
 			rc = admin_bad("%s:%d: mã đơn vị của Cổng «%s» không theo QCVN 102 (NNN.NN.NN.XNN)", path,
-				 lineno, f[2]);
+				       lineno, f[2]);
 			break;
 		}
 		const char *p[] = { f[0], f[1], f[2], nf == 4 ? f[3] : NULL };
@@ -533,7 +541,7 @@ static int codes_import(PGconn *c, const char *path)
 			PQclear(res);
 			if (!known) {
 				rc = admin_bad("%s:%d: không có đơn vị mã «%s» (motcua-server import trước)", path,
-					 lineno, f[1]);
+					       lineno, f[1]);
 				break;
 			}
 		}

@@ -77,6 +77,27 @@ static void test_setting(void **state)
 	assert_string_equal(mc_text_trim(t), "x y");
 }
 
+static void test_form(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *out = (char *)"x";
+	assert_int_equal(mc_text_form("  \t", "Lý do", 10, &out, &err), 0);
+	assert_null(out);
+	assert_int_equal(mc_text_form(" Thiếu   giấy \t tờ ", "Lý do", 20, &out, &err), 0);
+	assert_string_equal(out, "Thiếu giấy tờ");
+	free(out);
+	assert_int_equal(mc_text_form("abc\xff", "Lý do", 10, &out, &err), -1);
+	assert_string_equal(err.buf, "Lý do chứa byte không phải UTF-8");
+	strbuf_reset(&err);
+	assert_int_equal(mc_text_form("a\x01b", "Ý kiến", 10, &out, &err), -1);
+	assert_string_equal(err.buf, "Ý kiến chứa ký tự điều khiển không hợp lệ");
+	strbuf_reset(&err);
+	assert_int_equal(mc_text_form("Nguyễn Văn", "Tên", 5, &out, &err), -1);
+	assert_string_equal(err.buf, "Tên dài quá 5 ký tự (10 ký tự)");
+	assert_null(out);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +105,7 @@ int main(void)
 		cmocka_unit_test(test_nfc_width),
 		cmocka_unit_test(test_ellipsize),
 		cmocka_unit_test(test_setting),
+		cmocka_unit_test(test_form),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
