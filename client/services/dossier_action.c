@@ -297,38 +297,6 @@ static void plan_release(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* "a; b;; c" -> ["a", "b", "c"], each checked as free text. */
-static int split_list(const char *text, const char *what, size_t max_items, json_t **out,
-		      struct strbuf *err)
-{
-	json_t *list = json_array();
-	const char *p = text;
-	while (*p) {
-		size_t n = strcspn(p, ";\n");
-		char *part = xstrndup(p, n), *clean;
-		int rc = mc_text_form(part, what, DOSSIER_ACTION_TEXT_MAX, &clean, err);
-		free(part);
-		if (rc) {
-			json_decref(list);
-			return rc;
-		}
-		if (clean) {
-			if (json_array_size(list) == max_items) {
-				free(clean);
-				json_decref(list);
-				return service_refuse(err, "%s: nhiều hơn %zu mục", what, max_items);
-			}
-			json_array_append_new(list, json_string(clean));
-			free(clean);
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	*out = list;
-	return 0;
-}
-
 /* SHA-256 and size of a regular file, into a JSON object. */
 static int check_file(const char *path, json_t **out, struct strbuf *err)
 {
@@ -437,7 +405,8 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 				      " (không hài lòng)");
 	p->rating = in->rating;
 	if (in->action == MC_ACT_REFUSE) {
-		if (split_list(in->reason, "Lý do từ chối", DOSSIER_ACTION_PAPERS_MAX, &p->list, err))
+		if (service_split_list(in->reason, "Lý do từ chối", DOSSIER_ACTION_TEXT_MAX,
+				       DOSSIER_ACTION_PAPERS_MAX, &p->list, err))
 			return -1;
 		if (!json_array_size(p->list))
 			return service_refuse(err, "Lý do: thao tác «%s» cần lý do (--reason)", label);
@@ -445,8 +414,8 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 		return -1;
 	}
 	if (in->action == MC_ACT_REQUEST_SUPPLEMENT) {
-		if (split_list(in->papers, "Giấy tờ cần bổ sung", DOSSIER_ACTION_PAPERS_MAX, &p->list,
-			       err))
+		if (service_split_list(in->papers, "Giấy tờ cần bổ sung", DOSSIER_ACTION_TEXT_MAX,
+				       DOSSIER_ACTION_PAPERS_MAX, &p->list, err))
 			return -1;
 		if (!json_array_size(p->list))
 			return service_refuse(err, "Giấy tờ cần bổ sung: cần ít nhất một giấy tờ (--papers)");

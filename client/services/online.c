@@ -34,29 +34,10 @@ _Static_assert((int)ONLINE_OK == (int)SERVICE_OK &&
 /* "a; b;; c" -> ["a", "b", "c"], each checked; at least one. */
 static int split_list(const char *text, const char *what, json_t **out, struct strbuf *err)
 {
-	json_t *list = json_array();
-	for (const char *p = text ? text : ""; *p;) {
-		size_t n = strcspn(p, ";\n");
-		char *part = xstrndup(p, n), *clean;
-		int rc = mc_text_form(part, what, TEXT_MAX, &clean, err);
-		free(part);
-		if (rc) {
-			json_decref(list);
-			return rc;
-		}
-		if (clean) {
-			if (json_array_size(list) == ITEMS_MAX) {
-				free(clean);
-				json_decref(list);
-				return service_refuse(err, "%s: nhiều hơn %d mục", what, ITEMS_MAX);
-			}
-			json_array_append_new(list, json_string(clean));
-			free(clean);
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
+	json_t *list = NULL;
+	int rc = service_split_list(text, what, TEXT_MAX, ITEMS_MAX, &list, err);
+	if (rc)
+		return rc;
 	if (!json_array_size(list)) {
 		json_decref(list);
 		return service_refuse(err, "%s: cần ít nhất một mục (các mục cách nhau bởi dấu ;)", what);

@@ -4,17 +4,19 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
 
 #include "client/store/dossier_tx.h"
+#include "core/text.h"
 
 int service_refuse(struct strbuf *err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
+	strbuf_vaddf(err, fmt, ap);
 	va_end(ap);
-	strbuf_addstr(err, s);
-	free(s);
 	return SERVICE_REFUSED;
 }
 
@@ -28,6 +30,36 @@ int service_crypto_ready(struct strbuf *err)
 {
 	if (sodium_init() < 0)
 		return service_refuse(err, "Không khởi tạo được thư viện mật mã (libsodium)");
+	return SERVICE_OK;
+}
+
+int service_split_list(const char *text, const char *what, size_t max_chars, size_t max_items,
+		       json_t **out, struct strbuf *err)
+{
+	json_t *list = json_array();
+	for (const char *p = text ? text : ""; *p;) {
+		size_t n = strcspn(p, ";\n");
+		char *part = xstrndup(p, n), *clean;
+		int rc = mc_text_form(part, what, max_chars, &clean, err);
+		free(part);
+		if (rc) {
+			json_decref(list);
+			return SERVICE_REFUSED;
+		}
+		if (clean) {
+			if (json_array_size(list) == max_items) {
+				free(clean);
+				json_decref(list);
+				return service_refuse(err, "%s: nhiều hơn %zu mục", what, max_items);
+			}
+			json_array_append_new(list, json_string(clean));
+			free(clean);
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	*out = list;
 	return SERVICE_OK;
 }
 

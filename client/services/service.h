@@ -22,6 +22,13 @@ int service_fault(struct strbuf *err, int sqlrc, const char *what);
 /* 0 when libsodium is ready (the ids of events and ops), else refused. */
 int service_crypto_ready(struct strbuf *err);
 
+/* "a; b;; c" -> ["a", "b", "c"] (*out, a new JSON array), each item free
+ * text of at most max_chars characters (mc_text_form), blank ones dropped,
+ * at most max_items of them; text NULL gives none. SERVICE_OK or refused. */
+struct json_t;
+int service_split_list(const char *text, const char *what, size_t max_chars, size_t max_items,
+		       struct json_t **out, struct strbuf *err);
+
 /* The work of one change inside its transaction: SERVICE_OK to commit,
  * else refused or failed (err says why) and rolled back. */
 typedef int service_work_fn(struct store *st, void *arg, struct strbuf *err);
