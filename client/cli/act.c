@@ -164,25 +164,16 @@ int cli_act(int argc, char **argv)
 		}
 		size_t k = 0;
 		const char *value = NULL;
-		for (; k < nopts; k++) {
-			size_t n = strlen(opts[k].flag);
-			if (!strcmp(a, opts[k].flag))
-				break;
-			if (!strncmp(a, opts[k].flag, n) && a[n] == '=') {
-				value = a + n + 1;
-				break;
-			}
-		}
+		int r = 0;
+		while (k < nopts && !(r = cli_option(argc, argv, &i, opts[k].flag, &value)))
+			k++;
 		if (k == nopts) {
 			rc = cli_bad("tùy chọn không hợp lệ cho act: %s (xem: motcua act --help)", a);
 			break;
 		}
-		if (!value) {
-			if (++i >= argc) {
-				rc = cli_bad("tùy chọn %s cần một giá trị", a);
-				break;
-			}
-			value = argv[i];
+		if (r < 0) {
+			rc = cli_bad("tùy chọn %s cần một giá trị", a);
+			break;
 		}
 		if ((opts[k].text && *opts[k].text) || (opts[k].raw && *opts[k].raw))
 			rc = cli_bad("tùy chọn %s được cho hai lần", opts[k].flag);

@@ -117,17 +117,12 @@ static int parse(int argc, char **argv, struct opts *o)
 		}
 		bool known = false;
 		for (size_t k = 0; k < sizeof vals / sizeof vals[0] && !known; k++) {
-			size_t n = strlen(vals[k].name);
 			const char *v = NULL;
-			if (!strcmp(a, vals[k].name)) {
-				if (++i >= argc)
-					return cli_bad("tùy chọn %s cần một giá trị", a);
-				v = argv[i];
-			} else if (!strncmp(a, vals[k].name, n) && a[n] == '=') {
-				v = a + n + 1;
-			} else {
+			int r = cli_option(argc, argv, &i, vals[k].name, &v);
+			if (r < 0)
+				return cli_bad("tùy chọn %s cần một giá trị", a);
+			if (!r)
 				continue;
-			}
 			known = true;
 			const char **dst = vals[k].dst ? vals[k].dst : &component;
 			if (*dst)

@@ -6,6 +6,7 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "client/base/exitcode.h"
 #include "client/base/progress.h"
@@ -65,6 +66,31 @@ const char *cli_reception_field_key(const struct reception_error *e);
 int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
 int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Whether argv[*i] is the option name ("--name"), given as "--name VALUE"
+ * or "--name=VALUE": 1 with *value set (*i moved past a separate value),
+ * 0 when it is another argument, -1 when "--name" is the last argument (its
+ * value missing). Every command reads its options with it. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+/* cli_option over the names (n of them, or up to a NULL one): the index of
+ * the one matched with *value set; when argv[*i] is none of them, the count
+ * of names (the index of the NULL); when the value is missing, says "tùy
+ * chọn … cần một giá trị" on stderr and returns -1. */
+int cli_options(int argc, char **argv, int *i, const char *const *names, size_t n,
+		const char **value);
+
+/* The end of the commands that write a paper of a dossier to a file
+ * (receipt, form): out and db checked, the store at db opened with flags,
+ * write(st, CODE, arg, err) called with the code as stored (upper case):
+ * > 0 refused (err said, exit 2), < 0 failed ("không ghi được WHAT: …",
+ * exit 1), 0 written: {"code": CODE} and the members of done printed.
+ * Takes done; returns the exit status. */
+struct store;
+struct strbuf;
+struct json_t;
+typedef int cli_paper_fn(struct store *st, const char *code, void *arg, struct strbuf *err);
+int cli_write_paper(const char *code, const char *out, const char *db, unsigned flags,
+		    cli_paper_fn *write, void *arg, const char *what, struct json_t *done);
 
 /* The exit status of a command that returned rc: a store found damaged on
  * the way (store_damaged) makes it 1 with the reason on stderr, unless the

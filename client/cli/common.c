@@ -43,6 +43,76 @@ int cli_fault(const char *fmt, ...)
 	return CLI_FAULT;
 }
 
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n))
+		return 0;
+	if (arg[n] == '=') {
+		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*value = argv[++*i];
+	return 1;
+}
+
+int cli_options(int argc, char **argv, int *i, const char *const *names, size_t n,
+		const char **value)
+{
+	size_t k = 0;
+	for (; k < n && names[k]; k++) {
+		int r = cli_option(argc, argv, i, names[k], value);
+		if (r < 0) {
+			cli_bad("tùy chọn %s cần một giá trị", names[k]);
+			return -1;
+		}
+		if (r)
+			return (int)k;
+	}
+	return (int)k;
+}
+
+int cli_write_paper(const char *code, const char *out, const char *db, unsigned flags,
+		    cli_paper_fn *write, void *arg, const char *what, json_t *done)
+{
+	int rc = CLI_OK;
+	if (!out || !*out)
+		rc = cli_bad("thiếu --out TỆP.pdf");
+	else if (db && !*db)
+		rc = cli_bad("đường dẫn --db rỗng");
+	if (rc) {
+		json_decref(done);
+		return rc;
+	}
+	/* Codes are stored upper case; accept them typed in lower case. */
+	char *upper = cli_upper_code(code);
+	struct store st;
+	struct strbuf err = STRBUF_INIT;
+	if ((rc = cli_open_store(&st, db, flags, false)) == CLI_OK) {
+		int w = write(&st, upper, arg, &err);
+		if (w > 0) {
+			rc = cli_bad("%s", err.buf);
+		} else if (w < 0) {
+			rc = cli_fault("không ghi được %s: %s", what, err.buf);
+		} else {
+			json_t *o = json_object();
+			json_object_set_new(o, "code", json_string(upper));
+			json_object_update(o, done);
+			cli_print_json(o);
+		}
+		store_close(&st);
+	}
+	json_decref(done);
+	strbuf_release(&err);
+	free(upper);
+	return rc;
+}
+
 int cli_open_store(struct store *st, const char *db_opt, unsigned flags, bool missing_bad)
 {
 	char *path = cli_db_path(db_opt);
