@@ -919,6 +919,26 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 	free(payload);
 }
 
+/* The files of the documents this device attached that the server does
+ * not hold (flagged: 0008_files_restore.sql), at most 100 a push:
+ * the workstation sends them again (after a restore from an older backup,
+ * or a file whose upload never came). The stale flags of files held since
+ * are cleared. A failure here leaves the list empty: the next push asks
+ * again. */
+
+static void missing_files(PGconn *c, const char *device_id, struct sync_push_response *resp)
+{
+	const char *p[] = { device_id };
+	db_execp(c, "UPDATE documents d SET file_missing = false WHERE d.device_id = $1"
+		    " AND d.file_missing AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)",
+		 1, p, NULL);
+	PGresult *res = db_query(c, "SELECT DISTINCT d.sha256 FROM documents d WHERE d.device_id = $1"
+				    " AND d.file_missing ORDER BY 1 LIMIT 100", 1, p);
+	for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
+		sync_push_response_add_missing(resp, PQgetvalue(res, i, 0));
+	PQclear(res);
+}
+
 void api_push(struct req *r)
 {
 	PGconn *c = db_thread_conn();
@@ -988,6 +1008,7 @@ void api_push(struct req *r)
 	if (db_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
 		resp.last_applied_op = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	missing_files(c, push.device_id, &resp);
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	resp.server_clock = xstrdup(clock);
