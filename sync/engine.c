@@ -412,7 +412,9 @@ static long apply_results(struct pass *p, const struct sync_push *req,
 				    p->now);
 		if (n < 0)
 			goto fail;
-		changed += n;
+		changed += n > 0;
+		if (n == 2)
+			continue; /* waits for its dossier: counted in waiting */
 		switch (r->status) {
 		case SYNC_APPLIED:
 			p->sum->pushed++;

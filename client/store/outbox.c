@@ -97,16 +97,19 @@ static int mark_waiting(struct store *st, const char *op_id, const char *message
 		" answered_at = ?3, done_seq = NULL, server_rev = NULL,"
 		" next_attempt_at = CASE WHEN attempts + 1 >= ?4 THEN NULL"
 		" ELSE strftime('%Y-%m-%dT%H:%M', ?3, '+' || min(?5 << min(attempts, 16), ?6) || ' minutes') END"
-		" WHERE op_id = ?1 AND state IN " PENDING);
+		" WHERE op_id = ?1 AND state IN " PENDING " RETURNING state = 'pending'");
 	sqlite3_bind_text(q, 1, op_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, message ? message : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, OUTBOX_WAIT_MAX);
 	sqlite3_bind_int(q, 5, OUTBOX_WAIT_FIRST_MIN);
 	sqlite3_bind_int(q, 6, OUTBOX_WAIT_CAP_MIN);
-	if (step_done(q) != SQLITE_OK)
-		return -1;
-	return sqlite3_changes(st->db) > 0;
+	int rc = sqlite3_step(q);
+	int n = rc == SQLITE_ROW ? (sqlite3_column_int(q, 0) ? 2 : 1) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 long outbox_dossier_known(struct store *st, const char *entity_id)

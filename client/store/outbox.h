@@ -63,9 +63,10 @@ long outbox_dossier_known(struct store *st, const char *entity_id);
 /* The server's answer to a pending operation, inside the caller's
  * transaction: applied or duplicate make it done (with the server's
  * revision rev when > 0, and the next done_seq), conflict and rejected
- * keep code and message. attempts + 1, answered at now. Returns 1 when the
- * row changed, 0 when it was not pending (answered meanwhile), -1 on a
- * store fault. */
+ * keep code and message; rejected unknown_dossier waits (above). attempts
+ * + 1, answered at now. Returns 1 when the row changed (2: it waits for its
+ * dossier), 0 when it was not pending (answered meanwhile), -1 on a store
+ * fault. */
 int outbox_mark(struct store *st, const char *op_id, enum sync_status status, long long rev,
 		const char *code, const char *message, const char *now);
 
