@@ -828,6 +828,35 @@ static const struct op_kind *find_kind(const struct sync_op *op)
 	return NULL;
 }
 
+/* Whether every number of v is within ±2^53 (integers, and reals, which
+ * must be finite): a payload's values end up in the stored dossier
+ * (jsonb), whose text the server reads back with Jansson; jsonb writes
+ * numbers without exponent, so 1e308 would come back as a 309-digit
+ * integer that no later operation on the dossier could read. */
+static bool numbers_sane(const json_t *v, int depth)
+{
+	const double lim = 9007199254740992.0; /* 2^53 */
+	if (depth > 64)
+		return false;
+	if (json_is_integer(v))
+		return json_integer_value(v) >= -(1LL << 53) && json_integer_value(v) <= (1LL << 53);
+	if (json_is_real(v))
+		return json_real_value(v) >= -lim && json_real_value(v) <= lim;
+	const char *k;
+	const json_t *c;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, c)
+			if (!numbers_sane(c, depth + 1))
+				return false;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, c)
+			if (!numbers_sane(c, depth + 1))
+				return false;
+	}
+	return true;
+}
+
 /* Pure checks that do not need the database: the hash, the kind, the
  * kind's own checks. The kind, or NULL with the outcome set. */
 static const struct op_kind *check_op(const struct sync_op *op, struct outcome *o)
@@ -838,6 +867,11 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 	}
 	if (!sync_payload_hash_matches(op->payload, op->payload_hash)) {
 		set_outcome(o, MC_ERR_BAD_HASH, "payload_hash không khớp với nội dung payload");
+		return NULL;
+	}
+	if (!numbers_sane(op->payload, 0)) {
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Payload có một số ngoài miền (tối đa ±2^53) hoặc"
+			    " lồng quá 64 mức");
 		return NULL;
 	}
 	const struct op_kind *k = find_kind(op);
