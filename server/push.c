@@ -954,7 +954,9 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 }
 
 /* The files of the documents this device attached that the server does
- * not hold (flagged: 0008_files_restore.sql), at most 100 a push:
+ * not hold (flagged: 0008_files_restore.sql), at most 100 a push (a sample
+ * drawn anew each time, so that files the workstation can no longer send,
+ * damaged there, never hide others):
  * the workstation sends them again (after a restore from an older backup,
  * or a file whose upload never came). The stale flags of files held since
  * are cleared. A failure here leaves the list empty: the next push asks
@@ -966,8 +968,9 @@ static void missing_files(PGconn *c, const char *device_id, struct sync_push_res
 	db_execp(c, "UPDATE documents d SET file_missing = false WHERE d.device_id = $1"
 		    " AND d.file_missing AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)",
 		 1, p, NULL);
-	PGresult *res = db_query(c, "SELECT DISTINCT d.sha256 FROM documents d WHERE d.device_id = $1"
-				    " AND d.file_missing ORDER BY 1 LIMIT 100", 1, p);
+	PGresult *res = db_query(c, "SELECT sha256 FROM (SELECT DISTINCT d.sha256 FROM documents d"
+				    " WHERE d.device_id = $1 AND d.file_missing) m ORDER BY random()"
+				    " LIMIT 100", 1, p);
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
 		sync_push_response_add_missing(resp, PQgetvalue(res, i, 0));
 	PQclear(res);
