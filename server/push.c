@@ -828,18 +828,17 @@ static const struct op_kind *find_kind(const struct sync_op *op)
 	return NULL;
 }
 
-/* Whether every number of v is within ±2^53 (integers, and reals, which
- * must be finite): a payload's values end up in the stored dossier
+/* Whether every real number of v is within ±2^53 (an integer fits: Jansson
+ * read it as a 64-bit one): a payload's values end up in the stored dossier
  * (jsonb), whose text the server reads back with Jansson; jsonb writes
  * numbers without exponent, so 1e308 would come back as a 309-digit
- * integer that no later operation on the dossier could read. */
+ * integer that no later operation on the dossier could read. The fields
+ * the server reads are checked against their own ranges elsewhere. */
 static bool numbers_sane(const json_t *v, int depth)
 {
 	const double lim = 9007199254740992.0; /* 2^53 */
 	if (depth > 64)
 		return false;
-	if (json_is_integer(v))
-		return json_integer_value(v) >= -(1LL << 53) && json_integer_value(v) <= (1LL << 53);
 	if (json_is_real(v))
 		return json_real_value(v) >= -lim && json_real_value(v) <= lim;
 	const char *k;
@@ -870,8 +869,8 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 		return NULL;
 	}
 	if (!numbers_sane(op->payload, 0)) {
-		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Payload có một số ngoài miền (tối đa ±2^53) hoặc"
-			    " lồng quá 64 mức");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Payload có một số thực ngoài miền (tối đa ±2^53)"
+			    " hoặc lồng quá 64 mức");
 		return NULL;
 	}
 	const struct op_kind *k = find_kind(op);
