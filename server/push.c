@@ -829,6 +829,34 @@ static const struct op_kind *find_kind(const struct sync_op *op)
 	return NULL;
 }
 
+/* Whether every real number of v is within ±2^53 (an integer fits: Jansson
+ * read it as a 64-bit one): a payload's values end up in the stored dossier
+ * (jsonb), whose text the server reads back with Jansson; jsonb writes
+ * numbers without exponent, so 1e308 would come back as a 309-digit
+ * integer that no later operation on the dossier could read. The fields
+ * the server reads are checked against their own ranges elsewhere. */
+static bool numbers_sane(const json_t *v, int depth)
+{
+	const double lim = 9007199254740992.0; /* 2^53 */
+	if (depth > 64)
+		return false;
+	if (json_is_real(v))
+		return json_real_value(v) >= -lim && json_real_value(v) <= lim;
+	const char *k;
+	const json_t *c;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, c)
+			if (!numbers_sane(c, depth + 1))
+				return false;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, c)
+			if (!numbers_sane(c, depth + 1))
+				return false;
+	}
+	return true;
+}
+
 /* Pure checks that do not need the database: the hash, the kind, the
  * kind's own checks. The kind, or NULL with the outcome set. */
 static const struct op_kind *check_op(const struct sync_op *op, struct outcome *o)
@@ -839,6 +867,11 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 	}
 	if (!sync_payload_hash_matches(op->payload, op->payload_hash)) {
 		set_outcome(o, MC_ERR_BAD_HASH, "payload_hash không khớp với nội dung payload");
+		return NULL;
+	}
+	if (!numbers_sane(op->payload, 0)) {
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Payload có một số thực ngoài miền (tối đa ±2^53)"
+			    " hoặc lồng quá 64 mức");
 		return NULL;
 	}
 	const struct op_kind *k = find_kind(op);
@@ -920,6 +953,29 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 	free(payload);
 }
 
+/* The files of the documents this device attached that the server does
+ * not hold (flagged: 0008_files_restore.sql), at most 100 a push (a sample
+ * drawn anew each time, so that files the workstation can no longer send,
+ * damaged there, never hide others):
+ * the workstation sends them again (after a restore from an older backup,
+ * or a file whose upload never came). The stale flags of files held since
+ * are cleared. A failure here leaves the list empty: the next push asks
+ * again. */
+
+static void missing_files(PGconn *c, const char *device_id, struct sync_push_response *resp)
+{
+	const char *p[] = { device_id };
+	db_execp(c, "UPDATE documents d SET file_missing = false WHERE d.device_id = $1"
+		    " AND d.file_missing AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)",
+		 1, p, NULL);
+	PGresult *res = db_query(c, "SELECT sha256 FROM (SELECT DISTINCT d.sha256 FROM documents d"
+				    " WHERE d.device_id = $1 AND d.file_missing) m ORDER BY random()"
+				    " LIMIT 100", 1, p);
+	for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
+		sync_push_response_add_missing(resp, PQgetvalue(res, i, 0));
+	PQclear(res);
+}
+
 void api_push(struct req *r)
 {
 	PGconn *c = db_thread_conn();
@@ -989,6 +1045,7 @@ void api_push(struct req *r)
 	if (db_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
 		resp.last_applied_op = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	missing_files(c, push.device_id, &resp);
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	resp.server_clock = xstrdup(clock);

@@ -32,6 +32,7 @@ struct pass {
 	char clock[64];      /* device clock sent to the server, with seconds and offset */
 	long long device_epoch;
 	bool requeued_once;
+	long woken;          /* operations the pull found their dossier for */
 	struct sync_progress progress; /* what the last report said */
 };
 
@@ -113,11 +114,13 @@ void sync_summary_add(struct sync_summary *t, const struct sync_summary *p)
 	t->files_sent += p->files_sent;
 	t->files_known += p->files_known;
 	t->files_failed += p->files_failed;
+	t->files_requeued += p->files_requeued;
 	t->files_fetched += p->files_fetched;
 	t->bytes_sent += p->bytes_sent;
 	t->files_pending = p->files_pending;
 	t->bytes_pending = p->bytes_pending;
 	t->pending = p->pending;
+	t->waiting = p->waiting;
 	t->online |= p->online;
 	if (p->have_skew) {
 		t->have_skew = true;
@@ -151,6 +154,7 @@ char *sync_summary_json(const struct sync_summary *s)
 	json_object_set_new(o, "files_sent", json_integer(s->files_sent));
 	json_object_set_new(o, "files_known", json_integer(s->files_known));
 	json_object_set_new(o, "files_failed", json_integer(s->files_failed));
+	json_object_set_new(o, "files_requeued", json_integer(s->files_requeued));
 	json_object_set_new(o, "files_fetched", json_integer(s->files_fetched));
 	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->bytes_sent));
 	json_object_set_new(o, "files_pending", json_integer(s->files_pending));
@@ -158,6 +162,7 @@ char *sync_summary_json(const struct sync_summary *s)
 	/* megabytes of 10^6 bytes, one decimal, as the status bar shows them */
 	json_object_set_new(o, "pending_mb", json_real((double)((s->bytes_pending + 50000) / 100000) / 10));
 	json_object_set_new(o, "pending", json_integer(s->pending));
+	json_object_set_new(o, "waiting", json_integer(s->waiting));
 	json_object_set_new(o, "online", json_boolean(s->online));
 	json_object_set_new(o, "errors", strings(s->errors, s->nerrors));
 	json_object_set_new(o, "warnings", strings(s->warnings, s->nwarnings));
@@ -330,7 +335,7 @@ static void load_ops(struct pass *p, int max, struct sync_push *req)
 	req->device_id = xstrdup(p->cfg.device_id);
 	req->device_clock = xstrdup(p->clock);
 	req->ops = xcalloc((size_t)max + 1, sizeof(*req->ops));
-	req->nops = outbox_next_batch(p->st, (size_t)max, req->ops);
+	req->nops = outbox_next_batch_at(p->st, (size_t)max, req->ops, p->now);
 }
 
 static char *state_text(struct store *st, const char *column)
@@ -407,7 +412,9 @@ static long apply_results(struct pass *p, const struct sync_push *req,
 				    p->now);
 		if (n < 0)
 			goto fail;
-		changed += n;
+		changed += n > 0;
+		if (n == 2)
+			continue; /* waits for its dossier: counted in waiting */
 		switch (r->status) {
 		case SYNC_APPLIED:
 			p->sum->pushed++;
@@ -422,6 +429,14 @@ static long apply_results(struct pass *p, const struct sync_push *req,
 		goto fail;
 	if (check_restore(p, resp->last_applied_op))
 		goto fail;
+	long resend = sync_upload_resend(p->st, resp->missing_files, resp->nmissing);
+	if (resend < 0)
+		goto fail;
+	if (resend > 0) {
+		p->sum->files_requeued += resend;
+		add_warning(p->sum, "Máy chủ không còn %ld tệp giấy tờ đã gửi trước đây (có thể đã"
+			    " khôi phục từ bản sao lưu cũ): sẽ gửi lại", resend);
+	}
 	if (store_commit(p->st, err))
 		return -1;
 	return changed;
@@ -666,12 +681,19 @@ static int apply_page(struct pass *p, const struct sync_changes *page, struct ap
 	if (store_begin(p->st, err))
 		return -1;
 	for (size_t i = 0; i < page->nchanges; i++) {
-		int rc = sync_apply_change(p->st, &page->changes[i], as);
+		const struct sync_change *ch = &page->changes[i];
+		int rc = sync_apply_change(p->st, ch, as);
+		/* the server knows this dossier: what waited for it goes now */
+		long woke = rc == SQLITE_OK && !strcmp(ch->entity, "dossier")
+			? outbox_dossier_known(p->st, ch->entity_id) : 0;
+		if (woke < 0)
+			rc = sqlite3_errcode(p->st->db);
 		if (rc != SQLITE_OK) {
 			strbuf_addf(err, "%s", store_errmsg_vn(rc));
 			store_rollback(p->st);
 			return -1;
 		}
+		p->woken += woke;
 	}
 	/* the cursor goes with the page it follows */
 	if (set_state_text(p->st, "cursor", page->next)) {
@@ -835,6 +857,9 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 		o = leases(&p);
 	if (o == SYNC_DONE)
 		o = pull(&p);
+	/* operations that waited for a dossier the pull brought go at once */
+	if (o == SYNC_DONE && p.woken > 0)
+		o = push(&p);
 	/* records before scans: the files follow on their own queue */
 	if (o == SYNC_DONE) {
 		report(&p, "files", 0, 0);
@@ -845,6 +870,12 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	if (o == SYNC_DONE)
 		o = sync_download_files(st, &p.http, p.opt->cancel, sum);
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
+	struct outbox_counts oc;
+	outbox_counts(st, &oc);
+	sum->waiting = oc.waiting;
+	if (oc.waiting)
+		add_warning(sum, "%ld thao tác đang chờ máy chủ có hồ sơ của chúng (máy chủ có thể đã"
+			    " khôi phục từ bản sao lưu cũ): sẽ tự gửi lại", oc.waiting);
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);
 	record(&p, o);

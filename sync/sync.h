@@ -65,6 +65,7 @@ struct sync_view {
 	bool online;         /* the last attempt reached the server */
 	bool stopped;        /* token refused */
 	long pending;        /* operations waiting to be sent */
+	long waiting;        /* of them, waiting for their dossier (unknown_dossier) */
 	long problems;       /* rejected or conflicting operations */
 	long review;         /* dossier codes numbered without a lease */
 	long pending_files;  /* files waiting to be sent */
@@ -83,7 +84,8 @@ char *sync_view_text(const struct sync_view *v, const char *today);
 
 /* ---- what needs a person (the sync screen) --------------------------------- */
 
-enum sync_issue_kind { SYNC_ISSUE_REJECTED, SYNC_ISSUE_CONFLICT, SYNC_ISSUE_REVIEW };
+enum sync_issue_kind { SYNC_ISSUE_REJECTED, SYNC_ISSUE_CONFLICT, SYNC_ISSUE_REVIEW,
+		       SYNC_ISSUE_WAITING };
 
 struct sync_issue {
 	enum sync_issue_kind kind;
@@ -94,8 +96,9 @@ struct sync_issue {
 };
 /* Rows first .. first + count - 1 of what needs a person: the operations
  * the server rejected or found in conflict (client/store/outbox.h), oldest
- * first, then the dossier codes numbered without a lease (sync/numbering.h).
- * Returns how many were filled; sync_view's problems + review count them. */
+ * first, then those waiting for the server to know their dossier, then the
+ * dossier codes numbered without a lease (sync/numbering.h). Returns how
+ * many were filled; sync_view's problems + waiting + review count them. */
 size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_issue *rows);
 void sync_issue_release(struct sync_issue *i);
 
@@ -133,11 +136,13 @@ struct sync_summary {
 	long files_sent;   /* files uploaded (their last byte accepted by the server) */
 	long files_known;  /* files the server held already: nothing sent */
 	long files_failed; /* files refused for good (damaged or missing here) */
+	long files_requeued; /* files the server said it lacks, sent again */
 	long files_fetched; /* papers of online dossiers fetched (sync/download.c) */
 	long long bytes_sent; /* file bytes sent (a cut PATCH counts what left) */
 	long files_pending;   /* files still to send after the pass */
 	long long bytes_pending; /* their bytes the server does not hold yet */
 	long pending;      /* operations still waiting after the pass */
+	long waiting;      /* of them, waiting for the server to know their dossier */
 	bool online;       /* the server answered at least once */
 	bool have_skew;
 	long skew_s;       /* server clock minus device clock, seconds */
