@@ -50,10 +50,14 @@ enum {
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
 
-/* Prints "motcua: <message>" on stderr and returns CLI_BADINPUT. */
-int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
-int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "motcua: <message>" on stderr. */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_say, then the status: CLI_BADINPUT (cli_bad) or CLI_FAULT (cli_fault).
+ * Macros, so that the status is a constant where they are used: a caller
+ * testing `rc = cli_bad(...)` is seen (by readers and by the static analyser)
+ * never to go on as if nothing had failed. */
+#define cli_bad(...) (cli_say(__VA_ARGS__), CLI_BADINPUT)
+#define cli_fault(...) (cli_say(__VA_ARGS__), CLI_FAULT)
 
 /* The exit status of a command that returned rc: a store found damaged on
  * the way (store_damaged) makes it 1 with the reason on stderr, unless the

@@ -18,29 +18,14 @@
 #include "core/xalloc.h"
 #include "core/version.h"
 
-static void vmsg(const char *fmt, va_list ap)
+void cli_say(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fputs("motcua: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
-}
-
-int cli_bad(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
 	va_end(ap);
-	return CLI_BADINPUT;
-}
-
-int cli_fault(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-	return CLI_FAULT;
 }
 
 int cli_open_store(struct store *st, const char *db_opt, unsigned flags, bool missing_bad)
