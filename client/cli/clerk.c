@@ -44,22 +44,23 @@ static const char clerk_usage[] =
 	"cách dùng: motcua clerk add TÊN --name \"Họ và tên\" --unit MÃ [--role clerk|supervisor|admin]\n"
 	"           motcua clerk passwd TÊN | list | disable TÊN | enable TÊN   [--db ĐƯỜNG_DẪN]";
 
-/* Accepts "--opt value" and "--opt=value". Returns the value, or NULL when
- * argv[*i] is not --opt; *bad is set when the value is missing. */
-static const char *option(char **argv, int argc, int *i, const char *opt, int *bad)
+/* Accepts "--opt value" and "--opt=value": 1 with *value set, 0 when
+ * argv[*i] is not --opt, -1 when its value is missing (as in due.c). */
+static int option(int argc, char **argv, int *i, const char *opt, const char **value)
 {
 	size_t n = strlen(opt);
 	if (strncmp(argv[*i], opt, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = 1;
-		return NULL;
+		return 0;
+	if (argv[*i][n] == '=') {
+		*value = argv[*i] + n + 1;
+		return 1;
 	}
-	return argv[++*i];
+	if (argv[*i][n])
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*value = argv[++*i];
+	return 1;
 }
 
 static int parse(int argc, char **argv, struct clerk_opts *o)
@@ -69,19 +70,21 @@ static int parse(int argc, char **argv, struct clerk_opts *o)
 		return cli_bad("thiếu lệnh con\n%s", clerk_usage);
 	o->sub = argv[1];
 	for (int i = 2; i < argc; i++) {
-		int bad = 0;
-		const char *v;
-		if ((v = option(argv, argc, &i, "--name", &bad)))
-			o->name = v;
-		else if ((v = option(argv, argc, &i, "--unit", &bad)))
-			o->unit = v;
-		else if ((v = option(argv, argc, &i, "--role", &bad)))
-			o->role = v;
-		else if ((v = option(argv, argc, &i, "--db", &bad)))
-			o->db = v;
-		else if (bad)
+		const struct {
+			const char *name;
+			const char **value;
+		} opts[] = {
+			{ "--name", &o->name }, { "--unit", &o->unit },
+			{ "--role", &o->role }, { "--db", &o->db },
+		};
+		int found = 0;
+		for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !found; k++)
+			found = option(argc, argv, &i, opts[k].name, opts[k].value);
+		if (found < 0)
 			return cli_bad("thiếu giá trị cho %s", argv[i]);
-		else if (argv[i][0] == '-' && argv[i][1])
+		if (found)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1])
 			return cli_bad("tùy chọn không hợp lệ '%s'\n%s", argv[i], clerk_usage);
 		else if (!o->user)
 			o->user = argv[i];
