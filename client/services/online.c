@@ -25,17 +25,9 @@
 #define ITEMS_MAX 30  /* reasons or papers */
 #define MAX_DAYS 3650 /* working days a procedure may take */
 
-static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(struct strbuf *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	strbuf_addstr(err, s);
-	free(s);
-	return ONLINE_REFUSED;
-}
+/* The message appended to err, and ONLINE_REFUSED: a macro, so that the status
+ * is a constant where it is used (the static analyser follows it). */
+#define refuse(err, ...) (strbuf_addf((err), __VA_ARGS__), ONLINE_REFUSED)
 
 static int fault(struct strbuf *err, int rc, const char *what)
 {

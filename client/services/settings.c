@@ -63,17 +63,9 @@ char *settings_value(struct store *st, const struct setting_def *d, bool *is_def
 
 /* ---- checks ------------------------------------------------------------- */
 
-static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(struct strbuf *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	strbuf_addstr(err, s);
-	free(s);
-	return SETTINGS_REFUSED;
-}
+/* The message appended to err, and SETTINGS_REFUSED: a macro, so that the status
+ * is a constant where it is used (the static analyser follows it). */
+#define refuse(err, ...) (strbuf_addf((err), __VA_ARGS__), SETTINGS_REFUSED)
 
 static int check_url(const char *v, struct strbuf *err)
 {
