@@ -436,7 +436,7 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 			   struct reception_error *err)
 {
 	memset(a, 0, sizeof(*a));
-	struct mc_date birth;
+	struct mc_date birth = { 0 }; /* set by check_birth before check_id reads it */
 	int rc = check_name(in->full_name, a, err);
 	if (!rc && mc_text_blank(in->id_number))
 		rc = refuse(err, RF_ID_NUMBER, 0, "Chưa nhập số CCCD (số định danh cá nhân)");
