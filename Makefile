@@ -270,7 +270,7 @@ layers:
 # clang's static analyser (scan-build) over a full build in build-analyze;
 # any report fails (tools/analyze.sh, docs/hacking.md). Not in make check.
 analyze:
-	$(Q)CC='$(CC)' MAKE='$(MAKE)' sh tools/analyze.sh
+	$(Q)CC='$(CC)' sh tools/analyze.sh
 
 # docs/openapi.yaml through redocly's linter, where node is (tools/openapi-lint.sh).
 openapi-lint:
