@@ -2126,7 +2126,7 @@ static int handle_reuse(struct wizard *s)
 			 " %zu giấy tờ của người nộp",
 			 key_of(s->app, ACTION_LIST_DOCUMENTS, key, sizeof(key)), s->papers.n);
 	} else if (n == 1) {
-		size_t p;
+		size_t p = 0; /* the same one paper, found again */
 		fitting(s, s->checklist.selected, &p);
 		use_paper(s, s->checklist.selected, p);
 	} else {
@@ -2203,13 +2203,13 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 	wint_t c = key_event_char(ev);
 	struct comp *k = n ? &s->comps[s->checklist.selected] : NULL;
 	const struct catalog_component *cc = n ? &s->proc.components[s->checklist.selected] : NULL;
-	if (k && c && k->reuse) {
+	if (n && c && k->reuse) {
 		char key[32];
 		app_info(s->app, "Thành phần này dùng lại giấy tờ trong kho: %s để bỏ dùng lại",
 			 key_of(s->app, ACTION_REUSE_DOCUMENT, key, sizeof(key)));
 		return SCR_HANDLED;
 	}
-	if (k && c) {
+	if (n && c) {
 		int *cnt = s->col ? &k->copies : &k->originals;
 		if (c == ' ') {
 			if (k->originals || k->copies)

@@ -62,10 +62,14 @@ int cli_read_reception(const char *file, struct reception_input *in);
 /* "applicant.full_name"... for a refused field, NULL when none. */
 const char *cli_reception_field_key(const struct reception_error *e);
 
-/* Prints "motcua: <message>" on stderr and returns CLI_BADINPUT. */
-int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
-int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "motcua: <message>" on stderr. */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_say, then the status: CLI_BADINPUT (cli_bad) or CLI_FAULT (cli_fault).
+ * Macros, so that the status is a constant where they are used: a caller
+ * testing `rc = cli_bad(...)` is seen (by readers and by the static analyser)
+ * never to go on as if nothing had failed. */
+#define cli_bad(...) (cli_say(__VA_ARGS__), CLI_BADINPUT)
+#define cli_fault(...) (cli_say(__VA_ARGS__), CLI_FAULT)
 
 /* Whether argv[*i] is the option name ("--name"), given as "--name VALUE"
  * or "--name=VALUE": 1 with *value set (*i moved past a separate value),

@@ -18,29 +18,14 @@
 #include "core/xalloc.h"
 #include "core/version.h"
 
-static void vmsg(const char *fmt, va_list ap)
+void cli_say(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fputs("motcua: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
-}
-
-int cli_bad(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
 	va_end(ap);
-	return CLI_BADINPUT;
-}
-
-int cli_fault(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-	return CLI_FAULT;
 }
 
 int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
@@ -68,7 +53,7 @@ int cli_options(int argc, char **argv, int *i, const char *const *names, size_t 
 	for (; k < n && names[k]; k++) {
 		int r = cli_option(argc, argv, i, names[k], value);
 		if (r < 0) {
-			cli_bad("tùy chọn %s cần một giá trị", names[k]);
+			cli_say("tùy chọn %s cần một giá trị", names[k]);
 			return -1;
 		}
 		if (r)

@@ -174,10 +174,8 @@ int cli_sign(int argc, char **argv)
 		}
 		signer_free(s);
 	}
-	if (rc == CLI_BADINPUT)
-		cli_bad("%s", err.buf);
-	else if (rc)
-		cli_fault("%s", err.buf);
+	if (rc)
+		cli_say("%s", err.buf);
 	strbuf_release(&err);
 	return rc;
 }

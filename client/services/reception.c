@@ -50,10 +50,14 @@ static void utf8_trim_tail(char *s)
 		s[i - 1] = '\0';
 }
 
-static int refuse(struct reception_error *err, enum reception_field field, int component,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int refuse(struct reception_error *err, enum reception_field field, int component,
-		  const char *fmt, ...)
+static void say(struct reception_error *err, enum reception_field field, int component,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The message in err (say), and -1: a macro, so that the status is a
+ * constant where it is used (the static analyser follows it). */
+#define refuse(err, field, component, ...) (say((err), (field), (component), __VA_ARGS__), -1)
+
+static void say(struct reception_error *err, enum reception_field field, int component,
+		const char *fmt, ...)
 {
 	err->field = field;
 	err->component = component;
@@ -63,7 +67,6 @@ static int refuse(struct reception_error *err, enum reception_field field, int c
 	va_end(ap);
 	if (n >= (int)sizeof err->msg) /* clipped: drop a partial UTF-8 character */
 		utf8_trim_tail(err->msg);
-	return -1;
 }
 
 static void error_clear(struct reception_error *err)
@@ -310,12 +313,13 @@ static const char *sex_name(char s)
 	return s == 'F' ? "nữ" : "nam";
 }
 
-static int check_id(const struct reception_applicant *in, const struct mc_date *birth, char sex,
+/* birth_year and sex: 0 when not known yet (the number alone is checked). */
+static int check_id(const struct reception_applicant *in, int birth_year, char sex,
 		    struct clean_applicant *a, struct reception_error *err)
 {
 	char *id = trim_ascii(in->id_number);
 	struct mc_cccd c;
-	enum mc_cccd_result r = mc_cccd_check(id, birth ? birth->y : 0, sex, &c);
+	enum mc_cccd_result r = mc_cccd_check(id, birth_year, sex, &c);
 	int rc = 0;
 	switch (r) {
 	case MC_CCCD_OK:
@@ -323,7 +327,7 @@ static int check_id(const struct reception_applicant *in, const struct mc_date *
 		return 0;
 	case MC_CCCD_YEAR:
 		rc = refuse(err, RF_ID_NUMBER, 0, "%s: số %s ghi năm sinh %d, ngày sinh đã nhập năm %d",
-			    mc_cccd_message(r), id, c.birth_year, birth->y);
+			    mc_cccd_message(r), id, c.birth_year, birth_year);
 		break;
 	case MC_CCCD_SEX:
 		rc = refuse(err, RF_ID_NUMBER, 0, "%s: số %s ghi giới tính %s, đã nhập %s",
@@ -432,12 +436,12 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 			   struct reception_error *err)
 {
 	memset(a, 0, sizeof(*a));
-	struct mc_date birth;
+	struct mc_date birth = { 0 }; /* set by check_birth before check_id reads it */
 	int rc = check_name(in->full_name, a, err);
 	if (!rc && mc_text_blank(in->id_number))
 		rc = refuse(err, RF_ID_NUMBER, 0, "Chưa nhập số CCCD (số định danh cá nhân)");
 	if (!rc) /* the number itself first, then against the birth year and sex */
-		rc = check_id(in, NULL, 0, a, err);
+		rc = check_id(in, 0, 0, a, err);
 	if (!rc) {
 		FREE(&a->id_number);
 		rc = check_birth(in->birth_date, now, &birth, err);
@@ -447,7 +451,7 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 	if (!rc && in->sex != 'M' && in->sex != 'F')
 		rc = refuse(err, RF_SEX, 0, "Giới tính phải là M (nam) hoặc F (nữ)");
 	if (!rc)
-		rc = check_id(in, &birth, in->sex, a, err);
+		rc = check_id(in, birth.y, in->sex, a, err);
 	if (!rc)
 		rc = check_phone(in->phone, a, err);
 	if (!rc)
@@ -484,7 +488,7 @@ int reception_check_field(struct store *st, const struct reception_input *in,
 		break;
 	case RF_ID_NUMBER:
 		if (!mc_text_blank(ap->id_number))
-			rc = check_id(ap, NULL, 0, &a, err);
+			rc = check_id(ap, 0, 0, &a, err);
 		break;
 	case RF_BIRTH_DATE:
 		if (!mc_text_blank(ap->birth_date))

@@ -1274,7 +1274,7 @@ static int window_extend(struct dossier_pager *p, bool after, struct strbuf *err
 	dossier_rows_init(&more);
 	int got = after ? dossier_list_after(p->st, &p->filter, &k, p->page, &more, err)
 			: dossier_list_before(p->st, &p->filter, &k, p->page, &more, err);
-	if (got > 0) {
+	if (got > 0 && more.n) { /* the rows that came are moved into the window */
 		if (r->n + more.n > r->alloc) {
 			r->alloc = r->n + more.n;
 			r->v = xrealloc(r->v, r->alloc * sizeof(*r->v));

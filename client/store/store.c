@@ -852,7 +852,7 @@ static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
 		return -1;
 	if (version >= N_MIGRATIONS || access(st->path, W_OK))
 		return 0;
-	struct store rw;
+	struct store rw = { 0 }; /* no STORE_HAVE_LOCK: store_open sets it all */
 	if (store_open(&rw, st->path,
 		       flags & ~(unsigned)(STORE_READONLY | STORE_EXCLUSIVE | STORE_HAVE_LOCK),
 		       err))
