@@ -15,8 +15,8 @@ B       ?= build
 SAN     ?=
 PKG_CONFIG ?= pkg-config
 
-CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc sane-backends libjpeg libtiff-4 poppler-glib
-CORE_PKGS   := jansson libutf8proc
+CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc sane-backends libjpeg libtiff-4 poppler-glib zlib
+CORE_PKGS   := jansson libutf8proc zlib
 
 ifeq ($(V),1)
 Q :=
@@ -106,7 +106,7 @@ $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 
 # ---- motcua-server (issue 3): server/*.c + the core objects, with
 # libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------
-SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc
+SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc zlib
 ifneq ($(MAKECMDGOALS),deps)
 SERVER_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS    := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS) 2>/dev/null)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "core/gzip.h"
 #include "core/syncproto.h"
 
 static size_t max_body = MAX_BODY_DEFAULT;
@@ -112,15 +114,30 @@ static bool path_sane(const char *p)
 
 /* ---- responses ------------------------------------------------------------------- */
 
+/* Answers at least this long go gzipped to a client that accepts it. */
+#define GZIP_FROM 256
+
 static void queue(struct req *r, unsigned status, const char *ctype, char *body, size_t len)
 {
 	if (r->responded) {
 		free(body);
 		return;
 	}
+	bool gz = len >= GZIP_FROM && mc_accepts_gzip(req_header(r, "Accept-Encoding"));
+	if (gz) {
+		struct strbuf z = STRBUF_INIT;
+		mc_gzip(body, len, &z);
+		free(body);
+		len = z.len;
+		body = strbuf_detach(&z);
+	}
 	struct MHD_Response *resp =
 		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	MHD_add_response_header(resp, "Accept-Encoding", "gzip"); /* what requests may use */
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (status == 405 && r->allow[0])
@@ -324,6 +341,31 @@ static int route_or_answer(struct req *r)
 	return i;
 }
 
+/* A gzipped body (Content-Encoding: gzip) replaced by what it inflates to,
+ * the limit applied to that: a small body that inflates beyond max_body is
+ * refused like a large one. Returns 0, or -1 when answered. */
+static int inflate_body(struct req *r)
+{
+	const char *ce = req_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING);
+	if (!ce || strcasecmp(ce, "gzip") || !r->body.len)
+		return 0;
+	struct strbuf plain = STRBUF_INIT;
+	enum mc_gunzip_rc rc = mc_gunzip(r->body.buf, r->body.len, max_body, &plain);
+	if (rc == MC_GUNZIP_TOO_LARGE)
+		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu sau khi giải nén quá lớn"
+			      " (tối đa %zu byte)", max_body);
+	else if (rc != MC_GUNZIP_OK)
+		respond_error(r, 400, "bad_encoding", "Nội dung nén gzip bị hỏng hoặc không trọn vẹn");
+	if (rc != MC_GUNZIP_OK) {
+		strbuf_release(&plain);
+		return -1;
+	}
+	strbuf_release(&r->body);
+	r->body = plain;
+	r->gzipped = true;
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -344,6 +386,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_YES;
 		if (!routes[r->route].fn) {
 			upload_patch_begin(r); /* streamed: no size limit but the upload's */
+			return MHD_YES;
+		}
+		const char *ce = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_ENCODING);
+		if (ce && strcasecmp(ce, "gzip") && strcasecmp(ce, "identity")) {
+			respond_error(r, 415, "unsupported_encoding", "Máy chủ chỉ nhận nội dung nén"
+				      " gzip (Content-Encoding: %.32s không hỗ trợ)", ce);
+			r->too_large = true; /* the body is not kept */
 			return MHD_YES;
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -372,7 +422,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else if (r->too_large) {
 		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
 			      max_body);
-	} else {
+	} else if (!inflate_body(r)) {
 		routes[r->route].fn(r);
 		if (!r->responded)
 			respond_error(r, 500, "internal", "Lỗi nội bộ của máy chủ");
@@ -420,6 +470,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->ops_applied + r->ops_duplicate + r->ops_conflict + r->ops_rejected)
 		strbuf_addf(&line, " ops=%d/%d/%d/%d", r->ops_applied, r->ops_duplicate,
 			    r->ops_conflict, r->ops_rejected);
+	if (r->gzipped)
+		strbuf_addstr(&line, " in=gzip");
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		strbuf_addf(&line, " aborted=%d", (int)toe);
 	strbuf_addch(&line, '\n');

@@ -83,6 +83,7 @@ struct req {
 	int route;           /* index in the route table, -1 when none */
 	struct strbuf body;
 	bool too_large;
+	bool gzipped;        /* the body came gzipped (Content-Encoding) */
 	bool responded;
 	unsigned status;
 	size_t resp_len;

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "core/gzip.h"
 #include "core/version.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -150,7 +151,8 @@ static const char *curl_reason(CURLcode cc)
 }
 
 static int perform(struct sync_http *h, const char *method, const char *path, const char *body,
-		   const char *const *extra, const struct sync_file_body *file, struct sync_reply *r)
+		   size_t body_len, bool gzipped, const char *const *extra,
+		   const struct sync_file_body *file, struct sync_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct sync_file_body fb = file ? *file : (struct sync_file_body){ -1, 0, 0 };
@@ -167,6 +169,8 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	}
 	if (body)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	if (body && gzipped)
+		headers = curl_slist_append(headers, "Content-Encoding: gzip");
 	for (size_t i = 0; extra && extra[i]; i++)
 		headers = curl_slist_append(headers, extra[i]);
 	char ua[64];
@@ -177,7 +181,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (h->ca_file)
@@ -194,7 +198,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
 	if (body) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 	} else if (file) {
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
@@ -238,17 +242,38 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	return rc;
 }
 
+/* Whether the answer refuses the gzipped body itself: an older server
+ * (415, or a body it could not read as JSON). */
+static bool gzip_refused(const struct sync_reply *r)
+{
+	if (r->status == 415)
+		return true;
+	return r->status == 400 && r->body.buf && strstr(r->body.buf, "\"bad_json\"");
+}
+
 int sync_http_request(struct sync_http *h, const char *method, const char *path,
 		      const char *body, struct sync_reply *r)
 {
-	return perform(h, method, path, body, NULL, NULL, r);
+	size_t n = body ? strlen(body) : 0;
+	if (!body || n < SYNC_GZIP_FROM || h->plain_bodies)
+		return perform(h, method, path, body, n, false, NULL, NULL, r);
+	struct strbuf z = STRBUF_INIT;
+	mc_gzip(body, n, &z);
+	int rc = perform(h, method, path, z.buf, z.len, true, NULL, NULL, r);
+	strbuf_release(&z);
+	if (!rc && gzip_refused(r)) {
+		h->plain_bodies = true;
+		sync_reply_release(r);
+		rc = perform(h, method, path, body, n, false, NULL, NULL, r);
+	}
+	return rc;
 }
 
 int sync_http_send(struct sync_http *h, const char *method, const char *path,
 		   const char *const *headers, const struct sync_file_body *file,
 		   struct sync_reply *r)
 {
-	return perform(h, method, path, NULL, headers, file, r);
+	return perform(h, method, path, NULL, 0, false, headers, file, r);
 }
 
 char *sync_url_escape(const char *s)

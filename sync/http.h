@@ -34,7 +34,14 @@ struct sync_http {
 	const atomic_int *cancel; /* when set and non-zero, transfers stop */
 	long low_speed_time;    /* seconds; SYNC_LOW_SPEED_TIME unless changed */
 	unsigned long long bytes_up, bytes_down; /* totals of this handle */
+	bool plain_bodies;      /* the server took no gzipped body: send them plain */
 };
+
+/* Request bodies at least this long go gzipped (Content-Encoding: gzip);
+ * answers are asked for gzipped (Accept-Encoding) and inflated by curl. A
+ * server that refuses a gzipped body (400 bad_json, 415: one older than
+ * compression) gets it again plain, and every later one plain. */
+#define SYNC_GZIP_FROM 256
 
 struct sync_reply {
 	long status;      /* HTTP status; 0 when there was no answer */

@@ -4,7 +4,7 @@
 PKGS="build-essential pkg-config libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
 libjansson-dev libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev
 libcmocka-dev libsane-dev sane-utils libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev poppler-utils
-zbar-tools tesseract-ocr tesseract-ocr-vie fonts-dejavu-core fonts-noto-core tmux locales postgresql libmicrohttpd-dev libpq-dev curl openssl"
+zbar-tools tesseract-ocr tesseract-ocr-vie fonts-dejavu-core fonts-noto-core tmux locales postgresql libmicrohttpd-dev libpq-dev curl openssl zlib1g-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
