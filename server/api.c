@@ -13,6 +13,7 @@
 #include "core/datetime.h"
 #include "core/dcode.h"
 #include "core/lifecycle.h"
+#include "core/dossier_doc.h"
 #include "core/syncproto.h"
 
 /* Connection for a handler, or a 503 already sent. */
@@ -377,6 +378,9 @@ void api_changes(struct req *r)
 	PGconn *c = conn_or_503(r);
 	if (!c || auth_require(r, c))
 		return;
+	int protocol = req_protocol(r);
+	if (protocol < 0)
+		return;
 	const char *since = req_arg(r, "since");
 	long limit;
 	if (feed_limit(r, &limit))
@@ -411,6 +415,14 @@ void api_changes(struct req *r)
 		respond_db_down(r);
 		return;
 	}
+	if (protocol >= 2) /* dossiers in the compact form (core/dossier_doc.h) */
+		for (size_t i = 0; i < ch.nchanges; i++) {
+			if (strcmp(ch.changes[i].entity, "dossier"))
+				continue;
+			json_t *compact = dossier_doc_compact_json(ch.changes[i].data);
+			json_decref(ch.changes[i].data);
+			ch.changes[i].data = compact;
+		}
 	ch.next = xasprintf("%s.%lld.%s.%s", si.epoch, last, si.scope, mark);
 	char *body = sync_changes_encode(&ch);
 	sync_changes_release(&ch);

@@ -25,6 +25,7 @@
 #include "core/syncproto.h"
 
 static size_t max_body = MAX_BODY_DEFAULT;
+static int min_protocol = 1; /* serve --min-protocol */
 
 static double now_mono(void)
 {
@@ -114,6 +115,10 @@ static bool path_sane(const char *p)
 
 /* ---- responses ------------------------------------------------------------------- */
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char protocol_text[] = STR(SYNC_PROTOCOL);
+
 /* Answers at least this long go gzipped to a client that accepts it. */
 #define GZIP_FROM 256
 
@@ -136,6 +141,7 @@ static void queue(struct req *r, unsigned status, const char *ctype, char *body,
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	MHD_add_response_header(resp, "Accept-Encoding", "gzip"); /* what requests may use */
+	MHD_add_response_header(resp, SYNC_PROTOCOL_HEADER, protocol_text);
 	if (gz)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -167,6 +173,7 @@ void respond_empty(struct req *r, unsigned status)
 		return;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, SYNC_PROTOCOL_HEADER, protocol_text);
 	for (int i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
 	MHD_queue_response(r->conn, status, resp);
@@ -224,6 +231,33 @@ const char *req_arg(struct req *r, const char *key)
 const char *req_header(struct req *r, const char *key)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+int req_protocol(struct req *r)
+{
+	const char *v = req_header(r, SYNC_PROTOCOL_HEADER);
+	if (!v)
+		v = "1";
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || n < 1) {
+		respond_error(r, 400, "bad_request", "Tiêu đề %s phải là một số nguyên dương (phiên bản"
+			      " giao thức đồng bộ)", SYNC_PROTOCOL_HEADER);
+		return -1;
+	}
+	if (n < min_protocol) {
+		respond_error(r, 400, "protocol_outdated", "Phần mềm motcua của máy trạm đã cũ (giao thức"
+			      " đồng bộ %ld; máy chủ cần từ %d đến %d): hãy cập nhật motcua rồi đồng bộ"
+			      " lại", n, min_protocol, SYNC_PROTOCOL);
+		return -1;
+	}
+	if (n > SYNC_PROTOCOL) {
+		respond_error(r, 400, "protocol_unsupported", "Máy chủ chỉ hỗ trợ giao thức đồng bộ %d"
+			      " đến %d (máy trạm dùng %ld): hãy cập nhật máy chủ", min_protocol,
+			      SYNC_PROTOCOL, n);
+		return -1;
+	}
+	return (int)n;
 }
 
 json_t *req_json(struct req *r)
@@ -532,7 +566,8 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP]\n", stderr);
+	      " [--threads N] [--max-body BYTE] [--min-protocol N]"
+	      " [--tls-cert TỆP --tls-key TỆP]\n", stderr);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -542,6 +577,7 @@ int cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'b' },
+		{ "min-protocol", required_argument, NULL, 'm' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
@@ -554,6 +590,14 @@ int cmd_serve(int argc, char **argv)
 		switch (o) {
 		case 'p': pg = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'm':
+			min_protocol = (int)strtol(optarg, &end, 10);
+			if (*end || min_protocol < 1 || min_protocol > SYNC_PROTOCOL) {
+				fprintf(stderr, SERVER_NAME ": --min-protocol phải từ 1 đến %d\n",
+					SYNC_PROTOCOL);
+				return 2;
+			}
+			break;
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
 		case 't':

@@ -200,7 +200,7 @@ static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, co
 }
 
 static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
-			  const struct dossier_doc *d, struct outcome *o)
+			  const json_t *doc, const struct dossier_doc *d, struct outcome *o)
 {
 	const char *id = op->entity_id, *code = d->code, *unit = d->unit_code;
 	if (!in_scope(c, o, s->username, unit))
@@ -229,7 +229,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 		return -1;
 	}
 
-	json_t *data = json_deep_copy(op->payload);
+	json_t *data = json_deep_copy(doc);
 	json_object_set_new(data, "rev", json_integer(1));
 	char *text = sync_canonical_json(data);
 	json_decref(data);
@@ -242,7 +242,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
 	size_t i;
 	json_t *e;
-	json_t *all = dossier_events(op->payload);
+	json_t *all = dossier_events(doc);
 	json_array_foreach(all, i, e) {
 		bool inserted;
 		if (rc || insert_event(c, o, id, e, d->clerk, unit, d->received_at,
@@ -267,17 +267,49 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	return rc;
 }
 
+/* The document as stored: a compact one (core/dossier_doc.h) made whole
+ * from the procedure's catalog, so that the server keeps and serves every
+ * dossier in the full form. A procedure or component the server does not
+ * know: stored as it came, still compact (nothing of it is lost; a
+ * workstation makes it whole from its own catalog). NULL when the database
+ * failed (o set). */
+static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+{
+	if (!json_is_true(json_object_get(payload, "compact")))
+		return json_incref((json_t *)payload);
+	const char *p[] = { jstr(payload, "procedure_code") };
+	PGresult *res = db_query(c, "SELECT data::text FROM procedures WHERE code = $1", 1, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return NULL;
+	}
+	json_t *proc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	PQclear(res);
+	size_t n = 0;
+	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
+	json_t *doc = dossier_doc_expand_json(payload, cat, n, NULL);
+	free(cat);
+	json_decref(proc);
+	return doc;
+}
+
 static int apply_receive(PGconn *c, const struct session *s, const struct sync_op *op,
 			 struct outcome *o)
 {
+	json_t *doc = whole_document(c, op->payload, o);
+	if (!doc)
+		return -1;
 	struct dossier_doc d;
 	struct dossier_doc_error e;
-	if (dossier_doc_decode(op->payload, &d, &e)) { /* checked by check_dossier */
+	if (dossier_doc_decode(doc, &d, &e)) { /* checked by check_dossier */
 		set_outcome(o, SYNC_REJECTED, "bad_payload", "%s", e.message);
+		json_decref(doc);
 		return -1;
 	}
-	int rc = insert_dossier(c, s, op, &d, o);
+	int rc = insert_dossier(c, s, op, doc, &d, o);
 	dossier_doc_release(&d);
+	json_decref(doc);
 	return rc;
 }
 
@@ -772,7 +804,7 @@ void api_push(struct req *r)
 		respond_db_down(r);
 		return;
 	}
-	if (auth_require(r, c))
+	if (auth_require(r, c) || req_protocol(r) < 0)
 		return;
 	struct sync_push push;
 	struct sync_error e;

@@ -116,6 +116,12 @@ void respond_db_down(struct req *r);
 /* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
 const char *req_arg(struct req *r, const char *key);
 const char *req_header(struct req *r, const char *key);
+/* The sync protocol version the request says (header Motcua-Protocol; 1
+ * when it says none). Answers 400 and returns -1 for one this server does
+ * not speak: bad_request (not a number), protocol_outdated (below serve
+ * --min-protocol: the workstation must be updated), protocol_unsupported
+ * (above SYNC_PROTOCOL: the server must be). */
+int req_protocol(struct req *r);
 /* Parses the body as a JSON object; on failure responds 400 bad_json and
  * returns NULL. */
 json_t *req_json(struct req *r);

@@ -220,15 +220,61 @@ static int insert_event(struct store *st, const char *id, const struct dossier_d
 	return rc;
 }
 
+/* A compact dossier (core/dossier_doc.h) made whole from this store's
+ * catalog of its procedure (a new reference); *unknown: its components the
+ * catalog lacks (kept without a name, so not stored). */
+static json_t *whole_document(struct store *st, const json_t *doc, size_t *unknown)
+{
+	*unknown = 0;
+	if (!json_is_true(json_object_get(doc, "compact")))
+		return json_incref((json_t *)doc);
+	sqlite3_stmt *q = store_prepare(st, "SELECT seq, name, kind, mandatory, originals, copies"
+					    " FROM components WHERE procedure_code = ? ORDER BY seq");
+	bind_str(q, 1, json_string_value(json_object_get(doc, "procedure_code")));
+	struct dossier_doc_component *cat = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		cat = xrealloc(cat, (n + 1) * sizeof(*cat));
+		names = xrealloc(names, (2 * n + 2) * sizeof(*names));
+		names[2 * n] = xstrdup((const char *)sqlite3_column_text(q, 1));
+		names[2 * n + 1] = xstrdup(sqlite3_column_text(q, 2) ? (const char *)sqlite3_column_text(q, 2)
+								    : "submit");
+		cat[n] = (struct dossier_doc_component){
+			.seq = sqlite3_column_int(q, 0),
+			.name = names[2 * n],
+			.kind = names[2 * n + 1],
+			.mandatory = sqlite3_column_int(q, 3) != 0,
+			.originals_required = sqlite3_column_int(q, 4),
+			.copies_required = sqlite3_column_int(q, 5),
+		};
+		n++;
+	}
+	sqlite3_finalize(q);
+	json_t *whole = dossier_doc_expand_json(doc, cat, n, unknown);
+	for (size_t i = 0; i < 2 * n; i++)
+		free(names[i]);
+	free(names);
+	free(cat);
+	return whole;
+}
+
 static int apply_dossier(struct store *st, const struct sync_change *ch, struct apply_stats *s)
 {
 	const char *id = ch->entity_id;
 	struct dossier_doc d;
 	struct dossier_doc_error e;
-	if (dossier_doc_decode(ch->data, &d, &e)) {
+	size_t unknown;
+	json_t *whole = whole_document(st, ch->data, &unknown);
+	int bad = dossier_doc_decode(whole, &d, &e);
+	json_decref(whole); /* d holds its own reference */
+	if (bad) {
 		note(s, "Hồ sơ %s từ máy chủ bị bỏ qua: %s", id, e.message);
 		return SQLITE_OK;
 	}
+	if (unknown)
+		note(s, "Hồ sơ %s: %zu thành phần không có trong danh mục thủ tục %s trên máy này",
+		     d.code, unknown, d.procedure_code);
 	int rc = SQLITE_OK;
 	if (outbox_unaccepted(st, id)) {
 		s->kept_local++;

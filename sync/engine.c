@@ -9,6 +9,7 @@
 
 #include "client/base/clock.h"
 #include "client/store/outbox.h"
+#include "core/dossier_doc.h"
 #include "core/syncproto.h"
 #include "sync/apply.h"
 #include "sync/http.h"
@@ -271,6 +272,11 @@ static enum sync_outcome judge(struct pass *p, const struct sync_reply *r, const
 		return SYNC_DONE;
 	struct sync_error e;
 	server_error(r, &e);
+	if (!strncmp(e.code, "protocol_", 9)) {
+		/* one side must be updated: nothing to retry until then */
+		add_error(p->sum, "%s: %s", what, e.message);
+		return SYNC_FAULT;
+	}
 	if (r->status == 401 || r->status == 403) {
 		add_error(p->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy đăng nhập"
 			  " lại: motcua login --server %s --username %s", e.code, e.message,
@@ -300,6 +306,29 @@ static enum sync_outcome store_failed(struct pass *p, const char *what, struct s
 
 /* ---- push -------------------------------------------------------------------------- */
 
+/* A receive operation's dossier in the compact form (core/dossier_doc.h),
+ * with the hash of that text, for a server that speaks protocol 2. The
+ * outbox keeps the full document; its compact form is always the same text,
+ * so a batch sent again hashes the same (duplicate, never a conflict). */
+static void compact_op(struct sync_op *op)
+{
+	if (strcmp(op->op, "receive"))
+		return;
+	json_t *c = dossier_doc_compact_json(op->payload);
+	if (c == op->payload) {
+		json_decref(c);
+		return;
+	}
+	char *text = sync_payload_text(c);
+	char hash[SYNC_HASH_HEX + 1];
+	sync_payload_hash_text(text, hash);
+	free(text);
+	json_decref(op->payload);
+	op->payload = c;
+	free(op->payload_hash);
+	op->payload_hash = xstrdup(hash);
+}
+
 /* Up to max pending operations, oldest first. */
 static void load_ops(struct pass *p, int max, struct sync_push *req)
 {
@@ -308,6 +337,9 @@ static void load_ops(struct pass *p, int max, struct sync_push *req)
 	req->device_clock = xstrdup(p->clock);
 	req->ops = xcalloc((size_t)max + 1, sizeof(*req->ops));
 	req->nops = outbox_next_batch(p->st, (size_t)max, req->ops);
+	if (p->http.server_protocol >= 2)
+		for (size_t i = 0; i < req->nops; i++)
+			compact_op(&req->ops[i]);
 }
 
 static char *state_text(struct store *st, const char *column)
@@ -461,7 +493,12 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 	sync_http_request(&p->http, "POST", "/api/v1/sync/push", body, &r);
 	free(body);
 	enum sync_outcome o = SYNC_DONE;
-	if ((r.status == 413 || r.status == 400) && req.nops > 1) {
+	struct sync_error pe;
+	bool protocol = r.status == 400 && !sync_error_decode(r.body.buf, r.body.len, &pe) &&
+			!strncmp(pe.code, "protocol_", 9);
+	if (protocol) {
+		o = judge(p, &r, "Gửi thao tác");
+	} else if ((r.status == 413 || r.status == 400) && req.nops > 1) {
 		p->sum->online = true;
 		*batch = (int)req.nops / 2; /* smaller batches until one fits */
 		*more = true;
@@ -767,6 +804,19 @@ static void clock_warnings(struct pass *p)
 	free(last);
 }
 
+void sync_remember_protocol(struct store *st, int protocol)
+{
+	if (protocol <= 0)
+		return;
+	char *known = store_get_setting(st, SYNC_SERVER_PROTOCOL_SETTING);
+	if (!known || atoi(known) != protocol) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", protocol);
+		store_set_setting(st, SYNC_SERVER_PROTOCOL_SETTING, v);
+	}
+	free(known);
+}
+
 enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 			   struct sync_summary *sum)
 {
@@ -781,6 +831,9 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	}
 	sync_http_init(&p.http, p.cfg.server_url, p.cfg.token, p.cfg.ca_file);
 	p.http.cancel = p.opt->cancel;
+	char *known = store_get_setting(st, SYNC_SERVER_PROTOCOL_SETTING);
+	p.http.server_protocol = known ? atoi(known) : 0;
+	free(known);
 	if (p.opt->low_speed_time > 0)
 		p.http.low_speed_time = p.opt->low_speed_time;
 
@@ -796,6 +849,7 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);
 	record(&p, o);
+	sync_remember_protocol(st, p.http.server_protocol);
 	sum->bytes_up += p.http.bytes_up;
 	sum->bytes_down += p.http.bytes_down;
 	sync_http_release(&p.http);

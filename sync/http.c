@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "core/gzip.h"
+#include "core/syncproto.h"
 #include "core/version.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -150,6 +151,9 @@ static const char *curl_reason(CURLcode cc)
 	}
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static int perform(struct sync_http *h, const char *method, const char *path, const char *body,
 		   size_t body_len, bool gzipped, const char *const *extra,
 		   const struct sync_file_body *file, struct sync_reply *r)
@@ -162,6 +166,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	struct curl_slist *headers = NULL;
 	headers = curl_slist_append(headers, "Accept: application/json");
 	headers = curl_slist_append(headers, "Expect:");
+	headers = curl_slist_append(headers, SYNC_PROTOCOL_HEADER ": " STR(SYNC_PROTOCOL));
 	char *auth = NULL;
 	if (h->token) {
 		auth = xasprintf("Authorization: Bearer %s", h->token);
@@ -225,6 +230,10 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	int rc = 0;
 	if (cc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+		char *proto = sync_reply_header(r, SYNC_PROTOCOL_HEADER);
+		/* a server without the header speaks the first version */
+		h->server_protocol = proto ? atoi(proto) : 1;
+		free(proto);
 		if (!r->body.buf)
 			strbuf_addstr(&r->body, "");
 	} else {
@@ -248,7 +257,8 @@ static bool gzip_refused(const struct sync_reply *r)
 {
 	if (r->status == 415)
 		return true;
-	return r->status == 400 && r->body.buf && strstr(r->body.buf, "\"bad_json\"");
+	return r->status == 400 && r->body.buf && (strstr(r->body.buf, "\"bad_json\"") ||
+						   strstr(r->body.buf, "\"bad_encoding\""));
 }
 
 int sync_http_request(struct sync_http *h, const char *method, const char *path,

@@ -35,6 +35,8 @@ struct sync_http {
 	long low_speed_time;    /* seconds; SYNC_LOW_SPEED_TIME unless changed */
 	unsigned long long bytes_up, bytes_down; /* totals of this handle */
 	bool plain_bodies;      /* the server took no gzipped body: send them plain */
+	int server_protocol;    /* the sync protocol the server said it speaks
+				 * (core/syncproto.h; 0: not known yet) */
 };
 
 /* Request bodies at least this long go gzipped (Content-Encoding: gzip);

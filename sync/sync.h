@@ -88,6 +88,15 @@ struct sync_issue {
 size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_issue *rows);
 void sync_issue_release(struct sync_issue *i);
 
+/* ---- the server's protocol --------------------------------------------------- */
+
+/* The setting keeping the sync protocol the server last said it speaks
+ * (core/syncproto.h): receive operations go in the compact form only to a
+ * server known to speak protocol 2. */
+#define SYNC_SERVER_PROTOCOL_SETTING "sync_server_protocol"
+/* Keeps what a server said (protocol > 0; a reply's Motcua-Protocol). */
+void sync_remember_protocol(struct store *st, int protocol);
+
 /* ---- one pass -------------------------------------------------------------- */
 
 #define SYNC_LEASE_LOW 100   /* ask for numbers while fewer are left for today */

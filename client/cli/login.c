@@ -269,6 +269,7 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	sync_http_init(&h, url, NULL, o->ca_file);
 	struct sync_reply r;
 	int sent = sync_http_request(&h, "POST", "/api/v1/auth/login", body, &r);
+	int protocol = h.server_protocol;
 	cli_free_secret(body);
 	sync_http_release(&h);
 
@@ -292,6 +293,7 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	} else if (save_login(&st, o, url, device_name, &a, password, &err)) {
 		rc = cli_fault("không lưu được đăng nhập vào kho dữ liệu: %s", err.buf);
 	} else {
+		sync_remember_protocol(&st, protocol);
 		protect(path);
 		print_result(url, device_id, &a);
 	}

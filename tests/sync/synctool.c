@@ -3,24 +3,30 @@
  *
  *   synctool batch key=value...   a push request of receive operations
  *       device=ID unit=CODE ident=IDENT count=N [start=1] [prefix=p]
- *       [day=251027] [name=NAME]
+ *       [day=251027] [name=NAME] [form=compact]
  *     op i (0-based) has op_id PREFIX-op-<start+i>, dossier id
  *     PREFIX-d-<start+i> and code IDENT-DAY-<start+i>; name changes the
- *     applicant's name (same ids, another payload hash).
+ *     applicant's name (same ids, another payload hash); form=compact
+ *     sends each dossier in the compact form (core/dossier_doc.h).
  *   synctool action key=value...  a push request of one status change, as the
  *       client writes it: device=ID dossier=ID op=OPID event=EVID action=NAME
  *       base_rev=N [status_to=N] [from=N] [code=CODE] [appointment=DT]
  *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
  *                                 array's length); strings raw, others compact
+ *   synctool change ID < page    the data of the last change of entity ID in
+ *                                 a page of the feed (compact JSON); exit 1
+ *                                 when the page has none
  *   synctool hash < json          the payload hash of the JSON on stdin (the
  *                                 SHA-256 of its compact text, member order)
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "core/dossier_doc.h"
 #include "core/syncproto.h"
 
 static const char *arg(int argc, char **argv, const char *key, const char *def)
@@ -94,6 +100,7 @@ static int cmd_batch(int argc, char **argv)
 	const char *prefix = arg(argc, argv, "prefix", "p");
 	const char *day = arg(argc, argv, "day", "251027");
 	const char *name = arg(argc, argv, "name", "Nguyễn Văn An");
+	bool compact = !strcmp(arg(argc, argv, "form", "full"), "compact");
 	json_t *ops = json_array();
 	for (long i = 0; i < count; i++) {
 		char op_id[80], id[80], code[96], ev[80];
@@ -101,7 +108,13 @@ static int cmd_batch(int argc, char **argv)
 		snprintf(id, sizeof(id), "%s-d-%06ld", prefix, start + i);
 		snprintf(ev, sizeof(ev), "%s-ev-%06ld", prefix, start + i);
 		snprintf(code, sizeof(code), "%s-%s-%04ld", ident, day, start + i);
-		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, ident, name, ev));
+		json_t *doc = dossier(id, code, unit, ident, name, ev);
+		if (compact) {
+			json_t *c = dossier_doc_compact_json(doc);
+			json_decref(doc);
+			doc = c;
+		}
+		add_op(ops, op_id, id, 0, "receive", doc);
 	}
 	return print_request(device, ops);
 }
@@ -195,6 +208,22 @@ int main(int argc, char **argv)
 		return cmd_action(argc, argv);
 	if (!strcmp(argv[1], "get") && argc == 3)
 		return cmd_get(argv[2]);
+	if (!strcmp(argv[1], "change") && argc == 3) {
+		json_t *page = read_stdin();
+		const json_t *found = NULL;
+		size_t i;
+		json_t *ch;
+		json_array_foreach(json_object_get(page, "changes"), i, ch)
+			if (!strcmp(json_string_value(json_object_get(ch, "entity_id")) ?: "", argv[2]))
+				found = json_object_get(ch, "data");
+		if (found) {
+			char *text = json_dumps(found, JSON_COMPACT | JSON_ENCODE_ANY);
+			puts(text);
+			free(text);
+		}
+		json_decref(page);
+		return found ? 0 : 1;
+	}
 	if (!strcmp(argv[1], "hash")) {
 		json_t *v = read_stdin();
 		char h[SYNC_HASH_HEX + 1];
