@@ -10,6 +10,7 @@
 #include "client/base/clock.h"
 #include "client/store/outbox.h"
 #include "core/dossier_doc.h"
+#include "core/gzip.h"
 #include "core/syncproto.h"
 #include "sync/apply.h"
 #include "sync/http.h"
@@ -31,6 +32,9 @@ struct pass {
 	char clock[64];      /* device clock sent to the server, with seconds and offset */
 	long long device_epoch;
 	bool requeued_once;
+	long push_budget;    /* bytes of the next batch on the wire (gzipped) */
+	int push_fails;      /* batches cut or timed out in a row */
+	long push_wire;      /* bytes of the batch being sent, gzipped */
 };
 
 /* ---- summary ------------------------------------------------------------------- */
@@ -94,6 +98,8 @@ void sync_summary_add(struct sync_summary *t, const struct sync_summary *p)
 	t->rejected += p->rejected;
 	t->conflicts += p->conflicts;
 	t->requeued += p->requeued;
+	t->batches += p->batches;
+	t->push_retries += p->push_retries;
 	t->pulled += p->pulled;
 	t->kept_local += p->kept_local;
 	t->leased += p->leased;
@@ -131,6 +137,8 @@ char *sync_summary_json(const struct sync_summary *s)
 	json_object_set_new(o, "rejected", json_integer(s->rejected));
 	json_object_set_new(o, "conflicts", json_integer(s->conflicts));
 	json_object_set_new(o, "requeued", json_integer(s->requeued));
+	json_object_set_new(o, "batches", json_integer(s->batches));
+	json_object_set_new(o, "push_retries", json_integer(s->push_retries));
 	json_object_set_new(o, "pulled", json_integer(s->pulled));
 	json_object_set_new(o, "kept_local", json_integer(s->kept_local));
 	json_object_set_new(o, "leased", json_integer(s->leased));
@@ -477,6 +485,77 @@ static bool answers_all(const struct sync_push *req, const struct sync_push_resp
 	return true;
 }
 
+/* The request body of req, its operations cut down until it fits the byte
+ * budget gzipped (one operation always goes, whatever its size). */
+static char *fit_batch(struct pass *p, struct sync_push *req)
+{
+	for (;;) {
+		char *body = sync_push_encode(req);
+		struct strbuf z = STRBUF_INIT;
+		mc_gzip(body, strlen(body), &z);
+		size_t wire = z.len;
+		strbuf_release(&z);
+		p->push_wire = (long)wire;
+		if (req->nops <= 1 || (long)wire <= p->push_budget)
+			return body;
+		free(body);
+		/* as many as fit at the batch's bytes per operation, fewer by a tenth */
+		size_t n = (size_t)((double)req->nops * (double)p->push_budget / (double)wire * 0.9);
+		if (n >= req->nops)
+			n = req->nops - 1;
+		if (n < 1)
+			n = 1;
+		for (size_t i = n; i < req->nops; i++)
+			sync_op_release(&req->ops[i]);
+		req->nops = n;
+	}
+}
+
+/* The next batch's budget after one that went through: what the link
+ * carried in SYNC_PUSH_SECONDS (at most half the stall timeout) at the rate
+ * of this one (bytes up over the whole exchange, latency and the server's
+ * time included), at most twice the last budget. */
+static void measure_link(struct pass *p, const struct sync_reply *r)
+{
+	long next = p->push_budget * 2;
+	/* well inside the stall timeout, whatever it is */
+	double target = SYNC_PUSH_SECONDS;
+	if (target > p->http.low_speed_time / 2.0)
+		target = p->http.low_speed_time / 2.0;
+	if (r->seconds > 0.05 && r->sent > 0) {
+		double fits = (double)r->sent / r->seconds * target;
+		if (fits < (double)next)
+			next = (long)fits;
+	}
+	if (next < SYNC_PUSH_BYTES_MIN)
+		next = SYNC_PUSH_BYTES_MIN;
+	if (next > SYNC_PUSH_BYTES_MAX)
+		next = SYNC_PUSH_BYTES_MAX;
+	p->push_budget = next;
+}
+
+/* A batch cut or timed out: sent again, a quarter its size, while fewer
+ * than SYNC_PUSH_RETRIES failed in a row. What the server had applied of
+ * it comes back as duplicate; what it answered before is done here and
+ * never sent again. Returns whether to try again. */
+static bool shrink_after_cut(struct pass *p, const struct sync_push *req,
+			     const struct sync_reply *r)
+{
+	if (r->status != 0 || !r->cut || r->cancelled || cancelled(p) ||
+	    p->push_fails >= SYNC_PUSH_RETRIES)
+		return false;
+	p->push_fails++;
+	p->sum->push_retries++;
+	if (p->push_budget > p->push_wire)
+		p->push_budget = p->push_wire;
+	p->push_budget /= 4;
+	if (p->push_budget < SYNC_PUSH_BYTES_MIN)
+		p->push_budget = SYNC_PUSH_BYTES_MIN;
+	add_warning(p->sum, "Gửi thao tác: %s; gửi lại từng lô nhỏ hơn (%zu thao tác vừa gửi)",
+		    r->error, req->nops);
+	return true;
+}
+
 /* One push of at most *batch operations (none: to learn the server's last
  * applied operation). *more: push again. */
 static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, bool *more)
@@ -488,11 +567,17 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 		sync_push_release(&req);
 		return SYNC_DONE;
 	}
-	char *body = sync_push_encode(&req);
+	char *body = fit_batch(p, &req);
 	struct sync_reply r;
 	sync_http_request(&p->http, "POST", "/api/v1/sync/push", body, &r);
 	free(body);
 	enum sync_outcome o = SYNC_DONE;
+	if (shrink_after_cut(p, &req, &r)) {
+		*more = true;
+		sync_reply_release(&r);
+		sync_push_release(&req);
+		return SYNC_DONE;
+	}
 	struct sync_error pe;
 	bool protocol = r.status == 400 && !sync_error_decode(r.body.buf, r.body.len, &pe) &&
 			!strncmp(pe.code, "protocol_", 9);
@@ -524,6 +609,9 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 				o = store_failed(p, "Không ghi được kết quả gửi", &err);
 			*answered = true;
 			*more = req.nops > 0 || p->sum->requeued > before;
+			p->sum->batches++;
+			p->push_fails = 0;
+			measure_link(p, &r);
 			sync_push_response_release(&resp);
 		}
 	}
@@ -535,6 +623,7 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 static enum sync_outcome push(struct pass *p)
 {
 	int batch = SYNC_MAX_OPS;
+	p->push_budget = p->opt->push_bytes > 0 ? p->opt->push_bytes : SYNC_PUSH_BYTES;
 	bool answered = false, more = true;
 	enum sync_outcome o = SYNC_DONE;
 	while (o == SYNC_DONE && more) {

@@ -224,6 +224,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	curl_off_t up = 0, down = 0;
 	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
 	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &r->seconds);
 	h->bytes_up += (unsigned long long)up;
 	h->bytes_down += (unsigned long long)down;
 	r->sent = (long long)up;
@@ -239,6 +240,8 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	} else {
 		r->status = 0;
 		r->cancelled = cc == CURLE_ABORTED_BY_CALLBACK;
+		r->cut = cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_SEND_ERROR ||
+			 cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING || cc == CURLE_PARTIAL_FILE;
 		snprintf(r->error, sizeof(r->error), "%s", curl_reason(cc));
 		rc = -1;
 	}

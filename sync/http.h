@@ -51,6 +51,9 @@ struct sync_reply {
 	struct strbuf headers; /* the answer's header lines ("Name: value\r\n") */
 	long long sent;   /* request body bytes that left (a cut one: those before the cut) */
 	bool cancelled;   /* stopped by the cancel flag */
+	bool cut;         /* no answer: the link timed out or was cut mid-way
+			   * (not a refused connection, not a bad address) */
+	double seconds;   /* the whole exchange, answered or not */
 	char error[256];  /* no answer: why, in Vietnamese */
 };
 
