@@ -12,8 +12,10 @@
 #      (dossiers, events, ops, changes) loaded by COPY into an empty copy of
 #      the schema, and the ratio;
 #   2. bytes on the wire per dossier, counted by tests/sync/slowproxy
-#      between a workstation and the server: a fresh workstation's first
-#      sync, a push of 200 dossiers, their pull by another workstation;
+#      between a workstation and the server (headers included): a fresh
+#      workstation's first sync, a push of 200 dossiers, their pull by
+#      another workstation; each way of a dossier against 1,500 bytes
+#      (BENCH_BYTES_BUDGET);
 #   3. pull: a fresh workstation catches up with BENCH_PULL_COUNT (100,000)
 #      dossier changes of its unit (the pushed ones and copies of them made
 #      in SQL) by `motcua sync --once`;
@@ -71,6 +73,10 @@ q() {
 ms_now() { date +%s%N | cut -c1-13; }
 # row MEASURE VALUE BUDGET RESULT
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$summary"; }
+# budget VALUE MAX: ok or OVER
+budget() {
+	if [ "$1" -le "$2" ]; then echo ok; else echo OVER; fi
+}
 # stats FILE: "median p95 max" of the numbers in FILE, one a line
 stats() {
 	sort -g "$1" | awk '{ v[NR] = $1 } END { if (!NR) { print "- - -"; exit }
@@ -233,8 +239,12 @@ pu=$((UP / k)) pd=$((DOWN / k))
 cu=$(($(jget bytes_up "$W/ws/b1.json") / k)) cd=$(($(jget bytes_down "$W/ws/b1.json") / k))
 echo "  push of $k dossiers (and their pull back): $pu bytes up and $pd down per dossier" \
 	"(curl's body counters: $cu and $cd)"
-row "sync: bytes per dossier pushed (its pull back included)" \
-	"$pu up, $pd down (bodies: $cu, $cd)" - -
+bytes_max=${BENCH_BYTES_BUDGET:-1500}
+r=$(budget "$pu" "$bytes_max")
+[ "$r" = ok ] && r=$(budget "$pd" "$bytes_max")
+[ "$r" = ok ] || status=1
+row "sync: bytes per dossier pushed (its pull back included; headers included)" \
+	"$pu up, $pd down (bodies: $cu, $cd)" "<= $bytes_max each way" "$r"
 proxy_start "$port" || exit 1
 ws_sync "$W/ws/c.db" "$W/ws/c1.json" || { cat "$W/ws/c1.json.err"; status=1; }
 proxy_stop
@@ -244,7 +254,10 @@ cu=$(($(jget bytes_up "$W/ws/c1.json") / k)) cd=$(($(jget bytes_down "$W/ws/c1.j
 echo "  pull of the $got dossiers by another workstation: $pd bytes down and $pu up per dossier" \
 	"(bodies: $cd and $cu)"
 [ "$got" = $k ] || { echo "  pulled $got, not $k"; status=1; }
-row "sync: bytes per dossier pulled by another workstation" "$pd down, $pu up (bodies: $cd, $cu)" - -
+r=$(budget "$pd" "$bytes_max")
+[ "$r" = ok ] || status=1
+row "sync: bytes per dossier pulled by another workstation (headers included)" \
+	"$pd down, $pu up (bodies: $cd, $cu)" "<= $bytes_max down" "$r"
 
 # ---- 3. pull catch-up ------------------------------------------------------------
 have=$(q sync -c "SELECT count(*) FROM changes WHERE entity = 'dossier'")
