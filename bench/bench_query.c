@@ -7,6 +7,7 @@
  * first run (cold SQLite page cache, warm OS cache), the median and the 95th
  * percentile in milliseconds. Exit status 1 when a median is over its budget
  * (cases without one, shown "-", are there to show what they cost).
+ * Also the supervisor's workload table (client/store/workload.c).
  * The last table types names, an ID number and codes letter by letter as
  * the dossier list's live search runs them (100 rows a key) and gives each
  * typed text's keys as a whole: median, 95th percentile and maximum, against
@@ -23,6 +24,7 @@
 
 #include "client/store/dossier_query.h"
 #include "client/store/store.h"
+#include "client/store/workload.h"
 #include "core/xalloc.h"
 
 #define BUDGET_MS 30.0 /* interactive: search, a list page, counts */
@@ -424,6 +426,13 @@ int main(int argc, char **argv)
 	dossier_filter_init(&f, &now);
 	f.unit_code = "00070";
 	bench_list("one unit of four (10%) by appointment", &f, 50000, 0);
+
+	/* the supervisor's workload table: the unit's clerks (bench/run.sh adds
+	 * canbo1..6), informative (its screen's budget is the whole screen's) */
+	struct clerk_workloads w = { 0 };
+	TIME_CASE_B("supervisor: each clerk's workload, unit 00004", rows, 0,
+		    if (clerk_workload_load(&st, "00004", &now, &w, &err)) die("workload", &err);
+		    rows = (long)w.n; clerk_workloads_release(&w));
 
 	struct dossier_detail d;
 	TIME_CASE("detail: dossier_get", rows,

@@ -16,6 +16,7 @@
 
 #include "client/tui/app.h"
 #include "client/store/catalog.h"
+#include "client/store/docstore.h"
 #include "client/base/clock.h"
 #include "client/tui/dialog.h"
 #include "client/services/dossier_action.h"
@@ -816,31 +817,38 @@ static bool scan_ok(const void *ctx, int i)
 static int scan_menu(struct dossier_view *v)
 {
 	scan_menu_release(v);
-	struct dossier_scan_item *items;
+	struct docstore_components all = { 0 };
 	struct strbuf err = STRBUF_INIT;
-	int n = dossier_scan_items(&v->app->store, v->d.id, &items, &err);
-	if (n < 0) {
+	if (docstore_components_load(&v->app->store, v->d.id, &all, &err)) {
 		app_error(v->app, "%s", err.buf);
 		strbuf_release(&err);
+		docstore_components_release(&all);
 		return SCR_HANDLED;
 	}
 	strbuf_release(&err);
 	v->scan.sel = -1;
+	int n = 0;
+	for (size_t i = 0; i < all.n; i++)
+		n += all.v[i].wanted;
 	if (n) {
 		v->scan.seqs = xcalloc((size_t)n, sizeof(int));
 		v->scan.rows = xcalloc((size_t)n, sizeof(char *));
 		v->scan.ok = xcalloc((size_t)n, sizeof(bool));
 	}
-	for (int i = 0; i < n; i++) {
-		bool done = items[i].digitized;
-		v->scan.seqs[i] = items[i].seq;
-		v->scan.ok[i] = !done;
-		v->scan.rows[i] = xasprintf("%s%s", done ? "Đã số hóa: " : "", items[i].name);
-		if (!done && v->scan.sel < 0)
-			v->scan.sel = i;
+	int k = 0;
+	for (size_t i = 0; i < all.n; i++) {
+		const struct docstore_component *c = &all.v[i];
+		if (!c->wanted)
+			continue;
+		v->scan.seqs[k] = c->seq;
+		v->scan.ok[k] = !c->digitized;
+		v->scan.rows[k] = xasprintf("%s%s", c->digitized ? "Đã số hóa: " : "", c->name);
+		if (!c->digitized && v->scan.sel < 0)
+			v->scan.sel = k;
+		k++;
 	}
 	v->scan.n = n;
-	dossier_scan_items_free(items, n);
+	docstore_components_release(&all);
 	if (v->scan.sel < 0)
 		v->scan.sel = 0;
 	if (!v->scan.n) {

@@ -7,6 +7,7 @@
 
 #include "client/tui/app.h"
 #include "client/base/clock.h"
+#include "client/store/dossier_query.h"
 #include "client/tui/listview.h"
 #include "client/tui/menu.h"
 #include "core/text.h"
@@ -37,16 +38,6 @@ static const char *const count_labels[COUNT__N] = {
 	"Chờ bổ sung",
 };
 
-/* ?1 today "YYYY-MM-DD", ?2 tomorrow, ?3 now "YYYY-MM-DDTHH:MM". Open
- * dossiers are those received (2) or being processed (4). */
-static const char *const count_sql[COUNT__N] = {
-	"SELECT count(*) FROM dossiers WHERE received_at >= ?1 AND received_at < ?2",
-	"SELECT count(*) FROM dossiers WHERE status IN (2, 4)"
-	" AND appointment >= ?3 AND appointment < ?2",
-	"SELECT count(*) FROM dossiers WHERE status IN (2, 4) AND appointment < ?3",
-	"SELECT count(*) FROM dossiers WHERE status = 5",
-};
-
 /* Enter on a count lists those dossiers. */
 static const enum dossiers_filter count_filters[COUNT__N] = {
 	DOSSIERS_RECEIVED_TODAY, DOSSIERS_DUE_TODAY, DOSSIERS_OVERDUE, DOSSIERS_SUPPLEMENT,
@@ -63,26 +54,22 @@ struct home {
 	char today_vn[16];
 };
 
+/* Today's counts, as dossier_today_counts computes them. */
 static void refresh_counts(struct app *app, struct home *s)
 {
 	struct mc_dt now;
 	if (clock_now(&now))
 		return;
-	char today[16], tomorrow[16], nowtext[20];
-	mc_format_date(today, sizeof(today), now.y, now.m, now.d);
-	int y, m, d;
-	mc_civil_from_days(mc_days_from_civil(now.y, now.m, now.d) + 1, &y, &m, &d);
-	mc_format_date(tomorrow, sizeof(tomorrow), y, m, d);
-	mc_format_dt(nowtext, sizeof(nowtext), &now);
 	mc_format_date_vn(s->today_vn, sizeof(s->today_vn), now.y, now.m, now.d);
-	for (int i = 0; i < COUNT__N; i++) {
-		sqlite3_stmt *q = store_prepare(&app->store, count_sql[i]);
-		sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, tomorrow, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, nowtext, -1, SQLITE_STATIC);
-		s->counts[i] = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-		sqlite3_finalize(q);
-	}
+	struct dossier_counts c = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	if (dossier_today_counts(&app->store, &now, &c, &err))
+		app_error(app, "%s", err.buf);
+	strbuf_release(&err);
+	s->counts[COUNT_RECEIVED] = c.received_today;
+	s->counts[COUNT_DUE] = c.due_today;
+	s->counts[COUNT_OVERDUE] = c.overdue;
+	s->counts[COUNT_SUPPLEMENT] = c.waiting;
 }
 
 static int home_open(struct app *app, void *priv, const void *arg)

@@ -33,20 +33,6 @@ static void wipe(struct field *f)
 	field_clear(f);
 }
 
-/* The username of the only enabled clerk, or NULL (none, or several). */
-static char *sole_clerk(struct store *st)
-{
-	char *user = NULL;
-	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		user = xstrdup((const char *)sqlite3_column_text(q, 0));
-		if (sqlite3_step(q) == SQLITE_ROW)
-			FREE(&user);
-	}
-	sqlite3_finalize(q);
-	return user;
-}
-
 static int login_open(struct app *app, void *priv, const void *arg)
 {
 	struct login *s = priv;
@@ -63,15 +49,13 @@ static int login_open(struct app *app, void *priv, const void *arg)
 	if (!user || !*user)
 		user = last = store_get_setting(&app->store, "last_user");
 	if (!user || !*user)
-		user = only = sole_clerk(&app->store);
+		user = only = auth_sole_clerk(&app->store);
 	if (user)
 		field_set_text(&s->user, user);
 	free(last);
 	free(only);
 	s->focus = field_empty(&s->user) ? 0 : 1;
-	sqlite3_stmt *q = store_prepare(&app->store, "SELECT count(*) FROM clerks");
-	s->no_clerks = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
-	sqlite3_finalize(q);
+	s->no_clerks = auth_clerk_count(&app->store) == 0;
 	return 0;
 }
 

@@ -27,9 +27,10 @@
 #include "client/store/catalog.h"
 #include "client/base/clock.h"
 #include "client/tui/dialog.h"
+#include "client/tui/job.h"
 #include "client/tui/picker.h"
-#include "client/print/print.h"
 #include "client/services/reception.h"
+#include "client/store/lookup.h"
 #include "client/store/reuse.h"
 #include "core/idnum.h"
 #include "core/text.h"
@@ -63,6 +64,16 @@ struct comp {
 };
 
 enum modal { M_NONE, M_LEAVE, M_OVERRIDE };
+
+/* The receipt after the commit, as the done page shows it. */
+enum receipt_state { RS_DONE, RS_WRITING, RS_PRINTING };
+
+/* The receipt's job (client/tui/job.h): prepared from the store on the main
+ * thread, written and printed on its own; the done page follows it. */
+struct receipt_task {
+	struct wizard *owner; /* NULL once the wizard closed */
+	struct reception_receipt r;
+};
 
 struct wizard {
 	struct app *app;
@@ -108,7 +119,9 @@ struct wizard {
 
 	/* page 5 */
 	bool committed;
-	struct reception_result res;
+	struct reception_result res; /* its receipt fields follow the task */
+	struct receipt_task *task;   /* the receipt being written or printed */
+	enum receipt_state receipt;
 
 	char *refusal; /* the last refusal, shown in full until the next key */
 
@@ -166,21 +179,14 @@ static char *value_or_null(const struct field *f)
  * first (then the most recent): the clerk's usual choices. */
 static size_t recent_procedures(struct store *st, struct picker_item *items, size_t max)
 {
-	sqlite3_stmt *q = store_prepare(
-		st, "SELECT p.code, p.name FROM (SELECT procedure_code AS code, received_at"
-		    " FROM dossiers ORDER BY received_at DESC LIMIT ?1) d"
-		    " JOIN procedures p ON p.code = d.code"
-		    " GROUP BY p.code ORDER BY count(*) DESC, max(d.received_at) DESC, p.code LIMIT ?2");
-	sqlite3_bind_int(q, 1, RECENT_SCAN);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)max);
+	struct catalog_procs r;
+	catalog_recent(st, RECENT_SCAN, (int)max, &r);
 	size_t n = 0;
-	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		items[n].id = xstrdup(code);
-		items[n].label = xasprintf("%-9s %s", code, (const char *)sqlite3_column_text(q, 1));
-		n++;
+	for (; n < r.n && n < max; n++) {
+		items[n].id = xstrdup(r.items[n].code);
+		items[n].label = xasprintf("%-9s %s", r.items[n].code, r.items[n].name);
 	}
-	sqlite3_finalize(q);
+	catalog_procs_release(&r);
 	return n;
 }
 
@@ -211,13 +217,11 @@ static size_t query_procedures(void *data, const char *text, struct picker_item 
 /* "Phường Ba Đình, Thành phố Hà Nội" for a commune code (malloc'd), or NULL. */
 static char *commune_label(struct store *st, const char *code)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT name, province_name FROM communes WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	char *label = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		label = xasprintf("%s, %s", (const char *)sqlite3_column_text(q, 0),
-				  (const char *)sqlite3_column_text(q, 1));
-	sqlite3_finalize(q);
+	char *name = NULL, *province = NULL, *label = NULL;
+	if (lookup_commune(st, code, &name, &province))
+		label = xasprintf("%s, %s", name, province);
+	free(name);
+	free(province);
 	return label;
 }
 
@@ -630,6 +634,8 @@ static void wz_done(struct app *app, void *priv)
 	free(s->commune);
 	free(s->commune_label);
 	free(s->refusal);
+	if (s->task) /* it goes on without the page: the receipt is still made */
+		s->task->owner = NULL;
 	if (s->committed)
 		reception_result_release(&s->res);
 }
@@ -1283,7 +1289,9 @@ static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const stru
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "Giấy tiếp nhận (PDF):");
 	wattrset(win, term_style(STYLE_NORMAL));
-	if (s->res.receipt_path) {
+	if (s->receipt == RS_WRITING) {
+		term_text(win, y++, x + L, w - L, "Đang tạo giấy tiếp nhận…");
+	} else if (s->res.receipt_path) {
 		char *shown = keymap_shown_path(s->res.receipt_path);
 		/* a long path keeps its end (the file name) */
 		const char *t = shown;
@@ -1301,11 +1309,20 @@ static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const stru
 	}
 	wattrset(win, term_style(STYLE_DIM));
 	term_text(win, y, x, L, "In:");
-	wattrset(win, term_style(s->res.print_error ? STYLE_ERROR : STYLE_NORMAL));
-	const char *printed = s->res.printed        ? "đã gửi tới máy in"
-			      : s->res.print_error ? s->res.print_error
-			      : s->res.receipt_path ? "chưa cấu hình máy in: in từ tệp PDF"
-						   : "không in được";
+	bool busy = s->receipt != RS_DONE;
+	wattrset(win, term_style(s->res.print_error && !busy ? STYLE_ERROR : STYLE_NORMAL));
+	const char *printed;
+	if (s->receipt == RS_PRINTING)
+		printed = "đang gửi tới máy in…";
+	else if (busy)
+		printed = s->task && s->task->r.printer ? "chờ tạo xong giấy tiếp nhận"
+							: "chưa cấu hình máy in: in từ tệp PDF";
+	else if (s->res.printed)
+		printed = "đã gửi tới máy in";
+	else if (s->res.print_error)
+		printed = s->res.print_error;
+	else
+		printed = s->res.receipt_path ? "chưa cấu hình máy in: in từ tệp PDF" : "không in được";
 	draw_wrapped(win, y, x + L, w - L, 2, printed);
 	wattrset(win, term_style(STYLE_NORMAL));
 	char key[32];
@@ -1753,6 +1770,88 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 	}
 }
 
+/* ---- The receipt, after the commit ------------------------------------------------ */
+
+/* Main thread: the PDF is written, lp is running. */
+static void receipt_written(struct app *app, void *data)
+{
+	(void)app;
+	struct receipt_task *t = data;
+	struct wizard *s = t->owner;
+	if (!s)
+		return;
+	free(s->res.receipt_path);
+	s->res.receipt_path = xstrdup(t->r.path);
+	s->receipt = RS_PRINTING;
+}
+
+/* Job thread: the PDF, then the printer; the page hears when the PDF is
+ * there before lp is waited for. */
+static void receipt_run(struct app *app, void *data)
+{
+	struct receipt_task *t = data;
+	reception_receipt_write(&t->r);
+	if (t->r.written && t->r.printer && (t->r.steps & RECEIPT_PRINT))
+		app_post_event(app, receipt_written, t);
+	reception_receipt_print(&t->r);
+}
+
+/* Main thread: the job is over; what happened goes to the page (when still
+ * open) and, when it went wrong or was asked with F9, to the status line. */
+static void receipt_done(struct app *app, void *data)
+{
+	struct receipt_task *t = data;
+	struct reception_receipt *r = &t->r;
+	struct wizard *s = t->owner;
+	if (r->steps & RECEIPT_WRITE) {
+		if (!r->written)
+			app_error(app, "Đã lưu hồ sơ %s nhưng chưa ghi được giấy tiếp nhận:"
+				  " in lại bằng lệnh motcua receipt", r->code);
+		else if (r->print_error && !s)
+			app_error(app, "Giấy tiếp nhận %s chưa được in: %s", r->code, r->print_error);
+	} else if (r->printed) {
+		app_info(app, "Đã gửi giấy tiếp nhận tới máy in %s", r->printer);
+	} else if (r->print_error) {
+		app_error(app, "%s", r->print_error);
+	}
+	if (s) {
+		if (r->steps & RECEIPT_WRITE) {
+			free(s->res.receipt_path);
+			s->res.receipt_path = r->written ? xstrdup(r->path) : NULL;
+			free(s->res.receipt_error);
+			s->res.receipt_error = r->error ? xstrdup(r->error) : NULL;
+		}
+		if (r->printer) {
+			s->res.printed = r->printed;
+			free(s->res.print_error);
+			s->res.print_error = r->print_error ? xstrdup(r->print_error) : NULL;
+		}
+		s->receipt = RS_DONE;
+		s->task = NULL;
+	}
+	reception_receipt_release(r);
+	free(t);
+}
+
+/* Starts the receipt's job: RECEIPT_WRITE | RECEIPT_PRINT after the commit,
+ * RECEIPT_PRINT for F9. */
+static void start_receipt(struct wizard *s, unsigned steps)
+{
+	struct receipt_task *t = xcalloc(1, sizeof(*t));
+	t->owner = s;
+	reception_receipt_prepare(&s->app->store, s->res.code, steps, &t->r);
+	s->task = t;
+	s->receipt = steps & RECEIPT_WRITE ? RS_WRITING : RS_PRINTING;
+	if (app_job_start(s->app, receipt_run, receipt_done, t)) {
+		/* no thread to be had: here and now, as the CLI does */
+		reception_receipt_write(&t->r);
+		reception_receipt_print(&t->r);
+		receipt_done(s->app, t);
+	}
+}
+
+/* Confirm on the summary: the dossier in one transaction, and nothing else
+ * waits here; the receipt follows in its job. */
 static void commit(struct wizard *s)
 {
 	struct reception_input in;
@@ -1765,17 +1864,15 @@ static void commit(struct wizard *s)
 	}
 	build_input(s, &in);
 	reception_result_init(&s->res);
-	if (reception_commit(&s->app->store, &in, s->app->clerk.username, &now, &s->res, &err)) {
+	if (reception_commit_flags(&s->app->store, &in, s->app->clerk.username, &now,
+				   RECEPTION_NO_RECEIPT, &s->res, &err)) {
 		reception_result_release(&s->res);
 		show_refusal(s, &err);
 	} else {
 		s->committed = true;
 		s->page = P_DONE;
-		if (s->res.receipt_path)
-			app_info(s->app, "Đã lưu hồ sơ %s", s->res.code);
-		else
-			app_error(s->app, "Đã lưu hồ sơ %s nhưng chưa ghi được giấy tiếp nhận:"
-				  " in lại bằng lệnh motcua receipt", s->res.code);
+		app_info(s->app, "Đã lưu hồ sơ %s", s->res.code);
+		start_receipt(s, RECEIPT_WRITE | RECEIPT_PRINT);
 	}
 	reception_input_release(&in);
 }
@@ -1783,22 +1880,20 @@ static void commit(struct wizard *s)
 /* F9 on the done page: the receipt to the printer again. */
 static void reprint(struct wizard *s)
 {
+	if (s->task) {
+		app_info(s->app, "Giấy tiếp nhận đang được tạo hoặc gửi tới máy in: chờ một chút");
+		return;
+	}
 	if (!s->res.receipt_path) {
 		app_error(s->app, "Chưa có tệp giấy tiếp nhận: ghi lại bằng lệnh motcua receipt %s"
 			  " --out TỆP.pdf", s->res.code);
 		return;
 	}
 	char *printer = store_get_setting(&s->app->store, "printer");
-	if (!printer || !*printer) {
+	if (mc_text_blank(printer))
 		app_info(s->app, "Chưa cấu hình máy in (thiết lập printer): mở tệp PDF để in");
-	} else {
-		struct strbuf err = STRBUF_INIT;
-		if (print_pdf(printer, s->res.receipt_path, &err))
-			app_error(s->app, "%s", err.buf);
-		else
-			app_info(s->app, "Đã gửi giấy tiếp nhận tới máy in %s", printer);
-		strbuf_release(&err);
-	}
+	else
+		start_receipt(s, RECEIPT_PRINT);
 	free(printer);
 }
 

@@ -171,12 +171,6 @@ static void format_bytes(char *buf, size_t n, long long b)
 		snprintf(buf, n, "%lld MB", (b + 512 * 1024) / (1024 * 1024));
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 /* ---- settings ------------------------------------------------------------- */
 
 static void load_settings(struct scan_view *v)
@@ -225,33 +219,32 @@ static void comps_release(struct scan_view *v)
 static int load_comps(struct scan_view *v, int want)
 {
 	comps_release(v);
-	sqlite3_stmt *q = store_prepare(&v->app->store,
-		"SELECT c.seq, c.name, c.document_id IS NOT NULL, d.kind, d.pages, d.bytes,"
-		" c.mandatory OR c.originals > 0 OR c.copies > 0 OR c.document_id IS NOT NULL,"
-		" d.sha256"
-		" FROM dossier_components c LEFT JOIN documents d ON d.id = c.document_id"
-		" WHERE c.dossier_id = ? ORDER BY c.seq");
-	sqlite3_bind_text(q, 1, v->dossier_id, -1, SQLITE_STATIC);
+	struct docstore_components all = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	if (docstore_components_load(&v->app->store, v->dossier_id, &all, &err))
+		app_error(v->app, "%s", err.buf);
+	strbuf_release(&err);
 	size_t alloc = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		int seq = sqlite3_column_int(q, 0);
-		if (!sqlite3_column_int(q, 6) && seq != want)
+	for (size_t i = 0; i < all.n; i++) {
+		struct docstore_component *c = &all.v[i];
+		if (!c->wanted && c->seq != want)
 			continue;
 		if (v->ncomps == alloc) {
 			alloc = alloc ? 2 * alloc : 8;
 			v->comps = xrealloc(v->comps, alloc * sizeof(*v->comps));
 		}
 		v->comps[v->ncomps++] = (struct comp){
-			.seq = seq,
-			.name = col_dup(q, 1),
-			.digitized = sqlite3_column_int(q, 2),
-			.doc_kind = col_dup(q, 3),
-			.doc_pages = sqlite3_column_int(q, 4),
-			.doc_bytes = sqlite3_column_int64(q, 5),
-			.doc_sha = col_dup(q, 7),
+			.seq = c->seq,
+			.name = c->name,
+			.digitized = c->digitized,
+			.doc_kind = c->doc_kind,
+			.doc_pages = c->doc_pages,
+			.doc_bytes = c->doc_bytes,
+			.doc_sha = c->doc_sha256,
 		};
+		c->name = c->doc_kind = c->doc_sha256 = NULL; /* moved */
 	}
-	sqlite3_finalize(q);
+	docstore_components_release(&all);
 	return v->ncomps ? 0 : -1;
 }
 
@@ -1360,19 +1353,13 @@ static int scan_open_screen(struct app *app, void *priv, const void *arg)
 		app_error(app, "Chưa chọn hồ sơ để số hóa");
 		return -1;
 	}
-	sqlite3_stmt *q = store_prepare(&app->store,
-		"SELECT id, code FROM dossiers WHERE id = ?1 OR code = upper(?1)");
-	sqlite3_bind_text(q, 1, a->dossier, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(v->dossier_id, sizeof(v->dossier_id), "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-		v->code = col_dup(q, 1);
-	}
-	sqlite3_finalize(q);
-	if (!v->code) {
-		app_error(app, "Không tìm thấy hồ sơ %s", a->dossier);
+	struct strbuf err = STRBUF_INIT;
+	int found = docstore_dossier(&app->store, a->dossier, v->dossier_id, &v->code, &err);
+	if (found != DOCSTORE_OK)
+		app_error(app, "%s", err.buf);
+	strbuf_release(&err);
+	if (found != DOCSTORE_OK)
 		return -1;
-	}
 	if (load_comps(v, a->component)) {
 		app_error(app, "Hồ sơ %s không có thành phần nào để số hóa", v->code);
 		return -1;

@@ -354,16 +354,17 @@ static size_t query_clerks(void *data, const char *text, struct picker_item *ite
 {
 	struct superqueue *s = data;
 	char *want = mc_text_fold(text ? text : "");
-	sqlite3_stmt *q = store_prepare(&s->app->store,
-		"SELECT username, full_name FROM clerks WHERE unit_code = ?1 AND disabled = 0"
-		" AND username <> ?2 ORDER BY full_name, username");
-	sqlite3_bind_text(q, 1, s->pick_unit, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, s->pick_from, -1, SQLITE_STATIC);
+	struct clerk_list all = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	if (auth_unit_clerks(&s->app->store, s->pick_unit, &all, &err))
+		app_error(s->app, "%s", err.buf);
+	strbuf_release(&err);
 	size_t n = 0;
-	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
-		const char *user = (const char *)sqlite3_column_text(q, 0);
-		const char *name = (const char *)sqlite3_column_text(q, 1);
-		char *label = xasprintf("%s (%s)", name, user);
+	for (size_t i = 0; n < max && i < all.n; i++) {
+		const char *user = all.v[i].username;
+		if (s->pick_from && !strcmp(user, s->pick_from))
+			continue;
+		char *label = xasprintf("%s (%s)", all.v[i].full_name, user);
 		char *fold = mc_text_fold(label);
 		if (strstr(fold, want)) {
 			items[n].label = label;
@@ -374,7 +375,7 @@ static size_t query_clerks(void *data, const char *text, struct picker_item *ite
 		}
 		free(fold);
 	}
-	sqlite3_finalize(q);
+	clerk_list_release(&all);
 	free(want);
 	return n;
 }

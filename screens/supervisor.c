@@ -18,7 +18,10 @@
 #include "client/tui/menu.h"
 #include "client/services/dossier_action.h"
 #include "client/store/indicators.h"
+#include "client/store/lookup.h"
 #include "client/store/supervision.h"
+#include "client/store/units.h"
+#include "client/store/workload.h"
 #include "core/text.h"
 #include "screens/screens.h"
 
@@ -30,11 +33,6 @@ static const enum supervisor_queue queue_ids[SQ_COUNT] = {
 #define TREND_WEEKS 8
 
 enum period { PERIOD_WEEK, PERIOD_MONTH, PERIOD_YEAR };
-
-struct clerk_load {
-	char *name, *username;
-	long open, today, week, late;
-};
 
 struct supervisor {
 	struct listview queues_lv; /* the selected queue (up, down and Tab wrap) */
@@ -49,56 +47,11 @@ struct supervisor {
 	bool exporting;     /* the CSV path prompt is open */
 	struct dialog dlg;
 	long queues[SQ_COUNT];
-	struct clerk_load *clerks;
-	int n_clerks;
+	struct clerk_workloads clerks;
 	struct mc_ind_period range;
 	struct mc_indicator_value ind[MC_IND_COUNT];
 	bool ind_ok;
 };
-
-/* Open: not finished (new, received, processing, waiting, fees, result
- * ready); late: being handled (2, 4) past the appointment; both counted for
- * the clerk in charge (after any reassignment). Received today and this
- * week: for the clerk who received. ?1 today, ?2 tomorrow, ?3 Monday of
- * this week, ?4 now, ?5 the unit. Counted per receiving clerk over the index
- * (unit_code, status, clerk, appointment), then moved for the few dossiers
- * reassigned (one from the receiving clerk, one to the clerk in charge): on a
- * million dossiers 17 ms instead of 0.3 to 1 s reading every open dossier's
- * row (docs/PERFORMANCE.md). The week's receptions by the time index. */
-#define OPEN "(1, 2, 4, 5, 6, 9)"
-#define LATE "sum(d.status IN (2, 4) AND d.appointment < ?4)"
-static const char clerk_sql[] =
-	"SELECT c.full_name, c.username, coalesce(sum(w.open), 0), coalesce(sum(w.today), 0),"
-	" coalesce(sum(w.week), 0), coalesce(sum(w.late), 0)"
-	" FROM clerks c LEFT JOIN ("
-	"  SELECT d.clerk AS who, count(*) AS open, 0 AS today, 0 AS week, " LATE " AS late"
-	"  FROM dossiers d WHERE d.unit_code = ?5 AND d.status IN " OPEN " GROUP BY d.clerk"
-	"  UNION ALL"
-	"  SELECT da.clerk, count(*), 0, 0, " LATE " FROM dossier_assignments da"
-	"  CROSS JOIN dossiers d ON d.id = da.dossier_id"
-	"  WHERE d.unit_code = ?5 AND d.status IN " OPEN " GROUP BY da.clerk"
-	"  UNION ALL"
-	"  SELECT d.clerk, -count(*), 0, 0, -" LATE " FROM dossier_assignments da"
-	"  CROSS JOIN dossiers d ON d.id = da.dossier_id"
-	"  WHERE d.unit_code = ?5 AND d.status IN " OPEN " GROUP BY d.clerk"
-	"  UNION ALL"
-	"  SELECT d.clerk, 0, sum(d.received_at >= ?1), count(*), 0 FROM dossiers d"
-	"  WHERE +d.unit_code = ?5 AND d.received_at >= ?3 AND d.received_at < ?2 GROUP BY d.clerk"
-	" ) w ON w.who = c.username"
-	" WHERE c.unit_code = ?5 AND c.disabled = 0"
-	" GROUP BY c.username ORDER BY c.full_name, c.username";
-#undef OPEN
-#undef LATE
-
-static void clerks_free(struct supervisor *s)
-{
-	for (int i = 0; i < s->n_clerks; i++) {
-		free(s->clerks[i].name);
-		free(s->clerks[i].username);
-	}
-	FREE(&s->clerks);
-	s->n_clerks = 0;
-}
 
 static void date_at(long days, char *buf, size_t n)
 {
@@ -109,33 +62,11 @@ static void date_at(long days, char *buf, size_t n)
 
 static void load_clerks(struct app *app, struct supervisor *s, const struct mc_dt *now)
 {
-	clerks_free(s);
-	long today = mc_days_from_civil(now->y, now->m, now->d);
-	long monday = today - (mc_weekday(today) + 6) % 7;
-	char d_today[16], d_tomorrow[16], d_monday[16], nowtext[20];
-	date_at(today, d_today, sizeof(d_today));
-	date_at(today + 1, d_tomorrow, sizeof(d_tomorrow));
-	date_at(monday, d_monday, sizeof(d_monday));
-	mc_format_dt(nowtext, sizeof(nowtext), now);
-	sqlite3_stmt *q = store_prepare(&app->store, clerk_sql);
-	if (!q)
-		return;
-	sqlite3_bind_text(q, 1, d_today, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, d_tomorrow, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, d_monday, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, nowtext, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, app->unit_code ? app->unit_code : "", -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		s->clerks = xrealloc(s->clerks, (size_t)(s->n_clerks + 1) * sizeof(*s->clerks));
-		struct clerk_load *c = &s->clerks[s->n_clerks++];
-		c->name = xstrdup((const char *)sqlite3_column_text(q, 0));
-		c->username = xstrdup((const char *)sqlite3_column_text(q, 1));
-		c->open = sqlite3_column_int64(q, 2);
-		c->today = sqlite3_column_int64(q, 3);
-		c->week = sqlite3_column_int64(q, 4);
-		c->late = sqlite3_column_int64(q, 5);
-	}
-	sqlite3_finalize(q);
+	clerk_workloads_release(&s->clerks);
+	struct strbuf err = STRBUF_INIT;
+	if (clerk_workload_load(&app->store, app->unit_code, now, &s->clerks, &err))
+		app_error(app, "%s", err.buf);
+	strbuf_release(&err);
 }
 
 static const char *ind_unit(const struct app *app, const struct supervisor *s)
@@ -186,29 +117,9 @@ static void load_indicators(struct app *app, struct supervisor *s, const struct 
 /* The next unit with dossiers in the store (the workstation's first). */
 static void next_unit(struct app *app, struct supervisor *s)
 {
-	sqlite3_stmt *q = store_prepare(&app->store,
-		"SELECT u FROM (SELECT ?1 AS u UNION SELECT DISTINCT unit_code FROM"
-		" dossier_status_counts WHERE n > 0) WHERE u IS NOT NULL"
-		" ORDER BY u <> ?1, u");
-	sqlite3_bind_text(q, 1, app->unit_code, -1, SQLITE_STATIC);
-	const char *cur = ind_unit(app, s);
-	char *first = NULL, *next = NULL;
-	bool after = false;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *u = (const char *)sqlite3_column_text(q, 0);
-		if (!first)
-			first = xstrdup(u);
-		if (after) {
-			next = xstrdup(u);
-			break;
-		}
-		after = cur && !strcmp(u, cur);
-	}
-	sqlite3_finalize(q);
+	char *next = units_next_with_dossiers(&app->store, app->unit_code, ind_unit(app, s));
 	FREE(&s->ind_unit);
-	s->ind_unit = next ? next : first;
-	if (next)
-		free(first);
+	s->ind_unit = next;
 	FREE(&s->ind_clerk); /* a clerk of another unit: start again from all */
 	FREE(&s->ind_clerk_name);
 }
@@ -216,22 +127,22 @@ static void next_unit(struct app *app, struct supervisor *s)
 /* The next active clerk of the indicators' unit; all after the last. */
 static void next_clerk(struct app *app, struct supervisor *s)
 {
-	sqlite3_stmt *q = store_prepare(&app->store,
-		"SELECT username, full_name FROM clerks WHERE unit_code = ?1 AND disabled = 0"
-		" ORDER BY full_name, username");
-	sqlite3_bind_text(q, 1, ind_unit(app, s), -1, SQLITE_STATIC);
+	struct clerk_list all = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	if (auth_unit_clerks(&app->store, ind_unit(app, s), &all, &err))
+		app_error(app, "%s", err.buf);
+	strbuf_release(&err);
 	char *user = NULL, *name = NULL;
 	bool take = !s->ind_clerk;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *u = (const char *)sqlite3_column_text(q, 0);
+	for (size_t i = 0; i < all.n; i++) {
 		if (take) {
-			user = xstrdup(u);
-			name = xstrdup((const char *)sqlite3_column_text(q, 1));
+			user = xstrdup(all.v[i].username);
+			name = xstrdup(all.v[i].full_name);
 			break;
 		}
-		take = !strcmp(u, s->ind_clerk);
+		take = !strcmp(all.v[i].username, s->ind_clerk);
 	}
-	sqlite3_finalize(q);
+	clerk_list_release(&all);
 	free(s->ind_clerk);
 	free(s->ind_clerk_name);
 	s->ind_clerk = user;
@@ -243,15 +154,10 @@ static char *unit_label(struct app *app, const char *code)
 {
 	if (!code)
 		return xstrdup("tất cả");
-	sqlite3_stmt *q = store_prepare(&app->store,
-		"SELECT name FROM units WHERE code = ?1 UNION ALL"
-		" SELECT name FROM communes WHERE code = ?1 LIMIT 1");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	char *name = sqlite3_step(q) == SQLITE_ROW
-			     ? xasprintf("%s (%s)", (const char *)sqlite3_column_text(q, 0), code)
-			     : xstrdup(code);
-	sqlite3_finalize(q);
-	return name;
+	char *name = lookup_unit_name(&app->store, code);
+	char *label = name ? xasprintf("%s (%s)", name, code) : xstrdup(code);
+	free(name);
+	return label;
 }
 
 static char *default_export_path(struct app *app, struct supervisor *s)
@@ -325,7 +231,7 @@ static void supervisor_done(struct app *app, void *priv)
 {
 	(void)app;
 	struct supervisor *s = priv;
-	clerks_free(s);
+	clerk_workloads_release(&s->clerks);
 	free(s->ind_unit);
 	free(s->ind_clerk);
 	free(s->ind_clerk_name);
@@ -427,7 +333,7 @@ static int n_lines(const struct supervisor *s)
 {
 	/* clerks, a blank, the header, the scope, the column heads, the
 	 * indicators, the keys */
-	return L_LOAD + 2 + (s->n_clerks ? s->n_clerks : 1) + 4 + MC_IND_COUNT + 1;
+	return L_LOAD + 2 + (s->clerks.n ? (int)s->clerks.n : 1) + 4 + MC_IND_COUNT + 1;
 }
 
 struct painter {
@@ -492,10 +398,10 @@ static void supervisor_draw(struct app *app, void *priv, WINDOW *win, const stru
 	put(&p, L_LOAD + 1, 63, 8, " Quá hạn");
 	wattrset(win, term_style(STYLE_NORMAL));
 	int line = L_LOAD + 2;
-	if (!s->n_clerks)
+	if (!s->clerks.n)
 		put(&p, line++, 2, p.w, "(không có cán bộ nào của đơn vị)");
-	for (int i = 0; i < s->n_clerks; i++, line++) {
-		const struct clerk_load *c = &s->clerks[i];
+	for (size_t i = 0; i < s->clerks.n; i++, line++) {
+		const struct clerk_workload *c = &s->clerks.v[i];
 		put(&p, line, 2, 27, c->name);
 		snprintf(buf, sizeof(buf), "%8ld", c->open);
 		put(&p, line, 30, 8, buf);

@@ -72,6 +72,24 @@ char *sync_device_id(struct store *st)
 	return id ? id : xstrdup(uuid);
 }
 
+int sync_config_save_login(struct store *st, const char *server_url, const char *username,
+			   const char *token, const char *ca_file, const char *device_name,
+			   struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "UPDATE sync_state SET server_url = ?1, username = ?2,"
+					    " token = ?3, ca_file = ?4, device_name = ?5,"
+					    " stopped = 0, last_error = NULL WHERE id = 1");
+	const char *v[] = { server_url, username, token, ca_file, device_name };
+	for (int i = 0; i < 5; i++)
+		sqlite3_bind_text(q, i + 1, v[i], -1, SQLITE_STATIC); /* NULL binds NULL */
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	strbuf_addf(err, "không lưu được đăng nhập máy chủ: %s", store_errmsg_vn(rc));
+	return -1;
+}
+
 /* ---- the status bar -------------------------------------------------------- */
 
 static long count(struct store *st, const char *sql)

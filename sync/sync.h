@@ -50,6 +50,13 @@ void sync_config_release(struct sync_config *c);
 bool sync_configured(struct store *st);
 /* This workstation's device id, made (UUIDv7) and stored on first use. */
 char *sync_device_id(struct store *st);
+/* Keeps what a login gave (`motcua login`): the server's url, the user, the
+ * device token, the CA file and the device's name (ca_file and device_name
+ * may be NULL); the queue runs again (not stopped, no last error). The
+ * change feed's cursor stays. 0, or -1 with a Vietnamese err. */
+int sync_config_save_login(struct store *st, const char *server_url, const char *username,
+			   const char *token, const char *ca_file, const char *device_name,
+			   struct strbuf *err);
 
 /* ---- what the status bar shows ------------------------------------------- */
 

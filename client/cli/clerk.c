@@ -153,14 +153,14 @@ static int do_disable(struct store *st, const struct clerk_opts *o, bool disable
 	return rc ? rc : print_one(st, o->user);
 }
 
-static int do_list(struct store *st)
+static int do_list(struct store *st, struct strbuf *err)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks ORDER BY username");
-	int rc = CLI_OK;
-	while (rc == CLI_OK && sqlite3_step(q) == SQLITE_ROW)
-		rc = print_one(st, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return rc;
+	struct clerk_list all = { 0 };
+	int rc = auth_list_clerks(st, &all, err);
+	for (size_t i = 0; i < all.n; i++)
+		print_clerk(&all.v[i]);
+	clerk_list_release(&all);
+	return rc ? cli_fault("%s", err->buf) : CLI_OK;
 }
 
 int cli_clerk(int argc, char **argv)
@@ -212,7 +212,7 @@ int cli_clerk(int argc, char **argv)
 		rc = cli_fault("%s", err.buf);
 	} else {
 		if (list)
-			rc = do_list(&st);
+			rc = do_list(&st, &err);
 		else if (add)
 			rc = do_add(&st, &o, pw, &err);
 		else if (!strcmp(o.sub, "passwd"))

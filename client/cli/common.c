@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/store/auth.h"
 #include "client/store/store.h"
 #include "core/xalloc.h"
 #include "core/version.h"
@@ -61,16 +62,7 @@ char *cli_pick_clerk(struct store *st, const char *user)
 	if (last && *last)
 		return last;
 	free(last);
-	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
-	char *only = NULL;
-	int n = 0;
-	while (sqlite3_step(q) == SQLITE_ROW)
-		if (n++ == 0)
-			only = xstrdup((const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	if (n != 1)
-		FREE(&only);
-	return only;
+	return auth_sole_clerk(st);
 }
 
 void cli_print_json(json_t *o)

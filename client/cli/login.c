@@ -24,6 +24,7 @@
 
 #include "client/store/auth.h"
 #include "client/store/store.h"
+#include "client/store/units.h"
 #include "core/syncproto.h"
 #include "core/text.h"
 #include "sync/http.h"
@@ -119,31 +120,17 @@ static int read_answer(const struct sync_reply *r, struct login_answer *a)
 	return 0;
 }
 
-static int exec_text(struct store *st, const char *sql, const char *const *args, size_t n)
-{
-	sqlite3_stmt *q = store_prepare(st, sql);
-	for (size_t i = 0; i < n; i++)
-		if (args[i])
-			sqlite3_bind_text(q, (int)i + 1, args[i], -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The units the user serves, as the server knows them. */
-static int save_units(struct store *st, const json_t *units)
+static int save_units(struct store *st, const json_t *units, struct strbuf *err)
 {
 	size_t i;
 	const json_t *u;
 	json_array_foreach(units, i, u) {
-		const char *args[] = { jstr(u, "code"), jstr(u, "name"), jstr(u, "ident"),
-				       jstr(u, "kind"), jstr(u, "parent_code") };
-		if (!args[0] || !args[1] || !args[2])
+		struct unit_info info = { jstr(u, "code"), jstr(u, "name"), jstr(u, "ident"),
+					  jstr(u, "kind"), jstr(u, "parent_code") };
+		if (!info.code || !info.name || !info.ident)
 			continue;
-		if (exec_text(st, "INSERT INTO units(code, name, ident, kind, parent_code)"
-				  " VALUES (?1, ?2, ?3, coalesce(?4, 'commune'), ?5) ON CONFLICT(code)"
-				  " DO UPDATE SET name = ?2, ident = ?3, kind = coalesce(?4, kind),"
-				  " parent_code = ?5", args, 5))
+		if (units_save(st, &info, err))
 			return -1;
 	}
 	return 0;
@@ -161,9 +148,7 @@ static int save_clerk(struct store *st, const struct login_answer *a, const char
 		return rc == AUTH_REFUSED ? 0 : rc; /* a name we cannot keep: no local login */
 	}
 	clerk_release(&old);
-	const char *args[] = { a->username, a->full_name, a->unit_code, a->role };
-	if (exec_text(st, "UPDATE clerks SET full_name = ?2, unit_code = ?3, role = ?4, disabled = 0"
-			  " WHERE username = ?1", args, 4))
+	if (auth_update_clerk(st, &c, err))
 		return -1;
 	return auth_set_password(st, a->username, password, err) == AUTH_FAULT ? -1 : 0;
 }
@@ -193,21 +178,19 @@ static int save_login(struct store *st, const struct login_opts *o, const char *
 {
 	if (store_begin(st, err))
 		return -1;
-	const char *args[] = { url, a->username, a->token, o->ca_file, device_name };
 	/* the cursor stays: a server that did not give it answers 410 and the
 	 * feed starts again from the beginning */
-	int rc = exec_text(st, "UPDATE sync_state SET server_url = ?1, username = ?2, token = ?3,"
-			       " ca_file = ?4, device_name = ?5, stopped = 0, last_error = NULL"
-			       " WHERE id = 1", args, 5);
+	int rc = sync_config_save_login(st, url, a->username, a->token, o->ca_file, device_name,
+					err);
 	if (!rc)
-		rc = save_units(st, a->units);
+		rc = save_units(st, a->units, err);
 	if (!rc)
 		rc = save_clerk(st, a, password, err);
 	if (!rc)
 		rc = default_unit(st, a);
 	if (rc) {
 		if (!err->len)
-			strbuf_addstr(err, store_errmsg_vn(sqlite3_errcode(st->db)));
+			strbuf_addstr(err, store_last_errmsg_vn(st));
 		store_rollback(st);
 		return -1;
 	}

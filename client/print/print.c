@@ -4,6 +4,7 @@
  * "lp is not installed" apart from "lp failed". */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/types.h>
@@ -99,6 +100,11 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 	}
 	if (pid == 0) {
 		char *argv[] = { "lp", "-d", (char *)printer, "--", (char *)path, NULL };
+		/* lp gets its signals, whatever thread forked it (a TUI job
+		 * blocks them all: client/tui/job.h) */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		int devnull = open("/dev/null", O_RDWR);
 		if (devnull >= 0) {
 			dup2(devnull, 0);

@@ -19,32 +19,13 @@ struct ocr_worker {
 	void *arg;
 };
 
-/* The oldest pending paper: its id and sha256; 0, 1 when none, -1. */
-static int next_pending(struct store *st, char id[37], char sha[65], struct strbuf *err)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT id, sha256 FROM documents WHERE ocr_state = 'pending'"
-		" ORDER BY created_at, id LIMIT 1");
-	int rc = sqlite3_step(q);
-	int ret = 1;
-	if (rc == SQLITE_ROW) {
-		snprintf(id, 37, "%s", (const char *)sqlite3_column_text(q, 0));
-		snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(q, 1));
-		ret = 0;
-	} else if (rc != SQLITE_DONE) {
-		strbuf_addf(err, "không đọc được kho giấy tờ: %s", store_errmsg_vn(rc));
-		ret = -1;
-	}
-	sqlite3_finalize(q);
-	return ret;
-}
-
 int ocr_pending_pass(struct store *st, const char *db_path, const atomic_int *stop, int *done,
 		     int *failed, struct strbuf *err)
 {
 	char id[37], sha[65];
-	int rc;
-	while (!(stop && atomic_load(stop)) && !(rc = next_pending(st, id, sha, err))) {
+	int rc = DOCSTORE_NONE;
+	while (!(stop && atomic_load(stop)) &&
+	       (rc = docstore_next_ocr_pending(st, id, sha, err)) == DOCSTORE_OK) {
 		char *file = docstore_file(db_path, sha);
 		char *text = NULL;
 		struct strbuf why = STRBUF_INIT;

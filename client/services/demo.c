@@ -12,6 +12,9 @@
 
 #include "client/store/calendar_store.h"
 #include "client/store/catalog.h"
+#include "client/store/action_store.h"
+#include "client/store/dossier_tx.h"
+#include "client/store/dossier_write.h"
 #include "client/store/outbox.h"
 #include "client/base/clock.h"
 #include "client/base/datadir.h"
@@ -42,24 +45,18 @@ static int read_text(const char *path, struct strbuf *out)
 static int keep_store_years(struct store *st, struct mc_calendar *cal, const struct mc_calendar *file,
 			    struct strbuf *err)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT date, kind, name FROM holidays");
-	int step;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		struct mc_date d;
-		const char *date = (const char *)sqlite3_column_text(q, 0);
-		const char *kind = (const char *)sqlite3_column_text(q, 1);
-		if (!date || mc_parse_date(date, &d) || mc_calendar_has_year(file, d.y))
-			continue;
-		mc_calendar_set_day(cal, mc_days_from_civil(d.y, d.m, d.d),
-				    kind && kind[0] == 'w' ? MC_DAY_WORK : MC_DAY_OFF,
-				    (const char *)sqlite3_column_text(q, 2));
+	struct mc_calendar stored;
+	mc_calendar_init(&stored);
+	int rc = calendar_load_days(st, &stored, err);
+	for (size_t i = 0; !rc && i < stored.ndays; i++) {
+		const struct mc_day_override *o = &stored.days[i];
+		int y, m, d;
+		mc_civil_from_days(o->day, &y, &m, &d);
+		if (!mc_calendar_has_year(file, y))
+			mc_calendar_set_day(cal, o->day, o->kind, o->name);
 	}
-	sqlite3_finalize(q);
-	if (step != SQLITE_DONE) {
-		strbuf_addf(err, "không đọc được lịch nghỉ trong kho: %s", store_errmsg_vn(step));
-		return -1;
-	}
-	return 0;
+	mc_calendar_release(&stored);
+	return rc;
 }
 
 /* Office hours and cutoff as the store has them (kept as they are). */
@@ -312,22 +309,18 @@ static void components_input(const struct catalog_detail *d, bool missing,
 
 /* One lifecycle step on a received dossier: status, event and outbox row,
  * as the lifecycle table allows (inside the caller's transaction). */
-static int advance(struct store *st, const char *id, const char *clerk, const char *unit,
+static int advance(struct store *st, const char *code, const char *clerk, const char *unit,
 		   enum mc_action act, const struct mc_dt *when, struct strbuf *err)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT status, rev, code FROM dossiers WHERE id = ?");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
-		strbuf_addf(err, "hồ sơ mẫu %s không còn trong kho", id);
+	struct action_dossier d;
+	if (action_store_dossier(st, code, &d) != SQLITE_ROW) {
+		action_dossier_release(&d);
+		strbuf_addf(err, "hồ sơ mẫu %s không còn trong kho", code);
 		return -1;
 	}
-	int from = sqlite3_column_int(q, 0), rev = sqlite3_column_int(q, 1);
-	char *code = xstrdup((const char *)sqlite3_column_text(q, 2));
-	sqlite3_finalize(q);
 	enum mc_status to;
-	if (mc_lifecycle_apply(from, act, &to, err)) {
-		free(code);
+	if (mc_lifecycle_apply(d.status, act, &to, err)) {
+		action_dossier_release(&d);
 		return -1;
 	}
 	char at[20], event_id[37], op_id[37];
@@ -335,52 +328,35 @@ static int advance(struct store *st, const char *id, const char *clerk, const ch
 	store_uuid7(event_id);
 	store_uuid7(op_id);
 
-	json_t *payload = json_pack("{s:s}", "code", code);
-	char *ptext = json_dumps(payload, JSON_COMPACT);
-	json_t *event = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:O}", "id", event_id,
-				  "dossier_id", id, "kind", mc_action_id(act), "status_from", from,
-				  "status_to", (int)to, "actor", clerk, "unit_code", unit,
-				  "device_time", at, "payload", payload);
-	json_t *op = json_pack("{s:s, s:i, s:i, s:s, s:o}", "id", id, "status", (int)to, "rev",
-			       rev + 1, "updated_at", at, "event", event);
-	json_decref(payload);
-	free(code);
-
-	static const char *const sql[] = {
-		"UPDATE dossiers SET status = ?2, rev = rev + 1, updated_at = ?3,"
-		" finished_at = CASE WHEN ?2 = 9 THEN ?3 ELSE finished_at END WHERE id = ?1",
-		"INSERT INTO events(id, dossier_id, kind, status_from, status_to, actor, unit_code,"
-		" device_time, payload) VALUES (?4, ?1, ?5, ?6, ?2, ?7, ?8, ?3, ?9)",
+	json_t *payload = json_pack("{s:s}", "code", d.code);
+	const struct action_update u = {
+		.id = d.id, .rev = d.rev, .status = (int)to, .now = at,
+		.appointment = d.appointment_text[0] ? d.appointment_text : NULL,
+		.finish = to == MC_ST_RESULT,
 	};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0] && !rc; i++) {
-		q = store_prepare(st, sql[i]);
-		int n = sqlite3_bind_parameter_count(q);
-		const char *texts[] = { [1] = id, [3] = at, [4] = event_id, [5] = mc_action_id(act),
-					[7] = clerk, [8] = unit, [9] = ptext };
-		for (int k = 1; k <= n; k++) { /* ?N is parameter N; unused ones stay NULL */
-			if (k == 2)
-				sqlite3_bind_int(q, k, (int)to);
-			else if (k == 6)
-				sqlite3_bind_int(q, k, from);
-			else if (texts[k])
-				sqlite3_bind_text(q, k, texts[k], -1, SQLITE_STATIC);
-		}
-		int step = sqlite3_step(q);
-		sqlite3_finalize(q);
-		if (step != SQLITE_DONE) {
-			strbuf_addf(err, "không ghi được hồ sơ mẫu: %s", store_errmsg_vn(step));
-			rc = -1;
-		}
+	int rc = action_store_update(st, &u);
+	json_t *event = NULL;
+	if (rc == SQLITE_OK) {
+		const struct dossier_doc_event e = {
+			.id = event_id, .dossier_id = d.id, .kind = mc_action_id(act),
+			.status_from = d.status, .status_to = (int)to, .actor = clerk,
+			.unit_code = unit, .device_time = at, .payload = payload,
+		};
+		rc = dossier_tx_event(st, &e, &event);
 	}
-	int step = rc ? SQLITE_OK : outbox_add(st, op_id, id, rev, mc_action_id(act), op, at);
-	if (step != SQLITE_OK) {
-		strbuf_addf(err, "không ghi được hồ sơ mẫu: %s", store_errmsg_vn(step));
-		rc = -1;
+	if (rc == SQLITE_OK) {
+		json_t *op = json_pack("{s:s, s:i, s:I, s:s, s:o}", "id", d.id, "status", (int)to,
+				       "rev", (json_int_t)d.rev + 1, "updated_at", at, "event", event);
+		rc = outbox_add(st, op_id, d.id, d.rev, mc_action_id(act), op, at);
+		json_decref(op);
 	}
-	json_decref(op);
-	free(ptext);
-	return rc;
+	json_decref(payload);
+	action_dossier_release(&d);
+	if (rc != SQLITE_OK) {
+		strbuf_addf(err, "không ghi được hồ sơ mẫu: %s", store_errmsg_vn(rc));
+		return -1;
+	}
+	return 0;
 }
 
 /* The steps from received to the final status of a spec, and when. */
@@ -426,37 +402,18 @@ static int advance_to(struct store *st, const struct reception_result *res, cons
 		prev = at;
 		struct mc_dt when;
 		mc_dt_from_minutes(at, &when);
-		if (advance(st, res->id, clerk, unit, steps[i], &when, err))
+		if (advance(st, res->code, clerk, unit, steps[i], &when, err))
 			return -1;
 	}
 	return 0;
-}
-
-static bool has_procedure(struct store *st, const char *code)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM procedures WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	return found;
-}
-
-static int count_dossiers(struct store *st)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM dossiers");
-	int n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-	sqlite3_finalize(q);
-	return n;
 }
 
 static int seed_one(struct store *st, size_t i, const struct mc_dt *received, const char *clerk,
 		    const char *unit, const struct mc_dt *now, struct strbuf *err)
 {
 	const struct demo_spec *s = &specs[i];
-	if (!has_procedure(st, s->procedure))
-		return 0;
 	struct catalog_detail d;
-	if (catalog_get(st, s->procedure, &d))
+	if (catalog_get(st, s->procedure, &d)) /* a catalog without it */
 		return 0;
 	struct reception_input in;
 	reception_input_init(&in);
@@ -505,7 +462,7 @@ int demo_seed_dossiers(struct store *st, const char *clerk, const struct mc_dt *
 		}
 		now = &clock;
 	}
-	if (count_dossiers(st) > 0)
+	if (dossier_total(st) > 0)
 		return 0;
 	if (sodium_init() < 0) {
 		strbuf_addstr(err, "không khởi tạo được thư viện mật mã (libsodium)");

@@ -1,28 +1,28 @@
-/* Reception of a dossier: checks, plan, the one-transaction commit and the
- * receipt. Rules and messages: docs/reception.md. */
+/* Reception of a dossier: checks, plan and the one-transaction commit; the
+ * receipt after it is reception_receipt.c's. Rules and messages:
+ * docs/reception.md. */
 #include "client/services/reception.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 #include <sodium.h>
 #include <utf8proc.h>
 
+#include "client/store/auth.h"
 #include "client/store/calendar_store.h"
 #include "client/store/catalog.h"
 #include "client/store/docstore.h"
 #include "client/store/dossier_tx.h"
+#include "client/store/dossier_write.h"
+#include "client/store/lookup.h"
 #include "client/store/outbox.h"
-#include "client/print/ledger.h"
-#include "client/print/print.h"
-#include "client/print/receipt.h"
+#include "client/store/reuse.h"
 #include "core/calendar.h"
 #include "core/idnum.h"
 #include "core/lifecycle.h"
@@ -117,12 +117,6 @@ static void short_name(const char *name, char *buf, size_t n)
 	while (keep + 4 > n && cols > 0) /* "…" and the NUL must fit too */
 		keep = mc_text_clip(name, --cols);
 	snprintf(buf, n, "%.*s%s", (int)keep, name, name[keep] ? "…" : "");
-}
-
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
 }
 
 /* ---- input ---------------------------------------------------------------- */
@@ -414,10 +408,10 @@ static int check_commune(struct store *st, const char *raw, struct clean_applica
 	if (mc_text_blank(raw))
 		return refuse(err, RF_COMMUNE, 0, "Chưa chọn xã, phường của địa chỉ người nộp");
 	char *code = trim_ascii(raw);
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM communes WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
-	bool found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
+	char *name = NULL, *province = NULL;
+	bool found = lookup_commune(st, code, &name, &province);
+	free(name);
+	free(province);
 	if (!found) {
 		int rc = refuse(err, RF_COMMUNE, 0,
 				"Không có xã, phường mã «%.20s» trong danh mục đơn vị hành chính",
@@ -670,10 +664,8 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 		const struct reception_component *c = &in->components[i];
 		if (mc_text_blank(c->reuse))
 			continue;
-		sqlite3_stmt *q = store_prepare(st,
-			"SELECT owner_id_number, expires_on FROM documents WHERE id = ?");
-		sqlite3_bind_text(q, 1, c->reuse, -1, SQLITE_STATIC);
-		int step = sqlite3_step(q), rc = 0;
+		char *owner, *expires;
+		int step = reuse_paper_owner(st, c->reuse, &owner, &expires), rc = 0;
 		if (step == SQLITE_DONE) {
 			rc = refuse(err, RF_COMPONENTS, c->id,
 				    "Không có giấy tờ mã «%s» trong kho để dùng lại cho thành phần hồ sơ"
@@ -681,8 +673,6 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 		} else if (step != SQLITE_ROW) {
 			rc = store_fault(err, step, "Không đọc được kho giấy tờ");
 		} else {
-			const char *owner = (const char *)sqlite3_column_text(q, 0);
-			const char *expires = (const char *)sqlite3_column_text(q, 1);
 			if (!owner || !a->id_number || strcmp(owner, a->id_number))
 				rc = refuse(err, RF_COMPONENTS, c->id,
 					    "Giấy tờ «%s» không phải của người nộp (số định danh %s):"
@@ -693,7 +683,8 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 					    "Giấy tờ «%s» đã hết hạn ngày %s: không dùng lại được, hãy"
 					    " nhận bản mới", c->reuse, expires);
 		}
-		sqlite3_finalize(q);
+		free(owner);
+		free(expires);
 		if (rc)
 			return rc;
 	}
@@ -762,11 +753,7 @@ static int load_workstation(struct store *st, struct workstation *w, struct rece
 	if (!mc_unit_ident_valid(w->unit_ident))
 		return refuse(err, RF_UNIT, 0, "Mã định danh đơn vị tiếp nhận «%.40s» (cài đặt"
 				 " unit_ident) không hợp lệ", w->unit_ident);
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM units WHERE code = ?");
-	sqlite3_bind_text(q, 1, w->unit_code, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	if (!found)
+	if (!lookup_unit_exists(st, w->unit_code))
 		return refuse(err, RF_UNIT, 0, "Máy trạm được gán đơn vị mã «%.20s» nhưng danh mục"
 				 " không có đơn vị này; chạy motcua init --demo hoặc cấu hình đơn vị",
 			      w->unit_code);
@@ -777,14 +764,12 @@ static int check_clerk(struct store *st, const char *clerk, struct reception_err
 {
 	if (mc_text_blank(clerk))
 		return refuse(err, RF_CLERK, 0, "Chưa xác định cán bộ tiếp nhận");
-	sqlite3_stmt *q = store_prepare(st, "SELECT disabled FROM clerks WHERE username = ?");
-	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
-	int step = sqlite3_step(q);
-	int disabled = step == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-	sqlite3_finalize(q);
-	if (step != SQLITE_ROW)
+	struct clerk c;
+	if (auth_load_clerk(st, clerk, &c))
 		return refuse(err, RF_CLERK, 0, "Không có cán bộ «%.40s» trong kho dữ liệu",
 			      mc_text_valid(clerk) ? clerk : "?");
+	bool disabled = c.disabled;
+	clerk_release(&c);
 	if (disabled)
 		return refuse(err, RF_CLERK, 0, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
 	return 0;
@@ -794,22 +779,6 @@ static int store_fault(struct reception_error *err, int rc, const char *what)
 {
 	return refuse(err, RF_STORE, 0, "%s: %s; chưa có gì được ghi vào kho", what,
 		      store_errmsg_vn(rc));
-}
-
-/* Runs and finalizes an INSERT; SQLITE_OK or the error. */
-static int step_done(sqlite3_stmt *q)
-{
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static void bind_opt(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
 }
 
 static json_t *json_opt(const char *s)
@@ -835,67 +804,52 @@ struct record {
 
 static int insert_dossier(struct store *st, const struct record *r)
 {
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
-		" channel, applicant_kind, status, received_at, appointment, applicant_name,"
-		" applicant_fold, id_number, birth_date, sex, phone, email, address, commune_code,"
-		" note, rev, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
-	int i = 1;
-	char sex[2] = { r->app->sex, '\0' };
-	sqlite3_bind_text(q, i++, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->proc->proc.code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->procedure_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->ws.unit_code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->clerk, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, i++, (int)r->status);
-	sqlite3_bind_text(q, i++, r->received, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->appointment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->app->full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->app->fold, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->app->id_number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, r->app->birth_date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, sex, -1, SQLITE_TRANSIENT);
-	bind_opt(q, i++, r->app->phone);
-	bind_opt(q, i++, r->app->email);
-	bind_opt(q, i++, r->app->address);
-	sqlite3_bind_text(q, i++, r->app->commune, -1, SQLITE_STATIC);
-	bind_opt(q, i++, r->note);
-	sqlite3_bind_text(q, i++, r->now, -1, SQLITE_STATIC);
-	return step_done(q);
+	const struct dossier_new d = {
+		.id = r->id,
+		.code = r->code,
+		.procedure_code = r->proc->proc.code,
+		.procedure_name = r->procedure_name,
+		.unit_code = r->ws.unit_code,
+		.clerk = r->clerk,
+		.status = (int)r->status,
+		.received_at = r->received,
+		.appointment = r->appointment,
+		.applicant_name = r->app->full_name,
+		.applicant_fold = r->app->fold,
+		.id_number = r->app->id_number,
+		.birth_date = r->app->birth_date,
+		.sex = r->app->sex,
+		.phone = r->app->phone,
+		.email = r->app->email,
+		.address = r->app->address,
+		.commune_code = r->app->commune,
+		.note = r->note,
+		.updated_at = r->now,
+	};
+	return dossier_insert(st, &d);
 }
 
 static int insert_components(struct store *st, const struct record *r)
 {
-	sqlite3_stmt *q = store_prepare(st,
-		"INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
-		" originals_required, copies_required, originals, copies, override_reason)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	int rc = SQLITE_OK;
-	for (size_t i = 0; i < r->proc->ncomponents && rc == SQLITE_OK; i++) {
+	size_t n = r->proc->ncomponents;
+	struct dossier_new_component *rows = xcalloc(n ? n : 1, sizeof(*rows));
+	for (size_t i = 0; i < n; i++) {
 		const struct catalog_component *c = &r->proc->components[i];
 		const struct reception_component *got = find_input(r->in, c->id);
-		int o = got ? got->originals : 0, k = got ? got->copies : 0;
-		const char *kind = c->present ? "present" : "submit";
-		sqlite3_bind_text(q, 1, r->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 2, c->id);
-		sqlite3_bind_text(q, 3, c->name ? c->name : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 5, c->mandatory);
-		sqlite3_bind_int(q, 6, c->originals);
-		sqlite3_bind_int(q, 7, c->copies);
-		sqlite3_bind_int(q, 8, o);
-		sqlite3_bind_int(q, 9, k);
-		bind_opt(q, 10, r->reasons[i]);
-		int step = sqlite3_step(q);
-		sqlite3_reset(q);
-		if (step != SQLITE_DONE) {
-			rc = step;
-			break;
-		}
+		rows[i] = (struct dossier_new_component){
+			.seq = c->id,
+			.name = c->name,
+			.kind = c->present ? "present" : "submit",
+			.mandatory = c->mandatory,
+			.originals_required = c->originals,
+			.copies_required = c->copies,
+			.originals = got ? got->originals : 0,
+			.copies = got ? got->copies : 0,
+			.override_reason = r->reasons[i],
+		};
 	}
-	sqlite3_finalize(q);
+	int rc = dossier_insert_components(st, r->id, rows, n);
+	free(rows);
 	return rc;
 }
 
@@ -1065,34 +1019,24 @@ static void record_release(struct record *r)
 	workstation_release(&r->ws);
 }
 
+/* After the commit, here and now (the CLI; the TUI does it in a worker):
+ * the receipt's PDF, then the printer. */
 static void write_receipt_after(struct store *st, struct reception_result *res)
 {
-	char *dir = reception_receipt_dir(st);
-	struct strbuf err = STRBUF_INIT;
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		res->receipt_error = xasprintf("không tạo được thư mục giấy tiếp nhận %s: %s", dir,
-					       strerror(errno));
-		free(dir);
-		return;
+	struct reception_receipt r;
+	reception_receipt_prepare(st, res->code, RECEIPT_WRITE | RECEIPT_PRINT, &r);
+	reception_receipt_write(&r);
+	reception_receipt_print(&r);
+	if (r.written) {
+		res->receipt_path = r.path;
+		r.path = NULL;
 	}
-	char *path = xasprintf("%s/%s.pdf", dir, res->code);
-	free(dir);
-	if (reception_write_receipt(st, res->code, path, &err)) {
-		res->receipt_error = strbuf_detach(&err);
-		free(path);
-		return;
-	}
-	res->receipt_path = path;
-	char *printer = store_get_setting(st, "printer");
-	if (!mc_text_blank(printer)) {
-		strbuf_reset(&err);
-		if (print_pdf(printer, path, &err))
-			res->print_error = strbuf_detach(&err);
-		else
-			res->printed = true;
-	}
-	free(printer);
-	strbuf_release(&err);
+	res->receipt_error = r.error;
+	r.error = NULL;
+	res->printed = r.printed;
+	res->print_error = r.print_error;
+	r.print_error = NULL;
+	reception_receipt_release(&r);
 }
 
 int reception_commit_flags(struct store *st, const struct reception_input *in, const char *clerk,
@@ -1172,297 +1116,4 @@ int reception_commit(struct store *st, const struct reception_input *in, const c
 		     struct reception_error *err)
 {
 	return reception_commit_flags(st, in, clerk, now, 0, res, err);
-}
-
-/* ---- receipt -------------------------------------------------------------- */
-
-char *reception_receipt_dir(struct store *st)
-{
-	const char *slash = strrchr(st->path, '/');
-	if (!slash)
-		return xstrdup("receipts");
-	if (slash == st->path)
-		return xstrdup("/receipts");
-	return xasprintf("%.*s/receipts", (int)(slash - st->path), st->path);
-}
-
-char *reception_lookup_url(struct store *st, const char *code)
-{
-	char *base = store_get_setting(st, "lookup_url");
-	char *url = xasprintf("%s%s", mc_text_blank(base) ? RECEPTION_LOOKUP_URL : base, code);
-	free(base);
-	return url;
-}
-
-/* "8.000 đồng" */
-static char *format_fee(long long amount)
-{
-	if (amount == 0)
-		return xstrdup("Miễn phí");
-	char digits[32], out[48];
-	snprintf(digits, sizeof digits, "%lld", amount < 0 ? -amount : amount);
-	size_t n = strlen(digits), o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[o++] = '.';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-	return xasprintf("%s đồng", out);
-}
-
-/* "Phường Ba Đình" -> "phường Ba Đình" (the first letter lower-cased). */
-static char *lower_first(const char *s)
-{
-	int32_t cp;
-	size_t len = strlen(s), k = mc_utf8_next(s, len, &cp);
-	char buf[8];
-	size_t n = mc_utf8_put(utf8proc_tolower(cp), buf);
-	return xasprintf("%.*s%s", (int)n, buf, s + k);
-}
-
-/* Every string the receipt borrows, owned here. */
-struct receipt_data {
-	char *strings[48];
-	int n;
-	struct receipt_component *components;
-};
-
-static char *keep(struct receipt_data *rd, char *s)
-{
-	if (s && rd->n < (int)(sizeof rd->strings / sizeof rd->strings[0]))
-		rd->strings[rd->n++] = s;
-	else if (s)
-		abort(); /* a programming error: raise the array size */
-	return s;
-}
-
-static void receipt_data_release(struct receipt_data *rd)
-{
-	for (int i = 0; i < rd->n; i++)
-		free(rd->strings[i]);
-	free(rd->components);
-}
-
-/* Header and place of the receiving unit (docs/reception.md). */
-static void fill_unit(struct store *st, const char *unit_code, struct receipt *r,
-		      struct receipt_data *rd)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT u.name, u.kind, u.parent_code, u.address, u.phone, c.kind,"
-		" (SELECT name FROM units WHERE code = u.parent_code),"
-		" (SELECT name FROM provinces WHERE code = u.parent_code)"
-		" FROM units u LEFT JOIN communes c ON c.code = u.code WHERE u.code = ?");
-	sqlite3_bind_text(q, 1, unit_code, -1, SQLITE_STATIC);
-	char *name = NULL, *kind = NULL, *commune_kind = NULL, *parent_unit = NULL;
-	char *province = NULL;
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		name = col_dup(q, 0);
-		kind = col_dup(q, 1);
-		r->unit_address = keep(rd, col_dup(q, 3));
-		r->unit_phone = keep(rd, col_dup(q, 4));
-		commune_kind = col_dup(q, 5);
-		parent_unit = col_dup(q, 6);
-		province = col_dup(q, 7);
-	}
-	sqlite3_finalize(q);
-
-	char *set_parent = store_get_setting(st, "receipt_parent_name");
-	char *set_unit = store_get_setting(st, "receipt_unit_name");
-	char *set_place = store_get_setting(st, "place_name");
-	char *set_return = store_get_setting(st, "return_place");
-	bool commune = name && kind && !strcmp(kind, "commune");
-
-	if (!mc_text_blank(set_unit))
-		r->unit_name = keep(rd, xstrdup(set_unit));
-	else if (commune)
-		r->unit_name = keep(rd, xasprintf("Trung tâm Phục vụ hành chính công %s",
-						   keep(rd, lower_first(name))));
-	else if (name)
-		r->unit_name = keep(rd, xstrdup(name));
-	else
-		r->unit_name = keep(rd, xstrdup(unit_code));
-
-	if (!mc_text_blank(set_parent))
-		r->unit_parent_name = keep(rd, xstrdup(set_parent));
-	else if (commune)
-		r->unit_parent_name = keep(rd, xasprintf("UBND %s", name));
-	else if (parent_unit)
-		r->unit_parent_name = keep(rd, xstrdup(parent_unit));
-	else if (province)
-		r->unit_parent_name = keep(rd, xasprintf("UBND %s", province));
-
-	if (!mc_text_blank(set_place)) {
-		r->place = keep(rd, xstrdup(set_place));
-	} else if (commune) {
-		size_t k = commune_kind ? strlen(commune_kind) : 0;
-		const char *rest = k && !strncmp(name, commune_kind, k) && name[k] == ' ' ? name + k + 1
-											 : name;
-		r->place = keep(rd, xstrdup(rest));
-	}
-	r->return_place = keep(rd, xstrdup(!mc_text_blank(set_return) ? set_return : r->unit_name));
-	free(set_parent);
-	free(set_unit);
-	free(set_place);
-	free(set_return);
-	free(name);
-	free(kind);
-	free(commune_kind);
-	free(parent_unit);
-	free(province);
-}
-
-/* The catalog keeps each paper's full text, often a paragraph of conditions;
- * the receipt lists the paper itself: the text before the first ';', and at
- * most about 100 columns, cut at a word with an ellipsis. */
-static char *short_component_name(const char *name)
-{
-	size_t len = strcspn(name, ";");
-	char *head = xstrndup(name, len);
-	size_t fit = mc_text_clip(head, 100);
-	if (fit < len) {
-		size_t cut = fit;
-		while (cut > 0 && head[cut] != ' ')
-			cut--;
-		head[cut ? cut : fit] = '\0';
-		char *s = xasprintf("%s…", head);
-		free(head);
-		return s;
-	}
-	return head;
-}
-
-static void fill_components(struct store *st, const char *dossier_id, struct receipt *r,
-			    struct receipt_data *rd)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT name, kind, originals_required, copies_required, originals, copies,"
-		" override_reason, reused FROM dossier_components WHERE dossier_id = ?"
-		" AND (originals > 0 OR copies > 0 OR override_reason IS NOT NULL OR reused"
-		"      OR (mandatory AND originals_required + copies_required > 0))"
-		" ORDER BY seq");
-	sqlite3_bind_text(q, 1, dossier_id, -1, SQLITE_STATIC);
-	size_t n = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		rd->components = xrealloc(rd->components, (n + 1) * sizeof(*rd->components));
-		struct receipt_component *c = &rd->components[n++];
-		memset(c, 0, sizeof(*c));
-		c->name = short_component_name((const char *)sqlite3_column_text(q, 0));
-		const char *kind = (const char *)sqlite3_column_text(q, 1);
-		c->originals = sqlite3_column_int(q, 2);
-		c->copies = sqlite3_column_int(q, 3);
-		c->presented_originals = sqlite3_column_int(q, 4);
-		c->presented_copies = sqlite3_column_int(q, 5);
-		c->note = col_dup(q, 6);
-		if (!c->note && sqlite3_column_int(q, 7))
-			c->note = xstrdup("dùng lại bản điện tử đã lưu, không phải nộp lại");
-		if (!c->note && kind && !strcmp(kind, "present") &&
-		    c->presented_originals + c->presented_copies > 0)
-			c->note = xstrdup("xuất trình, đã trả lại");
-	}
-	sqlite3_finalize(q);
-	r->components = rd->components;
-	r->n_components = n;
-}
-
-static void free_components(struct receipt *r)
-{
-	for (size_t i = 0; i < r->n_components; i++) {
-		free((char *)r->components[i].name);
-		free((char *)r->components[i].note);
-	}
-}
-
-int reception_write_receipt(struct store *st, const char *code, const char *path,
-			    struct strbuf *err)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT d.id, d.code, d.procedure_code, d.procedure_name, d.unit_code, d.received_at,"
-		" d.appointment, d.applicant_name, d.id_number, d.phone, d.email, d.address,"
-		" c.name, c.province_name, cl.full_name, d.clerk,"
-		" p.time_text, p.time_value, p.time_unit, p.fee_text, p.fee_amount"
-		" FROM dossiers d LEFT JOIN communes c ON c.code = d.commune_code"
-		" LEFT JOIN clerks cl ON cl.username = d.clerk"
-		" LEFT JOIN procedures p ON p.code = d.procedure_code WHERE d.code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	int step = sqlite3_step(q);
-	if (step != SQLITE_ROW) {
-		sqlite3_finalize(q);
-		if (step == SQLITE_DONE) {
-			strbuf_addf(err, "không có hồ sơ mã %s", mc_text_valid(code) ? code : "?");
-			return 1;
-		}
-		strbuf_addf(err, "không đọc được hồ sơ %s: %s", code, store_errmsg_vn(step));
-		return -1;
-	}
-	struct receipt r;
-	struct receipt_data rd;
-	memset(&r, 0, sizeof r);
-	memset(&rd, 0, sizeof rd);
-	char *id = keep(&rd, col_dup(q, 0));
-	r.code = keep(&rd, col_dup(q, 1));
-	r.procedure_code = keep(&rd, col_dup(q, 2));
-	r.procedure_name = keep(&rd, col_dup(q, 3));
-	char *unit_code = keep(&rd, col_dup(q, 4));
-	r.received_at = keep(&rd, col_dup(q, 5));
-	r.appointment = keep(&rd, col_dup(q, 6));
-	r.applicant_name = keep(&rd, col_dup(q, 7));
-	r.id_number = keep(&rd, col_dup(q, 8));
-	r.phone = keep(&rd, col_dup(q, 9));
-	r.email = keep(&rd, col_dup(q, 10));
-
-	struct strbuf addr = STRBUF_INIT;
-	const char *parts[] = { (const char *)sqlite3_column_text(q, 11),
-				(const char *)sqlite3_column_text(q, 12),
-				(const char *)sqlite3_column_text(q, 13) };
-	for (size_t i = 0; i < 3; i++) {
-		if (mc_text_blank(parts[i]))
-			continue;
-		if (addr.len)
-			strbuf_addstr(&addr, ", ");
-		strbuf_addstr(&addr, parts[i]);
-	}
-	if (addr.len)
-		r.address = keep(&rd, strbuf_detach(&addr));
-	strbuf_release(&addr);
-
-	r.clerk_name = keep(&rd, col_dup(q, sqlite3_column_type(q, 14) == SQLITE_NULL ? 15 : 14));
-
-	struct catalog_proc p;
-	memset(&p, 0, sizeof p);
-	p.time_text = (char *)sqlite3_column_text(q, 16);
-	p.time_value = sqlite3_column_double(q, 17);
-	p.time_unit = (char *)sqlite3_column_text(q, 18);
-	char tbuf[256];
-	catalog_time_display(&p, tbuf, sizeof tbuf);
-	if (*tbuf)
-		r.processing_time_text = keep(&rd, xstrdup(tbuf));
-	if (sqlite3_column_type(q, 20) != SQLITE_NULL)
-		r.fee_text = keep(&rd, format_fee(sqlite3_column_int64(q, 20)));
-	else
-		r.fee_text = keep(&rd, col_dup(q, 19));
-	sqlite3_finalize(q);
-
-	fill_unit(st, unit_code, &r, &rd);
-	/* "Vào Sổ theo dõi hồ sơ, Quyển số: 01/2025, Số thứ tự: 0004": the number
-	 * the ledger gave the dossier when it was written (client/print/ledger.h) */
-	char book[16], number[16];
-	int lrc = ledger_number_of(st, r.code, book, number);
-	if (lrc < 0) {
-		strbuf_addf(err, "không đọc được số vào sổ theo dõi của hồ sơ %s", r.code);
-		receipt_data_release(&rd);
-		return -1;
-	}
-	if (lrc == 1) {
-		r.ledger_book = keep(&rd, xstrdup(book));
-		r.ledger_number = keep(&rd, xstrdup(number));
-	}
-	fill_components(st, id, &r, &rd);
-	r.lookup_url = keep(&rd, reception_lookup_url(st, r.code));
-	r.n_sets = 1;
-
-	int rc = receipt_write_pdf(&r, path, err) ? -1 : 0;
-	free_components(&r);
-	receipt_data_release(&rd);
-	return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "client/services/reception_receipt.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/dcode.h"
@@ -114,16 +115,20 @@ int reception_plan(struct store *st, const struct reception_input *in, const str
 		   struct reception_plan *plan, struct reception_error *err);
 
 enum reception_flags {
-	RECEPTION_NO_RECEIPT = 1 << 0 /* no PDF, no printing (demo data, benchmarks) */
+	/* no PDF, no printing here: demo data, benchmarks, or a caller that makes
+	 * the receipt itself after the commit (the TUI, in a worker:
+	 * client/services/reception_receipt.h) */
+	RECEPTION_NO_RECEIPT = 1 << 0
 };
 
 /* Checks everything again, then in ONE transaction: issues the dossier code,
  * writes the dossier, its components, a 'receive' event and an outbox row,
  * then attaches each paper reused (docstore_attach_reuse: an 'attach' event
  * and outbox row each).
- * After the commit it writes the receipt PDF (receipt_dir/<code>.pdf) and sends
- * it to the configured printer (setting "printer"). A failure before the
- * commit changes nothing; a failed PDF after it is reported in res and can be
+ * After the commit, outside the transaction, it writes the receipt PDF
+ * (receipt_dir/<code>.pdf) and sends it to the configured printer (setting
+ * "printer"), unless RECEPTION_NO_RECEIPT. A failure before the commit
+ * changes nothing; a failed PDF after it is reported in res and can be
  * redone with `motcua receipt`. Returns 0, or -1 with err (err.field RF_STORE
  * for a store fault).
  *
@@ -137,20 +142,5 @@ int reception_commit(struct store *st, const struct reception_input *in, const c
 int reception_commit_flags(struct store *st, const struct reception_input *in, const char *clerk,
 			   const struct mc_dt *now, unsigned flags, struct reception_result *res,
 			   struct reception_error *err);
-
-/* Writes the receipt PDF (form 01) of an existing dossier, built from the
- * store alone, so a reprint is the same form. Returns 0, 1 when there is no
- * dossier with that code (err says so), or -1 with err when the PDF could not
- * be written. */
-int reception_write_receipt(struct store *st, const char *code, const char *path,
-			    struct strbuf *err);
-
-/* The folder for receipts next to the store: <dir of db>/receipts (malloc'd). */
-char *reception_receipt_dir(struct store *st);
-
-/* The QR code's lookup URL of a dossier: setting lookup_url (default
- * RECEPTION_LOOKUP_URL) followed by the code (malloc'd). */
-#define RECEPTION_LOOKUP_URL "http://127.0.0.1:8080/api/v1/lookup/"
-char *reception_lookup_url(struct store *st, const char *code);
 
 #endif

@@ -103,6 +103,73 @@ int auth_load_clerk(struct store *st, const char *username, struct clerk *out)
 	return load(st, username, out, NULL);
 }
 
+char *auth_sole_clerk(struct store *st)
+{
+	char *user = NULL;
+	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		user = column_dup(q, 0);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			FREE(&user);
+	}
+	sqlite3_finalize(q);
+	return user;
+}
+
+long auth_clerk_count(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM clerks");
+	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+	sqlite3_finalize(q);
+	return n;
+}
+
+void clerk_list_release(struct clerk_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		clerk_release(&l->v[i]);
+	FREE(&l->v);
+	l->n = 0;
+}
+
+/* Appends the clerks q selects (username, full_name, unit_code, role,
+ * disabled); finalizes q. */
+static int read_clerks(sqlite3_stmt *q, struct clerk_list *out, struct strbuf *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		struct clerk *c = &out->v[out->n++];
+		c->username = column_dup(q, 0);
+		c->full_name = column_dup(q, 1);
+		c->unit_code = column_dup(q, 2);
+		c->role = column_dup(q, 3);
+		c->disabled = sqlite3_column_int(q, 4) != 0;
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	strbuf_addf(err, "không đọc được danh sách cán bộ: %s", store_errmsg_vn(rc));
+	return AUTH_FAULT;
+}
+
+int auth_list_clerks(struct store *st, struct clerk_list *out, struct strbuf *err)
+{
+	return read_clerks(store_prepare(st, "SELECT username, full_name, unit_code, role,"
+					     " disabled FROM clerks ORDER BY username"),
+			   out, err);
+}
+
+int auth_unit_clerks(struct store *st, const char *unit, struct clerk_list *out,
+		     struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT username, full_name, unit_code, role,"
+					    " disabled FROM clerks WHERE unit_code = ?1"
+					    " AND disabled = 0 ORDER BY full_name, username");
+	sqlite3_bind_text(q, 1, unit, -1, SQLITE_STATIC);
+	return read_clerks(q, out, err);
+}
+
 /* The Argon2id string of the NFC form of password into out. */
 int auth_hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 		       struct strbuf *err)
@@ -236,6 +303,27 @@ int auth_set_password(struct store *st, const char *username, const char *passwo
 		return hrc;
 	return update_clerk(st, "UPDATE clerks SET pw_hash = ? WHERE username = ?", username,
 			    hash, 0, err);
+}
+
+int auth_update_clerk(struct store *st, const struct clerk *c, struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st, "UPDATE clerks SET full_name = ?2, unit_code = ?3,"
+					    " role = ?4, disabled = 0 WHERE username = ?1");
+	sqlite3_bind_text(q, 1, c->username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, c->full_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, c->unit_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, c->role, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		strbuf_addf(err, "không lưu được tài khoản: %s", store_errmsg_vn(rc));
+		return AUTH_FAULT;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		strbuf_addf(err, "không có cán bộ '%s'", c->username);
+		return AUTH_REFUSED;
+	}
+	return 0;
 }
 
 int auth_set_disabled(struct store *st, const char *username, bool disabled, struct strbuf *err)

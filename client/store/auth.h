@@ -35,6 +35,26 @@ int auth_init(struct strbuf *err);
 
 /* Reads a clerk (disabled or not). 0 found, 1 not found. */
 int auth_load_clerk(struct store *st, const char *username, struct clerk *out);
+/* The username of the only enabled clerk (malloc'd), or NULL when there is
+ * none or there are several. */
+char *auth_sole_clerk(struct store *st);
+/* How many accounts the store has, disabled ones included; -1 when it
+ * cannot be read. */
+long auth_clerk_count(struct store *st);
+
+/* A list of clerks; each owns its strings. */
+struct clerk_list {
+	struct clerk *v;
+	size_t n;
+};
+void clerk_list_release(struct clerk_list *l);
+/* Every account, disabled ones included, by username. 0, or AUTH_FAULT
+ * with err (the clerks read before it stay in out). */
+int auth_list_clerks(struct store *st, struct clerk_list *out, struct strbuf *err);
+/* The enabled clerks of unit, by full name then username. As above. */
+int auth_unit_clerks(struct store *st, const char *unit, struct clerk_list *out,
+		     struct strbuf *err);
+
 /* The writers below return 0, or AUTH_REFUSED (-1) with err for bad input
  * (bad username, missing name or unit, unknown role, empty password, an
  * existing or unknown clerk), or AUTH_FAULT (-2) when the store fails.
@@ -47,6 +67,9 @@ int auth_add_clerk(struct store *st, const struct clerk *c, const char *password
 /* Sets a clerk's password. */
 int auth_set_password(struct store *st, const char *username, const char *password,
 		      struct strbuf *err);
+/* Sets a clerk's full name, unit and role as given (as the server knows
+ * them) and enables the account; the password stays. */
+int auth_update_clerk(struct store *st, const struct clerk *c, struct strbuf *err);
 /* Disables (or enables) an account. */
 int auth_set_disabled(struct store *st, const char *username, bool disabled, struct strbuf *err);
 /* Checks a login. 0 with *out filled, or -1 with a Vietnamese message in err:

@@ -10,7 +10,7 @@ void calendar_fill_defaults(struct mc_calendar *cal)
 	mc_calendar_fill_statutory(cal, CALENDAR_DEFAULT_FIRST_YEAR, CALENDAR_DEFAULT_LAST_YEAR);
 }
 
-static int load_days(struct store *st, struct mc_calendar *cal, struct strbuf *err)
+int calendar_load_days(struct store *st, struct mc_calendar *cal, struct strbuf *err)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT date, kind, name FROM holidays ORDER BY date");
 	int rc = 0;
@@ -40,7 +40,7 @@ static int load_days(struct store *st, struct mc_calendar *cal, struct strbuf *e
 
 int calendar_load_store(struct store *st, struct mc_calendar *cal, struct strbuf *err)
 {
-	if (load_days(st, cal, err))
+	if (calendar_load_days(st, cal, err))
 		return -1;
 	char *hours = store_get_setting(st, "office_hours");
 	char *cutoff = store_get_setting(st, "cutoff");

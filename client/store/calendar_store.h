@@ -19,6 +19,11 @@ void calendar_fill_defaults(struct mc_calendar *cal);
  * in err when the store holds a malformed day or setting. */
 int calendar_load_store(struct store *st, struct mc_calendar *cal, struct strbuf *err);
 
+/* Only the days of the holidays table into cal (no hours, no computed
+ * defaults). Returns 0, or -1 with a Vietnamese message in err when a day is
+ * malformed or the store fails. */
+int calendar_load_days(struct store *st, struct mc_calendar *cal, struct strbuf *err);
+
 /* Replaces the store's holidays table with cal's days and writes its office
  * hours and cutoff, inside the caller's transaction. Returns 0 or -1 (err).
  * Every day of cal becomes data: save a calendar parsed from official data

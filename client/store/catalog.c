@@ -136,6 +136,23 @@ void catalog_procs_release(struct catalog_procs *p)
 	p->n = 0;
 }
 
+int catalog_recent(struct store *st, int scan, int limit, struct catalog_procs *out)
+{
+	out->items = NULL;
+	out->n = 0;
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT p.code, p.name, p.field, p.time_text, p.time_value, p.time_unit, p.fee_text,"
+		" p.fee_amount, p.needs_review"
+		" FROM (SELECT procedure_code AS code, received_at"
+		" FROM dossiers ORDER BY received_at DESC LIMIT ?1) d"
+		" JOIN procedures p ON p.code = d.code"
+		" GROUP BY p.code ORDER BY count(*) DESC, max(d.received_at) DESC, p.code LIMIT ?2");
+	sqlite3_bind_int(q, 1, scan);
+	sqlite3_bind_int(q, 2, limit);
+	collect_procs(q, out);
+	return 0;
+}
+
 /* LIKE pattern "% word%" (a word starting with it) with % _ \ escaped. */
 static char *word_pattern(const char *w, size_t n, const char *before, const char *after)
 {

@@ -120,4 +120,9 @@ int catalog_commune_search(struct store *st, const char *query, int limit,
 			   struct catalog_communes *out);
 void catalog_communes_release(struct catalog_communes *c);
 
+/* The procedures of the latest `scan` dossiers received here, the most
+ * frequent first (then the most recent), at most limit: the clerk's usual
+ * choices. */
+int catalog_recent(struct store *st, int scan, int limit, struct catalog_procs *out);
+
 #endif

@@ -466,3 +466,94 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 	*out = arr;
 	return DOCSTORE_OK;
 }
+
+/* ---- what the scan screen and the OCR worker read ------------------------ */
+
+int docstore_next_ocr_pending(struct store *st, char id[37], char sha256[65], struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT id, sha256 FROM documents WHERE ocr_state = 'pending'"
+		" ORDER BY created_at, id LIMIT 1");
+	int sqlrc = sqlite3_step(q);
+	int rc = DOCSTORE_NONE;
+	if (sqlrc == SQLITE_ROW) {
+		snprintf(id, 37, "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(q, 1));
+		rc = DOCSTORE_OK;
+	} else if (sqlrc != SQLITE_DONE) {
+		rc = fault(err, sqlrc, "Không đọc được kho giấy tờ");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int docstore_dossier(struct store *st, const char *key, char id[37], char **code,
+		     struct strbuf *err)
+{
+	*code = NULL;
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT id, code FROM dossiers WHERE id = ?1 OR code = upper(?1)");
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	int sqlrc = sqlite3_step(q);
+	int rc = DOCSTORE_OK;
+	if (sqlrc == SQLITE_ROW) {
+		snprintf(id, 37, "%s", (const char *)sqlite3_column_text(q, 0));
+		*code = xstrdup((const char *)sqlite3_column_text(q, 1));
+	} else if (sqlrc == SQLITE_DONE) {
+		rc = refuse(err, "Không tìm thấy hồ sơ %s", key);
+	} else {
+		rc = fault(err, sqlrc, "Không đọc được hồ sơ");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+void docstore_components_release(struct docstore_components *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].doc_kind);
+		free(c->v[i].doc_sha256);
+	}
+	FREE(&c->v);
+	c->n = 0;
+}
+
+/* The column's text, NULL when it is NULL ("" stays ""). */
+static char *col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int docstore_components_load(struct store *st, const char *dossier_id,
+			     struct docstore_components *out, struct strbuf *err)
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT c.seq, c.name, c.document_id IS NOT NULL, d.kind, d.pages, d.bytes,"
+		" c.mandatory OR c.originals > 0 OR c.copies > 0 OR c.document_id IS NOT NULL,"
+		" d.sha256"
+		" FROM dossier_components c LEFT JOIN documents d ON d.id = c.document_id"
+		" WHERE c.dossier_id = ? ORDER BY c.seq");
+	sqlite3_bind_text(q, 1, dossier_id, -1, SQLITE_STATIC);
+	size_t alloc = out->n;
+	int sqlrc;
+	while ((sqlrc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (out->n == alloc) {
+			alloc = alloc ? 2 * alloc : 8;
+			out->v = xrealloc(out->v, alloc * sizeof(*out->v));
+		}
+		out->v[out->n++] = (struct docstore_component){
+			.seq = sqlite3_column_int(q, 0),
+			.name = col_text(q, 1),
+			.digitized = sqlite3_column_int(q, 2) != 0,
+			.doc_kind = col_text(q, 3),
+			.doc_pages = sqlite3_column_int(q, 4),
+			.doc_bytes = sqlite3_column_int64(q, 5),
+			.wanted = sqlite3_column_int(q, 6) != 0,
+			.doc_sha256 = col_text(q, 7),
+		};
+	}
+	sqlite3_finalize(q);
+	return sqlrc == SQLITE_DONE ? DOCSTORE_OK : fault(err, sqlrc, "Không đọc được hồ sơ");
+}

@@ -28,6 +28,7 @@
 enum {
 	DOCSTORE_OK = 0,
 	DOCSTORE_REFUSED = 1,
+	DOCSTORE_NONE = 2, /* nothing to read (docstore_next_ocr_pending) */
 	DOCSTORE_FAULT = -1
 };
 
@@ -71,6 +72,37 @@ int docstore_set_ocr(struct store *st, const char *doc_id, const char *text, str
 
 /* The sha256 of document doc_id (65 bytes). */
 int docstore_sha256(struct store *st, const char *doc_id, char sha256[65], struct strbuf *err);
+
+/* The oldest paper whose text is still to be read (ocr_state 'pending',
+ * by created_at then id): its id and sha256. DOCSTORE_OK, DOCSTORE_NONE
+ * when no paper waits, or DOCSTORE_FAULT. */
+int docstore_next_ocr_pending(struct store *st, char id[37], char sha256[65], struct strbuf *err);
+
+/* The dossier whose id, or whose code (any case), is key: its id (37 bytes)
+ * and code (malloc'd). DOCSTORE_OK, DOCSTORE_REFUSED when there is none, or
+ * DOCSTORE_FAULT. */
+int docstore_dossier(struct store *st, const char *key, char id[37], char **code,
+		     struct strbuf *err);
+
+/* One component of a dossier with the paper attached to it, if any. */
+struct docstore_component {
+	int seq;
+	char *name;
+	bool wanted;    /* mandatory, brought (originals or copies) or digitized */
+	bool digitized; /* a paper is attached */
+	char *doc_kind, *doc_sha256; /* the paper's; NULL when none (or unknown) */
+	int doc_pages;
+	long long doc_bytes;
+};
+struct docstore_components {
+	struct docstore_component *v;
+	size_t n;
+};
+void docstore_components_release(struct docstore_components *c);
+/* Appends the components of dossier_id, by number. DOCSTORE_OK or
+ * DOCSTORE_FAULT (the components read before it stay in out). */
+int docstore_components_load(struct store *st, const char *dossier_id,
+			     struct docstore_components *out, struct strbuf *err);
 
 /* The documents of ID number owner still valid on today's date (no expiry,
  * or expiring today or later), newest first, as a JSON array of objects:

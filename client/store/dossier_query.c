@@ -955,18 +955,24 @@ static void add_bucket(struct strbuf *sql, const struct dossier_filter *f)
 		strbuf_addstr(sql, " AND d.unit_code = :unit");
 }
 
+/* A day's bound "YYYY-MM-DD": a time of that day, in whatever form after
+ * its date ("YYYY-MM-DDTHH:MM", "YYYY-MM-DD HH:MM:SS", the date alone),
+ * sorts after it and before the next day's. */
+static void day_bound(char *buf, size_t n, long day)
+{
+	int y, m, d;
+	mc_civil_from_days(day, &y, &m, &d);
+	mc_format_date(buf, n, y, m, d);
+}
+
 static void bind_filter(sqlite3_stmt *q, const struct dossier_filter *f)
 {
 	char now[17], d0[17], d1[17], dn[17];
 	long day = mc_days_from_civil(f->now.y, f->now.m, f->now.d);
-	struct mc_dt t = { 0 };
 	mc_format_dt(now, sizeof(now), &f->now);
-	mc_civil_from_days(day, &t.y, &t.m, &t.d);
-	mc_format_dt(d0, sizeof(d0), &t);
-	mc_civil_from_days(day + 1, &t.y, &t.m, &t.d);
-	mc_format_dt(d1, sizeof(d1), &t);
-	mc_civil_from_days(day + 1 + (f->days > 0 ? f->days : 0), &t.y, &t.m, &t.d);
-	mc_format_dt(dn, sizeof(dn), &t);
+	day_bound(d0, sizeof(d0), day);
+	day_bound(d1, sizeof(d1), day + 1);
+	day_bound(dn, sizeof(dn), day + 1 + (f->days > 0 ? f->days : 0));
 	bind_text(q, ":now", now);
 	bind_text(q, ":d0", d0);
 	bind_text(q, ":d1", d1);
@@ -1333,43 +1339,6 @@ static int load_events(struct store *st, struct dossier_detail *d)
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : rc;
-}
-
-int dossier_scan_items(struct store *st, const char *id, struct dossier_scan_item **out,
-		       struct strbuf *err)
-{
-	sqlite3_stmt *q = store_prepare(st,
-		"SELECT seq, name, document_id IS NOT NULL FROM dossier_components"
-		" WHERE dossier_id = ? AND (mandatory OR originals > 0 OR copies > 0"
-		" OR document_id IS NOT NULL) ORDER BY seq");
-	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	int n = 0, alloc = 0, rc;
-	*out = NULL;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (n == alloc) {
-			alloc = alloc ? 2 * alloc : 8;
-			*out = xrealloc(*out, (size_t)alloc * sizeof(**out));
-		}
-		(*out)[n++] = (struct dossier_scan_item){
-			.seq = sqlite3_column_int(q, 0),
-			.name = xstrdup((const char *)sqlite3_column_text(q, 1)),
-			.digitized = sqlite3_column_int(q, 2) != 0,
-		};
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		dossier_scan_items_free(*out, n);
-		*out = NULL;
-		return fail(rc, err);
-	}
-	return n;
-}
-
-void dossier_scan_items_free(struct dossier_scan_item *items, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(items[i].name);
-	free(items);
 }
 
 int dossier_get(struct store *st, const char *code, struct dossier_detail *d, struct strbuf *err)

@@ -206,19 +206,6 @@ struct dossier_detail {
 int dossier_get(struct store *st, const char *code, struct dossier_detail *d, struct strbuf *err);
 void dossier_detail_release(struct dossier_detail *d);
 
-/* The components of dossier id worth scanning (mandatory, brought or
- * digitized already), by number: seq and name, and whether a paper is
- * attached. Returns how many (*out malloc'd, NULL when none; free with
- * dossier_scan_items_free), or -1 with err. */
-struct dossier_scan_item {
-	int seq;
-	char *name;
-	bool digitized;
-};
-int dossier_scan_items(struct store *st, const char *id, struct dossier_scan_item **out,
-		       struct strbuf *err);
-void dossier_scan_items_free(struct dossier_scan_item *items, int n);
-
 /* The SQL expression of the clerk in charge of dossier d, given
  * "LEFT JOIN dossier_assignments da ON da.dossier_id = d.id". */
 #define DOSSIER_CLERK_IN_CHARGE "coalesce(da.clerk, d.clerk)"

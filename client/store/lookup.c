@@ -40,6 +40,15 @@ char *lookup_unit_name(struct store *st, const char *code)
 	return name;
 }
 
+bool lookup_unit_exists(struct store *st, const char *code)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM units WHERE code = ?");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return found;
+}
+
 int lookup_commune(struct store *st, const char *code, char **name, char **province)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT name, province_name FROM communes WHERE code = ?");

@@ -4,6 +4,7 @@
  * returned is malloc'd. */
 #ifndef MC_LOOKUP_H
 #define MC_LOOKUP_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/store/store.h"
@@ -16,6 +17,9 @@ int lookup_place(struct store *st, const char *code, char **name);
 /* A unit's name, else a commune's name alone; NULL when code is neither
  * (or the name is empty). */
 char *lookup_unit_name(struct store *st, const char *code);
+
+/* Whether the units table has code (a unit that may receive dossiers). */
+bool lookup_unit_exists(struct store *st, const char *code);
 
 /* A commune's name and its province's name. Returns 1 with both set, 0 when
  * there is no such commune (or the store failed). */

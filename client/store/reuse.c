@@ -63,6 +63,23 @@ static char *head_of(const char *name)
 	return n;
 }
 
+int reuse_paper_owner(struct store *st, const char *id, char **owner, char **expires_on)
+{
+	*owner = *expires_on = NULL;
+	sqlite3_stmt *q = store_prepare(st,
+		"SELECT owner_id_number, expires_on FROM documents WHERE id = ?");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *o = sqlite3_column_text(q, 0);
+		const unsigned char *e = sqlite3_column_text(q, 1);
+		*owner = o ? xstrdup((const char *)o) : NULL;
+		*expires_on = e ? xstrdup((const char *)e) : NULL;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
 bool reuse_matches(const struct reuse_paper *p, const char *component_name)
 {
 	char *name = reuse_normalize(component_name);

@@ -47,6 +47,12 @@ int reuse_load(struct store *st, const char *owner, const struct mc_date *today,
 	       struct reuse_papers *out, struct strbuf *err);
 void reuse_papers_release(struct reuse_papers *p);
 
+/* The owner (ID number) and expiry ("YYYY-MM-DD", NULL: none) of the stored
+ * paper id, as the reception checks a paper reused before its transaction
+ * (malloc'd). Returns SQLITE_ROW, SQLITE_DONE when there is no such paper,
+ * or the SQLite error; *owner and *expires_on are NULL but for SQLITE_ROW. */
+int reuse_paper_owner(struct store *st, const char *id, char **owner, char **expires_on);
+
 /* Whether paper p fits the component named component_name (rules above). */
 bool reuse_matches(const struct reuse_paper *p, const char *component_name);
 

@@ -529,6 +529,11 @@ const char *store_errmsg_vn(int rc)
 	}
 }
 
+const char *store_last_errmsg_vn(struct store *st)
+{
+	return store_errmsg_vn(sqlite3_errcode(st->db));
+}
+
 static int mkdir_p(const char *dir)
 {
 	char *tmp = xstrdup(dir);

@@ -44,6 +44,9 @@ int store_set_setting(struct store *st, const char *key, const char *value);
 /* Translates an SQLite error code into a clear Vietnamese message. */
 const char *store_errmsg_vn(int sqlite_rc);
 
+/* store_errmsg_vn of the last statement that failed on st. */
+const char *store_last_errmsg_vn(struct store *st);
+
 /* Schema version this build writes. */
 int store_schema_version(void);
 

@@ -14,6 +14,8 @@
 #include "client/base/exitcode.h"
 #include "client/base/clock.h"
 #include "client/scan/ocrworker.h"
+#include "client/store/units.h"
+#include "client/tui/job.h"
 #include "client/tui/listview.h"
 #include "core/version.h"
 #include "core/text.h"
@@ -253,13 +255,9 @@ static void load_unit(struct app *app, const char *code)
 	if (!code || !*code)
 		return;
 	app->unit_code = xstrdup(code);
-	sqlite3_stmt *q = store_prepare(&app->store, "SELECT name FROM units WHERE code = ?");
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		app->unit_name = xstrdup((const char *)sqlite3_column_text(q, 0));
-	else
+	app->unit_name = units_name(&app->store, code);
+	if (!app->unit_name)
 		app->unit_name = xasprintf("Đơn vị %s", code);
-	sqlite3_finalize(q);
 }
 
 void app_login(struct app *app, struct clerk *c)
@@ -842,6 +840,7 @@ static void app_release(struct app *app)
 	while (app->depth)
 		bury(app, &app->stack[--app->depth]);
 	reap(app);
+	app_jobs_finish(app); /* a receipt being printed is printed */
 	free(app->stack);
 	free(app->dead);
 	term_close(&app->term);

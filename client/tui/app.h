@@ -84,6 +84,7 @@ struct app {
 
 	int event_pipe[2];       /* workers write struct app_event, the loop reads */
 	unsigned busy;           /* workers running (headless tests wait for them) */
+	unsigned jobs;           /* jobs running (client/tui/job.h) */
 
 	char *preselect_user;    /* --user */
 	const struct app_screens *screens;

@@ -314,6 +314,10 @@ static bool script_command(struct term *t, char *line, enum term_input *out)
 			t->key_count = 0;
 		return false;
 	}
+	if (!strcmp(line, ":hold-events") && arg && (!strcmp(arg, "on") || !strcmp(arg, "off"))) {
+		t->holding = !strcmp(arg, "on");
+		return false;
+	}
 	if (!strcmp(line, ":save-count") && arg) {
 		FILE *f = fopen(arg, "w");
 		if (!f || fprintf(f, "%u\n", t->key_count) < 0 || fclose(f)) {
@@ -336,13 +340,18 @@ static enum term_input next_typed(struct term *t, struct key *key)
 
 static enum term_input read_script(struct term *t, int wake_fd, bool busy, struct key *key)
 {
-	/* Idle first: deliver worker events, wait for running workers. */
-	if (wake_ready(wake_fd, busy ? -1 : 0))
-		return TERM_EVENT;
 	char *line = NULL;
 	size_t cap = 0;
 	enum term_input r;
 	for (;;) {
+		/* Idle first: deliver worker events, wait for running workers
+		 * (unless the script holds them back to see the screen while
+		 * they run; checked again after each command line, so that
+		 * :hold-events off delivers what was held). */
+		if (!t->holding && wake_ready(wake_fd, busy ? -1 : 0)) {
+			r = TERM_EVENT;
+			break;
+		}
 		if (t->typed_pos < t->ntyped) {
 			r = next_typed(t, key);
 			break;

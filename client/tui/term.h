@@ -13,6 +13,10 @@
  *   :resize COLSxROWS     resizes the screen (the program sees KEY_RESIZE)
  *   :count-keys on|off    counts the KEY lines while on (not :type text)
  *   :save-count FILE      writes that count to FILE
+ *   :hold-events on|off   while on, reads on without running the workers'
+ *                         events nor waiting for them: the screen stays as
+ *                         the last key left it (what a job shows while it
+ *                         runs); off delivers them, waiting as usual
  *   # ...                 a comment; blank lines are skipped
  * At the end of the script the program quits cleanly. Only the main thread
  * calls anything here. */
@@ -40,6 +44,7 @@ struct term {
 	size_t ntyped, typed_pos, typed_alloc;
 	bool counting;
 	unsigned key_count;
+	bool holding; /* :hold-events on */
 	char *error; /* why term_read returned TERM_ERROR (malloc'd) */
 };
 

@@ -434,6 +434,85 @@ static void test_attach_and_reuse(void **state)
 	free(p2);
 }
 
+/* What the scan screen and the OCR worker read: the dossier by id or code,
+ * its components with their papers, the papers still waiting for OCR. */
+static void test_scan_reads(void **state)
+{
+	struct fix *f = *state;
+	struct strbuf err = STRBUF_INIT;
+	char id[37], sha[65], doc1[37], doc2[37], got[37], got_sha[65];
+	char *code = NULL;
+
+	assert_int_equal(docstore_dossier(&f->st, "d2", id, &code, &err), DOCSTORE_OK);
+	assert_string_equal(id, "d2");
+	assert_string_equal(code, "H01.00004-251027-0002");
+	free(code);
+	assert_int_equal(docstore_dossier(&f->st, "h01.00004-251027-0003", id, &code, &err),
+			 DOCSTORE_OK);
+	assert_string_equal(id, "d3");
+	assert_string_equal(code, "H01.00004-251027-0003");
+	free(code);
+	assert_int_equal(docstore_dossier(&f->st, "H01.00004-251027-0009", id, &code, &err),
+			 DOCSTORE_REFUSED);
+	assert_null(code);
+	assert_string_equal(err.buf, "Không tìm thấy hồ sơ H01.00004-251027-0009");
+
+	/* nothing waits for OCR yet */
+	assert_int_equal(docstore_next_ocr_pending(&f->st, got, got_sha, &err), DOCSTORE_NONE);
+
+	/* a third component nobody brought, not mandatory */
+	exec_ok(&f->st, "INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
+			" originals_required, copies_required, originals, copies) VALUES"
+			" ('d1', 3, 'Giấy ủy quyền', 'submit', 0, 1, 0, 0, 0)");
+	struct docstore_components c = { 0 };
+	assert_int_equal(docstore_components_load(&f->st, "d1", &c, &err), DOCSTORE_OK);
+	assert_int_equal(c.n, 3);
+	for (size_t i = 0; i < c.n; i++) {
+		assert_int_equal(c.v[i].seq, (int)i + 1);
+		assert_false(c.v[i].digitized);
+		assert_null(c.v[i].doc_kind);
+		assert_null(c.v[i].doc_sha256);
+		assert_int_equal(c.v[i].wanted, i < 2);
+	}
+	assert_string_equal(c.v[2].name, "Giấy ủy quyền");
+	docstore_components_release(&c);
+	assert_int_equal(c.n, 0);
+
+	/* two papers, filed a minute apart: the older one is read first */
+	char *p = incoming(f, 1, "paper for OCR");
+	assert_int_equal(files_sha256(p, sha, &err), 0);
+	bool created;
+	assert_int_equal(docstore_file_in(f->db, p, sha, &created, &err), 0);
+	struct doc_meta m = { .kind = "giay-uy-quyen" };
+	struct mc_dt later = NOW;
+	later.mi += 1;
+	assert_int_equal(docstore_attach_new(&f->st, "H01.00004-251027-0001", 3, &m, sha, 2, 1234,
+					     "an", &later, doc2, &err), DOCSTORE_OK);
+	assert_int_equal(docstore_attach_new(&f->st, "H01.00004-251027-0002", 1, &m, sha, 2, 1234,
+					     "an", &NOW, doc1, &err), DOCSTORE_OK);
+	assert_int_equal(docstore_components_load(&f->st, "d1", &c, &err), DOCSTORE_OK);
+	assert_int_equal(c.n, 3);
+	assert_true(c.v[2].wanted); /* digitized now */
+	assert_true(c.v[2].digitized);
+	assert_string_equal(c.v[2].doc_kind, "giay-uy-quyen");
+	assert_string_equal(c.v[2].doc_sha256, sha);
+	assert_int_equal(c.v[2].doc_pages, 2);
+	assert_int_equal(c.v[2].doc_bytes, 1234);
+	docstore_components_release(&c);
+
+	assert_int_equal(docstore_next_ocr_pending(&f->st, got, got_sha, &err), DOCSTORE_OK);
+	assert_string_equal(got, doc1);
+	assert_string_equal(got_sha, sha);
+	assert_int_equal(docstore_set_ocr(&f->st, doc1, "Giấy ủy quyền", &err), 0);
+	assert_int_equal(docstore_next_ocr_pending(&f->st, got, got_sha, &err), DOCSTORE_OK);
+	assert_string_equal(got, doc2);
+	assert_int_equal(docstore_set_ocr(&f->st, doc2, NULL, &err), 0);
+	assert_int_equal(docstore_next_ocr_pending(&f->st, got, got_sha, &err), DOCSTORE_NONE);
+
+	strbuf_release(&err);
+	free(p);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -444,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_ocr_image),
 		cmocka_unit_test(test_ocr_pdf),
 		cmocka_unit_test_setup_teardown(test_attach_and_reuse, setup_store, teardown_store),
+		cmocka_unit_test_setup_teardown(test_scan_reads, setup_store, teardown_store),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char *cmd = xasprintf("rm -rf '%s'", tmpdir);

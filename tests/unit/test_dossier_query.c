@@ -590,6 +590,63 @@ static void test_today_counts(void **state)
 	assert_int_equal(c.overdue, 2);
 }
 
+/* A day is its date: a reception or an appointment of that day counts for
+ * it whatever the form of the time after the date (the date alone, a space
+ * and seconds), as the home screen has always counted; and the list that
+ * Enter on a count opens holds the same dossiers. */
+static void check_day_counts(const struct mc_dt *at, long received, long due, long overdue)
+{
+	struct dossier_counts c;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(dossier_today_counts(&st, at, &c, &err), 0);
+	assert_int_equal(c.received_today, received);
+	assert_int_equal(c.due_today, due);
+	assert_int_equal(c.overdue, overdue);
+	assert_int_equal(c.waiting, 1);
+	static const enum dossier_due buckets[] = { DQ_DUE_RECEIVED_TODAY, DQ_DUE_TODAY,
+						    DQ_DUE_OVERDUE };
+	const long want[] = { received, due, overdue };
+	for (int i = 0; i < 3; i++) {
+		struct dossier_filter f;
+		dossier_filter_init(&f, at);
+		f.due = buckets[i];
+		assert_int_equal(dossier_count(&st, &f, &err), want[i]);
+		struct dossier_rows rows;
+		dossier_rows_init(&rows);
+		assert_int_equal(dossier_list(&st, &f, 0, 100, &rows, &err), want[i]);
+		dossier_rows_release(&rows);
+	}
+	strbuf_release(&err);
+}
+
+static void test_today_counts_day_bounds(void **state)
+{
+	exec("INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code, clerk,"
+	     " status, received_at, appointment, applicant_name, applicant_fold, updated_at)"
+	     " VALUES"
+	     /* today, the date alone; due tomorrow, the date alone */
+	     " ('odd-1', 'X-1', '1.001193', 'Thủ tục', '00004', 'canbo1', 4, '2025-11-27',"
+	     "  '2025-11-28', 'Odd One', 'odd one', '2025-11-27'),"
+	     /* yesterday, with seconds; due today before 10:00 */
+	     " ('odd-2', 'X-2', '1.001193', 'Thủ tục', '00004', 'canbo1', 2, '2025-11-26 23:59:59',"
+	     "  '2025-11-27 09:00:00', 'Odd Two', 'odd two', '2025-11-26'),"
+	     /* today, with seconds */
+	     " ('odd-3', 'X-3', '1.001193', 'Thủ tục', '00004', 'canbo1', 2, '2025-11-27 08:15:00',"
+	     "  '2025-12-01T16:00', 'Odd Three', 'odd three', '2025-11-27'),"
+	     /* tomorrow, the date alone */
+	     " ('odd-4', 'X-4', '1.001193', 'Thủ tục', '00004', 'canbo1', 1, '2025-11-28',"
+	     "  '2025-12-05T16:00', 'Odd Four', 'odd four', '2025-11-28')");
+	/* test_today_counts' 4, 1, 1 with odd-1 and odd-3 received today and
+	 * odd-2 overdue; odd-1 is due tomorrow, odd-4 received tomorrow */
+	check_day_counts(&now, 6, 1, 2);
+	/* the next day: odd-4 received today; odd-1, due "2025-11-28" without
+	 * a time, is overdue from the start of its day */
+	struct mc_dt next = { 2025, 11, 28, 7, 0 };
+	check_day_counts(&next, 1, 2, 4);
+	exec("DELETE FROM dossiers WHERE id LIKE 'odd-%'");
+	test_today_counts(state);
+}
+
 static void test_get(void **state)
 {
 	struct dossier_detail d;
@@ -1048,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(test_pager),
 		cmocka_unit_test(test_count_complement),
 		cmocka_unit_test(test_today_counts),
+		cmocka_unit_test(test_today_counts_day_bounds),
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_status_counts_follow_changes),
 		cmocka_unit_test(test_status_counts_upgrade),

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "client/store/import.h"
 #include "client/services/reception.h"
 #include "client/store/store.h"
+#include "client/tui/job.h"
 #include "core/datetime.h"
 #include "core/idnum.h"
 #include "core/text.h"
@@ -836,6 +839,135 @@ static void test_receipt_reprint(void **state)
 	reception_input_release(&in);
 }
 
+/* The TUI's way (screens/reception.c): the commit returns with the dossier
+ * saved and no receipt; a job (client/tui/job.h) then writes and prints it on
+ * its own thread and reports through the app's events. The job waits at a
+ * gate the test opens, so what each step sees does not depend on timing. */
+struct gated_receipt {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool open, done;
+	struct reception_receipt r;
+};
+
+static void gated_run(struct app *app, void *data)
+{
+	struct gated_receipt *g = data;
+	pthread_mutex_lock(&g->lock);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+	reception_receipt_write(&g->r);
+	reception_receipt_print(&g->r);
+}
+
+static void gated_done(struct app *app, void *data)
+{
+	struct gated_receipt *g = data;
+	g->done = true;
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return !stat(path, &sb);
+}
+
+static void test_receipt_after_commit(void **state)
+{
+	struct fixture *f = *state;
+	/* a printer, and an lp that records its arguments and its blocked
+	 * signals (a job's thread blocks them all; lp must not inherit that) */
+	char *bin = xasprintf("%s/bin", f->dir), *lp = xasprintf("%s/lp", bin);
+	char *log = xasprintf("%s/lp.log", f->dir);
+	char *old_path = xstrdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	char *path = xasprintf("%s:%s", bin, old_path);
+	assert_int_equal(mkdir(bin, 0755), 0);
+	FILE *script = fopen(lp, "w");
+	assert_non_null(script);
+	fprintf(script, "#!/bin/sh\necho \"$*\" > '%s'\nexec grep SigBlk /proc/self/status >> '%s'\n",
+		log, log);
+	fclose(script);
+	assert_int_equal(chmod(lp, 0755), 0);
+	assert_int_equal(setenv("PATH", path, 1), 0);
+	exec_ok(&f->st, "INSERT INTO settings VALUES ('printer', 'HP_LaserJet')");
+
+	struct reception_input in;
+	struct reception_result res;
+	good_input(&in);
+	commit_ok(f, &in, RECEPTION_NO_RECEIPT, &res);
+	char *pdf = xasprintf("%s/receipts/%s.pdf", f->dir, res.code);
+	assert_null(res.receipt_path);
+	assert_false(exists(pdf));
+	/* committed: another connection reads the dossier */
+	struct store other;
+	struct strbuf err = STRBUF_INIT;
+	if (store_open(&other, f->path, STORE_READONLY, &err))
+		fail_msg("%s", err.buf);
+	assert_int_equal(count(&other, "SELECT count(*) FROM dossiers WHERE code ="
+				       " 'H01.00004-251027-0001'"), 1);
+	store_close(&other);
+
+	struct app app;
+	memset(&app, 0, sizeof(app));
+	assert_int_equal(app_events_init(&app), 0);
+	struct gated_receipt g = { .open = false, .done = false };
+	pthread_mutex_init(&g.lock, NULL);
+	pthread_cond_init(&g.cond, NULL);
+	reception_receipt_prepare(&f->st, res.code, RECEIPT_WRITE | RECEIPT_PRINT, &g.r);
+	assert_string_equal(g.r.path, pdf);
+	assert_string_equal(g.r.printer, "HP_LaserJet");
+	assert_false(exists(pdf)); /* prepare only reads */
+	assert_int_equal(app_job_start(&app, gated_run, gated_done, &g), 0);
+	assert_int_equal(app.jobs, 1);
+	assert_int_equal(app.busy, 1); /* a headless script waits for it */
+	/* the job is running and nothing has come back: no receipt yet */
+	assert_int_equal(app_run_events(&app), 0);
+	assert_false(g.done);
+	assert_false(exists(pdf));
+	assert_false(exists(log));
+
+	pthread_mutex_lock(&g.lock);
+	g.open = true;
+	pthread_cond_signal(&g.cond);
+	pthread_mutex_unlock(&g.lock);
+	while (!g.done) { /* the loop's way: wait on the pipe, run what came */
+		struct pollfd p = { .fd = app.event_pipe[0], .events = POLLIN };
+		assert_int_equal(poll(&p, 1, -1), 1);
+		app_run_events(&app);
+	}
+	assert_int_equal(app.jobs, 0);
+	assert_int_equal(app.busy, 0);
+	assert_true(g.r.written);
+	assert_null(g.r.error);
+	assert_true(g.r.printed);
+	assert_null(g.r.print_error);
+	char *text = run("pdftotext '%s' -", pdf);
+	assert_non_null(strstr(text, "H01.00004-251027-0001"));
+	free(text);
+	char *lp_log = run("cat '%s'", log);
+	char *want = xasprintf("-d HP_LaserJet -- %s\nSigBlk:\t0000000000000000\n", pdf);
+	assert_string_equal(lp_log, want);
+	free(want);
+	free(lp_log);
+
+	/* at exit: nothing left to wait for */
+	app_jobs_finish(&app);
+	reception_receipt_release(&g.r);
+	pthread_cond_destroy(&g.cond);
+	pthread_mutex_destroy(&g.lock);
+	app_events_release(&app);
+	assert_int_equal(setenv("PATH", old_path, 1), 0);
+	strbuf_release(&err);
+	free(pdf);
+	free(path);
+	free(old_path);
+	free(log);
+	free(lp);
+	free(bin);
+	reception_input_release(&in);
+}
+
 /* The demo dossiers: ~30 through reception_commit, today's work in place. */
 static void test_demo_dossiers(void **state)
 {
@@ -949,6 +1081,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nested, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_receipt_reprint, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_receipt_after_commit, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_demo_dossiers, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_seed_calendar, setup, fixture_teardown),
 	};

@@ -535,6 +535,36 @@ static void test_summary_json(void **state)
 
 /* ---- a pass without a server ------------------------------------------------------- */
 
+/* What `motcua login` keeps: the server, the user, the token; the queue
+ * runs again; the feed's cursor stays. */
+static void test_config_save_login(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf err = STRBUF_INIT;
+	char *id = sync_device_id(&f->st);
+	exec_ok(&f->st, "UPDATE sync_state SET cursor = 'c-42', stopped = 1,"
+			" last_error = 'Máy chủ từ chối thẻ', ca_file = '/old/ca.pem'");
+	assert_int_equal(sync_config_save_login(&f->st, "https://mc.example", "lan", "mc1_tok",
+						NULL, "Máy 1", &err), 0);
+	struct sync_config c;
+	assert_int_equal(sync_config_load(&f->st, &c), 0);
+	assert_string_equal(c.server_url, "https://mc.example");
+	assert_string_equal(c.username, "lan");
+	assert_string_equal(c.token, "mc1_tok");
+	assert_string_equal(c.device_name, "Máy 1");
+	assert_string_equal(c.device_id, id);
+	assert_null(c.ca_file);
+	assert_false(c.stopped);
+	sync_config_release(&c);
+	assert_text(&f->st, "SELECT cursor || '|' || (last_error IS NULL) FROM sync_state", "c-42|1");
+	assert_int_equal(sync_config_save_login(&f->st, "https://mc2.example", "lan", "mc1_tok2",
+						"/etc/ca.pem", NULL, &err), 0);
+	assert_text(&f->st, "SELECT server_url || '|' || ca_file || '|' || (device_name IS NULL)"
+			    " FROM sync_state", "https://mc2.example|/etc/ca.pem|1");
+	free(id);
+	strbuf_release(&err);
+}
+
 static void test_run_without_server(void **state)
 {
 	struct fixture *f = *state;
@@ -589,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_summary_json),
+		cmocka_unit_test_setup_teardown(test_config_save_login, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_without_server, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
