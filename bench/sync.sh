@@ -181,11 +181,11 @@ set -- $(stats "$W/push.ms")
 push_rate=$(awk -v n="$pushed" -v t="$push_ms" 'BEGIN { printf "%.0f", n * 1000 / t }')
 pass_rate=$(awk -v n="$pushed" -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", n * 1000 / t }')
 echo "  $pushed operations in $batches batches: server time $push_ms ms ($push_rate ops/s);" \
-	"a batch of 100: median $1 ms, p95 $2 ms, max $3 ms"
+	"a batch: median $1 ms, p95 $2 ms, max $3 ms"
 echo "  the whole pass (push, then the $pushed dossiers pulled back: $pull_back_ms ms of server" \
 	"time): $((t1 - t0)) ms ($pass_rate ops/s)"
 row "sync push: receive ops/s, server time in POST /sync/push" \
-	"$push_rate ops/s ($pushed ops, $batches batches of 100: median $1 ms, p95 $2 ms)" - -
+	"$push_rate ops/s ($pushed ops, $batches batches: median $1 ms, p95 $2 ms)" - -
 row "sync push: ops/s of the whole motcua sync --once pass" \
 	"$pass_rate ops/s ($pushed ops in $((t1 - t0)) ms, with their pull back)" - -
 
@@ -258,6 +258,13 @@ r=$(budget "$pd" "$bytes_max")
 [ "$r" = ok ] || status=1
 row "sync: bytes per dossier pulled by another workstation (headers included)" \
 	"$pd down, $pu up (bodies: $cd, $cu)" "<= $bytes_max down" "$r"
+# one dossier alone: a whole pass for it (push, lease check, pull back)
+"$B/bench/bench_outbox" --db "$W/ws/b.db" --count 1 --user bench_b --start 2025-12-15 >/dev/null || exit 1
+proxy_start "$port" || exit 1
+ws_sync "$W/ws/b.db" "$W/ws/b2.json" || { cat "$W/ws/b2.json.err"; status=1; }
+proxy_stop
+echo "  one dossier alone (a whole pass: push, lease check, pull back): $UP bytes up, $DOWN down"
+row "sync: one dossier alone, a whole pass (headers included)" "$UP up, $DOWN down" - -
 
 # ---- 3. pull catch-up ------------------------------------------------------------
 have=$(q sync -c "SELECT count(*) FROM changes WHERE entity = 'dossier'")
