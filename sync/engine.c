@@ -511,6 +511,17 @@ static char *fit_batch(struct pass *p, struct sync_push *req)
 	}
 }
 
+/* Keeps the budget for the next pass (setting sync_push_bytes). */
+static void keep_budget(struct pass *p)
+{
+	char v[24];
+	snprintf(v, sizeof(v), "%ld", p->push_budget);
+	char *had = store_get_setting(p->st, SYNC_PUSH_BYTES_SETTING);
+	if (!had || strcmp(had, v))
+		store_set_setting(p->st, SYNC_PUSH_BYTES_SETTING, v);
+	free(had);
+}
+
 /* The next batch's budget after one that went through: what the link
  * carried in SYNC_PUSH_SECONDS (at most half the stall timeout) at the rate
  * of this one (bytes up over the whole exchange, latency and the server's
@@ -534,23 +545,30 @@ static void measure_link(struct pass *p, const struct sync_reply *r)
 	p->push_budget = next;
 }
 
-/* A batch cut or timed out: sent again, a quarter its size, while fewer
- * than SYNC_PUSH_RETRIES failed in a row. What the server had applied of
- * it comes back as duplicate; what it answered before is done here and
- * never sent again. Returns whether to try again. */
+/* A batch cut or timed out: the budget falls to a quarter of its size, kept
+ * for the next pass too (setting sync_push_bytes). A stall timeout (the
+ * link carried nothing for the stall time: the batch was too large for it)
+ * is sent again at once, smaller, while fewer than SYNC_PUSH_RETRIES failed
+ * in a row; a cut ends the pass with its error, as any network fault, and
+ * the next pass (after the backoff) starts from the smaller budget. What
+ * the server had applied of the batch comes back as duplicate; what it
+ * answered before is done here and never sent again. Returns whether to
+ * send again now. */
 static bool shrink_after_cut(struct pass *p, const struct sync_push *req,
 			     const struct sync_reply *r)
 {
-	if (r->status != 0 || !r->cut || r->cancelled || cancelled(p) ||
-	    p->push_fails >= SYNC_PUSH_RETRIES)
+	if (r->status != 0 || !r->cut || r->cancelled || cancelled(p))
 		return false;
-	p->push_fails++;
-	p->sum->push_retries++;
 	if (p->push_budget > p->push_wire)
 		p->push_budget = p->push_wire;
 	p->push_budget /= 4;
 	if (p->push_budget < SYNC_PUSH_BYTES_MIN)
 		p->push_budget = SYNC_PUSH_BYTES_MIN;
+	keep_budget(p);
+	if (!r->timed_out || p->push_fails >= SYNC_PUSH_RETRIES)
+		return false;
+	p->push_fails++;
+	p->sum->push_retries++;
 	add_warning(p->sum, "Gửi thao tác: %s; gửi lại từng lô nhỏ hơn (%zu thao tác vừa gửi)",
 		    r->error, req->nops);
 	return true;
@@ -612,6 +630,7 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 			p->sum->batches++;
 			p->push_fails = 0;
 			measure_link(p, &r);
+			keep_budget(p);
 			sync_push_response_release(&resp);
 		}
 	}
@@ -623,7 +642,10 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 static enum sync_outcome push(struct pass *p)
 {
 	int batch = SYNC_MAX_OPS;
-	p->push_budget = p->opt->push_bytes > 0 ? p->opt->push_bytes : SYNC_PUSH_BYTES;
+	char *kept = store_get_setting(p->st, SYNC_PUSH_BYTES_SETTING);
+	p->push_budget = p->opt->push_bytes > 0 ? p->opt->push_bytes
+			 : kept && atol(kept) >= SYNC_PUSH_BYTES_MIN ? atol(kept) : SYNC_PUSH_BYTES;
+	free(kept);
 	bool answered = false, more = true;
 	enum sync_outcome o = SYNC_DONE;
 	while (o == SYNC_DONE && more) {

@@ -242,6 +242,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 		r->cancelled = cc == CURLE_ABORTED_BY_CALLBACK;
 		r->cut = cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_SEND_ERROR ||
 			 cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING || cc == CURLE_PARTIAL_FILE;
+		r->timed_out = cc == CURLE_OPERATION_TIMEDOUT;
 		snprintf(r->error, sizeof(r->error), "%s", curl_reason(cc));
 		rc = -1;
 	}

@@ -51,8 +51,9 @@ struct sync_reply {
 	struct strbuf headers; /* the answer's header lines ("Name: value\r\n") */
 	long long sent;   /* request body bytes that left (a cut one: those before the cut) */
 	bool cancelled;   /* stopped by the cancel flag */
-	bool cut;         /* no answer: the link timed out or was cut mid-way
+	bool cut;         /* no answer: the link was cut mid-way or timed out
 			   * (not a refused connection, not a bad address) */
+	bool timed_out;   /* of those, the stall timeout (nothing moved) */
 	double seconds;   /* the whole exchange, answered or not */
 	char error[256];  /* no answer: why, in Vietnamese */
 };

@@ -4,10 +4,12 @@
  *  1. push: the outbox in batches sized by bytes on the wire (and at most
  *     SYNC_MAX_OPS operations; halved on 413): a first batch of
  *     SYNC_PUSH_BYTES, then what the link carried in SYNC_PUSH_SECONDS at the
- *     rate measured on the last batch; a timeout or a cut shrinks the next
- *     batch to a quarter and sends again (up to SYNC_PUSH_RETRIES in a row
- *     in one pass); each operation marked done, rejected or conflict as the
- *     server answers, so that nothing answered is sent again; an empty push when nothing is pending, to learn the
+ *     rate measured on the last batch (kept for the next pass); a timeout
+ *     or a cut shrinks the next batch to a quarter: a stall timeout is sent
+ *     again at once (up to SYNC_PUSH_RETRIES in a row in one pass), a cut
+ *     ends the pass like any network fault; each operation marked done,
+ *     rejected or conflict as the server answers, so that nothing answered
+ *     is sent again; an empty push when nothing is pending, to learn the
  *     server's last applied operation: when it is older than the operations
  *     marked done here (a server restored from a backup), those are queued
  *     again and sent (the server's idempotency makes this safe);
@@ -117,7 +119,8 @@ void sync_remember_protocol(struct store *st, int protocol);
 #define SYNC_PUSH_BYTES_MIN 1024         /* a batch is never planned smaller (one op may be) */
 #define SYNC_PUSH_BYTES_MAX (1024 * 1024)
 #define SYNC_PUSH_SECONDS 4  /* a batch should take about this long on the link */
-#define SYNC_PUSH_RETRIES 4  /* timeouts and cuts in a row before a pass gives up */
+#define SYNC_PUSH_RETRIES 4  /* stall timeouts in a row before a pass gives up */
+#define SYNC_PUSH_BYTES_SETTING "sync_push_bytes" /* the budget, kept between passes */
 
 struct sync_options {
 	const atomic_int *cancel; /* non-zero: stop as soon as possible */
