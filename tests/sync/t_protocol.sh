@@ -32,9 +32,9 @@ t_protocol_compact_push_and_feed() {
 	ncat=$(sql "SELECT jsonb_array_length(data->'components') FROM procedures WHERE code = '1.001193'")
 	[ "$ncat" -gt 10 ] || fail "catalog of 1.001193: $ncat components"
 	name1=$(sql "SELECT c->>'name' FROM procedures, jsonb_array_elements(data->'components') c WHERE code = '1.001193' AND (c->>'seq')::int = 1")
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=251121 form=compact >"$W/cp.json"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=251211 form=compact >"$W/cp.json"
 	grep -q '"compact":true' "$W/cp.json" || fail "synctool did not compact"
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=251121 >"$W/cpfull.json"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=251211 >"$W/cpfull.json"
 	[ "$(stat -c %s "$W/cp.json")" -lt "$(stat -c %s "$W/cpfull.json")" ] || fail "compact not smaller"
 	st=$(api_v 2 POST "$u/api/v1/sync/push" "$W/cp.json" "$TOK_A")
 	expect_eq "compact push" "$st/$(jget results.0.status)/$(jget results.1.status)" 200/applied/applied
@@ -61,7 +61,7 @@ t_protocol_compact_push_and_feed() {
 	expect_eq "v2 component" "$(jget components.0 "$W/doc")" '{"seq":1,"originals":1}'
 	expect_eq "v2 keeps the rest" "$(jget applicant.full_name "$W/doc")/$(jget event.kind "$W/doc")" "Nguyễn Văn An/receive"
 	# a full-form push comes out compact on a v2 feed too
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cq day=251123 >"$W/cq.json"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cq day=251212 >"$W/cq.json"
 	api POST "$u/api/v1/sync/push" "$W/cq.json" "$TOK_A" >/dev/null
 	feed_doc 2 cq-d-000001 || return
 	expect_eq "full in, compact out" "$(jget compact "$W/doc")/$(jget components.# "$W/doc")" true/1
@@ -71,7 +71,7 @@ t_protocol_compact_push_and_feed() {
 # know): kept as it came, still compact, nothing lost.
 t_protocol_unknown_component() {
 	u=$URL_s1
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cu day=251122 form=compact |
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cu day=251213 form=compact |
 		"$SYNCTOOL" get ops.0.payload | sed 's/"components":\[{"seq":1,"originals":1}\]/"components":[{"seq":1,"originals":1},{"seq":999,"copies":2}]/' >"$W/p"
 	grep -q '"seq":999' "$W/p" || fail "payload not edited: $(cat "$W/p")"
 	h=$("$SYNCTOOL" hash <"$W/p")
