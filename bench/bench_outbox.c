@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_outbox: a workstation's day-to-day receptions, for the sync benchmark.
  *
  *   bench_outbox --db PATH --count N --user CLERK [--start YYYY-MM-DD] [--per-day K]
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "client/services/reception.h"
 #include "client/store/outbox.h"
 #include "client/store/store.h"
@@ -35,36 +37,8 @@ static void die(const char *what, const char *msg)
 
 static void make_input(struct store *st, struct reception_input *in, int i)
 {
-	static const char *const names[] = { "Nguyễn Văn Bình", "Trần Thị Thu Hà", "Lê Đức Anh",
-					     "Phạm Thị Ngọc Lan", "Đặng Quốc Việt" };
-	const char *proc = procedures[i % 3];
-	reception_input_init(in);
-	in->procedure = xstrdup(proc);
-	in->applicant.full_name = xstrdup(names[i % 5]);
-	in->applicant.sex = (i % 5) % 2 ? 'F' : 'M';
-	in->applicant.id_number = xasprintf("001%c90%06d", in->applicant.sex == 'F' ? '1' : '0',
-					    (100000 + i) % 1000000);
-	in->applicant.birth_date = xstrdup("1990-01-20");
-	in->applicant.phone = xstrdup("0912345678");
-	in->applicant.address = xstrdup("Số 12 ngõ 5 phố Đội Cấn");
-	in->applicant.commune = xstrdup("00004");
-	sqlite3_stmt *q = store_prepare(st, "SELECT seq, originals, copies FROM components"
-					    " WHERE procedure_code = ? AND mandatory = 1 ORDER BY seq");
-	sqlite3_bind_text(q, 1, proc, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		in->components = xrealloc(in->components,
-					  (in->n_components + 1) * sizeof(*in->components));
-		struct reception_component *c = &in->components[in->n_components++];
-		memset(c, 0, sizeof(*c));
-		c->id = sqlite3_column_int(q, 0);
-		c->originals = sqlite3_column_int(q, 1);
-		c->copies = sqlite3_column_int(q, 2);
-		if (!c->originals && !c->copies)
-			c->originals = 1;
-	}
-	sqlite3_finalize(q);
-	if (!in->n_components)
-		die(proc, "no mandatory component (reference data missing?)");
+	if (!bench_reception_input(st, in, procedures[i % 3], i))
+		die(procedures[i % 3], "no mandatory component (reference data missing?)");
 }
 
 /* The push's first batch, read as sync/engine.c reads it before a request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_query: times the dossier queries (client/store/dossier_query.c) on the
  * benchmark store made by gen_store, against their budgets.
  *
@@ -22,7 +23,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "client/store/dossier_query.h"
+#include "client/store/keyring.h"
 #include "client/store/store.h"
 #include "client/store/workload.h"
 #include "core/xalloc.h"
@@ -43,19 +46,6 @@ static char worst_name_case[128], worst_other_case[128];
 static double worst_key;
 static char worst_key_case[160];
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void die(const char *what, struct strbuf *err)
 {
 	fprintf(stderr, "bench_query: %s: %s\n", what, err->buf ? err->buf : "?");
@@ -66,7 +56,7 @@ static void die(const char *what, struct strbuf *err)
 static void report(const char *name, double *t, int n, long rows, double budget)
 {
 	double first = t[0];
-	qsort(t, (size_t)n, sizeof(*t), cmp_double);
+	qsort(t, (size_t)n, sizeof(*t), bench_cmp_double);
 	double median = t[n / 2], p95 = t[(n * 95 + 99) / 100 - 1];
 	int ok = !budget || median < budget;
 	over += !ok;
@@ -93,7 +83,7 @@ static void report(const char *name, double *t, int n, long rows, double budget)
 			struct timespec t0_;                                  \
 			clock_gettime(CLOCK_MONOTONIC, &t0_);                 \
 			body;                                                 \
-			t_[r_] = ms_since(&t0_);                              \
+			t_[r_] = bench_ms_since(&t0_);                              \
 		}                                                             \
 		report(name, t_, runs, rowsvar, budget);                      \
 		free(t_);                                                     \
@@ -273,7 +263,7 @@ static void bench_typing(const char *label, const char *text)
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			if (dossier_search(&st, prefix, 0, 0, SEARCH_CHUNK, &rows, &err) < 0)
 				die(prefix, &err);
-			double t = ms_since(&t0);
+			double t = bench_ms_since(&t0);
 			dossier_rows_release(&rows);
 			all[k * (size_t)runs + (size_t)r] = t;
 			if (!r && t > first)
@@ -282,14 +272,14 @@ static void bench_typing(const char *label, const char *text)
 	}
 	for (size_t k = 0; k < keys; k++) {
 		memcpy(per, &all[k * (size_t)runs], (size_t)runs * sizeof(double));
-		qsort(per, (size_t)runs, sizeof(double), cmp_double);
+		qsort(per, (size_t)runs, sizeof(double), bench_cmp_double);
 		if (per[runs / 2] > worst_median) {
 			worst_median = per[runs / 2];
 			snprintf(worst_prefix, sizeof(worst_prefix), "%.*s", (int)ends[k], text);
 		}
 	}
 	size_t n = keys * (size_t)runs;
-	qsort(all, n, sizeof(double), cmp_double);
+	qsort(all, n, sizeof(double), bench_cmp_double);
 	double median = all[n / 2], p95 = all[(n * 95 + 99) / 100 - 1], max = all[n - 1];
 	int ok = p95 < KEY_BUDGET_MS;
 	over += !ok;
@@ -354,6 +344,13 @@ int main(int argc, char **argv)
 	if (runs < 1)
 		runs = 1;
 	struct strbuf err = STRBUF_INIT;
+	/* an encrypted store (bench/run.sh, BENCH_ENCRYPTED=1): opened with
+	 * MOTCUA_USER (canbo by default) and MOTCUA_PASSWORD */
+	if (keyring_is_encrypted(db)) {
+		const char *user = getenv("MOTCUA_USER"), *pw = getenv("MOTCUA_PASSWORD");
+		if (keyring_unlock(db, user && *user ? user : "canbo", pw ? pw : "", &err))
+			die(db, &err);
+	}
 	if (store_open(&st, db, 0, &err))
 		die(db, &err);
 	char *now_s = store_get_setting(&st, "bench.now");

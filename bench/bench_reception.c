@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_reception: the counter's writes on the benchmark store.
  *
  *   bench_reception [--db PATH] [--runs N] [--summary FILE]
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "client/store/auth.h"
 #include "client/services/reception.h"
 #include "client/store/store.h"
@@ -38,19 +40,6 @@ static struct mc_dt now;
 static int runs = 50;
 static int over;
 static FILE *summary;
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static void die(const char *what, const char *msg)
 {
@@ -69,7 +58,7 @@ static void exec_or_die(const char *sql)
 /* One line of the table; budget 0: shown for information only. */
 static void report(const char *name, double *t, int n, double budget)
 {
-	qsort(t, (size_t)n, sizeof(*t), cmp_double);
+	qsort(t, (size_t)n, sizeof(*t), bench_cmp_double);
 	double median = t[n / 2], p95 = t[(n * 95 + 99) / 100 - 1], max = t[n - 1];
 	int ok = !budget || median < budget;
 	over += !ok;
@@ -87,35 +76,7 @@ static void report(const char *name, double *t, int n, double budget)
 /* A birth registration with every mandatory component presented. */
 static void make_input(struct reception_input *in, int i)
 {
-	static const char *const names[] = { "Nguyễn Văn Bình", "Trần Thị Thu Hà", "Lê Đức Anh",
-					     "Phạm Thị Ngọc Lan", "Đặng Quốc Việt" };
-	reception_input_init(in);
-	in->procedure = xstrdup(PROCEDURE);
-	in->applicant.full_name = xstrdup(names[i % 5]);
-	in->applicant.sex = (i % 5) % 2 ? 'F' : 'M';
-	/* CCCD: province 001, century and sex digit, year 90, six digits */
-	in->applicant.id_number = xasprintf("001%c90%06d", in->applicant.sex == 'F' ? '1' : '0',
-					    100000 + i);
-	in->applicant.birth_date = xstrdup("1990-01-20");
-	in->applicant.phone = xstrdup("0912345678");
-	in->applicant.address = xstrdup("Số 12 ngõ 5 phố Đội Cấn");
-	in->applicant.commune = xstrdup("00004");
-	sqlite3_stmt *q = store_prepare(&st, "SELECT seq, originals, copies FROM components"
-					     " WHERE procedure_code = ? AND mandatory = 1 ORDER BY seq");
-	sqlite3_bind_text(q, 1, PROCEDURE, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		in->components = xrealloc(in->components,
-					  (in->n_components + 1) * sizeof(*in->components));
-		struct reception_component *c = &in->components[in->n_components++];
-		memset(c, 0, sizeof(*c));
-		c->id = sqlite3_column_int(q, 0);
-		c->originals = sqlite3_column_int(q, 1);
-		c->copies = sqlite3_column_int(q, 2);
-		if (!c->originals && !c->copies)
-			c->originals = 1;
-	}
-	sqlite3_finalize(q);
-	if (!in->n_components)
+	if (!bench_reception_input(&st, in, PROCEDURE, i))
 		die(PROCEDURE, "no mandatory component: was `motcua init --demo` run on the store?");
 }
 
@@ -137,7 +98,7 @@ static void receive_n(const char *name, unsigned flags, struct made *m)
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int rc = reception_commit_flags(&st, &in, CLERK, &now, flags, &res, &err);
-		t[r] = ms_since(&t0);
+		t[r] = bench_ms_since(&t0);
 		if (rc)
 			die(name, err.msg);
 		if (!(flags & RECEPTION_NO_RECEIPT) && !res.receipt_path)
@@ -222,7 +183,7 @@ static void bench_login(void)
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int rc = auth_check(&st, CLERK, PASSWORD, &c, &err);
-		t[r] = ms_since(&t0);
+		t[r] = bench_ms_since(&t0);
 		if (rc)
 			die("auth_check " CLERK, err.buf);
 		clerk_release(&c);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench_tui: times the real program from the outside, as a clerk meets it.
  *
  *   bench_tui [--runs N] [--summary FILE] [--title T] --script KEYS -- MOTCUA ARGS...

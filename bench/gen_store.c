@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gen_store: a realistic store of N dossiers for the benchmarks.
  *
  *   gen_store [--db PATH] [--count N] [--seed S] [--now YYYY-MM-DDTHH:MM]
@@ -598,9 +599,9 @@ int main(int argc, char **argv)
 	free(times);
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%ld", done);
-	store_set_setting(&g.st, "bench.count", buf);
-	store_set_setting(&g.st, "bench.now", now_s);
-	store_set_setting(&g.st, "bench.version", GEN_VERSION);
+	store_set_setting(&g.st, "bench.count", buf, NULL);
+	store_set_setting(&g.st, "bench.now", now_s, NULL);
+	store_set_setting(&g.st, "bench.version", GEN_VERSION, NULL);
 	sqlite3_finalize(g.ins_dossier);
 	sqlite3_finalize(g.ins_component);
 	sqlite3_finalize(g.ins_event);

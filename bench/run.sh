@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make bench: sh bench/run.sh BUILD_DIR (absolute; the Makefile passes it).
 # Builds the benchmark store if it is missing, then runs each benchmark in
 # turn; each prints its own table against the budgets, and the last step
@@ -16,6 +17,8 @@
 #                  only; slows every program on the machine for a while)
 # BENCH_SERVER=0   skips the server's part (bench/sync.sh: PostgreSQL, sync,
 #                  the province's indicators; its own variables are there)
+# BENCH_ENCRYPTED=1 also the same measures on an encrypted copy of the store
+#                  (docs/security.md; made once, about another 1.5 GB)
 set -u
 B=${1:?usage: sh bench/run.sh BUILD_DIR}
 cd "$(dirname "$0")/.." || exit 1
@@ -103,7 +106,7 @@ echo
 echo
 
 # 5b. The supervisor's screen (queues, workload, indicators of unit 00004)
-# and `motcua indicators` for a month and a year: 200 ms each (issue 6).
+# and `motcua indicators` for a month and a year: 200 ms each.
 echo "bench_tui: 10 sessions of bench/keys/supervisor.keys on $db"
 echo
 "$B/bench/bench_tui" --runs 10 --summary "$summary" --title "TUI, supervisor: " \
@@ -197,6 +200,46 @@ fi
 if [ "${BENCH_SERVER:-1}" != 0 ]; then
 	echo
 	sh bench/sync.sh "$B" "$summary" || status=1
+	echo
+	# 11. The publisher to the national portal against the stand-in
+	# (bench/portal.sh; BENCH_PORTAL_DOSSIERS, BENCH_PORTAL_BATCH).
+	sh bench/portal.sh "$B" "$summary" || status=1
+	echo
+fi
+
+# 11. Optional (BENCH_ENCRYPTED=1): the store encrypted (docs/security.md).
+# A copy converted once by `motcua encrypt` (its time said), the clerk bench
+# given a wrap of the store's key, then the query table, the keystroke
+# session (its login now opens the store: the Enter after the password pays
+# the key's Argon2id) and the CLI search on it.
+if [ "${BENCH_ENCRYPTED:-0}" = 1 ]; then
+	edb=$out/bench-enc.db
+	if [ ! -f "$edb.keys" ] || [ "$(cat "$edb.count" 2>/dev/null)" != "$count" ]; then
+		echo "bench: an encrypted copy of the store (once; bench/out/ keeps it)"
+		rm -f "$edb" "$edb-wal" "$edb-shm" "$edb.keys" "$edb.lock" "$edb.count"
+		sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null || exit 1
+		cp "$db" "$edb" || exit 1
+		t0=$(date +%s.%N)
+		echo motcua | "$B/motcua" encrypt --db "$edb" --user canbo >/dev/null || exit 1
+		t1=$(date +%s.%N)
+		echo "bench: motcua encrypt took $(echo "$t1 - $t0" | bc) s for $count dossiers"
+		echo motcua | MOTCUA_PASSWORD=motcua "$B/motcua" clerk passwd bench --db "$edb" \
+			>/dev/null || exit 1
+		echo "$count" >"$edb.count"
+	fi
+	echo "bench: encrypted store $edb: $(du -h "$edb" | cut -f1)"
+	echo
+	MOTCUA_PASSWORD=motcua "$B/bench/bench_query" --db "$edb" --runs "$runs" || status=1
+	echo
+	echo "bench_tui: $tui_runs sessions of bench/keys/list.keys on the encrypted store"
+	echo
+	"$B/bench/bench_tui" --runs "$tui_runs" --title "TUI, encrypted: " \
+		--script bench/keys/list.keys -- "$B/motcua" --db "$edb" --user bench || status=1
+	echo
+	echo "bench_tui: motcua search \"nguyen van an\" on the encrypted store, 10 times"
+	echo
+	MOTCUA_PASSWORD=motcua "$B/bench/bench_tui" --runs 10 --title "CLI search, encrypted: " \
+		-- "$B/motcua" search "nguyen van an" --db "$edb" || status=1
 	echo
 fi
 

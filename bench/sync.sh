@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The server's part of make bench: sh bench/sync.sh BUILD_DIR SUMMARY
 # (run.sh calls it; BUILD_DIR absolute, with motcua, motcua-server,
 # bench/bench_outbox, tests/synctool and tests/slowproxy). A PostgreSQL

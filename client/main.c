@@ -1,13 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua: the one-stop clerk client. Without a subcommand it opens the TUI;
  * with one it runs headless (JSON on stdout, see client/cli/cli.h). */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client/base/clock.h"
 #include "client/cli/cli.h"
+#include "client/store/store.h"
 #include "client/tui/app.h"
+#include "core/version.h"
 #include "screens/screens.h"
 
 struct command {
@@ -37,6 +41,8 @@ static const struct app_opener openers[] = {
 	{ ACTION_OPEN_DOSSIERS, &dossiers_screen },
 	{ ACTION_OPEN_SYNC, &syncissues_screen },
 	{ ACTION_OPEN_SUPERVISOR, &supervisor_screen },
+	{ ACTION_OPEN_ONLINE, &online_screen },
+	{ ACTION_OPEN_SETTINGS, &settings_screen },
 };
 
 static const struct app_screens screens = {
@@ -95,14 +101,20 @@ static int tui_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Every file the program makes (the store, its -wal and -shm, papers,
+	 * scans, receipts, forms) is its owner's only, from the start. */
+	umask(077);
 	if (argc > 1 && argv[1][0] != '-') {
+		store_set_unlock_hook(cli_unlock_store);
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[1], commands[i].name))
-				return commands[i].run(argc - 1, argv + 1);
+				return cli_exit(commands[i].run(argc - 1, argv + 1));
 		fprintf(stderr, "motcua: không có lệnh '%s'\n", argv[1]);
 		return usage(stderr);
 	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return usage(stdout);
+	if (argc == 2 && !strcmp(argv[1], "--version"))
+		return puts("motcua " MOTCUA_VERSION) == EOF ? CLI_FAULT : CLI_OK;
 	return tui_main(argc, argv);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Code 128, code set B. The table is the standard one (ISO/IEC 15417): widths
  * of bar, space, bar, space, bar, space for values 0..105, and the stop. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Code 128 barcodes, code set B (ASCII 32..126), as a module pattern. Pure, no
  * I/O: drawing is the caller's business (client/print/pdf.h draws the pattern).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The working-day calendar and appointment dates (ngày hẹn trả).
  *
  * A day is a working day when it is Monday to Friday and not marked off, or a

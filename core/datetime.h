@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Civil dates and local date-times (minute precision), no time zones: all
  * times are the office's local time. Pure functions, no I/O. */
 #ifndef MC_DATETIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "core/dcode.h"
 
 #include <stdio.h>
@@ -157,4 +158,21 @@ int mc_dcode_parse(const char *code, struct mc_dcode *out, const char **why)
 	if (out->seq == 0)
 		return fail(why, "số thứ tự trong mã hồ sơ phải từ 1 trở lên");
 	return 0;
+}
+
+long mc_dcode_fallback_slot(const char *device_id)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)device_id; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	return (long)(h % (unsigned long long)MC_DCODE_FALLBACK_SLOTS);
+}
+
+bool mc_dcode_fallback_of(const char *device_id, long seq)
+{
+	long first = MC_DCODE_FALLBACK_BASE +
+		     mc_dcode_fallback_slot(device_id) * (MC_DCODE_FALLBACK_PER_DAY + 1);
+	return seq > first && seq <= first + MC_DCODE_FALLBACK_PER_DAY;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier codes (mã hồ sơ), Circular 01/2018/TT-VPCP Art. 19:
  * `<receiving unit identifier>-<YYMMDD>-<sequence>`, the sequence counting the
  * unit's dossiers of that day, at least 4 digits: `000.00.06.H56-231027-0361`.
@@ -45,5 +46,16 @@ int mc_dcode_format(char *buf, size_t n, const char *unit_ident, int y, int m, i
  * and letters may be lower case (stored upper case). Returns 0, or -1 with a
  * Vietnamese reason in *why (static text) when why is not NULL. */
 int mc_dcode_parse(const char *code, struct mc_dcode *out, const char **why);
+
+/* Sequence numbers a workstation gives without a lease (sync/numbering.h):
+ * 9SSSSKKKK, SSSS its slot, KKKK the day's k-th (1..9999). The server
+ * leases below MC_DCODE_FALLBACK_BASE only. */
+#define MC_DCODE_FALLBACK_BASE 900000000L
+#define MC_DCODE_FALLBACK_SLOTS 10000L
+#define MC_DCODE_FALLBACK_PER_DAY 9999L
+/* A device's fallback slot 0..9999: FNV-1a (64 bits) of its id. */
+long mc_dcode_fallback_slot(const char *device_id);
+/* Whether seq is in the fallback range of device_id. */
+bool mc_dcode_fallback_of(const char *device_id, long seq);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier document's JSON: see dossier_doc.h. One table of members per
  * object (dossier, applicant, component, event) drives the decoder and the
  * encoder alike, in the order the members are written. */

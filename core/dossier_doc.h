@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier document: a dossier as it travels between a workstation and
  * the server (docs/api.md). The one encoder and decoder of its JSON, used by
  * the reception (client/services/reception.c writes it into the outbox row

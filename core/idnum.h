@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Identity numbers checked at reception. Pure code, no I/O.
  *
  * Citizen ID (CCCD, căn cước công dân), 12 digits (Circular 59/2021/TT-BCA):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The indicator list and its arithmetic (see core/indicators.h). */
 #include "core/indicators.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The service indicators of Decision 766/QĐ-TTg (2022), as fractions: each
  * indicator is a numerator over a denominator counted over a period. The
  * definitions (what each side counts) are in docs/indicators.md; the SQL that

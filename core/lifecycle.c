@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "core/lifecycle.h"
 
 #include <string.h>
@@ -11,6 +12,8 @@ static const struct mc_transition transitions[] = {
 	{ MC_ST_NEW, MC_ACT_RECEIVE, MC_ST_RECEIVED },
 	{ MC_ST_NEW, MC_ACT_REFUSE, MC_ST_REFUSED },
 	{ MC_ST_NEW, MC_ACT_WITHDRAW, MC_ST_WITHDRAWN },
+	{ MC_ST_NEW, MC_ACT_ACCEPT, MC_ST_RECEIVED },
+	{ MC_ST_NEW, MC_ACT_ONLINE_SUPPLEMENT, MC_ST_SUPPLEMENT },
 	/* 2 received */
 	{ MC_ST_RECEIVED, MC_ACT_TRANSFER, MC_ST_PROCESSING },
 	{ MC_ST_RECEIVED, MC_ACT_REQUEST_SUPPLEMENT, MC_ST_SUPPLEMENT },
@@ -30,6 +33,7 @@ static const struct mc_transition transitions[] = {
 	{ MC_ST_SUPPLEMENT, MC_ACT_SUPPLEMENT_RECEIVED, MC_ST_PROCESSING },
 	{ MC_ST_SUPPLEMENT, MC_ACT_WITHDRAW, MC_ST_WITHDRAWN },
 	{ MC_ST_SUPPLEMENT, MC_ACT_STOP, MC_ST_STOPPED },
+	{ MC_ST_SUPPLEMENT, MC_ACT_ACCEPT, MC_ST_RECEIVED }, /* an online dossier, supplemented */
 	/* 6 waiting for the financial obligation (fees, taxes) */
 	{ MC_ST_FINANCE, MC_ACT_PAID, MC_ST_PROCESSING },
 	{ MC_ST_FINANCE, MC_ACT_APOLOGIZE, MC_ST_FINANCE },

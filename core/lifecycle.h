@@ -1,10 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier lifecycle: the national status codes (TrangThaiHoSo, as
  * exchanged with the National Public Service Portal), the actions a clerk or
  * citizen takes, and ONE table of allowed transitions (core/lifecycle.c) used
  * by the screens, the CLI and the server's validation alike. Pure code.
  *
  * A dossier received at the counter is created NEW and received in the same
- * transaction (an event 1 -> 2); an online dossier waits in NEW. */
+ * transaction (an event 1 -> 2); an online dossier waits in NEW until a
+ * clerk accepts it (it then gets its code and appointment: 1 -> 2), asks
+ * the citizen through the portal for a supplement (1 -> 5; accepted from 5
+ * once the supplement is in) or refuses it (1 -> 3). docs/portal.md. */
 #ifndef MC_LIFECYCLE_H
 #define MC_LIFECYCLE_H
 #include <stdbool.h>
@@ -59,7 +63,11 @@ enum mc_status { MC_STATUSES(MC_STATUS_ENUM) };
 	X(MC_ACT_STOP, "stop", "Dừng xử lý", \
 	  "Chỉ dừng xử lý được hồ sơ đang giải quyết, chưa có kết quả") \
 	X(MC_ACT_RATE, "rate", "Đánh giá mức độ hài lòng", \
-	  "Chỉ đánh giá được hồ sơ đã trả kết quả")
+	  "Chỉ đánh giá được hồ sơ đã trả kết quả") \
+	X(MC_ACT_ACCEPT, "accept", "Tiếp nhận hồ sơ trực tuyến", \
+	  "Chỉ tiếp nhận được hồ sơ trực tuyến chưa tiếp nhận (mới hoặc đã yêu cầu bổ sung)") \
+	X(MC_ACT_ONLINE_SUPPLEMENT, "online-supplement", "Yêu cầu bổ sung hồ sơ trực tuyến", \
+	  "Chỉ yêu cầu bổ sung trực tuyến được hồ sơ trực tuyến mới, chưa tiếp nhận")
 
 #define MC_ACTION_ENUM(name, id, label, needs) name,
 enum mc_action { MC_ACTIONS(MC_ACTION_ENUM) MC_ACTION_COUNT };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Vietnamese lunisolar calendar (âm lịch) and the statutory holidays it
  * gives. The rules are the ones Hồ Ngọc Đức describes for the Vietnamese
  * calendar, computed here from the astronomy (Meeus, Astronomical Algorithms):

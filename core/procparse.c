@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Recovering the columns of the crawled procedure tables. The strategy and the
  * measured results are in docs/import.md. */
 #include "core/procparse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Parsing one procedure of the National Public Service Portal as crawled into
  * data/procedures.jsonl (one JSON object per line). The crawl flattened the
  * portal's tables into run-on text ("Tên giấy tờMẫu đơn, tờ khaiSố lượng- …

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "core/syncproto.h"
 
 #include <stdarg.h>
@@ -24,11 +25,11 @@ int sync_status_from_id(const char *id)
 	return -1;
 }
 
-void sync_error_set(struct sync_error *e, const char *code, const char *fmt, ...)
+void sync_error_set(struct sync_error *e, enum mc_err err, const char *fmt, ...)
 {
 	if (!e)
 		return;
-	snprintf(e->code, sizeof(e->code), "%s", code);
+	snprintf(e->code, sizeof(e->code), "%s", mc_err_wire(err));
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
@@ -217,13 +218,13 @@ static json_t *load(const char *buf, size_t len, struct sync_error *e)
 	json_error_t je;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		sync_error_set(e, "bad_json", "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
+		sync_error_set(e, MC_ERR_BAD_JSON, "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
 			       je.line, je.column, je.text);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
-		sync_error_set(e, "bad_json", "Nội dung JSON phải là một đối tượng {...}");
+		sync_error_set(e, MC_ERR_BAD_JSON, "Nội dung JSON phải là một đối tượng {...}");
 		return NULL;
 	}
 	return root;
@@ -238,11 +239,11 @@ static int get_str(const json_t *o, const char *key, bool required, char **out,
 	if (!v || json_is_null(v)) {
 		if (!required)
 			return 0;
-		sync_error_set(e, "bad_request", "Thiếu trường \"%s\"%s", key, where);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Thiếu trường \"%s\"%s", key, where);
 		return -1;
 	}
 	if (!json_is_string(v)) {
-		sync_error_set(e, "bad_request", "Trường \"%s\"%s phải là chuỗi", key, where);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Trường \"%s\"%s phải là chuỗi", key, where);
 		return -1;
 	}
 	*out = xstrdup(json_string_value(v));
@@ -257,11 +258,11 @@ static int get_int(const json_t *o, const char *key, bool required, long long *o
 	if (!v || json_is_null(v)) {
 		if (!required)
 			return 0;
-		sync_error_set(e, "bad_request", "Thiếu trường \"%s\"%s", key, where);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Thiếu trường \"%s\"%s", key, where);
 		return -1;
 	}
 	if (!json_is_integer(v)) {
-		sync_error_set(e, "bad_request", "Trường \"%s\"%s phải là số nguyên", key, where);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Trường \"%s\"%s phải là số nguyên", key, where);
 		return -1;
 	}
 	*out = json_integer_value(v);
@@ -274,7 +275,7 @@ static int decode_op(const json_t *o, size_t i, struct sync_op *op, struct sync_
 	snprintf(where, sizeof(where), " của thao tác thứ %zu", i + 1);
 	memset(op, 0, sizeof(*op));
 	if (!json_is_object(o)) {
-		sync_error_set(e, "bad_request", "Thao tác thứ %zu phải là một đối tượng", i + 1);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Thao tác thứ %zu phải là một đối tượng", i + 1);
 		return -1;
 	}
 	if (get_str(o, "op_id", true, &op->op_id, e, where) ||
@@ -285,17 +286,17 @@ static int decode_op(const json_t *o, size_t i, struct sync_op *op, struct sync_
 	    get_int(o, "base_rev", false, &op->base_rev, e, where))
 		return -1;
 	if (!sync_id_valid(op->op_id) || !sync_id_valid(op->entity_id)) {
-		sync_error_set(e, "bad_request", "op_id và entity_id%s phải gồm 1 đến %d ký tự"
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "op_id và entity_id%s phải gồm 1 đến %d ký tự"
 			       " A-Z a-z 0-9 . _ : -", where, SYNC_ID_MAX);
 		return -1;
 	}
 	if (op->base_rev < 0) {
-		sync_error_set(e, "bad_request", "base_rev%s không được âm", where);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "base_rev%s không được âm", where);
 		return -1;
 	}
 	json_t *payload = json_object_get(o, "payload");
 	if (!json_is_object(payload)) {
-		sync_error_set(e, "bad_request", "Trường \"payload\"%s phải là một đối tượng", where);
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Trường \"payload\"%s phải là một đối tượng", where);
 		return -1;
 	}
 	op->payload = json_incref(payload);
@@ -314,11 +315,11 @@ int sync_push_decode(const char *buf, size_t len, struct sync_push *p, struct sy
 	    get_str(root, "device_clock", false, &p->device_clock, e, ""))
 		goto out;
 	if (!json_is_array(ops)) {
-		sync_error_set(e, "bad_request", "Trường \"ops\" phải là một mảng");
+		sync_error_set(e, MC_ERR_BAD_REQUEST, "Trường \"ops\" phải là một mảng");
 		goto out;
 	}
 	if (json_array_size(ops) > SYNC_MAX_OPS) {
-		sync_error_set(e, "too_many_ops", "Mỗi lần gửi tối đa %d thao tác (nhận %zu);"
+		sync_error_set(e, MC_ERR_TOO_MANY_OPS, "Mỗi lần gửi tối đa %d thao tác (nhận %zu);"
 			       " hãy chia nhỏ", SYNC_MAX_OPS, json_array_size(ops));
 		goto out;
 	}
@@ -402,7 +403,7 @@ int sync_push_response_decode(const char *buf, size_t len, struct sync_push_resp
 	    get_str(root, "last_applied_op", false, &r->last_applied_op, e, ""))
 		goto out;
 	if (!json_is_array(results)) {
-		sync_error_set(e, "bad_response", "Trường \"results\" phải là một mảng");
+		sync_error_set(e, MC_ERR_BAD_RESPONSE, "Trường \"results\" phải là một mảng");
 		goto out;
 	}
 	for (size_t i = 0; i < json_array_size(results); i++) {
@@ -418,7 +419,7 @@ int sync_push_response_decode(const char *buf, size_t len, struct sync_push_resp
 			      get_str(err, "message", false, &msg, e, "");
 		int st = bad ? -1 : sync_status_from_id(status);
 		if (!bad && st < 0)
-			sync_error_set(e, "bad_response", "Trạng thái thao tác không rõ: %s", status);
+			sync_error_set(e, MC_ERR_BAD_RESPONSE, "Trạng thái thao tác không rõ: %s", status);
 		if (st >= 0)
 			sync_push_response_add(r, op_id, (enum sync_status)st, rev, code, msg);
 		free(op_id);
@@ -463,7 +464,7 @@ int sync_changes_decode(const char *buf, size_t len, struct sync_changes *c, str
 	    get_int(root, "remaining", true, &c->remaining, e, ""))
 		goto out;
 	if (!json_is_array(arr)) {
-		sync_error_set(e, "bad_response", "Trường \"changes\" phải là một mảng");
+		sync_error_set(e, MC_ERR_BAD_RESPONSE, "Trường \"changes\" phải là một mảng");
 		goto out;
 	}
 	for (size_t i = 0; i < json_array_size(arr); i++) {
@@ -478,7 +479,7 @@ int sync_changes_decode(const char *buf, size_t len, struct sync_changes *c, str
 		if (!bad)
 			sync_changes_add(c, seq, entity, id, rev, data);
 		else if (!json_is_object(o) || !data)
-			sync_error_set(e, "bad_response", "Thay đổi thứ %zu không hợp lệ", i + 1);
+			sync_error_set(e, MC_ERR_BAD_RESPONSE, "Thay đổi thứ %zu không hợp lệ", i + 1);
 		free(entity);
 		free(id);
 		if (bad)
@@ -507,7 +508,8 @@ int sync_error_decode(const char *buf, size_t len, struct sync_error *e)
 	const char *msg = json_string_value(json_object_get(err, "message"));
 	int rc = -1;
 	if (code) {
-		sync_error_set(e, code, "%s", msg ? msg : "");
+		snprintf(e->code, sizeof(e->code), "%s", code);
+		snprintf(e->message, sizeof(e->message), "%s", msg ? msg : "");
 		rc = 0;
 	}
 	json_decref(root);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The sync protocol's JSON, shared by the client (sync/) and motcua-server:
  * push request and response, operations, changes, error bodies, and the
  * payload hash. Pure code (Jansson, libsodium's SHA-256), no I/O. The
@@ -29,6 +30,7 @@
 
 #include <jansson.h>
 
+#include "core/errors.h"
 #include "core/xalloc.h"
 
 /* The version of the sync protocol this code speaks, said in a request
@@ -58,12 +60,15 @@ enum sync_status { SYNC_STATUSES(SYNC_STATUS_ENUM) SYNC_STATUS_COUNT };
 const char *sync_status_id(enum sync_status s);
 int sync_status_from_id(const char *id); /* -1 if unknown */
 
-/* A decoding error: a stable code and a Vietnamese message. */
+/* An error: a stable code (core/errors.h) and a Vietnamese message. code
+ * is the wire name as received: branch on mc_err_from_wire(code) (an enum;
+ * MC_ERR_UNKNOWN for a name this build does not know), show code and
+ * message. */
 struct sync_error {
 	char code[48];
 	char message[256];
 };
-void sync_error_set(struct sync_error *e, const char *code, const char *fmt, ...)
+void sync_error_set(struct sync_error *e, enum mc_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 struct sync_op {
@@ -87,7 +92,7 @@ struct sync_result {
 	char *op_id;
 	enum sync_status status;
 	long long rev;      /* applied / duplicate: the server revision; 0 = none */
-	char *err_code;     /* conflict / rejected */
+	char *err_code;     /* conflict / rejected: the wire name (mc_err_from_wire) */
 	char *err_message;
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Telex: a word is decoded into letters (ASCII base, vowel mark, case) plus
  * one tone for the syllable; a key changes that model; the tone is placed
  * again; the word is encoded back to NFC. A word that does not parse as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Built-in Telex input method for Vietnamese (for the Linux console and
  * terminals without an input method). Pure: no I/O, no state beyond the word.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -95,6 +96,34 @@ size_t mc_text_clip(const char *s, int cols)
 		used += n;
 	}
 	return used;
+}
+
+char *mc_text_ellipsize(const char *s, int cols)
+{
+	if (cols < 1)
+		return xstrdup("");
+	if (mc_text_width(s) <= cols)
+		return xstrdup(s);
+	int room = cols - 1; /* the ellipsis takes one column */
+	int head_cols = (room + 1) / 2, tail_cols = room - head_cols;
+	size_t head = mc_text_clip(s, head_cols);
+	/* the tail: the first character boundary (not a combining mark) from
+	 * which the rest fits in tail_cols */
+	size_t len = strlen(s), tail = len;
+	for (size_t i = head; i < len;) {
+		int32_t cp;
+		size_t n = mc_utf8_next(s + i, len - i, &cp);
+		if (utf8proc_charwidth(cp) != 0 && mc_text_width(s + i) <= tail_cols) {
+			tail = i;
+			break;
+		}
+		i += n;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_add(&sb, s, head);
+	strbuf_addstr(&sb, "…");
+	strbuf_addstr(&sb, s + tail);
+	return strbuf_detach(&sb);
 }
 
 char *mc_text_fold(const char *s)

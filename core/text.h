@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* UTF-8 text: display width, clipping by columns, NFC, Vietnamese folding.
  * One display-width helper for the whole program: never strlen for columns;
  * invalid bytes count (and show) as U+FFFD. Pure, no I/O. */
@@ -18,6 +19,10 @@ int mc_text_width(const char *s);
 /* How many bytes of s fit in cols columns, never splitting a character or
  * separating a base from its combining marks. */
 size_t mc_text_clip(const char *s, int cols);
+/* s fitted into cols columns (malloc'd): unchanged when it fits, else its
+ * start and its end around a middle "…" ("Phường Ba … tỉnh Tây Ninh"), so
+ * that clipped text says so and keeps both ends. cols < 1 gives "". */
+char *mc_text_ellipsize(const char *s, int cols);
 /* Copy of s with invalid bytes replaced by U+FFFD (malloc'd). */
 char *mc_text_sanitize(const char *s);
 /* NFC-normalised copy (malloc'd); invalid bytes become U+FFFD first. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Abort-on-OOM allocators (git/htop style). Ownership in names: x_init sets up
  * without allocating, x_release frees contents, x_free frees both. */
 #ifndef MC_XALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The procedure catalog: browse by field (lĩnh vực) or search by name or
  * code, as typed (with or without diacritics, or through the built-in Telex).
  *

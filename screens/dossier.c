@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One dossier: its fields, its components (required and presented, with
  * override reasons) and its event timeline, as lines of text formatted for
  * the screen's width and scrolled like the help screen. F9 prints the forms

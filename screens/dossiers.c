@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier list: one filter at a time (F3 menu), a live search line (/)
  * over every dossier whatever the filter, and Enter to open a dossier.
  *

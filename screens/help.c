@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Help (F1): the keys of the screen below, those of its text fields when it
  * has some and the generic ones, each with its action and Vietnamese help,
  * generated from the loaded keymaps (so a user's bindings show as they

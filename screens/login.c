@@ -1,13 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Login: username and password (masked), Enter to log in. The username is
  * prefilled with the last clerk who logged in on this workstation, or else
  * with the only enabled clerk of the store; the focus then starts on the
  * password, so the clerk types only the password and Enter. Both are the
- * shared text field (client/tui/field.h); the password's buffer is wiped. */
+ * shared text field (client/tui/field.h); the password's buffer is wiped.
+ *
+ * On an encrypted store that is still locked (the program just started),
+ * the password opens the store (app_unlock): the username is prefilled with
+ * the only clerk who can open it. A store waiting for its first clerk is
+ * encrypted at that clerk's login (app_encrypt_pending). */
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "client/store/keyring.h"
 #include "client/tui/app.h"
 #include "client/tui/field.h"
 #include "core/text.h"
@@ -46,16 +53,25 @@ static int login_open(struct app *app, void *priv, const void *arg)
 
 	const char *user = arg;
 	char *last = NULL, *only = NULL;
-	if (!user || !*user)
-		user = last = store_get_setting(&app->store, "last_user");
-	if (!user || !*user)
-		user = only = auth_sole_clerk(&app->store);
+	if (app_locked(app)) {
+		/* nothing of the store reads before a password opens it */
+		char **users = keyring_users(app->store.path);
+		if ((!user || !*user) && users && users[0] && !users[1])
+			user = only = xstrdup(users[0]);
+		keyring_users_free(users);
+	} else {
+		if (!user || !*user)
+			user = last = store_get_setting(&app->store, "last_user");
+		if (!user || !*user)
+			user = only = auth_sole_clerk(&app->store);
+	}
 	if (user)
 		field_set_text(&s->user, user);
 	free(last);
 	free(only);
 	s->focus = field_empty(&s->user) ? 0 : 1;
-	s->no_clerks = auth_clerk_count(&app->store) == 0;
+	if (!app_locked(app))
+		s->no_clerks = auth_clerk_count(&app->store) == 0;
 	return 0;
 }
 
@@ -145,13 +161,19 @@ static void try_login(struct app *app, struct login *s)
 	}
 	struct clerk c;
 	struct strbuf err = STRBUF_INIT;
-	int rc = auth_check(&app->store, field_text(&s->user), field_text(&s->pass), &c, &err);
+	const char *user = field_text(&s->user), *pass = field_text(&s->pass);
+	int rc = app_locked(app) ? app_unlock(app, user, pass, &c, &err)
+				 : auth_check(&app->store, user, pass, &c, &err);
+	if (!rc && app_encrypt_pending(app, user, pass, &err)) {
+		clerk_release(&c);
+		rc = AUTH_FAULT;
+	}
 	wipe(&s->pass);
 	if (rc) {
 		s->focus = 1;
 		app_error(app, "%s", err.buf);
 	} else {
-		store_set_setting(&app->store, "last_user", c.username);
+		store_set_setting(&app->store, "last_user", c.username, NULL);
 		app_login(app, &c); /* replaces this screen */
 	}
 	strbuf_release(&err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One procedure in full: name, code, field, processing time, fees by
  * channel, the components (id, originals and copies, submitted or shown,
  * mandatory or not, form), who applies, the result, the legal basis, the

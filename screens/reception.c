@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reception wizard: procedure -> applicant -> components -> summary ->
  * done. Every check is client/services/reception.c's (the same as `motcua receive`);
  * this file only collects the input, offers good defaults and shows the
@@ -30,8 +31,11 @@
 #include "client/tui/job.h"
 #include "client/tui/picker.h"
 #include "client/services/reception.h"
+#include "client/store/dossier_query.h"
 #include "client/store/lookup.h"
+#include "client/store/person.h"
 #include "client/store/reuse.h"
+#include "core/lifecycle.h"
 #include "core/idnum.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -47,12 +51,33 @@ enum page { P_PROCEDURE, P_APPLICANT, P_COMPONENTS, P_SUMMARY, P_DONE, P__N };
 static const char *const page_names[P__N] = { "Thủ tục", "Người nộp", "Giấy tờ", "Xác nhận",
 					       "Hoàn tất" };
 
-/* The applicant page, in the order of enum reception_field from RF_FULL_NAME. */
-enum afield { F_NAME, F_ID, F_BIRTH, F_SEX, F_PHONE, F_EMAIL, F_ADDRESS, F_COMMUNE, F__N };
+/* The applicant page starts from the ID number: a known citizen's details
+ * fill in from it (client/store/person.h), and a chip card's QR line read by
+ * a USB reader fills the page. */
+enum afield { F_ID, F_NAME, F_BIRTH, F_SEX, F_PHONE, F_EMAIL, F_ADDRESS, F_COMMUNE, F__N };
 
 static const char *const afield_labels[F__N] = {
-	"Họ và tên", "Số CCCD", "Ngày sinh", "Giới tính", "Điện thoại", "Thư điện tử",
+	"Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Điện thoại", "Thư điện tử",
 	"Địa chỉ (số nhà, thôn)", "Xã, phường",
+};
+
+/* The reception rule each field is checked by. */
+static const enum reception_field afield_rf[F__N] = {
+	RF_ID_NUMBER, RF_FULL_NAME, RF_BIRTH_DATE, RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS,
+	RF_COMMUNE,
+};
+
+static int afield_of(enum reception_field rf)
+{
+	for (int i = 0; i < F__N; i++)
+		if (afield_rf[i] == rf)
+			return i;
+	return F_ID;
+}
+
+/* The longest text each field takes (docs/reception.md); 0: not a text field. */
+static const size_t afield_max[F__N] = {
+	12, RECEPTION_NAME_MAX, 10, 1, 20, 254, RECEPTION_TEXT_MAX, 1,
 };
 
 /* What the clerk has said about one component of the procedure. */
@@ -64,6 +89,8 @@ struct comp {
 };
 
 enum modal { M_NONE, M_LEAVE, M_OVERRIDE };
+
+#define QR_MAX 1024 /* bytes of a chip card's QR line */
 
 /* The receipt after the commit, as the done page shows it. */
 enum receipt_state { RS_DONE, RS_WRITING, RS_PRINTING };
@@ -93,9 +120,22 @@ struct wizard {
 	bool sex_by_clerk;    /* chosen by hand: the CCCD no longer sets it */
 	char *commune;        /* 5-digit code, or NULL */
 	char *commune_label;
+	bool commune_by_clerk; /* chosen with the picker: a known person's does not replace it */
+	bool commune_known;    /* taken from the known person's latest dossier */
 	bool choosing_commune;
 	bool communes_ready;
 	struct picker communes;
+	/* the citizen known by the CCCD typed (client/store/person.h) */
+	struct person known;
+	bool have_known;
+	char known_for[13];       /* the CCCD looked up last */
+	struct dossier_rows history; /* their earlier dossiers, when shown */
+	struct listview history_lv;
+	bool showing_history;
+	/* a chip card's QR line arriving from a USB reader (after the first '|') */
+	struct strbuf qr;
+	bool reading_qr;
+	int overflow; /* characters refused in a row because the field is full */
 
 	/* page 3: the components, parallel to proc.components */
 	struct comp *comps;
@@ -141,6 +181,9 @@ static void format_when(char *buf, size_t n, const struct mc_dt *t)
 	snprintf(buf, n, "%s %02d:%02d (%s)", date, t->hh, t->mi,
 		 weekdays[mc_weekday(mc_days_from_civil(t->y, t->m, t->d))]);
 }
+
+static const char *key_of(struct app *app, enum action act, char *buf, size_t n);
+static void show_refusal(struct wizard *s, const struct reception_error *err);
 
 /* ---- Small text helpers --------------------------------------------------- */
 
@@ -430,6 +473,25 @@ static void open_chooser(struct wizard *s, bool all)
 	s->choosing_paper = true;
 }
 
+/* ---- The person's earlier dossiers ------------------------------------------ */
+
+static size_t fetch_history(void *data, size_t first, size_t count, struct listview_row *rows)
+{
+	struct wizard *s = data;
+	size_t n = 0;
+	for (; n < count && first + n < s->history.n; n++) {
+		const struct dossier_row *r = &s->history.v[first + n];
+		char when[16] = "";
+		int y, m, d;
+		if (sscanf(r->received_at, "%4d-%2d-%2d", &y, &m, &d) == 3)
+			mc_format_date_vn(when, sizeof(when), y, m, d);
+		const char *st = mc_status_name(r->status);
+		rows[n].text = xasprintf("%s %s %s · %s", r->code, when, st ? st : "?",
+					 r->procedure_name);
+	}
+	return n;
+}
+
 /* Builds the reception input from what is on the pages. */
 static void build_input(struct wizard *s, struct reception_input *in)
 {
@@ -534,6 +596,199 @@ static void focus_field(struct wizard *s, int f)
 	s->focus = (f + F__N) % F__N;
 }
 
+static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The field being left, checked on its own (client/services/reception.c's rule
+ * for it): false, with the refusal shown and the focus kept, when it is
+ * wrong. Blank passes: the page's check says what is missing. */
+static bool check_left(struct wizard *s)
+{
+	int f = s->focus;
+	if (f == F_SEX || f == F_COMMUNE)
+		return true;
+	if (f == F_BIRTH) {
+		struct mc_date bd;
+		char *birth = squeeze(field_text(&s->f[F_BIRTH]));
+		bool bad = *birth && mc_parse_date_vn(birth, &bd);
+		if (bad)
+			refuse_here(s, RF_BIRTH_DATE, "Ngày sinh «%s» không hợp lệ: nhập"
+				    " ngày/tháng/năm có thật, ví dụ 05/03/1990", birth);
+		free(birth);
+		if (bad)
+			return false;
+	}
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	memset(&err, 0, sizeof(err));
+	if (clock_now(&now))
+		return true; /* said when the page is checked */
+	build_input(s, &in);
+	int rc = reception_check_field(&s->app->store, &in, afield_rf[f], &now, &err);
+	reception_input_release(&in);
+	if (rc)
+		show_refusal(s, &err);
+	return rc == 0;
+}
+
+/* "YYYY-MM-DD" into the birth date field as DD/MM/YYYY. */
+static void set_birth_iso(struct wizard *s, const char *iso)
+{
+	struct mc_date d;
+	if (!iso || mc_parse_date(iso, &d))
+		return;
+	char vn[16];
+	mc_format_date_vn(vn, sizeof(vn), d.y, d.m, d.d);
+	field_set_text(&s->f[F_BIRTH], vn);
+}
+
+static void fill_if_empty(struct field *f, const char *v)
+{
+	if (v && field_empty(f))
+		field_set_text(f, v);
+}
+
+/* Looks up the CCCD typed (once per number) and fills the fields still
+ * empty from the person's latest dossier; the clerk checks and edits them.
+ * True when a known person filled the page. */
+static bool lookup_person(struct wizard *s)
+{
+	const char *id = field_text(&s->f[F_ID]);
+	if (strlen(id) != 12 || !strcmp(s->known_for, id))
+		return false;
+	snprintf(s->known_for, sizeof(s->known_for), "%s", id);
+	if (s->have_known)
+		person_release(&s->known);
+	s->have_known = false;
+	int rc = person_lookup(&s->app->store, id, &s->known);
+	if (rc < 0)
+		app_error(s->app, "Không đọc được hồ sơ cũ của số CCCD %s trong kho dữ liệu", id);
+	if (rc <= 0)
+		return false;
+	s->have_known = true;
+	const struct person *p = &s->known;
+	fill_if_empty(&s->f[F_NAME], p->full_name);
+	if (field_empty(&s->f[F_BIRTH]))
+		set_birth_iso(s, p->birth_date);
+	if (!s->sex_by_clerk && p->sex && (*p->sex == 'M' || *p->sex == 'F'))
+		s->sex = *p->sex;
+	fill_if_empty(&s->f[F_PHONE], p->phone);
+	fill_if_empty(&s->f[F_EMAIL], p->email);
+	fill_if_empty(&s->f[F_ADDRESS], p->address);
+	if (p->commune_code && !s->commune_by_clerk) {
+		set_commune(s, p->commune_code);
+		s->commune_known = s->commune != NULL;
+	}
+	char key[32];
+	int y, m, d;
+	char when[16] = "?";
+	if (sscanf(p->last_received, "%4d-%2d-%2d", &y, &m, &d) == 3)
+		mc_format_date_vn(when, sizeof(when), y, m, d);
+	app_info(s->app, "Đã điền theo hồ sơ trước (%d hồ sơ, gần nhất %s): kiểm tra, sửa nếu cần"
+		 " · %s: xem hồ sơ trước", p->dossiers, when,
+		 key_of(s->app, ACTION_PAST_DOSSIERS, key, sizeof(key)));
+	return true;
+}
+
+/* Moves the focus to field f after checking the field left (Enter, Tab,
+ * arrows); leaving a known CCCD with Enter fills the page and goes to the
+ * last field, so one more Enter takes the page. */
+static void move_focus(struct wizard *s, int f, bool enter)
+{
+	if (!check_left(s))
+		return;
+	bool filled = s->focus == F_ID && lookup_person(s);
+	focus_field(s, filled && enter ? F_COMMUNE : f);
+}
+
+/* The earlier dossiers of the CCCD typed, in place of the page. */
+static void open_history(struct wizard *s)
+{
+	const char *id = field_text(&s->f[F_ID]);
+	if (strlen(id) != 12) {
+		app_info(s->app, "Nhập đủ 12 chữ số CCCD để xem hồ sơ trước của người nộp");
+		return;
+	}
+	dossier_rows_release(&s->history);
+	struct strbuf err = STRBUF_INIT;
+	if (dossier_search(&s->app->store, id, 0, 0, 200, &s->history, &err) < 0) {
+		app_error(s->app, "%s", err.buf);
+		strbuf_release(&err);
+		return;
+	}
+	strbuf_release(&err);
+	/* only this number (the search also finds longer numbers starting with it) */
+	size_t k = 0;
+	for (size_t i = 0; i < s->history.n; i++) {
+		if (!strcmp(s->history.v[i].id_number, id)) {
+			struct dossier_row tmp = s->history.v[k];
+			s->history.v[k++] = s->history.v[i];
+			s->history.v[i] = tmp;
+		}
+	}
+	if (!k) {
+		app_info(s->app, "Chưa có hồ sơ nào của số CCCD %s trong kho", id);
+		return;
+	}
+	listview_set_count(&s->history_lv, k);
+	listview_invalidate(&s->history_lv);
+	listview_home(&s->history_lv);
+	s->showing_history = true;
+}
+
+/* A chip card's QR line, as a USB reader in keyboard mode types it:
+ * id|old id|name|DDMMYYYY|sex|address|DDMMYYYY (the last: date of issue).
+ * Fills the page from it, then what the store knows (phone, e-mail, the
+ * commune) for the fields the card does not carry. */
+static void apply_qr(struct wizard *s)
+{
+	char *line = xstrdup(s->qr.buf ? s->qr.buf : "");
+	strbuf_reset(&s->qr);
+	s->reading_qr = false;
+	char *part[8] = { 0 };
+	int n = 0;
+	for (char *p = line, *bar; p && n < 8; p = bar) {
+		bar = strchr(p, '|');
+		if (bar)
+			*bar++ = '\0';
+		part[n++] = p;
+	}
+	struct mc_date bd;
+	bool ok = n == 7 && strlen(part[0]) == 12 && strspn(part[0], "0123456789") == 12 &&
+		  strlen(part[3]) == 8 && !mc_parse_date_vn(part[3], &bd);
+	if (!ok) {
+		app_error(s->app, "Không đọc được mã QR của thẻ CCCD: cần 7 phần ngăn bởi «|», đọc"
+			  " được %d; hãy quét lại hoặc gõ tay", n);
+		free(line);
+		return;
+	}
+	field_set_text(&s->f[F_ID], part[0]);
+	field_set_text(&s->f[F_NAME], part[2]);
+	char vn[16];
+	mc_format_date_vn(vn, sizeof(vn), bd.y, bd.m, bd.d);
+	field_set_text(&s->f[F_BIRTH], vn);
+	char *sex = mc_text_fold(part[4]);
+	if (!strcmp(sex, "nam") || !strcmp(sex, "nu")) {
+		s->sex = *sex == 'n' && sex[1] == 'a' ? 'M' : 'F';
+		s->sex_by_clerk = false;
+	}
+	free(sex);
+	size_t chars = mc_text_chars(part[5]);
+	if (chars > RECEPTION_TEXT_MAX)
+		app_error(s->app, "Địa chỉ trên thẻ dài %zu ký tự, quá %d: chưa điền, hãy gõ tay", chars,
+			  RECEPTION_TEXT_MAX);
+	else
+		field_set_text(&s->f[F_ADDRESS], part[5]);
+	s->known_for[0] = '\0';
+	bool known = lookup_person(s);
+	if (!known)
+		app_info(s->app, "Đã đọc thẻ CCCD của %s: kiểm tra xã, phường và nhập số điện thoại",
+			 field_text(&s->f[F_NAME]));
+	focus_field(s, field_empty(&s->f[F_PHONE]) ? F_PHONE : F_COMMUNE);
+	free(line);
+}
+
 /* Shows a refusal and goes to the page and input it is about. */
 static void show_refusal(struct wizard *s, const struct reception_error *err)
 {
@@ -545,7 +800,8 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 	} else if (err->field >= RF_FULL_NAME && err->field <= RF_COMMUNE) {
 		s->page = P_APPLICANT;
 		s->choosing_commune = false;
-		focus_field(s, (int)(err->field - RF_FULL_NAME));
+		s->showing_history = false;
+		focus_field(s, afield_of(err->field));
 	} else if (err->field == RF_APPOINTMENT && s->manual) {
 		s->page = P_SUMMARY;
 	} else if (err->field == RF_COMPONENTS) {
@@ -558,8 +814,6 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 }
 
 /* A refusal found here, before client/services/reception.c is asked. */
-static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 static void refuse_here(struct wizard *s, enum reception_field field, const char *fmt, ...)
 {
 	struct reception_error err;
@@ -579,19 +833,18 @@ static int wz_open(struct app *app, void *priv, const void *arg)
 	struct wizard *s = priv;
 	s->app = app;
 	picker_init(&s->procs, NULL, PICK_MAX, query_procedures, s);
-	field_init(&s->f[F_NAME], RECEPTION_NAME_MAX, 0);
-	field_init(&s->f[F_ID], 12, FIELD_DIGITS);
-	field_init(&s->f[F_BIRTH], 10, FIELD_NO_TELEX);
-	field_init(&s->f[F_SEX], 1, FIELD_NO_TELEX);
-	field_init(&s->f[F_PHONE], 20, FIELD_NO_TELEX);
-	field_init(&s->f[F_EMAIL], 100, FIELD_NO_TELEX);
-	field_init(&s->f[F_ADDRESS], 200, 0);
-	field_init(&s->f[F_COMMUNE], 1, FIELD_NO_TELEX);
+	for (int i = 0; i < F__N; i++)
+		field_init(&s->f[i], afield_max[i],
+			   i == F_ID ? FIELD_DIGITS : i == F_NAME || i == F_ADDRESS ? 0 : FIELD_NO_TELEX);
 	field_set_hint(&s->f[F_BIRTH], "ngày/tháng/năm");
 	field_set_hint(&s->f[F_ID], "12 chữ số");
 	field_init(&s->appt, 16, FIELD_NO_TELEX);
 	field_set_hint(&s->appt, "ngày/tháng/năm giờ:phút");
 	listview_init(&s->chooser, fetch_papers, s);
+	listview_init(&s->history_lv, fetch_history, s);
+	listview_set_empty(&s->history_lv, "Chưa có hồ sơ nào");
+	dossier_rows_init(&s->history);
+	strbuf_init(&s->qr);
 	listview_init(&s->checklist, NULL, NULL);
 	listview_set_height(&s->checklist, 10);
 	s->checklist.tab = true;
@@ -627,6 +880,11 @@ static void wz_done(struct app *app, void *priv)
 	if (s->papers_loaded)
 		reuse_papers_release(&s->papers);
 	listview_release(&s->chooser);
+	listview_release(&s->history_lv);
+	dossier_rows_release(&s->history);
+	if (s->have_known)
+		person_release(&s->known);
+	strbuf_release(&s->qr);
 	free(s->chooser_idx);
 	for (int i = 0; i < F__N; i++)
 		field_release(&s->f[i]);
@@ -787,6 +1045,14 @@ static void draw_cccd_note(WINDOW *win, int y, int x, int w, const char *id)
 			     ? xasprintf("%s · sinh năm %d · %s", info.province_name, info.birth_year,
 					 sex_text(info.sex))
 			     : xstrdup(mc_cccd_message(r));
+	if (r == MC_CCCD_OK && mc_text_width(note) > w) { /* the short form, then "…" */
+		free(note);
+		note = xasprintf("%s · %d · %s", info.province_name, info.birth_year,
+				 sex_text(info.sex));
+	}
+	char *fit = mc_text_ellipsize(note, w);
+	free(note);
+	note = fit;
 	wattrset(win, term_style(r == MC_CCCD_OK ? STYLE_DIM : STYLE_ERROR));
 	term_text(win, y, x, w, note);
 	wattrset(win, term_style(STYLE_NORMAL));
@@ -816,10 +1082,41 @@ static void draw_commune_picker(struct app *app, struct wizard *s, WINDOW *win,
 	app_set_cursor(app, cy, cx);
 }
 
+/* The person's earlier dossiers, in place of the applicant page. */
+static void draw_history(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	wattrset(win, term_style(STYLE_HEADER));
+	char *head = xasprintf("Hồ sơ trước của người nộp (số CCCD %s): %zu hồ sơ",
+			       field_text(&s->f[F_ID]), s->history_lv.count);
+	term_text(win, y, x, w, head);
+	free(head);
+	wattrset(win, term_style(STYLE_DIM));
+	if (s->have_known) {
+		char *who = xasprintf("%s%s%s", s->known.full_name ? s->known.full_name : "",
+				      s->known.phone ? " · " : "", s->known.phone ? s->known.phone : "");
+		term_text(win, y + 1, x, w, who);
+		free(who);
+	}
+	wattrset(win, term_style(STYLE_NORMAL));
+	int list_h = b->h - 6;
+	listview_draw(&s->history_lv, win, y + 3, x, w, list_h < 1 ? 1 : list_h, s->modal == M_NONE);
+	app->cursor_shown = false;
+	char key[32];
+	char *keys = xasprintf("↑↓ chọn · Enter: xem hồ sơ · Esc hoặc %s: quay lại trang người nộp",
+			       key_of(app, ACTION_PAST_DOSSIERS, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
+}
+
 static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
 	if (s->choosing_commune) {
 		draw_commune_picker(app, s, win, b);
+		return;
+	}
+	if (s->showing_history) {
+		draw_history(app, s, win, b);
 		return;
 	}
 	int x = b->x + 1, w = b->w - 2;
@@ -860,12 +1157,22 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 	int help_y = y0 + F__N + 1;
 	wattrset(win, term_style(STYLE_DIM));
 	const char *help = "";
+	char key[32];
+	char *own = NULL; /* a help text made here */
 	switch (s->focus) {
 	case F_NAME:
-		help = "Gõ tiếng Việt bằng bộ gõ của máy, hoặc bật Telex có sẵn (Ctrl-T hoặc F4).";
+		help = own = xasprintf("Gõ tiếng Việt bằng bộ gõ của máy, hoặc bật Telex có sẵn"
+				       " (Ctrl-T hoặc F4). Đã gõ %zu/%d ký tự.",
+				       field_length(&s->f[F_NAME]), RECEPTION_NAME_MAX);
 		break;
 	case F_ID:
-		help = "Giới tính được điền theo chữ số thứ 4 của số CCCD.";
+		help = own = s->have_known && !strcmp(s->known_for, field_text(&s->f[F_ID]))
+			? xasprintf("Người nộp đã có %d hồ sơ ở đây: thông tin đã điền theo hồ sơ"
+				    " gần nhất · %s: xem hồ sơ trước.", s->known.dossiers,
+				    key_of(app, ACTION_PAST_DOSSIERS, key, sizeof(key)))
+			: xasprintf("Gõ số CCCD hoặc quét mã QR trên thẻ: người đã nộp hồ sơ ở đây"
+				    " được điền sẵn thông tin · %s: hồ sơ trước.",
+				    key_of(app, ACTION_PAST_DOSSIERS, key, sizeof(key)));
 		break;
 	case F_BIRTH:
 		help = "Nhập ngày, tháng, năm: 05031990 hoặc 5/3/1990.";
@@ -878,16 +1185,29 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 		help = "Không bắt buộc: Enter để bỏ qua.";
 		break;
 	case F_ADDRESS:
-		help = "Số nhà, đường, thôn, tổ dân phố; xã, phường chọn ở ô sau.";
+		help = own = xasprintf("Số nhà, đường, thôn, tổ dân phố; xã, phường chọn ở ô sau."
+				       " Đã gõ %zu/%d ký tự.", field_length(&s->f[F_ADDRESS]),
+				       RECEPTION_TEXT_MAX);
 		break;
 	case F_COMMUNE:
-		help = s->commune ? "Mặc định là xã, phường của đơn vị. Gõ tên để chọn xã, phường khác;"
+		help = s->commune && s->commune_known
+			       ? "Theo hồ sơ trước của người nộp. Gõ tên để chọn xã, phường khác;"
+				 " Enter để sang bước sau."
+		       : s->commune ? "Mặc định là xã, phường của đơn vị. Gõ tên để chọn xã, phường khác;"
 				    " Enter để sang bước sau."
 				  : "Gõ tên xã, phường để chọn.";
 		break;
 	}
-	if (!draw_refusal(s, win, help_y, x, w, 4))
+	if (s->reading_qr) {
+		char *r = xasprintf("Đang đọc mã QR trên thẻ CCCD… (%zu ký tự; Enter: xong, Esc: bỏ)",
+				    s->qr.len);
+		wattrset(win, term_style(STYLE_HEADER));
+		draw_wrapped(win, help_y, x, w, 2, r);
+		free(r);
+	} else if (!draw_refusal(s, win, help_y, x, w, 4)) {
 		draw_wrapped(win, help_y, x, w, 2, help);
+	}
+	free(own);
 	wattrset(win, term_style(STYLE_NORMAL));
 	draw_keys(win, b, "Enter: ô kế tiếp · Tab/Shift-Tab: chuyển ô · Esc: quay lại bước trước");
 
@@ -1453,6 +1773,8 @@ static int handle_commune_picker(struct wizard *s, enum action act, const struct
 			return SCR_HANDLED;
 		}
 		set_commune(s, it->id);
+		s->commune_by_clerk = true;
+		s->commune_known = false;
 		s->choosing_commune = false;
 		return SCR_HANDLED;
 	}
@@ -1532,6 +1854,41 @@ static int handle_applicant(struct wizard *s, enum action act, const struct key_
 	if (s->choosing_commune)
 		return handle_commune_picker(s, act, ev);
 	wint_t c = key_event_char(ev);
+	if (s->showing_history) {
+		if (act == ACTION_BACK || act == ACTION_PAST_DOSSIERS) {
+			s->showing_history = false;
+		} else if (act == ACTION_CONFIRM && s->history_lv.count) {
+			app_push_screen(s->app, &dossier_screen,
+					s->history.v[s->history_lv.selected].code);
+		}
+		return SCR_HANDLED;
+	}
+	if (s->reading_qr) { /* the rest of a QR line, up to the reader's Enter */
+		if (c) {
+			char u[8];
+			size_t k = mc_utf8_put((int32_t)c, u);
+			if (s->qr.len + k < QR_MAX)
+				strbuf_add(&s->qr, u, k);
+		} else if (act == ACTION_CONFIRM) {
+			apply_qr(s);
+		} else if (act == ACTION_BACK) {
+			strbuf_reset(&s->qr);
+			s->reading_qr = false;
+			app_info(s->app, "Bỏ dòng mã QR đang đọc");
+		}
+		return SCR_HANDLED;
+	}
+	if (s->focus == F_ID && c == '|') { /* a USB reader typing a chip card's QR line */
+		strbuf_reset(&s->qr);
+		strbuf_addstr(&s->qr, field_text(&s->f[F_ID]));
+		strbuf_addch(&s->qr, '|');
+		s->reading_qr = true;
+		return SCR_HANDLED;
+	}
+	if (act == ACTION_PAST_DOSSIERS) {
+		open_history(s);
+		return SCR_HANDLED;
+	}
 	if (s->focus == F_SEX && (c || field_edits(ev->edit)))
 		return handle_sex(s, c, ev);
 	if (s->focus == F_COMMUNE && (c || field_edits(ev->edit))) {
@@ -1548,18 +1905,29 @@ static int handle_applicant(struct wizard *s, enum action act, const struct key_
 							     : "Điện thoại: chỉ gõ chữ số, dấu + và dấu cách");
 			return SCR_HANDLED;
 		}
-		if (field_insert_char(f, c) == WIDGET_REFUSED && s->focus == F_ID)
+		enum widget_rc rc = field_insert_char(f, c);
+		if (rc == WIDGET_REFUSED && s->focus == F_ID) {
 			app_info(s->app, "Số CCCD chỉ gồm 12 chữ số");
+		} else if (rc == WIDGET_REFUSED && field_length(f) >= afield_max[s->focus]) {
+			/* never cut silently: say how much was not taken */
+			s->overflow++;
+			app_error(s->app, "%s tối đa %zu ký tự: %d ký tự gõ hoặc dán thêm không được"
+				  " nhận", afield_labels[s->focus], afield_max[s->focus], s->overflow);
+		}
+		if (rc != WIDGET_REFUSED)
+			s->overflow = 0;
 		if (s->focus == F_ID)
 			cccd_prefill(s);
 		return SCR_HANDLED;
 	}
 	if (field_edits(ev->edit)) {
+		s->overflow = 0;
 		field_key(f, ev->edit, 0);
 		if (s->focus == F_ID)
 			cccd_prefill(s);
 		return SCR_HANDLED;
 	}
+	s->overflow = 0;
 	switch (act) {
 	case ACTION_CONFIRM:
 		if (s->focus == F_COMMUNE) {
@@ -1568,16 +1936,16 @@ static int handle_applicant(struct wizard *s, enum action act, const struct key_
 			else
 				submit_applicant(s);
 		} else {
-			focus_field(s, s->focus + 1);
+			move_focus(s, s->focus + 1, true);
 		}
 		return SCR_HANDLED;
 	case ACTION_NEXT_FIELD:
 	case ACTION_MOVE_DOWN:
-		focus_field(s, s->focus + 1);
+		move_focus(s, s->focus + 1, false);
 		return SCR_HANDLED;
 	case ACTION_PREV_FIELD:
 	case ACTION_MOVE_UP:
-		focus_field(s, s->focus - 1);
+		move_focus(s, s->focus - 1, false);
 		return SCR_HANDLED;
 	case ACTION_BACK:
 		leave_field(s);

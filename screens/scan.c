@@ -1,4 +1,5 @@
-/* Scanning the papers of a dossier, one component at a time (issue 4).
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Scanning the papers of a dossier, one component at a time.
  *
  * The screen shows one component of a dossier (PgUp/PgDn: the others), the
  * scanner and its settings (the device chosen once and remembered in the
@@ -20,7 +21,8 @@
  * F2 asks for the paper's metadata (kind, number, issuer, dates) and saves
  * the pages as ONE compact PDF (client/scan/docpdf.h) filed in the document
  * store by its SHA-256 (client/store/docstore.h): the component is then
- * digitized, the pages folder removed and the OCR worker woken; the screen
+ * digitized, the pages handed to the OCR worker (ocr_keep_pages: it reads
+ * them as they are, then removes them) and the worker woken; the screen
  * moves on to the next component still to scan. */
 #include <errno.h>
 #include <pthread.h>
@@ -38,6 +40,7 @@
 #include "client/scan/docpdf.h"
 #include "client/store/docstore.h"
 #include "client/scan/fileimport.h"
+#include "client/scan/ocrworker.h"
 #include "client/tui/listview.h"
 #include "client/scan/pagestore.h"
 #include "client/scan/scan.h"
@@ -85,6 +88,7 @@ struct job {
 	/* in */
 	char *device, *path, *title, *date;
 	struct scan_settings set;
+	bool automatic;          /* the pages kept as pageauto.h chooses */
 	size_t index;            /* JOB_RESCAN: the page scanned again */
 	/* cancel (SCAN, RESCAN) */
 	pthread_mutex_t lock;
@@ -130,6 +134,7 @@ struct scan_view {
 	struct listview nav;
 	char *device;            /* setting scan_device, or NULL */
 	struct scan_settings set;
+	bool automatic;          /* scan_mode auto (set.mode is then PAGE_COLOR) */
 	struct job *job;         /* running, or NULL */
 	char *progress;          /* what the running job is doing */
 	enum scan_mode mode;
@@ -151,8 +156,14 @@ static const char *kind_vn(enum page_kind k)
 	switch (k) {
 	case PAGE_COLOR: return "Màu";
 	case PAGE_GRAY: return "Xám";
+	case PAGE_MIXED: return "Hỗn hợp";
 	default: return "Đen trắng";
 	}
+}
+
+static const char *mode_vn(const struct scan_view *v)
+{
+	return v->automatic ? "Tự động" : kind_vn(v->set.mode);
 }
 
 static const char *source_vn(enum scan_source s)
@@ -180,14 +191,16 @@ static void load_settings(struct scan_view *v)
 	v->device = store_get_setting(st, "scan_device");
 	if (v->device && !*v->device)
 		FREE(&v->device);
+	/* by default each page is kept as compact as what is on it allows */
 	v->set = (struct scan_settings){ SCAN_FLATBED, PAGE_COLOR, SCAN_DEFAULT_DPI };
+	v->automatic = true;
 	char *s = store_get_setting(st, "scan_source");
 	if (s && scan_source_parse(s) >= 0)
 		v->set.source = (enum scan_source)scan_source_parse(s);
 	free(s);
 	s = store_get_setting(st, "scan_mode");
-	if (s && page_kind_parse(s) >= 0)
-		v->set.mode = (enum page_kind)page_kind_parse(s);
+	if (s)
+		scan_mode_parse(s, &v->set.mode, &v->automatic);
 	free(s);
 	s = store_get_setting(st, "scan_dpi");
 	if (s && atoi(s) >= 50 && atoi(s) <= 1200)
@@ -197,7 +210,7 @@ static void load_settings(struct scan_view *v)
 
 static void save_setting(struct scan_view *v, const char *key, const char *value)
 {
-	if (store_set_setting(&v->app->store, key, value))
+	if (store_set_setting(&v->app->store, key, value, NULL))
 		app_error(v->app, "Không ghi được thiết lập máy quét vào kho dữ liệu");
 }
 
@@ -392,11 +405,13 @@ static int job_keep_page(void *arg, int page, struct page_image *img, struct str
 	(void)page;
 	j->shown = 0;
 	if (j->kind == JOB_RESCAN) {
-		if (pagestore_replace(j->ps, j->index, img, err))
+		if (j->automatic ? pagestore_replace_auto(j->ps, j->index, img, err)
+				 : pagestore_replace(j->ps, j->index, img, err))
 			return -1;
 		at = j->index;
 	} else {
-		if (pagestore_add(j->ps, img, err))
+		if (j->automatic ? pagestore_add_auto(j->ps, img, err)
+				 : pagestore_add(j->ps, img, err))
 			return -1;
 		at = j->ps->n - 1;
 	}
@@ -434,7 +449,13 @@ static void job_scan(struct job *j)
 	bool cancelled = j->cancel;
 	pthread_mutex_unlock(&j->lock);
 	j->r.end = SCAN_END_CANCELLED;
-	if (!cancelled && scan_configure(s, &j->set, NULL, &j->bad, &j->err)) {
+	int conf = cancelled ? 0 : scan_configure(s, &j->set, NULL, &j->bad, &j->err);
+	if (conf && j->automatic && !j->bad) { /* a scanner without colour: grey, judged the same */
+		strbuf_reset(&j->err);
+		j->set.mode = PAGE_GRAY;
+		conf = scan_configure(s, &j->set, NULL, &j->bad, &j->err);
+	}
+	if (conf) {
 		j->rc = -1;
 		j->r.end = SCAN_END_DEVICE;
 	} else if (!cancelled) {
@@ -635,9 +656,10 @@ static void end_pdf(struct scan_view *v, struct job *j)
 	}
 	struct mc_dt now;
 	char doc_id[37];
-	struct doc_meta m = { v->meta_vals[MF_KIND], c->name, v->meta_vals[MF_NUMBER],
-			      v->meta_vals[MF_ISSUER], v->meta_vals[MF_ISSUED],
-			      v->meta_vals[MF_EXPIRES] };
+	struct doc_meta m = { .kind = v->meta_vals[MF_KIND], .title = c->name,
+			      .number = v->meta_vals[MF_NUMBER], .issuer = v->meta_vals[MF_ISSUER],
+			      .issued_on = v->meta_vals[MF_ISSUED],
+			      .expires_on = v->meta_vals[MF_EXPIRES] };
 	int r = clock_now(&now) ? DOCSTORE_FAULT
 				: docstore_attach_new(&app->store, v->code, c->seq, &m, info->sha256,
 						      info->pages, info->bytes, app->clerk.username,
@@ -652,11 +674,11 @@ static void end_pdf(struct scan_view *v, struct job *j)
 			     err.len ? err.buf : "Không đọc được đồng hồ");
 		goto out;
 	}
-	/* filed: the pages folder goes */
+	/* filed: the pages go to the OCR worker, which reads them as they are */
 	char *dir = xstrdup(v->ps.dir);
 	strbuf_reset(&err);
 	v->ps_open = false;
-	pagestore_remove(&v->ps, &err); /* releases it either way */
+	ocr_keep_pages(&v->ps, app->store.path, doc_id, &err); /* releases it either way */
 	remove_scans_dir(dir);
 	free(dir);
 	int seq = c->seq;
@@ -746,6 +768,7 @@ static int start_scan(struct scan_view *v, bool rescan)
 	struct job *j = job_new(v, rescan ? JOB_RESCAN : JOB_SCAN);
 	j->device = xstrdup(v->device);
 	j->set = v->set;
+	j->automatic = v->automatic;
 	j->index = v->sel;
 	char *doing = rescan ? xasprintf("Đang quét lại trang %zu...", v->sel + 1)
 			     : xasprintf("Đang quét trang %zu...", v->nrows + 1);
@@ -859,7 +882,7 @@ static int meta_save(struct scan_view *v)
 	v->meta_vals[MF_EXPIRES] = expires;
 
 	char *docs = docstore_dir(v->app->store.path);
-	if (mkdir(docs, 0755) && errno != EEXIST) {
+	if (mkdir(docs, 0700) && errno != EEXIST) {
 		app_error(v->app, "Không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		free(docs);
 		meta_vals_release(v);
@@ -1023,9 +1046,17 @@ static int cycle_setting(struct scan_view *v, enum action act)
 		save_setting(v, "scan_source", scan_source_name(v->set.source));
 		break;
 	case ACTION_SCAN_MODE:
-		v->set.mode = v->set.mode == PAGE_COLOR ? PAGE_GRAY
-			    : v->set.mode == PAGE_GRAY ? PAGE_LINEART : PAGE_COLOR;
-		save_setting(v, "scan_mode", page_kind_name(v->set.mode));
+		/* colour, grey, black and white, automatic */
+		if (v->automatic) {
+			v->automatic = false;
+			v->set.mode = PAGE_COLOR;
+		} else if (v->set.mode == PAGE_LINEART) {
+			v->automatic = true;
+			v->set.mode = PAGE_COLOR;
+		} else {
+			v->set.mode = v->set.mode == PAGE_COLOR ? PAGE_GRAY : PAGE_LINEART;
+		}
+		save_setting(v, "scan_mode", scan_mode_name(v->set.mode, v->automatic));
 		break;
 	default: {
 		size_t i = 0;
@@ -1314,7 +1345,7 @@ static void scan_draw(struct app *app, void *priv, WINDOW *win, const struct rec
 	draw_line(win, y + 2, x, w, STYLE_NORMAL, dev);
 	free(dev);
 	char *set = xasprintf("Nguồn: %s (f) · Chế độ: %s (m) · Độ phân giải: %d dpi (d)",
-			      source_vn(v->set.source), kind_vn(v->set.mode), v->set.dpi);
+			      source_vn(v->set.source), mode_vn(v), v->set.dpi);
 	draw_line(win, y + 3, x, w, STYLE_NORMAL, set);
 	free(set);
 

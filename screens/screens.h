@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The registry of screens: each screens/NAME.c defines one of these. */
 #ifndef MC_SCREENS_H
 #define MC_SCREENS_H
@@ -19,8 +20,8 @@ extern const struct screen_ops procedure_screen;
 
 struct app;
 /* Starts a reception with the procedure code preselected (from the catalog
- * and the procedure screens). Returns SCR_* flags. Until the reception
- * screen exists it only says so; then it pushes that screen with code. */
+ * and the procedure screens): pushes the reception screen with code.
+ * Returns SCR_* flags. */
 int catalog_start_reception(struct app *app, const char *code);
 /* The reception wizard. arg: the code of a procedure to start with
  * (const char *, from catalog_start_reception), or NULL to choose it first. */
@@ -50,6 +51,10 @@ extern const struct screen_ops dossiers_screen;
  * receipt. arg: the dossier's code (const char *). */
 extern const struct screen_ops dossier_screen;
 
+/* The online dossiers waiting at this workstation's counter: accept, ask
+ * for a supplement, refuse; their papers opened. arg: unused. */
+extern const struct screen_ops online_screen;
+
 /* Sync state and the operations the server rejected or found in conflict,
  * with its reasons; dossier codes numbered without a lease. arg: unused. */
 extern const struct screen_ops syncissues_screen;
@@ -61,6 +66,12 @@ extern const struct screen_ops supervisor_screen;
  * filters, Enter opens a dossier, r reassigns it. arg: the queue (const
  * enum supervisor_queue *, client/store/indicators.h). */
 extern const struct screen_ops superqueue_screen;
+
+/* The workstation's settings (client/services/settings.h's table): Enter
+ * edits one (checked as `motcua config set` checks it), Del brings its
+ * default back, p prints the test page. For admins and supervisors only:
+ * refused (with an error on the status line) for a clerk. arg: unused. */
+extern const struct screen_ops settings_screen;
 
 /* Scanning the papers of a dossier, one component at a time: the scanner
  * (chosen once, remembered), flatbed or feeder, resolution, colour / grey /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A supervisor's queue (from the supervisor screen): its dossiers with the
  * clerk in charge of each, across every unit of the store. s cycles the
  * order (due date, received, clerk, procedure); c and u cycle a clerk and a
@@ -17,6 +18,7 @@
 #include "client/tui/listview.h"
 #include "client/tui/menu.h"
 #include "client/tui/picker.h"
+#include "client/store/auth.h"
 #include "client/store/supervision.h"
 #include "core/text.h"
 #include "screens/screens.h"
@@ -76,6 +78,10 @@ static int superqueue_open(struct app *app, void *priv, const void *arg)
 {
 	struct superqueue *s = priv;
 	s->app = app;
+	if (!auth_role_supervises(app->clerk.role)) {
+		app_error(app, "Hàng chờ giám sát chỉ dành cho lãnh đạo, cán bộ giám sát");
+		return -1;
+	}
 	s->q = arg ? *(const enum supervisor_queue *)arg : SQ_overdue;
 	listview_init(&s->list, NULL, NULL);
 	s->sort = QS_due;
@@ -385,8 +391,7 @@ static void start_reassign(struct superqueue *s)
 	const struct queue_item *it = selected(s);
 	if (!it)
 		return;
-	const char *role = s->app->clerk.role;
-	if (!role || (strcmp(role, "supervisor") && strcmp(role, "admin"))) {
+	if (!auth_role_supervises(s->app->clerk.role)) {
 		app_error(s->app, "Chỉ cán bộ giám sát (supervisor, admin) mới giao được hồ sơ");
 		return;
 	}

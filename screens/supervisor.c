@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Supervisor: the unit's queues (Enter opens one: screens/superqueue.c, with
  * sort, filters, reassignment), each clerk's workload (open and late by the
  * clerk in charge, received by the clerk who received) and the Decision 766
@@ -17,6 +18,7 @@
 #include "client/tui/listview.h"
 #include "client/tui/menu.h"
 #include "client/services/dossier_action.h"
+#include "client/store/auth.h"
 #include "client/store/indicators.h"
 #include "client/store/lookup.h"
 #include "client/store/supervision.h"
@@ -210,6 +212,10 @@ static int supervisor_open(struct app *app, void *priv, const void *arg)
 {
 	(void)arg;
 	struct supervisor *s = priv;
+	if (!auth_role_supervises(app->clerk.role)) { /* a clerk sees only their own work */
+		app_error(app, "Màn hình Giám sát chỉ dành cho lãnh đạo, cán bộ giám sát");
+		return -1;
+	}
 	s->period = PERIOD_MONTH;
 	listview_init(&s->queues_lv, NULL, NULL);
 	s->queues_lv.wrap = true;

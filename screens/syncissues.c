@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sync: the state (server, online or not, pending operations, last
  * successful sync, last error) and the list of what needs a person: the
  * operations the server rejected or found in conflict, with its reason, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Administration from the command line: migrate, user add/disable/enable,
  * token revoke, stats. Exit status: 0 done, 1 failure (database), 2 bad
  * input (a Vietnamese message on stderr, nothing changed). */
@@ -43,7 +44,7 @@ int cmd_migrate(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL;
+	const char *pg = config_get()->pg;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'p')
@@ -120,7 +121,7 @@ static int user_add(int argc, char **argv)
 		{ "full-name", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pg = NULL, *user = NULL, *role = "clerk", *full = NULL;
+	const char *pg = config_get()->pg, *user = NULL, *role = "clerk", *full = NULL;
 	const char *units[16];
 	size_t nunits = 0;
 	int o;
@@ -231,7 +232,7 @@ static int user_set_disabled(int argc, char **argv, bool disable)
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { "username", required_argument, NULL, 'u' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL, *user = NULL;
+	const char *pg = config_get()->pg, *user = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 'p')
@@ -309,7 +310,7 @@ int cmd_token(int argc, char **argv)
 		return bad("%s", usage);
 	argc--;
 	argv++;
-	const char *pg = NULL, *dev = NULL, *user = NULL;
+	const char *pg = config_get()->pg, *dev = NULL, *user = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 'p')
@@ -351,7 +352,7 @@ int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL;
+	const char *pg = config_get()->pg;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'p')
@@ -390,5 +391,174 @@ int cmd_stats(int argc, char **argv)
 	PQclear(res);
 	PQfinish(c);
 	strbuf_release(&err);
+	return rc;
+}
+
+/* ---- leases ------------------------------------------------------------------------ */
+
+/* A unit's dossier-number counter and leases as JSON ($1: the unit code):
+ * the counter, the leases and the highest leased number below the
+ * workstations' fallback range, the highest number of the codes held. */
+#define LEASES_INFO "WITH u AS (SELECT code, ident FROM units WHERE code = $1)," \
+	" held AS (SELECT coalesce(max(n), 0) AS n FROM (SELECT substring(d.code FROM" \
+	" '-([0-9]{1,9})$')::bigint AS n FROM dossiers d, u WHERE d.code LIKE u.ident || '-%') x" \
+	" WHERE n < 900000000)" \
+	" SELECT json_build_object('unit_code', u.code, 'unit_ident', u.ident," \
+	" 'counter', (SELECT last FROM lease_counters WHERE unit_ident = u.ident)," \
+	" 'leases', (SELECT count(*) FROM leases WHERE unit_ident = u.ident)," \
+	" 'highest_leased', (SELECT coalesce(max(last), 0) FROM leases WHERE unit_ident = u.ident" \
+	" AND last < 900000000)," \
+	" 'leases_in_fallback_range', (SELECT count(*) FROM leases WHERE unit_ident = u.ident" \
+	" AND last >= 900000000)," \
+	" 'highest_code', held.n)::text, u.ident, greatest(held.n, (SELECT coalesce(max(last), 0)" \
+	" FROM leases WHERE unit_ident = u.ident AND last < 900000000)) FROM u, held"
+
+int cmd_leases(int argc, char **argv)
+{
+	static const char usage[] = "cách dùng: motcua-server leases --pg CONNINFO --unit MÃ_ĐƠN_VỊ"
+				    " [--reset]";
+	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
+					      { "unit", required_argument, NULL, 'u' },
+					      { "reset", no_argument, NULL, 'r' },
+					      { NULL, 0, NULL, 0 } };
+	const char *pg = NULL, *unit = NULL;
+	bool reset = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'p')
+			pg = optarg;
+		else if (o == 'u')
+			unit = optarg;
+		else if (o == 'r')
+			reset = true;
+		else
+			return bad("%s", usage);
+	}
+	if (optind != argc || !unit || !pg)
+		return bad("%s", usage);
+	struct strbuf err = STRBUF_INIT;
+	PGconn *c = open_db(pg, &err);
+	if (!c)
+		return fault(&err);
+	int rc = 1;
+	const char *p[] = { unit };
+	if (db_exec(c, "BEGIN", &err))
+		goto fail;
+	PGresult *res = db_query(c, LEASES_INFO, 1, p);
+	if (!db_ok(res)) {
+		strbuf_addf(&err, "không đọc được bộ đếm: %s", PQresultErrorMessage(res));
+		PQclear(res);
+		goto fail;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		db_exec(c, "ROLLBACK", NULL);
+		rc = bad("không có đơn vị mã %s", unit);
+		goto out;
+	}
+	if (!reset) {
+		printf("%s\n", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		db_exec(c, "ROLLBACK", NULL);
+		rc = 0;
+		goto out;
+	}
+	/* The counter goes back to the highest number in use: the codes held and
+	 * the blocks leased below the fallback range; blocks inside that range
+	 * (which no server grants any more) are dropped. */
+	const char *rp[] = { PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2) };
+	fprintf(stderr, SERVER_NAME ": leases: %s before the reset: %s\n", unit, PQgetvalue(res, 0, 0));
+	if (db_execp(c, "DELETE FROM leases WHERE unit_ident = $1 AND last >= 900000000", 1, rp, &err) ||
+	    db_execp(c, "INSERT INTO lease_counters(unit_ident, last) VALUES ($1, $2)"
+			" ON CONFLICT (unit_ident) DO UPDATE SET last = excluded.last", 2, rp, &err)) {
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	res = db_query(c, LEASES_INFO, 1, p);
+	if (!db_ok(res) || PQntuples(res) != 1) {
+		strbuf_addstr(&err, "không đọc được bộ đếm sau khi đặt lại");
+		PQclear(res);
+		goto fail;
+	}
+	printf("%s\n", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (db_exec(c, "COMMIT", &err))
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	db_exec(c, "ROLLBACK", NULL);
+	rc = fault(&err);
+out:
+	strbuf_release(&err);
+	PQfinish(c);
+	return rc;
+}
+
+/* ---- devices -------------------------------------------------------------------------- */
+
+/* motcua-server device release --device ID: the device belongs to no one
+ * until its next login (bound then to that user's unit); its tokens go. */
+int cmd_device(int argc, char **argv)
+{
+	static const char usage[] = "cách dùng: motcua-server device release --pg CONNINFO"
+				    " --device MÃ_THIẾT_BỊ";
+	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
+					      { "device", required_argument, NULL, 'd' },
+					      { NULL, 0, NULL, 0 } };
+	if (argc < 2 || strcmp(argv[1], "release"))
+		return bad("%s", usage);
+	argc--;
+	argv++;
+	const char *pg = NULL, *dev = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'p')
+			pg = optarg;
+		else if (o == 'd')
+			dev = optarg;
+		else
+			return bad("%s", usage);
+	}
+	if (optind != argc || !dev || !pg)
+		return bad("%s", usage);
+	struct strbuf err = STRBUF_INIT;
+	PGconn *c = open_db(pg, &err);
+	if (!c)
+		return fault(&err);
+	const char *p[] = { dev };
+	int rc = 1;
+	if (db_exec(c, "BEGIN", &err))
+		goto fail;
+	PGresult *res = db_query(c, "UPDATE devices SET released_at = now() WHERE device_id = $1"
+				    " RETURNING username", 1, p);
+	bool ok = db_ok(res), found = ok && PQntuples(res) == 1;
+	char *was = found ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	if (!ok) {
+		strbuf_addstr(&err, "không cập nhật được thiết bị");
+		goto fail;
+	}
+	if (!found) {
+		db_exec(c, "ROLLBACK", NULL);
+		rc = bad("không có thiết bị %s", dev);
+		goto out;
+	}
+	if (db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE device_id = $1"
+			" AND revoked_at IS NULL", 1, p, &err) || db_exec(c, "COMMIT", &err)) {
+		free(was);
+		goto fail;
+	}
+	printf("{\"device_id\":\"%s\",\"released_from\":\"%s\"}\n", dev, was);
+	free(was);
+	rc = 0;
+	goto out;
+fail:
+	db_exec(c, "ROLLBACK", NULL);
+	rc = fault(&err);
+out:
+	strbuf_release(&err);
+	PQfinish(c);
 	return rc;
 }

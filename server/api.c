@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The API handlers other than push: health, metrics, login and logout, the
  * change feed, dossier-number leases and the public lookup. */
-#include "server/server.h"
+#include "server/api.h"
 
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -50,7 +52,20 @@ void api_healthz(struct req *r)
 
 void api_metrics(struct req *r)
 {
-	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", metrics_render());
+	if (config_get()->metrics_listen) { /* served on its own address only */
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có tài nguyên này trên máy chủ");
+		return;
+	}
+	char *text = metrics_render();
+	PGconn *c = db_thread_conn();
+	char *portal = c ? portal_metrics(c) : NULL;
+	if (portal) {
+		char *both = xasprintf("%s%s", text, portal);
+		free(text);
+		free(portal);
+		text = both;
+	}
+	respond_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 
 /* ---- login, logout ------------------------------------------------------------- */
@@ -117,6 +132,104 @@ static bool password_ok(const char *hash, const char *pass)
 	return false;
 }
 
+/* ---- throttled logins, expiring tokens ------------------------------------------- */
+
+#define LOGIN_WINDOW "900"   /* seconds in which failures count */
+#define LOGIN_USER_MAX 5     /* failures of one user name in the window: locked */
+#define LOGIN_ADDR_MAX 20    /* failures from one address in the window: locked */
+#define LOGIN_LOCK "300"     /* seconds a lock lasts after the last failure */
+
+/* A user name as the log may show it: printable ASCII, others as '?'. */
+static void log_name(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < n; i++)
+		out[i] = in[i] > 0x20 && in[i] < 0x7f ? in[i] : '?';
+	out[i] = '\0';
+}
+
+/* Seconds until user and addr may try a password again: 0 now, -1 on a
+ * database failure. Asked before the (costly) hash. */
+static long login_wait(PGconn *c, const char *user, const char *addr)
+{
+	char umax[16], amax[16];
+	snprintf(umax, sizeof(umax), "%d", LOGIN_USER_MAX);
+	snprintf(amax, sizeof(amax), "%d", LOGIN_ADDR_MAX);
+	const char *p[] = { user, addr, umax, amax };
+	PGresult *res = db_query(c, "SELECT greatest(0,"
+				    " (SELECT CASE WHEN count(*) >= $3::int THEN"
+				    " ceil(extract(epoch FROM max(at) + " LOGIN_LOCK " * interval '1 s' - now()))"
+				    " ELSE 0 END FROM login_failures WHERE username = $1"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s'),"
+				    " (SELECT CASE WHEN count(*) >= $4::int THEN"
+				    " ceil(extract(epoch FROM max(at) + " LOGIN_LOCK " * interval '1 s' - now()))"
+				    " ELSE 0 END FROM login_failures WHERE addr = $2"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s'))::bigint", 4, p);
+	long v = db_ok(res) && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return v;
+}
+
+/* Records a failed login and logs it (and the lock it starts). */
+static void login_failed(PGconn *c, const char *user, const char *addr)
+{
+	const char *p[] = { user, addr };
+	PGresult *res = db_query(c, "WITH old AS (DELETE FROM login_failures"
+				    " WHERE at < now() - interval '1 day'),"
+				    " ins AS (INSERT INTO login_failures(username, addr) VALUES ($1, $2))"
+				    " SELECT (SELECT count(*) FROM login_failures WHERE username = $1"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s') + 1,"
+				    " (SELECT count(*) FROM login_failures WHERE addr = $2"
+				    " AND at > now() - " LOGIN_WINDOW " * interval '1 s') + 1", 2, p);
+	char name[64];
+	log_name(user, name, sizeof(name));
+	if (db_ok(res) && PQntuples(res) == 1) {
+		long nu = atol(PQgetvalue(res, 0, 0)), na = atol(PQgetvalue(res, 0, 1));
+		server_log(LOG_WARNING, SERVER_NAME ": login: failed for %s from %s (%ld for the name, %ld"
+			" from the address in " LOGIN_WINDOW " s)%s\n", name, addr, nu, na,
+			nu >= LOGIN_USER_MAX || na >= LOGIN_ADDR_MAX ? "; locked for " LOGIN_LOCK " s" : "");
+	}
+	PQclear(res);
+}
+
+/* 429 too_many_attempts with Retry-After. */
+static void respond_throttled(struct req *r, const char *user, const char *addr, long wait)
+{
+	char secs[24], name[64];
+	snprintf(secs, sizeof(secs), "%ld", wait);
+	log_name(user, name, sizeof(name));
+	server_log(LOG_WARNING, SERVER_NAME ": login: %s from %s refused, locked for %ld s more\n", name,
+		addr, wait);
+	req_add_header(r, "Retry-After", secs);
+	respond_error(r, MC_ERR_TOO_MANY_ATTEMPTS, "Đăng nhập sai quá nhiều lần; hãy thử lại sau %ld"
+		      " giây", wait);
+}
+
+/* A new token of user on device dev, valid token_days: its text in token
+ * (>= 69 bytes) and its expiry in expires (>= 40 bytes), inside the caller's
+ * transaction. 0, or -1 (database). */
+static int token_issue(PGconn *c, const char *dev, const char *user, char *token, char *expires)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(token, "mc1_", 4);
+	sodium_bin2hex(token + 4, 2 * sizeof(raw) + 1, raw, sizeof(raw));
+	char hash[2 * crypto_hash_sha256_BYTES + 3];
+	token_hash_hex(token, hash);
+	char days[16];
+	snprintf(days, sizeof(days), "%d", http_token_days());
+	const char *tp[] = { hash, dev, user, days };
+	PGresult *res = db_query(c, "INSERT INTO tokens(token_hash, device_id, username, expires_at)"
+				    " VALUES ($1::bytea, $2, $3, now() + $4::int * interval '1 day')"
+				    " RETURNING to_char(expires_at AT TIME ZONE 'Asia/Ho_Chi_Minh',"
+				    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"')", 4, tp);
+	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
+	if (!rc)
+		snprintf(expires, 40, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
 void api_login(struct req *r)
 {
 	json_t *in = req_json(r);
@@ -125,21 +238,32 @@ void api_login(struct req *r)
 	const char *user = jstr(in, "username"), *pass = jstr(in, "password");
 	const char *dev = jstr(in, "device_id"), *dname = jstr(in, "device_name");
 	if (!user || !pass || !*user || strlen(user) > 63 || strlen(pass) > 1024) {
-		respond_error(r, 400, "bad_request", "Cần \"username\" và \"password\" (chuỗi)");
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần \"username\" và \"password\" (chuỗi)");
 		goto out;
 	}
 	if (!sync_id_valid(dev)) {
-		respond_error(r, 400, "bad_request", "Cần \"device_id\": 1 đến %d ký tự"
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần \"device_id\": 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
 		goto out;
 	}
 	if (json_object_get(in, "device_name") && (!dname || strlen(dname) > 128)) {
-		respond_error(r, 400, "bad_request", "\"device_name\" phải là chuỗi tối đa 128 byte");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"device_name\" phải là chuỗi tối đa 128 byte");
 		goto out;
 	}
 	PGconn *c = conn_or_503(r);
 	if (!c)
 		goto out;
+	char addr[64];
+	req_addr(r, addr, sizeof(addr));
+	long wait = login_wait(c, user, addr);
+	if (wait < 0) {
+		respond_db_down(r);
+		goto out;
+	}
+	if (wait > 0) {
+		respond_throttled(r, user, addr, wait);
+		goto out;
+	}
 	const char *p[] = { user };
 	PGresult *res = db_query(c, "SELECT pw_hash, disabled, full_name, unit_code, role"
 				    " FROM users WHERE username = $1", 1, p);
@@ -152,12 +276,13 @@ void api_login(struct req *r)
 	bool good = password_ok(found ? PQgetvalue(res, 0, 0) : NULL, pass);
 	if (!good) {
 		PQclear(res);
-		respond_error(r, 401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu");
+		login_failed(c, user, addr);
+		respond_error(r, MC_ERR_BAD_CREDENTIALS, "Sai tên đăng nhập hoặc mật khẩu");
 		goto out;
 	}
 	if (!strcmp(PQgetvalue(res, 0, 1), "t")) {
 		PQclear(res);
-		respond_error(r, 403, "user_disabled", "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
+		respond_error(r, MC_ERR_USER_DISABLED, "Tài khoản đã bị khóa; hãy liên hệ quản trị viên");
 		goto out;
 	}
 	struct session s = { 0 };
@@ -166,27 +291,58 @@ void api_login(struct req *r)
 	snprintf(s.unit_code, sizeof(s.unit_code), "%s", PQgetvalue(res, 0, 3));
 	snprintf(s.role, sizeof(s.role), "%s", PQgetvalue(res, 0, 4));
 	PQclear(res);
+	db_execp(c, "DELETE FROM login_failures WHERE username = $1", 1, p, NULL);
 
-	unsigned char raw[32];
-	randombytes_buf(raw, sizeof(raw));
-	char token[4 + 2 * sizeof(raw) + 1] = "mc1_";
-	sodium_bin2hex(token + 4, sizeof(token) - 4, raw, sizeof(raw));
-	char hash[2 * crypto_hash_sha256_BYTES + 3];
-	token_hash_hex(token, hash);
-	const char *dp[] = { dev, dname, user };
-	const char *tp[] = { hash, dev, user };
+	/* A device is bound to its unit: a clerk who serves that unit may log in
+	 * on it (a commune's PC shared by its clerks: the binding moves to them
+	 * and the previous user's tokens on it are revoked); a user of another
+	 * unit is refused until an admin releases it (device release). */
+	const char *dq[] = { dev, user };
+	res = db_query(c, "SELECT d.username, d.unit_code, d.unit_code IN (SELECT user_scope($2))"
+			  " FROM devices d WHERE d.device_id = $1 AND d.released_at IS NULL", 2, dq);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		goto out;
+	}
+	bool bound = PQntuples(res) == 1;
+	char prev[64] = "", dunit[32] = "";
+	if (bound) {
+		snprintf(prev, sizeof(prev), "%s", PQgetvalue(res, 0, 0));
+		snprintf(dunit, sizeof(dunit), "%s", PQgetvalue(res, 0, 1));
+	}
+	bool taken = bound && strcmp(prev, user) && strcmp(PQgetvalue(res, 0, 2), "t");
+	PQclear(res);
+	char name[64];
+	log_name(user, name, sizeof(name));
+	if (taken) {
+		server_log(LOG_WARNING, SERVER_NAME ": login: device %s of unit %s (user %s) refused"
+			   " to %s", dev, dunit, prev, name);
+		respond_error(r, MC_ERR_DEVICE_TAKEN, "Thiết bị %s đã gắn với đơn vị %s; cán bộ của"
+			      " đơn vị khác cần quản trị viên gỡ thiết bị trước (motcua-server device"
+			      " release)", dev, dunit);
+		goto out;
+	}
+	bool moved = bound && strcmp(prev, user);
+	char token[72], expires[40];
+	const char *dp[] = { dev, dname, user, s.unit_code };
 	if (db_exec(c, "BEGIN", NULL) ||
-	    db_execp(c, "INSERT INTO devices(device_id, name, username, last_seen_at)"
-			" VALUES ($1, $2, $3, now()) ON CONFLICT (device_id) DO UPDATE SET"
+	    db_execp(c, "INSERT INTO devices(device_id, name, username, unit_code, last_seen_at)"
+			" VALUES ($1, $2, $3, $4, now()) ON CONFLICT (device_id) DO UPDATE SET"
 			" name = coalesce(excluded.name, devices.name), username = excluded.username,"
-			" last_seen_at = now()", 3, dp, NULL) ||
-	    db_execp(c, "INSERT INTO tokens(token_hash, device_id, username)"
-			" VALUES ($1::bytea, $2, $3)", 3, tp, NULL) ||
-	    db_exec(c, "COMMIT", NULL)) {
+			" unit_code = CASE WHEN devices.released_at IS NULL AND devices.unit_code IS NOT NULL"
+			" THEN devices.unit_code ELSE excluded.unit_code END,"
+			" last_seen_at = now(), released_at = NULL", 4, dp, NULL) ||
+	    (moved && db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE device_id = $1"
+				  " AND username <> $2 AND revoked_at IS NULL", 2, dq, NULL)) ||
+	    token_issue(c, dev, user, token, expires) || db_exec(c, "COMMIT", NULL)) {
 		db_exec(c, "ROLLBACK", NULL);
 		respond_db_down(r);
 		goto out;
 	}
+	if (moved)
+		server_log(LOG_INFO, SERVER_NAME ": login: device %s of unit %s moved from %s to %s;"
+			   " %s's tokens on it revoked", dev, dunit, prev, name, prev);
 	json_t *units = user_units(c, user);
 	if (!units) {
 		respond_db_down(r);
@@ -194,8 +350,8 @@ void api_login(struct req *r)
 	}
 	r->authed = true;
 	r->s = s;
-	respond_json(r, 200, json_pack("{s:s, s:o, s:o}", "token", token, "user", user_json(&s),
-				       "units", units));
+	respond_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "token", token, "expires_at", expires,
+				       "user", user_json(&s), "units", units));
 	sodium_memzero(token, sizeof(token));
 out:
 	json_decref(in);
@@ -204,7 +360,7 @@ out:
 void api_logout(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	const char *tok = req_header(r, "Authorization") + 7;
 	while (*tok == ' ')
@@ -220,10 +376,37 @@ void api_logout(struct req *r)
 	respond_json(r, 200, json_pack("{s:b}", "revoked", 1));
 }
 
+/* POST /api/v1/auth/refresh: a new token for the same user and device, the
+ * one used revoked; an expired or revoked token cannot refresh. */
+void api_refresh(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c)
+		return;
+	const char *tok = req_header(r, "Authorization") + 7;
+	while (*tok == ' ')
+		tok++;
+	char hash[2 * crypto_hash_sha256_BYTES + 3];
+	token_hash_hex(tok, hash);
+	const char *p[] = { hash };
+	char token[72], expires[40];
+	if (db_exec(c, "BEGIN", NULL) ||
+	    db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE token_hash = $1::bytea"
+			" AND revoked_at IS NULL", 1, p, NULL) ||
+	    token_issue(c, r->s.device_id, r->s.username, token, expires) ||
+	    db_exec(c, "COMMIT", NULL)) {
+		db_exec(c, "ROLLBACK", NULL);
+		respond_db_down(r);
+		return;
+	}
+	respond_json(r, 200, json_pack("{s:s, s:s}", "token", token, "expires_at", expires));
+	sodium_memzero(token, sizeof(token));
+}
+
 void api_me(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	json_t *units = user_units(c, r->s.username);
 	if (!units) {
@@ -327,7 +510,7 @@ static int feed_limit(struct req *r, long *limit)
 	char *end;
 	*limit = strtol(lim, &end, 10);
 	if (*end || !*lim || *limit < 1 || *limit > SYNC_MAX_CHANGES) {
-		respond_error(r, 400, "bad_request", "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"limit\" phải từ 1 đến %d", SYNC_MAX_CHANGES);
 		return -1;
 	}
 	return 0;
@@ -376,7 +559,7 @@ static long long feed_remaining(PGconn *c, const char *user, long long after)
 void api_changes(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	int protocol = req_protocol(r);
 	if (protocol < 0)
@@ -402,7 +585,7 @@ void api_changes(struct req *r)
 		return;
 	}
 	if (!holds) {
-		respond_error(r, 410, "cursor_expired", "Con trỏ đồng bộ không còn hiệu lực;"
+		respond_error(r, MC_ERR_CURSOR_EXPIRED, "Con trỏ đồng bộ không còn hiệu lực;"
 			      " hãy tải lại dữ liệu từ đầu");
 		return;
 	}
@@ -434,9 +617,16 @@ void api_changes(struct req *r)
 
 /* ---- leases ------------------------------------------------------------------------- */
 
-/* Workstations number without a lease from 900,000,000 on (sync/numbering.h):
- * codes there say nothing about the counter. */
+/* Workstations number without a lease from 900,000,000 on (core/dcode.h):
+ * codes there say nothing about the counter, and no lease reaches them. */
 #define LEASE_CODES_BELOW "900000000"
+#define LEASE_MAX_BLOCK 1000 /* numbers of one lease */
+/* How far above the unit's counter a request's floor may lift it: a
+ * workstation's floor says which numbers it holds after the server was
+ * restored from an older dump (a few blocks above the dump's counter); a
+ * floor beyond this is refused, so that one request cannot drag the counter
+ * to the end of the range. Only the server moves the counter further. */
+#define LEASE_FLOOR_MAX_JUMP (10 * LEASE_MAX_BLOCK)
 
 /* Takes count numbers of ident's counter, in the caller's transaction: the
  * block ends at the returned number (-1: database failure). The counter
@@ -460,10 +650,21 @@ static long long lease_take(PGconn *c, const char *ident, const char *count, con
 	return last;
 }
 
+/* The unit identifier's counter (0 when none yet), -1 on a database failure. */
+static long long lease_counter(PGconn *c, const char *ident)
+{
+	const char *p[] = { ident };
+	PGresult *res = db_query(c, "SELECT coalesce((SELECT last FROM lease_counters"
+				    " WHERE unit_ident = $1), 0)", 1, p);
+	long long v = db_ok(res) && PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return v;
+}
+
 void api_leases(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
-	if (!c || auth_require(r, c))
+	if (!c)
 		return;
 	json_t *in = req_json(r);
 	if (!in)
@@ -473,25 +674,28 @@ void api_leases(struct req *r)
 	json_t *cnt = json_object_get(in, "count"), *jfloor = json_object_get(in, "floor");
 	struct mc_date dd;
 	if (!ident || !mc_unit_ident_valid(ident)) {
-		respond_error(r, 400, "bad_request", "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"unit_ident\" phải là mã định danh đơn vị hợp lệ");
 		goto out;
 	}
 	if (json_object_get(in, "day") && !json_is_null(json_object_get(in, "day")) &&
 	    (!day || (strcmp(day, "*") && mc_parse_date(day, &dd)))) {
-		respond_error(r, 400, "bad_request", "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"day\" phải là \"*\" (mọi ngày) hoặc YYYY-MM-DD");
 		goto out;
 	}
-	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 || json_integer_value(cnt) > 1000) {
-		respond_error(r, 400, "bad_request", "\"count\" phải là số nguyên từ 1 đến 1000");
+	if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
+	    json_integer_value(cnt) > LEASE_MAX_BLOCK) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"count\" phải là số nguyên từ 1 đến %d",
+			      LEASE_MAX_BLOCK);
 		goto out;
 	}
 	if (jfloor && (!json_is_integer(jfloor) || json_integer_value(jfloor) < 0 ||
-		       json_integer_value(jfloor) > 999999999)) {
-		respond_error(r, 400, "bad_request", "\"floor\" phải là số nguyên từ 0 đến 999999999");
+		       json_integer_value(jfloor) >= MC_DCODE_FALLBACK_BASE)) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"floor\" phải là số nguyên từ 0 đến %ld",
+			      MC_DCODE_FALLBACK_BASE - 1);
 		goto out;
 	}
 	if (json_object_get(in, "request_id") && !sync_id_valid(request_id)) {
-		respond_error(r, 400, "bad_request", "\"request_id\" phải gồm 1 đến %d ký tự"
+		respond_error(r, MC_ERR_BAD_REQUEST, "\"request_id\" phải gồm 1 đến %d ký tự"
 			      " A-Z a-z 0-9 . _ : -", SYNC_ID_MAX);
 		goto out;
 	}
@@ -511,7 +715,7 @@ void api_leases(struct req *r)
 	bool mine = PQntuples(res) == 1;
 	PQclear(res);
 	if (!mine) {
-		respond_error(r, 403, "out_of_scope", "Đơn vị %s không thuộc phạm vi của tài khoản %s",
+		respond_error(r, MC_ERR_OUT_OF_SCOPE, "Đơn vị %s không thuộc phạm vi của tài khoản %s",
 			      ident, r->s.username);
 		goto out;
 	}
@@ -527,7 +731,7 @@ void api_leases(struct req *r)
 			}
 			if (PQntuples(res) == 1) {
 				if (strcmp(PQgetvalue(res, 0, 0), ident) || strcmp(PQgetvalue(res, 0, 4), r->s.device_id))
-					respond_error(r, 409, "request_id_reused", "request_id đã được dùng"
+					respond_error(r, MC_ERR_REQUEST_ID_REUSED, "request_id đã được dùng"
 						      " cho một yêu cầu cấp số khác");
 				else
 					respond_json(r, 200, json_pack("{s:s, s:s, s:I, s:I}", "unit_ident", ident,
@@ -543,11 +747,23 @@ void api_leases(struct req *r)
 			respond_db_down(r);
 			goto out;
 		}
-		long long last = lease_take(c, ident, count, floor);
-		long long first = last - json_integer_value(cnt) + 1;
-		if (last > 999999999) {
+		long long now = lease_counter(c, ident);
+		if (now >= 0 && jfloor && json_integer_value(jfloor) > now + LEASE_FLOOR_MAX_JUMP) {
 			db_exec(c, "ROLLBACK", NULL);
-			respond_error(r, 409, "leases_exhausted", "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
+			server_log(LOG_WARNING, SERVER_NAME ": leases: floor %lld of %s refused (counter %lld,"
+				" device %s, user %s)\n", (long long)json_integer_value(jfloor), ident, now,
+				r->s.device_id, r->s.username);
+			respond_error(r, MC_ERR_FLOOR_OUT_OF_RANGE, "\"floor\" %lld vượt quá bộ đếm số hồ"
+				      " sơ của đơn vị %s (%lld) hơn %d: hãy liên hệ quản trị viên"
+				      " (motcua-server leases)", (long long)json_integer_value(jfloor), ident,
+				      now, LEASE_FLOOR_MAX_JUMP);
+			goto out;
+		}
+		long long last = now < 0 ? -1 : lease_take(c, ident, count, floor);
+		long long first = last - json_integer_value(cnt) + 1;
+		if (last >= MC_DCODE_FALLBACK_BASE) {
+			db_exec(c, "ROLLBACK", NULL);
+			respond_error(r, MC_ERR_LEASES_EXHAUSTED, "Đã hết số hồ sơ có thể cấp cho đơn vị %s",
 				      ident);
 			goto out;
 		}
@@ -579,14 +795,67 @@ out:
 
 /* ---- public lookup ---------------------------------------------------------------------- */
 
+/* Lookups per minute and client address (serve --lookup-per-minute; 0: no
+ * limit): a token bucket per address, in this process's memory, so that a
+ * commune's codes cannot be walked through to count its daily volume and
+ * procedures. Buckets live in a fixed table indexed by a hash of the
+ * address; two addresses on one slot share a bucket (a stranger may take
+ * another's turn, never more than the rate). */
+#define LOOKUP_SLOTS 4096
+struct lookup_bucket {
+	double tokens, at; /* tokens left, when last counted (monotonic seconds) */
+};
+static struct lookup_bucket lookup_buckets[LOOKUP_SLOTS];
+static pthread_mutex_t lookup_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* 0 when addr may look up now (a token taken), else the seconds to wait. */
+static long lookup_wait(const char *addr)
+{
+	int lookup_per_minute = http_lookup_per_minute();
+	if (lookup_per_minute <= 0)
+		return 0;
+	unsigned long long h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	double cap = lookup_per_minute, rate = cap / 60.0;
+	long wait = 0;
+	pthread_mutex_lock(&lookup_mu);
+	struct lookup_bucket *b = &lookup_buckets[h % LOOKUP_SLOTS];
+	if (b->at == 0)
+		b->tokens = cap;
+	else
+		b->tokens = b->tokens + (now - b->at) * rate > cap ? cap : b->tokens + (now - b->at) * rate;
+	b->at = now;
+	if (b->tokens >= 1)
+		b->tokens -= 1;
+	else
+		wait = (long)((1 - b->tokens) / rate) + 1;
+	pthread_mutex_unlock(&lookup_mu);
+	return wait;
+}
+
 void api_lookup(struct req *r)
 {
+	char addr[64];
+	req_addr(r, addr, sizeof(addr));
+	long wait = lookup_wait(addr);
+	if (wait) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%ld", wait);
+		req_add_header(r, "Retry-After", secs);
+		respond_error(r, MC_ERR_TOO_MANY_REQUESTS, "Tra cứu quá nhiều lần; hãy thử lại sau %ld"
+			      " giây", wait);
+		return;
+	}
 	const char *raw = req_param(r);
 	struct mc_dcode dc;
 	char code[MC_DCODE_MAX];
 	size_t n = strlen(raw);
 	if (n >= sizeof(code) || mc_dcode_parse(raw, &dc, NULL)) {
-		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
 		return;
 	}
 	for (size_t i = 0; i <= n; i++)
@@ -606,7 +875,7 @@ void api_lookup(struct req *r)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 404, "not_found", "Không tìm thấy hồ sơ có mã này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
 		return;
 	}
 	int st = atoi(PQgetvalue(res, 0, 1));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PostgreSQL access: connections, small query helpers, the change log and
  * the embedded forward-only migrations. */
 #include "server/server.h"
@@ -201,7 +202,7 @@ PGconn *db_thread_conn(void)
 	struct strbuf err = STRBUF_INIT;
 	c = db_connect(thread_conninfo, &err);
 	if (!c)
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 	strbuf_release(&err);
 	pthread_setspecific(conn_key, c);
 	return c;

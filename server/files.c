@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Files: content-addressed blobs (HEAD /api/v1/blobs/{sha256}) and tus 1.0
  * resumable uploads (core protocol + creation + termination) under
  * /api/v1/uploads. Everything lives in PostgreSQL (tables blobs, blob_chunks,
@@ -7,7 +8,7 @@
  * stored and the client sends only the rest. When the last byte is in, the
  * SHA-256 announced at creation is checked; a mismatch deletes the upload
  * (422 hash_mismatch) and the client sends the file again. */
-#include "server/server.h"
+#include "server/api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/syncproto.h"
+#include "core/text.h"
 
 #define TUS_VERSION "1.0.0"
 #define CHUNK (256 * 1024)
@@ -29,8 +31,7 @@ struct upload_stream {
 	long long received; /* stored in the database */
 	struct strbuf buf;  /* arrived, not yet stored */
 	bool failed;
-	unsigned fail_status;
-	char fail_code[32];
+	enum mc_err fail_code;
 	char fail_msg[256];
 };
 
@@ -53,7 +54,7 @@ static int check_tus(struct req *r)
 	if (v && !strcmp(v, TUS_VERSION))
 		return 0;
 	req_add_header(r, "Tus-Version", TUS_VERSION);
-	respond_error(r, 412, "tus_version", "Cần tiêu đề Tus-Resumable: " TUS_VERSION);
+	respond_error(r, MC_ERR_TUS_VERSION, "Cần tiêu đề Tus-Resumable: " TUS_VERSION);
 	return -1;
 }
 
@@ -67,26 +68,26 @@ static bool upload_id_valid(const char *id)
 	return true;
 }
 
-static PGconn *conn_authed(struct req *r)
+/* The connection of a handler (the route's token already checked), or NULL
+ * with 503 answered. */
+static PGconn *conn_or_503(struct req *r)
 {
 	PGconn *c = db_thread_conn();
-	if (!c) {
+	if (!c)
 		respond_db_down(r);
-		return NULL;
-	}
-	return auth_require(r, c) ? NULL : c;
+	return c;
 }
 
 /* ---- HEAD /api/v1/blobs/{sha256} ------------------------------------------------ */
 
 void api_blob_head(struct req *r)
 {
-	PGconn *c = conn_authed(r);
+	PGconn *c = conn_or_503(r);
 	if (!c)
 		return;
 	const char *sha = req_param(r);
 	if (!sync_hash_valid(sha)) {
-		respond_error(r, 400, "bad_request", "Mã băm SHA-256 phải là 64 chữ số hex thường");
+		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
 		return;
 	}
 	const char *p[] = { sha };
@@ -98,12 +99,78 @@ void api_blob_head(struct req *r)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 404, "not_found", "Máy chủ chưa có tệp này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
 		return;
 	}
 	req_add_header(r, "X-Blob-Size", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	respond_empty(r, 200);
+}
+
+/* ---- GET /api/v1/blobs/{sha256} -------------------------------------------------- */
+
+/* A file the user's workstation may see: one of a document of a unit it
+ * serves, or attached to a dossier received or handled by one (the papers
+ * of an online dossier, fetched from the portal, docs/portal.md). */
+void api_blob_get(struct req *r)
+{
+	PGconn *c = conn_or_503(r);
+	if (!c)
+		return;
+	const char *sha = req_param(r);
+	if (!sync_hash_valid(sha)) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
+		return;
+	}
+	const char *p[] = { sha, r->s.username };
+	PGresult *res = db_query(c, "SELECT b.size, EXISTS (SELECT 1 FROM documents d"
+				    " LEFT JOIN dossier_documents dd ON dd.document_id = d.id"
+				    " LEFT JOIN dossiers x ON x.id = dd.dossier_id"
+				    " WHERE d.sha256 = $1 AND (d.unit_code IN (SELECT unit_code FROM user_scope($2))"
+				    " OR x.unit_code IN (SELECT unit_code FROM user_scope($2))"
+				    " OR x.data->>'handling_unit' IN (SELECT unit_code FROM user_scope($2))))"
+				    " FROM blobs b WHERE b.sha256 = $1", 2, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
+		return;
+	}
+	if (PQgetvalue(res, 0, 1)[0] != 't') {
+		PQclear(res);
+		respond_error(r, MC_ERR_OUT_OF_SCOPE, "Tệp này không thuộc hồ sơ nào của các đơn vị tài"
+			      " khoản %s phục vụ", r->s.username);
+		return;
+	}
+	long long size = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (size > (long long)upload_max) {
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn để tải một lần");
+		return;
+	}
+	res = PQexecParams(c, "SELECT data FROM blob_chunks WHERE sha256 = $1 ORDER BY pos", 1, NULL, p,
+			   NULL, NULL, 1);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return;
+	}
+	struct strbuf body = STRBUF_INIT;
+	for (int i = 0; i < PQntuples(res); i++)
+		strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+	PQclear(res);
+	if ((long long)body.len != size) {
+		strbuf_release(&body);
+		respond_error(r, MC_ERR_INTERNAL, "Tệp trên máy chủ không đủ các phần");
+		return;
+	}
+	size_t n = body.len;
+	char *bytes = n ? strbuf_detach(&body) : xstrdup("");
+	respond_bytes(r, 200, "application/octet-stream", bytes, n);
 }
 
 /* ---- OPTIONS, POST (creation), HEAD, DELETE (termination) ---------------------------- */
@@ -121,6 +188,16 @@ void api_upload_options(struct req *r)
 
 /* Upload-Metadata: "key base64,key base64"; the decoded value of key into
  * out (NUL-terminated), 0 when present. */
+/* Whether a file name is valid UTF-8 without control bytes: checked here,
+ * not left to the database (whose encoding error would read as a fault). */
+static bool name_sane(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return mc_text_valid(s);
+}
+
 static int metadata_get(const char *md, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
@@ -199,28 +276,33 @@ static int finish_upload(PGconn *c, const char *id, const char *sha, long long l
 
 void api_upload_create(struct req *r)
 {
-	PGconn *c = conn_authed(r);
+	PGconn *c = conn_or_503(r);
 	if (!c || check_tus(r))
 		return;
 	const char *len = req_header(r, "Upload-Length");
 	const char *md = req_header(r, "Upload-Metadata");
 	char *end;
 	long long length = len && *len ? strtoll(len, &end, 10) : -1;
-	if (!len || *end || length < 0) {
-		respond_error(r, 400, "bad_request", "Cần tiêu đề Upload-Length (số byte của tệp)");
+	if (!len || !*len || *end || length < 0) { /* end is set only when len is not empty */
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần tiêu đề Upload-Length (số byte của tệp)");
 		return;
 	}
 	if (length > upload_max) {
-		respond_error(r, 413, "payload_too_large", "Tệp quá lớn (tối đa %lld byte)", upload_max);
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn (tối đa %lld byte)", upload_max);
 		return;
 	}
 	char sha[SYNC_HASH_HEX + 8], name[512];
 	if (!md || metadata_get(md, "sha256", sha, sizeof(sha)) || !sync_hash_valid(sha)) {
-		respond_error(r, 400, "bad_request", "Upload-Metadata cần \"sha256\" (64 chữ số hex"
+		respond_error(r, MC_ERR_BAD_REQUEST, "Upload-Metadata cần \"sha256\" (64 chữ số hex"
 			      " thường, mã hóa base64)");
 		return;
 	}
 	bool has_name = !metadata_get(md, "filename", name, sizeof(name));
+	if (has_name && !name_sane(name)) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "Tên tệp trong Upload-Metadata phải là UTF-8"
+			      " hợp lệ, không có ký tự điều khiển");
+		return;
+	}
 	unsigned char raw[16];
 	char id[33];
 	randombytes_buf(raw, sizeof(raw));
@@ -248,7 +330,7 @@ void api_upload_create(struct req *r)
 			return;
 		}
 		if (f > 0) {
-			respond_error(r, 422, "hash_mismatch", "Mã băm SHA-256 không khớp với nội dung tệp;"
+			respond_error(r, MC_ERR_HASH_MISMATCH, "Mã băm SHA-256 không khớp với nội dung tệp;"
 				      " hãy gửi lại");
 			return;
 		}
@@ -268,7 +350,7 @@ static int load_upload(PGconn *c, struct req *r, char *sha, long long *length, l
 {
 	const char *id = req_param(r);
 	if (!upload_id_valid(id)) {
-		respond_error(r, 404, "not_found", "Không có lượt tải lên này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có lượt tải lên này");
 		return 0;
 	}
 	const char *p[] = { id, r->s.username };
@@ -281,7 +363,7 @@ static int load_upload(PGconn *c, struct req *r, char *sha, long long *length, l
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 404, "not_found", "Không có lượt tải lên này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có lượt tải lên này");
 		return 0;
 	}
 	snprintf(sha, SYNC_HASH_HEX + 1, "%s", PQgetvalue(res, 0, 0));
@@ -294,7 +376,7 @@ static int load_upload(PGconn *c, struct req *r, char *sha, long long *length, l
 
 void api_upload_head(struct req *r)
 {
-	PGconn *c = conn_authed(r);
+	PGconn *c = conn_or_503(r);
 	if (!c || check_tus(r))
 		return;
 	char sha[SYNC_HASH_HEX + 1];
@@ -312,7 +394,7 @@ void api_upload_head(struct req *r)
 
 void api_upload_delete(struct req *r)
 {
-	PGconn *c = conn_authed(r);
+	PGconn *c = conn_or_503(r);
 	if (!c || check_tus(r))
 		return;
 	const char *p[] = { req_param(r), r->s.username };
@@ -325,7 +407,7 @@ void api_upload_delete(struct req *r)
 		return;
 	}
 	if (!found) {
-		respond_error(r, 404, "not_found", "Không có lượt tải lên này");
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có lượt tải lên này");
 		return;
 	}
 	tus_headers(r);
@@ -334,13 +416,12 @@ void api_upload_delete(struct req *r)
 
 /* ---- PATCH: the streamed body ------------------------------------------------------------ */
 
-static void stream_fail(struct upload_stream *u, unsigned status, const char *code, const char *msg)
+static void stream_fail(struct upload_stream *u, enum mc_err code, const char *msg)
 {
 	if (u->failed)
 		return;
 	u->failed = true;
-	u->fail_status = status;
-	snprintf(u->fail_code, sizeof(u->fail_code), "%s", code);
+	u->fail_code = code;
 	snprintf(u->fail_msg, sizeof(u->fail_msg), "%s", msg);
 }
 
@@ -352,7 +433,7 @@ static void flush(struct upload_stream *u)
 		return;
 	PGconn *c = db_thread_conn();
 	if (!c) {
-		stream_fail(u, 503, "db_unavailable", "Máy chủ tạm thời không truy cập được cơ sở dữ liệu");
+		stream_fail(u, MC_ERR_DB_UNAVAILABLE, "Máy chủ tạm thời không truy cập được cơ sở dữ liệu");
 		return;
 	}
 	char pos[24], n[24];
@@ -360,7 +441,7 @@ static void flush(struct upload_stream *u)
 	snprintf(n, sizeof(n), "%zu", u->buf.len);
 	const char *up[] = { u->id, pos, n };
 	if (db_exec(c, "BEGIN", NULL)) {
-		stream_fail(u, 503, "db_unavailable", "Máy chủ tạm thời không truy cập được cơ sở dữ liệu");
+		stream_fail(u, MC_ERR_DB_UNAVAILABLE, "Máy chủ tạm thời không truy cập được cơ sở dữ liệu");
 		return;
 	}
 	PGresult *res = db_query(c, "UPDATE uploads SET received = received + $3, updated_at = now()"
@@ -379,32 +460,32 @@ static void flush(struct upload_stream *u)
 	if (!ok || !moved || db_exec(c, "COMMIT", NULL)) {
 		db_exec(c, "ROLLBACK", NULL);
 		if (ok && !moved)
-			stream_fail(u, 409, "offset_mismatch", "Lượt tải lên đã tiến triển ở kết nối khác;"
+			stream_fail(u, MC_ERR_OFFSET_MISMATCH, "Lượt tải lên đã tiến triển ở kết nối khác;"
 				    " hãy hỏi lại vị trí (HEAD)");
 		else
-			stream_fail(u, 503, "db_unavailable", "Máy chủ tạm thời không ghi được dữ liệu");
+			stream_fail(u, MC_ERR_DB_UNAVAILABLE, "Máy chủ tạm thời không ghi được dữ liệu");
 		return;
 	}
 	u->received += (long long)u->buf.len;
 	strbuf_reset(&u->buf);
 }
 
-void upload_patch_begin(struct req *r)
+static void patch_begin(struct req *r)
 {
-	PGconn *c = conn_authed(r);
+	PGconn *c = conn_or_503(r);
 	if (!c || check_tus(r))
 		return;
 	const char *ct = req_header(r, "Content-Type");
 	if (!ct || strncmp(ct, "application/offset+octet-stream", 31)) {
-		respond_error(r, 415, "bad_content_type",
+		respond_error(r, MC_ERR_BAD_CONTENT_TYPE,
 			      "Nội dung PATCH phải là application/offset+octet-stream");
 		return;
 	}
 	const char *off = req_header(r, "Upload-Offset");
 	char *end;
 	long long offset = off && *off ? strtoll(off, &end, 10) : -1;
-	if (!off || *end || offset < 0) {
-		respond_error(r, 400, "bad_request", "Cần tiêu đề Upload-Offset");
+	if (!off || !*off || *end || offset < 0) { /* end is set only when off is not empty */
+		respond_error(r, MC_ERR_BAD_REQUEST, "Cần tiêu đề Upload-Offset");
 		return;
 	}
 	char sha[SYNC_HASH_HEX + 1];
@@ -415,13 +496,13 @@ void upload_patch_begin(struct req *r)
 	if (offset != received || done) {
 		tus_headers(r);
 		add_offset(r, received);
-		respond_error(r, 409, "offset_mismatch", "Upload-Offset %lld khác vị trí máy chủ đang có"
+		respond_error(r, MC_ERR_OFFSET_MISMATCH, "Upload-Offset %lld khác vị trí máy chủ đang có"
 			      " (%lld)", offset, received);
 		return;
 	}
 	const char *cl = req_header(r, "Content-Length");
 	if (cl && offset + strtoll(cl, NULL, 10) > length) {
-		respond_error(r, 413, "payload_too_large", "Nội dung vượt quá Upload-Length của tệp");
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung vượt quá Upload-Length của tệp");
 		return;
 	}
 	struct upload_stream *u = xcalloc(1, sizeof(*u));
@@ -430,17 +511,17 @@ void upload_patch_begin(struct req *r)
 	u->length = length;
 	u->received = received;
 	strbuf_init(&u->buf);
-	r->upload = u;
+	r->stream = u;
 }
 
-void upload_patch_data(struct req *r, const char *data, size_t n)
+static void patch_data(struct req *r, const char *data, size_t n)
 {
-	struct upload_stream *u = r->upload;
+	struct upload_stream *u = r->stream;
 	if (u->failed)
 		return;
 	if (u->received + (long long)u->buf.len + (long long)n > u->length) {
 		flush(u);
-		stream_fail(u, 413, "payload_too_large", "Nội dung vượt quá Upload-Length của tệp");
+		stream_fail(u, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung vượt quá Upload-Length của tệp");
 		return;
 	}
 	strbuf_add(&u->buf, data, n);
@@ -450,18 +531,19 @@ void upload_patch_data(struct req *r, const char *data, size_t n)
 
 static void stream_free(struct req *r)
 {
-	strbuf_release(&r->upload->buf);
-	FREE(&r->upload);
+	struct upload_stream *u = r->stream;
+	strbuf_release(&u->buf);
+	FREE(&r->stream);
 }
 
-void upload_patch_end(struct req *r)
+static void patch_end(struct req *r)
 {
-	struct upload_stream *u = r->upload;
+	struct upload_stream *u = r->stream;
 	flush(u);
 	tus_headers(r);
 	if (u->failed) {
 		add_offset(r, u->received);
-		respond_error(r, u->fail_status, u->fail_code, "%s", u->fail_msg);
+		respond_error(r, u->fail_code, "%s", u->fail_msg);
 		stream_free(r);
 		return;
 	}
@@ -475,7 +557,7 @@ void upload_patch_end(struct req *r)
 		}
 		if (f > 0) {
 			stream_free(r);
-			respond_error(r, 422, "hash_mismatch", "Mã băm SHA-256 không khớp với nội dung tệp;"
+			respond_error(r, MC_ERR_HASH_MISMATCH, "Mã băm SHA-256 không khớp với nội dung tệp;"
 				      " lượt tải lên bị hủy, hãy gửi lại tệp");
 			return;
 		}
@@ -485,10 +567,12 @@ void upload_patch_end(struct req *r)
 	respond_empty(r, 204);
 }
 
-void upload_patch_abort(struct req *r)
+static void patch_abort(struct req *r)
 {
 	/* The link was cut: keep every byte that arrived. */
 	if (!r->responded)
-		flush(r->upload);
+		flush(r->stream);
 	stream_free(r);
 }
+
+const struct route_stream upload_patch = { patch_begin, patch_data, patch_end, patch_abort };

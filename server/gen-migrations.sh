@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gen-migrations.sh FILE...: print the SQL migrations as a C array (compiled
 # into motcua-server, applied in the order given: name them NNNN_what.sql).
 echo "/* generated from server/migrations by server/gen-migrations.sh; do not edit */"

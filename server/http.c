@@ -1,7 +1,8 @@
-/* The HTTP side: libmicrohttpd with a thread pool, the route table, request
- * bodies with a size limit, JSON responses and errors, the bearer token, the
- * access log and `motcua-server serve`. */
-#include "server/server.h"
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The HTTP engine: libmicrohttpd with a thread pool, routing over the table
+ * `serve` hands it, request bodies with a size limit, JSON responses and
+ * errors, the bearer token, the access log. See server/http.h. */
+#include "server/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,34 +47,26 @@ void server_clock(char *buf, size_t n)
 	snprintf(buf, n, "%s%.3s:%.2s", day, z, z + 3);
 }
 
+/* ---- limits of `serve` ------------------------------------------------------- */
+
+static int token_days = 30;        /* --token-days */
+static int lookup_per_minute = 60; /* --lookup-per-minute */
+
+int http_token_days(void)
+{
+	return token_days;
+}
+
+int http_lookup_per_minute(void)
+{
+	return lookup_per_minute;
+}
+
 /* ---- routes ------------------------------------------------------------------- */
 
-struct route {
-	const char *name;   /* metrics label */
-	const char *method; /* GET routes also answer HEAD */
-	const char *path;   /* as in docs/openapi.yaml: a last "{param}" is one segment */
-	void (*fn)(struct req *r); /* NULL: a streamed body (upload PATCH) */
-};
-
-static const struct route routes[] = {
-	{ "healthz", "GET", "/healthz", api_healthz },
-	{ "metrics", "GET", "/metrics", api_metrics },
-	{ "login", "POST", "/api/v1/auth/login", api_login },
-	{ "logout", "POST", "/api/v1/auth/logout", api_logout },
-	{ "me", "GET", "/api/v1/auth/me", api_me },
-	{ "push", "POST", "/api/v1/sync/push", api_push },
-	{ "changes", "GET", "/api/v1/sync/changes", api_changes },
-	{ "leases", "POST", "/api/v1/leases", api_leases },
-	{ "lookup", "GET", "/api/v1/lookup/{code}", api_lookup },
-	{ "indicators", "GET", "/api/v1/indicators", api_indicators },
-	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", api_blob_head },
-	{ "upload_options", "OPTIONS", "/api/v1/uploads", api_upload_options },
-	{ "upload_create", "POST", "/api/v1/uploads", api_upload_create },
-	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", api_upload_head },
-	{ "upload_patch", "PATCH", "/api/v1/uploads/{id}", NULL },
-	{ "upload_delete", "DELETE", "/api/v1/uploads/{id}", api_upload_delete },
-};
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+/* The table being served (set by http_serve before the daemon starts). */
+static const struct route *routes;
+static size_t nroutes;
 
 static bool path_matches(const struct route *rt, const char *path)
 {
@@ -119,8 +112,15 @@ static bool path_sane(const char *p)
 #define STR(x) STR_(x)
 static const char protocol_text[] = STR(SYNC_PROTOCOL);
 
-/* Answers at least this long go gzipped to a client that accepts it. */
+/* Answers at least this long go gzipped to a client that accepts it, when
+ * they are text (JSON, the metrics): files (PDF, JPEG) are compressed
+ * already and are served as they are stored. */
 #define GZIP_FROM 256
+
+static bool compressible(const char *ctype)
+{
+	return !strncmp(ctype, "application/json", 16) || !strncmp(ctype, "text/", 5);
+}
 
 static void queue(struct req *r, unsigned status, const char *ctype, char *body, size_t len)
 {
@@ -128,7 +128,7 @@ static void queue(struct req *r, unsigned status, const char *ctype, char *body,
 		free(body);
 		return;
 	}
-	bool gz = len >= GZIP_FROM && mc_accepts_gzip(req_header(r, "Accept-Encoding"));
+	bool gz = len >= GZIP_FROM && compressible(ctype) && mc_accepts_gzip(req_header(r, "Accept-Encoding"));
 	if (gz) {
 		struct strbuf z = STRBUF_INIT;
 		mc_gzip(body, len, &z);
@@ -188,6 +188,11 @@ void respond_text(struct req *r, unsigned status, const char *ctype, char *text)
 	queue(r, status, ctype, text, strlen(text));
 }
 
+void respond_bytes(struct req *r, unsigned status, const char *ctype, char *bytes, size_t n)
+{
+	queue(r, status, ctype, bytes, n);
+}
+
 void respond_json(struct req *r, unsigned status, json_t *v)
 {
 	char *s = json_dumps(v, JSON_COMPACT);
@@ -201,20 +206,20 @@ void respond_json(struct req *r, unsigned status, json_t *v)
 	queue(r, status, "application/json; charset=utf-8", s, n + 1);
 }
 
-void respond_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
+void respond_error(struct req *r, enum mc_err code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	respond_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+	respond_json(r, (unsigned)mc_err_status(code),
+		     json_pack("{s:{s:s, s:s}}", "error", "code", mc_err_wire(code), "message", msg));
 	free(msg);
 }
 
 void respond_db_down(struct req *r)
 {
-	respond_error(r, 503, "db_unavailable",
-		      "Máy chủ tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau");
+	respond_error(r, MC_ERR_DB_UNAVAILABLE, "%s", mc_err_text(MC_ERR_DB_UNAVAILABLE));
 }
 
 const char *req_arg(struct req *r, const char *key)
@@ -241,18 +246,18 @@ int req_protocol(struct req *r)
 	char *end;
 	long n = strtol(v, &end, 10);
 	if (end == v || *end || n < 1) {
-		respond_error(r, 400, "bad_request", "Tiêu đề %s phải là một số nguyên dương (phiên bản"
+		respond_error(r, MC_ERR_BAD_REQUEST, "Tiêu đề %s phải là một số nguyên dương (phiên bản"
 			      " giao thức đồng bộ)", SYNC_PROTOCOL_HEADER);
 		return -1;
 	}
 	if (n < min_protocol) {
-		respond_error(r, 400, "protocol_outdated", "Phần mềm motcua của máy trạm đã cũ (giao thức"
+		respond_error(r, MC_ERR_PROTOCOL_OUTDATED, "Phần mềm motcua của máy trạm đã cũ (giao thức"
 			      " đồng bộ %ld; máy chủ cần từ %d đến %d): hãy cập nhật motcua rồi đồng bộ"
 			      " lại", n, min_protocol, SYNC_PROTOCOL);
 		return -1;
 	}
 	if (n > SYNC_PROTOCOL) {
-		respond_error(r, 400, "protocol_unsupported", "Máy chủ chỉ hỗ trợ giao thức đồng bộ %d"
+		respond_error(r, MC_ERR_PROTOCOL_UNSUPPORTED, "Máy chủ chỉ hỗ trợ giao thức đồng bộ %d"
 			      " đến %d (máy trạm dùng %ld): hãy cập nhật máy chủ", min_protocol,
 			      SYNC_PROTOCOL, n);
 		return -1;
@@ -266,17 +271,17 @@ json_t *req_json(struct req *r)
 	json_t *v = r->body.len ? json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &je)
 				: NULL;
 	if (!r->body.len) {
-		respond_error(r, 400, "bad_json", "Thiếu nội dung JSON của yêu cầu");
+		respond_error(r, MC_ERR_BAD_JSON, "Thiếu nội dung JSON của yêu cầu");
 		return NULL;
 	}
 	if (!v) {
-		respond_error(r, 400, "bad_json", "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
+		respond_error(r, MC_ERR_BAD_JSON, "Nội dung không phải JSON hợp lệ (dòng %d, cột %d): %s",
 			      je.line, je.column, je.text);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
-		respond_error(r, 400, "bad_json", "Nội dung JSON phải là một đối tượng {...}");
+		respond_error(r, MC_ERR_BAD_JSON, "Nội dung JSON phải là một đối tượng {...}");
 		return NULL;
 	}
 	return v;
@@ -298,7 +303,7 @@ int auth_require(struct req *r, PGconn *c)
 	while (tok && *tok == ' ')
 		tok++;
 	if (!tok || !*tok || strlen(tok) > 256) {
-		respond_error(r, 401, "unauthorized", "Cần đăng nhập: thiếu mã truy cập"
+		respond_error(r, MC_ERR_UNAUTHORIZED, "Cần đăng nhập: thiếu mã truy cập"
 			      " (Authorization: Bearer ...)");
 		return -1;
 	}
@@ -307,8 +312,8 @@ int auth_require(struct req *r, PGconn *c)
 	char hex[2 * sizeof(hash) + 3] = "\\x";
 	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
 	const char *p[] = { hex };
-	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id"
-				    " FROM tokens t JOIN users u ON u.username = t.username"
+	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id,"
+				    " t.expires_at <= now() FROM tokens t JOIN users u ON u.username = t.username"
 				    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
 				    " AND NOT u.disabled", 1, p);
 	if (!db_ok(res)) {
@@ -318,8 +323,13 @@ int auth_require(struct req *r, PGconn *c)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		respond_error(r, 401, "unauthorized", "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
+		respond_error(r, MC_ERR_UNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
 			      " hãy đăng nhập lại");
+		return -1;
+	}
+	if (!strcmp(PQgetvalue(res, 0, 5), "t")) {
+		PQclear(res);
+		respond_error(r, MC_ERR_TOKEN_EXPIRED, "Mã truy cập đã hết hạn; hãy đăng nhập lại");
 		return -1;
 	}
 	copy_field(r->s.username, sizeof(r->s.username), res, 0);
@@ -334,45 +344,55 @@ int auth_require(struct req *r, PGconn *c)
 
 /* ---- the request cycle ----------------------------------------------------------------- */
 
-/* The route of the request: its index, or -1 with r->allow listing the
- * methods of the path when only the method is wrong (-2: no such path). */
-static int find_route(struct req *r)
+/* The route of the request, or NULL with r->allow listing the methods of
+ * the path when only the method is wrong (*path_known set). */
+static const struct route *find_route(struct req *r, bool *path_known)
 {
-	int found = -2;
+	*path_known = false;
 	r->allow[0] = '\0';
-	for (size_t i = 0; i < NROUTES; i++) {
+	for (size_t i = 0; i < nroutes; i++) {
 		if (!path_matches(&routes[i], r->path))
 			continue;
 		if (method_matches(&routes[i], r->method))
-			return (int)i;
-		found = -1;
+			return &routes[i];
+		*path_known = true;
 		size_t n = strlen(r->allow);
 		snprintf(r->allow + n, sizeof(r->allow) - n, "%s%s%s", n ? ", " : "", routes[i].method,
 			 !strcmp(routes[i].method, "GET") ? ", HEAD" : "");
 	}
-	return found;
+	return NULL;
 }
 
 /* Answers at once what needs no body: a bad path, no route, a wrong method.
- * Returns the route, or -1 when answered. */
-static int route_or_answer(struct req *r)
+ * Returns the route, or NULL when answered. */
+static const struct route *route_or_answer(struct req *r)
 {
 	if (!path_sane(r->path)) {
-		respond_error(r, 400, "bad_path", "Đường dẫn không hợp lệ");
-		return -1;
+		respond_error(r, MC_ERR_BAD_PATH, "Đường dẫn không hợp lệ");
+		return NULL;
 	}
-	int i = find_route(r);
-	if (i == -1) {
-		respond_error(r, 405, "method_not_allowed", "Phương thức %s không dùng được cho"
+	bool path_known;
+	r->route = find_route(r, &path_known);
+	if (!r->route && path_known)
+		respond_error(r, MC_ERR_METHOD_NOT_ALLOWED, "Phương thức %s không dùng được cho"
 			      " đường dẫn này", r->method);
+	else if (!r->route)
+		respond_error(r, MC_ERR_NOT_FOUND, "Không có tài nguyên này trên máy chủ");
+	return r->route;
+}
+
+/* The route's authentication: 0 when it may run (r->s filled for a
+ * ROUTE_TOKEN route), -1 when answered 401 or 503. */
+static int authenticate(struct req *r)
+{
+	if (r->route->auth == ROUTE_PUBLIC)
+		return 0;
+	PGconn *c = db_thread_conn();
+	if (!c) {
+		respond_db_down(r);
 		return -1;
 	}
-	if (i < 0) {
-		respond_error(r, 404, "not_found", "Không có tài nguyên này trên máy chủ");
-		return -1;
-	}
-	r->route = i;
-	return i;
+	return auth_require(r, c);
 }
 
 /* A gzipped body (Content-Encoding: gzip) replaced by what it inflates to,
@@ -386,10 +406,10 @@ static int inflate_body(struct req *r)
 	struct strbuf plain = STRBUF_INIT;
 	enum mc_gunzip_rc rc = mc_gunzip(r->body.buf, r->body.len, max_body, &plain);
 	if (rc == MC_GUNZIP_TOO_LARGE)
-		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu sau khi giải nén quá lớn"
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung yêu cầu sau khi giải nén quá lớn"
 			      " (tối đa %zu byte)", max_body);
 	else if (rc != MC_GUNZIP_OK)
-		respond_error(r, 400, "bad_encoding", "Nội dung nén gzip bị hỏng hoặc không trọn vẹn");
+		respond_error(r, MC_ERR_BAD_ENCODING, "Nội dung nén gzip bị hỏng hoặc không trọn vẹn");
 	if (rc != MC_GUNZIP_OK) {
 		strbuf_release(&plain);
 		return -1;
@@ -412,20 +432,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->method = method;
 		r->path = xstrndup(url, MAX_PATH_LEN + 1);
-		r->route = -1;
 		r->start = now_mono();
 		strbuf_init(&r->body);
 		*con_cls = r;
-		if (route_or_answer(r) < 0)
+		if (!route_or_answer(r))
 			return MHD_YES;
-		if (!routes[r->route].fn) {
-			upload_patch_begin(r); /* streamed: no size limit but the upload's */
+		if (r->route->stream) {
+			/* streamed: no size limit but the handler's */
+			if (!authenticate(r))
+				r->route->stream->begin(r);
 			return MHD_YES;
 		}
 		const char *ce = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_ENCODING);
 		if (ce && strcasecmp(ce, "gzip") && strcasecmp(ce, "identity")) {
-			respond_error(r, 415, "unsupported_encoding", "Máy chủ chỉ nhận nội dung nén"
+			respond_error(r, MC_ERR_UNSUPPORTED_ENCODING, "Máy chủ chỉ nhận nội dung nén"
 				      " gzip (Content-Encoding: %.32s không hỗ trợ)", ce);
 			r->too_large = true; /* the body is not kept */
 			return MHD_YES;
@@ -434,14 +455,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > max_body) {
 			r->too_large = true;
-			respond_error(r, 413, "payload_too_large",
+			respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE,
 				      "Nội dung yêu cầu quá lớn (tối đa %zu byte)", max_body);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (r->upload && !r->responded)
-			upload_patch_data(r, upload, *upload_size);
+		if (r->stream && !r->responded)
+			r->route->stream->data(r, upload, *upload_size);
 		else if (!r->too_large && r->body.len + *upload_size > max_body)
 			r->too_large = true;
 		else if (!r->too_large && !r->responded)
@@ -451,17 +472,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->responded)
 		return MHD_YES;
-	if (r->upload) {
-		upload_patch_end(r);
+	if (r->stream) {
+		r->route->stream->end(r);
 	} else if (r->too_large) {
-		respond_error(r, 413, "payload_too_large", "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
 			      max_body);
-	} else if (!inflate_body(r)) {
-		routes[r->route].fn(r);
-		if (!r->responded)
-			respond_error(r, 500, "internal", "Lỗi nội bộ của máy chủ");
+	} else if (r->route->fn && !authenticate(r) && !inflate_body(r)) {
+		r->route->fn(r);
 	}
+	if (!r->responded)
+		respond_error(r, MC_ERR_INTERNAL, "%s", mc_err_text(MC_ERR_INTERNAL));
 	return MHD_YES;
+}
+
+void req_addr(struct req *r, char *addr, size_t n)
+{
+	snprintf(addr, n, "-");
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, (socklen_t)n);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, (socklen_t)n);
+	}
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -471,23 +508,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
-	if (r->upload)
-		upload_patch_abort(r); /* keeps what arrived; frees the stream */
+	if (r->stream)
+		r->route->stream->abort(r); /* keeps what arrived; frees the stream */
 	double secs = now_mono() - r->start;
-	const char *route = r->route >= 0 ? routes[r->route].name : "other";
+	const char *route = r->route ? r->route->name : "other";
 	metrics_request(route, r->status, secs);
-	char addr[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  addr, sizeof(addr));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  addr, sizeof(addr));
-	}
+	char addr[INET6_ADDRSTRLEN];
+	req_addr(r, addr, sizeof(addr));
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	struct strbuf line = STRBUF_INIT;
@@ -508,8 +535,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		strbuf_addstr(&line, " in=gzip");
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		strbuf_addf(&line, " aborted=%d", (int)toe);
-	strbuf_addch(&line, '\n');
-	fwrite(line.buf, 1, line.len, stderr);
+	server_log(r->status >= 500 ? LOG_WARNING : LOG_INFO, "%s", line.buf);
 	strbuf_release(&line);
 	strbuf_release(&r->body);
 	for (int i = 0; i < r->nhdrs; i++)
@@ -566,12 +592,15 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--min-protocol N]"
-	      " [--tls-cert TỆP --tls-key TỆP]\n", stderr);
+	      " [--threads N] [--max-body BYTE] [--min-protocol N] [--tls-cert TỆP --tls-key TỆP]"
+	      " [--token-days N] [--lookup-per-minute N]\n",
+	      stderr);
 }
 
-int cmd_serve(int argc, char **argv)
+int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 {
+	routes = table;
+	nroutes = ntable;
 	static const struct option opts[] = {
 		{ "pg", required_argument, NULL, 'p' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -580,10 +609,15 @@ int cmd_serve(int argc, char **argv)
 		{ "min-protocol", required_argument, NULL, 'm' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
+		{ "token-days", required_argument, NULL, 'd' },
+		{ "lookup-per-minute", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pg = NULL, *listen = "127.0.0.1:8080", *cert = NULL, *key = NULL;
-	long threads = 8;
+	/* defaults from server.conf and MOTCUA_* (config.c); options win */
+	const struct server_config *cfg = config_get();
+	const char *pg = cfg->pg, *listen = cfg->listen, *cert = cfg->tls_cert, *key = cfg->tls_key;
+	long threads = cfg->threads;
+	max_body = cfg->max_body;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end;
@@ -607,6 +641,24 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'd': {
+			long days = strtol(optarg, &end, 10);
+			if (*end || days < 1 || days > 3650) {
+				fprintf(stderr, SERVER_NAME ": --token-days phải từ 1 đến 3650\n");
+				return 2;
+			}
+			token_days = (int)days;
+			break;
+		}
+		case 'L': {
+			long n = strtol(optarg, &end, 10);
+			if (*end || !*optarg || n < 0 || n > 1000000) {
+				fprintf(stderr, SERVER_NAME ": --lookup-per-minute phải từ 0 đến 1000000\n");
+				return 2;
+			}
+			lookup_per_minute = (int)n;
+			break;
+		}
 		case 'b': {
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || v < 1024 || v > (1ull << 30)) {
@@ -635,20 +687,20 @@ int cmd_serve(int argc, char **argv)
 	struct strbuf err = STRBUF_INIT;
 	PGconn *c = db_connect(pg, &err);
 	if (!c) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
 	int have = db_schema_version(c), want = db_schema_latest();
 	PQfinish(c);
 	if (have != want) {
-		fprintf(stderr, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
-			" hãy chạy: motcua-server migrate --pg ...\n", have < 0 ? 0 : have, want);
+		server_log(LOG_ERR, SERVER_NAME ": lược đồ cơ sở dữ liệu ở phiên bản %d, cần %d;"
+			   " hãy chạy: motcua-server migrate --pg ...", have < 0 ? 0 : have, want);
 		return 1;
 	}
 	char *cert_pem = NULL, *key_pem = NULL;
 	if (cert && (!(cert_pem = read_file(cert, &err)) || !(key_pem = read_file(key, &err)))) {
-		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		strbuf_release(&err);
 		free(cert_pem);
 		return 1;
@@ -673,6 +725,7 @@ int cmd_serve(int argc, char **argv)
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, NULL, /* first, says MHD */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
@@ -681,7 +734,7 @@ int cmd_serve(int argc, char **argv)
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, SERVER_NAME ": không mở được cổng %s: %s\n", listen, strerror(errno));
+		server_log(LOG_ERR, SERVER_NAME ": không mở được cổng %s: %s", listen, strerror(errno));
 		db_thread_teardown();
 		free(cert_pem);
 		free(key_pem);
@@ -691,15 +744,23 @@ int cmd_serve(int argc, char **argv)
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char host[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-	fprintf(stderr, SERVER_NAME ": listening on %s://%s:%u (pid %ld)\n", cert ? "https" : "http",
-		host, info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
 	int sig = 0;
-	sigwait(&set, &sig);
-	fprintf(stderr, SERVER_NAME ": signal %d, stopping\n", sig);
+	/* /metrics on its own address first: "listening on" says all is up */
+	if (cfg->metrics_listen && metrics_serve_start(cfg->metrics_listen, &err)) {
+		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
+		sig = -1;
+	} else {
+		server_log(LOG_INFO, SERVER_NAME ": listening on %s://%s:%u (pid %ld)",
+			   cert ? "https" : "http", host,
+			   info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port), (long)getpid());
+		sigwait(&set, &sig);
+		server_log(LOG_INFO, SERVER_NAME ": signal %d, stopping", sig);
+	}
+	metrics_serve_stop();
 	MHD_stop_daemon(d);
 	db_thread_teardown();
 	free(cert_pem);
 	free(key_pem);
 	strbuf_release(&err);
-	return 0;
+	return sig < 0;
 }

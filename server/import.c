@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server import: units (provinces and communes), procedures and the
  * holiday calendar from the files the client imports (data/). One
  * transaction; only what changed goes into the change log, so importing the
@@ -407,7 +408,7 @@ int cmd_import(int argc, char **argv)
 	static const struct option opts[] = { { "pg", required_argument, NULL, 'p' },
 					      { "data", required_argument, NULL, 'd' },
 					      { NULL, 0, NULL, 0 } };
-	const char *pg = NULL, *dir = getenv("MOTCUA_DATA");
+	const char *pg = config_get()->pg, *dir = config_get()->data; /* or $MOTCUA_DATA */
 	if (!dir || !*dir)
 		dir = MOTCUA_DATADIR;
 	int o;

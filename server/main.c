@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: command dispatch. */
 #include "server/server.h"
 
@@ -7,7 +8,23 @@
 
 #include <sodium.h>
 
+#include "core/errors.h"
 #include "core/version.h"
+
+/* `motcua-server errors`: "STATUS CODE MESSAGE", one line per code the
+ * server sends (core/errors.h; docs/api.md lists the same). */
+static int cmd_errors(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		fputs("Cách dùng: motcua-server errors\n", stderr);
+		return 2;
+	}
+	for (int e = MC_ERR_NONE + 1; e < MC_ERR_UNKNOWN; e++)
+		if (mc_err_status(e))
+			printf("%d %s %s\n", mc_err_status(e), mc_err_wire(e), mc_err_text(e));
+	return 0;
+}
 
 static void usage(FILE *fp)
 {
@@ -18,13 +35,34 @@ static void usage(FILE *fp)
 	      "           --role clerk|supervisor|admin [--full-name TÊN]   (mật khẩu từ stdin)\n"
 	      "  user disable|enable --pg CONNINFO --username U\n"
 	      "  token revoke --pg CONNINFO (--device MÃ | --username U)\n"
+	      "  device release --pg CONNINFO --device MÃ   gỡ thiết bị khỏi người dùng đầu tiên\n"
 	      "  serve --pg CONNINFO [--listen 127.0.0.1:8080] [--threads N] [--max-body BYTE]\n"
-	      "        [--tls-cert TỆP --tls-key TỆP]\n"
+	      "        [--tls-cert TỆP --tls-key TỆP] [--token-days 30] [--lookup-per-minute 60]\n"
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
+	      "  leases --pg CONNINFO --unit MÃ [--reset]\n"
+	      "                                        bộ đếm số hồ sơ của đơn vị; --reset đặt lại\n"
+	      "                                        theo số đang dùng (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
-	      "  version\n", fp);
+	      "  portal (enable|disable|run|status|list|retry|drop|codes) --pg CONNINFO ...\n"
+	      "                                        liên thông Cổng Dịch vụ công quốc gia\n"
+	      "  routes                                các đường dẫn của API, mỗi dòng một\n"
+	      "  errors                                các mã lỗi của API, mỗi dòng một\n"
+	      "  version\n"
+	      "Cơ sở dữ liệu, địa chỉ nghe, TLS, giới hạn: --config TỆP (hoặc MOTCUA_CONFIG),\n"
+	      "biến môi trường MOTCUA_PG, MOTCUA_PG_HOST..., MOTCUA_LISTEN... và PG* của libpq;\n"
+	      "tùy chọn dòng lệnh được ưu tiên (man 8 motcua-server).\n", fp);
 }
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "migrate", cmd_migrate },	  { "import", cmd_import }, { "user", cmd_user },
+	{ "token", cmd_token },		  { "serve", cmd_serve },   { "indicators", cmd_indicators },
+	{ "stats", cmd_stats },		  { "routes", cmd_routes }, { "errors", cmd_errors },
+	{ "portal", cmd_portal },	  { "leases", cmd_leases },	  { "device", cmd_device },
+};
 
 int main(int argc, char **argv)
 {
@@ -33,6 +71,17 @@ int main(int argc, char **argv)
 		fputs(SERVER_NAME ": không khởi tạo được libsodium\n", stderr);
 		return 1;
 	}
+	/* --config FILE (or --config=FILE) before the command */
+	const char *conf = NULL;
+	if (argc > 2 && !strcmp(argv[1], "--config")) {
+		conf = argv[2];
+		argc -= 2;
+		argv += 2;
+	} else if (argc > 1 && !strncmp(argv[1], "--config=", 9)) {
+		conf = argv[1] + 9;
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -40,20 +89,6 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	argc--;
 	argv++;
-	if (!strcmp(cmd, "migrate"))
-		return cmd_migrate(argc, argv);
-	if (!strcmp(cmd, "import"))
-		return cmd_import(argc, argv);
-	if (!strcmp(cmd, "user"))
-		return cmd_user(argc, argv);
-	if (!strcmp(cmd, "token"))
-		return cmd_token(argc, argv);
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(argc, argv);
-	if (!strcmp(cmd, "indicators"))
-		return cmd_indicators(argc, argv);
-	if (!strcmp(cmd, "stats"))
-		return cmd_stats(argc, argv);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf(SERVER_NAME " %s\n", MOTCUA_VERSION);
 		return 0;
@@ -61,6 +96,27 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help")) {
 		usage(stdout);
 		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name))
+			continue;
+		struct strbuf err = STRBUF_INIT;
+		if (config_load(conf, &err)) {
+			fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
+			strbuf_release(&err);
+			config_release();
+			return 2;
+		}
+		strbuf_release(&err);
+		for (int a = 1; a < argc; a++) {
+			if (!strcmp(argv[a], "--pg") && a + 1 < argc)
+				config_warn_password(argv[a + 1]);
+			else if (!strncmp(argv[a], "--pg=", 5))
+				config_warn_password(argv[a] + 5);
+		}
+		int rc = commands[i].run(argc, argv);
+		config_release();
+		return rc;
 	}
 	fprintf(stderr, SERVER_NAME ": lệnh không rõ: %s\n", cmd);
 	usage(stderr);

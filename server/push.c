@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POST /api/v1/sync/push: each operation in its own transaction, idempotent
  * by op_id (UNIQUE in table ops), one answer per operation:
  *   applied    the change is stored, with its new revision;
@@ -10,13 +11,15 @@
  *              lifecycle forbids): a stable code and a Vietnamese message.
  * A database failure answers 503 for the whole request: the client sends the
  * batch again and what was applied comes back as duplicate. */
-#include "server/server.h"
-#include "server/attach.h"
+#include "server/api.h"
+#include "server/ops.h"
+#include "server/portal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/datetime.h"
 #include "core/dcode.h"
@@ -24,39 +27,38 @@
 #include "core/lifecycle.h"
 #include "core/syncproto.h"
 
-/* The outcome of one attempt at an operation. */
-struct outcome {
-	enum sync_status status;
-	long long rev;
-	char code[48];
-	char message[512];
-	bool db_failed; /* the database failed: stop the request (503) */
-	bool retry;     /* a race lost to another server: try again */
-};
-
-static void set_outcome(struct outcome *o, enum sync_status st, const char *code,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void set_outcome(struct outcome *o, enum sync_status st, const char *code,
-			const char *fmt, ...)
+void set_outcome(struct outcome *o, enum mc_err code, const char *fmt, ...)
 {
-	o->status = st;
-	snprintf(o->code, sizeof(o->code), "%s", code);
+	o->status = mc_err_conflict(code) ? SYNC_CONFLICT : SYNC_REJECTED;
+	o->code = code;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(o->message, sizeof(o->message), fmt, ap);
 	va_end(ap);
 }
 
-static void set_db_failure(struct outcome *o, const PGresult *res)
+void set_db_failure(struct outcome *o, const PGresult *res)
 {
 	const char *st = res ? db_state(res) : "";
+	/* A value the database refuses (class 22: out of range, bad encoding;
+	 * 23: a check, a missing reference) is the payload's fault, not the
+	 * database's: rejected, so that it neither answers 503 nor holds up the
+	 * workstation's later operations. Every field is checked before SQL;
+	 * this is the net under those checks. */
+	if (!strncmp(st, "22", 2) || (!strncmp(st, "23", 2) && strcmp(st, "23505"))) {
+		server_log(LOG_WARNING, SERVER_NAME ": push: refused by the database (%s): %s", st,
+			PQresultErrorMessage(res));
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Một giá trị của thao tác nằm ngoài"
+			    " miền của nó (mã %s)", st);
+		return;
+	}
 	/* unique violation, serialization failure, deadlock: another server won a race */
 	if (!strcmp(st, "23505") || !strcmp(st, "40001") || !strcmp(st, "40P01"))
 		o->retry = true;
 	else
 		o->db_failed = true;
 	if (res && o->db_failed)
-		fprintf(stderr, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", PQresultErrorMessage(res));
 }
 
 /* Runs a statement; on failure records it in o and returns -1. */
@@ -96,30 +98,111 @@ static bool is_dt(const json_t *o, const char *key)
 }
 
 /* Whether the user serves the dossier's receiving unit or its handling unit
- * (NULL: none, the receiving unit handles it); rejected out_of_scope if not. */
-static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, const char *unit,
-			     const char *handling)
+ * (NULL: none, the receiving unit handles it); rejected out_of_scope if not.
+ * acting (may be NULL, >= 32 bytes) receives the unit the user acts for:
+ * the handling unit when the user serves it, else the receiving unit. */
+static bool in_dossier_scope_as(PGconn *c, struct outcome *o, const char *user, const char *unit,
+				const char *handling, char *acting)
 {
 	const char *p[] = { user, unit, handling };
-	PGresult *res = db_query(c, "SELECT 1 FROM user_scope($1) WHERE unit_code IN ($2, $3)"
-				    " LIMIT 1", 3, p);
+	PGresult *res = db_query(c, "SELECT unit_code FROM user_scope($1) WHERE unit_code IN ($2, $3)"
+				    " ORDER BY unit_code = $3 DESC LIMIT 1", 3, p);
 	bool ok = db_ok(res);
 	bool mine = ok && PQntuples(res) == 1;
 	if (!ok)
 		set_db_failure(o, res);
+	if (mine && acting)
+		snprintf(acting, 32, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if (ok && !mine && handling)
-		set_outcome(o, SYNC_REJECTED, "out_of_scope", "Tài khoản %s không được ghi hồ sơ của"
+		set_outcome(o, MC_ERR_OUT_OF_SCOPE, "Tài khoản %s không được ghi hồ sơ của"
 			    " đơn vị %s (đang xử lý tại %s)", user, unit, handling);
 	else if (ok && !mine)
-		set_outcome(o, SYNC_REJECTED, "out_of_scope",
+		set_outcome(o, MC_ERR_OUT_OF_SCOPE,
 			    "Tài khoản %s không được ghi hồ sơ của đơn vị %s", user, unit);
 	return mine;
+}
+
+static bool in_dossier_scope(PGconn *c, struct outcome *o, const char *user, const char *unit,
+			     const char *handling)
+{
+	return in_dossier_scope_as(c, o, user, unit, handling, NULL);
 }
 
 static bool in_scope(PGconn *c, struct outcome *o, const char *user, const char *unit)
 {
 	return in_dossier_scope(c, o, user, unit, NULL);
+}
+
+/* Whether unit is a unit the server knows; rejected unknown_unit if not. */
+static bool unit_exists(PGconn *c, struct outcome *o, const char *what, const char *unit)
+{
+	const char *p[] = { unit };
+	PGresult *res = db_query(c, "SELECT 1 FROM units WHERE code = $1", 1, p);
+	bool ok = db_ok(res), found = ok && PQntuples(res) == 1;
+	if (!ok)
+		set_db_failure(o, res);
+	else if (!found)
+		set_outcome(o, MC_ERR_UNKNOWN_UNIT, "Không có đơn vị mã %.32s (%s)", unit, what);
+	PQclear(res);
+	return found;
+}
+
+/* ---- events: the server's facts, the device's claims ---------------------------- */
+
+/* Whether kind is one the lifecycle knows: receive, an action, reassign. */
+static bool event_kind_known(const char *kind)
+{
+	return kind && (mc_action_from_id(kind) >= 0 || !strcmp(kind, MC_REASSIGN_ID));
+}
+
+/* Whether member key of e is absent, null or a status of the lifecycle. */
+static bool opt_status(const json_t *e, const char *key)
+{
+	const json_t *v = json_object_get(e, key);
+	return !v || json_is_null(v) ||
+	       (json_is_integer(v) && json_integer_value(v) >= MC_STATUS_MIN &&
+		json_integer_value(v) <= MC_STATUS_MAX);
+}
+
+/* Pure checks of an event as a workstation writes it: a known kind,
+ * statuses of the lifecycle, short strings for the device's claims (its
+ * time is kept as sent). Rejected bad_event if not. */
+static int check_event(const json_t *e, struct outcome *o)
+{
+	const char *kind = jstr(e, "kind");
+	if (!event_kind_known(kind)) {
+		set_outcome(o, MC_ERR_BAD_EVENT, "Loại sự kiện \"%.64s\" không có trong quy"
+			    " trình", kind ? kind : "");
+		return -1;
+	}
+	if (!opt_status(e, "status_from") || !opt_status(e, "status_to")) {
+		set_outcome(o, MC_ERR_BAD_EVENT, "\"status_from\", \"status_to\" của sự kiện"
+			    " phải là mã trạng thái %d đến %d", MC_STATUS_MIN, MC_STATUS_MAX);
+		return -1;
+	}
+	if (!opt_str(e, "device_time", 64) || !opt_str(e, "actor", 64) ||
+	    !opt_str(e, "unit_code", 32) ||
+	    (json_object_get(e, "payload") && !json_is_null(json_object_get(e, "payload")) &&
+	     !json_is_object(json_object_get(e, "payload")))) {
+		set_outcome(o, MC_ERR_BAD_EVENT, "\"device_time\", \"actor\", \"unit_code\""
+			    " của sự kiện phải là chuỗi ngắn, \"payload\" một đối tượng");
+		return -1;
+	}
+	return 0;
+}
+
+/* The facts the server knows, written over what the workstation said: the
+ * actor is the token's user, the unit the one the user acts for, the
+ * server_time the server's clock (events.server_time too). The device's
+ * time stays beside it: the device's claim. */
+static void stamp_event(json_t *e, const struct session *s, const char *unit)
+{
+	char clock[40];
+	server_clock(clock, sizeof(clock));
+	json_object_set_new(e, "actor", json_string(s->username));
+	json_object_set_new(e, "unit_code", json_string(unit));
+	json_object_set_new(e, "server_time", json_string(clock));
 }
 
 /* ---- op "receive" ------------------------------------------------------------ */
@@ -145,17 +228,27 @@ static int check_dossier(const struct sync_op *op, struct outcome *o)
 	struct dossier_doc_error e;
 	if (dossier_doc_decode(op->payload, &d, &e) || dossier_doc_check_new(&d, &e)) {
 		dossier_doc_release(&d);
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "%s", e.message);
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "%s", e.message);
 		return -1;
 	}
 	bool same_id = d.id && !strcmp(d.id, op->entity_id);
 	dossier_doc_release(&d);
+	json_t *all = dossier_events(op->payload);
+	size_t i;
+	json_t *ev;
+	int bad = 0;
+	json_array_foreach(all, i, ev)
+		if (!bad && check_event(ev, o))
+			bad = -1;
+	json_decref(all);
+	if (bad)
+		return -1;
 	if (!same_id) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"id\" của hồ sơ phải bằng entity_id");
 		return -1;
 	}
 	if (op->base_rev != 0) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "Tiếp nhận hồ sơ mới phải có base_rev 0");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Tiếp nhận hồ sơ mới phải có base_rev 0");
 		return -1;
 	}
 	return 0;
@@ -169,20 +262,20 @@ static const char *int_or_null(const json_t *v, char *buf, size_t n)
 	return buf;
 }
 
+/* Inserts event e (checked by check_event, stamped by stamp_event); def_time
+ * is the device's time when the event does not say it. */
 static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, const json_t *e,
-			const char *def_actor, const char *def_unit, const char *def_time,
-			const char *device_id, bool *inserted)
+			const char *def_time, const char *device_id, bool *inserted)
 {
 	char from[24], to[24];
 	json_t *payload = json_object_get(e, "payload");
 	char *ptext = payload ? sync_canonical_json(payload) : NULL;
-	const char *actor = jstr(e, "actor"), *unit = jstr(e, "unit_code");
 	const char *t = jstr(e, "device_time");
 	const char *p[] = {
 		jstr(e, "id"), dossier_id, jstr(e, "kind"),
 		int_or_null(json_object_get(e, "status_from"), from, sizeof(from)),
 		int_or_null(json_object_get(e, "status_to"), to, sizeof(to)),
-		actor ? actor : def_actor, unit ? unit : def_unit, t ? t : def_time,
+		jstr(e, "actor"), jstr(e, "unit_code"), t ? t : def_time,
 		device_id, ptext,
 	};
 	PGresult *res = db_query(c, "INSERT INTO events(id, dossier_id, kind, status_from, status_to,"
@@ -197,6 +290,46 @@ static int insert_event(PGconn *c, struct outcome *o, const char *dossier_id, co
 		*inserted = PQntuples(res) == 1;
 	PQclear(res);
 	return rc;
+}
+
+/* Whether the dossier's code is one this device may give: the unit
+ * identifier of the dossier's unit (which the user serves), a sequence
+ * number inside a block leased to this device (for the code's day or any
+ * day) or inside the device's own fallback range. Rejected
+ * code_out_of_scope if not: a clerk cannot take another commune's codes,
+ * nor numbers leased to another workstation, nor push a number that would
+ * drag the unit's counter (0001_init.sql, api.c lease_take). */
+static bool code_in_scope(PGconn *c, const struct session *s, const struct dossier_doc *d,
+			  struct outcome *o)
+{
+	struct mc_dcode dc;
+	if (mc_dcode_parse(d->code, &dc, NULL)) { /* checked by check_dossier */
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Mã hồ sơ không hợp lệ");
+		return false;
+	}
+	char seq[24], day[16];
+	snprintf(seq, sizeof(seq), "%ld", dc.seq);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", dc.y, dc.m, dc.d);
+	const char *p[] = { d->unit_code, dc.ident, s->device_id, seq, day };
+	PGresult *res = db_query(c, "SELECT ident = $2, EXISTS (SELECT 1 FROM leases WHERE"
+				    " unit_ident = $2 AND device_id = $3 AND $4::bigint BETWEEN first AND last"
+				    " AND day IN ('*', $5)) FROM units WHERE code = $1", 5, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return false;
+	}
+	bool unit_ok = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+	bool leased = unit_ok && !strcmp(PQgetvalue(res, 0, 1), "t");
+	PQclear(res);
+	if (!unit_ok)
+		set_outcome(o, MC_ERR_CODE_OUT_OF_SCOPE, "Mã hồ sơ %s không mang mã định danh"
+			    " của đơn vị %s", d->code, d->unit_code);
+	else if (!leased && !mc_dcode_fallback_of(s->device_id, dc.seq))
+		set_outcome(o, MC_ERR_CODE_OUT_OF_SCOPE, "Số %ld của mã hồ sơ %s không thuộc"
+			    " khối số đã cấp cho thiết bị %s, cũng không thuộc dải số dự phòng của nó",
+			    dc.seq, d->code, s->device_id);
+	return unit_ok && (leased || mc_dcode_fallback_of(s->device_id, dc.seq));
 }
 
 static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
@@ -219,18 +352,28 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	}
 	PQclear(res);
 	if (same_id) {
-		set_outcome(o, SYNC_CONFLICT, "dossier_exists",
+		set_outcome(o, MC_ERR_DOSSIER_EXISTS,
 			    "Hồ sơ %s đã có trên máy chủ (tiếp nhận bằng một thao tác khác)", id);
 		return -1;
 	}
 	if (same_code) {
-		set_outcome(o, SYNC_CONFLICT, "code_taken",
+		set_outcome(o, MC_ERR_CODE_TAKEN,
 			    "Mã hồ sơ %s đã được dùng cho một hồ sơ khác trên máy chủ", code);
 		return -1;
 	}
+	if (!code_in_scope(c, s, d, o))
+		return -1;
 
+	if (d->handling_unit && *d->handling_unit &&
+	    !unit_exists(c, o, "handling_unit", d->handling_unit))
+		return -1;
 	json_t *data = json_deep_copy(doc);
 	json_object_set_new(data, "rev", json_integer(1));
+	size_t i;
+	json_t *e;
+	json_t *all = dossier_events(data); /* the copy's own events: stamped in place */
+	json_array_foreach(all, i, e)
+		stamp_event(e, s, unit);
 	char *text = sync_canonical_json(data);
 	json_decref(data);
 	char st[16];
@@ -240,16 +383,12 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	int rc = run(c, o, "INSERT INTO dossiers(id, code, unit_code, procedure_code, procedure_name,"
 			   " status, received_at, appointment, rev, data)"
 			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
-	size_t i;
-	json_t *e;
-	json_t *all = dossier_events(doc);
 	json_array_foreach(all, i, e) {
 		bool inserted;
-		if (rc || insert_event(c, o, id, e, d->clerk, unit, d->received_at,
-				       s->device_id, &inserted))
+		if (rc || insert_event(c, o, id, e, d->received_at, s->device_id, &inserted))
 			rc = -1;
 		else if (!inserted) {
-			set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
+			set_outcome(o, MC_ERR_EVENT_EXISTS, "Sự kiện %s đã có trên máy chủ",
 				    jstr(e, "id"));
 			rc = -1;
 		}
@@ -258,7 +397,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	struct strbuf err = STRBUF_INIT;
 	if (!rc && (db_lock_changes(c, &err) || db_add_change(c, "dossier", id, 1, unit, text, &err))) {
 		o->db_failed = true;
-		fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		rc = -1;
 	}
 	strbuf_release(&err);
@@ -303,7 +442,7 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
 	struct dossier_doc d;
 	struct dossier_doc_error e;
 	if (dossier_doc_decode(doc, &d, &e)) { /* checked by check_dossier */
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "%s", e.message);
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "%s", e.message);
 		json_decref(doc);
 		return -1;
 	}
@@ -320,52 +459,58 @@ static int apply_receive(PGconn *c, const struct session *s, const struct sync_o
  *    "appointment"?, "handling_unit"?, "note"?,
  *    "event": {"id", "dossier_id", "kind": the action, "status_from",
  *              "status_to", "actor", "unit_code", "device_time", "payload"?}} */
-static int check_action(const struct sync_op *op, struct outcome *o, enum mc_action *act)
+static int check_action(const struct sync_op *op, struct outcome *o)
 {
 	const json_t *d = op->payload;
 	const json_t *e = json_object_get(d, "event");
 	int a = mc_action_from_id(op->op);
 	if (a < 0 || a == MC_ACT_RECEIVE) {
-		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên hồ sơ", op->op);
+		set_outcome(o, MC_ERR_UNKNOWN_OP, "Không hỗ trợ thao tác %s trên hồ sơ", op->op);
 		return -1;
 	}
 	if (jstr(d, "id") && strcmp(jstr(d, "id"), op->entity_id)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"id\" của hồ sơ phải bằng entity_id");
 		return -1;
 	}
 	if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !req_str(e, "actor", 64) ||
 	    !req_str(e, "device_time", 64) || !opt_str(e, "unit_code", 32) ||
 	    (jstr(e, "kind") && strcmp(jstr(e, "kind"), op->op)) ||
 	    (json_object_get(e, "payload") && !json_is_object(json_object_get(e, "payload")))) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thao tác cần \"event\" với id, kind = %s,"
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Thao tác cần \"event\" với id, kind = %s,"
 			    " actor, device_time", op->op);
+		return -1;
+	}
+	json_t *rdoc = json_object_get(d, "result_document_id");
+	if (rdoc && !json_is_null(rdoc) &&
+	    (a != MC_ACT_RESULT_READY || !sync_id_valid(json_string_value(rdoc)))) {
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"result_document_id\" chỉ đi cùng"
+			    " result-ready và phải là một mã định danh hợp lệ");
 		return -1;
 	}
 	if (!opt_str(d, "note", 4096) || !opt_str(d, "handling_unit", 32) ||
 	    !opt_str(d, "updated_at", 64)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"note\", \"handling_unit\", \"updated_at\""
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"note\", \"handling_unit\", \"updated_at\""
 			    " phải là chuỗi");
 		return -1;
 	}
 	json_t *app = json_object_get(d, "appointment");
 	if (app && !json_is_null(app) && !is_dt(d, "appointment")) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 		return -1;
 	}
 	static const char *const ints[] = { "status", "rev" };
 	for (size_t i = 0; i < 2; i++) {
 		json_t *v = json_object_get(d, ints[i]);
 		if (v && !json_is_null(v) && !json_is_integer(v)) {
-			set_outcome(o, SYNC_REJECTED, "bad_payload", "\"%s\" phải là số nguyên", ints[i]);
+			set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"%s\" phải là số nguyên", ints[i]);
 			return -1;
 		}
 	}
 	json_t *rev = json_object_get(d, "rev");
 	if (json_is_integer(rev) && json_integer_value(rev) != op->base_rev + 1) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"rev\" phải bằng base_rev + 1");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"rev\" phải bằng base_rev + 1");
 		return -1;
 	}
-	*act = (enum mc_action)a;
 	return 0;
 }
 
@@ -378,7 +523,7 @@ static int check_status(const json_t *d, enum mc_action act, enum mc_status to,
 				 json_object_get(json_object_get(d, "event"), "status_to") };
 	for (size_t i = 0; i < 2; i++)
 		if (json_is_integer(vals[i]) && json_integer_value(vals[i]) != (json_int_t)to) {
-			set_outcome(o, SYNC_REJECTED, "status_mismatch", "Thao tác %s đưa hồ sơ sang"
+			set_outcome(o, MC_ERR_STATUS_MISMATCH, "Thao tác %s đưa hồ sơ sang"
 				    " trạng thái %d, không phải %lld", mc_action_id(act), (int)to,
 				    (long long)json_integer_value(vals[i]));
 			return -1;
@@ -417,7 +562,7 @@ static int lock_dossier(PGconn *c, const char *id, struct outcome *o, struct loc
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		set_outcome(o, SYNC_REJECTED, "unknown_dossier",
+		set_outcome(o, MC_ERR_UNKNOWN_DOSSIER,
 			    "Máy chủ chưa có hồ sơ %s (hãy gửi thao tác tiếp nhận trước)", id);
 		return -1;
 	}
@@ -431,8 +576,9 @@ static int lock_dossier(PGconn *c, const char *id, struct outcome *o, struct loc
 }
 
 static int apply_action(PGconn *c, const struct session *s, const struct sync_op *op,
-			enum mc_action act, struct outcome *o)
+			struct outcome *o)
 {
+	enum mc_action act = (enum mc_action)mc_action_from_id(op->op); /* check_action knew it */
 	const json_t *d = op->payload;
 	const json_t *ev = json_object_get(d, "event");
 	struct locked l;
@@ -444,20 +590,24 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	json_t *data = l.data;
 	int rc = -1;
 	enum mc_status to;
+	char acting[32];
 	struct strbuf err = STRBUF_INIT;
 	if (!data) {
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_dossier_scope(c, o, s->username, unit, handling))
+	if (!in_dossier_scope_as(c, o, s->username, unit, handling, acting))
+		goto out;
+	if (jstr(d, "handling_unit") && *jstr(d, "handling_unit") &&
+	    !unit_exists(c, o, "handling_unit", jstr(d, "handling_unit")))
 		goto out;
 	if (op->base_rev != rev) {
-		set_outcome(o, SYNC_CONFLICT, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ"
+		set_outcome(o, MC_ERR_STALE_REV, "Hồ sơ đã được thay đổi trên máy chủ"
 			    " (phiên bản %lld; thao tác dựa trên phiên bản %lld)", rev, op->base_rev);
 		goto out;
 	}
 	if (mc_lifecycle_apply(from, act, &to, &err)) {
-		set_outcome(o, SYNC_REJECTED, "invalid_transition", "%s", err.buf);
+		set_outcome(o, MC_ERR_INVALID_TRANSITION, "%s", err.buf);
 		goto out;
 	}
 	if (check_status(d, act, to, o))
@@ -470,15 +620,14 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	json_object_set_new(event, "kind", json_string(mc_action_id(act)));
 	json_object_set_new(event, "status_from", json_integer(from));
 	json_object_set_new(event, "status_to", json_integer(to));
-	if (!jstr(event, "unit_code"))
-		json_object_set_new(event, "unit_code", json_string(unit));
+	stamp_event(event, s, acting);
 	bool inserted = false;
-	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
+	if (insert_event(c, o, op->entity_id, event, NULL, s->device_id, &inserted)) {
 		json_decref(event);
 		goto out;
 	}
 	if (!inserted) {
-		set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
+		set_outcome(o, MC_ERR_EVENT_EXISTS, "Sự kiện %s đã có trên máy chủ",
 			    jstr(ev, "id"));
 		json_decref(event);
 		goto out;
@@ -486,7 +635,8 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	/* The stored dossier follows: status, rev, fields the change carries, its event. */
 	json_object_set_new(data, "status", json_integer(to));
 	json_object_set_new(data, "rev", json_integer(nrev));
-	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at" };
+	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at",
+					      "result_document_id" };
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (jstr(d, fields[i]))
 			json_object_set(data, fields[i], json_object_get(d, fields[i]));
@@ -507,7 +657,7 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		if (db_lock_changes(c, &err) ||
 		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 			o->db_failed = true;
-			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+			server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		} else {
 			o->rev = nrev;
 			rc = 0;
@@ -536,7 +686,7 @@ static int check_reassign(const struct sync_op *op, struct outcome *o)
 	const json_t *d = op->payload, *e = json_object_get(d, "event");
 	const json_t *p = json_object_get(e, "payload");
 	if (jstr(d, "id") && strcmp(jstr(d, "id"), op->entity_id)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"id\" của hồ sơ phải bằng entity_id");
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"id\" của hồ sơ phải bằng entity_id");
 		return -1;
 	}
 	if (!req_str(d, "assigned_clerk", 64) || !json_is_object(e) || !sync_id_valid(jstr(e, "id")) ||
@@ -545,7 +695,7 @@ static int check_reassign(const struct sync_op *op, struct outcome *o)
 	    (p && !json_is_object(p)) || (p && jstr(p, "to_clerk") &&
 					  strcmp(jstr(p, "to_clerk"), jstr(d, "assigned_clerk"))) ||
 	    !opt_str(d, "updated_at", 64)) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "Thao tác reassign cần \"assigned_clerk\" và"
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Thao tác reassign cần \"assigned_clerk\" và"
 			    " \"event\" với id, kind = reassign, actor, device_time (payload.to_clerk"
 			    " bằng assigned_clerk)");
 		return -1;
@@ -554,7 +704,7 @@ static int check_reassign(const struct sync_op *op, struct outcome *o)
 	if ((rev && !json_is_null(rev) && (!json_is_integer(rev) ||
 					   json_integer_value(rev) != op->base_rev + 1)) ||
 	    (st && !json_is_null(st) && !json_is_integer(st))) {
-		set_outcome(o, SYNC_REJECTED, "bad_payload", "\"rev\" phải bằng base_rev + 1, \"status\""
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"rev\" phải bằng base_rev + 1, \"status\""
 			    " là số nguyên");
 		return -1;
 	}
@@ -585,6 +735,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 	const char *unit = l.unit, *handling = l.handling;
 	json_t *data = l.data;
 	int rc = -1, k;
+	char acting[32];
 	struct strbuf err = STRBUF_INIT;
 	const char *who[] = { s->username };
 	const char *target[] = { to, unit, handling ? handling : unit };
@@ -592,28 +743,28 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 		o->db_failed = true;
 		goto out;
 	}
-	if (!in_dossier_scope(c, o, s->username, unit, handling))
+	if (!in_dossier_scope_as(c, o, s->username, unit, handling, acting))
 		goto out;
 	k = exists(c, o, "SELECT 1 FROM users WHERE username = $1 AND role IN ('supervisor', 'admin')",
 		   1, who);
 	if (k <= 0) {
 		if (k == 0)
-			set_outcome(o, SYNC_REJECTED, "forbidden", "Tài khoản %s không phải cán bộ giám sát:"
+			set_outcome(o, MC_ERR_FORBIDDEN, "Tài khoản %s không phải cán bộ giám sát:"
 				    " không được giao hồ sơ cho cán bộ khác", s->username);
 		goto out;
 	}
 	if (op->base_rev != rev) {
-		set_outcome(o, SYNC_CONFLICT, "stale_rev", "Hồ sơ đã được thay đổi trên máy chủ"
+		set_outcome(o, MC_ERR_STALE_REV, "Hồ sơ đã được thay đổi trên máy chủ"
 			    " (phiên bản %lld; thao tác dựa trên phiên bản %lld)", rev, op->base_rev);
 		goto out;
 	}
 	if (mc_reassign_check(status, &err)) {
-		set_outcome(o, SYNC_REJECTED, "invalid_transition", "%s", err.buf);
+		set_outcome(o, MC_ERR_INVALID_TRANSITION, "%s", err.buf);
 		goto out;
 	}
 	const json_t *st = json_object_get(d, "status");
 	if (json_is_integer(st) && json_integer_value(st) != status) {
-		set_outcome(o, SYNC_REJECTED, "status_mismatch", "Giao lại hồ sơ không đổi trạng thái %d"
+		set_outcome(o, MC_ERR_STATUS_MISMATCH, "Giao lại hồ sơ không đổi trạng thái %d"
 			    " (thao tác ghi %lld)", status, (long long)json_integer_value(st));
 		goto out;
 	}
@@ -622,7 +773,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 			 " WHERE uu.username = u.username AND uu.unit_code IN ($2, $3)))", 3, target);
 	if (k <= 0) {
 		if (k == 0)
-			set_outcome(o, SYNC_REJECTED, "bad_clerk", "Cán bộ %s không có, đã bị khóa hoặc"
+			set_outcome(o, MC_ERR_BAD_CLERK, "Cán bộ %s không có, đã bị khóa hoặc"
 				    " không làm việc tại đơn vị %s của hồ sơ", to, unit);
 		goto out;
 	}
@@ -631,15 +782,14 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 	json_object_set_new(event, "kind", json_string(MC_REASSIGN_ID));
 	json_object_set_new(event, "status_from", json_integer(status));
 	json_object_set_new(event, "status_to", json_integer(status));
-	if (!jstr(event, "unit_code"))
-		json_object_set_new(event, "unit_code", json_string(unit));
+	stamp_event(event, s, acting);
 	bool inserted = false;
-	if (insert_event(c, o, op->entity_id, event, NULL, NULL, NULL, s->device_id, &inserted)) {
+	if (insert_event(c, o, op->entity_id, event, NULL, s->device_id, &inserted)) {
 		json_decref(event);
 		goto out;
 	}
 	if (!inserted) {
-		set_outcome(o, SYNC_CONFLICT, "event_exists", "Sự kiện %s đã có trên máy chủ",
+		set_outcome(o, MC_ERR_EVENT_EXISTS, "Sự kiện %s đã có trên máy chủ",
 			    jstr(event, "id"));
 		json_decref(event);
 		goto out;
@@ -664,7 +814,7 @@ static int apply_reassign(PGconn *c, const struct session *s, const struct sync_
 		if (db_lock_changes(c, &err) ||
 		    db_add_change(c, "dossier", op->entity_id, nrev, unit, text, &err)) {
 			o->db_failed = true;
-			fprintf(stderr, SERVER_NAME ": push: %s\n", err.buf);
+			server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
 		} else {
 			o->rev = nrev;
 			rc = 0;
@@ -679,53 +829,62 @@ out:
 
 /* ---- one operation ------------------------------------------------------------------- */
 
-/* Pure checks that do not need the database. */
-static int check_op(const struct sync_op *op, struct outcome *o, enum mc_action *act)
+/* The kinds of operation, {entity, op, check, apply} (server/ops.h); the
+ * first row naming the pair wins. */
+struct op_kind {
+	const char *entity;
+	const char *op;
+	op_check_fn *check;
+	op_apply_fn *apply;
+};
+
+#define ACTION_OP(name, id, label, needs) { "dossier", id, check_action, apply_action },
+static const struct op_kind op_kinds[] = {
+	{ "dossier", "receive", check_dossier, apply_receive },
+	{ "dossier", MC_REASSIGN_ID, check_reassign, apply_reassign },
+	{ "dossier", "attach", attach_check, attach_apply },
+	/* an online dossier received (server/online.c); before the lifecycle's
+	 * rows, which name "accept" too */
+	{ "dossier", "accept", online_accept_check, online_accept_apply },
+	/* every action of the lifecycle (core/lifecycle.h): "transfer", "return"...;
+	 * its "receive" is the row above */
+	MC_ACTIONS(ACTION_OP)
+};
+#undef ACTION_OP
+
+static const struct op_kind *find_kind(const struct sync_op *op)
 {
-	if (!sync_hash_valid(op->payload_hash)) {
-		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash phải là 64 chữ số hex thường");
-		return -1;
-	}
-	if (!sync_payload_hash_matches(op->payload, op->payload_hash)) {
-		set_outcome(o, SYNC_REJECTED, "bad_hash", "payload_hash không khớp với nội dung payload");
-		return -1;
-	}
-	if (strcmp(op->entity, "dossier") || (strcmp(op->op, "receive") && strcmp(op->op, "attach") &&
-					       strcmp(op->op, MC_REASSIGN_ID) &&
-					       mc_action_from_id(op->op) < 0)) {
-		set_outcome(o, SYNC_REJECTED, "unknown_op", "Không hỗ trợ thao tác %s trên %s",
-			    op->op, op->entity);
-		return -1;
-	}
-	if (!strcmp(op->op, "receive"))
-		return check_dossier(op, o);
-	if (!strcmp(op->op, MC_REASSIGN_ID))
-		return check_reassign(op, o);
-	if (!strcmp(op->op, "attach"))
-		return 0; /* checked by run_attach */
-	return check_action(op, o, act);
+	for (size_t i = 0; i < sizeof(op_kinds) / sizeof(op_kinds[0]); i++)
+		if (!strcmp(op->entity, op_kinds[i].entity) && !strcmp(op->op, op_kinds[i].op))
+			return &op_kinds[i];
+	return NULL;
 }
 
-/* op "attach" (server/attach.c) as an outcome. */
-static int run_attach(PGconn *c, const struct session *s, const struct sync_op *op,
-		      struct outcome *o)
+/* Pure checks that do not need the database: the hash, the kind, the
+ * kind's own checks. The kind, or NULL with the outcome set. */
+static const struct op_kind *check_op(const struct sync_op *op, struct outcome *o)
 {
-	struct attach_answer a = { 0 };
-	enum attach_rc rc = attach_check(op, &a) ? ATTACH_REJECTED : attach_apply(c, s, op, &a);
-	o->rev = a.rev;
-	o->db_failed = rc == ATTACH_DB_FAILED;
-	o->retry = rc == ATTACH_RETRY;
-	if (rc == ATTACH_REJECTED || rc == ATTACH_CONFLICT)
-		set_outcome(o, rc == ATTACH_REJECTED ? SYNC_REJECTED : SYNC_CONFLICT, a.code, "%s",
-			    a.message);
-	return rc == ATTACH_APPLIED ? 0 : -1;
+	if (!sync_hash_valid(op->payload_hash)) {
+		set_outcome(o, MC_ERR_BAD_HASH, "payload_hash phải là 64 chữ số hex thường");
+		return NULL;
+	}
+	if (!sync_payload_hash_matches(op->payload, op->payload_hash)) {
+		set_outcome(o, MC_ERR_BAD_HASH, "payload_hash không khớp với nội dung payload");
+		return NULL;
+	}
+	const struct op_kind *k = find_kind(op);
+	if (!k) {
+		set_outcome(o, MC_ERR_UNKNOWN_OP, "Không hỗ trợ thao tác %s trên %s",
+			    op->op, op->entity);
+		return NULL;
+	}
+	return k->check(op, o) ? NULL : k;
 }
 
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
-	enum mc_action act = MC_ACT_RECEIVE;
 	if (run(c, o, "BEGIN", 0, NULL))
 		return;
 	const char *ip[] = { op->op_id, device_id, s->username, op->entity, op->entity_id,
@@ -753,19 +912,14 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 			o->status = SYNC_DUPLICATE;
 			o->rev = atoll(PQgetvalue(res, 0, 1));
 		} else {
-			set_outcome(o, SYNC_CONFLICT, "op_id_reused", "Mã thao tác %s đã được dùng cho"
+			set_outcome(o, MC_ERR_OP_ID_REUSED, "Mã thao tác %s đã được dùng cho"
 				    " một nội dung khác", op->op_id);
 		}
 		PQclear(res);
 		goto rollback;
 	}
-	if (check_op(op, o, &act))
-		goto rollback;
-	int rc = !strcmp(op->op, "receive")	    ? apply_receive(c, s, op, o)
-		 : !strcmp(op->op, MC_REASSIGN_ID) ? apply_reassign(c, s, op, o)
-		 : !strcmp(op->op, "attach")	    ? run_attach(c, s, op, o)
-						    : apply_action(c, s, op, act, o);
-	if (rc)
+	const struct op_kind *kind = check_op(op, o);
+	if (!kind || kind->apply(c, s, op, o))
 		goto rollback;
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
@@ -788,7 +942,7 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 {
 	char *payload = sync_canonical_json(op->payload);
 	const char *p[] = { op->op_id, op->payload_hash, s->device_id, s->username,
-			    sync_status_id(o->status), o->code, o->message, payload };
+			    sync_status_id(o->status), mc_err_wire(o->code), o->message, payload };
 	db_execp(c, "INSERT INTO op_problems(op_id, payload_hash, device_id, username, status, code,"
 		    " message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)"
 		    " ON CONFLICT (op_id, payload_hash) DO UPDATE SET status = excluded.status,"
@@ -804,17 +958,27 @@ void api_push(struct req *r)
 		respond_db_down(r);
 		return;
 	}
-	if (auth_require(r, c) || req_protocol(r) < 0)
+	if (req_protocol(r) < 0)
 		return;
+	/* JSON only: a type browsers send across sites without asking (text/plain,
+	 * multipart/form-data) or any other is refused. No type, and curl's
+	 * default for --data (application/x-www-form-urlencoded), are read as JSON. */
+	const char *ct = req_header(r, "Content-Type");
+	size_t ctn = ct ? strcspn(ct, "; ") : 0;
+	if (ct && !(ctn == 16 && !strncasecmp(ct, "application/json", 16)) &&
+	    !(ctn == 33 && !strncasecmp(ct, "application/x-www-form-urlencoded", 33))) {
+		respond_error(r, MC_ERR_BAD_CONTENT_TYPE, "Nội dung phải là JSON"
+			      " (Content-Type: application/json)");
+		return;
+	}
 	struct sync_push push;
 	struct sync_error e;
 	if (sync_push_decode(r->body.buf ? r->body.buf : "", r->body.len, &push, &e)) {
-		unsigned status = !strcmp(e.code, "too_many_ops") ? 413 : 400;
-		respond_error(r, status, e.code, "%s", e.message);
+		respond_error(r, mc_err_from_wire(e.code), "%s", e.message);
 		return;
 	}
 	if (strcmp(push.device_id, r->s.device_id)) {
-		respond_error(r, 403, "wrong_device", "device_id %s không phải thiết bị của mã truy cập này",
+		respond_error(r, MC_ERR_WRONG_DEVICE, "device_id %s không phải thiết bị của mã truy cập này",
 			      push.device_id);
 		sync_push_release(&push);
 		return;
@@ -843,8 +1007,8 @@ void api_push(struct req *r)
 		if (o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED)
 			record_problem(c, &r->s, op, &o);
 		bool err = o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED;
-		sync_push_response_add(&resp, op->op_id, o.status, o.rev, err ? o.code : NULL,
-				       err ? o.message : NULL);
+		sync_push_response_add(&resp, op->op_id, o.status, o.rev,
+				       err ? mc_err_wire(o.code) : NULL, err ? o.message : NULL);
 	}
 	metrics_ops(r->ops_applied, r->ops_duplicate, r->ops_conflict, r->ops_rejected);
 	if (failed) {

@@ -1,6 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua-server: the central server the clerk workstations sync with.
  * Stateless: every request reads and writes PostgreSQL only, so several
- * servers on one database serve the same clients. See docs/api.md. */
+ * servers on one database serve the same clients. See docs/api.md.
+ *
+ * The server's own layers (docs/hacking.md), each including only those
+ * below it:
+ *   server.h   PostgreSQL (db.c), metrics, the commands
+ *   http.h     the HTTP engine (http.c): requests, responses, errors, the
+ *              bearer token, the shape of a route; it knows no handler
+ *   api.h      the handlers (api.c, push.c, indicators.c, files.c) and
+ *   ops.h      the operations of a push (push.c, attach.c)
+ *   routes.c   the route table, handed to the engine by `serve` */
 #ifndef MC_SERVER_H
 #define MC_SERVER_H
 #include <stdbool.h>
@@ -55,112 +65,58 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_leases(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
+int cmd_portal(int argc, char **argv);     /* portal.c */
+int cmd_serve(int argc, char **argv);      /* routes.c */
+int cmd_routes(int argc, char **argv);     /* routes.c: the route table, one line a route */
 
 /* Writes the 'user' change of username (in the current transaction). */
 int admin_user_change(PGconn *c, const char *username, struct strbuf *err);
-
-/* ---- http.c: requests and responses ------------------------------------------ */
-
-struct session {
-	char username[64];
-	char full_name[256];
-	char unit_code[32];
-	char role[16];
-	char device_id[72];
-};
-
-#define REQ_MAX_HEADERS 8
-
-struct upload_stream; /* files.c: a PATCH being received */
-
-struct req {
-	struct MHD_Connection *conn;
-	const char *method;
-	char *path;          /* as received (already percent-decoded by MHD) */
-	int route;           /* index in the route table, -1 when none */
-	struct strbuf body;
-	bool too_large;
-	bool gzipped;        /* the body came gzipped (Content-Encoding) */
-	bool responded;
-	unsigned status;
-	size_t resp_len;
-	double start;        /* seconds, monotonic */
-	struct session s;    /* after auth_require */
-	bool authed;
-	/* extra response headers (names static, values owned) */
-	const char *hdr_names[REQ_MAX_HEADERS];
-	char *hdr_values[REQ_MAX_HEADERS];
-	int nhdrs;
-	char allow[64];      /* methods of the path, for 405 */
-	struct upload_stream *upload; /* PATCH /api/v1/uploads/{id} */
-	/* push statistics for the access log */
-	int ops_applied, ops_duplicate, ops_conflict, ops_rejected;
-};
-
-/* Queues a JSON response (takes the reference of v) / an error body. */
-void respond_json(struct req *r, unsigned status, json_t *v);
-void respond_error(struct req *r, unsigned status, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);
-/* A response without a body (204, HEAD answers). */
-void respond_empty(struct req *r, unsigned status);
-/* Adds a response header (value copied) to the response to come. */
-void req_add_header(struct req *r, const char *name, const char *value);
-/* The last path segment (the {param} of a route). */
-const char *req_param(struct req *r);
-/* 503 db_unavailable. */
-void respond_db_down(struct req *r);
-/* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
-const char *req_arg(struct req *r, const char *key);
-const char *req_header(struct req *r, const char *key);
-/* The sync protocol version the request says (header Motcua-Protocol; 1
- * when it says none). Answers 400 and returns -1 for one this server does
- * not speak: bad_request (not a number), protocol_outdated (below serve
- * --min-protocol: the workstation must be updated), protocol_unsupported
- * (above SYNC_PROTOCOL: the server must be). */
-int req_protocol(struct req *r);
-/* Parses the body as a JSON object; on failure responds 400 bad_json and
- * returns NULL. */
-json_t *req_json(struct req *r);
-/* Checks the bearer token; fills r->s and returns 0, or responds 401/503 and
- * returns -1. */
-int auth_require(struct req *r, PGconn *c);
-/* The server's clock as "YYYY-MM-DDTHH:MM:SS+07:00" (buf >= 32). */
-void server_clock(char *buf, size_t n);
-
-/* ---- api.c / push.c: the handlers ------------------------------------------ */
-void api_healthz(struct req *r);
-void api_metrics(struct req *r);
-void api_login(struct req *r);
-void api_logout(struct req *r);
-void api_me(struct req *r);
-void api_push(struct req *r);
-void api_changes(struct req *r);
-void api_leases(struct req *r);
-void api_lookup(struct req *r);
-void api_indicators(struct req *r); /* indicators.c */
-
-/* ---- files.c: blobs and tus 1.0 uploads ------------------------------------------- */
-#define UPLOAD_MAX_DEFAULT (256ull << 20) /* bytes of one file */
-void api_blob_head(struct req *r);
-void api_upload_options(struct req *r);
-void api_upload_create(struct req *r);
-void api_upload_head(struct req *r);
-void api_upload_delete(struct req *r);
-/* PATCH streams: begin at the headers (may respond at once), data for each
- * piece of the body, end when it is all in; abort when the link is cut
- * (what arrived is kept). */
-void upload_patch_begin(struct req *r);
-void upload_patch_data(struct req *r, const char *data, size_t n);
-void upload_patch_end(struct req *r);
-void upload_patch_abort(struct req *r);
 
 /* ---- metrics.c ------------------------------------------------------------------ */
 void metrics_request(const char *route, unsigned status, double seconds);
 void metrics_ops(int applied, int duplicate, int conflict, int rejected);
 char *metrics_render(void); /* Prometheus text; malloc'd */
+/* portal.c: the publication queue by state, the portal's failures and the
+ * online dossiers (Prometheus text, read from the database; NULL when it
+ * cannot be read). */
+char *portal_metrics(PGconn *c);
+
+/* ---- config.c: settings (server.conf, MOTCUA_* variables; motcua-server(8)) ---- */
+struct sockaddr_in;
+struct server_config {
+	const char *file;           /* the file read, NULL when none */
+	char *pg;                   /* libpq connection string; NULL: nothing names a database */
+	const char *listen;         /* "127.0.0.1:8080" */
+	const char *metrics_listen; /* NULL: /metrics on listen */
+	const char *tls_cert, *tls_key, *data; /* NULL when unset */
+	long threads;
+	size_t max_body;
+};
+/* Reads path (NULL: $MOTCUA_CONFIG, else the installed server.conf if any),
+ * then the MOTCUA_* variables; 0, or -1 with a message in err. */
+int config_load(const char *path, struct strbuf *err);
+/* The settings (defaults before config_load). */
+const struct server_config *config_get(void);
+void config_release(void);
+/* "HOST:PORT" (HOST an IPv4 address or *) into sa; 0 or -1. */
+int config_parse_listen(const char *s, struct sockaddr_in *sa);
+/* Warns on stderr when a connection string holds a password. */
+void config_warn_password(const char *conninfo);
+
+/* ---- log.c: the running server's log lines, each with a level -------------------- */
+#include <stdarg.h>
+#include <syslog.h> /* LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
+void server_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void server_vlog(int level, const char *fmt, va_list ap);
+/* libmicrohttpd's MHD_OPTION_EXTERNAL_LOGGER: its messages as errors. */
+void server_mhd_log(void *cls, const char *fmt, va_list ap);
+
+/* metrics.c: /metrics on an address of its own (metrics_listen); 0 or -1 */
+int metrics_serve_start(const char *listen, struct strbuf *err);
+void metrics_serve_stop(void);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Applying the server's change feed to the local store (docs/api.md
  * "Changes"): dossiers of the units this clerk serves, and reference data:
  * units, procedures, holidays, users (clerks, without passwords).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One sync pass: push, leases, pull (see sync/sync.h). */
 #include "sync/sync.h"
 
@@ -15,6 +16,7 @@
 #include "sync/apply.h"
 #include "sync/http.h"
 #include "sync/numbering.h"
+#include "sync/download.h"
 #include "sync/upload.h"
 
 #define SKEW_WARN_S 300  /* warn when the clocks differ by more than 5 minutes */
@@ -35,7 +37,19 @@ struct pass {
 	long push_budget;    /* bytes of the next batch on the wire (gzipped) */
 	int push_fails;      /* batches cut or timed out in a row */
 	long push_wire;      /* bytes of the batch being sent, gzipped */
+	struct sync_progress progress; /* what the last report said */
 };
+
+static void report(struct pass *p, const char *phase, long done, long total)
+{
+	if (!p->opt->progress)
+		return;
+	p->progress.phase = phase;
+	p->progress.items_done = done;
+	p->progress.items_total = total;
+	p->progress.bytes = p->http.bytes_up + p->http.bytes_down;
+	p->opt->progress(p->opt->progress_arg, &p->progress);
+}
 
 /* ---- summary ------------------------------------------------------------------- */
 
@@ -106,6 +120,7 @@ void sync_summary_add(struct sync_summary *t, const struct sync_summary *p)
 	t->files_sent += p->files_sent;
 	t->files_known += p->files_known;
 	t->files_failed += p->files_failed;
+	t->files_fetched += p->files_fetched;
 	t->bytes_sent += p->bytes_sent;
 	t->files_pending = p->files_pending;
 	t->bytes_pending = p->bytes_pending;
@@ -145,6 +160,7 @@ char *sync_summary_json(const struct sync_summary *s)
 	json_object_set_new(o, "files_sent", json_integer(s->files_sent));
 	json_object_set_new(o, "files_known", json_integer(s->files_known));
 	json_object_set_new(o, "files_failed", json_integer(s->files_failed));
+	json_object_set_new(o, "files_fetched", json_integer(s->files_fetched));
 	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->bytes_sent));
 	json_object_set_new(o, "files_pending", json_integer(s->files_pending));
 	json_object_set_new(o, "bytes_pending", json_integer((json_int_t)s->bytes_pending));
@@ -263,7 +279,7 @@ static void note_skew(struct pass *p, const char *server_clock)
 static void server_error(const struct sync_reply *r, struct sync_error *e)
 {
 	if (sync_error_decode(r->body.buf, r->body.len, e))
-		sync_error_set(e, "http", "máy chủ trả lời mã %ld", r->status);
+		sync_error_set(e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 }
 
 /* SYNC_DONE for a 2xx answer; otherwise records why and says what to do. */
@@ -280,12 +296,19 @@ static enum sync_outcome judge(struct pass *p, const struct sync_reply *r, const
 		return SYNC_DONE;
 	struct sync_error e;
 	server_error(r, &e);
-	if (!strncmp(e.code, "protocol_", 9)) {
+	enum mc_err code = mc_err_from_wire(e.code);
+	if (code == MC_ERR_PROTOCOL_OUTDATED || code == MC_ERR_PROTOCOL_UNSUPPORTED) {
 		/* one side must be updated: nothing to retry until then */
 		add_error(p->sum, "%s: %s", what, e.message);
 		return SYNC_FAULT;
 	}
-	if (r->status == 401 || r->status == 403) {
+	if (code == MC_ERR_TOKEN_EXPIRED) {
+		add_error(p->sum, "Mã truy cập của máy trạm đã hết hạn (%s: %s). Hãy đăng nhập"
+			  " lại: motcua login --server %s --username %s", e.code, e.message,
+			  p->cfg.server_url, p->cfg.username ? p->cfg.username : "TÊN");
+		return SYNC_DENIED;
+	}
+	if (code == MC_ERR_UNAUTHORIZED || r->status == 401 || r->status == 403) {
 		add_error(p->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy đăng nhập"
 			  " lại: motcua login --server %s --username %s", e.code, e.message,
 			  p->cfg.server_url, p->cfg.username ? p->cfg.username : "TÊN");
@@ -518,7 +541,7 @@ static void keep_budget(struct pass *p)
 	snprintf(v, sizeof(v), "%ld", p->push_budget);
 	char *had = store_get_setting(p->st, SYNC_PUSH_BYTES_SETTING);
 	if (!had || strcmp(had, v))
-		store_set_setting(p->st, SYNC_PUSH_BYTES_SETTING, v);
+		store_set_setting(p->st, SYNC_PUSH_BYTES_SETTING, v, NULL);
 	free(had);
 }
 
@@ -639,6 +662,8 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 	return o;
 }
 
+static long pending_ops(struct store *st);
+
 static enum sync_outcome push(struct pass *p)
 {
 	int batch = SYNC_MAX_OPS;
@@ -648,10 +673,16 @@ static enum sync_outcome push(struct pass *p)
 	free(kept);
 	bool answered = false, more = true;
 	enum sync_outcome o = SYNC_DONE;
+	long total = p->opt->progress ? pending_ops(p->st) : 0;
+	report(p, "push", 0, total);
 	while (o == SYNC_DONE && more) {
 		if (cancelled(p))
 			return SYNC_CANCELLED;
 		o = push_once(p, &batch, &answered, &more);
+		if (p->opt->progress) {
+			long left = pending_ops(p->st);
+			report(p, "push", total > left ? total - left : 0, total);
+		}
 	}
 	return o;
 }
@@ -697,14 +728,19 @@ static enum sync_outcome lease_once(struct pass *p, const char *ident, long coun
 	sync_http_request(&p->http, "POST", "/api/v1/leases", body, &r);
 	free(body);
 	enum sync_outcome o;
-	if (r.status == 409 || (r.status == 403 && strstr(r.body.buf ? r.body.buf : "", "out_of_scope"))) {
-		struct sync_error e;
+	struct sync_error e;
+	enum mc_err code = MC_ERR_NONE;
+	if (r.status >= 400) {
 		server_error(&r, &e);
+		code = mc_err_from_wire(e.code);
+	}
+	if (r.status == 409 || code == MC_ERR_OUT_OF_SCOPE) {
 		p->sum->online = true;
-		if (!strcmp(e.code, "request_id_reused")) {
+		if (code == MC_ERR_REQUEST_ID_REUSED) {
 			set_state_text(p->st, "lease_request", NULL);
 			o = SYNC_DONE; /* asked again next time with a new id */
 		} else {
+			/* leases_exhausted, out_of_scope */
 			add_error(p->sum, "Không xin được số hồ sơ cho đơn vị %s: %s", ident, e.message);
 			o = SYNC_FAULT;
 		}
@@ -800,6 +836,8 @@ static enum sync_outcome pull(struct pass *p)
 	apply_stats_init(&as);
 	enum sync_outcome o = SYNC_DONE;
 	int restarts = 0;
+	long pulled = 0;
+	report(p, "pull", 0, 0);
 	for (;;) {
 		if (cancelled(p)) {
 			o = SYNC_CANCELLED;
@@ -851,6 +889,8 @@ static enum sync_outcome pull(struct pass *p)
 			break;
 		}
 		strbuf_release(&err);
+		pulled += (long)page.nchanges;
+		report(p, "pull", pulled, pulled + (page.remaining > 0 ? (long)page.remaining : 0));
 		bool more = page.remaining > 0 && page.nchanges > 0;
 		sync_changes_release(&page);
 		if (!more)
@@ -923,7 +963,7 @@ void sync_remember_protocol(struct store *st, int protocol)
 	if (!known || atoi(known) != protocol) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", protocol);
-		store_set_setting(st, SYNC_SERVER_PROTOCOL_SETTING, v);
+		store_set_setting(st, SYNC_SERVER_PROTOCOL_SETTING, v, NULL);
 	}
 	free(known);
 }
@@ -940,6 +980,12 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 			  " --username TÊN");
 		return SYNC_UNCONFIGURED;
 	}
+	if (!sync_url_secure(p.cfg.server_url)) {
+		add_error(sum, "Máy chủ %s dùng http:// không mã hóa: hãy đăng nhập lại bằng địa chỉ"
+			  " https:// (motcua login --server https://...)", p.cfg.server_url);
+		sync_config_release(&p.cfg);
+		return SYNC_UNCONFIGURED;
+	}
 	sync_http_init(&p.http, p.cfg.server_url, p.cfg.token, p.cfg.ca_file);
 	p.http.cancel = p.opt->cancel;
 	char *known = store_get_setting(st, SYNC_SERVER_PROTOCOL_SETTING);
@@ -954,8 +1000,14 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	if (o == SYNC_DONE)
 		o = pull(&p);
 	/* records before scans: the files follow on their own queue */
-	if (o == SYNC_DONE)
+	if (o == SYNC_DONE) {
+		report(&p, "files", 0, 0);
 		o = sync_upload_files(st, &p.http, p.opt->cancel, p.now, sum);
+		report(&p, "files", sum->files_sent + sum->files_known, 0);
+	}
+	/* and the papers of online dossiers come down */
+	if (o == SYNC_DONE)
+		o = sync_download_files(st, &p.http, p.opt->cancel, sum);
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);

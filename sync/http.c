@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sync/http.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,8 +263,11 @@ static bool gzip_refused(const struct sync_reply *r)
 {
 	if (r->status == 415)
 		return true;
-	return r->status == 400 && r->body.buf && (strstr(r->body.buf, "\"bad_json\"") ||
-						   strstr(r->body.buf, "\"bad_encoding\""));
+	struct sync_error e;
+	if (r->status != 400 || !r->body.buf || sync_error_decode(r->body.buf, r->body.len, &e))
+		return false;
+	enum mc_err code = mc_err_from_wire(e.code);
+	return code == MC_ERR_BAD_JSON || code == MC_ERR_BAD_ENCODING;
 }
 
 int sync_http_request(struct sync_http *h, const char *method, const char *path,
@@ -308,6 +313,38 @@ char *sync_url_escape(const char *s)
 	return strbuf_detach(&sb);
 }
 
+bool sync_url_loopback(const char *url)
+{
+	size_t skip = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
+	if (!skip)
+		return false;
+	char *host = xstrndup(url + skip, strcspn(url + skip, "/"));
+	bool yes = false;
+	if (strchr(host, '@')) {
+		/* user@host: not ours to guess */
+	} else if (host[0] == '[') {
+		char *end = strchr(host, ']');
+		if (end) {
+			*end = '\0';
+			yes = !strcmp(host + 1, "::1");
+		}
+	} else {
+		char *colon = strchr(host, ':');
+		if (colon)
+			*colon = '\0';
+		unsigned char a[4];
+		yes = !strcasecmp(host, "localhost") ||
+		      (inet_pton(AF_INET, host, a) == 1 && a[0] == 127);
+	}
+	free(host);
+	return yes;
+}
+
+bool sync_url_secure(const char *url)
+{
+	return url && (!strncmp(url, "https://", 8) || sync_url_loopback(url));
+}
+
 bool sync_url_valid(const char *url, char **out)
 {
 	*out = NULL;
@@ -316,6 +353,8 @@ bool sync_url_valid(const char *url, char **out)
 	size_t skip = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
 	if (!skip || !url[skip] || url[skip] == '/' || url[skip] == ':')
 		return false;
+	if (!sync_url_secure(url))
+		return false; /* the token and the citizens' data never go in clear */
 	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
 		if (*p <= ' ' || *p >= 0x7f || *p == '?' || *p == '#' || *p == '\\')
 			return false;

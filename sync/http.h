@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The client's HTTP transport (libcurl): JSON requests to motcua-server with
  * the device token, certificate verification on (a CA file may be given),
  * timeouts by progress rather than total time, and a cancel flag that aborts
@@ -88,9 +89,15 @@ char *sync_reply_header(const struct sync_reply *r, const char *name);
 /* The query-string form of s (RFC 3986 unreserved characters kept). */
 char *sync_url_escape(const char *s);
 
-/* Whether url is http:// or https:// with a host, and nothing after the
- * path but an optional trailing slash; the normalised form (no trailing
- * slash) in *out (malloc'd). */
+/* Whether url is https://, or http:// to this machine (127.0.0.0/8, ::1,
+ * localhost), with a host, and nothing after the path but an optional
+ * trailing slash; the normalised form (no trailing slash) in *out
+ * (malloc'd). */
 bool sync_url_valid(const char *url, char **out);
+/* Whether url's host is this machine (127.0.0.0/8, [::1], localhost). */
+bool sync_url_loopback(const char *url);
+/* Whether url is https://, or http:// to this machine: nothing else carries
+ * a token or a citizen's data. */
+bool sync_url_secure(const char *url);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sync/numbering.h"
 
 #include <stdio.h>
@@ -9,12 +10,7 @@
 
 long numbering_slot(const char *device_id)
 {
-	unsigned long long h = 14695981039346656037ULL;
-	for (const unsigned char *p = (const unsigned char *)device_id; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211ULL;
-	}
-	return (long)(h % (unsigned long long)NUMBERING_FALLBACK_SLOTS);
+	return mc_dcode_fallback_slot(device_id); /* the server checks the same range */
 }
 
 /* The device id when this workstation syncs, else NULL. */

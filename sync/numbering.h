@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier numbering on a workstation that syncs (sync.md "Identity and
  * numbering", docs/sync-client.md).
  *

@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The sync_state row and what the status bar shows. */
 #include "sync/sync.h"
 #include "client/store/outbox.h"
 #include "sync/numbering.h"
 #include "sync/upload.h"
+
+#include "client/store/keyring.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,9 @@ int sync_config_load(struct store *st, struct sync_config *c)
 		c->device_id = col(q, 1);
 		c->device_name = col(q, 2);
 		c->username = col(q, 3);
-		c->token = col(q, 4);
+		/* sealed under the store's key when the store is encrypted */
+		const unsigned char *t = sqlite3_column_text(q, 4);
+		c->token = t && *t ? keyring_open_secret(st->path, (const char *)t) : NULL;
 		c->ca_file = col(q, 5);
 		c->stopped = sqlite3_column_int(q, 6) != 0;
 	}
@@ -42,6 +47,29 @@ void sync_config_release(struct sync_config *c)
 		memset(c->token, 0, strlen(c->token));
 	FREE(&c->token);
 	FREE(&c->ca_file);
+}
+
+int sync_token_reseal(struct store *st)
+{
+	if (!st->encrypted)
+		return 0;
+	sqlite3_stmt *q = store_prepare(st, "SELECT token FROM sync_state WHERE id = 1");
+	char *token = NULL;
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		token = xstrdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (!token || !*token || !strncmp(token, "sealed1:", 8)) {
+		keyring_free_secret(token);
+		return 0;
+	}
+	char *sealed = keyring_seal_secret(st->path, token);
+	keyring_free_secret(token);
+	q = store_prepare(st, "UPDATE sync_state SET token = ? WHERE id = 1");
+	sqlite3_bind_text(q, 1, sealed, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(q);
+	keyring_free_secret(sealed);
+	return rc;
 }
 
 bool sync_configured(struct store *st)

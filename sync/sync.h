@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Client sync with motcua-server (docs/api.md, docs/sync-client.md).
  *
  * One pass (sync_run) on a store:
@@ -48,6 +49,9 @@ struct sync_config {
  * token), 1 when not (the fields that exist are still filled). */
 int sync_config_load(struct store *st, struct sync_config *c);
 void sync_config_release(struct sync_config *c);
+/* The token of an encrypted store, kept plain from before, sealed under the
+ * store's key (client/store/keyring.h); 0, or -1 when it cannot be written. */
+int sync_token_reseal(struct store *st);
 /* Whether this workstation syncs with a server (url and device id set). */
 bool sync_configured(struct store *st);
 /* This workstation's device id, made (UUIDv7) and stored on first use. */
@@ -122,8 +126,20 @@ void sync_remember_protocol(struct store *st, int protocol);
 #define SYNC_PUSH_RETRIES 4  /* stall timeouts in a row before a pass gives up */
 #define SYNC_PUSH_BYTES_SETTING "sync_push_bytes" /* the budget, kept between passes */
 
+/* Where a pass is, for a progress bar (the CLI) or the status bar (the TUI's
+ * worker, which posts it to the main thread). */
+struct sync_progress {
+	const char *phase;        /* "push", "pull", "files" */
+	long items_done;          /* operations answered, changes applied */
+	long items_total;         /* of this phase as far as known (0: not known) */
+	unsigned long long bytes; /* bytes moved over HTTP in this pass, both ways */
+};
+typedef void sync_progress_fn(void *arg, const struct sync_progress *p);
+
 struct sync_options {
 	const atomic_int *cancel; /* non-zero: stop as soon as possible */
+	sync_progress_fn *progress; /* may be NULL; called on the pass's thread */
+	void *progress_arg;
 	long lease_low;           /* 0: setting sync_lease_low or SYNC_LEASE_LOW */
 	long lease_block;         /* 0: setting sync_lease_block or SYNC_LEASE_BLOCK */
 	long low_speed_time;      /* 0: SYNC_LOW_SPEED_TIME (sync/http.h) */
@@ -141,6 +157,7 @@ struct sync_summary {
 	long files_sent;   /* files uploaded (their last byte accepted by the server) */
 	long files_known;  /* files the server held already: nothing sent */
 	long files_failed; /* files refused for good (damaged or missing here) */
+	long files_fetched; /* papers of online dossiers fetched (sync/download.c) */
 	long long bytes_sent; /* file bytes sent (a cut PATCH counts what left) */
 	long files_pending;   /* files still to send after the pass */
 	long long bytes_pending; /* their bytes the server does not hold yet */

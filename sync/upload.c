@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The file queue of a sync pass: see sync/upload.h. */
 #include "sync/upload.h"
 
@@ -13,6 +14,7 @@
 #include <sodium.h>
 
 #include "client/base/files.h"
+#include "client/base/sealed.h"
 #include "client/store/docstore.h"
 #include "core/syncproto.h"
 
@@ -143,15 +145,19 @@ static bool answered(struct queue *q, const struct sync_reply *r, enum sync_outc
 	struct sync_error e;
 	if (r->status == 401 || r->status == 403) {
 		if (sync_error_decode(r->body.buf, r->body.len, &e))
-			sync_error_set(&e, "http", "máy chủ trả lời mã %ld", r->status);
-		add_error(q->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy đăng nhập"
-			  " lại: motcua login", e.code, e.message);
+			sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
+		if (mc_err_from_wire(e.code) == MC_ERR_TOKEN_EXPIRED)
+			add_error(q->sum, "Mã truy cập của máy trạm đã hết hạn (%s: %s). Hãy đăng"
+				  " nhập lại: motcua login", e.code, e.message);
+		else
+			add_error(q->sum, "Máy chủ từ chối mã truy cập của máy trạm (%s: %s). Hãy"
+				  " đăng nhập lại: motcua login", e.code, e.message);
 		*o = SYNC_DENIED;
 		return false;
 	}
 	if (r->status >= 500) {
 		if (sync_error_decode(r->body.buf, r->body.len, &e))
-			sync_error_set(&e, "http", "máy chủ trả lời mã %ld", r->status);
+			sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 		add_error(q->sum, "Gửi tệp giấy tờ: máy chủ đang gặp sự cố (%ld %s): %s", r->status,
 			  e.code, e.message);
 		*o = SYNC_OFFLINE;
@@ -164,7 +170,7 @@ static long long header_ll(const struct sync_reply *r, const char *name)
 {
 	char *v = sync_reply_header(r, name), *end;
 	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || *end || n < 0)
+	if (!v || !*v || *end || n < 0) /* end is set only when v is not empty */
 		n = -1;
 	free(v);
 	return n;
@@ -175,7 +181,7 @@ static void refused(struct queue *q, const struct file *f, const struct sync_rep
 {
 	struct sync_error e;
 	if (sync_error_decode(r->body.buf, r->body.len, &e))
-		sync_error_set(&e, "http", "máy chủ trả lời mã %ld", r->status);
+		sync_error_set(&e, MC_ERR_HTTP, "máy chủ trả lời mã %ld", r->status);
 	char *msg = xasprintf("Không gửi được %s: máy chủ trả lời %ld %s: %s", f->what, r->status,
 			      e.code, e.message);
 	add_error(q->sum, "%s", msg);
@@ -364,18 +370,25 @@ out:
  * there or cannot be read. */
 static bool open_file(struct queue *q, struct file *f)
 {
-	f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	/* the paper's plaintext: the server keeps what the hash names */
+	struct strbuf why = STRBUF_INIT;
+	int e = 0;
+	f->fd = sealed_open(f->path, &e, &why);
 	struct stat sb;
 	if (f->fd >= 0 && !fstat(f->fd, &sb)) {
+		strbuf_release(&why);
 		f->size = (long long)sb.st_size;
 		return true;
 	}
-	int e = errno;
-	if (f->fd >= 0)
+	if (f->fd >= 0) {
+		e = errno;
 		close(f->fd);
+	}
+	strbuf_release(&why);
 	f->fd = -1;
 	char *msg = xasprintf("Không gửi được %s: không đọc được tệp %s (%s)", f->what, f->path,
-			      strerror(e));
+			      e == EIO ? "tệp mã hóa bị hỏng" : e == EACCES && sealed_is_sealed(f->path)
+			      ? "kho dữ liệu mã hóa chưa được mở" : strerror(e));
 	add_error(q->sum, "%s", msg);
 	mark_error(q, f, e == ENOENT, msg);
 	if (e == ENOENT)

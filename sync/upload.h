@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The file queue of a sync pass (docs/sync-client.md "Files"): the scans
  * of documents (documents/<sha256>.pdf) go to the server after the records,
  * content-addressed and resumable (tus 1.0, docs/api.md "Files").

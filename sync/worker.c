@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sync/worker.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@ struct sync_worker {
 	long interval_s;
 	char *db_path;
 	sync_worker_notify_fn *notify;
+	sync_progress_fn *progress;
 	void *arg;
 };
 
@@ -69,7 +71,8 @@ static void *run(void *arg)
 	deadline_in(&next, 0);
 	int failures = 0;
 	bool paused = false; /* the token was refused: only the clerk restarts */
-	struct sync_options opt = { .cancel = &w->stop };
+	struct sync_options opt = { .cancel = &w->stop, .progress = w->progress,
+				    .progress_arg = w->arg };
 
 	pthread_mutex_lock(&w->lock);
 	while (wait_for_work(w, &next, paused)) {
@@ -110,7 +113,8 @@ static void *run(void *arg)
 }
 
 struct sync_worker *sync_worker_start(const char *db_path, bool automatic, long interval_s,
-				      sync_worker_notify_fn *notify, void *arg, struct strbuf *err)
+				      sync_worker_notify_fn *notify, sync_progress_fn *progress,
+				      void *arg, struct strbuf *err)
 {
 	struct sync_worker *w = xcalloc(1, sizeof(*w));
 	pthread_condattr_t ca;
@@ -124,6 +128,7 @@ struct sync_worker *sync_worker_start(const char *db_path, bool automatic, long 
 	w->interval_s = interval_s > 0 ? interval_s : SYNC_WORKER_INTERVAL_S;
 	w->db_path = xstrdup(db_path);
 	w->notify = notify;
+	w->progress = progress;
 	w->arg = arg;
 	int rc = pthread_create(&w->thread, NULL, run, w);
 	if (rc) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The TUI's sync worker: a thread with its own SQLite connection that runs
  * sync passes (sync/sync.h) so that no key press ever waits for the network.
  *
@@ -26,9 +27,12 @@ struct sync_worker;
  * wake(…, true) calls this pass answers. */
 typedef void sync_worker_notify_fn(void *arg, bool ok, char *message, unsigned requests);
 
-/* Starts the thread on the store at db_path. NULL with err on failure. */
+/* Starts the thread on the store at db_path. progress (may be NULL) is
+ * called from the worker thread, with arg, as a pass goes on (sync.h's
+ * struct sync_progress). NULL with err on failure. */
 struct sync_worker *sync_worker_start(const char *db_path, bool automatic, long interval_s,
-				      sync_worker_notify_fn *notify, void *arg, struct strbuf *err);
+				      sync_worker_notify_fn *notify, sync_progress_fn *progress,
+				      void *arg, struct strbuf *err);
 /* requested: the clerk asked (F5): a pass now, answered in notify's
  * requests; otherwise a hint (a new operation was queued) that an automatic
  * worker may sync now. */

@@ -1,12 +1,44 @@
 #!/bin/sh
-# deps.sh: check the Debian packages motcua needs; install the missing ones when
-# running as root, otherwise say exactly what to install.
-PKGS="build-essential pkg-config libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
-libjansson-dev libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev
-libcmocka-dev libsane-dev sane-utils libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev poppler-utils
-zbar-tools tesseract-ocr tesseract-ocr-vie fonts-dejavu-core fonts-noto-core tmux locales postgresql libmicrohttpd-dev libpq-dev curl openssl zlib1g-dev"
+# SPDX-License-Identifier: GPL-3.0-or-later
+# deps.sh: check the Debian 12 packages motcua needs; install the missing ones
+# when running as root, otherwise say exactly what to install.
+#
+#   sh tools/deps.sh [SET...]      SET: runtime, server, build, test, all
+#
+#   runtime  a clerk's PC running motcua: the libraries, lp (cups-client), the
+#            scanner tools, Vietnamese OCR, fonts; no database server, no compiler
+#   server   a server running motcua-server: its libraries (PostgreSQL may be
+#            on another host)
+#   build    compiling both programs (make)
+#   test     make check and make test-pkg: PostgreSQL, nginx, the PDF and
+#            barcode readers, tmux, man, the Debian packaging tools
+#   all      everything (the default: what CI needs)
+RUNTIME="libncursesw6 libsqlite3-0 libcurl4 libjansson4 libcairo2 libpango-1.0-0 libpangocairo-1.0-0
+libqrencode4 libsodium23 libutf8proc2 libssl3 zlib1g libp11-kit0 libsane1 libjpeg62-turbo libtiff6 libpoppler-glib8
+cups-client sane-utils poppler-utils tesseract-ocr tesseract-ocr-vie fonts-noto-core"
+SERVER="libmicrohttpd12 libpq5 libjansson4 libsodium23 libutf8proc2 zlib1g"
+BUILD="build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
+libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev libsane-dev
+libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev
+libssl-dev zlib1g-dev libp11-kit-dev"
+TEST="libcmocka-dev sqlite3 zbar-tools poppler-utils sane-utils tesseract-ocr tesseract-ocr-vie
+fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db cups-daemon libtiff-tools
+dpkg-dev debhelper lintian devscripts debootstrap softhsm2 opensc libnss3-tools"
+
+PKGS=""
+[ $# = 0 ] && set -- all
+for set in "$@"; do
+	case $set in
+	runtime) PKGS="$PKGS $RUNTIME" ;;
+	server) PKGS="$PKGS $SERVER" ;;
+	build) PKGS="$PKGS $BUILD" ;;
+	test) PKGS="$PKGS $TEST" ;;
+	all) PKGS="$PKGS $RUNTIME $SERVER $BUILD $TEST" ;;
+	*) echo "deps: unknown set '$set' (runtime, server, build, test, all)" >&2; exit 2 ;;
+	esac
+done
 missing=""
-for p in $PKGS; do
+for p in $(echo $PKGS | tr ' ' '\n' | sort -u); do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then

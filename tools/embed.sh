@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # embed.sh NAME FILE: print FILE as a C string constant NAME (used to compile in
 # keymaps/default.keys so that one parser serves built-in and user keymaps).
 name=$1; file=$2

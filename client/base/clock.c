@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/base/clock.h"
 
 #include <stdlib.h>
 #include <time.h>
 
-int clock_is_fixed(void)
+bool clock_is_fixed(void)
 {
 	const char *s = getenv("MOTCUA_NOW");
 	return s && *s;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The exit statuses of the program, for the CLI and the TUI alike. */
 #ifndef MC_EXITCODE_H
 #define MC_EXITCODE_H

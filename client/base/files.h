@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small file helpers of the workstation, below the store: a Vietnamese reason
- * for an errno value, hex digests, the SHA-256 of a file. */
+ * for an errno value, hex digests, the SHA-256 of a file, the sweep of
+ * temporary files. */
 #ifndef MC_FILES_H
 #define MC_FILES_H
 #include <stddef.h>
@@ -10,7 +12,23 @@
 const char *files_errno_vn(int e);
 /* n bytes as 2n lower-case hex digits and a NUL. */
 void files_hex(const unsigned char *d, size_t n, char *hex);
-/* The SHA-256 of a file, in hex. -1 with err. */
+/* The SHA-256 of a file's plaintext (client/base/sealed.h), in hex. -1
+ * with err. */
 int files_sha256(const char *path, char hex[65], struct strbuf *err);
+/* Opens path with the desktop's viewer, $MOTCUA_VIEWER or else xdg-open,
+ * in the background (its own session, no terminal: the program neither
+ * waits for it nor shares the screen). The viewer's name into viewer
+ * (when not NULL). A sealed paper (client/base/sealed.h) is shown from a
+ * plaintext copy in a private folder in memory ($XDG_RUNTIME_DIR or
+ * /dev/shm, 0600), never written to disk. 0, or -1 with err (no such file,
+ * no process, no folder in memory for a sealed paper). */
+int files_open(const char *path, const char **viewer, struct strbuf *err);
+
+/* Removes from dir what killed writers left: "*.tmp" files no writer holds
+ * (writers lock the file they write, see sealed.h) and papers made but
+ * never filed (".incoming-*") older than FILES_STALE_SECONDS. Returns how
+ * many went. */
+#define FILES_STALE_SECONDS 3600
+int files_sweep_stale(const char *dir);
 
 #endif

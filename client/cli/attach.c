@@ -1,10 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua attach: a paper of a dossier component, scanned files or a paper
  * already in the citizen's document store (docs/documents.md).
  *
  *   motcua attach CODE --component ID FILE... [--kind K] [--title T]
  *                 [--number N] [--issuer I] [--issued YYYY-MM-DD]
  *                 [--expires YYYY-MM-DD] [--no-ocr] [--user CLERK] [--db PATH]
- *   motcua attach CODE --component ID --reuse DOC_ID [--user CLERK] [--db PATH]
+ *                 [--type PAPER_TYPE] [(--pkcs12 FILE | --pkcs11 MODULE
+ *                 [--token LABEL] [--key LABEL]) [--chain CA.pem]]
+ *   motcua attach CODE --component ID --reuse DOC_ID [--ca CA.pem]
+ *                 [--user CLERK] [--db PATH]
+ *
+ * With a key (--pkcs12 or --pkcs11, the PIN or password from MOTCUA_PIN or
+ * standard input) the digitized copy is signed (PAdES, client/sign/sign.h)
+ * before it is filed, and the store records the signer and the time; the
+ * sha256 is the signed file's. --type records the paper's type
+ * (core/papertype.h). A reused paper that was filed signed is verified again
+ * first (--ca, else MOTCUA_CA: the CA certificates trusted): changed, or
+ * signed by an untrusted certificate, it is refused with the reason
+ * (docs/reuse.md).
  *
  * The files (PDF, JPEG, PNG, TIFF) become one compact PDF (fileimport,
  * docpdf), filed once under documents/<sha256>.pdf; the document row, the
@@ -29,14 +42,17 @@
 #include "client/scan/docpdf.h"
 #include "client/store/docstore.h"
 #include "client/scan/fileimport.h"
-#include "client/scan/ocr.h"
+#include "client/scan/ocrworker.h"
 #include "client/scan/pagestore.h"
+#include "client/sign/sign.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
+#include "core/papertype.h"
 #include "core/xalloc.h"
 
 struct opts {
 	const char *db, *user, *code, *reuse;
+	const char *p12, *module, *token, *key, *chain, *ca;
 	int component;
 	bool no_ocr;
 	struct doc_meta meta;
@@ -50,9 +66,17 @@ static int usage(void)
 	      "  motcua attach MÃ_HỒ_SƠ --component SỐ TỆP... [--kind LOẠI] [--title TÊN]\n"
 	      "                [--number SỐ] [--issuer NƠI_CẤP] [--issued YYYY-MM-DD]\n"
 	      "                [--expires YYYY-MM-DD] [--no-ocr] [--user CÁN_BỘ] [--db ĐƯỜNG_DẪN]\n"
-	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--user CÁN_BỘ]\n"
+	      "                [--type LOẠI_GIẤY_TỜ] [(--pkcs12 TỆP.p12 | --pkcs11 MÔ_ĐUN.so\n"
+	      "                [--token TÊN_THẺ] [--key TÊN_KHÓA]) [--chain CA.pem]]\n"
+	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--ca CA.pem]\n"
+	      "                [--user CÁN_BỘ]\n"
 	      "Gắn giấy tờ đã số hóa (PDF, JPEG, PNG, TIFF) vào một thành phần hồ sơ, hoặc dùng\n"
-	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n",
+	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n"
+	      "Có khóa (--pkcs12 hoặc --pkcs11; mã PIN từ MOTCUA_PIN hoặc đầu vào chuẩn) thì bản\n"
+	      "số hóa được ký số trước khi lưu. Giấy tờ đã ký được kiểm tra lại chữ ký khi dùng\n"
+	      "lại (--ca hoặc MOTCUA_CA: chứng thư CA được tin cậy).\n"
+	      "Loại giấy tờ (--type): cccd, cmnd, passport, birth, marriage, marital, death,\n"
+	      "residence, land.\n",
 	      stdout);
 	return CLI_OK;
 }
@@ -77,6 +101,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "--kind", &o->meta.kind }, { "--title", &o->meta.title },
 		{ "--number", &o->meta.number }, { "--issuer", &o->meta.issuer },
 		{ "--issued", &o->meta.issued_on }, { "--expires", &o->meta.expires_on },
+		{ "--type", &o->meta.paper_type }, { "--pkcs12", &o->p12 },
+		{ "--pkcs11", &o->module }, { "--token", &o->token }, { "--key", &o->key },
+		{ "--chain", &o->chain }, { "--ca", &o->ca },
 		{ "--component", NULL },
 	};
 	const char *component = NULL;
@@ -129,12 +156,24 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (o->reuse && o->nfiles)
 		return cli_bad("chọn một trong hai: tệp giấy tờ mới hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && (o->meta.kind || o->meta.title || o->meta.number || o->meta.issuer ||
-			 o->meta.issued_on || o->meta.expires_on))
+			 o->meta.issued_on || o->meta.expires_on || o->meta.paper_type || o->p12 ||
+			 o->module))
 		return cli_bad("--reuse dùng lại giấy tờ như đã lưu: không kèm --kind, --number...");
 	if (!o->reuse && !o->nfiles)
 		return cli_bad("thiếu tệp giấy tờ (PDF, JPEG, PNG, TIFF) hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && !*o->reuse)
 		return cli_bad("--reuse rỗng");
+	if (o->ca && !o->reuse)
+		return cli_bad("--ca chỉ dùng cùng --reuse (kiểm tra chữ ký của giấy tờ dùng lại)");
+	if (o->p12 && o->module)
+		return cli_bad("cần đúng một khóa: --pkcs12 TỆP.p12 hoặc --pkcs11 MÔ_ĐUN.so");
+	if ((o->token || o->key) && !o->module)
+		return cli_bad("--token và --key chỉ dùng với --pkcs11");
+	if (o->chain && !o->p12 && !o->module)
+		return cli_bad("--chain chỉ dùng cùng một khóa ký (--pkcs12 hoặc --pkcs11)");
+	if (o->meta.paper_type && mc_paper_type_from_code(o->meta.paper_type) == MC_PT_COUNT)
+		return cli_bad("loại giấy tờ «%.20s» không có: cccd, cmnd, passport, birth, marriage,"
+			       " marital, death, residence, land", o->meta.paper_type);
 	int rc = CLI_OK;
 	if (o->meta.issued_on)
 		rc = check_date("--issued", o->meta.issued_on);
@@ -176,9 +215,76 @@ static void print_result(const char *code, int component, const char *doc_id, co
 	json_decref(o);
 }
 
-/* The files as one PDF in the documents folder, filed by its sha256. */
-static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_info *info,
-		    bool *created, const struct mc_dt *now)
+/* The pages are not kept (the paper was not filed). */
+static void drop_pages(struct pagestore *ps)
+{
+	struct strbuf err = STRBUF_INIT;
+	pagestore_remove(ps, &err);
+	strbuf_release(&err);
+}
+
+/* The scans folder, when no other paper is being scanned. */
+static void remove_scans(const char *db_path)
+{
+	char *dir = pagestore_dir_for(db_path, "x");
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+	free(dir);
+}
+
+/* The digitized copy signed in place (an invisible signature: the copy is
+ * the paper as scanned); info gets the signed file's size and sha256. */
+static int sign_digitized(struct signer *signer, const char *tmp, struct docpdf_info *info,
+			  struct sign_result *sig, struct strbuf *err)
+{
+	struct sign_opts so = { .reason = "Bản sao điện tử được số hóa từ giấy tờ gốc" };
+	int r = signer_sign_file(signer, tmp, tmp, &so, sig, err);
+	if (r == MC_EXIT_BADINPUT)
+		return cli_bad("%s; chưa ghi gì", err->buf);
+	if (r)
+		return cli_fault("%s; chưa ghi gì", err->buf);
+	snprintf(info->sha256, sizeof info->sha256, "%s", sig->sha256);
+	info->bytes = (long long)sig->bytes;
+	return CLI_OK;
+}
+
+/* A reused paper that was filed signed: its file verified again. */
+static int check_reuse_signature(struct store *st, const char *db_path, const struct opts *o,
+				 struct strbuf *err)
+{
+	char *signer = NULL;
+	int rc = from_docstore(docstore_signer(st, o->reuse, &signer, err), err);
+	if (rc || !signer)
+		return rc;
+	char sha[65];
+	if ((rc = from_docstore(docstore_sha256(st, o->reuse, sha, err), err))) {
+		free(signer);
+		return rc;
+	}
+	char *file = docstore_file(db_path, sha);
+	const char *ca = o->ca ? o->ca : getenv("MOTCUA_CA");
+	struct strbuf why = STRBUF_INIT;
+	int r = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, err);
+	if (r == MC_EXIT_BADINPUT)
+		rc = cli_bad("giấy tờ «%s» không dùng lại được: %s", o->reuse, err->buf);
+	else if (r)
+		rc = cli_fault("%s", err->buf);
+	else if (why.len)
+		rc = cli_bad("giấy tờ «%s» (ký số: %s) không dùng lại được: %s; hãy quét bản mới",
+			     o->reuse, signer, why.buf);
+	strbuf_release(&why);
+	free(file);
+	free(signer);
+	return rc;
+}
+
+/* The files as one PDF in the documents folder, filed by its sha256, signed
+ * first when signer is not NULL (sig gets the signature); their pages in a
+ * pagestore of their own, ps, open when the result is CLI_OK (the pages are
+ * then the OCR's). */
+static int make_pdf(const struct opts *o, const char *db_path, struct pagestore *ps,
+		    struct docpdf_info *info, bool *created, const struct mc_dt *now,
+		    struct signer *signer, struct sign_result *sig)
 {
 	char key[64], uuid[37];
 	store_uuid7(uuid);
@@ -186,15 +292,14 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 	char *pages_dir = pagestore_dir_for(db_path, key);
 	char *docs = docstore_dir(db_path);
 	char *tmp = xasprintf("%s/.incoming-%s.pdf", docs, uuid);
-	struct pagestore ps;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (pagestore_open(&ps, pages_dir, &err)) {
+	if (pagestore_open(ps, pages_dir, &err)) {
 		rc = cli_fault("%s", err.buf);
 		goto out;
 	}
 	for (size_t i = 0; i < o->nfiles && rc == CLI_OK; i++) {
-		int r = fileimport_file(&ps, o->files[i], 0, NULL, &err);
+		int r = fileimport_file(ps, o->files[i], 0, NULL, &err);
 		if (r > 0)
 			rc = cli_bad("%s; chưa ghi gì", err.buf);
 		else if (r < 0)
@@ -203,19 +308,19 @@ static int make_pdf(const struct opts *o, const char *db_path, struct docpdf_inf
 	if (rc == CLI_OK) {
 		char date[32];
 		mc_format_dt(date, sizeof date, now);
-		if (mkdir(docs, 0755) && errno != EEXIST)
+		if (mkdir(docs, 0700) && errno != EEXIST)
 			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
-		else if (docpdf_write(&ps, tmp, o->meta.title, date, info, &err))
+		else if (docpdf_write(ps, tmp, o->meta.title, date, info, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
+		else if (signer && (rc = sign_digitized(signer, tmp, info, sig, &err)))
+			unlink(tmp);
 		else if (docstore_file_in(db_path, tmp, info->sha256, created, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
 	}
-	strbuf_reset(&err);
-	pagestore_remove(&ps, &err);
-	char *scans = xstrdup(pages_dir);
-	*strrchr(scans, '/') = '\0';
-	rmdir(scans); /* only when no other paper is being scanned */
-	free(scans);
+	if (rc != CLI_OK) {
+		drop_pages(ps);
+		remove_scans(db_path);
+	}
 out:
 	strbuf_release(&err);
 	free(tmp);
@@ -224,23 +329,22 @@ out:
 	return rc;
 }
 
-static void run_ocr(struct store *st, const char *db_path, const char *doc_id, const char *sha,
+/* The paper's text, read now from its pages (ocrworker.h): its state. */
+static void run_ocr(struct store *st, const char *db_path, const char *doc_id,
 		    const char **state)
 {
-	char *file = docstore_file(db_path, sha);
-	char *text = NULL;
+	int done = 0, failed = 0;
 	struct strbuf err = STRBUF_INIT;
-	if (ocr_pdf(file, &text, &err)) {
-		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR): %s; giấy tờ vẫn được lưu\n",
-			err.buf);
-		strbuf_reset(&err);
-	}
-	if (docstore_set_ocr(st, doc_id, text, &err))
+	struct progress p;
+	progress_begin(&p, "ocr", "Nhận dạng chữ (trang)", 0, PROGRESS_ITEMS);
+	int rc = ocr_pending_pass_progress(st, db_path, doc_id, NULL, &p, &done, &failed, &err);
+	progress_end(&p);
+	if (rc)
 		fprintf(stderr, "motcua: %s\n", err.buf);
-	else
-		*state = text ? "done" : "failed";
-	free(text);
-	free(file);
+	else if (failed)
+		fprintf(stderr, "motcua: chưa nhận dạng được chữ (OCR) của mọi trang; giấy tờ vẫn"
+			" được lưu\n");
+	*state = done ? "done" : failed ? "failed" : "pending";
 	strbuf_release(&err);
 }
 
@@ -272,6 +376,8 @@ static int attach(const struct opts *o)
 	char doc_id[37];
 	if (o->reuse) {
 		char sha[65];
+		if ((rc = check_reuse_signature(&st, path, o, &err)))
+			goto close;
 		rc = from_docstore(docstore_attach_reuse(&st, o->code, o->component, o->reuse, clerk,
 							 &now, &err), &err);
 		if (!rc && !(rc = from_docstore(docstore_sha256(&st, o->reuse, sha, &err), &err)))
@@ -279,11 +385,46 @@ static int attach(const struct opts *o)
 		goto close;
 	}
 	struct docpdf_info info;
+	struct pagestore ps;
 	bool created = false;
-	if ((rc = make_pdf(o, path, &info, &created, &now)))
+	struct signer *signer = NULL;
+	struct sign_result sig;
+	memset(&sig, 0, sizeof sig);
+	if (o->p12 || o->module) {
+		struct sign_key key = {
+			.kind = o->module ? SIGN_KEY_PKCS11 : SIGN_KEY_PKCS12,
+			.file = o->module ? o->module : o->p12,
+			.token = o->token, .key = o->key, .chain = o->chain,
+			.secret = getenv("MOTCUA_PIN"), .ask = cli_ask_secret,
+		};
+		int r = signer_open(&signer, &key, &err);
+		if (r) {
+			rc = r == MC_EXIT_BADINPUT ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+			goto close;
+		}
+	}
+	rc = make_pdf(o, path, &ps, &info, &created, &now, signer, &sig);
+	signer_free(signer);
+	if (rc) {
+		sign_result_release(&sig);
 		goto close;
-	int r = docstore_attach_new(&st, o->code, o->component, &o->meta, info.sha256, info.pages,
+	}
+	struct doc_meta meta = o->meta;
+	if (sig.signer) {
+		meta.signer = sig.signer;
+		meta.signed_at = sig.signed_at;
+	}
+	int r = docstore_attach_new(&st, o->code, o->component, &meta, info.sha256, info.pages,
 				    info.bytes, clerk, &now, doc_id, &err);
+	sign_result_release(&sig);
+	if (r) {
+		drop_pages(&ps);
+	} else { /* its text is read from them, now or by the TUI's worker */
+		struct strbuf ignored = STRBUF_INIT;
+		ocr_keep_pages(&ps, path, doc_id, &ignored);
+		strbuf_release(&ignored);
+	}
+	remove_scans(path);
 	if (r) {
 		if (created) { /* nothing half-written: the file we filed goes too */
 			char *file = docstore_file(path, info.sha256);
@@ -295,7 +436,7 @@ static int attach(const struct opts *o)
 	}
 	const char *state = "pending";
 	if (!o->no_ocr)
-		run_ocr(&st, path, doc_id, info.sha256, &state);
+		run_ocr(&st, path, doc_id, &state);
 	print_result(o->code, o->component, doc_id, info.sha256, info.pages, info.bytes, false,
 		     state);
 close:

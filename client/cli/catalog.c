@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua catalog search QUERY [--field F] [--limit N] [--db PATH]
  * motcua catalog show CODE [--db PATH]
  * motcua catalog fields [--db PATH]

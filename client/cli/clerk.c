@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `motcua clerk`: local clerk accounts.
  *
  *   motcua clerk add USER --name "Họ và tên" --unit MÃ [--role clerk|supervisor|admin]
@@ -7,7 +8,14 @@
  *
  * Every form takes --db PATH. add and passwd read the password as one line
  * from standard input (without echo on a terminal). JSON on stdout: one
- * compact object per clerk and line; no password hash ever leaves the store. */
+ * compact object per clerk and line; no password hash ever leaves the store.
+ *
+ * On an encrypted store (docs/security.md) the command first needs a
+ * clerk's password to open it (MOTCUA_USER and MOTCUA_PASSWORD, or asked on
+ * the terminal); add and passwd wrap the store's key for the clerk's
+ * password, disable removes the clerk's wrap. The first clerk added to a
+ * store made by `motcua init` encrypts it (a store add creates is made the
+ * same way; MOTCUA_NO_ENCRYPT=1 keeps it plain). */
 #include "client/cli/cli.h"
 
 #include <stdio.h>
@@ -19,6 +27,7 @@
 #include <sodium.h>
 
 #include "client/store/auth.h"
+#include "client/store/keyring.h"
 #include "client/store/store.h"
 #include "core/xalloc.h"
 
@@ -136,6 +145,17 @@ static int do_add(struct store *st, const struct clerk_opts *o, const char *pw,
 	return rc ? rc : print_one(st, o->user);
 }
 
+/* Adds the clerk; a store waiting for its first clerk is encrypted then. */
+static int add_first(struct store *st, const struct clerk_opts *o, const char *pw,
+		     struct strbuf *err)
+{
+	int rc = do_add(st, o, pw, err);
+	if (!rc && keyring_encrypt_pending(st, o->user, pw, err) < 0)
+		rc = cli_fault("đã thêm cán bộ '%s' nhưng chưa mã hóa được kho dữ liệu: %s", o->user,
+			       err->buf);
+	return rc;
+}
+
 static int do_passwd(struct store *st, const struct clerk_opts *o, const char *pw,
 		     struct strbuf *err)
 {
@@ -208,13 +228,18 @@ int cli_clerk(int argc, char **argv)
 	}
 	char *path = cli_db_path(o.db);
 	struct store st;
+	bool created = add && access(path, F_OK);
 	if (store_open(&st, path, add ? STORE_CREATE : 0, &err)) {
 		rc = cli_fault("%s", err.buf);
 	} else {
-		if (list)
+		const char *plain = getenv("MOTCUA_NO_ENCRYPT");
+		if (created && store_set_setting(&st, STORE_ENCRYPTION_KEY,
+						 plain && !strcmp(plain, "1") ? "off" : "pending", NULL))
+			rc = cli_fault("không ghi được thiết lập của kho dữ liệu %s", path);
+		else if (list)
 			rc = do_list(&st, &err);
 		else if (add)
-			rc = do_add(&st, &o, pw, &err);
+			rc = add_first(&st, &o, pw, &err);
 		else if (!strcmp(o.sub, "passwd"))
 			rc = do_passwd(&st, &o, pw, &err);
 		else

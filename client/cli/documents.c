@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua documents --applicant ID_NUMBER [--all] [--db PATH]
  *
  * The papers of a citizen in the document store that are still valid today
  * (no expiry, or expiring today or later), newest first, as one JSON array:
  *   [{"id","kind","title","number","issuer","issued_on","expires_on","sha256",
- *     "pages","bytes","ocr_state","dossiers":[{"code","component","reused"}]}]
+ *     "pages","bytes","ocr_state", and when set "paper_type","signer","signed_at","is_result",
+ *     "dossiers":[{"code","component","reused"}]}]
  * Exit 2 for bad input (no or malformed ID number, no store). */
 #include "client/cli/cli.h"
 
@@ -33,15 +35,12 @@ static bool id_number_ok(const char *s)
 
 static int list(const char *db_opt, const char *owner)
 {
-	char *path = cli_db_path(db_opt);
 	struct store st;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
 	struct mc_dt now;
-	if (store_open(&st, path, STORE_READONLY, &err)) {
-		rc = access(path, F_OK) ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+	if ((rc = cli_open_store(&st, db_opt, STORE_READONLY, true)))
 		goto out;
-	}
 	json_t *arr = NULL;
 	if (clock_now(&now)) {
 		rc = cli_fault("không đọc được đồng hồ hệ thống");
@@ -62,7 +61,6 @@ static int list(const char *db_opt, const char *owner)
 	store_close(&st);
 out:
 	strbuf_release(&err);
-	free(path);
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua due: the appointment date of a dossier.
  *
  *   motcua due --from YYYY-MM-DDTHH:MM (--days N | --hours H)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua form CODE 02|03|04|05 --out FILE.pdf [--db PATH]: writes one of the
  * standard forms of a dossier from the store (client/print/forms.h): 02 supplement
  * request, 03 refusal, 04 apology with a new date, 05 control slip. A form
@@ -82,13 +83,10 @@ int cli_form(int argc, char **argv)
 	/* Codes are stored upper case; accept them typed in lower case. */
 	char *upper = cli_upper_code(code);
 
-	char *path = cli_db_path(db);
 	struct store st;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (store_open(&st, path, 0, &err)) {
-		rc = cli_fault("%s", err.buf);
-	} else {
+	if ((rc = cli_open_store(&st, db, 0, false)) == CLI_OK) {
 		int w = form_write(&st, upper, kind, out, &err);
 		if (w > 0) {
 			rc = cli_bad("%s", err.buf);
@@ -106,7 +104,6 @@ int cli_form(int argc, char **argv)
 		store_close(&st);
 	}
 	strbuf_release(&err);
-	free(path);
 	free(upper);
 	return rc;
 }

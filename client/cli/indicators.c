@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua indicators [--unit CODE] [--clerk USER] --from DATE --to DATE
  *   [--csv FILE [--weeks N]] [--db PATH]
  *

@@ -1,7 +1,14 @@
-/* motcua init [--db PATH] [--demo]: create (or refresh) a store and import the
- * reference data; with --demo also a demo unit and clerk. All in one
- * transaction: on any failure nothing is written, and a store this run created
- * is removed again. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* motcua init [--db PATH] [--demo] [--no-encrypt]: create (or refresh) a store
+ * and import the reference data; with --demo also a demo unit and clerk. All
+ * in one transaction: on any failure nothing is written, and a store this run
+ * created is removed again.
+ *
+ * A new store is encrypted as soon as it has its first clerk (clerk add,
+ * login: client/store/keyring.h), before it can hold anyone's data: its
+ * "encryption" setting is "pending". --no-encrypt (or MOTCUA_NO_ENCRYPT=1,
+ * for test and training stores) and --demo (whose clerk's password is
+ * public) make it "off": a plain store. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +24,7 @@
 #include "client/store/import.h"
 #include "client/store/store.h"
 
-static void remove_store_files(const char *path)
+void cli_remove_store(const char *path)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock" };
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -27,10 +34,13 @@ static void remove_store_files(const char *path)
 	}
 }
 
-static void print_summary(const char *db, const struct import_counts *c, int demo)
+static void print_summary(const char *db, const struct import_counts *c, int demo,
+			  const char *encryption)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "db", json_string(db));
+	if (encryption)
+		json_object_set_new(o, "encryption", json_string(encryption));
 	json_object_set_new(o, "provinces", json_integer(c->provinces));
 	json_object_set_new(o, "communes", json_integer(c->communes));
 	json_object_set_new(o, "merges", json_integer(c->merges));
@@ -47,10 +57,22 @@ static void print_summary(const char *db, const struct import_counts *c, int dem
 	cli_print_json(o);
 }
 
+int cli_import_reference(struct store *st, struct import_counts *counts,
+			 struct strbuf *warnings, struct strbuf *err)
+{
+	struct progress p;
+	progress_begin(&p, "import", "Nhập danh mục", 0, PROGRESS_BYTES);
+	int rc = import_reference_progress(st, datadir(), counts, warnings, &p, err);
+	if (!rc)
+		rc = demo_seed_calendar(st, err);
+	progress_end(&p);
+	return rc;
+}
+
 int cli_init(int argc, char **argv)
 {
 	const char *db_opt = NULL, *unit = NULL, *ident = NULL;
-	int demo = 0;
+	int demo = 0, plain = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db")) {
 			if (++i >= argc)
@@ -60,6 +82,8 @@ int cli_init(int argc, char **argv)
 			db_opt = argv[i] + 5;
 		} else if (!strcmp(argv[i], "--demo")) {
 			demo = 1;
+		} else if (!strcmp(argv[i], "--no-encrypt")) {
+			plain = 1;
 		} else if (!strcmp(argv[i], "--unit") || !strcmp(argv[i], "--ident")) {
 			if (i + 1 >= argc || !*argv[i + 1])
 				return cli_bad("thiếu giá trị sau %s", argv[i]);
@@ -68,7 +92,8 @@ int cli_init(int argc, char **argv)
 			else
 				ident = argv[++i];
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			puts("Cách dùng: motcua init [--db PATH] [--demo] [--unit MÃ_XÃ [--ident MÃ_ĐỊNH_DANH]]");
+			puts("Cách dùng: motcua init [--db PATH] [--demo] [--unit MÃ_XÃ [--ident MÃ_ĐỊNH_DANH]]"
+			     " [--no-encrypt]");
 			return CLI_OK;
 		} else {
 			return cli_bad("tùy chọn không hợp lệ cho init: %s", argv[i]);
@@ -102,19 +127,25 @@ int cli_init(int argc, char **argv)
 	if (store_open(&st, path, STORE_CREATE | STORE_EXCLUSIVE, &err)) {
 		int rc = cli_fault("%s", err.buf);
 		if (!existed)
-			remove_store_files(path);
+			cli_remove_store(path);
 		strbuf_release(&err);
 		free(path);
 		return rc;
 	}
 
+	const char *env = getenv("MOTCUA_NO_ENCRYPT");
+	plain |= env && !strcmp(env, "1");
+	/* a new store's encryption; an existing store keeps its own */
+	const char *encryption = existed ? NULL : demo || plain ? "off" : "pending";
 	struct import_counts counts;
 	struct strbuf warnings = STRBUF_INIT;
 	int rc = store_begin(&st, &err);
+	if (!rc && encryption && store_set_setting(&st, STORE_ENCRYPTION_KEY, encryption, NULL)) {
+		strbuf_addstr(&err, store_errmsg_vn(SQLITE_IOERR));
+		rc = -1;
+	}
 	if (!rc)
-		rc = import_reference_tx(&st, dir, &counts, &warnings, &err);
-	if (!rc)
-		rc = demo_seed_calendar(&st, &err);
+		rc = cli_import_reference(&st, &counts, &warnings, &err);
 	int bad_unit = 0;
 	if (!rc && unit)
 		bad_unit = rc = import_set_unit(&st, unit, ident, &err);
@@ -133,13 +164,13 @@ int cli_init(int argc, char **argv)
 	strbuf_release(&warnings);
 	if (rc) {
 		if (!existed)
-			remove_store_files(path);
+			cli_remove_store(path);
 		if (bad_unit)
 			rc = cli_bad("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
 		else
 			rc = cli_fault("không khởi tạo được kho dữ liệu %s: %s", path, err.buf);
 	} else {
-		print_summary(path, &counts, demo);
+		print_summary(path, &counts, demo, encryption);
 	}
 	strbuf_release(&err);
 	free(path);

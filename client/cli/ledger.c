@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua ledger --from DATE [--to DATE] --out FILE.pdf|FILE.csv [--unit CODE]
  * [--db PATH]: the ledger (sổ theo dõi hồ sơ, form 06) of the dossiers
  * received in a day, a month or a year (DATE: YYYY-MM-DD, YYYY-MM or YYYY;

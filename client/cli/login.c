@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua login --server URL --username U [--db PATH] [--device-name NAME]
  *              [--ca-file FILE]
  *
@@ -8,9 +9,22 @@
  * a terminal. The clerk is also written to the local store with an Argon2id
  * hash of the password the server accepted (offline login), and the
  * workstation's receiving unit is set from the user's unit when none is set.
+ * The server must be https://, or http:// on this very machine. On an
+ * encrypted store the token is kept sealed under the store's key, and the
+ * password opens the store when it is the clerk's local one; a store made
+ * by `motcua init` is encrypted at its first login (docs/security.md).
+ *
+ * A new workstation needs nothing else: when the store does not exist, login
+ * makes it (the reference data of the installed data folder, as motcua init
+ * does) before asking the server, takes the unit the server says the user
+ * serves, and after the login runs a first sync pass (clerks, procedures,
+ * dossiers of the unit). A refused login leaves no store behind.
+ *
  * Prints {"server", "username", "full_name", "unit_code", "role",
- * "device_id", "units"}; never the token. Bad credentials or options: exit
- * 2; no answer from the server or a store fault: exit 1. */
+ * "device_id", "units", "store_created"} and, after a first sync, "sync"
+ * (the summary of motcua sync); never the token. Bad credentials or
+ * options: exit 2; no answer from the server, a store fault or a first sync
+ * that did not finish (the login is kept: run motcua sync): exit 1. */
 #include "client/cli/cli.h"
 
 #include <stdio.h>
@@ -22,7 +36,10 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/base/datadir.h"
 #include "client/store/auth.h"
+#include "client/store/import.h"
+#include "client/store/keyring.h"
 #include "client/store/store.h"
 #include "client/store/units.h"
 #include "core/syncproto.h"
@@ -166,8 +183,8 @@ static int default_unit(struct store *st, const struct login_answer *a)
 	json_array_foreach(a->units, i, u) {
 		const char *code = jstr(u, "code"), *ident = jstr(u, "ident");
 		if (code && ident && !strcmp(code, a->unit_code))
-			return store_set_setting(st, "unit_code", code) ||
-			       store_set_setting(st, "unit_ident", ident);
+			return store_set_setting(st, "unit_code", code, NULL) ||
+			       store_set_setting(st, "unit_ident", ident, NULL);
 	}
 	return 0;
 }
@@ -179,9 +196,12 @@ static int save_login(struct store *st, const struct login_opts *o, const char *
 	if (store_begin(st, err))
 		return -1;
 	/* the cursor stays: a server that did not give it answers 410 and the
-	 * feed starts again from the beginning */
-	int rc = sync_config_save_login(st, url, a->username, a->token, o->ca_file, device_name,
+	 * feed starts again from the beginning; the token is kept sealed under
+	 * an encrypted store's key */
+	char *token = keyring_seal_secret(st->path, a->token);
+	int rc = sync_config_save_login(st, url, a->username, token, o->ca_file, device_name,
 					err);
+	keyring_free_secret(token);
 	if (!rc)
 		rc = save_units(st, a->units, err);
 	if (!rc)
@@ -197,7 +217,8 @@ static int save_login(struct store *st, const struct login_opts *o, const char *
 	return store_commit(st, err);
 }
 
-static void print_result(const char *url, const char *device_id, const struct login_answer *a)
+static void print_result(const char *url, const char *device_id, const struct login_answer *a,
+			 bool created, json_t *sync)
 {
 	json_t *units = json_array();
 	size_t i;
@@ -208,7 +229,28 @@ static void print_result(const char *url, const char *device_id, const struct lo
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "server", url, "username",
 			      a->username, "full_name", a->full_name, "unit_code", a->unit_code,
 			      "role", a->role, "device_id", device_id, "units", units);
+	json_object_set_new(o, "store_created", json_boolean(created));
+	if (sync)
+		json_object_set_new(o, "sync", sync);
 	cli_print_json(o);
+}
+
+/* A store made by `motcua init` is encrypted at its first clerk's login,
+ * its token then sealed. 0, or -1 with err. */
+static int encrypt_first(struct store *st, const char *username, const char *password,
+			 struct strbuf *err)
+{
+	struct clerk c;
+	if (auth_load_clerk(st, username, &c))
+		return 0; /* no local clerk (a name we cannot keep): no local login either */
+	clerk_release(&c);
+	if (keyring_encrypt_pending(st, username, password, err) < 0)
+		return -1;
+	if (sync_token_reseal(st)) {
+		strbuf_addstr(err, "không mã hóa được mã đăng nhập máy chủ");
+		return -1;
+	}
+	return 0;
 }
 
 /* The store file holds the token: only its owner reads it. */
@@ -222,12 +264,100 @@ static void protect(const char *path)
 	}
 }
 
+/* A new workstation's store: the schema and the reference data, all in one
+ * transaction; removed again on failure. */
+static int create_store(struct store *st, const char *path, struct strbuf *err)
+{
+	if (import_check_files(datadir(), err))
+		return -1;
+	if (store_open(st, path, STORE_CREATE | STORE_EXCLUSIVE, err)) {
+		cli_remove_store(path);
+		return -1;
+	}
+	struct import_counts counts;
+	struct strbuf warnings = STRBUF_INIT;
+	int rc = store_begin(st, err);
+	if (!rc)
+		rc = cli_import_reference(st, &counts, &warnings, err);
+	if (!rc)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	if (warnings.len)
+		fputs(warnings.buf, stderr);
+	strbuf_release(&warnings);
+	if (rc) {
+		store_close(st);
+		cli_remove_store(path);
+	}
+	return rc;
+}
+
+/* The first sync pass of a new workstation; its summary as JSON. */
+static int first_sync(struct store *st, json_t **summary, struct strbuf *err)
+{
+	struct cli_sync_bar bar = { 0 };
+	struct sync_options opt = { .progress = cli_sync_progress, .progress_arg = &bar };
+	struct sync_summary sum;
+	sync_summary_init(&sum);
+	enum sync_outcome o = sync_run(st, &opt, &sum);
+	cli_sync_bar_end(&bar);
+	char *json = sync_summary_json(&sum);
+	*summary = json_loads(json, 0, NULL);
+	free(json);
+	int rc = 0;
+	if (o != SYNC_DONE || sum.nerrors) {
+		strbuf_addstr(err, sum.nerrors ? sum.errors[sum.nerrors - 1] : "lỗi không rõ");
+		rc = -1;
+	}
+	sync_summary_release(&sum);
+	return rc;
+}
+
+/* The error code of a refused login (MC_ERR_HTTP when the answer has none). */
+static enum mc_err login_code(const struct sync_reply *r, struct sync_error *e)
+{
+	if (sync_error_decode(r->body.buf, r->body.len, e)) {
+		sync_error_set(e, MC_ERR_HTTP, "mã trả lời %ld", r->status);
+		return MC_ERR_HTTP;
+	}
+	return mc_err_from_wire(e->code);
+}
+
+/* 429: too many failed logins for this name or from this machine; the
+ * server's Retry-After says how long to wait. Bad input: exit 2. */
+static int refused_throttled(const struct sync_reply *r)
+{
+	char *v = sync_reply_header(r, "Retry-After"), *end = NULL;
+	long secs = v && *v ? strtol(v, &end, 10) : -1;
+	if (!v || !*v || *end || secs < 0)
+		secs = -1;
+	free(v);
+	if (secs < 0)
+		return cli_bad("đăng nhập sai quá nhiều lần nên tài khoản hoặc máy này tạm bị khóa;"
+			       " hãy thử lại sau ít phút");
+	if (secs <= 60)
+		return cli_bad("đăng nhập sai quá nhiều lần nên tài khoản hoặc máy này tạm bị khóa;"
+			       " hãy thử lại sau %ld giây", secs);
+	return cli_bad("đăng nhập sai quá nhiều lần nên tài khoản hoặc máy này tạm bị khóa;"
+		       " hãy thử lại sau %ld phút %ld giây (%ld giây)", secs / 60, secs % 60, secs);
+}
+
 static int login(const struct login_opts *o, const char *url, const char *password)
 {
 	char *path = cli_db_path(o->db);
 	struct strbuf err = STRBUF_INIT;
 	struct store st;
-	if (auth_init(&err) || store_open(&st, path, 0, &err)) {
+	struct stat sb;
+	bool create = stat(path, &sb) != 0;
+	/* the clerk's own password opens an encrypted store; else the unlock
+	 * hook asks for one (client/cli/encrypt.c) */
+	if (!create && keyring_is_encrypted(path) && !keyring_unlocked(path)) {
+		keyring_unlock(path, o->username, password, &err);
+		strbuf_reset(&err);
+	}
+	if (auth_init(&err) ||
+	    (create ? create_store(&st, path, &err) : store_open(&st, path, 0, &err))) {
 		int rc = cli_fault("%s", err.buf);
 		strbuf_release(&err);
 		free(path);
@@ -257,17 +387,21 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	sync_http_release(&h);
 
 	int rc = CLI_OK;
+	bool saved = false;
 	struct login_answer a = { 0 };
 	struct sync_error e;
 	if (sent) {
 		rc = cli_fault("không đăng nhập được %s: %s", url, r.error);
+	} else if (r.status == 429 || login_code(&r, &e) == MC_ERR_TOO_MANY_ATTEMPTS) {
+		rc = refused_throttled(&r);
 	} else if (r.status == 401 || r.status == 403) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
-			sync_error_set(&e, "unauthorized", "Sai tên đăng nhập hoặc mật khẩu");
+			sync_error_set(&e, MC_ERR_BAD_CREDENTIALS, "%s",
+				       mc_err_text(MC_ERR_BAD_CREDENTIALS));
 		rc = cli_bad("máy chủ từ chối đăng nhập: %s", e.message);
 	} else if (r.status != 200) {
 		if (sync_error_decode(r.body.buf, r.body.len, &e))
-			sync_error_set(&e, "http", "mã trả lời %ld", r.status);
+			sync_error_set(&e, MC_ERR_HTTP, "mã trả lời %ld", r.status);
 		rc = r.status >= 500 ? cli_fault("máy chủ gặp sự cố: %s", e.message)
 				     : cli_bad("máy chủ không nhận yêu cầu đăng nhập (%ld): %s", r.status,
 					       e.message);
@@ -275,14 +409,23 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 		rc = cli_fault("câu trả lời đăng nhập của máy chủ %s không hợp lệ", url);
 	} else if (save_login(&st, o, url, device_name, &a, password, &err)) {
 		rc = cli_fault("không lưu được đăng nhập vào kho dữ liệu: %s", err.buf);
+	} else if (encrypt_first(&st, a.username, password, &err)) {
+		rc = cli_fault("đã đăng nhập nhưng chưa mã hóa được kho dữ liệu: %s", err.buf);
 	} else {
 		sync_remember_protocol(&st, protocol);
+		saved = true;
 		protect(path);
-		print_result(url, device_id, &a);
+		json_t *summary = NULL;
+		if (create && first_sync(&st, &summary, &err))
+			rc = cli_fault("đã đăng nhập và tạo kho %s nhưng lần đồng bộ đầu chưa xong: %s;"
+				       " chạy lại: motcua sync --once", path, err.buf);
+		print_result(url, device_id, &a, create, summary);
 	}
 	json_decref(a.root);
 	sync_reply_release(&r);
 	store_close(&st);
+	if (create && !saved) /* a refused login leaves no store behind */
+		cli_remove_store(path);
 	free(device_id);
 	free(device_name);
 	free(path);
@@ -297,6 +440,10 @@ int cli_login(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	char *url = NULL;
+	if (!strncmp(o.server, "http://", 7) && !sync_url_loopback(o.server))
+		return cli_bad("địa chỉ máy chủ '%s' không an toàn: cần https:// (mã hóa đường truyền);"
+			       " http:// chỉ dùng với máy chủ chạy trên chính máy này (127.0.0.1, ::1,"
+			       " localhost)", o.server);
 	if (!sync_url_valid(o.server, &url))
 		return cli_bad("địa chỉ máy chủ '%s' không hợp lệ: cần http:// hoặc https:// và tên"
 			       " máy (ví dụ https://motcua.hanoi.gov.vn)", o.server);

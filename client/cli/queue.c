@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua queue overdue|due-today|due-soon|waiting|ready [--unit CODE]
  *   [--clerk USER] [--text WORDS] [--sort due|received|clerk|procedure] [--db PATH]
  *
@@ -142,14 +143,11 @@ int cli_queue(int argc, char **argv)
 	struct mc_dt now;
 	if (clock_now(&now))
 		return cli_bad("MOTCUA_NOW không hợp lệ: cần dạng YYYY-MM-DDTHH:MM");
-	char *path = cli_db_path(db);
 	struct store st;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (store_open(&st, path, STORE_READONLY, &err)) {
-		rc = access(path, F_OK) ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+	if ((rc = cli_open_store(&st, db, STORE_READONLY, true)))
 		goto out;
-	}
 	struct queue_view_filter f = { clerk, NULL, text };
 	if (list(&st, q, &now, unit, &f, sort, &err))
 		rc = cli_fault("%s", err.buf);
@@ -158,6 +156,5 @@ int cli_queue(int argc, char **argv)
 	store_close(&st);
 out:
 	strbuf_release(&err);
-	free(path);
 	return rc;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua receipt CODE --out FILE.pdf [--db PATH]: writes the receipt (form 01)
  * of an existing dossier again, from the store alone: the same form the
  * reception printed. Unknown code: exit 2; unwritable FILE or store fault:
@@ -55,13 +56,10 @@ int cli_receipt(int argc, char **argv)
 	/* Codes are stored upper case; accept them typed in lower case. */
 	char *upper = cli_upper_code(code);
 
-	char *path = cli_db_path(db);
 	struct store st;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (store_open(&st, path, STORE_READONLY, &err)) {
-		rc = cli_fault("%s", err.buf);
-	} else {
+	if ((rc = cli_open_store(&st, db, STORE_READONLY, false)) == CLI_OK) {
 		int w = reception_write_receipt(&st, upper, out, &err);
 		if (w > 0) {
 			rc = cli_bad("%s", err.buf);
@@ -76,7 +74,6 @@ int cli_receipt(int argc, char **argv)
 		store_close(&st);
 	}
 	strbuf_release(&err);
-	free(path);
 	free(upper);
 	return rc;
 }

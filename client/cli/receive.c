@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua receive --json FILE|- [--db PATH] [--user USER]: one reception from
  * JSON with exactly the wizard's checks (client/services/reception.h). Input and output
  * formats: docs/reception.md. Bad input: exit 2, nothing written; a store
@@ -246,21 +247,12 @@ static void print_result(const struct reception_result *res)
 static int receive(const char *db_opt, const char *user, struct reception_input *in)
 {
 	struct mc_dt now;
-	if (clock_now(&now))
-		return cli_bad("MOTCUA_NOW «%s» không hợp lệ: cần dạng YYYY-MM-DDTHH:MM",
-			       getenv("MOTCUA_NOW"));
-	char *path = cli_db_path(db_opt);
 	struct store st;
-	struct strbuf serr = STRBUF_INIT;
 	/* The lock: a TUI (or another receive) on this store refuses us clearly. */
-	if (store_open(&st, path, STORE_EXCLUSIVE, &serr)) {
-		int rc = cli_fault("%s", serr.buf);
-		strbuf_release(&serr);
-		free(path);
+	int rc = cli_now(&now);
+	if (rc || (rc = cli_open_store(&st, db_opt, STORE_EXCLUSIVE, false)))
 		return rc;
-	}
-	free(path);
-	int rc = CLI_OK;
+	struct strbuf serr = STRBUF_INIT;
 	char *clerk = cli_pick_clerk(&st, user);
 	struct reception_result res;
 	struct reception_error err;

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua scan: pages from a SANE scanner, or from files, as one compact PDF.
  *
  *   motcua scan --list
  *   motcua scan --device DEV [--source flatbed|adf] [--pages N] [--dpi N]
- *               [--mode color|gray|lineart] [--prompt] [--progress]
+ *               [--mode color|gray|lineart|auto] [--prompt] [--progress]
  *               [--pages-dir DIR] [--keep-pages] --out FILE.pdf
  *   motcua scan FILE... [--dpi N] [--pages-dir DIR] [--keep-pages] --out FILE.pdf
  *   motcua scan --pages-dir DIR --out FILE.pdf
@@ -37,7 +38,7 @@
 #include "core/xalloc.h"
 
 struct opts {
-	bool list, prompt, progress, keep;
+	bool list, prompt, progress, keep, automatic;
 	const char *device, *out, *pages_dir;
 	int source, mode, dpi, pages;
 	const char **files;
@@ -49,7 +50,7 @@ static int usage(void)
 	fputs("Cách dùng:\n"
 	      "  motcua scan --list\n"
 	      "  motcua scan --device MÁY [--source flatbed|adf] [--pages N] [--dpi N]\n"
-	      "              [--mode color|gray|lineart] [--prompt] [--progress]\n"
+	      "              [--mode color|gray|lineart|auto] [--prompt] [--progress]\n"
 	      "              [--pages-dir THƯ_MỤC] [--keep-pages] --out TỆP.pdf\n"
 	      "  motcua scan TỆP... [--dpi N] [--pages-dir THƯ_MỤC] --out TỆP.pdf\n"
 	      "  motcua scan --pages-dir THƯ_MỤC --out TỆP.pdf\n"
@@ -58,7 +59,9 @@ static int usage(void)
 	      "  --source      flatbed: mặt kính (mặc định); adf: khay nạp giấy tự động\n"
 	      "  --pages N     số trang tối đa (adf: mặc định đến khi hết giấy; flatbed: 1)\n"
 	      "  --dpi N       độ phân giải (mặc định 200; với tệp PDF nhập vào: 150)\n"
-	      "  --mode        color: màu (mặc định), gray: thang xám, lineart: đen trắng\n"
+	      "  --mode        color: màu (mặc định), gray: thang xám, lineart: đen trắng;\n"
+	      "                auto: chọn cho từng trang (chữ: đen trắng; có dấu đỏ, chữ ký\n"
+	      "                màu, ảnh nhỏ: chữ đen trắng trên nền màu; ảnh: màu hoặc xám)\n"
 	      "  --prompt      mặt kính: chờ Enter trước mỗi trang sau trang đầu (Ctrl-D: dừng)\n"
 	      "  --progress    in tiến độ từng trang ra stderr\n"
 	      "  --pages-dir   nơi giữ các trang đã quét (mặc định TỆP.pdf.pages); chạy lại\n"
@@ -133,9 +136,11 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (o->source < 0)
 				return cli_bad("--source chỉ nhận flatbed hoặc adf (nhận «%s»)", v);
 		} else if (!strcmp(a, "--mode")) {
-			o->mode = page_kind_parse(v);
-			if (o->mode < 0)
-				return cli_bad("--mode chỉ nhận color, gray hoặc lineart (nhận «%s»)", v);
+			enum page_kind mode;
+			if (scan_mode_parse(v, &mode, &o->automatic))
+				return cli_bad("--mode chỉ nhận color, gray hoặc lineart"
+					       " (hoặc auto: chọn cho từng trang; nhận «%s»)", v);
+			o->mode = (int)mode;
 		} else if (!strcmp(a, "--pages")) {
 			rc = parse_int("--pages", v, 1, 10000, &o->pages);
 		} else if (!strcmp(a, "--dpi")) {
@@ -222,7 +227,7 @@ static int keep_page(void *arg, int page, struct page_image *img, struct strbuf 
 {
 	struct batch *b = arg;
 	b->shown = 0;
-	if (pagestore_add(b->ps, img, err))
+	if (b->o->automatic ? pagestore_add_auto(b->ps, img, err) : pagestore_add(b->ps, img, err))
 		return -1;
 	if (b->o->progress)
 		fprintf(stderr, "motcua: đã quét trang %zu (%d x %d điểm ảnh, %d dpi, %lld byte)\n",
@@ -264,7 +269,13 @@ static int scan_pages(const struct opts *o, struct pagestore *ps)
 	}
 	struct scan_settings want = { (enum scan_source)o->source, (enum page_kind)o->mode,
 				      o->dpi ? o->dpi : SCAN_DEFAULT_DPI };
-	if (scan_configure(s, &want, NULL, &bad, &err)) {
+	int conf = scan_configure(s, &want, NULL, &bad, &err);
+	if (conf && o->automatic && !bad) { /* a scanner without colour: grey, judged the same */
+		strbuf_reset(&err);
+		want.mode = PAGE_GRAY;
+		conf = scan_configure(s, &want, NULL, &bad, &err);
+	}
+	if (conf) {
 		rc = bad ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
 		scan_close(s);
 		strbuf_release(&err);

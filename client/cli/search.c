@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua search QUERY... [--limit N] [--status S[,S...]] [--db PATH]
  *
  * One JSON line per matching dossier, the best match first (see
@@ -98,14 +99,11 @@ static int is_opt(const char *arg, const char *name)
 
 static int run(const char *db_opt, const char *query, long limit, unsigned mask)
 {
-	char *path = cli_db_path(db_opt);
 	struct store st;
 	struct strbuf err = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (store_open(&st, path, 0, &err)) {
-		rc = access(path, F_OK) ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+	if ((rc = cli_open_store(&st, db_opt, 0, true)))
 		goto out;
-	}
 	struct dossier_rows rows;
 	dossier_rows_init(&rows);
 	int n = dossier_search(&st, query, mask, 0, (int)limit, &rows, &err);
@@ -123,7 +121,6 @@ static int run(const char *db_opt, const char *query, long limit, unsigned mask)
 	store_close(&st);
 out:
 	strbuf_release(&err);
-	free(path);
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua sync [--once] [--db PATH] [--max-seconds N] [--interval S]
  *             [--lease-low N] [--lease-block N] [--stall-timeout S]
  *             [--batch-bytes N]
@@ -162,9 +163,11 @@ static void catch_signals(void)
 
 static int run(const struct sync_opts *o, struct store *st)
 {
+	struct cli_sync_bar bar = { 0 };
 	struct sync_options opt = { .cancel = &stop_requested, .lease_low = o->lease_low,
 				    .lease_block = o->lease_block, .low_speed_time = o->stall_timeout,
-				    .push_bytes = o->batch_bytes };
+				    .push_bytes = o->batch_bytes, .progress = cli_sync_progress,
+				    .progress_arg = &bar };
 	struct sync_summary total;
 	sync_summary_init(&total);
 	double deadline = o->max_seconds > 0 ? now_s() + o->max_seconds : 0;
@@ -175,6 +178,7 @@ static int run(const struct sync_opts *o, struct store *st)
 		struct sync_summary pass;
 		sync_summary_init(&pass);
 		last = sync_run(st, &opt, &pass);
+		cli_sync_bar_end(&bar);
 		last_errors = pass.nerrors > 0;
 		sync_summary_add(&total, &pass);
 		sync_summary_release(&pass);

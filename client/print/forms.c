@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Forms 02-05 from the stored dossier and its events; see forms.h and
  * docs/forms.md for the layouts and the field sources. Drawn top to bottom
  * with the flowing helpers of pdf.h like the receipt (client/print/receipt.c), so

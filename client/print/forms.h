@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The standard forms printed after reception, from the stored dossier and
  * its events (docs/forms.md, payloads in docs/lifecycle.md), numbered as
- * issue 5 numbers them (Circular 01/2018/TT-VPCP):
+ * Circular 01/2018/TT-VPCP numbers them:
  *   02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ      (request-supplement)
  *   03 Phiếu từ chối tiếp nhận giải quyết hồ sơ      (refuse)
  *   04 Phiếu xin lỗi và hẹn lại ngày trả kết quả      (apologize)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ledger (form 06) printed: see ledger.h and docs/forms.md. The rows
  * come loaded (client/store/ledger_query.h); the PDF draws its two-level
  * table header itself and repeats it on every page from the page-header

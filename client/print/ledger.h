@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ledger (sổ theo dõi hồ sơ, form 06) printed: the rows that
  * client/store/ledger_query.h loads, as an A4 landscape PDF (the table's
  * header repeated on every page) or a CSV with the same columns. */

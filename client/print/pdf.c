@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Drawing helpers for the printed forms; see pdf.h. The cairo user space is
  * millimetres (a scale of 72/25.4 on the PDF's points), and the pango context
  * has a resolution of 25.4 "dpi" so that font sizes stay in points. */
@@ -61,16 +62,9 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 
 	if (d->write_errno)
 		return CAIRO_STATUS_WRITE_ERROR;
-	while (len > 0) {
-		ssize_t n = write(d->fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			d->write_errno = n < 0 ? errno : ENOSPC;
-			return CAIRO_STATUS_WRITE_ERROR;
-		}
-		data += n;
-		len -= (unsigned int)n;
+	if (sealed_out_write(&d->out, data, len)) {
+		d->write_errno = errno;
+		return CAIRO_STATUS_WRITE_ERROR;
 	}
 	return CAIRO_STATUS_SUCCESS;
 }
@@ -83,12 +77,12 @@ static void release(struct pdf_doc *d)
 		cairo_destroy(d->cr);
 	if (d->surface)
 		cairo_surface_destroy(d->surface);
-	if (d->fd >= 0)
-		close(d->fd);
+	if (d->open)
+		sealed_out_abort(&d->out);
+	d->open = false;
 	d->pango = NULL;
 	d->cr = NULL;
 	d->surface = NULL;
-	d->fd = -1;
 	FREE(&d->path);
 	FREE(&d->tmp);
 }
@@ -96,7 +90,6 @@ static void release(struct pdf_doc *d)
 int pdf_open(struct pdf_doc *d, const char *path, double w, double h, struct strbuf *err)
 {
 	memset(d, 0, sizeof(*d));
-	d->fd = -1;
 	d->w = w;
 	d->h = h;
 	d->top = 10;
@@ -108,8 +101,8 @@ int pdf_open(struct pdf_doc *d, const char *path, double w, double h, struct str
 	d->path = xstrdup(path);
 	d->tmp = xasprintf("%s.tmp", path);
 
-	d->fd = open(d->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (d->fd < 0) {
+	d->open = sealed_out_open(&d->out, d->tmp) == 0;
+	if (!d->open) {
 		strbuf_addf(err, "không tạo được tệp PDF %s: %s", path, errno_vn(errno));
 		FREE(&d->path);
 		FREE(&d->tmp);
@@ -198,13 +191,9 @@ int pdf_close(struct pdf_doc *d, struct strbuf *err)
 		why = errno_vn(d->write_errno);
 	else if (cst != CAIRO_STATUS_SUCCESS)
 		why = cairo_status_to_string(cst);
-	else if (fsync(d->fd))
+	else if ((d->open = false, sealed_out_close(&d->out)))
 		why = errno_vn(errno);
-	else if (close(d->fd)) {
-		d->fd = -1;
-		why = errno_vn(errno);
-	} else {
-		d->fd = -1;
+	else {
 		if (rename(d->tmp, d->path))
 			why = errno_vn(errno);
 		else if (sync_dir(d->path))

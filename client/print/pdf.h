@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small drawing helpers for the printed forms (01..06): a PDF document in
  * millimetres with cairo + pango, text blocks that wrap and flow onto the next
  * page, table rows, rules, Code 128 barcodes and QR codes.
@@ -9,13 +10,16 @@
  *
  * Output is all or nothing: pdf_open writes PATH.tmp, pdf_close finishes it,
  * checks every write, fsyncs and renames it over PATH; on any failure PATH.tmp
- * is removed and PATH is left as it was. */
+ * is removed and PATH is left as it was. The file is its owner's only, and
+ * sealed when it goes in an encrypted store's folders (a receipt under
+ * receipts/: client/base/sealed.h). */
 #ifndef MC_PDF_H
 #define MC_PDF_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include "client/base/sealed.h"
 #include "core/datetime.h"
 #include "core/xalloc.h"
 
@@ -50,7 +54,9 @@ struct pdf_doc {
 	/* private */
 	double page_start;                /* y where this page's content began */
 	char *path, *tmp;
-	int fd, write_errno;
+	struct sealed_out out;
+	bool open;                        /* out is open */
+	int write_errno;
 };
 
 /* A table drawn row by row; widths in mm (their sum is the table width). */

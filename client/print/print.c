@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Printing with CUPS lp; see print.h. No shell: fork + execvp, lp's stdout
  * goes to /dev/null (it would spoil the CLI's JSON and the curses screen), its
  * stderr is read back for the error message, and a close-on-exec pipe tells
@@ -11,7 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/base/sealed.h"
 #include "client/print/print.h"
+
+#include <stdlib.h>
+
+#include "client/base/proc.h"
 
 /* CUPS printer names: printable, no space, tab, / \ ' " ? # (and no leading
  * '-', which lp would read as an option). */
@@ -82,6 +88,10 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 		strbuf_addf(err, "không đọc được tệp cần in %s", path);
 		return -1;
 	}
+	/* a sealed receipt goes to lp decrypted, on its standard input */
+	int plain = -1;
+	if (sealed_is_sealed(path) && (plain = sealed_open(path, NULL, err)) < 0)
+		return -1;
 	if (pipe2(errp, O_CLOEXEC))
 		goto sys_fail;
 	if (pipe2(execp, O_CLOEXEC)) {
@@ -100,6 +110,8 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 	}
 	if (pid == 0) {
 		char *argv[] = { "lp", "-d", (char *)printer, "--", (char *)path, NULL };
+		if (plain >= 0)
+			argv[3] = NULL; /* no file: lp reads its standard input */
 		/* lp gets its signals, whatever thread forked it (a TUI job
 		 * blocks them all: client/tui/job.h) */
 		sigset_t none;
@@ -107,7 +119,7 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		int devnull = open("/dev/null", O_RDWR);
 		if (devnull >= 0) {
-			dup2(devnull, 0);
+			dup2(plain >= 0 ? plain : devnull, 0);
 			dup2(devnull, 1);
 		}
 		dup2(errp[1], 2);
@@ -120,6 +132,8 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 
 	close(errp[1]);
 	close(execp[1]);
+	if (plain >= 0)
+		close(plain);
 	int exec_errno = 0;
 	ssize_t n = read_full(execp[0], &exec_errno, sizeof(exec_errno));
 	close(execp[0]);
@@ -155,5 +169,85 @@ int print_pdf(const char *printer, const char *path, struct strbuf *err)
 
 sys_fail:
 	strbuf_addf(err, "không chạy được lệnh in: %s", strerror(errno));
+	if (plain >= 0)
+		close(plain);
 	return -1;
+}
+
+/* ---- what CUPS knows --------------------------------------------------- */
+
+#define LPSTAT_TIMEOUT_MS 10000
+
+static int lpstat(const char *const *argv, struct proc_result *r, struct strbuf *err)
+{
+	if (proc_run(argv, LPSTAT_TIMEOUT_MS, r)) {
+		if (r->missing)
+			strbuf_addstr(err, "không tìm thấy lệnh \"lpstat\" của CUPS: hãy cài gói cups-client");
+		else if (r->timed_out)
+			strbuf_addstr(err, "dịch vụ in CUPS không trả lời (lpstat quá thời gian chờ)");
+		else
+			strbuf_addstr(err, "không chạy được lệnh \"lpstat\" của CUPS");
+		return -1;
+	}
+	return 0;
+}
+
+static int scheduler_running(struct strbuf *err)
+{
+	static const char *const argv[] = { "lpstat", "-r", NULL };
+	struct proc_result r;
+	int rc = lpstat(argv, &r, err);
+	if (!rc && (!strstr(r.out.buf, "scheduler is running") || strstr(r.out.buf, "not running"))) {
+		strbuf_addstr(err, "dịch vụ in CUPS không chạy trên máy này (hãy cài và bật gói cups,"
+			      " hoặc đặt CUPS_SERVER chỉ tới máy chủ in)");
+		rc = -1;
+	}
+	proc_result_release(&r);
+	return rc;
+}
+
+int print_printer_list(struct strbuf *out, struct strbuf *err)
+{
+	if (scheduler_running(err))
+		return -1;
+	static const char *const argv[] = { "lpstat", "-e", NULL };
+	struct proc_result r;
+	if (lpstat(argv, &r, err)) {
+		proc_result_release(&r);
+		return -1;
+	}
+	/* "lpstat: No destinations added." is an empty list, not a name */
+	if (r.status == 0 && !strstr(r.out.buf, "lpstat:"))
+		strbuf_addstr(out, r.out.buf);
+	proc_result_release(&r);
+	return 0;
+}
+
+int print_printer_check(const char *printer, struct strbuf *err)
+{
+	if (!printer || !printer_name_ok(printer)) {
+		strbuf_addf(err, "tên máy in không hợp lệ: \"%s\"", printer ? printer : "");
+		return 1;
+	}
+	struct strbuf names = STRBUF_INIT;
+	if (print_printer_list(&names, err)) {
+		strbuf_release(&names);
+		return -1;
+	}
+	int found = 1;
+	char *save = NULL;
+	struct strbuf known = STRBUF_INIT;
+	for (char *line = strtok_r(names.buf ? names.buf : (char[]){ 0 }, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strcmp(line, printer))
+			found = 0;
+		strbuf_addf(&known, "%s%s", known.len ? ", " : "", line);
+	}
+	if (found)
+		strbuf_addf(err, "CUPS không có máy in \"%s\"; %s%s", printer,
+			    known.len ? "các máy in hiện có: " : "chưa có máy in nào được cài",
+			    known.len ? known.buf : "");
+	strbuf_release(&known);
+	strbuf_release(&names);
+	return found;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Form 01, the reception receipt, as an A5 PDF. See receipt.h and
  * docs/forms.md for the layout. Everything is drawn top to bottom with the
  * flowing helpers of pdf.h, so long names wrap and many components continue

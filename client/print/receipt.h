@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reception receipt: form 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
  * (Circular 01/2018/TT-VPCP, kept as Mẫu số 01 by Circular 03/2025/TT-VPCP),
  * an A5 portrait PDF. Layout and field sources: docs/forms.md.

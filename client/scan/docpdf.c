@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pages -> one PDF; see docpdf.h. */
 #include "client/scan/docpdf.h"
 
@@ -15,9 +16,12 @@
 #include <sodium.h>
 
 #include "client/base/files.h"
+#include "client/base/sealed.h"
+#include "client/scan/g4.h"
 
 struct writer {
-	int fd;
+	struct sealed_out out; /* sealed in an encrypted store's documents/ */
+	bool open;
 	int write_errno;
 	long long bytes;
 	crypto_hash_sha256_state sha;
@@ -29,18 +33,11 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 
 	if (w->write_errno)
 		return CAIRO_STATUS_WRITE_ERROR;
-	crypto_hash_sha256_update(&w->sha, data, len);
+	crypto_hash_sha256_update(&w->sha, data, len); /* the plaintext's hash */
 	w->bytes += len;
-	while (len > 0) {
-		ssize_t n = write(w->fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			w->write_errno = n < 0 ? errno : ENOSPC;
-			return CAIRO_STATUS_WRITE_ERROR;
-		}
-		data += n;
-		len -= (unsigned int)n;
+	if (sealed_out_write(&w->out, data, len)) {
+		w->write_errno = errno;
+		return CAIRO_STATUS_WRITE_ERROR;
 	}
 	return CAIRO_STATUS_SUCCESS;
 }
@@ -64,16 +61,18 @@ static inline unsigned char reverse_bits(unsigned char b)
 	return b;
 }
 
-/* A colour or grey page: its JPEG as the mime data of an image surface of
- * the same size. The surface's own pixels are never drawn (cairo's PDF
- * backend embeds the JPEG), so it is a 1-bit one: 1/32 of the memory. */
+/* A colour or grey page, or a mixed page's background: its JPEG as the
+ * mime data of an image surface of the same size. The surface's own pixels
+ * are never drawn (cairo's PDF backend embeds the JPEG), so it is a 1-bit
+ * one: 1/32 of the memory. */
 static int draw_jpeg(cairo_t *cr, const struct pagestore *ps, size_t i, struct strbuf *err)
 {
 	const struct page_info *p = &ps->pages[i];
 	unsigned char *jpeg;
 	size_t n;
 
-	if (pagestore_read(ps, i, &jpeg, &n, err))
+	if (p->kind == PAGE_MIXED ? pagestore_read_background(ps, i, &jpeg, &n, err)
+				  : pagestore_read(ps, i, &jpeg, &n, err))
 		return -1;
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, p->width, p->height);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS ||
@@ -90,7 +89,35 @@ static int draw_jpeg(cairo_t *cr, const struct pagestore *ps, size_t i, struct s
 	return 0;
 }
 
-/* A black-and-white page: a 1-bit stencil painted in black. */
+/* Gives cairo the G4 coding of img for the PDF (CCITTFaxDecode), when it is
+ * smaller than the Flate that cairo would write of the same bits: about 35
+ * KB for a page of text at 200 dpi instead of 53. -1 when it cannot. */
+static int attach_g4(cairo_surface_t *a1, const struct page_image *img)
+{
+	unsigned char *g4;
+	size_t n, flate;
+	if (g4_encode(img, &g4, &n))
+		return -1;
+	if (!g4_flate_size(img, &flate) && flate < n) {
+		free(g4);
+		return 0;
+	}
+	/* cairo owns what it accepts; what it refuses stays ours */
+	if (cairo_surface_set_mime_data(a1, CAIRO_MIME_TYPE_CCITT_FAX, g4, n, free, g4)) {
+		free(g4);
+		return -1;
+	}
+	char *params = g4_pdf_params(img->width, img->height);
+	if (cairo_surface_set_mime_data(a1, CAIRO_MIME_TYPE_CCITT_FAX_PARAMS,
+					(unsigned char *)params, strlen(params), free, params)) {
+		free(params);
+		return -1;
+	}
+	return 0;
+}
+
+/* A black-and-white page, or a mixed page's text: a 1-bit stencil painted
+ * in black. */
 static int draw_lineart(cairo_t *cr, const struct pagestore *ps, size_t i, struct strbuf *err)
 {
 	struct page_image img;
@@ -122,7 +149,13 @@ static int draw_lineart(cairo_t *cr, const struct pagestore *ps, size_t i, struc
 		}
 	}
 	cairo_surface_mark_dirty(a1);
+	int rc = attach_g4(a1, &img);
 	page_image_release(&img);
+	if (rc) {
+		cairo_surface_destroy(a1);
+		strbuf_addf(err, "không nén được trang %zu (G4)", i + 1);
+		return -1;
+	}
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_mask_surface(cr, a1, 0, 0);
 	cairo_surface_destroy(a1);
@@ -161,7 +194,7 @@ static void set_metadata(cairo_surface_t *s, const char *title, const char *date
 int docpdf_write(const struct pagestore *ps, const char *path, const char *title,
 		 const char *date, struct docpdf_info *info, struct strbuf *err)
 {
-	struct writer w = { .fd = -1 };
+	struct writer w = { .open = false };
 	const char *why = NULL;
 	int rc = -1;
 
@@ -175,8 +208,8 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		return -1;
 	}
 	char *tmp = xasprintf("%s.tmp", path);
-	w.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w.fd < 0) {
+	w.open = sealed_out_open(&w.out, tmp) == 0;
+	if (!w.open) {
 		strbuf_addf(err, "không tạo được tệp PDF %s: %s", path, files_errno_vn(errno));
 		free(tmp);
 		return -1;
@@ -194,7 +227,13 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		cairo_pdf_surface_set_size(surface, page_pt(p->width, p->dpi), page_pt(p->height, p->dpi));
 		cairo_save(cr);
 		cairo_scale(cr, 72.0 / p->dpi, 72.0 / p->dpi);
-		page_rc = p->kind == PAGE_LINEART ? draw_lineart(cr, ps, i, err) : draw_jpeg(cr, ps, i, err);
+		if (p->kind == PAGE_LINEART)
+			page_rc = draw_lineart(cr, ps, i, err);
+		else if (p->kind == PAGE_MIXED) /* the background, the text over it */
+			page_rc = draw_jpeg(cr, ps, i, err) || draw_lineart(cr, ps, i, err)
+					  ? -1 : 0;
+		else
+			page_rc = draw_jpeg(cr, ps, i, err);
 		cairo_restore(cr);
 		cairo_show_page(cr);
 	}
@@ -211,13 +250,9 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		why = files_errno_vn(w.write_errno);
 	else if (cst != CAIRO_STATUS_SUCCESS)
 		why = cairo_status_to_string(cst);
-	else if (fsync(w.fd))
+	else if ((w.open = false, sealed_out_close(&w.out)))
 		why = files_errno_vn(errno);
-	else if (close(w.fd)) {
-		w.fd = -1;
-		why = files_errno_vn(errno);
-	} else {
-		w.fd = -1;
+	else {
 		if (rename(tmp, path))
 			why = files_errno_vn(errno);
 		else if (sync_dir_of(path))
@@ -225,8 +260,8 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 		else
 			rc = 0;
 	}
-	if (w.fd >= 0)
-		close(w.fd);
+	if (w.open)
+		sealed_out_abort(&w.out);
 	if (rc) {
 		if (why)
 			strbuf_addf(err, "không ghi được tệp PDF %s: %s", path, why);

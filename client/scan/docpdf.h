@@ -1,10 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One paper's pages (pagestore.h) as ONE compact multi-page PDF, with its
  * size and SHA-256: what a digitized dossier component keeps.
  *
  * Colour and grey pages go in as the JPEG files the pagestore holds
  * (cairo's CAIRO_MIME_TYPE_JPEG: the PDF embeds them as DCTDecode images,
  * never decoded or re-compressed); black-and-white pages as 1-bit stencil
- * images (Flate). Each PDF page is the size of its image at its resolution,
+ * images in CCITT G4 (g4.h); a mixed page (pageauto.h) as its JPEG
+ * background with its text's G4 stencil painted over it, in black. Each
+ * PDF page is the size of its image at its resolution,
  * rounded up to a whole point (a 1654 x 2339 scan at 200 dpi is an A4
  * page), the image at its top left corner.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Files -> pages; see fileimport.h. */
 #include "client/scan/fileimport.h"
 

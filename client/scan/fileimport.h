@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Papers that arrive as files (from the disk or a USB stick) instead of
  * through the scanner: PDF, JPEG, PNG and TIFF become pages of a pagestore,
  * next to scanned ones.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The pages of a paper in progress, on disk; see pagestore.h. */
 #include "client/scan/pagestore.h"
 
@@ -16,20 +17,23 @@
 #include <jpeglib.h>
 
 #include "client/base/files.h"
+#include "client/base/sealed.h"
+#include "client/scan/pageauto.h"
 
 #define MANIFEST "pages"
 #define MANIFEST_HEAD "motcua-pages 1"
 
-static const char *const kind_names[] = { "color", "gray", "lineart" };
+static const char *const kind_names[] = { "color", "gray", "lineart", "mixed" };
+#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
 const char *page_kind_name(enum page_kind k)
 {
-	return (unsigned)k < 3 ? kind_names[k] : "?";
+	return (unsigned)k < NKINDS ? kind_names[k] : "?";
 }
 
 int page_kind_parse(const char *name)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < (int)NKINDS; i++)
 		if (!strcmp(name, kind_names[i]))
 			return i;
 	return -1;
@@ -41,6 +45,7 @@ size_t page_image_row_bytes(enum page_kind kind, int width)
 	case PAGE_COLOR: return (size_t)width * 3;
 	case PAGE_GRAY: return (size_t)width;
 	case PAGE_LINEART: return ((size_t)width + 7) / 8;
+	case PAGE_MIXED: break;
 	}
 	return 0;
 }
@@ -64,64 +69,11 @@ void page_image_release(struct page_image *img)
 
 /* ---- files ---- */
 
-static int sync_dir_of(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return 0; /* best effort */
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (rc && e != EINVAL && e != EROFS) {
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int pagestore_write_file(const char *path, const void *data, size_t n, const char *what,
 			 struct strbuf *err)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = 0;
-
-	if (fd < 0) {
-		e = errno;
-	} else {
-		if (write_all(fd, data, n) || fsync(fd))
-			e = errno;
-		if (close(fd) && !e)
-			e = errno;
-		if (!e && rename(tmp, path))
-			e = errno;
-		if (!e && sync_dir_of(path))
-			e = errno;
-		if (e)
-			unlink(tmp);
-	}
-	free(tmp);
-	if (e) {
-		strbuf_addf(err, "không ghi được %s (%s): %s", what, path, files_errno_vn(e));
+	if (sealed_write_file(path, data, n)) {
+		strbuf_addf(err, "không ghi được %s (%s): %s", what, path, files_errno_vn(errno));
 		return -1;
 	}
 	return 0;
@@ -129,37 +81,7 @@ int pagestore_write_file(const char *path, const void *data, size_t n, const cha
 
 static int read_whole(const char *path, unsigned char **data, size_t *n, struct strbuf *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-
-	*data = NULL;
-	*n = 0;
-	if (fd < 0 || fstat(fd, &st)) {
-		strbuf_addf(err, "không đọc được %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	unsigned char *buf = xmalloc(len + 1);
-	while (got < len) {
-		ssize_t r = read(fd, buf + got, len - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[got] = '\0';
-	if (got != len) {
-		strbuf_addf(err, "không đọc được %s: tệp bị cắt ngắn", path);
-		free(buf);
-		return -1;
-	}
-	*data = buf;
-	*n = len;
-	return 0;
+	return sealed_read_all(path, data, n, err);
 }
 
 static int mkdir_p(const char *dir)
@@ -268,6 +190,21 @@ char *pagestore_path(const struct pagestore *ps, size_t i)
 	return xasprintf("%s/%s", ps->dir, ps->pages[i].file);
 }
 
+/* A mixed page's background: its file name with .jpg for .pbm. */
+static char *background_name(const char *file)
+{
+	size_t n = strlen(file);
+	return xasprintf("%.*s.jpg", (int)(n > 4 ? n - 4 : n), file);
+}
+
+char *pagestore_background_path(const struct pagestore *ps, size_t i)
+{
+	char *name = background_name(ps->pages[i].file);
+	char *path = xasprintf("%s/%s", ps->dir, name);
+	free(name);
+	return path;
+}
+
 static int write_manifest(const struct pagestore *ps, const struct page_info *pages, size_t n,
 			  struct strbuf *err)
 {
@@ -301,9 +238,13 @@ static bool page_file_name(const char *name, unsigned *id)
 
 static bool listed(const struct pagestore *ps, const char *name)
 {
-	for (size_t i = 0; i < ps->n; i++)
+	for (size_t i = 0; i < ps->n; i++) {
 		if (!strcmp(ps->pages[i].file, name))
 			return true;
+		if (ps->pages[i].kind == PAGE_MIXED && !strncmp(ps->pages[i].file, name, 8) &&
+		    !strcmp(name + 8, "jpg"))
+			return true;
+	}
 	return false;
 }
 
@@ -318,19 +259,24 @@ static void grow(struct pagestore *ps, size_t need)
 static int read_manifest(struct pagestore *ps, struct strbuf *err)
 {
 	char *path = xasprintf("%s/" MANIFEST, ps->dir);
-	FILE *f = fopen(path, "r");
-	char line[512];
+	unsigned char *data = NULL;
+	size_t len = 0;
 	int rc = 0;
 
-	if (!f) {
+	if (access(path, F_OK)) {
 		free(path);
 		return 0; /* a new folder */
 	}
-	if (!fgets(line, sizeof(line), f) || strcmp(line, MANIFEST_HEAD "\n")) {
+	if (read_whole(path, &data, &len, err)) {
+		free(path);
+		return -1;
+	}
+	char *save = NULL, *line = strtok_r((char *)data, "\n", &save);
+	if (!line || strcmp(line, MANIFEST_HEAD)) {
 		rc = -1;
 	} else {
 		int lineno = 1;
-		while (fgets(line, sizeof(line), f)) {
+		while ((line = strtok_r(NULL, "\n", &save))) {
 			char file[32], kind[16];
 			struct page_info p = { 0 };
 			unsigned id;
@@ -344,27 +290,44 @@ static int read_manifest(struct pagestore *ps, struct strbuf *err)
 				break;
 			}
 			p.kind = (enum page_kind)k;
+			if (p.kind == PAGE_MIXED && strcmp(file + 8, "pbm")) {
+				rc = -1;
+				break;
+			}
 			p.file = xstrdup(file);
+			char *bg = p.kind == PAGE_MIXED ? background_name(file) : NULL;
 			char *fp = xasprintf("%s/%s", ps->dir, file);
-			struct stat st;
-			if (stat(fp, &st)) {
+			char *bp = bg ? xasprintf("%s/%s", ps->dir, bg) : NULL;
+			/* their sizes as written, sealed or not */
+			int fd = open(fp, O_RDONLY | O_CLOEXEC);
+			int bfd = fd >= 0 && bp ? open(bp, O_RDONLY | O_CLOEXEC) : -1;
+			if (fd < 0 || (bp && bfd < 0)) {
+				strbuf_addf(err, "thiếu tệp của trang %d (%s) trong %s", lineno - 1,
+					    fd >= 0 ? bg : file, ps->dir);
+				if (fd >= 0)
+					close(fd);
 				free(fp);
+				free(bp);
+				free(bg);
 				free(p.file);
-				strbuf_addf(err, "thiếu tệp của trang %d (%s) trong %s", lineno - 1, file,
-					    ps->dir);
-				fclose(f);
+				free(data);
 				free(path);
 				return -1;
 			}
 			free(fp);
-			p.bytes = st.st_size;
+			free(bp);
+			free(bg);
+			p.bytes = sealed_plain_size(fd) + (bfd >= 0 ? sealed_plain_size(bfd) : 0);
+			close(fd);
+			if (bfd >= 0)
+				close(bfd);
 			grow(ps, ps->n + 1);
 			ps->pages[ps->n++] = p;
 			if (id >= ps->next_id)
 				ps->next_id = id + 1;
 		}
 	}
-	fclose(f);
+	free(data);
 	if (rc)
 		strbuf_addf(err, "danh sách trang %s bị hỏng", path);
 	free(path);
@@ -427,6 +390,21 @@ void pagestore_release(struct pagestore *ps)
 	ps->n = ps->alloc = 0;
 }
 
+/* Removes a page's file (and a mixed page's background). */
+static void unlink_page(const struct pagestore *ps, const struct page_info *p)
+{
+	char *path = xasprintf("%s/%s", ps->dir, p->file);
+	unlink(path);
+	free(path);
+	if (p->kind == PAGE_MIXED) {
+		char *bg = background_name(p->file);
+		path = xasprintf("%s/%s", ps->dir, bg);
+		unlink(path);
+		free(path);
+		free(bg);
+	}
+}
+
 int pagestore_remove(struct pagestore *ps, struct strbuf *err)
 {
 	char *path = xasprintf("%s/" MANIFEST, ps->dir);
@@ -434,11 +412,8 @@ int pagestore_remove(struct pagestore *ps, struct strbuf *err)
 	if (unlink(path) && errno != ENOENT)
 		rc = -1;
 	free(path);
-	for (size_t i = 0; !rc && i < ps->n; i++) {
-		char *p = pagestore_path(ps, i);
-		unlink(p);
-		free(p);
-	}
+	for (size_t i = 0; !rc && i < ps->n; i++)
+		unlink_page(ps, &ps->pages[i]);
 	if (!rc) {
 		for (size_t i = 0; i < ps->n; i++)
 			free(ps->pages[i].file);
@@ -461,7 +436,7 @@ static int write_page(struct pagestore *ps, const struct page_image *img, struct
 	size_t n = 0;
 	struct strbuf pbm = STRBUF_INIT;
 
-	if (img->width <= 0 || img->height <= 0 || !img->data) {
+	if (img->width <= 0 || img->height <= 0 || !img->data || img->kind == PAGE_MIXED) {
 		strbuf_addstr(err, "trang rỗng");
 		return -1;
 	}
@@ -494,16 +469,9 @@ static int write_page(struct pagestore *ps, const struct page_image *img, struct
 	return rc;
 }
 
-static void unlink_page(const struct pagestore *ps, const char *file)
-{
-	char *path = xasprintf("%s/%s", ps->dir, file);
-	unlink(path);
-	free(path);
-}
-
-/* The manifest for pages[] as they are now; on failure the new page file
- * named by undo (if any) goes. */
-static int commit(struct pagestore *ps, const char *undo, struct strbuf *err)
+/* The manifest for pages[] as they are now; on failure the new page's
+ * files (undo, if any) go. */
+static int commit(struct pagestore *ps, const struct page_info *undo, struct strbuf *err)
 {
 	if (write_manifest(ps, ps->pages, ps->n, err)) {
 		if (undo)
@@ -517,7 +485,7 @@ static int append(struct pagestore *ps, struct page_info *p, struct strbuf *err)
 {
 	grow(ps, ps->n + 1);
 	ps->pages[ps->n++] = *p;
-	if (commit(ps, p->file, err)) {
+	if (commit(ps, p, err)) {
 		ps->n--;
 		free(p->file);
 		return -1;
@@ -531,6 +499,92 @@ int pagestore_add(struct pagestore *ps, const struct page_image *img, struct str
 	if (write_page(ps, img, &p, err))
 		return -1;
 	return append(ps, &p, err);
+}
+
+/* Writes a mixed page's two files: the background, then the mask. */
+static int write_mixed(struct pagestore *ps, const struct page_image *bg,
+		       const struct page_image *mask, struct page_info *p, struct strbuf *err)
+{
+	unsigned char *jpeg = NULL;
+	size_t n = 0;
+	if (bg->kind == PAGE_LINEART || mask->kind != PAGE_LINEART || bg->width != mask->width ||
+	    bg->height != mask->height || !bg->data || !mask->data || bg->width <= 0 ||
+	    bg->height <= 0) {
+		strbuf_addstr(err, "trang rỗng");
+		return -1;
+	}
+	if (encode_jpeg(bg, ps->jpeg_quality, &jpeg, &n)) {
+		strbuf_addstr(err, "không nén được trang thành JPEG");
+		return -1;
+	}
+	struct strbuf pbm = STRBUF_INIT;
+	encode_pbm(mask, &pbm);
+	memset(p, 0, sizeof(*p));
+	unsigned id = ps->next_id++;
+	p->file = xasprintf("p%06u.pbm", id);
+	p->kind = PAGE_MIXED;
+	p->width = mask->width;
+	p->height = mask->height;
+	p->dpi = mask->dpi > 0 ? mask->dpi : 150;
+	p->bytes = (long long)(n + pbm.len);
+	char *bg_path = xasprintf("%s/p%06u.jpg", ps->dir, id);
+	char *path = xasprintf("%s/%s", ps->dir, p->file);
+	char *what = xasprintf("trang %zu", ps->n + 1);
+	int rc = pagestore_write_file(bg_path, jpeg, n, what, err);
+	if (!rc && (rc = pagestore_write_file(path, pbm.buf, pbm.len, what, err)))
+		unlink(bg_path);
+	free(what);
+	free(path);
+	free(bg_path);
+	free(jpeg);
+	strbuf_release(&pbm);
+	if (rc)
+		FREE(&p->file);
+	return rc;
+}
+
+int pagestore_add_mixed(struct pagestore *ps, const struct page_image *background,
+			const struct page_image *mask, struct strbuf *err)
+{
+	struct page_info p;
+	if (write_mixed(ps, background, mask, &p, err))
+		return -1;
+	return append(ps, &p, err);
+}
+
+static int replace_with(struct pagestore *ps, size_t i, struct page_info *p, struct strbuf *err);
+
+/* Writes img as the automatic mode keeps it. */
+static int write_auto(struct pagestore *ps, struct page_image *img, struct page_info *p,
+		      struct strbuf *err)
+{
+	struct page_image mask;
+	if (page_auto(img, &mask, NULL) != PAGE_MIXED)
+		return write_page(ps, img, p, err);
+	int rc = write_mixed(ps, img, &mask, p, err);
+	page_image_release(&mask);
+	return rc;
+}
+
+int pagestore_add_auto(struct pagestore *ps, struct page_image *img, struct strbuf *err)
+{
+	struct page_info p;
+	if (write_auto(ps, img, &p, err))
+		return -1;
+	return append(ps, &p, err);
+}
+
+int pagestore_replace_auto(struct pagestore *ps, size_t i, struct page_image *img,
+			   struct strbuf *err)
+{
+	struct page_info p;
+	if (i >= ps->n) {
+		strbuf_addf(err, "không có trang %zu", i + 1);
+		return -1;
+	}
+	if (write_auto(ps, img, &p, err))
+		return -1;
+	return replace_with(ps, i, &p, err);
 }
 
 int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int width, int height,
@@ -555,6 +609,21 @@ int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int wid
 	return append(ps, &p, err);
 }
 
+/* Page i becomes p, whose files are written. */
+static int replace_with(struct pagestore *ps, size_t i, struct page_info *p, struct strbuf *err)
+{
+	struct page_info old = ps->pages[i];
+	ps->pages[i] = *p;
+	if (commit(ps, p, err)) {
+		ps->pages[i] = old;
+		free(p->file);
+		return -1;
+	}
+	unlink_page(ps, &old);
+	free(old.file);
+	return 0;
+}
+
 int pagestore_replace(struct pagestore *ps, size_t i, const struct page_image *img,
 		      struct strbuf *err)
 {
@@ -565,16 +634,7 @@ int pagestore_replace(struct pagestore *ps, size_t i, const struct page_image *i
 	}
 	if (write_page(ps, img, &p, err))
 		return -1;
-	struct page_info old = ps->pages[i];
-	ps->pages[i] = p;
-	if (commit(ps, p.file, err)) {
-		ps->pages[i] = old;
-		free(p.file);
-		return -1;
-	}
-	unlink_page(ps, old.file);
-	free(old.file);
-	return 0;
+	return replace_with(ps, i, &p, err);
 }
 
 int pagestore_delete(struct pagestore *ps, size_t i, struct strbuf *err)
@@ -592,7 +652,7 @@ int pagestore_delete(struct pagestore *ps, size_t i, struct strbuf *err)
 		ps->n++;
 		return -1;
 	}
-	unlink_page(ps, old.file);
+	unlink_page(ps, &old);
 	free(old.file);
 	return 0;
 }
@@ -634,7 +694,7 @@ int pagestore_truncate(struct pagestore *ps, size_t n, struct strbuf *err)
 		return -1;
 	}
 	for (size_t i = n; i < had; i++) {
-		unlink_page(ps, ps->pages[i].file);
+		unlink_page(ps, &ps->pages[i]);
 		free(ps->pages[i].file);
 	}
 	return 0;
@@ -644,6 +704,15 @@ int pagestore_read(const struct pagestore *ps, size_t i, unsigned char **data, s
 		   struct strbuf *err)
 {
 	char *path = pagestore_path(ps, i);
+	int rc = read_whole(path, data, n, err);
+	free(path);
+	return rc;
+}
+
+int pagestore_read_background(const struct pagestore *ps, size_t i, unsigned char **data,
+			      size_t *n, struct strbuf *err)
+{
+	char *path = pagestore_background_path(ps, i);
 	int rc = read_whole(path, data, n, err);
 	free(path);
 	return rc;
@@ -670,5 +739,96 @@ int pagestore_load_lineart(const struct pagestore *ps, size_t i, struct page_ima
 	page_image_alloc(img, PAGE_LINEART, w, h, p->dpi);
 	memcpy(img->data, data + off + 1, row * (size_t)h);
 	free(data);
+	return 0;
+}
+
+/* A JPEG in grey (libjpeg does the colour conversion). */
+static int decode_jpeg_gray(const unsigned char *data, size_t n, struct page_image *img)
+{
+	struct jpeg_decompress_struct d;
+	struct jerr je;
+	memset(&d, 0, sizeof(d));
+	memset(img, 0, sizeof(*img));
+	d.err = jpeg_std_error(&je.mgr);
+	je.mgr.error_exit = jerr_exit;
+	je.mgr.output_message = jerr_quiet;
+	if (setjmp(je.jmp)) {
+		jpeg_destroy_decompress(&d);
+		page_image_release(img);
+		return -1;
+	}
+	jpeg_create_decompress(&d);
+	jpeg_mem_src(&d, data, (unsigned long)n);
+	jpeg_read_header(&d, TRUE);
+	d.out_color_space = JCS_GRAYSCALE;
+	jpeg_start_decompress(&d);
+	page_image_alloc(img, PAGE_GRAY, (int)d.output_width, (int)d.output_height, 0);
+	while (d.output_scanline < d.output_height) {
+		JSAMPROW row = img->data + (size_t)d.output_scanline * img->stride;
+		jpeg_read_scanlines(&d, &row, 1);
+	}
+	jpeg_finish_decompress(&d);
+	jpeg_destroy_decompress(&d);
+	return 0;
+}
+
+int pagestore_load_gray(const struct pagestore *ps, size_t i, struct page_image *img,
+			struct strbuf *err)
+{
+	const struct page_info *p = &ps->pages[i];
+	if (p->kind == PAGE_MIXED) { /* its background, the text over it */
+		unsigned char *data;
+		size_t n;
+		struct page_image bits;
+		if (pagestore_read_background(ps, i, &data, &n, err))
+			return -1;
+		int rc = decode_jpeg_gray(data, n, img);
+		free(data);
+		if (rc || img->width != p->width || img->height != p->height) {
+			page_image_release(img);
+			strbuf_addf(err, "tệp nền của trang %zu (%s) bị hỏng", i + 1, p->file);
+			return -1;
+		}
+		if (pagestore_load_lineart(ps, i, &bits, err)) {
+			page_image_release(img);
+			return -1;
+		}
+		for (int y = 0; y < bits.height; y++) {
+			const unsigned char *src = bits.data + (size_t)y * bits.stride;
+			unsigned char *dst = img->data + (size_t)y * img->stride;
+			for (int x = 0; x < bits.width; x++)
+				if (src[x / 8] >> (7 - x % 8) & 1)
+					dst[x] = 0;
+		}
+		page_image_release(&bits);
+		img->dpi = p->dpi;
+		return 0;
+	}
+	if (p->kind == PAGE_LINEART) {
+		struct page_image bits;
+		if (pagestore_load_lineart(ps, i, &bits, err))
+			return -1;
+		page_image_alloc(img, PAGE_GRAY, bits.width, bits.height, p->dpi);
+		for (int y = 0; y < bits.height; y++) {
+			const unsigned char *src = bits.data + (size_t)y * bits.stride;
+			unsigned char *dst = img->data + (size_t)y * img->stride;
+			for (int x = 0; x < bits.width; x++)
+				dst[x] = src[x / 8] >> (7 - x % 8) & 1 ? 0 : 255;
+		}
+		page_image_release(&bits);
+		return 0;
+	}
+	unsigned char *data;
+	size_t n;
+	if (pagestore_read(ps, i, &data, &n, err))
+		return -1;
+	int rc = decode_jpeg_gray(data, n, img);
+	free(data);
+	if (rc || img->width != p->width || img->height != p->height) {
+		page_image_release(img);
+		strbuf_addf(err, "tệp của trang %zu (%s) bị hỏng", i + 1, p->file);
+		return -1;
+	}
+	img->dpi = p->dpi;
 	return 0;
 }

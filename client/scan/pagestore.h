@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The pages of one paper (one dossier component) while the clerk scans or
  * imports it: add, re-scan (replace), delete, reorder, then docpdf.h makes
  * them one PDF. Everything lives on disk in a folder of its own (under the
@@ -13,7 +14,10 @@
  * one line per page in reading order: file, kind, width and height in
  * pixels, resolution in dots per inch. Colour and grey pages are JPEG files
  * (they go into the PDF as they are), black-and-white pages are raw PBM
- * (P4, 1 = black). Every change writes the page file first, then a new
+ * (P4, 1 = black). A mixed page (pageauto.h) is two files of one name: the
+ * PBM of its text, which the manifest lists, and the JPEG of the rest
+ * ("p000004.pbm mixed ..." and p000004.jpg, pagestore_background_path).
+ * Every change writes the page file first, then a new
  * manifest (temporary file, fsync, rename), so the manifest always names
  * complete pages. A page file the manifest does not name (a crash between
  * the two writes) is removed when the folder is opened again.
@@ -29,10 +33,12 @@
 enum page_kind {
 	PAGE_COLOR,   /* 8-bit RGB */
 	PAGE_GRAY,    /* 8-bit grey */
-	PAGE_LINEART  /* 1 bit per pixel, black and white */
+	PAGE_LINEART, /* 1 bit per pixel, black and white */
+	PAGE_MIXED    /* a stored page only (pagestore_add_mixed): text as a
+	               * 1-bit mask over a colour or grey JPEG background */
 };
 
-/* "color", "gray", "lineart" and back; -1 for an unknown name. */
+/* "color", "gray", "lineart", "mixed" and back; -1 for an unknown name. */
 const char *page_kind_name(enum page_kind k);
 int page_kind_parse(const char *name);
 
@@ -59,7 +65,7 @@ struct page_info {
 	char *file;          /* name inside the folder */
 	enum page_kind kind;
 	int width, height, dpi;
-	long long bytes;     /* size of the page file */
+	long long bytes;     /* size of the page file (of both, for a mixed page) */
 };
 
 struct pagestore {
@@ -88,6 +94,13 @@ int pagestore_remove(struct pagestore *ps, struct strbuf *err);
 /* Appends a page (JPEG-encoded for colour and grey). -1 with err (disk
  * full...): the store is as before. */
 int pagestore_add(struct pagestore *ps, const struct page_image *img, struct strbuf *err);
+/* Appends a mixed page: mask (PAGE_LINEART) is its text, background
+ * (PAGE_GRAY or PAGE_COLOR, same size) the rest, JPEG-encoded. */
+int pagestore_add_mixed(struct pagestore *ps, const struct page_image *background,
+			const struct page_image *mask, struct strbuf *err);
+/* Appends img as the automatic mode keeps it (pageauto.h: black and white,
+ * mixed, grey or colour, chosen for this page); img's pixels are changed. */
+int pagestore_add_auto(struct pagestore *ps, struct page_image *img, struct strbuf *err);
 /* Appends a page from JPEG data as it is (an imported photo): width, height
  * and components (1 grey, 3 colour) from the caller, who checked it decodes. */
 int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int width, int height,
@@ -95,6 +108,10 @@ int pagestore_add_jpeg(struct pagestore *ps, const void *jpeg, size_t n, int wid
 /* Re-scan: page i becomes img. */
 int pagestore_replace(struct pagestore *ps, size_t i, const struct page_image *img,
 		      struct strbuf *err);
+/* Re-scan in the automatic mode: page i becomes img as pagestore_add_auto
+ * keeps it. */
+int pagestore_replace_auto(struct pagestore *ps, size_t i, struct page_image *img,
+			   struct strbuf *err);
 /* Deletes page i. */
 int pagestore_delete(struct pagestore *ps, size_t i, struct strbuf *err);
 /* Moves page from to position to (the others keep their order). */
@@ -107,9 +124,19 @@ char *pagestore_path(const struct pagestore *ps, size_t i);
 /* Reads page i's file whole (malloc'd in *data). -1 with err. */
 int pagestore_read(const struct pagestore *ps, size_t i, unsigned char **data, size_t *n,
 		   struct strbuf *err);
-/* Decodes a LINEART page's file into img. -1 with err. */
+/* Full path of the JPEG background of page i, a PAGE_MIXED page (malloc'd). */
+char *pagestore_background_path(const struct pagestore *ps, size_t i);
+/* Reads that background whole (malloc'd in *data). -1 with err. */
+int pagestore_read_background(const struct pagestore *ps, size_t i, unsigned char **data,
+			      size_t *n, struct strbuf *err);
+/* Decodes a LINEART page's file, or a MIXED page's mask, into img. -1 with err. */
 int pagestore_load_lineart(const struct pagestore *ps, size_t i, struct page_image *img,
 			   struct strbuf *err);
+
+/* Page i in 8-bit grey, whatever its kind (a mixed page: its text over its
+ * background), for reading it (OCR). -1 with err (a damaged file). */
+int pagestore_load_gray(const struct pagestore *ps, size_t i, struct page_image *img,
+			struct strbuf *err);
 
 /* Writes data to path atomically: path.tmp, fsync, rename, fsync of the
  * folder. -1 with a Vietnamese message naming what (e.g. "trang 3"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SANE scanning; see scan.h.
  *
  * SANE runs in a child process, one per opened scanner (and one per
@@ -1034,6 +1035,26 @@ int scan_source_parse(const char *name)
 	return -1;
 }
 
+int scan_mode_parse(const char *name, enum page_kind *mode, bool *automatic)
+{
+	if (!strcmp(name, "auto")) {
+		*mode = PAGE_COLOR;
+		*automatic = true;
+		return 0;
+	}
+	int k = page_kind_parse(name);
+	if (k != PAGE_COLOR && k != PAGE_GRAY && k != PAGE_LINEART)
+		return -1;
+	*mode = (enum page_kind)k;
+	*automatic = false;
+	return 0;
+}
+
+const char *scan_mode_name(enum page_kind mode, bool automatic)
+{
+	return automatic ? "auto" : page_kind_name(mode);
+}
+
 /* Forks the child for device (NULL: a listing). */
 static int spawn(struct scanner *s, const char *device, struct strbuf *err)
 {
@@ -1367,7 +1388,7 @@ int scan_run(struct scanner *s, const struct scan_job *job, struct scan_result *
 			if (job->on_progress && !stored_fail)
 				job->on_progress(job->arg, int_at(p, len, 0), int_at(p, len, 1));
 		} else if (type == M_ASK) {
-			bool yes = !stored_fail && !atomic_load(&s->cancelled) &&
+			bool yes = job->on_next && !stored_fail && !atomic_load(&s->cancelled) &&
 				   job->on_next(job->arg, int_at(p, len, 0));
 			int32_t y = yes;
 			if (send_ints(s->fd, C_NEXT, 1, &y)) {

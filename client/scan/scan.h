@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Scanning with SANE: the devices, one opened scanner, its settings (source,
  * resolution, colour / grey / black-and-white) and a batch of pages, each
  * handed to the caller as soon as it is complete (to keep it on disk with
@@ -54,6 +55,13 @@ struct scan_settings {
 };
 
 #define SCAN_DEFAULT_DPI 200
+
+/* The modes by name: "color", "gray" and "lineart" (the device's own), and
+ * "auto": the device scans in colour (configure it with PAGE_COLOR) and
+ * each page is then kept as pageauto.h chooses (pagestore_add_auto), so
+ * *automatic says which. -1 for another name (nothing changed). */
+int scan_mode_parse(const char *name, enum page_kind *mode, bool *automatic);
+const char *scan_mode_name(enum page_kind mode, bool automatic);
 
 struct scanner;
 

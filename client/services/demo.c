@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Holidays and demo dossiers seeded by `motcua init` (see demo.h). */
 #include "client/services/demo.h"
 

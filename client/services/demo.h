@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Data that `motcua init` seeds beyond the reference import (client/store/import.h):
  * the official holidays (always) and, with --demo, some dossiers for the demo
  * unit so that every screen has something to show. Both run inside init's

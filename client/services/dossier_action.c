@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier actions after reception: checks, the clock, the one-transaction
  * commit. Rules, messages and payloads: docs/lifecycle.md. */
 #include "client/services/dossier_action.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,16 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/base/exitcode.h"
+#include "client/base/files.h"
+#include "client/base/sealed.h"
 #include "client/store/action_store.h"
 #include "client/store/calendar_store.h"
+#include "client/store/docstore.h"
 #include "client/store/dossier_query.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/lookup.h"
 #include "client/store/outbox.h"
+#include "core/papertype.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -193,6 +201,8 @@ void dossier_action_input_release(struct dossier_action_input *in)
 	free(in->comment);
 	free(in->result_code);
 	free(in->result_file);
+	free(in->result_type);
+	free(in->result_expires);
 	free(in->method);
 	free(in->recipient);
 	free(in->papers);
@@ -202,7 +212,7 @@ void dossier_action_input_release(struct dossier_action_input *in)
 /* The options, their names in messages and their CLI flags. */
 enum opt {
 	O_REASON, O_TO, O_DAYS, O_DATE, O_RATING, O_COMMENT, O_RESULT_CODE, O_FILE, O_METHOD,
-	O_RECIPIENT, O_PAPERS, O__N
+	O_RECIPIENT, O_PAPERS, O_TYPE, O_EXPIRES, O__N
 };
 #define B(o) (1u << (o))
 
@@ -220,6 +230,8 @@ static const struct {
 	[O_METHOD] = { "hình thức trả kết quả", "--method" },
 	[O_RECIPIENT] = { "người nhận kết quả", "--recipient" },
 	[O_PAPERS] = { "giấy tờ cần bổ sung", "--papers" },
+	[O_TYPE] = { "loại giấy tờ của kết quả", "--type" },
+	[O_EXPIRES] = { "thời hạn của kết quả", "--expires" },
 };
 
 /* What each action takes and needs. apologize also needs one of days, date. */
@@ -232,7 +244,8 @@ static const struct {
 	{ MC_ACT_SUPPLEMENT_RECEIVED, B(O_REASON), 0 },
 	{ MC_ACT_REFUSE, B(O_REASON), B(O_REASON) },
 	{ MC_ACT_APOLOGIZE, B(O_DAYS) | B(O_DATE) | B(O_REASON), B(O_REASON) },
-	{ MC_ACT_RESULT_READY, B(O_RESULT_CODE) | B(O_FILE), B(O_RESULT_CODE) },
+	{ MC_ACT_RESULT_READY, B(O_RESULT_CODE) | B(O_FILE) | B(O_TYPE) | B(O_EXPIRES),
+	  B(O_RESULT_CODE) },
 	{ MC_ACT_RETURN, B(O_METHOD) | B(O_RECIPIENT), 0 },
 	{ MC_ACT_WITHDRAW, B(O_REASON), B(O_REASON) },
 	{ MC_ACT_STOP, B(O_REASON), B(O_REASON) },
@@ -260,6 +273,7 @@ static unsigned given(const struct dossier_action_input *in)
 		[O_COMMENT] = in->comment, [O_RESULT_CODE] = in->result_code,
 		[O_FILE] = in->result_file, [O_METHOD] = in->method,
 		[O_RECIPIENT] = in->recipient, [O_PAPERS] = in->papers,
+		[O_TYPE] = in->result_type, [O_EXPIRES] = in->result_expires,
 	};
 	for (int o = 0; o < O__N; o++)
 		if (!mc_text_blank(texts[o]))
@@ -510,6 +524,18 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 	}
 	if (!mc_text_blank(in->result_file) && check_file(in->result_file, &p->file, err))
 		return -1;
+	if ((!mc_text_blank(in->result_type) || !mc_text_blank(in->result_expires) ||
+	     in->result_key) && !p->file)
+		return refuse(err, "Loại, thời hạn và chữ ký số của kết quả đi cùng tệp kết quả (--file)");
+	if (!mc_text_blank(in->result_type) &&
+	    mc_paper_type_from_code(in->result_type) == MC_PT_COUNT)
+		return refuse(err, "Loại giấy tờ «%.20s» không có: cccd, cmnd, passport, birth, marriage,"
+			      " marital, death, residence, land",
+			      mc_text_valid(in->result_type) ? in->result_type : "?");
+	struct mc_date exp;
+	if (!mc_text_blank(in->result_expires) && mc_parse_date(in->result_expires, &exp))
+		return refuse(err, "Thời hạn của kết quả cần một ngày dạng YYYY-MM-DD (nhận «%.20s»)",
+			      mc_text_valid(in->result_expires) ? in->result_expires : "?");
 	if (in->action == MC_ACT_TRANSFER) {
 		char *code = mc_text_squeeze(mc_text_valid(in->to_unit) ? in->to_unit : "?");
 		int rc = lookup_place(st, code, &p->to_unit_name); /* a unit, else a commune */
@@ -857,6 +883,73 @@ static int update_dossier(struct store *st, const struct action_dossier *s, cons
 	return action_store_update(st, &u);
 }
 
+/* The result's file in the document store (documents/<sha256>.pdf), signed
+ * first when a key is given: *created tells whether this call made the
+ * file (removed again when the action fails); sig gets the signature. */
+static int file_result(struct store *st, const struct dossier_action_input *in, struct plan *p,
+		       char sha[65], long long *bytes, bool *created, struct sign_result *sig,
+		       struct strbuf *err)
+{
+	char *docs = docstore_dir(st->path);
+	char uuid[37];
+	store_uuid7(uuid);
+	char *tmp = xasprintf("%s/.result-%s.pdf", docs, uuid);
+	int rc = 0;
+	if (mkdir(docs, 0700) && errno != EEXIST) {
+		strbuf_addf(err, "Không tạo được thư mục %s: %s", docs, strerror(errno));
+		rc = DOSSIER_ACTION_FAULT;
+	} else if (in->result_key) {
+		struct signer *s = NULL;
+		int r = signer_open(&s, in->result_key, err);
+		if (!r)
+			r = signer_sign_file(s, in->result_file, tmp, &(struct sign_opts){
+				.reason = "Kết quả giải quyết thủ tục hành chính", .stamp = true, .page = -1 },
+				sig, err);
+		signer_free(s);
+		if (r)
+			rc = r == MC_EXIT_BADINPUT ? DOSSIER_ACTION_REFUSED : DOSSIER_ACTION_FAULT;
+	} else {
+		/* copied as it is; sealed when the store is encrypted (sealed.h) */
+		int in_fd = open(in->result_file, O_RDONLY | O_CLOEXEC);
+		struct sealed_out out;
+		bool opened = in_fd >= 0 && !sealed_out_open(&out, tmp), bad = !opened;
+		char buf[65536];
+		ssize_t n = 0;
+		while (!bad && ((n = read(in_fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
+			bad = n > 0 && sealed_out_write(&out, buf, (size_t)n);
+		bad = bad || n < 0;
+		if (opened && bad)
+			sealed_out_abort(&out);
+		else if (opened && sealed_out_close(&out))
+			bad = true;
+		if (in_fd >= 0)
+			close(in_fd);
+		if (bad)
+			rc = refuse(err, "Không chép được tệp kết quả %s vào kho giấy tờ", in->result_file);
+	}
+	int fd = rc ? -1 : open(tmp, O_RDONLY | O_CLOEXEC);
+	if (!rc && (files_sha256(tmp, sha, err) || fd < 0 || (*bytes = sealed_plain_size(fd)) < 0))
+		rc = DOSSIER_ACTION_FAULT;
+	if (fd >= 0)
+		close(fd);
+	if (!rc) {
+		if (docstore_file_in(st->path, tmp, sha, created, err))
+			rc = DOSSIER_ACTION_FAULT;
+	}
+	if (rc)
+		unlink(tmp);
+	else if (sig->signer) { /* the event tells the file that was filed */
+		char *stored = docstore_file(st->path, sha);
+		json_object_set_new(p->file, "path", json_string(stored));
+		json_object_set_new(p->file, "size", json_integer(*bytes));
+		json_object_set_new(p->file, "sha256", json_string(sha));
+		free(stored);
+	}
+	free(tmp);
+	free(docs);
+	return rc;
+}
+
 /* Inside the transaction: the dossier, its event, the outbox row. */
 static int write_change(struct store *st, const struct action_dossier *s, const struct change *c,
 			struct dossier_action_result *res)
@@ -884,6 +977,8 @@ static int write_change(struct store *st, const struct action_dossier *s, const 
 		json_object_set_new(op, "appointment", json_string(c->appointment));
 	if (c->handling_unit)
 		json_object_set_new(op, "handling_unit", json_string(c->handling_unit));
+	if (res->result_document_id[0])
+		json_object_set_new(op, "result_document_id", json_string(res->result_document_id));
 	json_object_set_new(op, "event", event);
 	rc = outbox_add(st, res->op_id, s->id, s->rev, kind, op, c->now);
 	json_decref(op);
@@ -901,11 +996,21 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 	memset(&s, 0, sizeof s);
 	memset(&c, 0, sizeof c);
 	char *unit = NULL;
+	char result_sha[65] = "";
+	long long result_bytes = 0;
+	bool filed = false, created = false;
+	struct sign_result sig;
+	memset(&sig, 0, sizeof sig);
 	int rc = check_input(st, in, &p, err);
 	if (!rc)
 		rc = check_clerk(st, clerk, &unit, err);
 	if (!rc && sodium_init() < 0)
 		rc = refuse(err, "Không khởi tạo được thư viện mật mã (libsodium)");
+	/* the result's file, filed (and signed) before the transaction */
+	if (!rc && in->action == MC_ACT_RESULT_READY && p.file) {
+		rc = file_result(st, in, &p, result_sha, &result_bytes, &created, &sig, err);
+		filed = !rc;
+	}
 	if (rc)
 		goto out;
 
@@ -924,6 +1029,25 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 	mc_format_dt(c.now, sizeof c.now, now);
 	if (!rc)
 		rc = plan_change(st, &s, &p, &c, now, err);
+	if (!rc && filed) {
+		/* before the event: the indicators count the result as digitized */
+		char day[16];
+		mc_format_date(day, sizeof day, now->y, now->m, now->d);
+		enum mc_paper_type type = mc_paper_type_from_code(in->result_type);
+		char *title = type != MC_PT_COUNT ? xstrdup(mc_paper_type_name(type))
+						  : xasprintf("Kết quả hồ sơ %s", s.code);
+		struct doc_meta m = {
+			.kind = "result", .title = title, .number = p.result_code,
+			.issuer = unit, .issued_on = day, .expires_on = in->result_expires,
+			.paper_type = mc_text_blank(in->result_type) ? NULL : in->result_type,
+			.signer = sig.signer, .signed_at = sig.signer ? sig.signed_at : NULL,
+		};
+		sqlrc = docstore_add_result(st, s.id, &m, result_sha, 0, result_bytes, clerk, c.now,
+					    res->result_document_id);
+		free(title);
+		if (sqlrc != SQLITE_OK)
+			rc = fault(err, sqlrc, "Không lưu được giấy tờ kết quả");
+	}
 	if (!rc) {
 		store_uuid7(res->event_id);
 		store_uuid7(res->op_id);
@@ -946,7 +1070,14 @@ out:
 	if (rc) {
 		res->event_id[0] = '\0';
 		res->op_id[0] = '\0';
+		res->result_document_id[0] = '\0';
+		if (created) { /* nothing half-written: the file this action filed goes too */
+			char *file = docstore_file(st->path, result_sha);
+			unlink(file);
+			free(file);
+		}
 	}
+	sign_result_release(&sig);
 	json_decref(c.payload);
 	free(unit);
 	action_dossier_release(&s);

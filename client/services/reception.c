@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reception of a dossier: checks, plan and the one-transaction commit; the
  * receipt after it is reception_receipt.c's. Rules and messages:
  * docs/reception.md. */
@@ -23,6 +24,7 @@
 #include "client/store/lookup.h"
 #include "client/store/outbox.h"
 #include "client/store/reuse.h"
+#include "client/sign/sign.h"
 #include "core/calendar.h"
 #include "core/idnum.h"
 #include "core/lifecycle.h"
@@ -463,6 +465,51 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 	return 0;
 }
 
+/* One field of the applicant page on its own (blank passes: required fields
+ * are checked with the page); see reception.h. */
+int reception_check_field(struct store *st, const struct reception_input *in,
+			  enum reception_field field, const struct mc_dt *now,
+			  struct reception_error *err)
+{
+	error_clear(err);
+	const struct reception_applicant *ap = &in->applicant;
+	struct clean_applicant a;
+	memset(&a, 0, sizeof(a));
+	struct mc_date birth;
+	int rc = 0;
+	switch (field) {
+	case RF_FULL_NAME:
+		if (!mc_text_blank(ap->full_name))
+			rc = check_name(ap->full_name, &a, err);
+		break;
+	case RF_ID_NUMBER:
+		if (!mc_text_blank(ap->id_number))
+			rc = check_id(ap, NULL, 0, &a, err);
+		break;
+	case RF_BIRTH_DATE:
+		if (!mc_text_blank(ap->birth_date))
+			rc = check_birth(ap->birth_date, now, &birth, err);
+		break;
+	case RF_PHONE:
+		rc = check_phone(ap->phone, &a, err);
+		break;
+	case RF_EMAIL:
+		rc = check_email(ap->email, &a, err);
+		break;
+	case RF_ADDRESS:
+		rc = check_free_text(ap->address, "Địa chỉ", RF_ADDRESS, 0, &a.address, err);
+		break;
+	case RF_COMMUNE:
+		if (!mc_text_blank(ap->commune))
+			rc = check_commune(st, ap->commune, &a, err);
+		break;
+	default:
+		break;
+	}
+	clean_applicant_release(&a);
+	return rc ? -1 : 0;
+}
+
 int reception_check_applicant(struct store *st, const struct reception_input *in,
 			      const struct mc_dt *now, struct reception_error *err)
 {
@@ -651,6 +698,34 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 
 static int store_fault(struct reception_error *err, int rc, const char *what);
 
+/* A paper filed signed is verified again before it is reused: changed
+ * since, or signed by a certificate the configured CA (MOTCUA_CA) did not
+ * issue, it is refused with the reason (docs/reuse.md). */
+static int check_reuse_signature(struct store *st, const struct reception_component *c,
+				 struct reception_error *err)
+{
+	struct strbuf msg = STRBUF_INIT, why = STRBUF_INIT;
+	char *signer = NULL, sha[65];
+	int rc = 0;
+	if (docstore_signer(st, c->reuse, &signer, &msg) || (signer &&
+	    docstore_sha256(st, c->reuse, sha, &msg))) {
+		rc = refuse(err, RF_STORE, 0, "%s", msg.buf);
+	} else if (signer) {
+		char *file = docstore_file(st->path, sha);
+		const char *ca = getenv("MOTCUA_CA");
+		int vr = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, &msg);
+		if (vr || why.len)
+			rc = refuse(err, RF_COMPONENTS, c->id,
+				    "Giấy tờ «%s» (ký số: %s) không dùng lại được: %s; hãy nhận bản mới",
+				    c->reuse, signer, vr ? msg.buf : why.buf);
+		free(file);
+	}
+	free(signer);
+	strbuf_release(&msg);
+	strbuf_release(&why);
+	return rc;
+}
+
 /* The papers reused: each one stored, the applicant's (her ID number as
  * cleaned) and still valid on now's date, as docstore_attach_reuse will
  * check again in the transaction. */
@@ -685,6 +760,8 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 		}
 		free(owner);
 		free(expires);
+		if (!rc)
+			rc = check_reuse_signature(st, c, err);
 		if (rc)
 			return rc;
 	}

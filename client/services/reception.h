@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reception of a dossier at the counter: the one piece of code behind both
  * the reception wizard (screens/reception.c) and `motcua receive`.
  *
@@ -105,6 +106,13 @@ int reception_check_procedure(struct store *st, const struct reception_input *in
 			      struct reception_error *err);
 int reception_check_applicant(struct store *st, const struct reception_input *in,
 			      const struct mc_dt *now, struct reception_error *err);
+/* One field of the applicant page alone, as the wizard checks it when the
+ * clerk leaves it (RF_FULL_NAME .. RF_COMMUNE; the CCCD by itself, not yet
+ * against the birth date and sex). A blank field passes: the page's check
+ * says what is missing. Returns 0, or -1 with err. */
+int reception_check_field(struct store *st, const struct reception_input *in,
+			  enum reception_field field, const struct mc_dt *now,
+			  struct reception_error *err);
 int reception_check_components(struct store *st, const struct reception_input *in,
 			       struct reception_error *err);
 

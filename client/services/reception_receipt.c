@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reception receipt: its content from the store, the PDF and the
  * printer. See reception_receipt.h; layout and field sources: docs/forms.md. */
 #include "client/services/reception_receipt.h"
@@ -240,6 +241,8 @@ void reception_receipt_prepare(struct store *st, const char *code, unsigned step
 	memset(r, 0, sizeof(*r));
 	snprintf(r->code, sizeof r->code, "%s", code);
 	r->steps = steps;
+	if (steps & RECEIPT_WRITE)
+		store_sweep(st->path); /* what a killed reception left (a .pdf.tmp) */
 	r->dir = reception_receipt_dir(st);
 	r->path = xasprintf("%s/%s.pdf", r->dir, r->code);
 	if (steps & RECEIPT_PRINT) {

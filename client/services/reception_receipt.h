@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reception receipt (form 01) of a dossier: built from the store alone,
  * so that a reprint is the same form, written as a PDF next to the store and
  * sent to the configured printer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier actions' reads and writes: see action_store.h. */
 #include "client/store/action_store.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the dossier actions (client/services/dossier_action.c) read and
  * write in the store besides the event and the outbox row of
  * client/store/dossier_tx.h: the dossier as it is and what its events say,

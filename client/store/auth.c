@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/auth.h"
 
 #include <stdlib.h>
@@ -5,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "client/store/keyring.h"
 #include "core/text.h"
 
 /* A valid Argon2id hash of nothing anybody types: an unknown user costs the
@@ -45,6 +47,11 @@ const char *auth_role_label(const char *role)
 		if (!strcmp(role, role_names[i]))
 			return role_labels[i];
 	return "";
+}
+
+bool auth_role_supervises(const char *role)
+{
+	return role && (!strcmp(role, "supervisor") || !strcmp(role, "admin"));
 }
 
 bool auth_username_valid(const char *u)
@@ -238,6 +245,22 @@ int auth_validate(const struct clerk *c, struct strbuf *err)
 	return 0;
 }
 
+/* An encrypted store opens with the password of any of its clerks: the
+ * clerk's wrap of its key follows the password (client/store/keyring.h). */
+static int set_key(struct store *st, const char *username, const char *password,
+		   struct strbuf *err)
+{
+	if (!st->encrypted)
+		return 0;
+	struct strbuf why = STRBUF_INIT;
+	int rc = keyring_set_user(st->path, username, password, &why);
+	if (rc)
+		strbuf_addf(err, "đã lưu tài khoản '%s' nhưng chưa ghi được khóa mở kho dữ liệu của"
+			    " cán bộ này: %s", username, why.buf);
+	strbuf_release(&why);
+	return rc ? AUTH_FAULT : 0;
+}
+
 int auth_add_clerk(struct store *st, const struct clerk *c, const char *password,
 		   struct strbuf *err)
 {
@@ -269,7 +292,7 @@ int auth_add_clerk(struct store *st, const struct clerk *c, const char *password
 		strbuf_addf(err, "không lưu được tài khoản: %s", store_errmsg_vn(rc));
 		return AUTH_FAULT;
 	}
-	return 0;
+	return set_key(st, c->username, password, err);
 }
 
 static int update_clerk(struct store *st, const char *sql, const char *username,
@@ -301,8 +324,9 @@ int auth_set_password(struct store *st, const char *username, const char *passwo
 	int hrc = auth_hash_password(password, hash, err);
 	if (hrc)
 		return hrc;
-	return update_clerk(st, "UPDATE clerks SET pw_hash = ? WHERE username = ?", username,
-			    hash, 0, err);
+	int rc = update_clerk(st, "UPDATE clerks SET pw_hash = ? WHERE username = ?", username,
+			      hash, 0, err);
+	return rc ? rc : set_key(st, username, password, err);
 }
 
 int auth_update_clerk(struct store *st, const struct clerk *c, struct strbuf *err)
@@ -328,8 +352,13 @@ int auth_update_clerk(struct store *st, const struct clerk *c, struct strbuf *er
 
 int auth_set_disabled(struct store *st, const char *username, bool disabled, struct strbuf *err)
 {
-	return update_clerk(st, "UPDATE clerks SET disabled = ? WHERE username = ?", username,
-			    NULL, disabled ? 1 : 0, err);
+	int rc = update_clerk(st, "UPDATE clerks SET disabled = ? WHERE username = ?", username,
+			      NULL, disabled ? 1 : 0, err);
+	/* a disabled clerk no longer opens the store: a new password (clerk
+	 * passwd) gives it back when the account is enabled again */
+	if (!rc && disabled && st->encrypted && keyring_remove_user(st->path, username, err))
+		rc = AUTH_FAULT;
+	return rc;
 }
 
 /* The memory cost of an Argon2id string ("$argon2id$v=19$m=65536,..."), in
@@ -357,6 +386,13 @@ int auth_check(struct store *st, const char *username, const char *password,
 		strbuf_release(&ignored);
 	}
 	free(hash);
+	/* A clerk added while the store was plain, or whose wrap was lost,
+	 * gets one at a login on the unlocked store (best effort). */
+	if (ok && !out->disabled && st->encrypted && !keyring_has_user(st->path, username)) {
+		struct strbuf ignored = STRBUF_INIT;
+		keyring_set_user(st->path, username, password, &ignored);
+		strbuf_release(&ignored);
+	}
 	if (!ok) {
 		clerk_release(out);
 		strbuf_addstr(err, AUTH_BAD_LOGIN);

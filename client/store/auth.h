@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Clerk accounts: passwords as Argon2id hashes (libsodium crypto_pwhash_str,
  * interactive limits). Passwords are NFC-normalised first, so a Vietnamese
  * password typed through any input method checks the same. */
@@ -27,6 +28,9 @@ void clerk_release(struct clerk *c);
 /* True for a known role name; the Vietnamese label of one ("" if unknown). */
 bool auth_role_valid(const char *role);
 const char *auth_role_label(const char *role);
+/* True for the roles that supervise (supervisor, admin): the supervisor
+ * screens, every clerk's workload, reassignments. */
+bool auth_role_supervises(const char *role);
 /* 1-32 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit. */
 bool auth_username_valid(const char *username);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/calendar_store.h"
 
 #include <stdio.h>
@@ -92,9 +93,8 @@ int calendar_save_store(struct store *st, const struct mc_calendar *cal, struct 
 	char hours[64], cutoff[8];
 	mc_calendar_format_hours(cal, hours, sizeof hours);
 	snprintf(cutoff, sizeof cutoff, "%02d:%02d", cal->cutoff / 60 % 100, cal->cutoff % 60);
-	if (store_set_setting(st, "office_hours", hours) || store_set_setting(st, "cutoff", cutoff)) {
-		strbuf_addstr(err, "không ghi được cài đặt giờ làm việc");
+	if (store_set_setting(st, "office_hours", hours, err) ||
+	    store_set_setting(st, "cutoff", cutoff, err))
 		return -1;
-	}
 	return 0;
 }

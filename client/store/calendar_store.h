@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The working-day calendar kept in the store: table holidays(date, kind, name)
  * and the settings `office_hours` ("07:00-11:30,13:30-17:00") and `cutoff`
  * ("15:00"). Years the table does not mention get the statutory holidays

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/catalog.h"
 
 #include <stdio.h>
@@ -198,12 +199,21 @@ int catalog_search(struct store *st, const char *query, const char *field, int l
 			    " WHEN substr(fold, length(code) + 2) LIKE ?2 ESCAPE '\\'"
 			    " OR substr(fold, length(code) + 2) LIKE ?3 ESCAPE '\\' THEN 1"
 			    " WHEN (' ' || fold) LIKE ('% ' || ?2) ESCAPE '\\' THEN 2"
-			    " ELSE 3 END AS rank FROM procedures WHERE 1");
+			    " ELSE 3 END AS rank, coalesce(f.received, 0) AS received"
+			    " FROM procedures LEFT JOIN (SELECT procedure_code AS pc, count(*) AS received"
+			    " FROM dossiers WHERE unit_code = (SELECT value FROM settings"
+			    " WHERE key = 'unit_code') GROUP BY procedure_code) f ON f.pc = code"
+			    " WHERE 1");
 	for (size_t i = 0; i < n; i++)
 		strbuf_addf(&sql, " AND (' ' || fold) LIKE ?%zu ESCAPE '\\'", i + 5);
 	if (field)
 		strbuf_addstr(&sql, " AND field = ?4");
-	strbuf_addstr(&sql, " ORDER BY rank, length(name), name, code");
+	/* by how well the name matches; within that, what this unit receives
+	 * most, then the shorter name, a leading "Thủ tục" not counted ("Thủ tục
+	 * đăng ký khai tử" before "Đăng ký lại khai tử") */
+	strbuf_addstr(&sql, " ORDER BY rank, received DESC,"
+			    " length(name) - CASE WHEN substr(fold, length(code) + 2, 8) = 'thu tuc '"
+			    " THEN 8 ELSE 0 END, name, code");
 	if (limit > 0)
 		strbuf_addf(&sql, " LIMIT %d", limit);
 	sqlite3_stmt *q = store_prepare(st, sql.buf);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The procedure catalog and the commune picker over the store: queries used by
  * `motcua catalog` and by the TUI screens. No printing; results are arrays of
  * structs owned by the caller and freed with the matching _release.
@@ -55,7 +56,9 @@ int catalog_by_field(struct store *st, const char *field, struct catalog_procs *
 /* Search by code prefix or by name words; field (exact, may be NULL) narrows
  * it; limit <= 0 means no limit. Ranking: exact code, then names starting with
  * the query ("Thủ tục" aside), then names holding it as a phrase, then the
- * others; shorter names first within a rank. */
+ * others; within a rank the procedures this workstation's unit receives most
+ * first (dossiers of setting unit_code), then shorter names, a leading "Thủ
+ * tục" not counted. */
 int catalog_search(struct store *st, const char *query, const char *field, int limit,
 		   struct catalog_procs *out);
 void catalog_procs_release(struct catalog_procs *p);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/dossier_query.h"
 
 #include <limits.h>
@@ -292,21 +293,71 @@ static int search_code(struct store *st, const char *query, unsigned mask, int o
 	return n;
 }
 
-/* ---- search by ID number ------------------------------------------------- */
+/* ---- search by number: a part of an ID number, or a phone ------------------ */
 
-static int search_id(struct store *st, const char *query, unsigned mask, int offset, int limit,
-		     struct dossier_rows *out, struct strbuf *err)
+/* The digits of a query made only of digits and blanks (a leading '+' too:
+ * "+84 912 345 678" -> "0912345678"), when there are six (the end of a CCCD
+ * a citizen reads out) or nine and more (malloc'd); else NULL: seven or
+ * eight digits stay a name search, as before. */
+static char *number_query(const char *q)
 {
-	char *hi = prefix_end(query);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "");
+	const char *p = q;
+	bool plus = *p == '+';
+	if (plus)
+		p++;
+	for (; *p; p++) {
+		if (is_digit(*p))
+			strbuf_addch(&sb, *p);
+		else if (*p != ' ') {
+			strbuf_release(&sb);
+			return NULL;
+		}
+	}
+	if ((sb.len != 6 && sb.len < 9) || (plus && strncmp(sb.buf, "84", 2))) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	char *d = strbuf_detach(&sb);
+	if (plus) { /* +84 912... is 0912... */
+		char *local = xasprintf("0%s", d + 2);
+		free(d);
+		d = local;
+	}
+	return d;
+}
+
+/* The phone as its digits, +84 read as 0 (SQL over d.phone). */
+#define PHONE_DIGITS                                                                   \
+	"replace(replace(replace(replace(d.phone, ' ', ''), '.', ''), '-', ''), '+84', '0')"
+
+/* Dossiers whose ID number holds the digits (the exact number first, then
+ * numbers starting with them, then the others) or whose phone does. Nine
+ * digits or more are the start of a number (a range of dossiers_idnum);
+ * six may be any part of it (the end a citizen reads out: a scan
+ * of the numbers). Ten or eleven digits starting with 0 may be a phone too,
+ * looked for in every phone written any way (a scan). */
+static int search_number(struct store *st, const char *digits, unsigned mask, int offset,
+			 int limit, struct dossier_rows *out, struct strbuf *err)
+{
+	size_t len = strlen(digits);
+	bool start = len >= 9;
+	bool phone = digits[0] == '0' && (len == 10 || len == 11);
 	struct strbuf sql = STRBUF_INIT;
-	strbuf_addstr(&sql, "SELECT " ROW_COLS " FROM dossiers d INDEXED BY dossiers_idnum"
-			    " WHERE d.id_number >= :q AND d.id_number < :hi");
+	strbuf_addf(&sql, "SELECT " ROW_COLS " FROM dossiers d WHERE (%s",
+		    start ? "(d.id_number >= :q AND d.id_number < :hi)" : "instr(d.id_number, :q) > 0");
+	if (phone)
+		strbuf_addstr(&sql, " OR (d.phone IS NOT NULL AND instr(" PHONE_DIGITS ", :q) > 0)");
+	strbuf_addstr(&sql, ")");
 	add_status_in(&sql, "AND", mask);
-	strbuf_addstr(&sql, " ORDER BY d.id_number = :q DESC, d.received_at DESC, d.rowid DESC"
-			    " LIMIT :lim OFFSET :off");
+	strbuf_addstr(&sql, " ORDER BY d.id_number IS :q DESC, substr(d.id_number, 1, length(:q)) IS :q"
+			    " DESC, d.received_at DESC, d.rowid DESC LIMIT :lim OFFSET :off");
 	sqlite3_stmt *stmt = store_prepare(st, sql.buf);
-	bind_text(stmt, ":q", query);
-	bind_text(stmt, ":hi", hi);
+	char *hi = prefix_end(digits);
+	bind_text(stmt, ":q", digits);
+	if (start)
+		bind_text(stmt, ":hi", hi);
 	bind_int64(stmt, ":lim", limit);
 	bind_int64(stmt, ":off", offset);
 	int n = read_rows(stmt, 0, out, err);
@@ -849,14 +900,20 @@ int dossier_search(struct store *st, const char *query, unsigned status_mask, in
 	unsigned mask = effective_mask(status_mask);
 	char *q = trimmed(query ? query : "");
 	int n = 0;
+	char *digits = number_query(q);
+	if (digits) { /* an ID number, a part of one, or a phone */
+		n = search_number(st, digits, mask, offset, limit, out, err);
+		free(digits);
+		free(q);
+		return n;
+	}
 	switch (dossier_query_kind(q)) {
 	case DQ_KIND_EMPTY:
 		break;
 	case DQ_KIND_CODE:
 		n = search_code(st, q, mask, offset, limit, out, err);
 		break;
-	case DQ_KIND_ID:
-		n = search_id(st, q, mask, offset, limit, out, err);
+	case DQ_KIND_ID: /* always digits: number_query took it */
 		break;
 	case DQ_KIND_NAME:
 		n = search_name(st, q, mask, offset, limit, out, err);
@@ -866,7 +923,7 @@ int dossier_search(struct store *st, const char *query, unsigned status_mask, in
 	return n;
 }
 
-/* Dossiers whose papers' OCR text (documents.ocr_fold, issue 4) holds
+/* Dossiers whose papers' OCR text (documents.ocr_fold) holds
  * every word of the query as the start of a word; see dossier_query.h. */
 int dossier_search_papers(struct store *st, const char *query, unsigned status_mask, int limit,
 			  struct dossier_rows *out, struct strbuf *err)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier queries: the one search box (code, applicant name without
  * diacritics, ID number), the filtered and paged dossier list, today's counts
  * for the home screen and one dossier with its components and events.
@@ -56,7 +57,10 @@ enum dossier_query_kind dossier_query_kind(const char *query);
  *    the query (unit identifier first: "H01.00004-2511"), then codes whose
  *    part after the unit identifier starts with it ("251127-0001"); newest
  *    code first within each group. Case does not matter.
- *  - an ID number: exact matches first, then numbers starting with it.
+ *  - a number (six digits, or nine or more; blanks and a leading +84 allowed, so
+ *    whatever dossier_query_kind calls it): the ID numbers holding it, the
+ *    exact one first, then those starting with it, then the others; and the
+ *    phones holding it (digits only, +84 read as 0).
  *  - a name: every word, folded like mc_text_fold ("Đặng" and "dang" alike),
  *    must start a word of the applicant's name, in any order ("ng van a"
  *    finds "Nguyễn Văn An"). Nothing typed is ever passed as FTS syntax.

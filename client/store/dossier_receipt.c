@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The receipt's data of one dossier: see dossier_receipt.h. */
 #include "client/store/dossier_receipt.h"
 

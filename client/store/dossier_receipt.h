@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the reception receipt (form 01) of a dossier is printed from, read
  * from the store alone so that a reprint is the same form: the dossier with
  * its applicant's commune, the receiving clerk, the procedure's time and fee,

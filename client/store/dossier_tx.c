@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One transaction per change of a dossier: see dossier_tx.h. */
 #include "client/store/dossier_tx.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The write side of a change to a dossier: ONE transaction that updates the
  * dossier, appends its event and queues the outbox row the sync pushes
  * (outbox_add, client/store/outbox.h; ../shared/design/sync.md,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rows of a new dossier: see dossier_write.h. */
 #include "client/store/dossier_write.h"
 

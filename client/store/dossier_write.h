@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rows a new dossier is written as: the store's side of the reception
  * (client/services/reception.c) and of `motcua init --demo`
  * (client/services/demo.c, whose lifecycle steps use action_store.h). The use cases check

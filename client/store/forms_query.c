@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The unit a form speaks for: see forms_query.h. */
 #include "client/store/forms_query.h"
 
@@ -55,6 +56,16 @@ void form_unit_load(struct store *st, const char *unit_code, struct form_unit *u
 		province = col_dup(q, 6);
 	}
 	sqlite3_finalize(q);
+	/* the unit's own address and phone, when the workstation sets them */
+	char *set_address = setting(st, "unit_address"), *set_phone = setting(st, "unit_phone");
+	if (set_address) {
+		free(u->address);
+		u->address = set_address;
+	}
+	if (set_phone) {
+		free(u->phone);
+		u->phone = set_phone;
+	}
 	bool commune = name && kind && !strcmp(kind, "commune");
 
 	u->name = setting(st, "receipt_unit_name");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The unit a printed form speaks for (the forms 02-05 of
  * client/print/forms.h and the ledger of client/store/ledger_query.h): its
  * header as the store knows it, from the settings and the units and

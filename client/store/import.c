@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/import.h"
 #include "client/store/auth.h"
 #include "core/dcode.h"
@@ -5,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,7 +157,8 @@ static int step_insert(struct store *st, sqlite3_stmt *q, struct strbuf *err)
 {
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	if (q) /* NULL: a statement that did not prepare (store_fault) */
+		sqlite3_clear_bindings(q);
 	if (rc == SQLITE_DONE)
 		return 1;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -458,8 +461,18 @@ static int import_procedures(struct store *st, const char *dir, struct import_co
 	return rc;
 }
 
-int import_reference_tx(struct store *st, const char *dir, struct import_counts *counts,
-			struct strbuf *warnings, struct strbuf *err)
+/* The size of dir/name in bytes (0 when unreadable): the progress's weight. */
+static long long file_bytes(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat sb;
+	long long n = stat(path, &sb) ? 0 : (long long)sb.st_size;
+	free(path);
+	return n;
+}
+
+int import_reference_progress(struct store *st, const char *dir, struct import_counts *counts,
+			      struct strbuf *warnings, struct progress *progress, struct strbuf *err)
 {
 	memset(counts, 0, sizeof(*counts));
 	if (import_check_files(dir, err))
@@ -469,12 +482,29 @@ int import_reference_tx(struct store *st, const char *dir, struct import_counts 
 			   " DELETE FROM procedures; DELETE FROM commune_merges;"
 			   " DELETE FROM communes; DELETE FROM provinces;", err))
 		return -1;
-	if (import_provinces(st, dir, counts, warnings, err) ||
-	    import_communes(st, dir, counts, warnings, err) ||
-	    import_merges(st, dir, counts, warnings, err) ||
-	    import_procedures(st, dir, counts, warnings, err))
-		return -1;
+	static const char *const files[] = { IMPORT_PROVINCES, IMPORT_COMMUNES, IMPORT_MERGES,
+					     IMPORT_PROCEDURES };
+	int (*const steps[])(struct store *, const char *, struct import_counts *, struct strbuf *,
+			     struct strbuf *) = { import_provinces, import_communes, import_merges,
+						  import_procedures };
+	long long total = 0;
+	for (size_t i = 0; progress && i < 4; i++)
+		total += file_bytes(dir, files[i]);
+	if (progress)
+		progress_total(progress, total);
+	for (size_t i = 0; i < 4; i++) {
+		if (steps[i](st, dir, counts, warnings, err))
+			return -1;
+		if (progress)
+			progress_add(progress, file_bytes(dir, files[i]));
+	}
 	return 0;
+}
+
+int import_reference_tx(struct store *st, const char *dir, struct import_counts *counts,
+			struct strbuf *warnings, struct strbuf *err)
+{
+	return import_reference_progress(st, dir, counts, warnings, NULL, err);
 }
 
 int import_reference(struct store *st, const char *dir, struct import_counts *counts,
@@ -524,8 +554,8 @@ int import_set_unit(struct store *st, const char *code, const char *ident, struc
 	bind_text(q, 5, address);
 	rc = step_insert(st, q, err) == 1 ? 0 : -1;
 	sqlite3_finalize(q);
-	if (!rc && (store_set_setting(st, "unit_code", code) ||
-		    store_set_setting(st, "unit_ident", own_ident)))
+	if (!rc && (store_set_setting(st, "unit_code", code, err) ||
+		    store_set_setting(st, "unit_ident", own_ident, err)))
 		rc = -1;
 	if (rc && !err->len)
 		strbuf_addstr(err, "không ghi được đơn vị tiếp nhận");
@@ -549,11 +579,8 @@ static int demo_settings(struct store *st, struct strbuf *err)
 		{ "cutoff", DEMO_CUTOFF },
 	};
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
-		if (store_set_setting(st, kv[i][0], kv[i][1])) {
-			strbuf_addf(err, "không ghi được thiết lập %s: %s", kv[i][0],
-				    store_errmsg_vn(sqlite3_extended_errcode(st->db)));
+		if (store_set_setting(st, kv[i][0], kv[i][1], err))
 			return -1;
-		}
 	return 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Importing the reference data (provinces, communes, commune merges and the
  * commune-level procedures) from the data folder into the store, and seeding
  * a demo unit and clerk. Reference tables are replaced as a whole; dossiers,
@@ -5,6 +6,7 @@
  * are collected as "file:line: message" lines. */
 #ifndef MC_IMPORT_H
 #define MC_IMPORT_H
+#include "client/base/progress.h"
 #include "client/store/store.h"
 
 #define IMPORT_PROVINCES "provinces-2025.csv"
@@ -29,6 +31,10 @@ int import_check_files(const char *dir, struct strbuf *err);
  * count in errors without stopping. */
 int import_reference_tx(struct store *st, const char *dir, struct import_counts *counts,
 			struct strbuf *warnings, struct strbuf *err);
+
+/* The same, telling progress (may be NULL) the bytes of the files read. */
+int import_reference_progress(struct store *st, const char *dir, struct import_counts *counts,
+			      struct strbuf *warnings, struct progress *progress, struct strbuf *err);
 
 /* The same in one transaction of its own: all or nothing. */
 int import_reference(struct store *st, const char *dir, struct import_counts *counts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Decision 766 indicators on SQLite, summed from the counts per unit,
  * clerk and day that the store's triggers keep (client/store/store.c, migration
  * 9 -> 10; the definitions in docs/indicators.md). ?1, ?2: the period's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Decision 766 indicators over the local store (SQLite). The definitions
  * are in docs/indicators.md and must stay the same as server/indicators.c. */
 #ifndef MC_CLIENT_INDICATORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ledger's rows (form 06): see ledger_query.h and docs/forms.md. The
  * rows come from the dossiers, their ledger numbers (table ledger_numbers,
  * kept by triggers) and their events. */

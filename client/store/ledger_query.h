@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ledger's rows (sổ theo dõi hồ sơ, form 06 of the forms; Mẫu số 06 of
  * Circular 01/2018/TT-VPCP, 07 of Circular 03/2025/TT-VPCP): the dossiers a
  * unit received in a day, a month or a year, each with the dates and the

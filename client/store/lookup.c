@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Names of units, communes and clerks: see lookup.h. */
 #include "client/store/lookup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Names of the codes a dossier carries, read from the reference tables
  * (units, communes) and the clerks: what the dossier screen, the forms and
  * the dossier actions show for a unit, a commune or a clerk. Every string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The outbox table: see outbox.h. */
 #include "client/store/outbox.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The outbox: the operations this workstation queued for the server, one
  * row each, written in the very transaction of the change it carries (the
  * dossier, its event, its outbox row: ../shared/design/sync.md) and pushed

@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,10 @@
 #include <unistd.h>
 
 #include <sodium.h>
+
+#include "client/base/files.h"
+#include "client/store/cryptvfs.h"
+#include "client/store/keyring.h"
 
 /* The name index by reception time (migration 9 -> 10): a dossier whose
  * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
@@ -278,7 +285,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_entity ON outbox(entity_id, state);\n"
 	"CREATE INDEX outbox_done ON outbox(done_seq) WHERE done_seq IS NOT NULL;\n",
 
-	/* 4 -> 5: the citizen's document store (issue 4): every digitized paper
+	/* 4 -> 5: the citizen's document store: every digitized paper
 	 * and every result, filed under its owner's ID number, reusable at the
 	 * next reception. A component that points at a document is digitized;
 	 * reused = 1 when the document was attached from the store instead of
@@ -493,6 +500,32 @@ static const char *const migrations[] = {
 	" OR new.kind IN ('result-ready', 'rate', 'transfer') BEGIN "
 	IND_DOSSIER("old.dossier_id", "1")
 	IND_DOSSIER("new.dossier_id AND new.dossier_id IS NOT old.dossier_id", "1") " END;\n",
+	/* 11 -> 12: online dossiers (docs/portal.md). One submitted on the
+	 * portal comes down with status 1 and no reception time yet
+	 * (received_at ''): it is received when a clerk accepts it (1, or 5
+	 * once supplemented, -> 2, received_at set), and only then gets its
+	 * ledger number; asking for a supplement first (1 -> 5) gives none.
+	 * The ledger's trigger of 5 -> 6 says so now; the waiting ones have an
+	 * index of their own (client/store/online.c). Safe to run again. */
+	"DROP TRIGGER IF EXISTS ledger_numbers_au;\n"
+	"CREATE TRIGGER ledger_numbers_au AFTER UPDATE OF status ON dossiers"
+	" WHEN new.status NOT IN (1, 3, 7) AND new.received_at <> ''"
+	" AND (old.status = 1 OR old.received_at = '') BEGIN"
+	" INSERT OR IGNORE INTO ledger_numbers(dossier_id, unit_code, year, no)"
+	" SELECT new.id, new.unit_code, CAST(substr(new.received_at, 1, 4) AS INTEGER),"
+	" coalesce(max(no), 0) + 1 FROM ledger_numbers WHERE unit_code = new.unit_code"
+	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n"
+	"CREATE INDEX IF NOT EXISTS dossiers_online ON dossiers(unit_code, status)"
+	" WHERE channel = 2 AND received_at = '';\n",
+
+	/* 12 -> 13: papers recorded as reusable (docs/reuse.md): the paper's
+	 * type (core/papertype.h), and its digital signature when motcua signed
+	 * it as it was filed (signer's name, signing time); the file itself is
+	 * verified again whenever it is reused. One row per document that has
+	 * either, kept by client/store/docstore.c beside its documents row (a
+	 * table of its own: the migration is safe to run again). */
+	"CREATE TABLE IF NOT EXISTS document_papers(document_id TEXT PRIMARY KEY,"
+	" paper_type TEXT, signer TEXT, signed_at TEXT) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -534,6 +567,85 @@ const char *store_last_errmsg_vn(struct store *st)
 	return store_errmsg_vn(sqlite3_errcode(st->db));
 }
 
+/* ---- faults no caller repairs ----------------------------------------------
+ *
+ * A corrupt or unreadable file shows wherever a page is read, by any
+ * statement of any thread. SQLite reports every such error to its log
+ * (SQLITE_CONFIG_LOG); the store keeps the first one, and so does a
+ * statement of ours that does not prepare (a foreign file, or a bug). From
+ * then on no write transaction begins (store_begin), and the program's end
+ * asks store_damaged: the CLI's exit and the TUI's loop leave with status 1
+ * and the message, never with an abort. */
+
+static struct {
+	pthread_mutex_t lock;
+	atomic_bool set;
+	char path[512];   /* the store opened last (one per process in practice) */
+	char detail[256]; /* SQLite's words */
+	int rc;
+} fault = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void fault_record(int rc, const char *detail)
+{
+	pthread_mutex_lock(&fault.lock);
+	if (!atomic_load(&fault.set)) {
+		fault.rc = rc;
+		snprintf(fault.detail, sizeof(fault.detail), "%s", detail ? detail : "");
+		atomic_store(&fault.set, true);
+	}
+	pthread_mutex_unlock(&fault.lock);
+}
+
+/* A file that does not read back: damaged pages, not a database, a read
+ * that fails (a full disk or a write refused is no damage: the caller says
+ * so, and the next action may succeed). */
+static bool damage(int rc)
+{
+	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ||
+	       rc == SQLITE_IOERR_READ || rc == SQLITE_IOERR_SHORT_READ;
+}
+
+static void on_sqlite_log(void *arg, int rc, const char *msg)
+{
+	(void)arg;
+	(void)msg; /* "database corruption at line N of [...]": for SQLite's developers */
+	if (damage(rc))
+		fault_record(rc, sqlite3_errstr(rc));
+}
+
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+
+static void log_setup(void)
+{
+	/* Only before SQLite initialises; a program that used SQLite first (a
+	 * test) goes without: its faults are still seen by their callers. */
+	sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL);
+}
+
+static void fault_path(const char *path)
+{
+	pthread_mutex_lock(&fault.lock);
+	snprintf(fault.path, sizeof(fault.path), "%s", path);
+	pthread_mutex_unlock(&fault.lock);
+}
+
+int store_damaged(struct strbuf *err)
+{
+	if (!atomic_load(&fault.set))
+		return 0;
+	if (!err)
+		return -1;
+	pthread_mutex_lock(&fault.lock);
+	if (damage(fault.rc))
+		strbuf_addf(err, "kho dữ liệu %s đã hỏng hoặc không đọc được (%s); hãy khôi phục tệp"
+			    " từ bản sao lưu", fault.path[0] ? fault.path : "", fault.detail);
+	else
+		strbuf_addf(err, "kho dữ liệu %s không đọc được: %s (%s)", fault.path[0] ? fault.path : "",
+			    store_errmsg_vn(fault.rc), fault.detail);
+	pthread_mutex_unlock(&fault.lock);
+	return -1;
+}
+
 static int mkdir_p(const char *dir)
 {
 	char *tmp = xstrdup(dir);
@@ -550,6 +662,36 @@ static int mkdir_p(const char *dir)
 	int rc = (mkdir(tmp, 0700) && errno != EEXIST) ? -1 : 0;
 	free(tmp);
 	return rc;
+}
+
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	/* the log of damage first: SQLite takes it only before it initialises,
+	 * which registering the VFS does */
+	pthread_once(&log_once, log_setup);
+	cryptvfs_register();
+}
+
+void store_sqlite_init(void)
+{
+	pthread_once(&sqlite_once, sqlite_setup);
+}
+
+static store_unlock_fn *unlock_hook;
+
+void store_set_unlock_hook(store_unlock_fn *fn)
+{
+	unlock_hook = fn;
+}
+
+void store_init(struct store *st, const char *path)
+{
+	st->db = NULL;
+	st->path = xstrdup(path);
+	st->lock_fd = -1;
+	st->encrypted = false;
 }
 
 static int take_lock(struct store *st, const char *path, struct strbuf *err)
@@ -575,13 +717,89 @@ static int take_lock(struct store *st, const char *path, struct strbuf *err)
 	return 0;
 }
 
-static int migrate(struct store *st, struct strbuf *err)
+int store_lock(struct store *st, struct strbuf *err)
+{
+	if (st->lock_fd >= 0)
+		return 0;
+	return take_lock(st, st->path, err);
+}
+
+void store_close_keep_lock(struct store *st)
+{
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	st->db = NULL;
+}
+
+/* Only the owner reads the store, its journals, its keys and its folders
+ * (a store made by an older release, or copied in with other modes). */
+static void tighten(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock",
+						KEYRING_SUFFIX, KEYRING_SUFFIX "-journal" };
+	static const char *const dirs[] = { "documents", "receipts", "scans", "ocr" };
+	uid_t me = geteuid();
+	struct stat sb;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+		if (!lstat(p, &sb) && S_ISREG(sb.st_mode) && sb.st_uid == me && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+		free(p);
+	}
+	char *copy = xstrdup(path);
+	char *folder = dirname(copy);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = xasprintf("%s/%s", folder, dirs[i]);
+		if (!lstat(p, &sb) && S_ISDIR(sb.st_mode) && sb.st_uid == me && (sb.st_mode & 077))
+			chmod(p, sb.st_mode & 0700);
+		free(p);
+	}
+	free(copy);
+}
+
+void store_sweep(const char *path)
+{
+	static const char *const dirs[] = { "documents", "receipts" };
+	char *copy = xstrdup(path);
+	char *folder = dirname(copy);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = xasprintf("%s/%s", folder, dirs[i]);
+		files_sweep_stale(p);
+		free(p);
+	}
+	free(copy);
+}
+
+bool store_encryption_pending(struct store *st)
+{
+	if (st->encrypted)
+		return false;
+	char *v = store_get_setting(st, STORE_ENCRYPTION_KEY);
+	bool pending = v && !strcmp(v, "pending");
+	free(v);
+	return pending;
+}
+
+/* PRAGMA user_version into *v: 0, or -1 with err set (a file SQLite cannot read). */
+static int user_version(struct store *st, int *v, struct strbuf *err)
 {
 	sqlite3_stmt *q = store_prepare(st, "PRAGMA user_version");
-	int version = 0;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		version = sqlite3_column_int(q, 0);
+	int rc = sqlite3_step(q);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
 	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW) {
+		strbuf_addf(err, "không mở được kho dữ liệu %s: %s", st->path,
+			    store_errmsg_vn(q ? rc : sqlite3_errcode(st->db)));
+		return -1;
+	}
+	return 0;
+}
+
+static int migrate(struct store *st, struct strbuf *err)
+{
+	int version;
+	if (user_version(st, &version, err))
+		return -1;
 	if (version > N_MIGRATIONS) {
 		strbuf_addf(err, "kho dữ liệu có phiên bản %d, mới hơn chương trình này (%d);"
 			    " hãy cập nhật motcua", version, N_MIGRATIONS);
@@ -616,24 +834,75 @@ static int migrate(struct store *st, struct strbuf *err)
  * upgraded once through a read-write connection, then read as asked. */
 static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
 {
-	sqlite3_stmt *q = store_prepare(st, "PRAGMA user_version");
-	int version = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : N_MIGRATIONS;
-	sqlite3_finalize(q);
+	int version;
+	if (user_version(st, &version, err))
+		return -1;
 	if (version >= N_MIGRATIONS || access(st->path, W_OK))
 		return 0;
 	struct store rw;
-	if (store_open(&rw, st->path, flags & ~(unsigned)STORE_READONLY & ~(unsigned)STORE_EXCLUSIVE,
+	if (store_open(&rw, st->path,
+		       flags & ~(unsigned)(STORE_READONLY | STORE_EXCLUSIVE | STORE_HAVE_LOCK),
 		       err))
 		return -1;
 	store_close(&rw);
 	return 0;
 }
 
+/* A look over the whole file at open, cheap at any size: a file with
+ * tables is a motcua store (the tables every store has are there, and its
+ * schema version is set: each migration sets it in its transaction), and
+ * every table's first row reads from the table itself (a damaged root or
+ * first page shows here, before a command acts on the store; indexes are
+ * read when used). An empty file is a store to be. PRAGMA quick_check would
+ * read every page: too slow for a large store; damage deeper in the file is
+ * caught where it is read (store_damaged). */
+static int probe(struct store *st, struct strbuf *err)
+{
+	int version;
+	if (user_version(st, &version, err))
+		return -1;
+	sqlite3_stmt *q = store_prepare(st, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+					    " AND sql NOT LIKE 'CREATE VIRTUAL%'");
+	int tables = 0, ours = 0, rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		tables++;
+		ours += !strcmp(name, "settings") || !strcmp(name, "dossiers");
+		/* NOT INDEXED: the table's own pages, not a covering index */
+		char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\" NOT INDEXED LIMIT 1", name);
+		sqlite3_stmt *t = store_prepare(st, sql);
+		sqlite3_free(sql);
+		int trc = t ? sqlite3_step(t) : sqlite3_errcode(st->db);
+		sqlite3_finalize(t);
+		if (trc != SQLITE_ROW && trc != SQLITE_DONE) {
+			rc = trc;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	if (!q || rc != SQLITE_DONE) {
+		strbuf_addf(err, "kho dữ liệu %s đã hỏng hoặc không đọc được (%s); hãy khôi phục tệp"
+			    " từ bản sao lưu", st->path, sqlite3_errstr(q ? rc : sqlite3_errcode(st->db)));
+		return -1;
+	}
+	if (tables && (ours != 2 || version == 0)) {
+		strbuf_addf(err, "tệp %s không phải kho dữ liệu motcua (thiếu bảng của kho)", st->path);
+		return -1;
+	}
+	return 0;
+}
+
 int store_open(struct store *st, const char *path, unsigned flags, struct strbuf *err)
 {
+	char *own = xstrdup(path);
+	if (flags & STORE_HAVE_LOCK)
+		free(st->path);
+	else
+		st->lock_fd = -1;
 	st->db = NULL;
-	st->path = xstrdup(path);
-	st->lock_fd = -1;
+	st->path = own;
+	st->encrypted = false;
+	path = own;
 
 	struct stat sb;
 	int exists = stat(path, &sb) == 0;
@@ -649,19 +918,40 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 			strbuf_addf(err, "không tạo được thư mục cho %s: %s", path, strerror(errno));
 			goto fail;
 		}
+		/* SQLite gives the -wal and -shm the mode of the database: its
+		 * owner's only, from the start */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
 	}
-	if ((flags & STORE_EXCLUSIVE) && take_lock(st, path, err))
+	if ((flags & STORE_EXCLUSIVE) && st->lock_fd < 0 && take_lock(st, path, err))
 		goto fail;
 
+	store_sqlite_init();
+	fault_path(path);
+	if (keyring_is_encrypted(path)) {
+		if (!keyring_unlocked(path) && !unlock_hook) {
+			strbuf_addf(err, "kho dữ liệu %s đã được mã hóa: cần mật khẩu của một cán bộ để"
+				    " mở", path);
+			goto fail;
+		}
+		if (!keyring_unlocked(path) && unlock_hook(path, err))
+			goto fail;
+		st->encrypted = true;
+	}
 	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 					      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, CRYPTVFS_NAME);
 	if (rc != SQLITE_OK) {
 		strbuf_addf(err, "không mở được kho dữ liệu %s: %s", path, store_errmsg_vn(rc));
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	/* A damaged or foreign file is refused here, before anything is written
+	 * to it (the journal mode, a migration). */
+	if (probe(st, err))
+		goto fail;
 	if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") != 1) {
 		/* WAL: readers never block the writer; one transaction per action. */
 		if (store_exec(st, "PRAGMA journal_mode=WAL", err))
@@ -671,13 +961,22 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 		goto fail;
 	if ((flags & STORE_READONLY) && upgrade_first(st, flags, err))
 		goto fail;
-	/* Reading a non-database file fails here, with a clear message. */
 	if (migrate(st, err))
 		goto fail;
+	tighten(path);
 	return 0;
 fail:
+	if (store_damaged(NULL)) { /* one message for a damaged file, whatever step met it */
+		strbuf_reset(err);
+		store_damaged(err);
+	}
 	store_close(st);
 	return -1;
+}
+
+int store_upgrade(struct store *st, struct strbuf *err)
+{
+	return migrate(st, err);
 }
 
 void store_close(struct store *st)
@@ -707,15 +1006,21 @@ int store_exec(struct store *st, const char *sql, struct strbuf *err)
 sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) {
-		fprintf(stderr, "motcua: internal SQL error: %s\n  in: %s\n", sqlite3_errmsg(st->db), sql);
-		abort();
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+	if (rc != SQLITE_OK) {
+		char *detail = xasprintf("%s; câu lệnh: %.120s", sqlite3_errmsg(st->db), sql);
+		fault_record(rc, detail);
+		free(detail);
+		sqlite3_finalize(q);
+		q = NULL;
 	}
 	return q;
 }
 
 int store_begin(struct store *st, struct strbuf *err)
 {
+	if (store_damaged(err))
+		return -1; /* nothing more is written to a damaged store */
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
@@ -745,15 +1050,20 @@ char *store_get_setting(struct store *st, const char *key)
 	return v;
 }
 
-int store_set_setting(struct store *st, const char *key, const char *value)
+int store_set_setting(struct store *st, const char *key, const char *value, struct strbuf *err)
 {
 	sqlite3_stmt *q = store_prepare(st, "INSERT INTO settings(key, value) VALUES (?, ?)"
 					    " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+	int rc = sqlite3_step(q);
 	sqlite3_finalize(q);
-	return rc;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (err)
+		strbuf_addf(err, "không ghi được thiết lập %s: %s", key,
+			    store_errmsg_vn(q ? sqlite3_extended_errcode(st->db) : rc));
+	return -1;
 }
 
 void store_uuid7(char buf[37])

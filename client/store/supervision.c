@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A queue's dossiers with their clerk in charge, sorted and filtered; the
  * indicators' weekly trend and CSV. See client/store/supervision.h. */
 #include "client/store/supervision.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the supervisor's screen and `motcua queue` / `motcua indicators`
  * share beyond the counts of client/store/indicators.h: a queue's dossiers with
  * the clerk in charge of each (after any reassignment), sorted and filtered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The units and their names: see client/store/units.h. */
 #include "client/store/units.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The units the store knows (receiving and handling units: communes and
  * agencies, table units) and the names the screens show for them. */
 #ifndef MC_UNITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Each clerk's workload: see client/store/workload.h. */
 #include "client/store/workload.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Each clerk's workload, as the supervisor's screen shows it: for every
  * enabled clerk of a unit, the dossiers open and late in their charge
  * (after any reassignment) and those they received today and this week. */

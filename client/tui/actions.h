@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Every key meaning, declared once (tig's request.h): the enum, the name used
  * in keymap files (keymaps/default.keys, ~/.config/motcua/keys) and the
  * Vietnamese help text shown by F1 and on the key-hint line. The widgets'
@@ -41,9 +42,14 @@
 	X(OPEN_DOSSIERS,  "open-dossiers",  "Danh sách hồ sơ") \
 	X(OPEN_SYNC,      "open-sync",      "Đồng bộ / lỗi đồng bộ") \
 	X(OPEN_SUPERVISOR, "open-supervisor", "Giám sát") \
+	X(OPEN_ONLINE,    "open-online",    "Hồ sơ trực tuyến") \
+	X(OPEN_SETTINGS,  "open-settings",  "Cài đặt máy trạm") \
+	X(RESET_SETTING,  "reset-setting",  "Về giá trị mặc định") \
+	X(TEST_PRINTER,   "test-printer",   "In trang thử") \
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(REUSE_DOCUMENT, "reuse-document", "Dùng lại giấy tờ trong kho") \
 	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \
+	X(PAST_DOSSIERS,  "past-dossiers",  "Hồ sơ trước của người nộp") \
 	X(PRINT,          "print",          "In biểu mẫu") \
 	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
 	X(SCAN_PAPERS,    "scan-papers",    "Số hóa giấy tờ") \
@@ -55,7 +61,7 @@
 	X(IMPORT_FILE,    "import-file",    "Nhập tệp") \
 	X(SCAN_DEVICE,    "scan-device",    "Chọn máy quét") \
 	X(SCAN_SOURCE,    "scan-source",    "Mặt kính / khay nạp") \
-	X(SCAN_MODE,      "scan-mode",      "Màu / xám / đen trắng") \
+	X(SCAN_MODE,      "scan-mode",      "Màu / xám / đen trắng / tự động") \
 	X(SCAN_DPI,       "scan-dpi",       "Độ phân giải") \
 	X(PREV_COMPONENT, "prev-component", "Thành phần trước") \
 	X(NEXT_COMPONENT, "next-component", "Thành phần sau") \
@@ -70,6 +76,10 @@
 	X(SORT,           "sort",           "Đổi cách sắp xếp") \
 	X(CLEAR_FILTERS,  "clear-filters",  "Bỏ mọi bộ lọc") \
 	X(REASSIGN,       "reassign",       "Giao cho cán bộ khác") \
+	X(ACCEPT_ONLINE,  "accept-online",  "Tiếp nhận") \
+	X(ASK_SUPPLEMENT, "ask-supplement", "Yêu cầu bổ sung") \
+	X(REFUSE_ONLINE,  "refuse-online",  "Từ chối") \
+	X(OPEN_PAPER,     "open-paper",     "Mở giấy tờ") \
 	X(SAVE,           "save",           "Lưu") \
 	X(LOGOUT,         "logout",         "Đăng xuất")
 

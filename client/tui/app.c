@@ -1,4 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "client/tui/app.h"
+
+#include "client/base/progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include "client/base/exitcode.h"
 #include "client/base/clock.h"
 #include "client/scan/ocrworker.h"
+#include "client/store/keyring.h"
 #include "client/store/units.h"
 #include "client/tui/job.h"
 #include "client/tui/listview.h"
@@ -216,23 +220,6 @@ static void close_screen(struct app *app, const void *priv)
 			resume_top(app);
 		return;
 	}
-}
-
-void app_pop_screen(struct app *app)
-{
-	if (app->depth)
-		close_screen(app, app->stack[app->depth - 1].priv);
-}
-
-int app_replace_screen(struct app *app, const struct screen_ops *ops, const void *arg)
-{
-	struct app_screen s;
-	if (screen_open(app, ops, arg, &s))
-		return -1;
-	if (app->depth)
-		bury(app, &app->stack[--app->depth]);
-	stack_push(app, &s);
-	return 0;
 }
 
 int app_set_root_screen(struct app *app, const struct screen_ops *ops, const void *arg)
@@ -461,7 +448,9 @@ static void draw_status(struct app *app, const struct rect *r)
 				app->sync_state);
 	char *left = xasprintf(" %s │ %s",
 			       app->logged_in ? app->clerk.full_name : "Chưa đăng nhập",
-			       app->unit_name ? app->unit_name : "Chưa cấu hình đơn vị");
+			       app->unit_name ? app->unit_name
+			       : app_locked(app) ? "Kho dữ liệu đã mã hóa"
+			       : "Chưa cấu hình đơn vị");
 	int rw = mc_text_width(right);
 	term_text(stdscr, r->y, r->x, r->w - rw - 1, left);
 	term_text(stdscr, r->y, r->x + r->w - rw, rw, right);
@@ -617,6 +606,38 @@ static void on_sync_done(struct app *app, void *data)
 	sync_refresh(app);
 }
 
+/* A pass going on: the status bar counts its items and bytes. */
+static void on_sync_progress(struct app *app, void *data)
+{
+	struct sync_progress *sp = data;
+	static const struct {
+		const char *phase, *words;
+	} phases[] = { { "push", "gửi" }, { "pull", "nhận" }, { "files", "gửi tệp" } };
+	const char *words = sp->phase;
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+		if (!strcmp(phases[i].phase, sp->phase))
+			words = phases[i].words;
+	char bytes[24];
+	progress_bytes((long long)sp->bytes, bytes, sizeof bytes);
+	free(app->sync_text);
+	if (sp->items_total > 0)
+		app->sync_text = xasprintf("Đồng bộ: %s %ld/%ld · %s", words, sp->items_done,
+					   sp->items_total, bytes);
+	else
+		app->sync_text = xasprintf("Đồng bộ: %s %ld · %s", words, sp->items_done, bytes);
+	app->sync_state = app->sync_text;
+	free(sp);
+}
+
+/* Worker thread: a copy of where the pass is, for the main thread. */
+static void sync_progress_post(void *arg, const struct sync_progress *p)
+{
+	struct sync_progress *copy = xmalloc(sizeof(*copy));
+	*copy = *p;
+	if (app_post_event(arg, on_sync_progress, copy))
+		free(copy);
+}
+
 /* Worker thread: hands the pass over to the main thread. */
 static void sync_notify(void *arg, bool ok, char *message, unsigned requests)
 {
@@ -636,7 +657,8 @@ static void sync_start(struct app *app)
 		return;
 	struct strbuf err = STRBUF_INIT;
 	bool automatic = !app->term.headless;
-	app->sync = sync_worker_start(app->store.path, automatic, 0, sync_notify, app, &err);
+	app->sync = sync_worker_start(app->store.path, automatic, 0, sync_notify, sync_progress_post,
+				      app, &err);
 	if (!app->sync) {
 		app_error(app, "Không chạy được đồng bộ: %s", err.buf);
 		strbuf_release(&err);
@@ -713,6 +735,75 @@ static void ocr_stop(struct app *app)
 	app_run_events(app); /* what the worker posted before it stopped */
 }
 
+/* An encrypted store: locked until a clerk's password opens it */
+
+bool app_locked(const struct app *app)
+{
+	return app->store.db == NULL;
+}
+
+/* What follows the store's opening: its unit, the sweep of what a killed
+ * session left, the workers. */
+static void store_ready(struct app *app)
+{
+	char *unit = store_get_setting(&app->store, "unit_code");
+	load_unit(app, unit);
+	free(unit);
+	store_sweep(app->store.path);
+	sync_start(app);
+	ocr_start(app);
+}
+
+int app_unlock(struct app *app, const char *username, const char *password, struct clerk *out,
+	       struct strbuf *err)
+{
+	memset(out, 0, sizeof(*out));
+	int rc = keyring_unlock(app->store.path, username, password, err);
+	if (rc)
+		return rc == KEYRING_REFUSED ? AUTH_REFUSED : AUTH_FAULT;
+	char *path = xstrdup(app->store.path);
+	if (store_open(&app->store, path, STORE_EXCLUSIVE | STORE_HAVE_LOCK, err)) {
+		/* the lock went with it: take it again for the next try */
+		struct strbuf ignored = STRBUF_INIT;
+		store_init(&app->store, path);
+		store_lock(&app->store, &ignored);
+		strbuf_release(&ignored);
+		free(path);
+		return AUTH_FAULT;
+	}
+	free(path);
+	store_ready(app);
+	if (auth_load_clerk(&app->store, username, out)) {
+		strbuf_addstr(err, AUTH_BAD_LOGIN);
+		return AUTH_REFUSED;
+	}
+	if (out->disabled) {
+		strbuf_addf(err, "Tài khoản '%s' đã bị khóa; hãy liên hệ quản trị viên", username);
+		clerk_release(out);
+		return AUTH_REFUSED;
+	}
+	return 0;
+}
+
+int app_encrypt_pending(struct app *app, const char *username, const char *password,
+			struct strbuf *err)
+{
+	if (app_locked(app) || !store_encryption_pending(&app->store))
+		return 0;
+	ocr_stop(app); /* their connections would keep the plain file */
+	sync_stop(app);
+	int rc = keyring_encrypt_pending(&app->store, username, password, err);
+	if (!rc && sync_token_reseal(&app->store)) {
+		strbuf_addstr(err, "không mã hóa được mã đăng nhập máy chủ");
+		rc = -1;
+	}
+	if (app->store.db) {
+		sync_start(app);
+		ocr_start(app);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
 /* The loop */
 
 /* The one place that handles a new terminal size. */
@@ -786,6 +877,8 @@ static int run_loop(struct app *app)
 {
 	on_resize(app);
 	while (!app->quit && app->depth) {
+		if (store_damaged(NULL))
+			return MC_EXIT_FAULT; /* a damaged store: leave, said by app_main */
 		sync_refresh(app);
 		draw_all(app);
 		struct key k;
@@ -884,7 +977,20 @@ int app_main(const struct app_screens *screens, const char *path, const char *us
 
 	struct strbuf err = STRBUF_INIT;
 	rc = MC_EXIT_FAULT;
-	if (auth_init(&err) || store_open(&app.store, path, STORE_EXCLUSIVE, &err)) {
+	/* An encrypted store stays locked (only its lock taken) until the
+	 * login screen opens it with a clerk's password. */
+	bool locked = keyring_is_encrypted(path) && !keyring_unlocked(path);
+	if (auth_init(&err)) {
+		fault("%s", err.buf);
+		goto out;
+	}
+	if (locked) {
+		store_init(&app.store, path);
+		if (store_lock(&app.store, &err)) {
+			fault("%s", err.buf);
+			goto out;
+		}
+	} else if (store_open(&app.store, path, STORE_EXCLUSIVE, &err)) {
 		fault("%s", err.buf);
 		goto out;
 	}
@@ -892,22 +998,32 @@ int app_main(const struct app_screens *screens, const char *path, const char *us
 		fault("không tạo được kênh sự kiện: %s", strerror(errno));
 		goto out;
 	}
-	char *unit = store_get_setting(&app.store, "unit_code");
-	load_unit(&app, unit);
-	free(unit);
+	if (!locked) {
+		/* a damaged store is said before the screen takes the terminal */
+		char *unit = store_get_setting(&app.store, "unit_code");
+		load_unit(&app, unit);
+		free(unit);
+		if (store_damaged(&err)) {
+			fault("%s", err.buf);
+			goto out;
+		}
+	}
 	load_keymaps(&app);
 	if (term_open(&app.term, &err)) {
 		fault("%s", err.buf);
 		goto out;
 	}
-	sync_start(&app);
-	ocr_start(&app);
+	if (!locked)
+		store_ready(&app);
 	if (app_push_screen(&app, screens->login, app.preselect_user)) {
 		rc = MC_EXIT_FAULT;
 		goto out;
 	}
 	rc = run_loop(&app);
-	if (rc) /* a bad script line: said once the screen is gone */
+	/* a damaged store or a bad script line: said once the screen is gone */
+	if (rc == MC_EXIT_FAULT && store_damaged(&err))
+		script_err = strbuf_detach(&err);
+	else if (rc)
 		script_err = xstrdup(app.term.error ? app.term.error : "?");
 out:
 	app_release(&app);

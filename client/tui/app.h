@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The clerk's terminal application: the store, the logged-in clerk, the
  * keymaps, the screen stack, the status line and the main loop (htop's
  * ScreenManager: only the loop acts on what handlers return, one place
@@ -109,13 +110,10 @@ void app_busy_end(struct app *app);
 void app_ocr_wake(struct app *app);
 
 /* The screen stack. push opens ops with arg on top and returns 0, or -1 if
- * its open refused. pop closes the top screen. replace closes the top and
- * opens ops in its place; set_root closes every screen and opens ops. A
- * screen may call push/replace/set_root from its handle (its own priv stays
- * valid until handle returns); to close itself it returns SCR_BACK. */
+ * its open refused; set_root closes every screen and opens ops. A screen may
+ * call push/set_root from its handle (its own priv stays valid until handle
+ * returns); to close itself it returns SCR_BACK. */
 int app_push_screen(struct app *app, const struct screen_ops *ops, const void *arg);
-void app_pop_screen(struct app *app);
-int app_replace_screen(struct app *app, const struct screen_ops *ops, const void *arg);
 int app_set_root_screen(struct app *app, const struct screen_ops *ops, const void *arg);
 /* The top screen, or NULL. */
 const struct app_screen *app_top(const struct app *app);
@@ -135,6 +133,20 @@ void app_set_cursor(struct app *app, int y, int x);
 
 /* Logs clerk in (takes ownership of *c) and opens the home screen. */
 void app_login(struct app *app, struct clerk *c);
+
+/* Whether the store is encrypted and not unlocked yet: the login screen
+ * then checks the password against the store's keys (app_unlock). */
+bool app_locked(const struct app *app);
+/* Opens the encrypted store with username's password (client/store/
+ * keyring.h) and reads the clerk into *out: 0, or AUTH_REFUSED (a wrong
+ * username or password, a disabled clerk) or AUTH_FAULT with err. */
+int app_unlock(struct app *app, const char *username, const char *password, struct clerk *out,
+	       struct strbuf *err);
+/* A store made by `motcua init` that waits for its first clerk is
+ * encrypted at that clerk's first login (the workers stop meanwhile).
+ * 0 (done, or nothing to do), or -1 with err. */
+int app_encrypt_pending(struct app *app, const char *username, const char *password,
+			struct strbuf *err);
 /* Forgets the clerk and goes back to the login screen. */
 void app_logout(struct app *app);
 

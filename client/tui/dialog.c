@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dialog boxes. Layout of a box (border, one column of padding):
  *
  *	┌─ Title ───────────────┐

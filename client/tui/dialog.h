@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Modal boxes centred on the screen: a message, a confirmation ("Đồng ý" /
  * "Hủy") and a one-line prompt (an override reason). Key handling and
  * layout are pure; dialog_draw draws in a curses subwindow of the parent.

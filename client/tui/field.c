@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The text field: every edit is one replace() of a byte range, after which
  * the whole text is normalised to NFC and the cursor is put back after the
  * same number of grapheme clusters. Fields are short, so the simple way

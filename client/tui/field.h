@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A single-line UTF-8 text field, and what every widget shares: the result
  * codes.
  *

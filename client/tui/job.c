@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Side effects on threads of their own: see job.h. */
 #include "client/tui/job.h"
 

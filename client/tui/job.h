@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Jobs: a slow side effect of a user action (a PDF to lay out, a printer to
  * wait for) run on a thread of its own once the action's transaction has
  * committed, so that no key handler waits for it (docs/hacking.md, "Side

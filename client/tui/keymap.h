@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Keys and keymaps (tig's keymap language, see docs/keymap.md).
  *
  *   bind KEYMAP KEY ACTION      # comment
@@ -31,7 +32,9 @@
 	X(SCAN,       "scan") \
 	X(SYNC,       "sync") \
 	X(SUPERVISOR, "supervisor") \
-	X(SUPERQUEUE, "superqueue")
+	X(SUPERQUEUE, "superqueue") \
+	X(ONLINE,     "online") \
+	X(SETTINGS,   "settings")
 
 enum keymap_id {
 #define KEYMAP_ENUM(id, name) KEYMAP_##id,

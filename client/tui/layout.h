@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The screen's layout as a pure function of the terminal size (neomutt's
  * reflow, ncdu's minimum size): no curses here, tested in test_layout.c.
  *

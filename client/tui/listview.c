@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The list model and its one-page cache. */
 #include "client/tui/listview.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A scrolling list or table over rows the caller supplies by index.
  *
  * The list holds no data: a fetch callback fills the rows of the visible

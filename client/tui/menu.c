@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Menus from tables: dispatch, legends, boxes. */
 #include "client/tui/menu.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Menus driven from tables: each row is a struct menu_item {key or number,
  * action or handler, label, enabled-predicate}, and this file is the one
  * piece of code that draws them and dispatches their keys.

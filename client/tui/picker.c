@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The picker: a field, a results array and a listview over that array. */
 #include "client/tui/picker.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A search-as-you-type chooser: a field on top, results below. Every change
  * of the field's text runs the caller's query, which fills up to max
  * results (label + id); Up/Down/PgUp/PgDn move, Enter chooses, Esc cancels.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A screen is a table of functions; the framework owns its state (tig's
  * view_ops). Each file in screens/ ends by defining its `const struct
  * screen_ops NAME_screen`, listed in screens/screens.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The terminal: curses setup and teardown, key input (stdin polled together
  * with the app's wake-up pipe), display styles and text drawing helpers, and
  * the headless mode used by the UI tests (tig's harness).

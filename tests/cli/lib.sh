@@ -1,8 +1,11 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for CLI tests (sourced). $MOTCUA is the binary, $T a fresh temp dir.
 set -u
 export LC_ALL=C.UTF-8 TZ=Asia/Ho_Chi_Minh
 export HOME="$T/home"; mkdir -p "$HOME"
-unset MOTCUA_DB MOTCUA_NOW XDG_DATA_HOME XDG_CONFIG_HOME
+unset MOTCUA_DB MOTCUA_NOW XDG_DATA_HOME XDG_CONFIG_HOME MOTCUA_USER MOTCUA_PASSWORD
+# Test stores are plain (read with sqlite3); tests of encryption unset it.
+export MOTCUA_NO_ENCRYPT=1
 fails=0
 fail() { echo "  FAIL: $*"; fails=$((fails+1)); }
 ok() { :; }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every tests/cli/t_*.sh with MOTCUA set to the binary and T to a temp dir.
 # ONLY="t_attach t_scan" runs only those files (while developing).
 MOTCUA=$1; export MOTCUA

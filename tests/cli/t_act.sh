@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua act: every action from the CLI on the demo store, the JSON printed,
 # the rows written; every refusal (forbidden now, bad input) with status 2
 # and the store unchanged; a store locked by another instance with status 1.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua attach: a paper from files (PDF, PNG) filed once under
 # documents/<sha256>.pdf with its row, the component, the event and the
 # outbox row; OCR before returning, and `motcua search` finding the dossier

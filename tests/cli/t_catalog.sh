@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua catalog: search with and without diacritics, by code, by field; show
 # with components; fields; communes by current and old names; bad input.
 db="$T/m.db"
@@ -85,3 +86,25 @@ expect_status 2 "$MOTCUA" catalog fields extra --db "$db"
 expect_status 1 "$MOTCUA" catalog search x --db "$T/none.db"
 expect_grep "$T/err" "chưa có kho dữ liệu"
 [ ! -e "$T/none.db" ] || fail "catalog created a store"
+
+# Ranking: the exact title before "Đăng ký lại …" (a leading "Thủ tục" does
+# not make a name longer); then, within a rank, what this unit receives most.
+expect_status 0 "$MOTCUA" catalog search "khai tu" --db "$db" --limit 2
+expect_eq "khai tu: the title first" "$(sed 's/^{"code":"\([^"]*\)".*/\1/' "$T/out" | tr '\n' ' ')" \
+	"1.000656 1.005461 "
+sqlite3 "$db" "INSERT INTO units(code, name, ident) VALUES ('27280', 'UBND xã Tân An', '000.00.06.H56');
+	INSERT OR REPLACE INTO settings(key, value) VALUES ('unit_code', '27280'), ('unit_ident', '000.00.06.H56');" ||
+	fail "sqlite3 unit"
+cat >"$T/relai.json" <<'JSON'
+{"procedure": "1.005461", "received_at": "2025-07-21T09:00",
+ "applicant": {"full_name": "Hồ Văn Lâm", "id_number": "001090012345", "birth_date": "1990-03-05",
+   "sex": "M", "commune": "00004"},
+ "components": [{"id": 1, "originals": 1}, {"id": 2, "originals": 1}, {"id": 7, "copies": 1},
+   {"id": 9, "originals": 1}, {"id": 10, "originals": 1}]}
+JSON
+printf 'motcua\n' | "$MOTCUA" clerk add canbo --name "Nguyễn Thị Lan" --unit 27280 --db "$db" >/dev/null 2>&1
+MOTCUA_NOW=2025-07-21T09:30 "$MOTCUA" receive --json "$T/relai.json" --db "$db" --user canbo \
+	>"$T/rcv" 2>"$T/rcv.err" || fail "receive: $(cat "$T/rcv.err")"
+expect_status 0 "$MOTCUA" catalog search "khai tu" --db "$db" --limit 2
+expect_eq "khai tu: what this unit receives first" \
+	"$(sed 's/^{"code":"\([^"]*\)".*/\1/' "$T/out" | tr '\n' ' ')" "1.005461 1.000656 "

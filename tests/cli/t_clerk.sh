@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua clerk: add / passwd / list / disable / enable, with Argon2id hashes;
 # bad input exits 2 with a Vietnamese message and changes nothing.
 DB="$T/store/motcua.db"

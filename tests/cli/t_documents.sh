@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua documents --applicant: a citizen's papers still valid today, with the
 # dossiers that use each; expired papers and other people's are left out;
 # bad input exits 2.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua due: appointments from a holidays file, the store, or computed holidays;
 # bad input is refused with status 2 and nothing on stdout.
 data="$(dirname "$MOTCUA")/../data"

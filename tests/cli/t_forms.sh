@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua form and motcua ledger on the demo store (Phường Ba Đình, 30
 # dossiers from 03/10 to 27/10/2025, numbered 1-30 in the 2025 book):
 # forms 02-05 after `motcua act`, their text with diacritics, page sizes and

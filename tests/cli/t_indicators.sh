@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua indicators and motcua queue: JSON on a small hand-filled store;
 # bad input refused with status 2 and nothing changed.
 db="$T/i.db"

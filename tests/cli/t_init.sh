@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua init: a fresh store with the reference data, idempotent, with a demo
 # unit and clerk; bad options and unwritable places refused without leftovers.
 db="$T/store/motcua.db"

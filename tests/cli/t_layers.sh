@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The layer check (tools/layers.sh, `make layers`): the real tree passes, and
 # a tree with an include that points up, one that points sideways, or SQL in a
 # screen fails with the file and line named.
@@ -42,3 +43,17 @@ mk screens/home.c '#include "client/tui/app.h"'
 mk client/store/store.c '#include "tests/unit/fixtures.h"'
 expect_status 1 sh "$check" "$T/tree"
 expect_grep "$T/out" 'client/store/store.c:1: includes "tests/unit/fixtures.h", which is in no layer'
+mk client/store/store.c '#include "client/store/store.h"'
+
+# the server's HTTP engine knows no handler: http.c may not include api.h,
+# while a handler includes the engine
+mk server/server.h '#include "core/text.h"'
+mk server/http.h '#include "server/server.h"'
+mk server/api.h '#include "server/http.h"'
+mk server/files.c '#include "server/api.h"'
+mk server/http.c '#include "server/http.h"'
+expect_status 0 sh "$check" "$T/tree"
+mk server/http.c '#include "server/http.h"
+#include "server/api.h"'
+expect_status 1 sh "$check" "$T/tree"
+expect_grep "$T/out" 'server/http.c:2: server-http may not include server ("server/api.h")'

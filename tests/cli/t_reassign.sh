@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua act CODE reassign --to-clerk USER (docs/lifecycle.md): a supervisor
 # hands a dossier to another clerk of its unit; the event, the outbox op,
 # the clerk in charge (dossier_assignments) and the unchanged status and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua receipt: the receipt of an existing dossier written again from the
 # store, the same form as at reception; unknown code 2, unwritable output 1.
 dir="$T/store"

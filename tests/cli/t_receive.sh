@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua receive: the JSON, output, receipt PDF and rows; every bad
 # input refused with status 2 and the store unchanged; store faults (read-only,
 # locked by another instance, full disk) with status 1 and nothing half-written.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua receive with "reuse": a component met by one of the applicant's
 # stored papers (filed by `motcua attach` on an earlier dossier) instead of a
 # paper brought again. The dossier and the attach are one transaction: the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua scan: SANE's real `test` backend (flatbed and feeder; colour, grey,
 # black and white), files imported, every PDF checked with poppler (pdfinfo,
 # pdfimages, pdftoppm); bad input refused with nothing written; a network

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # motcua search: JSON lines for dossiers found by name (without diacritics),
 # code or ID number; bad input refused with status 2.
 #

@@ -1,9 +1,13 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Sync test harness (sourced by tests/sync/run.sh): a throwaway PostgreSQL
 # cluster in a temp dir (unix socket only, no TCP port), motcua-server on free
 # 127.0.0.1 ports, curl. Everything started here is stopped by cleanup (trap
 # EXIT in run.sh). Needs: SERVER (motcua-server), SYNCTOOL, W (work dir).
 
 export LC_ALL=C.UTF-8 TZ=Asia/Ho_Chi_Minh
+# Test stores are plain (read with sqlite3); tests of encryption unset it.
+export MOTCUA_NO_ENCRYPT=1
+unset MOTCUA_USER MOTCUA_PASSWORD
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 SERVER_PIDS=""
@@ -58,12 +62,15 @@ sql() {
 
 # start_server NAME [SERVE OPTIONS...]: starts motcua-server on a free port;
 # sets PORT_<NAME>, PID_<NAME>, URL_<NAME>. The server picks the port
-# (--listen 127.0.0.1:0) and says it on stderr.
+# (--listen 127.0.0.1:0) and says it on stderr. The public lookup is not
+# rate-limited (tests look up hundreds of codes from one address) unless
+# LOOKUP_RATE gives serve's option (LOOKUP_RATE="--lookup-per-minute 5").
 start_server() {
 	name=$1
 	shift
 	: >"$W/$name.log"
-	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 "$@" 2>>"$W/$name.log" &
+	"$SERVER" serve --pg "$PG" --listen 127.0.0.1:0 --threads 4 ${LOOKUP_RATE:---lookup-per-minute 0} \
+		"$@" 2>>"$W/$name.log" &
 	pid=$!
 	SERVER_PIDS="$SERVER_PIDS $pid"
 	i=0
@@ -109,6 +116,16 @@ api() {
 	[ -n "$file" ] && set -- "$@" -H 'Content-Type: application/json' --data-binary "@$file"
 	[ -n "$token" ] && set -- "$@" -H "Authorization: Bearer $token"
 	curl "$@" "$url" 2>"$W/curl.err" || true
+}
+
+# fixture_lease DEVICE IDENT: numbers 1..9999 of IDENT held by DEVICE, as an
+# admin would record them (no counter moved): the synthetic batches of the
+# tests number from 1 on every day (request_id fixture-*, left out of the
+# sums of leases the tests count).
+fixture_lease() {
+	sql "INSERT INTO leases(request_id, unit_ident, day, first, last, device_id, username)
+		VALUES ('fixture-$1-$2', '$2', '*', 1, 9999, '$1', 'fixture')
+		ON CONFLICT (request_id) DO NOTHING" >/dev/null
 }
 
 jget() { "$SYNCTOOL" get "$1" <"${2:-$W/body}"; }

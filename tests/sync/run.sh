@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The sync suite: motcua-server on a real PostgreSQL, real HTTP on 127.0.0.1.
 #   sh tests/sync/run.sh /abs/motcua-server /abs/synctool [/abs/motcua]
 # One throwaway cluster and database for the whole suite (set up once: migrate,
@@ -34,6 +35,11 @@ setup() {
 	TOK_A=$(login "$URL_s1" clerk_a dev-a) || return 1
 	TOK_B=$(login "$URL_s1" clerk_b dev-b) || return 1
 	export TOK_A TOK_B
+	# the devices that push the tests' synthetic dossiers hold their numbers
+	for d in dev-a dev-two dev-kill dev-demo; do
+		fixture_lease $d H01.00004 || return 1
+	done
+	fixture_lease dev-b H01.00008 || return 1
 }
 
 pass=0 failn=0
@@ -66,10 +72,11 @@ for t in $tests; do
 		cat "$W/$t.out"
 	fi
 done
-# A clean stop: exit status 0, and no sanitizer report in any server log.
+# A clean stop: exit status 0, and no sanitizer report in any server log
+# (the portal tests' servers, publishers and stand-ins included).
 fails=0
 stop_server s1 || fail "server did not stop cleanly (exit $?)"
-for log in "$W"/s*.log "$W"/tls.log; do
+for log in "$W"/s*.log "$W"/tls.log "$W"/portal/*.log; do
 	[ -e "$log" ] || continue
 	! grep -q "Sanitizer\|runtime error" "$log" || { fail "sanitizer report in $log"; cat "$log" | grep -A30 "Sanitizer\|runtime error" | head -60; }
 done

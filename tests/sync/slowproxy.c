@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* slowproxy: a TCP proxy that makes a poor link for the sync tests.
  *
  *   slowproxy --target HOST:PORT [--listen PORT] [--rate-up B/S] [--rate-down B/S]

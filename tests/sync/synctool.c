@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* synctool: a small client-side helper for the sync tests, built on the same
  * codec the client uses (core/syncproto.h).
  *
@@ -11,6 +12,10 @@
  *   synctool action key=value...  a push request of one status change, as the
  *       client writes it: device=ID dossier=ID op=OPID event=EVID action=NAME
  *       base_rev=N [status_to=N] [from=N] [code=CODE] [appointment=DT]
+ *   synctool actions key=value... a push request of one status change for
+ *       each of count dossiers PREFIX-d-<start+i> (as batch makes them):
+ *       device=ID prefix=P count=N [start=1] action=NAME base_rev=N
+ *       [status_to=N] [tag=T]: op ids PREFIX-T-op-<i>, event ids PREFIX-T-ev-<i>
  *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
  *                                 array's length); strings raw, others compact
  *   synctool change ID < page    the data of the last change of entity ID in
@@ -18,6 +23,11 @@
  *                                 when the page has none
  *   synctool hash < json          the payload hash of the JSON on stdin (the
  *                                 SHA-256 of its compact text, member order)
+ *   synctool slot DEVICE          the device's fallback slot (core/dcode.h)
+ *   synctool set PATH=JSON... < request   a push request with values set (a
+ *                                 path as for get; the last member is created
+ *                                 when missing, an index one past an array's
+ *                                 end appends) and every payload_hash again
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +36,7 @@
 
 #include <jansson.h>
 
+#include "core/dcode.h"
 #include "core/dossier_doc.h"
 #include "core/syncproto.h"
 
@@ -153,6 +164,36 @@ static int cmd_action(int argc, char **argv)
 	return print_request(device, ops);
 }
 
+static int cmd_actions(int argc, char **argv)
+{
+	const char *device = arg(argc, argv, "device", NULL);
+	const char *prefix = arg(argc, argv, "prefix", "p");
+	const char *action = arg(argc, argv, "action", NULL);
+	const char *tag = arg(argc, argv, "tag", action);
+	long count = atol(arg(argc, argv, "count", NULL));
+	long start = atol(arg(argc, argv, "start", "1"));
+	long long base = atoll(arg(argc, argv, "base_rev", "1"));
+	int to = atoi(arg(argc, argv, "status_to", "0"));
+	json_t *ops = json_array();
+	for (long i = 0; i < count; i++) {
+		char id[80], op[96], ev[96];
+		snprintf(id, sizeof id, "%s-d-%06ld", prefix, start + i);
+		snprintf(op, sizeof op, "%s-%s-op-%06ld", prefix, tag, start + i);
+		snprintf(ev, sizeof ev, "%s-%s-ev-%06ld", prefix, tag, start + i);
+		json_t *event = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:n}}", "id", ev, "dossier_id",
+					  id, "kind", action, "actor", "canbo", "unit_code", "00004",
+					  "device_time", "2025-10-28T10:00", "payload", "reason");
+		if (to)
+			json_object_set_new(event, "status_to", json_integer(to));
+		json_t *payload = json_pack("{s:s, s:I, s:s, s:o}", "id", id, "rev", (json_int_t)(base + 1),
+					    "updated_at", "2025-10-28T10:00", "event", event);
+		if (to)
+			json_object_set_new(payload, "status", json_integer(to));
+		add_op(ops, op, id, base, action, payload);
+	}
+	return print_request(device, ops);
+}
+
 static json_t *read_stdin(void)
 {
 	json_error_t je;
@@ -196,16 +237,75 @@ done:
 	return 0;
 }
 
+/* The request on stdin with each PATH=JSON of argv set, each operation's
+ * payload_hash made again: forged or absurd fields with a true hash. */
+static int cmd_set(int argc, char **argv)
+{
+	json_t *root = read_stdin();
+	for (int i = 2; i < argc; i++) {
+		char *copy = strdup(argv[i]);
+		char *eq = strchr(copy, '=');
+		if (!eq) {
+			fprintf(stderr, "synctool: set PATH=JSON, not %s\n", argv[i]);
+			return 2;
+		}
+		*eq = '\0';
+		json_error_t je;
+		json_t *val = json_loads(eq + 1, JSON_DECODE_ANY, &je);
+		if (!val) {
+			fprintf(stderr, "synctool: %s is not JSON: %s\n", eq + 1, je.text);
+			return 2;
+		}
+		char *last = strrchr(copy, '.');
+		json_t *v = root;
+		if (last) {
+			*last++ = '\0';
+			for (char *tok = strtok(copy, "."); tok && v; tok = strtok(NULL, "."))
+				v = json_is_array(v) ? json_array_get(v, strtoul(tok, NULL, 10))
+						     : json_object_get(v, tok);
+		} else {
+			last = copy;
+		}
+		if (json_is_array(v) && strtoul(last, NULL, 10) == json_array_size(v))
+			json_array_append_new(v, val);
+		else if (json_is_array(v))
+			json_array_set_new(v, strtoul(last, NULL, 10), val);
+		else if (json_is_object(v))
+			json_object_set_new(v, last, val);
+		else {
+			fprintf(stderr, "synctool: no such path %s\n", argv[i]);
+			return 2;
+		}
+		free(copy);
+	}
+	size_t i;
+	json_t *op;
+	json_array_foreach(json_object_get(root, "ops"), i, op) {
+		char h[SYNC_HASH_HEX + 1];
+		char *text = sync_payload_text(json_object_get(op, "payload"));
+		sync_payload_hash_text(text, h);
+		free(text);
+		json_object_set_new(op, "payload_hash", json_string(h));
+	}
+	char *s = json_dumps(root, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(root);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("usage: synctool batch|action|get|hash ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|hash|set ...\n", stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "batch"))
 		return cmd_batch(argc, argv);
 	if (!strcmp(argv[1], "action"))
 		return cmd_action(argc, argv);
+	if (!strcmp(argv[1], "actions"))
+		return cmd_actions(argc, argv);
 	if (!strcmp(argv[1], "get") && argc == 3)
 		return cmd_get(argv[2]);
 	if (!strcmp(argv[1], "change") && argc == 3) {
@@ -224,6 +324,12 @@ int main(int argc, char **argv)
 		json_decref(page);
 		return found ? 0 : 1;
 	}
+	if (!strcmp(argv[1], "set"))
+		return cmd_set(argc, argv);
+	if (!strcmp(argv[1], "slot") && argc == 3) {
+		printf("%ld\n", mc_dcode_fallback_slot(argv[2]));
+		return 0;
+	}
 	if (!strcmp(argv[1], "hash")) {
 		json_t *v = read_stdin();
 		char h[SYNC_HASH_HEX + 1];
@@ -234,6 +340,6 @@ int main(int argc, char **argv)
 		json_decref(v);
 		return 0;
 	}
-	fputs("usage: synctool batch|action|get|hash ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|hash|set ...\n", stderr);
 	return 2;
 }

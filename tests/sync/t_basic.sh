@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Health, metrics, schema and reference data.
 
 t_healthz_metrics() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The real client's outbox: a demo store made by `motcua init --demo` (30
 # dossiers received through client/services/reception.c, then transferred, finished,
 # returned) is pushed as its outbox rows stand; the server takes them all.

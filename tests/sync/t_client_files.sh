@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Files through the client's sync (sync/upload.c) with the real `motcua`:
 # a ~20 MB scan attached to a dossier goes up through tests/sync/slowproxy,
 # which cuts the link half-way; the next pass resumes from the server's offset

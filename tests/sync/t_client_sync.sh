@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The client's sync (motcua login / motcua sync, sync/): real workstations
 # (SQLite stores made by `motcua init`) against a real motcua-server on its
 # own database (motcua_c, so that restoring it from a dump or killing its
@@ -20,7 +21,8 @@ c_serve() {
 	# the first look below
 	: >>"$W/sc1.log"
 	n=$(grep -c "$ready" "$W/sc1.log")
-	"$SERVER" serve --pg "$PGC" --listen "127.0.0.1:${C_PORT:-0}" --threads 4 2>>"$W/sc1.log" &
+	"$SERVER" serve --pg "$PGC" --listen "127.0.0.1:${C_PORT:-0}" --threads 4 --lookup-per-minute 0 \
+		2>>"$W/sc1.log" &
 	C_PID=$!
 	SERVER_PIDS="$SERVER_PIDS $C_PID"
 	i=0
@@ -413,6 +415,73 @@ t_client_token_revoked() {
 	c_sync "$db" || fail "sync after login: $(cat "$W/c/err")"
 	expect_eq "pushed" "$(sum pushed)" 1
 	expect_eq "running" "$(lq "$db" "SELECT stopped FROM sync_state")" 0
+}
+
+# The token expires: the queue stops as for a revoked token, the message
+# says it expired and to log in again; a new login starts it again.
+t_client_token_expired() {
+	c_setup || return
+	c_input
+	db=$(c_store ex)
+	c_login "$db" cl_a3 || fail "login"
+	c_sync "$db" || fail "sync"
+	dev=$(lq "$db" "SELECT device_id FROM sync_state")
+	csql "UPDATE tokens SET expires_at = now() - interval '1 second' WHERE device_id = '$dev'
+		AND revoked_at IS NULL" >/dev/null || fail "expire"
+	: >"$W/c/codes"
+	c_receive "$db" cl_a3 1 || return
+	c_sync "$db"
+	expect_eq "refused" $? 1
+	expect_grep "$W/c/sum" "đã hết hạn"
+	expect_grep "$W/c/sum" "token_expired"
+	expect_grep "$W/c/sum" "đăng nhập lại"
+	expect_eq "stopped" "$(lq "$db" "SELECT stopped, online FROM sync_state")" "1|1"
+	expect_eq "kept" "$(lq "$db" "SELECT count(*) FROM outbox WHERE state = 'pending'")" 1
+	c_login "$db" cl_a3 || fail "login again"
+	c_sync "$db" || fail "sync after login: $(cat "$W/c/err")"
+	expect_eq "pushed" "$(sum pushed)" 1
+	expect_eq "running" "$(lq "$db" "SELECT stopped FROM sync_state")" 0
+}
+
+# Too many wrong passwords: the server locks the name (429, Retry-After);
+# motcua login says so in Vietnamese with the wait, exit 2, nothing saved.
+t_client_login_throttled() {
+	c_setup || return
+	db=$(c_store th)
+	for i in 1 2 3 4 5; do
+		echo sai-mat-khau | "$MOTCUA" login --db "$db" --server "$C_URL" --username cl_a2 \
+			>"$W/c/out" 2>"$W/c/err"
+		expect_eq "wrong password $i" $? 2
+	done
+	c_login "$db" cl_a2
+	expect_eq "locked: bad input" $? 2
+	expect_grep "$W/c/err" "đăng nhập sai quá nhiều lần"
+	grep -q "thử lại sau [0-9]* phút [0-9]* giây\|thử lại sau [0-9]* giây" "$W/c/err" ||
+		fail "no wait in: $(cat "$W/c/err")"
+	expect_eq "no login saved" "$(lq "$db" "SELECT count(*) FROM sync_state WHERE server_url IS NOT NULL")" 0
+	csql "DELETE FROM login_failures" >/dev/null
+	c_login "$db" cl_a2 || fail "login after the lock: $(cat "$W/c/err")"
+}
+
+# A commune's PC shared by its clerks: two clerks of 00004 log in on one
+# store in turn and both sync; a clerk of 00008 is refused (device_taken)
+# and the store keeps its clerk's login.
+t_client_shared_pc() {
+	c_setup || return
+	c_input
+	db=$(c_store sh)
+	c_login "$db" cl_a || fail "login cl_a: $(cat "$W/c/err")"
+	: >"$W/c/codes"
+	c_receive "$db" cl_a 1 || return
+	c_sync "$db" || fail "sync cl_a: $(cat "$W/c/err")"
+	c_login "$db" cl_a2 || fail "login cl_a2 on the same PC: $(cat "$W/c/err")"
+	c_receive "$db" cl_a2 1 || return
+	c_sync "$db" || fail "sync cl_a2: $(cat "$W/c/err")"
+	expect_eq "pushed" "$(sum pushed)" 1
+	c_login "$db" cl_b
+	expect_eq "another unit's clerk refused" $? 2
+	expect_grep "$W/c/err" "đã gắn với đơn vị 00004"
+	c_sync "$db" || fail "sync after the refusal: $(cat "$W/c/err")"
 }
 
 # A slow, lossy link: 256 kbit/s each way, 300 ms each way, connections cut

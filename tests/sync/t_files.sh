@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Files: HEAD on blobs, tus 1.0 uploads (creation, resume after a cut link,
 # offsets, hash check, termination).
 

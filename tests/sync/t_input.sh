@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bad input: 4xx JSON errors with stable codes; the server stays up.
 
 t_bad_requests() {

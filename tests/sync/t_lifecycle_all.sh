@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every (status, action) pair at the server: the same lifecycle table as the
 # client (core/lifecycle.c) must decide, and this test holds it to the matrix
 # written out by hand in tests/unit/test_lifecycle.c (the client side). One

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Login, push, pull: idempotence, conflicts, lifecycle.
 
 t_login() {

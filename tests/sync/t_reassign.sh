@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reassignment (docs/lifecycle.md): a supervisor's workstation hands a
 # dossier received at another workstation to another clerk of the unit with
 # the real client (`motcua act CODE reassign --to-clerk USER`); the sync

@@ -1,4 +1,5 @@
-# The server's database restored from an older dump (issue 3), beyond the
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The server's database restored from an older dump, beyond the
 # re-push of t_client_restore_from_dump: the dossier-number counters and the
 # change-feed cursors. Real workstations on the client tests' database
 # (motcua_c, helpers c_* of t_client_sync.sh).

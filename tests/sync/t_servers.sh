@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Stateless servers: two on one database; a server killed mid-push.
 
 t_two_servers() {

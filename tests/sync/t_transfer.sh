@@ -1,4 +1,5 @@
-# Transfer to the handling unit (issue 5): a dossier received in commune
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Transfer to the handling unit: a dossier received in commune
 # 00004 and handed over to commune 00008 reaches 00008's workstations with
 # the hand-over; 00008's clerk records the result and its return, and 00004
 # sees those events. Handed on to a third commune (00025), it leaves 00008's

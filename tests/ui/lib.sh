@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Helpers for UI tests (sourced after tests/cli/lib.sh, which fixes the
 # locale, TZ and HOME=$T/home). A test drives the real program headlessly
 # (MOTCUA_SCRIPT, see client/tui/term.h) and compares its screen dumps with the

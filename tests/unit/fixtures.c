@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fixtures shared by the unit tests: see fixtures.h. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,7 +137,14 @@ int fixture_teardown(void **state)
 	free(f->dir);
 	free(f->path);
 	free(f);
-	return 0;
+	/* A statement that did not prepare (a bug: store_prepare no longer
+	 * aborts) or a damaged store fails the test. */
+	struct strbuf err = STRBUF_INIT;
+	int rc = store_damaged(&err);
+	if (rc)
+		fprintf(stderr, "store fault: %s\n", err.buf);
+	strbuf_release(&err);
+	return rc;
 }
 
 char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fixtures shared by the unit tests that work on real stores (cmocka): one
  * template store per group with the real reference data (import_reference),
  * the demo unit (00004 Phường Ba Đình) and its clerk and the official

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Run every cmocka unit test binary given; fail if any fails.
 fail=0; n=0
 for t in "$@"; do

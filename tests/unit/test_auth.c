@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Clerk accounts read for the login screen, the CLI and the supervisor's
  * screens (client/store/auth.h): the only enabled clerk, how many there are,
  * the lists, and an account updated as the server knows it. On a real store

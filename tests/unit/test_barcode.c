@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Code 128 (code set B): the symbol table, values and checksums worked out by
  * hand, the module pattern, refusals; then every printable character and
  * every checksum value the encoder can emit, drawn with cairo and decoded

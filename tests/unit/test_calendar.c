@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The working-day calendar: hand-computed appointments (2023-10-27 was a
  * Friday; default office hours 07:00-11:30 and 13:30-17:00, cutoff 15:00). */
 #include <stdarg.h>

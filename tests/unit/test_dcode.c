@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier codes: formatting, the three accepted forms, rejections. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -157,6 +158,27 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(mc_dcode_parse(longcode, &c, NULL), -1);
 }
 
+/* A device's fallback range: its slot is FNV-1a of its id modulo 10,000
+ * (the client numbers there, the server accepts only that device's). */
+static void test_fallback_range(void **state)
+{
+	(void)state;
+	/* FNV-1a 64 of "" is the offset basis */
+	assert_int_equal(mc_dcode_fallback_slot(""), (long)(14695981039346656037ULL % 10000ULL));
+	long slot = mc_dcode_fallback_slot("dev-b");
+	assert_true(slot >= 0 && slot < MC_DCODE_FALLBACK_SLOTS);
+	long first = MC_DCODE_FALLBACK_BASE + slot * 10000;
+	assert_false(mc_dcode_fallback_of("dev-b", first));
+	assert_true(mc_dcode_fallback_of("dev-b", first + 1));
+	assert_true(mc_dcode_fallback_of("dev-b", first + 9999));
+	assert_false(mc_dcode_fallback_of("dev-b", first + 10000));
+	assert_false(mc_dcode_fallback_of("dev-b", 1));
+	assert_false(mc_dcode_fallback_of("dev-b", 899999999));
+	long other = mc_dcode_fallback_slot("dev-a");
+	if (other != slot)
+		assert_false(mc_dcode_fallback_of("dev-b", MC_DCODE_FALLBACK_BASE + other * 10000 + 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_parse_qd20),
 		cmocka_unit_test(test_parse_platform),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_fallback_range),
 	};
 	return cmocka_run_group_tests_name("dcode", tests, NULL, NULL);
 }

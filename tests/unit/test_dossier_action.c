@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier actions (client/services/dossier_action.h) on real stores: one template
  * store gets the real reference data, the demo unit (00004 Phường Ba Đình)
  * and clerk and the official holidays of data/holidays.txt; every test works

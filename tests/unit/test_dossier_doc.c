@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The dossier document codec (core/dossier_doc.h): the exact text a
  * reception writes, round trips both ways (a reception's document and a
  * dossier as the feed brings it), the defaults of members not said, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dossier queries on a real store (a temporary SQLite file made by
  * store_open), filled with plain SQL INSERTs. "Now" is 2025-11-27T10:00. */
 #include <limits.h>
@@ -274,6 +275,28 @@ static void test_search_id(void **state)
 	check_search("123456789", "7 9");    /* exact first, then the longer one */
 	check_search("123456789012", "9");
 	check_search("999999999", "");
+}
+
+/* A phone number (10 or 11 digits), however it is typed, and a part of a
+ * CCCD (six digits or more: the end a citizen reads out) find the dossier. */
+static void test_search_phone_and_part(void **state)
+{
+	(void)state;
+	exec("UPDATE dossiers SET phone = '0912 345 678' WHERE id = 'id-4';"
+	     " UPDATE dossiers SET phone = '+84 988.111.222' WHERE id = 'id-3'");
+	check_search("0912345678", "4");
+	check_search("0912 345 678", "4");
+	check_search("+84 912 345 678", "4");
+	check_search("912345", "");       /* a part of a phone is not searched */
+	check_search("0988111222", "3");
+	check_search("+84 988 111 222", "3");
+	check_search("000004", "4");      /* the end of 036180000004 */
+	check_search("90000", "");         /* five digits: too short, a name */
+	check_search("80000", "");         /* five digits */
+	check_search("000000", "8 5 4 3 2 1"); /* every CCCD holding it, newest first */
+	check_search("0000000", "");       /* seven digits: a name search */
+	check_search("001190000002", "2");
+	exec("UPDATE dossiers SET phone = NULL WHERE id IN ('id-3', 'id-4')");
 }
 
 static void test_search_status_and_pages(void **state)
@@ -1098,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(test_search_injection),
 		cmocka_unit_test(test_search_code),
 		cmocka_unit_test(test_search_id),
+		cmocka_unit_test(test_search_phone_and_part),
 		cmocka_unit_test(test_search_status_and_pages),
 		cmocka_unit_test(test_search_rows),
 		cmocka_unit_test(test_fts_follows_edits),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The app's event queue: workers on other threads post, the main thread runs
  * the callbacks; no curses involved. */
 #include <stdarg.h>

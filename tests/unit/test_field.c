@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The text field's editing logic, and the dialogs built on it (the prompt
  * is a field), driven without curses; drawing is covered by the UI tests. */
 #include <stdarg.h>

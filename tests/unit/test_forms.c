@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Forms 02-05 (client/print/forms.h) and the ledger 06 (client/print/ledger.h) on real
  * stores: a template store with the reference data, the demo unit (00004
  * Phường Ba Đình), its clerk and the official holidays; every test works on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CCCD numbers against birth year and sex; business tax codes. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Decision 766 indicators on hand-built data: a real temporary store
  * filled with SQL, expected numerators and denominators worked out by hand
  * (docs/indicators.md has the definitions). The period is October 2025.

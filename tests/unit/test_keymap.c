@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -278,6 +279,11 @@ static void test_defaults(void **state)
 		{ KEYMAP_HOME, "1", ACTION_OPEN_RECEPTION },
 		{ KEYMAP_HOME, "2", ACTION_OPEN_CATALOG },
 		{ KEYMAP_HOME, "3", ACTION_OPEN_DOSSIERS },
+		{ KEYMAP_HOME, "7", ACTION_OPEN_ONLINE },
+		{ KEYMAP_ONLINE, "a", ACTION_ACCEPT_ONLINE },
+		{ KEYMAP_ONLINE, "s", ACTION_ASK_SUPPLEMENT },
+		{ KEYMAP_ONLINE, "r", ACTION_REFUSE_ONLINE },
+		{ KEYMAP_ONLINE, "o", ACTION_OPEN_PAPER },
 		{ KEYMAP_HELP, "q", ACTION_BACK },
 		{ KEYMAP_LOGIN, "q", ACTION_NONE }, /* letters type on forms */
 		{ KEYMAP_RECEPTION, "/", ACTION_NONE },

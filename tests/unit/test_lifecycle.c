@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The lifecycle: every (status, action) pair against an expected matrix
  * written out by hand, independently of the table in core/lifecycle.c. */
 #include <stdarg.h>
@@ -13,19 +14,20 @@
 /* expected[status][action]: the new status, 0 when the action is refused.
  * Columns in enum order: receive, transfer, request-supplement,
  * supplement-received, refuse, apologize, request-payment, paid,
- * result-ready, return, withdraw, stop, rate. */
+ * result-ready, return, withdraw, stop, rate, then the online dossier's
+ * accept and online-supplement (docs/portal.md). */
 static const int expected[MC_STATUS_MAX + 1][MC_ACTION_COUNT] = {
-	/*        rcv tra rsu sup ref apo rpa pai res ret wdr stp rat */
-	[1] = { 2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 7, 0, 0 },
-	[2] = { 0, 4, 5, 0, 0, 2, 0, 0, 9, 0, 7, 8, 0 },
-	[3] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[4] = { 0, 4, 5, 0, 0, 4, 6, 0, 9, 0, 7, 8, 0 },
-	[5] = { 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 7, 8, 0 },
-	[6] = { 0, 0, 0, 0, 0, 6, 0, 4, 0, 0, 7, 8, 0 },
-	[7] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[8] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[9] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0 },
-	[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10 },
+	/*        rcv tra rsu sup ref apo rpa pai res ret wdr stp rat acc osu */
+	[1] = { 2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 7, 0, 0, 2, 5 },
+	[2] = { 0, 4, 5, 0, 0, 2, 0, 0, 9, 0, 7, 8, 0, 0, 0 },
+	[3] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[4] = { 0, 4, 5, 0, 0, 4, 6, 0, 9, 0, 7, 8, 0, 0, 0 },
+	[5] = { 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 7, 8, 0, 2, 0 },
+	[6] = { 0, 0, 0, 0, 0, 6, 0, 4, 0, 0, 7, 8, 0, 0, 0 },
+	[7] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[8] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[9] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0 },
+	[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0 },
 };
 
 static void test_action_order(void **state)
@@ -34,7 +36,7 @@ static void test_action_order(void **state)
 	static const char *const ids[] = { "receive", "transfer", "request-supplement",
 					   "supplement-received", "refuse", "apologize",
 					   "request-payment", "paid", "result-ready", "return",
-					   "withdraw", "stop", "rate" };
+					   "withdraw", "stop", "rate", "accept", "online-supplement" };
 	assert_int_equal(MC_ACTION_COUNT, sizeof(ids) / sizeof(ids[0]));
 	for (int a = 0; a < MC_ACTION_COUNT; a++) {
 		assert_string_equal(mc_action_id(a), ids[a]);

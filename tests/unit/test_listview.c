@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The list model, its one-page cache, the columns helper and the picker
  * built on them, without curses. */
 #include <stdarg.h>

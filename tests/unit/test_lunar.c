@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Vietnamese lunar calendar and the statutory holidays computed from it. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Menus from tables (client/tui/menu.h), without curses: a numbered box,
  * a box with headings, key menus dispatched by action and written as a
  * legend with the keys of the compiled-in keymaps. */

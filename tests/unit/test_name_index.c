@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The name search through the index by reception time (dossier_name_fts,
  * client/store/store.c migration 9 -> 10; search_keyed in client/store/dossier_query.c)
  * on a store of a few thousand dossiers with many in the same minute, some

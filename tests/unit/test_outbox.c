@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The outbox (client/store/outbox.h) on a real store: what a reception
  * queues and its hash (also a row as older versions wrote it), the batch
  * the push sends, the server's answers, the queue again after a server

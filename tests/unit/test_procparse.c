@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* core/procparse on short excerpts of real lines of data/procedures.jsonl. */
 #include <stdarg.h>
 #include <stddef.h>

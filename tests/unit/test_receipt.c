@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The receipt PDF, checked for real with poppler (pdfinfo, pdftotext,
  * pdffonts, pdftoppm) and zbar (zbarimg): page size, text with diacritics,
  * fonts, and both the Code 128 and the QR code decoded from a 150 dpi image.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reception (client/services/reception.h) on real stores: one template store gets the
  * real reference data (import_reference), the demo unit and clerk and the
  * official holidays; every test works on its own copy. Checks the happy path

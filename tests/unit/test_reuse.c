@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reuse at reception (client/store/reuse.h): which stored paper fits which
  * component (the three rules, on the catalog's real wording), and the
  * person's papers read from a real store: only hers, only those still valid

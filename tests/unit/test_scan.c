@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Scanning, pages on disk, the compact PDF and file import, for real:
  * SANE's `test` backend (SANE_CONFIG_DIR points at a dll.conf with "test"),
  * its pages compared byte for byte with what scanimage gets from the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The supervisor's pure pieces: which statuses may be reassigned (by hand,
  * independently of core/lifecycle.c), the queue's filters and orders on
  * hand-built rows, the sparkline. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The client's sync on real SQLite stores (sync/): numbering with leases and
  * the fallback, applying the change feed (local changes never overwritten,
  * older revisions ignored, code clashes reported, reference data), the
@@ -475,6 +476,32 @@ static void test_backoff(void **state)
 	assert_int_equal(sync_backoff_ms(100, 1000, 0), 500);
 }
 
+/* https:// for any server; http:// only to this machine, however it is
+ * written (a user@ before the host is another host). */
+static void test_urls_secure(void **state)
+{
+	(void)state;
+	char *u;
+	static const char *const ok[] = { "https://motcua.example.vn", "https://10.0.0.5:8443/x",
+					  "http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:80",
+					  "http://localhost:9", "http://LOCALHOST/" };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_true(sync_url_secure(ok[i]));
+		assert_true(sync_url_valid(ok[i], &u));
+		free(u);
+	}
+	static const char *const bad[] = { "http://motcua.example.vn", "http://10.0.0.5:8080",
+					   "http://127.0.0.1@evil.example", "http://128.0.0.1",
+					   "http://localhost.evil.example", "http://[::2]", "http://127.0.0.1.evil" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(sync_url_secure(bad[i]));
+		assert_false(sync_url_valid(bad[i], &u));
+		assert_null(u);
+	}
+	assert_true(sync_url_loopback("http://127.0.0.1:1"));
+	assert_false(sync_url_loopback("http://192.168.1.1"));
+}
+
 static void test_urls(void **state)
 {
 	char *u;
@@ -618,6 +645,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_view_text, setup, teardown),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_urls_secure),
 		cmocka_unit_test(test_summary_json),
 		cmocka_unit_test_setup_teardown(test_config_save_login, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_without_server, setup, teardown),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The sync protocol codec (core/syncproto.h): round trips, payload hashes,
  * and the stable error codes of malformed requests. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,11 +37,34 @@ static void test_nfc_width(void **state)
 	assert_int_equal(mc_text_clip("Đăng ký", 3), strlen("Đăn"));
 }
 
+static void check_ellipsize(const char *in, int cols, const char *want)
+{
+	char *got = mc_text_ellipsize(in, cols);
+	assert_string_equal(got, want);
+	assert_true(mc_text_width(got) <= (cols > 0 ? cols : 0));
+	free(got);
+}
+
+static void test_ellipsize(void **state)
+{
+	(void)state;
+	check_ellipsize("Phường Ba Đình", 20, "Phường Ba Đình");
+	check_ellipsize("Phường Ba Đình", 14, "Phường Ba Đình");
+	check_ellipsize("Phường Ba Đình, Thành phố Hà Nội", 15, "Phường … Hà Nội");
+	check_ellipsize("abcdef", 1, "…");
+	check_ellipsize("abcdef", 0, "");
+	/* a decomposed letter is never split from its marks */
+	check_ellipsize("Nguye\xcc\x82\xcc\x83n Va\xcc\x86n", 6, "Ngu…a\xcc\x86n");
+	/* wide characters count two columns */
+	check_ellipsize("漢字漢字漢字", 7, "漢…字");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_nfc_width),
+		cmocka_unit_test(test_ellipsize),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Units (client/store/units.h) on a real store with the reference data:
  * a unit's name, a unit saved as the server describes it, and the units the
  * supervisor steps through. */

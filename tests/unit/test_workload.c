@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Each clerk's workload (client/store/workload.h) on a real store: dossiers
  * written by SQL, some reassigned by a 'reassign' event, counted by hand
  * and by a plain reference query that reads every dossier. */

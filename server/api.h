@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The API's handlers, one per route of server/routes.c. A handler of a
+ * ROUTE_TOKEN route finds the caller in r->s; every handler answers (a
+ * handler that returns without a response is answered 500 internal). */
+#ifndef MC_SERVER_API_H
+#define MC_SERVER_API_H
+#include "server/http.h"
+
+/* api.c */
+void api_healthz(struct req *r);
+void api_metrics(struct req *r);
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_refresh(struct req *r);
+void api_me(struct req *r);
+void api_changes(struct req *r);
+void api_leases(struct req *r);
+void api_lookup(struct req *r);
+/* push.c */
+void api_push(struct req *r);
+/* indicators.c */
+void api_indicators(struct req *r);
+
+/* files.c: blobs and tus 1.0 uploads */
+#define UPLOAD_MAX_DEFAULT (256ull << 20) /* bytes of one file */
+void api_blob_head(struct req *r);
+void api_blob_get(struct req *r);
+void api_upload_options(struct req *r);
+void api_upload_create(struct req *r);
+void api_upload_head(struct req *r);
+void api_upload_delete(struct req *r);
+/* PATCH /api/v1/uploads/{id}: the body is written as it arrives; the link
+ * cut keeps what arrived. */
+extern const struct route_stream upload_patch;
+
+#endif
