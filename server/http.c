@@ -531,6 +531,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->ops_applied + r->ops_duplicate + r->ops_conflict + r->ops_rejected)
 		strbuf_addf(&line, " ops=%d/%d/%d/%d", r->ops_applied, r->ops_duplicate,
 			    r->ops_conflict, r->ops_rejected);
+	if (r->ops_compact)
+		strbuf_addf(&line, " compact=%d", r->ops_compact);
 	if (r->gzipped)
 		strbuf_addstr(&line, " in=gzip");
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)

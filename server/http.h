@@ -45,6 +45,7 @@ struct req {
 	void *stream;        /* a streamed body being received (owned by the route's hooks) */
 	/* push statistics for the access log */
 	int ops_applied, ops_duplicate, ops_conflict, ops_rejected;
+	int ops_compact;     /* of them, dossiers in the compact form (protocol 2) */
 };
 
 /* ---- routes ------------------------------------------------------------------ */

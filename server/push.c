@@ -881,14 +881,43 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 	return k->check(op, o) ? NULL : k;
 }
 
+/* The hash an operation is known by in ops: its payload_hash, but for a
+ * compact dossier (protocol 2) the hash of the whole document it stands for
+ * (whole_document), which is the payload_hash of the same dossier sent
+ * whole. A workstation that sent a reception whole (before it knew the
+ * server's protocol) and sends it again compact after a lost answer gets
+ * duplicate, not op_id_reused: one operation, one hash. *whole receives the
+ * whole document of a compact payload (NULL otherwise). -1 when the
+ * database failed (o set). */
+static int identity_hash(PGconn *c, const struct sync_op *op, json_t **whole,
+			 char out[SYNC_HASH_HEX + 1], struct outcome *o)
+{
+	*whole = NULL;
+	if (!json_is_true(json_object_get(op->payload, "compact")) || strcmp(op->op, "receive")) {
+		snprintf(out, SYNC_HASH_HEX + 1, "%s", op->payload_hash);
+		return 0;
+	}
+	*whole = whole_document(c, op->payload, o);
+	if (!*whole)
+		return -1;
+	char *text = sync_payload_text(*whole); /* the protocol's hash: member order */
+	sync_payload_hash_text(text, out);
+	free(text);
+	return 0;
+}
+
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
+	json_t *whole = NULL;
 	if (run(c, o, "BEGIN", 0, NULL))
 		return;
+	char ident[SYNC_HASH_HEX + 1];
+	if (identity_hash(c, op, &whole, ident, o))
+		goto rollback;
 	const char *ip[] = { op->op_id, device_id, s->username, op->entity, op->entity_id,
-			     op->op, op->payload_hash };
+			     op->op, ident };
 	PGresult *res = db_query(c, "INSERT INTO ops(op_id, device_id, username, entity, entity_id,"
 				    " op, payload_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"
 				    " ON CONFLICT (op_id) DO NOTHING RETURNING op_id", 7, ip);
@@ -908,7 +937,7 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 			PQclear(res);
 			goto rollback;
 		}
-		if (!strcmp(PQgetvalue(res, 0, 0), op->payload_hash)) {
+		if (!strcmp(PQgetvalue(res, 0, 0), ident)) {
 			o->status = SYNC_DUPLICATE;
 			o->rev = atoll(PQgetvalue(res, 0, 1));
 		} else {
@@ -919,7 +948,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 		goto rollback;
 	}
 	const struct op_kind *kind = check_op(op, o);
-	if (!kind || kind->apply(c, s, op, o))
+	/* a compact dossier is applied as the whole document made above */
+	struct sync_op applied = *op;
+	if (whole)
+		applied.payload = whole;
+	if (!kind || kind->apply(c, s, &applied, o))
 		goto rollback;
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
@@ -931,9 +964,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	    run(c, o, "COMMIT", 0, NULL))
 		goto rollback;
 	o->status = SYNC_APPLIED;
+	json_decref(whole);
 	return;
 rollback:
 	db_exec(c, "ROLLBACK", NULL);
+	json_decref(whole);
 }
 
 /* Keeps a conflicting or rejected operation for a person to look at. */
@@ -1004,6 +1039,8 @@ void api_push(struct req *r)
 		case SYNC_CONFLICT: r->ops_conflict++; break;
 		default: r->ops_rejected++; break;
 		}
+		if (json_is_true(json_object_get(op->payload, "compact")))
+			r->ops_compact++;
 		if (o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED)
 			record_problem(c, &r->s, op, &o);
 		bool err = o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED;

@@ -24,6 +24,9 @@
  *   synctool hash < json          the payload hash of the JSON on stdin (the
  *                                 SHA-256 of its compact text, member order)
  *   synctool slot DEVICE          the device's fallback slot (core/dcode.h)
+ *   synctool expand PROCFILE < request   the request with its compact
+ *                                 dossiers made whole from the procedure in
+ *                                 PROCFILE (its JSON) and every payload_hash again
  *   synctool set PATH=JSON... < request   a push request with values set (a
  *                                 path as for get; the last member is created
  *                                 when missing, an index one past an array's
@@ -237,6 +240,25 @@ done:
 	return 0;
 }
 
+/* Prints the request with every payload_hash made again; frees root. */
+static int print_rehashed(json_t *root)
+{
+	size_t i;
+	json_t *op;
+	json_array_foreach(json_object_get(root, "ops"), i, op) {
+		char h[SYNC_HASH_HEX + 1];
+		char *text = sync_payload_text(json_object_get(op, "payload"));
+		sync_payload_hash_text(text, h);
+		free(text);
+		json_object_set_new(op, "payload_hash", json_string(h));
+	}
+	char *s = json_dumps(root, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(root);
+	return 0;
+}
+
 /* The request on stdin with each PATH=JSON of argv set, each operation's
  * payload_hash made again: forged or absurd fields with a true hash. */
 static int cmd_set(int argc, char **argv)
@@ -278,26 +300,37 @@ static int cmd_set(int argc, char **argv)
 		}
 		free(copy);
 	}
+	return print_rehashed(root);
+}
+
+/* The request on stdin with its compact dossiers made whole from the
+ * procedure in the file (its JSON as the server keeps it), as a workstation
+ * that knew that catalog wrote them into its outbox. */
+static int cmd_expand(const char *procfile)
+{
+	json_error_t je;
+	json_t *proc = json_load_file(procfile, 0, &je);
+	if (!proc) {
+		fprintf(stderr, "synctool: %s: %s\n", procfile, je.text);
+		return 2;
+	}
+	size_t n;
+	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
+	json_t *root = read_stdin();
 	size_t i;
 	json_t *op;
-	json_array_foreach(json_object_get(root, "ops"), i, op) {
-		char h[SYNC_HASH_HEX + 1];
-		char *text = sync_payload_text(json_object_get(op, "payload"));
-		sync_payload_hash_text(text, h);
-		free(text);
-		json_object_set_new(op, "payload_hash", json_string(h));
-	}
-	char *s = json_dumps(root, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(root);
-	return 0;
+	json_array_foreach(json_object_get(root, "ops"), i, op)
+		json_object_set_new(op, "payload",
+				    dossier_doc_expand_json(json_object_get(op, "payload"), cat, n, NULL));
+	free(cat);
+	json_decref(proc);
+	return print_rehashed(root);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-	fputs("usage: synctool batch|action|actions|get|hash|set ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|change|hash|slot|set|expand ...\n", stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "batch"))
@@ -326,6 +359,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "set"))
 		return cmd_set(argc, argv);
+	if (!strcmp(argv[1], "expand") && argc == 3)
+		return cmd_expand(argv[2]);
 	if (!strcmp(argv[1], "slot") && argc == 3) {
 		printf("%ld\n", mc_dcode_fallback_slot(argv[2]));
 		return 0;
@@ -340,6 +375,6 @@ int main(int argc, char **argv)
 		json_decref(v);
 		return 0;
 	}
-	fputs("usage: synctool batch|action|actions|get|hash|set ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|change|hash|slot|set|expand ...\n", stderr);
 	return 2;
 }

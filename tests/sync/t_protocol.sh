@@ -47,9 +47,19 @@ t_protocol_compact_push_and_feed() {
 	# the same batch again: duplicate (the compact text hashes the same)
 	st=$(api_v 2 POST "$u/api/v1/sync/push" "$W/cp.json" "$TOK_A")
 	expect_eq "resend" "$st/$(jget results.0.status)" 200/duplicate
-	# the full form of the same op ids: another text, so a conflict (as ever)
+	# the same op ids with another dossier (one component, not the catalog's):
+	# another document, so a conflict (as ever)
 	st=$(api_v 2 POST "$u/api/v1/sync/push" "$W/cpfull.json" "$TOK_A")
-	expect_eq "full form, same op" "$st/$(jget results.0.status)" 200/conflict
+	expect_eq "another dossier, same op" "$st/$(jget results.0.status)" 200/conflict
+	# the whole document the compact one stands for: the same operation (one
+	# hash, the whole document's), so duplicate
+	sql "SELECT data::text FROM procedures WHERE code = '1.001193'" >"$W/proc.json"
+	"$SYNCTOOL" expand "$W/proc.json" <"$W/cp.json" >"$W/cpwhole.json"
+	grep -q '"compact"' "$W/cpwhole.json" && fail "not made whole"
+	st=$(api_v 2 POST "$u/api/v1/sync/push" "$W/cpwhole.json" "$TOK_A")
+	expect_eq "whole form, same op" "$st/$(jget results.0.status)/$(jget results.1.status)" 200/duplicate/duplicate
+	expect_eq "known by the whole hash" "$(sql "SELECT payload_hash FROM ops WHERE op_id = 'cp-op-000001'")" \
+		"$("$SYNCTOOL" get ops.0.payload_hash <"$W/cpwhole.json")"
 
 	# the feed: version 1 (no header) sends the full form, version 2 the compact
 	feed_doc 1 cp-d-000001 || return
@@ -65,6 +75,22 @@ t_protocol_compact_push_and_feed() {
 	api POST "$u/api/v1/sync/push" "$W/cq.json" "$TOK_A" >/dev/null
 	feed_doc 2 cq-d-000001 || return
 	expect_eq "full in, compact out" "$(jget compact "$W/doc")/$(jget components.# "$W/doc")" true/1
+}
+
+# A reception sent whole (a workstation that did not know the server's
+# protocol yet) whose answer was lost, sent again compact: one operation,
+# answered duplicate; nothing stored twice.
+t_protocol_whole_then_compact() {
+	u=$URL_s1
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=wc day=251214 form=compact >"$W/wc.json"
+	sql "SELECT data::text FROM procedures WHERE code = '1.001193'" >"$W/proc.json"
+	"$SYNCTOOL" expand "$W/proc.json" <"$W/wc.json" >"$W/wcwhole.json"
+	st=$(api POST "$u/api/v1/sync/push" "$W/wcwhole.json" "$TOK_A")
+	expect_eq "whole" "$st/$(jget results.0.status)/$(jget results.1.status)" 200/applied/applied
+	st=$(api_v 2 POST "$u/api/v1/sync/push" "$W/wc.json" "$TOK_A")
+	expect_eq "compact again" "$st/$(jget results.0.status)/$(jget results.1.status)" 200/duplicate/duplicate
+	expect_eq "one dossier each" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'wc-d-%'")" 2
+	expect_eq "stored whole" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'wc-d-%' AND NOT data ? 'compact'")" 2
 }
 
 # A component the server's catalog lacks (or a procedure it does not
@@ -136,11 +162,14 @@ t_client_compact() {
 	for code in $(cat "$W/c/cp.codes"); do
 		expect_eq "whole on the server $code" "$(csql "SELECT jsonb_array_length(data->'components') || ' ' || (data ? 'compact') FROM dossiers WHERE code = '$code'")" "$ncat false"
 		id=$(lq "$db" "SELECT id FROM dossiers WHERE code = '$code'")
-		# the compact text went: its hash is not the full text's of the outbox
-		[ "$(csql "SELECT payload_hash FROM ops WHERE entity_id = '$id'")" != \
-		  "$(lq "$db" "SELECT payload_hash FROM outbox WHERE entity_id = '$id'")" ] ||
-			fail "the full form was sent for $code"
+		# the server knows the operation by the hash of the whole document,
+		# the outbox's: one hash whichever form went
+		expect_eq "one hash $code" "$(csql "SELECT payload_hash FROM ops WHERE entity_id = '$id'")" \
+			"$(lq "$db" "SELECT payload_hash FROM outbox WHERE entity_id = '$id'")"
 	done
+	# the compact form went (the access log counts the compact dossiers)
+	grep -q 'POST /api/v1/sync/push 200 .* ops=2/0/0/0 compact=2' "$W/sc1.log" ||
+		fail "no compact push in the log: $(grep 'sync/push' "$W/sc1.log" | tail -n 3)"
 	db2=$(c_store cpb)
 	c_login "$db2" cl_a2 || { fail "login 2"; return; }
 	c_sync "$db2" || fail "sync 2: $(cat "$W/c/err")"
