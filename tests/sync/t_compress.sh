@@ -97,7 +97,7 @@ t_client_gzip() {
 	c_sync "$db" || fail "sync: $(cat "$W/c/err")"
 	expect_eq "pushed" "$(sum pushed)" 3
 	tail -n +"$((before + 1))" "$W/sc1.log" >"$W/c/gz.log"
-	expect_grep "$W/c/gz.log" "POST /api/v1/sync/push 200 .* ops=3/0/0/0 in=gzip"
+	expect_grep "$W/c/gz.log" "POST /api/v1/sync/push 200 .* ops=3/0/0/0 compact=3 in=gzip"
 	[ "$n0" -ge 1 ] || fail "no feed request logged"
 	# the dossiers came back from the gzipped feed into a second workstation
 	db2=$(c_store gz2)
