@@ -603,3 +603,18 @@ json_t *dossier_doc_expand_json(const json_t *doc, const struct dossier_doc_comp
 		*unknown = lost;
 	return out;
 }
+
+json_t *dossier_doc_compact_exact(const json_t *doc, const struct dossier_doc_component *catalog,
+				  size_t n)
+{
+	json_t *compact = dossier_doc_compact_json(doc);
+	if (compact == doc)
+		return compact;
+	json_t *back = dossier_doc_expand_json(compact, catalog, n, NULL);
+	bool exact = json_equal(back, (json_t *)doc);
+	json_decref(back);
+	if (exact)
+		return compact;
+	json_decref(compact);
+	return json_incref((json_t *)doc);
+}

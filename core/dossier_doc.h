@@ -137,6 +137,14 @@ json_t *dossier_doc_encode(const struct dossier_doc *d);
  * not an object, comes back as it is (its reference taken). */
 json_t *dossier_doc_compact_json(const json_t *doc);
 
+/* The compact form of doc when it is exact: made whole again with the
+ * catalog (n entries, sorted by seq) it gives back doc itself (json_equal).
+ * Otherwise, for a dossier whose components are not the catalog's (an
+ * online dossier's papers, a catalog edited since), doc as it is (its
+ * reference taken): it travels whole. */
+json_t *dossier_doc_compact_exact(const json_t *doc, const struct dossier_doc_component *catalog,
+				  size_t n);
+
 /* A procedure's catalog of components (the "components" of a procedure as
  * the server keeps it and the feed sends it: seq, name, kind, mandatory,
  * originals and copies required), as components with counts of 0, sorted

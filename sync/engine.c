@@ -338,14 +338,19 @@ static enum sync_outcome store_failed(struct pass *p, const char *what, struct s
 /* ---- push -------------------------------------------------------------------------- */
 
 /* A receive operation's dossier in the compact form (core/dossier_doc.h),
- * with the hash of that text, for a server that speaks protocol 2. The
- * outbox keeps the full document; its compact form is always the same text,
- * so a batch sent again hashes the same (duplicate, never a conflict). */
-static void compact_op(struct sync_op *op)
+ * with the hash of that text, for a server that speaks protocol 2, when the
+ * form is exact against this store's catalog (a dossier whose components
+ * are not the catalog's goes whole). The outbox keeps the full document;
+ * the server knows the operation by the hash of the whole one, whichever
+ * form went. */
+static void compact_op(struct store *st, struct sync_op *op)
 {
 	if (strcmp(op->op, "receive"))
 		return;
-	json_t *c = dossier_doc_compact_json(op->payload);
+	struct sync_catalog k;
+	sync_catalog_load(st, json_string_value(json_object_get(op->payload, "procedure_code")), &k);
+	json_t *c = dossier_doc_compact_exact(op->payload, k.c, k.n);
+	sync_catalog_release(&k);
 	if (c == op->payload) {
 		json_decref(c);
 		return;
@@ -370,7 +375,7 @@ static void load_ops(struct pass *p, int max, struct sync_push *req)
 	req->nops = outbox_next_batch(p->st, (size_t)max, req->ops);
 	if (p->http.server_protocol >= 2)
 		for (size_t i = 0; i < req->nops; i++)
-			compact_op(&req->ops[i]);
+			compact_op(p->st, &req->ops[i]);
 }
 
 static char *state_text(struct store *st, const char *column)

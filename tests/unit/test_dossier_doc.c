@@ -495,6 +495,23 @@ static void test_compact_round_trip(void **state)
 	json_t *last = json_array_get(json_object_get(lacking, "components"), 2);
 	assert_int_equal(json_integer_value(json_object_get(last, "seq")), 11);
 	assert_null(json_object_get(last, "name"));
+	/* exact against the catalog: the compact form; against one that lacks a
+	 * component of the dossier, or names one otherwise (an online dossier's
+	 * papers, a catalog edited since): the document itself, whole */
+	json_t *exact = dossier_doc_compact_exact(full, catalog, n);
+	char *exact_text = dump(exact);
+	assert_string_equal(exact_text, text);
+	free(exact_text);
+	json_decref(exact);
+	json_t *short_cat = dossier_doc_compact_exact(full, catalog, 3);
+	assert_ptr_equal(short_cat, full);
+	json_decref(short_cat);
+	const char *kept_name = catalog[1].name;
+	catalog[1].name = "Giấy tờ khác";
+	json_t *renamed = dossier_doc_compact_exact(full, catalog, n);
+	assert_ptr_equal(renamed, full);
+	json_decref(renamed);
+	catalog[1].name = kept_name;
 	/* the decoder reads the flag */
 	struct dossier_doc back;
 	struct dossier_doc_error e;
