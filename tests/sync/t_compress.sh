@@ -13,7 +13,7 @@ api_gz() {
 
 t_gzip_push_and_feed() {
 	u=$URL_s1
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=5 prefix=gz day=251209 >"$W/gz.json"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=5 prefix=gz day=260105 >"$W/gz.json"
 	gzip -c "$W/gz.json" >"$W/gz.json.gz"
 	[ "$(stat -c %s "$W/gz.json.gz")" -lt "$(stat -c %s "$W/gz.json")" ] || fail "gzip did not shrink the batch"
 	st=$(api_gz POST "$u/api/v1/sync/push" "$W/gz.json.gz" "$TOK_A")
@@ -70,7 +70,7 @@ t_gzip_limits() {
 	st=$(api_gz POST "$u/api/v1/sync/push" "$W/under.gz" "$TOK_A")
 	expect_eq "under the limit inflated" "$st" 200
 	# a cut stream, garbage, another encoding
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=gzcut day=251210 |
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=gzcut day=260106 |
 		gzip -c >"$W/cut.gz"
 	head -c $(($(stat -c %s "$W/cut.gz") - 10)) "$W/cut.gz" >"$W/cut2.gz"
 	st=$(api_gz POST "$u/api/v1/sync/push" "$W/cut2.gz" "$TOK_A")

@@ -32,9 +32,9 @@ t_protocol_compact_push_and_feed() {
 	ncat=$(sql "SELECT jsonb_array_length(data->'components') FROM procedures WHERE code = '1.001193'")
 	[ "$ncat" -gt 10 ] || fail "catalog of 1.001193: $ncat components"
 	name1=$(sql "SELECT c->>'name' FROM procedures, jsonb_array_elements(data->'components') c WHERE code = '1.001193' AND (c->>'seq')::int = 1")
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=251211 form=compact >"$W/cp.json"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=260107 form=compact >"$W/cp.json"
 	grep -q '"compact":true' "$W/cp.json" || fail "synctool did not compact"
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=251211 >"$W/cpfull.json"
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=cp day=260107 >"$W/cpfull.json"
 	[ "$(stat -c %s "$W/cp.json")" -lt "$(stat -c %s "$W/cpfull.json")" ] || fail "compact not smaller"
 	st=$(api_v 2 POST "$u/api/v1/sync/push" "$W/cp.json" "$TOK_A")
 	expect_eq "compact push" "$st/$(jget results.0.status)/$(jget results.1.status)" 200/applied/applied
