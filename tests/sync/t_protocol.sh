@@ -70,11 +70,19 @@ t_protocol_compact_push_and_feed() {
 	expect_eq "v2 components" "$(jget components.# "$W/doc")" 1
 	expect_eq "v2 component" "$(jget components.0 "$W/doc")" '{"seq":1,"originals":1}'
 	expect_eq "v2 keeps the rest" "$(jget applicant.full_name "$W/doc")/$(jget event.kind "$W/doc")" "Nguyễn Văn An/receive"
-	# a full-form push comes out compact on a v2 feed too
-	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cq day=251212 >"$W/cq.json"
+	# a full-form push of a dossier with the catalog's components comes out
+	# compact on a v2 feed too
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cq day=251212 form=compact |
+		"$SYNCTOOL" expand "$W/proc.json" >"$W/cq.json"
 	api POST "$u/api/v1/sync/push" "$W/cq.json" "$TOK_A" >/dev/null
 	feed_doc 2 cq-d-000001 || return
 	expect_eq "full in, compact out" "$(jget compact "$W/doc")/$(jget components.# "$W/doc")" true/1
+	# one whose components are not the catalog's (here only one, named as
+	# the catalog does not) goes whole: compacted, it would not come back
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=cr day=251212 start=2 >"$W/cr.json"
+	api POST "$u/api/v1/sync/push" "$W/cr.json" "$TOK_A" >/dev/null
+	feed_doc 2 cr-d-000002 || return
+	expect_eq "not the catalog's, whole" "$(jget compact "$W/doc")/$(jget components.# "$W/doc")" /1
 }
 
 # A reception sent whole (a workstation that did not know the server's
