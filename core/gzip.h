@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gzip (RFC 1952) in memory, for HTTP bodies both ways: the client's push
  * bodies (Content-Encoding: gzip) and the server's answers to a client that
  * accepts gzip. zlib, no I/O.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Compression both ways: push bodies gzipped (Content-Encoding: gzip), the
 # feed gzipped to a client that accepts it (Accept-Encoding), the body limit
 # applied to the inflated size (a zip bomb is refused with 413), and the

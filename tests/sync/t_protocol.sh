@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Protocol 2 (docs/api.md, "Versions"): the compact dossier document on the
 # push and the feed, the version said in Motcua-Protocol both ways, and a
 # client the server no longer speaks to answered with a stable code.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Push batches sized by bytes on the wire over a poor link
 # (tests/sync/slowproxy): a batch that stalls past the timeout is sent again
 # smaller within the same pass, and the pass finishes; a batch that is cut

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gzip in memory (core/gzip.h): round trips, the inflated-size limit (a
  * small stream that inflates far beyond it stops at the limit), broken and
  * cut streams, several members, and what Accept-Encoding values accept. */
