@@ -32,7 +32,7 @@ CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode lib
 	libcrypto zlib
 # Signatures (client/sign/): PKCS#11's header only; modules are loaded at run time.
 HEADER_PKGS := p11-kit-1
-CORE_PKGS   := jansson libutf8proc
+CORE_PKGS   := jansson libutf8proc zlib
 
 ifeq ($(V),1)
 Q :=
@@ -148,7 +148,7 @@ $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 
 # ---- motcua-server (issue 3): server/*.c + the core objects, with
 # libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------
-SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc libcurl
+SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc libcurl zlib
 ifneq ($(MAKECMDGOALS),deps)
 SERVER_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS    := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS) 2>/dev/null)

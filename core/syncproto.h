@@ -33,6 +33,13 @@
 #include "core/errors.h"
 #include "core/xalloc.h"
 
+/* The version of the sync protocol this code speaks, said in a request
+ * header and in every answer of the server (docs/api.md, "Versions"):
+ * 1, the first, when a request says none; 2 adds the compact dossier
+ * document (core/dossier_doc.h) on the push and the feed. */
+#define SYNC_PROTOCOL 2
+#define SYNC_PROTOCOL_HEADER "Motcua-Protocol"
+
 #define SYNC_MAX_OPS 100         /* per push; more is answered 413 */
 #define SYNC_MAX_CHANGES 1000    /* per page of changes */
 #define SYNC_DEFAULT_CHANGES 500

@@ -333,7 +333,7 @@ static bool code_in_scope(PGconn *c, const struct session *s, const struct dossi
 }
 
 static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
-			  const struct dossier_doc *d, struct outcome *o)
+			  const json_t *doc, const struct dossier_doc *d, struct outcome *o)
 {
 	const char *id = op->entity_id, *code = d->code, *unit = d->unit_code;
 	if (!in_scope(c, o, s->username, unit))
@@ -367,7 +367,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	if (d->handling_unit && *d->handling_unit &&
 	    !unit_exists(c, o, "handling_unit", d->handling_unit))
 		return -1;
-	json_t *data = json_deep_copy(op->payload);
+	json_t *data = json_deep_copy(doc);
 	json_object_set_new(data, "rev", json_integer(1));
 	size_t i;
 	json_t *e;
@@ -406,17 +406,49 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	return rc;
 }
 
+/* The document as stored: a compact one (core/dossier_doc.h) made whole
+ * from the procedure's catalog, so that the server keeps and serves every
+ * dossier in the full form. A procedure or component the server does not
+ * know: stored as it came, still compact (nothing of it is lost; a
+ * workstation makes it whole from its own catalog). NULL when the database
+ * failed (o set). */
+static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+{
+	if (!json_is_true(json_object_get(payload, "compact")))
+		return json_incref((json_t *)payload);
+	const char *p[] = { jstr(payload, "procedure_code") };
+	PGresult *res = db_query(c, "SELECT data::text FROM procedures WHERE code = $1", 1, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return NULL;
+	}
+	json_t *proc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	PQclear(res);
+	size_t n = 0;
+	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
+	json_t *doc = dossier_doc_expand_json(payload, cat, n, NULL);
+	free(cat);
+	json_decref(proc);
+	return doc;
+}
+
 static int apply_receive(PGconn *c, const struct session *s, const struct sync_op *op,
 			 struct outcome *o)
 {
+	json_t *doc = whole_document(c, op->payload, o);
+	if (!doc)
+		return -1;
 	struct dossier_doc d;
 	struct dossier_doc_error e;
-	if (dossier_doc_decode(op->payload, &d, &e)) { /* checked by check_dossier */
+	if (dossier_doc_decode(doc, &d, &e)) { /* checked by check_dossier */
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "%s", e.message);
+		json_decref(doc);
 		return -1;
 	}
-	int rc = insert_dossier(c, s, op, &d, o);
+	int rc = insert_dossier(c, s, op, doc, &d, o);
 	dossier_doc_release(&d);
+	json_decref(doc);
 	return rc;
 }
 
@@ -883,14 +915,43 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 	return k->check(op, o) ? NULL : k;
 }
 
+/* The hash an operation is known by in ops: its payload_hash, but for a
+ * compact dossier (protocol 2) the hash of the whole document it stands for
+ * (whole_document), which is the payload_hash of the same dossier sent
+ * whole. A workstation that sent a reception whole (before it knew the
+ * server's protocol) and sends it again compact after a lost answer gets
+ * duplicate, not op_id_reused: one operation, one hash. *whole receives the
+ * whole document of a compact payload (NULL otherwise). -1 when the
+ * database failed (o set). */
+static int identity_hash(PGconn *c, const struct sync_op *op, json_t **whole,
+			 char out[SYNC_HASH_HEX + 1], struct outcome *o)
+{
+	*whole = NULL;
+	if (!json_is_true(json_object_get(op->payload, "compact")) || strcmp(op->op, "receive")) {
+		snprintf(out, SYNC_HASH_HEX + 1, "%s", op->payload_hash);
+		return 0;
+	}
+	*whole = whole_document(c, op->payload, o);
+	if (!*whole)
+		return -1;
+	char *text = sync_payload_text(*whole); /* the protocol's hash: member order */
+	sync_payload_hash_text(text, out);
+	free(text);
+	return 0;
+}
+
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
+	json_t *whole = NULL;
 	if (run(c, o, "BEGIN", 0, NULL))
 		return;
+	char ident[SYNC_HASH_HEX + 1];
+	if (identity_hash(c, op, &whole, ident, o))
+		goto rollback;
 	const char *ip[] = { op->op_id, device_id, s->username, op->entity, op->entity_id,
-			     op->op, op->payload_hash };
+			     op->op, ident };
 	PGresult *res = db_query(c, "INSERT INTO ops(op_id, device_id, username, entity, entity_id,"
 				    " op, payload_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"
 				    " ON CONFLICT (op_id) DO NOTHING RETURNING op_id", 7, ip);
@@ -910,7 +971,7 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 			PQclear(res);
 			goto rollback;
 		}
-		if (!strcmp(PQgetvalue(res, 0, 0), op->payload_hash)) {
+		if (!strcmp(PQgetvalue(res, 0, 0), ident)) {
 			o->status = SYNC_DUPLICATE;
 			o->rev = atoll(PQgetvalue(res, 0, 1));
 		} else {
@@ -921,7 +982,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 		goto rollback;
 	}
 	const struct op_kind *kind = check_op(op, o);
-	if (!kind || kind->apply(c, s, op, o))
+	/* a compact dossier is applied as the whole document made above */
+	struct sync_op applied = *op;
+	if (whole)
+		applied.payload = whole;
+	if (!kind || kind->apply(c, s, &applied, o))
 		goto rollback;
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
@@ -933,9 +998,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	    run(c, o, "COMMIT", 0, NULL))
 		goto rollback;
 	o->status = SYNC_APPLIED;
+	json_decref(whole);
 	return;
 rollback:
 	db_exec(c, "ROLLBACK", NULL);
+	json_decref(whole);
 }
 
 /* Keeps a conflicting or rejected operation for a person to look at. */
@@ -983,6 +1050,8 @@ void api_push(struct req *r)
 		respond_db_down(r);
 		return;
 	}
+	if (req_protocol(r) < 0)
+		return;
 	/* JSON only: a type browsers send across sites without asking (text/plain,
 	 * multipart/form-data) or any other is refused. No type, and curl's
 	 * default for --data (application/x-www-form-urlencoded), are read as JSON. */
@@ -1027,6 +1096,8 @@ void api_push(struct req *r)
 		case SYNC_CONFLICT: r->ops_conflict++; break;
 		default: r->ops_rejected++; break;
 		}
+		if (json_is_true(json_object_get(op->payload, "compact")))
+			r->ops_compact++;
 		if (o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED)
 			record_problem(c, &r->s, op, &o);
 		bool err = o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED;

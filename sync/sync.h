@@ -2,9 +2,15 @@
 /* Client sync with motcua-server (docs/api.md, docs/sync-client.md).
  *
  * One pass (sync_run) on a store:
- *  1. push: the outbox in batches of at most SYNC_MAX_OPS operations (halved
- *     on 413), each operation marked done, rejected or conflict as the
- *     server answers; an empty push when nothing is pending, to learn the
+ *  1. push: the outbox in batches sized by bytes on the wire (and at most
+ *     SYNC_MAX_OPS operations; halved on 413): a first batch of
+ *     SYNC_PUSH_BYTES, then what the link carried in SYNC_PUSH_SECONDS at the
+ *     rate measured on the last batch (kept for the next pass); a timeout
+ *     or a cut shrinks the next batch to a quarter: a stall timeout is sent
+ *     again at once (up to SYNC_PUSH_RETRIES in a row in one pass), a cut
+ *     ends the pass like any network fault; each operation marked done,
+ *     rejected or conflict as the server answers, so that nothing answered
+ *     is sent again; an empty push when nothing is pending, to learn the
  *     server's last applied operation: when it is older than the operations
  *     marked done here (a server restored from a backup), those are queued
  *     again and sent (the server's idempotency makes this safe);
@@ -102,11 +108,26 @@ struct sync_issue {
 size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_issue *rows);
 void sync_issue_release(struct sync_issue *i);
 
+/* ---- the server's protocol --------------------------------------------------- */
+
+/* The setting keeping the sync protocol the server last said it speaks
+ * (core/syncproto.h): receive operations go in the compact form only to a
+ * server known to speak protocol 2. */
+#define SYNC_SERVER_PROTOCOL_SETTING "sync_server_protocol"
+/* Keeps what a server said (protocol > 0; a reply's Motcua-Protocol). */
+void sync_remember_protocol(struct store *st, int protocol);
+
 /* ---- one pass -------------------------------------------------------------- */
 
 #define SYNC_LEASE_LOW 100   /* ask for numbers while fewer are left for today */
 #define SYNC_LEASE_BLOCK 200 /* numbers per lease request */
 #define SYNC_PULL_LIMIT 500  /* changes per page */
+#define SYNC_PUSH_BYTES (32 * 1024)      /* bytes of a first batch, gzipped */
+#define SYNC_PUSH_BYTES_MIN 1024         /* a batch is never planned smaller (one op may be) */
+#define SYNC_PUSH_BYTES_MAX (1024 * 1024)
+#define SYNC_PUSH_SECONDS 4  /* a batch should take about this long on the link */
+#define SYNC_PUSH_RETRIES 4  /* stall timeouts in a row before a pass gives up */
+#define SYNC_PUSH_BYTES_SETTING "sync_push_bytes" /* the budget, kept between passes */
 
 /* Where a pass is, for a progress bar (the CLI) or the status bar (the TUI's
  * worker, which posts it to the main thread). */
@@ -125,11 +146,14 @@ struct sync_options {
 	long lease_low;           /* 0: setting sync_lease_low or SYNC_LEASE_LOW */
 	long lease_block;         /* 0: setting sync_lease_block or SYNC_LEASE_BLOCK */
 	long low_speed_time;      /* 0: SYNC_LOW_SPEED_TIME (sync/http.h) */
+	long push_bytes;          /* 0: SYNC_PUSH_BYTES, the first batch's budget */
 };
 
 struct sync_summary {
 	long pushed, duplicates, rejected, conflicts; /* operations, by the server's answer */
 	long requeued;     /* done operations sent again (server restored from a backup) */
+	long batches;      /* push requests answered */
+	long push_retries; /* batches cut or timed out, sent again smaller */
 	long pulled;       /* changes applied */
 	long kept_local;   /* pulled dossiers not applied: a local change is pending */
 	long leased;       /* sequence numbers leased */

@@ -4,10 +4,11 @@
  *
  *   synctool batch key=value...   a push request of receive operations
  *       device=ID unit=CODE ident=IDENT count=N [start=1] [prefix=p]
- *       [day=251027] [name=NAME]
+ *       [day=251027] [name=NAME] [form=compact]
  *     op i (0-based) has op_id PREFIX-op-<start+i>, dossier id
  *     PREFIX-d-<start+i> and code IDENT-DAY-<start+i>; name changes the
- *     applicant's name (same ids, another payload hash).
+ *     applicant's name (same ids, another payload hash); form=compact
+ *     sends each dossier in the compact form (core/dossier_doc.h).
  *   synctool action key=value...  a push request of one status change, as the
  *       client writes it: device=ID dossier=ID op=OPID event=EVID action=NAME
  *       base_rev=N [status_to=N] [from=N] [code=CODE] [appointment=DT]
@@ -17,9 +18,15 @@
  *       [status_to=N] [tag=T]: op ids PREFIX-T-op-<i>, event ids PREFIX-T-ev-<i>
  *   synctool get PATH < json      prints the value at PATH (a.b.0.c; "#" is an
  *                                 array's length); strings raw, others compact
+ *   synctool change ID < page    the data of the last change of entity ID in
+ *                                 a page of the feed (compact JSON); exit 1
+ *                                 when the page has none
  *   synctool hash < json          the payload hash of the JSON on stdin (the
  *                                 SHA-256 of its compact text, member order)
  *   synctool slot DEVICE          the device's fallback slot (core/dcode.h)
+ *   synctool expand PROCFILE < request   the request with its compact
+ *                                 dossiers made whole from the procedure in
+ *                                 PROCFILE (its JSON) and every payload_hash again
  *   synctool set PATH=JSON... < request   a push request with values set (a
  *                                 path as for get; the last member is created
  *                                 when missing, an index one past an array's
@@ -34,6 +41,7 @@
  *       payload_hash made again, so that they reach the server's checks.
  */
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +49,7 @@
 #include <jansson.h>
 
 #include "core/dcode.h"
+#include "core/dossier_doc.h"
 #include "core/syncproto.h"
 
 static const char *arg(int argc, char **argv, const char *key, const char *def)
@@ -114,6 +123,7 @@ static int cmd_batch(int argc, char **argv)
 	const char *prefix = arg(argc, argv, "prefix", "p");
 	const char *day = arg(argc, argv, "day", "251027");
 	const char *name = arg(argc, argv, "name", "Nguyễn Văn An");
+	bool compact = !strcmp(arg(argc, argv, "form", "full"), "compact");
 	json_t *ops = json_array();
 	for (long i = 0; i < count; i++) {
 		char op_id[80], id[80], code[96], ev[80];
@@ -121,7 +131,13 @@ static int cmd_batch(int argc, char **argv)
 		snprintf(id, sizeof(id), "%s-d-%06ld", prefix, start + i);
 		snprintf(ev, sizeof(ev), "%s-ev-%06ld", prefix, start + i);
 		snprintf(code, sizeof(code), "%s-%s-%04ld", ident, day, start + i);
-		add_op(ops, op_id, id, 0, "receive", dossier(id, code, unit, ident, name, ev));
+		json_t *doc = dossier(id, code, unit, ident, name, ev);
+		if (compact) {
+			json_t *c = dossier_doc_compact_json(doc);
+			json_decref(doc);
+			doc = c;
+		}
+		add_op(ops, op_id, id, 0, "receive", doc);
 	}
 	return print_request(device, ops);
 }
@@ -233,6 +249,25 @@ done:
 	return 0;
 }
 
+/* Prints the request with every payload_hash made again; frees root. */
+static int print_rehashed(json_t *root)
+{
+	size_t i;
+	json_t *op;
+	json_array_foreach(json_object_get(root, "ops"), i, op) {
+		char h[SYNC_HASH_HEX + 1];
+		char *text = sync_payload_text(json_object_get(op, "payload"));
+		sync_payload_hash_text(text, h);
+		free(text);
+		json_object_set_new(op, "payload_hash", json_string(h));
+	}
+	char *s = json_dumps(root, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(root);
+	return 0;
+}
+
 /* The request on stdin with each PATH=JSON of argv set, each operation's
  * payload_hash made again: forged or absurd fields with a true hash. */
 static int cmd_set(int argc, char **argv)
@@ -274,20 +309,31 @@ static int cmd_set(int argc, char **argv)
 		}
 		free(copy);
 	}
+	return print_rehashed(root);
+}
+
+/* The request on stdin with its compact dossiers made whole from the
+ * procedure in the file (its JSON as the server keeps it), as a workstation
+ * that knew that catalog wrote them into its outbox. */
+static int cmd_expand(const char *procfile)
+{
+	json_error_t je;
+	json_t *proc = json_load_file(procfile, 0, &je);
+	if (!proc) {
+		fprintf(stderr, "synctool: %s: %s\n", procfile, je.text);
+		return 2;
+	}
+	size_t n;
+	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
+	json_t *root = read_stdin();
 	size_t i;
 	json_t *op;
-	json_array_foreach(json_object_get(root, "ops"), i, op) {
-		char h[SYNC_HASH_HEX + 1];
-		char *text = sync_payload_text(json_object_get(op, "payload"));
-		sync_payload_hash_text(text, h);
-		free(text);
-		json_object_set_new(op, "payload_hash", json_string(h));
-	}
-	char *s = json_dumps(root, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(root);
-	return 0;
+	json_array_foreach(json_object_get(root, "ops"), i, op)
+		json_object_set_new(op, "payload",
+				    dossier_doc_expand_json(json_object_get(op, "payload"), cat, n, NULL));
+	free(cat);
+	json_decref(proc);
+	return print_rehashed(root);
 }
 
 /* ---- mutate ---------------------------------------------------------------- */
@@ -558,7 +604,7 @@ static int cmd_mutate(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-	fputs("usage: synctool batch|action|actions|get|hash|set|mutate ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|change|hash|slot|set|expand|mutate ...\n", stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "batch"))
@@ -569,10 +615,28 @@ int main(int argc, char **argv)
 		return cmd_actions(argc, argv);
 	if (!strcmp(argv[1], "get") && argc == 3)
 		return cmd_get(argv[2]);
+	if (!strcmp(argv[1], "change") && argc == 3) {
+		json_t *page = read_stdin();
+		const json_t *found = NULL;
+		size_t i;
+		json_t *ch;
+		json_array_foreach(json_object_get(page, "changes"), i, ch)
+			if (!strcmp(json_string_value(json_object_get(ch, "entity_id")) ?: "", argv[2]))
+				found = json_object_get(ch, "data");
+		if (found) {
+			char *text = json_dumps(found, JSON_COMPACT | JSON_ENCODE_ANY);
+			puts(text);
+			free(text);
+		}
+		json_decref(page);
+		return found ? 0 : 1;
+	}
 	if (!strcmp(argv[1], "set"))
 		return cmd_set(argc, argv);
 	if (!strcmp(argv[1], "mutate"))
 		return cmd_mutate(argc, argv);
+	if (!strcmp(argv[1], "expand") && argc == 3)
+		return cmd_expand(argv[2]);
 	if (!strcmp(argv[1], "slot") && argc == 3) {
 		printf("%ld\n", mc_dcode_fallback_slot(argv[2]));
 		return 0;
@@ -587,6 +651,6 @@ int main(int argc, char **argv)
 		json_decref(v);
 		return 0;
 	}
-	fputs("usage: synctool batch|action|actions|get|hash|set|mutate ...\n", stderr);
+	fputs("usage: synctool batch|action|actions|get|change|hash|slot|set|expand|mutate ...\n", stderr);
 	return 2;
 }
