@@ -526,6 +526,22 @@ static const char *const migrations[] = {
 	 * table of its own: the migration is safe to run again). */
 	"CREATE TABLE IF NOT EXISTS document_papers(document_id TEXT PRIMARY KEY,"
 	" paper_type TEXT, signer TEXT, signed_at TEXT) WITHOUT ROWID;\n",
+
+	/* 13 -> 14, 14 -> 15: the places of two migrations made on other
+	 * branches at the same time; each becomes that branch's step when the
+	 * branches are merged (the step below is safe to run again). */
+	"",
+	"",
+
+	/* 15 -> 16: the fee recorded at the counter (core/fee.h): collected,
+	 * exempt (with the reason) or later, and the amount in đồng; one row per
+	 * dossier received since, kept by client/store/fees.c in the reception's
+	 * transaction and by the feed (a dossier received before has none). The
+	 * closing report reads it by the dossier's reception time. */
+	"CREATE TABLE IF NOT EXISTS dossier_fees(dossier_id TEXT PRIMARY KEY,"
+	" status TEXT NOT NULL CHECK (status IN ('collected', 'exempt', 'later')),"
+	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
+	" reason TEXT) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
