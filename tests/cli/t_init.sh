@@ -61,12 +61,15 @@ expect_grep "$T/err" "tùy chọn không hợp lệ"
 expect_status 2 "$MOTCUA" init --db
 expect_grep "$T/err" "thiếu đường dẫn"
 
-# Permissions: run as an unprivileged user (root writes everywhere).
+# Permissions: run as an unprivileged user (root writes everywhere). The
+# build tree's data may sit in a folder that user cannot enter (a clone under
+# /root, or in a 0700 temporary folder): it reads a copy in $T.
 as_user() {
 	if [ "$(id -u)" != 0 ]; then
 		"$@"
 	elif command -v setpriv >/dev/null 2>&1; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+		[ -d "$T/data" ] || cp -R "$(dirname "$MOTCUA")/../data" "$T/data"
+		MOTCUA_DATA="$T/data" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 	else
 		return 99
 	fi
