@@ -5,8 +5,8 @@
 # down the feed. A push whose fee breaks the rules is rejected bad_fee with
 # nothing stored. (Helpers c_* are tests/sync/t_client_sync.sh's.)
 
-# f_receive DB FEE-JSON: one reception; its code on stdout
-f_receive() {
+# fee_receive DB FEE-JSON: one reception; its code on stdout
+fee_receive() {
 	printf '{"procedure": "1.001193", "received_at": "2025-10-27T09:32",
 	 "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
 	   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
@@ -22,9 +22,9 @@ t_fee_reaches_server() {
 	db=$(c_store fees)
 	c_login "$db" cl_a || { fail "login: $(cat "$W/c/err")"; return; }
 	c_sync "$db" || { fail "first sync: $(cat "$W/c/err")"; return; }
-	c1=$(f_receive "$db" '{"status": "collected", "amount": 50000}') || return
-	c2=$(f_receive "$db" '{"status": "exempt", "reason": "Người có công với cách mạng"}') || return
-	c3=$(f_receive "$db" '{"status": "later", "amount": 8000}') || return
+	c1=$(fee_receive "$db" '{"status": "collected", "amount": 50000}') || return
+	c2=$(fee_receive "$db" '{"status": "exempt", "reason": "Người có công với cách mạng"}') || return
+	c3=$(fee_receive "$db" '{"status": "later", "amount": 8000}') || return
 	c_sync "$db" || fail "sync: $(cat "$W/c/err")"
 	expect_eq "pushed" "$(sum pushed)" 3
 	expect_eq "errors" "$(sum errors.#)" 0
@@ -48,9 +48,9 @@ t_fee_reaches_server() {
 		"collected:50000: exempt:0:Người có công với cách mạng later:8000:"
 }
 
-# f_push_fee FEE-JSON N: a synthetic reception carrying that fee, pushed;
+# fee_push FEE-JSON N: a synthetic reception carrying that fee, pushed;
 # the answer in $W/body
-f_push_fee() {
+fee_push() {
 	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 start="$2" prefix=fee \
 		day=251102 >"$W/fee.batch"
 	grep -q '"note":null' "$W/fee.batch" || { fail "no note in the synthetic payload"; return 1; }
@@ -68,23 +68,23 @@ t_fee_rejected() {
 		'{"status":"later","amount":1000000001}' '{"status":"exempt","amount":0}' \
 		'{"status":"collected","amount":5,"reason":"x"}' '{"amount":5}'; do
 		n=$((n+1))
-		f_push_fee "$fee" "$n" || return
+		fee_push "$fee" "$n" || return
 		expect_eq "$fee" "$(jget results.0.status)/$(jget results.0.error.code)" rejected/bad_fee
 		[ -n "$(jget results.0.error.message)" ] || fail "$fee: no message"
 	done
 	expect_eq "nothing stored" "$(sql "SELECT count(*) FROM dossiers WHERE id LIKE 'fee-d-%'")" 0
 	# a member of the fee of the wrong type, or a fee that is not an object
-	f_push_fee '{"status":"collected","amount":"5"}' 20 || return
+	fee_push '{"status":"collected","amount":"5"}' 20 || return
 	expect_eq "wrong type" "$(jget results.0.status)/$(jget results.0.error.code)" rejected/bad_fee
-	f_push_fee '"collected"' 21 || return
+	fee_push '"collected"' 21 || return
 	expect_eq "not an object" "$(jget results.0.status)/$(jget results.0.error.code)" rejected/bad_fee
 	# a good one is applied, in the columns
-	f_push_fee '{"status":"exempt","amount":0,"reason":"Trẻ em dưới 6 tuổi"}' 30 || return
+	fee_push '{"status":"exempt","amount":0,"reason":"Trẻ em dưới 6 tuổi"}' 30 || return
 	expect_eq "good fee" "$(jget results.0.status)" applied
 	expect_eq "columns" "$(sql "SELECT fee_status || ':' || fee_amount || ':' || (data->'fee'->>'reason')
 		FROM dossiers WHERE id = 'fee-d-000030'")" "exempt:0:Trẻ em dưới 6 tuổi"
 	# a dossier without fee (an older workstation) has none
-	f_push_fee null 31 || return
+	fee_push null 31 || return
 	expect_eq "no fee" "$(jget results.0.status)" applied
 	expect_eq "null columns" "$(sql "SELECT coalesce(fee_status, '-') FROM dossiers WHERE id = 'fee-d-000031'")" "-"
 }
