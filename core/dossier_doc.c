@@ -12,6 +12,7 @@
 
 #include "core/datetime.h"
 #include "core/dcode.h"
+#include "core/fee.h"
 #include "core/lifecycle.h"
 #include "core/syncproto.h"
 #include "core/xalloc.h"
@@ -23,6 +24,7 @@ enum type {
 	T_BOOL,       /* bool: true/false, or an integer (0 is false) */
 	T_OBJECT,     /* const json_t *: an object */
 	T_APPLICANT,  /* the dossier's applicant */
+	T_FEE,        /* the dossier's fee */
 	T_COMPONENTS, /* the dossier's components */
 	T_EVENT,      /* the dossier's "event" */
 	T_EVENTS      /* the dossier's "events" */
@@ -59,6 +61,7 @@ static const struct field dossier_fields[] = {
 	F(struct dossier_doc, appointment, T_STR, E_OMIT, true, 0),
 	S(struct dossier_doc, finished_at, E_OMIT),
 	F(struct dossier_doc, applicant, T_APPLICANT, E_WRITE, true, 0),
+	F(struct dossier_doc, fee, T_FEE, E_OMIT, false, 0),
 	S(struct dossier_doc, note, E_NULL),
 	F(struct dossier_doc, rev, T_LL, E_OMIT, false, 0),
 	S(struct dossier_doc, updated_at, E_OMIT),
@@ -79,6 +82,12 @@ static const struct field applicant_fields[] = {
 	S(struct dossier_doc_applicant, email, E_NULL),
 	S(struct dossier_doc_applicant, address, E_NULL),
 	S(struct dossier_doc_applicant, commune, E_OMIT),
+};
+
+static const struct field fee_fields[] = {
+	S(struct dossier_doc_fee, status, E_OMIT),
+	F(struct dossier_doc_fee, amount, T_LL, E_WRITE, false, 0),
+	S(struct dossier_doc_fee, reason, E_OMIT),
 };
 
 static const struct field component_fields[] = {
@@ -230,6 +239,11 @@ static int decode_value(const struct field *f, const json_t *v, void *base, cons
 			break;
 		return decode_fields(applicant_fields, COUNT(applicant_fields), v, &d->applicant,
 				     "applicant.", d, e);
+	case T_FEE:
+		if (!json_is_object(v))
+			break;
+		d->has_fee = true;
+		return decode_fields(fee_fields, COUNT(fee_fields), v, &d->fee, "fee.", d, e);
 	case T_COMPONENTS:
 		if (!json_is_array(v))
 			break;
@@ -342,6 +356,16 @@ int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error 
 			    "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 	if (!text_ok(d->applicant.full_name, 1, 256))
 		return fail(e, "applicant.full_name", "Thiếu họ tên người nộp (applicant.full_name)");
+	if (d->has_fee) {
+		char msg[sizeof(e->message)];
+		const char *f = NULL;
+		if (mc_fee_check(mc_fee_status_from_id(d->fee.status), d->fee.amount, d->fee.reason,
+				 msg, sizeof(msg), &f)) {
+			char path[32];
+			snprintf(path, sizeof(path), "fee.%s", f);
+			return fail(e, path, "%s", msg);
+		}
+	}
 	size_t k = 0;
 	if (d->event && !event_ok(d->event))
 		return fail(e, "event", "Sự kiện thứ 1 của hồ sơ không hợp lệ (cần id, kind)");
@@ -399,6 +423,14 @@ static json_t *encode_value(const struct field *f, const void *base)
 		json_t *o = json_object();
 		encode_fields(applicant_fields, COUNT(applicant_fields),
 			      &((const struct dossier_doc *)base)->applicant, o);
+		return o;
+	}
+	case T_FEE: {
+		const struct dossier_doc *d = base;
+		if (!d->has_fee)
+			return NULL;
+		json_t *o = json_object();
+		encode_fields(fee_fields, COUNT(fee_fields), &d->fee, o);
 		return o;
 	}
 	case T_COMPONENTS: {

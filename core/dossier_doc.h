@@ -12,6 +12,7 @@
  *     "received_at": "YYYY-MM-DDTHH:MM", "appointment", "finished_at"?,
  *     "applicant": { "kind"?, "full_name", "id_number"?, "birth_date"?,
  *                    "sex"?, "phone"?, "email"?, "address"?, "commune"? },
+ *     "fee"?: { "status": "collected"|"exempt"|"later", "amount", "reason"? },
  *     "note"?, "rev"?, "updated_at"?, "code_review"?, "compact"?,
  *     "components": [ { "seq", "name", "kind", "mandatory",
  *         "originals_required", "copies_required", "originals", "copies",
@@ -38,6 +39,13 @@
 struct dossier_doc_applicant {
 	int kind; /* 1..4; 0: not said */
 	const char *full_name, *id_number, *birth_date, *sex, *phone, *email, *address, *commune;
+};
+
+/* The fee as recorded at the counter (core/fee.h). */
+struct dossier_doc_fee {
+	const char *status; /* "collected" | "exempt" | "later" */
+	long long amount;   /* VND */
+	const char *reason; /* an exemption's */
 };
 
 struct dossier_doc_component {
@@ -70,6 +78,10 @@ struct dossier_doc {
 	bool code_review; /* numbered without a lease (sync/numbering.h) */
 	bool compact;     /* the compact form: components by the catalog (below) */
 	struct dossier_doc_applicant applicant;
+	/* has_fee: "fee" is there (a dossier received before fees were recorded
+	 * has none) */
+	bool has_fee;
+	struct dossier_doc_fee fee;
 	/* has_components: "components" is there (an empty list included); a
 	 * change without it leaves the components as they are */
 	bool has_components;
@@ -106,7 +118,8 @@ int dossier_doc_decode(const json_t *json, struct dossier_doc *d, struct dossier
  * a 'receive' operation): a valid dossier code (core/dcode.h), non-empty
  * procedure_code, procedure_name, unit_code and clerk, a national status,
  * received_at and appointment as YYYY-MM-DDTHH:MM, the applicant's full
- * name, and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
+ * name, the fee when there is one (core/fee.h: mc_fee_check; the error's
+ * field is then "fee.status", "fee.amount" or "fee.reason"), and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
  * Returns 0, or -1 with e filled. */
 int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error *e);
 

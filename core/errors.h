@@ -85,6 +85,8 @@
 	/* one operation of a push: rejections */ \
 	X(MC_ERR_BAD_HASH, "bad_hash", 422, "payload_hash không khớp với nội dung payload") \
 	X(MC_ERR_BAD_PAYLOAD, "bad_payload", 422, "Nội dung thao tác thiếu trường hoặc sai dạng") \
+	X(MC_ERR_BAD_FEE, "bad_fee", 422, \
+	  "Phí, lệ phí của hồ sơ không hợp lệ (tình trạng, số tiền hoặc lý do miễn)") \
 	X(MC_ERR_UNKNOWN_OP, "unknown_op", 422, "Máy chủ không hỗ trợ thao tác này") \
 	X(MC_ERR_UNKNOWN_DOSSIER, "unknown_dossier", 404, \
 	  "Máy chủ chưa có hồ sơ này (hãy gửi thao tác tiếp nhận trước)") \

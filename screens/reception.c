@@ -90,7 +90,7 @@ struct comp {
 	int kept_originals, kept_copies; /* the counts before it (back when undone) */
 };
 
-enum modal { M_NONE, M_LEAVE, M_OVERRIDE, M_REFUSE, M_GUIDE };
+enum modal { M_NONE, M_LEAVE, M_OVERRIDE, M_REFUSE, M_GUIDE, M_FEE_AMOUNT, M_FEE_REASON };
 
 #define VISIT_PROMPT_MAX 4000 /* characters of the reasons or papers typed at once */
 #define VISIT_PAPER_CHARS 150 /* of a paper's name written in the guidance's prompt */
@@ -166,6 +166,16 @@ struct wizard {
 
 	/* page 4 */
 	struct reception_plan plan;
+	/* The fee: the default (the catalogue's amount, collected) until the
+	 * clerk changes it with the fee key; fee_shown is what will be recorded
+	 * (client/services/reception.h: reception_check_fee). */
+	bool fee_chosen;
+	enum mc_fee_status fee, fee_next; /* chosen; the one a prompt is for */
+	long long fee_amount;             /* typed, when fee_typed */
+	bool fee_typed;
+	char *fee_reason;                 /* an exemption's */
+	enum mc_fee_status fee_shown;
+	long long fee_shown_amount;
 	bool manual;        /* the procedure has no time: the clerk types the date */
 	struct field appt;  /* that date, DD/MM/YYYY HH:MM */
 
@@ -366,6 +376,9 @@ static int choose_procedure(struct wizard *s, const char *code)
 	s->have_proc = true;
 	s->manual = !d.proc.time_unit;
 	field_clear(&s->appt);
+	/* the fee is the new procedure's own again */
+	s->fee_chosen = s->fee_typed = false;
+	FREE(&s->fee_reason);
 	s->comps = xcalloc(d.ncomponents ? d.ncomponents : 1, sizeof(*s->comps));
 	for (size_t i = 0; i < d.ncomponents; i++)
 		if (d.components[i].mandatory)
@@ -536,6 +549,13 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->commune = s->commune ? xstrdup(s->commune) : NULL;
 	if (!s->have_proc)
 		return;
+	if (s->fee_chosen) {
+		in->fee.status = xstrdup(mc_fee_status_id(s->fee));
+		in->fee.has_amount = s->fee_typed && s->fee != MC_FEE_EXEMPT;
+		in->fee.amount = s->fee_amount;
+		if (s->fee == MC_FEE_EXEMPT && s->fee_reason)
+			in->fee.reason = xstrdup(s->fee_reason);
+	}
 	struct mc_dt now, when;
 	if (s->manual && !field_empty(&s->appt) && !clock_now(&now)) {
 		if (!mc_parse_dt_vn(field_text(&s->appt), &now, &when)) {
@@ -581,7 +601,7 @@ static void sync_telex(struct wizard *s, bool on)
 	field_set_telex(&s->procs.field, on);
 	if (s->communes_ready)
 		field_set_telex(&s->communes.field, on);
-	if (s->modal == M_OVERRIDE)
+	if (s->modal == M_OVERRIDE || s->modal == M_FEE_REASON)
 		field_set_telex(&s->dlg.field, on);
 }
 
@@ -822,7 +842,7 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 		s->choosing_commune = false;
 		s->showing_history = false;
 		focus_field(s, afield_of(err->field));
-	} else if (err->field == RF_APPOINTMENT && s->manual) {
+	} else if ((err->field == RF_APPOINTMENT && s->manual) || err->field == RF_FEE) {
 		s->page = P_SUMMARY;
 	} else if (err->field == RF_COMPONENTS) {
 		s->page = P_COMPONENTS;
@@ -906,6 +926,7 @@ static void wz_done(struct app *app, void *priv)
 		person_release(&s->known);
 	strbuf_release(&s->qr);
 	free(s->chooser_idx);
+	free(s->fee_reason);
 	for (int i = 0; i < F__N; i++)
 		field_release(&s->f[i]);
 	field_release(&s->appt);
@@ -1485,6 +1506,27 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 	free(keys);
 }
 
+/* The fee as it will be recorded: "20.000 đồng · đã thu", "Miễn phí" (a
+ * procedure without fee), "Miễn: <reason>", "20.000 đồng · nộp sau"; without
+ * one, the catalogue's text. */
+static char *fee_text(const struct wizard *s)
+{
+	char vnd[48];
+	mc_fee_format_vnd(s->fee_shown_amount, vnd, sizeof(vnd));
+	switch (s->fee_shown) {
+	case MC_FEE_COLLECTED:
+		if (!s->fee_shown_amount && !s->fee_chosen)
+			return xstrdup("Miễn phí");
+		return xasprintf("%s · đã thu", vnd);
+	case MC_FEE_LATER:
+		return xasprintf("%s · nộp sau", vnd);
+	case MC_FEE_EXEMPT:
+		return xasprintf("Miễn: %s", s->fee_reason ? s->fee_reason : "");
+	default:
+		return xstrdup(s->proc.proc.fee_text ? s->proc.proc.fee_text : "chưa rõ");
+	}
+}
+
 static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
@@ -1580,8 +1622,18 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	term_text(win, y, x, L, "Phí, lệ phí:");
 	wattrset(win, term_style(STYLE_NORMAL));
 	int room = b->y + b->h - 4 - y;
-	draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 2 ? 2 : room,
-			  s->proc.proc.fee_text ? s->proc.proc.fee_text : "chưa rõ");
+	char *fee = fee_text(s);
+	int used = draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 2 ? 2 : room, fee);
+	free(fee);
+	if (used < room) {
+		char key[32];
+		char *hint = xasprintf("%s: đổi phí (đã thu, nộp sau, miễn)",
+				       key_of(app, ACTION_FEE, key, sizeof(key)));
+		wattrset(win, term_style(STYLE_DIM));
+		term_text(win, y + used, x + L, w - L, hint);
+		wattrset(win, term_style(STYLE_NORMAL));
+		free(hint);
+	}
 	draw_refusal(s, win, b->y + b->h - 4, x, w, 2);
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, b->y + b->h - 2, x, w,
@@ -2183,6 +2235,9 @@ static void submit_components(struct wizard *s)
 		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
 	} else if (reception_check_components(&s->app->store, &in, &err)) {
 		show_refusal(s, &err);
+	} else if (reception_check_fee(&s->app->store, &in, &s->fee_shown, &s->fee_shown_amount,
+				       &err)) {
+		show_refusal(s, &err);
 	} else if (s->manual && !in.appointment) {
 		/* no time in the catalog: the clerk types the date on the summary */
 		s->page = P_SUMMARY;
@@ -2329,6 +2384,114 @@ static void start_receipt(struct wizard *s, unsigned steps)
 		reception_receipt_print(&t->r);
 		receipt_done(s->app, t);
 	}
+}
+
+/* ---- The fee, on the summary ------------------------------------------------------ */
+
+/* The fee key: the next status (đã thu -> nộp sau -> miễn -> đã thu), each
+ * asked on its own prompt: the amount (the catalogue's or the one typed
+ * before, ready to confirm with Enter) or the exemption's reason. */
+static void ask_fee(struct wizard *s)
+{
+	enum mc_fee_status cur = s->fee_shown == MC_FEE_NONE ? MC_FEE_EXEMPT : s->fee_shown;
+	s->fee_next = cur == MC_FEE_COLLECTED ? MC_FEE_LATER
+		      : cur == MC_FEE_LATER  ? MC_FEE_EXEMPT
+					     : MC_FEE_COLLECTED;
+	if (s->fee_next == MC_FEE_EXEMPT) {
+		dialog_init_prompt(&s->dlg, "Miễn phí, lệ phí", "Lý do miễn phí, lệ phí:",
+				   MC_FEE_REASON_MAX, true);
+		if (s->fee_reason)
+			field_set_text(&s->dlg.field, s->fee_reason);
+		open_modal(s, M_FEE_REASON);
+		return;
+	}
+	dialog_init_prompt(&s->dlg, s->fee_next == MC_FEE_LATER ? "Phí, lệ phí nộp sau"
+								 : "Phí, lệ phí đã thu",
+			   "Số tiền (đồng):", 16, true);
+	long long amount = s->fee_typed ? s->fee_amount
+			   : s->proc.proc.has_fee_amount ? s->proc.proc.fee_amount : -1;
+	if (amount >= 0) {
+		char digits[32];
+		snprintf(digits, sizeof(digits), "%lld", amount);
+		field_set_text(&s->dlg.field, digits);
+	}
+	open_modal(s, M_FEE_AMOUNT);
+}
+
+/* "50000", "50.000", "50 000" or "50,000" đồng; -1 for anything else, -2
+ * for more than MC_FEE_MAX. */
+static long long parse_amount(const char *t)
+{
+	long long v = 0;
+	int digits = 0;
+	bool big = false;
+	for (const char *p = t; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			big |= v > MC_FEE_MAX;
+			if (!big)
+				v = v * 10 + (*p - '0');
+			digits++;
+		} else if (*p != '.' && *p != ',' && *p != ' ') {
+			return -1;
+		}
+	}
+	return !digits ? -1 : big || v > MC_FEE_MAX ? -2 : v;
+}
+
+/* The prompt answered: the fee checked as the commit will (a refusal keeps
+ * the prompt open with the reason), then shown. */
+static bool take_fee(struct wizard *s)
+{
+	char *value = dialog_value(&s->dlg);
+	bool was_chosen = s->fee_chosen, was_typed = s->fee_typed;
+	enum mc_fee_status was = s->fee;
+	long long was_amount = s->fee_amount;
+	char *was_reason = s->fee_reason;
+	s->fee_chosen = true;
+	s->fee = s->fee_next;
+	if (s->modal == M_FEE_AMOUNT) {
+		long long v = parse_amount(value);
+		if (v < 0) {
+			free(s->dlg.error);
+			s->dlg.error = xstrdup(v == -1 ? "Chỉ nhập chữ số, vd. 50000"
+						       : "Tối đa 1.000.000.000 đồng");
+			free(value);
+			s->fee_chosen = was_chosen;
+			s->fee = was;
+			return false;
+		}
+		s->fee_amount = v;
+		s->fee_typed = true;
+		s->fee_reason = NULL;
+	} else {
+		s->fee_reason = xstrdup(value);
+	}
+	struct reception_input in;
+	struct reception_error err;
+	memset(&err, 0, sizeof(err));
+	build_input(s, &in);
+	enum mc_fee_status st;
+	long long amount;
+	int rc = reception_check_fee(&s->app->store, &in, &st, &amount, &err);
+	reception_input_release(&in);
+	free(value);
+	if (rc) {
+		free(s->dlg.error);
+		s->dlg.error = xstrdup(err.msg);
+		if (s->fee_reason != was_reason)
+			free(s->fee_reason);
+		s->fee_reason = was_reason;
+		s->fee_chosen = was_chosen;
+		s->fee_typed = was_typed;
+		s->fee = was;
+		s->fee_amount = was_amount;
+		return false;
+	}
+	if (s->fee_reason != was_reason)
+		free(was_reason);
+	s->fee_shown = st;
+	s->fee_shown_amount = amount;
+	return true;
 }
 
 /* Confirm on the summary: the dossier in one transaction, and nothing else
@@ -2562,6 +2725,8 @@ static int handle_modal(struct wizard *s, enum action act, const struct key_even
 		close_modal(s);
 	} else if (rc == WIDGET_DONE) {
 		enum modal m = s->modal;
+		if ((m == M_FEE_AMOUNT || m == M_FEE_REASON) && !take_fee(s))
+			return SCR_HANDLED; /* said in the prompt */
 		if (m == M_OVERRIDE) {
 			struct comp *k = &s->comps[s->dlg_comp];
 			free(k->reason);
@@ -2615,6 +2780,10 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 		}
 		if (act == ACTION_BACK) {
 			s->page = P_COMPONENTS;
+			return SCR_HANDLED;
+		}
+		if (act == ACTION_FEE) {
+			ask_fee(s);
 			return SCR_HANDLED;
 		}
 		return SCR_IGNORED;

@@ -228,7 +228,10 @@ static int check_dossier(const struct sync_op *op, struct outcome *o)
 	struct dossier_doc_error e;
 	if (dossier_doc_decode(op->payload, &d, &e) || dossier_doc_check_new(&d, &e)) {
 		dossier_doc_release(&d);
-		set_outcome(o, MC_ERR_BAD_PAYLOAD, "%s", e.message);
+		/* the fee has a code of its own: the clerk typed it, the
+		 * workstation did not make it wrong */
+		set_outcome(o, strncmp(e.field, "fee", 3) ? MC_ERR_BAD_PAYLOAD : MC_ERR_BAD_FEE, "%s",
+			    e.message);
 		return -1;
 	}
 	bool same_id = d.id && !strcmp(d.id, op->entity_id);
@@ -376,13 +379,16 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 		stamp_event(e, s, unit);
 	char *text = sync_canonical_json(data);
 	json_decref(data);
-	char st[16];
+	char st[16], amount[24];
 	snprintf(st, sizeof(st), "%d", d->status);
+	snprintf(amount, sizeof(amount), "%lld", d->fee.amount);
 	const char *ip[] = { id, code, unit, d->procedure_code, d->procedure_name,
-			     st, d->received_at, d->appointment, text };
+			     st, d->received_at, d->appointment, text,
+			     d->has_fee ? d->fee.status : NULL, d->has_fee ? amount : NULL };
 	int rc = run(c, o, "INSERT INTO dossiers(id, code, unit_code, procedure_code, procedure_name,"
-			   " status, received_at, appointment, rev, data)"
-			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
+			   " status, received_at, appointment, rev, data, fee_status, fee_amount)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb, $10, $11::bigint)",
+		     11, ip);
 	json_array_foreach(all, i, e) {
 		bool inserted;
 		if (rc || insert_event(c, o, id, e, d->received_at, s->device_id, &inserted))

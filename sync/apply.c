@@ -9,6 +9,7 @@
 
 #include "client/store/auth.h"
 #include "client/store/docstore.h"
+#include "client/store/fees.h"
 #include "client/store/outbox.h"
 #include "core/datetime.h"
 #include "core/dossier_doc.h"
@@ -306,6 +307,12 @@ static int apply_dossier(struct store *st, const struct sync_change *ch, struct 
 	rc = upsert_dossier(st, id, rev, &d);
 	if (rc == SQLITE_OK)
 		rc = replace_components(st, id, &d);
+	/* the fee recorded where it was received, when it is one (a feed is
+	 * data, checked like a push) */
+	if (rc == SQLITE_OK && d.has_fee &&
+	    !mc_fee_check(mc_fee_status_from_id(d.fee.status), d.fee.amount, d.fee.reason, e.message,
+			  sizeof(e.message), NULL))
+		rc = fees_put(st, id, mc_fee_status_from_id(d.fee.status), d.fee.amount, d.fee.reason);
 	if (rc == SQLITE_OK && d.event)
 		rc = insert_event(st, id, &d, d.event);
 	for (size_t i = 0; i < d.nevents && rc == SQLITE_OK; i++)

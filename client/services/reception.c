@@ -21,6 +21,7 @@
 #include "client/store/docstore.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/dossier_write.h"
+#include "client/store/fees.h"
 #include "client/store/lookup.h"
 #include "client/store/outbox.h"
 #include "client/store/reuse.h"
@@ -149,6 +150,8 @@ void reception_input_release(struct reception_input *in)
 	}
 	free(in->components);
 	free(in->note);
+	free(in->fee.status);
+	free(in->fee.reason);
 	reception_input_init(in);
 }
 
@@ -772,6 +775,55 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 	return 0;
 }
 
+/* ---- fee ------------------------------------------------------------------ */
+
+static int check_fee(const struct reception_input *in, const struct catalog_detail *d,
+		     enum mc_fee_status *status, long long *amount, struct reception_error *err)
+{
+	const struct reception_fee *f = &in->fee;
+	bool catalogued = d->proc.has_fee_amount && d->proc.fee_amount >= 0 &&
+			  d->proc.fee_amount <= MC_FEE_MAX;
+	*status = MC_FEE_NONE;
+	*amount = 0;
+	if (mc_text_blank(f->status)) {
+		if (f->has_amount || !mc_text_blank(f->reason))
+			return refuse(err, RF_FEE, 0, "Chưa chọn tình trạng phí, lệ phí (đã thu, miễn"
+					 " hoặc nộp sau)");
+		if (catalogued) { /* the default: the catalogue's amount, collected */
+			*status = MC_FEE_COLLECTED;
+			*amount = d->proc.fee_amount;
+		}
+		return 0;
+	}
+	enum mc_fee_status s = mc_fee_status_from_id(f->status);
+	if (s == MC_FEE_NONE)
+		return refuse(err, RF_FEE, 0, "Tình trạng phí, lệ phí «%.20s» không hợp lệ: chọn"
+				 " collected (đã thu), exempt (miễn) hoặc later (nộp sau)",
+			      mc_text_valid(f->status) ? f->status : "?");
+	long long a = f->has_amount ? f->amount : s == MC_FEE_EXEMPT ? 0 : d->proc.fee_amount;
+	if (!f->has_amount && s != MC_FEE_EXEMPT && !catalogued)
+		return refuse(err, RF_FEE, 0, "Danh mục không có mức phí, lệ phí của thủ tục này:"
+				 " hãy nhập số tiền");
+	char msg[256];
+	if (mc_fee_check(s, a, f->reason, msg, sizeof msg, NULL))
+		return refuse(err, RF_FEE, 0, "%s", msg);
+	*status = s;
+	*amount = a;
+	return 0;
+}
+
+int reception_check_fee(struct store *st, const struct reception_input *in,
+			enum mc_fee_status *status, long long *amount, struct reception_error *err)
+{
+	error_clear(err);
+	struct catalog_detail d;
+	if (load_procedure(st, in, &d, err))
+		return -1;
+	int rc = check_fee(in, &d, status, amount, err);
+	catalog_detail_release(&d);
+	return rc;
+}
+
 /* Every check, then the plan; on success d and a hold the procedure and the
  * cleaned applicant for the commit (released by the caller). */
 static int plan_all(struct store *st, const struct reception_input *in, const struct mc_dt *now,
@@ -790,6 +842,7 @@ static int plan_all(struct store *st, const struct reception_input *in, const st
 	if (check_components(in, d, &plan->missing, err) ||
 	    check_reuse(st, in, a, now, err) ||
 	    check_free_text(in->note, "Ghi chú", RF_NOTE, 0, &note, err) ||
+	    check_fee(in, d, &plan->fee_status, &plan->fee_amount, err) ||
 	    plan_times(st, in, now, d, plan, err)) {
 		free(note);
 		clean_applicant_release(a);
@@ -873,6 +926,9 @@ struct record {
 	char code[MC_DCODE_MAX];
 	char received[20], appointment[20], now[20];
 	char *procedure_name, *note;
+	enum mc_fee_status fee_status; /* MC_FEE_NONE: none recorded */
+	long long fee_amount;
+	char *fee_reason;
 	struct workstation ws;
 	const char *clerk;
 	enum mc_status status; /* from the lifecycle table: NEW -> receive */
@@ -1017,6 +1073,12 @@ static json_t *receive_payload(const struct record *r, const struct dossier_doc_
 			.address = a->address,
 			.commune = a->commune,
 		},
+		.has_fee = r->fee_status != MC_FEE_NONE,
+		.fee = {
+			.status = mc_fee_status_id(r->fee_status),
+			.amount = r->fee_amount,
+			.reason = r->fee_reason,
+		},
 		.note = r->note,
 		.rev = 1,
 		.updated_at = r->now,
@@ -1076,6 +1138,8 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 	const struct dossier_doc_event event = receive_event(r, payload);
 	if (rc == SQLITE_OK)
 		rc = insert_components(st, r);
+	if (rc == SQLITE_OK && r->fee_status != MC_FEE_NONE)
+		rc = fees_put(st, r->id, r->fee_status, r->fee_amount, r->fee_reason);
 	if (rc == SQLITE_OK)
 		rc = dossier_tx_event(st, &event, NULL);
 	if (rc == SQLITE_OK) {
@@ -1097,6 +1161,7 @@ static void record_release(struct record *r)
 	free(r->reasons);
 	free(r->procedure_name);
 	free(r->note);
+	free(r->fee_reason);
 	workstation_release(&r->ws);
 }
 
@@ -1158,6 +1223,10 @@ int reception_commit_flags(struct store *st, const struct reception_input *in, c
 	r.procedure_name = mc_text_nfc(proc.proc.name);
 	if (!mc_text_blank(in->note))
 		r.note = mc_text_squeeze(in->note);
+	r.fee_status = plan.fee_status;
+	r.fee_amount = plan.fee_amount;
+	if (plan.fee_status == MC_FEE_EXEMPT)
+		r.fee_reason = mc_text_squeeze(in->fee.reason);
 	mc_format_dt(r.received, sizeof r.received, &plan.received);
 	mc_format_dt(r.appointment, sizeof r.appointment, &plan.appointment);
 	mc_format_dt(r.now, sizeof r.now, now);

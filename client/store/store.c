@@ -539,6 +539,16 @@ static const char *const migrations[] = {
 	" birth_date TEXT, sex TEXT, phone TEXT, email TEXT, address TEXT, commune_code TEXT,"
 	" items TEXT NOT NULL, note TEXT);\n"
 	"CREATE INDEX IF NOT EXISTS visits_unit_at ON visits(unit_code, at);\n",
+
+	/* 14 -> 15: the fee recorded at the counter (core/fee.h): collected,
+	 * exempt (with the reason) or later, and the amount in đồng; one row per
+	 * dossier received since, kept by client/store/fees.c in the reception's
+	 * transaction and by the feed (a dossier received before has none). The
+	 * closing report reads it by the dossier's reception time. */
+	"CREATE TABLE IF NOT EXISTS dossier_fees(dossier_id TEXT PRIMARY KEY,"
+	" status TEXT NOT NULL CHECK (status IN ('collected', 'exempt', 'later')),"
+	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
+	" reason TEXT) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -529,6 +529,62 @@ static void test_compact_round_trip(void **state)
 	free(full_text);
 	json_decref(full);
 	json_decref(payload);
+
+/* The fee: written only when recorded, read back, and its rules (core/fee.h)
+ * with the member named "fee.*". */
+static void test_fee(void **state)
+{
+	(void)state;
+	struct dossier_doc d, back;
+	struct dossier_doc_event ev;
+	struct dossier_doc_error e;
+	json_t *payload = json_object();
+	reception_doc(&d, &ev, payload);
+	json_t *j = dossier_doc_encode(&d);
+	assert_null(json_object_get(j, "fee")); /* none recorded: not written */
+	json_decref(j);
+	d.has_fee = true;
+	d.fee = (struct dossier_doc_fee){ .status = "exempt", .amount = 0, .reason = "Hộ nghèo" };
+	j = dossier_doc_encode(&d);
+	char *text = json_dumps(json_object_get(j, "fee"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, "{\"status\":\"exempt\",\"amount\":0,\"reason\":\"Hộ nghèo\"}");
+	free(text);
+	/* after the applicant, before the note */
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_non_null(strstr(text, "\"commune\":\"00004\"},\"fee\":{"));
+	free(text);
+	assert_int_equal(dossier_doc_decode(j, &back, &e), 0);
+	assert_true(back.has_fee);
+	assert_string_equal(back.fee.status, "exempt");
+	assert_int_equal(back.fee.amount, 0);
+	assert_string_equal(back.fee.reason, "Hộ nghèo");
+	assert_int_equal(dossier_doc_check_new(&back, &e), 0);
+	dossier_doc_release(&back);
+	json_decref(j);
+	json_decref(payload);
+
+	expect_refused("fee", json_pack("{s:s,s:I}", "status", "paid", "amount", (json_int_t)1),
+		       "fee.status", "collected");
+	expect_refused("fee", json_pack("{s:I}", "amount", (json_int_t)1), "fee.status", "collected");
+	expect_refused("fee", json_pack("{s:s,s:I}", "status", "collected", "amount", (json_int_t)-1),
+		       "fee.amount", "từ 0 đến 1.000.000.000 đồng");
+	expect_refused("fee", json_pack("{s:s,s:I}", "status", "later", "amount",
+					(json_int_t)1000000001), "fee.amount", "từ 0");
+	expect_refused("fee", json_pack("{s:s}", "status", "exempt"), "fee.reason", "lý do");
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "exempt", "reason", " "), "fee.reason",
+		       "lý do");
+	expect_refused("fee", json_pack("{s:s,s:I,s:s}", "status", "collected", "amount",
+					(json_int_t)5, "reason", "x"), "fee.reason", "chỉ ghi khi miễn");
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "collected", "amount", "5"),
+		       "fee.amount", "số nguyên");
+	expect_refused("fee", json_string("collected"), "fee", "đối tượng");
+	char reason[520];
+	memset(reason, 'x', 501);
+	reason[501] = '\0';
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "exempt", "reason", reason),
+		       "fee.reason", "quá 500");
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "exempt", "reason", "a\tb"),
+		       "fee.reason", "điều khiển");
 }
 
 int main(void)
@@ -540,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_compact_round_trip),
+		cmocka_unit_test(test_fee),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
