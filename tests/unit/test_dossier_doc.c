@@ -529,6 +529,7 @@ static void test_compact_round_trip(void **state)
 	free(full_text);
 	json_decref(full);
 	json_decref(payload);
+}
 
 /* The fee: written only when recorded, read back, and its rules (core/fee.h)
  * with the member named "fee.*". */
