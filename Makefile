@@ -5,6 +5,7 @@
 #   make run        build and open the client on a demo store
 #   make check      layers, unit + CLI + UI + sync tests, then again under ASan + UBSan
 #   make layers     every include points down the layers (docs/hacking.md)
+#   make analyze    clang's static analyser (scan-build): any report fails
 #   make bench      benchmarks (see docs/PERFORMANCE.md)
 #   make install    both programs, data, man pages, docs, the systemd unit
 #   make uninstall  (PREFIX=/usr/local DESTDIR= as for install)
@@ -31,7 +32,7 @@ CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode lib
 	libcrypto zlib
 # Signatures (client/sign/): PKCS#11's header only; modules are loaded at run time.
 HEADER_PKGS := p11-kit-1
-CORE_PKGS   := jansson libutf8proc
+CORE_PKGS   := jansson libutf8proc zlib
 
 ifeq ($(V),1)
 Q :=
@@ -98,7 +99,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check layers test test-unit test-cli test-ui test-sync test-install server bench clean \
+.PHONY: all run check analyze layers spdx test test-unit test-cli test-ui test-sync test-install server bench clean \
 	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
 
@@ -147,7 +148,7 @@ $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 
 # ---- motcua-server (issue 3): server/*.c + the core objects, with
 # libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------
-SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc libcurl
+SERVER_PKGS    := libmicrohttpd libpq jansson libsodium libutf8proc libcurl zlib
 ifneq ($(MAKECMDGOALS),deps)
 SERVER_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS) 2>/dev/null)
 SERVER_LIBS    := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS) 2>/dev/null)
@@ -266,11 +267,20 @@ HAVE_DEB := $(shell command -v dpkg-buildpackage >/dev/null 2>&1 && command -v d
 layers:
 	$(Q)sh tools/layers.sh
 
+# clang's static analyser (scan-build) over a full build in build-analyze;
+# any report fails (tools/analyze.sh, docs/hacking.md). Not in make check.
+analyze:
+	$(Q)CC='$(CC)' sh tools/analyze.sh
+
 # docs/openapi.yaml through redocly's linter, where node is (tools/openapi-lint.sh).
 openapi-lint:
 	$(Q)sh tools/openapi-lint.sh
 
-check: deps layers openapi-lint
+# Every source file, test and script carries the licence's SPDX line.
+spdx:
+	$(Q)sh tools/spdx.sh --check
+
+check: deps layers spdx openapi-lint
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 ifeq ($(HAVE_DEB),1)
@@ -356,6 +366,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-analyze
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -20,6 +20,15 @@ static inline double bench_ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* Milliseconds of the process's CPU time (user + sys, every thread) since
+ * c0 (CLOCK_PROCESS_CPUTIME_ID): what a loaded machine does not inflate. */
+static inline double bench_cpu_ms_since(const struct timespec *c0)
+{
+	struct timespec c1;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	return (double)(c1.tv_sec - c0->tv_sec) * 1e3 + (double)(c1.tv_nsec - c0->tv_nsec) / 1e6;
+}
+
 /* qsort's comparison of doubles, smallest first. */
 static inline int bench_cmp_double(const void *a, const void *b)
 {

@@ -96,16 +96,17 @@ static void report(const char *name, struct samples *s, const char *unit)
 	}
 	qsort(s->v, s->n, sizeof(double), cmp_double);
 	double med = s->v[s->n / 2], p95 = s->v[(s->n * 95 + 99) / 100 - 1], max = s->v[s->n - 1];
+	double p99 = s->v[(s->n * 99 + 99) / 100 - 1];
 	int ok = !s->budget || p95 < s->budget;
 	over += !ok;
 	char b[16] = "-";
 	if (s->budget)
 		snprintf(b, sizeof(b), "%.0f", s->budget);
-	printf("%-44s %5zu %8.2f %8.2f %8.2f %6s %-2s %s\n", name, s->n, med, p95, max, b, unit,
-	       !s->budget ? "" : ok ? "ok" : "OVER");
+	printf("%-44s %5zu %8.2f %8.2f %8.2f %8.2f %6s %-2s %s\n", name, s->n, med, p95, p99, max, b,
+	       unit, !s->budget ? "" : ok ? "ok" : "OVER");
 	if (summary)
-		fprintf(summary, "%s%s\t%.2f %s (p95; median %.2f, max %.2f)\t%s%s%s%s\t%s\n",
-			title, name, p95, unit, med, max, s->budget ? "< " : "", b,
+		fprintf(summary, "%s%s\t%.2f %s (p95; median %.2f, p99 %.2f, max %.2f)\t%s%s%s%s\t%s\n",
+			title, name, p95, unit, med, p99, max, s->budget ? "< " : "", b,
 			s->budget ? " " : "", s->budget ? unit : "", !s->budget ? "-" : ok ? "ok" : "OVER");
 }
 
@@ -177,7 +178,8 @@ static int script_load(struct script *sc, const char *path)
 
 /* Runs argv once; stdout to /dev/null, stderr to err_path. Returns the exit
  * status (-1 when it did not exit), with the start time and the peak RSS. */
-static int run(char **argv, const char *err_path, struct timespec *t0, long *maxrss_kb)
+static int run(char **argv, const char *err_path, struct timespec *t0, long *maxrss_kb,
+	       double *cpu_ms)
 {
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, t0);
@@ -201,6 +203,8 @@ static int run(char **argv, const char *err_path, struct timespec *t0, long *max
 		return -1;
 	}
 	*maxrss_kb = ru.ru_maxrss;
+	*cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -219,8 +223,10 @@ static void show_error(const char *what, const char *err_path)
 /* Reads one session's log into the samples; -1 when it does not match the
  * script. */
 static int read_log(const char *path, const struct timespec *t0, const struct script *sc,
-		    struct samples *first, struct samples *startup, struct samples *rss_now)
+		    struct samples *first, struct samples *first_cpu, struct samples *startup,
+		    struct samples *rss_now)
 {
+	size_t last = (size_t)-1; /* the label of the last key read */
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "bench_tui: no log %s: %s\n", path, strerror(errno));
@@ -238,9 +244,19 @@ static int read_log(const char *path, const struct timespec *t0, const struct sc
 			add(first, ms_between(t0, a));
 			add(startup, (double)(a - start) / 1e6);
 		} else if (sscanf(line, "key %lld", &a) == 1) {
-			if (nkeys < sc->n)
-				add(&labels[sc->key[nkeys]], (double)a / 1e3);
+			last = nkeys < sc->n ? sc->key[nkeys] : (size_t)-1;
+			if (last != (size_t)-1)
+				add(&labels[last], (double)a / 1e3);
 			nkeys++;
+		} else if (sscanf(line, "cpu-first %lld", &a) == 1) {
+			add(first_cpu, (double)a / 1e3);
+		} else if (sscanf(line, "cpu-key %lld", &a) == 1) {
+			if (last != (size_t)-1) {
+				char *name = xasprintf("%s, CPU", labels[last].label);
+				size_t k = samples_for(name, 0);
+				free(name);
+				add(&labels[k], (double)a / 1e3);
+			}
 		} else if (sscanf(line, "rss %lld %lld", &a, &b) == 2) {
 			add(rss_now, (double)b / 1024);
 		}
@@ -300,10 +316,13 @@ int main(int argc, char **argv)
 	if (script_path) {
 		setenv("MOTCUA_SCRIPT", script_path, 1);
 		setenv("MOTCUA_BENCH_LOG", log, 1);
+		setenv("MOTCUA_BENCH_CPU", "1", 1);
 	}
 
 	struct samples first = { .label = "first screen (exec to screen)", .budget = FIRST_SCREEN_MS };
+	struct samples first_cpu = { .label = "first screen, CPU (exec to screen)" };
 	struct samples startup = { .label = "in process (main to screen)" };
+	struct samples cpu = { .label = "CPU time, user + sys" };
 	struct samples wall = { .label = "wall time", .budget = wall_budget };
 	struct samples rss = { .label = "peak RSS", .budget = RSS_MB };
 	struct samples rss_now = { .label = "RSS at exit" };
@@ -311,8 +330,9 @@ int main(int argc, char **argv)
 	for (int r = 0; r < runs && !failed; r++) {
 		struct timespec t0, t1;
 		long maxrss = 0;
+		double cpu_ms = 0;
 		unlink(log);
-		int st = run(cmd, err, &t0, &maxrss);
+		int st = run(cmd, err, &t0, &maxrss, &cpu_ms);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (st != 0) {
 			show_error(cmd[0], err);
@@ -321,7 +341,8 @@ int main(int argc, char **argv)
 		}
 		add(&wall, ms_between(&t0, (long long)t1.tv_sec * 1000000000LL + t1.tv_nsec));
 		add(&rss, (double)maxrss / 1024);
-		if (script_path && read_log(log, &t0, &sc, &first, &startup, &rss_now))
+		add(&cpu, cpu_ms);
+		if (script_path && read_log(log, &t0, &sc, &first, &first_cpu, &startup, &rss_now))
 			failed = 1;
 	}
 	unlink(log);
@@ -330,9 +351,11 @@ int main(int argc, char **argv)
 	if (failed)
 		return 3;
 
-	printf("%-44s %5s %8s %8s %8s %6s\n", "measure", "n", "median", "p95", "max", "budget");
+	printf("%-44s %5s %8s %8s %8s %8s %6s\n", "measure", "n", "median", "p95", "p99", "max",
+	       "budget");
 	if (script_path) {
 		report(first.label, &first, "ms");
+		report(first_cpu.label, &first_cpu, "ms");
 		report(startup.label, &startup, "ms");
 		for (size_t k = 0; k < nlabels; k++)
 			if (labels[k].n)
@@ -341,6 +364,7 @@ int main(int argc, char **argv)
 	} else {
 		report(wall.label, &wall, "ms");
 	}
+	report(cpu.label, &cpu, "ms");
 	report(rss.label, &rss, "MB");
 
 	for (size_t k = 0; k < nlabels; k++) {
@@ -351,6 +375,8 @@ int main(int argc, char **argv)
 	free(sc.key);
 	free(first.v);
 	free(startup.v);
+	free(first_cpu.v);
+	free(cpu.v);
 	free(wall.v);
 	free(rss.v);
 	free(rss_now.v);

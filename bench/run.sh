@@ -60,6 +60,11 @@ sqlite3 "$db" "INSERT OR REPLACE INTO clerks(username, full_name, unit_code, rol
 	disabled) VALUES ('bench', 'Cán bộ đo thử', '00004', 'clerk',
 	'\$argon2id\$v=19\$m=8,t=1,p=1\$gPMV68X7r8wqjZrt5qAepw\$N+SK0Yjs7696ZUsFYcTiXSY5oEfeYp8UXecbw2B2cTw',
 	0)" || exit 1
+# A supervisor of the unit, giamsat / motcua (the same minimal hash), for the
+# supervisor's screen and queues (bench/keys/supervisor.keys).
+sqlite3 "$db" "INSERT OR REPLACE INTO clerks(username, full_name, unit_code, role, pw_hash,
+	disabled) SELECT 'giamsat', 'Giám sát đo thử', '00004', 'supervisor', pw_hash, 0
+	FROM clerks WHERE username = 'bench'" || exit 1
 # The clerks whose dossiers gen_store wrote (canbo1..6), for the supervisor's
 # workload table.
 sqlite3 "$db" "INSERT OR IGNORE INTO clerks(username, full_name, unit_code, role, pw_hash,
@@ -110,7 +115,27 @@ echo
 echo "bench_tui: 10 sessions of bench/keys/supervisor.keys on $db"
 echo
 "$B/bench/bench_tui" --runs 10 --summary "$summary" --title "TUI, supervisor: " \
-	--script bench/keys/supervisor.keys -- "$B/motcua" --db "$db" --user bench || status=1
+	--script bench/keys/supervisor.keys -- "$B/motcua" --db "$db" --user giamsat || status=1
+echo
+# 5c. The same supervisor's session with the CPU capped at one third of a
+# core (bench/capped.sh: a cgroup, root only), and `motcua queue overdue`:
+# what a clerk's old PC under load feels. The CPU times are those of 5b.
+echo "bench_tui: 3 sessions of bench/keys/supervisor.keys, CPU capped at 1/3 of a core"
+echo
+sh bench/capped.sh "$B/bench/bench_tui" --runs 3 --summary "$summary" \
+	--title "TUI, supervisor, CPU capped at 1/3 core: " \
+	--script bench/keys/supervisor.keys -- "$B/motcua" --db "$db" --user giamsat
+case $? in
+0 | 1) ;;
+3) echo "bench: no cgroup CPU controller here (needs root and cgroup v2 cpu.max or v1 cpu.cfs_quota_us): capped run not measured"
+	printf 'TUI, supervisor, CPU capped at 1/3 core\tnot measured: no cgroup CPU controller\t-\t-\n' >>"$summary" ;;
+*) status=1 ;;
+esac
+echo
+echo "bench_tui: motcua queue overdue --db $db, 10 times"
+echo
+"$B/bench/bench_tui" --runs 10 --summary "$summary" --title "CLI queue overdue (every row): " \
+	-- "$B/motcua" queue overdue --db "$db" || status=1
 echo
 for period in "month:2025-11-01:2025-11-30" "year:2025-01-01:2025-12-31"; do
 	IFS=: read -r name from to <<EOF

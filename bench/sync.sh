@@ -13,8 +13,10 @@
 #      (dossiers, events, ops, changes) loaded by COPY into an empty copy of
 #      the schema, and the ratio;
 #   2. bytes on the wire per dossier, counted by tests/sync/slowproxy
-#      between a workstation and the server: a fresh workstation's first
-#      sync, a push of 200 dossiers, their pull by another workstation;
+#      between a workstation and the server (headers included): a fresh
+#      workstation's first sync, a push of 200 dossiers, their pull by
+#      another workstation; each way of a dossier against 1,500 bytes
+#      (BENCH_BYTES_BUDGET);
 #   3. pull: a fresh workstation catches up with BENCH_PULL_COUNT (100,000)
 #      dossier changes of its unit (the pushed ones and copies of them made
 #      in SQL) by `motcua sync --once`;
@@ -72,6 +74,10 @@ q() {
 ms_now() { date +%s%N | cut -c1-13; }
 # row MEASURE VALUE BUDGET RESULT
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$summary"; }
+# budget VALUE MAX: ok or OVER
+budget() {
+	if [ "$1" -le "$2" ]; then echo ok; else echo OVER; fi
+}
 # stats FILE: "median p95 max" of the numbers in FILE, one a line
 stats() {
 	sort -g "$1" | awk '{ v[NR] = $1 } END { if (!NR) { print "- - -"; exit }
@@ -176,11 +182,11 @@ set -- $(stats "$W/push.ms")
 push_rate=$(awk -v n="$pushed" -v t="$push_ms" 'BEGIN { printf "%.0f", n * 1000 / t }')
 pass_rate=$(awk -v n="$pushed" -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", n * 1000 / t }')
 echo "  $pushed operations in $batches batches: server time $push_ms ms ($push_rate ops/s);" \
-	"a batch of 100: median $1 ms, p95 $2 ms, max $3 ms"
+	"a batch: median $1 ms, p95 $2 ms, max $3 ms"
 echo "  the whole pass (push, then the $pushed dossiers pulled back: $pull_back_ms ms of server" \
 	"time): $((t1 - t0)) ms ($pass_rate ops/s)"
 row "sync push: receive ops/s, server time in POST /sync/push" \
-	"$push_rate ops/s ($pushed ops, $batches batches of 100: median $1 ms, p95 $2 ms)" - -
+	"$push_rate ops/s ($pushed ops, $batches batches: median $1 ms, p95 $2 ms)" - -
 row "sync push: ops/s of the whole motcua sync --once pass" \
 	"$pass_rate ops/s ($pushed ops in $((t1 - t0)) ms, with their pull back)" - -
 
@@ -234,8 +240,12 @@ pu=$((UP / k)) pd=$((DOWN / k))
 cu=$(($(jget bytes_up "$W/ws/b1.json") / k)) cd=$(($(jget bytes_down "$W/ws/b1.json") / k))
 echo "  push of $k dossiers (and their pull back): $pu bytes up and $pd down per dossier" \
 	"(curl's body counters: $cu and $cd)"
-row "sync: bytes per dossier pushed (its pull back included)" \
-	"$pu up, $pd down (bodies: $cu, $cd)" - -
+bytes_max=${BENCH_BYTES_BUDGET:-1500}
+r=$(budget "$pu" "$bytes_max")
+[ "$r" = ok ] && r=$(budget "$pd" "$bytes_max")
+[ "$r" = ok ] || status=1
+row "sync: bytes per dossier pushed (its pull back included; headers included)" \
+	"$pu up, $pd down (bodies: $cu, $cd)" "<= $bytes_max each way" "$r"
 proxy_start "$port" || exit 1
 ws_sync "$W/ws/c.db" "$W/ws/c1.json" || { cat "$W/ws/c1.json.err"; status=1; }
 proxy_stop
@@ -245,7 +255,17 @@ cu=$(($(jget bytes_up "$W/ws/c1.json") / k)) cd=$(($(jget bytes_down "$W/ws/c1.j
 echo "  pull of the $got dossiers by another workstation: $pd bytes down and $pu up per dossier" \
 	"(bodies: $cd and $cu)"
 [ "$got" = $k ] || { echo "  pulled $got, not $k"; status=1; }
-row "sync: bytes per dossier pulled by another workstation" "$pd down, $pu up (bodies: $cd, $cu)" - -
+r=$(budget "$pd" "$bytes_max")
+[ "$r" = ok ] || status=1
+row "sync: bytes per dossier pulled by another workstation (headers included)" \
+	"$pd down, $pu up (bodies: $cd, $cu)" "<= $bytes_max down" "$r"
+# one dossier alone: a whole pass for it (push, lease check, pull back)
+"$B/bench/bench_outbox" --db "$W/ws/b.db" --count 1 --user bench_b --start 2025-12-15 >/dev/null || exit 1
+proxy_start "$port" || exit 1
+ws_sync "$W/ws/b.db" "$W/ws/b2.json" || { cat "$W/ws/b2.json.err"; status=1; }
+proxy_stop
+echo "  one dossier alone (a whole pass: push, lease check, pull back): $UP bytes up, $DOWN down"
+row "sync: one dossier alone, a whole pass (headers included)" "$UP up, $DOWN down" - -
 
 # ---- 3. pull catch-up ------------------------------------------------------------
 have=$(q sync -c "SELECT count(*) FROM changes WHERE entity = 'dossier'")

@@ -12,6 +12,7 @@
 
 #include "core/datetime.h"
 #include "core/dcode.h"
+#include "core/fee.h"
 #include "core/lifecycle.h"
 #include "core/syncproto.h"
 #include "core/xalloc.h"
@@ -23,6 +24,7 @@ enum type {
 	T_BOOL,       /* bool: true/false, or an integer (0 is false) */
 	T_OBJECT,     /* const json_t *: an object */
 	T_APPLICANT,  /* the dossier's applicant */
+	T_FEE,        /* the dossier's fee */
 	T_COMPONENTS, /* the dossier's components */
 	T_EVENT,      /* the dossier's "event" */
 	T_EVENTS      /* the dossier's "events" */
@@ -59,10 +61,12 @@ static const struct field dossier_fields[] = {
 	F(struct dossier_doc, appointment, T_STR, E_OMIT, true, 0),
 	S(struct dossier_doc, finished_at, E_OMIT),
 	F(struct dossier_doc, applicant, T_APPLICANT, E_WRITE, true, 0),
+	F(struct dossier_doc, fee, T_FEE, E_OMIT, false, 0),
 	S(struct dossier_doc, note, E_NULL),
 	F(struct dossier_doc, rev, T_LL, E_OMIT, false, 0),
 	S(struct dossier_doc, updated_at, E_OMIT),
 	F(struct dossier_doc, code_review, T_BOOL, E_OMIT, false, 0),
+	F(struct dossier_doc, compact, T_BOOL, E_OMIT, false, 0),
 	F(struct dossier_doc, components, T_COMPONENTS, E_OMIT, false, 0),
 	F(struct dossier_doc, event, T_EVENT, E_OMIT, false, 0),
 	F(struct dossier_doc, events, T_EVENTS, E_OMIT, false, 0),
@@ -78,6 +82,12 @@ static const struct field applicant_fields[] = {
 	S(struct dossier_doc_applicant, email, E_NULL),
 	S(struct dossier_doc_applicant, address, E_NULL),
 	S(struct dossier_doc_applicant, commune, E_OMIT),
+};
+
+static const struct field fee_fields[] = {
+	S(struct dossier_doc_fee, status, E_OMIT),
+	F(struct dossier_doc_fee, amount, T_LL, E_WRITE, false, 0),
+	S(struct dossier_doc_fee, reason, E_OMIT),
 };
 
 static const struct field component_fields[] = {
@@ -229,6 +239,11 @@ static int decode_value(const struct field *f, const json_t *v, void *base, cons
 			break;
 		return decode_fields(applicant_fields, COUNT(applicant_fields), v, &d->applicant,
 				     "applicant.", d, e);
+	case T_FEE:
+		if (!json_is_object(v))
+			break;
+		d->has_fee = true;
+		return decode_fields(fee_fields, COUNT(fee_fields), v, &d->fee, "fee.", d, e);
 	case T_COMPONENTS:
 		if (!json_is_array(v))
 			break;
@@ -341,6 +356,16 @@ int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error 
 			    "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 	if (!text_ok(d->applicant.full_name, 1, 256))
 		return fail(e, "applicant.full_name", "Thiếu họ tên người nộp (applicant.full_name)");
+	if (d->has_fee) {
+		char msg[sizeof(e->message)];
+		const char *f = NULL;
+		if (mc_fee_check(mc_fee_status_from_id(d->fee.status), d->fee.amount, d->fee.reason,
+				 msg, sizeof(msg), &f)) {
+			char path[32];
+			snprintf(path, sizeof(path), "fee.%s", f);
+			return fail(e, path, "%s", msg);
+		}
+	}
 	size_t k = 0;
 	if (d->event && !event_ok(d->event))
 		return fail(e, "event", "Sự kiện thứ 1 của hồ sơ không hợp lệ (cần id, kind)");
@@ -400,6 +425,14 @@ static json_t *encode_value(const struct field *f, const void *base)
 			      &((const struct dossier_doc *)base)->applicant, o);
 		return o;
 	}
+	case T_FEE: {
+		const struct dossier_doc *d = base;
+		if (!d->has_fee)
+			return NULL;
+		json_t *o = json_object();
+		encode_fields(fee_fields, COUNT(fee_fields), &d->fee, o);
+		return o;
+	}
 	case T_COMPONENTS: {
 		const struct dossier_doc *d = base;
 		if (!d->has_components)
@@ -442,4 +475,178 @@ json_t *dossier_doc_encode(const struct dossier_doc *d)
 	json_t *o = json_object();
 	encode_fields(dossier_fields, COUNT(dossier_fields), d, o);
 	return o;
+}
+
+/* ---- the compact form -------------------------------------------------------------- */
+
+/* Whether a component carries something of the dossier's own. */
+static bool component_own(const json_t *c)
+{
+	const json_t *reason = json_object_get(c, "override_reason");
+	const json_t *doc = json_object_get(c, "document_id");
+	return json_integer_value(json_object_get(c, "originals")) > 0 ||
+	       json_integer_value(json_object_get(c, "copies")) > 0 ||
+	       (json_is_string(reason) && json_string_length(reason) > 0) || json_is_string(doc);
+}
+
+/* The members of a component that are the dossier's own, in this order. */
+static const char *const own_members[] = { "originals", "copies", "override_reason",
+					   "document_id", "reused" };
+
+static bool member_said(const json_t *v)
+{
+	if (!v || json_is_null(v) || json_is_false(v))
+		return false;
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	return true;
+}
+
+json_t *dossier_doc_compact_json(const json_t *doc)
+{
+	const json_t *comps = json_object_get(doc, "components");
+	if (!json_is_object(doc) || !json_is_array(comps) || json_is_true(json_object_get(doc, "compact")))
+		return json_incref((json_t *)doc);
+	json_t *out = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)doc, key, v) {
+		if (!strcmp(key, "compact"))
+			continue;
+		if (strcmp(key, "components")) {
+			json_object_set(out, key, v);
+			continue;
+		}
+		json_t *a = json_array();
+		size_t i;
+		json_t *c;
+		json_array_foreach(comps, i, c) {
+			if (!json_is_object(c) || !component_own(c))
+				continue;
+			json_t *o = json_object();
+			json_t *seq = json_object_get(c, "seq");
+			json_object_set_new(o, "seq", json_is_integer(seq) ? json_incref(seq)
+								: json_integer((json_int_t)i + 1));
+			for (size_t k = 0; k < COUNT(own_members); k++) {
+				json_t *m = json_object_get(c, own_members[k]);
+				if (member_said(m))
+					json_object_set(o, own_members[k], m);
+			}
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(out, "components", a);
+		json_object_set_new(out, "compact", json_true());
+	}
+	return out;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct dossier_doc_component *x = a, *y = b;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+struct dossier_doc_component *dossier_doc_catalog(const json_t *procedure, size_t *n)
+{
+	const json_t *comps = json_object_get(procedure, "components");
+	size_t m = json_array_size(comps), k = 0;
+	struct dossier_doc_component *cat = xcalloc(m ? m : 1, sizeof(*cat));
+	for (size_t i = 0; i < m; i++) {
+		const json_t *c = json_array_get(comps, i);
+		const char *name = json_string_value(json_object_get(c, "name"));
+		if (!json_is_object(c) || !name)
+			continue;
+		const json_t *seq = json_object_get(c, "seq"), *mand = json_object_get(c, "mandatory");
+		const char *kind = json_string_value(json_object_get(c, "kind"));
+		cat[k++] = (struct dossier_doc_component){
+			.seq = json_is_integer(seq) ? (int)json_integer_value(seq) : (int)i + 1,
+			.name = name,
+			.kind = kind ? kind : "submit",
+			.mandatory = mand ? json_is_true(mand) || json_integer_value(mand) != 0 : true,
+			.originals_required = (int)json_integer_value(json_object_get(c, "originals")),
+			.copies_required = (int)json_integer_value(json_object_get(c, "copies")),
+		};
+	}
+	qsort(cat, k, sizeof(*cat), by_seq);
+	*n = k;
+	return cat;
+}
+
+/* The compact entry of seq in comps, or NULL. */
+static const json_t *entry_of(const json_t *comps, int seq)
+{
+	size_t i;
+	const json_t *c;
+	json_array_foreach(comps, i, c)
+		if (json_integer_value(json_object_get(c, "seq")) == seq)
+			return c;
+	return NULL;
+}
+
+json_t *dossier_doc_expand_json(const json_t *doc, const struct dossier_doc_component *catalog,
+				size_t n, size_t *unknown)
+{
+	if (unknown)
+		*unknown = 0;
+	const json_t *comps = json_object_get(doc, "components");
+	if (!json_is_object(doc) || !json_is_true(json_object_get(doc, "compact")))
+		return json_incref((json_t *)doc);
+	json_t *full = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct dossier_doc_component c = catalog[i];
+		const json_t *own = entry_of(comps, c.seq);
+		if (own) {
+			c.originals = (int)json_integer_value(json_object_get(own, "originals"));
+			c.copies = (int)json_integer_value(json_object_get(own, "copies"));
+			c.override_reason = json_string_value(json_object_get(own, "override_reason"));
+			c.document_id = json_string_value(json_object_get(own, "document_id"));
+			const json_t *re = json_object_get(own, "reused");
+			c.reused = json_is_true(re) || json_integer_value(re) != 0;
+		}
+		json_array_append_new(full, encode_component(&c));
+	}
+	size_t lost = 0;
+	size_t i;
+	json_t *c;
+	json_array_foreach(comps, i, c) {
+		struct dossier_doc_component key = { .seq = (int)json_integer_value(json_object_get(c, "seq")) };
+		if (n && bsearch(&key, catalog, n, sizeof(*catalog), by_seq))
+			continue;
+		json_array_append(full, c);
+		lost++;
+	}
+	json_t *out = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)doc, k, v) {
+		if (!strcmp(k, "compact")) {
+			if (lost)
+				json_object_set(out, k, v);
+		} else if (!strcmp(k, "components")) {
+			json_object_set(out, k, full);
+		} else {
+			json_object_set(out, k, v);
+		}
+	}
+	if (!json_object_get(out, "components"))
+		json_object_set(out, "components", full);
+	json_decref(full);
+	if (unknown)
+		*unknown = lost;
+	return out;
+}
+
+json_t *dossier_doc_compact_exact(const json_t *doc, const struct dossier_doc_component *catalog,
+				  size_t n)
+{
+	json_t *compact = dossier_doc_compact_json(doc);
+	if (compact == doc)
+		return compact;
+	json_t *back = dossier_doc_expand_json(compact, catalog, n, NULL);
+	bool exact = json_equal(back, (json_t *)doc);
+	json_decref(back);
+	if (exact)
+		return compact;
+	json_decref(compact);
+	return json_incref((json_t *)doc);
 }

@@ -12,7 +12,8 @@
  *     "received_at": "YYYY-MM-DDTHH:MM", "appointment", "finished_at"?,
  *     "applicant": { "kind"?, "full_name", "id_number"?, "birth_date"?,
  *                    "sex"?, "phone"?, "email"?, "address"?, "commune"? },
- *     "note"?, "rev"?, "updated_at"?, "code_review"?,
+ *     "fee"?: { "status": "collected"|"exempt"|"later", "amount", "reason"? },
+ *     "note"?, "rev"?, "updated_at"?, "code_review"?, "compact"?,
  *     "components": [ { "seq", "name", "kind", "mandatory",
  *         "originals_required", "copies_required", "originals", "copies",
  *         "override_reason"?, "document_id"?, "reused"? } ],
@@ -38,6 +39,13 @@
 struct dossier_doc_applicant {
 	int kind; /* 1..4; 0: not said */
 	const char *full_name, *id_number, *birth_date, *sex, *phone, *email, *address, *commune;
+};
+
+/* The fee as recorded at the counter (core/fee.h). */
+struct dossier_doc_fee {
+	const char *status; /* "collected" | "exempt" | "later" */
+	long long amount;   /* VND */
+	const char *reason; /* an exemption's */
 };
 
 struct dossier_doc_component {
@@ -68,7 +76,12 @@ struct dossier_doc {
 	const char *received_at, *appointment, *finished_at, *note, *updated_at;
 	long long rev; /* 0: not said */
 	bool code_review; /* numbered without a lease (sync/numbering.h) */
+	bool compact;     /* the compact form: components by the catalog (below) */
 	struct dossier_doc_applicant applicant;
+	/* has_fee: "fee" is there (a dossier received before fees were recorded
+	 * has none) */
+	bool has_fee;
+	struct dossier_doc_fee fee;
 	/* has_components: "components" is there (an empty list included); a
 	 * change without it leaves the components as they are */
 	bool has_components;
@@ -105,7 +118,8 @@ int dossier_doc_decode(const json_t *json, struct dossier_doc *d, struct dossier
  * a 'receive' operation): a valid dossier code (core/dcode.h), non-empty
  * procedure_code, procedure_name, unit_code and clerk, a national status,
  * received_at and appointment as YYYY-MM-DDTHH:MM, the applicant's full
- * name, and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
+ * name, the fee when there is one (core/fee.h: mc_fee_check; the error's
+ * field is then "fee.status", "fee.amount" or "fee.reason"), and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
  * Returns 0, or -1 with e filled. */
 int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error *e);
 
@@ -114,6 +128,52 @@ int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error 
  * .email, .address, note and override_reason, written as null (what a
  * reception has always written); flags are written when true. */
 json_t *dossier_doc_encode(const struct dossier_doc *d);
+
+/* ---- the compact form (protocol 2, docs/api.md) ---------------------------------
+ *
+ * The components of a dossier are mostly reference data: the procedure's
+ * catalog (its components by seq, with name, kind, mandatory and the
+ * numbers of originals and copies required) travels once with the
+ * procedure. A compact document says "compact": true and lists only the
+ * components that carry something of the dossier's own: handed in
+ * (originals or copies above 0), missing with an override reason, or with
+ * a paper attached; each as
+ *   { "seq", "originals"?, "copies"?, "override_reason"?, "document_id"?,
+ *     "reused"? }
+ * (a count of 0 and a member without value are left out). A component of
+ * the catalog not listed was not handed in. Everything else in the
+ * document is as in the full form. */
+
+/* The compact form of a dossier document (a new reference): a copy with its
+ * "components" compacted and "compact": true, every other member kept as it
+ * is, in its place. A document already compact, or without components, or
+ * not an object, comes back as it is (its reference taken). */
+json_t *dossier_doc_compact_json(const json_t *doc);
+
+/* The compact form of doc when it is exact: made whole again with the
+ * catalog (n entries, sorted by seq) it gives back doc itself (json_equal).
+ * Otherwise, for a dossier whose components are not the catalog's (an
+ * online dossier's papers, a catalog edited since), doc as it is (its
+ * reference taken): it travels whole. */
+json_t *dossier_doc_compact_exact(const json_t *doc, const struct dossier_doc_component *catalog,
+				  size_t n);
+
+/* A procedure's catalog of components (the "components" of a procedure as
+ * the server keeps it and the feed sends it: seq, name, kind, mandatory,
+ * originals and copies required), as components with counts of 0, sorted
+ * by seq. Strings borrowed from procedure; *n receives the count; free the
+ * array. */
+struct dossier_doc_component *dossier_doc_catalog(const json_t *procedure, size_t *n);
+
+/* The full form of a compact document (a new reference): "components" made
+ * from the catalog (n entries, sorted by seq), each with the dossier's own
+ * members of the compact entry of its seq, and "compact" removed. A compact
+ * entry whose seq the catalog lacks is kept as it came, after the others,
+ * and then "compact" stays (the document is not whole); *unknown (may be
+ * NULL) receives how many. A document that is not compact comes back as it
+ * is (its reference taken). */
+json_t *dossier_doc_expand_json(const json_t *doc, const struct dossier_doc_component *catalog,
+				size_t n, size_t *unknown);
 
 /* One event's JSON (a new object): id, dossier_id, kind, status_from,
  * status_to (null when 0), actor, unit_code, device_time, server_time (when

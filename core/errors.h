@@ -23,6 +23,12 @@
 	X(MC_ERR_BAD_JSON, "bad_json", 400, "Nội dung yêu cầu không phải một đối tượng JSON hợp lệ") \
 	X(MC_ERR_BAD_REQUEST, "bad_request", 400, "Yêu cầu thiếu trường hoặc có trường sai kiểu") \
 	X(MC_ERR_BAD_PATH, "bad_path", 400, "Đường dẫn không hợp lệ") \
+	X(MC_ERR_BAD_ENCODING, "bad_encoding", 400, \
+	  "Nội dung nén gzip bị hỏng hoặc không trọn vẹn") \
+	X(MC_ERR_PROTOCOL_OUTDATED, "protocol_outdated", 400, \
+	  "Phần mềm motcua của máy trạm đã cũ; hãy cập nhật motcua rồi đồng bộ lại") \
+	X(MC_ERR_PROTOCOL_UNSUPPORTED, "protocol_unsupported", 400, \
+	  "Máy chủ chưa hỗ trợ giao thức đồng bộ của máy trạm; hãy cập nhật máy chủ") \
 	X(MC_ERR_UNAUTHORIZED, "unauthorized", 401, \
 	  "Cần đăng nhập: mã truy cập thiếu, không hợp lệ hoặc đã bị thu hồi") \
 	X(MC_ERR_BAD_CREDENTIALS, "bad_credentials", 401, "Sai tên đăng nhập hoặc mật khẩu") \
@@ -53,6 +59,8 @@
 	X(MC_ERR_PAYLOAD_TOO_LARGE, "payload_too_large", 413, "Nội dung yêu cầu quá lớn") \
 	X(MC_ERR_TOO_MANY_OPS, "too_many_ops", 413, "Quá nhiều thao tác trong một lần gửi") \
 	X(MC_ERR_BAD_CONTENT_TYPE, "bad_content_type", 415, "Kiểu nội dung không được chấp nhận") \
+	X(MC_ERR_UNSUPPORTED_ENCODING, "unsupported_encoding", 415, \
+	  "Máy chủ chỉ nhận nội dung nén gzip") \
 	X(MC_ERR_HASH_MISMATCH, "hash_mismatch", 422, \
 	  "Mã băm SHA-256 không khớp với nội dung tệp; hãy gửi lại") \
 	X(MC_ERR_TOO_MANY_ATTEMPTS, "too_many_attempts", 429, \
@@ -72,9 +80,13 @@
 	X(MC_ERR_EVENT_EXISTS, "event_exists", 409, "Sự kiện đã có trên máy chủ") \
 	X(MC_ERR_DOCUMENT_MISMATCH, "document_mismatch", 409, \
 	  "Giấy tờ đã có trên máy chủ với một tệp khác") \
+	X(MC_ERR_VISIT_EXISTS, "visit_exists", 409, \
+	  "Lượt tiếp công dân đã có trên máy chủ") \
 	/* one operation of a push: rejections */ \
 	X(MC_ERR_BAD_HASH, "bad_hash", 422, "payload_hash không khớp với nội dung payload") \
 	X(MC_ERR_BAD_PAYLOAD, "bad_payload", 422, "Nội dung thao tác thiếu trường hoặc sai dạng") \
+	X(MC_ERR_BAD_FEE, "bad_fee", 422, \
+	  "Phí, lệ phí của hồ sơ không hợp lệ (tình trạng, số tiền hoặc lý do miễn)") \
 	X(MC_ERR_UNKNOWN_OP, "unknown_op", 422, "Máy chủ không hỗ trợ thao tác này") \
 	X(MC_ERR_UNKNOWN_DOSSIER, "unknown_dossier", 404, \
 	  "Máy chủ chưa có hồ sơ này (hãy gửi thao tác tiếp nhận trước)") \

@@ -142,6 +142,14 @@ static void json_str(struct strbuf *out, const char *s)
 void mc_indicators_json(struct strbuf *out, const struct mc_ind_period *p, const char *unit,
 			const char *clerk, const struct mc_indicator_value v[MC_IND_COUNT])
 {
+	mc_indicators_json_visits(out, p, unit, clerk, v, 0, 0);
+}
+
+void mc_indicators_json_visits(struct strbuf *out, const struct mc_ind_period *p,
+			       const char *unit, const char *clerk,
+			       const struct mc_indicator_value v[MC_IND_COUNT], long long refused,
+			       long long guided)
+{
 	strbuf_addstr(out, "{\"from\":");
 	json_str(out, p->from);
 	strbuf_addstr(out, ",\"to\":");
@@ -161,5 +169,8 @@ void mc_indicators_json(struct strbuf *out, const struct mc_ind_period *p, const
 		strbuf_addf(out, ",\"numerator\":%lld,\"denominator\":%lld,\"percent\":%s}",
 			    v[i].numerator, v[i].denominator, pct[0] == '-' ? "null" : pct);
 	}
-	strbuf_addstr(out, "]}");
+	strbuf_addch(out, ']');
+	if (refused || guided)
+		strbuf_addf(out, ",\"visits\":{\"refused\":%lld,\"guided\":%lld}", refused, guided);
+	strbuf_addch(out, '}');
 }

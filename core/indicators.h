@@ -68,5 +68,12 @@ int mc_indicator_key_valid(const char *s);
  * percent is a number with one decimal, or null when the denominator is 0. */
 void mc_indicators_json(struct strbuf *out, const struct mc_ind_period *p, const char *unit,
 			const char *clerk, const struct mc_indicator_value v[MC_IND_COUNT]);
+/* The same, with the visits of the period that ended at the counter without
+ * a received dossier (refused, form 03; guided, form 02: docs/indicators.md)
+ * as "visits":{"refused","guided"} after the indicators, when there is any. */
+void mc_indicators_json_visits(struct strbuf *out, const struct mc_ind_period *p,
+			       const char *unit, const char *clerk,
+			       const struct mc_indicator_value v[MC_IND_COUNT], long long refused,
+			       long long guided);
 
 #endif

@@ -306,8 +306,11 @@ static int parse_at(const unsigned char *b, size_t len, size_t *pos, size_t base
 	if (c == '/') {
 		p++;
 		while (p < len && is_regular(b[p])) {
-			if (b[p] == '#' && p + 2 < len && hexval(b[p + 1]) >= 0 && hexval(b[p + 2]) >= 0) {
-				strbuf_addch(&sb, (char)(hexval(b[p + 1]) << 4 | hexval(b[p + 2])));
+			/* #XX: the byte XX in hex; a '#' without two hex digits is itself */
+			int hi = b[p] == '#' && p + 2 < len ? hexval(b[p + 1]) : -1;
+			int lo = hi >= 0 ? hexval(b[p + 2]) : -1;
+			if (lo >= 0) {
+				strbuf_addch(&sb, (char)(hi << 4 | lo));
 				p += 3;
 			} else {
 				strbuf_addch(&sb, (char)b[p++]);
@@ -381,7 +384,7 @@ const struct pdf_obj *pdf_dict_get(const struct pdf_obj *dict, const char *key)
 	if (!dict || dict->kind != PDF_DICT)
 		return NULL;
 	for (size_t i = 0; i < dict->n; i++)
-		if (!strcmp(dict->items[2 * i].s, key))
+		if (pdf_is_name(&dict->items[2 * i], key))
 			return &dict->items[2 * i + 1];
 	return NULL;
 }

@@ -77,9 +77,18 @@ void sync_push_response_release(struct sync_push_response *r)
 		free(r->results[i].err_message);
 	}
 	free(r->results);
+	for (size_t i = 0; i < r->nmissing; i++)
+		free(r->missing_files[i]);
+	free(r->missing_files);
 	free(r->server_clock);
 	free(r->last_applied_op);
 	sync_push_response_init(r);
+}
+
+void sync_push_response_add_missing(struct sync_push_response *r, const char *sha256)
+{
+	r->missing_files = xrealloc(r->missing_files, (r->nmissing + 1) * sizeof(*r->missing_files));
+	r->missing_files[r->nmissing++] = xstrdup(sha256);
 }
 
 static char *dup_or_null(const char *s)
@@ -387,6 +396,10 @@ char *sync_push_response_encode(const struct sync_push_response *r)
 	json_t *root = json_pack("{s:o, s:o, s:o}", "server_clock", str_or_null(r->server_clock),
 				 "results", results, "last_applied_op",
 				 str_or_null(r->last_applied_op));
+	json_t *missing = json_array();
+	for (size_t i = 0; i < r->nmissing; i++)
+		json_array_append_new(missing, json_string(r->missing_files[i]));
+	json_object_set_new(root, "missing_files", missing);
 	return dump(root);
 }
 
@@ -405,6 +418,13 @@ int sync_push_response_decode(const char *buf, size_t len, struct sync_push_resp
 	if (!json_is_array(results)) {
 		sync_error_set(e, MC_ERR_BAD_RESPONSE, "Trường \"results\" phải là một mảng");
 		goto out;
+	}
+	/* optional (a server before it sends none); a malformed name is skipped */
+	json_t *missing = json_object_get(root, "missing_files");
+	for (size_t i = 0; json_is_array(missing) && i < json_array_size(missing); i++) {
+		const char *sha = json_string_value(json_array_get(missing, i));
+		if (sha && sync_hash_valid(sha))
+			sync_push_response_add_missing(r, sha);
 	}
 	for (size_t i = 0; i < json_array_size(results); i++) {
 		json_t *o = json_array_get(results, i);

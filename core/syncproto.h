@@ -33,6 +33,13 @@
 #include "core/errors.h"
 #include "core/xalloc.h"
 
+/* The version of the sync protocol this code speaks, said in a request
+ * header and in every answer of the server (docs/api.md, "Versions"):
+ * 1, the first, when a request says none; 2 adds the compact dossier
+ * document (core/dossier_doc.h) on the push and the feed. */
+#define SYNC_PROTOCOL 2
+#define SYNC_PROTOCOL_HEADER "Motcua-Protocol"
+
 #define SYNC_MAX_OPS 100         /* per push; more is answered 413 */
 #define SYNC_MAX_CHANGES 1000    /* per page of changes */
 #define SYNC_DEFAULT_CHANGES 500
@@ -94,6 +101,10 @@ struct sync_push_response {
 	struct sync_result *results;
 	size_t nresults, alloc;
 	char *last_applied_op; /* NULL when the device never had one applied */
+	/* files (SHA-256) of documents the device attached that the server does
+	 * not hold (a restore from an older backup lost them): sent again */
+	char **missing_files;
+	size_t nmissing;
 };
 
 struct sync_change {
@@ -119,6 +130,8 @@ void sync_push_response_release(struct sync_push_response *r);
 /* Appends a result (strings copied; err_* may be NULL). */
 void sync_push_response_add(struct sync_push_response *r, const char *op_id, enum sync_status st,
 			    long long rev, const char *err_code, const char *err_message);
+/* Appends a file the server lacks (copied). */
+void sync_push_response_add_missing(struct sync_push_response *r, const char *sha256);
 void sync_changes_init(struct sync_changes *c);
 void sync_changes_release(struct sync_changes *c);
 

@@ -414,7 +414,7 @@ bool telex_is_key(int32_t key)
 char *telex_apply(const char *word, int32_t key)
 {
 	char *nfc = mc_text_nfc(word);
-	struct tl_word w;
+	struct tl_word w = { 0 };
 	struct tl_syl s;
 	if (!telex_is_key(key) || !decode_word(nfc, &w) || !parse_syllable(&w, &s))
 		return append_raw(nfc, key);

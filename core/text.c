@@ -203,3 +203,63 @@ size_t mc_text_chars(const char *s)
 	}
 	return n;
 }
+
+char *mc_text_trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
+int mc_text_setting(char *line, char **key, char **value)
+{
+	char *s = mc_text_trim(line);
+	if (!*s || *s == '#')
+		return 0;
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	char *val = mc_text_trim(eq + 1);
+	size_t vn = strlen(val);
+	if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"') {
+		val[vn - 1] = '\0';
+		val++;
+	}
+	*key = mc_text_trim(s);
+	*value = val;
+	return 1;
+}
+
+int mc_text_form(const char *s, const char *what, size_t max, char **out, struct strbuf *err)
+{
+	*out = NULL;
+	if (mc_text_blank(s))
+		return 0;
+	if (!mc_text_valid(s)) {
+		strbuf_addf(err, "%s chứa byte không phải UTF-8", what);
+		return -1;
+	}
+	char *t = mc_text_squeeze(s);
+	size_t len = strlen(t);
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		i += mc_utf8_next(t + i, len - i, &cp);
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			free(t);
+			strbuf_addf(err, "%s chứa ký tự điều khiển không hợp lệ", what);
+			return -1;
+		}
+	}
+	size_t n = mc_text_chars(t);
+	if (n > max) {
+		free(t);
+		strbuf_addf(err, "%s dài quá %zu ký tự (%zu ký tự)", what, max, n);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}

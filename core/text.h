@@ -5,8 +5,10 @@
 #ifndef MC_TEXT_H
 #define MC_TEXT_H
 #include <stddef.h>
-#include <stdint.h>
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "core/xalloc.h"
 
 /* Decodes one code point at s (at most len bytes). Returns the bytes used
  * (>= 1); an invalid or truncated sequence yields U+FFFD and 1 byte. */
@@ -40,5 +42,19 @@ bool mc_text_blank(const char *s);
 char *mc_text_squeeze(const char *s);
 /* Code points in s (valid UTF-8). */
 size_t mc_text_chars(const char *s);
+/* Free text as a form takes it (a reason, a comment, a paper): blank (or
+ * NULL) gives *out NULL; else it must be valid UTF-8 with no control
+ * characters and at most max characters once squeezed (mc_text_squeeze),
+ * and *out is the squeezed text (malloc'd). 0, or -1 with the Vietnamese
+ * reason, naming what, added to err. */
+int mc_text_form(const char *s, const char *what, size_t max, char **out, struct strbuf *err);
+/* s in place without its leading spaces and tabs and its trailing spaces,
+ * tabs and line ends; returns the new start. */
+char *mc_text_trim(char *s);
+/* One line of a "key = value" settings file, cut in place: key and value
+ * trimmed, one pair of double quotes around the value removed. 0 for a
+ * blank line or a comment (#), 1 with *key and *value set, -1 when the
+ * line has no '='. */
+int mc_text_setting(char *line, char **key, char **value);
 
 #endif

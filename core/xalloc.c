@@ -112,14 +112,19 @@ void strbuf_addch(struct strbuf *sb, char c)
 	strbuf_add(sb, &c, 1);
 }
 
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	char *s = xvasprintf(fmt, ap);
+	strbuf_addstr(sb, s);
+	free(s);
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
+	strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
-	strbuf_addstr(sb, s);
-	free(s);
 }
 
 char *strbuf_detach(struct strbuf *sb)

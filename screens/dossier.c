@@ -828,13 +828,10 @@ static int scan_menu(struct dossier_view *v)
 	}
 	strbuf_release(&err);
 	v->scan.sel = -1;
-	int n = 0;
-	for (size_t i = 0; i < all.n; i++)
-		n += all.v[i].wanted;
-	if (n) {
-		v->scan.seqs = xcalloc((size_t)n, sizeof(int));
-		v->scan.rows = xcalloc((size_t)n, sizeof(char *));
-		v->scan.ok = xcalloc((size_t)n, sizeof(bool));
+	if (all.n) { /* room for every component; the wanted ones are kept */
+		v->scan.seqs = xcalloc(all.n, sizeof(int));
+		v->scan.rows = xcalloc(all.n, sizeof(char *));
+		v->scan.ok = xcalloc(all.n, sizeof(bool));
 	}
 	int k = 0;
 	for (size_t i = 0; i < all.n; i++) {
@@ -848,7 +845,7 @@ static int scan_menu(struct dossier_view *v)
 			v->scan.sel = k;
 		k++;
 	}
-	v->scan.n = n;
+	v->scan.n = k;
 	docstore_components_release(&all);
 	if (v->scan.sel < 0)
 		v->scan.sel = 0;

@@ -31,10 +31,12 @@
 #include "client/tui/job.h"
 #include "client/tui/picker.h"
 #include "client/services/reception.h"
+#include "client/services/visit.h"
 #include "client/store/dossier_query.h"
 #include "client/store/lookup.h"
 #include "client/store/person.h"
 #include "client/store/reuse.h"
+#include "client/store/visit.h"
 #include "core/lifecycle.h"
 #include "core/idnum.h"
 #include "core/text.h"
@@ -88,7 +90,10 @@ struct comp {
 	int kept_originals, kept_copies; /* the counts before it (back when undone) */
 };
 
-enum modal { M_NONE, M_LEAVE, M_OVERRIDE };
+enum modal { M_NONE, M_LEAVE, M_OVERRIDE, M_REFUSE, M_GUIDE, M_FEE_AMOUNT, M_FEE_REASON };
+
+#define VISIT_PROMPT_MAX 4000 /* characters of the reasons or papers typed at once */
+#define VISIT_PAPER_CHARS 150 /* of a paper's name written in the guidance's prompt */
 
 #define QR_MAX 1024 /* bytes of a chip card's QR line */
 
@@ -100,6 +105,13 @@ enum receipt_state { RS_DONE, RS_WRITING, RS_PRINTING };
 struct receipt_task {
 	struct wizard *owner; /* NULL once the wizard closed */
 	struct reception_receipt r;
+};
+
+/* The form of a visit refused or guided at the counter (03 or 02), its job
+ * like the receipt's. */
+struct visit_task {
+	struct wizard *owner;
+	struct visit_form f;
 };
 
 struct wizard {
@@ -154,6 +166,16 @@ struct wizard {
 
 	/* page 4 */
 	struct reception_plan plan;
+	/* The fee: the default (the catalogue's amount, collected) until the
+	 * clerk changes it with the fee key; fee_shown is what will be recorded
+	 * (client/services/reception.h: reception_check_fee). */
+	bool fee_chosen;
+	enum mc_fee_status fee, fee_next; /* chosen; the one a prompt is for */
+	long long fee_amount;             /* typed, when fee_typed */
+	bool fee_typed;
+	char *fee_reason;                 /* an exemption's */
+	enum mc_fee_status fee_shown;
+	long long fee_shown_amount;
 	bool manual;        /* the procedure has no time: the clerk types the date */
 	struct field appt;  /* that date, DD/MM/YYYY HH:MM */
 
@@ -162,6 +184,14 @@ struct wizard {
 	struct reception_result res; /* its receipt fields follow the task */
 	struct receipt_task *task;   /* the receipt being written or printed */
 	enum receipt_state receipt;
+
+	/* a visit ended without a dossier: refused (form 03) or guided (form 02) */
+	bool visited;
+	struct visit_result visit;
+	struct visit visit_row;      /* as stored, for the done page */
+	struct visit_task *vtask;    /* its form being written or printed */
+	char *vform_path, *vform_error, *vprint_error;
+	bool vprinted;
 
 	char *refusal; /* the last refusal, shown in full until the next key */
 
@@ -346,6 +376,9 @@ static int choose_procedure(struct wizard *s, const char *code)
 	s->have_proc = true;
 	s->manual = !d.proc.time_unit;
 	field_clear(&s->appt);
+	/* the fee is the new procedure's own again */
+	s->fee_chosen = s->fee_typed = false;
+	FREE(&s->fee_reason);
 	s->comps = xcalloc(d.ncomponents ? d.ncomponents : 1, sizeof(*s->comps));
 	for (size_t i = 0; i < d.ncomponents; i++)
 		if (d.components[i].mandatory)
@@ -516,6 +549,13 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->commune = s->commune ? xstrdup(s->commune) : NULL;
 	if (!s->have_proc)
 		return;
+	if (s->fee_chosen) {
+		in->fee.status = xstrdup(mc_fee_status_id(s->fee));
+		in->fee.has_amount = s->fee_typed && s->fee != MC_FEE_EXEMPT;
+		in->fee.amount = s->fee_amount;
+		if (s->fee == MC_FEE_EXEMPT && s->fee_reason)
+			in->fee.reason = xstrdup(s->fee_reason);
+	}
 	struct mc_dt now, when;
 	if (s->manual && !field_empty(&s->appt) && !clock_now(&now)) {
 		if (!mc_parse_dt_vn(field_text(&s->appt), &now, &when)) {
@@ -561,7 +601,7 @@ static void sync_telex(struct wizard *s, bool on)
 	field_set_telex(&s->procs.field, on);
 	if (s->communes_ready)
 		field_set_telex(&s->communes.field, on);
-	if (s->modal == M_OVERRIDE)
+	if (s->modal == M_OVERRIDE || s->modal == M_FEE_REASON)
 		field_set_telex(&s->dlg.field, on);
 }
 
@@ -802,7 +842,7 @@ static void show_refusal(struct wizard *s, const struct reception_error *err)
 		s->choosing_commune = false;
 		s->showing_history = false;
 		focus_field(s, afield_of(err->field));
-	} else if (err->field == RF_APPOINTMENT && s->manual) {
+	} else if ((err->field == RF_APPOINTMENT && s->manual) || err->field == RF_FEE) {
 		s->page = P_SUMMARY;
 	} else if (err->field == RF_COMPONENTS) {
 		s->page = P_COMPONENTS;
@@ -886,6 +926,7 @@ static void wz_done(struct app *app, void *priv)
 		person_release(&s->known);
 	strbuf_release(&s->qr);
 	free(s->chooser_idx);
+	free(s->fee_reason);
 	for (int i = 0; i < F__N; i++)
 		field_release(&s->f[i]);
 	field_release(&s->appt);
@@ -896,6 +937,13 @@ static void wz_done(struct app *app, void *priv)
 		s->task->owner = NULL;
 	if (s->committed)
 		reception_result_release(&s->res);
+	if (s->vtask)
+		s->vtask->owner = NULL;
+	if (s->visited)
+		visit_release(&s->visit_row);
+	free(s->vform_path);
+	free(s->vform_error);
+	free(s->vprint_error);
 }
 
 /* ---- Drawing -------------------------------------------------------------------- */
@@ -1458,6 +1506,27 @@ static void draw_components(struct app *app, struct wizard *s, WINDOW *win, cons
 	free(keys);
 }
 
+/* The fee as it will be recorded: "20.000 đồng · đã thu", "Miễn phí" (a
+ * procedure without fee), "Miễn: <reason>", "20.000 đồng · nộp sau"; without
+ * one, the catalogue's text. */
+static char *fee_text(const struct wizard *s)
+{
+	char vnd[48];
+	mc_fee_format_vnd(s->fee_shown_amount, vnd, sizeof(vnd));
+	switch (s->fee_shown) {
+	case MC_FEE_COLLECTED:
+		if (!s->fee_shown_amount && !s->fee_chosen)
+			return xstrdup("Miễn phí");
+		return xasprintf("%s · đã thu", vnd);
+	case MC_FEE_LATER:
+		return xasprintf("%s · nộp sau", vnd);
+	case MC_FEE_EXEMPT:
+		return xasprintf("Miễn: %s", s->fee_reason ? s->fee_reason : "");
+	default:
+		return xstrdup(s->proc.proc.fee_text ? s->proc.proc.fee_text : "chưa rõ");
+	}
+}
+
 static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
@@ -1553,8 +1622,18 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	term_text(win, y, x, L, "Phí, lệ phí:");
 	wattrset(win, term_style(STYLE_NORMAL));
 	int room = b->y + b->h - 4 - y;
-	draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 2 ? 2 : room,
-			  s->proc.proc.fee_text ? s->proc.proc.fee_text : "chưa rõ");
+	char *fee = fee_text(s);
+	int used = draw_wrapped(win, y, x + L, w - L, room < 1 ? 1 : room > 2 ? 2 : room, fee);
+	free(fee);
+	if (used < room) {
+		char key[32];
+		char *hint = xasprintf("%s: đổi phí (đã thu, nộp sau, miễn)",
+				       key_of(app, ACTION_FEE, key, sizeof(key)));
+		wattrset(win, term_style(STYLE_DIM));
+		term_text(win, y + used, x + L, w - L, hint);
+		wattrset(win, term_style(STYLE_NORMAL));
+		free(hint);
+	}
 	draw_refusal(s, win, b->y + b->h - 4, x, w, 2);
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, b->y + b->h - 2, x, w,
@@ -1574,10 +1653,96 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 
 /* The code large and clear, the appointment, the receipt (its path with
  * $HOME as "~") and whether it was printed. */
+/* The done page of a visit refused or guided: no code; the reasons or the
+ * papers, the form and the printer. */
+static void draw_visit_done(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
+{
+	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
+	const int L = 26;
+	bool refused = s->visit.kind == VISIT_REFUSE;
+	wattrset(win, term_style(STYLE_HEADER));
+	term_text(win, y++, x, w, refused ? "Đã từ chối tiếp nhận hồ sơ: không cấp mã hồ sơ."
+					  : "Đã hướng dẫn bổ sung hồ sơ: hồ sơ chưa được tiếp nhận.");
+	wattrset(win, term_style(STYLE_NORMAL));
+	y++;
+	const struct visit *v = &s->visit_row;
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Người nộp:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	term_text(win, y++, x + L, w - L, v->applicant_name ? v->applicant_name : "");
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "Thủ tục:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	char *proc = xasprintf("%s %s", v->procedure_code ? v->procedure_code : "",
+			       v->procedure_name ? v->procedure_name : "");
+	char *fit = mc_text_ellipsize(proc, w - L);
+	term_text(win, y++, x + L, w - L, fit);
+	free(fit);
+	free(proc);
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y++, x, w, refused ? "Lý do từ chối:" : "Giấy tờ cần bổ sung, hoàn thiện:");
+	wattrset(win, term_style(STYLE_NORMAL));
+	size_t n = json_array_size(v->items), shown = 0;
+	int room = b->y + b->h - 2 - 4 - y; /* the form, the printer, a blank, the keys */
+	for (size_t i = 0; i < n && (int)shown < room; i++, shown++) {
+		char *line = (int)shown == room - 1 && i + 1 < n
+				     ? xasprintf("… và %zu mục nữa", n - i)
+				     : xasprintf("%zu. %s", i + 1, json_string_value(json_array_get(v->items, i)));
+		char *cut = mc_text_ellipsize(line, w - 2);
+		term_text(win, y++, x + 2, w - 2, cut);
+		free(cut);
+		free(line);
+	}
+	y++;
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, refused ? "Phiếu từ chối (mẫu 03):" : "Phiếu hướng dẫn (mẫu 02):");
+	wattrset(win, term_style(STYLE_NORMAL));
+	if (s->vtask && (s->vtask->f.steps & VISIT_FORM_WRITE)) {
+		term_text(win, y++, x + L, w - L, "Đang tạo phiếu…");
+	} else if (s->vform_path) {
+		char *shown_path = keymap_shown_path(s->vform_path);
+		const char *t = shown_path;
+		while (mc_text_width(t) > w - L) {
+			int32_t cp;
+			t += mc_utf8_next(t, strlen(t), &cp);
+		}
+		term_text(win, y++, x + L, w - L, t);
+		free(shown_path);
+	} else {
+		wattrset(win, term_style(STYLE_ERROR));
+		y += draw_wrapped(win, y, x + L, w - L, 1,
+				  s->vform_error ? s->vform_error : "chưa ghi được tệp");
+		wattrset(win, term_style(STYLE_NORMAL));
+	}
+	wattrset(win, term_style(STYLE_DIM));
+	term_text(win, y, x, L, "In:");
+	wattrset(win, term_style(s->vprint_error && !s->vtask ? STYLE_ERROR : STYLE_NORMAL));
+	const char *printed;
+	if (s->vtask)
+		printed = s->vtask->f.printer ? "đang gửi tới máy in…" : "chưa cấu hình máy in: in từ tệp PDF";
+	else if (s->vprinted)
+		printed = "đã gửi tới máy in";
+	else if (s->vprint_error)
+		printed = s->vprint_error;
+	else
+		printed = s->vform_path ? "chưa cấu hình máy in: in từ tệp PDF" : "không in được";
+	draw_wrapped(win, y, x + L, w - L, 1, printed);
+	wattrset(win, term_style(STYLE_NORMAL));
+	char key[32];
+	char *keys = xasprintf("Enter/Esc: về màn hình chính · %s: in lại phiếu",
+			       key_of(app, ACTION_PRINT, key, sizeof(key)));
+	draw_keys(win, b, keys);
+	free(keys);
+}
+
 static void draw_done(struct app *app, struct wizard *s, WINDOW *win, const struct rect *b)
 {
 	int x = b->x + 1, w = b->w - 2, y = b->y + 2;
 	const int L = 23;
+	if (s->visited) {
+		draw_visit_done(app, s, win, b);
+		return;
+	}
 	wattrset(win, term_style(STYLE_HEADER));
 	term_text(win, y, x, w, "Đã tiếp nhận hồ sơ. Mã hồ sơ:");
 	/* the code, large: a reversed block three rows high */
@@ -2013,7 +2178,7 @@ static int handle_reuse(struct wizard *s)
 			 " %zu giấy tờ của người nộp",
 			 key_of(s->app, ACTION_LIST_DOCUMENTS, key, sizeof(key)), s->papers.n);
 	} else if (n == 1) {
-		size_t p;
+		size_t p = 0; /* the same one paper, found again */
 		fitting(s, s->checklist.selected, &p);
 		use_paper(s, s->checklist.selected, p);
 	} else {
@@ -2070,6 +2235,9 @@ static void submit_components(struct wizard *s)
 		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
 	} else if (reception_check_components(&s->app->store, &in, &err)) {
 		show_refusal(s, &err);
+	} else if (reception_check_fee(&s->app->store, &in, &s->fee_shown, &s->fee_shown_amount,
+				       &err)) {
+		show_refusal(s, &err);
 	} else if (s->manual && !in.appointment) {
 		/* no time in the catalog: the clerk types the date on the summary */
 		s->page = P_SUMMARY;
@@ -2090,13 +2258,13 @@ static int handle_components(struct wizard *s, enum action act, const struct key
 	wint_t c = key_event_char(ev);
 	struct comp *k = n ? &s->comps[s->checklist.selected] : NULL;
 	const struct catalog_component *cc = n ? &s->proc.components[s->checklist.selected] : NULL;
-	if (k && c && k->reuse) {
+	if (n && c && k->reuse) {
 		char key[32];
 		app_info(s->app, "Thành phần này dùng lại giấy tờ trong kho: %s để bỏ dùng lại",
 			 key_of(s->app, ACTION_REUSE_DOCUMENT, key, sizeof(key)));
 		return SCR_HANDLED;
 	}
-	if (k && c) {
+	if (n && c) {
 		int *cnt = s->col ? &k->copies : &k->originals;
 		if (c == ' ') {
 			if (k->originals || k->copies)
@@ -2218,6 +2386,114 @@ static void start_receipt(struct wizard *s, unsigned steps)
 	}
 }
 
+/* ---- The fee, on the summary ------------------------------------------------------ */
+
+/* The fee key: the next status (đã thu -> nộp sau -> miễn -> đã thu), each
+ * asked on its own prompt: the amount (the catalogue's or the one typed
+ * before, ready to confirm with Enter) or the exemption's reason. */
+static void ask_fee(struct wizard *s)
+{
+	enum mc_fee_status cur = s->fee_shown == MC_FEE_NONE ? MC_FEE_EXEMPT : s->fee_shown;
+	s->fee_next = cur == MC_FEE_COLLECTED ? MC_FEE_LATER
+		      : cur == MC_FEE_LATER  ? MC_FEE_EXEMPT
+					     : MC_FEE_COLLECTED;
+	if (s->fee_next == MC_FEE_EXEMPT) {
+		dialog_init_prompt(&s->dlg, "Miễn phí, lệ phí", "Lý do miễn phí, lệ phí:",
+				   MC_FEE_REASON_MAX, true);
+		if (s->fee_reason)
+			field_set_text(&s->dlg.field, s->fee_reason);
+		open_modal(s, M_FEE_REASON);
+		return;
+	}
+	dialog_init_prompt(&s->dlg, s->fee_next == MC_FEE_LATER ? "Phí, lệ phí nộp sau"
+								 : "Phí, lệ phí đã thu",
+			   "Số tiền (đồng):", 16, true);
+	long long amount = s->fee_typed ? s->fee_amount
+			   : s->proc.proc.has_fee_amount ? s->proc.proc.fee_amount : -1;
+	if (amount >= 0) {
+		char digits[32];
+		snprintf(digits, sizeof(digits), "%lld", amount);
+		field_set_text(&s->dlg.field, digits);
+	}
+	open_modal(s, M_FEE_AMOUNT);
+}
+
+/* "50000", "50.000", "50 000" or "50,000" đồng; -1 for anything else, -2
+ * for more than MC_FEE_MAX. */
+static long long parse_amount(const char *t)
+{
+	long long v = 0;
+	int digits = 0;
+	bool big = false;
+	for (const char *p = t; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			big |= v > MC_FEE_MAX;
+			if (!big)
+				v = v * 10 + (*p - '0');
+			digits++;
+		} else if (*p != '.' && *p != ',' && *p != ' ') {
+			return -1;
+		}
+	}
+	return !digits ? -1 : big || v > MC_FEE_MAX ? -2 : v;
+}
+
+/* The prompt answered: the fee checked as the commit will (a refusal keeps
+ * the prompt open with the reason), then shown. */
+static bool take_fee(struct wizard *s)
+{
+	char *value = dialog_value(&s->dlg);
+	bool was_chosen = s->fee_chosen, was_typed = s->fee_typed;
+	enum mc_fee_status was = s->fee;
+	long long was_amount = s->fee_amount;
+	char *was_reason = s->fee_reason;
+	s->fee_chosen = true;
+	s->fee = s->fee_next;
+	if (s->modal == M_FEE_AMOUNT) {
+		long long v = parse_amount(value);
+		if (v < 0) {
+			free(s->dlg.error);
+			s->dlg.error = xstrdup(v == -1 ? "Chỉ nhập chữ số, vd. 50000"
+						       : "Tối đa 1.000.000.000 đồng");
+			free(value);
+			s->fee_chosen = was_chosen;
+			s->fee = was;
+			return false;
+		}
+		s->fee_amount = v;
+		s->fee_typed = true;
+		s->fee_reason = NULL;
+	} else {
+		s->fee_reason = xstrdup(value);
+	}
+	struct reception_input in;
+	struct reception_error err;
+	memset(&err, 0, sizeof(err));
+	build_input(s, &in);
+	enum mc_fee_status st;
+	long long amount;
+	int rc = reception_check_fee(&s->app->store, &in, &st, &amount, &err);
+	reception_input_release(&in);
+	free(value);
+	if (rc) {
+		free(s->dlg.error);
+		s->dlg.error = xstrdup(err.msg);
+		if (s->fee_reason != was_reason)
+			free(s->fee_reason);
+		s->fee_reason = was_reason;
+		s->fee_chosen = was_chosen;
+		s->fee_typed = was_typed;
+		s->fee = was;
+		s->fee_amount = was_amount;
+		return false;
+	}
+	if (s->fee_reason != was_reason)
+		free(was_reason);
+	s->fee_shown = st;
+	s->fee_shown_amount = amount;
+	return true;
+}
+
 /* Confirm on the summary: the dossier in one transaction, and nothing else
  * waits here; the receipt follows in its job. */
 static void commit(struct wizard *s)
@@ -2265,25 +2541,204 @@ static void reprint(struct wizard *s)
 	free(printer);
 }
 
+/* ---- A visit ended without a dossier: refused (03) or guided (02) ---------------------- */
+
+/* Job thread: the form, then the printer. */
+static void visit_run(struct app *app, void *data)
+{
+	(void)app;
+	struct visit_task *t = data;
+	visit_form_write(&t->f);
+	visit_form_print(&t->f);
+}
+
+/* Main thread: what happened, to the page when it is still open. */
+static void visit_done(struct app *app, void *data)
+{
+	struct visit_task *t = data;
+	struct visit_form *f = &t->f;
+	struct wizard *s = t->owner;
+	if ((f->steps & VISIT_FORM_WRITE) && !f->written)
+		app_error(app, "Đã ghi lượt tiếp công dân nhưng chưa ghi được phiếu: %s",
+			  f->error ? f->error : "");
+	else if (f->printed)
+		app_info(app, "Đã gửi phiếu tới máy in %s", f->printer);
+	else if (f->print_error)
+		app_error(app, "Phiếu chưa được in: %s", f->print_error);
+	if (s) {
+		if (f->steps & VISIT_FORM_WRITE) {
+			free(s->vform_path);
+			s->vform_path = f->written ? xstrdup(f->path) : NULL;
+			free(s->vform_error);
+			s->vform_error = f->error ? xstrdup(f->error) : NULL;
+		}
+		if (f->printer) {
+			s->vprinted = f->printed;
+			free(s->vprint_error);
+			s->vprint_error = f->print_error ? xstrdup(f->print_error) : NULL;
+		}
+		s->vtask = NULL;
+	}
+	visit_form_release(f);
+	free(t);
+}
+
+static void start_visit_form(struct wizard *s, unsigned steps)
+{
+	struct visit_task *t = xcalloc(1, sizeof(*t));
+	t->owner = s;
+	visit_form_prepare(&s->app->store, &s->visit, steps, &t->f);
+	s->vtask = t;
+	if (app_job_start(s->app, visit_run, visit_done, t)) {
+		visit_run(s->app, t);
+		visit_done(s->app, t);
+	}
+}
+
+static void reprint_visit(struct wizard *s)
+{
+	if (s->vtask) {
+		app_info(s->app, "Phiếu đang được tạo hoặc gửi tới máy in: chờ một chút");
+		return;
+	}
+	if (!s->vform_path) {
+		app_error(s->app, "Chưa có tệp phiếu để in");
+		return;
+	}
+	char *printer = store_get_setting(&s->app->store, "printer");
+	if (mc_text_blank(printer))
+		app_info(s->app, "Chưa cấu hình máy in (thiết lập printer): mở tệp PDF để in");
+	else
+		start_visit_form(s, VISIT_FORM_PRINT);
+	free(printer);
+}
+
+/* The prompt of the reasons (refuse) or of the papers to add (guide),
+ * with text and, after a refusal of what was typed, why. */
+static void prompt_visit(struct wizard *s, enum visit_kind kind, const char *text, const char *why)
+{
+	if (kind == VISIT_REFUSE)
+		dialog_init_prompt(&s->dlg, "Từ chối tiếp nhận hồ sơ (mẫu 03)",
+				   "Hồ sơ không được tiếp nhận, không cấp mã; người nộp nhận phiếu từ"
+				   " chối. Lý do từ chối (nhiều lý do cách nhau bởi dấu ;):",
+				   VISIT_PROMPT_MAX, true);
+	else
+		dialog_init_prompt(&s->dlg, "Hướng dẫn bổ sung hồ sơ (mẫu 02)",
+				   "Hồ sơ chưa được tiếp nhận; người nộp nhận phiếu hướng dẫn. Giấy tờ"
+				   " cần bổ sung, hoàn thiện (cách nhau bởi dấu ;):",
+				   VISIT_PROMPT_MAX, true);
+	if (text && *text)
+		field_set_text(&s->dlg.field, text);
+	if (why)
+		s->dlg.error = xstrdup(why);
+	open_modal(s, kind == VISIT_REFUSE ? M_REFUSE : M_GUIDE);
+}
+
+/* The refuse or guide key: the procedure and the applicant checked first
+ * (a refusal goes to its field), then the prompt; for a guidance, the
+ * mandatory papers not ticked on the checklist are written in it. */
+static int start_visit(struct wizard *s, enum visit_kind kind)
+{
+	if (s->page == P_PROCEDURE || !s->have_proc) {
+		app_info(s->app, "Chọn thủ tục và nhập thông tin người nộp trước khi %s",
+			 kind == VISIT_REFUSE ? "từ chối tiếp nhận" : "hướng dẫn bổ sung");
+		return SCR_HANDLED;
+	}
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	memset(&err, 0, sizeof(err));
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+		return SCR_HANDLED;
+	}
+	build_input(s, &in);
+	int rc = reception_check_procedure(&s->app->store, &in, &err);
+	if (!rc)
+		rc = reception_check_applicant(&s->app->store, &in, &now, &err);
+	reception_input_release(&in);
+	if (rc) {
+		show_refusal(s, &err);
+		return SCR_HANDLED;
+	}
+	s->choosing_commune = s->showing_history = s->choosing_paper = false;
+	struct strbuf papers = STRBUF_INIT;
+	for (size_t i = 0; kind == VISIT_GUIDE && i < s->proc.ncomponents; i++) {
+		const struct catalog_component *c = &s->proc.components[i];
+		if (!c->mandatory || !comp_missing(c, &s->comps[i]))
+			continue;
+		if (papers.len)
+			strbuf_addstr(&papers, "; ");
+		size_t at = papers.len;
+		/* a catalog name may run to thousands of characters: its start */
+		const char *name = c->name ? c->name : "";
+		size_t cut = mc_text_clip(name, VISIT_PAPER_CHARS);
+		strbuf_add(&papers, name, cut);
+		if (name[cut])
+			strbuf_addstr(&papers, "…");
+		for (size_t j = at; j < papers.len; j++) /* a ';' of the name would split it */
+			if (papers.buf[j] == ';')
+				papers.buf[j] = ',';
+	}
+	prompt_visit(s, kind, papers.buf, NULL);
+	strbuf_release(&papers);
+	return SCR_HANDLED;
+}
+
+/* The prompt answered: the visit in one transaction, then its form in a job. */
+static void record_visit(struct wizard *s, enum visit_kind kind, const char *items)
+{
+	struct reception_input in;
+	struct reception_error err;
+	struct mc_dt now;
+	if (clock_now(&now)) {
+		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
+		return;
+	}
+	build_input(s, &in);
+	if (visit_record(&s->app->store, &in, kind, items, s->app->clerk.username, &now, &s->visit,
+			 &err)) {
+		if (err.field == RF_ITEMS)
+			prompt_visit(s, kind, items, err.msg);
+		else
+			show_refusal(s, &err);
+	} else {
+		s->visited = true;
+		if (visit_get(&s->app->store, s->visit.id, &s->visit_row) != 1)
+			memset(&s->visit_row, 0, sizeof(s->visit_row));
+		s->page = P_DONE;
+		app_info(s->app, kind == VISIT_REFUSE ? "Đã ghi việc từ chối tiếp nhận hồ sơ"
+						      : "Đã ghi việc hướng dẫn bổ sung hồ sơ");
+		start_visit_form(s, VISIT_FORM_WRITE | VISIT_FORM_PRINT);
+	}
+	reception_input_release(&in);
+}
+
 static int handle_modal(struct wizard *s, enum action act, const struct key_event *ev)
 {
 	if (act == ACTION_QUIT)
 		return SCR_IGNORED;
-	if (act == ACTION_TOGGLE_TELEX && s->modal == M_OVERRIDE)
+	if (act == ACTION_TOGGLE_TELEX && s->modal != M_LEAVE)
 		return SCR_IGNORED;
 	enum widget_rc rc = dialog_key(&s->dlg, ev->edit, key_event_char(ev));
 	if (rc == WIDGET_CANCEL) {
 		close_modal(s);
 	} else if (rc == WIDGET_DONE) {
 		enum modal m = s->modal;
+		if ((m == M_FEE_AMOUNT || m == M_FEE_REASON) && !take_fee(s))
+			return SCR_HANDLED; /* said in the prompt */
 		if (m == M_OVERRIDE) {
 			struct comp *k = &s->comps[s->dlg_comp];
 			free(k->reason);
 			k->reason = dialog_value(&s->dlg);
 		}
+		char *items = m == M_REFUSE || m == M_GUIDE ? dialog_value(&s->dlg) : NULL;
 		close_modal(s);
 		if (m == M_LEAVE)
 			return SCR_BACK;
+		if (items)
+			record_visit(s, m == M_REFUSE ? VISIT_REFUSE : VISIT_GUIDE, items);
+		free(items);
 	}
 	return SCR_HANDLED;
 }
@@ -2298,6 +2753,8 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 	/* the Telex keys switch the app's mode, never one field's */
 	if (act == ACTION_TOGGLE_TELEX || ev->edit == ACTION_TOGGLE_TELEX)
 		return act == ACTION_TOGGLE_TELEX ? SCR_IGNORED : SCR_HANDLED;
+	if ((act == ACTION_REFUSE_VISIT || act == ACTION_GUIDE_VISIT) && s->page != P_DONE)
+		return start_visit(s, act == ACTION_REFUSE_VISIT ? VISIT_REFUSE : VISIT_GUIDE);
 	switch (s->page) {
 	case P_PROCEDURE:
 		return handle_procedure(s, act, ev);
@@ -2325,6 +2782,10 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 			s->page = P_COMPONENTS;
 			return SCR_HANDLED;
 		}
+		if (act == ACTION_FEE) {
+			ask_fee(s);
+			return SCR_HANDLED;
+		}
 		return SCR_IGNORED;
 	case P_DONE:
 	case P__N:
@@ -2334,10 +2795,13 @@ static int wz_handle(struct app *app, void *priv, enum action act, const struct 
 			return SCR_HANDLED;
 		}
 		if (act == ACTION_PRINT) {
-			reprint(s);
+			if (s->visited)
+				reprint_visit(s);
+			else
+				reprint(s);
 			return SCR_HANDLED;
 		}
-		if (act == ACTION_SCAN_PAPERS) {
+		if (act == ACTION_SCAN_PAPERS && !s->visited) {
 			/* the papers just received, first one not yet digitized */
 			scan_screen_open(app, s->res.id, 0);
 			return SCR_HANDLED;

@@ -656,9 +656,10 @@ static void end_pdf(struct scan_view *v, struct job *j)
 	}
 	struct mc_dt now;
 	char doc_id[37];
-	struct doc_meta m = { v->meta_vals[MF_KIND], c->name, v->meta_vals[MF_NUMBER],
-			      v->meta_vals[MF_ISSUER], v->meta_vals[MF_ISSUED],
-			      v->meta_vals[MF_EXPIRES] };
+	struct doc_meta m = { .kind = v->meta_vals[MF_KIND], .title = c->name,
+			      .number = v->meta_vals[MF_NUMBER], .issuer = v->meta_vals[MF_ISSUER],
+			      .issued_on = v->meta_vals[MF_ISSUED],
+			      .expires_on = v->meta_vals[MF_EXPIRES] };
 	int r = clock_now(&now) ? DOCSTORE_FAULT
 				: docstore_attach_new(&app->store, v->code, c->seq, &m, info->sha256,
 						      info->pages, info->bytes, app->clerk.username,

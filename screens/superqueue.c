@@ -5,8 +5,10 @@
  * unit filter; / filters by words (code, applicant, procedure, clerk,
  * without diacritics); x clears the filters; Enter opens the dossier; r
  * hands it to another clerk of its unit (a picker, then an optional reason:
- * client/services/dossier_action.h, dossier_reassign_commit). Read when the screen
- * opens and whenever it is on top again. */
+ * client/services/dossier_action.h, dossier_reassign_commit). Counted when the
+ * screen opens, whenever it is on top again and when the order or a filter
+ * changes; only the rows it shows are read, a page at a time
+ * (client/store/supervision.h, queue_pager), whatever the queue's length. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +25,17 @@
 #include "core/text.h"
 #include "screens/screens.h"
 
-#define MAX_ROWS 5000
+#define PAGER_ROWS 50 /* rows per read of the queue */
 
 enum mode { M_LIST, M_TEXT, M_PICK, M_REASON };
 
 struct superqueue {
 	struct app *app;
 	enum supervisor_queue q;
-	struct queue_items items;
-	size_t *shown, nshown;
-	struct listview list; /* the selected row of shown (a page: the rows less one) */
+	struct queue_query qq;     /* the queue at the last reload, with the view's filters */
+	struct queue_pager pager;  /* its rows by index */
+	long queue_total;          /* the queue's dossiers, the filters left out */
+	struct listview list; /* the selected row of the pager (a page: the rows less one) */
 	long top;
 	enum queue_sort sort;
 	char *clerk, *clerk_name, *unit, *text; /* filters, NULL: none */
@@ -42,36 +45,65 @@ struct superqueue {
 	char *code, *to, *to_name, *pick_unit, *pick_from; /* the dossier being reassigned */
 };
 
+/* Counts the rows with the current order and filters; nothing is read yet. */
 static void select_rows(struct superqueue *s)
 {
-	free(s->shown);
-	struct queue_view_filter f = { s->clerk, s->unit, s->text };
-	s->nshown = queue_select(&s->items, &f, s->sort, &s->shown);
-	listview_set_count(&s->list, s->nshown);
+	s->qq.f = (struct queue_view_filter){ s->clerk, s->unit, s->text };
+	s->qq.sort = s->sort;
+	queue_pager_release(&s->pager);
+	struct strbuf err = STRBUF_INIT;
+	if (queue_pager_open(&s->pager, &s->app->store, &s->qq, PAGER_ROWS, &err))
+		app_error(s->app, "Không đọc được hàng chờ: %s", err.buf);
+	strbuf_release(&err);
+	if (s->pager.total < 0)
+		s->pager.total = 0;
+	listview_set_count(&s->list, (size_t)s->pager.total);
 }
 
-static const struct queue_item *selected(const struct superqueue *s)
+static const struct queue_item *item_at(struct superqueue *s, long index)
 {
-	return s->nshown ? &s->items.v[s->shown[s->list.selected]] : NULL;
+	struct strbuf err = STRBUF_INIT;
+	const struct queue_item *it = queue_pager_item(&s->pager, index, &err);
+	if (!it && err.len)
+		app_error(s->app, "Không đọc được hàng chờ: %s", err.buf);
+	strbuf_release(&err);
+	return it;
 }
 
-/* Reads the queue again, keeping the selection on the same dossier. */
+static const struct queue_item *selected(struct superqueue *s)
+{
+	return s->pager.total ? item_at(s, (long)s->list.selected) : NULL;
+}
+
+/* Counts the queue again at the clock's time, keeping the selection on the
+ * same dossier: its index is the count of the rows before it. */
 static void reload(struct superqueue *s)
 {
 	const struct queue_item *it = selected(s);
-	char *keep = it ? xstrdup(it->row.code) : NULL;
-	queue_items_release(&s->items);
+	struct queue_item keep;
+	bool kept = it != NULL;
+	if (kept)
+		queue_item_copy(&keep, it);
 	struct mc_dt now;
 	struct strbuf err = STRBUF_INIT;
-	if (clock_now(&now) ||
-	    queue_items_load(&s->app->store, s->q, &now, NULL, MAX_ROWS, &s->items, &err))
+	if (clock_now(&now) || queue_query_init(&s->qq, &s->app->store, s->q, &now, NULL, &err)) {
 		app_error(s->app, "Không đọc được hàng chờ: %s", err.buf ? err.buf : "đồng hồ sai");
+		strbuf_release(&err);
+		if (kept)
+			queue_item_release(&keep);
+		return;
+	}
+	s->queue_total = queue_count(&s->app->store, &s->qq, &err);
 	strbuf_release(&err);
 	select_rows(s);
-	for (size_t i = 0; keep && i < s->nshown; i++)
-		if (!strcmp(s->items.v[s->shown[i]].row.code, keep))
-			listview_select(&s->list, i);
-	free(keep);
+	if (kept) {
+		long at = queue_index_of(&s->app->store, &s->qq, &keep, &err);
+		strbuf_release(&err);
+		const struct queue_item *now_at = at >= 0 ? item_at(s, at) : NULL;
+		if (now_at && !strcmp(now_at->row.code, keep.row.code))
+			listview_select(&s->list, (size_t)at);
+		queue_item_release(&keep);
+	}
 }
 
 static int superqueue_open(struct app *app, void *priv, const void *arg)
@@ -114,8 +146,7 @@ static void superqueue_done(struct app *app, void *priv)
 	(void)app;
 	struct superqueue *s = priv;
 	flow_end(s);
-	queue_items_release(&s->items);
-	free(s->shown);
+	queue_pager_release(&s->pager);
 	free(s->clerk);
 	free(s->clerk_name);
 	free(s->unit);
@@ -248,9 +279,8 @@ static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const stru
 		s->top = sel - rows + 1;
 
 	wattrset(win, term_style(STYLE_HEADER));
-	snprintf(buf, sizeof(buf), "%s: %zu hồ sơ%s · sắp xếp theo %s", supervisor_queue_name(s->q),
-		 s->nshown, s->items.truncated ? " (chỉ đọc 5000 hồ sơ đầu)" : "",
-		 queue_sort_name(s->sort));
+	snprintf(buf, sizeof(buf), "%s: %ld hồ sơ · sắp xếp theo %s", supervisor_queue_name(s->q),
+		 s->pager.total, queue_sort_name(s->sort));
 	term_text(win, y, x, w, buf);
 	wattrset(win, term_style(STYLE_NORMAL));
 	snprintf(buf, sizeof(buf), "Lọc: cán bộ %s · đơn vị %s · chữ %s%s%s",
@@ -265,12 +295,14 @@ static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const stru
 	term_text(win, y + 2, x + 60, 5, "Nhận");
 	term_text(win, y + 2, x + 66, 11, "Hẹn trả");
 	wattrset(win, term_style(STYLE_NORMAL));
-	if (!s->nshown)
-		term_text(win, y + 3, x, w, s->items.n ? "(không có hồ sơ nào khớp bộ lọc)"
-						       : "(hàng chờ trống)");
-	for (int r = 0; r < rows && s->top + r < (long)s->nshown; r++) {
+	if (!s->pager.total)
+		term_text(win, y + 3, x, w, s->queue_total > 0 ? "(không có hồ sơ nào khớp bộ lọc)"
+							       : "(hàng chờ trống)");
+	for (int r = 0; r < rows && s->top + r < s->pager.total; r++) {
 		long i = s->top + r;
-		const struct queue_item *it = &s->items.v[s->shown[i]];
+		const struct queue_item *it = item_at(s, i);
+		if (!it)
+			break;
 		int row = y + 3 + r;
 		wattrset(win, term_style(i == sel ? STYLE_SELECTED : STYLE_NORMAL));
 		if (i == sel)
@@ -301,55 +333,34 @@ static void superqueue_draw(struct app *app, void *priv, WINDOW *win, const stru
 
 /* ---- filters ------------------------------------------------------------------ */
 
-/* The distinct clerks (username, name) or units of the loaded queue,
- * sorted; *n set. Strings borrowed from the items. */
-static const struct queue_item **distinct(const struct superqueue *s, bool units, size_t *n)
-{
-	const struct queue_item **v = xcalloc(s->items.n + 1, sizeof(*v));
-	*n = 0;
-	for (size_t i = 0; i < s->items.n; i++) {
-		const struct queue_item *it = &s->items.v[i];
-		const char *key = units ? it->row.unit_code : it->clerk;
-		size_t k = 0;
-		while (k < *n && strcmp(units ? v[k]->row.unit_code : v[k]->clerk, key))
-			k++;
-		if (k < *n)
-			continue;
-		/* insertion by name (clerks) or code (units) */
-		const char *name = units ? key : it->clerk_name;
-		size_t at = *n;
-		while (at > 0 && strcmp(units ? v[at - 1]->row.unit_code : v[at - 1]->clerk_name,
-					name) > 0) {
-			v[at] = v[at - 1];
-			at--;
-		}
-		v[at] = it;
-		(*n)++;
-	}
-	return v;
-}
-
-/* The next clerk (or unit) filter after the current one; none after the last. */
+/* The next clerk (or unit) filter after the current one, among the clerks
+ * in charge (units) of the queue's dossiers; none after the last. */
 static void cycle(struct superqueue *s, bool units)
 {
-	size_t n;
-	const struct queue_item **v = distinct(s, units, &n);
+	struct queue_choice *v;
+	struct strbuf err = STRBUF_INIT;
+	long n = queue_choices(&s->app->store, &s->qq, units, &v, &err);
+	if (n < 0) {
+		app_error(s->app, "Không đọc được hàng chờ: %s", err.buf);
+		n = 0;
+	}
+	strbuf_release(&err);
 	const char *cur = units ? s->unit : s->clerk;
-	size_t k = 0;
+	long k = 0;
 	if (cur)
-		while (k < n && strcmp(units ? v[k]->row.unit_code : v[k]->clerk, cur))
+		while (k < n && strcmp(v[k].key, cur))
 			k++;
-	size_t next = cur ? k + 1 : 0;
+	long next = cur ? k + 1 : 0;
 	char **slot = units ? &s->unit : &s->clerk;
 	FREE(slot);
 	if (!units)
 		FREE(&s->clerk_name);
 	if (next < n) {
-		*slot = xstrdup(units ? v[next]->row.unit_code : v[next]->clerk);
+		*slot = xstrdup(v[next].key);
 		if (!units)
-			s->clerk_name = xstrdup(v[next]->clerk_name);
+			s->clerk_name = xstrdup(v[next].name);
 	}
-	free(v);
+	queue_choices_free(v, n);
 	listview_home(&s->list);
 	select_rows(s);
 }

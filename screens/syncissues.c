@@ -37,6 +37,7 @@ static const char *state_label(enum sync_issue_kind kind)
 	switch (kind) {
 	case SYNC_ISSUE_CONFLICT: return "Xung đột";
 	case SYNC_ISSUE_REJECTED: return "Bị từ chối";
+	case SYNC_ISSUE_WAITING: return "Chờ hồ sơ";
 	default: return "Rà soát mã";
 	}
 }
@@ -84,7 +85,7 @@ static void reload(struct syncissues *s)
 {
 	sync_view_release(&s->view);
 	sync_view_load(&s->app->store, &s->view);
-	listview_set_count(&s->lv, (size_t)(s->view.problems + s->view.review));
+	listview_set_count(&s->lv, (size_t)(s->view.problems + s->view.waiting + s->view.review));
 	listview_invalidate(&s->lv);
 }
 
@@ -153,8 +154,11 @@ static void si_draw(struct app *app, void *priv, WINDOW *win, const struct rect 
 	draw_head(s, win, y, x, w);
 
 	wattrset(win, term_style(STYLE_HEADER));
-	char *title = xasprintf("Cần xử lý: %ld thao tác bị từ chối/xung đột, %ld mã cần rà soát",
-				s->view.problems, s->view.review);
+	char *title = s->view.waiting
+		? xasprintf("Cần xử lý: %ld thao tác bị từ chối/xung đột, %ld chờ hồ sơ, %ld mã cần"
+			    " rà soát", s->view.problems, s->view.waiting, s->view.review)
+		: xasprintf("Cần xử lý: %ld thao tác bị từ chối/xung đột, %ld mã cần rà soát",
+			    s->view.problems, s->view.review);
 	term_text(win, y + HEAD_ROWS - 1, x, w, title);
 	free(title);
 	static const struct listview_column cols[] = { { 23, false }, { 12, false }, { 10, false },

@@ -15,6 +15,7 @@
 #include "core/datetime.h"
 #include "core/dcode.h"
 #include "core/lifecycle.h"
+#include "core/dossier_doc.h"
 #include "core/syncproto.h"
 
 /* Connection for a handler, or a 503 already sent. */
@@ -555,10 +556,91 @@ static long long feed_remaining(PGconn *c, const char *user, long long after)
 	return n;
 }
 
+/* The catalogs of the procedures of a page of changes, each read once. */
+struct catalogs {
+	size_t n;
+	char **codes;
+	json_t **procs;
+	struct dossier_doc_component **cats;
+	size_t *ncats;
+};
+
+static void catalogs_release(struct catalogs *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->codes[i]);
+		json_decref(k->procs[i]);
+		free(k->cats[i]);
+	}
+	free(k->codes);
+	free(k->procs);
+	free(k->cats);
+	free(k->ncats);
+}
+
+/* The catalog of a procedure (empty when the server does not know it), or
+ * NULL when the database failed. */
+static const struct dossier_doc_component *catalog_of(PGconn *c, struct catalogs *k,
+						       const char *code, size_t *n)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->codes[i], code)) {
+			*n = k->ncats[i];
+			return k->cats[i];
+		}
+	const char *p[] = { code };
+	PGresult *res = db_query(c, "SELECT data::text FROM procedures WHERE code = $1", 1, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		return NULL;
+	}
+	json_t *proc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	PQclear(res);
+	size_t i = k->n++;
+	k->codes = xrealloc(k->codes, k->n * sizeof(*k->codes));
+	k->procs = xrealloc(k->procs, k->n * sizeof(*k->procs));
+	k->cats = xrealloc(k->cats, k->n * sizeof(*k->cats));
+	k->ncats = xrealloc(k->ncats, k->n * sizeof(*k->ncats));
+	k->codes[i] = xstrdup(code);
+	k->procs[i] = proc; /* the catalog's strings point into it */
+	k->cats[i] = dossier_doc_catalog(proc, &k->ncats[i]);
+	*n = k->ncats[i];
+	return k->cats[i];
+}
+
+/* The dossiers of a page in the compact form (core/dossier_doc.h) where it
+ * is exact against the server's catalog; the others go whole. -1 when the
+ * database failed. */
+static int compact_feed(PGconn *c, struct sync_changes *ch)
+{
+	struct catalogs k = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < ch->nchanges && !rc; i++) {
+		const char *code = json_string_value(json_object_get(ch->changes[i].data,
+								     "procedure_code"));
+		if (strcmp(ch->changes[i].entity, "dossier") || !code)
+			continue;
+		size_t n;
+		const struct dossier_doc_component *cat = catalog_of(c, &k, code, &n);
+		if (!cat) {
+			rc = -1;
+			break;
+		}
+		json_t *compact = dossier_doc_compact_exact(ch->changes[i].data, cat, n);
+		json_decref(ch->changes[i].data);
+		ch->changes[i].data = compact;
+	}
+	catalogs_release(&k);
+	return rc;
+}
+
 void api_changes(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
 	if (!c)
+		return;
+	int protocol = req_protocol(r);
+	if (protocol < 0)
 		return;
 	const char *since = req_arg(r, "since");
 	long limit;
@@ -590,6 +672,11 @@ void api_changes(struct req *r)
 	long long last;
 	if (feed_page(c, r->s.username, from, limit, &ch, &last, mark, sizeof(mark)) ||
 	    (ch.remaining = feed_remaining(c, r->s.username, last)) < 0) {
+		sync_changes_release(&ch);
+		respond_db_down(r);
+		return;
+	}
+	if (protocol >= 2 && compact_feed(c, &ch)) {
 		sync_changes_release(&ch);
 		respond_db_down(r);
 		return;

@@ -9,6 +9,8 @@
  * by everyone. See motcua-server(8) and docs/deploy.md. */
 #include "server/server.h"
 
+#include "core/text.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -61,16 +63,6 @@ static int key_of(const char *name)
 	return -1;
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-	return s;
-}
-
 static int read_file(const char *path, bool must_exist, struct strbuf *err)
 {
 	FILE *fp = fopen(path, "r");
@@ -93,21 +85,14 @@ static int read_file(const char *path, bool must_exist, struct strbuf *err)
 			rc = -1;
 			break;
 		}
-		char *s = trim(line);
-		if (!*s || *s == '#')
+		char *name, *val;
+		int kind = mc_text_setting(line, &name, &val);
+		if (kind == 0)
 			continue;
-		char *eq = strchr(s, '=');
-		if (!eq) {
+		if (kind < 0) {
 			strbuf_addf(err, "%s:%d: cần dạng 'khoá = giá trị'", path, lineno);
 			rc = -1;
 			break;
-		}
-		*eq = '\0';
-		char *name = trim(s), *val = trim(eq + 1);
-		size_t vn = strlen(val);
-		if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"') {
-			val[vn - 1] = '\0';
-			val++;
 		}
 		int k = key_of(name);
 		if (k < 0) {

@@ -80,6 +80,41 @@ static PGconn *conn_or_503(struct req *r)
 
 /* ---- HEAD /api/v1/blobs/{sha256} ------------------------------------------------ */
 
+/* Whether document d ($1: the file, $2: the user) is one the user's
+ * workstation may see: of a unit it serves, or attached to a dossier
+ * received or handled by one (the papers of an online dossier, fetched from
+ * the portal, docs/portal.md). */
+#define DOC_IN_SCOPE \
+	"EXISTS (SELECT 1 FROM documents d" \
+	" LEFT JOIN dossier_documents dd ON dd.document_id = d.id" \
+	" LEFT JOIN dossiers x ON x.id = dd.dossier_id" \
+	" WHERE d.sha256 = $1 AND (d.unit_code IN (SELECT unit_code FROM user_scope($2))" \
+	" OR x.unit_code IN (SELECT unit_code FROM user_scope($2))" \
+	" OR x.data->>'handling_unit' IN (SELECT unit_code FROM user_scope($2))))"
+
+/* Whether the server holds file sha for this user: held, and a paper of
+ * its scope or a file the user sent. A file only another commune's papers
+ * use reads as not held (HEAD 404, a tus creation from offset 0): the
+ * answer never tells a clerk what another commune holds; a workstation
+ * that has the file proves it by sending its bytes (stored once).
+ * 1 held (*size set), 0 not, -1 database failure. */
+static int blob_held(PGconn *c, const char *sha, const char *username, long long *size)
+{
+	const char *p[] = { sha, username };
+	PGresult *res = db_query(c, "SELECT b.size FROM blobs b WHERE b.sha256 = $1 AND (" DOC_IN_SCOPE
+				    " OR EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = $1"
+				    " AND u.username = $2 AND u.done))", 2, p);
+	if (!db_ok(res)) {
+		PQclear(res);
+		return -1;
+	}
+	int held = PQntuples(res) == 1;
+	if (held && size)
+		*size = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return held;
+}
+
 void api_blob_head(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
@@ -90,20 +125,19 @@ void api_blob_head(struct req *r)
 		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
 		return;
 	}
-	const char *p[] = { sha };
-	PGresult *res = db_query(c, "SELECT size FROM blobs WHERE sha256 = $1", 1, p);
-	if (!db_ok(res)) {
-		PQclear(res);
+	long long size = 0;
+	int held = blob_held(c, sha, r->s.username, &size);
+	if (held < 0) {
 		respond_db_down(r);
 		return;
 	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
+	if (!held) {
 		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
 		return;
 	}
-	req_add_header(r, "X-Blob-Size", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	char s[24];
+	snprintf(s, sizeof(s), "%lld", size);
+	req_add_header(r, "X-Blob-Size", s);
 	respond_empty(r, 200);
 }
 
@@ -123,13 +157,8 @@ void api_blob_get(struct req *r)
 		return;
 	}
 	const char *p[] = { sha, r->s.username };
-	PGresult *res = db_query(c, "SELECT b.size, EXISTS (SELECT 1 FROM documents d"
-				    " LEFT JOIN dossier_documents dd ON dd.document_id = d.id"
-				    " LEFT JOIN dossiers x ON x.id = dd.dossier_id"
-				    " WHERE d.sha256 = $1 AND (d.unit_code IN (SELECT unit_code FROM user_scope($2))"
-				    " OR x.unit_code IN (SELECT unit_code FROM user_scope($2))"
-				    " OR x.data->>'handling_unit' IN (SELECT unit_code FROM user_scope($2))))"
-				    " FROM blobs b WHERE b.sha256 = $1", 2, p);
+	PGresult *res = db_query(c, "SELECT b.size, " DOC_IN_SCOPE " FROM blobs b WHERE b.sha256 = $1",
+				 2, p);
 	if (!db_ok(res)) {
 		PQclear(res);
 		respond_db_down(r);
@@ -274,6 +303,25 @@ static int finish_upload(PGconn *c, const char *id, const char *sha, long long l
 	return 0;
 }
 
+/* Uploads left unfinished and untouched for UPLOAD_ABANDONED (a cut link
+ * never resumed, a workstation gone) are removed with their chunks; run at
+ * each creation (the partial index uploads_stale finds them at once), so
+ * staging never grows without bound. Their workstation, if it comes back,
+ * finds its upload gone (404) and begins anew. Returns how many, -1 on a
+ * database failure. */
+#define UPLOAD_ABANDONED "1 day"
+static long sweep_uploads(PGconn *c)
+{
+	PGresult *res = db_query(c, "DELETE FROM uploads WHERE NOT done AND updated_at < now()"
+				    " - interval '" UPLOAD_ABANDONED "' RETURNING id", 0, NULL);
+	long n = db_ok(res) ? PQntuples(res) : -1;
+	PQclear(res);
+	if (n > 0)
+		server_log(LOG_INFO, SERVER_NAME ": removed %ld upload(s) abandoned for "
+			   UPLOAD_ABANDONED, n);
+	return n;
+}
+
 void api_upload_create(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
@@ -303,16 +351,18 @@ void api_upload_create(struct req *r)
 			      " hợp lệ, không có ký tự điều khiển");
 		return;
 	}
+	if (sweep_uploads(c) < 0) {
+		respond_db_down(r);
+		return;
+	}
 	unsigned char raw[16];
 	char id[33];
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(id, sizeof(id), raw, sizeof(raw));
-	/* The server may have the content already: the upload is done at once. */
-	const char *sp[] = { sha };
-	PGresult *res = db_query(c, "SELECT 1 FROM blobs WHERE sha256 = $1", 1, sp);
-	bool have = db_ok(res) && PQntuples(res) == 1;
-	bool ok = db_ok(res);
-	PQclear(res);
+	/* The server may have the content already (for this user: blob_held):
+	 * the upload is done at once. */
+	int held = blob_held(c, sha, r->s.username, NULL);
+	bool have = held > 0, ok = held >= 0;
 	char lens[24];
 	snprintf(lens, sizeof(lens), "%lld", length);
 	const char *ip[] = { id, sha, lens, have ? lens : "0", have ? "true" : "false",

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,7 +22,11 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "core/gzip.h"
+#include "core/syncproto.h"
+
 static size_t max_body = MAX_BODY_DEFAULT;
+static int min_protocol = 1; /* serve --min-protocol */
 
 static double now_mono(void)
 {
@@ -103,15 +108,42 @@ static bool path_sane(const char *p)
 
 /* ---- responses ------------------------------------------------------------------- */
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char protocol_text[] = STR(SYNC_PROTOCOL);
+
+/* Answers at least this long go gzipped to a client that accepts it, when
+ * they are text (JSON, the metrics): files (PDF, JPEG) are compressed
+ * already and are served as they are stored. */
+#define GZIP_FROM 256
+
+static bool compressible(const char *ctype)
+{
+	return !strncmp(ctype, "application/json", 16) || !strncmp(ctype, "text/", 5);
+}
+
 static void queue(struct req *r, unsigned status, const char *ctype, char *body, size_t len)
 {
 	if (r->responded) {
 		free(body);
 		return;
 	}
+	bool gz = len >= GZIP_FROM && compressible(ctype) && mc_accepts_gzip(req_header(r, "Accept-Encoding"));
+	if (gz) {
+		struct strbuf z = STRBUF_INIT;
+		mc_gzip(body, len, &z);
+		free(body);
+		len = z.len;
+		body = strbuf_detach(&z);
+	}
 	struct MHD_Response *resp =
 		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	MHD_add_response_header(resp, "Accept-Encoding", "gzip"); /* what requests may use */
+	MHD_add_response_header(resp, SYNC_PROTOCOL_HEADER, protocol_text);
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (status == 405 && r->allow[0])
@@ -141,6 +173,7 @@ void respond_empty(struct req *r, unsigned status)
 		return;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, SYNC_PROTOCOL_HEADER, protocol_text);
 	for (int i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
 	MHD_queue_response(r->conn, status, resp);
@@ -203,6 +236,33 @@ const char *req_arg(struct req *r, const char *key)
 const char *req_header(struct req *r, const char *key)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+int req_protocol(struct req *r)
+{
+	const char *v = req_header(r, SYNC_PROTOCOL_HEADER);
+	if (!v)
+		v = "1";
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || n < 1) {
+		respond_error(r, MC_ERR_BAD_REQUEST, "Tiêu đề %s phải là một số nguyên dương (phiên bản"
+			      " giao thức đồng bộ)", SYNC_PROTOCOL_HEADER);
+		return -1;
+	}
+	if (n < min_protocol) {
+		respond_error(r, MC_ERR_PROTOCOL_OUTDATED, "Phần mềm motcua của máy trạm đã cũ (giao thức"
+			      " đồng bộ %ld; máy chủ cần từ %d đến %d): hãy cập nhật motcua rồi đồng bộ"
+			      " lại", n, min_protocol, SYNC_PROTOCOL);
+		return -1;
+	}
+	if (n > SYNC_PROTOCOL) {
+		respond_error(r, MC_ERR_PROTOCOL_UNSUPPORTED, "Máy chủ chỉ hỗ trợ giao thức đồng bộ %d"
+			      " đến %d (máy trạm dùng %ld): hãy cập nhật máy chủ", min_protocol,
+			      SYNC_PROTOCOL, n);
+		return -1;
+	}
+	return (int)n;
 }
 
 json_t *req_json(struct req *r)
@@ -335,6 +395,31 @@ static int authenticate(struct req *r)
 	return auth_require(r, c);
 }
 
+/* A gzipped body (Content-Encoding: gzip) replaced by what it inflates to,
+ * the limit applied to that: a small body that inflates beyond max_body is
+ * refused like a large one. Returns 0, or -1 when answered. */
+static int inflate_body(struct req *r)
+{
+	const char *ce = req_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING);
+	if (!ce || strcasecmp(ce, "gzip") || !r->body.len)
+		return 0;
+	struct strbuf plain = STRBUF_INIT;
+	enum mc_gunzip_rc rc = mc_gunzip(r->body.buf, r->body.len, max_body, &plain);
+	if (rc == MC_GUNZIP_TOO_LARGE)
+		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung yêu cầu sau khi giải nén quá lớn"
+			      " (tối đa %zu byte)", max_body);
+	else if (rc != MC_GUNZIP_OK)
+		respond_error(r, MC_ERR_BAD_ENCODING, "Nội dung nén gzip bị hỏng hoặc không trọn vẹn");
+	if (rc != MC_GUNZIP_OK) {
+		strbuf_release(&plain);
+		return -1;
+	}
+	strbuf_release(&r->body);
+	r->body = plain;
+	r->gzipped = true;
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -356,6 +441,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			/* streamed: no size limit but the handler's */
 			if (!authenticate(r))
 				r->route->stream->begin(r);
+			return MHD_YES;
+		}
+		const char *ce = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_ENCODING);
+		if (ce && strcasecmp(ce, "gzip") && strcasecmp(ce, "identity")) {
+			respond_error(r, MC_ERR_UNSUPPORTED_ENCODING, "Máy chủ chỉ nhận nội dung nén"
+				      " gzip (Content-Encoding: %.32s không hỗ trợ)", ce);
+			r->too_large = true; /* the body is not kept */
 			return MHD_YES;
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -384,7 +477,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else if (r->too_large) {
 		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Nội dung yêu cầu quá lớn (tối đa %zu byte)",
 			      max_body);
-	} else if (r->route->fn && !authenticate(r)) {
+	} else if (r->route->fn && !authenticate(r) && !inflate_body(r)) {
 		r->route->fn(r);
 	}
 	if (!r->responded)
@@ -438,6 +531,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->ops_applied + r->ops_duplicate + r->ops_conflict + r->ops_rejected)
 		strbuf_addf(&line, " ops=%d/%d/%d/%d", r->ops_applied, r->ops_duplicate,
 			    r->ops_conflict, r->ops_rejected);
+	if (r->ops_compact)
+		strbuf_addf(&line, " compact=%d", r->ops_compact);
+	if (r->gzipped)
+		strbuf_addstr(&line, " in=gzip");
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		strbuf_addf(&line, " aborted=%d", (int)toe);
 	server_log(r->status >= 500 ? LOG_WARNING : LOG_INFO, "%s", line.buf);
@@ -497,8 +594,8 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
-	      " [--threads N] [--max-body BYTE] [--tls-cert TỆP --tls-key TỆP] [--token-days N]"
-	      " [--lookup-per-minute N]\n",
+	      " [--threads N] [--max-body BYTE] [--min-protocol N] [--tls-cert TỆP --tls-key TỆP]"
+	      " [--token-days N] [--lookup-per-minute N]\n",
 	      stderr);
 }
 
@@ -511,6 +608,7 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'b' },
+		{ "min-protocol", required_argument, NULL, 'm' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "token-days", required_argument, NULL, 'd' },
@@ -528,6 +626,14 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		switch (o) {
 		case 'p': pg = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'm':
+			min_protocol = (int)strtol(optarg, &end, 10);
+			if (*end || min_protocol < 1 || min_protocol > SYNC_PROTOCOL) {
+				fprintf(stderr, SERVER_NAME ": --min-protocol phải từ 1 đến %d\n",
+					SYNC_PROTOCOL);
+				return 2;
+			}
+			break;
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
 		case 't':

@@ -30,6 +30,7 @@ struct req {
 	const struct route *route; /* NULL when none */
 	struct strbuf body;
 	bool too_large;
+	bool gzipped;        /* the body came gzipped (Content-Encoding) */
 	bool responded;
 	unsigned status;
 	size_t resp_len;
@@ -44,6 +45,7 @@ struct req {
 	void *stream;        /* a streamed body being received (owned by the route's hooks) */
 	/* push statistics for the access log */
 	int ops_applied, ops_duplicate, ops_conflict, ops_rejected;
+	int ops_compact;     /* of them, dossiers in the compact form (protocol 2) */
 };
 
 /* ---- routes ------------------------------------------------------------------ */
@@ -105,6 +107,12 @@ void respond_db_down(struct req *r);
 /* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
 const char *req_arg(struct req *r, const char *key);
 const char *req_header(struct req *r, const char *key);
+/* The sync protocol version the request says (header Motcua-Protocol; 1
+ * when it says none). Answers 400 and returns -1 for one this server does
+ * not speak: bad_request (not a number), protocol_outdated (below serve
+ * --min-protocol: the workstation must be updated), protocol_unsupported
+ * (above SYNC_PROTOCOL: the server must be). */
+int req_protocol(struct req *r);
 /* The client's address as text ("-" when unknown); n >= 46. */
 void req_addr(struct req *r, char *addr, size_t n);
 /* Parses the body as a JSON object; on failure responds 400 bad_json and

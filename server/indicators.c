@@ -25,6 +25,14 @@ static const char *const counts_sql =
 	" AND ($3::text IS NULL OR d.unit_code = $3) AND ($4::text IS NULL OR d.clerk = $4)"
 	" AND ($5::text IS NULL OR d.unit_code IN (SELECT unit_code FROM user_scope($5)))";
 
+/* The visits that ended at the counter without a received dossier
+ * (migration 0009), with the same bounds. */
+static const char *const visits_sql =
+	"SELECT coalesce(sum((kind = 'refuse')::int), 0), coalesce(sum((kind = 'guide')::int), 0)"
+	" FROM visits d WHERE d.at COLLATE \"C\" >= $1 AND d.at COLLATE \"C\" < $2"
+	" AND ($3::text IS NULL OR d.unit_code = $3) AND ($4::text IS NULL OR d.clerk = $4)"
+	" AND ($5::text IS NULL OR d.unit_code IN (SELECT unit_code FROM user_scope($5)))";
+
 static int run(PGconn *c, const char *sql, const char *const p[5], long long *cols, int n,
 	       struct strbuf *err)
 {
@@ -43,11 +51,11 @@ static int run(PGconn *c, const char *sql, const char *const p[5], long long *co
 
 static int compute(PGconn *c, const struct mc_ind_period *per, const char *unit,
 		   const char *clerk, const char *scope_user,
-		   struct mc_indicator_value v[MC_IND_COUNT], struct strbuf *err)
+		   struct mc_indicator_value v[MC_IND_COUNT], long long visits[2], struct strbuf *err)
 {
 	const char *p[5] = { per->lo, per->hi, unit, clerk, scope_user };
 	long long n[9];
-	if (run(c, counts_sql, p, n, 9, err))
+	if (run(c, counts_sql, p, n, 9, err) || run(c, visits_sql, p, visits, 2, err))
 		return -1;
 	v[MC_IND_online] = (struct mc_indicator_value){ n[1], n[0] };
 	v[MC_IND_reused] = (struct mc_indicator_value){ n[2], n[0] };
@@ -99,13 +107,14 @@ void api_indicators(struct req *r)
 		}
 	}
 	struct mc_indicator_value v[MC_IND_COUNT];
-	if (compute(c, &per, unit, clerk, r->s.username, v, &err)) {
+	long long visits[2];
+	if (compute(c, &per, unit, clerk, r->s.username, v, visits, &err)) {
 		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 		respond_db_down(r);
 		goto out;
 	}
 	struct strbuf body = STRBUF_INIT;
-	mc_indicators_json(&body, &per, unit, clerk, v);
+	mc_indicators_json_visits(&body, &per, unit, clerk, v, visits[0], visits[1]);
 	respond_text(r, 200, "application/json", strbuf_detach(&body));
 out:
 	strbuf_release(&err);
@@ -154,12 +163,13 @@ int cmd_indicators(int argc, char **argv)
 	PGconn *c = db_connect(pg, &err);
 	int rc = 0;
 	struct mc_indicator_value v[MC_IND_COUNT];
-	if (!c || compute(c, &per, unit, clerk, NULL, v, &err)) {
+	long long visits[2];
+	if (!c || compute(c, &per, unit, clerk, NULL, v, visits, &err)) {
 		fprintf(stderr, SERVER_NAME ": %s\n", err.buf);
 		rc = 1;
 	} else {
 		struct strbuf out = STRBUF_INIT;
-		mc_indicators_json(&out, &per, unit, clerk, v);
+		mc_indicators_json_visits(&out, &per, unit, clerk, v, visits[0], visits[1]);
 		printf("%s\n", out.buf);
 		strbuf_release(&out);
 	}

@@ -37,6 +37,7 @@ static void usage(FILE *fp)
 	      "  token revoke --pg CONNINFO (--device MÃ | --username U)\n"
 	      "  device release --pg CONNINFO --device MÃ   gỡ thiết bị khỏi người dùng đầu tiên\n"
 	      "  serve --pg CONNINFO [--listen 127.0.0.1:8080] [--threads N] [--max-body BYTE]\n"
+	      "        [--min-protocol 1]\n"
 	      "        [--tls-cert TỆP --tls-key TỆP] [--token-days 30] [--lookup-per-minute 60]\n"
 	      "  stats --pg CONNINFO                   số hồ sơ, sự kiện, tệp, thiết bị (JSON)\n"
 	      "  leases --pg CONNINFO --unit MÃ [--reset]\n"

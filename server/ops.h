@@ -46,4 +46,18 @@ typedef int op_apply_fn(PGconn *c, const struct session *s, const struct sync_op
 op_check_fn attach_check;
 op_apply_fn attach_apply;
 
+/* visit.c: a counter visit that ended without a received dossier, a
+ * refusal (form 03) or a guidance (form 02) (docs/api.md "Operation visit /
+ * record"). */
+op_check_fn visit_check;
+op_apply_fn visit_apply;
+
+/* Whether the payload's "rev" (an integer) is base + 1, without overflow
+ * for any base a request can carry. */
+static inline bool rev_follows(const json_t *rev, long long base)
+{
+	json_int_t r = json_integer_value(rev);
+	return r > 0 && r - 1 == base;
+}
+
 #endif

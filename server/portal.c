@@ -5,13 +5,13 @@
  * publisher and the fetcher. Exit status: 0 done, 1 failure (database,
  * portal), 2 bad input (a Vietnamese message on stderr, nothing changed). */
 #include "server/portal.h"
+#include "server/admincmd.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,25 +21,6 @@
 #include "core/jschema.h"
 #include "core/portal.h"
 #include "core/text.h"
-
-static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int bad(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs(SERVER_NAME ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return 2;
-}
-
-static int fault(struct strbuf *err)
-{
-	fprintf(stderr, SERVER_NAME ": %s\n", err->buf);
-	strbuf_release(err);
-	return 1;
-}
 
 /* ---- settings --------------------------------------------------------------------- */
 
@@ -138,16 +119,6 @@ static int set_key(struct portal_config *c, const char *name, const char *value,
 	return -1;
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-	return s;
-}
-
 static int read_config(struct portal_config *c, const char *path, struct strbuf *err)
 {
 	FILE *fp = fopen(path, "r");
@@ -161,22 +132,16 @@ static int read_config(struct portal_config *c, const char *path, struct strbuf 
 	int lineno = 0, rc = 0;
 	while (!rc && fgets(line, sizeof line, fp)) {
 		lineno++;
-		char *s = trim(line), *eq = strchr(s, '=');
 		char where[600];
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
-		if (!*s || *s == '#')
+		char *name, *val;
+		int kind = mc_text_setting(line, &name, &val);
+		if (kind == 0)
 			continue;
-		if (!eq) {
+		if (kind < 0) {
 			strbuf_addf(err, "%s: cần dạng 'khoá = giá trị'", where);
 			rc = -1;
 			break;
-		}
-		*eq = '\0';
-		char *name = trim(s), *val = trim(eq + 1);
-		size_t vn = strlen(val);
-		if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"') {
-			val[vn - 1] = '\0';
-			val++;
 		}
 		if (world && (!strcmp(name, "password") || !strcmp(name, "gateway_client_secret"))) {
 			strbuf_addf(err, "%s: tệp chứa mật khẩu nhưng ai cũng đọc được; hãy chmod 600 %s",
@@ -363,9 +328,12 @@ static int take_pg(int *argc, char **argv, const char **pg)
 	return *pg ? 0 : -1;
 }
 
-static PGconn *open_db(const char *pg, struct strbuf *err)
+/* PostgreSQL's message on stderr; clears res; returns 1. */
+static int query_fault(PGresult *res)
 {
-	return db_connect(pg, err);
+	fprintf(stderr, SERVER_NAME ": %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return 1;
 }
 
 static int cmd_enable(PGconn *c, bool on)
@@ -374,7 +342,7 @@ static int cmd_enable(PGconn *c, bool on)
 	if (db_exec(c, on ? "UPDATE portal_state SET enabled = true, enabled_at ="
 			    " coalesce(CASE WHEN enabled THEN enabled_at END, now())"
 			  : "UPDATE portal_state SET enabled = false", &err))
-		return fault(&err);
+		return admin_fault(&err);
 	printf("{\"enabled\":%s}\n", on ? "true" : "false");
 	return 0;
 }
@@ -411,11 +379,8 @@ static int cmd_status(PGconn *c)
 		"   'held', (SELECT count(*) FROM portal_inbox WHERE state = 'held'),"
 		"   'last_fetch_at', to_char(s.last_fetch_at, 'YYYY-MM-DD\"T\"HH24:MI:SS')))::text"
 		" FROM portal_state s");
-	if (!db_ok(res) || PQntuples(res) != 1) {
-		fprintf(stderr, SERVER_NAME ": %s", PQresultErrorMessage(res));
-		PQclear(res);
-		return 1;
-	}
+	if (!db_ok(res) || PQntuples(res) != 1)
+		return query_fault(res);
 	print_json(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
@@ -440,8 +405,8 @@ static int cmd_list(PGconn *c, int argc, char **argv)
 	char *end;
 	long n = strtol(limit, &end, 10);
 	if (!known || *end || n < 1 || n > 100000)
-		return bad("--state là một trong waiting, sent, acknowledged, error, dropped; --limit"
-			   " từ 1 đến 100000");
+		return admin_bad("--state là một trong waiting, sent, acknowledged, error, dropped; --limit"
+				 " từ 1 đến 100000");
 	const char *p[] = { state, limit };
 	PGresult *res = db_query(c, "SELECT json_build_object('id', q.id, 'dossier_id', q.dossier_id,"
 				    " 'code', q.dossier->>'code', 'seq', q.seq, 'service', q.service,"
@@ -450,11 +415,8 @@ static int cmd_list(PGconn *c, int argc, char **argv)
 				    " 'created_at', to_char(q.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS'))::text"
 				    " FROM portal_queue q WHERE $1::text IS NULL OR q.state = $1"
 				    " ORDER BY q.id LIMIT $2::integer", 2, p);
-	if (!db_ok(res)) {
-		fprintf(stderr, SERVER_NAME ": %s", PQresultErrorMessage(res));
-		PQclear(res);
-		return 1;
-	}
+	if (!db_ok(res))
+		return query_fault(res);
 	for (int i = 0; i < PQntuples(res); i++)
 		print_json(PQgetvalue(res, i, 0));
 	PQclear(res);
@@ -471,25 +433,32 @@ static bool is_id(const char *s)
 	return true;
 }
 
+/* An UPDATE ... RETURNING: the rows it changed, or -1 after PostgreSQL's
+ * message on stderr. */
+static int rows_changed(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = db_query(c, sql, n, params);
+	if (!db_ok(res))
+		return -query_fault(res);
+	int rows = PQntuples(res);
+	PQclear(res);
+	return rows;
+}
+
 static int cmd_retry(PGconn *c, int argc, char **argv)
 {
 	if (argc != 2 || (strcmp(argv[1], "--all") && !is_id(argv[1])))
-		return bad("cách dùng: motcua-server portal retry --pg CONNINFO (ID | --all)");
+		return admin_bad("cách dùng: motcua-server portal retry --pg CONNINFO (ID | --all)");
 	bool all = !strcmp(argv[1], "--all");
 	const char *p[] = { all ? NULL : argv[1] };
-	PGresult *res = db_query(c, "UPDATE portal_queue SET state = 'waiting', last_error = NULL,"
-				    " error_at = NULL WHERE state = 'error'"
-				    " AND ($1::bigint IS NULL OR id = $1::bigint) RETURNING id", 1, p);
-	if (!db_ok(res)) {
-		fprintf(stderr, SERVER_NAME ": %s", PQresultErrorMessage(res));
-		PQclear(res);
+	int n = rows_changed(c, "UPDATE portal_queue SET state = 'waiting', last_error = NULL,"
+			     " error_at = NULL WHERE state = 'error'"
+			     " AND ($1::bigint IS NULL OR id = $1::bigint) RETURNING id", 1, p);
+	if (n < 0)
 		return 1;
-	}
-	int n = PQntuples(res);
-	PQclear(res);
 	if (!all && n == 0)
-		return bad("không có thông điệp lỗi số %s (xem: motcua-server portal list --state error)",
-			   argv[1]);
+		return admin_bad("không có thông điệp lỗi số %s (xem: motcua-server portal list --state error)",
+				 argv[1]);
 	printf("{\"retried\":%d}\n", n);
 	return 0;
 }
@@ -505,27 +474,22 @@ static int cmd_drop(PGconn *c, int argc, char **argv)
 		else if (!id && is_id(argv[i]))
 			id = argv[i];
 		else if (!strcmp(argv[i], "--reason") || !strcmp(argv[i], "--by"))
-			return bad("%s cần một giá trị", argv[i]);
+			return admin_bad("%s cần một giá trị", argv[i]);
 		else
-			return bad("cách dùng: motcua-server portal drop --pg CONNINFO ID --reason LÝ_DO");
+			return admin_bad("cách dùng: motcua-server portal drop --pg CONNINFO ID --reason LÝ_DO");
 	}
 	if (!id)
-		return bad("cách dùng: motcua-server portal drop --pg CONNINFO ID --reason LÝ_DO");
+		return admin_bad("cách dùng: motcua-server portal drop --pg CONNINFO ID --reason LÝ_DO");
 	if (mc_text_blank(reason) || !mc_text_valid(reason) || mc_text_chars(reason) > 500)
-		return bad("bỏ một thông điệp cần lý do (--reason, tối đa 500 ký tự)");
+		return admin_bad("bỏ một thông điệp cần lý do (--reason, tối đa 500 ký tự)");
 	const char *p[] = { id, reason, by ? by : "" };
-	PGresult *res = db_query(c, "UPDATE portal_queue SET state = 'dropped', dropped_reason = $2,"
-				    " dropped_by = nullif($3, '') WHERE id = $1::bigint AND state = 'error'"
-				    " RETURNING id", 3, p);
-	if (!db_ok(res)) {
-		fprintf(stderr, SERVER_NAME ": %s", PQresultErrorMessage(res));
-		PQclear(res);
+	int n = rows_changed(c, "UPDATE portal_queue SET state = 'dropped', dropped_reason = $2,"
+			     " dropped_by = nullif($3, '') WHERE id = $1::bigint AND state = 'error'"
+			     " RETURNING id", 3, p);
+	if (n < 0)
 		return 1;
-	}
-	int n = PQntuples(res);
-	PQclear(res);
 	if (!n)
-		return bad("không có thông điệp lỗi số %s: chỉ bỏ được thông điệp ở trạng thái error", id);
+		return admin_bad("không có thông điệp lỗi số %s: chỉ bỏ được thông điệp ở trạng thái error", id);
 	printf("{\"dropped\":%s}\n", id);
 	return 0;
 }
@@ -535,17 +499,17 @@ static int codes_import(PGconn *c, const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp)
-		return bad("không đọc được %s: %s", path, strerror(errno));
+		return admin_bad("không đọc được %s: %s", path, strerror(errno));
 	struct strbuf err = STRBUF_INIT;
 	char line[2048];
 	int lineno = 0, n = 0, rc = 0;
 	if (db_exec(c, "BEGIN", &err)) {
 		fclose(fp);
-		return fault(&err);
+		return admin_fault(&err);
 	}
 	while (!rc && fgets(line, sizeof line, fp)) {
 		lineno++;
-		char *s = trim(line);
+		char *s = mc_text_trim(line);
 		if (!*s || *s == '#' || (lineno == 1 && !strncmp(s, "kind,", 5)))
 			continue;
 		char *f[4] = { NULL, NULL, NULL, NULL };
@@ -557,17 +521,17 @@ static int codes_import(PGconn *c, const char *path)
 				*p++ = '\0';
 		}
 		for (int i = 0; i < nf; i++)
-			f[i] = trim(f[i]);
+			f[i] = mc_text_trim(f[i]);
 		if (nf < 3 || (strcmp(f[0], "unit") && strcmp(f[0], "procedure") && strcmp(f[0], "field")) ||
 		    !*f[1] || !*f[2] || !mc_text_valid(f[1]) || !mc_text_valid(f[2]) ||
 		    (nf == 4 && !mc_text_valid(f[3]))) {
-			rc = bad("%s:%d: cần «loại,mã của ta,mã của Cổng[,tên]», loại là unit, procedure"
-				 " hoặc field", path, lineno);
+			rc = admin_bad("%s:%d: cần «loại,mã của ta,mã của Cổng[,tên]», loại là unit, procedure"
+				       " hoặc field", path, lineno);
 			break;
 		}
 		if (!strcmp(f[0], "unit") && !mc_unit_ident_is_qcvn102(f[2])) {
-			rc = bad("%s:%d: mã đơn vị của Cổng «%s» không theo QCVN 102 (NNN.NN.NN.XNN)", path,
-				 lineno, f[2]);
+			rc = admin_bad("%s:%d: mã đơn vị của Cổng «%s» không theo QCVN 102 (NNN.NN.NN.XNN)", path,
+				       lineno, f[2]);
 			break;
 		}
 		const char *p[] = { f[0], f[1], f[2], nf == 4 ? f[3] : NULL };
@@ -576,8 +540,8 @@ static int codes_import(PGconn *c, const char *path)
 			bool known = db_ok(res) && PQntuples(res) == 1;
 			PQclear(res);
 			if (!known) {
-				rc = bad("%s:%d: không có đơn vị mã «%s» (motcua-server import trước)", path,
-					 lineno, f[1]);
+				rc = admin_bad("%s:%d: không có đơn vị mã «%s» (motcua-server import trước)", path,
+					       lineno, f[1]);
 				break;
 			}
 		}
@@ -593,7 +557,7 @@ static int codes_import(PGconn *c, const char *path)
 	fclose(fp);
 	if (rc || db_exec(c, "COMMIT", &err)) {
 		db_exec(c, "ROLLBACK", NULL);
-		return rc == 2 ? 2 : fault(&err);
+		return rc == 2 ? 2 : admin_fault(&err);
 	}
 	strbuf_release(&err);
 	printf("{\"imported\":%d}\n", n);
@@ -630,11 +594,11 @@ int cmd_portal(int argc, char **argv)
 	char **args = argv + 1;
 	const char *pg = NULL;
 	if (take_pg(&n, args, &pg))
-		return bad("thiếu --pg CONNINFO");
+		return admin_bad("thiếu --pg CONNINFO");
 	struct strbuf err = STRBUF_INIT;
-	PGconn *c = open_db(pg, &err);
+	PGconn *c = admin_connect(pg, &err);
 	if (!c)
-		return fault(&err);
+		return admin_fault(&err);
 	int rc;
 	if (!strcmp(sub, "enable") && n == 1)
 		rc = cmd_enable(c, true);

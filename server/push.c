@@ -228,7 +228,10 @@ static int check_dossier(const struct sync_op *op, struct outcome *o)
 	struct dossier_doc_error e;
 	if (dossier_doc_decode(op->payload, &d, &e) || dossier_doc_check_new(&d, &e)) {
 		dossier_doc_release(&d);
-		set_outcome(o, MC_ERR_BAD_PAYLOAD, "%s", e.message);
+		/* the fee has a code of its own: the clerk typed it, the
+		 * workstation did not make it wrong */
+		set_outcome(o, strncmp(e.field, "fee", 3) ? MC_ERR_BAD_PAYLOAD : MC_ERR_BAD_FEE, "%s",
+			    e.message);
 		return -1;
 	}
 	bool same_id = d.id && !strcmp(d.id, op->entity_id);
@@ -333,7 +336,7 @@ static bool code_in_scope(PGconn *c, const struct session *s, const struct dossi
 }
 
 static int insert_dossier(PGconn *c, const struct session *s, const struct sync_op *op,
-			  const struct dossier_doc *d, struct outcome *o)
+			  const json_t *doc, const struct dossier_doc *d, struct outcome *o)
 {
 	const char *id = op->entity_id, *code = d->code, *unit = d->unit_code;
 	if (!in_scope(c, o, s->username, unit))
@@ -367,7 +370,7 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	if (d->handling_unit && *d->handling_unit &&
 	    !unit_exists(c, o, "handling_unit", d->handling_unit))
 		return -1;
-	json_t *data = json_deep_copy(op->payload);
+	json_t *data = json_deep_copy(doc);
 	json_object_set_new(data, "rev", json_integer(1));
 	size_t i;
 	json_t *e;
@@ -376,13 +379,16 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 		stamp_event(e, s, unit);
 	char *text = sync_canonical_json(data);
 	json_decref(data);
-	char st[16];
+	char st[16], amount[24];
 	snprintf(st, sizeof(st), "%d", d->status);
+	snprintf(amount, sizeof(amount), "%lld", d->fee.amount);
 	const char *ip[] = { id, code, unit, d->procedure_code, d->procedure_name,
-			     st, d->received_at, d->appointment, text };
+			     st, d->received_at, d->appointment, text,
+			     d->has_fee ? d->fee.status : NULL, d->has_fee ? amount : NULL };
 	int rc = run(c, o, "INSERT INTO dossiers(id, code, unit_code, procedure_code, procedure_name,"
-			   " status, received_at, appointment, rev, data)"
-			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb)", 9, ip);
+			   " status, received_at, appointment, rev, data, fee_status, fee_amount)"
+			   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9::jsonb, $10, $11::bigint)",
+		     11, ip);
 	json_array_foreach(all, i, e) {
 		bool inserted;
 		if (rc || insert_event(c, o, id, e, d->received_at, s->device_id, &inserted))
@@ -406,17 +412,49 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
 	return rc;
 }
 
+/* The document as stored: a compact one (core/dossier_doc.h) made whole
+ * from the procedure's catalog, so that the server keeps and serves every
+ * dossier in the full form. A procedure or component the server does not
+ * know: stored as it came, still compact (nothing of it is lost; a
+ * workstation makes it whole from its own catalog). NULL when the database
+ * failed (o set). */
+static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+{
+	if (!json_is_true(json_object_get(payload, "compact")))
+		return json_incref((json_t *)payload);
+	const char *p[] = { jstr(payload, "procedure_code") };
+	PGresult *res = db_query(c, "SELECT data::text FROM procedures WHERE code = $1", 1, p);
+	if (!db_ok(res)) {
+		set_db_failure(o, res);
+		PQclear(res);
+		return NULL;
+	}
+	json_t *proc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	PQclear(res);
+	size_t n = 0;
+	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
+	json_t *doc = dossier_doc_expand_json(payload, cat, n, NULL);
+	free(cat);
+	json_decref(proc);
+	return doc;
+}
+
 static int apply_receive(PGconn *c, const struct session *s, const struct sync_op *op,
 			 struct outcome *o)
 {
+	json_t *doc = whole_document(c, op->payload, o);
+	if (!doc)
+		return -1;
 	struct dossier_doc d;
 	struct dossier_doc_error e;
-	if (dossier_doc_decode(op->payload, &d, &e)) { /* checked by check_dossier */
+	if (dossier_doc_decode(doc, &d, &e)) { /* checked by check_dossier */
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "%s", e.message);
+		json_decref(doc);
 		return -1;
 	}
-	int rc = insert_dossier(c, s, op, &d, o);
+	int rc = insert_dossier(c, s, op, doc, &d, o);
 	dossier_doc_release(&d);
+	json_decref(doc);
 	return rc;
 }
 
@@ -448,6 +486,13 @@ static int check_action(const struct sync_op *op, struct outcome *o)
 			    " actor, device_time", op->op);
 		return -1;
 	}
+	json_t *rdoc = json_object_get(d, "result_document_id");
+	if (rdoc && !json_is_null(rdoc) &&
+	    (a != MC_ACT_RESULT_READY || !sync_id_valid(json_string_value(rdoc)))) {
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"result_document_id\" chỉ đi cùng"
+			    " result-ready và phải là một mã định danh hợp lệ");
+		return -1;
+	}
 	if (!opt_str(d, "note", 4096) || !opt_str(d, "handling_unit", 32) ||
 	    !opt_str(d, "updated_at", 64)) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"note\", \"handling_unit\", \"updated_at\""
@@ -468,7 +513,7 @@ static int check_action(const struct sync_op *op, struct outcome *o)
 		}
 	}
 	json_t *rev = json_object_get(d, "rev");
-	if (json_is_integer(rev) && json_integer_value(rev) != op->base_rev + 1) {
+	if (json_is_integer(rev) && !rev_follows(rev, op->base_rev)) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"rev\" phải bằng base_rev + 1");
 		return -1;
 	}
@@ -596,7 +641,8 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 	/* The stored dossier follows: status, rev, fields the change carries, its event. */
 	json_object_set_new(data, "status", json_integer(to));
 	json_object_set_new(data, "rev", json_integer(nrev));
-	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at" };
+	static const char *const fields[] = { "appointment", "handling_unit", "note", "updated_at",
+					      "result_document_id" };
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (jstr(d, fields[i]))
 			json_object_set(data, fields[i], json_object_get(d, fields[i]));
@@ -662,7 +708,7 @@ static int check_reassign(const struct sync_op *op, struct outcome *o)
 	}
 	json_t *rev = json_object_get(d, "rev"), *st = json_object_get(d, "status");
 	if ((rev && !json_is_null(rev) && (!json_is_integer(rev) ||
-					   json_integer_value(rev) != op->base_rev + 1)) ||
+					   !rev_follows(rev, op->base_rev))) ||
 	    (st && !json_is_null(st) && !json_is_integer(st))) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"rev\" phải bằng base_rev + 1, \"status\""
 			    " là số nguyên");
@@ -803,6 +849,7 @@ static const struct op_kind op_kinds[] = {
 	{ "dossier", "receive", check_dossier, apply_receive },
 	{ "dossier", MC_REASSIGN_ID, check_reassign, apply_reassign },
 	{ "dossier", "attach", attach_check, attach_apply },
+	{ "visit", "record", visit_check, visit_apply },
 	/* an online dossier received (server/online.c); before the lifecycle's
 	 * rows, which name "accept" too */
 	{ "dossier", "accept", online_accept_check, online_accept_apply },
@@ -820,6 +867,34 @@ static const struct op_kind *find_kind(const struct sync_op *op)
 	return NULL;
 }
 
+/* Whether every real number of v is within ±2^53 (an integer fits: Jansson
+ * read it as a 64-bit one): a payload's values end up in the stored dossier
+ * (jsonb), whose text the server reads back with Jansson; jsonb writes
+ * numbers without exponent, so 1e308 would come back as a 309-digit
+ * integer that no later operation on the dossier could read. The fields
+ * the server reads are checked against their own ranges elsewhere. */
+static bool numbers_sane(const json_t *v, int depth)
+{
+	const double lim = 9007199254740992.0; /* 2^53 */
+	if (depth > 64)
+		return false;
+	if (json_is_real(v))
+		return json_real_value(v) >= -lim && json_real_value(v) <= lim;
+	const char *k;
+	const json_t *c;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, c)
+			if (!numbers_sane(c, depth + 1))
+				return false;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, c)
+			if (!numbers_sane(c, depth + 1))
+				return false;
+	}
+	return true;
+}
+
 /* Pure checks that do not need the database: the hash, the kind, the
  * kind's own checks. The kind, or NULL with the outcome set. */
 static const struct op_kind *check_op(const struct sync_op *op, struct outcome *o)
@@ -832,6 +907,11 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 		set_outcome(o, MC_ERR_BAD_HASH, "payload_hash không khớp với nội dung payload");
 		return NULL;
 	}
+	if (!numbers_sane(op->payload, 0)) {
+		set_outcome(o, MC_ERR_BAD_PAYLOAD, "Payload có một số thực ngoài miền (tối đa ±2^53)"
+			    " hoặc lồng quá 64 mức");
+		return NULL;
+	}
 	const struct op_kind *k = find_kind(op);
 	if (!k) {
 		set_outcome(o, MC_ERR_UNKNOWN_OP, "Không hỗ trợ thao tác %s trên %s",
@@ -841,14 +921,43 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 	return k->check(op, o) ? NULL : k;
 }
 
+/* The hash an operation is known by in ops: its payload_hash, but for a
+ * compact dossier (protocol 2) the hash of the whole document it stands for
+ * (whole_document), which is the payload_hash of the same dossier sent
+ * whole. A workstation that sent a reception whole (before it knew the
+ * server's protocol) and sends it again compact after a lost answer gets
+ * duplicate, not op_id_reused: one operation, one hash. *whole receives the
+ * whole document of a compact payload (NULL otherwise). -1 when the
+ * database failed (o set). */
+static int identity_hash(PGconn *c, const struct sync_op *op, json_t **whole,
+			 char out[SYNC_HASH_HEX + 1], struct outcome *o)
+{
+	*whole = NULL;
+	if (!json_is_true(json_object_get(op->payload, "compact")) || strcmp(op->op, "receive")) {
+		snprintf(out, SYNC_HASH_HEX + 1, "%s", op->payload_hash);
+		return 0;
+	}
+	*whole = whole_document(c, op->payload, o);
+	if (!*whole)
+		return -1;
+	char *text = sync_payload_text(*whole); /* the protocol's hash: member order */
+	sync_payload_hash_text(text, out);
+	free(text);
+	return 0;
+}
+
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
+	json_t *whole = NULL;
 	if (run(c, o, "BEGIN", 0, NULL))
 		return;
+	char ident[SYNC_HASH_HEX + 1];
+	if (identity_hash(c, op, &whole, ident, o))
+		goto rollback;
 	const char *ip[] = { op->op_id, device_id, s->username, op->entity, op->entity_id,
-			     op->op, op->payload_hash };
+			     op->op, ident };
 	PGresult *res = db_query(c, "INSERT INTO ops(op_id, device_id, username, entity, entity_id,"
 				    " op, payload_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)"
 				    " ON CONFLICT (op_id) DO NOTHING RETURNING op_id", 7, ip);
@@ -868,7 +977,7 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 			PQclear(res);
 			goto rollback;
 		}
-		if (!strcmp(PQgetvalue(res, 0, 0), op->payload_hash)) {
+		if (!strcmp(PQgetvalue(res, 0, 0), ident)) {
 			o->status = SYNC_DUPLICATE;
 			o->rev = atoll(PQgetvalue(res, 0, 1));
 		} else {
@@ -879,7 +988,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 		goto rollback;
 	}
 	const struct op_kind *kind = check_op(op, o);
-	if (!kind || kind->apply(c, s, op, o))
+	/* a compact dossier is applied as the whole document made above */
+	struct sync_op applied = *op;
+	if (whole)
+		applied.payload = whole;
+	if (!kind || kind->apply(c, s, &applied, o))
 		goto rollback;
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
@@ -891,9 +1004,11 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	    run(c, o, "COMMIT", 0, NULL))
 		goto rollback;
 	o->status = SYNC_APPLIED;
+	json_decref(whole);
 	return;
 rollback:
 	db_exec(c, "ROLLBACK", NULL);
+	json_decref(whole);
 }
 
 /* Keeps a conflicting or rejected operation for a person to look at. */
@@ -911,6 +1026,29 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 	free(payload);
 }
 
+/* The files of the documents this device attached that the server does
+ * not hold (flagged: 0008_files_restore.sql), at most 100 a push (a sample
+ * drawn anew each time, so that files the workstation can no longer send,
+ * damaged there, never hide others):
+ * the workstation sends them again (after a restore from an older backup,
+ * or a file whose upload never came). The stale flags of files held since
+ * are cleared. A failure here leaves the list empty: the next push asks
+ * again. */
+
+static void missing_files(PGconn *c, const char *device_id, struct sync_push_response *resp)
+{
+	const char *p[] = { device_id };
+	db_execp(c, "UPDATE documents d SET file_missing = false WHERE d.device_id = $1"
+		    " AND d.file_missing AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256)",
+		 1, p, NULL);
+	PGresult *res = db_query(c, "SELECT sha256 FROM (SELECT DISTINCT d.sha256 FROM documents d"
+				    " WHERE d.device_id = $1 AND d.file_missing) m ORDER BY random()"
+				    " LIMIT 100", 1, p);
+	for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
+		sync_push_response_add_missing(resp, PQgetvalue(res, i, 0));
+	PQclear(res);
+}
+
 void api_push(struct req *r)
 {
 	PGconn *c = db_thread_conn();
@@ -918,6 +1056,8 @@ void api_push(struct req *r)
 		respond_db_down(r);
 		return;
 	}
+	if (req_protocol(r) < 0)
+		return;
 	/* JSON only: a type browsers send across sites without asking (text/plain,
 	 * multipart/form-data) or any other is refused. No type, and curl's
 	 * default for --data (application/x-www-form-urlencoded), are read as JSON. */
@@ -962,6 +1102,8 @@ void api_push(struct req *r)
 		case SYNC_CONFLICT: r->ops_conflict++; break;
 		default: r->ops_rejected++; break;
 		}
+		if (json_is_true(json_object_get(op->payload, "compact")))
+			r->ops_compact++;
 		if (o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED)
 			record_problem(c, &r->s, op, &o);
 		bool err = o.status == SYNC_CONFLICT || o.status == SYNC_REJECTED;
@@ -980,6 +1122,7 @@ void api_push(struct req *r)
 	if (db_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
 		resp.last_applied_op = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	missing_files(c, push.device_id, &resp);
 	char clock[40];
 	server_clock(clock, sizeof(clock));
 	resp.server_clock = xstrdup(clock);

@@ -9,6 +9,7 @@
 
 #include "client/store/auth.h"
 #include "client/store/docstore.h"
+#include "client/store/fees.h"
 #include "client/store/outbox.h"
 #include "core/datetime.h"
 #include "core/dossier_doc.h"
@@ -221,15 +222,73 @@ static int insert_event(struct store *st, const char *id, const struct dossier_d
 	return rc;
 }
 
+void sync_catalog_load(struct store *st, const char *procedure_code, struct sync_catalog *k)
+{
+	memset(k, 0, sizeof(*k));
+	sqlite3_stmt *q = store_prepare(st, "SELECT seq, name, kind, mandatory, originals, copies"
+					    " FROM components WHERE procedure_code = ? ORDER BY seq");
+	bind_str(q, 1, procedure_code);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		size_t n = k->n;
+		k->c = xrealloc(k->c, (n + 1) * sizeof(*k->c));
+		k->strs = xrealloc(k->strs, (2 * n + 2) * sizeof(*k->strs));
+		k->strs[2 * n] = xstrdup((const char *)sqlite3_column_text(q, 1));
+		k->strs[2 * n + 1] = xstrdup(sqlite3_column_text(q, 2)
+						     ? (const char *)sqlite3_column_text(q, 2)
+						     : "submit");
+		k->c[n] = (struct dossier_doc_component){
+			.seq = sqlite3_column_int(q, 0),
+			.name = k->strs[2 * n],
+			.kind = k->strs[2 * n + 1],
+			.mandatory = sqlite3_column_int(q, 3) != 0,
+			.originals_required = sqlite3_column_int(q, 4),
+			.copies_required = sqlite3_column_int(q, 5),
+		};
+		k->n++;
+	}
+	sqlite3_finalize(q);
+}
+
+void sync_catalog_release(struct sync_catalog *k)
+{
+	for (size_t i = 0; i < 2 * k->n; i++)
+		free(k->strs[i]);
+	free(k->strs);
+	free(k->c);
+	memset(k, 0, sizeof(*k));
+}
+
+/* A compact dossier (core/dossier_doc.h) made whole from this store's
+ * catalog of its procedure (a new reference); *unknown: its components the
+ * catalog lacks (kept without a name, so not stored). */
+static json_t *whole_document(struct store *st, const json_t *doc, size_t *unknown)
+{
+	*unknown = 0;
+	if (!json_is_true(json_object_get(doc, "compact")))
+		return json_incref((json_t *)doc);
+	struct sync_catalog k;
+	sync_catalog_load(st, json_string_value(json_object_get(doc, "procedure_code")), &k);
+	json_t *whole = dossier_doc_expand_json(doc, k.c, k.n, unknown);
+	sync_catalog_release(&k);
+	return whole;
+}
+
 static int apply_dossier(struct store *st, const struct sync_change *ch, struct apply_stats *s)
 {
 	const char *id = ch->entity_id;
 	struct dossier_doc d;
 	struct dossier_doc_error e;
-	if (dossier_doc_decode(ch->data, &d, &e)) {
+	size_t unknown;
+	json_t *whole = whole_document(st, ch->data, &unknown);
+	int bad = dossier_doc_decode(whole, &d, &e);
+	json_decref(whole); /* d holds its own reference */
+	if (bad) {
 		note(s, "Hồ sơ %s từ máy chủ bị bỏ qua: %s", id, e.message);
 		return SQLITE_OK;
 	}
+	if (unknown)
+		note(s, "Hồ sơ %s: %zu thành phần không có trong danh mục thủ tục %s trên máy này",
+		     d.code, unknown, d.procedure_code);
 	int rc = SQLITE_OK;
 	if (outbox_unaccepted(st, id)) {
 		s->kept_local++;
@@ -248,6 +307,12 @@ static int apply_dossier(struct store *st, const struct sync_change *ch, struct 
 	rc = upsert_dossier(st, id, rev, &d);
 	if (rc == SQLITE_OK)
 		rc = replace_components(st, id, &d);
+	/* the fee recorded where it was received, when it is one (a feed is
+	 * data, checked like a push) */
+	if (rc == SQLITE_OK && d.has_fee &&
+	    !mc_fee_check(mc_fee_status_from_id(d.fee.status), d.fee.amount, d.fee.reason, e.message,
+			  sizeof(e.message), NULL))
+		rc = fees_put(st, id, mc_fee_status_from_id(d.fee.status), d.fee.amount, d.fee.reason);
 	if (rc == SQLITE_OK && d.event)
 		rc = insert_event(st, id, &d, d.event);
 	for (size_t i = 0; i < d.nevents && rc == SQLITE_OK; i++)

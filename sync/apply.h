@@ -10,6 +10,7 @@
 #ifndef MC_SYNC_APPLY_H
 #define MC_SYNC_APPLY_H
 #include "client/store/store.h"
+#include "core/dossier_doc.h"
 #include "core/syncproto.h"
 
 struct apply_stats {
@@ -25,5 +26,16 @@ void apply_stats_release(struct apply_stats *s);
 /* Applies one change inside the caller's transaction. Returns SQLITE_OK,
  * or the SQLite error that should roll the page back. */
 int sync_apply_change(struct store *st, const struct sync_change *ch, struct apply_stats *s);
+
+/* A procedure's catalog of components in this store (table components),
+ * sorted by seq, for the compact dossier (core/dossier_doc.h): empty when
+ * the store does not know the procedure. */
+struct sync_catalog {
+	struct dossier_doc_component *c;
+	size_t n;
+	char **strs; /* the names and kinds c points at */
+};
+void sync_catalog_load(struct store *st, const char *procedure_code, struct sync_catalog *k);
+void sync_catalog_release(struct sync_catalog *k);
 
 #endif

@@ -10,6 +10,8 @@
 
 #include "client/base/clock.h"
 #include "client/store/outbox.h"
+#include "core/dossier_doc.h"
+#include "core/gzip.h"
 #include "core/syncproto.h"
 #include "sync/apply.h"
 #include "sync/http.h"
@@ -32,6 +34,10 @@ struct pass {
 	char clock[64];      /* device clock sent to the server, with seconds and offset */
 	long long device_epoch;
 	bool requeued_once;
+	long woken;          /* operations the pull found their dossier for */
+	long push_budget;    /* bytes of the next batch on the wire (gzipped) */
+	int push_fails;      /* batches cut or timed out in a row */
+	long push_wire;      /* bytes of the batch being sent, gzipped */
 	struct sync_progress progress; /* what the last report said */
 };
 
@@ -107,17 +113,21 @@ void sync_summary_add(struct sync_summary *t, const struct sync_summary *p)
 	t->rejected += p->rejected;
 	t->conflicts += p->conflicts;
 	t->requeued += p->requeued;
+	t->batches += p->batches;
+	t->push_retries += p->push_retries;
 	t->pulled += p->pulled;
 	t->kept_local += p->kept_local;
 	t->leased += p->leased;
 	t->files_sent += p->files_sent;
 	t->files_known += p->files_known;
 	t->files_failed += p->files_failed;
+	t->files_requeued += p->files_requeued;
 	t->files_fetched += p->files_fetched;
 	t->bytes_sent += p->bytes_sent;
 	t->files_pending = p->files_pending;
 	t->bytes_pending = p->bytes_pending;
 	t->pending = p->pending;
+	t->waiting = p->waiting;
 	t->online |= p->online;
 	if (p->have_skew) {
 		t->have_skew = true;
@@ -145,12 +155,15 @@ char *sync_summary_json(const struct sync_summary *s)
 	json_object_set_new(o, "rejected", json_integer(s->rejected));
 	json_object_set_new(o, "conflicts", json_integer(s->conflicts));
 	json_object_set_new(o, "requeued", json_integer(s->requeued));
+	json_object_set_new(o, "batches", json_integer(s->batches));
+	json_object_set_new(o, "push_retries", json_integer(s->push_retries));
 	json_object_set_new(o, "pulled", json_integer(s->pulled));
 	json_object_set_new(o, "kept_local", json_integer(s->kept_local));
 	json_object_set_new(o, "leased", json_integer(s->leased));
 	json_object_set_new(o, "files_sent", json_integer(s->files_sent));
 	json_object_set_new(o, "files_known", json_integer(s->files_known));
 	json_object_set_new(o, "files_failed", json_integer(s->files_failed));
+	json_object_set_new(o, "files_requeued", json_integer(s->files_requeued));
 	json_object_set_new(o, "files_fetched", json_integer(s->files_fetched));
 	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->bytes_sent));
 	json_object_set_new(o, "files_pending", json_integer(s->files_pending));
@@ -158,6 +171,7 @@ char *sync_summary_json(const struct sync_summary *s)
 	/* megabytes of 10^6 bytes, one decimal, as the status bar shows them */
 	json_object_set_new(o, "pending_mb", json_real((double)((s->bytes_pending + 50000) / 100000) / 10));
 	json_object_set_new(o, "pending", json_integer(s->pending));
+	json_object_set_new(o, "waiting", json_integer(s->waiting));
 	json_object_set_new(o, "online", json_boolean(s->online));
 	json_object_set_new(o, "errors", strings(s->errors, s->nerrors));
 	json_object_set_new(o, "warnings", strings(s->warnings, s->nwarnings));
@@ -288,6 +302,11 @@ static enum sync_outcome judge(struct pass *p, const struct sync_reply *r, const
 	struct sync_error e;
 	server_error(r, &e);
 	enum mc_err code = mc_err_from_wire(e.code);
+	if (code == MC_ERR_PROTOCOL_OUTDATED || code == MC_ERR_PROTOCOL_UNSUPPORTED) {
+		/* one side must be updated: nothing to retry until then */
+		add_error(p->sum, "%s: %s", what, e.message);
+		return SYNC_FAULT;
+	}
 	if (code == MC_ERR_TOKEN_EXPIRED) {
 		add_error(p->sum, "Mã truy cập của máy trạm đã hết hạn (%s: %s). Hãy đăng nhập"
 			  " lại: motcua login --server %s --username %s", e.code, e.message,
@@ -323,6 +342,34 @@ static enum sync_outcome store_failed(struct pass *p, const char *what, struct s
 
 /* ---- push -------------------------------------------------------------------------- */
 
+/* A receive operation's dossier in the compact form (core/dossier_doc.h),
+ * with the hash of that text, for a server that speaks protocol 2, when the
+ * form is exact against this store's catalog (a dossier whose components
+ * are not the catalog's goes whole). The outbox keeps the full document;
+ * the server knows the operation by the hash of the whole one, whichever
+ * form went. */
+static void compact_op(struct store *st, struct sync_op *op)
+{
+	if (strcmp(op->op, "receive"))
+		return;
+	struct sync_catalog k;
+	sync_catalog_load(st, json_string_value(json_object_get(op->payload, "procedure_code")), &k);
+	json_t *c = dossier_doc_compact_exact(op->payload, k.c, k.n);
+	sync_catalog_release(&k);
+	if (c == op->payload) {
+		json_decref(c);
+		return;
+	}
+	char *text = sync_payload_text(c);
+	char hash[SYNC_HASH_HEX + 1];
+	sync_payload_hash_text(text, hash);
+	free(text);
+	json_decref(op->payload);
+	op->payload = c;
+	free(op->payload_hash);
+	op->payload_hash = xstrdup(hash);
+}
+
 /* Up to max pending operations, oldest first. */
 static void load_ops(struct pass *p, int max, struct sync_push *req)
 {
@@ -330,7 +377,10 @@ static void load_ops(struct pass *p, int max, struct sync_push *req)
 	req->device_id = xstrdup(p->cfg.device_id);
 	req->device_clock = xstrdup(p->clock);
 	req->ops = xcalloc((size_t)max + 1, sizeof(*req->ops));
-	req->nops = outbox_next_batch(p->st, (size_t)max, req->ops);
+	req->nops = outbox_next_batch_at(p->st, (size_t)max, req->ops, p->now);
+	if (p->http.server_protocol >= 2)
+		for (size_t i = 0; i < req->nops; i++)
+			compact_op(p->st, &req->ops[i]);
 }
 
 static char *state_text(struct store *st, const char *column)
@@ -407,7 +457,9 @@ static long apply_results(struct pass *p, const struct sync_push *req,
 				    p->now);
 		if (n < 0)
 			goto fail;
-		changed += n;
+		changed += n > 0;
+		if (n == 2)
+			continue; /* waits for its dossier: counted in waiting */
 		switch (r->status) {
 		case SYNC_APPLIED:
 			p->sum->pushed++;
@@ -422,6 +474,14 @@ static long apply_results(struct pass *p, const struct sync_push *req,
 		goto fail;
 	if (check_restore(p, resp->last_applied_op))
 		goto fail;
+	long resend = sync_upload_resend(p->st, resp->missing_files, resp->nmissing);
+	if (resend < 0)
+		goto fail;
+	if (resend > 0) {
+		p->sum->files_requeued += resend;
+		add_warning(p->sum, "Máy chủ không còn %ld tệp giấy tờ đã gửi trước đây (có thể đã"
+			    " khôi phục từ bản sao lưu cũ): sẽ gửi lại", resend);
+	}
 	if (store_commit(p->st, err))
 		return -1;
 	return changed;
@@ -468,6 +528,95 @@ static bool answers_all(const struct sync_push *req, const struct sync_push_resp
 	return true;
 }
 
+/* The request body of req, its operations cut down until it fits the byte
+ * budget gzipped (one operation always goes, whatever its size). */
+static char *fit_batch(struct pass *p, struct sync_push *req)
+{
+	for (;;) {
+		char *body = sync_push_encode(req);
+		struct strbuf z = STRBUF_INIT;
+		mc_gzip(body, strlen(body), &z);
+		size_t wire = z.len;
+		strbuf_release(&z);
+		p->push_wire = (long)wire;
+		if (req->nops <= 1 || (long)wire <= p->push_budget)
+			return body;
+		free(body);
+		/* as many as fit at the batch's bytes per operation, fewer by a tenth */
+		size_t n = (size_t)((double)req->nops * (double)p->push_budget / (double)wire * 0.9);
+		if (n >= req->nops)
+			n = req->nops - 1;
+		if (n < 1)
+			n = 1;
+		for (size_t i = n; i < req->nops; i++)
+			sync_op_release(&req->ops[i]);
+		req->nops = n;
+	}
+}
+
+/* Keeps the budget for the next pass (setting sync_push_bytes). */
+static void keep_budget(struct pass *p)
+{
+	char v[24];
+	snprintf(v, sizeof(v), "%ld", p->push_budget);
+	char *had = store_get_setting(p->st, SYNC_PUSH_BYTES_SETTING);
+	if (!had || strcmp(had, v))
+		store_set_setting(p->st, SYNC_PUSH_BYTES_SETTING, v, NULL);
+	free(had);
+}
+
+/* The next batch's budget after one that went through: what the link
+ * carried in SYNC_PUSH_SECONDS (at most half the stall timeout) at the rate
+ * of this one (bytes up over the whole exchange, latency and the server's
+ * time included), at most twice the last budget. */
+static void measure_link(struct pass *p, const struct sync_reply *r)
+{
+	long next = p->push_budget * 2;
+	/* well inside the stall timeout, whatever it is */
+	double target = SYNC_PUSH_SECONDS;
+	if (target > p->http.low_speed_time / 2.0)
+		target = p->http.low_speed_time / 2.0;
+	if (r->seconds > 0.05 && r->sent > 0) {
+		double fits = (double)r->sent / r->seconds * target;
+		if (fits < (double)next)
+			next = (long)fits;
+	}
+	if (next < SYNC_PUSH_BYTES_MIN)
+		next = SYNC_PUSH_BYTES_MIN;
+	if (next > SYNC_PUSH_BYTES_MAX)
+		next = SYNC_PUSH_BYTES_MAX;
+	p->push_budget = next;
+}
+
+/* A batch cut or timed out: the budget falls to a quarter of its size, kept
+ * for the next pass too (setting sync_push_bytes). A stall timeout (the
+ * link carried nothing for the stall time: the batch was too large for it)
+ * is sent again at once, smaller, while fewer than SYNC_PUSH_RETRIES failed
+ * in a row; a cut ends the pass with its error, as any network fault, and
+ * the next pass (after the backoff) starts from the smaller budget. What
+ * the server had applied of the batch comes back as duplicate; what it
+ * answered before is done here and never sent again. Returns whether to
+ * send again now. */
+static bool shrink_after_cut(struct pass *p, const struct sync_push *req,
+			     const struct sync_reply *r)
+{
+	if (r->status != 0 || !r->cut || r->cancelled || cancelled(p))
+		return false;
+	if (p->push_budget > p->push_wire)
+		p->push_budget = p->push_wire;
+	p->push_budget /= 4;
+	if (p->push_budget < SYNC_PUSH_BYTES_MIN)
+		p->push_budget = SYNC_PUSH_BYTES_MIN;
+	keep_budget(p);
+	if (!r->timed_out || p->push_fails >= SYNC_PUSH_RETRIES)
+		return false;
+	p->push_fails++;
+	p->sum->push_retries++;
+	add_warning(p->sum, "Gửi thao tác: %s; gửi lại từng lô nhỏ hơn (%zu thao tác vừa gửi)",
+		    r->error, req->nops);
+	return true;
+}
+
 /* One push of at most *batch operations (none: to learn the server's last
  * applied operation). *more: push again. */
 static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, bool *more)
@@ -479,12 +628,23 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 		sync_push_release(&req);
 		return SYNC_DONE;
 	}
-	char *body = sync_push_encode(&req);
+	char *body = fit_batch(p, &req);
 	struct sync_reply r;
 	sync_http_request(&p->http, "POST", "/api/v1/sync/push", body, &r);
 	free(body);
 	enum sync_outcome o = SYNC_DONE;
-	if ((r.status == 413 || r.status == 400) && req.nops > 1) {
+	if (shrink_after_cut(p, &req, &r)) {
+		*more = true;
+		sync_reply_release(&r);
+		sync_push_release(&req);
+		return SYNC_DONE;
+	}
+	struct sync_error pe;
+	bool protocol = r.status == 400 && !sync_error_decode(r.body.buf, r.body.len, &pe) &&
+			!strncmp(pe.code, "protocol_", 9);
+	if (protocol) {
+		o = judge(p, &r, "Gửi thao tác");
+	} else if ((r.status == 413 || r.status == 400) && req.nops > 1) {
 		p->sum->online = true;
 		*batch = (int)req.nops / 2; /* smaller batches until one fits */
 		*more = true;
@@ -510,6 +670,10 @@ static enum sync_outcome push_once(struct pass *p, int *batch, bool *answered, b
 				o = store_failed(p, "Không ghi được kết quả gửi", &err);
 			*answered = true;
 			*more = req.nops > 0 || p->sum->requeued > before;
+			p->sum->batches++;
+			p->push_fails = 0;
+			measure_link(p, &r);
+			keep_budget(p);
 			sync_push_response_release(&resp);
 		}
 	}
@@ -523,6 +687,10 @@ static long pending_ops(struct store *st);
 static enum sync_outcome push(struct pass *p)
 {
 	int batch = SYNC_MAX_OPS;
+	char *kept = store_get_setting(p->st, SYNC_PUSH_BYTES_SETTING);
+	p->push_budget = p->opt->push_bytes > 0 ? p->opt->push_bytes
+			 : kept && atol(kept) >= SYNC_PUSH_BYTES_MIN ? atol(kept) : SYNC_PUSH_BYTES;
+	free(kept);
 	bool answered = false, more = true;
 	enum sync_outcome o = SYNC_DONE;
 	long total = p->opt->progress ? pending_ops(p->st) : 0;
@@ -666,12 +834,19 @@ static int apply_page(struct pass *p, const struct sync_changes *page, struct ap
 	if (store_begin(p->st, err))
 		return -1;
 	for (size_t i = 0; i < page->nchanges; i++) {
-		int rc = sync_apply_change(p->st, &page->changes[i], as);
+		const struct sync_change *ch = &page->changes[i];
+		int rc = sync_apply_change(p->st, ch, as);
+		/* the server knows this dossier: what waited for it goes now */
+		long woke = rc == SQLITE_OK && !strcmp(ch->entity, "dossier")
+			? outbox_dossier_known(p->st, ch->entity_id) : 0;
+		if (woke < 0)
+			rc = sqlite3_errcode(p->st->db);
 		if (rc != SQLITE_OK) {
 			strbuf_addf(err, "%s", store_errmsg_vn(rc));
 			store_rollback(p->st);
 			return -1;
 		}
+		p->woken += woke;
 	}
 	/* the cursor goes with the page it follows */
 	if (set_state_text(p->st, "cursor", page->next)) {
@@ -807,6 +982,19 @@ static void clock_warnings(struct pass *p)
 	free(last);
 }
 
+void sync_remember_protocol(struct store *st, int protocol)
+{
+	if (protocol <= 0)
+		return;
+	char *known = store_get_setting(st, SYNC_SERVER_PROTOCOL_SETTING);
+	if (!known || atoi(known) != protocol) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", protocol);
+		store_set_setting(st, SYNC_SERVER_PROTOCOL_SETTING, v, NULL);
+	}
+	free(known);
+}
+
 enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 			   struct sync_summary *sum)
 {
@@ -827,6 +1015,9 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	}
 	sync_http_init(&p.http, p.cfg.server_url, p.cfg.token, p.cfg.ca_file);
 	p.http.cancel = p.opt->cancel;
+	char *known = store_get_setting(st, SYNC_SERVER_PROTOCOL_SETTING);
+	p.http.server_protocol = known ? atoi(known) : 0;
+	free(known);
 	if (p.opt->low_speed_time > 0)
 		p.http.low_speed_time = p.opt->low_speed_time;
 
@@ -835,6 +1026,9 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 		o = leases(&p);
 	if (o == SYNC_DONE)
 		o = pull(&p);
+	/* operations that waited for a dossier the pull brought go at once */
+	if (o == SYNC_DONE && p.woken > 0)
+		o = push(&p);
 	/* records before scans: the files follow on their own queue */
 	if (o == SYNC_DONE) {
 		report(&p, "files", 0, 0);
@@ -845,9 +1039,16 @@ enum sync_outcome sync_run(struct store *st, const struct sync_options *opt,
 	if (o == SYNC_DONE)
 		o = sync_download_files(st, &p.http, p.opt->cancel, sum);
 	sum->pending = pending_ops(st); /* queued meanwhile: the next pass */
+	struct outbox_counts oc;
+	outbox_counts(st, &oc);
+	sum->waiting = oc.waiting;
+	if (oc.waiting)
+		add_warning(sum, "%ld thao tác đang chờ máy chủ có hồ sơ của chúng (máy chủ có thể đã"
+			    " khôi phục từ bản sao lưu cũ): sẽ tự gửi lại", oc.waiting);
 	sync_upload_pending(st, &sum->files_pending, &sum->bytes_pending);
 	clock_warnings(&p);
 	record(&p, o);
+	sync_remember_protocol(st, p.http.server_protocol);
 	sum->bytes_up += p.http.bytes_up;
 	sum->bytes_down += p.http.bytes_down;
 	sync_http_release(&p.http);

@@ -11,6 +11,8 @@
 
 #include <curl/curl.h>
 
+#include "core/gzip.h"
+#include "core/syncproto.h"
 #include "core/version.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -151,8 +153,12 @@ static const char *curl_reason(CURLcode cc)
 	}
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static int perform(struct sync_http *h, const char *method, const char *path, const char *body,
-		   const char *const *extra, const struct sync_file_body *file, struct sync_reply *r)
+		   size_t body_len, bool gzipped, const char *const *extra,
+		   const struct sync_file_body *file, struct sync_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct sync_file_body fb = file ? *file : (struct sync_file_body){ -1, 0, 0 };
@@ -162,6 +168,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	struct curl_slist *headers = NULL;
 	headers = curl_slist_append(headers, "Accept: application/json");
 	headers = curl_slist_append(headers, "Expect:");
+	headers = curl_slist_append(headers, SYNC_PROTOCOL_HEADER ": " STR(SYNC_PROTOCOL));
 	char *auth = NULL;
 	if (h->token) {
 		auth = xasprintf("Authorization: Bearer %s", h->token);
@@ -169,6 +176,8 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	}
 	if (body)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	if (body && gzipped)
+		headers = curl_slist_append(headers, "Content-Encoding: gzip");
 	for (size_t i = 0; extra && extra[i]; i++)
 		headers = curl_slist_append(headers, extra[i]);
 	char ua[64];
@@ -179,7 +188,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (h->ca_file)
@@ -196,7 +205,7 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
 	if (body) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 	} else if (file) {
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
@@ -217,17 +226,25 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	curl_off_t up = 0, down = 0;
 	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
 	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &r->seconds);
 	h->bytes_up += (unsigned long long)up;
 	h->bytes_down += (unsigned long long)down;
 	r->sent = (long long)up;
 	int rc = 0;
 	if (cc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+		char *proto = sync_reply_header(r, SYNC_PROTOCOL_HEADER);
+		/* a server without the header speaks the first version */
+		h->server_protocol = proto ? atoi(proto) : 1;
+		free(proto);
 		if (!r->body.buf)
 			strbuf_addstr(&r->body, "");
 	} else {
 		r->status = 0;
 		r->cancelled = cc == CURLE_ABORTED_BY_CALLBACK;
+		r->cut = cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_SEND_ERROR ||
+			 cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING || cc == CURLE_PARTIAL_FILE;
+		r->timed_out = cc == CURLE_OPERATION_TIMEDOUT;
 		snprintf(r->error, sizeof(r->error), "%s", curl_reason(cc));
 		rc = -1;
 	}
@@ -240,17 +257,42 @@ static int perform(struct sync_http *h, const char *method, const char *path, co
 	return rc;
 }
 
+/* Whether the answer refuses the gzipped body itself: an older server
+ * (415, or a body it could not read as JSON). */
+static bool gzip_refused(const struct sync_reply *r)
+{
+	if (r->status == 415)
+		return true;
+	struct sync_error e;
+	if (r->status != 400 || !r->body.buf || sync_error_decode(r->body.buf, r->body.len, &e))
+		return false;
+	enum mc_err code = mc_err_from_wire(e.code);
+	return code == MC_ERR_BAD_JSON || code == MC_ERR_BAD_ENCODING;
+}
+
 int sync_http_request(struct sync_http *h, const char *method, const char *path,
 		      const char *body, struct sync_reply *r)
 {
-	return perform(h, method, path, body, NULL, NULL, r);
+	size_t n = body ? strlen(body) : 0;
+	if (!body || n < SYNC_GZIP_FROM || h->plain_bodies)
+		return perform(h, method, path, body, n, false, NULL, NULL, r);
+	struct strbuf z = STRBUF_INIT;
+	mc_gzip(body, n, &z);
+	int rc = perform(h, method, path, z.buf, z.len, true, NULL, NULL, r);
+	strbuf_release(&z);
+	if (!rc && gzip_refused(r)) {
+		h->plain_bodies = true;
+		sync_reply_release(r);
+		rc = perform(h, method, path, body, n, false, NULL, NULL, r);
+	}
+	return rc;
 }
 
 int sync_http_send(struct sync_http *h, const char *method, const char *path,
 		   const char *const *headers, const struct sync_file_body *file,
 		   struct sync_reply *r)
 {
-	return perform(h, method, path, NULL, headers, file, r);
+	return perform(h, method, path, NULL, 0, false, headers, file, r);
 }
 
 char *sync_url_escape(const char *s)

@@ -35,7 +35,16 @@ struct sync_http {
 	const atomic_int *cancel; /* when set and non-zero, transfers stop */
 	long low_speed_time;    /* seconds; SYNC_LOW_SPEED_TIME unless changed */
 	unsigned long long bytes_up, bytes_down; /* totals of this handle */
+	bool plain_bodies;      /* the server took no gzipped body: send them plain */
+	int server_protocol;    /* the sync protocol the server said it speaks
+				 * (core/syncproto.h; 0: not known yet) */
 };
+
+/* Request bodies at least this long go gzipped (Content-Encoding: gzip);
+ * answers are asked for gzipped (Accept-Encoding) and inflated by curl. A
+ * server that refuses a gzipped body (400 bad_json, 415: one older than
+ * compression) gets it again plain, and every later one plain. */
+#define SYNC_GZIP_FROM 256
 
 struct sync_reply {
 	long status;      /* HTTP status; 0 when there was no answer */
@@ -43,6 +52,10 @@ struct sync_reply {
 	struct strbuf headers; /* the answer's header lines ("Name: value\r\n") */
 	long long sent;   /* request body bytes that left (a cut one: those before the cut) */
 	bool cancelled;   /* stopped by the cancel flag */
+	bool cut;         /* no answer: the link was cut mid-way or timed out
+			   * (not a refused connection, not a bad address) */
+	bool timed_out;   /* of those, the stall timeout (nothing moved) */
+	double seconds;   /* the whole exchange, answered or not */
 	char error[256];  /* no answer: why, in Vietnamese */
 };
 

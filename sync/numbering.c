@@ -63,7 +63,7 @@ static int next_local(struct store *st, const char *ident, const struct mc_dt *d
 	sqlite3_stmt *taken = store_prepare(st, "SELECT 1 FROM dossiers WHERE code = ?");
 	int rc = -1;
 	for (;;) {
-		long seq;
+		long seq = 0; /* set by step_value when it says SQLITE_OK */
 		sqlite3_bind_text(bump, 1, ident, -1, SQLITE_STATIC);
 		sqlite3_bind_text(bump, 2, day, -1, SQLITE_STATIC);
 		int step = step_value(bump, &seq);

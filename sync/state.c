@@ -147,6 +147,7 @@ void sync_view_load(struct store *st, struct sync_view *v)
 	outbox_counts(st, &c);
 	v->pending = c.pending;
 	v->problems = c.rejected + c.conflict;
+	v->waiting = c.waiting;
 	v->review = numbering_review_count(st);
 	long long bytes = 0;
 	sync_upload_pending(st, &v->pending_files, &bytes);
@@ -226,6 +227,24 @@ size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_iss
 		}
 		free(p);
 	}
+	size_t waiting = (size_t)c.waiting;
+	if (n < count && first + n < problems + waiting) {
+		struct outbox_problem *p = xcalloc(count - n, sizeof(*p));
+		size_t k = outbox_waiting(st, first + n - problems, count - n, p);
+		for (size_t i = 0; i < k; i++, n++) {
+			rows[n] = (struct sync_issue){
+				.kind = SYNC_ISSUE_WAITING,
+				.code = p[i].code,
+				.op = p[i].op,
+				.reason = xasprintf("%s (%s)", p[i].message, p[i].error_code),
+				.op_id = p[i].op_id,
+			};
+			p[i].code = p[i].op = p[i].op_id = NULL; /* moved */
+			outbox_problem_release(&p[i]);
+		}
+		free(p);
+	}
+	problems += waiting;
 	if (n < count) {
 		struct numbering_review *r = xcalloc(count - n, sizeof(*r));
 		size_t k = numbering_reviews(st, first + n > problems ? first + n - problems : 0,

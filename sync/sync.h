@@ -2,9 +2,15 @@
 /* Client sync with motcua-server (docs/api.md, docs/sync-client.md).
  *
  * One pass (sync_run) on a store:
- *  1. push: the outbox in batches of at most SYNC_MAX_OPS operations (halved
- *     on 413), each operation marked done, rejected or conflict as the
- *     server answers; an empty push when nothing is pending, to learn the
+ *  1. push: the outbox in batches sized by bytes on the wire (and at most
+ *     SYNC_MAX_OPS operations; halved on 413): a first batch of
+ *     SYNC_PUSH_BYTES, then what the link carried in SYNC_PUSH_SECONDS at the
+ *     rate measured on the last batch (kept for the next pass); a timeout
+ *     or a cut shrinks the next batch to a quarter: a stall timeout is sent
+ *     again at once (up to SYNC_PUSH_RETRIES in a row in one pass), a cut
+ *     ends the pass like any network fault; each operation marked done,
+ *     rejected or conflict as the server answers, so that nothing answered
+ *     is sent again; an empty push when nothing is pending, to learn the
  *     server's last applied operation: when it is older than the operations
  *     marked done here (a server restored from a backup), those are queued
  *     again and sent (the server's idempotency makes this safe);
@@ -65,6 +71,7 @@ struct sync_view {
 	bool online;         /* the last attempt reached the server */
 	bool stopped;        /* token refused */
 	long pending;        /* operations waiting to be sent */
+	long waiting;        /* of them, waiting for their dossier (unknown_dossier) */
 	long problems;       /* rejected or conflicting operations */
 	long review;         /* dossier codes numbered without a lease */
 	long pending_files;  /* files waiting to be sent */
@@ -83,7 +90,8 @@ char *sync_view_text(const struct sync_view *v, const char *today);
 
 /* ---- what needs a person (the sync screen) --------------------------------- */
 
-enum sync_issue_kind { SYNC_ISSUE_REJECTED, SYNC_ISSUE_CONFLICT, SYNC_ISSUE_REVIEW };
+enum sync_issue_kind { SYNC_ISSUE_REJECTED, SYNC_ISSUE_CONFLICT, SYNC_ISSUE_REVIEW,
+		       SYNC_ISSUE_WAITING };
 
 struct sync_issue {
 	enum sync_issue_kind kind;
@@ -94,16 +102,32 @@ struct sync_issue {
 };
 /* Rows first .. first + count - 1 of what needs a person: the operations
  * the server rejected or found in conflict (client/store/outbox.h), oldest
- * first, then the dossier codes numbered without a lease (sync/numbering.h).
- * Returns how many were filled; sync_view's problems + review count them. */
+ * first, then those waiting for the server to know their dossier, then the
+ * dossier codes numbered without a lease (sync/numbering.h). Returns how
+ * many were filled; sync_view's problems + waiting + review count them. */
 size_t sync_issues(struct store *st, size_t first, size_t count, struct sync_issue *rows);
 void sync_issue_release(struct sync_issue *i);
+
+/* ---- the server's protocol --------------------------------------------------- */
+
+/* The setting keeping the sync protocol the server last said it speaks
+ * (core/syncproto.h): receive operations go in the compact form only to a
+ * server known to speak protocol 2. */
+#define SYNC_SERVER_PROTOCOL_SETTING "sync_server_protocol"
+/* Keeps what a server said (protocol > 0; a reply's Motcua-Protocol). */
+void sync_remember_protocol(struct store *st, int protocol);
 
 /* ---- one pass -------------------------------------------------------------- */
 
 #define SYNC_LEASE_LOW 100   /* ask for numbers while fewer are left for today */
 #define SYNC_LEASE_BLOCK 200 /* numbers per lease request */
 #define SYNC_PULL_LIMIT 500  /* changes per page */
+#define SYNC_PUSH_BYTES (32 * 1024)      /* bytes of a first batch, gzipped */
+#define SYNC_PUSH_BYTES_MIN 1024         /* a batch is never planned smaller (one op may be) */
+#define SYNC_PUSH_BYTES_MAX (1024 * 1024)
+#define SYNC_PUSH_SECONDS 4  /* a batch should take about this long on the link */
+#define SYNC_PUSH_RETRIES 4  /* stall timeouts in a row before a pass gives up */
+#define SYNC_PUSH_BYTES_SETTING "sync_push_bytes" /* the budget, kept between passes */
 
 /* Where a pass is, for a progress bar (the CLI) or the status bar (the TUI's
  * worker, which posts it to the main thread). */
@@ -122,22 +146,27 @@ struct sync_options {
 	long lease_low;           /* 0: setting sync_lease_low or SYNC_LEASE_LOW */
 	long lease_block;         /* 0: setting sync_lease_block or SYNC_LEASE_BLOCK */
 	long low_speed_time;      /* 0: SYNC_LOW_SPEED_TIME (sync/http.h) */
+	long push_bytes;          /* 0: SYNC_PUSH_BYTES, the first batch's budget */
 };
 
 struct sync_summary {
 	long pushed, duplicates, rejected, conflicts; /* operations, by the server's answer */
 	long requeued;     /* done operations sent again (server restored from a backup) */
+	long batches;      /* push requests answered */
+	long push_retries; /* batches cut or timed out, sent again smaller */
 	long pulled;       /* changes applied */
 	long kept_local;   /* pulled dossiers not applied: a local change is pending */
 	long leased;       /* sequence numbers leased */
 	long files_sent;   /* files uploaded (their last byte accepted by the server) */
 	long files_known;  /* files the server held already: nothing sent */
 	long files_failed; /* files refused for good (damaged or missing here) */
+	long files_requeued; /* files the server said it lacks, sent again */
 	long files_fetched; /* papers of online dossiers fetched (sync/download.c) */
 	long long bytes_sent; /* file bytes sent (a cut PATCH counts what left) */
 	long files_pending;   /* files still to send after the pass */
 	long long bytes_pending; /* their bytes the server does not hold yet */
 	long pending;      /* operations still waiting after the pass */
+	long waiting;      /* of them, waiting for the server to know their dossier */
 	bool online;       /* the server answered at least once */
 	bool have_skew;
 	long skew_s;       /* server clock minus device clock, seconds */

@@ -97,6 +97,23 @@ static int mark_error(struct queue *q, const struct file *f, bool failed, const 
 				    " updated_at = ?2 WHERE sha256 = ?1", f, msg);
 }
 
+long sync_upload_resend(struct store *st, char *const *shas, size_t n)
+{
+	long count = 0;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *q = store_prepare(st, "UPDATE file_uploads SET state = 'pending',"
+						    " upload_url = NULL, server_offset = 0, sent_at = NULL"
+						    " WHERE sha256 = ? AND state = 'sent'");
+		sqlite3_bind_text(q, 1, shas[i], -1, SQLITE_STATIC);
+		int rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return -1;
+		count += sqlite3_changes(st->db);
+	}
+	return count;
+}
+
 void sync_upload_pending(struct store *st, long *files, long long *bytes)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT count(*), coalesce(sum(max(bytes - server_offset, 0)), 0)"

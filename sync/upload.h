@@ -36,6 +36,12 @@ enum sync_outcome sync_upload_files(struct store *st, struct sync_http *http,
 				    const atomic_int *cancel, const char *now,
 				    struct sync_summary *sum);
 
+/* Files the server says it lacks (a push answer's missing_files: restored
+ * from an older backup) that this store holds as sent: pending again, so
+ * that this pass's file queue asks (HEAD) and sends them. Inside the
+ * caller's transaction. Returns how many, -1 on a store fault. */
+long sync_upload_resend(struct store *st, char *const *shas, size_t n);
+
 /* Files waiting to be sent and the bytes of them the server does not hold
  * yet (as last known). */
 void sync_upload_pending(struct store *st, long *files, long long *bytes);

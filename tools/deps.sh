@@ -16,7 +16,7 @@
 RUNTIME="libncursesw6 libsqlite3-0 libcurl4 libjansson4 libcairo2 libpango-1.0-0 libpangocairo-1.0-0
 libqrencode4 libsodium23 libutf8proc2 libssl3 zlib1g libp11-kit0 libsane1 libjpeg62-turbo libtiff6 libpoppler-glib8
 cups-client sane-utils poppler-utils tesseract-ocr tesseract-ocr-vie fonts-noto-core"
-SERVER="libmicrohttpd12 libpq5 libjansson4 libsodium23 libutf8proc2"
+SERVER="libmicrohttpd12 libpq5 libjansson4 libsodium23 libutf8proc2 zlib1g"
 BUILD="build-essential pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
 libcairo2-dev libpango1.0-dev libqrencode-dev libsodium-dev libutf8proc-dev libsane-dev
 libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -216,4 +217,19 @@ static int spawn_viewer(const char *v, const char *path, struct strbuf *err)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return 0;
+}
+
+int files_read(const char *path, struct strbuf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[8192];
+	for (size_t n = fread(chunk, 1, sizeof chunk, f); n > 0; n = fread(chunk, 1, sizeof chunk, f))
+		strbuf_add(out, chunk, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (!out->buf)
+		strbuf_addstr(out, "");
+	return bad ? -1 : 0;
 }

@@ -8,6 +8,9 @@
 
 #include "core/xalloc.h"
 
+/* The whole of a file (plaintext, not sealed) appended to out, which ends
+ * up a string ("" for an empty file). 0, or -1 (errno says why). */
+int files_read(const char *path, struct strbuf *out);
 /* A Vietnamese reason for an errno value (full disk, permissions...). */
 const char *files_errno_vn(int e);
 /* n bytes as 2n lower-case hex digits and a NUL. */

@@ -3,7 +3,13 @@
  * reception, with exactly the detail screen's rules (client/services/dossier_action.h,
  * docs/lifecycle.md). Prints {"code", "status", "status_name", "appointment"}.
  * Bad input or an action the dossier does not allow now: exit 2, nothing
- * written; a store fault: exit 1, nothing written. */
+ * written; a store fault: exit 1, nothing written.
+ *
+ * result-ready --file files the result in the citizen's document store
+ * (reusable, docs/reuse.md), signed first with --pkcs11 MODULE [--token
+ * LABEL] [--key LABEL] or --pkcs12 FILE (the PIN or password from MOTCUA_PIN
+ * or standard input); --type and --expires record its paper type and
+ * validity; the dossier's result_document_id names it. */
 #include "client/cli/cli.h"
 
 #include <errno.h>
@@ -32,7 +38,10 @@ static int usage(void)
 	      "  refuse --reason \"lý do 1; lý do 2\"              từ chối tiếp nhận (mẫu 03)\n"
 	      "  apologize (--days N | --date YYYY-MM-DD[THH:MM]) --reason LÝ_DO\n"
 	      "                                                 xin lỗi, hẹn lại (mẫu 04)\n"
-	      "  result-ready --result-code SỐ [--file TỆP]     có kết quả\n"
+	      "  result-ready --result-code SỐ [--file TỆP [--type LOẠI] [--expires YYYY-MM-DD]\n"
+	      "               [--pkcs11 MÔ_ĐUN.so [--token TÊN_THẺ] [--key TÊN_KHÓA] |\n"
+	      "                --pkcs12 TỆP.p12]]              có kết quả (tệp kết quả được\n"
+	      "                                                 ký số và lưu vào kho giấy tờ)\n"
 	      "  return [--method counter|post|online] [--recipient TÊN]\n"
 	      "                                                 trả kết quả\n"
 	      "  rate --rating 1|2|3 [--comment Ý_KIẾN]          đánh giá: 1 rất hài lòng,\n"
@@ -117,6 +126,7 @@ int cli_act(int argc, char **argv)
 {
 	const char *db = NULL, *user = NULL, *code = NULL, *action = NULL;
 	const char *days = NULL, *rating = NULL, *to_clerk = NULL;
+	const char *module = NULL, *p12 = NULL, *token = NULL, *key_label = NULL;
 	struct dossier_action_input in;
 	dossier_action_input_init(&in, MC_ACTION_COUNT);
 	struct {
@@ -131,6 +141,9 @@ int cli_act(int argc, char **argv)
 		{ "--papers", &in.papers, NULL }, { "--days", NULL, &days },
 		{ "--rating", NULL, &rating }, { "--db", NULL, &db }, { "--user", NULL, &user },
 		{ "--to-clerk", NULL, &to_clerk },
+		{ "--type", &in.result_type, NULL }, { "--expires", &in.result_expires, NULL },
+		{ "--pkcs11", NULL, &module }, { "--pkcs12", NULL, &p12 },
+		{ "--token", NULL, &token }, { "--key", NULL, &key_label },
 	};
 	const size_t nopts = sizeof opts / sizeof opts[0];
 	int rc = CLI_OK;
@@ -151,25 +164,16 @@ int cli_act(int argc, char **argv)
 		}
 		size_t k = 0;
 		const char *value = NULL;
-		for (; k < nopts; k++) {
-			size_t n = strlen(opts[k].flag);
-			if (!strcmp(a, opts[k].flag))
-				break;
-			if (!strncmp(a, opts[k].flag, n) && a[n] == '=') {
-				value = a + n + 1;
-				break;
-			}
-		}
+		int r = 0;
+		while (k < nopts && !(r = cli_option(argc, argv, &i, opts[k].flag, &value)))
+			k++;
 		if (k == nopts) {
 			rc = cli_bad("tùy chọn không hợp lệ cho act: %s (xem: motcua act --help)", a);
 			break;
 		}
-		if (!value) {
-			if (++i >= argc) {
-				rc = cli_bad("tùy chọn %s cần một giá trị", a);
-				break;
-			}
-			value = argv[i];
+		if (r < 0) {
+			rc = cli_bad("tùy chọn %s cần một giá trị", a);
+			break;
 		}
 		if ((opts[k].text && *opts[k].text) || (opts[k].raw && *opts[k].raw))
 			rc = cli_bad("tùy chọn %s được cho hai lần", opts[k].flag);
@@ -219,6 +223,17 @@ int cli_act(int argc, char **argv)
 		rc = parse_int("--rating", rating, 1, 3, &in.rating);
 	if (!rc && db && !*db)
 		rc = cli_bad("đường dẫn --db rỗng");
+	if (!rc && module && p12)
+		rc = cli_bad("cần đúng một khóa: --pkcs12 TỆP.p12 hoặc --pkcs11 MÔ_ĐUN.so");
+	if (!rc && (token || key_label) && !module)
+		rc = cli_bad("--token và --key chỉ dùng với --pkcs11");
+	struct sign_key key = {
+		.kind = module ? SIGN_KEY_PKCS11 : SIGN_KEY_PKCS12,
+		.file = module ? module : p12, .token = token, .key = key_label,
+		.secret = getenv("MOTCUA_PIN"), .ask = cli_ask_secret,
+	};
+	if (module || p12)
+		in.result_key = &key;
 	if (!rc)
 		rc = act(db, user, code, &in, reassign ? to_clerk : NULL);
 	dossier_action_input_release(&in);

@@ -5,7 +5,19 @@
  *   motcua attach CODE --component ID FILE... [--kind K] [--title T]
  *                 [--number N] [--issuer I] [--issued YYYY-MM-DD]
  *                 [--expires YYYY-MM-DD] [--no-ocr] [--user CLERK] [--db PATH]
- *   motcua attach CODE --component ID --reuse DOC_ID [--user CLERK] [--db PATH]
+ *                 [--type PAPER_TYPE] [(--pkcs12 FILE | --pkcs11 MODULE
+ *                 [--token LABEL] [--key LABEL]) [--chain CA.pem]]
+ *   motcua attach CODE --component ID --reuse DOC_ID [--ca CA.pem]
+ *                 [--user CLERK] [--db PATH]
+ *
+ * With a key (--pkcs12 or --pkcs11, the PIN or password from MOTCUA_PIN or
+ * standard input) the digitized copy is signed (PAdES, client/sign/sign.h)
+ * before it is filed, and the store records the signer and the time; the
+ * sha256 is the signed file's. --type records the paper's type
+ * (core/papertype.h). A reused paper that was filed signed is verified again
+ * first (--ca, else MOTCUA_CA: the CA certificates trusted): changed, or
+ * signed by an untrusted certificate, it is refused with the reason
+ * (docs/reuse.md).
  *
  * The files (PDF, JPEG, PNG, TIFF) become one compact PDF (fileimport,
  * docpdf), filed once under documents/<sha256>.pdf; the document row, the
@@ -32,12 +44,15 @@
 #include "client/scan/fileimport.h"
 #include "client/scan/ocrworker.h"
 #include "client/scan/pagestore.h"
+#include "client/sign/sign.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
+#include "core/papertype.h"
 #include "core/xalloc.h"
 
 struct opts {
 	const char *db, *user, *code, *reuse;
+	const char *p12, *module, *token, *key, *chain, *ca;
 	int component;
 	bool no_ocr;
 	struct doc_meta meta;
@@ -51,9 +66,17 @@ static int usage(void)
 	      "  motcua attach MÃ_HỒ_SƠ --component SỐ TỆP... [--kind LOẠI] [--title TÊN]\n"
 	      "                [--number SỐ] [--issuer NƠI_CẤP] [--issued YYYY-MM-DD]\n"
 	      "                [--expires YYYY-MM-DD] [--no-ocr] [--user CÁN_BỘ] [--db ĐƯỜNG_DẪN]\n"
-	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--user CÁN_BỘ]\n"
+	      "                [--type LOẠI_GIẤY_TỜ] [(--pkcs12 TỆP.p12 | --pkcs11 MÔ_ĐUN.so\n"
+	      "                [--token TÊN_THẺ] [--key TÊN_KHÓA]) [--chain CA.pem]]\n"
+	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--ca CA.pem]\n"
+	      "                [--user CÁN_BỘ]\n"
 	      "Gắn giấy tờ đã số hóa (PDF, JPEG, PNG, TIFF) vào một thành phần hồ sơ, hoặc dùng\n"
-	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n",
+	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n"
+	      "Có khóa (--pkcs12 hoặc --pkcs11; mã PIN từ MOTCUA_PIN hoặc đầu vào chuẩn) thì bản\n"
+	      "số hóa được ký số trước khi lưu. Giấy tờ đã ký được kiểm tra lại chữ ký khi dùng\n"
+	      "lại (--ca hoặc MOTCUA_CA: chứng thư CA được tin cậy).\n"
+	      "Loại giấy tờ (--type): cccd, cmnd, passport, birth, marriage, marital, death,\n"
+	      "residence, land.\n",
 	      stdout);
 	return CLI_OK;
 }
@@ -78,6 +101,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "--kind", &o->meta.kind }, { "--title", &o->meta.title },
 		{ "--number", &o->meta.number }, { "--issuer", &o->meta.issuer },
 		{ "--issued", &o->meta.issued_on }, { "--expires", &o->meta.expires_on },
+		{ "--type", &o->meta.paper_type }, { "--pkcs12", &o->p12 },
+		{ "--pkcs11", &o->module }, { "--token", &o->token }, { "--key", &o->key },
+		{ "--chain", &o->chain }, { "--ca", &o->ca },
 		{ "--component", NULL },
 	};
 	const char *component = NULL;
@@ -91,17 +117,12 @@ static int parse(int argc, char **argv, struct opts *o)
 		}
 		bool known = false;
 		for (size_t k = 0; k < sizeof vals / sizeof vals[0] && !known; k++) {
-			size_t n = strlen(vals[k].name);
 			const char *v = NULL;
-			if (!strcmp(a, vals[k].name)) {
-				if (++i >= argc)
-					return cli_bad("tùy chọn %s cần một giá trị", a);
-				v = argv[i];
-			} else if (!strncmp(a, vals[k].name, n) && a[n] == '=') {
-				v = a + n + 1;
-			} else {
+			int r = cli_option(argc, argv, &i, vals[k].name, &v);
+			if (r < 0)
+				return cli_bad("tùy chọn %s cần một giá trị", a);
+			if (!r)
 				continue;
-			}
 			known = true;
 			const char **dst = vals[k].dst ? vals[k].dst : &component;
 			if (*dst)
@@ -130,12 +151,24 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (o->reuse && o->nfiles)
 		return cli_bad("chọn một trong hai: tệp giấy tờ mới hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && (o->meta.kind || o->meta.title || o->meta.number || o->meta.issuer ||
-			 o->meta.issued_on || o->meta.expires_on))
+			 o->meta.issued_on || o->meta.expires_on || o->meta.paper_type || o->p12 ||
+			 o->module))
 		return cli_bad("--reuse dùng lại giấy tờ như đã lưu: không kèm --kind, --number...");
 	if (!o->reuse && !o->nfiles)
 		return cli_bad("thiếu tệp giấy tờ (PDF, JPEG, PNG, TIFF) hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && !*o->reuse)
 		return cli_bad("--reuse rỗng");
+	if (o->ca && !o->reuse)
+		return cli_bad("--ca chỉ dùng cùng --reuse (kiểm tra chữ ký của giấy tờ dùng lại)");
+	if (o->p12 && o->module)
+		return cli_bad("cần đúng một khóa: --pkcs12 TỆP.p12 hoặc --pkcs11 MÔ_ĐUN.so");
+	if ((o->token || o->key) && !o->module)
+		return cli_bad("--token và --key chỉ dùng với --pkcs11");
+	if (o->chain && !o->p12 && !o->module)
+		return cli_bad("--chain chỉ dùng cùng một khóa ký (--pkcs12 hoặc --pkcs11)");
+	if (o->meta.paper_type && mc_paper_type_from_code(o->meta.paper_type) == MC_PT_COUNT)
+		return cli_bad("loại giấy tờ «%.20s» không có: cccd, cmnd, passport, birth, marriage,"
+			       " marital, death, residence, land", o->meta.paper_type);
 	int rc = CLI_OK;
 	if (o->meta.issued_on)
 		rc = check_date("--issued", o->meta.issued_on);
@@ -194,11 +227,59 @@ static void remove_scans(const char *db_path)
 	free(dir);
 }
 
-/* The files as one PDF in the documents folder, filed by its sha256; their
- * pages in a pagestore of their own, ps, open when the result is CLI_OK
- * (the pages are then the OCR's). */
+/* The digitized copy signed in place (an invisible signature: the copy is
+ * the paper as scanned); info gets the signed file's size and sha256. */
+static int sign_digitized(struct signer *signer, const char *tmp, struct docpdf_info *info,
+			  struct sign_result *sig, struct strbuf *err)
+{
+	struct sign_opts so = { .reason = "Bản sao điện tử được số hóa từ giấy tờ gốc" };
+	int r = signer_sign_file(signer, tmp, tmp, &so, sig, err);
+	if (r == MC_EXIT_BADINPUT)
+		return cli_bad("%s; chưa ghi gì", err->buf);
+	if (r)
+		return cli_fault("%s; chưa ghi gì", err->buf);
+	snprintf(info->sha256, sizeof info->sha256, "%s", sig->sha256);
+	info->bytes = (long long)sig->bytes;
+	return CLI_OK;
+}
+
+/* A reused paper that was filed signed: its file verified again. */
+static int check_reuse_signature(struct store *st, const char *db_path, const struct opts *o,
+				 struct strbuf *err)
+{
+	char *signer = NULL;
+	int rc = from_docstore(docstore_signer(st, o->reuse, &signer, err), err);
+	if (rc || !signer)
+		return rc;
+	char sha[65];
+	if ((rc = from_docstore(docstore_sha256(st, o->reuse, sha, err), err))) {
+		free(signer);
+		return rc;
+	}
+	char *file = docstore_file(db_path, sha);
+	const char *ca = o->ca ? o->ca : getenv("MOTCUA_CA");
+	struct strbuf why = STRBUF_INIT;
+	int r = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, err);
+	if (r == MC_EXIT_BADINPUT)
+		rc = cli_bad("giấy tờ «%s» không dùng lại được: %s", o->reuse, err->buf);
+	else if (r)
+		rc = cli_fault("%s", err->buf);
+	else if (why.len)
+		rc = cli_bad("giấy tờ «%s» (ký số: %s) không dùng lại được: %s; hãy quét bản mới",
+			     o->reuse, signer, why.buf);
+	strbuf_release(&why);
+	free(file);
+	free(signer);
+	return rc;
+}
+
+/* The files as one PDF in the documents folder, filed by its sha256, signed
+ * first when signer is not NULL (sig gets the signature); their pages in a
+ * pagestore of their own, ps, open when the result is CLI_OK (the pages are
+ * then the OCR's). */
 static int make_pdf(const struct opts *o, const char *db_path, struct pagestore *ps,
-		    struct docpdf_info *info, bool *created, const struct mc_dt *now)
+		    struct docpdf_info *info, bool *created, const struct mc_dt *now,
+		    struct signer *signer, struct sign_result *sig)
 {
 	char key[64], uuid[37];
 	store_uuid7(uuid);
@@ -226,6 +307,8 @@ static int make_pdf(const struct opts *o, const char *db_path, struct pagestore 
 			rc = cli_fault("không tạo được thư mục %s: %s", docs, files_errno_vn(errno));
 		else if (docpdf_write(ps, tmp, o->meta.title, date, info, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
+		else if (signer && (rc = sign_digitized(signer, tmp, info, sig, &err)))
+			unlink(tmp);
 		else if (docstore_file_in(db_path, tmp, info->sha256, created, &err))
 			rc = cli_fault("%s; chưa ghi gì", err.buf);
 	}
@@ -288,6 +371,8 @@ static int attach(const struct opts *o)
 	char doc_id[37];
 	if (o->reuse) {
 		char sha[65];
+		if ((rc = check_reuse_signature(&st, path, o, &err)))
+			goto close;
 		rc = from_docstore(docstore_attach_reuse(&st, o->code, o->component, o->reuse, clerk,
 							 &now, &err), &err);
 		if (!rc && !(rc = from_docstore(docstore_sha256(&st, o->reuse, sha, &err), &err)))
@@ -297,10 +382,36 @@ static int attach(const struct opts *o)
 	struct docpdf_info info;
 	struct pagestore ps;
 	bool created = false;
-	if ((rc = make_pdf(o, path, &ps, &info, &created, &now)))
+	struct signer *signer = NULL;
+	struct sign_result sig;
+	memset(&sig, 0, sizeof sig);
+	if (o->p12 || o->module) {
+		struct sign_key key = {
+			.kind = o->module ? SIGN_KEY_PKCS11 : SIGN_KEY_PKCS12,
+			.file = o->module ? o->module : o->p12,
+			.token = o->token, .key = o->key, .chain = o->chain,
+			.secret = getenv("MOTCUA_PIN"), .ask = cli_ask_secret,
+		};
+		int r = signer_open(&signer, &key, &err);
+		if (r) {
+			rc = r == MC_EXIT_BADINPUT ? cli_bad("%s", err.buf) : cli_fault("%s", err.buf);
+			goto close;
+		}
+	}
+	rc = make_pdf(o, path, &ps, &info, &created, &now, signer, &sig);
+	signer_free(signer);
+	if (rc) {
+		sign_result_release(&sig);
 		goto close;
-	int r = docstore_attach_new(&st, o->code, o->component, &o->meta, info.sha256, info.pages,
+	}
+	struct doc_meta meta = o->meta;
+	if (sig.signer) {
+		meta.signer = sig.signer;
+		meta.signed_at = sig.signed_at;
+	}
+	int r = docstore_attach_new(&st, o->code, o->component, &meta, info.sha256, info.pages,
 				    info.bytes, clerk, &now, doc_id, &err);
+	sign_result_release(&sig);
 	if (r) {
 		drop_pages(&ps);
 	} else { /* its text is read from them, now or by the TUI's worker */

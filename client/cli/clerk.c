@@ -44,42 +44,23 @@ static const char clerk_usage[] =
 	"cách dùng: motcua clerk add TÊN --name \"Họ và tên\" --unit MÃ [--role clerk|supervisor|admin]\n"
 	"           motcua clerk passwd TÊN | list | disable TÊN | enable TÊN   [--db ĐƯỜNG_DẪN]";
 
-/* Accepts "--opt value" and "--opt=value". Returns the value, or NULL when
- * argv[*i] is not --opt; *bad is set when the value is missing. */
-static const char *option(char **argv, int argc, int *i, const char *opt, int *bad)
-{
-	size_t n = strlen(opt);
-	if (strncmp(argv[*i], opt, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int parse(int argc, char **argv, struct clerk_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (argc < 2)
 		return cli_bad("thiếu lệnh con\n%s", clerk_usage);
 	o->sub = argv[1];
+	static const char *const names[] = { "--name", "--unit", "--role", "--db" };
+	const char **slots[] = { &o->name, &o->unit, &o->role, &o->db };
 	for (int i = 2; i < argc; i++) {
-		int bad = 0;
-		const char *v;
-		if ((v = option(argv, argc, &i, "--name", &bad)))
-			o->name = v;
-		else if ((v = option(argv, argc, &i, "--unit", &bad)))
-			o->unit = v;
-		else if ((v = option(argv, argc, &i, "--role", &bad)))
-			o->role = v;
-		else if ((v = option(argv, argc, &i, "--db", &bad)))
-			o->db = v;
-		else if (bad)
+		const char *v = NULL;
+		size_t k = 0;
+		int r = 0;
+		while (k < sizeof names / sizeof names[0] && !(r = cli_option(argc, argv, &i, names[k], &v)))
+			k++;
+		if (r > 0)
+			*slots[k] = v;
+		else if (r < 0)
 			return cli_bad("thiếu giá trị cho %s", argv[i]);
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_bad("tùy chọn không hợp lệ '%s'\n%s", argv[i], clerk_usage);

@@ -6,6 +6,7 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "client/base/exitcode.h"
 #include "client/base/progress.h"
@@ -25,6 +26,8 @@ enum {
 	X(catalog, cli_catalog, "Tra cứu thủ tục: search, show, fields, communes") \
 	X(clerk, cli_clerk, "Quản lý tài khoản cán bộ (add, passwd, list, disable)") \
 	X(receive, cli_receive, "Tiếp nhận một hồ sơ từ JSON: --json TỆP|- [--user CÁN_BỘ]") \
+	X(refuse, cli_refuse, "Từ chối tiếp nhận tại quầy (mẫu 03): --json TỆP|- --reason \"LÝ_DO; ...\"") \
+	X(guide, cli_guide, "Hướng dẫn bổ sung tại quầy (mẫu 02): --json TỆP|- --papers \"GIẤY_TỜ; ...\"") \
 	X(receipt, cli_receipt, "Ghi lại giấy tiếp nhận của hồ sơ: MÃ_HỒ_SƠ --out TỆP.pdf") \
 	X(search, cli_search, "Tìm hồ sơ theo mã, tên (không dấu) hoặc số định danh") \
 	X(act, cli_act, "Xử lý hồ sơ sau tiếp nhận: MÃ_HỒ_SƠ THAO_TÁC [tùy chọn] (act --help)") \
@@ -33,6 +36,7 @@ enum {
 	X(sync, cli_sync, "Đồng bộ với máy chủ (gửi, nhận, xin số hồ sơ): [--once]") \
 	X(form, cli_form, "Ghi biểu mẫu của hồ sơ: MÃ_HỒ_SƠ 02|03|04|05 --out TỆP.pdf") \
 	X(ledger, cli_ledger, "Sổ theo dõi hồ sơ: --from NGÀY [--to NGÀY] --out TỆP.pdf|TỆP.csv") \
+	X(closing, cli_closing, "Báo cáo cuối ngày (hồ sơ, phí, lệ phí): --date NGÀY --out TỆP.pdf|TỆP.csv [--clerk CÁN_BỘ]") \
 	X(indicators, cli_indicators, "Chỉ số phục vụ (QĐ 766): --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]") \
 	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]") \
 	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
@@ -50,10 +54,48 @@ enum {
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
 
-/* Prints "motcua: <message>" on stderr and returns CLI_BADINPUT. */
-int cli_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "motcua: <message>" on stderr and returns CLI_FAULT. */
-int cli_fault(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The reception's JSON (docs/reception.md) from FILE or "-" into in
+ * (client/cli/receive.c, shared by receive, refuse and guide): CLI_OK, or
+ * CLI_BADINPUT with the reason on stderr. */
+struct reception_input;
+struct reception_error;
+int cli_read_reception(const char *file, struct reception_input *in);
+/* "applicant.full_name"... for a refused field, NULL when none. */
+const char *cli_reception_field_key(const struct reception_error *e);
+
+/* Prints "motcua: <message>" on stderr. */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_say, then the status: CLI_BADINPUT (cli_bad) or CLI_FAULT (cli_fault).
+ * Macros, so that the status is a constant where they are used: a caller
+ * testing `rc = cli_bad(...)` is seen (by readers and by the static analyser)
+ * never to go on as if nothing had failed. */
+#define cli_bad(...) (cli_say(__VA_ARGS__), CLI_BADINPUT)
+#define cli_fault(...) (cli_say(__VA_ARGS__), CLI_FAULT)
+
+/* Whether argv[*i] is the option name ("--name"), given as "--name VALUE"
+ * or "--name=VALUE": 1 with *value set (*i moved past a separate value),
+ * 0 when it is another argument, -1 when "--name" is the last argument (its
+ * value missing). Every command reads its options with it. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+/* cli_option over the names (n of them, or up to a NULL one): the index of
+ * the one matched with *value set; when argv[*i] is none of them, the count
+ * of names (the index of the NULL); when the value is missing, says "tùy
+ * chọn … cần một giá trị" on stderr and returns -1. */
+int cli_options(int argc, char **argv, int *i, const char *const *names, size_t n,
+		const char **value);
+
+/* The end of the commands that write a paper of a dossier to a file
+ * (receipt, form): out and db checked, the store at db opened with flags,
+ * write(st, CODE, arg, err) called with the code as stored (upper case):
+ * > 0 refused (err said, exit 2), < 0 failed ("không ghi được WHAT: …",
+ * exit 1), 0 written: {"code": CODE} and the members of done printed.
+ * Takes done; returns the exit status. */
+struct store;
+struct strbuf;
+struct json_t;
+typedef int cli_paper_fn(struct store *st, const char *code, void *arg, struct strbuf *err);
+int cli_write_paper(const char *code, const char *out, const char *db, unsigned flags,
+		    cli_paper_fn *write, void *arg, const char *what, struct json_t *done);
 
 /* The exit status of a command that returned rc: a store found damaged on
  * the way (store_damaged) makes it 1 with the reason on stderr, unless the
@@ -93,6 +135,9 @@ char *cli_upper_code(const char *code);
  * Free it with cli_free_secret, which wipes it first (NULL is fine). */
 char *cli_read_password(void);
 void cli_free_secret(char *s);
+/* A struct sign_key's ask callback: prints the prompt on stderr and reads
+ * one line as cli_read_password does (malloc'd copy, NULL for none). */
+char *cli_ask_secret(void *ctx, const char *prompt);
 
 /* The store layer's unlock hook for the commands (client/cli/encrypt.c): an
  * encrypted store opens with a clerk's username and password, from

@@ -18,29 +18,84 @@
 #include "core/xalloc.h"
 #include "core/version.h"
 
-static void vmsg(const char *fmt, va_list ap)
+void cli_say(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fputs("motcua: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	va_end(ap);
 }
 
-int cli_bad(const char *fmt, ...)
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-	return CLI_BADINPUT;
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n))
+		return 0;
+	if (arg[n] == '=') {
+		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*value = argv[++*i];
+	return 1;
 }
 
-int cli_fault(const char *fmt, ...)
+int cli_options(int argc, char **argv, int *i, const char *const *names, size_t n,
+		const char **value)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
-	return CLI_FAULT;
+	size_t k = 0;
+	for (; k < n && names[k]; k++) {
+		int r = cli_option(argc, argv, i, names[k], value);
+		if (r < 0) {
+			cli_say("tùy chọn %s cần một giá trị", names[k]);
+			return -1;
+		}
+		if (r)
+			return (int)k;
+	}
+	return (int)k;
+}
+
+int cli_write_paper(const char *code, const char *out, const char *db, unsigned flags,
+		    cli_paper_fn *write, void *arg, const char *what, json_t *done)
+{
+	int rc = CLI_OK;
+	if (!out || !*out)
+		rc = cli_bad("thiếu --out TỆP.pdf");
+	else if (db && !*db)
+		rc = cli_bad("đường dẫn --db rỗng");
+	if (rc) {
+		json_decref(done);
+		return rc;
+	}
+	/* Codes are stored upper case; accept them typed in lower case. */
+	char *upper = cli_upper_code(code);
+	struct store st;
+	struct strbuf err = STRBUF_INIT;
+	if ((rc = cli_open_store(&st, db, flags, false)) == CLI_OK) {
+		int w = write(&st, upper, arg, &err);
+		if (w > 0) {
+			rc = cli_bad("%s", err.buf);
+		} else if (w < 0) {
+			rc = cli_fault("không ghi được %s: %s", what, err.buf);
+		} else {
+			json_t *o = json_object();
+			json_object_set_new(o, "code", json_string(upper));
+			json_object_update(o, done);
+			cli_print_json(o);
+		}
+		store_close(&st);
+	}
+	json_decref(done);
+	strbuf_release(&err);
+	free(upper);
+	return rc;
 }
 
 int cli_open_store(struct store *st, const char *db_opt, unsigned flags, bool missing_bad)
@@ -153,6 +208,18 @@ int cli_version(int argc, char **argv)
 {
 	printf("{\"version\": \"%s\"}\n", MOTCUA_VERSION);
 	return CLI_OK;
+}
+
+char *cli_ask_secret(void *ctx, const char *prompt)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", prompt);
+	char *line = cli_read_password();
+	if (!line)
+		return NULL;
+	char *copy = xstrdup(line);
+	cli_free_secret(line);
+	return copy;
 }
 
 void cli_sync_bar_end(struct cli_sync_bar *b)

@@ -133,7 +133,7 @@ static const struct setting_def *known(const char *name)
 		struct strbuf names = STRBUF_INIT;
 		for (size_t i = 0; i < n; i++)
 			strbuf_addf(&names, "%s%s", i ? ", " : "", defs[i].name);
-		cli_bad("không có cài đặt «%s»; các cài đặt: %s", name, names.buf);
+		cli_say("không có cài đặt «%s»; các cài đặt: %s", name, names.buf);
 		strbuf_release(&names);
 	}
 	return d;

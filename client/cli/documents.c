@@ -4,7 +4,8 @@
  * The papers of a citizen in the document store that are still valid today
  * (no expiry, or expiring today or later), newest first, as one JSON array:
  *   [{"id","kind","title","number","issuer","issued_on","expires_on","sha256",
- *     "pages","bytes","ocr_state","dossiers":[{"code","component","reused"}]}]
+ *     "pages","bytes","ocr_state", and when set "paper_type","signer","signed_at","is_result",
+ *     "dossiers":[{"code","component","reused"}]}]
  * Exit 2 for bad input (no or malformed ID number, no store). */
 #include "client/cli/cli.h"
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "client/base/files.h"
 #include "client/store/calendar_store.h"
 #include "client/store/store.h"
 #include "core/calendar.h"
@@ -43,27 +44,6 @@ static int usage(void)
 	return CLI_OK;
 }
 
-/* Accepts "--name VALUE" and "--name=VALUE". Returns 1 when argv[*i] is that
- * option (advancing *i past its value), 0 when it is not, -1 when the value is
- * missing. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	const char *arg = argv[*i];
-	size_t n = strlen(name);
-	if (strncmp(arg, name, n))
-		return 0;
-	if (arg[n] == '=') {
-		*value = arg + n + 1;
-		return 1;
-	}
-	if (arg[n] != '\0')
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*value = argv[++*i];
-	return 1;
-}
-
 static int parse_args(int argc, char **argv, struct due_opts *o)
 {
 	static const struct {
@@ -82,7 +62,7 @@ static int parse_args(int argc, char **argv, struct due_opts *o)
 		int found = 0;
 		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]) && !found; k++) {
 			const char **slot = (const char **)((char *)o + known[k].offset);
-			found = option(argc, argv, &i, known[k].name, slot);
+			found = cli_option(argc, argv, &i, known[k].name, slot);
 			if (found < 0)
 				return cli_bad("tùy chọn %s cần một giá trị", known[k].name);
 		}
@@ -106,26 +86,11 @@ static long parse_count(const char *s, long max)
 	return v <= max ? v : -1;
 }
 
-static int read_file(const char *path, struct strbuf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	for (size_t n = fread(chunk, 1, sizeof chunk, f); n > 0; n = fread(chunk, 1, sizeof chunk, f))
-		strbuf_add(out, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (!out->buf)
-		strbuf_addstr(out, "");
-	return bad ? -1 : 0;
-}
-
 static int load_file_calendar(const char *path, struct mc_calendar *cal)
 {
 	struct strbuf text = STRBUF_INIT, errs = STRBUF_INIT;
 	int rc = CLI_OK;
-	if (read_file(path, &text)) {
+	if (files_read(path, &text)) {
 		rc = cli_bad("không đọc được tệp lịch nghỉ %s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -46,8 +46,9 @@ static char *ask_tty(const char *prompt, bool secret)
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
+	/* the prompt and the newline after a secret are courtesy: a failed
+	 * write changes nothing of what is read */
 	ssize_t w = write(fd, prompt, strlen(prompt));
-	(void)w;
 	char buf[512];
 	size_t n = 0;
 	char c;
@@ -60,6 +61,7 @@ static char *ask_tty(const char *prompt, bool secret)
 		tcsetattr(fd, TCSAFLUSH, &saved);
 		w = write(fd, "\n", 1);
 	}
+	(void)w;
 	close(fd);
 	char *out = n ? xstrdup(buf) : NULL;
 	sodium_memzero(buf, sizeof(buf));

@@ -41,6 +41,17 @@ static int parse_kind(const char *s)
 	return -1;
 }
 
+struct paper {
+	int kind;
+	const char *out;
+};
+
+static int write_form(struct store *st, const char *code, void *arg, struct strbuf *err)
+{
+	const struct paper *p = arg;
+	return form_write(st, code, p->kind, p->out, err);
+}
+
 int cli_form(int argc, char **argv)
 {
 	const char *code = NULL, *kind_text = NULL, *out = NULL, *db = NULL;
@@ -75,35 +86,10 @@ int cli_form(int argc, char **argv)
 	if (kind < 0)
 		return cli_bad("không có mẫu số «%.20s»: chọn 02, 03, 04 hoặc 05 (giấy tiếp nhận,"
 			       " mẫu 01: motcua receipt)", mc_text_valid(kind_text) ? kind_text : "?");
-	if (!out || !*out)
-		return cli_bad("thiếu --out TỆP.pdf");
-	if (db && !*db)
-		return cli_bad("đường dẫn --db rỗng");
-
-	/* Codes are stored upper case; accept them typed in lower case. */
-	char *upper = cli_upper_code(code);
-
-	struct store st;
-	struct strbuf err = STRBUF_INIT;
-	int rc = CLI_OK;
-	if ((rc = cli_open_store(&st, db, 0, false)) == CLI_OK) {
-		int w = form_write(&st, upper, kind, out, &err);
-		if (w > 0) {
-			rc = cli_bad("%s", err.buf);
-		} else if (w < 0) {
-			rc = cli_fault("không ghi được mẫu %02d: %s", kind, err.buf);
-		} else {
-			char form[4];
-			snprintf(form, sizeof form, "%02d", kind);
-			json_t *o = json_object();
-			json_object_set_new(o, "code", json_string(upper));
-			json_object_set_new(o, "form", json_string(form));
-			json_object_set_new(o, "out", json_string(out));
-			cli_print_json(o);
-		}
-		store_close(&st);
-	}
-	strbuf_release(&err);
-	free(upper);
-	return rc;
+	char form[4], what[16];
+	snprintf(form, sizeof form, "%02d", kind);
+	snprintf(what, sizeof what, "mẫu %s", form);
+	struct paper p = { kind, out };
+	return cli_write_paper(code, out, db, 0, write_form, &p, what,
+			       json_pack("{s:s, s:s}", "form", form, "out", out ? out : ""));
 }

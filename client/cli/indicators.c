@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "client/store/indicators.h"
+#include "client/store/visit.h"
 #include "client/store/supervision.h"
 #include "client/store/store.h"
 #include "core/xalloc.h"
@@ -34,19 +35,6 @@ static int usage(void)
 	return CLI_OK;
 }
 
-/* "--name V" or "--name=V": 1 taken (value in *v, NULL when missing), 0 not this option. */
-static int take(const char *name, int argc, char **argv, int *i, const char **v)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) || (argv[*i][n] && argv[*i][n] != '='))
-		return 0;
-	if (argv[*i][n] == '=')
-		*v = argv[*i] + n + 1;
-	else
-		*v = *i + 1 < argc ? argv[++*i] : NULL;
-	return 1;
-}
-
 int cli_indicators(int argc, char **argv)
 {
 	const char *from = NULL, *to = NULL, *unit = NULL, *clerk = NULL, *db = NULL;
@@ -58,13 +46,15 @@ int cli_indicators(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return usage();
-		int found = 0;
-		for (int k = 0; k < nnames && !found; k++) {
-			found = take(names[k], argc, argv, &i, slots[k]);
-			if (found && (!*slots[k] || !**slots[k]))
-				return cli_bad("tùy chọn %s cần một giá trị", names[k]);
-		}
-		if (!found)
+		const char *v = NULL;
+		int k = cli_options(argc, argv, &i, names, (size_t)nnames, &v);
+		if (k < 0)
+			return CLI_BADINPUT;
+		if (k < nnames && !*v)
+			return cli_bad("tùy chọn %s cần một giá trị", names[k]);
+		if (k < nnames)
+			*slots[k] = v;
+		else
 			return cli_bad("không hiểu tùy chọn «%s» (xem: motcua indicators --help)", argv[i]);
 	}
 	if (!from || !to)
@@ -122,8 +112,14 @@ int cli_indicators(int argc, char **argv)
 			store_close(&st);
 			goto out;
 		}
+		struct visit_counts vc;
+		if (visit_count_clerk(&st, unit, clerk, p.lo, p.hi, &vc)) {
+			rc = cli_fault("không đọc được các lượt tiếp công dân");
+			store_close(&st);
+			goto out;
+		}
 		struct strbuf json = STRBUF_INIT;
-		mc_indicators_json(&json, &p, unit, clerk, v);
+		mc_indicators_json_visits(&json, &p, unit, clerk, v, vc.refused, vc.guided);
 		printf("%s\n", json.buf);
 		strbuf_release(&json);
 		if (fflush(stdout) || ferror(stdout))

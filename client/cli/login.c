@@ -382,6 +382,7 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	sync_http_init(&h, url, NULL, o->ca_file);
 	struct sync_reply r;
 	int sent = sync_http_request(&h, "POST", "/api/v1/auth/login", body, &r);
+	int protocol = h.server_protocol;
 	cli_free_secret(body);
 	sync_http_release(&h);
 
@@ -411,6 +412,7 @@ static int login(const struct login_opts *o, const char *url, const char *passwo
 	} else if (encrypt_first(&st, a.username, password, &err)) {
 		rc = cli_fault("đã đăng nhập nhưng chưa mã hóa được kho dữ liệu: %s", err.buf);
 	} else {
+		sync_remember_protocol(&st, protocol);
 		saved = true;
 		protect(path);
 		json_t *summary = NULL;

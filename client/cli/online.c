@@ -104,23 +104,14 @@ static int parse(int argc, char **argv, struct opts *o, bool wants_code)
 		}
 		size_t k = 0, nf = sizeof flags / sizeof flags[0];
 		const char *value = NULL;
-		for (; k < nf; k++) {
-			size_t n = strlen(flags[k].flag);
-			if (!strcmp(a, flags[k].flag))
-				break;
-			if (!strncmp(a, flags[k].flag, n) && a[n] == '=') {
-				value = a + n + 1;
-				break;
-			}
-		}
+		int r = 0;
+		while (k < nf && !(r = cli_option(argc, argv, &i, flags[k].flag, &value)))
+			k++;
 		if (k == nf)
 			return cli_bad("tùy chọn không hợp lệ cho online %s: %s (xem: motcua online --help)",
 				       argv[1], a);
-		if (!value) {
-			if (++i >= argc)
-				return cli_bad("tùy chọn %s cần một giá trị", a);
-			value = argv[i];
-		}
+		if (r < 0)
+			return cli_bad("tùy chọn %s cần một giá trị", a);
 		if (*flags[k].slot)
 			return cli_bad("tùy chọn %s được cho hai lần", flags[k].flag);
 		*flags[k].slot = value;

@@ -102,21 +102,13 @@ int cli_queue(int argc, char **argv)
 			return usage();
 		size_t k = 0, nopts = sizeof(opts) / sizeof(opts[0]);
 		const char *value = NULL;
-		for (; k < nopts; k++) {
-			size_t n = strlen(opts[k].flag);
-			if (!strcmp(a, opts[k].flag))
-				break;
-			if (!strncmp(a, opts[k].flag, n) && a[n] == '=') {
-				value = a + n + 1;
-				break;
-			}
-		}
+		int r = 0;
+		while (k < nopts && !(r = cli_option(argc, argv, &i, opts[k].flag, &value)))
+			k++;
 		if (k < nopts) {
-			if (!value && (i + 1 >= argc || !*argv[i + 1]))
-				return cli_bad("tùy chọn %s cần một giá trị", a);
-			*opts[k].value = value ? value : argv[++i];
-			if (!**opts[k].value)
+			if (r < 0 || !*value)
 				return cli_bad("tùy chọn %s cần một giá trị", opts[k].flag);
+			*opts[k].value = value;
 		} else if (a[0] == '-' || which) {
 			return cli_bad("không hiểu «%s» (xem: motcua queue --help)", a);
 		} else {

@@ -23,21 +23,25 @@ static int usage(void)
 	return CLI_OK;
 }
 
+static int write_receipt(struct store *st, const char *code, void *out, struct strbuf *err)
+{
+	return reception_write_receipt(st, code, out, err);
+}
+
 int cli_receipt(int argc, char **argv)
 {
+	static const char *const names[] = { "--out", "--db" };
 	const char *code = NULL, *out = NULL, *db = NULL;
+	const char **slots[] = { &out, &db };
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v = NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return usage();
-		if (!strcmp(a, "--out") || !strcmp(a, "--db")) {
-			if (++i >= argc)
-				return cli_bad("tùy chọn %s cần một giá trị", a);
-			*(a[2] == 'o' ? &out : &db) = argv[i];
-		} else if (!strncmp(a, "--out=", 6)) {
-			out = a + 6;
-		} else if (!strncmp(a, "--db=", 5)) {
-			db = a + 5;
+		int k = cli_options(argc, argv, &i, names, 2, &v);
+		if (k < 0) {
+			return CLI_BADINPUT;
+		} else if (k < 2) {
+			*slots[k] = v;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_bad("tùy chọn không hợp lệ cho receipt: %s (xem: motcua receipt --help)", a);
 		} else if (code) {
@@ -48,32 +52,9 @@ int cli_receipt(int argc, char **argv)
 	}
 	if (!code || !*code)
 		return cli_bad("thiếu mã hồ sơ: motcua receipt MÃ_HỒ_SƠ --out TỆP.pdf");
-	if (!out || !*out)
-		return cli_bad("thiếu --out TỆP.pdf");
-	if (db && !*db)
-		return cli_bad("đường dẫn --db rỗng");
-
-	/* Codes are stored upper case; accept them typed in lower case. */
-	char *upper = cli_upper_code(code);
-
-	struct store st;
-	struct strbuf err = STRBUF_INIT;
-	int rc = CLI_OK;
-	if ((rc = cli_open_store(&st, db, STORE_READONLY, false)) == CLI_OK) {
-		int w = reception_write_receipt(&st, upper, out, &err);
-		if (w > 0) {
-			rc = cli_bad("%s", err.buf);
-		} else if (w < 0) {
-			rc = cli_fault("không ghi được giấy tiếp nhận %s: %s", out, err.buf);
-		} else {
-			json_t *o = json_object();
-			json_object_set_new(o, "code", json_string(upper));
-			json_object_set_new(o, "receipt", json_string(out));
-			cli_print_json(o);
-		}
-		store_close(&st);
-	}
-	strbuf_release(&err);
-	free(upper);
+	char *what = xasprintf("giấy tiếp nhận %s", out ? out : "");
+	int rc = cli_write_paper(code, out, db, STORE_READONLY, write_receipt, (void *)out, what,
+				 json_pack("{s:s}", "receipt", out ? out : ""));
+	free(what);
 	return rc;
 }

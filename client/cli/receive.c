@@ -28,7 +28,9 @@ static int usage(void)
 	      "  {\"procedure\": \"1.001193\", \"received_at\": \"YYYY-MM-DDTHH:MM\" (tùy chọn),\n"
 	      "   \"applicant\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\": \"M\"|\"F\",\n"
 	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\"},\n"
-	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\"}]}\n"
+	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\"}],\n"
+	      "   \"fee\": {\"status\": \"collected\"|\"exempt\"|\"later\", \"amount\": <đồng>,"
+	      " \"reason\"} (tùy chọn)}\n"
 	      "In ra {\"code\", \"appointment\", \"receipt\"}.\n",
 	      stdout);
 	return CLI_OK;
@@ -168,10 +170,35 @@ static int read_components(struct reader *rd, json_t *list, struct reception_inp
 	return 0;
 }
 
+/* "fee": {"status", "amount", "reason"}; absent or null: the default (the
+ * catalogue's amount, collected). The amount must be a JSON integer; its
+ * range is the reception's check. */
+static int read_fee(struct reader *rd, json_t *f, struct reception_fee *out)
+{
+	static const char *const keys[] = { "status", "amount", "reason", NULL };
+	if (!f || json_is_null(f))
+		return 0;
+	if (!json_is_object(f))
+		return bad(rd, "fee phải là một đối tượng JSON {\"status\", \"amount\", \"reason\"}");
+	if (only_keys(rd, f, "fee", keys))
+		return -1;
+	if (get_string(rd, f, "status", "fee.", &out->status) ||
+	    get_string(rd, f, "reason", "fee.", &out->reason))
+		return -1;
+	json_t *a = json_object_get(f, "amount");
+	if (a && !json_is_null(a)) {
+		if (!json_is_integer(a))
+			return bad(rd, "fee.amount phải là số nguyên đồng (ví dụ 50000)");
+		out->amount = json_integer_value(a);
+		out->has_amount = true;
+	}
+	return 0;
+}
+
 static int read_input(struct reader *rd, json_t *root, struct reception_input *in)
 {
 	static const char *const keys[] = { "procedure", "received_at", "appointment", "applicant",
-					    "components", "note", NULL };
+					    "components", "note", "fee", NULL };
 	if (!json_is_object(root))
 		return bad(rd, "JSON phải là một đối tượng {...}");
 	if (only_keys(rd, root, "", keys))
@@ -184,6 +211,8 @@ static int read_input(struct reader *rd, json_t *root, struct reception_input *i
 	if (!json_object_get(root, "procedure"))
 		return bad(rd, "thiếu procedure (mã thủ tục, ví dụ \"1.001193\")");
 	if (read_applicant(rd, json_object_get(root, "applicant"), &in->applicant))
+		return -1;
+	if (read_fee(rd, json_object_get(root, "fee"), &in->fee))
 		return -1;
 	return read_components(rd, json_object_get(root, "components"), in);
 }
@@ -215,11 +244,29 @@ static const char *field_key(const struct reception_error *e)
 		[RF_PHONE] = "applicant.phone", [RF_EMAIL] = "applicant.email",
 		[RF_ADDRESS] = "applicant.address", [RF_COMMUNE] = "applicant.commune",
 		[RF_COMPONENTS] = "components", [RF_APPOINTMENT] = "appointment",
-		[RF_NOTE] = "note",
+		[RF_NOTE] = "note", [RF_FEE] = "fee",
 	};
 	if ((size_t)e->field < sizeof keys / sizeof keys[0] && keys[e->field])
 		return keys[e->field];
 	return NULL;
+}
+
+int cli_read_reception(const char *file, struct reception_input *in)
+{
+	json_t *root;
+	int rc = load_json(file, &root);
+	if (rc)
+		return rc;
+	struct reader rd = { { 0 } };
+	if (read_input(&rd, root, in))
+		rc = cli_bad("JSON: %s", rd.msg);
+	json_decref(root);
+	return rc;
+}
+
+const char *cli_reception_field_key(const struct reception_error *e)
+{
+	return field_key(e);
 }
 
 static void print_result(const struct reception_result *res)
@@ -315,16 +362,9 @@ int cli_receive(int argc, char **argv)
 	if (db && !*db)
 		return cli_bad("đường dẫn --db rỗng");
 
-	json_t *root;
-	int rc = load_json(json, &root);
-	if (rc)
-		return rc;
 	struct reception_input in;
 	reception_input_init(&in);
-	struct reader rd = { { 0 } };
-	if (read_input(&rd, root, &in))
-		rc = cli_bad("JSON: %s", rd.msg);
-	json_decref(root);
+	int rc = cli_read_reception(json, &in);
 	if (!rc)
 		rc = receive(db, user, &in);
 	reception_input_release(&in);

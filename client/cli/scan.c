@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,23 +94,12 @@ static int parse(int argc, char **argv, struct opts *o)
 		const char *v = NULL;
 		static const char *const with_value[] = { "--device", "--source", "--pages", "--dpi",
 							  "--mode", "--out", "--pages-dir", NULL };
-		bool takes = false;
-		for (const char *const *w = with_value; *w; w++) {
-			size_t n = strlen(*w);
-			if (!strcmp(a, *w)) {
-				if (++i >= argc)
-					return cli_bad("tùy chọn %s cần một giá trị", a);
-				v = argv[i];
-				takes = true;
-			} else if (!strncmp(a, *w, n) && a[n] == '=') {
-				v = a + n + 1;
-				takes = true;
-			}
-			if (takes) {
-				a = *w;
-				break;
-			}
-		}
+		int w = cli_options(argc, argv, &i, with_value, SIZE_MAX, &v);
+		if (w < 0)
+			return CLI_BADINPUT;
+		bool takes = with_value[w] != NULL;
+		if (takes)
+			a = with_value[w];
 		int rc = CLI_OK;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			return -1;

@@ -80,23 +80,6 @@ static void print_row(const struct dossier_row *r)
 	json_decref(o);
 }
 
-/* Takes the value of option name from "--name=V" or "--name V". */
-static const char *opt_value(const char *name, int argc, char **argv, int *i)
-{
-	size_t n = strlen(name);
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (!strcmp(argv[*i], name) && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-static int is_opt(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static int run(const char *db_opt, const char *query, long limit, unsigned mask)
 {
 	struct store st;
@@ -132,23 +115,23 @@ int cli_search(int argc, char **argv)
 	struct strbuf query = STRBUF_INIT;
 	int rc = CLI_OK, words_only = 0;
 	for (int i = 1; i < argc && rc == CLI_OK; i++) {
-		const char *a = argv[i], *v;
+		const char *a = argv[i], *v = NULL;
+		int r;
 		if (words_only || strncmp(a, "--", 2)) {
 			if (query.len)
 				strbuf_addch(&query, ' ');
 			strbuf_addstr(&query, a);
 		} else if (!strcmp(a, "--")) {
 			words_only = 1;
-		} else if (is_opt(a, "--db")) {
-			if (!(v = opt_value("--db", argc, argv, &i)) || !*v)
+		} else if ((r = cli_option(argc, argv, &i, "--db", &v))) {
+			if (r < 0 || !*v)
 				rc = cli_bad("tùy chọn --db cần đường dẫn tới kho dữ liệu");
 			db_opt = v;
-		} else if (is_opt(a, "--limit")) {
-			if (!(v = opt_value("--limit", argc, argv, &i)) ||
-			    parse_long(v, 1, MAX_LIMIT, &limit))
+		} else if ((r = cli_option(argc, argv, &i, "--limit", &v))) {
+			if (r < 0 || parse_long(v, 1, MAX_LIMIT, &limit))
 				rc = cli_bad("tùy chọn --limit cần một số từ 1 đến %d", MAX_LIMIT);
-		} else if (is_opt(a, "--status")) {
-			if (!(v = opt_value("--status", argc, argv, &i)) || parse_statuses(v, &mask))
+		} else if ((r = cli_option(argc, argv, &i, "--status", &v))) {
+			if (r < 0 || parse_statuses(v, &mask))
 				rc = cli_bad("tùy chọn --status cần mã trạng thái từ 1 đến 10,"
 					     " cách nhau bởi dấu phẩy (ví dụ: --status 2,4)");
 		} else {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,21 +65,12 @@ static int parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
-		bool takes = false;
-		for (const char *const *w = with_value; *w && !takes; w++) {
-			size_t n = strlen(*w);
-			if (!strcmp(a, *w)) {
-				if (++i >= argc)
-					return cli_bad("tùy chọn %s cần một giá trị", a);
-				v = argv[i];
-				takes = true;
-			} else if (!strncmp(a, *w, n) && a[n] == '=') {
-				v = a + n + 1;
-				takes = true;
-			}
-			if (takes)
-				a = *w;
-		}
+		int w = cli_options(argc, argv, &i, with_value, SIZE_MAX, &v);
+		if (w < 0)
+			return CLI_BADINPUT;
+		bool takes = with_value[w] != NULL;
+		if (takes)
+			a = with_value[w];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			return -1;
 		} else if (!strcmp(a, "--stamp")) {
@@ -131,19 +123,6 @@ static int parse(int argc, char **argv, struct opts *o)
 	return CLI_OK;
 }
 
-/* The PIN or password, once the token or the file is found: one line of
- * standard input (not echoed on a terminal). */
-static char *ask_secret(void *ctx, const char *prompt)
-{
-	fprintf(stderr, "%s\n", prompt);
-	char *line = cli_read_password();
-	if (!line)
-		return NULL;
-	char *copy = xstrdup(line);
-	cli_free_secret(line);
-	return copy;
-}
-
 /* The file to sign is looked at before the PIN is asked. */
 static int check_input(const char *path)
 {
@@ -173,7 +152,7 @@ int cli_sign(int argc, char **argv)
 		.token = o.token,
 		.key = o.key,
 		.secret = getenv("MOTCUA_PIN"),
-		.ask = ask_secret,
+		.ask = cli_ask_secret, /* the PIN or password, once the token or file is found */
 		.chain = o.chain,
 	};
 	struct strbuf err = STRBUF_INIT;
@@ -195,10 +174,8 @@ int cli_sign(int argc, char **argv)
 		}
 		signer_free(s);
 	}
-	if (rc == CLI_BADINPUT)
-		cli_bad("%s", err.buf);
-	else if (rc)
-		cli_fault("%s", err.buf);
+	if (rc)
+		cli_say("%s", err.buf);
 	strbuf_release(&err);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* motcua sync [--once] [--db PATH] [--max-seconds N] [--interval S]
- *             [--lease-low N] [--lease-block N]
+ *             [--lease-low N] [--lease-block N] [--stall-timeout S]
+ *             [--batch-bytes N]
  *
  * Syncs this workstation with the server it logged in to (motcua login):
  * pushes the outbox, asks for dossier-number leases, pulls the change feed
@@ -8,10 +9,12 @@
  * --interval seconds (30) while they succeed, and after a failure with
  * jittered exponential backoff (0.25 s doubled up to 5 minutes), until
  * SIGINT or SIGTERM, or --max-seconds. The server refusing the token
- * (401/403) stops the loop: log in again.
+ * (401/403) stops the loop: log in again. --stall-timeout: seconds without a
+ * byte moving before a request is given up (30); --batch-bytes: the first
+ * push batch's size on the wire (32768; later ones follow the link).
  *
  * Prints one JSON summary (all passes added up): {"pushed", "duplicates",
- * "rejected", "conflicts", "requeued", "pulled", "kept_local", "leased",
+ * "rejected", "conflicts", "requeued", "batches", "push_retries", "pulled", "kept_local", "leased",
  * "files_sent", "files_known", "files_failed", "bytes_sent",
  * "files_pending", "bytes_pending", "pending_mb", "pending", "online", "errors", "warnings",
  * "server_clock_skew_s", "bytes_up", "bytes_down"}. Exit 0 when the last
@@ -47,6 +50,7 @@ struct sync_opts {
 	double max_seconds; /* 0: none */
 	double interval;
 	long lease_low, lease_block;
+	long stall_timeout, batch_bytes;
 };
 
 static int number(const char *name, const char *text, double min, double max, double *out)
@@ -68,7 +72,8 @@ static int parse(int argc, char **argv, struct sync_opts *o)
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs("Cách dùng: motcua sync [--once] [--db ĐƯỜNG_DẪN] [--max-seconds N]"
-			      " [--interval GIÂY]\n                   [--lease-low N] [--lease-block N]\n"
+			      " [--interval GIÂY]\n                   [--lease-low N] [--lease-block N]"
+			      " [--stall-timeout GIÂY] [--batch-bytes N]\n"
 			      "Đồng bộ với máy chủ đã đăng nhập (motcua login); in bản tóm tắt JSON.\n",
 			      stdout);
 			return -1;
@@ -78,7 +83,8 @@ static int parse(int argc, char **argv, struct sync_opts *o)
 			continue;
 		}
 		static const char *const names[] = { "--db", "--max-seconds", "--interval",
-						     "--lease-low", "--lease-block" };
+						     "--lease-low", "--lease-block", "--stall-timeout",
+						     "--batch-bytes" };
 		size_t k = 0, n = 0;
 		for (; k < sizeof(names) / sizeof(names[0]); k++) {
 			n = strlen(names[k]);
@@ -107,6 +113,16 @@ static int parse(int argc, char **argv, struct sync_opts *o)
 		case 2:
 			if (number("--interval", v, 0.01, 86400, &o->interval))
 				return CLI_BADINPUT;
+			break;
+		case 5:
+			if (number("--stall-timeout", v, 1, 600, &x))
+				return CLI_BADINPUT;
+			o->stall_timeout = (long)x;
+			break;
+		case 6:
+			if (number("--batch-bytes", v, 1024, 1048576, &x))
+				return CLI_BADINPUT;
+			o->batch_bytes = (long)x;
 			break;
 		default:
 			if (number(names[k], v, 1, 1000, &x))
@@ -149,7 +165,8 @@ static int run(const struct sync_opts *o, struct store *st)
 {
 	struct cli_sync_bar bar = { 0 };
 	struct sync_options opt = { .cancel = &stop_requested, .lease_low = o->lease_low,
-				    .lease_block = o->lease_block, .progress = cli_sync_progress,
+				    .lease_block = o->lease_block, .low_speed_time = o->stall_timeout,
+				    .push_bytes = o->batch_bytes, .progress = cli_sync_progress,
 				    .progress_arg = &bar };
 	struct sync_summary total;
 	sync_summary_init(&total);

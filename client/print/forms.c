@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include "client/store/lookup.h"
+#include "client/store/visit.h"
 #include "core/lifecycle.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -129,6 +130,7 @@ struct form_ctx {
 	char *handling;         /* 05: the unit handling the dossier */
 	struct form_control_row *rows; /* 05: the hand-overs */
 	size_t n_rows;
+	bool visit;             /* 02, 03 of a counter visit: no dossier, no code */
 };
 
 static const char *jstr(json_t *o, const char *key)
@@ -505,8 +507,10 @@ static void continuation_header(struct pdf_doc *d, void *arg)
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addstr(&sb, form_title(c->kind));
-	strbuf_addstr(&sb, " — mã hồ sơ ");
-	pdf_markup_add(&sb, c->d.code);
+	if (!c->visit) {
+		strbuf_addstr(&sb, " — mã hồ sơ ");
+		pdf_markup_add(&sb, c->d.code);
+	}
 	strbuf_addf(&sb, " (tiếp theo, trang %d)", d->page);
 	d->y += pdf_draw(d, pdf_x0(d), d->y, pdf_text_width(d), sb.buf, &st_cont);
 	pdf_hrule(d, pdf_x0(d), d->y + 0.5, pdf_text_width(d), 0.4);
@@ -522,10 +526,12 @@ static void draw_title(struct pdf_doc *d, const struct form_ctx *c)
 	pdf_para(d, pdf_x0(d), pdf_text_width(d), sb.buf, &st_title);
 	strbuf_reset(&sb);
 	d->y += 1;
-	strbuf_addstr(&sb, "Mã hồ sơ: <b>");
-	pdf_markup_add(&sb, c->d.code);
-	strbuf_addstr(&sb, "</b>");
-	pdf_para(d, pdf_x0(d), pdf_text_width(d), sb.buf, &st_center);
+	if (!c->visit) {
+		strbuf_addstr(&sb, "Mã hồ sơ: <b>");
+		pdf_markup_add(&sb, c->d.code);
+		strbuf_addstr(&sb, "</b>");
+		pdf_para(d, pdf_x0(d), pdf_text_width(d), sb.buf, &st_center);
+	}
 	d->y += 3;
 	strbuf_release(&sb);
 }
@@ -598,6 +604,37 @@ static size_t count_events(const struct dossier_detail *d, const char *kind, siz
 	return n;
 }
 
+/* The end of form 02 for a counter visit: the papers to add before the
+ * dossier can be received (no pause: nothing was received). */
+static void draw_guidance(struct pdf_doc *d, const struct form_ctx *c, const char *clerk,
+			  struct strbuf *sb)
+{
+	json_t *p = c->payloads[c->ev];
+	d->y += 1.5;
+	strbuf_addstr(sb, "<b>Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:</b>");
+	para(d, sb, &st_body);
+	draw_list(d, json_object_get(p, "papers"));
+	strbuf_addstr(sb, "Lý do: ");
+	pdf_markup_add_or_blank(sb, jstr(p, "reason"));
+	para(d, sb, &st_body);
+	strbuf_addstr(sb, "Hồ sơ chưa được tiếp nhận. Khi đã bổ sung, hoàn thiện đủ các nội dung trên,"
+			  " Ông/Bà nộp lại hồ sơ tại ");
+	pdf_markup_add(sb, c->unit.name);
+	strbuf_addstr(sb, ". Nếu có vướng mắc, Ông/Bà liên hệ với ");
+	pdf_markup_add_or_blank(sb, clerk);
+	strbuf_addstr(sb, ", số điện thoại ");
+	if (empty(c->unit.phone))
+		pdf_markup_add_or_blank(sb, NULL);
+	else
+		pdf_markup_add_nobreak(sb, c->unit.phone);
+	strbuf_addstr(sb, " để được hướng dẫn.");
+	para(d, sb, &st_body);
+	strbuf_addstr(sb, "Xin trân trọng cảm ơn./.");
+	para(d, sb, &st_body);
+	strbuf_release(sb);
+	draw_signature(d, "NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", clerk);
+}
+
 static void draw_supplement(struct pdf_doc *d, const struct form_ctx *c, const char *clerk)
 {
 	const struct dossier_event *e = &c->d.events[c->ev];
@@ -605,12 +642,16 @@ static void draw_supplement(struct pdf_doc *d, const struct form_ctx *c, const c
 	struct strbuf sb = STRBUF_INIT;
 
 	pdf_markup_add(&sb, c->unit.name);
-	strbuf_addstr(&sb, " đã nhận hồ sơ của:");
+	strbuf_addstr(&sb, c->visit ? " đã xem xét hồ sơ của:" : " đã nhận hồ sơ của:");
 	para(d, &sb, &st_body);
 	draw_applicant(d, c, true);
-	strbuf_addstr(&sb, "Thời gian nhận hồ sơ: ");
+	strbuf_addstr(&sb, c->visit ? "Thời gian: " : "Thời gian nhận hồ sơ: ");
 	add_when(&sb, c->d.received_at);
 	para(d, &sb, &st_body);
+	if (c->visit) {
+		draw_guidance(d, c, clerk, &sb);
+		return;
+	}
 
 	size_t nth = count_events(&c->d, "request-supplement", c->ev);
 	d->y += 1.5;
@@ -929,5 +970,88 @@ int form_write(struct store *st, const char *code, int kind, const char *path, s
 	c.st = NULL; /* drawn from c alone */
 	rc = render(&c, path, err);
 	ctx_release(&c);
+	return rc;
+}
+
+/* ---- a counter visit (forms 02, 03 without a dossier) ----------------------------- */
+
+struct form_visit {
+	struct form_ctx c;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+struct form_visit *form_visit_load(struct store *st, const char *id, struct strbuf *err)
+{
+	struct visit v;
+	int rc = visit_get(st, id, &v);
+	if (rc <= 0) {
+		if (rc < 0)
+			strbuf_addstr(err, "không đọc được lượt tiếp công dân từ kho dữ liệu");
+		else
+			strbuf_addstr(err, "không có lượt tiếp công dân này trong kho dữ liệu");
+		return NULL;
+	}
+	struct form_visit *fv = xcalloc(1, sizeof(*fv));
+	struct form_ctx *c = &fv->c;
+	c->visit = true;
+	c->kind = v.kind == VISIT_REFUSE ? FORM_REFUSAL : FORM_SUPPLEMENT;
+	struct dossier_detail *d = &c->d;
+	d->id = xstrdup(v.id);
+	d->code = xstrdup("");
+	d->procedure_code = dup_or_null(v.procedure_code);
+	d->procedure_name = dup_or_null(v.procedure_name);
+	d->unit_code = dup_or_null(v.unit_code);
+	d->clerk = dup_or_null(v.clerk);
+	d->received_at = xstrdup(v.at);
+	d->applicant_name = dup_or_null(v.applicant_name);
+	d->phone = dup_or_null(v.phone);
+	d->email = dup_or_null(v.email);
+	d->address = dup_or_null(v.address);
+	d->commune_code = dup_or_null(v.commune_code);
+	d->n_events = 1;
+	d->events = xcalloc(1, sizeof(*d->events));
+	d->events[0].kind = xstrdup(v.kind == VISIT_REFUSE ? "visit-refuse" : "visit-guide");
+	d->events[0].actor = dup_or_null(v.clerk);
+	d->events[0].unit_code = dup_or_null(v.unit_code);
+	d->events[0].device_time = xstrdup(v.at);
+	c->payloads = xcalloc(1, sizeof(*c->payloads));
+	c->in_force = xcalloc(1, sizeof(*c->in_force));
+	c->after = xcalloc(1, sizeof(*c->after));
+	c->payloads[0] = json_pack("{s:O}", v.kind == VISIT_REFUSE ? "reasons" : "papers", v.items);
+	if (v.note)
+		json_object_set_new(c->payloads[0], "reason", json_string(v.note));
+	c->ev = 0;
+	form_unit_load(st, v.unit_code, &c->unit);
+	c->receiving_name = xstrdup(c->unit.name ? c->unit.name : "");
+	c->address = full_address(st, d);
+	c->clerk = clerk_full_name(st, v.clerk);
+	visit_release(&v);
+	return fv;
+}
+
+int form_visit_render(struct form_visit *fv, const char *path, struct strbuf *err)
+{
+	return render(&fv->c, path, err);
+}
+
+void form_visit_free(struct form_visit *fv)
+{
+	if (!fv)
+		return;
+	ctx_release(&fv->c);
+	free(fv);
+}
+
+int form_write_visit(struct store *st, const char *id, const char *path, struct strbuf *err)
+{
+	struct form_visit *fv = form_visit_load(st, id, err);
+	if (!fv)
+		return 1;
+	int rc = form_visit_render(fv, path, err);
+	form_visit_free(fv);
 	return rc;
 }

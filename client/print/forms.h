@@ -84,4 +84,17 @@ unsigned form_available(const struct dossier_detail *d);
  * file failed (err says why; path untouched). */
 int form_write(struct store *st, const char *code, int kind, const char *path, struct strbuf *err);
 
+/* Form 03 (a refusal) or 02 (a guidance) of a counter visit that ended
+ * without a received dossier (client/store/visit.h): the same forms without
+ * a dossier code; 02 asks for the papers to add before the dossier can be
+ * received. Loaded from the store on its thread (NULL with err when there
+ * is no such visit), rendered anywhere without the store (a TUI job):
+ * 0, or -1 with err (path untouched). form_write_visit does both: 0, 1 (no
+ * such visit), -1. */
+struct form_visit;
+struct form_visit *form_visit_load(struct store *st, const char *id, struct strbuf *err);
+int form_visit_render(struct form_visit *fv, const char *path, struct strbuf *err);
+void form_visit_free(struct form_visit *fv);
+int form_write_visit(struct store *st, const char *id, const char *path, struct strbuf *err);
+
 #endif

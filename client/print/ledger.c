@@ -251,6 +251,9 @@ int ledger_write_pdf(const struct ledger *lg, const char *path, struct strbuf *e
 			    lg->rows[0].no, lg->rows[lg->n - 1].no);
 	else
 		strbuf_addstr(&sb, "Tổng số: 0 hồ sơ.");
+	if (lg->refused || lg->guided)
+		strbuf_addf(&sb, " Không tiếp nhận tại quầy (không vào sổ): %ld lượt từ chối"
+			    " (mẫu 03), %ld lượt hướng dẫn bổ sung (mẫu 02).", lg->refused, lg->guided);
 	pdf_para(&d, pdf_x0(&d), pdf_text_width(&d), sb.buf, &st_sum);
 	strbuf_release(&sb);
 	return pdf_close(&d, err);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/base/files.h"
 #include "client/store/calendar_store.h"
 #include "client/store/catalog.h"
 #include "client/store/action_store.h"
@@ -26,21 +27,6 @@
 #include "core/xalloc.h"
 
 /* ---- calendar ------------------------------------------------------------- */
-
-static int read_text(const char *path, struct strbuf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	for (size_t n = fread(chunk, 1, sizeof chunk, f); n > 0; n = fread(chunk, 1, sizeof chunk, f))
-		strbuf_add(out, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (!out->buf)
-		strbuf_addstr(out, "");
-	return bad ? -1 : 0;
-}
 
 /* The store's own days of the years the file does not list. */
 static int keep_store_years(struct store *st, struct mc_calendar *cal, const struct mc_calendar *file,
@@ -88,7 +74,7 @@ int demo_seed_calendar(struct store *st, struct strbuf *err)
 	mc_calendar_init(&file);
 	mc_calendar_init(&cal);
 	int rc = 0;
-	if (read_text(path, &text)) {
+	if (files_read(path, &text)) {
 		if (errno != ENOENT) {
 			strbuf_addf(err, "không đọc được tệp lịch nghỉ %s: %s", path, strerror(errno));
 			rc = -1;

@@ -4,59 +4,41 @@
 #include "client/services/dossier_action.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "client/base/exitcode.h"
+#include "client/base/files.h"
+#include "client/base/sealed.h"
+#include "client/services/service.h"
 #include "client/store/action_store.h"
 #include "client/store/calendar_store.h"
+#include "client/store/docstore.h"
 #include "client/store/dossier_query.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/lookup.h"
 #include "client/store/outbox.h"
+#include "core/papertype.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+
+_Static_assert((int)DOSSIER_ACTION_OK == (int)SERVICE_OK &&
+		       (int)DOSSIER_ACTION_REFUSED == (int)SERVICE_REFUSED &&
+		       (int)DOSSIER_ACTION_FAULT == (int)SERVICE_FAULT,
+	       "the outcomes are the services' own");
 
 #define SEARCH_DAYS 3660 /* ten years: a calendar without working days is broken */
 
 /* ---- messages ------------------------------------------------------------- */
-
-static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(struct strbuf *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	strbuf_addstr(err, s);
-	free(s);
-	return DOSSIER_ACTION_REFUSED;
-}
-
-static int fault(struct strbuf *err, int rc, const char *what)
-{
-	strbuf_addf(err, "%s: %s; chưa có gì được ghi vào kho", what, store_errmsg_vn(rc));
-	return DOSSIER_ACTION_FAULT;
-}
-
-/* Ends the transaction: rolled back when rc says refused or failed, else
- * committed. Returns rc, or the fault of a commit SQLite refused. */
-static int tx_end(struct dossier_tx *t, int rc, struct strbuf *err)
-{
-	if (rc) {
-		dossier_tx_rollback(t);
-		return rc;
-	}
-	int sqlrc = dossier_tx_commit(t);
-	return sqlrc == SQLITE_OK ? 0 : fault(err, sqlrc, "Không lưu được thao tác");
-}
 
 /* "DD/MM/YYYY" of a day number or of a date-time. */
 static void day_vn(char *buf, size_t n, long day)
@@ -194,6 +176,8 @@ void dossier_action_input_release(struct dossier_action_input *in)
 	free(in->comment);
 	free(in->result_code);
 	free(in->result_file);
+	free(in->result_type);
+	free(in->result_expires);
 	free(in->method);
 	free(in->recipient);
 	free(in->papers);
@@ -203,7 +187,7 @@ void dossier_action_input_release(struct dossier_action_input *in)
 /* The options, their names in messages and their CLI flags. */
 enum opt {
 	O_REASON, O_TO, O_DAYS, O_DATE, O_RATING, O_COMMENT, O_RESULT_CODE, O_FILE, O_METHOD,
-	O_RECIPIENT, O_PAPERS, O__N
+	O_RECIPIENT, O_PAPERS, O_TYPE, O_EXPIRES, O__N
 };
 #define B(o) (1u << (o))
 
@@ -221,6 +205,8 @@ static const struct {
 	[O_METHOD] = { "hình thức trả kết quả", "--method" },
 	[O_RECIPIENT] = { "người nhận kết quả", "--recipient" },
 	[O_PAPERS] = { "giấy tờ cần bổ sung", "--papers" },
+	[O_TYPE] = { "loại giấy tờ của kết quả", "--type" },
+	[O_EXPIRES] = { "thời hạn của kết quả", "--expires" },
 };
 
 /* What each action takes and needs. apologize also needs one of days, date. */
@@ -233,7 +219,8 @@ static const struct {
 	{ MC_ACT_SUPPLEMENT_RECEIVED, B(O_REASON), 0 },
 	{ MC_ACT_REFUSE, B(O_REASON), B(O_REASON) },
 	{ MC_ACT_APOLOGIZE, B(O_DAYS) | B(O_DATE) | B(O_REASON), B(O_REASON) },
-	{ MC_ACT_RESULT_READY, B(O_RESULT_CODE) | B(O_FILE), B(O_RESULT_CODE) },
+	{ MC_ACT_RESULT_READY, B(O_RESULT_CODE) | B(O_FILE) | B(O_TYPE) | B(O_EXPIRES),
+	  B(O_RESULT_CODE) },
 	{ MC_ACT_RETURN, B(O_METHOD) | B(O_RECIPIENT), 0 },
 	{ MC_ACT_WITHDRAW, B(O_REASON), B(O_REASON) },
 	{ MC_ACT_STOP, B(O_REASON), B(O_REASON) },
@@ -261,6 +248,7 @@ static unsigned given(const struct dossier_action_input *in)
 		[O_COMMENT] = in->comment, [O_RESULT_CODE] = in->result_code,
 		[O_FILE] = in->result_file, [O_METHOD] = in->method,
 		[O_RECIPIENT] = in->recipient, [O_PAPERS] = in->papers,
+		[O_TYPE] = in->result_type, [O_EXPIRES] = in->result_expires,
 	};
 	for (int o = 0; o < O__N; o++)
 		if (!mc_text_blank(texts[o]))
@@ -270,34 +258,6 @@ static unsigned given(const struct dossier_action_input *in)
 	if (in->rating)
 		g |= B(O_RATING);
 	return g;
-}
-
-/* Free text: valid UTF-8, no control characters but blanks, at most max
- * characters. *out gets the cleaned text, or NULL when blank. */
-static int check_text(const char *s, const char *what, size_t max, char **out, struct strbuf *err)
-{
-	*out = NULL;
-	if (mc_text_blank(s))
-		return 0;
-	if (!mc_text_valid(s))
-		return refuse(err, "%s chứa byte không phải UTF-8", what);
-	char *t = mc_text_squeeze(s);
-	size_t len = strlen(t);
-	for (size_t i = 0; i < len;) {
-		int32_t cp;
-		i += mc_utf8_next(t + i, len - i, &cp);
-		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-			free(t);
-			return refuse(err, "%s chứa ký tự điều khiển không hợp lệ", what);
-		}
-	}
-	size_t n = mc_text_chars(t);
-	if (n > max) {
-		free(t);
-		return refuse(err, "%s dài quá %zu ký tự (%zu ký tự)", what, max, n);
-	}
-	*out = t;
-	return 0;
 }
 
 /* Capitalised option name for the start of a sentence. */
@@ -337,51 +297,19 @@ static void plan_release(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* "a; b;; c" -> ["a", "b", "c"], each checked as free text. */
-static int split_list(const char *text, const char *what, size_t max_items, json_t **out,
-		      struct strbuf *err)
-{
-	json_t *list = json_array();
-	const char *p = text;
-	while (*p) {
-		size_t n = strcspn(p, ";\n");
-		char *part = xstrndup(p, n), *clean;
-		int rc = check_text(part, what, DOSSIER_ACTION_TEXT_MAX, &clean, err);
-		free(part);
-		if (rc) {
-			json_decref(list);
-			return rc;
-		}
-		if (clean) {
-			if (json_array_size(list) == max_items) {
-				free(clean);
-				json_decref(list);
-				return refuse(err, "%s: nhiều hơn %zu mục", what, max_items);
-			}
-			json_array_append_new(list, json_string(clean));
-			free(clean);
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	*out = list;
-	return 0;
-}
-
 /* SHA-256 and size of a regular file, into a JSON object. */
 static int check_file(const char *path, json_t **out, struct strbuf *err)
 {
 	if (!mc_text_valid(path))
-		return refuse(err, "Đường dẫn tệp kết quả chứa byte không phải UTF-8");
+		return service_refuse(err, "Đường dẫn tệp kết quả chứa byte không phải UTF-8");
 	struct stat sb;
 	if (stat(path, &sb))
-		return refuse(err, "Không mở được tệp kết quả %s: %s", path, strerror(errno));
+		return service_refuse(err, "Không mở được tệp kết quả %s: %s", path, strerror(errno));
 	if (!S_ISREG(sb.st_mode))
-		return refuse(err, "Tệp kết quả %s không phải một tệp thông thường", path);
+		return service_refuse(err, "Tệp kết quả %s không phải một tệp thông thường", path);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return refuse(err, "Không đọc được tệp kết quả %s: %s", path, strerror(errno));
+		return service_refuse(err, "Không đọc được tệp kết quả %s: %s", path, strerror(errno));
 	crypto_hash_sha256_state h;
 	crypto_hash_sha256_init(&h);
 	unsigned char buf[65536];
@@ -394,7 +322,7 @@ static int check_file(const char *path, json_t **out, struct strbuf *err)
 	int bad = ferror(f);
 	fclose(f);
 	if (bad)
-		return refuse(err, "Không đọc được tệp kết quả %s", path);
+		return service_refuse(err, "Không đọc được tệp kết quả %s", path);
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	char hex[crypto_hash_sha256_BYTES * 2 + 1];
 	crypto_hash_sha256_final(&h, hash);
@@ -424,8 +352,8 @@ static int check_date(const struct dossier_action_input *in, struct plan *p, str
 	} else if (strlen(s) <= 16 && !mc_parse_dt(s, &p->date)) {
 		p->date_has_time = true;
 	} else {
-		return refuse(err, "Ngày hẹn trả mới «%.20s» không hợp lệ: cần dạng YYYY-MM-DD hoặc"
-			      " YYYY-MM-DDTHH:MM có thật", mc_text_valid(in->date) ? in->date : "?");
+		return service_refuse(err, "Ngày hẹn trả mới «%.20s» không hợp lệ: cần dạng YYYY-MM-DD hoặc"
+				      " YYYY-MM-DDTHH:MM có thật", mc_text_valid(in->date) ? in->date : "?");
 	}
 	p->has_date = true;
 	return 0;
@@ -439,62 +367,63 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 	int s = spec_of(in->action);
 	if (s < 0) {
 		const char *label = mc_action_label(in->action);
-		return refuse(err, "Thao tác «%s» không thực hiện được trên hồ sơ đã tiếp nhận",
-			      label ? label : "?");
+		return service_refuse(err, "Thao tác «%s» không thực hiện được trên hồ sơ đã tiếp nhận",
+				      label ? label : "?");
 	}
 	const char *label = mc_action_label(in->action);
 	unsigned g = given(in);
 	for (int o = 0; o < O__N; o++) {
 		if ((g & B(o)) && !(specs[s].takes & B(o)))
-			return refuse(err, "Thao tác «%s» không dùng %s (%s)", label, opts[o].name,
-				      opts[o].flag);
+			return service_refuse(err, "Thao tác «%s» không dùng %s (%s)", label, opts[o].name,
+					      opts[o].flag);
 	}
 	for (int o = 0; o < O__N; o++) {
 		if ((specs[s].needs & B(o)) && !(g & B(o))) {
 			char *what = cap(opts[o].name);
-			int rc = refuse(err, "%s: thao tác «%s» cần %s (%s)", what, label, opts[o].name,
-					opts[o].flag);
+			int rc = service_refuse(err, "%s: thao tác «%s» cần %s (%s)", what, label, opts[o].name,
+						opts[o].flag);
 			free(what);
 			return rc;
 		}
 	}
 	if (in->action == MC_ACT_APOLOGIZE) {
 		if ((g & B(O_DAYS)) && (g & B(O_DATE)))
-			return refuse(err, "Xin lỗi, hẹn lại: chỉ cho số ngày làm việc gia hạn (--days)"
-				      " hoặc ngày hẹn trả mới (--date), không cho cả hai");
+			return service_refuse(err, "Xin lỗi, hẹn lại: chỉ cho số ngày làm việc gia hạn (--days)"
+					      " hoặc ngày hẹn trả mới (--date), không cho cả hai");
 		if (!(g & (B(O_DAYS) | B(O_DATE))))
-			return refuse(err, "Xin lỗi, hẹn lại: cần số ngày làm việc gia hạn (--days) hoặc"
-				      " ngày hẹn trả mới (--date)");
+			return service_refuse(err, "Xin lỗi, hẹn lại: cần số ngày làm việc gia hạn (--days) hoặc"
+					      " ngày hẹn trả mới (--date)");
 		if ((g & B(O_DAYS)) && (in->days < 1 || in->days > DOSSIER_ACTION_DAYS_MAX))
-			return refuse(err, "Số ngày làm việc gia hạn phải từ 1 đến %d",
-				      DOSSIER_ACTION_DAYS_MAX);
+			return service_refuse(err, "Số ngày làm việc gia hạn phải từ 1 đến %d",
+					      DOSSIER_ACTION_DAYS_MAX);
 		p->days = in->days;
 		if ((g & B(O_DATE)) && check_date(in, p, err))
 			return -1;
 	}
 	if ((g & B(O_RATING)) && (in->rating < 1 || in->rating > 3))
-		return refuse(err, "Mức độ hài lòng phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3"
-			      " (không hài lòng)");
+		return service_refuse(err, "Mức độ hài lòng phải là 1 (rất hài lòng), 2 (hài lòng) hoặc 3"
+				      " (không hài lòng)");
 	p->rating = in->rating;
 	if (in->action == MC_ACT_REFUSE) {
-		if (split_list(in->reason, "Lý do từ chối", DOSSIER_ACTION_PAPERS_MAX, &p->list, err))
+		if (service_split_list(in->reason, "Lý do từ chối", DOSSIER_ACTION_TEXT_MAX,
+				       DOSSIER_ACTION_PAPERS_MAX, &p->list, err))
 			return -1;
 		if (!json_array_size(p->list))
-			return refuse(err, "Lý do: thao tác «%s» cần lý do (--reason)", label);
-	} else if (check_text(in->reason, "Lý do", DOSSIER_ACTION_TEXT_MAX, &p->reason, err)) {
+			return service_refuse(err, "Lý do: thao tác «%s» cần lý do (--reason)", label);
+	} else if (mc_text_form(in->reason, "Lý do", DOSSIER_ACTION_TEXT_MAX, &p->reason, err)) {
 		return -1;
 	}
 	if (in->action == MC_ACT_REQUEST_SUPPLEMENT) {
-		if (split_list(in->papers, "Giấy tờ cần bổ sung", DOSSIER_ACTION_PAPERS_MAX, &p->list,
-			       err))
+		if (service_split_list(in->papers, "Giấy tờ cần bổ sung", DOSSIER_ACTION_TEXT_MAX,
+				       DOSSIER_ACTION_PAPERS_MAX, &p->list, err))
 			return -1;
 		if (!json_array_size(p->list))
-			return refuse(err, "Giấy tờ cần bổ sung: cần ít nhất một giấy tờ (--papers)");
+			return service_refuse(err, "Giấy tờ cần bổ sung: cần ít nhất một giấy tờ (--papers)");
 	}
-	if (check_text(in->comment, "Ý kiến của người nộp", DOSSIER_ACTION_TEXT_MAX, &p->comment, err) ||
-	    check_text(in->result_code, "Số, ký hiệu của kết quả", DOSSIER_ACTION_CODE_MAX,
+	if (mc_text_form(in->comment, "Ý kiến của người nộp", DOSSIER_ACTION_TEXT_MAX, &p->comment, err) ||
+	    mc_text_form(in->result_code, "Số, ký hiệu của kết quả", DOSSIER_ACTION_CODE_MAX,
 		       &p->result_code, err) ||
-	    check_text(in->recipient, "Người nhận kết quả", DOSSIER_ACTION_NAME_MAX, &p->recipient, err))
+	    mc_text_form(in->recipient, "Người nhận kết quả", DOSSIER_ACTION_NAME_MAX, &p->recipient, err))
 		return -1;
 	if (in->action == MC_ACT_RETURN) {
 		p->method = "counter";
@@ -503,14 +432,26 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 			while (i < n && strcmp(methods[i].id, in->method))
 				i++;
 			if (i == n)
-				return refuse(err, "Hình thức trả kết quả «%.20s» không hợp lệ: counter (trực"
-					      " tiếp), post (bưu chính) hoặc online (trực tuyến)",
-					      mc_text_valid(in->method) ? in->method : "?");
+				return service_refuse(err, "Hình thức trả kết quả «%.20s» không hợp lệ: counter (trực"
+						      " tiếp), post (bưu chính) hoặc online (trực tuyến)",
+						      mc_text_valid(in->method) ? in->method : "?");
 			p->method = methods[i].id;
 		}
 	}
 	if (!mc_text_blank(in->result_file) && check_file(in->result_file, &p->file, err))
 		return -1;
+	if ((!mc_text_blank(in->result_type) || !mc_text_blank(in->result_expires) ||
+	     in->result_key) && !p->file)
+		return service_refuse(err, "Loại, thời hạn và chữ ký số của kết quả đi cùng tệp kết quả (--file)");
+	if (!mc_text_blank(in->result_type) &&
+	    mc_paper_type_from_code(in->result_type) == MC_PT_COUNT)
+		return service_refuse(err, "Loại giấy tờ «%.20s» không có: cccd, cmnd, passport, birth, marriage,"
+				      " marital, death, residence, land",
+				      mc_text_valid(in->result_type) ? in->result_type : "?");
+	struct mc_date exp;
+	if (!mc_text_blank(in->result_expires) && mc_parse_date(in->result_expires, &exp))
+		return service_refuse(err, "Thời hạn của kết quả cần một ngày dạng YYYY-MM-DD (nhận «%.20s»)",
+				      mc_text_valid(in->result_expires) ? in->result_expires : "?");
 	if (in->action == MC_ACT_TRANSFER) {
 		char *code = mc_text_squeeze(mc_text_valid(in->to_unit) ? in->to_unit : "?");
 		int rc = lookup_place(st, code, &p->to_unit_name); /* a unit, else a commune */
@@ -519,9 +460,9 @@ static int check_input(struct store *st, const struct dossier_action_input *in, 
 		} else {
 			int shown = (int)mc_text_clip(code, 20);
 			int r = rc == SQLITE_DONE
-					? refuse(err, "Không có đơn vị hoặc xã, phường mã «%.*s%s» trong danh mục",
-						 shown, code, code[shown] ? "…" : "")
-					: fault(err, rc, "Không đọc được danh mục đơn vị");
+					? service_refuse(err, "Không có đơn vị hoặc xã, phường mã «%.*s%s» trong danh mục",
+							 shown, code, code[shown] ? "…" : "")
+					: service_fault(err, rc, "Không đọc được danh mục đơn vị");
 			free(code);
 			return r;
 		}
@@ -558,19 +499,19 @@ static int load_state(struct store *st, const char *code, struct action_dossier 
 	char *c = norm_code(code);
 	int rc = action_store_dossier(st, c, s);
 	if (rc != SQLITE_ROW) {
-		int r = rc == SQLITE_DONE ? refuse(err, "Không có hồ sơ mã «%.40s»",
-						   mc_text_valid(c) && *c ? c : "?")
-					  : fault(err, rc, "Không đọc được hồ sơ");
+		int r = rc == SQLITE_DONE ? service_refuse(err, "Không có hồ sơ mã «%.40s»",
+							   mc_text_valid(c) && *c ? c : "?")
+					  : service_fault(err, rc, "Không đọc được hồ sơ");
 		free(c);
 		return r;
 	}
 	free(c);
 	if (mc_parse_dt(s->appointment_text, &s->appointment))
-		return refuse(err, "Hồ sơ %s có ngày hẹn trả không hợp lệ «%.20s»", s->code,
-			      s->appointment_text);
+		return service_refuse(err, "Hồ sơ %s có ngày hẹn trả không hợp lệ «%.20s»", s->code,
+				      s->appointment_text);
 	rc = action_store_history(st, s);
 	if (rc != SQLITE_DONE)
-		return fault(err, rc, "Không đọc được các sự kiện của hồ sơ");
+		return service_fault(err, rc, "Không đọc được các sự kiện của hồ sơ");
 	return DOSSIER_ACTION_OK;
 }
 
@@ -580,7 +521,7 @@ static int load_calendar(struct store *st, struct mc_calendar *cal, struct strbu
 	struct strbuf why = STRBUF_INIT;
 	int rc = DOSSIER_ACTION_OK;
 	if (calendar_load_store(st, cal, &why))
-		rc = refuse(err, "%s", why.buf);
+		rc = service_refuse(err, "%s", why.buf);
 	strbuf_release(&why);
 	return rc;
 }
@@ -595,31 +536,31 @@ static int check_rules(const struct action_dossier *s, enum mc_action a, const s
 		if (s->apologies) {
 			struct mc_dt at;
 			if (mc_parse_dt(s->apology_at, &at))
-				return refuse(err, "Hồ sơ %s đã được xin lỗi, hẹn lại một lần: không được"
-					      " hẹn lại lần nữa", s->code);
+				return service_refuse(err, "Hồ sơ %s đã được xin lỗi, hẹn lại một lần: không được"
+						      " hẹn lại lần nữa", s->code);
 			dt_vn(when, sizeof when, &at);
-			return refuse(err, "Hồ sơ %s đã được xin lỗi, hẹn lại một lần (lúc %s): không"
-				      " được hẹn lại lần nữa", s->code, when);
+			return service_refuse(err, "Hồ sơ %s đã được xin lỗi, hẹn lại một lần (lúc %s): không"
+					      " được hẹn lại lần nữa", s->code, when);
 		}
 		long deadline = dossier_clock_apology_deadline(cal, &s->appointment);
 		day_vn(due, sizeof due, day_of(&s->appointment));
 		if (deadline < 0)
-			return refuse(err, "Lịch làm việc không có ngày làm việc nào trước ngày hẹn trả %s",
-				      due);
+			return service_refuse(err, "Lịch làm việc không có ngày làm việc nào trước ngày hẹn trả %s",
+					      due);
 		if (day_of(now) > deadline) {
 			day_vn(when, sizeof when, deadline);
-			return refuse(err, "Đã quá thời hạn xin lỗi, hẹn lại: phải thực hiện chậm nhất"
-				      " 1 ngày làm việc trước ngày hẹn trả %s, tức là đến hết ngày %s",
-				      due, when);
+			return service_refuse(err, "Đã quá thời hạn xin lỗi, hẹn lại: phải thực hiện chậm nhất"
+					      " 1 ngày làm việc trước ngày hẹn trả %s, tức là đến hết ngày %s",
+					      due, when);
 		}
 	}
 	if (a == MC_ACT_RATE && s->rating) {
 		json_t *j = json_loads(s->rating, 0, NULL);
 		const char *name = dossier_rating_name((int)json_integer_value(json_object_get(j, "rating")));
-		int rc = name ? refuse(err, "Hồ sơ %s đã được đánh giá (%s): mỗi hồ sơ chỉ đánh giá"
-				       " một lần", s->code, name)
-			      : refuse(err, "Hồ sơ %s đã được đánh giá: mỗi hồ sơ chỉ đánh giá một lần",
-				       s->code);
+		int rc = name ? service_refuse(err, "Hồ sơ %s đã được đánh giá (%s): mỗi hồ sơ chỉ đánh giá"
+					       " một lần", s->code, name)
+			      : service_refuse(err, "Hồ sơ %s đã được đánh giá: mỗi hồ sơ chỉ đánh giá một lần",
+					       s->code);
 		json_decref(j);
 		return rc;
 	}
@@ -676,15 +617,15 @@ int dossier_action_choices(struct store *st, const char *code, const struct mc_d
 static int check_clerk(struct store *st, const char *clerk, char **unit, struct strbuf *err)
 {
 	if (mc_text_blank(clerk))
-		return refuse(err, "Chưa xác định cán bộ thực hiện");
+		return service_refuse(err, "Chưa xác định cán bộ thực hiện");
 	struct action_clerk who;
 	int step = action_store_clerk(st, clerk, &who);
 	if (step != SQLITE_ROW)
-		return refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu",
-			      mc_text_valid(clerk) ? clerk : "?");
+		return service_refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu",
+				      mc_text_valid(clerk) ? clerk : "?");
 	if (who.disabled) {
 		action_clerk_release(&who);
-		return refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
+		return service_refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
 	}
 	*unit = store_get_setting(st, "unit_code");
 	if (mc_text_blank(*unit)) {
@@ -694,7 +635,7 @@ static int check_clerk(struct store *st, const char *clerk, char **unit, struct 
 	}
 	action_clerk_release(&who);
 	if (mc_text_blank(*unit))
-		return refuse(err, "Máy trạm chưa được gán đơn vị; chạy motcua init --unit MÃ");
+		return service_refuse(err, "Máy trạm chưa được gán đơn vị; chạy motcua init --unit MÃ");
 	return 0;
 }
 
@@ -720,7 +661,7 @@ static int apology_appointment(const struct action_dossier *s, const struct plan
 	dt_vn(due, sizeof due, &s->appointment);
 	if (p->days) {
 		if (dossier_clock_add_days(cal, &s->appointment, p->days, out))
-			return refuse(err, "Không tính được ngày hẹn mới: lịch không có ngày làm việc");
+			return service_refuse(err, "Không tính được ngày hẹn mới: lịch không có ngày làm việc");
 	} else {
 		*out = p->date;
 		if (!p->date_has_time) {
@@ -729,13 +670,13 @@ static int apology_appointment(const struct action_dossier *s, const struct plan
 		}
 		dt_vn(when, sizeof when, out);
 		if (mc_dt_cmp(out, &s->appointment) <= 0)
-			return refuse(err, "Ngày hẹn trả mới (%s) phải sau ngày hẹn trả hiện tại (%s)",
-				      when, due);
+			return service_refuse(err, "Ngày hẹn trả mới (%s) phải sau ngày hẹn trả hiện tại (%s)",
+					      when, due);
 		if (!mc_is_working_day(cal, day_of(out)))
-			return refuse(err, "Ngày hẹn trả mới (%s) không phải ngày làm việc", when);
+			return service_refuse(err, "Ngày hẹn trả mới (%s) không phải ngày làm việc", when);
 	}
 	if (out->y > 2099)
-		return refuse(err, "Ngày hẹn trả mới vượt quá năm 2099");
+		return service_refuse(err, "Ngày hẹn trả mới vượt quá năm 2099");
 	return 0;
 }
 
@@ -761,8 +702,8 @@ static int plan_change(struct store *st, const struct action_dossier *s, const s
 	switch (rc ? MC_ACTION_COUNT : c->action) {
 	case MC_ACT_TRANSFER:
 		if (s->status == MC_ST_PROCESSING && !strcmp(from_unit, p->to_unit)) {
-			rc = refuse(err, "Hồ sơ %s đang được xử lý tại %s (%s): chọn đơn vị khác",
-				    s->code, p->to_unit_name, p->to_unit);
+			rc = service_refuse(err, "Hồ sơ %s đang được xử lý tại %s (%s): chọn đơn vị khác",
+					    s->code, p->to_unit_name, p->to_unit);
 			break;
 		}
 		json_object_set_new(j, "from_unit", json_string(from_unit));
@@ -781,11 +722,11 @@ static int plan_change(struct store *st, const struct action_dossier *s, const s
 		bool known = s->paused && !mc_parse_dt(s->paused_since, &since);
 		c->paused_minutes = known ? dossier_clock_working_minutes(&cal, &since, now) : 0;
 		if (dossier_clock_add_minutes(&cal, &s->appointment, c->paused_minutes, &after)) {
-			rc = refuse(err, "Không tính được ngày hẹn mới: lịch không có ngày làm việc");
+			rc = service_refuse(err, "Không tính được ngày hẹn mới: lịch không có ngày làm việc");
 			break;
 		}
 		if (after.y > 2099) {
-			rc = refuse(err, "Ngày hẹn trả mới vượt quá năm 2099");
+			rc = service_refuse(err, "Ngày hẹn trả mới vượt quá năm 2099");
 			break;
 		}
 		mc_format_dt(c->appointment, sizeof c->appointment, &after);
@@ -858,6 +799,73 @@ static int update_dossier(struct store *st, const struct action_dossier *s, cons
 	return action_store_update(st, &u);
 }
 
+/* The result's file in the document store (documents/<sha256>.pdf), signed
+ * first when a key is given: *created tells whether this call made the
+ * file (removed again when the action fails); sig gets the signature. */
+static int file_result(struct store *st, const struct dossier_action_input *in, struct plan *p,
+		       char sha[65], long long *bytes, bool *created, struct sign_result *sig,
+		       struct strbuf *err)
+{
+	char *docs = docstore_dir(st->path);
+	char uuid[37];
+	store_uuid7(uuid);
+	char *tmp = xasprintf("%s/.result-%s.pdf", docs, uuid);
+	int rc = 0;
+	if (mkdir(docs, 0700) && errno != EEXIST) {
+		strbuf_addf(err, "Không tạo được thư mục %s: %s", docs, strerror(errno));
+		rc = DOSSIER_ACTION_FAULT;
+	} else if (in->result_key) {
+		struct signer *s = NULL;
+		int r = signer_open(&s, in->result_key, err);
+		if (!r)
+			r = signer_sign_file(s, in->result_file, tmp, &(struct sign_opts){
+				.reason = "Kết quả giải quyết thủ tục hành chính", .stamp = true, .page = -1 },
+				sig, err);
+		signer_free(s);
+		if (r)
+			rc = r == MC_EXIT_BADINPUT ? DOSSIER_ACTION_REFUSED : DOSSIER_ACTION_FAULT;
+	} else {
+		/* copied as it is; sealed when the store is encrypted (sealed.h) */
+		int in_fd = open(in->result_file, O_RDONLY | O_CLOEXEC);
+		struct sealed_out out;
+		bool opened = in_fd >= 0 && !sealed_out_open(&out, tmp), bad = !opened;
+		char buf[65536];
+		ssize_t n = 0;
+		while (!bad && ((n = read(in_fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
+			bad = n > 0 && sealed_out_write(&out, buf, (size_t)n);
+		bad = bad || n < 0;
+		if (opened && bad)
+			sealed_out_abort(&out);
+		else if (opened && sealed_out_close(&out))
+			bad = true;
+		if (in_fd >= 0)
+			close(in_fd);
+		if (bad)
+			rc = service_refuse(err, "Không chép được tệp kết quả %s vào kho giấy tờ", in->result_file);
+	}
+	int fd = rc ? -1 : open(tmp, O_RDONLY | O_CLOEXEC);
+	if (!rc && (files_sha256(tmp, sha, err) || fd < 0 || (*bytes = sealed_plain_size(fd)) < 0))
+		rc = DOSSIER_ACTION_FAULT;
+	if (fd >= 0)
+		close(fd);
+	if (!rc) {
+		if (docstore_file_in(st->path, tmp, sha, created, err))
+			rc = DOSSIER_ACTION_FAULT;
+	}
+	if (rc)
+		unlink(tmp);
+	else if (sig->signer) { /* the event tells the file that was filed */
+		char *stored = docstore_file(st->path, sha);
+		json_object_set_new(p->file, "path", json_string(stored));
+		json_object_set_new(p->file, "size", json_integer(*bytes));
+		json_object_set_new(p->file, "sha256", json_string(sha));
+		free(stored);
+	}
+	free(tmp);
+	free(docs);
+	return rc;
+}
+
 /* Inside the transaction: the dossier, its event, the outbox row. */
 static int write_change(struct store *st, const struct action_dossier *s, const struct change *c,
 			struct dossier_action_result *res)
@@ -885,10 +893,70 @@ static int write_change(struct store *st, const struct action_dossier *s, const 
 		json_object_set_new(op, "appointment", json_string(c->appointment));
 	if (c->handling_unit)
 		json_object_set_new(op, "handling_unit", json_string(c->handling_unit));
+	if (res->result_document_id[0])
+		json_object_set_new(op, "result_document_id", json_string(res->result_document_id));
 	json_object_set_new(op, "event", event);
 	rc = outbox_add(st, res->op_id, s->id, s->rev, kind, op, c->now);
 	json_decref(op);
 	return rc;
+}
+
+struct commit {
+	const char *code, *clerk, *unit;
+	const struct dossier_action_input *in;
+	const struct mc_dt *now;
+	struct plan *p;
+	bool filed;
+	const char *result_sha;
+	long long result_bytes;
+	const struct sign_result *sig;
+	struct action_dossier s;
+	struct change c;
+	struct dossier_action_result *res;
+};
+
+/* The result filed before the transaction, as a document of the dossier:
+ * before the event, so that the indicators count the result as digitized. */
+static int add_result_document(struct store *st, struct commit *k, struct strbuf *err)
+{
+	const struct dossier_action_input *in = k->in;
+	char day[16];
+	mc_format_date(day, sizeof day, k->now->y, k->now->m, k->now->d);
+	enum mc_paper_type type = mc_paper_type_from_code(in->result_type);
+	char *title = type != MC_PT_COUNT ? xstrdup(mc_paper_type_name(type))
+					  : xasprintf("Kết quả hồ sơ %s", k->s.code);
+	struct doc_meta m = {
+		.kind = "result", .title = title, .number = k->p->result_code,
+		.issuer = k->unit, .issued_on = day, .expires_on = in->result_expires,
+		.paper_type = mc_text_blank(in->result_type) ? NULL : in->result_type,
+		.signer = k->sig->signer, .signed_at = k->sig->signer ? k->sig->signed_at : NULL,
+	};
+	int sqlrc = docstore_add_result(st, k->s.id, &m, k->result_sha, 0, k->result_bytes, k->clerk,
+					k->c.now, k->res->result_document_id);
+	free(title);
+	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được giấy tờ kết quả");
+}
+
+static int commit_work(struct store *st, void *arg, struct strbuf *err)
+{
+	struct commit *k = arg;
+	int rc = load_state(st, k->code, &k->s, err);
+	if (!rc && mc_lifecycle_apply(k->s.status, k->in->action, &k->c.to, err))
+		rc = DOSSIER_ACTION_REFUSED;
+	k->c.action = k->in->action;
+	k->c.clerk = k->clerk;
+	k->c.unit = k->unit;
+	mc_format_dt(k->c.now, sizeof k->c.now, k->now);
+	if (!rc)
+		rc = plan_change(st, &k->s, k->p, &k->c, k->now, err);
+	if (!rc && k->filed)
+		rc = add_result_document(st, k, err);
+	if (rc)
+		return rc;
+	store_uuid7(k->res->event_id);
+	store_uuid7(k->res->op_id);
+	int sqlrc = write_change(st, &k->s, &k->c, k->res);
+	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được thao tác");
 }
 
 int dossier_action_commit(struct store *st, const char *code, const struct dossier_action_input *in,
@@ -897,60 +965,51 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 {
 	memset(res, 0, sizeof(*res));
 	struct plan p;
-	struct action_dossier s;
-	struct change c;
-	memset(&s, 0, sizeof s);
-	memset(&c, 0, sizeof c);
 	char *unit = NULL;
+	char result_sha[65] = "";
+	bool created = false;
+	struct sign_result sig;
+	memset(&sig, 0, sizeof sig);
+	struct commit k = { .code = code, .clerk = clerk, .in = in, .now = now, .p = &p,
+			    .result_sha = result_sha, .sig = &sig, .res = res };
 	int rc = check_input(st, in, &p, err);
 	if (!rc)
 		rc = check_clerk(st, clerk, &unit, err);
-	if (!rc && sodium_init() < 0)
-		rc = refuse(err, "Không khởi tạo được thư viện mật mã (libsodium)");
-	if (rc)
-		goto out;
-
-	struct dossier_tx t;
-	int sqlrc = dossier_tx_begin(&t, st);
-	if (sqlrc != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không bắt đầu ghi được vào kho dữ liệu");
-		goto out;
-	}
-	rc = load_state(st, code, &s, err);
-	if (!rc && mc_lifecycle_apply(s.status, in->action, &c.to, err))
-		rc = DOSSIER_ACTION_REFUSED;
-	c.action = in->action;
-	c.clerk = clerk;
-	c.unit = unit;
-	mc_format_dt(c.now, sizeof c.now, now);
 	if (!rc)
-		rc = plan_change(st, &s, &p, &c, now, err);
-	if (!rc) {
-		store_uuid7(res->event_id);
-		store_uuid7(res->op_id);
-		sqlrc = write_change(st, &s, &c, res);
-		if (sqlrc != SQLITE_OK)
-			rc = fault(err, sqlrc, "Không lưu được thao tác");
+		rc = service_crypto_ready(err);
+	/* the result's file, filed (and signed) before the transaction */
+	if (!rc && in->action == MC_ACT_RESULT_READY && p.file) {
+		rc = file_result(st, in, &p, result_sha, &k.result_bytes, &created, &sig, err);
+		k.filed = !rc;
 	}
-	rc = tx_end(&t, rc, err);
-	if (rc)
-		goto out;
-	snprintf(res->id, sizeof res->id, "%s", s.id);
-	snprintf(res->code, sizeof res->code, "%s", s.code);
-	res->status_from = s.status;
-	res->status = (int)c.to;
-	snprintf(res->appointment, sizeof res->appointment, "%s", c.appointment);
-	snprintf(res->appointment_before, sizeof res->appointment_before, "%s", s.appointment_text);
-	res->rev = s.rev + 1;
-	res->paused_minutes = c.paused_minutes;
-out:
-	if (rc) {
+	k.unit = unit;
+	if (!rc)
+		rc = service_transaction(st, commit_work, &k, err);
+	if (!rc) {
+		const struct action_dossier *s = &k.s;
+		snprintf(res->id, sizeof res->id, "%s", s->id);
+		snprintf(res->code, sizeof res->code, "%s", s->code);
+		res->status_from = s->status;
+		res->status = (int)k.c.to;
+		snprintf(res->appointment, sizeof res->appointment, "%s", k.c.appointment);
+		snprintf(res->appointment_before, sizeof res->appointment_before, "%s",
+			 s->appointment_text);
+		res->rev = s->rev + 1;
+		res->paused_minutes = k.c.paused_minutes;
+	} else {
 		res->event_id[0] = '\0';
 		res->op_id[0] = '\0';
+		res->result_document_id[0] = '\0';
+		if (created) { /* nothing half-written: the file this action filed goes too */
+			char *file = docstore_file(st->path, result_sha);
+			unlink(file);
+			free(file);
+		}
 	}
-	json_decref(c.payload);
+	sign_result_release(&sig);
+	json_decref(k.c.payload);
 	free(unit);
-	action_dossier_release(&s);
+	action_dossier_release(&k.s);
 	plan_release(&p);
 	return rc;
 }
@@ -975,14 +1034,14 @@ static int check_target(struct store *st, const struct action_dossier *s, const 
 	const char *unit = who.unit_code;
 	int rc = DOSSIER_ACTION_OK;
 	if (step != SQLITE_ROW)
-		rc = step == SQLITE_DONE ? refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu", to)
-					 : fault(err, step, "Không đọc được danh sách cán bộ");
+		rc = step == SQLITE_DONE ? service_refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu", to)
+					 : service_fault(err, step, "Không đọc được danh sách cán bộ");
 	else if (who.disabled)
-		rc = refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa: không giao hồ sơ được", to);
+		rc = service_refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa: không giao hồ sơ được", to);
 	else if (!unit || (strcmp(unit, s->unit_code) &&
 			   !(s->handling_unit && !strcmp(unit, s->handling_unit))))
-		rc = refuse(err, "Cán bộ «%.40s» không thuộc đơn vị %s của hồ sơ %s", to,
-			    s->handling_unit ? s->handling_unit : s->unit_code, s->code);
+		rc = service_refuse(err, "Cán bộ «%.40s» không thuộc đơn vị %s của hồ sơ %s", to,
+				    s->handling_unit ? s->handling_unit : s->unit_code, s->code);
 	if (!rc) {
 		*name = who.full_name;
 		who.full_name = NULL;
@@ -1019,87 +1078,93 @@ static int write_reassign(struct store *st, const struct action_dossier *s, cons
 	return rc;
 }
 
+struct reassign {
+	const char *code, *to, *why, *actor, *unit;
+	const struct mc_dt *now;
+	struct action_dossier s;
+	char *to_name, *from;
+	json_t *payload;
+	struct dossier_action_result *res;
+};
+
+static int reassign_work(struct store *st, void *arg, struct strbuf *err)
+{
+	struct reassign *k = arg;
+	const struct action_dossier *s = &k->s;
+	int rc = load_state(st, k->code, &k->s, err);
+	if (!rc && mc_reassign_check(s->status, err))
+		rc = DOSSIER_ACTION_REFUSED;
+	if (!rc)
+		rc = check_target(st, s, k->to, &k->to_name, err);
+	if (!rc) {
+		k->from = action_store_clerk_in_charge(st, s->id);
+		if (!strcmp(k->from, k->to))
+			rc = service_refuse(err, "Hồ sơ %s đã do cán bộ %s (%s) phụ trách", s->code,
+						    k->to_name, k->to);
+	}
+	if (rc)
+		return rc;
+	char nowtext[20];
+	mc_format_dt(nowtext, sizeof nowtext, k->now);
+	json_t *payload = k->payload = json_object();
+	json_object_set_new(payload, "code", json_string(s->code));
+	json_object_set_new(payload, "from_clerk", json_string(k->from));
+	json_object_set_new(payload, "to_clerk", json_string(k->to));
+	json_object_set_new(payload, "to_clerk_name", json_string(k->to_name));
+	json_object_set_new(payload, "reason", k->why ? json_string(k->why) : json_null());
+	json_object_set_new(payload, "appointment", json_string(s->appointment_text));
+	store_uuid7(k->res->event_id);
+	store_uuid7(k->res->op_id);
+	int sqlrc = write_reassign(st, s, k->to, payload, k->actor, k->unit, nowtext, k->res);
+	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được thao tác");
+}
+
 int dossier_reassign_commit(struct store *st, const char *code, const char *to_clerk,
 			    const char *reason, const char *actor, const struct mc_dt *now,
 			    struct dossier_action_result *res, struct strbuf *err)
 {
 	memset(res, 0, sizeof(*res));
-	struct action_dossier s;
-	memset(&s, 0, sizeof s);
-	char *unit = NULL, *why = NULL, *to = NULL, *to_name = NULL, *from = NULL;
-	json_t *payload = NULL;
+	char *unit = NULL, *why = NULL, *to = NULL;
 	int rc = DOSSIER_ACTION_OK;
 	if (mc_text_blank(to_clerk))
-		rc = refuse(err, "Cán bộ nhận hồ sơ: thao tác «%s» cần tên đăng nhập của cán bộ"
-			    " (--to-clerk)", MC_REASSIGN_LABEL);
+		rc = service_refuse(err, "Cán bộ nhận hồ sơ: thao tác «%s» cần tên đăng nhập của cán bộ"
+					    " (--to-clerk)", MC_REASSIGN_LABEL);
 	else if (!mc_text_valid(to_clerk))
-		rc = refuse(err, "Tên đăng nhập của cán bộ nhận chứa byte không phải UTF-8");
+		rc = service_refuse(err, "Tên đăng nhập của cán bộ nhận chứa byte không phải UTF-8");
 	if (!rc) {
 		to = mc_text_squeeze(to_clerk);
-		rc = check_text(reason, "Lý do", DOSSIER_ACTION_TEXT_MAX, &why, err);
+		rc = mc_text_form(reason, "Lý do", DOSSIER_ACTION_TEXT_MAX, &why, err);
 	}
 	if (!rc)
 		rc = check_clerk(st, actor, &unit, err);
 	if (!rc && !role_may_reassign(st, actor))
-		rc = refuse(err, "Chỉ cán bộ giám sát (vai trò supervisor hoặc admin) mới được giao hồ sơ"
-			    " cho cán bộ khác; «%.40s» không có quyền này", actor);
-	if (!rc && sodium_init() < 0)
-		rc = refuse(err, "Không khởi tạo được thư viện mật mã (libsodium)");
-	if (rc)
-		goto out;
-
-	struct dossier_tx t;
-	int sqlrc = dossier_tx_begin(&t, st);
-	if (sqlrc != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không bắt đầu ghi được vào kho dữ liệu");
-		goto out;
-	}
-	rc = load_state(st, code, &s, err);
-	if (!rc && mc_reassign_check(s.status, err))
-		rc = DOSSIER_ACTION_REFUSED;
+		rc = service_refuse(err, "Chỉ cán bộ giám sát (vai trò supervisor hoặc admin) mới được"
+					    " giao hồ sơ cho cán bộ khác; «%.40s» không có quyền này", actor);
 	if (!rc)
-		rc = check_target(st, &s, to, &to_name, err);
+		rc = service_crypto_ready(err);
+	struct reassign k = { .code = code, .to = to, .why = why, .actor = actor, .unit = unit,
+			      .now = now, .res = res };
+	if (!rc)
+		rc = service_transaction(st, reassign_work, &k, err);
 	if (!rc) {
-		from = action_store_clerk_in_charge(st, s.id);
-		if (!strcmp(from, to))
-			rc = refuse(err, "Hồ sơ %s đã do cán bộ %s (%s) phụ trách", s.code, to_name, to);
-	}
-	char nowtext[20];
-	mc_format_dt(nowtext, sizeof nowtext, now);
-	if (!rc) {
-		payload = json_object();
-		json_object_set_new(payload, "code", json_string(s.code));
-		json_object_set_new(payload, "from_clerk", json_string(from));
-		json_object_set_new(payload, "to_clerk", json_string(to));
-		json_object_set_new(payload, "to_clerk_name", json_string(to_name));
-		json_object_set_new(payload, "reason", why ? json_string(why) : json_null());
-		json_object_set_new(payload, "appointment", json_string(s.appointment_text));
-		store_uuid7(res->event_id);
-		store_uuid7(res->op_id);
-		sqlrc = write_reassign(st, &s, to, payload, actor, unit, nowtext, res);
-		if (sqlrc != SQLITE_OK)
-			rc = fault(err, sqlrc, "Không lưu được thao tác");
-	}
-	rc = tx_end(&t, rc, err);
-	if (rc)
-		goto out;
-	snprintf(res->id, sizeof res->id, "%s", s.id);
-	snprintf(res->code, sizeof res->code, "%s", s.code);
-	res->status_from = res->status = s.status;
-	snprintf(res->appointment, sizeof res->appointment, "%s", s.appointment_text);
-	snprintf(res->appointment_before, sizeof res->appointment_before, "%s", s.appointment_text);
-	res->rev = s.rev + 1;
-out:
-	if (rc) {
+		const struct action_dossier *s = &k.s;
+		snprintf(res->id, sizeof res->id, "%s", s->id);
+		snprintf(res->code, sizeof res->code, "%s", s->code);
+		res->status_from = res->status = s->status;
+		snprintf(res->appointment, sizeof res->appointment, "%s", s->appointment_text);
+		snprintf(res->appointment_before, sizeof res->appointment_before, "%s",
+			 s->appointment_text);
+		res->rev = s->rev + 1;
+	} else {
 		res->event_id[0] = '\0';
 		res->op_id[0] = '\0';
 	}
-	json_decref(payload);
+	json_decref(k.payload);
 	free(unit);
 	free(why);
 	free(to);
-	free(to_name);
-	free(from);
-	action_dossier_release(&s);
+	free(k.to_name);
+	free(k.from);
+	action_dossier_release(&k.s);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "client/sign/sign.h"
 #include "client/store/store.h"
 #include "core/calendar.h"
 #include "core/datetime.h"
@@ -47,7 +48,13 @@ struct dossier_action_input {
 	int rating;            /* rate: 1 rất hài lòng, 2 hài lòng, 3 không hài lòng */
 	char *comment;         /* rate: optional */
 	char *result_code;     /* result-ready: required */
-	char *result_file;     /* result-ready: the digitized result, optional */
+	char *result_file;     /* result-ready: the digitized result, optional; filed
+				  in the citizen's document store as a paper (is_result,
+				  numbered result_code, the dossier's result_document_id) */
+	char *result_type;     /* result-ready with a file: its paper type (core/papertype.h) */
+	char *result_expires;  /* result-ready with a file: valid until, "YYYY-MM-DD" */
+	const struct sign_key *result_key; /* result-ready with a PDF: signed before it is
+				  filed (borrowed; NULL: filed as it is) */
 	char *method;          /* return: "counter" (default), "post", "online" */
 	char *recipient;       /* return: who received it (default: the applicant) */
 	char *papers;          /* request-supplement: the missing papers, "a; b; c" */
@@ -64,6 +71,7 @@ struct dossier_action_result {
 	long long rev;                    /* the dossier's new local revision */
 	long long paused_minutes;         /* supplement-received: working minutes waited */
 	char event_id[37], op_id[37];
+	char result_document_id[37];      /* result-ready with a file: the result's paper */
 };
 
 enum { DOSSIER_ACTION_OK = 0, DOSSIER_ACTION_REFUSED = -1, DOSSIER_ACTION_FAULT = -2 };

@@ -3,15 +3,14 @@
 #include "client/services/online.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
+#include "client/services/service.h"
 #include "client/store/action_store.h"
 #include "client/store/calendar_store.h"
 #include "client/store/dossier_tx.h"
@@ -21,87 +20,27 @@
 #include "core/text.h"
 #include "sync/numbering.h"
 
+_Static_assert((int)ONLINE_OK == (int)SERVICE_OK &&
+		       (int)ONLINE_REFUSED == (int)SERVICE_REFUSED &&
+		       (int)ONLINE_FAULT == (int)SERVICE_FAULT,
+	       "the outcomes are the services' own");
+
 #define TEXT_MAX 500  /* characters of one reason or paper */
 #define ITEMS_MAX 30  /* reasons or papers */
 #define MAX_DAYS 3650 /* working days a procedure may take */
 
-static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(struct strbuf *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	strbuf_addstr(err, s);
-	free(s);
-	return ONLINE_REFUSED;
-}
-
-static int fault(struct strbuf *err, int rc, const char *what)
-{
-	strbuf_addf(err, "%s: %s; chưa có gì được ghi vào kho", what, store_errmsg_vn(rc));
-	return ONLINE_FAULT;
-}
-
 /* ---- input ------------------------------------------------------------------- */
-
-/* Free text: valid UTF-8, no control characters, at most max characters;
- * *out the cleaned text, NULL when blank. */
-static int check_text(const char *s, const char *what, size_t max, char **out, struct strbuf *err)
-{
-	*out = NULL;
-	if (mc_text_blank(s))
-		return 0;
-	if (!mc_text_valid(s))
-		return refuse(err, "%s chứa byte không phải UTF-8", what);
-	char *t = mc_text_squeeze(s);
-	size_t len = strlen(t);
-	for (size_t i = 0; i < len;) {
-		int32_t cp;
-		i += mc_utf8_next(t + i, len - i, &cp);
-		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-			free(t);
-			return refuse(err, "%s chứa ký tự điều khiển không hợp lệ", what);
-		}
-	}
-	size_t n = mc_text_chars(t);
-	if (n > max) {
-		free(t);
-		return refuse(err, "%s dài quá %zu ký tự (%zu ký tự)", what, max, n);
-	}
-	*out = t;
-	return 0;
-}
 
 /* "a; b;; c" -> ["a", "b", "c"], each checked; at least one. */
 static int split_list(const char *text, const char *what, json_t **out, struct strbuf *err)
 {
-	json_t *list = json_array();
-	for (const char *p = text ? text : ""; *p;) {
-		size_t n = strcspn(p, ";\n");
-		char *part = xstrndup(p, n), *clean;
-		int rc = check_text(part, what, TEXT_MAX, &clean, err);
-		free(part);
-		if (rc) {
-			json_decref(list);
-			return rc;
-		}
-		if (clean) {
-			if (json_array_size(list) == ITEMS_MAX) {
-				free(clean);
-				json_decref(list);
-				return refuse(err, "%s: nhiều hơn %d mục", what, ITEMS_MAX);
-			}
-			json_array_append_new(list, json_string(clean));
-			free(clean);
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
+	json_t *list = NULL;
+	int rc = service_split_list(text, what, TEXT_MAX, ITEMS_MAX, &list, err);
+	if (rc)
+		return rc;
 	if (!json_array_size(list)) {
 		json_decref(list);
-		return refuse(err, "%s: cần ít nhất một mục (các mục cách nhau bởi dấu ;)", what);
+		return service_refuse(err, "%s: cần ít nhất một mục (các mục cách nhau bởi dấu ;)", what);
 	}
 	*out = list;
 	return 0;
@@ -131,20 +70,20 @@ static int check_clerk(struct store *st, const char *clerk, struct who *w, struc
 {
 	memset(w, 0, sizeof(*w));
 	if (mc_text_blank(clerk))
-		return refuse(err, "Chưa xác định cán bộ thực hiện");
+		return service_refuse(err, "Chưa xác định cán bộ thực hiện");
 	struct action_clerk c;
 	if (action_store_clerk(st, clerk, &c) != SQLITE_ROW)
-		return refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu",
-			      mc_text_valid(clerk) ? clerk : "?");
+		return service_refuse(err, "Không có cán bộ «%.40s» trong kho dữ liệu",
+				      mc_text_valid(clerk) ? clerk : "?");
 	bool disabled = c.disabled;
 	action_clerk_release(&c);
 	if (disabled)
-		return refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
+		return service_refuse(err, "Tài khoản cán bộ «%.40s» đã bị khóa", clerk);
 	w->unit = store_get_setting(st, "unit_code");
 	w->ident = store_get_setting(st, "unit_ident");
 	if (mc_text_blank(w->unit) || mc_text_blank(w->ident) || !mc_unit_ident_valid(w->ident))
-		return refuse(err, "Máy trạm chưa được gán đơn vị (hoặc mã định danh của đơn vị không hợp"
-			      " lệ); chạy motcua init --unit MÃ");
+		return service_refuse(err, "Máy trạm chưa được gán đơn vị (hoặc mã định danh của đơn vị không hợp"
+				      " lệ); chạy motcua init --unit MÃ");
 	return 0;
 }
 
@@ -155,18 +94,18 @@ static int load(struct store *st, const char *code, const struct who *w, struct 
 	char *c = norm_code(code);
 	int rc = online_get(st, c, d);
 	if (rc != SQLITE_ROW) {
-		int r = rc == SQLITE_DONE ? refuse(err, "Không có hồ sơ trực tuyến mã «%.40s»", *c ? c : "?")
-					  : fault(err, rc, "Không đọc được hồ sơ");
+		int r = rc == SQLITE_DONE ? service_refuse(err, "Không có hồ sơ trực tuyến mã «%.40s»", *c ? c : "?")
+					  : service_fault(err, rc, "Không đọc được hồ sơ");
 		free(c);
 		return r;
 	}
 	free(c);
 	if (!d->waiting)
-		return refuse(err, "Hồ sơ trực tuyến %s đã được xử lý (%s): không còn chờ tiếp nhận",
-			      d->code, mc_status_name(d->status) ? mc_status_name(d->status) : "?");
+		return service_refuse(err, "Hồ sơ trực tuyến %s đã được xử lý (%s): không còn chờ tiếp nhận",
+				      d->code, mc_status_name(d->status) ? mc_status_name(d->status) : "?");
 	if (strcmp(d->unit_code, w->unit))
-		return refuse(err, "Hồ sơ trực tuyến %s gửi đơn vị %s, không phải đơn vị %s của máy trạm này",
-			      d->code, d->unit_code, w->unit);
+		return service_refuse(err, "Hồ sơ trực tuyến %s gửi đơn vị %s, không phải đơn vị %s của máy trạm này",
+				      d->code, d->unit_code, w->unit);
 	return 0;
 }
 
@@ -218,27 +157,27 @@ static int appointment_of(struct store *st, const struct online_dossier *d, cons
 	int rc = online_procedure_time(st, d->procedure_code, &unit, &v);
 	if (rc != SQLITE_ROW) {
 		free(unit);
-		return rc == SQLITE_DONE ? refuse(err, "Thủ tục %s của hồ sơ không có trong danh mục: chưa"
-						   " tính được ngày hẹn trả", d->procedure_code)
-					 : fault(err, rc, "Không đọc được danh mục thủ tục");
+		return rc == SQLITE_DONE ? service_refuse(err, "Thủ tục %s của hồ sơ không có trong danh mục: chưa"
+							   " tính được ngày hẹn trả", d->procedure_code)
+					 : service_fault(err, rc, "Không đọc được danh mục thủ tục");
 	}
 	if (!unit) {
 		free(unit);
-		return refuse(err, "Thủ tục %s chưa có thời hạn giải quyết rõ ràng trong danh mục: đề nghị"
-			      " quản trị viên cập nhật, hoặc tiếp nhận tại quầy", d->procedure_code);
+		return service_refuse(err, "Thủ tục %s chưa có thời hạn giải quyết rõ ràng trong danh mục: đề nghị"
+				      " quản trị viên cập nhật, hoặc tiếp nhận tại quầy", d->procedure_code);
 	}
 	enum mc_time_unit u = MC_UNIT_INDAY;
 	int amount = 0;
 	int r = 0;
 	if (!strcmp(unit, "day") || !strcmp(unit, "hour")) {
 		if (!(v >= 0) || v > MAX_DAYS * 8)
-			r = refuse(err, "Thời hạn giải quyết của thủ tục %s bất thường (%g)", d->procedure_code,
-				   v);
+			r = service_refuse(err, "Thời hạn giải quyết của thủ tục %s bất thường (%g)", d->procedure_code,
+					   v);
 		amount = (int)ceil(v);
 		if (amount > 0)
 			u = unit[0] == 'd' ? MC_UNIT_DAYS : MC_UNIT_HOURS;
 	} else if (strcmp(unit, "inday")) {
-		r = refuse(err, "Thủ tục %s có đơn vị thời hạn không rõ («%s»)", d->procedure_code, unit);
+		r = service_refuse(err, "Thủ tục %s có đơn vị thời hạn không rõ («%s»)", d->procedure_code, unit);
 	}
 	free(unit);
 	if (r)
@@ -247,11 +186,11 @@ static int appointment_of(struct store *st, const struct online_dossier *d, cons
 	mc_calendar_init(&cal);
 	struct strbuf why = STRBUF_INIT;
 	if (calendar_load_store(st, &cal, &why))
-		r = refuse(err, "%s", why.buf);
+		r = service_refuse(err, "%s", why.buf);
 	else if (mc_appointment(&cal, now, amount, u, out))
-		r = refuse(err, "Không tính được ngày hẹn trả: lịch làm việc không có ngày làm việc nào");
+		r = service_refuse(err, "Không tính được ngày hẹn trả: lịch làm việc không có ngày làm việc nào");
 	else if (out->y > 2099)
-		r = refuse(err, "Ngày hẹn trả vượt quá năm 2099");
+		r = service_refuse(err, "Ngày hẹn trả vượt quá năm 2099");
 	strbuf_release(&why);
 	mc_calendar_release(&cal);
 	return r;
@@ -263,61 +202,64 @@ typedef int plan_fn(struct store *st, const struct online_dossier *d, const stru
 		    const struct mc_dt *now, struct change *c, struct online_result *res, void *arg,
 		    struct strbuf *err);
 
+struct run {
+	const char *code;
+	const struct mc_dt *now;
+	plan_fn *fn;
+	void *arg;
+	struct who w;
+	struct online_dossier d;
+	struct change c;
+	struct online_result *res;
+};
+
+/* Inside the transaction: load, lifecycle, plan, write. */
+static int run_work(struct store *st, void *arg, struct strbuf *err)
+{
+	struct run *r = arg;
+	int rc = load(st, r->code, &r->w, &r->d, err);
+	if (!rc && mc_lifecycle_apply(r->d.status, r->c.action, &r->c.to, err))
+		rc = ONLINE_REFUSED;
+	if (rc)
+		return rc;
+	struct online_result *res = r->res;
+	snprintf(res->portal_code, sizeof res->portal_code, "%s", r->d.code);
+	snprintf(res->code, sizeof res->code, "%s", r->d.code);
+	store_uuid7(res->event_id);
+	store_uuid7(res->op_id);
+	rc = r->fn(st, &r->d, &r->w, r->now, &r->c, res, r->arg, err);
+	if (rc)
+		return rc;
+	int sqlrc = write_event_and_op(st, &r->d, &r->c, res);
+	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được thao tác");
+}
+
 static int run(struct store *st, const char *code, enum mc_action action, const char *clerk,
 	       const struct mc_dt *now, plan_fn *fn, void *arg, struct online_result *res,
 	       struct strbuf *err)
 {
 	memset(res, 0, sizeof(*res));
-	struct who w;
-	struct online_dossier d;
-	memset(&d, 0, sizeof d);
-	struct change c = { .action = action, .clerk = clerk };
-	int rc = check_clerk(st, clerk, &w, err);
-	if (!rc && sodium_init() < 0)
-		rc = refuse(err, "Không khởi tạo được thư viện mật mã (libsodium)");
-	if (rc) {
-		who_release(&w);
-		return rc;
-	}
-	c.unit = w.unit;
-	mc_format_dt(c.now, sizeof c.now, now);
-	struct dossier_tx t;
-	int sqlrc = dossier_tx_begin(&t, st);
-	if (sqlrc != SQLITE_OK) {
-		who_release(&w);
-		return fault(err, sqlrc, "Không bắt đầu ghi được vào kho dữ liệu");
-	}
-	rc = load(st, code, &w, &d, err);
-	if (!rc && mc_lifecycle_apply(d.status, action, &c.to, err))
-		rc = ONLINE_REFUSED;
+	struct run r = { .code = code, .now = now, .fn = fn, .arg = arg, .res = res,
+			 .c = { .action = action, .clerk = clerk } };
+	int rc = check_clerk(st, clerk, &r.w, err);
+	if (!rc)
+		rc = service_crypto_ready(err);
 	if (!rc) {
-		snprintf(res->portal_code, sizeof res->portal_code, "%s", d.code);
-		snprintf(res->code, sizeof res->code, "%s", d.code);
-		store_uuid7(res->event_id);
-		store_uuid7(res->op_id);
-		rc = fn(st, &d, &w, now, &c, res, arg, err);
+		r.c.unit = r.w.unit;
+		mc_format_dt(r.c.now, sizeof r.c.now, now);
+		rc = service_transaction(st, run_work, &r, err);
 	}
 	if (!rc) {
-		sqlrc = write_event_and_op(st, &d, &c, res);
-		if (sqlrc != SQLITE_OK)
-			rc = fault(err, sqlrc, "Không lưu được thao tác");
-	}
-	if (rc) {
-		dossier_tx_rollback(&t);
-	} else if ((sqlrc = dossier_tx_commit(&t)) != SQLITE_OK) {
-		rc = fault(err, sqlrc, "Không lưu được thao tác");
-	}
-	if (!rc) {
-		snprintf(res->id, sizeof res->id, "%s", d.id);
-		res->status_from = d.status;
-		res->status = (int)c.to;
+		snprintf(res->id, sizeof res->id, "%s", r.d.id);
+		res->status_from = r.d.status;
+		res->status = (int)r.c.to;
 	} else {
 		res->event_id[0] = res->op_id[0] = '\0';
 	}
-	json_decref(c.payload);
-	json_decref(c.op_extra);
-	online_dossier_release(&d);
-	who_release(&w);
+	json_decref(r.c.payload);
+	json_decref(r.c.op_extra);
+	online_dossier_release(&r.d);
+	who_release(&r.w);
 	return rc;
 }
 
@@ -336,8 +278,8 @@ static int plan_accept(struct store *st, const struct online_dossier *d, const s
 	mc_format_dt(res->appointment, sizeof res->appointment, &due);
 	int sqlrc;
 	if (numbering_next(st, w->ident, now, res->code, sizeof res->code, &res->code_review, &sqlrc)) {
-		return sqlrc == SQLITE_RANGE ? refuse(err, "Hết số hồ sơ của ngày cho đơn vị %s", w->ident)
-					     : fault(err, sqlrc, "Không cấp được mã hồ sơ");
+		return sqlrc == SQLITE_RANGE ? service_refuse(err, "Hết số hồ sơ của ngày cho đơn vị %s", w->ident)
+					     : service_fault(err, sqlrc, "Không cấp được mã hồ sơ");
 	}
 	struct online_accept_row u = { .id = d->id, .code = res->code, .received_at = res->received_at,
 				       .appointment = res->appointment, .clerk = c->clerk,
@@ -346,7 +288,7 @@ static int plan_accept(struct store *st, const struct online_dossier *d, const s
 	if (sqlrc == SQLITE_OK && res->code_review)
 		sqlrc = numbering_flag(st, d->id, res->code, c->now);
 	if (sqlrc != SQLITE_OK)
-		return fault(err, sqlrc, "Không lưu được hồ sơ");
+		return service_fault(err, sqlrc, "Không lưu được hồ sơ");
 	c->payload = json_pack("{s:s, s:s, s:s, s:s}", "code", res->code, "portal_code", d->code,
 			       "received_at", res->received_at, "appointment", res->appointment);
 	c->op_extra = json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", res->code, "received_at",
@@ -376,7 +318,7 @@ static int plan_status(struct store *st, const struct online_dossier *d, const s
 	struct action_update u = { .id = d->id, .rev = d->rev, .status = (int)c->to, .now = c->now,
 				   .appointment = "", .finish = finish };
 	int sqlrc = action_store_update(st, &u);
-	return sqlrc == SQLITE_OK ? 0 : fault(err, sqlrc, "Không lưu được hồ sơ");
+	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được hồ sơ");
 }
 
 static int plan_supplement(struct store *st, const struct online_dossier *d, const struct who *w,
@@ -417,7 +359,7 @@ int online_supplement(struct store *st, const char *code, const char *papers, co
 	memset(res, 0, sizeof(*res));
 	int rc = split_list(papers, "Giấy tờ cần bổ sung", &x.list, err);
 	if (!rc)
-		rc = check_text(reason, "Lý do", TEXT_MAX, &x.reason, err);
+		rc = mc_text_form(reason, "Lý do", TEXT_MAX, &x.reason, err);
 	if (!rc)
 		rc = run(st, code, MC_ACT_ONLINE_SUPPLEMENT, clerk, now, plan_supplement, &x, res, err);
 	json_decref(x.list);
@@ -430,7 +372,7 @@ int online_refuse(struct store *st, const char *code, const char *reasons, const
 {
 	struct texts x = { NULL, NULL };
 	memset(res, 0, sizeof(*res));
-	int rc = mc_text_blank(reasons) ? refuse(err, "Lý do từ chối: cần ít nhất một lý do (--reason)")
+	int rc = mc_text_blank(reasons) ? service_refuse(err, "Lý do từ chối: cần ít nhất một lý do (--reason)")
 					: split_list(reasons, "Lý do từ chối", &x.list, err);
 	if (!rc)
 		rc = run(st, code, MC_ACT_REFUSE, clerk, now, plan_refuse, &x, res, err);

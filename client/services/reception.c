@@ -21,9 +21,11 @@
 #include "client/store/docstore.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/dossier_write.h"
+#include "client/store/fees.h"
 #include "client/store/lookup.h"
 #include "client/store/outbox.h"
 #include "client/store/reuse.h"
+#include "client/sign/sign.h"
 #include "core/calendar.h"
 #include "core/idnum.h"
 #include "core/lifecycle.h"
@@ -49,10 +51,14 @@ static void utf8_trim_tail(char *s)
 		s[i - 1] = '\0';
 }
 
-static int refuse(struct reception_error *err, enum reception_field field, int component,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int refuse(struct reception_error *err, enum reception_field field, int component,
-		  const char *fmt, ...)
+static void say(struct reception_error *err, enum reception_field field, int component,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The message in err (say), and -1: a macro, so that the status is a
+ * constant where it is used (the static analyser follows it). */
+#define refuse(err, field, component, ...) (say((err), (field), (component), __VA_ARGS__), -1)
+
+static void say(struct reception_error *err, enum reception_field field, int component,
+		const char *fmt, ...)
 {
 	err->field = field;
 	err->component = component;
@@ -62,7 +68,6 @@ static int refuse(struct reception_error *err, enum reception_field field, int c
 	va_end(ap);
 	if (n >= (int)sizeof err->msg) /* clipped: drop a partial UTF-8 character */
 		utf8_trim_tail(err->msg);
-	return -1;
 }
 
 static void error_clear(struct reception_error *err)
@@ -145,6 +150,8 @@ void reception_input_release(struct reception_input *in)
 	}
 	free(in->components);
 	free(in->note);
+	free(in->fee.status);
+	free(in->fee.reason);
 	reception_input_init(in);
 }
 
@@ -309,12 +316,13 @@ static const char *sex_name(char s)
 	return s == 'F' ? "nữ" : "nam";
 }
 
-static int check_id(const struct reception_applicant *in, const struct mc_date *birth, char sex,
+/* birth_year and sex: 0 when not known yet (the number alone is checked). */
+static int check_id(const struct reception_applicant *in, int birth_year, char sex,
 		    struct clean_applicant *a, struct reception_error *err)
 {
 	char *id = trim_ascii(in->id_number);
 	struct mc_cccd c;
-	enum mc_cccd_result r = mc_cccd_check(id, birth ? birth->y : 0, sex, &c);
+	enum mc_cccd_result r = mc_cccd_check(id, birth_year, sex, &c);
 	int rc = 0;
 	switch (r) {
 	case MC_CCCD_OK:
@@ -322,7 +330,7 @@ static int check_id(const struct reception_applicant *in, const struct mc_date *
 		return 0;
 	case MC_CCCD_YEAR:
 		rc = refuse(err, RF_ID_NUMBER, 0, "%s: số %s ghi năm sinh %d, ngày sinh đã nhập năm %d",
-			    mc_cccd_message(r), id, c.birth_year, birth->y);
+			    mc_cccd_message(r), id, c.birth_year, birth_year);
 		break;
 	case MC_CCCD_SEX:
 		rc = refuse(err, RF_ID_NUMBER, 0, "%s: số %s ghi giới tính %s, đã nhập %s",
@@ -431,12 +439,12 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 			   struct reception_error *err)
 {
 	memset(a, 0, sizeof(*a));
-	struct mc_date birth;
+	struct mc_date birth = { 0 }; /* set by check_birth before check_id reads it */
 	int rc = check_name(in->full_name, a, err);
 	if (!rc && mc_text_blank(in->id_number))
 		rc = refuse(err, RF_ID_NUMBER, 0, "Chưa nhập số CCCD (số định danh cá nhân)");
 	if (!rc) /* the number itself first, then against the birth year and sex */
-		rc = check_id(in, NULL, 0, a, err);
+		rc = check_id(in, 0, 0, a, err);
 	if (!rc) {
 		FREE(&a->id_number);
 		rc = check_birth(in->birth_date, now, &birth, err);
@@ -446,7 +454,7 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 	if (!rc && in->sex != 'M' && in->sex != 'F')
 		rc = refuse(err, RF_SEX, 0, "Giới tính phải là M (nam) hoặc F (nữ)");
 	if (!rc)
-		rc = check_id(in, &birth, in->sex, a, err);
+		rc = check_id(in, birth.y, in->sex, a, err);
 	if (!rc)
 		rc = check_phone(in->phone, a, err);
 	if (!rc)
@@ -483,7 +491,7 @@ int reception_check_field(struct store *st, const struct reception_input *in,
 		break;
 	case RF_ID_NUMBER:
 		if (!mc_text_blank(ap->id_number))
-			rc = check_id(ap, NULL, 0, &a, err);
+			rc = check_id(ap, 0, 0, &a, err);
 		break;
 	case RF_BIRTH_DATE:
 		if (!mc_text_blank(ap->birth_date))
@@ -697,6 +705,34 @@ static int plan_times(struct store *st, const struct reception_input *in, const 
 
 static int store_fault(struct reception_error *err, int rc, const char *what);
 
+/* A paper filed signed is verified again before it is reused: changed
+ * since, or signed by a certificate the configured CA (MOTCUA_CA) did not
+ * issue, it is refused with the reason (docs/reuse.md). */
+static int check_reuse_signature(struct store *st, const struct reception_component *c,
+				 struct reception_error *err)
+{
+	struct strbuf msg = STRBUF_INIT, why = STRBUF_INIT;
+	char *signer = NULL, sha[65];
+	int rc = 0;
+	if (docstore_signer(st, c->reuse, &signer, &msg) || (signer &&
+	    docstore_sha256(st, c->reuse, sha, &msg))) {
+		rc = refuse(err, RF_STORE, 0, "%s", msg.buf);
+	} else if (signer) {
+		char *file = docstore_file(st->path, sha);
+		const char *ca = getenv("MOTCUA_CA");
+		int vr = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, &msg);
+		if (vr || why.len)
+			rc = refuse(err, RF_COMPONENTS, c->id,
+				    "Giấy tờ «%s» (ký số: %s) không dùng lại được: %s; hãy nhận bản mới",
+				    c->reuse, signer, vr ? msg.buf : why.buf);
+		free(file);
+	}
+	free(signer);
+	strbuf_release(&msg);
+	strbuf_release(&why);
+	return rc;
+}
+
 /* The papers reused: each one stored, the applicant's (her ID number as
  * cleaned) and still valid on now's date, as docstore_attach_reuse will
  * check again in the transaction. */
@@ -731,10 +767,61 @@ static int check_reuse(struct store *st, const struct reception_input *in,
 		}
 		free(owner);
 		free(expires);
+		if (!rc)
+			rc = check_reuse_signature(st, c, err);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- fee ------------------------------------------------------------------ */
+
+static int check_fee(const struct reception_input *in, const struct catalog_detail *d,
+		     enum mc_fee_status *status, long long *amount, struct reception_error *err)
+{
+	const struct reception_fee *f = &in->fee;
+	bool catalogued = d->proc.has_fee_amount && d->proc.fee_amount >= 0 &&
+			  d->proc.fee_amount <= MC_FEE_MAX;
+	*status = MC_FEE_NONE;
+	*amount = 0;
+	if (mc_text_blank(f->status)) {
+		if (f->has_amount || !mc_text_blank(f->reason))
+			return refuse(err, RF_FEE, 0, "Chưa chọn tình trạng phí, lệ phí (đã thu, miễn"
+					 " hoặc nộp sau)");
+		if (catalogued) { /* the default: the catalogue's amount, collected */
+			*status = MC_FEE_COLLECTED;
+			*amount = d->proc.fee_amount;
+		}
+		return 0;
+	}
+	enum mc_fee_status s = mc_fee_status_from_id(f->status);
+	if (s == MC_FEE_NONE)
+		return refuse(err, RF_FEE, 0, "Tình trạng phí, lệ phí «%.20s» không hợp lệ: chọn"
+				 " collected (đã thu), exempt (miễn) hoặc later (nộp sau)",
+			      mc_text_valid(f->status) ? f->status : "?");
+	long long a = f->has_amount ? f->amount : s == MC_FEE_EXEMPT ? 0 : d->proc.fee_amount;
+	if (!f->has_amount && s != MC_FEE_EXEMPT && !catalogued)
+		return refuse(err, RF_FEE, 0, "Danh mục không có mức phí, lệ phí của thủ tục này:"
+				 " hãy nhập số tiền");
+	char msg[256];
+	if (mc_fee_check(s, a, f->reason, msg, sizeof msg, NULL))
+		return refuse(err, RF_FEE, 0, "%s", msg);
+	*status = s;
+	*amount = a;
+	return 0;
+}
+
+int reception_check_fee(struct store *st, const struct reception_input *in,
+			enum mc_fee_status *status, long long *amount, struct reception_error *err)
+{
+	error_clear(err);
+	struct catalog_detail d;
+	if (load_procedure(st, in, &d, err))
+		return -1;
+	int rc = check_fee(in, &d, status, amount, err);
+	catalog_detail_release(&d);
+	return rc;
 }
 
 /* Every check, then the plan; on success d and a hold the procedure and the
@@ -755,6 +842,7 @@ static int plan_all(struct store *st, const struct reception_input *in, const st
 	if (check_components(in, d, &plan->missing, err) ||
 	    check_reuse(st, in, a, now, err) ||
 	    check_free_text(in->note, "Ghi chú", RF_NOTE, 0, &note, err) ||
+	    check_fee(in, d, &plan->fee_status, &plan->fee_amount, err) ||
 	    plan_times(st, in, now, d, plan, err)) {
 		free(note);
 		clean_applicant_release(a);
@@ -838,6 +926,9 @@ struct record {
 	char code[MC_DCODE_MAX];
 	char received[20], appointment[20], now[20];
 	char *procedure_name, *note;
+	enum mc_fee_status fee_status; /* MC_FEE_NONE: none recorded */
+	long long fee_amount;
+	char *fee_reason;
 	struct workstation ws;
 	const char *clerk;
 	enum mc_status status; /* from the lifecycle table: NEW -> receive */
@@ -982,6 +1073,12 @@ static json_t *receive_payload(const struct record *r, const struct dossier_doc_
 			.address = a->address,
 			.commune = a->commune,
 		},
+		.has_fee = r->fee_status != MC_FEE_NONE,
+		.fee = {
+			.status = mc_fee_status_id(r->fee_status),
+			.amount = r->fee_amount,
+			.reason = r->fee_reason,
+		},
 		.note = r->note,
 		.rev = 1,
 		.updated_at = r->now,
@@ -1041,6 +1138,8 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 	const struct dossier_doc_event event = receive_event(r, payload);
 	if (rc == SQLITE_OK)
 		rc = insert_components(st, r);
+	if (rc == SQLITE_OK && r->fee_status != MC_FEE_NONE)
+		rc = fees_put(st, r->id, r->fee_status, r->fee_amount, r->fee_reason);
 	if (rc == SQLITE_OK)
 		rc = dossier_tx_event(st, &event, NULL);
 	if (rc == SQLITE_OK) {
@@ -1062,6 +1161,7 @@ static void record_release(struct record *r)
 	free(r->reasons);
 	free(r->procedure_name);
 	free(r->note);
+	free(r->fee_reason);
 	workstation_release(&r->ws);
 }
 
@@ -1123,6 +1223,10 @@ int reception_commit_flags(struct store *st, const struct reception_input *in, c
 	r.procedure_name = mc_text_nfc(proc.proc.name);
 	if (!mc_text_blank(in->note))
 		r.note = mc_text_squeeze(in->note);
+	r.fee_status = plan.fee_status;
+	r.fee_amount = plan.fee_amount;
+	if (plan.fee_status == MC_FEE_EXEMPT)
+		r.fee_reason = mc_text_squeeze(in->fee.reason);
 	mc_format_dt(r.received, sizeof r.received, &plan.received);
 	mc_format_dt(r.appointment, sizeof r.appointment, &plan.appointment);
 	mc_format_dt(r.now, sizeof r.now, now);
@@ -1162,4 +1266,66 @@ int reception_commit(struct store *st, const struct reception_input *in, const c
 		     struct reception_error *err)
 {
 	return reception_commit_flags(st, in, clerk, now, 0, res, err);
+}
+
+/* ---- a visit without a received dossier ------------------------------------ */
+
+void reception_person_release(struct reception_person *p)
+{
+	free(p->procedure_code);
+	free(p->procedure_name);
+	free(p->unit_code);
+	free(p->full_name);
+	free(p->id_number);
+	free(p->phone);
+	free(p->email);
+	free(p->address);
+	free(p->commune);
+	free(p->note);
+	memset(p, 0, sizeof(*p));
+}
+
+int reception_check_visit(struct store *st, const struct reception_input *in, const char *clerk,
+			  const struct mc_dt *now, struct reception_person *p,
+			  struct reception_error *err)
+{
+	error_clear(err);
+	memset(p, 0, sizeof(*p));
+	struct catalog_detail d;
+	struct clean_applicant a;
+	struct workstation ws = { NULL, NULL };
+	if (load_procedure(st, in, &d, err))
+		return -1;
+	int rc = check_applicant(st, &in->applicant, now, &a, err);
+	if (rc) {
+		catalog_detail_release(&d);
+		return -1;
+	}
+	rc = check_free_text(in->note, "Ghi chú", RF_NOTE, 0, &p->note, err);
+	if (!rc)
+		rc = check_clerk(st, clerk, err);
+	if (!rc)
+		rc = load_workstation(st, &ws, err);
+	if (!rc) {
+		p->procedure_code = xstrdup(d.proc.code);
+		p->procedure_name = mc_text_nfc(d.proc.name);
+		p->unit_code = ws.unit_code;
+		ws.unit_code = NULL;
+		p->full_name = a.full_name;
+		p->id_number = a.id_number;
+		p->phone = a.phone;
+		p->email = a.email;
+		p->address = a.address;
+		p->commune = a.commune;
+		memcpy(p->birth_date, a.birth_date, sizeof p->birth_date);
+		p->sex = a.sex;
+		free(a.fold);
+		memset(&a, 0, sizeof a);
+	} else {
+		FREE(&p->note);
+	}
+	workstation_release(&ws);
+	clean_applicant_release(&a);
+	catalog_detail_release(&d);
+	return rc ? -1 : 0;
 }

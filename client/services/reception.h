@@ -16,6 +16,7 @@
 #include "client/store/store.h"
 #include "core/datetime.h"
 #include "core/dcode.h"
+#include "core/fee.h"
 
 #define RECEPTION_NAME_MAX 100    /* characters of a full name */
 #define RECEPTION_TEXT_MAX 500    /* characters of an address, reason or note */
@@ -44,6 +45,17 @@ struct reception_component {
 	char *reuse;
 };
 
+/* The fee as the clerk records it (core/fee.h). status NULL: the default,
+ * "collected" with the procedure's amount from the catalogue when it has
+ * one, else nothing is recorded. amount: when has_amount, the clerk's;
+ * otherwise the catalogue's (collected and later need one; exempt is 0). */
+struct reception_fee {
+	char *status;     /* "collected" | "exempt" | "later" | NULL */
+	long long amount; /* đồng, valid when has_amount */
+	bool has_amount;
+	char *reason;     /* an exemption's: required for it, refused otherwise */
+};
+
 struct reception_input {
 	char *procedure;   /* national code, e.g. "1.001193" */
 	char *received_at; /* YYYY-MM-DDTHH:MM, NULL = now */
@@ -55,6 +67,7 @@ struct reception_input {
 	struct reception_component *components; /* components not listed: none presented */
 	size_t n_components;
 	char *note;        /* optional */
+	struct reception_fee fee;
 };
 
 /* Which input a refusal is about, so the wizard can focus it. RF_STORE is a
@@ -63,7 +76,7 @@ struct reception_input {
 enum reception_field {
 	RF_NONE, RF_PROCEDURE, RF_RECEIVED_AT, RF_FULL_NAME, RF_ID_NUMBER, RF_BIRTH_DATE,
 	RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS, RF_COMMUNE, RF_COMPONENTS, RF_APPOINTMENT,
-	RF_NOTE, RF_CLERK, RF_UNIT, RF_STORE
+	RF_NOTE, RF_FEE, RF_CLERK, RF_UNIT, RF_ITEMS, RF_STORE
 };
 
 struct reception_error {
@@ -79,6 +92,10 @@ struct reception_plan {
 	char time_text[64];       /* "5 ngày làm việc", "trong ngày", ... */
 	int missing;              /* mandatory components not fully presented (overridden) */
 	bool manual_appointment;  /* the procedure's time is unknown: typed by the clerk */
+	/* the fee that will be recorded (MC_FEE_NONE: none, the catalogue has
+	 * no amount and the clerk gave none) */
+	enum mc_fee_status fee_status;
+	long long fee_amount;
 };
 
 struct reception_result {
@@ -116,9 +133,14 @@ int reception_check_field(struct store *st, const struct reception_input *in,
 int reception_check_components(struct store *st, const struct reception_input *in,
 			       struct reception_error *err);
 
+/* The fee alone (RF_FEE): see struct reception_fee. On success, *status
+ * and *amount are what will be recorded. */
+int reception_check_fee(struct store *st, const struct reception_input *in,
+			enum mc_fee_status *status, long long *amount, struct reception_error *err);
+
 /* All checks (those above, the papers reused: known, the applicant's and
- * not expired on now's date; then the reception time and the appointment),
- * then the plan. */
+ * not expired on now's date; the fee; then the reception time and the
+ * appointment), then the plan. */
 int reception_plan(struct store *st, const struct reception_input *in, const struct mc_dt *now,
 		   struct reception_plan *plan, struct reception_error *err);
 
@@ -130,7 +152,8 @@ enum reception_flags {
 };
 
 /* Checks everything again, then in ONE transaction: issues the dossier code,
- * writes the dossier, its components, a 'receive' event and an outbox row,
+ * writes the dossier, its components, its fee (client/store/fees.h), a
+ * 'receive' event and an outbox row (the fee travels in the dossier),
  * then attaches each paper reused (docstore_attach_reuse: an 'attach' event
  * and outbox row each).
  * After the commit, outside the transaction, it writes the receipt PDF
@@ -150,5 +173,22 @@ int reception_commit(struct store *st, const struct reception_input *in, const c
 int reception_commit_flags(struct store *st, const struct reception_input *in, const char *clerk,
 			   const struct mc_dt *now, unsigned flags, struct reception_result *res,
 			   struct reception_error *err);
+
+/* A visit that ends without a received dossier (a refusal or a guidance
+ * at the counter: client/services/visit.h): the procedure and the applicant
+ * checked exactly as a reception checks them (the papers are not), the
+ * note, the clerk and the workstation's unit. */
+struct reception_person {
+	char *procedure_code, *procedure_name, *unit_code;
+	char *full_name, *id_number, *phone, *email, *address, *commune; /* cleaned; NULL if none */
+	char birth_date[11];
+	char sex;
+	char *note;
+};
+void reception_person_release(struct reception_person *p);
+/* 0 with p filled (release it), or -1 with err (p empty; RF_STORE: a fault). */
+int reception_check_visit(struct store *st, const struct reception_input *in, const char *clerk,
+			  const struct mc_dt *now, struct reception_person *p,
+			  struct reception_error *err);
 
 #endif

@@ -13,8 +13,10 @@
 #include "client/print/receipt.h"
 #include "client/store/catalog.h"
 #include "client/store/dossier_receipt.h"
+#include "client/store/fees.h"
 #include "client/store/forms_query.h"
 #include "client/store/ledger_query.h"
+#include "core/fee.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -36,21 +38,28 @@ char *reception_lookup_url(struct store *st, const char *code)
 	return url;
 }
 
-/* "8.000 đồng" */
+/* "8.000 đồng"; "Miễn phí" for a procedure without fee */
 static char *format_fee(long long amount)
 {
 	if (amount == 0)
 		return xstrdup("Miễn phí");
-	char digits[32], out[48];
-	snprintf(digits, sizeof digits, "%lld", amount < 0 ? -amount : amount);
-	size_t n = strlen(digits), o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[o++] = '.';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-	return xasprintf("%s đồng", out);
+	char vnd[48];
+	mc_fee_format_vnd(amount, vnd, sizeof vnd);
+	return xstrdup(vnd);
+}
+
+/* The fee as recorded at the counter (client/store/fees.h); a dossier
+ * received before fees were recorded prints the catalogue's, as it did. */
+static char *recorded_fee(struct store *st, const char *dossier_id)
+{
+	struct fee_record f;
+	if (fees_get(st, dossier_id, &f) != SQLITE_ROW)
+		return NULL;
+	char *s = f.status == MC_FEE_COLLECTED && f.amount == 0
+			  ? xstrdup("Miễn phí")
+			  : mc_fee_receipt_text(f.status, f.amount, f.reason);
+	fee_record_release(&f);
+	return s;
 }
 
 /* The form and every string it borrows, owned here: the dossier and the
@@ -195,7 +204,9 @@ static int content_load(struct store *st, const char *code, struct receipt_conte
 	catalog_time_display(&d->proc, tbuf, sizeof tbuf);
 	if (*tbuf)
 		r->processing_time_text = keep(c, xstrdup(tbuf));
-	if (d->proc.has_fee_amount)
+	if ((r->fee_text = recorded_fee(st, d->id)))
+		keep(c, (char *)r->fee_text);
+	else if (d->proc.has_fee_amount)
 		r->fee_text = keep(c, format_fee(d->proc.fee_amount));
 	else
 		r->fee_text = d->proc.fee_text;

@@ -2,7 +2,6 @@
 #include "client/services/settings.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +12,17 @@
 
 #include "client/print/print.h"
 #include "client/services/reception.h"
+#include "client/services/service.h"
 #include "client/store/import.h"
 #include "client/store/settings.h"
 #include "core/calendar.h"
 #include "core/dcode.h"
 #include "core/text.h"
 #include "sync/sync.h"
+
+_Static_assert((int)SETTINGS_REFUSED == (int)SERVICE_REFUSED &&
+		       (int)SETTINGS_FAULT == (int)SERVICE_FAULT,
+	       "the outcomes are the services' own");
 
 #define SETTING_ENTRY(n, k, d, lo, hi, l, desc) { #n, k, d, lo, hi, l, desc },
 static const struct setting_def defs[] = { SETTINGS_TABLE(SETTING_ENTRY) };
@@ -63,38 +67,26 @@ char *settings_value(struct store *st, const struct setting_def *d, bool *is_def
 
 /* ---- checks ------------------------------------------------------------- */
 
-static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(struct strbuf *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	strbuf_addstr(err, s);
-	free(s);
-	return SETTINGS_REFUSED;
-}
-
 static int check_url(const char *v, struct strbuf *err)
 {
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p <= ' ' || *p == 127)
-			return refuse(err, "địa chỉ «%s» có khoảng trắng hoặc ký tự điều khiển", v);
+			return service_refuse(err, "địa chỉ «%s» có khoảng trắng hoặc ký tự điều khiển", v);
 	const char *sep = strstr(v, "://");
 	if (sep && sep[3] == '/')
-		return refuse(err, "địa chỉ «%s» thiếu tên máy sau ://", v);
+		return service_refuse(err, "địa chỉ «%s» thiếu tên máy sau ://", v);
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *fragment = NULL;
 	int rc = 0;
 	if (curl_url_set(u, CURLUPART_URL, v, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
-		rc = refuse(err, "địa chỉ «%s» không hợp lệ: cần dạng http://TÊN_MÁY/ĐƯỜNG_DẪN hoặc https://…",
-			    v);
+		rc = service_refuse(err, "địa chỉ «%s» không hợp lệ: cần dạng http://TÊN_MÁY/ĐƯỜNG_DẪN hoặc https://…",
+				    v);
 	else if (strcmp(scheme, "http") && strcmp(scheme, "https"))
-		rc = refuse(err, "địa chỉ «%s» phải bắt đầu bằng http:// hoặc https://", v);
+		rc = service_refuse(err, "địa chỉ «%s» phải bắt đầu bằng http:// hoặc https://", v);
 	else if (curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0) == CURLUE_OK)
-		rc = refuse(err, "địa chỉ «%s» không được có phần #…: mã hồ sơ được nối vào cuối", v);
+		rc = service_refuse(err, "địa chỉ «%s» không được có phần #…: mã hồ sơ được nối vào cuối", v);
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(fragment);
@@ -109,10 +101,10 @@ static int check_phone(const char *v, struct strbuf *err)
 		if (isdigit((unsigned char)*p))
 			digits++;
 		else if (!strchr(" +.-()", *p))
-			return refuse(err, "số điện thoại «%s» chỉ gồm chữ số, dấu cách và + . - ( )", v);
+			return service_refuse(err, "số điện thoại «%s» chỉ gồm chữ số, dấu cách và + . - ( )", v);
 	}
 	if (digits < 8 || digits > 15)
-		return refuse(err, "số điện thoại «%s» cần từ 8 đến 15 chữ số", v);
+		return service_refuse(err, "số điện thoại «%s» cần từ 8 đến 15 chữ số", v);
 	return 0;
 }
 
@@ -122,8 +114,8 @@ static int check_number(const struct setting_def *d, const char *v, struct strbu
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < d->min || n > d->max)
-		return refuse(err, "%s phải là số nguyên từ %ld đến %ld (nhận «%s»)", d->name, d->min,
-			      d->max, v);
+		return service_refuse(err, "%s phải là số nguyên từ %ld đến %ld (nhận «%s»)", d->name, d->min,
+				      d->max, v);
 	return 0;
 }
 
@@ -152,7 +144,7 @@ static int check_hours(struct store *st, const char *v, char **normal, struct st
 	struct strbuf why = STRBUF_INIT;
 	int rc = 0;
 	if (mc_calendar_parse_hours(&cal, v, &why)) {
-		rc = refuse(err, "giờ làm việc «%s» không hợp lệ: %s", v, why.buf);
+		rc = service_refuse(err, "giờ làm việc «%s» không hợp lệ: %s", v, why.buf);
 	} else {
 		char buf[64];
 		mc_calendar_format_hours(&cal, buf, sizeof buf);
@@ -173,7 +165,7 @@ static int check_time(struct store *st, const char *v, char **normal, struct str
 {
 	int m;
 	if (mc_parse_hhmm(v, false, &m))
-		return refuse(err, "giờ «%s» không hợp lệ: cần dạng HH:MM, ví dụ 15:00", v);
+		return service_refuse(err, "giờ «%s» không hợp lệ: cần dạng HH:MM, ví dụ 15:00", v);
 	struct mc_calendar cal;
 	hours_in_force(st, &cal);
 	char hours[64];
@@ -181,7 +173,7 @@ static int check_time(struct store *st, const char *v, char **normal, struct str
 	bool ok = within(&cal, m);
 	mc_calendar_release(&cal);
 	if (!ok)
-		return refuse(err, "giờ chốt nhận %s nằm ngoài giờ làm việc (%s)", v, hours);
+		return service_refuse(err, "giờ chốt nhận %s nằm ngoài giờ làm việc (%s)", v, hours);
 	*normal = xasprintf("%02d:%02d", m / 60, m % 60);
 	return 0;
 }
@@ -190,8 +182,8 @@ static int check_unit(struct store *st, const char *v, char **normal, struct str
 {
 	struct settings_unit u;
 	if (settings_unit_load(st, v, &u))
-		return refuse(err, "không có đơn vị hoặc xã, phường mã «%s» trong kho dữ liệu"
-			      " (tra cứu: motcua catalog communes TÊN)", v);
+		return service_refuse(err, "không có đơn vị hoặc xã, phường mã «%s» trong kho dữ liệu"
+				      " (tra cứu: motcua catalog communes TÊN)", v);
 	*normal = xstrdup(u.code);
 	settings_unit_release(&u);
 	return 0;
@@ -212,16 +204,16 @@ int settings_check(struct store *st, const struct setting_def *d, const char *va
 {
 	*normal = NULL;
 	if (d->kind == SETTING_SERVER)
-		return refuse(err, "máy chủ đồng bộ chỉ đổi bằng: motcua login --server URL --username TÊN");
+		return service_refuse(err, "máy chủ đồng bộ chỉ đổi bằng: motcua login --server URL --username TÊN");
 	if (!mc_text_valid(value) || strchr(value, '\n') || strchr(value, '\r'))
-		return refuse(err, "giá trị của %s phải là một dòng văn bản UTF-8", d->name);
+		return service_refuse(err, "giá trị của %s phải là một dòng văn bản UTF-8", d->name);
 	if (strlen(value) > SETTING_MAX_BYTES)
-		return refuse(err, "giá trị của %s dài quá %d byte", d->name, SETTING_MAX_BYTES);
+		return service_refuse(err, "giá trị của %s dài quá %d byte", d->name, SETTING_MAX_BYTES);
 	char *v = trimmed(value);
 	int rc = 0;
 	if (!*v && (d->kind == SETTING_UNIT || d->kind == SETTING_IDENT)) {
 		free(v);
-		return refuse(err, "%s không được để trống", d->name);
+		return service_refuse(err, "%s không được để trống", d->name);
 	}
 	if (!*v) {
 		*normal = v; /* back to the default */
@@ -236,8 +228,8 @@ int settings_check(struct store *st, const struct setting_def *d, const char *va
 		break;
 	case SETTING_IDENT:
 		if (!mc_unit_ident_valid(v))
-			rc = refuse(err, "mã định danh đơn vị «%s» không hợp lệ: tối đa 35 ký tự A-Z, 0-9"
-				    " theo nhóm cách nhau bởi dấu chấm", v);
+			rc = service_refuse(err, "mã định danh đơn vị «%s» không hợp lệ: tối đa 35 ký tự A-Z, 0-9"
+					    " theo nhóm cách nhau bởi dấu chấm", v);
 		else
 			*normal = xstrdup(v);
 		break;
@@ -253,7 +245,7 @@ int settings_check(struct store *st, const struct setting_def *d, const char *va
 		struct strbuf why = STRBUF_INIT;
 		int found = print_printer_check(v, &why);
 		if (found)
-			rc = refuse(err, "không đặt được máy in «%s»: %s", v, why.buf);
+			rc = service_refuse(err, "không đặt được máy in «%s»: %s", v, why.buf);
 		else
 			*normal = xstrdup(v);
 		strbuf_release(&why);

@@ -108,6 +108,11 @@ int verify_pdf_file(const char *path, const char *ca_file, struct verify_report 
 int verify_pdf_buffer(const unsigned char *pdf, size_t len, const char *ca_file, struct verify_report *r,
 		      struct strbuf *err);
 void verify_report_release(struct verify_report *r);
+/* Whether the stored paper at path may be reused: each signature intact,
+ * nothing but signatures added after it, and, when ca_file is not NULL,
+ * trusted. why is left empty when it may, else says why not (Vietnamese).
+ * Returns MC_EXIT_OK, or as verify_pdf_file (the file cannot be read). */
+int verify_for_reuse(const char *path, const char *ca_file, struct strbuf *why, struct strbuf *err);
 /* "none", "signatures" or "other". */
 const char *verify_later_name(enum pdf_later l);
 

@@ -16,6 +16,7 @@
 #include "client/base/clock.h"
 #include "client/base/exitcode.h"
 #include "client/base/files.h"
+#include "client/base/sealed.h"
 
 #define INFLATE_MAX (256UL * 1024 * 1024)
 
@@ -44,6 +45,17 @@ int signutil_read(const char *path, unsigned char **buf, size_t *len, struct str
 		strbuf_addf(err, "tệp %s quá lớn (hơn 1 GB)", path);
 		return MC_EXIT_BADINPUT;
 	}
+	if (sealed_is_sealed(path)) { /* a paper of an encrypted store: its plaintext */
+		close(fd);
+		if ((fd = sealed_open(path, NULL, err)) < 0)
+			return MC_EXIT_FAULT;
+		if (fstat(fd, &st)) {
+			int e = errno;
+			close(fd);
+			strbuf_addf(err, "không đọc được tệp %s: %s", path, files_errno_vn(e));
+			return MC_EXIT_FAULT;
+		}
+	}
 	size_t n = (size_t)st.st_size, got = 0;
 	unsigned char *b = xmalloc(n + 1);
 	while (got < n) {
@@ -68,6 +80,13 @@ int signutil_read(const char *path, unsigned char **buf, size_t *len, struct str
 
 int signutil_write(const char *path, const unsigned char *buf, size_t len, struct strbuf *err)
 {
+	if (sealed_wanted(path)) { /* into an encrypted store's folder: sealed */
+		if (sealed_write_file(path, buf, len)) {
+			strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(errno));
+			return MC_EXIT_FAULT;
+		}
+		return MC_EXIT_OK;
+	}
 	char *tmp = xasprintf("%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int e = 0;

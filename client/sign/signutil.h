@@ -14,10 +14,12 @@
 /* The largest PDF signed or checked. */
 #define SIGN_MAX_FILE (1024L * 1024 * 1024)
 
-/* A whole file, malloc'd. MC_EXIT_BADINPUT when it is not there (or too
- * large), MC_EXIT_FAULT when it cannot be read. */
+/* A whole file, malloc'd: its plaintext when it is sealed (a paper of an
+ * encrypted store, client/base/sealed.h). MC_EXIT_BADINPUT when it is not
+ * there (or too large), MC_EXIT_FAULT when it cannot be read. */
 int signutil_read(const char *path, unsigned char **buf, size_t *len, struct strbuf *err);
-/* buf into path through path.tmp, fsync'd and renamed. MC_EXIT_FAULT. */
+/* buf into path through path.tmp, fsync'd and renamed; sealed when path is
+ * in an encrypted store's sealed folder. MC_EXIT_FAULT. */
 int signutil_write(const char *path, const unsigned char *buf, size_t len, struct strbuf *err);
 /* zlib inflate, at most 256 MB out (a pdf_inflate_fn). */
 int signutil_inflate(const unsigned char *in, size_t n, struct strbuf *out, struct strbuf *err);

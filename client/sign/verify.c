@@ -287,3 +287,27 @@ int verify_pdf_file(const char *path, const char *ca_file, struct verify_report 
 	free(pdf);
 	return rc;
 }
+
+int verify_for_reuse(const char *path, const char *ca_file, struct strbuf *why, struct strbuf *err)
+{
+	struct verify_report r;
+	int rc = verify_pdf_file(path, ca_file, &r, err);
+	if (rc)
+		return rc;
+	strbuf_reset(why);
+	if (!r.n)
+		strbuf_addstr(why, "tệp không còn chữ ký số nào");
+	for (size_t i = 0; i < r.n && !why->len; i++) {
+		const struct verify_sig *s = &r.sigs[i];
+		const char *who = s->signer ? s->signer : "không rõ người ký";
+		if (!s->intact)
+			strbuf_addf(why, "chữ ký của %s không còn nguyên vẹn: tệp đã bị sửa sau khi ký", who);
+		else if (!s->covers_whole_file && s->later != PDF_LATER_SIGNATURES)
+			strbuf_addf(why, "tệp đã bị thêm nội dung sau chữ ký của %s", who);
+		else if (ca_file && !s->trusted)
+			strbuf_addf(why, "chữ ký của %s không được tin cậy: %s", who,
+				    s->problem ? s->problem : "chứng thư không do CA đã cấu hình cấp");
+	}
+	verify_report_release(&r);
+	return MC_EXIT_OK;
+}

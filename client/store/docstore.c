@@ -14,6 +14,7 @@
 #include "client/base/files.h"
 #include "client/store/dossier_tx.h"
 #include "client/store/outbox.h"
+#include "core/papertype.h"
 #include "core/text.h"
 
 static int refuse(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -103,6 +104,7 @@ int docstore_file_in(const char *db_path, const char *tmp_pdf, const char *sha25
 struct target {
 	char id[37];
 	char *code, *owner, *unit;
+	char *component;   /* the component's name */
 	long long rev;
 };
 
@@ -111,6 +113,7 @@ static void target_release(struct target *t)
 	free(t->code);
 	free(t->owner);
 	free(t->unit);
+	free(t->component);
 }
 
 static char *col_dup(sqlite3_stmt *q, int i)
@@ -139,10 +142,12 @@ static int load_target(struct store *st, const char *code, int seq, struct targe
 		return refuse(err, "Không có hồ sơ mã «%s»", code);
 	if (rc != SQLITE_ROW)
 		return fault(err, rc, "Không đọc được hồ sơ");
-	q = store_prepare(st, "SELECT 1 FROM dossier_components WHERE dossier_id = ? AND seq = ?");
+	q = store_prepare(st, "SELECT name FROM dossier_components WHERE dossier_id = ? AND seq = ?");
 	sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, seq);
 	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		t->component = col_dup(q, 0);
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE) {
 		refuse(err, "Hồ sơ %s không có thành phần số %d", t->code, seq);
@@ -257,6 +262,31 @@ static void bind_opt(sqlite3_stmt *q, int i, const char *v)
 		sqlite3_bind_null(q, i);
 }
 
+/* The paper's type and signature (document_papers), when it has either. */
+static int write_paper(struct store *st, const char *doc_id, const struct doc_meta *m)
+{
+	if (!(m->paper_type && *m->paper_type) && !(m->signer && *m->signer))
+		return SQLITE_OK;
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT OR REPLACE INTO document_papers(document_id, paper_type, signer, signed_at)"
+		" VALUES (?, ?, ?, ?)");
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	bind_opt(q, 2, m->paper_type);
+	bind_opt(q, 3, m->signer);
+	bind_opt(q, 4, m->signed_at);
+	return step_done(q);
+}
+
+static void paper_json(json_t *d, const struct doc_meta *m)
+{
+	if (m->paper_type && *m->paper_type)
+		json_object_set_new(d, "paper_type", json_string(m->paper_type));
+	if (m->signer && *m->signer) {
+		json_object_set_new(d, "signer", json_string(m->signer));
+		json_object_set_new(d, "signed_at", jstr_or_null(m->signed_at));
+	}
+}
+
 int docstore_attach_new(struct store *st, const char *code, int seq, const struct doc_meta *m,
 			const char *sha256, int pages, long long bytes, const char *clerk,
 			const struct mc_dt *now, char doc_id[37], struct strbuf *err)
@@ -293,6 +323,8 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 	sqlite3_bind_text(q, 12, at, -1, SQLITE_STATIC);
 	bind_opt(q, 13, clerk);
 	sqlrc = step_done(q);
+	if (sqlrc == SQLITE_OK)
+		sqlrc = write_paper(st, doc_id, m);
 	if (sqlrc == SQLITE_OK) {
 		json_t *d = json_object();
 		json_object_set_new(d, "id", json_string(doc_id));
@@ -306,6 +338,7 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 		json_object_set_new(d, "sha256", json_string(sha256));
 		json_object_set_new(d, "pages", json_integer(pages));
 		json_object_set_new(d, "bytes", json_integer(bytes));
+		paper_json(d, m);
 		sqlrc = write_attach(st, &t, seq, doc_id, false, d, clerk, at);
 		json_decref(d);
 	}
@@ -314,6 +347,16 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 	if (rc)
 		doc_id[0] = '\0';
 	return rc;
+}
+
+/* A paper of a known type fits a component that names types only when its
+ * type is one of them (core/papertype.h); an untyped paper, or a component
+ * that names no type, is left to the wording (client/store/reuse.h). */
+static bool type_fits(const char *type, const char *component)
+{
+	enum mc_paper_type t = mc_paper_type_from_code(type);
+	unsigned accepted = mc_paper_types_accepted(component);
+	return t == MC_PT_COUNT || !accepted || (accepted & (1u << t));
 }
 
 int docstore_attach_reuse(struct store *st, const char *code, int seq, const char *doc_id,
@@ -333,7 +376,8 @@ int docstore_attach_reuse(struct store *st, const char *code, int seq, const cha
 		return rc;
 	}
 	sqlite3_stmt *q = store_prepare(st,
-		"SELECT owner_id_number, expires_on, kind, sha256, pages, bytes FROM documents WHERE id = ?");
+		"SELECT d.owner_id_number, d.expires_on, d.kind, d.sha256, d.pages, d.bytes, p.paper_type"
+		" FROM documents d LEFT JOIN document_papers p ON p.document_id = d.id WHERE d.id = ?");
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
 	sqlrc = sqlite3_step(q);
 	json_t *d = NULL;
@@ -349,6 +393,12 @@ int docstore_attach_reuse(struct store *st, const char *code, int seq, const cha
 		else if (expires && strcmp(expires, today) < 0)
 			rc = refuse(err, "Giấy tờ «%s» đã hết hạn ngày %s: không dùng lại được, hãy quét"
 				    " bản mới", doc_id, expires);
+		else if (!type_fits((const char *)sqlite3_column_text(q, 6), t.component))
+			rc = refuse(err, "Giấy tờ «%s» là %s: không phải loại giấy tờ thành phần số %d"
+				    " của hồ sơ %s yêu cầu", doc_id,
+				    mc_paper_type_name(mc_paper_type_from_code(
+					    (const char *)sqlite3_column_text(q, 6))),
+				    seq, t.code);
 		if (!rc) {
 			d = json_object();
 			json_object_set_new(d, "id", json_string(doc_id));
@@ -488,12 +538,14 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 			json_t **out, struct strbuf *err)
 {
 	static const char *const cols[] = { "id", "kind", "title", "number", "issuer", "issued_on",
-					    "expires_on", "sha256", "pages", "bytes", "ocr_state" };
+					    "expires_on", "sha256", "pages", "bytes", "ocr_state",
+					    "paper_type", "signer", "signed_at", "is_result" };
 	char day[16];
 	mc_format_date(day, sizeof day, today->y, today->m, today->d);
 	sqlite3_stmt *q = store_prepare(st,
 		"SELECT id, kind, title, number, issuer, issued_on, expires_on, sha256, pages, bytes,"
-		" ocr_state FROM documents WHERE owner_id_number = ?"
+		" ocr_state, p.paper_type, p.signer, p.signed_at, is_result FROM documents"
+		" LEFT JOIN document_papers p ON p.document_id = documents.id WHERE owner_id_number = ?"
 		" AND (expires_on IS NULL OR expires_on >= ?) ORDER BY created_at DESC, id DESC");
 	sqlite3_bind_text(q, 1, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
@@ -501,8 +553,13 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 	int sqlrc, rc = DOCSTORE_OK;
 	while (!rc && (sqlrc = sqlite3_step(q)) == SQLITE_ROW) {
 		json_t *o = json_object();
-		for (int i = 0; i < (int)(sizeof cols / sizeof cols[0]); i++)
-			json_object_set_new(o, cols[i], col_json(q, i));
+		for (int i = 0; i < (int)(sizeof cols / sizeof cols[0]); i++) {
+			/* the paper's type, signature and result flag only when set */
+			if (i >= 11 && (sqlite3_column_type(q, i) == SQLITE_NULL ||
+					(i == 14 && !sqlite3_column_int(q, i))))
+				continue;
+			json_object_set_new(o, cols[i], i == 14 ? json_true() : col_json(q, i));
+		}
 		json_t *ds = json_array();
 		json_object_set_new(o, "dossiers", ds);
 		json_array_append_new(arr, o);
@@ -516,6 +573,59 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 		return rc;
 	}
 	*out = arr;
+	return DOCSTORE_OK;
+}
+
+int docstore_add_result(struct store *st, const char *dossier_id, const struct doc_meta *m,
+			const char *sha256, int pages, long long bytes, const char *clerk,
+			const char *at, char doc_id[37])
+{
+	sqlite3_stmt *q = store_prepare(st,
+		"INSERT INTO documents(id, owner_id_number, kind, title, number, issuer, issued_on,"
+		" expires_on, sha256, pages, bytes, is_result, created_at, created_by)"
+		" SELECT ?1, id_number, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12"
+		" FROM dossiers WHERE id = ?13");
+	store_uuid7(doc_id);
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, m->kind && *m->kind ? m->kind : "result", -1, SQLITE_STATIC);
+	bind_opt(q, 3, m->title);
+	bind_opt(q, 4, m->number);
+	bind_opt(q, 5, m->issuer);
+	bind_opt(q, 6, m->issued_on);
+	bind_opt(q, 7, m->expires_on);
+	sqlite3_bind_text(q, 8, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 9, pages);
+	sqlite3_bind_int64(q, 10, bytes);
+	sqlite3_bind_text(q, 11, at, -1, SQLITE_STATIC);
+	bind_opt(q, 12, clerk);
+	sqlite3_bind_text(q, 13, dossier_id, -1, SQLITE_STATIC);
+	int rc = step_done(q);
+	if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)
+		rc = SQLITE_NOTFOUND;
+	if (rc == SQLITE_OK)
+		rc = write_paper(st, doc_id, m);
+	if (rc == SQLITE_OK) {
+		q = store_prepare(st, "UPDATE dossiers SET result_document_id = ? WHERE id = ?");
+		sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, dossier_id, -1, SQLITE_STATIC);
+		rc = step_done(q);
+	}
+	if (rc != SQLITE_OK)
+		doc_id[0] = '\0';
+	return rc;
+}
+
+int docstore_signer(struct store *st, const char *doc_id, char **signer, struct strbuf *err)
+{
+	*signer = NULL;
+	sqlite3_stmt *q = store_prepare(st, "SELECT signer FROM document_papers WHERE document_id = ?");
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	int sqlrc = sqlite3_step(q);
+	if (sqlrc == SQLITE_ROW)
+		*signer = col_dup(q, 0);
+	sqlite3_finalize(q);
+	if (sqlrc != SQLITE_ROW && sqlrc != SQLITE_DONE)
+		return fault(err, sqlrc, "Không đọc được kho giấy tờ");
 	return DOCSTORE_OK;
 }
 

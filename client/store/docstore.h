@@ -33,9 +33,13 @@ enum {
 	DOCSTORE_FAULT = -1
 };
 
-/* A paper's metadata; any field may be NULL. Dates are "YYYY-MM-DD". */
+/* A paper's metadata; any field may be NULL. Dates are "YYYY-MM-DD".
+ * paper_type: a code of core/papertype.h; signer, signed_at: the digital
+ * signature motcua added as it filed the paper (client/sign/sign.h), kept
+ * in document_papers (docs/reuse.md). */
 struct doc_meta {
 	const char *kind, *title, *number, *issuer, *issued_on, *expires_on;
+	const char *paper_type, *signer, *signed_at;
 };
 
 /* "<folder of db_path>/documents" and ".../documents/<sha256>.pdf" (malloc'd). */
@@ -62,10 +66,20 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 			const struct mc_dt *now, char doc_id[37], struct strbuf *err);
 
 /* Attaches the stored document doc_id to the component, reused = 1. Refused
- * when the document is unknown, expired (expires_on before now's date) or
- * not the dossier applicant's. No file is written. */
+ * when the document is unknown, expired (expires_on before now's date), not
+ * the dossier applicant's, or of a paper type the component does not accept
+ * (core/papertype.h). No file is written. */
 int docstore_attach_reuse(struct store *st, const char *code, int seq, const char *doc_id,
 			  const char *clerk, const struct mc_dt *now, struct strbuf *err);
+
+/* Inside the caller's transaction (the 'result-ready' action): a documents
+ * row for the result's PDF already filed (is_result = 1, owned by the
+ * dossier's applicant, so that it is reused like any paper), its
+ * document_papers row, and the dossier's result_document_id. doc_id gets
+ * its id. Returns an SQLite code (SQLITE_NOTFOUND: no dossier dossier_id). */
+int docstore_add_result(struct store *st, const char *dossier_id, const struct doc_meta *m,
+			const char *sha256, int pages, long long bytes, const char *clerk,
+			const char *at, char doc_id[37]);
 
 /* Stores OCR text (made NFC; folded with mc_text_fold for the search) and
  * ocr_state 'done', or ocr_state 'failed' when text is NULL. */
@@ -93,6 +107,10 @@ int docstore_ocr_pending(struct store *st, size_t max, struct docstore_ocr_todo 
 
 /* The sha256 of document doc_id (65 bytes). */
 int docstore_sha256(struct store *st, const char *doc_id, char sha256[65], struct strbuf *err);
+
+/* Who signed document doc_id as motcua filed it (*signer malloc'd), or
+ * NULL when it was filed unsigned. */
+int docstore_signer(struct store *st, const char *doc_id, char **signer, struct strbuf *err);
 
 /* The oldest paper whose text is still to be read (ocr_state 'pending',
  * by created_at then id): its id and sha256. DOCSTORE_OK, DOCSTORE_NONE
@@ -128,7 +146,9 @@ int docstore_components_load(struct store *st, const char *dossier_id,
 /* The documents of ID number owner still valid on today's date (no expiry,
  * or expiring today or later), newest first, as a JSON array of objects:
  * id, kind, title, number, issuer, issued_on, expires_on, sha256, pages,
- * bytes, ocr_state, dossiers: [{code, component, reused}] (the dossiers
+ * bytes, ocr_state, then paper_type, signer, signed_at and is_result (true)
+ * when set,
+ * dossiers: [{code, component, reused}] (the dossiers
  * that use it). *out is a new reference. */
 int docstore_list_valid(struct store *st, const char *owner, const struct mc_date *today,
 			json_t **out, struct strbuf *err);

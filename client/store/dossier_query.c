@@ -11,10 +11,8 @@
 #include "core/text.h"
 
 /* The columns of a struct dossier_row, in this order, from alias d. */
-#define ROW_COLS                                                                  \
-	"d.rowid, d.code, d.applicant_name, d.id_number, d.procedure_code,"      \
-	" d.procedure_name, d.unit_code, d.status, d.received_at, d.appointment"
-#define ROW_NCOLS 10
+#define ROW_COLS DOSSIER_ROW_COLS
+#define ROW_NCOLS DOSSIER_ROW_NCOLS
 
 /* Name search (see search_name): up to SORT_MAX full-text matches are sorted
  * by reception time; with more, up to WALK_ROWS newest dossiers are walked
@@ -1198,6 +1196,36 @@ long dossier_count(struct store *st, const struct dossier_filter *f, struct strb
 	return n;
 }
 
+bool dossier_filter_where(struct strbuf *sql, const struct dossier_filter *f)
+{
+	unsigned mask = list_mask(f);
+	if (!mask)
+		return false;
+	add_status_in(sql, "AND", mask);
+	add_bucket(sql, f);
+	return true;
+}
+
+unsigned dossier_filter_statuses(const struct dossier_filter *f)
+{
+	return list_mask(f);
+}
+
+void dossier_filter_bind(sqlite3_stmt *q, const struct dossier_filter *f)
+{
+	bind_filter(q, f);
+}
+
+void dossier_row_read(sqlite3_stmt *q, int c, struct dossier_row *row)
+{
+	row_read(q, c, row);
+}
+
+void dossier_row_release(struct dossier_row *row)
+{
+	row_release(row);
+}
+
 /* ---- the pager ----------------------------------------------------------- */
 
 #define PAGER_PAGES 4 /* the window holds at most this many pages */
@@ -1246,7 +1274,7 @@ static int window_extend(struct dossier_pager *p, bool after, struct strbuf *err
 	dossier_rows_init(&more);
 	int got = after ? dossier_list_after(p->st, &p->filter, &k, p->page, &more, err)
 			: dossier_list_before(p->st, &p->filter, &k, p->page, &more, err);
-	if (got > 0) {
+	if (got > 0 && more.n) { /* the rows that came are moved into the window */
 		if (r->n + more.n > r->alloc) {
 			r->alloc = r->n + more.n;
 			r->v = xrealloc(r->v, r->alloc * sizeof(*r->v));

@@ -145,6 +145,23 @@ int dossier_list(struct store *st, const struct dossier_filter *f, int offset, i
  * its size); a due-date bucket is counted over its index range. */
 long dossier_count(struct store *st, const struct dossier_filter *f, struct strbuf *err);
 
+/* For the store's other lists over dossiers (client/store/supervision.c):
+ * the columns of a struct dossier_row from alias d (DOSSIER_ROW_NCOLS of
+ * them), reading them from column c of a row, the filter's conditions on d
+ * (" AND ...": statuses, due-date bucket, unit; named parameters) and their
+ * values. */
+#define DOSSIER_ROW_COLS                                                          \
+	"d.rowid, d.code, d.applicant_name, d.id_number, d.procedure_code,"      \
+	" d.procedure_name, d.unit_code, d.status, d.received_at, d.appointment"
+#define DOSSIER_ROW_NCOLS 10
+void dossier_row_read(sqlite3_stmt *q, int c, struct dossier_row *row);
+void dossier_row_release(struct dossier_row *row);
+/* Returns false when the filter can match no dossier (nothing appended). */
+bool dossier_filter_where(struct strbuf *sql, const struct dossier_filter *f);
+void dossier_filter_bind(sqlite3_stmt *q, const struct dossier_filter *f);
+/* The statuses the filter keeps (DQ_STATUS bits; 0: none). */
+unsigned dossier_filter_statuses(const struct dossier_filter *f);
+
 /* Rows by index for a listview. The pager keeps a window of consecutive
  * rows and moves it with the keyset functions (the page just before or just
  * after it, the first page, the last page), so scrolling, Home and End cost

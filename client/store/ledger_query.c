@@ -3,6 +3,7 @@
  * rows come from the dossiers, their ledger numbers (table ledger_numbers,
  * kept by triggers) and their events. */
 #include "client/store/ledger_query.h"
+#include "client/store/visit.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -311,6 +312,16 @@ int ledger_load(struct store *st, const char *unit_code, const char *from, const
 	sqlite3_bind_int(q, 2, lg->year);
 	sqlite3_bind_text(q, 3, lg->from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, until, -1, SQLITE_STATIC);
+	struct visit_counts vc;
+	if (visit_count(st, lg->unit_code, lg->from, until, &vc)) {
+		sqlite3_finalize(q);
+		strbuf_addf(err, "không đọc được các lượt tiếp công dân: %s",
+			    store_errmsg_vn(SQLITE_ERROR));
+		ledger_release(lg);
+		return -1;
+	}
+	lg->refused = vc.refused;
+	lg->guided = vc.guided;
 	sqlite3_stmt *ev = store_prepare(st,
 		"SELECT kind, device_time, payload FROM events WHERE dossier_id = ?"
 		" ORDER BY device_time, rowid");

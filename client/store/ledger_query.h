@@ -33,6 +33,9 @@ struct ledger {
 	struct form_unit unit;
 	struct ledger_row *rows;      /* by number */
 	size_t n;
+	/* visits of the unit in the range that ended without a received dossier
+	 * (client/store/visit.h): no row, no number; counted under the book */
+	long refused, guided;
 };
 
 /* Reads a range: FROM and TO are "YYYY-MM-DD", "YYYY-MM" or "YYYY"; FROM

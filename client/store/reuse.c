@@ -6,30 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/papertype.h"
 #include "core/text.h"
 
 char *reuse_normalize(const char *s)
 {
-	char *f = mc_text_fold(s ? s : "");
-	/* ASCII after folding but for letters folding keeps (other scripts):
-	 * those bytes stay, as parts of words */
-	size_t o = 0;
-	bool space = true;
-	for (size_t i = 0; f[i]; i++) {
-		unsigned char c = (unsigned char)f[i];
-		bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-		if (word) {
-			f[o++] = (char)c;
-			space = false;
-		} else if (!space) {
-			f[o++] = ' ';
-			space = true;
-		}
-	}
-	if (o && f[o - 1] == ' ')
-		o--;
-	f[o] = '\0';
-	return f;
+	return mc_paper_normalize(s);
 }
 
 static size_t words_of(const char *s)
@@ -40,19 +22,9 @@ static size_t words_of(const char *s)
 	return n;
 }
 
-/* Whether phrase is a run of whole words of text (both normalized). */
 static bool has_phrase(const char *text, const char *phrase)
 {
-	size_t n = strlen(phrase);
-	if (!n)
-		return false;
-	for (const char *p = text; (p = strstr(p, phrase)); p++) {
-		bool start = p == text || p[-1] == ' ';
-		bool end = p[n] == '\0' || p[n] == ' ';
-		if (start && end)
-			return true;
-	}
-	return false;
+	return mc_paper_has_phrase(text, phrase);
 }
 
 /* The component's name up to its first ';', ',' or '(', normalized. */
@@ -83,6 +55,10 @@ int reuse_paper_owner(struct store *st, const char *id, char **owner, char **exp
 
 bool reuse_matches(const struct reuse_paper *p, const char *component_name)
 {
+	enum mc_paper_type type = mc_paper_type_from_code(p->paper_type);
+	unsigned accepted = mc_paper_types_accepted(component_name);
+	if (type != MC_PT_COUNT && accepted)
+		return (accepted & (1u << type)) != 0;
 	char *name = reuse_normalize(component_name);
 	bool ok = false;
 	for (size_t i = 0; !ok && i < p->n_used; i++)
@@ -129,9 +105,11 @@ int reuse_load(struct store *st, const char *owner, const struct mc_date *today,
 	char day[16];
 	mc_format_date(day, sizeof(day), today->y, today->m, today->d);
 	sqlite3_stmt *q = store_prepare(st,
-		"SELECT id, kind, title, number, issuer, issued_on, expires_on, pages FROM documents"
-		" WHERE owner_id_number = ? AND (expires_on IS NULL OR expires_on >= ?)"
-		" ORDER BY created_at DESC, id DESC");
+		"SELECT d.id, d.kind, d.title, d.number, d.issuer, d.issued_on, d.expires_on, d.pages,"
+		" p.paper_type, p.signer, p.signed_at, d.is_result"
+		" FROM documents d LEFT JOIN document_papers p ON p.document_id = d.id"
+		" WHERE d.owner_id_number = ? AND (d.expires_on IS NULL OR d.expires_on >= ?)"
+		" ORDER BY d.created_at DESC, d.id DESC");
 	sqlite3_bind_text(q, 1, out->owner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
 	int rc;
@@ -147,6 +125,10 @@ int reuse_load(struct store *st, const char *owner, const struct mc_date *today,
 		p->issued_on = col_dup(q, 5);
 		p->expires_on = col_dup(q, 6);
 		p->pages = sqlite3_column_int(q, 7);
+		p->paper_type = col_dup(q, 8);
+		p->signer = col_dup(q, 9);
+		p->signed_at = col_dup(q, 10);
+		p->is_result = sqlite3_column_int(q, 11) != 0;
 		p->kind_fold = reuse_normalize(p->kind);
 		p->title_fold = reuse_normalize(p->title);
 	}
@@ -174,6 +156,9 @@ void reuse_papers_release(struct reuse_papers *p)
 		free(d->issuer);
 		free(d->issued_on);
 		free(d->expires_on);
+		free(d->paper_type);
+		free(d->signer);
+		free(d->signed_at);
 		free(d->kind_fold);
 		free(d->title_fold);
 		for (size_t j = 0; j < d->n_used; j++)
@@ -198,6 +183,8 @@ static void date_vn(char *buf, size_t n, const char *iso)
 char *reuse_label(const struct reuse_paper *p)
 {
 	struct strbuf sb = STRBUF_INIT;
+	if (p->paper_type)
+		strbuf_addf(&sb, "[%s] ", p->paper_type);
 	strbuf_addstr(&sb, p->title ? p->title : p->kind ? p->kind : "Giấy tờ");
 	if (p->number)
 		strbuf_addf(&sb, " · số %s", p->number);
@@ -210,5 +197,7 @@ char *reuse_label(const struct reuse_paper *p)
 		date_vn(d, sizeof(d), p->expires_on);
 		strbuf_addf(&sb, " · hạn đến %s", d);
 	}
+	if (p->signer)
+		strbuf_addf(&sb, " · ký số: %s", p->signer);
 	return strbuf_detach(&sb);
 }

@@ -16,7 +16,13 @@
  *   3. the component's own name up to its first ';', ',' or '(' ("Giấy khai
  *      sinh"), of two words or more, is a run of whole words of the paper's
  *      title ("Giấy khai sinh của Nguyễn Văn An").
- * A kind or title of one word ("other", "cccd") matches by rule 1 only. */
+ * A kind or title of one word ("other", "cccd") matches by rule 1 only.
+ *
+ * Before the rules, the paper's type (core/papertype.h): a paper of a known
+ * type and a component that names types fit exactly when the paper's type
+ * is one of them ("Một trong các giấy tờ sau: Căn cước điện tử; ... Hộ
+ * chiếu ..." takes a stored CCCD or passport, never a birth certificate);
+ * the rules above decide only when either has no type. */
 #ifndef MC_REUSE_H
 #define MC_REUSE_H
 #include <stdbool.h>
@@ -30,6 +36,9 @@ struct reuse_paper {
 	char *id, *kind, *title, *number, *issuer; /* title .. issuer may be NULL */
 	char *issued_on, *expires_on;              /* "YYYY-MM-DD" or NULL */
 	int pages;
+	char *paper_type;                          /* a code of core/papertype.h, or NULL */
+	char *signer, *signed_at;                  /* the signature motcua added, or NULL */
+	bool is_result;                            /* a dossier's result */
 	char *kind_fold, *title_fold;              /* normalized as above ("" when none) */
 	char **used;                               /* normalized names of the components */
 	size_t n_used;                             /* that use it */
@@ -57,8 +66,9 @@ int reuse_paper_owner(struct store *st, const char *id, char **owner, char **exp
 /* Whether paper p fits the component named component_name (rules above). */
 bool reuse_matches(const struct reuse_paper *p, const char *component_name);
 
-/* The paper in one line for the clerk: "Giấy chứng sinh · số 0123 · cấp
- * 24/10/2025 · hạn đến 24/10/2030" (malloc'd); the title, else the kind. */
+/* The paper in one line for the clerk: "[CCCD] Giấy chứng sinh · số 0123 ·
+ * cấp 24/10/2025 · hạn đến 24/10/2030 · ký số: Nguyễn Văn An" (malloc'd);
+ * the type's code first when it has one, the title, else the kind. */
 char *reuse_label(const struct reuse_paper *p);
 
 /* s folded and normalized as the rules compare (malloc'd); exposed for the

@@ -19,6 +19,7 @@
 #include "client/base/files.h"
 #include "client/store/cryptvfs.h"
 #include "client/store/keyring.h"
+#include "client/store/supervision.h"
 
 /* The name index by reception time (migration 9 -> 10): a dossier whose
  * received_at has the form YYYY-MM-DDTHH:MM (years 1000-2999) and whose rowid
@@ -517,6 +518,37 @@ static const char *const migrations[] = {
 	" AND year = CAST(substr(new.received_at, 1, 4) AS INTEGER); END;\n"
 	"CREATE INDEX IF NOT EXISTS dossiers_online ON dossiers(unit_code, status)"
 	" WHERE channel = 2 AND received_at = '';\n",
+
+	/* 12 -> 13: papers recorded as reusable (docs/reuse.md): the paper's
+	 * type (core/papertype.h), and its digital signature when motcua signed
+	 * it as it was filed (signer's name, signing time); the file itself is
+	 * verified again whenever it is reused. One row per document that has
+	 * either, kept by client/store/docstore.c beside its documents row (a
+	 * table of its own: the migration is safe to run again). */
+	"CREATE TABLE IF NOT EXISTS document_papers(document_id TEXT PRIMARY KEY,"
+	" paper_type TEXT, signer TEXT, signed_at TEXT) WITHOUT ROWID;\n",
+
+	/* 13 -> 14: counter visits that end without a received dossier
+	 * (client/store/visit.h): a refusal with form 03 or a guidance with
+	 * form 02, no code and no ledger number. items: the reasons or the
+	 * papers, a JSON array of strings. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS visits(id TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK(kind IN ('refuse','guide')),"
+	" procedure_code TEXT NOT NULL, procedure_name TEXT NOT NULL, unit_code TEXT NOT NULL,"
+	" clerk TEXT NOT NULL, at TEXT NOT NULL, applicant_name TEXT NOT NULL, id_number TEXT,"
+	" birth_date TEXT, sex TEXT, phone TEXT, email TEXT, address TEXT, commune_code TEXT,"
+	" items TEXT NOT NULL, note TEXT);\n"
+	"CREATE INDEX IF NOT EXISTS visits_unit_at ON visits(unit_code, at);\n",
+
+	/* 14 -> 15: the fee recorded at the counter (core/fee.h): collected,
+	 * exempt (with the reason) or later, and the amount in đồng; one row per
+	 * dossier received since, kept by client/store/fees.c in the reception's
+	 * transaction and by the feed (a dossier received before has none). The
+	 * closing report reads it by the dossier's reception time. */
+	"CREATE TABLE IF NOT EXISTS dossier_fees(dossier_id TEXT PRIMARY KEY,"
+	" status TEXT NOT NULL CHECK (status IN ('collected', 'exempt', 'later')),"
+	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
+	" reason TEXT) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -830,7 +862,7 @@ static int upgrade_first(struct store *st, unsigned flags, struct strbuf *err)
 		return -1;
 	if (version >= N_MIGRATIONS || access(st->path, W_OK))
 		return 0;
-	struct store rw;
+	struct store rw = { 0 }; /* no STORE_HAVE_LOCK: store_open sets it all */
 	if (store_open(&rw, st->path,
 		       flags & ~(unsigned)(STORE_READONLY | STORE_EXCLUSIVE | STORE_HAVE_LOCK),
 		       err))
@@ -939,6 +971,7 @@ int store_open(struct store *st, const char *path, unsigned flags, struct strbuf
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	supervision_sql_functions(st->db);
 	/* A damaged or foreign file is refused here, before anything is written
 	 * to it (the journal mode, a migration). */
 	if (probe(st, err))

@@ -49,8 +49,11 @@
 	X(OVERRIDE,       "override",       "Nhận thiếu (ghi lý do)") \
 	X(REUSE_DOCUMENT, "reuse-document", "Dùng lại giấy tờ trong kho") \
 	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \
+	X(FEE,            "fee",            "Phí, lệ phí: đã thu, nộp sau, miễn") \
 	X(PAST_DOSSIERS,  "past-dossiers",  "Hồ sơ trước của người nộp") \
 	X(PRINT,          "print",          "In biểu mẫu") \
+	X(REFUSE_VISIT,   "refuse-visit",   "Từ chối tiếp nhận (mẫu 03)") \
+	X(GUIDE_VISIT,    "guide-visit",    "Hướng dẫn bổ sung (mẫu 02)") \
 	X(DOSSIER_ACTIONS, "dossier-actions", "Xử lý hồ sơ") \
 	X(SCAN_PAPERS,    "scan-papers",    "Số hóa giấy tờ") \
 	X(SCAN,           "scan",           "Quét") \

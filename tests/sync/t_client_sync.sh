@@ -495,9 +495,14 @@ t_client_slow_link() {
 	c_sync "$db" || fail "sync"
 	: >"$W/c/codes"
 	c_receive "$db" cl_a3 10 || return
-	c_proxy --rate-up 32000 --rate-down 32000 --latency-ms 300 --first-cut-after 60000 \
-		--cut-prob 0.002 --max-cuts 4 --seed 7
+	# logged in through the proxy's port while it cuts nothing; then the lossy
+	# link on that port. Gzipped, the 10 compact dossiers are some 2 kB up:
+	# the first cut after 600 bytes up, then most KiB cut until 4 cuts
+	c_proxy
 	c_login "$db" cl_a3 "$PROXY_URL" || fail "login through the proxy: $(cat "$W/c/err")"
+	c_proxy_stop
+	c_proxy --listen "${PROXY_URL##*:}" --rate-up 32000 --rate-down 32000 --latency-ms 300 \
+		--first-cut-after 600 --cut-prob 0.8 --max-cuts 4 --seed 7
 	lq "$db" "UPDATE sync_state SET last_sync_at = NULL"
 	MOTCUA_NOW=$C_NOW "$MOTCUA" sync --db "$db" --interval 600 --max-seconds 240 \
 		>"$W/c/sum" 2>"$W/c/err" &

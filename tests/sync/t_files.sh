@@ -159,3 +159,100 @@ t_upload_two_servers() {
 	expect_eq "blob seen by s1" "$st" 200
 	stop_server s3 || fail "s3 did not stop cleanly"
 }
+
+# tusb TOKEN METHOD URL [CURL ARGS...]: tus with another user's token.
+tusb() {
+	t=$1
+	shift
+	TOK_A=$t tus "$@"
+}
+
+# HEAD on a blob tells a clerk nothing about another commune's files: a
+# file only commune 00004's papers use answers 404 not_found to a clerk of
+# 00008, exactly as a file nobody holds (GET: 403 out_of_scope, as before),
+# and a tus creation of it starts from offset 0 (where it said "done" at
+# once). That clerk sends the bytes (proof of holding it): stored once, and
+# from then on HEAD answers 200 to them. Another clerk of 00004 sees it held
+# (a paper of the commune).
+t_blob_head_scope() {
+	u=$URL_s1
+	mkdir -p "$W/f"
+	tok_a2=$(login "$u" clerk_a2 dev-a2) || { fail "login clerk_a2"; return; }
+	head -c 50000 /dev/urandom >"$W/hs"
+	sha=$(sha256sum "$W/hs" | cut -d' ' -f1)
+	md="sha256 $(printf %s "$sha" | base64 -w0)"
+	st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 50000' -H "Upload-Metadata: $md")
+	loc=$(hdr Location)
+	st=$(tus PATCH "$u$loc" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 0' --data-binary "@$W/hs")
+	expect_eq "sent by clerk_a" "$st" 204
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=fhs day=251122 >"$W/f/batch"
+	st=$(api POST "$u/api/v1/sync/push" "$W/f/batch" "$TOK_A")
+	expect_eq "reception" "$st $(jget results.0.status)" "200 applied"
+	expect_eq "a paper of 00004" "$(f_attach_op "$TOK_A" dev-a fhs-a1 fhs-d-000001 1 fhs-doc-1 "$sha" fhs-e1)" applied
+	expect_eq "HEAD: the sender" "$(tus HEAD "$u/api/v1/blobs/$sha")" 200
+	expect_eq "HEAD: a clerk of the commune" "$(tusb "$tok_a2" HEAD "$u/api/v1/blobs/$sha")" 200
+	expect_eq "size told" "$(hdr X-Blob-Size)" 50000
+	nobody=$(printf 'không ai có tệp này' | sha256sum | cut -d' ' -f1)
+	st=$(tusb "$TOK_B" HEAD "$u/api/v1/blobs/$nobody")
+	expect_eq "HEAD: a file nobody holds" "$st $(hdr X-Blob-Size)" "404 "
+	st=$(tusb "$TOK_B" HEAD "$u/api/v1/blobs/$sha")
+	expect_eq "HEAD: another commune's file, as if not held" "$st $(hdr X-Blob-Size)" "404 "
+	st=$(api GET "$u/api/v1/blobs/$sha" "" "$TOK_B")
+	expect_error "GET: another commune's file" "$st" 403 out_of_scope
+	st=$(api GET "$u/api/v1/blobs/$sha" "" "$tok_a2")
+	expect_eq "GET: a clerk of the commune" "$st" 200
+	# the clerk of 00008 is not told at creation either; its bytes prove it
+	st=$(tusb "$TOK_B" POST "$u/api/v1/uploads" -H 'Upload-Length: 50000' -H "Upload-Metadata: $md")
+	expect_eq "creation: from the start" "$st $(hdr Upload-Offset)" "201 0"
+	loc=$(hdr Location)
+	st=$(tusb "$TOK_B" PATCH "$u$loc" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 0' --data-binary "@$W/hs")
+	expect_eq "sent by clerk_b" "$st $(hdr Upload-Offset)" "204 50000"
+	expect_eq "stored once" "$(sql "SELECT count(*) FROM blobs WHERE sha256 = '$sha'") $(sql "SELECT count(*) FROM blob_chunks WHERE sha256 = '$sha'")" "1 1"
+	expect_eq "HEAD: held by the one who sent it" "$(tusb "$TOK_B" HEAD "$u/api/v1/blobs/$sha")" 200
+	st=$(tusb "$TOK_B" POST "$u/api/v1/uploads" -H 'Upload-Length: 50000' -H "Upload-Metadata: $md")
+	expect_eq "creation after: done at once" "$st $(hdr Upload-Offset)" "201 50000"
+}
+
+# An upload abandoned for a day (unfinished, untouched) is removed with its
+# chunks when the next upload is created; a recent one and a finished one
+# stay. The upload is aged in the database (no sleeping).
+t_upload_sweep() {
+	u=$URL_s1
+	head -c 300000 /dev/urandom >"$W/sw"
+	sha=$(sha256sum "$W/sw" | cut -d' ' -f1)
+	md="sha256 $(printf %s "$sha" | base64 -w0)"
+	st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 300000' -H "Upload-Metadata: $md")
+	old=$(hdr Location)
+	head -c 100000 "$W/sw" >"$W/sw1"
+	st=$(tus PATCH "$u$old" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 0' --data-binary "@$W/sw1")
+	expect_eq "part of it" "$st" 204
+	st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 300000' -H "Upload-Metadata: $md")
+	recent=$(hdr Location)
+	head -c 1000 /dev/urandom >"$W/sw2"
+	sha2=$(sha256sum "$W/sw2" | cut -d' ' -f1)
+	st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 1000' \
+		-H "Upload-Metadata: sha256 $(printf %s "$sha2" | base64 -w0)")
+	done_loc=$(hdr Location)
+	st=$(tus PATCH "$u$done_loc" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 0' --data-binary "@$W/sw2")
+	expect_eq "a finished one" "$st" 204
+	upid() { echo "${1##*/}"; }
+	sql "UPDATE uploads SET updated_at = now() - interval '25 hours', created_at = now() - interval '2 days'
+		WHERE id IN ('$(upid "$old")', '$(upid "$done_loc")')" >/dev/null
+	sql "UPDATE uploads SET updated_at = now() - interval '23 hours' WHERE id = '$(upid "$recent")'" >/dev/null
+	expect_eq "chunks before" "$(sql "SELECT count(*) > 0 FROM upload_chunks WHERE upload_id = '$(upid "$old")'")" t
+	st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 300000' -H "Upload-Metadata: $md")
+	expect_eq "a new upload" "$st" 201
+	expect_eq "abandoned: gone" "$(tus HEAD "$u$old")" 404
+	expect_eq "its chunks too" "$(sql "SELECT count(*) FROM upload_chunks WHERE upload_id = '$(upid "$old")'")" 0
+	expect_eq "recent: kept" "$(tus HEAD "$u$recent") $(hdr Upload-Offset)" "200 0"
+	expect_eq "finished: kept" "$(tus HEAD "$u$done_loc") $(hdr Upload-Offset)" "200 1000"
+	grep -q "removed 1 upload(s) abandoned" "$W/s1.log" || fail "not logged: $(tail -n 3 "$W/s1.log")"
+	# the workstation that comes back after a day begins anew
+	st=$(tus PATCH "$u$old" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 100000' --data-binary "@$W/sw1")
+	expect_eq "resuming the removed one" "$st" 404
+}

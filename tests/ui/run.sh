@@ -6,19 +6,6 @@
 # ONLY="reception home" runs only those tests (while developing).
 MOTCUA=$1; export MOTCUA
 dir=$(cd "$(dirname "$0")" && pwd); export UIDIR="$dir"
-pass=0; failn=0
-for t in "$dir"/*.test; do
-	[ -e "$t" ] || continue
-	if [ -n "${ONLY:-}" ]; then
-		case " $ONLY " in *" $(basename "$t" | sed 's/\.[a-z]*$//') "*) ;; *) continue ;; esac
-	fi
-	T=$(mktemp -d); export T
-	if sh -c ". '$dir/../cli/lib.sh'; . '$dir/lib.sh'; . '$t'; finish" >"$T.log" 2>&1; then
-		pass=$((pass+1))
-	else
-		failn=$((failn+1)); echo "FAILED: $t"; cat "$T.log"
-	fi
-	rm -rf "$T" "$T.log"
-done
-echo "ui: $pass passed, $failn failed"
-[ "$failn" = 0 ]
+. "$dir/../each.sh"
+LIBS=". '$dir/../cli/lib.sh'; . '$dir/lib.sh';"
+each_test ui "$dir"/*.test

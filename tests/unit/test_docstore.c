@@ -435,6 +435,65 @@ static void test_attach_and_reuse(void **state)
 	free(p2);
 }
 
+/* A paper's type and signature recorded (document_papers), carried by the
+ * outbox and listed; reuse refused for a component of another type. */
+static void test_typed_paper(void **state)
+{
+	struct fix *f = *state;
+	struct strbuf err = STRBUF_INIT;
+	char sha[65], doc[37], cccd[37];
+	char *p1 = incoming(f, 1, "typed paper");
+	bool created;
+	assert_int_equal(files_sha256(p1, sha, &err), 0);
+	assert_int_equal(docstore_file_in(f->db, p1, sha, &created, &err), 0);
+	exec_ok(&f->st, "INSERT INTO dossier_components(dossier_id, seq, name, kind, mandatory,"
+			" originals_required, copies_required, originals, copies) VALUES ('d2', 3,"
+			" 'Một trong các giấy tờ sau: Căn cước điện tử; Thẻ căn cước công dân hoặc Hộ chiếu',"
+			" 'submit', 1, 1, 0, 0, 0)");
+	struct doc_meta birth = { .kind = "giay-khai-sinh", .paper_type = "birth" };
+	assert_int_equal(docstore_attach_new(&f->st, "H01.00004-251027-0001", 2, &birth, sha, 1, 9,
+					     "an", &NOW, doc, &err), DOCSTORE_OK);
+	struct doc_meta id = { .kind = "cccd", .paper_type = "cccd", .signer = "Nguyễn Văn An",
+			       .signed_at = "2025-10-27T09:00:00+07:00" };
+	assert_int_equal(docstore_attach_new(&f->st, "H01.00004-251027-0001", 1, &id, sha, 1, 9,
+					     "an", &NOW, cccd, &err), DOCSTORE_OK);
+	assert_int_equal(count(&f->st, "SELECT count(*) FROM document_papers"), 2);
+	assert_int_equal(count(&f->st, "SELECT count(*) FROM outbox WHERE op = 'attach' AND"
+				       " json_extract(payload, '$.document.paper_type') = 'cccd' AND"
+				       " json_extract(payload, '$.document.signer') = 'Nguyễn Văn An'"), 1);
+	char *signer = NULL;
+	assert_int_equal(docstore_signer(&f->st, cccd, &signer, &err), 0);
+	assert_string_equal(signer, "Nguyễn Văn An");
+	free(signer);
+	assert_int_equal(docstore_signer(&f->st, doc, &signer, &err), 0);
+	assert_null(signer);
+
+	long long before = count(&f->st, "SELECT count(*) FROM events");
+	assert_int_equal(docstore_attach_reuse(&f->st, "H01.00004-251027-0002", 3, doc, "an", &NOW,
+					       &err), DOCSTORE_REFUSED);
+	assert_non_null(strstr(err.buf, "là Giấy khai sinh: không phải loại giấy tờ"));
+	assert_int_equal(count(&f->st, "SELECT count(*) FROM events"), before);
+	assert_int_equal(docstore_attach_reuse(&f->st, "H01.00004-251027-0002", 3, cccd, "an", &NOW,
+					       &err), DOCSTORE_OK);
+	/* a component that names no type does not refuse a typed paper */
+	assert_int_equal(docstore_attach_reuse(&f->st, "H01.00004-251027-0002", 2, doc, "an", &NOW,
+					       &err), DOCSTORE_OK);
+
+	json_t *list = NULL;
+	struct mc_date today = { 2025, 10, 27 };
+	assert_int_equal(docstore_list_valid(&f->st, "001090012345", &today, &list, &err), 0);
+	assert_int_equal(json_array_size(list), 2);
+	json_t *d0 = json_array_get(list, 0); /* newest first: the CCCD */
+	assert_string_equal(json_string_value(json_object_get(d0, "paper_type")), "cccd");
+	assert_string_equal(json_string_value(json_object_get(d0, "signer")), "Nguyễn Văn An");
+	json_t *d1 = json_array_get(list, 1);
+	assert_string_equal(json_string_value(json_object_get(d1, "paper_type")), "birth");
+	assert_null(json_object_get(d1, "signer"));
+	json_decref(list);
+	strbuf_release(&err);
+	free(p1);
+}
+
 /* What the scan screen and the OCR worker read: the dossier by id or code,
  * its components with their papers, the papers still waiting for OCR. */
 static void test_scan_reads(void **state)
@@ -524,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_ocr_image),
 		cmocka_unit_test(test_ocr_pdf),
 		cmocka_unit_test_setup_teardown(test_attach_and_reuse, setup_store, teardown_store),
+		cmocka_unit_test_setup_teardown(test_typed_paper, setup_store, teardown_store),
 		cmocka_unit_test_setup_teardown(test_scan_reads, setup_store, teardown_store),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -432,6 +432,162 @@ static void test_refusals(void **state)
 	expect_refused("events.actor", json_string(big), "events", "Sự kiện thứ 2");
 }
 
+/* The compact form: only the components of the dossier's own, by seq and
+ * counts; made whole again from the catalog, the very text of the full form. */
+static void test_compact_round_trip(void **state)
+{
+	(void)state;
+	json_t *payload = json_pack("{s:s}", "code", "H01.00004-251027-0001");
+	struct dossier_doc d;
+	struct dossier_doc_event ev;
+	reception_doc(&d, &ev, payload);
+	/* a fourth component, not handed in: left out of the compact form */
+	struct dossier_doc_component comps[4];
+	memcpy(comps, reception_components, sizeof(reception_components));
+	comps[3] = (struct dossier_doc_component){ .seq = 12, .name = "Sổ hộ khẩu", .kind = "present",
+						   .mandatory = false, .originals_required = 1 };
+	d.components = comps;
+	d.ncomponents = 4;
+	json_t *full = dossier_doc_encode(&d);
+	char *full_text = dump(full);
+	json_t *compact = dossier_doc_compact_json(full);
+	char *text = dump(compact);
+	assert_non_null(strstr(text, "\"components\":[{\"seq\":1,\"originals\":1},"
+				      "{\"seq\":2,\"override_reason\":\"Bổ sung sau 02 ngày\"},"
+				      "{\"seq\":11,\"copies\":1}],\"compact\":true,\"event\":"));
+	assert_null(strstr(text, "Tờ khai"));
+	assert_true(strlen(text) < strlen(full_text));
+	/* compacting twice changes nothing */
+	json_t *again = dossier_doc_compact_json(compact);
+	assert_ptr_equal(again, compact);
+	json_decref(again);
+	/* the catalog: the components without the dossier's counts, any order */
+	struct dossier_doc_component cat[4] = { comps[3], comps[0], comps[2], comps[1] };
+	json_t *proc = json_array();
+	for (size_t i = 0; i < 4; i++) {
+		cat[i].originals = cat[i].copies = 0;
+		cat[i].override_reason = NULL;
+		json_array_append_new(proc, json_pack("{s:i, s:s, s:s, s:b, s:i, s:i}", "seq", cat[i].seq,
+						      "name", cat[i].name, "kind", cat[i].kind,
+						      "mandatory", cat[i].mandatory, "originals",
+						      cat[i].originals_required, "copies",
+						      cat[i].copies_required));
+	}
+	json_t *procedure = json_pack("{s:s, s:o}", "code", "1.001193", "components", proc);
+	size_t n;
+	struct dossier_doc_component *catalog = dossier_doc_catalog(procedure, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(catalog[0].seq, 1);
+	assert_int_equal(catalog[3].seq, 12);
+	size_t unknown = 99;
+	json_t *whole = dossier_doc_expand_json(compact, catalog, n, &unknown);
+	assert_int_equal(unknown, 0);
+	char *whole_text = dump(whole);
+	assert_string_equal(whole_text, full_text);
+	/* a full document expands to itself */
+	json_t *same = dossier_doc_expand_json(full, catalog, n, NULL);
+	assert_ptr_equal(same, full);
+	json_decref(same);
+	/* a seq the catalog lacks: kept as it came, the document still compact */
+	json_t *lacking = dossier_doc_expand_json(compact, catalog, 2, &unknown); /* seqs 1, 2 */
+	assert_int_equal(unknown, 1);
+	assert_true(json_is_true(json_object_get(lacking, "compact")));
+	json_t *last = json_array_get(json_object_get(lacking, "components"), 2);
+	assert_int_equal(json_integer_value(json_object_get(last, "seq")), 11);
+	assert_null(json_object_get(last, "name"));
+	/* exact against the catalog: the compact form; against one that lacks a
+	 * component of the dossier, or names one otherwise (an online dossier's
+	 * papers, a catalog edited since): the document itself, whole */
+	json_t *exact = dossier_doc_compact_exact(full, catalog, n);
+	char *exact_text = dump(exact);
+	assert_string_equal(exact_text, text);
+	free(exact_text);
+	json_decref(exact);
+	json_t *short_cat = dossier_doc_compact_exact(full, catalog, 3);
+	assert_ptr_equal(short_cat, full);
+	json_decref(short_cat);
+	const char *kept_name = catalog[1].name;
+	catalog[1].name = "Giấy tờ khác";
+	json_t *renamed = dossier_doc_compact_exact(full, catalog, n);
+	assert_ptr_equal(renamed, full);
+	json_decref(renamed);
+	catalog[1].name = kept_name;
+	/* the decoder reads the flag */
+	struct dossier_doc back;
+	struct dossier_doc_error e;
+	assert_int_equal(dossier_doc_decode(compact, &back, &e), 0);
+	assert_true(back.compact);
+	assert_int_equal(back.ncomponents, 3);
+	dossier_doc_release(&back);
+	json_decref(lacking);
+	free(catalog);
+	json_decref(procedure);
+	free(whole_text);
+	json_decref(whole);
+	free(text);
+	json_decref(compact);
+	free(full_text);
+	json_decref(full);
+	json_decref(payload);
+}
+
+/* The fee: written only when recorded, read back, and its rules (core/fee.h)
+ * with the member named "fee.*". */
+static void test_fee(void **state)
+{
+	(void)state;
+	struct dossier_doc d, back;
+	struct dossier_doc_event ev;
+	struct dossier_doc_error e;
+	json_t *payload = json_object();
+	reception_doc(&d, &ev, payload);
+	json_t *j = dossier_doc_encode(&d);
+	assert_null(json_object_get(j, "fee")); /* none recorded: not written */
+	json_decref(j);
+	d.has_fee = true;
+	d.fee = (struct dossier_doc_fee){ .status = "exempt", .amount = 0, .reason = "Hộ nghèo" };
+	j = dossier_doc_encode(&d);
+	char *text = json_dumps(json_object_get(j, "fee"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, "{\"status\":\"exempt\",\"amount\":0,\"reason\":\"Hộ nghèo\"}");
+	free(text);
+	/* after the applicant, before the note */
+	text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_non_null(strstr(text, "\"commune\":\"00004\"},\"fee\":{"));
+	free(text);
+	assert_int_equal(dossier_doc_decode(j, &back, &e), 0);
+	assert_true(back.has_fee);
+	assert_string_equal(back.fee.status, "exempt");
+	assert_int_equal(back.fee.amount, 0);
+	assert_string_equal(back.fee.reason, "Hộ nghèo");
+	assert_int_equal(dossier_doc_check_new(&back, &e), 0);
+	dossier_doc_release(&back);
+	json_decref(j);
+	json_decref(payload);
+
+	expect_refused("fee", json_pack("{s:s,s:I}", "status", "paid", "amount", (json_int_t)1),
+		       "fee.status", "collected");
+	expect_refused("fee", json_pack("{s:I}", "amount", (json_int_t)1), "fee.status", "collected");
+	expect_refused("fee", json_pack("{s:s,s:I}", "status", "collected", "amount", (json_int_t)-1),
+		       "fee.amount", "từ 0 đến 1.000.000.000 đồng");
+	expect_refused("fee", json_pack("{s:s,s:I}", "status", "later", "amount",
+					(json_int_t)1000000001), "fee.amount", "từ 0");
+	expect_refused("fee", json_pack("{s:s}", "status", "exempt"), "fee.reason", "lý do");
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "exempt", "reason", " "), "fee.reason",
+		       "lý do");
+	expect_refused("fee", json_pack("{s:s,s:I,s:s}", "status", "collected", "amount",
+					(json_int_t)5, "reason", "x"), "fee.reason", "chỉ ghi khi miễn");
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "collected", "amount", "5"),
+		       "fee.amount", "số nguyên");
+	expect_refused("fee", json_string("collected"), "fee", "đối tượng");
+	char reason[520];
+	memset(reason, 'x', 501);
+	reason[501] = '\0';
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "exempt", "reason", reason),
+		       "fee.reason", "quá 500");
+	expect_refused("fee", json_pack("{s:s,s:s}", "status", "exempt", "reason", "a\tb"),
+		       "fee.reason", "điều khiển");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +596,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip_text),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_compact_round_trip),
+		cmocka_unit_test(test_fee),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

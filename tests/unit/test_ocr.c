@@ -480,7 +480,7 @@ static void file_paper(struct fixture *f, struct pagestore *ps, char doc[37])
 	bool created;
 	if (docstore_file_in(f->path, tmp, info.sha256, &created, &err))
 		fail_msg("docstore_file_in: %s", err.buf);
-	struct doc_meta m = { "giay-phep", "Đơn đề nghị", NULL, NULL, NULL, NULL };
+	struct doc_meta m = { .kind = "giay-phep", .title = "Đơn đề nghị" };
 	struct mc_dt now = dt("2025-10-27T09:40");
 	if (docstore_attach_new(&f->st, code, 5, &m, info.sha256, info.pages, info.bytes, "canbo",
 				&now, doc, &err))

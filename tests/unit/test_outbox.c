@@ -321,6 +321,71 @@ static void test_problems_retry_counts(void **state)
 	free(id);
 }
 
+/* Refused unknown_dossier: the operation waits (pending, a next try one
+ * minute later, doubled at each answer), holds its dossier's later
+ * operations but not another dossier's, is woken when the dossier arrives,
+ * and is rejected after OUTBOX_WAIT_MAX answers; the sync screen lists it
+ * between the problems and the codes. */
+static void test_waiting(void **state)
+{
+	struct fixture *f = *state;
+	add(f, "w-1", "d-a", 1);
+	add(f, "w-2", "d-a", 2);
+	add(f, "w-3", "d-b", 1);
+	const char *now = "2025-10-27T10:00";
+	exec_ok(&f->st, "BEGIN IMMEDIATE");
+	assert_int_equal(outbox_mark(&f->st, "w-1", SYNC_REJECTED, 0, "unknown_dossier",
+				     "Máy chủ chưa có hồ sơ d-a", now), 2);
+	exec_ok(&f->st, "COMMIT");
+	assert_text(&f->st, "pending|unknown_dossier|2025-10-27T10:01|1",
+		    "SELECT state || '|' || error_code || '|' || next_attempt_at || '|' || attempts"
+		    " FROM outbox WHERE op_id = 'w-1'");
+	struct sync_op ops[4];
+	/* not due: it and d-a's later operation wait, d-b's goes */
+	assert_int_equal(outbox_next_batch_at(&f->st, 4, ops, now), 1);
+	assert_string_equal(ops[0].op_id, "w-3");
+	release_ops(ops, 1);
+	assert_int_equal(outbox_next_batch_at(&f->st, 4, ops, "2025-10-27T10:01"), 3);
+	release_ops(ops, 3);
+	struct outbox_counts c;
+	outbox_counts(&f->st, &c);
+	assert_int_equal(c.pending, 3);
+	assert_int_equal(c.waiting, 1);
+	assert_int_equal(c.rejected, 0);
+	struct sync_issue is[3];
+	assert_int_equal(sync_issues(&f->st, 0, 3, is), 1);
+	assert_int_equal(is[0].kind, SYNC_ISSUE_WAITING);
+	assert_string_equal(is[0].op_id, "w-1");
+	assert_non_null(strstr(is[0].reason, "Thử lại lúc 10:01 ngày 27/10"));
+	sync_issue_release(&is[0]);
+	/* the next answer doubles the delay */
+	exec_ok(&f->st, "BEGIN IMMEDIATE");
+	assert_int_equal(outbox_mark(&f->st, "w-1", SYNC_REJECTED, 0, "unknown_dossier", "x", now), 2);
+	exec_ok(&f->st, "COMMIT");
+	assert_text(&f->st, "2025-10-27T10:02", "SELECT next_attempt_at FROM outbox WHERE op_id = 'w-1'");
+	/* the change feed brings d-a: due now */
+	assert_int_equal(outbox_dossier_known(&f->st, "d-b"), 0);
+	assert_int_equal(outbox_dossier_known(&f->st, "d-a"), 1);
+	assert_int_equal(outbox_next_batch_at(&f->st, 4, ops, now), 3);
+	release_ops(ops, 3);
+	/* the limit: rejected, still woken by its dossier */
+	exec_ok(&f->st, "UPDATE outbox SET attempts = 19 WHERE op_id = 'w-1'");
+	exec_ok(&f->st, "BEGIN IMMEDIATE");
+	assert_int_equal(outbox_mark(&f->st, "w-1", SYNC_REJECTED, 0, "unknown_dossier", "x", now), 1);
+	exec_ok(&f->st, "COMMIT");
+	outbox_counts(&f->st, &c);
+	assert_int_equal(c.rejected, 1);
+	assert_int_equal(c.waiting, 0);
+	assert_int_equal(outbox_dossier_known(&f->st, "d-a"), 1);
+	assert_text(&f->st, "pending", "SELECT state FROM outbox WHERE op_id = 'w-1'");
+	/* applied at last: no error kept */
+	exec_ok(&f->st, "BEGIN IMMEDIATE");
+	assert_int_equal(outbox_mark(&f->st, "w-1", SYNC_APPLIED, 2, NULL, NULL, now), 1);
+	exec_ok(&f->st, "COMMIT");
+	assert_text(&f->st, "done|", "SELECT state || '|' || coalesce(error_code, '') FROM outbox"
+		    " WHERE op_id = 'w-1'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_requeue, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_problems_retry_counts, fixture_setup,
 						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_waiting, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
 }

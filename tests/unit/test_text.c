@@ -59,12 +59,53 @@ static void test_ellipsize(void **state)
 	check_ellipsize("漢字漢字漢字", 7, "漢…字");
 }
 
+static void test_setting(void **state)
+{
+	char line[] = "  pg_host =  \"/run/postgresql\" \r\n", blank[] = " \t\n",
+	     comment[] = "  # listen = x", noeq[] = "listen 127.0.0.1", quote[] = "a=\"";
+	char *k = NULL, *v = NULL;
+	assert_int_equal(mc_text_setting(line, &k, &v), 1);
+	assert_string_equal(k, "pg_host");
+	assert_string_equal(v, "/run/postgresql");
+	assert_int_equal(mc_text_setting(blank, &k, &v), 0);
+	assert_int_equal(mc_text_setting(comment, &k, &v), 0);
+	assert_int_equal(mc_text_setting(noeq, &k, &v), -1);
+	assert_int_equal(mc_text_setting(quote, &k, &v), 1);
+	assert_string_equal(k, "a");
+	assert_string_equal(v, "\"");
+	char t[] = "\t x y \r\n";
+	assert_string_equal(mc_text_trim(t), "x y");
+}
+
+static void test_form(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *out = (char *)"x";
+	assert_int_equal(mc_text_form("  \t", "Lý do", 10, &out, &err), 0);
+	assert_null(out);
+	assert_int_equal(mc_text_form(" Thiếu   giấy \t tờ ", "Lý do", 20, &out, &err), 0);
+	assert_string_equal(out, "Thiếu giấy tờ");
+	free(out);
+	assert_int_equal(mc_text_form("abc\xff", "Lý do", 10, &out, &err), -1);
+	assert_string_equal(err.buf, "Lý do chứa byte không phải UTF-8");
+	strbuf_reset(&err);
+	assert_int_equal(mc_text_form("a\x01b", "Ý kiến", 10, &out, &err), -1);
+	assert_string_equal(err.buf, "Ý kiến chứa ký tự điều khiển không hợp lệ");
+	strbuf_reset(&err);
+	assert_int_equal(mc_text_form("Nguyễn Văn", "Tên", 5, &out, &err), -1);
+	assert_string_equal(err.buf, "Tên dài quá 5 ký tự (10 ký tự)");
+	assert_null(out);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_nfc_width),
 		cmocka_unit_test(test_ellipsize),
+		cmocka_unit_test(test_setting),
+		cmocka_unit_test(test_form),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
