@@ -143,9 +143,13 @@ void api_blob_head(struct req *r)
 
 /* ---- GET /api/v1/blobs/{sha256} -------------------------------------------------- */
 
-/* A file the user's workstation may see: one of a document of a unit it
- * serves, or attached to a dossier received or handled by one (the papers
- * of an online dossier, fetched from the portal, docs/portal.md). */
+/* A file the user's workstation may see: held for the user as HEAD says
+ * (blob_held): one of a document of a unit it serves, or attached to a
+ * dossier received or handled by one (the papers of an online dossier,
+ * fetched from the portal, docs/portal.md), or one the user sent. A file
+ * only another commune's papers use answers 404 as HEAD does, never 403:
+ * the two methods tell the same, and neither tells a clerk what another
+ * commune holds. */
 void api_blob_get(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
@@ -156,32 +160,22 @@ void api_blob_get(struct req *r)
 		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
 		return;
 	}
-	const char *p[] = { sha, r->s.username };
-	PGresult *res = db_query(c, "SELECT b.size, " DOC_IN_SCOPE " FROM blobs b WHERE b.sha256 = $1",
-				 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
+	long long size = 0;
+	int held = blob_held(c, sha, r->s.username, &size);
+	if (held < 0) {
 		respond_db_down(r);
 		return;
 	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
+	if (!held) {
 		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
 		return;
 	}
-	if (PQgetvalue(res, 0, 1)[0] != 't') {
-		PQclear(res);
-		respond_error(r, MC_ERR_OUT_OF_SCOPE, "Tệp này không thuộc hồ sơ nào của các đơn vị tài"
-			      " khoản %s phục vụ", r->s.username);
-		return;
-	}
-	long long size = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
 	if (size > (long long)upload_max) {
 		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn để tải một lần");
 		return;
 	}
-	res = PQexecParams(c, "SELECT data FROM blob_chunks WHERE sha256 = $1 ORDER BY pos", 1, NULL, p,
+	const char *p[] = { sha };
+	PGresult *res = PQexecParams(c, "SELECT data FROM blob_chunks WHERE sha256 = $1 ORDER BY pos", 1, NULL, p,
 			   NULL, NULL, 1);
 	if (!db_ok(res)) {
 		PQclear(res);

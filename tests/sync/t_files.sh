@@ -198,8 +198,11 @@ t_blob_head_scope() {
 	expect_eq "HEAD: a file nobody holds" "$st $(hdr X-Blob-Size)" "404 "
 	st=$(tusb "$TOK_B" HEAD "$u/api/v1/blobs/$sha")
 	expect_eq "HEAD: another commune's file, as if not held" "$st $(hdr X-Blob-Size)" "404 "
+	# GET tells the same as HEAD: as if not held, never "held by another"
 	st=$(api GET "$u/api/v1/blobs/$sha" "" "$TOK_B")
-	expect_error "GET: another commune's file" "$st" 403 out_of_scope
+	expect_error "GET: another commune's file, as if not held" "$st" 404 not_found
+	st=$(api GET "$u/api/v1/blobs/$nobody" "" "$TOK_B")
+	expect_error "GET: a file nobody holds" "$st" 404 not_found
 	st=$(api GET "$u/api/v1/blobs/$sha" "" "$tok_a2")
 	expect_eq "GET: a clerk of the commune" "$st" 200
 	# the clerk of 00008 is not told at creation either; its bytes prove it
@@ -211,6 +214,8 @@ t_blob_head_scope() {
 	expect_eq "sent by clerk_b" "$st $(hdr Upload-Offset)" "204 50000"
 	expect_eq "stored once" "$(sql "SELECT count(*) FROM blobs WHERE sha256 = '$sha'") $(sql "SELECT count(*) FROM blob_chunks WHERE sha256 = '$sha'")" "1 1"
 	expect_eq "HEAD: held by the one who sent it" "$(tusb "$TOK_B" HEAD "$u/api/v1/blobs/$sha")" 200
+	expect_eq "GET: as HEAD, to the one who sent it" "$(api GET "$u/api/v1/blobs/$sha" "" "$TOK_B")" 200
+	expect_eq "GET: its bytes" "$(sha256sum <"$W/body" | cut -d' ' -f1)" "$sha"
 	st=$(tusb "$TOK_B" POST "$u/api/v1/uploads" -H 'Upload-Length: 50000' -H "Upload-Metadata: $md")
 	expect_eq "creation after: done at once" "$st $(hdr Upload-Offset)" "201 50000"
 }

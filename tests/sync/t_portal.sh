@@ -452,8 +452,9 @@ t_portal_online() {
 		ORDER BY dd.component LIMIT 1")
 	expect_eq "the paper to its unit's clerk" "$(api GET "$SP_URL/api/v1/blobs/$sha1" "" "$PTOK_A")" 200
 	expect_grep "$W/body" "to khai 1"
-	expect_eq "not to another commune's" "$(api GET "$SP_URL/api/v1/blobs/$sha1" "" "$PTOK_B")" 403
-	expect_eq "its code" "$(jget error.code)" out_of_scope
+	expect_eq "not to another commune's, as if not held (as HEAD)" \
+		"$(api GET "$SP_URL/api/v1/blobs/$sha1" "" "$PTOK_B")" 404
+	expect_eq "its code" "$(jget error.code)" not_found
 	expect_eq "a file the server lacks" \
 		"$(api GET "$SP_URL/api/v1/blobs/$(printf '%064d' 0)" "" "$PTOK_A")/$(jget error.code)" 404/not_found
 	expect_eq "a malformed hash" "$(api GET "$SP_URL/api/v1/blobs/XYZ" "" "$PTOK_A")" 400
