@@ -400,7 +400,7 @@ static json_t *encode_value(const struct field *f, const void *base)
 {
 	switch ((enum type)f->type) {
 	case T_STR: {
-		const char *s = *CAT(base, f, const char *);
+		const char *s = *CAT(base, f, char *);
 		return s ? json_string(s) : NULL;
 	}
 	case T_INT: {
@@ -416,7 +416,7 @@ static json_t *encode_value(const struct field *f, const void *base)
 		return v || f->empty == E_WRITE ? json_boolean(v) : NULL;
 	}
 	case T_OBJECT: {
-		const json_t *v = *CAT(base, f, const json_t *);
+		const json_t *v = *CAT(base, f, json_t *);
 		return v ? json_deep_copy(v) : NULL;
 	}
 	case T_APPLICANT: {
