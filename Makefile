@@ -7,6 +7,7 @@
 #   make layers     every include points down the layers (docs/hacking.md)
 #   make analyze    clang's static analyser (scan-build): any report fails
 #   make bench      benchmarks (see docs/PERFORMANCE.md)
+#   make fuzz       the fuzz targets (tests/fuzz/) under libFuzzer, FUZZ_SECONDS each
 #   make install    both programs, data, man pages, docs, the systemd unit
 #   make uninstall  (PREFIX=/usr/local DESTDIR= as for install)
 #
@@ -82,6 +83,11 @@ ifeq ($(SAN),1)
 ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
+# FUZZ=1 (make fuzz sets it, with clang): every object instrumented for
+# libFuzzer's coverage; the fuzz targets link libFuzzer's main.
+ifeq ($(FUZZ),1)
+ALL_CFLAGS  += -fsanitize=fuzzer-no-link
+endif
 
 CORE_SRC   := $(sort $(wildcard core/*.c))
 # The client's layers, bottom to top (docs/hacking.md; `make layers` checks
@@ -100,6 +106,7 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
 .PHONY: all run check analyze layers spdx test test-unit test-cli test-ui test-sync test-install server bench clean \
+	fuzz fuzz-build fuzz-check test-fuzz \
 	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
 
@@ -217,6 +224,61 @@ $(STANDIN): tests/portal/standin.c $(CORE_OBJ)
 test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
+# ---- fuzz targets (tests/fuzz/, docs/hacking.md) -----------------------------
+# tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; corpus/NAME/ holds
+# its seeds and every input that once found a bug. Built with FUZZ=1
+# (clang): a libFuzzer program; otherwise linked with tests/fuzz/replay.c,
+# a plain program that runs the corpus once (make test-fuzz, part of make
+# test, with and without sanitizers). FUZZ_OBJ_NAME: what NAME links
+# besides the core; FUZZ_LIBS_NAME: its libraries (default: the server's, which
+# the core needs).
+FUZZ_TARGETS := sync dossier_doc procparse keymap server
+FUZZ_SECONDS ?= 10
+FUZZ_CHECK_SECONDS ?= 8
+FUZZ_CC ?= clang
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+FUZZ_OBJ_keymap := $(B)/client/tui/keymap.o $(B)/gen/default_keys.o
+FUZZ_LIBS_keymap := $(PKG_LIBS)
+FUZZ_OBJ_server := $(filter-out $(B)/server/main.o,$(SERVER_OBJ))
+FUZZ_LIBS_DEFAULT = $(SERVER_LIBS)
+ifeq ($(FUZZ),1)
+FUZZ_MAIN := -fsanitize=fuzzer
+else
+FUZZ_MAIN := tests/fuzz/replay.c
+endif
+
+define FUZZ_RULE
+$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h tests/fuzz/replay.c $$(FUZZ_OBJ_$(1)) $$(CORE_OBJ)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZ    $$@"
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(SERVER_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$< $$(FUZZ_MAIN) \
+		$$(FUZZ_OBJ_$(1)) $$(CORE_OBJ) $$(or $$(FUZZ_LIBS_$(1)),$$(FUZZ_LIBS_DEFAULT)) -lpthread -lm
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
+
+fuzz-build: $(FUZZ_BINS)
+
+# The corpora replayed by the plain programs (any compiler, no time bound).
+test-fuzz: $(FUZZ_BINS)
+	$(Q)sh tests/fuzz/run.sh replay $(abspath $(B))/fuzz
+
+# libFuzzer, FUZZ_SECONDS per target (ONLY="sync keymap" for some), in
+# build-fuzz (clang, ASan + UBSan); a crash leaves its input in
+# build-fuzz/fuzz/artifacts/ and fails.
+fuzz:
+	$(Q)sh tests/fuzz/run.sh have $(FUZZ_CC) || \
+		{ echo "fuzz: $(FUZZ_CC) cannot build libFuzzer programs (apt-get install clang)"; exit 1; }
+	$(Q)$(MAKE) --no-print-directory fuzz-build B=build-fuzz CC=$(FUZZ_CC) SAN=1 OPT=-O1 FUZZ=1
+	$(Q)sh tests/fuzz/run.sh fuzz $(abspath build-fuzz)/fuzz $(FUZZ_SECONDS)
+
+# make check's part: a short bound, skipped (said) where clang is not.
+fuzz-check:
+	$(Q)if sh tests/fuzz/run.sh have $(FUZZ_CC); then \
+		$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS); \
+	else \
+		echo "fuzz: skipped ($(FUZZ_CC) with -fsanitize=fuzzer not available; the corpora were replayed by make test)"; \
+	fi
+
 # Installs missing Debian packages (as root) or says exactly what to install:
 # everything CI needs (tools/deps.sh lists the runtime, server, build and test sets).
 deps:
@@ -250,7 +312,7 @@ test-install: $(B)/motcua $(B)/motcua-server
 	$(Q)sh tests/pkg/install.sh --uninstalled $(TEST_PREFIX)
 	$(Q)rm -rf $(TEST_PREFIX)
 
-test: test-unit test-cli test-ui test-sync test-install
+test: test-unit test-cli test-ui test-sync test-install test-fuzz
 
 # The Debian packages built, checked (lintian, hardening-check) and run
 # installed in a root without the build tree (tests/pkg/deb.sh; as root; a
@@ -283,6 +345,7 @@ spdx:
 check: deps layers spdx openapi-lint
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
+	$(Q)$(MAKE) --no-print-directory fuzz-check
 ifeq ($(HAVE_DEB),1)
 	$(Q)$(MAKE) --no-print-directory test-pkg
 endif
@@ -366,6 +429,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san build-analyze
+	rm -rf build build-san build-analyze build-fuzz
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

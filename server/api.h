@@ -32,5 +32,11 @@ void api_upload_delete(struct req *r);
 /* PATCH /api/v1/uploads/{id}: the body is written as it arrives; the link
  * cut keeps what arrived. */
 extern const struct route_stream upload_patch;
+/* The value of key in a tus Upload-Metadata header (base64 decoded, NUL
+ * free) into out (n bytes): 0, or -1 when absent or not decodable. */
+int tus_metadata_get(const char *md, const char *key, char *out, size_t n);
+
+/* routes.c: the route table served (n set to its rows) */
+const struct route *server_routes(size_t *n);
 
 #endif

@@ -221,7 +221,7 @@ static bool name_sane(const char *s)
 	return mc_text_valid(s);
 }
 
-static int metadata_get(const char *md, const char *key, char *out, size_t n)
+int tus_metadata_get(const char *md, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
 	for (const char *p = md; p && *p;) {
@@ -334,12 +334,12 @@ void api_upload_create(struct req *r)
 		return;
 	}
 	char sha[SYNC_HASH_HEX + 8], name[512];
-	if (!md || metadata_get(md, "sha256", sha, sizeof(sha)) || !sync_hash_valid(sha)) {
+	if (!md || tus_metadata_get(md, "sha256", sha, sizeof(sha)) || !sync_hash_valid(sha)) {
 		respond_error(r, MC_ERR_BAD_REQUEST, "Upload-Metadata cần \"sha256\" (64 chữ số hex"
 			      " thường, mã hóa base64)");
 		return;
 	}
-	bool has_name = !metadata_get(md, "filename", name, sizeof(name));
+	bool has_name = !tus_metadata_get(md, "filename", name, sizeof(name));
 	if (has_name && !name_sane(name)) {
 		respond_error(r, MC_ERR_BAD_REQUEST, "Tên tệp trong Upload-Metadata phải là UTF-8"
 			      " hợp lệ, không có ký tự điều khiển");

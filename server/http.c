@@ -90,7 +90,7 @@ const char *req_param(struct req *r)
 /* Paths with dot segments, empty segments, control bytes or backslashes are
  * refused before routing: nothing here maps a path to a file, but a proxy
  * in front might. MHD has already decoded %XX. */
-static bool path_sane(const char *p)
+bool http_path_sane(const char *p)
 {
 	if (p[0] != '/' || strlen(p) > MAX_PATH_LEN)
 		return false;
@@ -346,28 +346,35 @@ int auth_require(struct req *r, PGconn *c)
 
 /* The route of the request, or NULL with r->allow listing the methods of
  * the path when only the method is wrong (*path_known set). */
-static const struct route *find_route(struct req *r, bool *path_known)
+const struct route *http_route_find(const struct route *table, size_t n, const char *method,
+				    const char *path, char *allow, size_t allow_size, bool *path_known)
 {
 	*path_known = false;
-	r->allow[0] = '\0';
-	for (size_t i = 0; i < nroutes; i++) {
-		if (!path_matches(&routes[i], r->path))
+	allow[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (!path_matches(&table[i], path))
 			continue;
-		if (method_matches(&routes[i], r->method))
-			return &routes[i];
+		if (method_matches(&table[i], method))
+			return &table[i];
 		*path_known = true;
-		size_t n = strlen(r->allow);
-		snprintf(r->allow + n, sizeof(r->allow) - n, "%s%s%s", n ? ", " : "", routes[i].method,
-			 !strcmp(routes[i].method, "GET") ? ", HEAD" : "");
+		size_t len = strlen(allow);
+		snprintf(allow + len, allow_size - len, "%s%s%s", len ? ", " : "", table[i].method,
+			 !strcmp(table[i].method, "GET") ? ", HEAD" : "");
 	}
 	return NULL;
+}
+
+static const struct route *find_route(struct req *r, bool *path_known)
+{
+	return http_route_find(routes, nroutes, r->method, r->path, r->allow, sizeof(r->allow),
+			       path_known);
 }
 
 /* Answers at once what needs no body: a bad path, no route, a wrong method.
  * Returns the route, or NULL when answered. */
 static const struct route *route_or_answer(struct req *r)
 {
-	if (!path_sane(r->path)) {
+	if (!http_path_sane(r->path)) {
 		respond_error(r, MC_ERR_BAD_PATH, "Đường dẫn không hợp lệ");
 		return NULL;
 	}

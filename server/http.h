@@ -78,6 +78,14 @@ struct route {
 /* Serves the routes until SIGINT or SIGTERM (`motcua-server serve`, its
  * options in argv). Exit status: 0, 1 (fault), 2 (bad options). */
 int http_serve(int argc, char **argv, const struct route *routes, size_t nroutes);
+/* Whether a path (already percent-decoded) may be routed: no dot or empty
+ * segments, control bytes or backslashes. */
+bool http_path_sane(const char *p);
+/* The route of table (n rows) for method and path, or NULL with allow
+ * (allow_size bytes) listing the path's methods when only the method is
+ * wrong (*path_known set). */
+const struct route *http_route_find(const struct route *table, size_t n, const char *method,
+				    const char *path, char *allow, size_t allow_size, bool *path_known);
 
 /* Days a token lives (serve --token-days; 30 by default). */
 int http_token_days(void);

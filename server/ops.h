@@ -37,6 +37,11 @@ void set_outcome(struct outcome *o, enum mc_err code, const char *fmt, ...)
  * the request. Does not clear res. */
 void set_db_failure(struct outcome *o, const PGresult *res);
 
+/* The checks of a pushed operation that need no database (its hash, its
+ * kind, the kind's own checks): true when it passes them, else false with
+ * o set (rejected, a stable code). */
+bool push_op_check(const struct sync_op *op, struct outcome *o);
+
 typedef int op_check_fn(const struct sync_op *op, struct outcome *o);
 typedef int op_apply_fn(PGconn *c, const struct session *s, const struct sync_op *op,
 			struct outcome *o);

@@ -921,6 +921,12 @@ static const struct op_kind *check_op(const struct sync_op *op, struct outcome *
 	return k->check(op, o) ? NULL : k;
 }
 
+bool push_op_check(const struct sync_op *op, struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	return check_op(op, o) != NULL;
+}
+
 /* The hash an operation is known by in ops: its payload_hash, but for a
  * compact dossier (protocol 2) the hash of the whole document it stands for
  * (whole_document), which is the payload_hash of the same dossier sent

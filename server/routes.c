@@ -31,6 +31,12 @@ static const struct route routes[] = {
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
+const struct route *server_routes(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	return http_serve(argc, argv, routes, NROUTES);

@@ -11,7 +11,8 @@
 #            on another host)
 #   build    compiling both programs (make)
 #   test     make check and make test-pkg: PostgreSQL, nginx, the PDF and
-#            barcode readers, tmux, man, the Debian packaging tools
+#            barcode readers, tmux, man, the Debian packaging tools, clang
+#            (libFuzzer: make fuzz, and make check's short fuzzing run)
 #   all      everything (the default: what CI needs)
 RUNTIME="libncursesw6 libsqlite3-0 libcurl4 libjansson4 libcairo2 libpango-1.0-0 libpangocairo-1.0-0
 libqrencode4 libsodium23 libutf8proc2 libssl3 zlib1g libp11-kit0 libsane1 libjpeg62-turbo libtiff6 libpoppler-glib8
@@ -23,7 +24,7 @@ libjpeg62-turbo-dev libtiff-dev libpoppler-glib-dev libmicrohttpd-dev libpq-dev
 libssl-dev zlib1g-dev libp11-kit-dev"
 TEST="libcmocka-dev sqlite3 zbar-tools poppler-utils sane-utils tesseract-ocr tesseract-ocr-vie
 fonts-dejavu-core fonts-noto-core tmux locales postgresql curl openssl nginx man-db cups-daemon libtiff-tools
-dpkg-dev debhelper lintian devscripts debootstrap softhsm2 opensc libnss3-tools"
+dpkg-dev debhelper lintian devscripts debootstrap softhsm2 opensc libnss3-tools clang"
 
 PKGS=""
 [ $# = 0 ] && set -- all

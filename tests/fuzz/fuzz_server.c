@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The server's request layer without a database (server/http.c, files.c,
+ * push.c): a request as text,
+ *
+ *   METHOD PATH\n  Name: value\n ...  \n  body
+ *
+ * goes through what the server does before it asks PostgreSQL: the path's
+ * sanity and its route in the served table, a gzipped body inflated
+ * (Content-Encoding: gzip), a tus Upload-Metadata header read, and a push
+ * body decoded with each operation through the checks that need no
+ * database (hash, kind, the kind's own checks: every unit, status, number
+ * and date of a receive, an action, a reassignment, an attachment, a
+ * visit, an online acceptance). Whatever is refused is refused with a
+ * stable code that answers 4xx, never 5xx. */
+#include "tests/fuzz/fuzz.h"
+
+#include <strings.h>
+
+#include "core/errors.h"
+#include "core/gzip.h"
+#include "core/syncproto.h"
+#include "core/xalloc.h"
+#include "server/api.h"
+#include "server/ops.h"
+
+#define BODY_MAX (8u << 20)
+
+static void route(const char *method, const char *path)
+{
+	if (!http_path_sane(path))
+		return;
+	FUZZ_CHECK(path[0] == '/' && !strstr(path, "//") && !strstr(path, "/../"));
+	size_t n;
+	const struct route *table = server_routes(&n);
+	char allow[64];
+	bool known;
+	const struct route *rt = http_route_find(table, n, method, path, allow, sizeof(allow), &known);
+	if (rt) {
+		FUZZ_CHECK(!strcmp(rt->method, method) ||
+			   (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET")));
+		FUZZ_CHECK(rt->fn || rt->stream);
+	} else if (known) {
+		FUZZ_CHECK(allow[0]);
+	}
+}
+
+static void metadata(const char *md)
+{
+	char sha[SYNC_HASH_HEX + 2], name[256];
+	if (!tus_metadata_get(md, "sha256", sha, sizeof(sha)))
+		FUZZ_CHECK(strlen(sha) < sizeof(sha));
+	if (!tus_metadata_get(md, "filename", name, sizeof(name)))
+		FUZZ_CHECK(strlen(name) < sizeof(name));
+}
+
+static void push(const char *body, size_t len)
+{
+	struct sync_push p;
+	struct sync_error e;
+	if (sync_push_decode(body, len, &p, &e)) {
+		int st = mc_err_status(mc_err_from_wire(e.code));
+		FUZZ_CHECK(st >= 400 && st < 500);
+		return;
+	}
+	for (size_t i = 0; i < p.nops; i++) {
+		struct outcome o;
+		if (push_op_check(&p.ops[i], &o))
+			continue;
+		FUZZ_CHECK(o.status == SYNC_REJECTED || o.status == SYNC_CONFLICT);
+		FUZZ_CHECK(o.code != MC_ERR_INTERNAL && !o.db_failed);
+		FUZZ_CHECK(mc_err_wire(o.code) && o.message[0]);
+	}
+	sync_push_release(&p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_string(data, size);
+	char *end = memchr(text, '\n', size);
+	if (!end) {
+		free(text);
+		return 0;
+	}
+	*end = '\0';
+	char *sp = strchr(text, ' ');
+	const char *method = text, *path = sp ? sp + 1 : "";
+	if (sp)
+		*sp = '\0';
+	route(method, path);
+	bool gzipped = false;
+	char *p = end + 1;
+	const char *rest_end = text + size;
+	while (p < rest_end) {
+		char *nl = memchr(p, '\n', (size_t)(rest_end - p));
+		if (!nl || nl == p) { /* the empty line: the body follows */
+			p = nl ? nl + 1 : p;
+			break;
+		}
+		*nl = '\0';
+		if (!strncasecmp(p, "Upload-Metadata: ", 17))
+			metadata(p + 17);
+		else if (!strcasecmp(p, "Content-Encoding: gzip"))
+			gzipped = true;
+		p = nl + 1;
+	}
+	const char *body = p < rest_end ? p : "";
+	size_t len = p < rest_end ? (size_t)(rest_end - p) : 0;
+	struct strbuf plain = STRBUF_INIT;
+	if (gzipped) {
+		enum mc_gunzip_rc rc = mc_gunzip(body, len, BODY_MAX, &plain);
+		if (rc != MC_GUNZIP_OK) {
+			FUZZ_CHECK(rc == MC_GUNZIP_TOO_LARGE || rc == MC_GUNZIP_BAD);
+			strbuf_release(&plain);
+			free(text);
+			return 0;
+		}
+		FUZZ_CHECK(plain.len <= BODY_MAX);
+		body = plain.buf ? plain.buf : "";
+		len = plain.len;
+	}
+	push(body, len);
+	strbuf_release(&plain);
+	free(text);
+	return 0;
+}
