@@ -232,7 +232,7 @@ test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
 # test, with and without sanitizers). FUZZ_OBJ_NAME: what NAME links
 # besides the core; FUZZ_LIBS_NAME: its libraries (default: the server's, which
 # the core needs).
-FUZZ_TARGETS := sync dossier_doc procparse keymap server
+FUZZ_TARGETS := sync dossier_doc procparse csv keymap server
 FUZZ_SECONDS ?= 10
 FUZZ_CHECK_SECONDS ?= 8
 FUZZ_CC ?= clang

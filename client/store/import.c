@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "core/csv.h"
 #include "core/procparse.h"
 #include "core/text.h"
 
@@ -37,42 +38,6 @@ int import_check_files(const char *dir, struct strbuf *err)
 /* ---- CSV: comma-separated, optional double quotes, first line a header ---- */
 
 #define CSV_MAX 8
-
-/* Splits line in place into at most CSV_MAX fields; returns the count. */
-static int csv_split(char *line, char **f)
-{
-	int n = 0;
-	char *p = line;
-	for (;;) {
-		if (n == CSV_MAX)
-			return n + 1; /* too many */
-		if (*p == '"') {
-			char *w = ++p, *start = p;
-			while (*p && !(*p == '"' && p[1] != '"')) {
-				if (*p == '"')
-					p++;
-				*w++ = *p++;
-			}
-			if (*p == '"')
-				p++;
-			f[n++] = start;
-			char *after = p;
-			*w = '\0';
-			p = after;
-			if (*p == ',') {
-				p++;
-				continue;
-			}
-			return n;
-		}
-		f[n++] = p;
-		char *c = strchr(p, ',');
-		if (!c)
-			return n;
-		*c = '\0';
-		p = c + 1;
-	}
-}
 
 struct csv {
 	FILE *fp;
@@ -126,7 +91,7 @@ static int csv_next(struct csv *c, char **f)
 		c->line[strcspn(c->line, "\r\n")] = '\0';
 		if (!*c->line)
 			continue;
-		return csv_split(c->line, f);
+		return mc_csv_split(c->line, f, CSV_MAX);
 	}
 }
 
