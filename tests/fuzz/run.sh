@@ -10,6 +10,7 @@
 # (tests/fuzz/corpus/NAME/) is only read: libFuzzer writes what it finds
 # into BINDIR/corpus/NAME/, and a crash's input into BINDIR/artifacts/NAME/
 # (then the run fails, naming it; add the input to the corpus with its fix).
+# tests/fuzz/NAME.dict, when there, is the target's libFuzzer dictionary.
 here=$(cd "$(dirname "$0")" && pwd)
 mode=${1:-}
 targets=${ONLY:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
@@ -46,10 +47,12 @@ fuzz)
 		n=$((n+1))
 		mkdir -p "$bin/corpus/$t" "$bin/artifacts/$t"
 		log=$bin/fuzz_$t.log
+		dict=
+		[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
 		# -detect_leaks: a leak is a finding like a crash
 		if LC_ALL=C.UTF-8 "$bin/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 			-max_len=65536 -detect_leaks=1 -print_final_stats=1 \
-			-artifact_prefix="$bin/artifacts/$t/" \
+			-artifact_prefix="$bin/artifacts/$t/" $dict \
 			"$bin/corpus/$t" "$here/corpus/$t" >"$log" 2>&1; then
 			last=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1)
 			runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
