@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "core/syncproto.h"
+#include "core/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,9 @@ void sync_error_set(struct sync_error *e, enum mc_err err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
+	/* a long message cut inside a character would not be text any more:
+	 * the server's error body (JSON) could not carry it */
+	mc_text_cut_whole(e->message);
 }
 
 /* ---- lifetimes ------------------------------------------------------------ */
@@ -530,6 +534,8 @@ int sync_error_decode(const char *buf, size_t len, struct sync_error *e)
 	if (code) {
 		snprintf(e->code, sizeof(e->code), "%s", code);
 		snprintf(e->message, sizeof(e->message), "%s", msg ? msg : "");
+		mc_text_cut_whole(e->code);
+		mc_text_cut_whole(e->message);
 		rc = 0;
 	}
 	json_decref(root);

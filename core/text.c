@@ -24,6 +24,20 @@ size_t mc_utf8_put(int32_t cp, char *out)
 	return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
 }
 
+void mc_text_cut_whole(char *s)
+{
+	size_t n = strlen(s), i = n;
+	/* back over at most three continuation bytes to the sequence's lead */
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 bool mc_text_valid(const char *s)
 {
 	size_t len = strlen(s);

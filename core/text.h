@@ -35,6 +35,10 @@ char *mc_text_nfc(const char *s);
 char *mc_text_fold(const char *s);
 /* True when s is valid UTF-8. */
 bool mc_text_valid(const char *s);
+/* s (valid UTF-8 once, then cut to a byte count: snprintf into a fixed
+ * buffer) without the character its cut left half: the bytes of a last
+ * multi-byte sequence that lacks its end are removed. */
+void mc_text_cut_whole(char *s);
 /* True when s is NULL or only spaces, tabs and line ends. */
 bool mc_text_blank(const char *s);
 /* Free text as stored: NFC, runs of white space collapsed to one space,

@@ -26,6 +26,7 @@
 #include "core/dossier_doc.h"
 #include "core/lifecycle.h"
 #include "core/syncproto.h"
+#include "core/text.h"
 
 void set_outcome(struct outcome *o, enum mc_err code, const char *fmt, ...)
 {
@@ -35,6 +36,7 @@ void set_outcome(struct outcome *o, enum mc_err code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(o->message, sizeof(o->message), fmt, ap);
 	va_end(ap);
+	mc_text_cut_whole(o->message); /* the answer's JSON carries text only */
 }
 
 void set_db_failure(struct outcome *o, const PGresult *res)

@@ -19,6 +19,7 @@
 #include "core/errors.h"
 #include "core/gzip.h"
 #include "core/syncproto.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "server/api.h"
 #include "server/ops.h"
@@ -61,6 +62,8 @@ static void op_checked(const struct sync_op *op)
 	FUZZ_CHECK(o.status == SYNC_REJECTED || o.status == SYNC_CONFLICT);
 	FUZZ_CHECK(o.code != MC_ERR_INTERNAL && !o.db_failed);
 	FUZZ_CHECK(mc_err_wire(o.code) && o.message[0]);
+	/* the message goes into the push's answer as a JSON string */
+	FUZZ_CHECK(mc_text_valid(o.message));
 	int st = mc_err_status(o.code);
 	FUZZ_CHECK(st >= 400 && st < 500);
 }
@@ -72,6 +75,8 @@ static void push(const char *body, size_t len)
 	if (sync_push_decode(body, len, &p, &e)) {
 		int st = mc_err_status(mc_err_from_wire(e.code));
 		FUZZ_CHECK(st >= 400 && st < 500);
+		/* answered by respond_error, as a JSON string */
+		FUZZ_CHECK(mc_text_valid(e.message));
 		return;
 	}
 	for (size_t i = 0; i < p.nops; i++) {

@@ -8,13 +8,23 @@
 #include "tests/fuzz/fuzz.h"
 
 #include "core/syncproto.h"
+#include "core/text.h"
+
+/* An error as the server answers it (server/http.c's respond_error): its
+ * message must be text that JSON can carry. */
+static void error_sendable(const struct sync_error *e)
+{
+	FUZZ_CHECK(e->code[0] && mc_text_valid(e->code) && mc_text_valid(e->message));
+	char *body = sync_error_body(e->code, e->message);
+	free(body);
+}
 
 static void push(const char *buf, size_t len)
 {
 	struct sync_push p;
 	struct sync_error e;
 	if (sync_push_decode(buf, len, &p, &e)) {
-		FUZZ_CHECK(e.code[0]);
+		error_sendable(&e);
 		return;
 	}
 	for (size_t i = 0; i < p.nops; i++) {
@@ -36,8 +46,10 @@ static void response(const char *buf, size_t len)
 {
 	struct sync_push_response r;
 	struct sync_error e;
-	if (sync_push_response_decode(buf, len, &r, &e))
+	if (sync_push_response_decode(buf, len, &r, &e)) {
+		error_sendable(&e);
 		return;
+	}
 	char *text = sync_push_response_encode(&r);
 	struct sync_push_response again;
 	FUZZ_CHECK(!sync_push_response_decode(text, strlen(text), &again, &e));
@@ -51,8 +63,10 @@ static void changes(const char *buf, size_t len)
 {
 	struct sync_changes c;
 	struct sync_error e;
-	if (sync_changes_decode(buf, len, &c, &e))
+	if (sync_changes_decode(buf, len, &c, &e)) {
+		error_sendable(&e);
 		return;
+	}
 	char *text = sync_changes_encode(&c);
 	struct sync_changes again;
 	FUZZ_CHECK(!sync_changes_decode(text, strlen(text), &again, &e));
@@ -67,6 +81,7 @@ static void error_body(const char *buf, size_t len)
 	struct sync_error e;
 	if (sync_error_decode(buf, len, &e))
 		return;
+	error_sendable(&e);
 	char *text = sync_error_body(e.code, e.message);
 	struct sync_error again;
 	FUZZ_CHECK(!sync_error_decode(text, strlen(text), &again));

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -98,6 +99,27 @@ static void test_form(void **state)
 	strbuf_release(&err);
 }
 
+/* A fixed buffer's copy cut inside a character loses that character only. */
+static void test_cut_whole(void **state)
+{
+	(void)state;
+	const char *full = "Lê Đình Ưng 😀";
+	for (size_t n = 1; n <= strlen(full) + 1; n++) {
+		char buf[64];
+		snprintf(buf, n, "%s", full);
+		mc_text_cut_whole(buf);
+		assert_true(mc_text_valid(buf));
+		assert_true(!strncmp(buf, full, strlen(buf)));
+		assert_true(strlen(buf) + 4 >= n - 1); /* at most one character lost */
+	}
+	char whole[] = "Đ";
+	mc_text_cut_whole(whole);
+	assert_string_equal(whole, "Đ");
+	char ascii[] = "abc";
+	mc_text_cut_whole(ascii);
+	assert_string_equal(ascii, "abc");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_ellipsize),
 		cmocka_unit_test(test_setting),
 		cmocka_unit_test(test_form),
+		cmocka_unit_test(test_cut_whole),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
