@@ -5,13 +5,18 @@
 #include "tests/fuzz/fuzz.h"
 
 #include "client/tui/keymap.h"
+#include "core/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_string(data, size);
 	struct keymap km;
 	keymap_init(&km);
-	keymap_load_string(&km, text, "keys");
+	int warned = keymap_load_string(&km, text, "keys");
+	/* every warning counted, and text the screen can show */
+	FUZZ_CHECK(warned >= 0 && (size_t)warned == km.nwarnings);
+	for (size_t i = 0; i < km.nwarnings; i++)
+		FUZZ_CHECK(mc_text_valid(km.warnings[i]));
 	for (int id = 0; id < KEYMAP__COUNT; id++) {
 		for (size_t i = 0; i < km.count[id]; i++) {
 			const struct binding *b = &km.bindings[id][i];

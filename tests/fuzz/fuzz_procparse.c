@@ -9,13 +9,38 @@
 #include "core/procparse.h"
 #include "core/text.h"
 
+/* What the importer stores (and the catalog screens show) is text. */
+static void is_text(const char *s)
+{
+	FUZZ_CHECK(!s || mc_text_valid(s));
+}
+
 static void check(const struct mc_procedure *p)
 {
 	FUZZ_CHECK(p->code && p->name);
-	for (size_t i = 0; i < p->ncomponents; i++)
-		FUZZ_CHECK(p->components[i].name);
-	for (size_t i = 0; i < p->nchannels; i++)
+	const char *fields[] = { p->code, p->name, p->field, p->level, p->kind, p->decision,
+				 p->applicants, p->agency, p->steps, p->conditions, p->result,
+				 p->url, p->legal_text, p->time_text, p->fee_text, p->notes.buf };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		is_text(fields[i]);
+	for (size_t i = 0; i < p->ncomponents; i++) {
+		const struct mc_component *c = &p->components[i];
+		FUZZ_CHECK(c->name);
+		is_text(c->grp);
+		is_text(c->name);
+		is_text(c->form);
+		is_text(c->raw);
+	}
+	for (size_t i = 0; i < p->nchannels; i++) {
 		FUZZ_CHECK(p->channels[i].channel);
+		is_text(p->channels[i].time_text);
+		is_text(p->channels[i].fee_text);
+		is_text(p->channels[i].description);
+	}
+	for (size_t i = 0; i < p->nlegal; i++) {
+		is_text(p->legal[i].name);
+		is_text(p->legal[i].number);
+	}
 	FUZZ_CHECK(!p->time_unit || p->time_value == p->time_value); /* not NaN */
 }
 
@@ -51,6 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mc_parse_channels(&p, text, text);
 		mc_parse_components(&p, text);
 		mc_parse_legal(&p, text);
+		p.code = xstrdup("x");
+		p.name = xstrdup("x");
+		check(&p);
 		mc_component_mandatory(NULL, text);
 		mc_component_kind_of(text, text);
 		mc_procedure_release(&p);
