@@ -24,6 +24,7 @@
 
 #include "core/gzip.h"
 #include "core/syncproto.h"
+#include "core/text.h"
 
 static size_t max_body = MAX_BODY_DEFAULT;
 static int min_protocol = 1; /* serve --min-protocol */
@@ -206,14 +207,24 @@ void respond_json(struct req *r, unsigned status, json_t *v)
 	queue(r, status, "application/json; charset=utf-8", s, n + 1);
 }
 
+json_t *http_error_json(enum mc_err code, const char *msg)
+{
+	/* a message quoting a request's bytes (a query argument, the method)
+	 * may not be UTF-8, which a JSON string cannot carry */
+	char *clean = mc_text_valid(msg) ? NULL : mc_text_sanitize(msg);
+	json_t *v = json_pack("{s:{s:s, s:s}}", "error", "code", mc_err_wire(code), "message",
+			      clean ? clean : msg);
+	free(clean);
+	return v;
+}
+
 void respond_error(struct req *r, enum mc_err code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	respond_json(r, (unsigned)mc_err_status(code),
-		     json_pack("{s:{s:s, s:s}}", "error", "code", mc_err_wire(code), "message", msg));
+	respond_json(r, (unsigned)mc_err_status(code), http_error_json(code, msg));
 	free(msg);
 }
 

@@ -99,6 +99,9 @@ int http_lookup_per_minute(void);
 void respond_json(struct req *r, unsigned status, json_t *v);
 /* The error body {"error": {"code", "message"}} with the code's status
  * (core/errors.h). */
+/* The JSON of an error answer, {"error": {"code", "message"}}: the
+ * message's bytes that are not UTF-8 replaced by U+FFFD. */
+json_t *http_error_json(enum mc_err code, const char *msg);
 void respond_error(struct req *r, enum mc_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void respond_text(struct req *r, unsigned status, const char *ctype, char *text /* owned */);

@@ -5,7 +5,8 @@
  *   METHOD PATH\n  Name: value\n ...  \n  body
  *
  * goes through what the server does before it asks PostgreSQL: the path's
- * sanity and its route in the served table, a gzipped body inflated
+ * sanity and its route in the served table (the query's from and to as
+ * the indicators read them; an error answer quoting the request's bytes), a gzipped body inflated
  * (Content-Encoding: gzip), a tus Upload-Metadata header read, and a push
  * body decoded with each operation through the checks that need no
  * database (hash, kind, the kind's own checks: every unit, status, number
@@ -18,6 +19,7 @@
 
 #include "core/errors.h"
 #include "core/gzip.h"
+#include "core/indicators.h"
 #include "core/syncproto.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -25,6 +27,61 @@
 #include "server/ops.h"
 
 #define BODY_MAX (8u << 20)
+
+/* An error answer made of msg must be JSON (server/http.c aborts on one
+ * it cannot write, which would stop the server). */
+static void error_answer(enum mc_err code, const char *msg)
+{
+	json_t *v = http_error_json(code, msg);
+	FUZZ_CHECK(v);
+	char *s = json_dumps(v, JSON_COMPACT);
+	FUZZ_CHECK(s);
+	free(s);
+	json_decref(v);
+}
+
+/* %XX decoded in place, as MHD gives query arguments to the handlers. */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (char *p = s; *p; p++) {
+		unsigned v;
+		if (*p == '%' && sscanf(p + 1, "%2x", &v) == 1 && p[1] && p[2] && p[1] != ' ' &&
+		    p[1] != '+' && p[1] != '-') {
+			*w++ = (char)v;
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+}
+
+/* The query's from and to, as GET /api/v1/indicators reads them: a refusal
+ * quotes them in its message. */
+static void query(char *q)
+{
+	const char *from = NULL, *to = NULL;
+	for (char *save = NULL, *kv = strtok_r(q, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(kv, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		unescape(eq + 1);
+		if (!strcmp(kv, "from"))
+			from = eq + 1;
+		else if (!strcmp(kv, "to"))
+			to = eq + 1;
+	}
+	struct mc_ind_period per;
+	struct strbuf err = STRBUF_INIT;
+	if (mc_ind_period_parse(&per, from, to, &err)) {
+		char *msg = xasprintf("\"from\", \"to\": %s", err.buf ? err.buf : "");
+		error_answer(MC_ERR_BAD_REQUEST, msg);
+		free(msg);
+	}
+	strbuf_release(&err);
+}
 
 static void route(const char *method, const char *path)
 {
@@ -42,6 +99,9 @@ static void route(const char *method, const char *path)
 		FUZZ_CHECK(rt->fn || rt->stream);
 	} else if (known) {
 		FUZZ_CHECK(allow[0]);
+		char *msg = xasprintf("Phương thức %s không dùng được cho đường dẫn này", method);
+		error_answer(MC_ERR_METHOD_NOT_ALLOWED, msg);
+		free(msg);
 	}
 }
 
@@ -106,9 +166,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	*end = '\0';
 	char *sp = strchr(text, ' ');
-	const char *method = text, *path = sp ? sp + 1 : "";
+	const char *method = text;
+	char *path = sp ? sp + 1 : text + strlen(text);
 	if (sp)
 		*sp = '\0';
+	char *q = strchr(path, '?');
+	if (q) { /* MHD gives the path without its query */
+		*q = '\0';
+		query(q + 1);
+	}
 	route(method, path);
 	bool gzipped = false;
 	char *p = end + 1;

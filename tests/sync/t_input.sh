@@ -91,3 +91,19 @@ t_path_tricks() {
 	st=$(api GET "$u/healthz")
 	expect_eq "still up" "$st" 200
 }
+
+# Bytes that are not UTF-8 in a request's parts that an error message
+# quotes (a query argument, the method): still a 4xx with a JSON error, and
+# the server still up (an error body JSON cannot carry must not stop it).
+t_error_not_utf8() {
+	u=$URL_s1
+	st=$(api GET "$u/api/v1/indicators?from=%ff%fe&to=2025-10-31" "" "$TOK_A")
+	expect_error "a date not UTF-8" "$st" 400 bad_request
+	expect_grep "$W/body" 'ngày bắt đầu'
+	st=$(curl -sS -o "$W/body" -w '%{http_code}' -X "$(printf 'G\351T')" "$u/healthz" 2>/dev/null || true)
+	case $st in
+	4??) ;;
+	*) fail "a method not UTF-8: got [$st], want a 4xx" ;;
+	esac
+	expect_eq "healthz after" "$(api GET "$u/healthz")" 200
+}
