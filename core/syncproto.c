@@ -531,7 +531,7 @@ int sync_error_decode(const char *buf, size_t len, struct sync_error *e)
 	const char *code = json_string_value(json_object_get(err, "code"));
 	const char *msg = json_string_value(json_object_get(err, "message"));
 	int rc = -1;
-	if (code) {
+	if (code && *code) { /* an empty code is no error the server sent */
 		snprintf(e->code, sizeof(e->code), "%s", code);
 		snprintf(e->message, sizeof(e->message), "%s", msg ? msg : "");
 		mc_text_cut_whole(e->code);

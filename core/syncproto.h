@@ -178,7 +178,8 @@ int sync_changes_decode(const char *buf, size_t len, struct sync_changes *c, str
 
 /* {"error": {"code": code, "message": message}}; malloc'd. */
 char *sync_error_body(const char *code, const char *message);
-/* Reads an error body; returns 0 when buf is one. */
+/* Reads an error body; returns 0 when buf is one (with a code that is not
+ * empty). */
 int sync_error_decode(const char *buf, size_t len, struct sync_error *e);
 
 #endif
