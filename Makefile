@@ -234,7 +234,7 @@ test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
 # the core needs).
 FUZZ_TARGETS := sync dossier_doc procparse csv keymap server
 FUZZ_SECONDS ?= 10
-FUZZ_CHECK_SECONDS ?= 8
+FUZZ_CHECK_SECONDS ?= 6
 FUZZ_CC ?= clang
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 FUZZ_OBJ_keymap := $(B)/client/tui/keymap.o $(B)/gen/default_keys.o
