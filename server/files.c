@@ -177,6 +177,13 @@ void api_blob_get(struct req *r)
 	}
 	long long size = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	respond_blob(r, c, sha, size);
+}
+
+void respond_blob(struct req *r, PGconn *c, const char *sha, long long size)
+{
+	const char *p[] = { sha };
+	PGresult *res;
 	if (size > (long long)upload_max) {
 		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn để tải một lần");
 		return;
