@@ -103,7 +103,7 @@ EOF
 	c_login "$dbb" cl_b || { fail "login B: $(cat "$W/c/err")"; return; }
 	c_sync "$dbb" || fail "first sync B: $(cat "$W/c/err")"
 	cat >"$W/p/b.json" <<EOF
-{"procedure": "1.003133", "received_at": "${C_DAY}T14:00",
+{"procedure": "1.003133", "received_at": "${C_DAY}T09:30",
  "applicant": {"full_name": "Trần Thị Bình", "id_number": "$P_ID",
    "birth_date": "1995-03-02", "sex": "F", "commune": "00004"},
  "components": [{"id": 1, "copies": 1}, {"id": 2, "originals": 1}, {"id": 4, "originals": 2},
