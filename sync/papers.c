@@ -13,6 +13,7 @@
 #include "sync/download.h"
 #include "sync/http.h"
 #include "sync/sync.h"
+#include "sync/upload.h"
 
 /* One GET with the device token; the reply in *r. */
 static int get(struct store *st, const char *path, struct sync_reply *r, struct strbuf *err)
@@ -137,12 +138,18 @@ int sync_papers_fetch(struct store *st, const char *doc_id, const char *dossier,
 		rc = check(file, arg, err);
 	if (!rc) {
 		struct mc_dt now;
-		clock_now(&now);
+		if (clock_now(&now))
+			memset(&now, 0, sizeof now);
 		char at[32];
 		mc_format_dt(at, sizeof at, &now);
 		int d = docstore_add_remote(st, p, id_number, at, err);
 		rc = d == DOCSTORE_OK ? SYNC_PAPERS_OK
 				      : d == DOCSTORE_REFUSED ? SYNC_PAPERS_REFUSED : SYNC_PAPERS_FAULT;
+		/* the server holds the file: nothing for the file queue to send (were
+		 * this lost, the queue's HEAD would find it held, once the attach is
+		 * pushed, or send its bytes, stored once) */
+		if (!rc)
+			(void)sync_upload_held(st, sha, at);
 	}
 	if (rc && created)
 		unlink(file);

@@ -654,13 +654,6 @@ int docstore_add_remote(struct store *st, const json_t *p, const char *owner, co
 			      .signed_at = pstr(p, "signed_at") };
 	if (sqlrc == SQLITE_OK)
 		sqlrc = write_paper(st, id, &m);
-	if (sqlrc == SQLITE_OK) { /* the server holds the file: nothing to send */
-		q = store_prepare(st, "UPDATE file_uploads SET state = 'sent', sent_at = ?"
-				      " WHERE sha256 = ? AND state = 'pending'");
-		sqlite3_bind_text(q, 1, at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, sha, -1, SQLITE_STATIC);
-		sqlrc = step_done(q);
-	}
 	return commit_or_fault(&tx, sqlrc, err);
 }
 

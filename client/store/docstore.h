@@ -80,7 +80,7 @@ int docstore_attach_reuse(struct store *st, const char *code, int seq, const cha
 /* A paper fetched from the server for reuse (sync/papers.h): its file is
  * already documents/<sha256>.pdf; its documents row (the server's id and
  * metadata, owned by owner) and document_papers row are written in one
- * transaction, the file marked as held by the server (nothing to upload).
+ * transaction (the caller tells the file queue that the server holds it).
  * A row of that id already here is kept when it names the same file
  * (DOCSTORE_OK), refused otherwise. p: the server's paper (docs/api.md). */
 int docstore_add_remote(struct store *st, const json_t *p, const char *owner, const char *at,
