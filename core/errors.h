@@ -43,6 +43,11 @@
 	X(MC_ERR_DEVICE_TAKEN, "device_taken", 403, \
 	  "Thiết bị đã gắn với cán bộ của một đơn vị khác; hãy nhờ quản trị viên gỡ") \
 	X(MC_ERR_NOT_FOUND, "not_found", 404, "Không có tài nguyên này trên máy chủ") \
+	X(MC_ERR_PAPER_SCOPE, "paper_scope", 403, \
+	  "Chỉ cán bộ của đơn vị đang tiếp nhận hồ sơ của công dân mới xem được giấy tờ của họ") \
+	X(MC_ERR_PAPER_EXPIRED, "paper_expired", 409, "Giấy tờ đã hết hạn, không dùng lại được") \
+	X(MC_ERR_PAPER_UNSIGNED, "paper_unsigned", 409, \
+	  "Giấy tờ chưa được ký số, không dùng lại được từ máy chủ") \
 	X(MC_ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405, \
 	  "Phương thức không dùng được cho đường dẫn này") \
 	X(MC_ERR_REQUEST_ID_REUSED, "request_id_reused", 409, \

@@ -29,6 +29,12 @@ void api_upload_options(struct req *r);
 void api_upload_create(struct req *r);
 void api_upload_head(struct req *r);
 void api_upload_delete(struct req *r);
+/* The bytes of blob sha (size bytes, as blobs says), 200
+ * application/octet-stream; 413, 500 or 503 otherwise. */
+void respond_blob(struct req *r, PGconn *c, const char *sha, long long size);
+/* papers.c: a citizen's signed papers, for another unit's counter */
+void api_papers(struct req *r);
+void api_paper_get(struct req *r);
 /* PATCH /api/v1/uploads/{id}: the body is written as it arrives; the link
  * cut keeps what arrived. */
 extern const struct route_stream upload_patch;

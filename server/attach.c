@@ -50,7 +50,7 @@ static bool int_in(const json_t *o, const char *key, json_int_t max)
 
 /* ---- pure checks ------------------------------------------------------------ */
 
-static int check_document(const json_t *d, struct outcome *o)
+int attach_check_document(const json_t *d, struct outcome *o)
 {
 	if (!json_is_object(d))
 		return refuse(o, MC_ERR_BAD_PAYLOAD, "Thao tác attach cần \"document\" (một đối tượng)");
@@ -88,7 +88,7 @@ int attach_check(const struct sync_op *op, struct outcome *o)
 		return refuse(o, MC_ERR_BAD_PAYLOAD, "\"component\" phải là số thứ tự thành phần hồ sơ (≥ 1)");
 	if (reused && !json_is_boolean(reused))
 		return refuse(o, MC_ERR_BAD_PAYLOAD, "\"reused\" phải là true hoặc false");
-	if (check_document(json_object_get(p, "document"), o))
+	if (attach_check_document(json_object_get(p, "document"), o))
 		return -1;
 	if (!json_is_object(e) || !sync_id_valid(jstr(e, "id")) || !jstr(e, "actor") ||
 	    !*jstr(e, "actor") || strlen(jstr(e, "actor")) > 64 || !jstr(e, "device_time") ||
@@ -188,6 +188,21 @@ static int record_document(PGconn *c, const struct session *s, const json_t *doc
 	free(text);
 	if (!rc)
 		*meta = json_deep_copy(doc);
+	return rc;
+}
+
+int attach_record_result(PGconn *c, const struct session *s, const json_t *doc, const char *unit,
+			 const json_t *dossier, struct outcome *o)
+{
+	json_t *d = json_deep_copy(doc);
+	const char *owner = json_string_value(json_object_get(json_object_get(dossier, "applicant"),
+							      "id_number"));
+	json_object_set_new(d, "owner_id_number", owner && *owner ? json_string(owner) : json_null());
+	json_object_set_new(d, "is_result", json_true());
+	json_t *meta = NULL;
+	int rc = record_document(c, s, d, unit, &meta, o);
+	json_decref(meta);
+	json_decref(d);
 	return rc;
 }
 

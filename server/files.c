@@ -170,6 +170,11 @@ void api_blob_get(struct req *r)
 		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
 		return;
 	}
+	respond_blob(r, c, sha, size);
+}
+
+void respond_blob(struct req *r, PGconn *c, const char *sha, long long size)
+{
 	if (size > (long long)upload_max) {
 		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn để tải một lần");
 		return;

@@ -50,6 +50,15 @@ typedef int op_apply_fn(PGconn *c, const struct session *s, const struct sync_op
  * (docs/api.md "Operation dossier / attach"). */
 op_check_fn attach_check;
 op_apply_fn attach_apply;
+/* The checks of an attach's "document" (also a result-ready's
+ * "result_document"): 0, or -1 with the outcome set. */
+int attach_check_document(const json_t *d, struct outcome *o);
+/* A result-ready's "result_document": its documents row, owned by the
+ * dossier's applicant (dossier: the stored dossier's data), of the
+ * dossier's unit, its meta marked is_result; a known id must name the same
+ * file. 0, or -1 with the outcome set. */
+int attach_record_result(PGconn *c, const struct session *s, const json_t *doc, const char *unit,
+			 const json_t *dossier, struct outcome *o);
 
 /* visit.c: a counter visit that ended without a received dossier, a
  * refusal (form 03) or a guidance (form 02) (docs/api.md "Operation visit /

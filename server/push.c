@@ -495,6 +495,19 @@ static int check_action(const struct sync_op *op, struct outcome *o)
 			    " result-ready và phải là một mã định danh hợp lệ");
 		return -1;
 	}
+	/* the result's paper as the workstation filed it (docs/api.md): its
+	 * documents row, so that another unit's counter can reuse it */
+	json_t *rd = json_object_get(d, "result_document");
+	if (rd && !json_is_null(rd)) {
+		if (!json_is_string(rdoc) || !json_is_object(rd) || !jstr(rd, "id") ||
+		    strcmp(jstr(rd, "id"), json_string_value(rdoc))) {
+			set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"result_document\" đi cùng"
+				    " \"result_document_id\" và có cùng \"id\"");
+			return -1;
+		}
+		if (attach_check_document(rd, o))
+			return -1;
+	}
 	if (!opt_str(d, "note", 4096) || !opt_str(d, "handling_unit", 32) ||
 	    !opt_str(d, "updated_at", 64)) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"note\", \"handling_unit\", \"updated_at\""
@@ -619,6 +632,9 @@ static int apply_action(PGconn *c, const struct session *s, const struct sync_op
 		goto out;
 	}
 	if (check_status(d, act, to, o))
+		goto out;
+	if (json_is_object(json_object_get(d, "result_document")) &&
+	    attach_record_result(c, s, json_object_get(d, "result_document"), unit, data, o))
 		goto out;
 	long long nrev = rev + 1;
 	/* the event as recorded: the workstation's, with the server's view of the

@@ -23,6 +23,8 @@ static const struct route routes[] = {
 	{ "indicators", "GET", "/api/v1/indicators", ROUTE_TOKEN, api_indicators, NULL },
 	{ "blob_head", "HEAD", "/api/v1/blobs/{sha256}", ROUTE_TOKEN, api_blob_head, NULL },
 	{ "blob_get", "GET", "/api/v1/blobs/{sha256}", ROUTE_TOKEN, api_blob_get, NULL },
+	{ "papers", "GET", "/api/v1/papers", ROUTE_TOKEN, api_papers, NULL },
+	{ "paper_get", "GET", "/api/v1/papers/{id}", ROUTE_TOKEN, api_paper_get, NULL },
 	{ "upload_options", "OPTIONS", "/api/v1/uploads", ROUTE_PUBLIC, api_upload_options, NULL },
 	{ "upload_create", "POST", "/api/v1/uploads", ROUTE_TOKEN, api_upload_create, NULL },
 	{ "upload_head", "HEAD", "/api/v1/uploads/{id}", ROUTE_TOKEN, api_upload_head, NULL },

@@ -25,7 +25,8 @@ static void note(struct sync_summary *s, char *msg)
 
 /* Writes the answer as documents/<sha256>.pdf, when it hashes to sha. 0, 1
  * (not the file asked for: not kept), -1 (the disk). */
-static int file_in(struct store *st, const char *sha, const struct sync_reply *r, struct strbuf *err)
+int sync_file_in(struct store *st, const char *sha, const struct sync_reply *r, bool *created,
+		 struct strbuf *err)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char hex[2 * crypto_hash_sha256_BYTES + 1];
@@ -47,8 +48,10 @@ static int file_in(struct store *st, const char *sha, const struct sync_reply *r
 		strbuf_addf(err, "không ghi được %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	bool created;
-	rc = docstore_file_in(st->path, tmp, sha, &created, err) ? -1 : 0;
+	bool made;
+	rc = docstore_file_in(st->path, tmp, sha, &made, err) ? -1 : 0;
+	if (created)
+		*created = !rc && made;
 out:
 	if (rc)
 		unlink(tmp);
@@ -84,7 +87,7 @@ enum sync_outcome sync_download_files(struct store *st, struct sync_http *http,
 			o = SYNC_DENIED;
 		} else if (r.status == 200) {
 			struct strbuf err = STRBUF_INIT;
-			int f = file_in(st, shas[i], &r, &err);
+			int f = sync_file_in(st, shas[i], &r, NULL, &err);
 			if (f < 0) {
 				note(sum, xasprintf("Không lưu được giấy tờ tải về: %s", err.buf));
 				o = SYNC_FAULT;

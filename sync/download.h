@@ -14,6 +14,13 @@
 #include "sync/http.h"
 #include "sync/sync.h"
 
+/* Files the answer's body as documents/<sha256>.pdf (sealed in an
+ * encrypted store) when it hashes to sha: 0, 1 (another file: not kept), -1
+ * (the disk, err says why). *created (may be NULL): the file was not there
+ * before. */
+int sync_file_in(struct store *st, const char *sha, const struct sync_reply *r, bool *created,
+		 struct strbuf *err);
+
 /* Fetches the missing papers; counts in sum->files_fetched. */
 enum sync_outcome sync_download_files(struct store *st, struct sync_http *http,
 				      const atomic_int *cancel, struct sync_summary *sum);

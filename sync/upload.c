@@ -97,6 +97,18 @@ static int mark_error(struct queue *q, const struct file *f, bool failed, const 
 				    " updated_at = ?2 WHERE sha256 = ?1", f, msg);
 }
 
+int sync_upload_held(struct store *st, const char *sha, const char *now)
+{
+	sqlite3_stmt *q = store_prepare(st, "UPDATE file_uploads SET state = 'sent', upload_url = NULL,"
+					    " server_offset = bytes, last_error = NULL, updated_at = ?2,"
+					    " sent_at = ?2 WHERE sha256 = ?1 AND state = 'pending'");
+	sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 long sync_upload_resend(struct store *st, char *const *shas, size_t n)
 {
 	long count = 0;

@@ -36,6 +36,10 @@ enum sync_outcome sync_upload_files(struct store *st, struct sync_http *http,
 				    const atomic_int *cancel, const char *now,
 				    struct sync_summary *sum);
 
+/* File sha came from the server (a paper fetched for reuse, sync/papers.h):
+ * nothing to send, marked sent. 0, or -1 on a store fault. */
+int sync_upload_held(struct store *st, const char *sha, const char *now);
+
 /* Files the server says it lacks (a push answer's missing_files: restored
  * from an older backup) that this store holds as sent: pending again, so
  * that this pass's file queue asks (HEAD) and sends them. Inside the

@@ -9,6 +9,8 @@
  *                 [--token LABEL] [--key LABEL]) [--chain CA.pem]]
  *   motcua attach CODE --component ID --reuse DOC_ID [--ca CA.pem]
  *                 [--user CLERK] [--db PATH]
+ *   motcua attach CODE --component ID --reuse-server DOC_ID [--ca CA.pem]
+ *                 [--user CLERK] [--db PATH]
  *
  * With a key (--pkcs12 or --pkcs11, the PIN or password from MOTCUA_PIN or
  * standard input) the digitized copy is signed (PAdES, client/sign/sign.h)
@@ -18,6 +20,13 @@
  * first (--ca, else MOTCUA_CA: the CA certificates trusted): changed, or
  * signed by an untrusted certificate, it is refused with the reason
  * (docs/reuse.md).
+ *
+ * --reuse-server takes a paper of the applicant held on the server (`motcua
+ * papers --online`, docs/reuse.md "Across units"): its file is fetched for
+ * this dossier (the server checks the scope and logs the look-up), checked
+ * against its SHA-256 and verified like --reuse before its row is filed
+ * here under the server's id; then it is reused as above, so that the
+ * component points at the same document and no new file is made.
  *
  * The files (PDF, JPEG, PNG, TIFF) become one compact PDF (fileimport,
  * docpdf), filed once under documents/<sha256>.pdf; the document row, the
@@ -47,11 +56,12 @@
 #include "client/sign/sign.h"
 #include "client/store/store.h"
 #include "core/datetime.h"
+#include "sync/papers.h"
 #include "core/papertype.h"
 #include "core/xalloc.h"
 
 struct opts {
-	const char *db, *user, *code, *reuse;
+	const char *db, *user, *code, *reuse, *reuse_server;
 	const char *p12, *module, *token, *key, *chain, *ca;
 	int component;
 	bool no_ocr;
@@ -70,8 +80,10 @@ static int usage(void)
 	      "                [--token TÊN_THẺ] [--key TÊN_KHÓA]) [--chain CA.pem]]\n"
 	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse MÃ_GIẤY_TỜ [--ca CA.pem]\n"
 	      "                [--user CÁN_BỘ]\n"
+	      "  motcua attach MÃ_HỒ_SƠ --component SỐ --reuse-server MÃ_GIẤY_TỜ [--ca CA.pem]\n"
 	      "Gắn giấy tờ đã số hóa (PDF, JPEG, PNG, TIFF) vào một thành phần hồ sơ, hoặc dùng\n"
-	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse).\n"
+	      "lại giấy tờ còn hạn của người nộp đã có trong kho (--reuse) hoặc lưu trên máy chủ\n"
+	      "(--reuse-server, xem motcua papers --online).\n"
 	      "Có khóa (--pkcs12 hoặc --pkcs11; mã PIN từ MOTCUA_PIN hoặc đầu vào chuẩn) thì bản\n"
 	      "số hóa được ký số trước khi lưu. Giấy tờ đã ký được kiểm tra lại chữ ký khi dùng\n"
 	      "lại (--ca hoặc MOTCUA_CA: chứng thư CA được tin cậy).\n"
@@ -98,6 +110,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		const char **dst;
 	} vals[] = {
 		{ "--db", &o->db }, { "--user", &o->user }, { "--reuse", &o->reuse },
+		{ "--reuse-server", &o->reuse_server },
 		{ "--kind", &o->meta.kind }, { "--title", &o->meta.title },
 		{ "--number", &o->meta.number }, { "--issuer", &o->meta.issuer },
 		{ "--issued", &o->meta.issued_on }, { "--expires", &o->meta.expires_on },
@@ -148,6 +161,14 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (!*component || *end || errno || c < 1 || c > 100000)
 		return cli_bad("--component cần số thứ tự của thành phần hồ sơ (nhận «%s»)", component);
 	o->component = (int)c;
+	if (o->reuse && o->reuse_server)
+		return cli_bad("chọn một trong hai: --reuse (giấy tờ trong kho) hoặc --reuse-server"
+			       " (giấy tờ trên máy chủ)");
+	if (o->reuse_server) {
+		if (!*o->reuse_server)
+			return cli_bad("--reuse-server rỗng");
+		o->reuse = o->reuse_server;
+	}
 	if (o->reuse && o->nfiles)
 		return cli_bad("chọn một trong hai: tệp giấy tờ mới hoặc --reuse MÃ_GIẤY_TỜ");
 	if (o->reuse && (o->meta.kind || o->meta.title || o->meta.number || o->meta.issuer ||
@@ -273,6 +294,41 @@ static int check_reuse_signature(struct store *st, const char *db_path, const st
 	return rc;
 }
 
+/* The fetched file of a server's paper, verified before its row is filed. */
+static int check_fetched(const char *file, void *arg, struct strbuf *err)
+{
+	const struct opts *o = arg;
+	const char *ca = o->ca ? o->ca : getenv("MOTCUA_CA");
+	struct strbuf why = STRBUF_INIT;
+	int rc = SYNC_PAPERS_OK;
+	int r = verify_for_reuse(file, ca && *ca ? ca : NULL, &why, err);
+	if (r)
+		rc = r == MC_EXIT_BADINPUT ? SYNC_PAPERS_REFUSED : SYNC_PAPERS_FAULT;
+	else if (why.len)
+		rc = (strbuf_addf(err, "chữ ký số: %s", why.buf), SYNC_PAPERS_REFUSED);
+	strbuf_release(&why);
+	return rc;
+}
+
+/* The server's paper o->reuse, fetched and filed here for dossier o->code. */
+static int fetch_server_paper(struct store *st, const struct opts *o, struct strbuf *err)
+{
+	char *idn = NULL, *dcode = NULL, *code = NULL;
+	int rc = from_docstore(docstore_applicant(st, o->code, &idn, &dcode, err), err);
+	if (rc)
+		return rc;
+	int r = sync_papers_fetch(st, o->reuse, dcode, idn, check_fetched, (void *)o, &code, err);
+	if (r == SYNC_PAPERS_REFUSED)
+		rc = cli_bad("giấy tờ «%s» trên máy chủ không dùng lại được: %s%s%s%s", o->reuse,
+			     err->buf, code ? " (" : "", code ? code : "", code ? ")" : "");
+	else if (r)
+		rc = cli_fault("%s", err->buf);
+	free(code);
+	free(dcode);
+	free(idn);
+	return rc;
+}
+
 /* The files as one PDF in the documents folder, filed by its sha256, signed
  * first when signer is not NULL (sig gets the signature); their pages in a
  * pagestore of their own, ps, open when the result is CLI_OK (the pages are
@@ -371,6 +427,8 @@ static int attach(const struct opts *o)
 	char doc_id[37];
 	if (o->reuse) {
 		char sha[65];
+		if (o->reuse_server && (rc = fetch_server_paper(&st, o, &err)))
+			goto close;
 		if ((rc = check_reuse_signature(&st, path, o, &err)))
 			goto close;
 		rc = from_docstore(docstore_attach_reuse(&st, o->code, o->component, o->reuse, clerk,

@@ -40,8 +40,9 @@ enum {
 	X(indicators, cli_indicators, "Chỉ số phục vụ (QĐ 766): --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]") \
 	X(queue, cli_queue, "Hàng đợi giám sát: overdue|due-today|due-soon|waiting|ready [--unit MÃ]") \
 	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
-	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse MÃ_GIẤY_TỜ") \
+	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse[-server] MÃ_GIẤY_TỜ") \
 	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH") \
+	X(papers, cli_papers, "Giấy tờ để dùng lại, trong kho hoặc trên máy chủ: --id-number SỐ [--online --dossier MÃ]") \
 	X(encrypt, cli_encrypt, "Mã hóa kho dữ liệu và giấy tờ của máy này: [--user CÁN_BỘ]") \
 	X(config, cli_config, "Cài đặt máy trạm: list, get TÊN, set TÊN GIÁ_TRỊ, test-printer") \
 	X(doctor, cli_doctor, "Kiểm tra máy trạm (dữ liệu, kho, đĩa, máy quét, OCR, máy in, máy chủ): [--json]") \

@@ -868,7 +868,7 @@ static int file_result(struct store *st, const struct dossier_action_input *in, 
 
 /* Inside the transaction: the dossier, its event, the outbox row. */
 static int write_change(struct store *st, const struct action_dossier *s, const struct change *c,
-			struct dossier_action_result *res)
+			struct dossier_action_result *res, json_t *result_doc)
 {
 	int rc = update_dossier(st, s, c);
 	const char *kind = mc_action_id(c->action);
@@ -895,6 +895,8 @@ static int write_change(struct store *st, const struct action_dossier *s, const 
 		json_object_set_new(op, "handling_unit", json_string(c->handling_unit));
 	if (res->result_document_id[0])
 		json_object_set_new(op, "result_document_id", json_string(res->result_document_id));
+	if (res->result_document_id[0] && result_doc) /* its row on the server (docs/api.md) */
+		json_object_set(op, "result_document", result_doc);
 	json_object_set_new(op, "event", event);
 	rc = outbox_add(st, res->op_id, s->id, s->rev, kind, op, c->now);
 	json_decref(op);
@@ -913,6 +915,7 @@ struct commit {
 	struct action_dossier s;
 	struct change c;
 	struct dossier_action_result *res;
+	json_t *result_doc; /* the filed result as the op carries it */
 };
 
 /* The result filed before the transaction, as a document of the dossier:
@@ -933,6 +936,23 @@ static int add_result_document(struct store *st, struct commit *k, struct strbuf
 	};
 	int sqlrc = docstore_add_result(st, k->s.id, &m, k->result_sha, 0, k->result_bytes, k->clerk,
 					k->c.now, k->res->result_document_id);
+	if (sqlrc == SQLITE_OK) {
+		json_t *d = json_object();
+		json_object_set_new(d, "id", json_string(k->res->result_document_id));
+		json_object_set_new(d, "kind", json_string(m.kind));
+		json_object_set_new(d, "sha256", json_string(k->result_sha));
+		json_object_set_new(d, "pages", json_integer(0));
+		json_object_set_new(d, "bytes", json_integer(k->result_bytes));
+		static const char *const keys[] = { "title", "number", "issuer", "issued_on",
+						    "expires_on", "paper_type", "signer", "signed_at" };
+		const char *vals[] = { m.title, m.number, m.issuer, m.issued_on, m.expires_on,
+				       m.paper_type, m.signer, m.signed_at };
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (vals[i] && *vals[i])
+				json_object_set_new(d, keys[i], json_string(vals[i]));
+		json_decref(k->result_doc);
+		k->result_doc = d;
+	}
 	free(title);
 	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được giấy tờ kết quả");
 }
@@ -955,7 +975,7 @@ static int commit_work(struct store *st, void *arg, struct strbuf *err)
 		return rc;
 	store_uuid7(k->res->event_id);
 	store_uuid7(k->res->op_id);
-	int sqlrc = write_change(st, &k->s, &k->c, k->res);
+	int sqlrc = write_change(st, &k->s, &k->c, k->res, k->result_doc);
 	return sqlrc == SQLITE_OK ? 0 : service_fault(err, sqlrc, "Không lưu được thao tác");
 }
 
@@ -1007,6 +1027,7 @@ int dossier_action_commit(struct store *st, const char *code, const struct dossi
 		}
 	}
 	sign_result_release(&sig);
+	json_decref(k.result_doc);
 	json_decref(k.c.payload);
 	free(unit);
 	action_dossier_release(&k.s);

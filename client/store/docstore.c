@@ -161,6 +161,31 @@ static int load_target(struct store *st, const char *code, int seq, struct targe
 	return DOCSTORE_OK;
 }
 
+int docstore_applicant(struct store *st, const char *code, char **id_number, char **dcode,
+		       struct strbuf *err)
+{
+	*id_number = *dcode = NULL;
+	sqlite3_stmt *q = store_prepare(st, "SELECT id_number, code FROM dossiers WHERE code = upper(?)");
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*id_number = col_dup(q, 0);
+		*dcode = col_dup(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return refuse(err, "Không có hồ sơ mã «%s»", code);
+	if (rc != SQLITE_ROW)
+		return fault(err, rc, "Không đọc được hồ sơ");
+	if (!*id_number || !**id_number) {
+		free(*id_number);
+		free(*dcode);
+		*id_number = *dcode = NULL;
+		return refuse(err, "Hồ sơ %s chưa có số định danh của người nộp", code);
+	}
+	return DOCSTORE_OK;
+}
+
 int docstore_check_component(struct store *st, const char *code, int seq, char dossier_id[37],
 			     struct strbuf *err)
 {
@@ -574,6 +599,62 @@ int docstore_list_valid(struct store *st, const char *owner, const struct mc_dat
 	}
 	*out = arr;
 	return DOCSTORE_OK;
+}
+
+static const char *pstr(const json_t *p, const char *key)
+{
+	const char *v = json_string_value(json_object_get(p, key));
+	return v && *v ? v : NULL;
+}
+
+int docstore_add_remote(struct store *st, const json_t *p, const char *owner, const char *at,
+			struct strbuf *err)
+{
+	const char *id = pstr(p, "id"), *sha = pstr(p, "sha256");
+	if (!id || !sha)
+		return refuse(err, "Giấy tờ từ máy chủ thiếu mã hoặc mã băm");
+	struct dossier_tx tx;
+	int sqlrc = dossier_tx_begin(&tx, st);
+	if (sqlrc != SQLITE_OK)
+		return fault(err, sqlrc, "Không bắt đầu ghi được vào kho dữ liệu");
+	sqlite3_stmt *q = store_prepare(st, "SELECT sha256 FROM documents WHERE id = ?");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	sqlrc = sqlite3_step(q);
+	char *have = sqlrc == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	sqlite3_finalize(q);
+	int rc = DOCSTORE_OK;
+	if (sqlrc != SQLITE_ROW && sqlrc != SQLITE_DONE)
+		rc = fault(err, sqlrc, "Không đọc được kho giấy tờ");
+	else if (have && strcmp(have, sha))
+		rc = refuse(err, "Giấy tờ «%s» đã có trong kho với một tệp khác", id);
+	free(have);
+	if (rc || sqlrc == SQLITE_ROW) {
+		dossier_tx_rollback(&tx);
+		return rc;
+	}
+	q = store_prepare(st,
+		"INSERT INTO documents(id, owner_id_number, kind, title, number, issuer, issued_on,"
+		" expires_on, sha256, pages, bytes, is_result, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	bind_opt(q, 2, owner);
+	sqlite3_bind_text(q, 3, pstr(p, "kind") ? pstr(p, "kind") : "other", -1, SQLITE_STATIC);
+	bind_opt(q, 4, pstr(p, "title"));
+	bind_opt(q, 5, pstr(p, "number"));
+	bind_opt(q, 6, pstr(p, "issuer"));
+	bind_opt(q, 7, pstr(p, "issued_on"));
+	bind_opt(q, 8, pstr(p, "expires_on"));
+	sqlite3_bind_text(q, 9, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 10, (int)json_integer_value(json_object_get(p, "pages")));
+	sqlite3_bind_int64(q, 11, json_integer_value(json_object_get(p, "bytes")));
+	sqlite3_bind_int(q, 12, json_is_true(json_object_get(p, "is_result")));
+	sqlite3_bind_text(q, 13, at, -1, SQLITE_STATIC);
+	sqlrc = step_done(q);
+	struct doc_meta m = { .paper_type = pstr(p, "paper_type"), .signer = pstr(p, "signer"),
+			      .signed_at = pstr(p, "signed_at") };
+	if (sqlrc == SQLITE_OK)
+		sqlrc = write_paper(st, id, &m);
+	return commit_or_fault(&tx, sqlrc, err);
 }
 
 int docstore_add_result(struct store *st, const char *dossier_id, const struct doc_meta *m,

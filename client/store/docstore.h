@@ -53,6 +53,11 @@ char *docstore_file(const char *db_path, const char *sha256);
 int docstore_file_in(const char *db_path, const char *tmp_pdf, const char *sha256,
 		     bool *created, struct strbuf *err);
 
+/* The applicant's ID number of dossier code and the code as stored (both
+ * malloc'd); refused when the dossier is unknown or has no ID number. */
+int docstore_applicant(struct store *st, const char *code, char **id_number, char **dcode,
+		       struct strbuf *err);
+
 /* Checks that dossier code has component seq; fills dossier_id (37 bytes)
  * when not NULL. */
 int docstore_check_component(struct store *st, const char *code, int seq, char dossier_id[37],
@@ -71,6 +76,15 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
  * (core/papertype.h). No file is written. */
 int docstore_attach_reuse(struct store *st, const char *code, int seq, const char *doc_id,
 			  const char *clerk, const struct mc_dt *now, struct strbuf *err);
+
+/* A paper fetched from the server for reuse (sync/papers.h): its file is
+ * already documents/<sha256>.pdf; its documents row (the server's id and
+ * metadata, owned by owner) and document_papers row are written in one
+ * transaction (the caller tells the file queue that the server holds it).
+ * A row of that id already here is kept when it names the same file
+ * (DOCSTORE_OK), refused otherwise. p: the server's paper (docs/api.md). */
+int docstore_add_remote(struct store *st, const json_t *p, const char *owner, const char *at,
+			struct strbuf *err);
 
 /* Inside the caller's transaction (the 'result-ready' action): a documents
  * row for the result's PDF already filed (is_result = 1, owned by the
