@@ -40,6 +40,54 @@ const char *files_errno_vn(int e)
 	}
 }
 
+int files_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		       struct strbuf *err)
+{
+	const char *p = data;
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int e = fd < 0 ? errno : 0;
+	while (!e && len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n < 0 ? errno : ENOSPC;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fd >= 0) {
+		if (!e && fsync(fd))
+			e = errno;
+		if (close(fd) && !e)
+			e = errno;
+		if (!e && rename(tmp, path))
+			e = errno;
+		if (e)
+			unlink(tmp);
+	}
+	if (!e) { /* the rename itself on disk: best effort */
+		const char *slash = strrchr(path, '/');
+		char *dir = !slash ? xstrdup(".")
+			    : slash == path ? xstrdup("/")
+			    : xstrndup(path, (size_t)(slash - path));
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	free(tmp);
+	if (e) {
+		strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(e));
+		return -1;
+	}
+	return 0;
+}
+
 void files_hex(const unsigned char *d, size_t n, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";

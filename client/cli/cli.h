@@ -130,6 +130,11 @@ void cli_print_json(struct json_t *o);
 /* A code as stored, upper case, whatever case it was typed in (malloc'd). */
 char *cli_upper_code(const char *code);
 
+/* The --out of a report written as PDF or CSV, chosen by its extension
+ * (either case): *csv set, CLI_OK; no --out or another extension: the
+ * message, CLI_BADINPUT. */
+int cli_report_out(const char *out, bool *csv);
+
 /* A password: one line from stdin without its newline, not echoed on a
  * terminal (after the prompt "Mật khẩu: " on stderr); NULL at end of input.
  * Free it with cli_free_secret, which wipes it first (NULL is fine). */

@@ -2,12 +2,9 @@
 /* The closing report printed: see closing.h. */
 #include "client/print/closing.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "client/base/files.h"
 #include "client/print/forms.h"
@@ -201,42 +198,6 @@ static void csv_row(struct strbuf *sb, const char *day, const struct closing_row
 	free(cname);
 }
 
-/* Writes data to path through path.tmp, fsynced and renamed. */
-static int write_atomic(const char *path, const char *data, size_t len, struct strbuf *err)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = 0;
-	if (fd < 0) {
-		strbuf_addf(err, "không tạo được tệp %s: %s", path, files_errno_vn(errno));
-		free(tmp);
-		return -1;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			e = n < 0 ? errno : ENOSPC;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (!e && fsync(fd))
-		e = errno;
-	if (close(fd) && !e)
-		e = errno;
-	if (!e && rename(tmp, path))
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(e));
-	}
-	free(tmp);
-	return e ? -1 : 0;
-}
-
 int closing_write_csv(const struct closing *c, const char *path, struct strbuf *err)
 {
 	static const char *const csv_heads[] = {
@@ -252,7 +213,7 @@ int closing_write_csv(const struct closing *c, const char *path, struct strbuf *
 	for (size_t i = 0; i < c->n; i++)
 		csv_row(&sb, c->day, &c->rows[i], false);
 	csv_row(&sb, c->day, &c->total, true);
-	int rc = write_atomic(path, sb.buf, sb.len, err);
+	int rc = files_write_atomic(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return rc;
 }
