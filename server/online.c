@@ -22,6 +22,7 @@
 #include "core/portal.h"
 #include "core/syncproto.h"
 #include "core/text.h"
+#include "server/ops.h"
 
 #define BLOB_CHUNK (256 * 1024)
 #define PORTAL_ACTOR "dvcqg" /* the actor of what the portal did */
@@ -459,7 +460,7 @@ int online_accept_check(const struct sync_op *op, struct outcome *o)
 	}
 	const json_t *st = json_object_get(d, "status"), *rev = json_object_get(d, "rev");
 	if ((st && !json_is_null(st) && (!json_is_integer(st) || json_integer_value(st) != MC_ST_RECEIVED)) ||
-	    (rev && !json_is_null(rev) && (!json_is_integer(rev) || json_integer_value(rev) != op->base_rev + 1))) {
+	    (rev && !json_is_null(rev) && (!json_is_integer(rev) || !rev_follows(rev, op->base_rev)))) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"status\" phải là 2, \"rev\" bằng base_rev + 1");
 		return -1;
 	}

@@ -52,4 +52,12 @@ op_apply_fn attach_apply;
 op_check_fn visit_check;
 op_apply_fn visit_apply;
 
+/* Whether the payload's "rev" (an integer) is base + 1, without overflow
+ * for any base a request can carry. */
+static inline bool rev_follows(const json_t *rev, long long base)
+{
+	json_int_t r = json_integer_value(rev);
+	return r > 0 && r - 1 == base;
+}
+
 #endif

@@ -513,7 +513,7 @@ static int check_action(const struct sync_op *op, struct outcome *o)
 		}
 	}
 	json_t *rev = json_object_get(d, "rev");
-	if (json_is_integer(rev) && json_integer_value(rev) != op->base_rev + 1) {
+	if (json_is_integer(rev) && !rev_follows(rev, op->base_rev)) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"rev\" phải bằng base_rev + 1");
 		return -1;
 	}
@@ -708,7 +708,7 @@ static int check_reassign(const struct sync_op *op, struct outcome *o)
 	}
 	json_t *rev = json_object_get(d, "rev"), *st = json_object_get(d, "status");
 	if ((rev && !json_is_null(rev) && (!json_is_integer(rev) ||
-					   json_integer_value(rev) != op->base_rev + 1)) ||
+					   !rev_follows(rev, op->base_rev))) ||
 	    (st && !json_is_null(st) && !json_is_integer(st))) {
 		set_outcome(o, MC_ERR_BAD_PAYLOAD, "\"rev\" phải bằng base_rev + 1, \"status\""
 			    " là số nguyên");
