@@ -12,12 +12,6 @@
 
 #define BACKUP_STEP_PAGES 256
 
-static char *col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 /* The first result of sql as a number; -1 when it fails. */
 static long one_number(sqlite3 *db, const char *sql)
 {
@@ -34,7 +28,7 @@ static char *one_text(sqlite3 *db, const char *sql)
 	sqlite3_stmt *q = NULL;
 	char *s = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		s = col_text(q, 0);
+		s = store_col_text(q, 0);
 	sqlite3_finalize(q);
 	return s;
 }

@@ -116,12 +116,6 @@ static void target_release(struct target *t)
 	free(t->component);
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 static int load_target(struct store *st, const char *code, int seq, struct target *t,
 		       struct strbuf *err)
 {
@@ -132,9 +126,9 @@ static int load_target(struct store *st, const char *code, int seq, struct targe
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		snprintf(t->id, sizeof t->id, "%s", (const char *)sqlite3_column_text(q, 0));
-		t->code = col_dup(q, 1);
-		t->owner = col_dup(q, 2);
-		t->unit = col_dup(q, 3);
+		t->code = store_col_nonempty(q, 1);
+		t->owner = store_col_nonempty(q, 2);
+		t->unit = store_col_nonempty(q, 3);
 		t->rev = sqlite3_column_int64(q, 4);
 	}
 	sqlite3_finalize(q);
@@ -147,7 +141,7 @@ static int load_target(struct store *st, const char *code, int seq, struct targe
 	sqlite3_bind_int(q, 2, seq);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		t->component = col_dup(q, 0);
+		t->component = store_col_nonempty(q, 0);
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE) {
 		refuse(err, "Hồ sơ %s không có thành phần số %d", t->code, seq);
@@ -179,7 +173,7 @@ static char *actor_unit(struct store *st, const char *clerk, const struct target
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT unit_code FROM clerks WHERE username = ?");
 	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
-	char *u = sqlite3_step(q) == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	char *u = sqlite3_step(q) == SQLITE_ROW ? store_col_nonempty(q, 0) : NULL;
 	sqlite3_finalize(q);
 	return u ? u : xstrdup(t->unit ? t->unit : "");
 }
@@ -386,7 +380,7 @@ int docstore_attach_reuse(struct store *st, const char *code, int seq, const cha
 	} else if (sqlrc != SQLITE_ROW) {
 		rc = fault(err, sqlrc, "Không đọc được kho giấy tờ");
 	} else {
-		char *owner = col_dup(q, 0), *expires = col_dup(q, 1);
+		char *owner = store_col_nonempty(q, 0), *expires = store_col_nonempty(q, 1);
 		if (!owner || !t.owner || strcmp(owner, t.owner))
 			rc = refuse(err, "Giấy tờ «%s» không phải của người nộp hồ sơ %s (số định danh %s)",
 				    doc_id, t.code, t.owner ? t.owner : "chưa có");
@@ -622,7 +616,7 @@ int docstore_signer(struct store *st, const char *doc_id, char **signer, struct 
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
 	int sqlrc = sqlite3_step(q);
 	if (sqlrc == SQLITE_ROW)
-		*signer = col_dup(q, 0);
+		*signer = store_col_nonempty(q, 0);
 	sqlite3_finalize(q);
 	if (sqlrc != SQLITE_ROW && sqlrc != SQLITE_DONE)
 		return fault(err, sqlrc, "Không đọc được kho giấy tờ");
@@ -681,13 +675,6 @@ void docstore_components_release(struct docstore_components *c)
 	c->n = 0;
 }
 
-/* The column's text, NULL when it is NULL ("" stays ""). */
-static char *col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 int docstore_components_load(struct store *st, const char *dossier_id,
 			     struct docstore_components *out, struct strbuf *err)
 {
@@ -707,13 +694,13 @@ int docstore_components_load(struct store *st, const char *dossier_id,
 		}
 		out->v[out->n++] = (struct docstore_component){
 			.seq = sqlite3_column_int(q, 0),
-			.name = col_text(q, 1),
+			.name = store_col_text(q, 1),
 			.digitized = sqlite3_column_int(q, 2) != 0,
-			.doc_kind = col_text(q, 3),
+			.doc_kind = store_col_text(q, 3),
 			.doc_pages = sqlite3_column_int(q, 4),
 			.doc_bytes = sqlite3_column_int64(q, 5),
 			.wanted = sqlite3_column_int(q, 6) != 0,
-			.doc_sha256 = col_text(q, 7),
+			.doc_sha256 = store_col_text(q, 7),
 		};
 	}
 	sqlite3_finalize(q);

@@ -135,12 +135,6 @@ int visit_insert(struct store *st, struct visit *v, const char *event_id, const 
 	return dossier_tx_commit(&t);
 }
 
-static char *col(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t && *t ? xstrdup((const char *)t) : NULL;
-}
-
 int visit_get(struct store *st, const char *id, struct visit *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -156,27 +150,27 @@ int visit_get(struct store *st, const char *id, struct visit *v)
 	}
 	snprintf(v->id, sizeof v->id, "%s", (const char *)sqlite3_column_text(q, 0));
 	v->kind = visit_kind_from_id((const char *)sqlite3_column_text(q, 1));
-	v->procedure_code = col(q, 2);
-	v->procedure_name = col(q, 3);
-	v->unit_code = col(q, 4);
-	v->clerk = col(q, 5);
+	v->procedure_code = store_col_nonempty(q, 2);
+	v->procedure_name = store_col_nonempty(q, 3);
+	v->unit_code = store_col_nonempty(q, 4);
+	v->clerk = store_col_nonempty(q, 5);
 	const unsigned char *at = sqlite3_column_text(q, 6);
 	snprintf(v->at, sizeof v->at, "%s", at ? (const char *)at : "");
-	v->applicant_name = col(q, 7);
-	v->id_number = col(q, 8);
-	v->birth_date = col(q, 9);
-	v->sex = col(q, 10);
-	v->phone = col(q, 11);
-	v->email = col(q, 12);
-	v->address = col(q, 13);
-	v->commune_code = col(q, 14);
+	v->applicant_name = store_col_nonempty(q, 7);
+	v->id_number = store_col_nonempty(q, 8);
+	v->birth_date = store_col_nonempty(q, 9);
+	v->sex = store_col_nonempty(q, 10);
+	v->phone = store_col_nonempty(q, 11);
+	v->email = store_col_nonempty(q, 12);
+	v->address = store_col_nonempty(q, 13);
+	v->commune_code = store_col_nonempty(q, 14);
 	const char *items = (const char *)sqlite3_column_text(q, 15);
 	v->items = items ? json_loads(items, 0, NULL) : NULL;
 	if (!json_is_array(v->items)) {
 		json_decref(v->items);
 		v->items = json_array();
 	}
-	v->note = col(q, 16);
+	v->note = store_col_nonempty(q, 16);
 	v->seq = sqlite3_column_int64(q, 17);
 	sqlite3_finalize(q);
 	return 1;
