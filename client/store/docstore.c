@@ -248,14 +248,6 @@ static int commit_or_fault(struct dossier_tx *tx, int sqlrc, struct strbuf *err)
 	return DOCSTORE_OK;
 }
 
-static void bind_opt(sqlite3_stmt *q, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 /* The paper's type and signature (document_papers), when it has either. */
 static int write_paper(struct store *st, const char *doc_id, const struct doc_meta *m)
 {
@@ -265,9 +257,9 @@ static int write_paper(struct store *st, const char *doc_id, const struct doc_me
 		"INSERT OR REPLACE INTO document_papers(document_id, paper_type, signer, signed_at)"
 		" VALUES (?, ?, ?, ?)");
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
-	bind_opt(q, 2, m->paper_type);
-	bind_opt(q, 3, m->signer);
-	bind_opt(q, 4, m->signed_at);
+	store_bind_nonempty(q, 2, m->paper_type);
+	store_bind_nonempty(q, 3, m->signer);
+	store_bind_nonempty(q, 4, m->signed_at);
 	return step_done(q);
 }
 
@@ -304,18 +296,18 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 		" expires_on, sha256, pages, bytes, ocr_state, created_at, created_by)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)");
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
-	bind_opt(q, 2, t.owner);
+	store_bind_nonempty(q, 2, t.owner);
 	sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
-	bind_opt(q, 4, m->title);
-	bind_opt(q, 5, m->number);
-	bind_opt(q, 6, m->issuer);
-	bind_opt(q, 7, m->issued_on);
-	bind_opt(q, 8, m->expires_on);
+	store_bind_nonempty(q, 4, m->title);
+	store_bind_nonempty(q, 5, m->number);
+	store_bind_nonempty(q, 6, m->issuer);
+	store_bind_nonempty(q, 7, m->issued_on);
+	store_bind_nonempty(q, 8, m->expires_on);
 	sqlite3_bind_text(q, 9, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 10, pages);
 	sqlite3_bind_int64(q, 11, bytes);
 	sqlite3_bind_text(q, 12, at, -1, SQLITE_STATIC);
-	bind_opt(q, 13, clerk);
+	store_bind_nonempty(q, 13, clerk);
 	sqlrc = step_done(q);
 	if (sqlrc == SQLITE_OK)
 		sqlrc = write_paper(st, doc_id, m);
@@ -423,8 +415,8 @@ int docstore_set_ocr(struct store *st, const char *doc_id, const char *text, str
 	sqlite3_stmt *q = store_prepare(st,
 		"UPDATE documents SET ocr_state = ?, ocr_text = ?, ocr_fold = ? WHERE id = ?");
 	sqlite3_bind_text(q, 1, nfc ? "done" : "failed", -1, SQLITE_STATIC);
-	bind_opt(q, 2, nfc);
-	bind_opt(q, 3, fold);
+	store_bind_nonempty(q, 2, nfc);
+	store_bind_nonempty(q, 3, fold);
 	sqlite3_bind_text(q, 4, doc_id, -1, SQLITE_STATIC);
 	int sqlrc = step_done(q);
 	free(nfc);
@@ -443,8 +435,8 @@ int docstore_set_ocr_progress(struct store *st, const char *doc_id, const char *
 		"UPDATE documents SET ocr_state = ?, ocr_text = ?, ocr_fold = ?"
 		" WHERE id = ? AND ocr_state = 'pending'");
 	sqlite3_bind_text(q, 1, state, -1, SQLITE_STATIC);
-	bind_opt(q, 2, nfc);
-	bind_opt(q, 3, fold);
+	store_bind_nonempty(q, 2, nfc);
+	store_bind_nonempty(q, 3, fold);
 	sqlite3_bind_text(q, 4, doc_id, -1, SQLITE_STATIC);
 	int sqlrc = step_done(q);
 	free(nfc);
@@ -582,16 +574,16 @@ int docstore_add_result(struct store *st, const char *dossier_id, const struct d
 	store_uuid7(doc_id);
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, m->kind && *m->kind ? m->kind : "result", -1, SQLITE_STATIC);
-	bind_opt(q, 3, m->title);
-	bind_opt(q, 4, m->number);
-	bind_opt(q, 5, m->issuer);
-	bind_opt(q, 6, m->issued_on);
-	bind_opt(q, 7, m->expires_on);
+	store_bind_nonempty(q, 3, m->title);
+	store_bind_nonempty(q, 4, m->number);
+	store_bind_nonempty(q, 5, m->issuer);
+	store_bind_nonempty(q, 6, m->issued_on);
+	store_bind_nonempty(q, 7, m->expires_on);
 	sqlite3_bind_text(q, 8, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 9, pages);
 	sqlite3_bind_int64(q, 10, bytes);
 	sqlite3_bind_text(q, 11, at, -1, SQLITE_STATIC);
-	bind_opt(q, 12, clerk);
+	store_bind_nonempty(q, 12, clerk);
 	sqlite3_bind_text(q, 13, dossier_id, -1, SQLITE_STATIC);
 	int rc = step_done(q);
 	if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)

@@ -1051,6 +1051,19 @@ void store_col_copy(sqlite3_stmt *q, int i, char *buf, size_t n)
 	snprintf(buf, n, "%s", t ? (const char *)t : "");
 }
 
+void store_bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+void store_bind_nonempty(sqlite3_stmt *q, int i, const char *s)
+{
+	store_bind_text(q, i, s && *s ? s : NULL);
+}
+
 sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
 	sqlite3_stmt *q = NULL;

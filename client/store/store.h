@@ -89,6 +89,10 @@ char *store_col_text(sqlite3_stmt *q, int i);
 char *store_col_nonempty(sqlite3_stmt *q, int i);
 char *store_col_str(sqlite3_stmt *q, int i);
 void store_col_copy(sqlite3_stmt *q, int i, char *buf, size_t n);
+/* Binds parameter i to a copy of s, or to NULL: store_bind_text when s is
+ * NULL, store_bind_nonempty when s is NULL or empty. */
+void store_bind_text(sqlite3_stmt *q, int i, const char *s);
+void store_bind_nonempty(sqlite3_stmt *q, int i, const char *s);
 
 /* Whether the store failed in a way no caller repairs: a corrupt or
  * unreadable file (seen by any statement of any thread: SQLite's log) or a
