@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,23 @@ const char *files_errno_vn(int e)
 	}
 }
 
+int files_sync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return 0; /* best effort: some file systems do not allow it */
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc && e != EINVAL && e != EROFS) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 int files_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		       struct strbuf *err)
 {
@@ -68,18 +86,8 @@ int files_write_atomic(const char *path, const void *data, size_t len, mode_t mo
 		if (e)
 			unlink(tmp);
 	}
-	if (!e) { /* the rename itself on disk: best effort */
-		const char *slash = strrchr(path, '/');
-		char *dir = !slash ? xstrdup(".")
-			    : slash == path ? xstrdup("/")
-			    : xstrndup(path, (size_t)(slash - path));
-		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
+	if (!e) /* the rename itself on disk: best effort */
+		(void)files_sync_dir(path);
 	free(tmp);
 	if (e) {
 		strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(e));

@@ -21,6 +21,10 @@ const char *files_errno_vn(int e);
  * as it was and err says "không ghi được tệp PATH: reason". 0, or -1. */
 int files_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		       struct strbuf *err);
+/* fsyncs the folder that holds path, so that a rename into it is on disk.
+ * 0, also when the folder does not open or its file system does not sync
+ * folders (best effort); -1 when the sync fails (errno says why). */
+int files_sync_dir(const char *path);
 /* n bytes as 2n lower-case hex digits and a NUL. */
 void files_hex(const unsigned char *d, size_t n, char *hex);
 /* The SHA-256 of a file's plaintext (client/base/sealed.h), in hex. -1
