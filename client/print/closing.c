@@ -164,17 +164,6 @@ int closing_write_pdf(const struct closing *c, const struct form_unit *u, const 
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-static void csv_field(struct strbuf *sb, const char *s, bool last)
-{
-	strbuf_addch(sb, '"');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
-}
-
 static void csv_row(struct strbuf *sb, const char *day, const struct closing_row *r, bool total)
 {
 	char n[8][32];
@@ -187,13 +176,13 @@ static void csv_row(struct strbuf *sb, const char *day, const struct closing_row
 	snprintf(n[6], sizeof n[6], "%ld", r->unrecorded);
 	char *uname = r->unit_name ? mc_text_nfc(r->unit_name) : NULL;
 	char *cname = r->clerk_name ? mc_text_nfc(r->clerk_name) : NULL;
-	csv_field(sb, day, false);
-	csv_field(sb, total ? "Tổng cộng" : r->unit_code, false);
-	csv_field(sb, uname, false);
-	csv_field(sb, r->clerk, false);
-	csv_field(sb, cname, false);
+	mc_csv_field(sb, day, false);
+	mc_csv_field(sb, total ? "Tổng cộng" : r->unit_code, false);
+	mc_csv_field(sb, uname, false);
+	mc_csv_field(sb, r->clerk, false);
+	mc_csv_field(sb, cname, false);
 	for (int k = 0; k < 7; k++)
-		csv_field(sb, n[k], k == 6);
+		mc_csv_field(sb, n[k], k == 6);
 	free(uname);
 	free(cname);
 }
@@ -209,7 +198,7 @@ int closing_write_csv(const struct closing *c, const char *path, struct strbuf *
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "\xef\xbb\xbf"); /* BOM: Excel reads the file as UTF-8 */
 	for (size_t k = 0; k < nh; k++)
-		csv_field(&sb, csv_heads[k], k == nh - 1);
+		mc_csv_field(&sb, csv_heads[k], k == nh - 1);
 	for (size_t i = 0; i < c->n; i++)
 		csv_row(&sb, c->day, &c->rows[i], false);
 	csv_row(&sb, c->day, &c->total, true);

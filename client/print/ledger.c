@@ -258,28 +258,17 @@ int ledger_write_pdf(const struct ledger *lg, const char *path, struct strbuf *e
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-static void csv_field(struct strbuf *sb, const char *s, bool last)
-{
-	strbuf_addch(sb, '"');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
-}
-
 int ledger_write_csv(const struct ledger *lg, const char *path, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "\xef\xbb\xbf"); /* BOM: Excel reads the file as UTF-8 */
 	for (int k = 0; k < NCOLS; k++)
-		csv_field(&sb, csv_heads[k], k == NCOLS - 1);
+		mc_csv_field(&sb, csv_heads[k], k == NCOLS - 1);
 	for (size_t i = 0; i < lg->n; i++) {
 		for (int k = 0; k < NCOLS; k++) {
 			char *s = cell_text(&lg->rows[i], k, true);
 			char *nfc = mc_text_nfc(s);
-			csv_field(&sb, nfc, k == NCOLS - 1);
+			mc_csv_field(&sb, nfc, k == NCOLS - 1);
 			free(nfc);
 			free(s);
 		}

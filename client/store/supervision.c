@@ -731,17 +731,6 @@ void indicators_sparkline(char *buf, size_t n, const struct mc_indicator_value *
 	strbuf_release(&sb);
 }
 
-static void csv_field(struct strbuf *sb, const char *s, bool last)
-{
-	strbuf_addch(sb, '"');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
-}
-
 static void csv_rows(struct strbuf *sb, const struct mc_ind_period *p, const char *unit,
 		     const char *clerk, const struct mc_indicator_value v[MC_IND_COUNT])
 {
@@ -754,7 +743,7 @@ static void csv_rows(struct strbuf *sb, const struct mc_ind_period *p, const cha
 					 mc_indicator_id(i), mc_indicator_name(i), num, den,
 					 strcmp(pct, "-") ? pct : "" };
 		for (size_t k = 0; k < 9; k++)
-			csv_field(sb, fields[k], k == 8);
+			mc_csv_field(sb, fields[k], k == 8);
 	}
 }
 
@@ -769,7 +758,7 @@ int indicators_write_csv(const char *path, const struct mc_ind_period *p, const 
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "\xef\xbb\xbf"); /* BOM: Excel reads the file as UTF-8 */
 	for (size_t k = 0; k < 9; k++)
-		csv_field(&sb, heads[k], k == 8);
+		mc_csv_field(&sb, heads[k], k == 8);
 	csv_rows(&sb, p, unit, clerk, v);
 	for (int w = 0; w < weeks; w++)
 		csv_rows(&sb, &wp[w], unit, clerk, wv[w]);
