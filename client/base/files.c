@@ -58,6 +58,32 @@ int files_sync_dir(const char *path)
 	return 0;
 }
 
+int files_fsync(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+void files_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *f = xasprintf("%s/%s", dir, e->d_name);
+		unlink(f);
+		free(f);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 int files_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		       struct strbuf *err)
 {

@@ -25,6 +25,11 @@ int files_write_atomic(const char *path, const void *data, size_t len, mode_t mo
  * 0, also when the folder does not open or its file system does not sync
  * folders (best effort); -1 when the sync fails (errno says why). */
 int files_sync_dir(const char *path);
+/* fsyncs the file path (opened for writing). 0, or -1 (errno says why). */
+int files_fsync(const char *path);
+/* Removes the files directly in dir, then dir itself (best effort: what
+ * does not go stays). */
+void files_remove_dir(const char *dir);
 /* n bytes as 2n lower-case hex digits and a NUL. */
 void files_hex(const unsigned char *d, size_t n, char *hex);
 /* The SHA-256 of a file's plaintext (client/base/sealed.h), in hex. -1

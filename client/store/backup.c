@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/base/files.h"
+
 #define BACKUP_STEP_PAGES 256
 
 /* The first result of sql as a number; -1 when it fails. */
@@ -205,26 +207,6 @@ static int copy_pages(sqlite3 *dst, sqlite3 *src, struct progress *progress, str
 	return 0;
 }
 
-static int fsync_path(const char *path, bool dir)
-{
-	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 int store_backup(struct store *st, const char *path, struct progress *progress, long *dossiers,
 		 struct strbuf *err)
 {
@@ -288,13 +270,11 @@ int store_backup(struct store *st, const char *path, struct progress *progress, 
 	store_probe_release(&pr);
 	if (!good)
 		goto fail;
-	if (chmod(tmp, 0600) || fsync_path(tmp, false) || rename(tmp, path)) {
+	if (chmod(tmp, 0600) || files_fsync(tmp) || rename(tmp, path)) {
 		strbuf_addf(err, "không ghi được %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	char *dir = dir_of(path);
-	fsync_path(dir, true);
-	free(dir);
+	files_sync_dir(path);
 	*dossiers = count;
 	free(tmp);
 	free(journal);
