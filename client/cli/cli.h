@@ -60,8 +60,10 @@ CLI_COMMANDS(CLI_DECLARE)
 struct reception_input;
 struct reception_error;
 int cli_read_reception(const char *file, struct reception_input *in);
-/* "applicant.full_name"... for a refused field, NULL when none. */
-const char *cli_reception_field_key(const struct reception_error *e);
+/* The exit status of a reception or visit the services refused, its
+ * message said: a store fault 1, bad input 2 (naming the field as
+ * "applicant.full_name"...). */
+int cli_reception_refused(const struct reception_error *e);
 
 /* Prints "motcua: <message>" on stderr. */
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
