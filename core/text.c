@@ -277,3 +277,14 @@ int mc_text_form(const char *s, const char *what, size_t max, char **out, struct
 	*out = t;
 	return 0;
 }
+
+void mc_csv_field(struct strbuf *sb, const char *s, bool last)
+{
+	strbuf_addch(sb, '"');
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *p);
+	}
+	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
+}

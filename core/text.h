@@ -52,6 +52,10 @@ size_t mc_text_chars(const char *s);
  * and *out is the squeezed text (malloc'd). 0, or -1 with the Vietnamese
  * reason, naming what, added to err. */
 int mc_text_form(const char *s, const char *what, size_t max, char **out, struct strbuf *err);
+
+/* Appends s (NULL: empty) to sb as one quoted CSV field (RFC 4180: quotes
+ * doubled), then "," or, for the last field of a row, CRLF. */
+void mc_csv_field(struct strbuf *sb, const char *s, bool last);
 /* s in place without its leading spaces and tabs and its trailing spaces,
  * tabs and line ends; returns the new start. */
 char *mc_text_trim(char *s);

@@ -357,16 +357,23 @@ out:
 	json_decref(in);
 }
 
+/* The hash of the request's bearer token (authenticated: the header is
+ * there), as token_hash_hex writes it. */
+static void bearer_hash(struct req *r, char hash[2 * crypto_hash_sha256_BYTES + 3])
+{
+	const char *tok = req_header(r, "Authorization") + 7;
+	while (*tok == ' ')
+		tok++;
+	token_hash_hex(tok, hash);
+}
+
 void api_logout(struct req *r)
 {
 	PGconn *c = conn_or_503(r);
 	if (!c)
 		return;
-	const char *tok = req_header(r, "Authorization") + 7;
-	while (*tok == ' ')
-		tok++;
 	char hash[2 * crypto_hash_sha256_BYTES + 3];
-	token_hash_hex(tok, hash);
+	bearer_hash(r, hash);
 	const char *p[] = { hash };
 	if (db_execp(c, "UPDATE tokens SET revoked_at = now() WHERE token_hash = $1::bytea"
 			" AND revoked_at IS NULL", 1, p, NULL)) {
@@ -383,11 +390,8 @@ void api_refresh(struct req *r)
 	PGconn *c = conn_or_503(r);
 	if (!c)
 		return;
-	const char *tok = req_header(r, "Authorization") + 7;
-	while (*tok == ' ')
-		tok++;
 	char hash[2 * crypto_hash_sha256_BYTES + 3];
-	token_hash_hex(tok, hash);
+	bearer_hash(r, hash);
 	const char *p[] = { hash };
 	char token[72], expires[40];
 	if (db_exec(c, "BEGIN", NULL) ||
@@ -939,20 +943,13 @@ void api_lookup(struct req *r)
 	if (!c)
 		return;
 	const char *p[] = { code };
-	PGresult *res = db_query(c, "SELECT d.code, d.status, d.received_at, d.appointment,"
+	PGresult *res = query_row(r, c, "SELECT d.code, d.status, d.received_at, d.appointment,"
 				    " d.procedure_code, d.procedure_name, d.unit_code, u.name"
 				    " FROM dossiers d JOIN units u ON u.code = d.unit_code"
-				    " WHERE d.code = $1", 1, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		respond_db_down(r);
+				    " WHERE d.code = $1", 1, p, MC_ERR_NOT_FOUND,
+				  "Không tìm thấy hồ sơ có mã này");
+	if (!res)
 		return;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		respond_error(r, MC_ERR_NOT_FOUND, "Không tìm thấy hồ sơ có mã này");
-		return;
-	}
 	int st = atoi(PQgetvalue(res, 0, 1));
 	const char *name = mc_status_name(st);
 	respond_json(r, 200, json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}",

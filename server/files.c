@@ -115,26 +115,43 @@ static int blob_held(PGconn *c, const char *sha, const char *username, long long
 	return held;
 }
 
-void api_blob_head(struct req *r)
+/* The connection and the SHA-256 named by a request for a blob; NULL when
+ * answered already (503 without a database, 400 for a malformed hash). */
+static const char *blob_request(struct req *r, PGconn **c)
 {
-	PGconn *c = conn_or_503(r);
-	if (!c)
-		return;
+	*c = conn_or_503(r);
+	if (!*c)
+		return NULL;
 	const char *sha = req_param(r);
 	if (!sync_hash_valid(sha)) {
 		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
-		return;
+		return NULL;
 	}
-	long long size = 0;
-	int held = blob_held(c, sha, r->s.username, &size);
-	if (held < 0) {
+	return sha;
+}
+
+/* True when the user may see the file (blob_held), its size in *size;
+ * otherwise it has answered: 404 (absent, or held only for others: the same
+ * answer, which tells no clerk what another commune holds) or 503. */
+static bool blob_visible(struct req *r, PGconn *c, const char *sha, long long *size)
+{
+	int held = blob_held(c, sha, r->s.username, size);
+	if (held < 0)
 		respond_db_down(r);
-		return;
-	}
-	if (!held) {
+	else if (!held)
 		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
+	return held > 0;
+}
+
+void api_blob_head(struct req *r)
+{
+	PGconn *c;
+	const char *sha = blob_request(r, &c);
+	if (!sha)
 		return;
-	}
+	long long size = 0;
+	if (!blob_visible(r, c, sha, &size))
+		return;
 	char s[24];
 	snprintf(s, sizeof(s), "%lld", size);
 	req_add_header(r, "X-Blob-Size", s);
@@ -152,24 +169,13 @@ void api_blob_head(struct req *r)
  * commune holds. */
 void api_blob_get(struct req *r)
 {
-	PGconn *c = conn_or_503(r);
-	if (!c)
+	PGconn *c;
+	const char *sha = blob_request(r, &c);
+	if (!sha)
 		return;
-	const char *sha = req_param(r);
-	if (!sync_hash_valid(sha)) {
-		respond_error(r, MC_ERR_BAD_REQUEST, "Mã băm SHA-256 phải là 64 chữ số hex thường");
-		return;
-	}
 	long long size = 0;
-	int held = blob_held(c, sha, r->s.username, &size);
-	if (held < 0) {
-		respond_db_down(r);
+	if (!blob_visible(r, c, sha, &size))
 		return;
-	}
-	if (!held) {
-		respond_error(r, MC_ERR_NOT_FOUND, "Máy chủ chưa có tệp này");
-		return;
-	}
 	respond_blob(r, c, sha, size);
 }
 
@@ -392,8 +398,8 @@ void api_upload_create(struct req *r)
 	respond_empty(r, 201);
 }
 
-/* The upload row of the caller: 1 found (fields filled), 0 not found
- * (answered 404), -1 answered 503. */
+/* The upload row of the caller: 1 found (fields filled), 0 not (answered:
+ * 404, or 503 when the database fails). */
 static int load_upload(PGconn *c, struct req *r, char *sha, long long *length, long long *received,
 		       bool *done)
 {
@@ -403,18 +409,11 @@ static int load_upload(PGconn *c, struct req *r, char *sha, long long *length, l
 		return 0;
 	}
 	const char *p[] = { id, r->s.username };
-	PGresult *res = db_query(c, "SELECT sha256, length, received, done FROM uploads"
-				    " WHERE id = $1 AND username = $2", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		respond_db_down(r);
-		return -1;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		respond_error(r, MC_ERR_NOT_FOUND, "Không có lượt tải lên này");
+	PGresult *res = query_row(r, c, "SELECT sha256, length, received, done FROM uploads"
+				    " WHERE id = $1 AND username = $2", 2, p, MC_ERR_NOT_FOUND,
+				  "Không có lượt tải lên này");
+	if (!res)
 		return 0;
-	}
 	snprintf(sha, SYNC_HASH_HEX + 1, "%s", PQgetvalue(res, 0, 0));
 	*length = atoll(PQgetvalue(res, 0, 1));
 	*received = atoll(PQgetvalue(res, 0, 2));

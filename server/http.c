@@ -233,6 +233,23 @@ void respond_db_down(struct req *r)
 	respond_error(r, MC_ERR_DB_UNAVAILABLE, "%s", mc_err_text(MC_ERR_DB_UNAVAILABLE));
 }
 
+PGresult *query_row(struct req *r, PGconn *c, const char *sql, int n, const char *const *params,
+		    enum mc_err code, const char *missing)
+{
+	PGresult *res = db_query(c, sql, n, params);
+	if (!db_ok(res)) {
+		PQclear(res);
+		respond_db_down(r);
+		return NULL;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		respond_error(r, code, "%s", missing);
+		return NULL;
+	}
+	return res;
+}
+
 const char *req_arg(struct req *r, const char *key)
 {
 	const char *v = NULL;
@@ -323,21 +340,14 @@ int auth_require(struct req *r, PGconn *c)
 	char hex[2 * sizeof(hash) + 3] = "\\x";
 	sodium_bin2hex(hex + 2, sizeof(hex) - 2, hash, sizeof(hash));
 	const char *p[] = { hex };
-	PGresult *res = db_query(c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id,"
+	PGresult *res = query_row(r, c, "SELECT u.username, u.full_name, u.unit_code, u.role, t.device_id,"
 				    " t.expires_at <= now() FROM tokens t JOIN users u ON u.username = t.username"
 				    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
-				    " AND NOT u.disabled", 1, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		respond_db_down(r);
-		return -1;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		respond_error(r, MC_ERR_UNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
+				    " AND NOT u.disabled", 1, p, MC_ERR_UNAUTHORIZED,
+				  "Mã truy cập không hợp lệ hoặc đã bị thu hồi;"
 			      " hãy đăng nhập lại");
+	if (!res)
 		return -1;
-	}
 	if (!strcmp(PQgetvalue(res, 0, 5), "t")) {
 		PQclear(res);
 		respond_error(r, MC_ERR_TOKEN_EXPIRED, "Mã truy cập đã hết hạn; hãy đăng nhập lại");
@@ -584,31 +594,6 @@ static char *read_file(const char *path, struct strbuf *err)
 	return strbuf_detach(&sb);
 }
 
-static int parse_listen(const char *s, struct sockaddr_in *sa)
-{
-	const char *colon = strrchr(s, ':');
-	if (!colon || colon == s)
-		return -1;
-	char host[64];
-	size_t hn = (size_t)(colon - s);
-	if (hn >= sizeof(host))
-		return -1;
-	memcpy(host, s, hn);
-	host[hn] = '\0';
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535 || !colon[1])
-		return -1;
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (!strcmp(host, "*"))
-		sa->sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return -1;
-	return 0;
-}
-
 static void serve_usage(void)
 {
 	fputs("Cách dùng: motcua-server serve --pg CONNINFO [--listen ĐỊA_CHỈ:CỔNG]"
@@ -698,7 +683,7 @@ int http_serve(int argc, char **argv, const struct route *table, size_t ntable)
 		serve_usage();
 		return 2;
 	}
-	if (parse_listen(listen, &sa)) {
+	if (config_parse_listen(listen, &sa)) {
 		fprintf(stderr, SERVER_NAME ": địa chỉ nghe không hợp lệ: %s (ví dụ 127.0.0.1:8080)\n",
 			listen);
 		return 2;

@@ -115,6 +115,11 @@ void req_add_header(struct req *r, const char *name, const char *value);
 const char *req_param(struct req *r);
 /* 503 db_unavailable. */
 void respond_db_down(struct req *r);
+/* The one row a query finds; NULL when r is answered already: 503 when the
+ * database fails, else code with the message missing when there is no
+ * single row. PQclear the result. */
+PGresult *query_row(struct req *r, PGconn *c, const char *sql, int n, const char *const *params,
+		    enum mc_err code, const char *missing);
 /* A query parameter, or NULL; one holding a NUL byte (%00) is "\x7f". */
 const char *req_arg(struct req *r, const char *key);
 const char *req_header(struct req *r, const char *key);

@@ -61,17 +61,9 @@ static long long num(const json_t *o, const char *key, long long dflt)
 	return dflt;
 }
 
-static void bind_str(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 static void bind_json_str(sqlite3_stmt *q, int i, const json_t *o, const char *key)
 {
-	bind_str(q, i, str(o, key));
+	store_bind_text(q, i, str(o, key));
 }
 
 /* Steps and finalizes; SQLITE_OK or the error. */
@@ -130,30 +122,30 @@ static int upsert_dossier(struct store *st, const char *id, long long rev,
 		" id_number = ?16, birth_date = ?17, sex = ?18, phone = ?19, email = ?20, address = ?21,"
 		" commune_code = ?22, note = ?23, rev = ?24, updated_at = ?25");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	bind_str(q, 2, d->code);
-	bind_str(q, 3, d->procedure_code);
-	bind_str(q, 4, d->procedure_name);
-	bind_str(q, 5, d->unit_code);
-	bind_str(q, 6, d->handling_unit);
-	bind_str(q, 7, d->clerk);
+	store_bind_text(q, 2, d->code);
+	store_bind_text(q, 3, d->procedure_code);
+	store_bind_text(q, 4, d->procedure_name);
+	store_bind_text(q, 5, d->unit_code);
+	store_bind_text(q, 6, d->handling_unit);
+	store_bind_text(q, 7, d->clerk);
 	sqlite3_bind_int64(q, 8, d->channel);
 	sqlite3_bind_int64(q, 9, applicant_kind);
 	sqlite3_bind_int64(q, 10, d->status);
-	bind_str(q, 11, d->received_at);
-	bind_str(q, 12, d->appointment);
-	bind_str(q, 13, d->finished_at);
-	bind_str(q, 14, a->full_name);
+	store_bind_text(q, 11, d->received_at);
+	store_bind_text(q, 12, d->appointment);
+	store_bind_text(q, 13, d->finished_at);
+	store_bind_text(q, 14, a->full_name);
 	sqlite3_bind_text(q, 15, fold, -1, SQLITE_STATIC);
-	bind_str(q, 16, a->id_number);
-	bind_str(q, 17, a->birth_date);
-	bind_str(q, 18, a->sex);
-	bind_str(q, 19, a->phone);
-	bind_str(q, 20, a->email);
-	bind_str(q, 21, a->address);
-	bind_str(q, 22, a->commune);
-	bind_str(q, 23, d->note);
+	store_bind_text(q, 16, a->id_number);
+	store_bind_text(q, 17, a->birth_date);
+	store_bind_text(q, 18, a->sex);
+	store_bind_text(q, 19, a->phone);
+	store_bind_text(q, 20, a->email);
+	store_bind_text(q, 21, a->address);
+	store_bind_text(q, 22, a->commune);
+	store_bind_text(q, 23, d->note);
 	sqlite3_bind_int64(q, 24, rev);
-	bind_str(q, 25, updated);
+	store_bind_text(q, 25, updated);
 	int rc = run(q);
 	free(fold);
 	return rc;
@@ -176,15 +168,15 @@ static int replace_components(struct store *st, const char *id, const struct dos
 			continue;
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, c->seq);
-		bind_str(q, 3, c->name);
-		bind_str(q, 4, c->kind ? c->kind : "submit");
+		store_bind_text(q, 3, c->name);
+		store_bind_text(q, 4, c->kind ? c->kind : "submit");
 		sqlite3_bind_int64(q, 5, c->mandatory);
 		sqlite3_bind_int64(q, 6, c->originals_required);
 		sqlite3_bind_int64(q, 7, c->copies_required);
 		sqlite3_bind_int64(q, 8, c->originals);
 		sqlite3_bind_int64(q, 9, c->copies);
-		bind_str(q, 10, c->override_reason);
-		bind_str(q, 11, c->document_id); /* the paper attached (server/attach.c) */
+		store_bind_text(q, 10, c->override_reason);
+		store_bind_text(q, 11, c->document_id); /* the paper attached (server/attach.c) */
 		sqlite3_bind_int64(q, 12, c->reused);
 		int step = sqlite3_step(q);
 		sqlite3_reset(q);
@@ -205,18 +197,18 @@ static int insert_event(struct store *st, const char *id, const struct dossier_d
 					    " status_to, actor, unit_code, device_time, server_time,"
 					    " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 					    " ON CONFLICT(id) DO NOTHING");
-	bind_str(q, 1, e->id);
+	store_bind_text(q, 1, e->id);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
-	bind_str(q, 3, e->kind);
+	store_bind_text(q, 3, e->kind);
 	if (e->status_from)
 		sqlite3_bind_int64(q, 4, e->status_from);
 	if (e->status_to)
 		sqlite3_bind_int64(q, 5, e->status_to);
-	bind_str(q, 6, e->actor ? e->actor : "?");
-	bind_str(q, 7, e->unit_code ? e->unit_code : d->unit_code);
-	bind_str(q, 8, e->device_time ? e->device_time : d->received_at);
-	bind_str(q, 9, e->server_time);
-	bind_str(q, 10, text);
+	store_bind_text(q, 6, e->actor ? e->actor : "?");
+	store_bind_text(q, 7, e->unit_code ? e->unit_code : d->unit_code);
+	store_bind_text(q, 8, e->device_time ? e->device_time : d->received_at);
+	store_bind_text(q, 9, e->server_time);
+	store_bind_text(q, 10, text);
 	int rc = run(q);
 	free(text);
 	return rc;
@@ -227,7 +219,7 @@ void sync_catalog_load(struct store *st, const char *procedure_code, struct sync
 	memset(k, 0, sizeof(*k));
 	sqlite3_stmt *q = store_prepare(st, "SELECT seq, name, kind, mandatory, originals, copies"
 					    " FROM components WHERE procedure_code = ? ORDER BY seq");
-	bind_str(q, 1, procedure_code);
+	store_bind_text(q, 1, procedure_code);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		size_t n = k->n;
 		k->c = xrealloc(k->c, (n + 1) * sizeof(*k->c));
@@ -338,7 +330,7 @@ static int apply_unit(struct store *st, const struct sync_change *ch, struct app
 					    " VALUES (?1, ?2, ?3, coalesce(?4, 'commune'), ?5)"
 					    " ON CONFLICT(code) DO UPDATE SET name = ?2, ident = ?3,"
 					    " kind = coalesce(?4, kind), parent_code = ?5");
-	bind_str(q, 1, code);
+	store_bind_text(q, 1, code);
 	bind_json_str(q, 2, d, "name");
 	bind_json_str(q, 3, d, "ident");
 	bind_json_str(q, 4, d, "kind");
@@ -381,7 +373,7 @@ static int insert_procedure_row(struct store *st, const char *code, const json_t
 	int i = 1;
 	sqlite3_bind_text(q, i++, code, -1, SQLITE_STATIC);
 	bind_json_str(q, i++, d, "name");
-	bind_str(q, i++, str(d, "field") ? str(d, "field") : "Chưa phân loại");
+	store_bind_text(q, i++, str(d, "field") ? str(d, "field") : "Chưa phân loại");
 	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
 		bind_json_str(q, i++, d, texts[k]);
 	const json_t *tv = json_object_get(d, "time_value");
@@ -419,7 +411,7 @@ static int insert_procedure_parts(struct store *st, const char *code, const json
 			continue;
 		sqlite3_bind_text(ch, 1, code, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ch, 2, num(x, "seq", (long long)i + 1));
-		bind_str(ch, 3, str(x, "channel") ? str(x, "channel") : "");
+		store_bind_text(ch, 3, str(x, "channel") ? str(x, "channel") : "");
 		bind_json_str(ch, 4, x, "time_text");
 		bind_json_str(ch, 5, x, "fee_text");
 		bind_json_str(ch, 6, x, "description");
@@ -438,7 +430,7 @@ static int insert_procedure_parts(struct store *st, const char *code, const json
 		bind_json_str(co, 5, x, "form");
 		sqlite3_bind_int64(co, 6, num(x, "originals", 0));
 		sqlite3_bind_int64(co, 7, num(x, "copies", 0));
-		bind_str(co, 8, str(x, "kind") ? str(x, "kind") : "submit");
+		store_bind_text(co, 8, str(x, "kind") ? str(x, "kind") : "submit");
 		sqlite3_bind_int64(co, 9, num(x, "mandatory", 1) != 0);
 		sqlite3_bind_int64(co, 10, num(x, "needs_review", 0) != 0);
 		bind_json_str(co, 11, x, "raw");

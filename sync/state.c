@@ -11,26 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 int sync_config_load(struct store *st, struct sync_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	sqlite3_stmt *q = store_prepare(st, "SELECT server_url, device_id, device_name, username,"
 					    " token, ca_file, stopped FROM sync_state WHERE id = 1");
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		c->server_url = col(q, 0);
-		c->device_id = col(q, 1);
-		c->device_name = col(q, 2);
-		c->username = col(q, 3);
+		c->server_url = store_col_nonempty(q, 0);
+		c->device_id = store_col_nonempty(q, 1);
+		c->device_name = store_col_nonempty(q, 2);
+		c->username = store_col_nonempty(q, 3);
 		/* sealed under the store's key when the store is encrypted */
 		const unsigned char *t = sqlite3_column_text(q, 4);
 		c->token = t && *t ? keyring_open_secret(st->path, (const char *)t) : NULL;
-		c->ca_file = col(q, 5);
+		c->ca_file = store_col_nonempty(q, 5);
 		c->stopped = sqlite3_column_int(q, 6) != 0;
 	}
 	sqlite3_finalize(q);
@@ -84,7 +78,7 @@ bool sync_configured(struct store *st)
 char *sync_device_id(struct store *st)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT device_id FROM sync_state WHERE id = 1");
-	char *id = sqlite3_step(q) == SQLITE_ROW ? col(q, 0) : NULL;
+	char *id = sqlite3_step(q) == SQLITE_ROW ? store_col_nonempty(q, 0) : NULL;
 	sqlite3_finalize(q);
 	if (id)
 		return id;
@@ -95,7 +89,7 @@ char *sync_device_id(struct store *st)
 	sqlite3_step(q);
 	sqlite3_finalize(q);
 	q = store_prepare(st, "SELECT device_id FROM sync_state WHERE id = 1");
-	id = sqlite3_step(q) == SQLITE_ROW ? col(q, 0) : NULL;
+	id = sqlite3_step(q) == SQLITE_ROW ? store_col_nonempty(q, 0) : NULL;
 	sqlite3_finalize(q);
 	return id ? id : xstrdup(uuid);
 }
@@ -135,11 +129,11 @@ void sync_view_load(struct store *st, struct sync_view *v)
 					    " online, last_error, stopped FROM sync_state"
 					    " WHERE id = 1");
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		v->server_url = col(q, 0);
+		v->server_url = store_col_nonempty(q, 0);
 		v->configured = v->server_url && sqlite3_column_type(q, 1) != SQLITE_NULL;
-		v->last_sync_at = col(q, 2);
+		v->last_sync_at = store_col_nonempty(q, 2);
 		v->online = sqlite3_column_int(q, 3) != 0;
-		v->last_error = col(q, 4);
+		v->last_error = store_col_nonempty(q, 4);
 		v->stopped = sqlite3_column_int(q, 5) != 0;
 	}
 	sqlite3_finalize(q);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,87 @@ const char *files_errno_vn(int e)
 	case ENAMETOOLONG: return "đường dẫn quá dài";
 	default: return strerror(e);
 	}
+}
+
+int files_sync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return 0; /* best effort: some file systems do not allow it */
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc && e != EINVAL && e != EROFS) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int files_fsync(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+void files_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *f = xasprintf("%s/%s", dir, e->d_name);
+		unlink(f);
+		free(f);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+int files_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		       struct strbuf *err)
+{
+	const char *p = data;
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int e = fd < 0 ? errno : 0;
+	while (!e && len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n < 0 ? errno : ENOSPC;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fd >= 0) {
+		if (!e && fsync(fd))
+			e = errno;
+		if (close(fd) && !e)
+			e = errno;
+		if (!e && rename(tmp, path))
+			e = errno;
+		if (e)
+			unlink(tmp);
+	}
+	if (!e) /* the rename itself on disk: best effort */
+		(void)files_sync_dir(path);
+	free(tmp);
+	if (e) {
+		strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(e));
+		return -1;
+	}
+	return 0;
 }
 
 void files_hex(const unsigned char *d, size_t n, char *hex)

@@ -5,6 +5,7 @@
 #ifndef MC_FILES_H
 #define MC_FILES_H
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/xalloc.h"
 
@@ -13,6 +14,22 @@
 int files_read(const char *path, struct strbuf *out);
 /* A Vietnamese reason for an errno value (full disk, permissions...). */
 const char *files_errno_vn(int e);
+/* Writes len bytes of data to path (plaintext, not sealed: see sealed.h for
+ * documents/) through path.tmp, created with mode, fsynced, renamed over
+ * path, then the folder fsynced (best effort): a reader sees the old file
+ * or the new one, never half of one. On failure path.tmp is gone, path is
+ * as it was and err says "không ghi được tệp PATH: reason". 0, or -1. */
+int files_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		       struct strbuf *err);
+/* fsyncs the folder that holds path, so that a rename into it is on disk.
+ * 0, also when the folder does not open or its file system does not sync
+ * folders (best effort); -1 when the sync fails (errno says why). */
+int files_sync_dir(const char *path);
+/* fsyncs the file path (opened for writing). 0, or -1 (errno says why). */
+int files_fsync(const char *path);
+/* Removes the files directly in dir, then dir itself (best effort: what
+ * does not go stays). */
+void files_remove_dir(const char *dir);
 /* n bytes as 2n lower-case hex digits and a NUL. */
 void files_hex(const unsigned char *d, size_t n, char *hex);
 /* The SHA-256 of a file's plaintext (client/base/sealed.h), in hex. -1

@@ -246,23 +246,6 @@ void sealed_out_abort(struct sealed_out *o)
 	sodium_memzero(&o->state, sizeof(o->state));
 }
 
-static int sync_dir_of(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return 0; /* best effort */
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (rc && e != EINVAL && e != EROFS) {
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
 int sealed_write_file(const char *path, const void *data, size_t n)
 {
 	char *tmp = xasprintf("%s.tmp", path);
@@ -277,7 +260,7 @@ int sealed_write_file(const char *path, const void *data, size_t n)
 			e = errno;
 		if (!e && rename(tmp, path))
 			e = errno;
-		if (!e && sync_dir_of(path))
+		if (!e && files_sync_dir(path))
 			e = errno;
 		if (e)
 			unlink(tmp);
@@ -512,7 +495,7 @@ int sealed_seal_in_place(const char *path, struct strbuf *err)
 			e = errno;
 		if (!e && rename(tmp, path))
 			e = errno;
-		if (!e && sync_dir_of(path))
+		if (!e && files_sync_dir(path))
 			e = errno;
 		if (e)
 			unlink(tmp);

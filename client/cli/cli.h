@@ -61,8 +61,10 @@ CLI_COMMANDS(CLI_DECLARE)
 struct reception_input;
 struct reception_error;
 int cli_read_reception(const char *file, struct reception_input *in);
-/* "applicant.full_name"... for a refused field, NULL when none. */
-const char *cli_reception_field_key(const struct reception_error *e);
+/* The exit status of a reception or visit the services refused, its
+ * message said: a store fault 1, bad input 2 (naming the field as
+ * "applicant.full_name"...). */
+int cli_reception_refused(const struct reception_error *e);
 
 /* Prints "motcua: <message>" on stderr. */
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -130,6 +132,11 @@ void cli_print_json(struct json_t *o);
 
 /* A code as stored, upper case, whatever case it was typed in (malloc'd). */
 char *cli_upper_code(const char *code);
+
+/* The --out of a report written as PDF or CSV, chosen by its extension
+ * (either case): *csv set, CLI_OK; no --out or another extension: the
+ * message, CLI_BADINPUT. */
+int cli_report_out(const char *out, bool *csv);
 
 /* A password: one line from stdin without its newline, not echoed on a
  * terminal (after the prompt "Mật khẩu: " on stderr); NULL at end of input.

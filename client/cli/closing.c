@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -31,12 +30,6 @@ static int usage(void)
 	      "Tệp .pdf: khổ A4 đứng; tệp .csv: UTF-8 (có BOM), dòng tiêu đề, dấu phẩy.\n",
 	      stdout);
 	return CLI_OK;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n > k && !strcasecmp(s + n - k, suffix);
 }
 
 static void print_result(const struct closing *c, const char *clerk, const char *out)
@@ -119,12 +112,10 @@ int cli_closing(int argc, char **argv)
 	if (strlen(day) != 10 || mc_parse_date(day, &d))
 		return cli_bad("--date phải là một ngày có thật dạng YYYY-MM-DD (gặp «%.20s»)",
 			       mc_text_valid(day) ? day : "?");
-	if (!out || !*out)
-		return cli_bad("thiếu --out TỆP.pdf hoặc TỆP.csv");
-	bool csv = ends_with(out, ".csv");
-	if (!csv && !ends_with(out, ".pdf"))
-		return cli_bad("--out phải là tệp .pdf hoặc .csv (gặp «%.60s»)",
-			       mc_text_valid(out) ? out : "?");
+	bool csv;
+	int bad = cli_report_out(out, &csv);
+	if (bad)
+		return bad;
 	if (clerk && !*clerk)
 		return cli_bad("--clerk rỗng");
 	if (db && !*db)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "client/store/auth.h"
 #include "client/store/store.h"
 #include "sync/sync.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "core/version.h"
 
@@ -168,6 +170,23 @@ char *cli_upper_code(const char *code)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
 	return upper;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && !strcasecmp(s + n - k, suffix);
+}
+
+int cli_report_out(const char *out, bool *csv)
+{
+	if (!out || !*out)
+		return cli_bad("thiếu --out TỆP.pdf hoặc TỆP.csv");
+	*csv = ends_with(out, ".csv");
+	if (!*csv && !ends_with(out, ".pdf"))
+		return cli_bad("--out phải là tệp .pdf hoặc .csv (gặp «%.60s»)",
+			       mc_text_valid(out) ? out : "?");
+	return CLI_OK;
 }
 
 char *cli_read_password(void)

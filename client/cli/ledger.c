@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -30,12 +29,6 @@ static int usage(void)
 	      "Tệp .pdf: khổ A4 ngang; tệp .csv: UTF-8 (có BOM), dấu phẩy, mọi ô trong ngoặc kép.\n",
 	      stdout);
 	return CLI_OK;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n > k && !strcasecmp(s + n - k, suffix);
 }
 
 static void print_result(const struct ledger *lg, const char *out)
@@ -76,12 +69,10 @@ int cli_ledger(int argc, char **argv)
 		vals[k] = argv[i];
 	}
 	const char *from = vals[0], *to = vals[1], *out = vals[2], *unit = vals[3], *db = vals[4];
-	if (!out || !*out)
-		return cli_bad("thiếu --out TỆP.pdf hoặc TỆP.csv");
-	bool csv = ends_with(out, ".csv");
-	if (!csv && !ends_with(out, ".pdf"))
-		return cli_bad("--out phải là tệp .pdf hoặc .csv (gặp «%.60s»)",
-			       mc_text_valid(out) ? out : "?");
+	bool csv;
+	int bad = cli_report_out(out, &csv);
+	if (bad)
+		return bad;
 	if (db && !*db)
 		return cli_bad("đường dẫn --db rỗng");
 	struct strbuf err = STRBUF_INIT;

@@ -264,9 +264,14 @@ int cli_read_reception(const char *file, struct reception_input *in)
 	return rc;
 }
 
-const char *cli_reception_field_key(const struct reception_error *e)
+int cli_reception_refused(const struct reception_error *e)
 {
-	return field_key(e);
+	const char *key = field_key(e);
+	if (e->field == RF_STORE)
+		return cli_fault("%s", e->msg);
+	if (key)
+		return cli_bad("%s: %s", key, e->msg);
+	return cli_bad("%s", e->msg);
 }
 
 static void print_result(const struct reception_result *res)
@@ -308,13 +313,7 @@ static int receive(const char *db_opt, const char *user, struct reception_input 
 		rc = cli_bad("chưa rõ cán bộ tiếp nhận: dùng --user TÊN_ĐĂNG_NHẬP (kho có không hoặc"
 			     " nhiều cán bộ)");
 	} else if (reception_commit(&st, in, clerk, &now, &res, &err)) {
-		const char *key = field_key(&err);
-		if (err.field == RF_STORE)
-			rc = cli_fault("%s", err.msg);
-		else if (key)
-			rc = cli_bad("%s: %s", key, err.msg);
-		else
-			rc = cli_bad("%s", err.msg);
+		rc = cli_reception_refused(&err);
 	} else {
 		if (res.receipt_error)
 			fprintf(stderr, "motcua: đã tiếp nhận hồ sơ %s nhưng chưa ghi được giấy tiếp nhận"

@@ -53,13 +53,7 @@ static int record(const char *db_opt, const char *user, const struct reception_i
 		rc = cli_bad("chưa rõ cán bộ tiếp nhận: dùng --user TÊN_ĐĂNG_NHẬP (kho có không hoặc"
 			     " nhiều cán bộ)");
 	} else if (visit_record(&st, in, kind, items, clerk, &now, &res, &err)) {
-		const char *key = cli_reception_field_key(&err);
-		if (err.field == RF_STORE)
-			rc = cli_fault("%s", err.msg);
-		else if (key)
-			rc = cli_bad("%s: %s", key, err.msg);
-		else
-			rc = cli_bad("%s", err.msg);
+		rc = cli_reception_refused(&err);
 	} else {
 		struct visit_form f;
 		visit_form_prepare(&st, &res, VISIT_FORM_WRITE | VISIT_FORM_PRINT, &f);

@@ -2,12 +2,9 @@
 /* The closing report printed: see closing.h. */
 #include "client/print/closing.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "client/base/files.h"
 #include "client/print/forms.h"
@@ -167,17 +164,6 @@ int closing_write_pdf(const struct closing *c, const struct form_unit *u, const 
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-static void csv_field(struct strbuf *sb, const char *s, bool last)
-{
-	strbuf_addch(sb, '"');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
-}
-
 static void csv_row(struct strbuf *sb, const char *day, const struct closing_row *r, bool total)
 {
 	char n[8][32];
@@ -190,51 +176,15 @@ static void csv_row(struct strbuf *sb, const char *day, const struct closing_row
 	snprintf(n[6], sizeof n[6], "%ld", r->unrecorded);
 	char *uname = r->unit_name ? mc_text_nfc(r->unit_name) : NULL;
 	char *cname = r->clerk_name ? mc_text_nfc(r->clerk_name) : NULL;
-	csv_field(sb, day, false);
-	csv_field(sb, total ? "Tổng cộng" : r->unit_code, false);
-	csv_field(sb, uname, false);
-	csv_field(sb, r->clerk, false);
-	csv_field(sb, cname, false);
+	mc_csv_field(sb, day, false);
+	mc_csv_field(sb, total ? "Tổng cộng" : r->unit_code, false);
+	mc_csv_field(sb, uname, false);
+	mc_csv_field(sb, r->clerk, false);
+	mc_csv_field(sb, cname, false);
 	for (int k = 0; k < 7; k++)
-		csv_field(sb, n[k], k == 6);
+		mc_csv_field(sb, n[k], k == 6);
 	free(uname);
 	free(cname);
-}
-
-/* Writes data to path through path.tmp, fsynced and renamed. */
-static int write_atomic(const char *path, const char *data, size_t len, struct strbuf *err)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = 0;
-	if (fd < 0) {
-		strbuf_addf(err, "không tạo được tệp %s: %s", path, files_errno_vn(errno));
-		free(tmp);
-		return -1;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			e = n < 0 ? errno : ENOSPC;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (!e && fsync(fd))
-		e = errno;
-	if (close(fd) && !e)
-		e = errno;
-	if (!e && rename(tmp, path))
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(e));
-	}
-	free(tmp);
-	return e ? -1 : 0;
 }
 
 int closing_write_csv(const struct closing *c, const char *path, struct strbuf *err)
@@ -248,11 +198,11 @@ int closing_write_csv(const struct closing *c, const char *path, struct strbuf *
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "\xef\xbb\xbf"); /* BOM: Excel reads the file as UTF-8 */
 	for (size_t k = 0; k < nh; k++)
-		csv_field(&sb, csv_heads[k], k == nh - 1);
+		mc_csv_field(&sb, csv_heads[k], k == nh - 1);
 	for (size_t i = 0; i < c->n; i++)
 		csv_row(&sb, c->day, &c->rows[i], false);
 	csv_row(&sb, c->day, &c->total, true);
-	int rc = write_atomic(path, sb.buf, sb.len, err);
+	int rc = files_write_atomic(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return rc;
 }

@@ -5,14 +5,11 @@
  * hook. */
 #include "client/print/ledger.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "client/base/files.h"
 #include "core/datetime.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -261,94 +258,22 @@ int ledger_write_pdf(const struct ledger *lg, const char *path, struct strbuf *e
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-static void csv_field(struct strbuf *sb, const char *s, bool last)
-{
-	strbuf_addch(sb, '"');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
-}
-
-static const char *errno_vn(int e)
-{
-	switch (e) {
-	case ENOSPC: return "ổ đĩa đã đầy";
-	case EFBIG: return "tệp vượt quá kích thước cho phép";
-	case ENOENT: return "thư mục không tồn tại";
-	case ENOTDIR: return "đường dẫn không phải là thư mục";
-	case EACCES:
-	case EPERM: return "không có quyền ghi";
-	case EROFS: return "ổ đĩa chỉ cho phép đọc";
-	case EISDIR: return "đường dẫn là một thư mục";
-	case EIO: return "lỗi đọc/ghi ổ đĩa";
-	default: return strerror(e);
-	}
-}
-
-/* Writes data to path through path.tmp, fsynced and renamed. */
-static int write_atomic(const char *path, const char *data, size_t len, struct strbuf *err)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = 0;
-	if (fd < 0) {
-		strbuf_addf(err, "không tạo được tệp %s: %s", path, errno_vn(errno));
-		free(tmp);
-		return -1;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			e = n < 0 ? errno : ENOSPC;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (!e && fsync(fd))
-		e = errno;
-	if (close(fd) && !e)
-		e = errno;
-	if (!e && rename(tmp, path))
-		e = errno;
-	if (!e) {
-		char *copy = xstrdup(path);
-		int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		free(copy);
-		if (dfd >= 0) {
-			fsync(dfd); /* best effort */
-			close(dfd);
-		}
-	}
-	if (e) {
-		unlink(tmp);
-		strbuf_addf(err, "không ghi được tệp %s: %s", path, errno_vn(e));
-	}
-	free(tmp);
-	return e ? -1 : 0;
-}
-
 int ledger_write_csv(const struct ledger *lg, const char *path, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "\xef\xbb\xbf"); /* BOM: Excel reads the file as UTF-8 */
 	for (int k = 0; k < NCOLS; k++)
-		csv_field(&sb, csv_heads[k], k == NCOLS - 1);
+		mc_csv_field(&sb, csv_heads[k], k == NCOLS - 1);
 	for (size_t i = 0; i < lg->n; i++) {
 		for (int k = 0; k < NCOLS; k++) {
 			char *s = cell_text(&lg->rows[i], k, true);
 			char *nfc = mc_text_nfc(s);
-			csv_field(&sb, nfc, k == NCOLS - 1);
+			mc_csv_field(&sb, nfc, k == NCOLS - 1);
 			free(nfc);
 			free(s);
 		}
 	}
-	int rc = write_atomic(path, sb.buf, sb.len, err);
+	int rc = files_write_atomic(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return rc;
 }

@@ -4,7 +4,6 @@
  * has a resolution of 25.4 "dpi" so that font sizes stay in points. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "client/print/pdf.h"
+#include "client/base/files.h"
 #include "core/text.h"
 
 #define MM_PER_PT (25.4 / 72.0)
@@ -35,26 +35,6 @@ const char *__lsan_default_options(void)
 	return "print_suppressions=0";
 }
 #endif
-
-static const char *errno_vn(int e)
-{
-	switch (e) {
-	case ENOSPC: return "ổ đĩa đã đầy";
-#ifdef EDQUOT
-	case EDQUOT: return "đã hết hạn mức dung lượng";
-#endif
-	case EFBIG: return "tệp vượt quá kích thước cho phép";
-	case ENOENT: return "thư mục không tồn tại";
-	case ENOTDIR: return "đường dẫn không phải là thư mục";
-	case EACCES:
-	case EPERM: return "không có quyền ghi";
-	case EROFS: return "ổ đĩa chỉ cho phép đọc";
-	case EISDIR: return "đường dẫn là một thư mục";
-	case EIO: return "lỗi đọc/ghi ổ đĩa";
-	case ENAMETOOLONG: return "đường dẫn quá dài";
-	default: return strerror(e);
-	}
-}
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -103,7 +83,7 @@ int pdf_open(struct pdf_doc *d, const char *path, double w, double h, struct str
 
 	d->open = sealed_out_open(&d->out, d->tmp) == 0;
 	if (!d->open) {
-		strbuf_addf(err, "không tạo được tệp PDF %s: %s", path, errno_vn(errno));
+		strbuf_addf(err, "không tạo được tệp PDF %s: %s", path, files_errno_vn(errno));
 		FREE(&d->path);
 		FREE(&d->tmp);
 		return -1;
@@ -154,23 +134,6 @@ void pdf_set_metadata(struct pdf_doc *d, const char *title, const char *date)
 	}
 }
 
-static int sync_dir(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return 0; /* best effort: some file systems do not allow it */
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (rc && e != EINVAL && e != EROFS) {
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
 int pdf_close(struct pdf_doc *d, struct strbuf *err)
 {
 	const char *why = NULL;
@@ -188,16 +151,16 @@ int pdf_close(struct pdf_doc *d, struct strbuf *err)
 	d->surface = NULL;
 
 	if (d->write_errno)
-		why = errno_vn(d->write_errno);
+		why = files_errno_vn(d->write_errno);
 	else if (cst != CAIRO_STATUS_SUCCESS)
 		why = cairo_status_to_string(cst);
 	else if ((d->open = false, sealed_out_close(&d->out)))
-		why = errno_vn(errno);
+		why = files_errno_vn(errno);
 	else {
 		if (rename(d->tmp, d->path))
-			why = errno_vn(errno);
-		else if (sync_dir(d->path))
-			why = errno_vn(errno);
+			why = files_errno_vn(errno);
+		else if (files_sync_dir(d->path))
+			why = files_errno_vn(errno);
 		else
 			rc = 0;
 	}

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,23 +161,6 @@ static int draw_lineart(cairo_t *cr, const struct pagestore *ps, size_t i, struc
 	return 0;
 }
 
-static int sync_dir_of(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return 0;
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	if (rc && e != EINVAL && e != EROFS) {
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
 static void set_metadata(cairo_surface_t *s, const char *title, const char *date)
 {
 	if (title)
@@ -255,7 +237,7 @@ int docpdf_write(const struct pagestore *ps, const char *path, const char *title
 	else {
 		if (rename(tmp, path))
 			why = files_errno_vn(errno);
-		else if (sync_dir_of(path))
+		else if (files_sync_dir(path))
 			why = files_errno_vn(errno);
 		else
 			rc = 0;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/base/files.h"
 #include "client/base/sealed.h"
 #include "core/text.h"
 
@@ -545,19 +546,7 @@ int ocr_pdf_progress(const char *path, char **text, struct progress *progress, s
 		free(paths[i]);
 	}
 	free(paths);
-	/* whatever else pdftoppm left (a page cut short) */
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *f = xasprintf("%s/%s", dir, e->d_name);
-		unlink(f);
-		free(f);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
+	files_remove_dir(dir); /* and whatever else pdftoppm left (a page cut short) */
 	free(dir);
 	return rc;
 }

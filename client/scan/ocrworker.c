@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/base/files.h"
 #include "client/base/sealed.h"
 #include "client/scan/ocr.h"
 #include "client/store/docstore.h"
@@ -63,22 +64,6 @@ int ocr_keep_pages(struct pagestore *ps, const char *db_path, const char *doc_id
 }
 
 /* Removes every file of dir, then dir. */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *f = xasprintf("%s/%s", dir, e->d_name);
-		unlink(f);
-		free(f);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 /* An exclusive lock on the folder dir (the fd holding it), or -1 when it is
  * missing or another process holds it. */
 static int lock_dir(const char *dir)
@@ -157,7 +142,7 @@ static void paper_free(struct paper *p)
 	if (p->kept)
 		pagestore_release(&p->ps);
 	else if (p->dir)
-		remove_dir(p->dir); /* the PDF's pages rendered: made again next time */
+		files_remove_dir(p->dir); /* the PDF's pages rendered: made again next time */
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->texts[i]);
 		if (p->pngs)
@@ -167,7 +152,7 @@ static void paper_free(struct paper *p)
 	free(p->texts);
 	free(p->tags);
 	if (p->tmp)
-		remove_dir(p->tmp);
+		files_remove_dir(p->tmp);
 	free(p->tmp);
 	if (p->lock >= 0)
 		close(p->lock);
@@ -282,7 +267,7 @@ static int paper_store(struct store *st, struct paper *p, int *done, int *failed
 			(*failed)++;
 		else
 			(*done)++;
-		remove_dir(p->dir); /* the pages, their texts, or the rendered PDF */
+		files_remove_dir(p->dir); /* the pages, their texts, or the rendered PDF */
 	}
 	return 0;
 }
@@ -320,7 +305,7 @@ static int remove_stale(struct store *st, const char *db_path, struct strbuf *er
 			char *dir = xasprintf("%s/%s", root, names[i]);
 			int fd = lock_dir(dir);
 			if (fd >= 0) {
-				remove_dir(dir);
+				files_remove_dir(dir);
 				close(fd);
 			}
 			free(dir);

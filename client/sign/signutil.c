@@ -87,37 +87,7 @@ int signutil_write(const char *path, const unsigned char *buf, size_t len, struc
 		}
 		return MC_EXIT_OK;
 	}
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = 0;
-	if (fd < 0) {
-		e = errno;
-	} else {
-		size_t done = 0;
-		while (done < len && !e) {
-			ssize_t w = write(fd, buf + done, len - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				e = w < 0 ? errno : ENOSPC;
-			else
-				done += (size_t)w;
-		}
-		if (!e && fsync(fd))
-			e = errno;
-		if (close(fd) && !e)
-			e = errno;
-		if (!e && rename(tmp, path))
-			e = errno;
-		if (e)
-			unlink(tmp);
-	}
-	free(tmp);
-	if (e) {
-		strbuf_addf(err, "không ghi được tệp %s: %s", path, files_errno_vn(e));
-		return MC_EXIT_FAULT;
-	}
-	return MC_EXIT_OK;
+	return files_write_atomic(path, buf, len, 0644, err) ? MC_EXIT_FAULT : MC_EXIT_OK;
 }
 
 int signutil_inflate(const unsigned char *in, size_t n, struct strbuf *out, struct strbuf *err)

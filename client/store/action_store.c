@@ -8,18 +8,6 @@
 
 #include "client/store/dossier_query.h"
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static void col_copy(sqlite3_stmt *q, int i, char *buf, size_t n)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
-}
-
 void action_dossier_release(struct action_dossier *d)
 {
 	free(d->id);
@@ -40,14 +28,14 @@ int action_store_dossier(struct store *st, const char *code, struct action_dossi
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		d->id = col_dup(q, 0);
-		d->code = col_dup(q, 1);
+		d->id = store_col_text(q, 0);
+		d->code = store_col_text(q, 1);
 		d->status = sqlite3_column_int(q, 2);
 		d->rev = sqlite3_column_int64(q, 3);
-		col_copy(q, 4, d->appointment_text, sizeof d->appointment_text);
-		d->unit_code = col_dup(q, 5);
-		d->handling_unit = col_dup(q, 6);
-		d->applicant_name = col_dup(q, 7);
+		store_col_copy(q, 4, d->appointment_text, sizeof d->appointment_text);
+		d->unit_code = store_col_text(q, 5);
+		d->handling_unit = store_col_text(q, 6);
+		d->applicant_name = store_col_text(q, 7);
 	}
 	sqlite3_finalize(q);
 	return rc;
@@ -65,7 +53,7 @@ int action_store_history(struct store *st, struct action_dossier *d)
 		const char *kind = (const char *)sqlite3_column_text(q, 0);
 		if (!strcmp(kind, "apologize")) {
 			if (!d->apologies++)
-				col_copy(q, 1, d->apology_at, sizeof d->apology_at);
+				store_col_copy(q, 1, d->apology_at, sizeof d->apology_at);
 		} else if (!strcmp(kind, "rate")) {
 			if (!d->rating)
 				d->rating = xstrdup(sqlite3_column_text(q, 2)
@@ -73,8 +61,8 @@ int action_store_history(struct store *st, struct action_dossier *d)
 							    : "{}");
 		} else { /* the latest request wins */
 			d->paused = true;
-			col_copy(q, 1, d->paused_since, sizeof d->paused_since);
-			col_copy(q, 3, d->pause_event, sizeof d->pause_event);
+			store_col_copy(q, 1, d->paused_since, sizeof d->paused_since);
+			store_col_copy(q, 3, d->pause_event, sizeof d->pause_event);
 		}
 	}
 	sqlite3_finalize(q);
@@ -97,9 +85,9 @@ int action_store_clerk(struct store *st, const char *username, struct action_cle
 	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		c->full_name = col_dup(q, 0);
-		c->unit_code = col_dup(q, 1);
-		c->role = col_dup(q, 2);
+		c->full_name = store_col_text(q, 0);
+		c->unit_code = store_col_text(q, 1);
+		c->role = store_col_text(q, 2);
 		c->disabled = sqlite3_column_int(q, 3) != 0;
 	}
 	sqlite3_finalize(q);
@@ -112,7 +100,7 @@ char *action_store_clerk_in_charge(struct store *st, const char *id)
 		"SELECT " DOSSIER_CLERK_IN_CHARGE " FROM dossiers d"
 		" LEFT JOIN dossier_assignments da ON da.dossier_id = d.id WHERE d.id = ?");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	char *who = sqlite3_step(q) == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	char *who = sqlite3_step(q) == SQLITE_ROW ? store_col_text(q, 0) : NULL;
 	sqlite3_finalize(q);
 	return who ? who : xstrdup("");
 }

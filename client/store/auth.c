@@ -77,12 +77,6 @@ int auth_init(struct strbuf *err)
 	return 0;
 }
 
-static char *column_dup(sqlite3_stmt *q, int col)
-{
-	const unsigned char *s = sqlite3_column_text(q, col);
-	return xstrdup(s ? (const char *)s : "");
-}
-
 /* Loads the clerk and, when hash is given, the password hash (malloc'd). */
 static int load(struct store *st, const char *username, struct clerk *out, char **hash)
 {
@@ -91,13 +85,13 @@ static int load(struct store *st, const char *username, struct clerk *out, char 
 	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
 	int rc = 1;
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		out->username = column_dup(q, 0);
-		out->full_name = column_dup(q, 1);
-		out->unit_code = column_dup(q, 2);
-		out->role = column_dup(q, 3);
+		out->username = store_col_str(q, 0);
+		out->full_name = store_col_str(q, 1);
+		out->unit_code = store_col_str(q, 2);
+		out->role = store_col_str(q, 3);
 		out->disabled = sqlite3_column_int(q, 4) != 0;
 		if (hash)
-			*hash = column_dup(q, 5);
+			*hash = store_col_str(q, 5);
 		rc = 0;
 	}
 	sqlite3_finalize(q);
@@ -115,7 +109,7 @@ char *auth_sole_clerk(struct store *st)
 	char *user = NULL;
 	sqlite3_stmt *q = store_prepare(st, "SELECT username FROM clerks WHERE disabled = 0 LIMIT 2");
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		user = column_dup(q, 0);
+		user = store_col_str(q, 0);
 		if (sqlite3_step(q) == SQLITE_ROW)
 			FREE(&user);
 	}
@@ -147,10 +141,10 @@ static int read_clerks(sqlite3_stmt *q, struct clerk_list *out, struct strbuf *e
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 		struct clerk *c = &out->v[out->n++];
-		c->username = column_dup(q, 0);
-		c->full_name = column_dup(q, 1);
-		c->unit_code = column_dup(q, 2);
-		c->role = column_dup(q, 3);
+		c->username = store_col_str(q, 0);
+		c->full_name = store_col_str(q, 1);
+		c->unit_code = store_col_str(q, 2);
+		c->role = store_col_str(q, 3);
 		c->disabled = sqlite3_column_int(q, 4) != 0;
 	}
 	sqlite3_finalize(q);

@@ -10,13 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BACKUP_STEP_PAGES 256
+#include "client/base/files.h"
 
-static char *col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
+#define BACKUP_STEP_PAGES 256
 
 /* The first result of sql as a number; -1 when it fails. */
 static long one_number(sqlite3 *db, const char *sql)
@@ -34,7 +30,7 @@ static char *one_text(sqlite3 *db, const char *sql)
 	sqlite3_stmt *q = NULL;
 	char *s = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		s = col_text(q, 0);
+		s = store_col_text(q, 0);
 	sqlite3_finalize(q);
 	return s;
 }
@@ -211,26 +207,6 @@ static int copy_pages(sqlite3 *dst, sqlite3 *src, struct progress *progress, str
 	return 0;
 }
 
-static int fsync_path(const char *path, bool dir)
-{
-	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 int store_backup(struct store *st, const char *path, struct progress *progress, long *dossiers,
 		 struct strbuf *err)
 {
@@ -294,13 +270,11 @@ int store_backup(struct store *st, const char *path, struct progress *progress, 
 	store_probe_release(&pr);
 	if (!good)
 		goto fail;
-	if (chmod(tmp, 0600) || fsync_path(tmp, false) || rename(tmp, path)) {
+	if (chmod(tmp, 0600) || files_fsync(tmp) || rename(tmp, path)) {
 		strbuf_addf(err, "không ghi được %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	char *dir = dir_of(path);
-	fsync_path(dir, true);
-	free(dir);
+	files_sync_dir(path);
 	*dossiers = count;
 	free(tmp);
 	free(journal);

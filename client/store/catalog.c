@@ -8,12 +8,6 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 
-static char *col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* ---- fields ---------------------------------------------------------------- */
 
 static int field_cmp(const void *a, const void *b);
@@ -30,7 +24,7 @@ int catalog_fields(struct store *st, struct catalog_fields *out)
 			alloc = alloc ? 2 * alloc : 32;
 			out->items = xrealloc(out->items, alloc * sizeof(*out->items));
 		}
-		out->items[out->n].field = col_text(q, 0);
+		out->items[out->n].field = store_col_text(q, 0);
 		out->items[out->n].count = sqlite3_column_int(q, 1);
 		out->n++;
 	}
@@ -82,13 +76,13 @@ char *catalog_field_lookup(struct store *st, const char *input)
 
 static void read_proc(sqlite3_stmt *q, struct catalog_proc *p)
 {
-	p->code = col_text(q, 0);
-	p->name = col_text(q, 1);
-	p->field = col_text(q, 2);
-	p->time_text = col_text(q, 3);
+	p->code = store_col_text(q, 0);
+	p->name = store_col_text(q, 1);
+	p->field = store_col_text(q, 2);
+	p->time_text = store_col_text(q, 3);
 	p->time_value = sqlite3_column_double(q, 4);
-	p->time_unit = col_text(q, 5);
-	p->fee_text = col_text(q, 6);
+	p->time_unit = store_col_text(q, 5);
+	p->fee_text = store_col_text(q, 6);
 	p->has_fee_amount = sqlite3_column_type(q, 7) != SQLITE_NULL;
 	p->fee_amount = sqlite3_column_int64(q, 7);
 	p->needs_review = sqlite3_column_int(q, 8) != 0;
@@ -281,16 +275,16 @@ int catalog_get(struct store *st, const char *code, struct catalog_detail *d)
 	}
 	read_proc(q, &d->proc);
 	int i = 9;
-	d->level = col_text(q, i++);
-	d->kind = col_text(q, i++);
-	d->decision = col_text(q, i++);
-	d->applicants = col_text(q, i++);
-	d->agency = col_text(q, i++);
-	d->steps = col_text(q, i++);
-	d->conditions = col_text(q, i++);
-	d->result = col_text(q, i++);
-	d->url = col_text(q, i++);
-	d->review_notes = col_text(q, i++);
+	d->level = store_col_text(q, i++);
+	d->kind = store_col_text(q, i++);
+	d->decision = store_col_text(q, i++);
+	d->applicants = store_col_text(q, i++);
+	d->agency = store_col_text(q, i++);
+	d->steps = store_col_text(q, i++);
+	d->conditions = store_col_text(q, i++);
+	d->result = store_col_text(q, i++);
+	d->url = store_col_text(q, i++);
+	d->review_notes = store_col_text(q, i++);
 	parse_legal(d, (const char *)sqlite3_column_text(q, i));
 	sqlite3_finalize(q);
 
@@ -300,10 +294,10 @@ int catalog_get(struct store *st, const char *code, struct catalog_detail *d)
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		d->channels = xrealloc(d->channels, (d->nchannels + 1) * sizeof(*d->channels));
 		struct catalog_channel *c = &d->channels[d->nchannels++];
-		c->channel = col_text(q, 0);
-		c->time_text = col_text(q, 1);
-		c->fee_text = col_text(q, 2);
-		c->description = col_text(q, 3);
+		c->channel = store_col_text(q, 0);
+		c->time_text = store_col_text(q, 1);
+		c->fee_text = store_col_text(q, 2);
+		c->description = store_col_text(q, 3);
 	}
 	sqlite3_finalize(q);
 
@@ -314,10 +308,10 @@ int catalog_get(struct store *st, const char *code, struct catalog_detail *d)
 		d->components = xrealloc(d->components, (d->ncomponents + 1) * sizeof(*d->components));
 		struct catalog_component *c = &d->components[d->ncomponents++];
 		c->id = sqlite3_column_int(q, 0);
-		c->grp = col_text(q, 1);
-		c->name = col_text(q, 2);
-		c->form = col_text(q, 3);
-		c->raw = col_text(q, 4);
+		c->grp = store_col_text(q, 1);
+		c->name = store_col_text(q, 2);
+		c->form = store_col_text(q, 3);
+		c->raw = store_col_text(q, 4);
 		c->originals = sqlite3_column_int(q, 5);
 		c->copies = sqlite3_column_int(q, 6);
 		const char *kind = (const char *)sqlite3_column_text(q, 7);
@@ -405,12 +399,12 @@ static void commune_rows(sqlite3_stmt *q, struct catalog_communes *out, int limi
 			continue;
 		out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
 		struct catalog_commune *c = &out->items[out->n++];
-		c->code = col_text(q, 0);
-		c->name = col_text(q, 1);
-		c->kind = col_text(q, 2);
-		c->province_code = col_text(q, 3);
-		c->province_name = col_text(q, 4);
-		c->via_old_name = via ? col_text(q, 5) : NULL;
+		c->code = store_col_text(q, 0);
+		c->name = store_col_text(q, 1);
+		c->kind = store_col_text(q, 2);
+		c->province_code = store_col_text(q, 3);
+		c->province_name = store_col_text(q, 4);
+		c->via_old_name = via ? store_col_text(q, 5) : NULL;
 	}
 	sqlite3_finalize(q);
 }

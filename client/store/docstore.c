@@ -116,12 +116,6 @@ static void target_release(struct target *t)
 	free(t->component);
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 static int load_target(struct store *st, const char *code, int seq, struct target *t,
 		       struct strbuf *err)
 {
@@ -132,9 +126,9 @@ static int load_target(struct store *st, const char *code, int seq, struct targe
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		snprintf(t->id, sizeof t->id, "%s", (const char *)sqlite3_column_text(q, 0));
-		t->code = col_dup(q, 1);
-		t->owner = col_dup(q, 2);
-		t->unit = col_dup(q, 3);
+		t->code = store_col_nonempty(q, 1);
+		t->owner = store_col_nonempty(q, 2);
+		t->unit = store_col_nonempty(q, 3);
 		t->rev = sqlite3_column_int64(q, 4);
 	}
 	sqlite3_finalize(q);
@@ -147,7 +141,7 @@ static int load_target(struct store *st, const char *code, int seq, struct targe
 	sqlite3_bind_int(q, 2, seq);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		t->component = col_dup(q, 0);
+		t->component = store_col_nonempty(q, 0);
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE) {
 		refuse(err, "Hồ sơ %s không có thành phần số %d", t->code, seq);
@@ -204,7 +198,7 @@ static char *actor_unit(struct store *st, const char *clerk, const struct target
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT unit_code FROM clerks WHERE username = ?");
 	sqlite3_bind_text(q, 1, clerk, -1, SQLITE_STATIC);
-	char *u = sqlite3_step(q) == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	char *u = sqlite3_step(q) == SQLITE_ROW ? store_col_nonempty(q, 0) : NULL;
 	sqlite3_finalize(q);
 	return u ? u : xstrdup(t->unit ? t->unit : "");
 }
@@ -279,14 +273,6 @@ static int commit_or_fault(struct dossier_tx *tx, int sqlrc, struct strbuf *err)
 	return DOCSTORE_OK;
 }
 
-static void bind_opt(sqlite3_stmt *q, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 /* The paper's type and signature (document_papers), when it has either. */
 static int write_paper(struct store *st, const char *doc_id, const struct doc_meta *m)
 {
@@ -296,9 +282,9 @@ static int write_paper(struct store *st, const char *doc_id, const struct doc_me
 		"INSERT OR REPLACE INTO document_papers(document_id, paper_type, signer, signed_at)"
 		" VALUES (?, ?, ?, ?)");
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
-	bind_opt(q, 2, m->paper_type);
-	bind_opt(q, 3, m->signer);
-	bind_opt(q, 4, m->signed_at);
+	store_bind_nonempty(q, 2, m->paper_type);
+	store_bind_nonempty(q, 3, m->signer);
+	store_bind_nonempty(q, 4, m->signed_at);
 	return step_done(q);
 }
 
@@ -335,18 +321,18 @@ int docstore_attach_new(struct store *st, const char *code, int seq, const struc
 		" expires_on, sha256, pages, bytes, ocr_state, created_at, created_by)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)");
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
-	bind_opt(q, 2, t.owner);
+	store_bind_nonempty(q, 2, t.owner);
 	sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
-	bind_opt(q, 4, m->title);
-	bind_opt(q, 5, m->number);
-	bind_opt(q, 6, m->issuer);
-	bind_opt(q, 7, m->issued_on);
-	bind_opt(q, 8, m->expires_on);
+	store_bind_nonempty(q, 4, m->title);
+	store_bind_nonempty(q, 5, m->number);
+	store_bind_nonempty(q, 6, m->issuer);
+	store_bind_nonempty(q, 7, m->issued_on);
+	store_bind_nonempty(q, 8, m->expires_on);
 	sqlite3_bind_text(q, 9, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 10, pages);
 	sqlite3_bind_int64(q, 11, bytes);
 	sqlite3_bind_text(q, 12, at, -1, SQLITE_STATIC);
-	bind_opt(q, 13, clerk);
+	store_bind_nonempty(q, 13, clerk);
 	sqlrc = step_done(q);
 	if (sqlrc == SQLITE_OK)
 		sqlrc = write_paper(st, doc_id, m);
@@ -411,7 +397,7 @@ int docstore_attach_reuse(struct store *st, const char *code, int seq, const cha
 	} else if (sqlrc != SQLITE_ROW) {
 		rc = fault(err, sqlrc, "Không đọc được kho giấy tờ");
 	} else {
-		char *owner = col_dup(q, 0), *expires = col_dup(q, 1);
+		char *owner = store_col_nonempty(q, 0), *expires = store_col_nonempty(q, 1);
 		if (!owner || !t.owner || strcmp(owner, t.owner))
 			rc = refuse(err, "Giấy tờ «%s» không phải của người nộp hồ sơ %s (số định danh %s)",
 				    doc_id, t.code, t.owner ? t.owner : "chưa có");
@@ -454,8 +440,8 @@ int docstore_set_ocr(struct store *st, const char *doc_id, const char *text, str
 	sqlite3_stmt *q = store_prepare(st,
 		"UPDATE documents SET ocr_state = ?, ocr_text = ?, ocr_fold = ? WHERE id = ?");
 	sqlite3_bind_text(q, 1, nfc ? "done" : "failed", -1, SQLITE_STATIC);
-	bind_opt(q, 2, nfc);
-	bind_opt(q, 3, fold);
+	store_bind_nonempty(q, 2, nfc);
+	store_bind_nonempty(q, 3, fold);
 	sqlite3_bind_text(q, 4, doc_id, -1, SQLITE_STATIC);
 	int sqlrc = step_done(q);
 	free(nfc);
@@ -474,8 +460,8 @@ int docstore_set_ocr_progress(struct store *st, const char *doc_id, const char *
 		"UPDATE documents SET ocr_state = ?, ocr_text = ?, ocr_fold = ?"
 		" WHERE id = ? AND ocr_state = 'pending'");
 	sqlite3_bind_text(q, 1, state, -1, SQLITE_STATIC);
-	bind_opt(q, 2, nfc);
-	bind_opt(q, 3, fold);
+	store_bind_nonempty(q, 2, nfc);
+	store_bind_nonempty(q, 3, fold);
 	sqlite3_bind_text(q, 4, doc_id, -1, SQLITE_STATIC);
 	int sqlrc = step_done(q);
 	free(nfc);
@@ -669,16 +655,16 @@ int docstore_add_result(struct store *st, const char *dossier_id, const struct d
 	store_uuid7(doc_id);
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, m->kind && *m->kind ? m->kind : "result", -1, SQLITE_STATIC);
-	bind_opt(q, 3, m->title);
-	bind_opt(q, 4, m->number);
-	bind_opt(q, 5, m->issuer);
-	bind_opt(q, 6, m->issued_on);
-	bind_opt(q, 7, m->expires_on);
+	store_bind_nonempty(q, 3, m->title);
+	store_bind_nonempty(q, 4, m->number);
+	store_bind_nonempty(q, 5, m->issuer);
+	store_bind_nonempty(q, 6, m->issued_on);
+	store_bind_nonempty(q, 7, m->expires_on);
 	sqlite3_bind_text(q, 8, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 9, pages);
 	sqlite3_bind_int64(q, 10, bytes);
 	sqlite3_bind_text(q, 11, at, -1, SQLITE_STATIC);
-	bind_opt(q, 12, clerk);
+	store_bind_nonempty(q, 12, clerk);
 	sqlite3_bind_text(q, 13, dossier_id, -1, SQLITE_STATIC);
 	int rc = step_done(q);
 	if (rc == SQLITE_OK && sqlite3_changes(st->db) != 1)
@@ -703,7 +689,7 @@ int docstore_signer(struct store *st, const char *doc_id, char **signer, struct 
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
 	int sqlrc = sqlite3_step(q);
 	if (sqlrc == SQLITE_ROW)
-		*signer = col_dup(q, 0);
+		*signer = store_col_nonempty(q, 0);
 	sqlite3_finalize(q);
 	if (sqlrc != SQLITE_ROW && sqlrc != SQLITE_DONE)
 		return fault(err, sqlrc, "Không đọc được kho giấy tờ");
@@ -762,13 +748,6 @@ void docstore_components_release(struct docstore_components *c)
 	c->n = 0;
 }
 
-/* The column's text, NULL when it is NULL ("" stays ""). */
-static char *col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 int docstore_components_load(struct store *st, const char *dossier_id,
 			     struct docstore_components *out, struct strbuf *err)
 {
@@ -788,13 +767,13 @@ int docstore_components_load(struct store *st, const char *dossier_id,
 		}
 		out->v[out->n++] = (struct docstore_component){
 			.seq = sqlite3_column_int(q, 0),
-			.name = col_text(q, 1),
+			.name = store_col_text(q, 1),
 			.digitized = sqlite3_column_int(q, 2) != 0,
-			.doc_kind = col_text(q, 3),
+			.doc_kind = store_col_text(q, 3),
 			.doc_pages = sqlite3_column_int(q, 4),
 			.doc_bytes = sqlite3_column_int64(q, 5),
 			.wanted = sqlite3_column_int(q, 6) != 0,
-			.doc_sha256 = col_text(q, 7),
+			.doc_sha256 = store_col_text(q, 7),
 		};
 	}
 	sqlite3_finalize(q);

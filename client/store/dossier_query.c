@@ -61,37 +61,19 @@ static struct dossier_row *rows_push(struct dossier_rows *r)
 	return row;
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return xstrdup(t ? (const char *)t : "");
-}
-
-static char *col_dup_null(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static void col_copy(char *dst, size_t n, sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	snprintf(dst, n, "%s", t ? (const char *)t : "");
-}
-
 /* Reads ROW_COLS starting at column c. */
 static void row_read(sqlite3_stmt *q, int c, struct dossier_row *row)
 {
 	row->rowid = sqlite3_column_int64(q, c);
-	row->code = col_dup(q, c + 1);
-	row->applicant_name = col_dup(q, c + 2);
-	row->id_number = col_dup(q, c + 3);
-	row->procedure_code = col_dup(q, c + 4);
-	row->procedure_name = col_dup(q, c + 5);
-	row->unit_code = col_dup(q, c + 6);
+	row->code = store_col_str(q, c + 1);
+	row->applicant_name = store_col_str(q, c + 2);
+	row->id_number = store_col_str(q, c + 3);
+	row->procedure_code = store_col_str(q, c + 4);
+	row->procedure_name = store_col_str(q, c + 5);
+	row->unit_code = store_col_str(q, c + 6);
 	row->status = sqlite3_column_int(q, c + 7);
-	col_copy(row->received_at, sizeof(row->received_at), q, c + 8);
-	col_copy(row->appointment, sizeof(row->appointment), q, c + 9);
+	store_col_copy(q, c + 8, row->received_at, sizeof(row->received_at));
+	store_col_copy(q, c + 9, row->appointment, sizeof(row->appointment));
 }
 
 static int fail(int rc, struct strbuf *err)
@@ -493,7 +475,7 @@ static int hits_times(struct store *st, struct hits *h, unsigned mask, struct st
 		rc = sqlite3_step(q);
 		if (rc == SQLITE_ROW && status_ok(mask, sqlite3_column_int(q, 1))) {
 			h->v[kept].rowid = h->v[i].rowid;
-			col_copy(h->v[kept].at, sizeof(h->v[kept].at), q, 0);
+			store_col_copy(q, 0, h->v[kept].at, sizeof(h->v[kept].at));
 			kept++;
 		}
 		sqlite3_reset(q);
@@ -555,7 +537,7 @@ static int scan_statuses(struct store *st, char **terms, unsigned mask, struct h
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const unsigned char *fold = sqlite3_column_text(q, 2);
 		if (fold && fold_matches((const char *)fold, terms))
-			col_copy(hits_push(h, sqlite3_column_int64(q, 0))->at, sizeof(h->v->at), q, 1);
+			store_col_copy(q, 1, hits_push(h, sqlite3_column_int64(q, 0))->at, sizeof(h->v->at));
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : fail(rc, err);
@@ -1385,14 +1367,14 @@ static int load_components(struct store *st, struct dossier_detail *d)
 		}
 		struct dossier_component *c = &d->components[d->n_components++];
 		c->seq = sqlite3_column_int(q, 0);
-		c->name = col_dup(q, 1);
-		c->kind = col_dup(q, 2);
+		c->name = store_col_str(q, 1);
+		c->kind = store_col_str(q, 2);
 		c->mandatory = sqlite3_column_int(q, 3);
 		c->originals_required = sqlite3_column_int(q, 4);
 		c->copies_required = sqlite3_column_int(q, 5);
 		c->originals = sqlite3_column_int(q, 6);
 		c->copies = sqlite3_column_int(q, 7);
-		c->override_reason = col_dup_null(q, 8);
+		c->override_reason = store_col_text(q, 8);
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : rc;
@@ -1413,12 +1395,12 @@ static int load_events(struct store *st, struct dossier_detail *d)
 			d->events = xrealloc(d->events, alloc * sizeof(*d->events));
 		}
 		struct dossier_event *e = &d->events[d->n_events++];
-		e->kind = col_dup(q, 0);
-		e->actor = col_dup(q, 1);
-		e->unit_code = col_dup(q, 2);
-		e->device_time = col_dup(q, 3);
-		e->server_time = col_dup_null(q, 4);
-		e->payload = col_dup_null(q, 5);
+		e->kind = store_col_str(q, 0);
+		e->actor = store_col_str(q, 1);
+		e->unit_code = store_col_str(q, 2);
+		e->device_time = store_col_str(q, 3);
+		e->server_time = store_col_text(q, 4);
+		e->payload = store_col_text(q, 5);
 		e->status_from = sqlite3_column_int(q, 6);
 		e->status_to = sqlite3_column_int(q, 7);
 	}
@@ -1442,30 +1424,30 @@ int dossier_get(struct store *st, const char *code, struct dossier_detail *d, st
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		int i = 0;
-		d->id = col_dup(q, i++);
-		d->code = col_dup(q, i++);
-		d->procedure_code = col_dup(q, i++);
-		d->procedure_name = col_dup(q, i++);
-		d->unit_code = col_dup(q, i++);
-		d->handling_unit = col_dup_null(q, i++);
-		d->clerk = col_dup(q, i++);
+		d->id = store_col_str(q, i++);
+		d->code = store_col_str(q, i++);
+		d->procedure_code = store_col_str(q, i++);
+		d->procedure_name = store_col_str(q, i++);
+		d->unit_code = store_col_str(q, i++);
+		d->handling_unit = store_col_text(q, i++);
+		d->clerk = store_col_str(q, i++);
 		d->channel = sqlite3_column_int(q, i++);
 		d->applicant_kind = sqlite3_column_int(q, i++);
 		d->status = sqlite3_column_int(q, i++);
 		d->rev = sqlite3_column_int(q, i++);
-		d->received_at = col_dup(q, i++);
-		d->appointment = col_dup(q, i++);
-		d->finished_at = col_dup_null(q, i++);
-		d->applicant_name = col_dup(q, i++);
-		d->id_number = col_dup_null(q, i++);
-		d->birth_date = col_dup_null(q, i++);
-		d->sex = col_dup_null(q, i++);
-		d->phone = col_dup_null(q, i++);
-		d->email = col_dup_null(q, i++);
-		d->address = col_dup_null(q, i++);
-		d->commune_code = col_dup_null(q, i++);
-		d->note = col_dup_null(q, i++);
-		d->updated_at = col_dup(q, i++);
+		d->received_at = store_col_str(q, i++);
+		d->appointment = store_col_str(q, i++);
+		d->finished_at = store_col_text(q, i++);
+		d->applicant_name = store_col_str(q, i++);
+		d->id_number = store_col_text(q, i++);
+		d->birth_date = store_col_text(q, i++);
+		d->sex = store_col_text(q, i++);
+		d->phone = store_col_text(q, i++);
+		d->email = store_col_text(q, i++);
+		d->address = store_col_text(q, i++);
+		d->commune_code = store_col_text(q, i++);
+		d->note = store_col_text(q, i++);
+		d->updated_at = store_col_str(q, i++);
 	}
 	sqlite3_finalize(q);
 	free(c);

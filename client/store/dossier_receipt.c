@@ -7,12 +7,6 @@
 
 #include "core/xalloc.h"
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 static int load_components(struct store *st, struct dossier_receipt *r)
 {
 	sqlite3_stmt *q = store_prepare(st,
@@ -32,12 +26,12 @@ static int load_components(struct store *st, struct dossier_receipt *r)
 		struct dossier_receipt_component *c = &r->components[r->n_components++];
 		const unsigned char *name = sqlite3_column_text(q, 0);
 		c->name = xstrdup(name ? (const char *)name : "");
-		c->kind = col_dup(q, 1);
+		c->kind = store_col_text(q, 1);
 		c->originals_required = sqlite3_column_int(q, 2);
 		c->copies_required = sqlite3_column_int(q, 3);
 		c->originals = sqlite3_column_int(q, 4);
 		c->copies = sqlite3_column_int(q, 5);
-		c->override_reason = col_dup(q, 6);
+		c->override_reason = store_col_text(q, 6);
 		c->reused = sqlite3_column_int(q, 7) != 0;
 	}
 	sqlite3_finalize(q);
@@ -61,26 +55,26 @@ int dossier_receipt_load(struct store *st, const char *code, struct dossier_rece
 		sqlite3_finalize(q);
 		return rc;
 	}
-	out->id = col_dup(q, 0);
-	out->code = col_dup(q, 1);
-	out->procedure_code = col_dup(q, 2);
-	out->procedure_name = col_dup(q, 3);
-	out->unit_code = col_dup(q, 4);
-	out->received_at = col_dup(q, 5);
-	out->appointment = col_dup(q, 6);
-	out->applicant_name = col_dup(q, 7);
-	out->id_number = col_dup(q, 8);
-	out->phone = col_dup(q, 9);
-	out->email = col_dup(q, 10);
-	out->address = col_dup(q, 11);
-	out->commune_name = col_dup(q, 12);
-	out->province_name = col_dup(q, 13);
-	out->clerk_name = col_dup(q, 14);
-	out->clerk = col_dup(q, 15);
-	out->proc.time_text = col_dup(q, 16);
+	out->id = store_col_text(q, 0);
+	out->code = store_col_text(q, 1);
+	out->procedure_code = store_col_text(q, 2);
+	out->procedure_name = store_col_text(q, 3);
+	out->unit_code = store_col_text(q, 4);
+	out->received_at = store_col_text(q, 5);
+	out->appointment = store_col_text(q, 6);
+	out->applicant_name = store_col_text(q, 7);
+	out->id_number = store_col_text(q, 8);
+	out->phone = store_col_text(q, 9);
+	out->email = store_col_text(q, 10);
+	out->address = store_col_text(q, 11);
+	out->commune_name = store_col_text(q, 12);
+	out->province_name = store_col_text(q, 13);
+	out->clerk_name = store_col_text(q, 14);
+	out->clerk = store_col_text(q, 15);
+	out->proc.time_text = store_col_text(q, 16);
 	out->proc.time_value = sqlite3_column_double(q, 17);
-	out->proc.time_unit = col_dup(q, 18);
-	out->proc.fee_text = col_dup(q, 19);
+	out->proc.time_unit = store_col_text(q, 18);
+	out->proc.fee_text = store_col_text(q, 19);
 	out->proc.has_fee_amount = sqlite3_column_type(q, 20) != SQLITE_NULL;
 	out->proc.fee_amount = sqlite3_column_int64(q, 20);
 	sqlite3_finalize(q);

@@ -10,14 +10,6 @@ static int step_done(sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static void bind_opt(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 int dossier_insert(struct store *st, const struct dossier_new *d)
 {
 	sqlite3_stmt *q = store_prepare(st,
@@ -42,11 +34,11 @@ int dossier_insert(struct store *st, const struct dossier_new *d)
 	sqlite3_bind_text(q, i++, d->id_number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, d->birth_date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, sex, -1, SQLITE_TRANSIENT);
-	bind_opt(q, i++, d->phone);
-	bind_opt(q, i++, d->email);
-	bind_opt(q, i++, d->address);
+	store_bind_text(q, i++, d->phone);
+	store_bind_text(q, i++, d->email);
+	store_bind_text(q, i++, d->address);
 	sqlite3_bind_text(q, i++, d->commune_code, -1, SQLITE_STATIC);
-	bind_opt(q, i++, d->note);
+	store_bind_text(q, i++, d->note);
 	sqlite3_bind_text(q, i++, d->updated_at, -1, SQLITE_STATIC);
 	return step_done(q);
 }
@@ -69,7 +61,7 @@ int dossier_insert_components(struct store *st, const char *dossier_id,
 		sqlite3_bind_int(q, 7, c[i].copies_required);
 		sqlite3_bind_int(q, 8, c[i].originals);
 		sqlite3_bind_int(q, 9, c[i].copies);
-		bind_opt(q, 10, c[i].override_reason);
+		store_bind_text(q, 10, c[i].override_reason);
 		int step = sqlite3_step(q);
 		sqlite3_reset(q);
 		if (step != SQLITE_DONE) {

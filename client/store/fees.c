@@ -8,12 +8,6 @@
 
 #include "core/xalloc.h"
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 int fees_put(struct store *st, const char *dossier_id, enum mc_fee_status status,
 	     long long amount, const char *reason)
 {
@@ -42,7 +36,7 @@ int fees_get(struct store *st, const char *dossier_id, struct fee_record *out)
 	if (rc == SQLITE_ROW) {
 		out->status = mc_fee_status_from_id((const char *)sqlite3_column_text(q, 0));
 		out->amount = sqlite3_column_int64(q, 1);
-		out->reason = col_dup(q, 2);
+		out->reason = store_col_text(q, 2);
 	}
 	sqlite3_finalize(q);
 	return rc;
@@ -84,10 +78,10 @@ int fees_closing(struct store *st, const char *day, const char *clerk, struct cl
 			out->rows = xrealloc(out->rows, alloc * sizeof(*out->rows));
 		}
 		struct closing_row *r = &out->rows[out->n++];
-		r->unit_code = col_dup(q, 0);
-		r->unit_name = col_dup(q, 1);
-		r->clerk = col_dup(q, 2);
-		r->clerk_name = col_dup(q, 3);
+		r->unit_code = store_col_text(q, 0);
+		r->unit_name = store_col_text(q, 1);
+		r->clerk = store_col_text(q, 2);
+		r->clerk_name = store_col_text(q, 3);
 		r->received = (long)sqlite3_column_int64(q, 4);
 		r->collected = (long)sqlite3_column_int64(q, 5);
 		r->exempt = (long)sqlite3_column_int64(q, 6);

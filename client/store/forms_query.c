@@ -11,12 +11,6 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 /* "Phường Ba Đình" -> "phường Ba Đình" (the first letter lower-cased). */
 static char *lower_first(const char *s)
 {
@@ -47,13 +41,13 @@ void form_unit_load(struct store *st, const char *unit_code, struct form_unit *u
 	sqlite3_bind_text(q, 1, unit_code ? unit_code : "", -1, SQLITE_STATIC);
 	char *name = NULL, *kind = NULL, *commune_kind = NULL, *parent = NULL, *province = NULL;
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		name = col_dup(q, 0);
-		kind = col_dup(q, 1);
-		u->address = col_dup(q, 2);
-		u->phone = col_dup(q, 3);
-		commune_kind = col_dup(q, 4);
-		parent = col_dup(q, 5);
-		province = col_dup(q, 6);
+		name = store_col_nonempty(q, 0);
+		kind = store_col_nonempty(q, 1);
+		u->address = store_col_nonempty(q, 2);
+		u->phone = store_col_nonempty(q, 3);
+		commune_kind = store_col_nonempty(q, 4);
+		parent = store_col_nonempty(q, 5);
+		province = store_col_nonempty(q, 6);
 	}
 	sqlite3_finalize(q);
 	/* the unit's own address and phone, when the workstation sets them */

@@ -148,14 +148,6 @@ static bool valid_utf8_fields(char **f, int n)
 	return true;
 }
 
-static void bind_text(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 /* ---- the tables ---------------------------------------------------------- */
 
 static int import_provinces(struct store *st, const char *dir, struct import_counts *counts,
@@ -173,8 +165,8 @@ static int import_provinces(struct store *st, const char *dir, struct import_cou
 			continue;
 		}
 		char *name = mc_text_nfc(f[1]);
-		bind_text(q, 1, f[0]);
-		bind_text(q, 2, name);
+		store_bind_text(q, 1, f[0]);
+		store_bind_text(q, 2, name);
 		free(name);
 		int r = step_insert(st, q, err);
 		if (r < 0) {
@@ -210,12 +202,12 @@ static int import_communes(struct store *st, const char *dir, struct import_coun
 		char *name = mc_text_nfc(f[1]), *kind = mc_text_nfc(f[2]), *prov = mc_text_nfc(f[4]);
 		char *both = xasprintf("%s %s", name, prov);
 		char *fold = mc_text_fold(both);
-		bind_text(q, 1, f[0]);
-		bind_text(q, 2, name);
-		bind_text(q, 3, kind);
-		bind_text(q, 4, f[3]);
-		bind_text(q, 5, prov);
-		bind_text(q, 6, fold);
+		store_bind_text(q, 1, f[0]);
+		store_bind_text(q, 2, name);
+		store_bind_text(q, 3, kind);
+		store_bind_text(q, 4, f[3]);
+		store_bind_text(q, 5, prov);
+		store_bind_text(q, 6, fold);
 		free(name);
 		free(kind);
 		free(prov);
@@ -261,11 +253,11 @@ static int import_merges(struct store *st, const char *dir, struct import_counts
 		}
 		char *old = mc_text_nfc(f[2]);
 		char *fold = mc_text_fold(old);
-		bind_text(q, 1, f[0]);
-		bind_text(q, 2, f[1]);
-		bind_text(q, 3, old);
-		bind_text(q, 4, f[3]);
-		bind_text(q, 5, fold);
+		store_bind_text(q, 1, f[0]);
+		store_bind_text(q, 2, f[1]);
+		store_bind_text(q, 3, old);
+		store_bind_text(q, 4, f[3]);
+		store_bind_text(q, 5, fold);
 		free(old);
 		free(fold);
 		int r = step_insert(st, q, err);
@@ -296,33 +288,33 @@ static int insert_procedure(struct store *st, struct proc_stmts *s, struct mc_pr
 	char *fold = mc_text_fold(both);
 	free(both);
 	int i = 1;
-	bind_text(q, i++, p->code);
-	bind_text(q, i++, p->name);
-	bind_text(q, i++, p->field);
-	bind_text(q, i++, p->level);
-	bind_text(q, i++, p->kind);
-	bind_text(q, i++, p->decision);
-	bind_text(q, i++, p->applicants);
-	bind_text(q, i++, p->agency);
-	bind_text(q, i++, p->steps);
-	bind_text(q, i++, p->conditions);
-	bind_text(q, i++, p->legal_text);
-	bind_text(q, i++, p->result);
-	bind_text(q, i++, p->url);
-	bind_text(q, i++, p->time_text);
+	store_bind_text(q, i++, p->code);
+	store_bind_text(q, i++, p->name);
+	store_bind_text(q, i++, p->field);
+	store_bind_text(q, i++, p->level);
+	store_bind_text(q, i++, p->kind);
+	store_bind_text(q, i++, p->decision);
+	store_bind_text(q, i++, p->applicants);
+	store_bind_text(q, i++, p->agency);
+	store_bind_text(q, i++, p->steps);
+	store_bind_text(q, i++, p->conditions);
+	store_bind_text(q, i++, p->legal_text);
+	store_bind_text(q, i++, p->result);
+	store_bind_text(q, i++, p->url);
+	store_bind_text(q, i++, p->time_text);
 	if (p->time_unit)
 		sqlite3_bind_double(q, i++, p->time_value);
 	else
 		sqlite3_bind_null(q, i++);
-	bind_text(q, i++, p->time_unit);
-	bind_text(q, i++, p->fee_text);
+	store_bind_text(q, i++, p->time_unit);
+	store_bind_text(q, i++, p->fee_text);
 	if (p->has_fee_amount)
 		sqlite3_bind_int64(q, i++, p->fee_amount);
 	else
 		sqlite3_bind_null(q, i++);
 	sqlite3_bind_int(q, i++, p->needs_review);
-	bind_text(q, i++, p->notes.len ? p->notes.buf : NULL);
-	bind_text(q, i++, fold);
+	store_bind_text(q, i++, p->notes.len ? p->notes.buf : NULL);
+	store_bind_text(q, i++, fold);
 	free(fold);
 	int r = step_insert(st, q, err);
 	if (r <= 0)
@@ -330,29 +322,29 @@ static int insert_procedure(struct store *st, struct proc_stmts *s, struct mc_pr
 
 	for (size_t k = 0; k < p->nchannels; k++) {
 		struct mc_channel *c = &p->channels[k];
-		bind_text(s->chan, 1, p->code);
+		store_bind_text(s->chan, 1, p->code);
 		sqlite3_bind_int(s->chan, 2, (int)k + 1);
-		bind_text(s->chan, 3, c->channel);
-		bind_text(s->chan, 4, c->time_text);
-		bind_text(s->chan, 5, c->fee_text);
-		bind_text(s->chan, 6, c->description);
+		store_bind_text(s->chan, 3, c->channel);
+		store_bind_text(s->chan, 4, c->time_text);
+		store_bind_text(s->chan, 5, c->fee_text);
+		store_bind_text(s->chan, 6, c->description);
 		if (step_insert(st, s->chan, err) <= 0)
 			return -1;
 		counts->channels++;
 	}
 	for (size_t k = 0; k < p->ncomponents; k++) {
 		struct mc_component *c = &p->components[k];
-		bind_text(s->comp, 1, p->code);
+		store_bind_text(s->comp, 1, p->code);
 		sqlite3_bind_int(s->comp, 2, (int)k + 1);
-		bind_text(s->comp, 3, c->grp);
-		bind_text(s->comp, 4, c->name);
-		bind_text(s->comp, 5, c->form);
+		store_bind_text(s->comp, 3, c->grp);
+		store_bind_text(s->comp, 4, c->name);
+		store_bind_text(s->comp, 5, c->form);
 		sqlite3_bind_int(s->comp, 6, c->originals);
 		sqlite3_bind_int(s->comp, 7, c->copies);
-		bind_text(s->comp, 8, c->kind == MC_COMPONENT_PRESENT ? "present" : "submit");
+		store_bind_text(s->comp, 8, c->kind == MC_COMPONENT_PRESENT ? "present" : "submit");
 		sqlite3_bind_int(s->comp, 9, c->mandatory);
 		sqlite3_bind_int(s->comp, 10, c->needs_review);
-		bind_text(s->comp, 11, c->raw);
+		store_bind_text(s->comp, 11, c->raw);
 		if (step_insert(st, s->comp, err) <= 0)
 			return -1;
 		counts->components++;
@@ -512,11 +504,11 @@ int import_set_unit(struct store *st, const char *code, const char *ident, struc
 			      " VALUES (?, ?, ?, 'commune', ?, ?) ON CONFLICT(code) DO UPDATE SET"
 			      " name = excluded.name, ident = excluded.ident, kind = excluded.kind,"
 			      " parent_code = excluded.parent_code, address = excluded.address");
-	bind_text(q, 1, code);
-	bind_text(q, 2, name);
-	bind_text(q, 3, own_ident);
-	bind_text(q, 4, parent);
-	bind_text(q, 5, address);
+	store_bind_text(q, 1, code);
+	store_bind_text(q, 2, name);
+	store_bind_text(q, 3, own_ident);
+	store_bind_text(q, 4, parent);
+	store_bind_text(q, 5, address);
 	rc = step_insert(st, q, err) == 1 ? 0 : -1;
 	sqlite3_finalize(q);
 	if (!rc && (store_set_setting(st, "unit_code", code, err) ||
@@ -563,10 +555,10 @@ static int demo_clerk(struct store *st, struct strbuf *err)
 					    " ON CONFLICT(username) DO UPDATE SET full_name = excluded.full_name,"
 					    " unit_code = excluded.unit_code, role = excluded.role,"
 					    " pw_hash = excluded.pw_hash, disabled = 0");
-	bind_text(q, 1, DEMO_CLERK);
-	bind_text(q, 2, DEMO_CLERK_NAME);
-	bind_text(q, 3, DEMO_UNIT_CODE);
-	bind_text(q, 4, hash);
+	store_bind_text(q, 1, DEMO_CLERK);
+	store_bind_text(q, 2, DEMO_CLERK_NAME);
+	store_bind_text(q, 3, DEMO_UNIT_CODE);
+	store_bind_text(q, 4, hash);
 	int rc = step_insert(st, q, err) == 1 ? 0 : -1;
 	sqlite3_finalize(q);
 	if (rc && !err->len)

@@ -615,16 +615,6 @@ static int exec(sqlite3 *db, const char *sql, struct strbuf *err, const char *wh
 	return rc;
 }
 
-static int fsync_path(const char *path, bool dir)
-{
-	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Writes the encrypted copy of st's database to target, under pages. */
 static int write_copy(struct store *st, const char *target, struct strbuf *err)
 {
@@ -674,7 +664,7 @@ static int write_copy(struct store *st, const char *target, struct strbuf *err)
 			strbuf_addf(err, "không ghi được bản mã hóa: %s", store_errmsg_vn(rc));
 		return KEYRING_FAULT;
 	}
-	if (fsync_path(target, false)) {
+	if (files_fsync(target)) {
 		strbuf_addf(err, "không ghi được bản mã hóa: %s", files_errno_vn(errno));
 		return KEYRING_FAULT;
 	}
@@ -714,7 +704,7 @@ static int write_keys(const char *db_path, const char *username, const char *pas
 			rc = keys_fault(err, final, db, src);
 		sqlite3_close_v2(db);
 	}
-	if (!rc && (fsync_path(fresh_keys, false) || rename(fresh_keys, final))) {
+	if (!rc && (files_fsync(fresh_keys) || rename(fresh_keys, final))) {
 		strbuf_addf(err, "không ghi được tệp khóa %s: %s", final, files_errno_vn(errno));
 		rc = KEYRING_FAULT;
 	}
@@ -785,7 +775,7 @@ int keyring_encrypt(struct store *st, const char *username, const char *password
 				    files_errno_vn(errno));
 			rc = KEYRING_FAULT;
 		} else {
-			fsync_path(dirname(folder), true);
+			files_sync_dir(folder);
 			char *p = xasprintf("%s-wal", db_path);
 			int wal = open(p, O_RDWR | O_CLOEXEC);
 			wipe_fd(wal);

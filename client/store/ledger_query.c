@@ -23,12 +23,6 @@ static bool empty(const char *s)
 	return !s || !*s;
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 /* ---- range ----------------------------------------------------------------- */
 
 /* "YYYY", "YYYY-MM" or "YYYY-MM-DD" into its first and last day. */
@@ -337,14 +331,14 @@ int ledger_load(struct store *st, const char *unit_code, const char *from, const
 		struct ledger_row *r = &lg->rows[lg->n++];
 		memset(r, 0, sizeof(*r));
 		r->no = sqlite3_column_int(q, 0);
-		r->code = col_dup(q, 2);
-		r->procedure = col_dup(q, 3);
-		r->applicant = col_dup(q, 4);
+		r->code = store_col_nonempty(q, 2);
+		r->procedure = store_col_nonempty(q, 3);
+		r->applicant = store_col_nonempty(q, 4);
 		r->address_phone = address_phone(q, 5);
 		const char *handling = (const char *)sqlite3_column_text(q, 9);
 		sqlite3_reset(un);
 		sqlite3_bind_text(un, 1, handling ? handling : "", -1, SQLITE_TRANSIENT);
-		r->handling = sqlite3_step(un) == SQLITE_ROW ? col_dup(un, 0) : NULL;
+		r->handling = sqlite3_step(un) == SQLITE_ROW ? store_col_nonempty(un, 0) : NULL;
 		if (!r->handling && handling)
 			r->handling = xstrdup(handling);
 		r->n_sets = 1;

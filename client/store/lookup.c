@@ -7,12 +7,6 @@
 
 #include "core/text.h"
 
-static char *text_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 int lookup_place(struct store *st, const char *code, char **name)
 {
 	sqlite3_stmt *q = store_prepare(st,
@@ -34,7 +28,7 @@ char *lookup_unit_name(struct store *st, const char *code)
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	char *name = NULL;
 	if (sqlite3_step(q) == SQLITE_ROW)
-		name = text_dup(q, 0);
+		name = store_col_text(q, 0);
 	sqlite3_finalize(q);
 	if (name && !*name)
 		FREE(&name);
@@ -56,8 +50,8 @@ int lookup_commune(struct store *st, const char *code, char **name, char **provi
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int found = sqlite3_step(q) == SQLITE_ROW;
 	if (found) {
-		*name = text_dup(q, 0);
-		*province = text_dup(q, 1);
+		*name = store_col_text(q, 0);
+		*province = store_col_text(q, 1);
 	}
 	sqlite3_finalize(q);
 	return found;
@@ -67,7 +61,7 @@ char *lookup_clerk_name(struct store *st, const char *username)
 {
 	sqlite3_stmt *q = store_prepare(st, "SELECT full_name FROM clerks WHERE username = ?");
 	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
-	char *name = sqlite3_step(q) == SQLITE_ROW ? text_dup(q, 0) : NULL;
+	char *name = sqlite3_step(q) == SQLITE_ROW ? store_col_text(q, 0) : NULL;
 	sqlite3_finalize(q);
 	return name;
 }

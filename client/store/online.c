@@ -12,18 +12,6 @@
 /* Waiting: an online dossier not received yet. */
 #define WAITING "d.channel = 2 AND d.status IN (1, 5) AND d.received_at = ''"
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static void col_copy(sqlite3_stmt *q, int i, char *buf, size_t n)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
-}
-
 void online_dossier_release(struct online_dossier *d)
 {
 	free(d->id);
@@ -67,22 +55,22 @@ void online_list_free(struct online_dossier *list, size_t n)
 static void read_row(sqlite3_stmt *q, struct online_dossier *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->id = col_dup(q, 0);
-	d->code = col_dup(q, 1);
-	d->procedure_code = col_dup(q, 2);
-	d->procedure_name = col_dup(q, 3);
-	d->unit_code = col_dup(q, 4);
-	d->applicant_name = col_dup(q, 5);
-	d->id_number = col_dup(q, 6);
-	d->phone = col_dup(q, 7);
-	d->email = col_dup(q, 8);
-	d->address = col_dup(q, 9);
+	d->id = store_col_text(q, 0);
+	d->code = store_col_text(q, 1);
+	d->procedure_code = store_col_text(q, 2);
+	d->procedure_name = store_col_text(q, 3);
+	d->unit_code = store_col_text(q, 4);
+	d->applicant_name = store_col_text(q, 5);
+	d->id_number = store_col_text(q, 6);
+	d->phone = store_col_text(q, 7);
+	d->email = store_col_text(q, 8);
+	d->address = store_col_text(q, 9);
 	d->applicant_kind = sqlite3_column_int(q, 10);
 	d->status = sqlite3_column_int(q, 11);
 	d->rev = sqlite3_column_int64(q, 12);
 	d->waiting = sqlite3_column_int(q, 13) != 0;
-	col_copy(q, 14, d->submitted_at, sizeof d->submitted_at);
-	col_copy(q, 15, d->supplement_at, sizeof d->supplement_at);
+	store_col_copy(q, 14, d->submitted_at, sizeof d->submitted_at);
+	store_col_copy(q, 15, d->supplement_at, sizeof d->supplement_at);
 	d->supplemented = sqlite3_column_int(q, 16) != 0;
 }
 
@@ -103,9 +91,9 @@ static int read_papers(struct store *st, struct online_dossier *d)
 		struct online_paper *p = &d->papers[d->npapers++];
 		memset(p, 0, sizeof(*p));
 		p->seq = sqlite3_column_int(q, 0);
-		p->name = col_dup(q, 1);
-		p->document_id = col_dup(q, 2);
-		p->sha256 = col_dup(q, 3);
+		p->name = store_col_text(q, 1);
+		p->document_id = store_col_text(q, 2);
+		p->sha256 = store_col_text(q, 3);
 		p->bytes = sqlite3_column_int64(q, 4);
 		if (p->sha256) {
 			char *file = docstore_file(st->path, p->sha256);
@@ -217,7 +205,7 @@ int online_procedure_time(struct store *st, const char *code, char **unit, doubl
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		*unit = col_dup(q, 0);
+		*unit = store_col_text(q, 0);
 		*value = sqlite3_column_double(q, 1);
 	}
 	sqlite3_finalize(q);

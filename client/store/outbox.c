@@ -10,12 +10,6 @@
 /* The states an operation still waiting for the server is in. */
 #define PENDING "('pending', 'sending')"
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Runs and finalizes a statement that returns no row. */
 static int step_done(sqlite3_stmt *q)
 {
@@ -83,13 +77,13 @@ size_t outbox_next_batch_at(struct store *st, size_t max, struct sync_op *ops, c
 		}
 		struct sync_op *op = &ops[n++];
 		memset(op, 0, sizeof(*op));
-		op->op_id = col_dup(q, 0);
-		op->entity = col_dup(q, 1);
-		op->entity_id = col_dup(q, 2);
+		op->op_id = store_col_text(q, 0);
+		op->entity = store_col_text(q, 1);
+		op->entity_id = store_col_text(q, 2);
 		op->base_rev = sqlite3_column_int64(q, 3);
-		op->op = col_dup(q, 4);
+		op->op = store_col_text(q, 4);
 		op->payload = payload;
-		op->payload_hash = col_dup(q, 6);
+		op->payload_hash = store_col_text(q, 6);
 	}
 	sqlite3_finalize(q);
 	return n;
@@ -241,12 +235,12 @@ size_t outbox_problems(struct store *st, size_t first, size_t count, struct outb
 	size_t n = 0;
 	while (n < count && sqlite3_step(q) == SQLITE_ROW) {
 		struct outbox_problem *p = &rows[n++];
-		p->op_id = col_dup(q, 0);
-		p->code = col_dup(q, 1);
-		p->op = col_dup(q, 2);
+		p->op_id = store_col_text(q, 0);
+		p->code = store_col_text(q, 1);
+		p->op = store_col_text(q, 2);
 		p->conflict = sqlite3_column_int(q, 3) != 0;
-		p->error_code = col_dup(q, 4);
-		p->message = col_dup(q, 5);
+		p->error_code = store_col_text(q, 4);
+		p->message = store_col_text(q, 5);
 	}
 	sqlite3_finalize(q);
 	return n;
@@ -267,12 +261,12 @@ size_t outbox_waiting(struct store *st, size_t first, size_t count, struct outbo
 	size_t n = 0;
 	while (n < count && sqlite3_step(q) == SQLITE_ROW) {
 		struct outbox_problem *p = &rows[n++];
-		p->op_id = col_dup(q, 0);
-		p->code = col_dup(q, 1);
-		p->op = col_dup(q, 2);
+		p->op_id = store_col_text(q, 0);
+		p->code = store_col_text(q, 1);
+		p->op = store_col_text(q, 2);
 		p->conflict = false;
-		p->error_code = col_dup(q, 3);
-		p->message = col_dup(q, 4);
+		p->error_code = store_col_text(q, 3);
+		p->message = store_col_text(q, 4);
 	}
 	sqlite3_finalize(q);
 	return n;

@@ -22,12 +22,6 @@ void person_release(struct person *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static char *col(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t && *t ? xstrdup((const char *)t) : NULL;
-}
-
 int person_lookup(struct store *st, const char *id, struct person *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -43,13 +37,13 @@ int person_lookup(struct store *st, const char *id, struct person *p)
 	int found = 0;
 	if (rc == SQLITE_ROW) {
 		p->id_number = xstrdup(id);
-		p->full_name = col(q, 0);
-		p->birth_date = col(q, 1);
-		p->sex = col(q, 2);
-		p->phone = col(q, 3);
-		p->email = col(q, 4);
-		p->address = col(q, 5);
-		p->commune_code = col(q, 6);
+		p->full_name = store_col_nonempty(q, 0);
+		p->birth_date = store_col_nonempty(q, 1);
+		p->sex = store_col_nonempty(q, 2);
+		p->phone = store_col_nonempty(q, 3);
+		p->email = store_col_nonempty(q, 4);
+		p->address = store_col_nonempty(q, 5);
+		p->commune_code = store_col_nonempty(q, 6);
 		const unsigned char *r = sqlite3_column_text(q, 7);
 		snprintf(p->last_received, sizeof(p->last_received), "%s", r ? (const char *)r : "");
 		p->dossiers = sqlite3_column_int(q, 8);

@@ -77,12 +77,6 @@ bool reuse_matches(const struct reuse_paper *p, const char *component_name)
 	return ok;
 }
 
-static char *col_dup(sqlite3_stmt *q, int i)
-{
-	const unsigned char *s = sqlite3_column_text(q, i);
-	return s && *s ? xstrdup((const char *)s) : NULL;
-}
-
 static int used_names(struct store *st, struct reuse_paper *p)
 {
 	sqlite3_stmt *q = store_prepare(st,
@@ -117,17 +111,17 @@ int reuse_load(struct store *st, const char *owner, const struct mc_date *today,
 		out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
 		struct reuse_paper *p = &out->items[out->n++];
 		memset(p, 0, sizeof(*p));
-		p->id = col_dup(q, 0);
-		p->kind = col_dup(q, 1);
-		p->title = col_dup(q, 2);
-		p->number = col_dup(q, 3);
-		p->issuer = col_dup(q, 4);
-		p->issued_on = col_dup(q, 5);
-		p->expires_on = col_dup(q, 6);
+		p->id = store_col_nonempty(q, 0);
+		p->kind = store_col_nonempty(q, 1);
+		p->title = store_col_nonempty(q, 2);
+		p->number = store_col_nonempty(q, 3);
+		p->issuer = store_col_nonempty(q, 4);
+		p->issued_on = store_col_nonempty(q, 5);
+		p->expires_on = store_col_nonempty(q, 6);
 		p->pages = sqlite3_column_int(q, 7);
-		p->paper_type = col_dup(q, 8);
-		p->signer = col_dup(q, 9);
-		p->signed_at = col_dup(q, 10);
+		p->paper_type = store_col_nonempty(q, 8);
+		p->signer = store_col_nonempty(q, 9);
+		p->signed_at = store_col_nonempty(q, 10);
 		p->is_result = sqlite3_column_int(q, 11) != 0;
 		p->kind_fold = reuse_normalize(p->kind);
 		p->title_fold = reuse_normalize(p->title);

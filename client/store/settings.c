@@ -4,12 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_text(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 void settings_unit_release(struct settings_unit *u)
 {
 	FREE(&u->code);
@@ -26,9 +20,9 @@ int settings_unit_load(struct store *st, const char *code, struct settings_unit 
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int rc = 1;
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		out->code = col_text(q, 0);
-		out->name = col_text(q, 1);
-		out->ident = col_text(q, 2);
+		out->code = store_col_text(q, 0);
+		out->name = store_col_text(q, 1);
+		out->ident = store_col_text(q, 2);
 		out->in_units = sqlite3_column_int(q, 3) != 0;
 		rc = 0;
 	}

@@ -1027,6 +1027,43 @@ int store_exec(struct store *st, const char *sql, struct strbuf *err)
 	return 0;
 }
 
+char *store_col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+char *store_col_nonempty(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t && *t ? xstrdup((const char *)t) : NULL;
+}
+
+char *store_col_str(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return xstrdup(t ? (const char *)t : "");
+}
+
+void store_col_copy(sqlite3_stmt *q, int i, char *buf, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	snprintf(buf, n, "%s", t ? (const char *)t : "");
+}
+
+void store_bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+void store_bind_nonempty(sqlite3_stmt *q, int i, const char *s)
+{
+	store_bind_text(q, i, s && *s ? s : NULL);
+}
+
 sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
 	sqlite3_stmt *q = NULL;

@@ -81,6 +81,19 @@ int store_exec(struct store *st, const char *sql, struct strbuf *err);
  * sqlite3_step answers SQLITE_MISUSE, bind and column do nothing. */
 sqlite3_stmt *store_prepare(struct store *st, const char *sql);
 
+/* Column i of the current row as text: a new string (xstrdup) or NULL.
+ * store_col_text keeps SQL NULL as NULL; store_col_nonempty also gives NULL
+ * for an empty text; store_col_str gives "" for NULL. store_col_copy writes
+ * the text (or "") into buf, cut to n - 1 bytes. */
+char *store_col_text(sqlite3_stmt *q, int i);
+char *store_col_nonempty(sqlite3_stmt *q, int i);
+char *store_col_str(sqlite3_stmt *q, int i);
+void store_col_copy(sqlite3_stmt *q, int i, char *buf, size_t n);
+/* Binds parameter i to a copy of s, or to NULL: store_bind_text when s is
+ * NULL, store_bind_nonempty when s is NULL or empty. */
+void store_bind_text(sqlite3_stmt *q, int i, const char *s);
+void store_bind_nonempty(sqlite3_stmt *q, int i, const char *s);
+
 /* Whether the store failed in a way no caller repairs: a corrupt or
  * unreadable file (seen by any statement of any thread: SQLite's log) or a
  * statement that did not prepare. 0, or -1 with a Vietnamese message in err

@@ -3,13 +3,11 @@
  * indicators' weekly trend and CSV. See client/store/supervision.h. */
 #include "client/store/supervision.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "client/base/files.h"
 #include "client/store/dossier_query.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -733,17 +731,6 @@ void indicators_sparkline(char *buf, size_t n, const struct mc_indicator_value *
 	strbuf_release(&sb);
 }
 
-static void csv_field(struct strbuf *sb, const char *s, bool last)
-{
-	strbuf_addch(sb, '"');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addstr(sb, last ? "\"\r\n" : "\",");
-}
-
 static void csv_rows(struct strbuf *sb, const struct mc_ind_period *p, const char *unit,
 		     const char *clerk, const struct mc_indicator_value v[MC_IND_COUNT])
 {
@@ -756,41 +743,8 @@ static void csv_rows(struct strbuf *sb, const struct mc_ind_period *p, const cha
 					 mc_indicator_id(i), mc_indicator_name(i), num, den,
 					 strcmp(pct, "-") ? pct : "" };
 		for (size_t k = 0; k < 9; k++)
-			csv_field(sb, fields[k], k == 8);
+			mc_csv_field(sb, fields[k], k == 8);
 	}
-}
-
-static int write_file(const char *path, const char *data, size_t len, struct strbuf *err)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int e = fd < 0 ? errno : 0;
-	while (!e && len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			e = n < 0 ? errno : ENOSPC;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (fd >= 0) {
-		if (!e && fsync(fd))
-			e = errno;
-		if (close(fd) && !e)
-			e = errno;
-	}
-	if (!e && rename(tmp, path))
-		e = errno;
-	if (e) {
-		if (fd >= 0)
-			unlink(tmp);
-		strbuf_addf(err, "không ghi được tệp %s: %s", path, strerror(e));
-	}
-	free(tmp);
-	return e ? -1 : 0;
 }
 
 int indicators_write_csv(const char *path, const struct mc_ind_period *p, const char *unit,
@@ -804,11 +758,11 @@ int indicators_write_csv(const char *path, const struct mc_ind_period *p, const 
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "\xef\xbb\xbf"); /* BOM: Excel reads the file as UTF-8 */
 	for (size_t k = 0; k < 9; k++)
-		csv_field(&sb, heads[k], k == 8);
+		mc_csv_field(&sb, heads[k], k == 8);
 	csv_rows(&sb, p, unit, clerk, v);
 	for (int w = 0; w < weeks; w++)
 		csv_rows(&sb, &wp[w], unit, clerk, wv[w]);
-	int rc = write_file(path, sb.buf, sb.len, err);
+	int rc = files_write_atomic(path, sb.buf, sb.len, 0644, err);
 	strbuf_release(&sb);
 	return rc;
 }

@@ -67,14 +67,6 @@ static int step_done(sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static void bind_opt(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 static int insert_row(struct store *st, const struct visit *v)
 {
 	char *items = json_dumps(v->items, JSON_COMPACT);
@@ -91,15 +83,15 @@ static int insert_row(struct store *st, const struct visit *v)
 	sqlite3_bind_text(q, 6, v->clerk, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 7, v->at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 8, v->applicant_name, -1, SQLITE_STATIC);
-	bind_opt(q, 9, v->id_number);
-	bind_opt(q, 10, v->birth_date);
-	bind_opt(q, 11, v->sex);
-	bind_opt(q, 12, v->phone);
-	bind_opt(q, 13, v->email);
-	bind_opt(q, 14, v->address);
-	bind_opt(q, 15, v->commune_code);
+	store_bind_nonempty(q, 9, v->id_number);
+	store_bind_nonempty(q, 10, v->birth_date);
+	store_bind_nonempty(q, 11, v->sex);
+	store_bind_nonempty(q, 12, v->phone);
+	store_bind_nonempty(q, 13, v->email);
+	store_bind_nonempty(q, 14, v->address);
+	store_bind_nonempty(q, 15, v->commune_code);
 	sqlite3_bind_text(q, 16, items ? items : "[]", -1, SQLITE_STATIC);
-	bind_opt(q, 17, v->note);
+	store_bind_nonempty(q, 17, v->note);
 	int rc = step_done(q);
 	free(items);
 	return rc;
@@ -135,12 +127,6 @@ int visit_insert(struct store *st, struct visit *v, const char *event_id, const 
 	return dossier_tx_commit(&t);
 }
 
-static char *col(sqlite3_stmt *q, int i)
-{
-	const unsigned char *t = sqlite3_column_text(q, i);
-	return t && *t ? xstrdup((const char *)t) : NULL;
-}
-
 int visit_get(struct store *st, const char *id, struct visit *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -156,27 +142,27 @@ int visit_get(struct store *st, const char *id, struct visit *v)
 	}
 	snprintf(v->id, sizeof v->id, "%s", (const char *)sqlite3_column_text(q, 0));
 	v->kind = visit_kind_from_id((const char *)sqlite3_column_text(q, 1));
-	v->procedure_code = col(q, 2);
-	v->procedure_name = col(q, 3);
-	v->unit_code = col(q, 4);
-	v->clerk = col(q, 5);
+	v->procedure_code = store_col_nonempty(q, 2);
+	v->procedure_name = store_col_nonempty(q, 3);
+	v->unit_code = store_col_nonempty(q, 4);
+	v->clerk = store_col_nonempty(q, 5);
 	const unsigned char *at = sqlite3_column_text(q, 6);
 	snprintf(v->at, sizeof v->at, "%s", at ? (const char *)at : "");
-	v->applicant_name = col(q, 7);
-	v->id_number = col(q, 8);
-	v->birth_date = col(q, 9);
-	v->sex = col(q, 10);
-	v->phone = col(q, 11);
-	v->email = col(q, 12);
-	v->address = col(q, 13);
-	v->commune_code = col(q, 14);
+	v->applicant_name = store_col_nonempty(q, 7);
+	v->id_number = store_col_nonempty(q, 8);
+	v->birth_date = store_col_nonempty(q, 9);
+	v->sex = store_col_nonempty(q, 10);
+	v->phone = store_col_nonempty(q, 11);
+	v->email = store_col_nonempty(q, 12);
+	v->address = store_col_nonempty(q, 13);
+	v->commune_code = store_col_nonempty(q, 14);
 	const char *items = (const char *)sqlite3_column_text(q, 15);
 	v->items = items ? json_loads(items, 0, NULL) : NULL;
 	if (!json_is_array(v->items)) {
 		json_decref(v->items);
 		v->items = json_array();
 	}
-	v->note = col(q, 16);
+	v->note = store_col_nonempty(q, 16);
 	v->seq = sqlite3_column_int64(q, 17);
 	sqlite3_finalize(q);
 	return 1;
@@ -196,10 +182,10 @@ int visit_count_clerk(struct store *st, const char *unit_code, const char *clerk
 		st, "SELECT coalesce(sum(kind = 'refuse'), 0), coalesce(sum(kind = 'guide'), 0)"
 		    " FROM visits WHERE (?1 IS NULL OR unit_code = ?1) AND (?2 IS NULL OR at >= ?2)"
 		    " AND (?3 IS NULL OR at < ?3) AND (?4 IS NULL OR clerk = ?4)");
-	bind_opt(q, 1, unit_code);
-	bind_opt(q, 4, clerk);
-	bind_opt(q, 2, from);
-	bind_opt(q, 3, to);
+	store_bind_nonempty(q, 1, unit_code);
+	store_bind_nonempty(q, 4, clerk);
+	store_bind_nonempty(q, 2, from);
+	store_bind_nonempty(q, 3, to);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		c->refused = sqlite3_column_int64(q, 0);

@@ -168,6 +168,49 @@ static void test_sealed_round_trips(void **state)
 	free(other);
 }
 
+/* files_write_atomic: the new content whole, the mode asked for, no .tmp
+ * left; a place that cannot be written: -1 with a Vietnamese reason, the
+ * old file untouched and no .tmp left either. */
+static void test_write_atomic(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/report.csv", f->dir), *tmp = xasprintf("%s.tmp", path);
+	struct strbuf err = STRBUF_INIT, got = STRBUF_INIT;
+	mode_t mask = umask(022);
+	assert_int_equal(files_write_atomic(path, "cũ\n", strlen("cũ\n"), 0640, &err), 0);
+	assert_int_equal(files_write_atomic(path, "mới,1\r\n", strlen("mới,1\r\n"), 0640, &err), 0);
+	umask(mask);
+	assert_null(err.buf);
+	assert_int_equal(files_read(path, &got), 0);
+	assert_string_equal(got.buf, "mới,1\r\n");
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	assert_int_equal(access(tmp, F_OK), -1);
+
+	char *nodir = xasprintf("%s/no/such/dir/x.csv", f->dir);
+	assert_int_equal(files_write_atomic(nodir, "x", 1, 0644, &err), -1);
+	assert_non_null(strstr(err.buf, "không ghi được tệp"));
+	assert_non_null(strstr(err.buf, "thư mục không tồn tại"));
+	strbuf_release(&err);
+	/* the target a folder: the rename fails after the write, the .tmp goes */
+	char *dir = xasprintf("%s/adir", f->dir), *dtmp = xasprintf("%s.tmp", dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(files_write_atomic(dir, "x", 1, 0644, &err), -1);
+	assert_non_null(strstr(err.buf, "không ghi được tệp"));
+	assert_int_equal(access(dtmp, F_OK), -1);
+	strbuf_release(&got);
+	assert_int_equal(files_read(path, &got), 0);
+	assert_string_equal(got.buf, "mới,1\r\n");
+	strbuf_release(&got);
+	strbuf_release(&err);
+	free(dir);
+	free(dtmp);
+	free(nodir);
+	free(path);
+	free(tmp);
+}
+
 static void test_sweep(void **state)
 {
 	struct fixture *f = *state;
@@ -510,6 +553,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sealed_round_trips, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_write_atomic, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_viewer_of_sealed, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_encrypted_store, fixture_setup, fixture_teardown),
