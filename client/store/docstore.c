@@ -163,8 +163,8 @@ int docstore_applicant(struct store *st, const char *code, char **id_number, cha
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		*id_number = col_dup(q, 0);
-		*dcode = col_dup(q, 1);
+		*id_number = store_col_nonempty(q, 0);
+		*dcode = store_col_nonempty(q, 1);
 	}
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE)
@@ -606,7 +606,7 @@ int docstore_add_remote(struct store *st, const json_t *p, const char *owner, co
 	sqlite3_stmt *q = store_prepare(st, "SELECT sha256 FROM documents WHERE id = ?");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	sqlrc = sqlite3_step(q);
-	char *have = sqlrc == SQLITE_ROW ? col_dup(q, 0) : NULL;
+	char *have = sqlrc == SQLITE_ROW ? store_col_nonempty(q, 0) : NULL;
 	sqlite3_finalize(q);
 	int rc = DOCSTORE_OK;
 	if (sqlrc != SQLITE_ROW && sqlrc != SQLITE_DONE)
@@ -623,13 +623,13 @@ int docstore_add_remote(struct store *st, const json_t *p, const char *owner, co
 		" expires_on, sha256, pages, bytes, is_result, created_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	bind_opt(q, 2, owner);
+	store_bind_nonempty(q, 2, owner);
 	sqlite3_bind_text(q, 3, pstr(p, "kind") ? pstr(p, "kind") : "other", -1, SQLITE_STATIC);
-	bind_opt(q, 4, pstr(p, "title"));
-	bind_opt(q, 5, pstr(p, "number"));
-	bind_opt(q, 6, pstr(p, "issuer"));
-	bind_opt(q, 7, pstr(p, "issued_on"));
-	bind_opt(q, 8, pstr(p, "expires_on"));
+	store_bind_nonempty(q, 4, pstr(p, "title"));
+	store_bind_nonempty(q, 5, pstr(p, "number"));
+	store_bind_nonempty(q, 6, pstr(p, "issuer"));
+	store_bind_nonempty(q, 7, pstr(p, "issued_on"));
+	store_bind_nonempty(q, 8, pstr(p, "expires_on"));
 	sqlite3_bind_text(q, 9, sha, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 10, (int)json_integer_value(json_object_get(p, "pages")));
 	sqlite3_bind_int64(q, 11, json_integer_value(json_object_get(p, "bytes")));
