@@ -549,6 +549,15 @@ static const char *const migrations[] = {
 	" status TEXT NOT NULL CHECK (status IN ('collected', 'exempt', 'later')),"
 	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
 	" reason TEXT) WITHOUT ROWID;\n",
+
+	/* 16 -> 17: the snapshot a new workstation is downloading
+	 * (sync/snapshot.c): at most one row, the bytes received so far kept
+	 * in the store (so encrypted with it) until the last one is in and the
+	 * snapshot applied, when the row goes; a cut download resumes from
+	 * length(data) with HTTP Range. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS snapshot_download(id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" snapshot_id TEXT NOT NULL, url TEXT NOT NULL, cursor TEXT NOT NULL,"
+	" size INTEGER NOT NULL, data BLOB NOT NULL);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
