@@ -99,7 +99,7 @@ struct server_config {
 	long long snapshot_min_changes; /* a scope with fewer changes has no snapshot */
 	long long snapshot_max_age;     /* seconds a snapshot is served before a new one */
 };
-#define SNAPSHOT_MIN_CHANGES_DEFAULT 2000
+#define SNAPSHOT_MIN_CHANGES_DEFAULT 10000
 #define SNAPSHOT_MAX_AGE_DEFAULT 3600
 /* Reads path (NULL: $MOTCUA_CONFIG, else the installed server.conf if any),
  * then the MOTCUA_* variables; 0, or -1 with a message in err. */

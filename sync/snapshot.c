@@ -21,6 +21,13 @@ static void note(struct sync_summary *s, char *msg)
 	s->errors[s->nerrors++] = msg;
 }
 
+/* A cut the download recovers from: said, not an error of the pass. */
+static void warn(struct sync_summary *s, char *msg)
+{
+	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof(*s->warnings));
+	s->warnings[s->nwarnings++] = msg;
+}
+
 struct partial {
 	char *id, *url, *cursor;
 	long long size, have;
@@ -54,7 +61,8 @@ static bool store_is_new(struct store *st)
 static int partial_load(struct store *st, struct partial *p)
 {
 	memset(p, 0, sizeof(*p));
-	sqlite3_stmt *q = store_prepare(st, "SELECT snapshot_id, url, cursor, size, length(data)"
+	sqlite3_stmt *q = store_prepare(st, "SELECT snapshot_id, url, cursor, size,"
+					    " (SELECT coalesce(sum(length(data)), 0) FROM snapshot_chunks)"
 					    " FROM snapshot_download WHERE id = 1");
 	int found = sqlite3_step(q) == SQLITE_ROW;
 	if (found) {
@@ -76,11 +84,18 @@ static int exec_sql(struct store *st, const char *sql)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Drops the download under way. */
+static void partial_drop(struct store *st)
+{
+	exec_sql(st, "DELETE FROM snapshot_chunks");
+	exec_sql(st, "DELETE FROM snapshot_download");
+}
+
 static int partial_start(struct store *st, const struct partial *p)
 {
-	exec_sql(st, "DELETE FROM snapshot_download");
+	partial_drop(st);
 	sqlite3_stmt *q = store_prepare(st, "INSERT INTO snapshot_download(id, snapshot_id, url, cursor,"
-					    " size, data) VALUES (1, ?, ?, ?, ?, x'')");
+					    " size) VALUES (1, ?, ?, ?, ?)");
 	sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, p->url, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, p->cursor, -1, SQLITE_STATIC);
@@ -90,11 +105,13 @@ static int partial_start(struct store *st, const struct partial *p)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Appends n bytes at offset at (which must be what the row holds). */
+/* Keeps n bytes at offset at (the end of what came before: the first
+ * byte from scratch drops what there was). */
 static int partial_append(struct store *st, long long at, const char *bytes, size_t n)
 {
-	sqlite3_stmt *q = store_prepare(st, "UPDATE snapshot_download SET data = CASE WHEN ?1 = 0"
-					    " THEN ?2 ELSE data || ?2 END WHERE id = 1 AND length(data) = ?1");
+	if (at == 0)
+		exec_sql(st, "DELETE FROM snapshot_chunks");
+	sqlite3_stmt *q = store_prepare(st, "INSERT INTO snapshot_chunks(pos, data) VALUES (?, ?)");
 	sqlite3_bind_int64(q, 1, at);
 	sqlite3_bind_blob64(q, 2, bytes ? bytes : "", n, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
@@ -202,8 +219,8 @@ static enum sync_outcome fetch_rest(struct store *st, struct sync_http *http, st
 		}
 		if (o == SYNC_DONE && r.status == 0) {
 			o = SYNC_OFFLINE;
-			note(sum, xasprintf("Tải bản chụp dữ liệu bị ngắt (%lld/%lld byte): %s; lần sau tải"
-					    " tiếp từ chỗ dừng", p->have, p->size, r.error));
+			warn(sum, xasprintf("Tải bản chụp dữ liệu bị ngắt (%lld/%lld byte): %s; tải tiếp từ"
+					    " chỗ dừng", p->have, p->size, r.error));
 		}
 	}
 	sync_reply_release(&r);
@@ -215,22 +232,26 @@ static enum sync_outcome fetch_rest(struct store *st, struct sync_http *http, st
 static enum sync_outcome apply_all(struct store *st, const struct partial *p, struct apply_stats *as,
 				   long *woken, struct sync_summary *sum)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT data FROM snapshot_download WHERE id = 1");
-	struct strbuf json = STRBUF_INIT;
-	bool ok = false;
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		const void *z = sqlite3_column_blob(q, 0);
-		size_t n = (size_t)sqlite3_column_bytes(q, 0);
-		unsigned char h[crypto_hash_sha256_BYTES];
-		char hex[2 * crypto_hash_sha256_BYTES + 1];
-		crypto_hash_sha256(h, z ? z : (const void *)"", n);
-		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-		ok = !strcmp(hex, p->id) &&
-		     mc_gunzip(z, n, SNAPSHOT_MAX_INFLATED, &json) == MC_GUNZIP_OK;
+	sqlite3_stmt *q = store_prepare(st, "SELECT pos, data FROM snapshot_chunks ORDER BY pos");
+	struct strbuf z = STRBUF_INIT, json = STRBUF_INIT;
+	bool ok = true;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (sqlite3_column_int64(q, 0) != (long long)z.len)
+			ok = false; /* a hole or an overlap: not the file */
+		const void *b = sqlite3_column_blob(q, 1);
+		if (b)
+			strbuf_add(&z, b, (size_t)sqlite3_column_bytes(q, 1));
 	}
 	sqlite3_finalize(q);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256(h, (const unsigned char *)(z.buf ? z.buf : ""), z.len);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	ok = ok && !strcmp(hex, p->id) &&
+	     mc_gunzip(z.buf ? z.buf : "", z.len, SNAPSHOT_MAX_INFLATED, &json) == MC_GUNZIP_OK;
+	strbuf_release(&z);
 	if (!ok) {
-		exec_sql(st, "DELETE FROM snapshot_download");
+		partial_drop(st);
 		strbuf_release(&json);
 		note(sum, xstrdup("Bản chụp dữ liệu tải về không khớp mã băm: bỏ đi, tải lại lần sau"));
 		return SYNC_FAULT;
@@ -239,7 +260,7 @@ static enum sync_outcome apply_all(struct store *st, const struct partial *p, st
 	struct sync_error e;
 	if (sync_changes_decode(json.buf, json.len, &all, &e)) {
 		strbuf_release(&json);
-		exec_sql(st, "DELETE FROM snapshot_download");
+		partial_drop(st);
 		note(sum, xasprintf("Bản chụp dữ liệu không hợp lệ: %s", e.message));
 		return SYNC_FAULT;
 	}
@@ -269,6 +290,8 @@ static enum sync_outcome apply_all(struct store *st, const struct partial *p, st
 		rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
 		sqlite3_finalize(q);
 	}
+	if (rc == SQLITE_OK)
+		rc = exec_sql(st, "DELETE FROM snapshot_chunks");
 	if (rc == SQLITE_OK)
 		rc = exec_sql(st, "DELETE FROM snapshot_download");
 	if (rc != SQLITE_OK) {
@@ -318,7 +341,7 @@ enum sync_outcome sync_snapshot(struct store *st, struct sync_http *http, const 
 		o = fetch_rest(st, http, &p, &gone, sum);
 		if (o == SYNC_DONE && gone) {
 			/* replaced by a newer one: that one, from its first byte */
-			exec_sql(st, "DELETE FROM snapshot_download");
+			partial_drop(st);
 			partial_release(&p);
 			if (asked)
 				goto out; /* twice: the feed does it */
@@ -336,6 +359,9 @@ enum sync_outcome sync_snapshot(struct store *st, struct sync_http *http, const 
 		/* a cut link that still moved bytes is tried again at once */
 		if (o == SYNC_OFFLINE && p.have > before && tries + 1 < SYNC_SNAPSHOT_TRIES)
 			continue;
+		if (o == SYNC_OFFLINE && p.have > 0)
+			note(sum, xasprintf("Tải bản chụp dữ liệu chưa xong (%lld/%lld byte): lần đồng bộ"
+					    " sau tải tiếp từ chỗ dừng", p.have, p.size));
 		if (o != SYNC_DONE)
 			goto out;
 		if (p.have == before && p.have < p.size) {
@@ -345,7 +371,7 @@ enum sync_outcome sync_snapshot(struct store *st, struct sync_http *http, const 
 		}
 	}
 	if (p.have > p.size) {
-		exec_sql(st, "DELETE FROM snapshot_download");
+		partial_drop(st);
 		note(sum, xstrdup("Bản chụp dữ liệu tải về dài hơn máy chủ báo: bỏ đi, tải lại lần sau"));
 		o = SYNC_FAULT;
 		goto out;

@@ -551,13 +551,15 @@ static const char *const migrations[] = {
 	" reason TEXT) WITHOUT ROWID;\n",
 
 	/* 16 -> 17: the snapshot a new workstation is downloading
-	 * (sync/snapshot.c): at most one row, the bytes received so far kept
-	 * in the store (so encrypted with it) until the last one is in and the
-	 * snapshot applied, when the row goes; a cut download resumes from
-	 * length(data) with HTTP Range. Safe to run again. */
+	 * (sync/snapshot.c): at most one row, and the bytes received so far in
+	 * snapshot_chunks by their position, kept in the store (so encrypted with
+	 * it) until the last one is in and the snapshot applied, when both are
+	 * emptied; a cut download resumes after the last chunk with HTTP Range.
+	 * Safe to run again. */
 	"CREATE TABLE IF NOT EXISTS snapshot_download(id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" snapshot_id TEXT NOT NULL, url TEXT NOT NULL, cursor TEXT NOT NULL,"
-	" size INTEGER NOT NULL, data BLOB NOT NULL);\n",
+	" size INTEGER NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS snapshot_chunks(pos INTEGER PRIMARY KEY, data BLOB NOT NULL);\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
