@@ -179,3 +179,42 @@ t_snapshot_api_scope_range() {
 	"$SERVER" snapshot --pg "$PGC" --unit nope >/dev/null 2>"$W/snapcmd.err"
 	expect_eq "unknown unit" "$?" 2
 }
+
+# GET /api/v1/blobs/{sha256} with Range: a paper's download the link cut
+# goes on from its last byte (the parts make the whole file), a range past
+# the end is 416 range_not_satisfiable, and another commune's clerk is still
+# refused (403 out_of_scope).
+t_blob_range() {
+	u=$URL_s1
+	mkdir -p "$W/f"
+	head -c 120000 /dev/urandom >"$W/br"
+	sha=$(sha256sum "$W/br" | cut -d' ' -f1)
+	md="sha256 $(printf %s "$sha" | base64 -w0)"
+	st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 120000' -H "Upload-Metadata: $md")
+	loc=$(hdr Location)
+	st=$(tus PATCH "$u$loc" -H 'Content-Type: application/offset+octet-stream' \
+		-H 'Upload-Offset: 0' --data-binary "@$W/br")
+	expect_eq "sent" "$st" 204
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 prefix=fbr day=251123 >"$W/f/batch"
+	st=$(api POST "$u/api/v1/sync/push" "$W/f/batch" "$TOK_A")
+	expect_eq "reception" "$st $(jget results.0.status)" "200 applied"
+	expect_eq "a paper of 00004" "$(f_attach_op "$TOK_A" dev-a fbr-a1 fbr-d-000001 1 fbr-doc-1 "$sha" fbr-e1)" applied
+	st=$(curl -sS -o "$W/br1" -D "$W/brh1" -w '%{http_code}' -H "Authorization: Bearer $TOK_A" \
+		-r 0-49999 "$u/api/v1/blobs/$sha")
+	expect_eq "first part" "$st $(stat -c %s "$W/br1")" "206 50000"
+	grep -qi '^content-range: bytes 0-49999/120000' "$W/brh1" || fail "content-range: $(cat "$W/brh1")"
+	st=$(curl -sS -o "$W/br2" -w '%{http_code}' -H "Authorization: Bearer $TOK_A" \
+		-r 50000- "$u/api/v1/blobs/$sha")
+	expect_eq "the rest" "$st $(stat -c %s "$W/br2")" "206 70000"
+	cat "$W/br1" "$W/br2" | cmp -s - "$W/br" || fail "the parts are not the file"
+	st=$(curl -sS -o "$W/body" -D "$W/brh3" -w '%{http_code}' -H "Authorization: Bearer $TOK_A" \
+		-r 120000- "$u/api/v1/blobs/$sha")
+	expect_error "past the end" "$st" 416 range_not_satisfiable
+	grep -qi '^content-range: bytes \*/120000' "$W/brh3" || fail "416 content-range: $(cat "$W/brh3")"
+	st=$(curl -sS -o "$W/body" -w '%{http_code}' -H "Authorization: Bearer $TOK_B" \
+		-r 50000- "$u/api/v1/blobs/$sha")
+	expect_error "another commune" "$st" 403 out_of_scope
+	st=$(curl -sS -o "$W/br0" -w '%{http_code}' -H "Authorization: Bearer $TOK_A" "$u/api/v1/blobs/$sha")
+	expect_eq "whole without Range" "$st" 200
+	cmp -s "$W/br0" "$W/br" || fail "the whole file differs"
+}
