@@ -42,6 +42,7 @@ enum {
 	X(scan, cli_scan, "Quét giấy tờ (SANE) hoặc nhập tệp thành một PDF gọn: --device MÁY --out TỆP.pdf") \
 	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse MÃ_GIẤY_TỜ") \
 	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH") \
+	X(paper, cli_paper, "Mở giấy tờ theo mã băm, tải từ máy chủ khi máy này chưa có: MÃ_BĂM [--open]") \
 	X(encrypt, cli_encrypt, "Mã hóa kho dữ liệu và giấy tờ của máy này: [--user CÁN_BỘ]") \
 	X(config, cli_config, "Cài đặt máy trạm: list, get TÊN, set TÊN GIÁ_TRỊ, test-printer") \
 	X(doctor, cli_doctor, "Kiểm tra máy trạm (dữ liệu, kho, đĩa, máy quét, OCR, máy in, máy chủ): [--json]") \

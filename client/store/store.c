@@ -559,7 +559,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS snapshot_download(id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" snapshot_id TEXT NOT NULL, url TEXT NOT NULL, cursor TEXT NOT NULL,"
 	" size INTEGER NOT NULL);\n"
-	"CREATE TABLE IF NOT EXISTS snapshot_chunks(pos INTEGER PRIMARY KEY, data BLOB NOT NULL);\n",
+	"CREATE TABLE IF NOT EXISTS snapshot_chunks(pos INTEGER PRIMARY KEY, data BLOB NOT NULL);\n"
+	/* and the papers opened from the server (sync/paper.c): the parts of
+	 * one being fetched (paper_chunks, by position), and those fetched,
+	 * with their size and last use, evicted the least recently used first
+	 * beyond the setting paper_cache_mb; never a paper of this workstation's
+	 * own (those have no row here) */
+	"CREATE TABLE IF NOT EXISTS paper_chunks(sha256 TEXT NOT NULL, pos INTEGER NOT NULL,"
+	" data BLOB NOT NULL, PRIMARY KEY (sha256, pos)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS paper_cache(sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL,"
+	" used_at TEXT NOT NULL) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

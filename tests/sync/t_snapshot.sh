@@ -218,3 +218,78 @@ t_blob_range() {
 	expect_eq "whole without Range" "$st" 200
 	cmp -s "$W/br0" "$W/br" || fail "the whole file differs"
 }
+
+# motcua paper: a paper stored on the server only is fetched when it is
+# opened (sync/paper.c); offline the clerk is told so in Vietnamese (exit 1,
+# nothing kept); the parts a cut link brought are kept and only the rest
+# comes (Range, counted by a slowproxy); fetched papers are a cache under
+# paper_cache_mb, the least recently used evicted.
+t_paper_on_demand() {
+	u=$URL_s1
+	mkdir -p "$W/f" "$W/pod"
+	MOTCUA=${MOTCUA:-$(dirname "$SERVER")/motcua}
+	SLOWPROXY=${SLOWPROXY:-$(dirname "$SERVER")/tests/slowproxy}
+	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=2 prefix=fpod day=251124 >"$W/f/batch"
+	st=$(api POST "$u/api/v1/sync/push" "$W/f/batch" "$TOK_A")
+	expect_eq "receptions" "$st $(jget results.1.status)" "200 applied"
+	for k in 1 2; do
+		head -c 120000 /dev/urandom >"$W/pod/p$k"
+		sha=$(sha256sum "$W/pod/p$k" | cut -d' ' -f1)
+		eval "sha$k=$sha"
+		md="sha256 $(printf %s "$sha" | base64 -w0)"
+		st=$(tus POST "$u/api/v1/uploads" -H 'Upload-Length: 120000' -H "Upload-Metadata: $md")
+		loc=$(hdr Location)
+		st=$(tus PATCH "$u$loc" -H 'Content-Type: application/offset+octet-stream' \
+			-H 'Upload-Offset: 0' --data-binary "@$W/pod/p$k")
+		expect_eq "paper $k sent" "$st" 204
+		expect_eq "paper $k attached" "$(f_attach_op "$TOK_A" dev-a fpod-a$k fpod-d-00000$k 1 \
+			fpod-doc-$k "$sha" fpod-e$k)" applied
+	done
+	db=$W/pod/ws.db
+	"$MOTCUA" init --db "$db" --unit 00004 >/dev/null 2>"$W/pod/err" || { fail "init: $(cat "$W/pod/err")"; return; }
+	echo matkhau123 | "$MOTCUA" login --db "$db" --server "$u" --username clerk_a2 \
+		--device-name "Máy pod" >/dev/null 2>"$W/pod/err" || { fail "login: $(cat "$W/pod/err")"; return; }
+	# offline: said, exit 1, nothing kept
+	sqlite3 "$db" "UPDATE sync_state SET server_url = 'http://127.0.0.1:1' WHERE id = 1"
+	"$MOTCUA" paper "$sha1" --db "$db" >"$W/pod/out" 2>"$W/pod/err"
+	expect_eq "offline" "$?" 1
+	grep -q "Giấy tờ này chỉ có trên máy chủ và máy trạm đang mất kết nối" "$W/pod/err" ||
+		fail "offline message: $(cat "$W/pod/err")"
+	[ -e "$W/pod/documents/$sha1.pdf" ] && fail "a file kept offline"
+	"$MOTCUA" paper nothex --db "$db" >/dev/null 2>&1
+	expect_eq "bad hash" "$?" 2
+	# a cut left the first 50,000 bytes: only the rest comes
+	head -c 50000 "$W/pod/p1" >"$W/pod/p1a"
+	sqlite3 "$db" "INSERT INTO paper_chunks(sha256, pos, data) VALUES ('$sha1', 0, readfile('$W/pod/p1a'))"
+	: >"$W/pod/proxy.log"
+	"$SLOWPROXY" --target "127.0.0.1:${u##*:}" 2>>"$W/pod/proxy.log" &
+	ppid=$!
+	SERVER_PIDS="$SERVER_PIDS $ppid"
+	i=0
+	while ! grep -q "listening on 127\.0\.0\.1:[0-9][0-9]*$" "$W/pod/proxy.log"; do
+		i=$((i+1)); [ $i -lt 200 ] || { fail "proxy did not start"; return; }
+		sleep 0.05
+	done
+	pport=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/pod/proxy.log")
+	sqlite3 "$db" "UPDATE sync_state SET server_url = 'http://127.0.0.1:$pport' WHERE id = 1"
+	"$MOTCUA" paper "$sha1" --db "$db" >"$W/pod/out" 2>"$W/pod/err"
+	expect_eq "fetched" "$?" 0
+	grep -q '"fetched":true' "$W/pod/out" || fail "paper 1: $(cat "$W/pod/out") $(cat "$W/pod/err")"
+	kill -TERM $ppid 2>/dev/null
+	wait $ppid 2>/dev/null
+	SERVER_PIDS=$(echo "$SERVER_PIDS" | sed "s/ $ppid\b//")
+	down=$(sed -n 's/^slowproxy: \([0-9]*\) bytes down$/\1/p' "$W/pod/proxy.log")
+	[ "$down" -ge 70000 ] && [ "$down" -lt 80000 ] || fail "$down bytes down for the 70,000 missing"
+	cmp -s "$W/pod/documents/$sha1.pdf" "$W/pod/p1" || fail "paper 1 is not the file"
+	expect_eq "parts gone" "$(sqlite3 "$db" "SELECT count(*) FROM paper_chunks")" 0
+	# the cache holds 150 kB: the second paper evicts the first
+	sqlite3 "$db" "UPDATE sync_state SET server_url = '$u' WHERE id = 1;
+		INSERT OR REPLACE INTO settings(key, value) VALUES ('paper_cache_mb', '0.15')"
+	"$MOTCUA" paper "$sha2" --db "$db" >"$W/pod/out" 2>"$W/pod/err" || fail "paper 2: $(cat "$W/pod/err")"
+	grep -q '"fetched":true,"evicted":1' "$W/pod/out" || fail "paper 2: $(cat "$W/pod/out")"
+	[ -e "$W/pod/documents/$sha1.pdf" ] && fail "paper 1 not evicted"
+	cmp -s "$W/pod/documents/$sha2.pdf" "$W/pod/p2" || fail "paper 2 is not the file"
+	expect_eq "cache" "$(sqlite3 "$db" "SELECT sha256 FROM paper_cache")" "$sha2"
+	"$MOTCUA" paper "$sha2" --db "$db" >"$W/pod/out" 2>"$W/pod/err" || fail "paper 2 again: $(cat "$W/pod/err")"
+	grep -q '"fetched":false' "$W/pod/out" || fail "paper 2 again: $(cat "$W/pod/out")"
+}
