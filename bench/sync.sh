@@ -89,7 +89,7 @@ migrations() { for f in "$top"/server/migrations/*.sql; do basename "$f"; done |
 # proxy_start [PORT]: a slowproxy without limits to the server s1; PROXY_URL
 proxy_start() {
 	: >"$W/proxy.log"
-	"$SLOWPROXY" --target "127.0.0.1:$PORT_s1" --listen "${1:-0}" 2>>"$W/proxy.log" &
+	"$SLOWPROXY" --target "127.0.0.1:${PROXY_TARGET:-$PORT_s1}" --listen "${1:-0}" 2>>"$W/proxy.log" &
 	PROXY_PID=$!
 	i=0
 	while ! grep -q "listening on 127\.0\.0\.1:[0-9]" "$W/proxy.log"; do
@@ -152,11 +152,13 @@ for db in sync raw; do
 		"$SERVER" import --pg "$(conninfo $db)" --data "$top/data" >/dev/null 2>"$W/import.err" ||
 		{ cat "$W/import.err"; exit 1; }
 done
-for u in bench_push bench_pull bench_b bench_c; do
+for u in bench_push bench_pull bench_b bench_c bench_snap bench_feed; do
 	echo matkhau123 | "$SERVER" user add --pg "$PG" --username $u --unit 00004 --role clerk \
 		--full-name "Cán bộ $u" >/dev/null || exit 1
 done
-start_server s1 || exit 1
+# s1 serves the feed only (sections 1 to 3 measure it); s2, on the same
+# database, makes snapshots of any scope (section 2b)
+MOTCUA_SNAPSHOT_MIN_CHANGES=1000000000000 start_server s1 || exit 1
 
 if [ "${BENCH_SYNC:-1}" != 0 ]; then
 # ---- 1. push ---------------------------------------------------------------------
@@ -266,6 +268,41 @@ ws_sync "$W/ws/b.db" "$W/ws/b2.json" || { cat "$W/ws/b2.json.err"; status=1; }
 proxy_stop
 echo "  one dossier alone (a whole pass: push, lease check, pull back): $UP bytes up, $DOWN down"
 row "sync: one dossier alone, a whole pass (headers included)" "$UP up, $DOWN down" - -
+
+# ---- 2b. a new workstation of the commune: the feed, then the snapshot ----------
+nd=$(q sync -c "SELECT count(*) FROM dossiers WHERE unit_code = '00004'")
+say "a new workstation of commune 00004 ($nd dossiers): the whole feed, then a snapshot"
+proxy_start || exit 1
+port=$PROXY_PORT
+ws_new feed bench_feed "$PROXY_URL" || exit 1
+proxy_stop
+proxy_start "$port" || exit 1
+ws_sync "$W/ws/feed.db" "$W/ws/feed.json" || { cat "$W/ws/feed.json.err"; status=1; }
+proxy_stop
+feed_down=$DOWN feed_up=$UP
+MOTCUA_SNAPSHOT_MIN_CHANGES=1 start_server s2 || exit 1
+PROXY_TARGET=$PORT_s2 proxy_start || exit 1
+port=$PROXY_PORT
+ws_new snap bench_snap "$PROXY_URL" || exit 1
+proxy_stop
+PROXY_TARGET=$PORT_s2 proxy_start "$port" || exit 1
+t0=$(ms_now)
+ws_sync "$W/ws/snap.db" "$W/ws/snap.json" || { cat "$W/ws/snap.json.err"; status=1; }
+t1=$(ms_now)
+proxy_stop
+stop_server s2
+snap_bytes=$(q sync -c "SELECT size FROM snapshots ORDER BY created_at DESC LIMIT 1")
+fd=$(sqlite3 "$W/ws/feed.db" "SELECT count(*) FROM dossiers")
+sd=$(sqlite3 "$W/ws/snap.db" "SELECT count(*) FROM dossiers")
+[ "$fd" = "$sd" ] && [ "$sd" -ge "$nd" ] || { echo "  dossiers: $fd by the feed, $sd by the snapshot, $nd on the server"; status=1; }
+echo "  the whole feed: $feed_up bytes up, $feed_down down; from a snapshot ($snap_bytes bytes" \
+	"of it): $UP up, $DOWN down, $((t1 - t0)) ms; $sd dossiers either way"
+snap_max=${BENCH_SNAPSHOT_BUDGET:-8000000}
+r=$(budget "$DOWN" "$snap_max")
+[ "$r" = ok ] || status=1
+row "sync: a new workstation of a $nd-dossier commune, from a snapshot (headers included)" \
+	"$(awk -v d="$DOWN" -v f="$feed_down" 'BEGIN { printf "%.2f MB down (the whole feed: %.2f MB)", d / 1e6, f / 1e6 }')" \
+	"<= $snap_max bytes" "$r"
 
 # ---- 3. pull catch-up ------------------------------------------------------------
 have=$(q sync -c "SELECT count(*) FROM changes WHERE entity = 'dossier'")

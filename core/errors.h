@@ -109,6 +109,10 @@
 	X(MC_ERR_UNKNOWN_UNIT, "unknown_unit", 422, "Không có đơn vị này trên máy chủ") \
 	X(MC_ERR_CODE_OUT_OF_SCOPE, "code_out_of_scope", 403, \
 	  "Mã hồ sơ không thuộc đơn vị hoặc dải số của thiết bị") \
+	X(MC_ERR_NO_SNAPSHOT, "no_snapshot", 404, \
+	  "Dữ liệu của các đơn vị còn ít: hãy nhận thay đổi từ đầu thay cho bản chụp") \
+	X(MC_ERR_RANGE_NOT_SATISFIABLE, "range_not_satisfiable", 416, \
+	  "Đoạn yêu cầu nằm ngoài kích thước của tệp") \
 	/* the client's own */ \
 	X(MC_ERR_HTTP, "http", 0, "Máy chủ trả lời không kèm mã lỗi") \
 	X(MC_ERR_BAD_RESPONSE, "bad_response", 0, "Câu trả lời của máy chủ không hợp lệ")

@@ -434,7 +434,7 @@ void api_me(struct req *r)
  * new changes have been written, at another change than the one delivered
  * (the mark differs). Either way the client pulls again from the beginning;
  * its outbox and its unpushed changes stay (the client's rule). */
-#define CURSOR_MARK "substr(md5(seq::text || ':' || extract(epoch FROM created_at)::text), 1, 8)"
+/* CURSOR_MARK: server/api.h */
 
 /* The changes a user pulls: reference data (unit_code NULL) and the changes
  * of dossiers whose receiving unit (unit_code) or handling unit (units, see
@@ -615,7 +615,7 @@ static const struct dossier_doc_component *catalog_of(PGconn *c, struct catalogs
 /* The dossiers of a page in the compact form (core/dossier_doc.h) where it
  * is exact against the server's catalog; the others go whole. -1 when the
  * database failed. */
-static int compact_feed(PGconn *c, struct sync_changes *ch)
+int compact_feed(PGconn *c, struct sync_changes *ch)
 {
 	struct catalogs k = { 0 };
 	int rc = 0;

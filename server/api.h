@@ -16,6 +16,23 @@ void api_me(struct req *r);
 void api_changes(struct req *r);
 void api_leases(struct req *r);
 void api_lookup(struct req *r);
+/* The mark of a change in a feed cursor (SQL over changes.seq, created_at). */
+#define CURSOR_MARK "substr(md5(seq::text || ':' || extract(epoch FROM created_at)::text), 1, 8)"
+/* The dossiers of ch in the compact form where it is exact against the
+ * server's catalogs (protocol 2); -1 when the database failed. */
+struct sync_changes;
+int compact_feed(PGconn *c, struct sync_changes *ch);
+/* snapshot.c: snapshots for new workstations (docs/api.md "Snapshot") */
+void api_snapshot(struct req *r);
+void api_snapshot_get(struct req *r);
+/* The range of a GET of size bytes the request asks for (header Range,
+ * "bytes=FROM-" or "bytes=FROM-TO"): 0 the whole, 1 [*from, *to], -1 a
+ * range past the end (416 sent, with Content-Range). */
+int req_range(struct req *r, long long size, long long *from, long long *to);
+/* Answers 200, or 206 with Content-Range, with the bytes [from, to] of a
+ * file of size bytes (bytes owned). */
+void respond_range(struct req *r, int ranged, long long from, long long to, long long size,
+		   const char *ctype, char *bytes, size_t n);
 /* push.c */
 void api_push(struct req *r);
 /* indicators.c */

@@ -23,13 +23,13 @@
 enum key {
 	K_PG, K_PG_HOST, K_PG_PORT, K_PG_DBNAME, K_PG_USER, K_PG_PASSWORD, K_PG_PASSFILE,
 	K_PG_SSLMODE, K_LISTEN, K_METRICS_LISTEN, K_THREADS, K_MAX_BODY, K_TLS_CERT, K_TLS_KEY,
-	K_DATA, K_COUNT
+	K_DATA, K_SNAPSHOT_MIN_CHANGES, K_SNAPSHOT_MAX_AGE, K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
 	"pg", "pg_host", "pg_port", "pg_dbname", "pg_user", "pg_password", "pg_passfile",
 	"pg_sslmode", "listen", "metrics_listen", "threads", "max_body", "tls_cert", "tls_key",
-	"data",
+	"data", "snapshot_min_changes", "snapshot_max_age",
 };
 
 /* The libpq keyword of each pg_* key, in key order from K_PG_HOST. */
@@ -51,6 +51,8 @@ const struct server_config *config_get(void)
 		cfg.listen = "127.0.0.1:8080";
 		cfg.threads = 8;
 		cfg.max_body = MAX_BODY_DEFAULT;
+		cfg.snapshot_min_changes = SNAPSHOT_MIN_CHANGES_DEFAULT;
+		cfg.snapshot_max_age = SNAPSHOT_MAX_AGE_DEFAULT;
 	}
 	return &cfg;
 }
@@ -204,6 +206,18 @@ static int settle(struct strbuf *err)
 		if (check_number(K_MAX_BODY, 1024, 1ll << 30, &n, err))
 			return -1;
 		cfg.max_body = (size_t)n;
+	}
+	cfg.snapshot_min_changes = SNAPSHOT_MIN_CHANGES_DEFAULT;
+	if (values[K_SNAPSHOT_MIN_CHANGES].text) {
+		if (check_number(K_SNAPSHOT_MIN_CHANGES, 1, 1ll << 40, &n, err))
+			return -1;
+		cfg.snapshot_min_changes = n;
+	}
+	cfg.snapshot_max_age = SNAPSHOT_MAX_AGE_DEFAULT;
+	if (values[K_SNAPSHOT_MAX_AGE].text) {
+		if (check_number(K_SNAPSHOT_MAX_AGE, 0, 366ll * 86400, &n, err))
+			return -1;
+		cfg.snapshot_max_age = n;
 	}
 	if (!values[K_TLS_CERT].text != !values[K_TLS_KEY].text) {
 		int k = values[K_TLS_CERT].text ? K_TLS_CERT : K_TLS_KEY;

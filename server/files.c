@@ -185,6 +185,11 @@ void respond_blob(struct req *r, PGconn *c, const char *sha, long long size)
 		respond_error(r, MC_ERR_PAYLOAD_TOO_LARGE, "Tệp quá lớn để tải một lần");
 		return;
 	}
+	/* a range (Range: bytes=FROM-[TO]) resumes a download the link cut */
+	long long from, to;
+	int ranged = req_range(r, size, &from, &to);
+	if (ranged < 0)
+		return;
 	const char *p[] = { sha };
 	PGresult *res = PQexecParams(c, "SELECT data FROM blob_chunks WHERE sha256 = $1 ORDER BY pos", 1, NULL, p,
 			   NULL, NULL, 1);
@@ -202,9 +207,12 @@ void respond_blob(struct req *r, PGconn *c, const char *sha, long long size)
 		respond_error(r, MC_ERR_INTERNAL, "Tệp trên máy chủ không đủ các phần");
 		return;
 	}
-	size_t n = body.len;
-	char *bytes = n ? strbuf_detach(&body) : xstrdup("");
-	respond_bytes(r, 200, "application/octet-stream", bytes, n);
+	size_t n = (size_t)(to - from + 1);
+	char *bytes = xmalloc(n ? n : 1);
+	if (n)
+		memcpy(bytes, body.buf + from, n);
+	strbuf_release(&body);
+	respond_range(r, ranged, from, to, size, "application/octet-stream", bytes, n);
 }
 
 /* ---- OPTIONS, POST (creation), HEAD, DELETE (termination) ---------------------------- */

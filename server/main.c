@@ -43,6 +43,8 @@ static void usage(FILE *fp)
 	      "  leases --pg CONNINFO --unit MÃ [--reset]\n"
 	      "                                        bộ đếm số hồ sơ của đơn vị; --reset đặt lại\n"
 	      "                                        theo số đang dùng (JSON)\n"
+	      "  snapshot --pg CONNINFO --unit MÃ [--unit MÃ]...\n"
+	      "                                        bản chụp dữ liệu cho máy trạm mới (JSON)\n"
 	      "  indicators --pg CONNINFO --from NGÀY --to NGÀY [--unit MÃ] [--clerk CÁN_BỘ]\n"
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
 	      "  portal (enable|disable|run|status|list|retry|drop|codes) --pg CONNINFO ...\n"
@@ -63,6 +65,7 @@ static const struct {
 	{ "token", cmd_token },		  { "serve", cmd_serve },   { "indicators", cmd_indicators },
 	{ "stats", cmd_stats },		  { "routes", cmd_routes }, { "errors", cmd_errors },
 	{ "portal", cmd_portal },	  { "leases", cmd_leases },	  { "device", cmd_device },
+	{ "snapshot", cmd_snapshot },
 };
 
 int main(int argc, char **argv)

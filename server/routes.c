@@ -18,6 +18,8 @@ static const struct route routes[] = {
 	{ "me", "GET", "/api/v1/auth/me", ROUTE_TOKEN, api_me, NULL },
 	{ "push", "POST", "/api/v1/sync/push", ROUTE_TOKEN, api_push, NULL },
 	{ "changes", "GET", "/api/v1/sync/changes", ROUTE_TOKEN, api_changes, NULL },
+	{ "snapshot", "GET", "/api/v1/snapshot", ROUTE_TOKEN, api_snapshot, NULL },
+	{ "snapshot_get", "GET", "/api/v1/snapshots/{id}", ROUTE_TOKEN, api_snapshot_get, NULL },
 	{ "leases", "POST", "/api/v1/leases", ROUTE_TOKEN, api_leases, NULL },
 	{ "lookup", "GET", "/api/v1/lookup/{code}", ROUTE_PUBLIC, api_lookup, NULL },
 	{ "indicators", "GET", "/api/v1/indicators", ROUTE_TOKEN, api_indicators, NULL },

@@ -66,6 +66,7 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_leases(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);   /* snapshot.c: a snapshot for new workstations */
 int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
@@ -95,7 +96,11 @@ struct server_config {
 	const char *tls_cert, *tls_key, *data; /* NULL when unset */
 	long threads;
 	size_t max_body;
+	long long snapshot_min_changes; /* a scope with fewer changes has no snapshot */
+	long long snapshot_max_age;     /* seconds a snapshot is served before a new one */
 };
+#define SNAPSHOT_MIN_CHANGES_DEFAULT 10000
+#define SNAPSHOT_MAX_AGE_DEFAULT 3600
 /* Reads path (NULL: $MOTCUA_CONFIG, else the installed server.conf if any),
  * then the MOTCUA_* variables; 0, or -1 with a message in err. */
 int config_load(const char *path, struct strbuf *err);

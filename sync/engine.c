@@ -17,6 +17,7 @@
 #include "sync/http.h"
 #include "sync/numbering.h"
 #include "sync/download.h"
+#include "sync/snapshot.h"
 #include "sync/upload.h"
 
 #define SKEW_WARN_S 300  /* warn when the clocks differ by more than 5 minutes */
@@ -865,6 +866,13 @@ static enum sync_outcome pull(struct pass *p)
 	int restarts = 0;
 	long pulled = 0;
 	report(p, "pull", 0, 0);
+	/* a new store starts from the snapshot of its units, when the server has one */
+	o = sync_snapshot(p->st, &p->http, p->opt->cancel, &as, &p->woken, p->sum);
+	if (o != SYNC_DONE) {
+		apply_stats_release(&as);
+		return o;
+	}
+	pulled = as.applied;
 	for (;;) {
 		if (cancelled(p)) {
 			o = SYNC_CANCELLED;

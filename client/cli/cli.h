@@ -43,6 +43,7 @@ enum {
 	X(attach, cli_attach, "Gắn giấy tờ số hóa vào thành phần hồ sơ: MÃ_HỒ_SƠ --component SỐ TỆP... | --reuse[-server] MÃ_GIẤY_TỜ") \
 	X(documents, cli_documents, "Liệt kê giấy tờ còn hạn của công dân: --applicant SỐ_ĐỊNH_DANH") \
 	X(papers, cli_papers, "Giấy tờ để dùng lại, trong kho hoặc trên máy chủ: --id-number SỐ [--online --dossier MÃ]") \
+	X(paper, cli_paper, "Mở giấy tờ theo mã băm, tải từ máy chủ khi máy này chưa có: MÃ_BĂM [--open]") \
 	X(encrypt, cli_encrypt, "Mã hóa kho dữ liệu và giấy tờ của máy này: [--user CÁN_BỘ]") \
 	X(config, cli_config, "Cài đặt máy trạm: list, get TÊN, set TÊN GIÁ_TRỊ, test-printer") \
 	X(doctor, cli_doctor, "Kiểm tra máy trạm (dữ liệu, kho, đĩa, máy quét, OCR, máy in, máy chủ): [--json]") \

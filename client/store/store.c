@@ -549,6 +549,26 @@ static const char *const migrations[] = {
 	" status TEXT NOT NULL CHECK (status IN ('collected', 'exempt', 'later')),"
 	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
 	" reason TEXT) WITHOUT ROWID;\n",
+
+	/* 16 -> 17: the snapshot a new workstation is downloading
+	 * (sync/snapshot.c): at most one row, and the bytes received so far in
+	 * snapshot_chunks by their position, kept in the store (so encrypted with
+	 * it) until the last one is in and the snapshot applied, when both are
+	 * emptied; a cut download resumes after the last chunk with HTTP Range.
+	 * Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS snapshot_download(id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" snapshot_id TEXT NOT NULL, url TEXT NOT NULL, cursor TEXT NOT NULL,"
+	" size INTEGER NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS snapshot_chunks(pos INTEGER PRIMARY KEY, data BLOB NOT NULL);\n"
+	/* and the papers opened from the server (sync/paper.c): the parts of
+	 * one being fetched (paper_chunks, by position), and those fetched,
+	 * with their size and last use, evicted the least recently used first
+	 * beyond the setting paper_cache_mb; never a paper of this workstation's
+	 * own (those have no row here) */
+	"CREATE TABLE IF NOT EXISTS paper_chunks(sha256 TEXT NOT NULL, pos INTEGER NOT NULL,"
+	" data BLOB NOT NULL, PRIMARY KEY (sha256, pos)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS paper_cache(sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL,"
+	" used_at TEXT NOT NULL) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
