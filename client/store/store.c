@@ -549,6 +549,16 @@ static const char *const migrations[] = {
 	" status TEXT NOT NULL CHECK (status IN ('collected', 'exempt', 'later')),"
 	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
 	" reason TEXT) WITHOUT ROWID;\n",
+
+	/* 15 -> 16: the parties of a dossier beside its applicant row
+	 * (client/store/parties.h): an organisation applying (its name and
+	 * tax code; the dossier row has its name, applicant_kind 2) and the
+	 * person who represents it, the second party of a procedure that has
+	 * two. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS dossier_parties(dossier_id TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('organisation', 'representative', 'second')),"
+	" full_name TEXT NOT NULL, id_number TEXT, birth_date TEXT, sex TEXT, address TEXT,"
+	" title TEXT, PRIMARY KEY (dossier_id, role)) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
