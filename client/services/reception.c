@@ -693,6 +693,88 @@ int reception_check_applicant(struct store *st, const struct reception_input *in
 	return 0;
 }
 
+size_t reception_applicant_errors(struct store *st, const struct reception_input *in,
+				  const struct mc_dt *now, struct reception_error *errs, size_t max)
+{
+	size_t n = 0;
+	if (!max)
+		return 0;
+	if (!in->organisation) {
+		/* each field of the page on its own, in the page's order; a
+		 * required one left blank says so */
+		static const enum reception_field order[] = { RF_ID_NUMBER, RF_FULL_NAME, RF_BIRTH_DATE,
+							      RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS,
+							      RF_COMMUNE };
+		const struct reception_applicant *ap = &in->applicant;
+		for (size_t i = 0; i < sizeof order / sizeof order[0] && n < max; i++) {
+			struct reception_error *e = &errs[n];
+			error_clear(e);
+			int rc = 0;
+			switch (order[i]) {
+			case RF_ID_NUMBER:
+				if (mc_text_blank(ap->id_number))
+					rc = refuse(e, RF_ID_NUMBER, 0,
+						    "Chưa nhập số CCCD (số định danh cá nhân)");
+				break;
+			case RF_FULL_NAME:
+				if (mc_text_blank(ap->full_name))
+					rc = refuse(e, RF_FULL_NAME, 0, "Chưa nhập họ tên người nộp hồ sơ");
+				break;
+			case RF_BIRTH_DATE:
+				if (mc_text_blank(ap->birth_date))
+					rc = refuse(e, RF_BIRTH_DATE, 0, "Chưa nhập ngày sinh");
+				break;
+			case RF_SEX:
+				if (!ap->sex)
+					rc = refuse(e, RF_SEX, 0, "Chưa chọn giới tính (M: nam, F: nữ)");
+				break;
+			case RF_COMMUNE:
+				if (mc_text_blank(ap->commune))
+					rc = refuse(e, RF_COMMUNE, 0,
+						    "Chưa chọn xã, phường của địa chỉ người nộp");
+				break;
+			default:
+				break;
+			}
+			if (!rc && order[i] != RF_SEX)
+				rc = reception_check_field(st, in, order[i], now, e);
+			if (rc)
+				n++;
+		}
+	}
+	/* the CCCD against the birth year and the sex, when each passed on
+	 * its own */
+	const struct reception_applicant *ap = &in->applicant;
+	bool alone_ok = !in->organisation && !mc_text_blank(ap->id_number) &&
+			!mc_text_blank(ap->birth_date) && (ap->sex == 'M' || ap->sex == 'F');
+	for (size_t i = 0; i < n && alone_ok; i++)
+		alone_ok = errs[i].field != RF_ID_NUMBER && errs[i].field != RF_BIRTH_DATE;
+	if (alone_ok && n < max) {
+		struct mc_date birth;
+		struct clean_applicant a;
+		memset(&a, 0, sizeof(a));
+		struct reception_error *e = &errs[n];
+		error_clear(e);
+		if (!check_birth(ap->birth_date, now, &birth, e) &&
+		    check_id(ap, birth.y, ap->sex, &a, e))
+			n++;
+		clean_applicant_release(&a);
+	}
+	/* the whole page: what only fields together say (a CCCD against the
+	 * birth year), an organisation's and a second party's checks */
+	if (n < max) {
+		struct reception_error *e = &errs[n];
+		if (reception_check_applicant(st, in, now, e)) {
+			bool said = false;
+			for (size_t i = 0; i < n && !said; i++)
+				said = !strcmp(errs[i].msg, e->msg);
+			if (!said)
+				n++;
+		}
+	}
+	return n;
+}
+
 /* ---- components ----------------------------------------------------------- */
 
 static const struct reception_component *find_input(const struct reception_input *in, int id)

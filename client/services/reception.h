@@ -163,6 +163,14 @@ int reception_check_field(struct store *st, const struct reception_input *in,
 int reception_check_components(struct store *st, const struct reception_input *in,
 			       struct reception_error *err);
 
+/* Every error of the applicant page at once, for the wizard to list them
+ * together when the clerk confirms: each field on its own in the page's
+ * order (a required one blank says so), then what only the whole page says
+ * (reception_check_applicant's refusal, when not one of those). Fills at
+ * most max of errs; returns how many (0: the page passes). */
+size_t reception_applicant_errors(struct store *st, const struct reception_input *in,
+				  const struct mc_dt *now, struct reception_error *errs, size_t max);
+
 /* The fee alone (RF_FEE): see struct reception_fee. On success, *status
  * and *amount are what will be recorded. */
 int reception_check_fee(struct store *st, const struct reception_input *in,
