@@ -594,8 +594,15 @@ static int check_organisation(struct store *st, const struct reception_input *in
 			    2 * RECEPTION_NAME_MAX, mc_text_chars(a->full_name));
 	if (!rc) {
 		a->fold = mc_text_fold(a->full_name);
-		enum mc_taxcode_result t = mc_taxcode_check(in->org.tax_code ? in->org.tax_code : "",
-							    a->tax_code, sizeof a->tax_code);
+		/* as printed on papers: spaces and dots between the digits */
+		char bare[32];
+		size_t k = 0;
+		for (const char *p = in->org.tax_code ? in->org.tax_code : ""; *p && k + 1 < sizeof bare;
+		     p++)
+			if (*p != ' ' && *p != '.' && *p != '\t')
+				bare[k++] = *p;
+		bare[k] = '\0';
+		enum mc_taxcode_result t = mc_taxcode_check(bare, a->tax_code, sizeof a->tax_code);
 		if (mc_text_blank(in->org.tax_code))
 			rc = refuse(err, RF_TAX_CODE, 0, "Chưa nhập mã số thuế của tổ chức");
 		else if (t != MC_TAXCODE_OK)
