@@ -82,6 +82,7 @@ static void add_component(struct reception_input *in, int id, int originals, int
 	c->copies = copies;
 	c->override_reason = reason ? xstrdup(reason) : NULL;
 	c->reuse = NULL;
+	c->original_for_copy = false;
 }
 
 /* The birth registration: every mandatory paper presented. */
