@@ -13,6 +13,7 @@
 #include "core/datetime.h"
 #include "core/dcode.h"
 #include "core/fee.h"
+#include "core/idnum.h"
 #include "core/lifecycle.h"
 #include "core/syncproto.h"
 #include "core/xalloc.h"
@@ -25,6 +26,7 @@ enum type {
 	T_OBJECT,     /* const json_t *: an object */
 	T_APPLICANT,  /* the dossier's applicant */
 	T_FEE,        /* the dossier's fee */
+	T_PARTY,      /* struct dossier_doc_party: a representative, a second party */
 	T_COMPONENTS, /* the dossier's components */
 	T_EVENT,      /* the dossier's "event" */
 	T_EVENTS      /* the dossier's "events" */
@@ -62,6 +64,7 @@ static const struct field dossier_fields[] = {
 	S(struct dossier_doc, finished_at, E_OMIT),
 	F(struct dossier_doc, applicant, T_APPLICANT, E_WRITE, true, 0),
 	F(struct dossier_doc, fee, T_FEE, E_OMIT, false, 0),
+	F(struct dossier_doc, second_party, T_PARTY, E_OMIT, false, 0),
 	S(struct dossier_doc, note, E_NULL),
 	F(struct dossier_doc, rev, T_LL, E_OMIT, false, 0),
 	S(struct dossier_doc, updated_at, E_OMIT),
@@ -82,6 +85,17 @@ static const struct field applicant_fields[] = {
 	S(struct dossier_doc_applicant, email, E_NULL),
 	S(struct dossier_doc_applicant, address, E_NULL),
 	S(struct dossier_doc_applicant, commune, E_OMIT),
+	S(struct dossier_doc_applicant, tax_code, E_OMIT),
+	F(struct dossier_doc_applicant, representative, T_PARTY, E_OMIT, false, 0),
+};
+
+static const struct field party_fields[] = {
+	F(struct dossier_doc_party, full_name, T_STR, E_OMIT, true, 0),
+	S(struct dossier_doc_party, id_number, E_OMIT),
+	S(struct dossier_doc_party, birth_date, E_OMIT),
+	S(struct dossier_doc_party, sex, E_OMIT),
+	S(struct dossier_doc_party, address, E_OMIT),
+	S(struct dossier_doc_party, role, E_OMIT),
 };
 
 static const struct field fee_fields[] = {
@@ -244,6 +258,15 @@ static int decode_value(const struct field *f, const json_t *v, void *base, cons
 			break;
 		d->has_fee = true;
 		return decode_fields(fee_fields, COUNT(fee_fields), v, &d->fee, "fee.", d, e);
+	case T_PARTY: {
+		if (!json_is_object(v))
+			break;
+		struct dossier_doc_party *p = AT(base, f, struct dossier_doc_party);
+		p->present = true;
+		char where[72];
+		snprintf(where, sizeof(where), "%s.", path);
+		return decode_fields(party_fields, COUNT(party_fields), v, p, where, d, e);
+	}
 	case T_COMPONENTS:
 		if (!json_is_array(v))
 			break;
@@ -356,6 +379,20 @@ int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error 
 			    "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 	if (!text_ok(d->applicant.full_name, 1, 256))
 		return fail(e, "applicant.full_name", "Thiếu họ tên người nộp (applicant.full_name)");
+	if (d->applicant.kind == DOSSIER_DOC_ORGANISATION || d->applicant.tax_code) {
+		enum mc_taxcode_result t = d->applicant.tax_code
+						   ? mc_taxcode_check(d->applicant.tax_code, NULL, 0)
+						   : MC_TAXCODE_FORMAT;
+		if (t != MC_TAXCODE_OK)
+			return fail(e, "applicant.tax_code", "%s (applicant.tax_code)",
+				    mc_taxcode_message(t));
+		if (!d->applicant.representative.present ||
+		    !text_ok(d->applicant.representative.full_name, 1, 256))
+			return fail(e, "applicant.representative",
+				    "Thiếu người đại diện của tổ chức (applicant.representative.full_name)");
+	}
+	if (d->second_party.present && !text_ok(d->second_party.full_name, 1, 256))
+		return fail(e, "second_party", "Thiếu họ tên bên thứ hai (second_party.full_name)");
 	if (d->has_fee) {
 		char msg[sizeof(e->message)];
 		const char *f = NULL;
@@ -431,6 +468,14 @@ static json_t *encode_value(const struct field *f, const void *base)
 			return NULL;
 		json_t *o = json_object();
 		encode_fields(fee_fields, COUNT(fee_fields), &d->fee, o);
+		return o;
+	}
+	case T_PARTY: {
+		const struct dossier_doc_party *p = CAT(base, f, struct dossier_doc_party);
+		if (!p->present)
+			return NULL;
+		json_t *o = json_object();
+		encode_fields(party_fields, COUNT(party_fields), p, o);
 		return o;
 	}
 	case T_COMPONENTS: {

@@ -11,8 +11,12 @@
  *     "channel": 1..3, "applicant_kind"?, "status": 1..10,
  *     "received_at": "YYYY-MM-DDTHH:MM", "appointment", "finished_at"?,
  *     "applicant": { "kind"?, "full_name", "id_number"?, "birth_date"?,
- *                    "sex"?, "phone"?, "email"?, "address"?, "commune"? },
+ *                    "sex"?, "phone"?, "email"?, "address"?, "commune"?,
+ *                    "tax_code"?, "representative"?: { "full_name",
+ *                    "id_number"?, "role"? } (kind 2: an organisation) },
  *     "fee"?: { "status": "collected"|"exempt"|"later", "amount", "reason"? },
+ *     "second_party"?: { "full_name", "id_number"?, "birth_date"?, "sex"?,
+ *                        "address"? },
  *     "note"?, "rev"?, "updated_at"?, "code_review"?, "compact"?,
  *     "components": [ { "seq", "name", "kind", "mandatory",
  *         "originals_required", "copies_required", "originals", "copies",
@@ -36,9 +40,23 @@
 
 #include <jansson.h>
 
+/* A person beside the applicant: an organisation's representative (with
+ * their role) or the second party of a procedure that has two (marriage
+ * registration). present: the object is there. */
+struct dossier_doc_party {
+	bool present;
+	const char *full_name, *id_number, *birth_date, *sex, *address, *role;
+};
+
+/* applicant.kind of an organisation (its name in full_name, its tax code in
+ * tax_code, core/idnum.h; the person who comes in representative). */
+#define DOSSIER_DOC_ORGANISATION 2
+
 struct dossier_doc_applicant {
-	int kind; /* 1..4; 0: not said */
+	int kind; /* 1..4; 0: not said; DOSSIER_DOC_ORGANISATION */
 	const char *full_name, *id_number, *birth_date, *sex, *phone, *email, *address, *commune;
+	const char *tax_code; /* an organisation's */
+	struct dossier_doc_party representative;
 };
 
 /* The fee as recorded at the counter (core/fee.h). */
@@ -82,6 +100,7 @@ struct dossier_doc {
 	 * has none) */
 	bool has_fee;
 	struct dossier_doc_fee fee;
+	struct dossier_doc_party second_party; /* present: the procedure's second party */
 	/* has_components: "components" is there (an empty list included); a
 	 * change without it leaves the components as they are */
 	bool has_components;
@@ -118,7 +137,8 @@ int dossier_doc_decode(const json_t *json, struct dossier_doc *d, struct dossier
  * a 'receive' operation): a valid dossier code (core/dcode.h), non-empty
  * procedure_code, procedure_name, unit_code and clerk, a national status,
  * received_at and appointment as YYYY-MM-DDTHH:MM, the applicant's full
- * name, the fee when there is one (core/fee.h: mc_fee_check; the error's
+ * name, an organisation's tax code (core/idnum.h; field "applicant.tax_code")
+ * and representative, a second party's name, the fee when there is one (core/fee.h: mc_fee_check; the error's
  * field is then "fee.status", "fee.amount" or "fee.reason"), and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
  * Returns 0, or -1 with e filled. */
 int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error *e);

@@ -92,6 +92,8 @@
 	X(MC_ERR_BAD_PAYLOAD, "bad_payload", 422, "Nội dung thao tác thiếu trường hoặc sai dạng") \
 	X(MC_ERR_BAD_FEE, "bad_fee", 422, \
 	  "Phí, lệ phí của hồ sơ không hợp lệ (tình trạng, số tiền hoặc lý do miễn)") \
+	X(MC_ERR_BAD_TAX_CODE, "bad_tax_code", 422, \
+	  "Mã số thuế hoặc người đại diện của tổ chức nộp hồ sơ không hợp lệ") \
 	X(MC_ERR_UNKNOWN_OP, "unknown_op", 422, "Máy chủ không hỗ trợ thao tác này") \
 	X(MC_ERR_UNKNOWN_DOSSIER, "unknown_dossier", 404, \
 	  "Máy chủ chưa có hồ sơ này (hãy gửi thao tác tiếp nhận trước)") \

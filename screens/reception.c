@@ -989,12 +989,35 @@ static const char *key_of(struct app *app, enum action act, char *buf, size_t n)
 }
 
 /* The last refusal in full (the status line may clip it); lines used. */
+/* The last refusal in max lines from y; a list of errors (one a line,
+ * after a "\n") gets a line each, the last line saying how many more when
+ * they do not all fit. */
 static int draw_refusal(struct wizard *s, WINDOW *win, int y, int x, int w, int max)
 {
 	if (!s->refusal)
 		return 0;
 	wattrset(win, term_style(STYLE_ERROR));
-	int n = draw_wrapped(win, y, x, w, max, s->refusal);
+	int n = 0;
+	size_t total = 1;
+	for (const char *p = s->refusal; (p = strchr(p, '\n')); p++)
+		total++;
+	const char *p = s->refusal;
+	for (size_t i = 0; i < total && n < max; i++) {
+		const char *nl = strchr(p, '\n');
+		char *seg = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		if (n == max - 1 && i + 1 < total) {
+			char *more = xasprintf("… và %zu lỗi khác", total - i);
+			term_text(win, y + n, x, w, more);
+			free(more);
+			n++;
+		} else {
+			/* room for the items after it, a line each */
+			int room = max - n - (int)(total - i - 1);
+			n += draw_wrapped(win, y + n, x, w, room > 1 ? room : 1, seg);
+		}
+		free(seg);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
 	wattrset(win, term_style(STYLE_NORMAL));
 	return n;
 }
@@ -1203,6 +1226,11 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 		draw_cccd_note(win, y0 + F_ID, nx, nw, field_text(&s->f[F_ID]));
 
 	int help_y = y0 + F__N + 1;
+	/* the page's errors, listed together, down to the line above the keys'
+	 * (4 at the least, as before) */
+	int refusal_rows = b->y + b->h - 2 - help_y;
+	if (refusal_rows < 4)
+		refusal_rows = 4;
 	wattrset(win, term_style(STYLE_DIM));
 	const char *help = "";
 	char key[32];
@@ -1252,7 +1280,7 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 		wattrset(win, term_style(STYLE_HEADER));
 		draw_wrapped(win, help_y, x, w, 2, r);
 		free(r);
-	} else if (!draw_refusal(s, win, help_y, x, w, 4)) {
+	} else if (!draw_refusal(s, win, help_y, x, w, refusal_rows)) {
 		draw_wrapped(win, help_y, x, w, 2, help);
 	}
 	free(own);
@@ -1955,6 +1983,28 @@ static int handle_commune_picker(struct wizard *s, enum action act, const struct
 }
 
 /* Checks the applicant page and goes on to the checklist. */
+/* The applicant page refused: every error of it listed together (one a
+ * line under the fields), the focus on the first. */
+static void show_page_errors(struct wizard *s, const struct reception_input *in,
+			     const struct mc_dt *now, const struct reception_error *first)
+{
+	struct reception_error errs[F__N + 1];
+	size_t n = reception_applicant_errors(&s->app->store, in, now, errs, F__N + 1);
+	if (n < 2) {
+		show_refusal(s, n ? &errs[0] : first);
+		return;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "Trang này còn %zu lỗi:", n);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "\n%zu. %s", i + 1, errs[i].msg);
+	struct reception_error all = errs[0];
+	snprintf(all.msg, sizeof all.msg, "%s", sb.buf);
+	show_refusal(s, &all);
+	strbuf_release(&sb);
+	app_error(s->app, "Trang này còn %zu lỗi: sửa từng lỗi trong danh sách bên dưới", n);
+}
+
 static void submit_applicant(struct wizard *s)
 {
 	leave_field(s);
@@ -1974,7 +2024,7 @@ static void submit_applicant(struct wizard *s)
 	if (clock_now(&now)) {
 		app_error(s->app, "Không đọc được giờ hiện tại (MOTCUA_NOW)");
 	} else if (reception_check_applicant(&s->app->store, &in, &now, &err)) {
-		show_refusal(s, &err);
+		show_page_errors(s, &in, &now, &err);
 	} else {
 		s->page = P_COMPONENTS;
 		load_papers(s);

@@ -230,10 +230,15 @@ static int check_dossier(const struct sync_op *op, struct outcome *o)
 	struct dossier_doc_error e;
 	if (dossier_doc_decode(op->payload, &d, &e) || dossier_doc_check_new(&d, &e)) {
 		dossier_doc_release(&d);
-		/* the fee has a code of its own: the clerk typed it, the
-		 * workstation did not make it wrong */
-		set_outcome(o, strncmp(e.field, "fee", 3) ? MC_ERR_BAD_PAYLOAD : MC_ERR_BAD_FEE, "%s",
-			    e.message);
+		/* the fee and an organisation's tax code have codes of their
+		 * own: the clerk typed them, the workstation did not make them
+		 * wrong */
+		enum mc_err code = !strncmp(e.field, "fee", 3) ? MC_ERR_BAD_FEE
+				   : !strcmp(e.field, "applicant.tax_code") ||
+						   !strcmp(e.field, "applicant.representative")
+					   ? MC_ERR_BAD_TAX_CODE
+					   : MC_ERR_BAD_PAYLOAD;
+		set_outcome(o, code, "%s", e.message);
 		return -1;
 	}
 	bool same_id = d.id && !strcmp(d.id, op->entity_id);

@@ -10,9 +10,11 @@
 #include "client/store/auth.h"
 #include "client/store/docstore.h"
 #include "client/store/fees.h"
+#include "client/store/parties.h"
 #include "client/store/outbox.h"
 #include "core/datetime.h"
 #include "core/dossier_doc.h"
+#include "core/idnum.h"
 #include "core/text.h"
 
 #define NOTES_MAX 20 /* lines kept in apply_stats.notes */
@@ -265,6 +267,42 @@ static json_t *whole_document(struct store *st, const json_t *doc, size_t *unkno
 	return whole;
 }
 
+static struct party feed_party(const struct dossier_doc_party *p)
+{
+	return (struct party){
+		.full_name = (char *)p->full_name,
+		.id_number = (char *)p->id_number,
+		.birth_date = (char *)p->birth_date,
+		.sex = p->sex && (p->sex[0] == 'M' || p->sex[0] == 'F') && !p->sex[1] ? p->sex[0] : 0,
+		.address = (char *)p->address,
+		.title = (char *)p->role,
+	};
+}
+
+/* The parties beside the applicant (client/store/parties.h) that the
+ * dossier names: an organisation with a valid tax code and its
+ * representative, a second party (a feed is data, checked like a push). */
+static int apply_parties(struct store *st, const char *id, const struct dossier_doc *d)
+{
+	int rc = SQLITE_OK;
+	const struct dossier_doc_applicant *a = &d->applicant;
+	if (a->tax_code && a->full_name && mc_taxcode_check(a->tax_code, NULL, 0) == MC_TAXCODE_OK) {
+		struct party org = { .full_name = (char *)a->full_name,
+				     .id_number = (char *)a->tax_code,
+				     .address = (char *)a->address };
+		rc = parties_put(st, id, PARTY_ORGANISATION, &org);
+		if (rc == SQLITE_OK && a->representative.present && a->representative.full_name) {
+			struct party r = feed_party(&a->representative);
+			rc = parties_put(st, id, PARTY_REPRESENTATIVE, &r);
+		}
+	}
+	if (rc == SQLITE_OK && d->second_party.present && d->second_party.full_name) {
+		struct party p = feed_party(&d->second_party);
+		rc = parties_put(st, id, PARTY_SECOND, &p);
+	}
+	return rc;
+}
+
 static int apply_dossier(struct store *st, const struct sync_change *ch, struct apply_stats *s)
 {
 	const char *id = ch->entity_id;
@@ -305,6 +343,8 @@ static int apply_dossier(struct store *st, const struct sync_change *ch, struct 
 	    !mc_fee_check(mc_fee_status_from_id(d.fee.status), d.fee.amount, d.fee.reason, e.message,
 			  sizeof(e.message), NULL))
 		rc = fees_put(st, id, mc_fee_status_from_id(d.fee.status), d.fee.amount, d.fee.reason);
+	if (rc == SQLITE_OK)
+		rc = apply_parties(st, id, &d);
 	if (rc == SQLITE_OK && d.event)
 		rc = insert_event(st, id, &d, d.event);
 	for (size_t i = 0; i < d.nevents && rc == SQLITE_OK; i++)

@@ -27,8 +27,14 @@ static int usage(void)
 	      "Tiếp nhận một hồ sơ từ JSON (xem docs/reception.md):\n"
 	      "  {\"procedure\": \"1.001193\", \"received_at\": \"YYYY-MM-DDTHH:MM\" (tùy chọn),\n"
 	      "   \"applicant\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\": \"M\"|\"F\",\n"
-	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\"},\n"
-	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\"}],\n"
+	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\"}\n"
+	      "   hoặc tổ chức: {\"kind\": \"organisation\", \"name\", \"tax_code\", \"phone\",\n"
+	      "                 \"email\", \"address\", \"commune\", \"representative\":\n"
+	      "                 {\"full_name\", \"id_number\", \"role\"}},\n"
+	      "   \"second_party\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\","
+	      " \"address\"} (tùy chọn),\n"
+	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\",\n"
+	      "                   \"original_for_copy\": true (bản chính đối chiếu)}],\n"
 	      "   \"fee\": {\"status\": \"collected\"|\"exempt\"|\"later\", \"amount\": <đồng>,"
 	      " \"reason\"} (tùy chọn)}\n"
 	      "In ra {\"code\", \"appointment\", \"receipt\"}.\n",
@@ -107,14 +113,89 @@ static int get_int(struct reader *rd, json_t *obj, const char *key, const char *
 	return 0;
 }
 
-static int read_applicant(struct reader *rd, json_t *a, struct reception_applicant *out)
+static char read_sex(const char *sex)
 {
-	static const char *const keys[] = { "full_name", "id_number", "birth_date", "sex", "phone",
+	/* "M" or "F"; anything else is refused by the reception checks. */
+	if (!sex || !*sex)
+		return 0;
+	if (!strcmp(sex, "M") || !strcmp(sex, "F"))
+		return sex[0];
+	return '?';
+}
+
+/* A representative or a second party: {"full_name", "id_number",
+ * "birth_date", "sex", "address", "role"}; where is "applicant.representative"
+ * or "second_party". */
+static int read_party(struct reader *rd, json_t *p, const char *where, bool role,
+		      struct reception_party *out)
+{
+	static const char *const keys[] = { "full_name", "id_number", "birth_date", "sex",
+					    "address", "role", NULL };
+	static const char *const keys_norole[] = { "full_name", "id_number", "birth_date", "sex",
+						   "address", NULL };
+	if (!json_is_object(p))
+		return bad(rd, "%s phải là một đối tượng JSON {\"full_name\", \"id_number\", ...}",
+			   where);
+	if (only_keys(rd, p, where, role ? keys : keys_norole))
+		return -1;
+	char pre[48], *sex = NULL;
+	snprintf(pre, sizeof pre, "%s.", where);
+	if (get_string(rd, p, "full_name", pre, &out->full_name) ||
+	    get_string(rd, p, "id_number", pre, &out->id_number) ||
+	    get_string(rd, p, "birth_date", pre, &out->birth_date) ||
+	    get_string(rd, p, "sex", pre, &sex) ||
+	    get_string(rd, p, "address", pre, &out->address) ||
+	    (role && get_string(rd, p, "role", pre, &out->role))) {
+		free(sex);
+		return -1;
+	}
+	out->sex = read_sex(sex);
+	free(sex);
+	return 0;
+}
+
+/* An organisation: {"kind": "organisation", "name", "tax_code",
+ * "representative": {...}, "phone", "email", "address", "commune"}. */
+static int read_organisation(struct reader *rd, json_t *a, struct reception_input *in)
+{
+	static const char *const keys[] = { "kind", "name", "tax_code", "representative", "phone",
 					    "email", "address", "commune", NULL };
+	struct reception_applicant *out = &in->applicant;
+	if (only_keys(rd, a, "applicant", keys))
+		return -1;
+	in->organisation = true;
+	if (get_string(rd, a, "name", "applicant.", &out->full_name) ||
+	    get_string(rd, a, "tax_code", "applicant.", &in->org.tax_code) ||
+	    get_string(rd, a, "phone", "applicant.", &out->phone) ||
+	    get_string(rd, a, "email", "applicant.", &out->email) ||
+	    get_string(rd, a, "address", "applicant.", &out->address) ||
+	    get_string(rd, a, "commune", "applicant.", &out->commune))
+		return -1;
+	json_t *r = json_object_get(a, "representative");
+	if (!r || json_is_null(r))
+		return bad(rd, "thiếu applicant.representative (người đại diện của tổ chức:"
+			       " full_name, id_number, role)");
+	return read_party(rd, r, "applicant.representative", true, &in->org.representative);
+}
+
+static int read_applicant(struct reader *rd, json_t *a, struct reception_input *in)
+{
+	static const char *const keys[] = { "kind", "full_name", "id_number", "birth_date", "sex",
+					    "phone", "email", "address", "commune", NULL };
+	struct reception_applicant *out = &in->applicant;
 	if (!a)
 		return bad(rd, "thiếu applicant (thông tin người nộp hồ sơ)");
 	if (!json_is_object(a))
 		return bad(rd, "applicant phải là một đối tượng JSON");
+	json_t *kind = json_object_get(a, "kind");
+	if (kind && !json_is_null(kind)) {
+		const char *k = json_string_value(kind);
+		if (k && !strcmp(k, "organisation"))
+			return read_organisation(rd, a, in);
+		if (!k || strcmp(k, "person"))
+			return bad(rd, "applicant.kind phải là \"person\" (cá nhân) hoặc"
+				       " \"organisation\" (tổ chức)");
+	}
 	if (only_keys(rd, a, "applicant", keys))
 		return -1;
 	char *sex = NULL;
@@ -125,15 +206,11 @@ static int read_applicant(struct reader *rd, json_t *a, struct reception_applica
 	    get_string(rd, a, "phone", "applicant.", &out->phone) ||
 	    get_string(rd, a, "email", "applicant.", &out->email) ||
 	    get_string(rd, a, "address", "applicant.", &out->address) ||
-	    get_string(rd, a, "commune", "applicant.", &out->commune))
+	    get_string(rd, a, "commune", "applicant.", &out->commune)) {
+		free(sex);
 		return -1;
-	/* "M" or "F"; anything else is refused by the reception checks. */
-	if (!sex || !*sex)
-		out->sex = 0;
-	else if (!strcmp(sex, "M") || !strcmp(sex, "F"))
-		out->sex = sex[0];
-	else
-		out->sex = '?';
+	}
+	out->sex = read_sex(sex);
 	free(sex);
 	return 0;
 }
@@ -141,7 +218,7 @@ static int read_applicant(struct reader *rd, json_t *a, struct reception_applica
 static int read_components(struct reader *rd, json_t *list, struct reception_input *in)
 {
 	static const char *const keys[] = { "id", "originals", "copies", "override_reason", "reuse",
-					    NULL };
+					    "original_for_copy", NULL };
 	if (!list || json_is_null(list))
 		return 0;
 	if (!json_is_array(list))
@@ -166,6 +243,12 @@ static int read_components(struct reader *rd, json_t *list, struct reception_inp
 		    get_string(rd, c, "override_reason", where, &rc->override_reason) ||
 		    get_string(rd, c, "reuse", where, &rc->reuse))
 			return -1;
+		json_t *ofc = json_object_get(c, "original_for_copy");
+		if (ofc && !json_is_null(ofc)) {
+			if (!json_is_boolean(ofc))
+				return bad(rd, "%soriginal_for_copy phải là true hoặc false", where);
+			rc->original_for_copy = json_is_true(ofc);
+		}
 	}
 	return 0;
 }
@@ -198,7 +281,7 @@ static int read_fee(struct reader *rd, json_t *f, struct reception_fee *out)
 static int read_input(struct reader *rd, json_t *root, struct reception_input *in)
 {
 	static const char *const keys[] = { "procedure", "received_at", "appointment", "applicant",
-					    "components", "note", "fee", NULL };
+					    "components", "note", "fee", "second_party", NULL };
 	if (!json_is_object(root))
 		return bad(rd, "JSON phải là một đối tượng {...}");
 	if (only_keys(rd, root, "", keys))
@@ -210,8 +293,14 @@ static int read_input(struct reader *rd, json_t *root, struct reception_input *i
 		return -1;
 	if (!json_object_get(root, "procedure"))
 		return bad(rd, "thiếu procedure (mã thủ tục, ví dụ \"1.001193\")");
-	if (read_applicant(rd, json_object_get(root, "applicant"), &in->applicant))
+	if (read_applicant(rd, json_object_get(root, "applicant"), in))
 		return -1;
+	json_t *sp = json_object_get(root, "second_party");
+	if (sp && !json_is_null(sp)) {
+		in->has_second_party = true;
+		if (read_party(rd, sp, "second_party", false, &in->second_party))
+			return -1;
+	}
 	if (read_fee(rd, json_object_get(root, "fee"), &in->fee))
 		return -1;
 	return read_components(rd, json_object_get(root, "components"), in);
@@ -244,7 +333,8 @@ static const char *field_key(const struct reception_error *e)
 		[RF_PHONE] = "applicant.phone", [RF_EMAIL] = "applicant.email",
 		[RF_ADDRESS] = "applicant.address", [RF_COMMUNE] = "applicant.commune",
 		[RF_COMPONENTS] = "components", [RF_APPOINTMENT] = "appointment",
-		[RF_NOTE] = "note", [RF_FEE] = "fee",
+		[RF_NOTE] = "note", [RF_FEE] = "fee", [RF_TAX_CODE] = "applicant.tax_code",
+		[RF_REPRESENTATIVE] = "applicant.representative", [RF_SECOND_PARTY] = "second_party",
 	};
 	if ((size_t)e->field < sizeof keys / sizeof keys[0] && keys[e->field])
 		return keys[e->field];

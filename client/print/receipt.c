@@ -101,15 +101,30 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 	strbuf_addstr(&sb, " tiếp nhận hồ sơ của:");
 	para(d, &sb);
 
-	strbuf_addstr(&sb, "Ông/Bà: <b>");
+	bool org = !empty(r->tax_code);
+	strbuf_addstr(&sb, org ? "Tổ chức: <b>" : "Ông/Bà: <b>");
 	pdf_markup_add_or_blank(&sb, r->applicant_name);
 	strbuf_addstr(&sb, "</b>");
 	para(d, &sb);
+	if (org) {
+		strbuf_addstr(&sb, "Mã số thuế: ");
+		pdf_markup_add_nobreak(&sb, r->tax_code);
+		para(d, &sb);
+		strbuf_addstr(&sb, "Người đại diện: <b>");
+		pdf_markup_add_or_blank(&sb, r->representative_name);
+		strbuf_addstr(&sb, "</b>");
+		if (!empty(r->representative_role)) {
+			strbuf_addstr(&sb, " (");
+			pdf_markup_add(&sb, r->representative_role);
+			strbuf_addstr(&sb, ")");
+		}
+		para(d, &sb);
+	}
 
 	/* ID number and phone side by side */
 	struct strbuf e = STRBUF_INIT;
 	strbuf_addstr(&sb, "Số định danh cá nhân/CCCD: ");
-	pdf_markup_add_or_blank(&sb, r->id_number);
+	pdf_markup_add_or_blank(&sb, org ? r->representative_id : r->id_number);
 	strbuf_addstr(&e, "Số điện thoại: ");
 	if (empty(r->phone))
 		pdf_markup_add_or_blank(&e, r->phone);
@@ -122,6 +137,14 @@ static void draw_applicant(struct pdf_doc *d, const struct receipt *r)
 	pdf_columns(d, 2, x, w, m, s);
 	strbuf_reset(&sb);
 	strbuf_release(&e);
+
+	if (!empty(r->second_name)) {
+		strbuf_addstr(&sb, "Bên thứ hai: <b>");
+		pdf_markup_add(&sb, r->second_name);
+		strbuf_addstr(&sb, "</b>, CCCD: ");
+		pdf_markup_add_or_blank(&sb, r->second_id);
+		para(d, &sb);
+	}
 
 	strbuf_addstr(&sb, "Email: ");
 	pdf_markup_add_or_blank(&sb, r->email);
@@ -267,7 +290,10 @@ static void draw_signatures(struct pdf_doc *d, const struct receipt *r, const ch
 	pdf_markup_add(&sb, r->code);
 	double ch;
 	pdf_measure(d, sb.buf, &st_small, mw, NULL, &ch);
-	double hl = signature(d, x0, sw, 0, "NGƯỜI NỘP HỒ SƠ", r->applicant_name, false);
+	const char *signer = !empty(r->tax_code) && !empty(r->representative_name)
+				     ? r->representative_name
+				     : r->applicant_name;
+	double hl = signature(d, x0, sw, 0, "NGƯỜI NỘP HỒ SƠ", signer, false);
 	double hr = signature(d, x0 + tw - sw, sw, 0, "NGƯỜI TIẾP NHẬN HỒ SƠ", r->clerk_name, false);
 	double hq = 2 + QR_SIZE + 0.5 + ch;
 	double h = hl > hr ? hl : hr;
@@ -277,7 +303,7 @@ static void draw_signatures(struct pdf_doc *d, const struct receipt *r, const ch
 	d->y += 2;
 	pdf_need(d, h);
 	double y = d->y;
-	signature(d, x0, sw, y, "NGƯỜI NỘP HỒ SƠ", r->applicant_name, true);
+	signature(d, x0, sw, y, "NGƯỜI NỘP HỒ SƠ", signer, true);
 	signature(d, x0 + tw - sw, sw, y, "NGƯỜI TIẾP NHẬN HỒ SƠ", r->clerk_name, true);
 	pdf_qr(d, qx, y + 2, QR_SIZE, qr_text);
 	pdf_draw(d, mx, y + 2 + QR_SIZE + 0.5, mw, sb.buf, &st_small);

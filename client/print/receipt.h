@@ -32,6 +32,12 @@ struct receipt {
 
 	const char *procedure_code, *procedure_name;
 	const char *applicant_name, *id_number, *phone, *email, *address;
+	/* an organisation applying: its tax code (then applicant_name is its
+	 * name, id_number unused) and its representative; NULL: a citizen */
+	const char *tax_code;
+	const char *representative_name, *representative_id, *representative_role;
+	/* the second party of a procedure that has two; NULL: none */
+	const char *second_name, *second_id;
 	const char *fee_text;        /* "8.000 đồng", "Miễn phí" */
 
 	const char *received_at;     /* "YYYY-MM-DDTHH:MM" (required) */

@@ -22,6 +22,7 @@
 #include "client/store/dossier_tx.h"
 #include "client/store/dossier_write.h"
 #include "client/store/fees.h"
+#include "client/store/parties.h"
 #include "client/store/lookup.h"
 #include "client/store/outbox.h"
 #include "client/store/reuse.h"
@@ -132,6 +133,16 @@ void reception_input_init(struct reception_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
+void reception_party_release(struct reception_party *p)
+{
+	free(p->full_name);
+	free(p->id_number);
+	free(p->birth_date);
+	free(p->address);
+	free(p->role);
+	memset(p, 0, sizeof(*p));
+}
+
 void reception_input_release(struct reception_input *in)
 {
 	free(in->procedure);
@@ -152,6 +163,9 @@ void reception_input_release(struct reception_input *in)
 	free(in->note);
 	free(in->fee.status);
 	free(in->fee.reason);
+	free(in->org.tax_code);
+	reception_party_release(&in->org.representative);
+	reception_party_release(&in->second_party);
 	reception_input_init(in);
 }
 
@@ -205,14 +219,36 @@ int reception_check_procedure(struct store *st, const struct reception_input *in
 /* ---- applicant ------------------------------------------------------------ */
 
 /* The applicant as stored: cleaned and normalised. */
+/* A representative or second party, checked (reception_party). */
+struct clean_party {
+	bool present;
+	char *full_name, *id_number, *address, *role;
+	char birth_date[11]; /* "" when not given */
+	char sex;
+};
+
 struct clean_applicant {
 	char *full_name, *fold, *id_number, *phone, *email, *address, *commune;
 	char birth_date[11];
 	char sex;
+	bool organisation;
+	char tax_code[16];
+	struct clean_party representative, second_party;
 };
+
+static void clean_party_release(struct clean_party *p)
+{
+	free(p->full_name);
+	free(p->id_number);
+	free(p->address);
+	free(p->role);
+	memset(p, 0, sizeof(*p));
+}
 
 static void clean_applicant_release(struct clean_applicant *a)
 {
+	clean_party_release(&a->representative);
+	clean_party_release(&a->second_party);
 	free(a->full_name);
 	free(a->fold);
 	free(a->id_number);
@@ -434,7 +470,7 @@ static int check_commune(struct store *st, const char *raw, struct clean_applica
 
 /* Every check of the applicant page, in the order of its fields; a is filled
  * (and must be released) on success. */
-static int check_applicant(struct store *st, const struct reception_applicant *in,
+static int check_person(struct store *st, const struct reception_applicant *in,
 			   const struct mc_dt *now, struct clean_applicant *a,
 			   struct reception_error *err)
 {
@@ -469,6 +505,142 @@ static int check_applicant(struct store *st, const struct reception_applicant *i
 	}
 	mc_format_date(a->birth_date, sizeof a->birth_date, birth.y, birth.m, birth.d);
 	a->sex = in->sex;
+	return 0;
+}
+
+/* err's message as "<who>: <message>", on field f. */
+static int refuse_as(struct reception_error *err, enum reception_field f, const char *who)
+{
+	char msg[sizeof err->msg];
+	memcpy(msg, err->msg, sizeof msg);
+	snprintf(err->msg, sizeof err->msg, "%s: %.*s", who, (int)(sizeof msg - 40), msg);
+	err->field = f;
+	return -1;
+}
+
+/* A representative or a second party (struct reception_party), refused on
+ * field f with "<who>: ..." */
+static int check_party(const struct reception_party *in, const struct mc_dt *now,
+		       enum reception_field f, const char *who, struct clean_party *out,
+		       struct reception_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct clean_applicant t;
+	memset(&t, 0, sizeof(t));
+	struct mc_date birth = { 0 };
+	if (check_name(in->full_name, &t, err))
+		goto fail;
+	if (mc_text_blank(in->id_number)) {
+		say(err, f, 0, "Chưa nhập số CCCD (số định danh cá nhân)");
+		goto fail;
+	}
+	if (!mc_text_blank(in->birth_date) && check_birth(in->birth_date, now, &birth, err))
+		goto fail;
+	if (in->sex && in->sex != 'M' && in->sex != 'F') {
+		say(err, f, 0, "Giới tính phải là M (nam) hoặc F (nữ)");
+		goto fail;
+	}
+	struct reception_applicant ra = { .id_number = in->id_number };
+	if (check_id(&ra, birth.y, in->sex, &t, err))
+		goto fail;
+	char *address = NULL, *role = NULL;
+	if (check_free_text(in->address, "Địa chỉ", f, 0, &address, err))
+		goto fail;
+	if (check_free_text(in->role, "Chức vụ", f, 0, &role, err)) {
+		free(address);
+		goto fail;
+	}
+	if (role && mc_text_chars(role) > RECEPTION_NAME_MAX) {
+		size_t n = mc_text_chars(role);
+		free(address);
+		free(role);
+		say(err, f, 0, "Chức vụ dài quá %d ký tự (%zu ký tự)", RECEPTION_NAME_MAX, n);
+		goto fail;
+	}
+	out->present = true;
+	out->full_name = t.full_name;
+	out->id_number = t.id_number;
+	t.full_name = t.id_number = NULL;
+	out->address = address;
+	out->role = role;
+	if (birth.y)
+		mc_format_date(out->birth_date, sizeof out->birth_date, birth.y, birth.m, birth.d);
+	out->sex = in->sex;
+	clean_applicant_release(&t);
+	return 0;
+fail:
+	clean_applicant_release(&t);
+	return refuse_as(err, f, who);
+}
+
+/* An organisation: its name (free text, at most RECEPTION_NAME_MAX * 2
+ * characters), its tax code, its representative, then the contact fields
+ * and the commune as for a person. */
+static int check_organisation(struct store *st, const struct reception_input *in,
+			      const struct mc_dt *now, struct clean_applicant *a,
+			      struct reception_error *err)
+{
+	const struct reception_applicant *ap = &in->applicant;
+	memset(a, 0, sizeof(*a));
+	a->organisation = true;
+	int rc = 0;
+	if (mc_text_blank(ap->full_name))
+		rc = refuse(err, RF_FULL_NAME, 0, "Chưa nhập tên tổ chức nộp hồ sơ");
+	if (!rc)
+		rc = check_free_text(ap->full_name, "Tên tổ chức", RF_FULL_NAME, 0, &a->full_name,
+				     err);
+	if (!rc && mc_text_chars(a->full_name) > 2 * RECEPTION_NAME_MAX)
+		rc = refuse(err, RF_FULL_NAME, 0, "Tên tổ chức dài quá %d ký tự (%zu ký tự)",
+			    2 * RECEPTION_NAME_MAX, mc_text_chars(a->full_name));
+	if (!rc) {
+		a->fold = mc_text_fold(a->full_name);
+		/* as printed on papers: spaces and dots between the digits */
+		char bare[32];
+		size_t k = 0;
+		for (const char *p = in->org.tax_code ? in->org.tax_code : ""; *p && k + 1 < sizeof bare;
+		     p++)
+			if (*p != ' ' && *p != '.' && *p != '\t')
+				bare[k++] = *p;
+		bare[k] = '\0';
+		enum mc_taxcode_result t = mc_taxcode_check(bare, a->tax_code, sizeof a->tax_code);
+		if (mc_text_blank(in->org.tax_code))
+			rc = refuse(err, RF_TAX_CODE, 0, "Chưa nhập mã số thuế của tổ chức");
+		else if (t != MC_TAXCODE_OK)
+			rc = refuse(err, RF_TAX_CODE, 0, "%s (đã nhập «%.20s»)", mc_taxcode_message(t),
+				    mc_text_valid(in->org.tax_code) ? in->org.tax_code : "?");
+	}
+	if (!rc)
+		rc = check_party(&in->org.representative, now, RF_REPRESENTATIVE, "Người đại diện",
+				 &a->representative, err);
+	if (!rc)
+		rc = check_phone(ap->phone, a, err);
+	if (!rc)
+		rc = check_email(ap->email, a, err);
+	if (!rc)
+		rc = check_free_text(ap->address, "Địa chỉ", RF_ADDRESS, 0, &a->address, err);
+	if (!rc)
+		rc = check_commune(st, ap->commune, a, err);
+	if (rc) {
+		clean_applicant_release(a);
+		return -1;
+	}
+	return 0;
+}
+
+/* The applicant (a person or an organisation), then the second party. */
+static int check_applicant(struct store *st, const struct reception_input *in,
+			   const struct mc_dt *now, struct clean_applicant *a,
+			   struct reception_error *err)
+{
+	if (in->organisation ? check_organisation(st, in, now, a, err)
+			     : check_person(st, &in->applicant, now, a, err))
+		return -1;
+	if (in->has_second_party &&
+	    check_party(&in->second_party, now, RF_SECOND_PARTY, "Bên thứ hai", &a->second_party,
+			err)) {
+		clean_applicant_release(a);
+		return -1;
+	}
 	return 0;
 }
 
@@ -522,10 +694,92 @@ int reception_check_applicant(struct store *st, const struct reception_input *in
 {
 	error_clear(err);
 	struct clean_applicant a;
-	if (check_applicant(st, &in->applicant, now, &a, err))
+	if (check_applicant(st, in, now, &a, err))
 		return -1;
 	clean_applicant_release(&a);
 	return 0;
+}
+
+size_t reception_applicant_errors(struct store *st, const struct reception_input *in,
+				  const struct mc_dt *now, struct reception_error *errs, size_t max)
+{
+	size_t n = 0;
+	if (!max)
+		return 0;
+	if (!in->organisation) {
+		/* each field of the page on its own, in the page's order; a
+		 * required one left blank says so */
+		static const enum reception_field order[] = { RF_ID_NUMBER, RF_FULL_NAME, RF_BIRTH_DATE,
+							      RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS,
+							      RF_COMMUNE };
+		const struct reception_applicant *ap = &in->applicant;
+		for (size_t i = 0; i < sizeof order / sizeof order[0] && n < max; i++) {
+			struct reception_error *e = &errs[n];
+			error_clear(e);
+			int rc = 0;
+			switch (order[i]) {
+			case RF_ID_NUMBER:
+				if (mc_text_blank(ap->id_number))
+					rc = refuse(e, RF_ID_NUMBER, 0,
+						    "Chưa nhập số CCCD (số định danh cá nhân)");
+				break;
+			case RF_FULL_NAME:
+				if (mc_text_blank(ap->full_name))
+					rc = refuse(e, RF_FULL_NAME, 0, "Chưa nhập họ tên người nộp hồ sơ");
+				break;
+			case RF_BIRTH_DATE:
+				if (mc_text_blank(ap->birth_date))
+					rc = refuse(e, RF_BIRTH_DATE, 0, "Chưa nhập ngày sinh");
+				break;
+			case RF_SEX:
+				if (!ap->sex)
+					rc = refuse(e, RF_SEX, 0, "Chưa chọn giới tính (M: nam, F: nữ)");
+				break;
+			case RF_COMMUNE:
+				if (mc_text_blank(ap->commune))
+					rc = refuse(e, RF_COMMUNE, 0,
+						    "Chưa chọn xã, phường của địa chỉ người nộp");
+				break;
+			default:
+				break;
+			}
+			if (!rc && order[i] != RF_SEX)
+				rc = reception_check_field(st, in, order[i], now, e);
+			if (rc)
+				n++;
+		}
+	}
+	/* the CCCD against the birth year and the sex, when each passed on
+	 * its own */
+	const struct reception_applicant *ap = &in->applicant;
+	bool alone_ok = !in->organisation && !mc_text_blank(ap->id_number) &&
+			!mc_text_blank(ap->birth_date) && (ap->sex == 'M' || ap->sex == 'F');
+	for (size_t i = 0; i < n && alone_ok; i++)
+		alone_ok = errs[i].field != RF_ID_NUMBER && errs[i].field != RF_BIRTH_DATE;
+	if (alone_ok && n < max) {
+		struct mc_date birth;
+		struct clean_applicant a;
+		memset(&a, 0, sizeof(a));
+		struct reception_error *e = &errs[n];
+		error_clear(e);
+		if (!check_birth(ap->birth_date, now, &birth, e) &&
+		    check_id(ap, birth.y, ap->sex, &a, e))
+			n++;
+		clean_applicant_release(&a);
+	}
+	/* the whole page: what only fields together say (a CCCD against the
+	 * birth year), an organisation's and a second party's checks */
+	if (n < max) {
+		struct reception_error *e = &errs[n];
+		if (reception_check_applicant(st, in, now, e)) {
+			bool said = false;
+			for (size_t i = 0; i < n && !said; i++)
+				said = !strcmp(errs[i].msg, e->msg);
+			if (!said)
+				n++;
+		}
+	}
+	return n;
 }
 
 /* ---- components ----------------------------------------------------------- */
@@ -551,6 +805,11 @@ static bool is_missing(const struct catalog_component *c, const struct reception
 	if (got && !mc_text_blank(got->reuse))
 		return false; /* the stored paper stands for the one not brought */
 	int o = got ? got->originals : 0, k = got ? got->copies : 0;
+	/* originals compared ("bản chính đối chiếu") stand for the copies
+	 * asked: those beyond the originals the procedure wants count as
+	 * copies */
+	if (got && got->original_for_copy && o > c->originals)
+		k += o - c->originals;
 	return c->mandatory && (o < c->originals || k < c->copies);
 }
 
@@ -834,7 +1093,7 @@ static int plan_all(struct store *st, const struct reception_input *in, const st
 	memset(plan, 0, sizeof(*plan));
 	if (load_procedure(st, in, d, err))
 		return -1;
-	if (check_applicant(st, &in->applicant, now, a, err)) {
+	if (check_applicant(st, in, now, a, err)) {
 		catalog_detail_release(d);
 		return -1;
 	}
@@ -951,10 +1210,11 @@ static int insert_dossier(struct store *st, const struct record *r)
 		.status = (int)r->status,
 		.received_at = r->received,
 		.appointment = r->appointment,
+		.applicant_kind = r->app->organisation ? DOSSIER_DOC_ORGANISATION : 1,
 		.applicant_name = r->app->full_name,
 		.applicant_fold = r->app->fold,
 		.id_number = r->app->id_number,
-		.birth_date = r->app->birth_date,
+		.birth_date = r->app->organisation ? NULL : r->app->birth_date,
 		.sex = r->app->sex,
 		.phone = r->app->phone,
 		.email = r->app->email,
@@ -1027,12 +1287,52 @@ static struct dossier_doc_event receive_event(const struct record *r, const json
 	};
 }
 
+static struct dossier_doc_party doc_party(const struct clean_party *p, const char *sex)
+{
+	if (!p->present)
+		return (struct dossier_doc_party){ 0 };
+	return (struct dossier_doc_party){
+		.present = true,
+		.full_name = p->full_name,
+		.id_number = p->id_number,
+		.birth_date = *p->birth_date ? p->birth_date : NULL,
+		.sex = *sex ? sex : NULL,
+		.address = p->address,
+		.role = p->role,
+	};
+}
+
+/* The parties beside the applicant row (client/store/parties.h). */
+static int insert_parties(struct store *st, const struct record *r)
+{
+	const struct clean_applicant *a = r->app;
+	int rc = SQLITE_OK;
+	if (a->organisation) {
+		struct party org = { .full_name = a->full_name, .id_number = (char *)a->tax_code,
+				     .address = a->address };
+		rc = parties_put(st, r->id, PARTY_ORGANISATION, &org);
+	}
+	const struct clean_party *ps[2] = { &a->representative, &a->second_party };
+	const enum party_role roles[2] = { PARTY_REPRESENTATIVE, PARTY_SECOND };
+	for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+		const struct clean_party *p = ps[i];
+		if (!p->present)
+			continue;
+		struct party row = { .full_name = p->full_name, .id_number = p->id_number,
+				     .birth_date = *p->birth_date ? (char *)p->birth_date : NULL,
+				     .sex = p->sex, .address = p->address, .title = p->role };
+		rc = parties_put(st, r->id, roles[i], &row);
+	}
+	return rc;
+}
+
 /* The 'receive' operation's payload: the dossier document
  * (core/dossier_doc.h) with its components and its event. */
 static json_t *receive_payload(const struct record *r, const struct dossier_doc_event *event)
 {
 	const struct clean_applicant *a = r->app;
 	char sex[2] = { a->sex, '\0' };
+	char rsex[2] = { a->representative.sex, '\0' }, ssex[2] = { a->second_party.sex, '\0' };
 	size_t n = r->proc->ncomponents;
 	struct dossier_doc_component *comps = xcalloc(n ? n : 1, sizeof(*comps));
 	for (size_t i = 0; i < n; i++) {
@@ -1063,16 +1363,19 @@ static json_t *receive_payload(const struct record *r, const struct dossier_doc_
 		.received_at = r->received,
 		.appointment = r->appointment,
 		.applicant = {
-			.kind = 1,
+			.kind = a->organisation ? DOSSIER_DOC_ORGANISATION : 1,
 			.full_name = a->full_name,
 			.id_number = a->id_number,
-			.birth_date = a->birth_date,
-			.sex = sex,
+			.birth_date = a->organisation ? NULL : a->birth_date,
+			.sex = a->organisation ? NULL : sex,
+			.tax_code = a->organisation ? a->tax_code : NULL,
+			.representative = doc_party(&a->representative, rsex),
 			.phone = a->phone,
 			.email = a->email,
 			.address = a->address,
 			.commune = a->commune,
 		},
+		.second_party = doc_party(&a->second_party, ssex),
 		.has_fee = r->fee_status != MC_FEE_NONE,
 		.fee = {
 			.status = mc_fee_status_id(r->fee_status),
@@ -1140,6 +1443,8 @@ static int write_all(struct store *st, struct record *r, struct reception_error 
 		rc = insert_components(st, r);
 	if (rc == SQLITE_OK && r->fee_status != MC_FEE_NONE)
 		rc = fees_put(st, r->id, r->fee_status, r->fee_amount, r->fee_reason);
+	if (rc == SQLITE_OK)
+		rc = insert_parties(st, r);
 	if (rc == SQLITE_OK)
 		rc = dossier_tx_event(st, &event, NULL);
 	if (rc == SQLITE_OK) {
@@ -1296,7 +1601,7 @@ int reception_check_visit(struct store *st, const struct reception_input *in, co
 	struct workstation ws = { NULL, NULL };
 	if (load_procedure(st, in, &d, err))
 		return -1;
-	int rc = check_applicant(st, &in->applicant, now, &a, err);
+	int rc = check_applicant(st, in, now, &a, err);
 	if (rc) {
 		catalog_detail_release(&d);
 		return -1;

@@ -33,9 +33,34 @@ struct reception_applicant {
 	char *commune;    /* 5-digit commune code of the address; required */
 };
 
+/* A person beside the applicant: an organisation's representative, or the
+ * second party of a procedure that has two (marriage registration). Name
+ * and CCCD required; birth_date and sex optional (checked against the CCCD
+ * when given); role: a representative's ("Giám đốc"), optional. */
+struct reception_party {
+	char *full_name;
+	char *id_number;
+	char *birth_date;
+	char sex;
+	char *address;
+	char *role;
+};
+
+/* The applicant as an organisation: its name goes in applicant.full_name
+ * (checked as free text), its address, commune, phone and email in the
+ * applicant's; applicant.id_number, birth_date and sex are not used. */
+struct reception_organisation {
+	char *tax_code; /* core/idnum.h: mc_taxcode_check */
+	struct reception_party representative;
+};
+
 struct reception_component {
 	int id;                /* component seq within the procedure */
 	int originals, copies; /* presented */
+	/* "bản chính đối chiếu": the originals shown where the procedure asks
+	 * for copies were compared, and the clerk copies them; they count for
+	 * the copies asked */
+	bool original_for_copy;
 	char *override_reason; /* required when a mandatory one is missing */
 	/* The id of one of the applicant's stored papers still valid
 	 * (client/store/docstore.h) used for this component instead of a paper
@@ -68,6 +93,10 @@ struct reception_input {
 	size_t n_components;
 	char *note;        /* optional */
 	struct reception_fee fee;
+	bool organisation; /* the applicant is an organisation: see org */
+	struct reception_organisation org;
+	bool has_second_party;
+	struct reception_party second_party;
 };
 
 /* Which input a refusal is about, so the wizard can focus it. RF_STORE is a
@@ -76,7 +105,7 @@ struct reception_input {
 enum reception_field {
 	RF_NONE, RF_PROCEDURE, RF_RECEIVED_AT, RF_FULL_NAME, RF_ID_NUMBER, RF_BIRTH_DATE,
 	RF_SEX, RF_PHONE, RF_EMAIL, RF_ADDRESS, RF_COMMUNE, RF_COMPONENTS, RF_APPOINTMENT,
-	RF_NOTE, RF_FEE, RF_CLERK, RF_UNIT, RF_ITEMS, RF_STORE
+	RF_NOTE, RF_FEE, RF_TAX_CODE, RF_REPRESENTATIVE, RF_SECOND_PARTY, RF_CLERK, RF_UNIT, RF_ITEMS, RF_STORE
 };
 
 struct reception_error {
@@ -111,6 +140,7 @@ struct reception_result {
 
 void reception_input_init(struct reception_input *in);
 void reception_input_release(struct reception_input *in);
+void reception_party_release(struct reception_party *p);
 void reception_result_init(struct reception_result *res);
 void reception_result_release(struct reception_result *res);
 
@@ -132,6 +162,14 @@ int reception_check_field(struct store *st, const struct reception_input *in,
 			  struct reception_error *err);
 int reception_check_components(struct store *st, const struct reception_input *in,
 			       struct reception_error *err);
+
+/* Every error of the applicant page at once, for the wizard to list them
+ * together when the clerk confirms: each field on its own in the page's
+ * order (a required one blank says so), then what only the whole page says
+ * (reception_check_applicant's refusal, when not one of those). Fills at
+ * most max of errs; returns how many (0: the page passes). */
+size_t reception_applicant_errors(struct store *st, const struct reception_input *in,
+				  const struct mc_dt *now, struct reception_error *errs, size_t max);
 
 /* The fee alone (RF_FEE): see struct reception_fee. On success, *status
  * and *amount are what will be recorded. */

@@ -14,6 +14,7 @@
 #include "client/store/catalog.h"
 #include "client/store/dossier_receipt.h"
 #include "client/store/fees.h"
+#include "client/store/parties.h"
 #include "client/store/forms_query.h"
 #include "client/store/ledger_query.h"
 #include "core/fee.h"
@@ -182,6 +183,27 @@ static int content_load(struct store *st, const char *code, struct receipt_conte
 	r->appointment = d->appointment;
 	r->applicant_name = d->applicant_name;
 	r->id_number = d->id_number;
+	struct party parties[PARTY_N];
+	if (parties_get(st, d->id, parties) == SQLITE_OK) {
+		const struct party *o = &parties[PARTY_ORGANISATION], *p = &parties[PARTY_REPRESENTATIVE],
+				   *q = &parties[PARTY_SECOND];
+		if (o->full_name && o->id_number) {
+			r->tax_code = keep(c, xstrdup(o->id_number));
+			if (p->full_name) {
+				r->representative_name = keep(c, xstrdup(p->full_name));
+				if (p->id_number)
+					r->representative_id = keep(c, xstrdup(p->id_number));
+				if (p->title)
+					r->representative_role = keep(c, xstrdup(p->title));
+			}
+		}
+		if (q->full_name) {
+			r->second_name = keep(c, xstrdup(q->full_name));
+			if (q->id_number)
+				r->second_id = keep(c, xstrdup(q->id_number));
+		}
+		parties_release(parties);
+	}
 	r->phone = d->phone;
 	r->email = d->email;
 

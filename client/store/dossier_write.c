@@ -17,7 +17,7 @@ int dossier_insert(struct store *st, const struct dossier_new *d)
 		" channel, applicant_kind, status, received_at, appointment, applicant_name,"
 		" applicant_fold, id_number, birth_date, sex, phone, email, address, commune_code,"
 		" note, rev, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
+		" VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)");
 	int i = 1;
 	char sex[2] = { d->sex, '\0' };
 	sqlite3_bind_text(q, i++, d->id, -1, SQLITE_STATIC);
@@ -26,6 +26,7 @@ int dossier_insert(struct store *st, const struct dossier_new *d)
 	sqlite3_bind_text(q, i++, d->procedure_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, d->unit_code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, d->clerk, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, i++, d->applicant_kind ? d->applicant_kind : 1);
 	sqlite3_bind_int(q, i++, d->status);
 	sqlite3_bind_text(q, i++, d->received_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, d->appointment, -1, SQLITE_STATIC);
@@ -33,7 +34,10 @@ int dossier_insert(struct store *st, const struct dossier_new *d)
 	sqlite3_bind_text(q, i++, d->applicant_fold, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, d->id_number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, i++, d->birth_date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, i++, sex, -1, SQLITE_TRANSIENT);
+	if (d->sex)
+		sqlite3_bind_text(q, i++, sex, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i++);
 	store_bind_text(q, i++, d->phone);
 	store_bind_text(q, i++, d->email);
 	store_bind_text(q, i++, d->address);

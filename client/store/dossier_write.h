@@ -17,6 +17,7 @@
 struct dossier_new {
 	const char *id, *code, *procedure_code, *procedure_name, *unit_code, *clerk;
 	int status;
+	int applicant_kind; /* 0 or 1: a citizen; 2: an organisation (dossier_doc.h) */
 	const char *received_at, *appointment;
 	const char *applicant_name, *applicant_fold, *id_number, *birth_date;
 	char sex; /* 'M' | 'F' */

@@ -550,7 +550,7 @@ static const char *const migrations[] = {
 	" amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000),"
 	" reason TEXT) WITHOUT ROWID;\n",
 
-	/* 16 -> 17: the snapshot a new workstation is downloading
+	/* 15 -> 16: the snapshot a new workstation is downloading
 	 * (sync/snapshot.c): at most one row, and the bytes received so far in
 	 * snapshot_chunks by their position, kept in the store (so encrypted with
 	 * it) until the last one is in and the snapshot applied, when both are
@@ -569,6 +569,15 @@ static const char *const migrations[] = {
 	" data BLOB NOT NULL, PRIMARY KEY (sha256, pos)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS paper_cache(sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL,"
 	" used_at TEXT NOT NULL) WITHOUT ROWID;\n",
+	/* 16 -> 17: the parties of a dossier beside its applicant row
+	 * (client/store/parties.h): an organisation applying (its name and
+	 * tax code; the dossier row has its name, applicant_kind 2) and the
+	 * person who represents it, the second party of a procedure that has
+	 * two. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS dossier_parties(dossier_id TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('organisation', 'representative', 'second')),"
+	" full_name TEXT NOT NULL, id_number TEXT, birth_date TEXT, sex TEXT, address TEXT,"
+	" title TEXT, PRIMARY KEY (dossier_id, role)) WITHOUT ROWID;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

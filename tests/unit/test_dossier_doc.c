@@ -588,6 +588,68 @@ static void test_fee(void **state)
 		       "fee.reason", "điều khiển");
 }
 
+/* An organisation (applicant.kind 2, its tax code, its representative) and
+ * a second party: written only when there, read back; a wrong tax code, an
+ * organisation without representative and a nameless second party are
+ * refused with their member named. */
+static void test_parties(void **state)
+{
+	(void)state;
+	struct dossier_doc d, back;
+	struct dossier_doc_event ev;
+	struct dossier_doc_error e;
+	json_t *payload = json_object();
+	reception_doc(&d, &ev, payload);
+	json_t *j = dossier_doc_encode(&d);
+	assert_null(json_object_get(j, "second_party"));
+	assert_null(json_object_get(json_object_get(j, "applicant"), "representative"));
+	json_decref(j);
+	d.applicant.kind = DOSSIER_DOC_ORGANISATION;
+	d.applicant.full_name = "Công ty TNHH Hoa Sen";
+	d.applicant.tax_code = "0100109106-001";
+	d.applicant.representative = (struct dossier_doc_party){
+		.present = true, .full_name = "Trần Thị Bình", .id_number = "001190012345",
+		.role = "Giám đốc" };
+	d.second_party = (struct dossier_doc_party){ .present = true, .full_name = "Lê Thị Cúc",
+						     .id_number = "001192054321", .sex = "F" };
+	j = dossier_doc_encode(&d);
+	char *text = json_dumps(json_object_get(json_object_get(j, "applicant"), "representative"),
+				JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, "{\"full_name\":\"Trần Thị Bình\",\"id_number\":\"001190012345\","
+				  "\"role\":\"Giám đốc\"}");
+	free(text);
+	text = json_dumps(json_object_get(j, "second_party"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, "{\"full_name\":\"Lê Thị Cúc\",\"id_number\":\"001192054321\","
+				  "\"sex\":\"F\"}");
+	free(text);
+	assert_int_equal(dossier_doc_decode(j, &back, &e), 0);
+	assert_int_equal(back.applicant.kind, DOSSIER_DOC_ORGANISATION);
+	assert_string_equal(back.applicant.tax_code, "0100109106-001");
+	assert_true(back.applicant.representative.present);
+	assert_string_equal(back.applicant.representative.role, "Giám đốc");
+	assert_true(back.second_party.present);
+	assert_string_equal(back.second_party.full_name, "Lê Thị Cúc");
+	assert_null(back.second_party.role);
+	assert_int_equal(dossier_doc_check_new(&back, &e), 0);
+	dossier_doc_release(&back);
+	json_decref(j);
+	json_decref(payload);
+
+	expect_refused("applicant.tax_code", json_string("0100109107"), "applicant.tax_code",
+		       "chữ số kiểm tra");
+	expect_refused("applicant.tax_code", json_string("0100109106-000"), "applicant.tax_code",
+		       "001 đến 999");
+	expect_refused("applicant.kind", json_integer(DOSSIER_DOC_ORGANISATION),
+		       "applicant.tax_code", "10 chữ số");
+	/* a valid tax code, no representative */
+	expect_refused("applicant.tax_code", json_string("0100109106"), "applicant.representative",
+		       "người đại diện");
+	expect_refused("applicant.representative", json_string("Trần Thị Bình"),
+		       "applicant.representative", "đối tượng");
+	expect_refused("second_party", json_pack("{s:s}", "id_number", "001192054321"),
+		       "second_party.full_name", "second_party.full_name");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_compact_round_trip),
 		cmocka_unit_test(test_fee),
+		cmocka_unit_test(test_parties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

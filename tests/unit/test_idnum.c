@@ -107,6 +107,11 @@ static void test_taxcode_valid(void **state)
 	assert_int_equal(mc_taxcode_check("0100047516", NULL, 0), MC_TAXCODE_OK);
 	/* Remainder 10 gives check digit 0. */
 	assert_int_equal(mc_taxcode_check("0100000010", NULL, 0), MC_TAXCODE_OK);
+	/* Two more codes of registered organisations, a head office and a
+	 * branch: 1*29 + 2*17 + 3*13 + 3*7 + 4*5 + 8*3 = 167, 10 - 167 mod 11 = 8. */
+	assert_int_equal(mc_taxcode_check("0100233488", NULL, 0), MC_TAXCODE_OK);
+	assert_int_equal(mc_taxcode_check("0314409058-002", NULL, 0), MC_TAXCODE_OK);
+	assert_int_equal(mc_taxcode_check("0100233480", NULL, 0), MC_TAXCODE_CHECKSUM);
 	/* Branches, with or without the dash. */
 	assert_int_equal(mc_taxcode_check("0100109106-001", norm, sizeof norm), MC_TAXCODE_OK);
 	assert_string_equal(norm, "0100109106-001");

@@ -82,6 +82,7 @@ static void add_component(struct reception_input *in, int id, int originals, int
 	c->copies = copies;
 	c->override_reason = reason ? xstrdup(reason) : NULL;
 	c->reuse = NULL;
+	c->original_for_copy = false;
 }
 
 /* The birth registration: every mandatory paper presented. */
@@ -1067,6 +1068,131 @@ static void test_seed_calendar(void **state)
 	strbuf_release(&err);
 }
 
+/* Every error of the applicant page at once: blanks in the page's order,
+ * a field wrong on its own, the CCCD against the birth year; a good page
+ * has none. */
+static void test_applicant_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct reception_input in;
+	struct reception_error errs[12];
+	good_input(&in);
+	assert_int_equal(reception_applicant_errors(&f->st, &in, &f->now, errs, 12), 0);
+	set_str(&in.applicant.full_name, NULL);
+	set_str(&in.applicant.id_number, NULL);
+	set_str(&in.applicant.birth_date, NULL);
+	in.applicant.sex = 0;
+	set_str(&in.applicant.phone, "12345");
+	assert_int_equal(reception_applicant_errors(&f->st, &in, &f->now, errs, 12), 5);
+	assert_int_equal(errs[0].field, RF_ID_NUMBER);
+	assert_int_equal(errs[1].field, RF_FULL_NAME);
+	assert_int_equal(errs[2].field, RF_BIRTH_DATE);
+	assert_int_equal(errs[3].field, RF_SEX);
+	assert_int_equal(errs[4].field, RF_PHONE);
+	assert_non_null(strstr(errs[4].msg, "«12345»"));
+	/* at most max */
+	assert_int_equal(reception_applicant_errors(&f->st, &in, &f->now, errs, 2), 2);
+	/* the name missing and the CCCD against the birth year, together */
+	reception_input_release(&in);
+	good_input(&in);
+	set_str(&in.applicant.full_name, " ");
+	set_str(&in.applicant.birth_date, "1985-03-05");
+	assert_int_equal(reception_applicant_errors(&f->st, &in, &f->now, errs, 12), 2);
+	assert_int_equal(errs[0].field, RF_FULL_NAME);
+	assert_int_equal(errs[1].field, RF_ID_NUMBER);
+	assert_non_null(strstr(errs[1].msg, "năm sinh 1990"));
+	reception_input_release(&in);
+}
+
+/* An organisation applying and a second party: the parties written in the
+ * reception's transaction, the dossier row an organisation's; a wrong tax
+ * code or representative refused with nothing written; an original
+ * compared stands for a copy. */
+static void test_organisation(void **state)
+{
+	struct fixture *f = *state;
+	struct reception_input in;
+	good_input(&in);
+	in.organisation = true;
+	set_str(&in.applicant.full_name, "Công ty TNHH Hoa Sen");
+	set_str(&in.applicant.id_number, NULL);
+	set_str(&in.applicant.birth_date, NULL);
+	in.applicant.sex = 0;
+	in.org.tax_code = xstrdup("0100109106 - 001");
+	in.org.representative.full_name = xstrdup("Trần  Thị Bình");
+	in.org.representative.id_number = xstrdup("001190012345");
+	in.org.representative.role = xstrdup("Giám đốc");
+	in.has_second_party = true;
+	in.second_party.full_name = xstrdup("Lê Thị Cúc");
+	in.second_party.id_number = xstrdup("001192054321");
+	struct reception_error err;
+	char *before = counts(&f->st);
+	long parties = count(&f->st, "SELECT count(*) FROM dossier_parties");
+
+	/* refusals first: nothing written */
+	set_str(&in.org.tax_code, "0100109107");
+	assert_int_not_equal(reception_check_applicant(&f->st, &in, &f->now, &err), 0);
+	assert_int_equal(err.field, RF_TAX_CODE);
+	assert_non_null(strstr(err.msg, "chữ số kiểm tra"));
+	struct reception_result res;
+	assert_int_not_equal(reception_commit(&f->st, &in, "canbo", &f->now, &res, &err), 0);
+	set_str(&in.org.tax_code, "0100109106 - 001");
+	set_str(&in.org.representative.id_number, "0011900123");
+	assert_int_not_equal(reception_check_applicant(&f->st, &in, &f->now, &err), 0);
+	assert_int_equal(err.field, RF_REPRESENTATIVE);
+	assert_non_null(strstr(err.msg, "Người đại diện: Số CCCD"));
+	set_str(&in.org.representative.id_number, "001190012345");
+	set_str(&in.second_party.full_name, "");
+	assert_int_not_equal(reception_check_applicant(&f->st, &in, &f->now, &err), 0);
+	assert_int_equal(err.field, RF_SECOND_PARTY);
+	assert_non_null(strstr(err.msg, "Bên thứ hai: "));
+	set_str(&in.second_party.full_name, "Lê Thị Cúc");
+	char *after = counts(&f->st);
+	assert_string_equal(before, after);
+	free(after);
+	assert_int_equal(count(&f->st, "SELECT count(*) FROM dossier_parties"), parties);
+
+	commit_ok(f, &in, 0, &res);
+	char *row = text_of(&f->st, "SELECT applicant_kind || '|' || applicant_name || '|' ||"
+				    " coalesce(id_number, '-') || '|' || coalesce(sex, '-')"
+				    " FROM dossiers WHERE code = ?", res.code);
+	assert_string_equal(row, "2|Công ty TNHH Hoa Sen|-|-");
+	free(row);
+	row = text_of(&f->st, "SELECT group_concat(r, ';') FROM (SELECT p.role || ':' ||"
+			      " p.full_name || ':' || coalesce(p.id_number, '') || ':' ||"
+			      " coalesce(p.title, '') r FROM dossier_parties p JOIN dossiers d"
+			      " ON d.id = p.dossier_id WHERE d.code = ? ORDER BY p.role)", res.code);
+	assert_string_equal(row, "organisation:Công ty TNHH Hoa Sen:0100109106-001:;"
+				 "representative:Trần Thị Bình:001190012345:Giám đốc;"
+				 "second:Lê Thị Cúc:001192054321:");
+	free(row);
+	reception_result_release(&res);
+	reception_input_release(&in);
+
+	/* 1.004746's component 1 asks for a copy: an original compared stands
+	 * for it, an original alone does not */
+	reception_input_init(&in);
+	good_input(&in);
+	set_str(&in.procedure, "1.004746");
+	free(in.components);
+	in.components = NULL;
+	in.n_components = 0;
+	all_mandatory(&f->st, &in);
+	for (size_t i = 0; i < in.n_components; i++)
+		if (in.components[i].id == 1) {
+			in.components[i].originals = 1;
+			in.components[i].copies = 0;
+		}
+	assert_int_not_equal(reception_check_components(&f->st, &in, &err), 0);
+	assert_non_null(strstr(err.msg, "Thiếu giấy tờ bắt buộc số 1"));
+	for (size_t i = 0; i < in.n_components; i++)
+		if (in.components[i].id == 1)
+			in.components[i].original_for_copy = true;
+	assert_int_equal(reception_check_components(&f->st, &in, &err), 0);
+	reception_input_release(&in);
+	free(before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1085,6 +1211,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_receipt_after_commit, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_demo_dossiers, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_seed_calendar, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_applicant_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_organisation, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
 }
