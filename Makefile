@@ -99,7 +99,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check analyze layers spdx test test-unit test-cli test-ui test-sync test-install server bench clean \
+.PHONY: all run check analyze layers spdx docs-listed test test-unit test-cli test-ui test-sync test-install server bench clean \
 	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
 
@@ -280,7 +280,11 @@ openapi-lint:
 spdx:
 	$(Q)sh tools/spdx.sh --check
 
-check: deps layers spdx openapi-lint
+# every docs/ file shipped by a package or named as not installed (dh_missing).
+docs-listed:
+	$(Q)sh tools/docs-listed.sh
+
+check: deps layers spdx docs-listed openapi-lint
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 ifeq ($(HAVE_DEB),1)
