@@ -212,9 +212,16 @@ $(STANDIN): tests/portal/standin.c $(CORE_OBJ)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVER_LIBS) -lpthread -lm
 
+# A mail server and SMS gateway for the notices' tests (tests/sync/t_notices.sh).
+SINK           := $(B)/tests/sink
+$(SINK): tests/notify/sink.c
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 # The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
 # the client's tests find slowproxy and standin next to motcua-server.
-test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN) $(SINK)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
 # Installs missing Debian packages (as root) or says exactly what to install:

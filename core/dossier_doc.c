@@ -82,6 +82,8 @@ static const struct field applicant_fields[] = {
 	S(struct dossier_doc_applicant, email, E_NULL),
 	S(struct dossier_doc_applicant, address, E_NULL),
 	S(struct dossier_doc_applicant, commune, E_OMIT),
+	F(struct dossier_doc_applicant, consent_sms, T_BOOL, E_OMIT, false, 0),
+	F(struct dossier_doc_applicant, consent_email, T_BOOL, E_OMIT, false, 0),
 };
 
 static const struct field fee_fields[] = {
@@ -356,6 +358,12 @@ int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error 
 			    "\"received_at\" và \"appointment\" phải có dạng YYYY-MM-DDTHH:MM");
 	if (!text_ok(d->applicant.full_name, 1, 256))
 		return fail(e, "applicant.full_name", "Thiếu họ tên người nộp (applicant.full_name)");
+	if (d->applicant.consent_sms && !text_ok(d->applicant.phone, 1, 32))
+		return fail(e, "applicant.phone",
+			    "Người nộp đồng ý nhận tin nhắn nhưng thiếu số điện thoại (applicant.phone)");
+	if (d->applicant.consent_email && !text_ok(d->applicant.email, 3, 254))
+		return fail(e, "applicant.email",
+			    "Người nộp đồng ý nhận thư điện tử nhưng thiếu địa chỉ (applicant.email)");
 	if (d->has_fee) {
 		char msg[sizeof(e->message)];
 		const char *f = NULL;

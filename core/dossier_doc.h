@@ -11,7 +11,8 @@
  *     "channel": 1..3, "applicant_kind"?, "status": 1..10,
  *     "received_at": "YYYY-MM-DDTHH:MM", "appointment", "finished_at"?,
  *     "applicant": { "kind"?, "full_name", "id_number"?, "birth_date"?,
- *                    "sex"?, "phone"?, "email"?, "address"?, "commune"? },
+ *                    "sex"?, "phone"?, "email"?, "address"?, "commune"?,
+ *                    "consent_sms"?, "consent_email"? },
  *     "fee"?: { "status": "collected"|"exempt"|"later", "amount", "reason"? },
  *     "note"?, "rev"?, "updated_at"?, "code_review"?, "compact"?,
  *     "components": [ { "seq", "name", "kind", "mandatory",
@@ -39,6 +40,9 @@
 struct dossier_doc_applicant {
 	int kind; /* 1..4; 0: not said */
 	const char *full_name, *id_number, *birth_date, *sex, *phone, *email, *address, *commune;
+	/* the citizen agreed at the counter to be told of the dossier's steps
+	 * (appointment, supplement, result) by SMS to phone / by e-mail */
+	bool consent_sms, consent_email;
 };
 
 /* The fee as recorded at the counter (core/fee.h). */
@@ -118,7 +122,8 @@ int dossier_doc_decode(const json_t *json, struct dossier_doc *d, struct dossier
  * a 'receive' operation): a valid dossier code (core/dcode.h), non-empty
  * procedure_code, procedure_name, unit_code and clerk, a national status,
  * received_at and appointment as YYYY-MM-DDTHH:MM, the applicant's full
- * name, the fee when there is one (core/fee.h: mc_fee_check; the error's
+ * name, a phone behind consent_sms and an e-mail address behind
+ * consent_email, the fee when there is one (core/fee.h: mc_fee_check; the error's
  * field is then "fee.status", "fee.amount" or "fee.reason"), and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
  * Returns 0, or -1 with e filled. */
 int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error *e);

@@ -27,7 +27,8 @@ static int usage(void)
 	      "Tiếp nhận một hồ sơ từ JSON (xem docs/reception.md):\n"
 	      "  {\"procedure\": \"1.001193\", \"received_at\": \"YYYY-MM-DDTHH:MM\" (tùy chọn),\n"
 	      "   \"applicant\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\": \"M\"|\"F\",\n"
-	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\"},\n"
+	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\",\n"
+	      "                 \"consent_sms\", \"consent_email\": true|false (đồng ý nhận thông báo)},\n"
 	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\"}],\n"
 	      "   \"fee\": {\"status\": \"collected\"|\"exempt\"|\"later\", \"amount\": <đồng>,"
 	      " \"reason\"} (tùy chọn)}\n"
@@ -84,6 +85,19 @@ static int get_string(struct reader *rd, json_t *obj, const char *key, const cha
 	return 0;
 }
 
+/* An optional flag (absent or null: false). */
+static int get_bool(struct reader *rd, json_t *obj, const char *key, const char *where, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return bad(rd, "%s%s phải là true hoặc false", where, key);
+	*out = json_is_true(v);
+	return 0;
+}
+
 /* An optional integer (absent: def) clamped to [lo, hi + 1] so that the
  * reception checks refuse it with their own message. */
 static int get_int(struct reader *rd, json_t *obj, const char *key, const char *where, int def,
@@ -110,7 +124,8 @@ static int get_int(struct reader *rd, json_t *obj, const char *key, const char *
 static int read_applicant(struct reader *rd, json_t *a, struct reception_applicant *out)
 {
 	static const char *const keys[] = { "full_name", "id_number", "birth_date", "sex", "phone",
-					    "email", "address", "commune", NULL };
+					    "email", "address", "commune", "consent_sms",
+					    "consent_email", NULL };
 	if (!a)
 		return bad(rd, "thiếu applicant (thông tin người nộp hồ sơ)");
 	if (!json_is_object(a))
@@ -125,7 +140,9 @@ static int read_applicant(struct reader *rd, json_t *a, struct reception_applica
 	    get_string(rd, a, "phone", "applicant.", &out->phone) ||
 	    get_string(rd, a, "email", "applicant.", &out->email) ||
 	    get_string(rd, a, "address", "applicant.", &out->address) ||
-	    get_string(rd, a, "commune", "applicant.", &out->commune))
+	    get_string(rd, a, "commune", "applicant.", &out->commune) ||
+	    get_bool(rd, a, "consent_sms", "applicant.", &out->consent_sms) ||
+	    get_bool(rd, a, "consent_email", "applicant.", &out->consent_email))
 		return -1;
 	/* "M" or "F"; anything else is refused by the reception checks. */
 	if (!sex || !*sex)
