@@ -105,7 +105,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check analyze layers spdx test test-unit test-cli test-ui test-sync test-install server bench clean \
+.PHONY: all run check analyze layers spdx docs-listed test test-unit test-cli test-ui test-sync test-install server bench clean \
 	fuzz fuzz-build fuzz-check test-fuzz \
 	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
@@ -219,9 +219,16 @@ $(STANDIN): tests/portal/standin.c $(CORE_OBJ)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SERVER_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVER_LIBS) -lpthread -lm
 
+# A mail server and SMS gateway for the notices' tests (tests/sync/t_notices.sh).
+SINK           := $(B)/tests/sink
+$(SINK): tests/notify/sink.c
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 # The sync suite: a throwaway PostgreSQL cluster, real servers on 127.0.0.1;
 # the client's tests find slowproxy and standin next to motcua-server.
-test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN)
+test-sync: $(B)/motcua-server $(SYNCTOOL) $(B)/motcua $(SLOWPROXY) $(STANDIN) $(SINK)
 	$(Q)sh tests/sync/run.sh $(abspath $(B)/motcua-server) $(abspath $(SYNCTOOL)) $(abspath $(B)/motcua)
 
 # ---- fuzz targets (tests/fuzz/, docs/hacking.md) -----------------------------
@@ -342,7 +349,11 @@ openapi-lint:
 spdx:
 	$(Q)sh tools/spdx.sh --check
 
-check: deps layers spdx openapi-lint
+# every docs/ file shipped by a package or named as not installed (dh_missing).
+docs-listed:
+	$(Q)sh tools/docs-listed.sh
+
+check: deps layers spdx docs-listed openapi-lint
 	$(Q)$(MAKE) --no-print-directory test B=build
 	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
 	$(Q)$(MAKE) --no-print-directory fuzz-check

@@ -85,6 +85,8 @@ static const struct field applicant_fields[] = {
 	S(struct dossier_doc_applicant, email, E_NULL),
 	S(struct dossier_doc_applicant, address, E_NULL),
 	S(struct dossier_doc_applicant, commune, E_OMIT),
+	F(struct dossier_doc_applicant, consent_sms, T_BOOL, E_OMIT, false, 0),
+	F(struct dossier_doc_applicant, consent_email, T_BOOL, E_OMIT, false, 0),
 	S(struct dossier_doc_applicant, tax_code, E_OMIT),
 	F(struct dossier_doc_applicant, representative, T_PARTY, E_OMIT, false, 0),
 };
@@ -393,6 +395,12 @@ int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error 
 	}
 	if (d->second_party.present && !text_ok(d->second_party.full_name, 1, 256))
 		return fail(e, "second_party", "Thiếu họ tên bên thứ hai (second_party.full_name)");
+	if (d->applicant.consent_sms && !text_ok(d->applicant.phone, 1, 32))
+		return fail(e, "applicant.phone",
+			    "Người nộp đồng ý nhận tin nhắn nhưng thiếu số điện thoại (applicant.phone)");
+	if (d->applicant.consent_email && !text_ok(d->applicant.email, 3, 254))
+		return fail(e, "applicant.email",
+			    "Người nộp đồng ý nhận thư điện tử nhưng thiếu địa chỉ (applicant.email)");
 	if (d->has_fee) {
 		char msg[sizeof(e->message)];
 		const char *f = NULL;

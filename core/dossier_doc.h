@@ -12,6 +12,7 @@
  *     "received_at": "YYYY-MM-DDTHH:MM", "appointment", "finished_at"?,
  *     "applicant": { "kind"?, "full_name", "id_number"?, "birth_date"?,
  *                    "sex"?, "phone"?, "email"?, "address"?, "commune"?,
+ *                    "consent_sms"?, "consent_email"?,
  *                    "tax_code"?, "representative"?: { "full_name",
  *                    "id_number"?, "role"? } (kind 2: an organisation) },
  *     "fee"?: { "status": "collected"|"exempt"|"later", "amount", "reason"? },
@@ -57,6 +58,9 @@ struct dossier_doc_applicant {
 	const char *full_name, *id_number, *birth_date, *sex, *phone, *email, *address, *commune;
 	const char *tax_code; /* an organisation's */
 	struct dossier_doc_party representative;
+	/* the citizen agreed at the counter to be told of the dossier's steps
+	 * (appointment, supplement, result) by SMS to phone / by e-mail */
+	bool consent_sms, consent_email;
 };
 
 /* The fee as recorded at the counter (core/fee.h). */
@@ -138,7 +142,9 @@ int dossier_doc_decode(const json_t *json, struct dossier_doc *d, struct dossier
  * procedure_code, procedure_name, unit_code and clerk, a national status,
  * received_at and appointment as YYYY-MM-DDTHH:MM, the applicant's full
  * name, an organisation's tax code (core/idnum.h; field "applicant.tax_code")
- * and representative, a second party's name, the fee when there is one (core/fee.h: mc_fee_check; the error's
+ * and representative, a second party's name, a phone behind consent_sms and
+ * an e-mail address behind consent_email, the fee when there is one
+ * (core/fee.h: mc_fee_check; the error's
  * field is then "fee.status", "fee.amount" or "fee.reason"), and each event with an id (1..64 of A-Za-z0-9._:-) and a kind.
  * Returns 0, or -1 with e filled. */
 int dossier_doc_check_new(const struct dossier_doc *d, struct dossier_doc_error *e);

@@ -129,6 +129,7 @@ struct wizard {
 	struct field f[F__N]; /* F_SEX and F_COMMUNE are not text fields */
 	int focus;
 	char sex;             /* 'M', 'F' or 0 */
+	bool consent_sms, consent_email; /* to notices of the dossier's steps */
 	bool sex_by_clerk;    /* chosen by hand: the CCCD no longer sets it */
 	char *commune;        /* 5-digit code, or NULL */
 	char *commune_label;
@@ -545,6 +546,8 @@ static void build_input(struct wizard *s, struct reception_input *in)
 	a->sex = s->sex;
 	a->phone = value_or_null(&s->f[F_PHONE]);
 	a->email = value_or_null(&s->f[F_EMAIL]);
+	a->consent_sms = s->consent_sms;
+	a->consent_email = s->consent_email;
 	a->address = value_or_null(&s->f[F_ADDRESS]);
 	a->commune = s->commune ? xstrdup(s->commune) : NULL;
 	if (!s->have_proc)
@@ -1220,6 +1223,12 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 	if (nw > 4) {
 		term_text(win, y0 + F_SEX, nx, nw, s->sex && !s->sex_by_clerk ? "theo số CCCD" : "");
 		term_text(win, y0 + F_BIRTH, nx, nw, "vd. 05031990");
+		wattrset(win, term_style(STYLE_NORMAL));
+		if (s->consent_sms)
+			term_text(win, y0 + F_PHONE, nx, nw, "đồng ý nhận tin nhắn");
+		if (s->consent_email)
+			term_text(win, y0 + F_EMAIL, nx, nw, "đồng ý nhận thư");
+		wattrset(win, term_style(STYLE_DIM));
 	}
 	wattrset(win, term_style(STYLE_NORMAL));
 	if (nw > 4)
@@ -1258,7 +1267,9 @@ static void draw_applicant(struct app *app, struct wizard *s, WINDOW *win, const
 		break;
 	case F_PHONE:
 	case F_EMAIL:
-		help = "Không bắt buộc: Enter để bỏ qua.";
+		help = own = xasprintf("Không bắt buộc: Enter để bỏ qua · %s: người nộp đồng ý nhận"
+				       " thông báo qua %s.", key_of(app, ACTION_CONSENT, key, sizeof(key)),
+				       s->focus == F_PHONE ? "tin nhắn" : "thư điện tử");
 		break;
 	case F_ADDRESS:
 		help = own = xasprintf("Số nhà, đường, thôn, tổ dân phố; xã, phường chọn ở ô sau."
@@ -1582,8 +1593,10 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 	};
 	char *contact = NULL, *addr = NULL;
 	const char *phone = field_text(&s->f[F_PHONE]), *email = field_text(&s->f[F_EMAIL]);
-	if (*phone || *email)
-		contact = xasprintf("%s%s%s", phone, *phone && *email ? " · " : "", email);
+	if (*phone || *email) /* each with the consent to notices it carries */
+		contact = xasprintf("%s%s%s%s%s", phone, s->consent_sms ? " (nhận tin nhắn)" : "",
+				    *phone && *email ? " · " : "", email,
+				    s->consent_email ? " (nhận thư)" : "");
 	char *street = squeeze(field_text(&s->f[F_ADDRESS]));
 	addr = xasprintf("%s%s%s", street, *street ? ", " : "",
 			 s->commune_label ? s->commune_label : "");
@@ -1596,7 +1609,7 @@ static void draw_summary(struct app *app, struct wizard *s, WINDOW *win, const s
 		wattrset(win, term_style(STYLE_DIM));
 		term_text(win, y, x, L, rows[i][0]);
 		wattrset(win, term_style(STYLE_NORMAL));
-		y += draw_wrapped(win, y, x + L, w - L, i == 3 ? 2 : 1, rows[i][1]);
+		y += draw_wrapped(win, y, x + L, w - L, i >= 2 ? 2 : 1, rows[i][1]);
 	}
 	free(who);
 	free(contact);
@@ -2032,6 +2045,24 @@ static void submit_applicant(struct wizard *s)
 	reception_input_release(&in);
 }
 
+/* The citizen's consent to notices by the channel of the focused field
+ * (docs/notices.md): on the phone, SMS; on the e-mail, mail. The address is
+ * checked with the page (a consent needs it). */
+static int toggle_consent(struct wizard *s)
+{
+	bool *on = s->focus == F_PHONE ? &s->consent_sms
+		 : s->focus == F_EMAIL ? &s->consent_email : NULL;
+	if (!on) {
+		app_info(s->app, "Chọn ô Điện thoại hoặc Thư điện tử để ghi người nộp đồng ý nhận"
+				 " thông báo");
+		return SCR_HANDLED;
+	}
+	*on = !*on;
+	app_info(s->app, "%s nhận thông báo qua %s", *on ? "Người nộp đồng ý" : "Bỏ đồng ý",
+		 s->focus == F_PHONE ? "tin nhắn" : "thư điện tử");
+	return SCR_HANDLED;
+}
+
 /* A key on the sex choice. */
 static int handle_sex(struct wizard *s, wint_t c, const struct key_event *ev)
 {
@@ -2104,6 +2135,8 @@ static int handle_applicant(struct wizard *s, enum action act, const struct key_
 		open_history(s);
 		return SCR_HANDLED;
 	}
+	if (act == ACTION_CONSENT)
+		return toggle_consent(s);
 	if (s->focus == F_SEX && (c || field_edits(ev->edit)))
 		return handle_sex(s, c, ev);
 	if (s->focus == F_COMMUNE && (c || field_edits(ev->edit))) {

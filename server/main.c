@@ -49,6 +49,8 @@ static void usage(FILE *fp)
 	      "                                        chỉ số phục vụ QĐ 766 (JSON)\n"
 	      "  portal (enable|disable|run|status|list|retry|drop|codes) --pg CONNINFO ...\n"
 	      "                                        liên thông Cổng Dịch vụ công quốc gia\n"
+	      "  notify (run|status|list|retry|templates|template) --pg CONNINFO ...\n"
+	      "                                        thông báo cho người dân (email, SMS)\n"
 	      "  routes                                các đường dẫn của API, mỗi dòng một\n"
 	      "  errors                                các mã lỗi của API, mỗi dòng một\n"
 	      "  version\n"
@@ -66,6 +68,7 @@ static const struct {
 	{ "stats", cmd_stats },		  { "routes", cmd_routes }, { "errors", cmd_errors },
 	{ "portal", cmd_portal },	  { "leases", cmd_leases },	  { "device", cmd_device },
 	{ "snapshot", cmd_snapshot },
+	{ "notify", cmd_notify },
 };
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@
  * portal), 2 bad input (a Vietnamese message on stderr, nothing changed). */
 #include "server/portal.h"
 #include "server/admincmd.h"
+#include "server/keyfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -24,23 +25,17 @@
 
 /* ---- settings --------------------------------------------------------------------- */
 
-enum { T_STR, T_LONG, T_BOOL, T_DOUBLE, T_SIZE };
-
-#define FIELD(name, type) { #name, type, offsetof(struct portal_config, name) }
-static const struct {
-	const char *name;
-	int type;
-	size_t off;
-} keys[] = {
-	FIELD(url, T_STR), FIELD(auth_path, T_STR), FIELD(integration_path, T_STR),
-	FIELD(username, T_STR), FIELD(password, T_STR), FIELD(madonvi, T_STR),
-	FIELD(gateway, T_STR), FIELD(gateway_token_url, T_STR), FIELD(gateway_client_id, T_STR),
-	FIELD(gateway_client_secret, T_STR), FIELD(ca_file, T_STR), FIELD(timeout, T_LONG),
-	FIELD(connect_timeout, T_LONG), FIELD(batch, T_LONG), FIELD(poll, T_LONG),
-	FIELD(fetch, T_BOOL), FIELD(fetch_every, T_LONG), FIELD(fetch_max, T_LONG),
-	FIELD(backoff_base, T_DOUBLE), FIELD(backoff_cap, T_DOUBLE), FIELD(file_max, T_SIZE),
+#define K(name, type) KEYFILE_KEY(struct portal_config, name, type)
+static const struct keyfile_key keys[] = {
+	K(url, KF_STR), K(auth_path, KF_STR), K(integration_path, KF_STR), K(username, KF_STR),
+	KEYFILE_SECRET(struct portal_config, password), K(madonvi, KF_STR), K(gateway, KF_STR),
+	K(gateway_token_url, KF_STR), K(gateway_client_id, KF_STR),
+	KEYFILE_SECRET(struct portal_config, gateway_client_secret), K(ca_file, KF_STR),
+	K(timeout, KF_LONG), K(connect_timeout, KF_LONG), K(batch, KF_LONG), K(poll, KF_LONG),
+	K(fetch, KF_BOOL), K(fetch_every, KF_LONG), K(fetch_max, KF_LONG),
+	K(backoff_base, KF_DOUBLE), K(backoff_cap, KF_DOUBLE), K(file_max, KF_SIZE),
 };
-#undef FIELD
+#undef K
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 void portal_config_init(struct portal_config *c)
@@ -63,114 +58,13 @@ void portal_config_init(struct portal_config *c)
 
 void portal_config_release(struct portal_config *c)
 {
-	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type == T_STR)
-			FREE((char **)((char *)c + keys[i].off));
-}
-
-static int set_key(struct portal_config *c, const char *name, const char *value, const char *where,
-		   struct strbuf *err)
-{
-	for (size_t i = 0; i < NKEYS; i++) {
-		if (strcmp(keys[i].name, name))
-			continue;
-		void *slot = (char *)c + keys[i].off;
-		char *end = NULL;
-		errno = 0;
-		switch (keys[i].type) {
-		case T_STR:
-			free(*(char **)slot);
-			*(char **)slot = xstrdup(value);
-			return 0;
-		case T_LONG: {
-			long v = strtol(value, &end, 10);
-			if (errno || *end || end == value || v < 0 || v > 86400 * 365)
-				break;
-			*(long *)slot = v;
-			return 0;
-		}
-		case T_SIZE: {
-			long long v = strtoll(value, &end, 10);
-			if (errno || *end || end == value || v <= 0)
-				break;
-			*(long long *)slot = v;
-			return 0;
-		}
-		case T_DOUBLE: {
-			double v = strtod(value, &end);
-			if (errno || *end || end == value || !(v > 0) || v > 86400)
-				break;
-			*(double *)slot = v;
-			return 0;
-		}
-		case T_BOOL:
-			if (!strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1"))
-				*(bool *)slot = true;
-			else if (!strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "0"))
-				*(bool *)slot = false;
-			else
-				break;
-			return 0;
-		}
-		strbuf_addf(err, "%s: giá trị «%s» của '%s' không hợp lệ", where, value, name);
-		return -1;
-	}
-	strbuf_addf(err, "%s: khoá không rõ '%s'", where, name);
-	return -1;
-}
-
-static int read_config(struct portal_config *c, const char *path, struct strbuf *err)
-{
-	FILE *fp = fopen(path, "r");
-	if (!fp) {
-		strbuf_addf(err, "không đọc được tệp cấu hình %s: %s", path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	bool world = fstat(fileno(fp), &st) == 0 && (st.st_mode & S_IROTH);
-	char line[4096];
-	int lineno = 0, rc = 0;
-	while (!rc && fgets(line, sizeof line, fp)) {
-		lineno++;
-		char where[600];
-		snprintf(where, sizeof where, "%s:%d", path, lineno);
-		char *name, *val;
-		int kind = mc_text_setting(line, &name, &val);
-		if (kind == 0)
-			continue;
-		if (kind < 0) {
-			strbuf_addf(err, "%s: cần dạng 'khoá = giá trị'", where);
-			rc = -1;
-			break;
-		}
-		if (world && (!strcmp(name, "password") || !strcmp(name, "gateway_client_secret"))) {
-			strbuf_addf(err, "%s: tệp chứa mật khẩu nhưng ai cũng đọc được; hãy chmod 600 %s",
-				    where, path);
-			rc = -1;
-			break;
-		}
-		rc = set_key(c, name, val, where, err);
-	}
-	fclose(fp);
-	return rc;
+	keyfile_release(keys, NKEYS, c);
 }
 
 int portal_config_load(struct portal_config *c, const char *path, struct strbuf *err)
 {
-	if (path && read_config(c, path, err))
+	if (keyfile_load(keys, NKEYS, c, path, "MOTCUA_PORTAL_", err))
 		return -1;
-	for (size_t i = 0; i < NKEYS; i++) {
-		char env[64];
-		snprintf(env, sizeof env, "MOTCUA_PORTAL_");
-		for (const char *p = keys[i].name; *p; p++) {
-			size_t n = strlen(env);
-			env[n] = (char)toupper((unsigned char)*p);
-			env[n + 1] = '\0';
-		}
-		const char *v = getenv(env);
-		if (v && set_key(c, keys[i].name, v, env, err))
-			return -1;
-	}
 	if (!c->url || strncmp(c->url, "http", 4)) {
 		strbuf_addstr(err, "thiếu 'url' (http:// hoặc https://) của Cổng Dịch vụ công hoặc trục"
 				   " liên thông trong cấu hình");

@@ -71,6 +71,7 @@ int cmd_device(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_indicators(int argc, char **argv); /* indicators.c */
 int cmd_portal(int argc, char **argv);     /* portal.c */
+int cmd_notify(int argc, char **argv);     /* notify.c */
 int cmd_serve(int argc, char **argv);      /* routes.c */
 int cmd_routes(int argc, char **argv);     /* routes.c: the route table, one line a route */
 

@@ -27,10 +27,11 @@ static int usage(void)
 	      "Tiếp nhận một hồ sơ từ JSON (xem docs/reception.md):\n"
 	      "  {\"procedure\": \"1.001193\", \"received_at\": \"YYYY-MM-DDTHH:MM\" (tùy chọn),\n"
 	      "   \"applicant\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\": \"M\"|\"F\",\n"
-	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\"}\n"
+	      "                 \"phone\", \"email\", \"address\", \"commune\": \"<mã xã 5 số>\",\n"
+	      "                 \"consent_sms\", \"consent_email\": true|false (đồng ý nhận thông báo)}\n"
 	      "   hoặc tổ chức: {\"kind\": \"organisation\", \"name\", \"tax_code\", \"phone\",\n"
 	      "                 \"email\", \"address\", \"commune\", \"representative\":\n"
-	      "                 {\"full_name\", \"id_number\", \"role\"}},\n"
+	      "                 {\"full_name\", \"id_number\", \"role\"}, \"consent_sms\", \"consent_email\"},\n"
 	      "   \"second_party\": {\"full_name\", \"id_number\", \"birth_date\", \"sex\","
 	      " \"address\"} (tùy chọn),\n"
 	      "   \"components\": [{\"id\", \"originals\", \"copies\", \"override_reason\", \"reuse\",\n"
@@ -87,6 +88,19 @@ static int get_string(struct reader *rd, json_t *obj, const char *key, const cha
 	if (strlen(json_string_value(v)) != json_string_length(v))
 		return bad(rd, "%s%s chứa ký tự NUL", where, key);
 	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+/* An optional flag (absent or null: false). */
+static int get_bool(struct reader *rd, json_t *obj, const char *key, const char *where, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return bad(rd, "%s%s phải là true hoặc false", where, key);
+	*out = json_is_true(v);
 	return 0;
 }
 
@@ -159,7 +173,8 @@ static int read_party(struct reader *rd, json_t *p, const char *where, bool role
 static int read_organisation(struct reader *rd, json_t *a, struct reception_input *in)
 {
 	static const char *const keys[] = { "kind", "name", "tax_code", "representative", "phone",
-					    "email", "address", "commune", NULL };
+					    "email", "address", "commune", "consent_sms",
+					    "consent_email", NULL };
 	struct reception_applicant *out = &in->applicant;
 	if (only_keys(rd, a, "applicant", keys))
 		return -1;
@@ -169,7 +184,9 @@ static int read_organisation(struct reader *rd, json_t *a, struct reception_inpu
 	    get_string(rd, a, "phone", "applicant.", &out->phone) ||
 	    get_string(rd, a, "email", "applicant.", &out->email) ||
 	    get_string(rd, a, "address", "applicant.", &out->address) ||
-	    get_string(rd, a, "commune", "applicant.", &out->commune))
+	    get_string(rd, a, "commune", "applicant.", &out->commune) ||
+	    get_bool(rd, a, "consent_sms", "applicant.", &out->consent_sms) ||
+	    get_bool(rd, a, "consent_email", "applicant.", &out->consent_email))
 		return -1;
 	json_t *r = json_object_get(a, "representative");
 	if (!r || json_is_null(r))
@@ -181,7 +198,8 @@ static int read_organisation(struct reader *rd, json_t *a, struct reception_inpu
 static int read_applicant(struct reader *rd, json_t *a, struct reception_input *in)
 {
 	static const char *const keys[] = { "kind", "full_name", "id_number", "birth_date", "sex",
-					    "phone", "email", "address", "commune", NULL };
+					    "phone", "email", "address", "commune", "consent_sms",
+					    "consent_email", NULL };
 	struct reception_applicant *out = &in->applicant;
 	if (!a)
 		return bad(rd, "thiếu applicant (thông tin người nộp hồ sơ)");
@@ -206,7 +224,9 @@ static int read_applicant(struct reader *rd, json_t *a, struct reception_input *
 	    get_string(rd, a, "phone", "applicant.", &out->phone) ||
 	    get_string(rd, a, "email", "applicant.", &out->email) ||
 	    get_string(rd, a, "address", "applicant.", &out->address) ||
-	    get_string(rd, a, "commune", "applicant.", &out->commune)) {
+	    get_string(rd, a, "commune", "applicant.", &out->commune) ||
+	    get_bool(rd, a, "consent_sms", "applicant.", &out->consent_sms) ||
+	    get_bool(rd, a, "consent_email", "applicant.", &out->consent_email)) {
 		free(sex);
 		return -1;
 	}

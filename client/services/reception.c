@@ -234,6 +234,7 @@ struct clean_applicant {
 	bool organisation;
 	char tax_code[16];
 	struct clean_party representative, second_party;
+	bool consent_sms, consent_email;
 };
 
 static void clean_party_release(struct clean_party *p)
@@ -447,6 +448,22 @@ static int check_email(const char *raw, struct clean_applicant *a, struct recept
 	return 0;
 }
 
+/* Consent to notices needs where to send them (after check_phone and
+ * check_email have cleaned the two). */
+static int check_consent(const struct reception_applicant *in, struct clean_applicant *a,
+			 struct reception_error *err)
+{
+	if (in->consent_sms && !a->phone)
+		return refuse(err, RF_PHONE, 0,
+			      "Người nộp đồng ý nhận tin nhắn SMS: cần nhập số điện thoại");
+	if (in->consent_email && !a->email)
+		return refuse(err, RF_EMAIL, 0,
+			      "Người nộp đồng ý nhận thông báo qua email: cần nhập địa chỉ email");
+	a->consent_sms = in->consent_sms;
+	a->consent_email = in->consent_email;
+	return 0;
+}
+
 static int check_commune(struct store *st, const char *raw, struct clean_applicant *a,
 			 struct reception_error *err)
 {
@@ -495,6 +512,8 @@ static int check_person(struct store *st, const struct reception_applicant *in,
 		rc = check_phone(in->phone, a, err);
 	if (!rc)
 		rc = check_email(in->email, a, err);
+	if (!rc)
+		rc = check_consent(in, a, err);
 	if (!rc)
 		rc = check_free_text(in->address, "Địa chỉ", RF_ADDRESS, 0, &a->address, err);
 	if (!rc)
@@ -1374,6 +1393,8 @@ static json_t *receive_payload(const struct record *r, const struct dossier_doc_
 			.email = a->email,
 			.address = a->address,
 			.commune = a->commune,
+			.consent_sms = a->consent_sms,
+			.consent_email = a->consent_email,
 		},
 		.second_party = doc_party(&a->second_party, ssex),
 		.has_fee = r->fee_status != MC_FEE_NONE,

@@ -31,6 +31,10 @@ struct reception_applicant {
 	char *email;      /* optional */
 	char *address;    /* street, village: free text, optional */
 	char *commune;    /* 5-digit commune code of the address; required */
+	/* the citizen agrees to be told of the dossier's steps (appointment,
+	 * supplement asked, result ready) by SMS / e-mail: needs the phone /
+	 * the e-mail address; the server sends (docs/notices.md) */
+	bool consent_sms, consent_email;
 };
 
 /* A person beside the applicant: an organisation's representative, or the

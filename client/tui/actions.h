@@ -50,6 +50,7 @@
 	X(REUSE_DOCUMENT, "reuse-document", "Dùng lại giấy tờ trong kho") \
 	X(LIST_DOCUMENTS, "list-documents", "Giấy tờ trong kho của người nộp") \
 	X(FEE,            "fee",            "Phí, lệ phí: đã thu, nộp sau, miễn") \
+	X(CONSENT,        "consent",        "Đồng ý nhận thông báo qua SMS, email") \
 	X(PAST_DOSSIERS,  "past-dossiers",  "Hồ sơ trước của người nộp") \
 	X(PRINT,          "print",          "In biểu mẫu") \
 	X(REFUSE_VISIT,   "refuse-visit",   "Từ chối tiếp nhận (mẫu 03)") \

@@ -650,6 +650,53 @@ static void test_parties(void **state)
 		       "second_party.full_name", "second_party.full_name");
 }
 
+/* The consent to notices: written only when given, read back, and each
+ * needs its address. */
+static void test_consent(void **state)
+{
+	(void)state;
+	struct dossier_doc d, back;
+	struct dossier_doc_event ev;
+	struct dossier_doc_error e;
+	json_t *payload = json_object();
+	reception_doc(&d, &ev, payload);
+	json_t *j = dossier_doc_encode(&d);
+	json_t *a = json_object_get(j, "applicant");
+	assert_null(json_object_get(a, "consent_sms"));
+	assert_null(json_object_get(a, "consent_email"));
+	json_decref(j);
+	d.applicant.consent_sms = true;
+	j = dossier_doc_encode(&d);
+	a = json_object_get(j, "applicant");
+	assert_true(json_is_true(json_object_get(a, "consent_sms")));
+	assert_null(json_object_get(a, "consent_email"));
+	assert_int_equal(dossier_doc_decode(j, &back, &e), 0);
+	assert_true(back.applicant.consent_sms);
+	assert_false(back.applicant.consent_email);
+	assert_int_equal(dossier_doc_check_new(&back, &e), 0);
+	dossier_doc_release(&back);
+	json_decref(j);
+	/* SMS without a phone, e-mail without an address */
+	d.applicant.phone = NULL;
+	assert_int_equal(dossier_doc_check_new(&d, &e), -1);
+	assert_string_equal(e.field, "applicant.phone");
+	assert_non_null(strstr(e.message, "số điện thoại"));
+	d.applicant.consent_sms = false;
+	d.applicant.consent_email = true;
+	d.applicant.email = NULL;
+	assert_int_equal(dossier_doc_check_new(&d, &e), -1);
+	assert_string_equal(e.field, "applicant.email");
+	d.applicant.email = "an@example.vn";
+	assert_int_equal(dossier_doc_check_new(&d, &e), 0);
+	/* a consent of the wrong type */
+	j = dossier_doc_encode(&d);
+	json_object_set_new(json_object_get(j, "applicant"), "consent_sms", json_string("yes"));
+	assert_int_equal(dossier_doc_decode(j, &back, &e), -1);
+	assert_string_equal(e.field, "applicant.consent_sms");
+	json_decref(j);
+	json_decref(payload);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_compact_round_trip),
 		cmocka_unit_test(test_fee),
+		cmocka_unit_test(test_consent),
 		cmocka_unit_test(test_parties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
