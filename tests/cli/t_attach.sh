@@ -28,13 +28,7 @@ refused() { # refused MESSAGE ARGS...
 	ls "$dir/documents" 2>/dev/null | grep -q incoming && fail "a half-written file in documents"
 }
 receive() { # receive NAME ID_NUMBER AT
-	cat >"$T/in.json" <<JSON
-{"procedure": "1.001193", "received_at": "$3",
- "applicant": {"full_name": "$1", "id_number": "$2", "birth_date": "1990-05-17", "sex": "M",
-   "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1}, {"id": 11, "originals": 1},
-   {"id": 32, "originals": 1}]}
-JSON
+	reception_json "$T/in.json" "$3" "$1" "$2" 1990-05-17 M
 	MOTCUA_NOW=$3 "$MOTCUA" receive --json "$T/in.json" --db "$db" >"$T/rcv" 2>"$T/rcv.err" ||
 		fail "receive: $(cat "$T/rcv.err")"
 	sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/rcv"
