@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -110,6 +111,41 @@ int fixture_group_teardown(void **state)
 	free(cmd);
 	free(template_path);
 	return rc ? -1 : 0;
+}
+
+static const char *group_name;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return fixture_group_setup(group_name);
+}
+
+int fixture_run_tests(const char *group, bool fixture, const char *names,
+		      const CMUnitTestFunction *fns, size_t n)
+{
+	struct CMUnitTest *tests = xcalloc(n, sizeof(*tests));
+	char *list = xstrdup(names), *save = NULL;
+	char *name = strtok_r(list, ", \t\n", &save);
+	for (size_t i = 0; i < n; i++) {
+		if (!name) {
+			fprintf(stderr, "%s: fewer names than tests\n", group);
+			abort();
+		}
+		tests[i].name = name;
+		tests[i].test_func = fns[i];
+		if (fixture) {
+			tests[i].setup_func = fixture_setup;
+			tests[i].teardown_func = fixture_teardown;
+		}
+		name = strtok_r(NULL, ", \t\n", &save);
+	}
+	group_name = group;
+	int rc = _cmocka_run_group_tests(group, tests, n, fixture ? group_setup : NULL,
+					 fixture ? fixture_group_teardown : NULL);
+	free(tests);
+	free(list);
+	return rc;
 }
 
 int fixture_setup(void **state)

@@ -20,12 +20,6 @@
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return fixture_group_setup("fees");
-}
-
 /* A birth registration at `at` with this fee (status NULL: the default);
  * returns the code (malloc'd), or NULL with err when refused. */
 static char *receive_fee(struct fixture *f, const char *at, const char *status, long long amount,
@@ -212,12 +206,4 @@ static void test_upgrade(void **state)
 	free(after);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kinds, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_closing, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("fees", test_kinds, test_closing, test_upgrade)

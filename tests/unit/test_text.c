@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include "core/text.h"
 
 static void check_fold(const char *in, const char *want)
@@ -98,14 +100,4 @@ static void test_form(void **state)
 	strbuf_release(&err);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold),
-		cmocka_unit_test(test_nfc_width),
-		cmocka_unit_test(test_ellipsize),
-		cmocka_unit_test(test_setting),
-		cmocka_unit_test(test_form),
-	};
-	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
-}
+TESTS_MAIN(test_fold, test_nfc_width, test_ellipsize, test_setting, test_form)
