@@ -28,8 +28,7 @@ receive() { # receive AT: the issue's birth registration received at AT
 	sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/rcv"
 }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 reception_json "$T/in.json" "@AT@" "Nguyễn Văn An" 001090012345 1990-05-17 M
 
 # ---- A: transfer, supplement across a weekend, result, return, rating -------

@@ -34,8 +34,7 @@ receive() { # receive NAME ID_NUMBER AT
 	sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/rcv"
 }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 a=$(receive "Nguyễn Văn An" 001090012345 2025-10-24T09:32)
 b=$(receive "Nguyễn Văn An" 001090012345 2025-10-27T09:40)
 c=$(receive "Trần Thị Bình" 036090099999 2025-10-27T09:45)

@@ -18,8 +18,7 @@ day=$(date +%F) yesterday=$(date -d yesterday +%F) now=$(date +%FT%H:%M)
 dir="$T/store"
 db="$dir/motcua.db"
 q() { sqlite3 "$db" "$1"; }
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 # birth registration (1.001193): 5 birth certificate, 7 residence, 11 identity, 32 form
 reception_json "$T/a.json" "NOW" "Nguyễn Văn An" 001090012345 1990-05-17 M
 sed -i "s/NOW/$now/" "$T/a.json"

@@ -183,27 +183,33 @@ int fixture_teardown(void **state)
 	return rc;
 }
 
+void fixture_reception_input(struct reception_input *in, const char *at, const char *name,
+			     const char *phone, const char *address)
+{
+	reception_input_init(in);
+	in->procedure = xstrdup("1.001193");
+	in->received_at = xstrdup(at);
+	in->applicant.full_name = xstrdup(name);
+	in->applicant.id_number = xstrdup("001090012345");
+	in->applicant.birth_date = xstrdup("1990-05-17");
+	in->applicant.sex = 'M';
+	if (phone)
+		in->applicant.phone = xstrdup(phone);
+	if (address)
+		in->applicant.address = xstrdup(address);
+	in->applicant.commune = xstrdup("00004");
+	int ids[] = { 5, 7, 11, 32 };
+	in->components = xcalloc(4, sizeof(*in->components));
+	for (int i = 0; i < 4; i++)
+		in->components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
+	in->n_components = 4;
+}
+
 char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
 		      const char *address)
 {
 	struct reception_input in;
-	reception_input_init(&in);
-	in.procedure = xstrdup("1.001193");
-	in.received_at = xstrdup(at);
-	in.applicant.full_name = xstrdup(name);
-	in.applicant.id_number = xstrdup("001090012345");
-	in.applicant.birth_date = xstrdup("1990-05-17");
-	in.applicant.sex = 'M';
-	if (phone)
-		in.applicant.phone = xstrdup(phone);
-	if (address)
-		in.applicant.address = xstrdup(address);
-	in.applicant.commune = xstrdup("00004");
-	int ids[] = { 5, 7, 11, 32 };
-	in.components = xcalloc(4, sizeof(*in.components));
-	for (int i = 0; i < 4; i++)
-		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
-	in.n_components = 4;
+	fixture_reception_input(&in, at, name, phone, address);
 	struct reception_result res;
 	struct reception_error err;
 	struct mc_dt now = dt(at);

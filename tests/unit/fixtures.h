@@ -46,6 +46,11 @@ int fixture_teardown(void **state);
  * receipt; phone and address may be NULL. Returns its code (malloc'd). */
 char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
 		      const char *address);
+/* What fixture_receive receives, in *in (reception_input_release frees it):
+ * the caller may change it before reception_commit. */
+struct reception_input;
+void fixture_reception_input(struct reception_input *in, const char *at, const char *name,
+			     const char *phone, const char *address);
 
 /* The main of a test file: runs the test functions named, in that order,
  * each reported under its own name. FIXTURE_MAIN: each on a fixture of its

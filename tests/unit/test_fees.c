@@ -26,19 +26,7 @@ static char *receive_fee(struct fixture *f, const char *at, const char *status, 
 			 bool has_amount, const char *reason, struct reception_error *err)
 {
 	struct reception_input in;
-	reception_input_init(&in);
-	in.procedure = xstrdup("1.001193");
-	in.received_at = xstrdup(at);
-	in.applicant.full_name = xstrdup("Nguyễn Văn An");
-	in.applicant.id_number = xstrdup("001090012345");
-	in.applicant.birth_date = xstrdup("1990-05-17");
-	in.applicant.sex = 'M';
-	in.applicant.commune = xstrdup("00004");
-	int ids[] = { 5, 7, 11, 32 };
-	in.components = xcalloc(4, sizeof(*in.components));
-	for (int i = 0; i < 4; i++)
-		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
-	in.n_components = 4;
+	fixture_reception_input(&in, at, "Nguyễn Văn An", NULL, NULL);
 	if (status)
 		in.fee.status = xstrdup(status);
 	in.fee.amount = amount;
