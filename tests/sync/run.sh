@@ -62,17 +62,17 @@ if [ -n "${ONLY:-}" ]; then
 fi
 for t in $tests; do
 	fails=0
-	t0=$(date +%s)
+	run_t0=$(date +%s)
 	"$t" >"$W/$t.out" 2>&1
 	# the server must still answer after every test
 	st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$URL_s1/healthz")
 	[ "$st" = 200 ] || { echo "    FAIL: /healthz answers $st after $t" >>"$W/$t.out"; fails=$((fails+1)); }
 	if [ "$fails" = 0 ]; then
 		pass=$((pass+1))
-		echo "  ok   $t ($(($(date +%s) - t0)) s)"
+		echo "  ok   $t ($(($(date +%s) - run_t0)) s)"
 	else
 		failn=$((failn+1))
-		echo "  FAIL $t ($(($(date +%s) - t0)) s)"
+		echo "  FAIL $t ($(($(date +%s) - run_t0)) s)"
 		cat "$W/$t.out"
 	fi
 done
