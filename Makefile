@@ -105,7 +105,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all run check analyze layers spdx docs-listed test test-unit test-cli test-ui test-sync test-install server bench clean \
+.PHONY: all run check analyze layers spdx docs-listed test test-unit test-cli test-ui test-sync test-install test-bins server bench clean \
 	fuzz fuzz-build fuzz-check test-fuzz \
 	install install-bins uninstall test-pkg openapi-lint deps demo
 .DELETE_ON_ERROR:
@@ -353,9 +353,20 @@ spdx:
 docs-listed:
 	$(Q)sh tools/docs-listed.sh
 
+# Everything the suites run, so that it can be built ahead on both cores.
+test-bins: all $(UNIT_BIN) $(SYNCTOOL) $(SLOWPROXY) $(STANDIN) $(SINK) $(FUZZ_BINS)
+
+# Each build made on both cores first; then its suites two at a time, the
+# longest (sync) first (they share nothing: each has its own temporary
+# folders, stores, cluster and ports); each suite's output printed whole
+# when it ends.
+CHECK_SUITES := test-sync test-unit test-cli test-ui test-install test-fuzz
+CHECK_J := -j2 --output-sync=target
 check: deps layers spdx docs-listed openapi-lint
-	$(Q)$(MAKE) --no-print-directory test B=build
-	$(Q)$(MAKE) --no-print-directory test B=build-san SAN=1 OPT=-O1
+	$(Q)$(MAKE) --no-print-directory -j2 test-bins B=build
+	$(Q)$(MAKE) --no-print-directory $(CHECK_J) $(CHECK_SUITES) B=build
+	$(Q)$(MAKE) --no-print-directory -j2 test-bins B=build-san SAN=1 OPT=-O1
+	$(Q)$(MAKE) --no-print-directory $(CHECK_J) $(CHECK_SUITES) B=build-san SAN=1 OPT=-O1
 	$(Q)$(MAKE) --no-print-directory fuzz-check
 ifeq ($(HAVE_DEB),1)
 	$(Q)$(MAKE) --no-print-directory test-pkg

@@ -20,4 +20,10 @@ expect_status() {
 expect_grep() { grep -q -- "$2" "$1" || fail "$1 lacks [$2]: $(head -c 300 "$1")"; }
 # jq-less JSON field read through python3 is not available on every machine; use
 # the store itself (sqlite3) or grep on our own compact JSON output.
+# demo_init: the demo store in $db, made on 15/09/2025 (its demo dossiers
+# received weeks before the tests' days).
+demo_init() {
+	MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
+		fail "init: $(cat "$T/init.err")"
+}
 finish() { return $fails; }

@@ -5,5 +5,5 @@
 MOTCUA=$1; export MOTCUA
 dir=$(dirname "$0")
 . "$dir/../each.sh"
-LIBS=". '$dir/lib.sh';"
+LIBS=". '$dir/lib.sh'; . '$dir/../fixtures.sh';"
 each_test cli "$dir"/t_*.sh

@@ -28,15 +28,8 @@ receive() { # receive AT: the issue's birth registration received at AT
 	sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/rcv"
 }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
-cat >"$T/in.json" <<'EOF'
-{"procedure": "1.001193", "received_at": "@AT@",
- "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
-   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-EOF
+demo_init
+reception_json "$T/in.json" "@AT@" "Nguyễn Văn An" 001090012345 1990-05-17 M
 
 # ---- A: transfer, supplement across a weekend, result, return, rating -------
 a=$(receive 2025-10-24T09:32) # Friday; due Monday 27/10 09:32

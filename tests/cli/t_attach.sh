@@ -28,20 +28,13 @@ refused() { # refused MESSAGE ARGS...
 	ls "$dir/documents" 2>/dev/null | grep -q incoming && fail "a half-written file in documents"
 }
 receive() { # receive NAME ID_NUMBER AT
-	cat >"$T/in.json" <<JSON
-{"procedure": "1.001193", "received_at": "$3",
- "applicant": {"full_name": "$1", "id_number": "$2", "birth_date": "1990-05-17", "sex": "M",
-   "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1}, {"id": 11, "originals": 1},
-   {"id": 32, "originals": 1}]}
-JSON
+	reception_json "$T/in.json" "$3" "$1" "$2" 1990-05-17 M
 	MOTCUA_NOW=$3 "$MOTCUA" receive --json "$T/in.json" --db "$db" >"$T/rcv" 2>"$T/rcv.err" ||
 		fail "receive: $(cat "$T/rcv.err")"
 	sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/rcv"
 }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 a=$(receive "Nguyễn Văn An" 001090012345 2025-10-24T09:32)
 b=$(receive "Nguyễn Văn An" 001090012345 2025-10-27T09:40)
 c=$(receive "Trần Thị Bình" 036090099999 2025-10-27T09:45)

@@ -13,13 +13,7 @@ MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --demo >/dev/null 2>"$T/init.err" ||
 	fail "init: $(cat "$T/init.err")"
 export MOTCUA_NOW=2025-10-27T10:00 XDG_CONFIG_HOME="$HOME/.config"
 codes() { sqlite3 "$1" "SELECT code || ' ' || status || ' ' || rev FROM dossiers ORDER BY code"; }
-cat >"$T/in.json" <<'JSON'
-{"procedure": "1.001193", "received_at": "2025-10-27T09:32",
- "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
-   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-JSON
+reception_json "$T/in.json" "2025-10-27T09:32" "Nguyễn Văn An" 001090012345 1990-05-17 M
 
 # ---- backup while the TUI runs --------------------------------------------------------
 # The TUI reads its keys from a FIFO: it logs in and then waits for the next

@@ -87,13 +87,7 @@ expect_status 0 "$MOTCUA" config set sync_lease_low ""
 expect_grep "$T/out" '"value":"100","default":true'
 
 # ---- the receipt follows the settings -------------------------------------------
-cat >"$T/in.json" <<'JSON'
-{"procedure": "1.001193", "received_at": "2025-10-27T09:32",
- "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
-   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-JSON
+reception_json "$T/in.json" "2025-10-27T09:32" "Nguyễn Văn An" 001090012345 1990-05-17 M
 # qr PDF: what the first page's QR code says (rendered, then read by zbarimg)
 qr() {
 	rm -f "$T"/qr-*.png

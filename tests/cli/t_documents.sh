@@ -5,15 +5,8 @@
 dir="$T/store"
 db="$dir/motcua.db"
 export MOTCUA_NOW=2025-10-27T10:00
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
-cat >"$T/in.json" <<'JSON'
-{"procedure": "1.001193", "received_at": "2025-10-27T09:32",
- "applicant": {"full_name": "Lê Thị Hồng Nhung", "id_number": "036195012345",
-   "birth_date": "1995-03-08", "sex": "F", "commune": "00008"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1}, {"id": 11, "originals": 1},
-   {"id": 32, "originals": 1}]}
-JSON
+demo_init
+reception_json "$T/in.json" "2025-10-27T09:32" "Lê Thị Hồng Nhung" 036195012345 1995-03-08 F 00008
 "$MOTCUA" receive --json "$T/in.json" --db "$db" >"$T/rcv" 2>"$T/rcv.err" || fail "receive: $(cat "$T/rcv.err")"
 a=$(sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/rcv")
 "$MOTCUA" receipt "$a" --db "$db" --out "$T/paper.pdf" >/dev/null 2>&1 || fail "receipt"

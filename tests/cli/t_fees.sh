@@ -11,8 +11,7 @@ rows() { sqlite3 "$db" "SELECT (SELECT count(*) FROM dossiers) || ' ' ||
 	(SELECT count(*) FROM dossier_fees) || ' ' || (SELECT count(*) FROM events) || ' ' ||
 	(SELECT count(*) FROM outbox) || ' ' || (SELECT coalesce(sum(last), 0) FROM code_seq)"; }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 export MOTCUA_NOW=2025-10-27T10:00
 
 app='{"full_name": "Nguyễn Văn An", "id_number": "001090012345", "birth_date": "1990-05-17",

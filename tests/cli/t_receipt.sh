@@ -3,8 +3,7 @@
 # store, the same form as at reception; unknown code 2, unwritable output 1.
 dir="$T/store"
 db="$dir/motcua.db"
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 export MOTCUA_NOW=2025-10-27T10:00
 cat >"$T/in.json" <<'JSON'
 {"procedure": "1.001193", "received_at": "2025-10-27T09:32",

@@ -10,8 +10,7 @@ rows() { sqlite3 "${1:-$db}" "SELECT (SELECT count(*) FROM dossiers) || ' ' ||
 	(SELECT count(*) FROM outbox) || ' ' || (SELECT coalesce(sum(last), 0) FROM code_seq)"; }
 
 # The demo store, its demo dossiers received weeks before "now".
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 export MOTCUA_NOW=2025-10-27T10:00
 
 cat >"$T/in.json" <<'EOF'

@@ -28,8 +28,7 @@ JSON
 }
 receive() { MOTCUA_NOW=${NOW:-2025-10-27T10:00} expect_status "$1" "$MOTCUA" receive --json "$T/in.json" --db "$db"; }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 demo=$(q "SELECT count(*) FROM dossiers")
 
 # An earlier dossier, and its birth certificate filed in the store (a PDF

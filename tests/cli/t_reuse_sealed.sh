@@ -17,13 +17,7 @@ expect_status 0 "$MOTCUA" init --db "$db" --unit 00004
 echo "$MOTCUA_PASSWORD" | "$MOTCUA" clerk add canbo --name "Trần Văn Bình" --unit 00004 \
 	--db "$db" >"$T/out" 2>"$T/err" || fail "clerk add: $(cat "$T/err")"
 [ "$(head -c 8 "$db")" = MCSTORE1 ] || fail "the store is not encrypted"
-cat >"$T/a.json" <<JSON
-{"procedure": "1.001193", "received_at": "$now",
- "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
-   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1}, {"id": 11, "originals": 1},
-   {"id": 32, "originals": 1}]}
-JSON
+reception_json "$T/a.json" "$now" "Nguyễn Văn An" 001090012345 1990-05-17 M
 expect_status 0 "$MOTCUA" receive --json "$T/a.json" --db "$db"
 a=$(sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/out")
 "$MOTCUA" receipt "$a" --db "$db" --out "$T/paper.pdf" >/dev/null 2>&1 || fail "receipt"

@@ -18,16 +18,9 @@ day=$(date +%F) yesterday=$(date -d yesterday +%F) now=$(date +%FT%H:%M)
 dir="$T/store"
 db="$dir/motcua.db"
 q() { sqlite3 "$db" "$1"; }
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 # birth registration (1.001193): 5 birth certificate, 7 residence, 11 identity, 32 form
-cat >"$T/a.json" <<'JSON'
-{"procedure": "1.001193", "received_at": "NOW",
- "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
-   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1}, {"id": 11, "originals": 1},
-   {"id": 32, "originals": 1}]}
-JSON
+reception_json "$T/a.json" "NOW" "Nguyễn Văn An" 001090012345 1990-05-17 M
 sed -i "s/NOW/$now/" "$T/a.json"
 expect_status 0 "$MOTCUA" receive --json "$T/a.json" --db "$db"
 a=$(sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$T/out")

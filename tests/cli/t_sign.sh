@@ -13,8 +13,7 @@ here="$(dirname "$MOTCUA")/../tests/cli"
 # ---- the papers: a receipt from a store, a scanned page ----
 dir="$T/store"
 db="$dir/motcua.db"
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 cat >"$T/in.json" <<'JSON'
 {"procedure": "1.001193", "received_at": "2025-10-27T09:32",
  "applicant": {"full_name": "Lê Thị Hồng Nhung", "id_number": "036195012345",

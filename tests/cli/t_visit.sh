@@ -11,8 +11,7 @@ rows() { sqlite3 "$db" "SELECT (SELECT count(*) FROM dossiers) || ' ' ||
 	(SELECT count(*) FROM outbox) || ' ' || (SELECT count(*) FROM ledger_numbers) || ' ' ||
 	(SELECT coalesce(sum(last), 0) FROM code_seq)"; }
 
-MOTCUA_NOW=2025-09-15T10:00 "$MOTCUA" init --db "$db" --demo >/dev/null 2>"$T/init.err" ||
-	fail "init: $(cat "$T/init.err")"
+demo_init
 export MOTCUA_NOW=2025-10-27T10:05
 
 cat >"$T/in.json" <<'JSON'

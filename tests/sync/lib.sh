@@ -55,6 +55,40 @@ pg_stop() {
 	return 0
 }
 
+# pg_template NAME: copies database motcua, just migrated and imported, to the
+# template NAME that fresh_db copies (run.sh's setup, before any user).
+pg_template() {
+	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres -T motcua "$1" || return 1
+	PG_TEMPLATE=$1
+}
+
+# fresh_db VAR NAME [USER:UNIT[:FULL NAME]]...: a database NAME of its own, with
+# the schema and the reference data (a copy of PG_TEMPLATE where run.sh made
+# one, else migrated and imported here) and those clerks (password
+# matkhau123); its connection string in VAR. On failure: fail, and 1.
+fresh_db() {
+	_fd_var=$1 _fd_name=$2
+	shift 2
+	_fd_pg="host=$W/sock dbname=$_fd_name user=postgres"
+	if [ -n "${PG_TEMPLATE:-}" ]; then
+		as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres -T "$PG_TEMPLATE" "$_fd_name" ||
+			{ fail "createdb $_fd_name"; return 1; }
+	else
+		as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres "$_fd_name" || { fail "createdb $_fd_name"; return 1; }
+		"$SERVER" migrate --pg "$_fd_pg" >/dev/null || { fail "migrate $_fd_name"; return 1; }
+		"$SERVER" import --pg "$_fd_pg" --data "$DATA" >/dev/null 2>"$W/$_fd_name.import.err" ||
+			{ fail "import: $(cat "$W/$_fd_name.import.err")"; return 1; }
+	fi
+	for _fd_u in "$@"; do
+		_fd_user=${_fd_u%%:*} _fd_rest=${_fd_u#*:}
+		_fd_unit=${_fd_rest%%:*} _fd_full=
+		[ "$_fd_rest" = "$_fd_unit" ] || _fd_full=${_fd_rest#*:}
+		echo matkhau123 | "$SERVER" user add --pg "$_fd_pg" --username "$_fd_user" --unit "$_fd_unit" \
+			--role clerk ${_fd_full:+--full-name "$_fd_full"} >/dev/null || { fail "user $_fd_user"; return 1; }
+	done
+	eval "$_fd_var=\$_fd_pg"
+}
+
 # sql QUERY: one value, unaligned
 sql() {
 	"$PGBIN/psql" -X -q -A -t -h "$W/sock" -U postgres -d motcua -c "$1"

@@ -10,6 +10,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 W=$(mktemp -d /tmp/motcua-sync.XXXXXX)
 export W
 . "$dir/lib.sh"
+. "$dir/../fixtures.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -22,6 +23,8 @@ setup() {
 	"$SERVER" migrate --pg "$PG" >"$W/migrate.out" || return 1
 	"$SERVER" import --pg "$PG" --data "$DATA" >"$W/import.out" 2>"$W/import.err" || {
 		cat "$W/import.err"; return 1; }
+	# the template of the databases that tests make for servers of their own
+	pg_template motcua_tpl || return 1
 	# two communes of Hà Nội and their province
 	echo matkhau123 | "$SERVER" user add --pg "$PG" --username clerk_a --unit 00004 --role clerk \
 		--full-name "Nguyễn Thị Lan" >/dev/null || return 1
@@ -59,16 +62,17 @@ if [ -n "${ONLY:-}" ]; then
 fi
 for t in $tests; do
 	fails=0
+	run_t0=$(date +%s)
 	"$t" >"$W/$t.out" 2>&1
 	# the server must still answer after every test
 	st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$URL_s1/healthz")
 	[ "$st" = 200 ] || { echo "    FAIL: /healthz answers $st after $t" >>"$W/$t.out"; fails=$((fails+1)); }
 	if [ "$fails" = 0 ]; then
 		pass=$((pass+1))
-		echo "  ok   $t"
+		echo "  ok   $t ($(($(date +%s) - run_t0)) s)"
 	else
 		failn=$((failn+1))
-		echo "  FAIL $t"
+		echo "  FAIL $t ($(($(date +%s) - run_t0)) s)"
 		cat "$W/$t.out"
 	fi
 done

@@ -61,13 +61,7 @@ fsum() { jget "$1" "$W/f/sum"; }
 
 # f_receive DB USER: one reception at the counter; its code in FCODE.
 f_receive() {
-	cat >"$W/f/in.json" <<EOF
-{"procedure": "1.001193", "received_at": "${F_DAY}T09:30",
- "applicant": {"full_name": "Phạm Thị Hoa", "id_number": "001185004321",
-   "birth_date": "1985-03-02", "sex": "F", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-EOF
+	reception_json "$W/f/in.json" "${F_DAY}T09:30" "Phạm Thị Hoa" 001185004321 1985-03-02 F
 	MOTCUA_NOW=$F_NOW "$MOTCUA" receive --json "$W/f/in.json" --db "$1" --user "$2" \
 		>"$W/f/rcv" 2>"$W/f/rcv.err" || fail "receive: $(cat "$W/f/rcv.err")"
 	FCODE=$(sed -n 's/^{"code":"\([^"]*\)".*/\1/p' "$W/f/rcv")
@@ -129,15 +123,8 @@ f_setup() {
 	[ -x "$MOTCUA" ] || { fail "no motcua next to $SERVER (make test-sync builds it)"; return 1; }
 	[ -x "$SLOWPROXY" ] || { fail "no slowproxy at $SLOWPROXY"; return 1; }
 	mkdir -p "$W/f"
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_f || { fail createdb; return 1; }
-	PGF="host=$W/sock dbname=motcua_f user=postgres"
-	"$SERVER" migrate --pg "$PGF" >/dev/null || { fail migrate; return 1; }
-	"$SERVER" import --pg "$PGF" --data "$DATA" >/dev/null 2>"$W/f/import.err" ||
-		{ fail "import: $(cat "$W/f/import.err")"; return 1; }
-	for u in cl_a cl_a2 cl_a3; do
-		echo matkhau123 | "$SERVER" user add --pg "$PGF" --username "$u" --unit 00004 \
-			--role clerk --full-name "Cán bộ $u" >/dev/null || { fail "user $u"; return 1; }
-	done
+	fresh_db PGF motcua_f "cl_a:00004:Cán bộ cl_a" "cl_a2:00004:Cán bộ cl_a2" \
+		"cl_a3:00004:Cán bộ cl_a3" || return 1
 	: >"$W/sf.log"
 	"$SERVER" serve --pg "$PGF" --listen 127.0.0.1:0 --threads 4 2>>"$W/sf.log" &
 	F_PID=$!

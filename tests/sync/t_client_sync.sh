@@ -53,15 +53,8 @@ c_setup() {
 	SLOWPROXY=${SLOWPROXY:-$(dirname "$SERVER")/tests/slowproxy}
 	[ -x "$MOTCUA" ] || { fail "no motcua next to $SERVER (make test-sync builds it)"; return 1; }
 	[ -x "$SLOWPROXY" ] || { fail "no slowproxy at $SLOWPROXY"; return 1; }
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_c || { fail createdb; return 1; }
-	PGC="host=$W/sock dbname=motcua_c user=postgres"
-	"$SERVER" migrate --pg "$PGC" >/dev/null || { fail migrate; return 1; }
-	"$SERVER" import --pg "$PGC" --data "$DATA" >/dev/null 2>"$W/c_import.err" ||
-		{ fail "import: $(cat "$W/c_import.err")"; return 1; }
-	for u in cl_a:00004 cl_a2:00004 cl_a3:00004 cl_b:00008; do
-		echo matkhau123 | "$SERVER" user add --pg "$PGC" --username "${u%%:*}" --unit "${u#*:}" \
-			--role clerk --full-name "Cán bộ ${u%%:*}" >/dev/null || { fail "user $u"; return 1; }
-	done
+	fresh_db PGC motcua_c "cl_a:00004:Cán bộ cl_a" "cl_a2:00004:Cán bộ cl_a2" \
+		"cl_a3:00004:Cán bộ cl_a3" "cl_b:00008:Cán bộ cl_b" || return 1
 	mkdir -p "$W/c"
 	c_serve || { fail "server"; return 1; }
 	C_READY=1
@@ -397,18 +390,33 @@ t_client_fallback_numbering() {
 # The server revokes the token: the queue stops with a clear message, the
 # state says so; a new login starts it again.
 t_client_token_revoked() {
-	c_setup || return
+	c_token_start rv || return
+	"$SERVER" token revoke --pg "$PGC" --device "$dev" >/dev/null || fail revoke
+	c_token_refused "đăng nhập lại"
+}
+
+# c_token_start NAME: a store NAME logged in as cl_a3 that has synced once;
+# db and dev (its device) set.
+c_token_start() {
+	c_setup || return 1
 	c_input
-	db=$(c_store rv)
+	db=$(c_store "$1")
 	c_login "$db" cl_a3 || fail "login"
 	c_sync "$db" || fail "sync"
 	dev=$(lq "$db" "SELECT device_id FROM sync_state")
-	"$SERVER" token revoke --pg "$PGC" --device "$dev" >/dev/null || fail revoke
+}
+
+# c_token_refused TEXT...: after its token was taken away, a reception on db
+# is not pushed: the sync is refused saying each TEXT, the queue stops and
+# keeps it; a new login pushes it and the queue runs again.
+c_token_refused() {
 	: >"$W/c/codes"
-	c_receive "$db" cl_a3 1 || return
+	c_receive "$db" cl_a3 1 || return 1
 	c_sync "$db"
 	expect_eq "refused" $? 1
-	expect_grep "$W/c/sum" "đăng nhập lại"
+	for text in "$@"; do
+		expect_grep "$W/c/sum" "$text"
+	done
 	expect_eq "stopped" "$(lq "$db" "SELECT stopped, online FROM sync_state")" "1|1"
 	expect_eq "kept" "$(lq "$db" "SELECT count(*) FROM outbox WHERE state = 'pending'")" 1
 	c_login "$db" cl_a3 || fail "login again"
@@ -420,27 +428,10 @@ t_client_token_revoked() {
 # The token expires: the queue stops as for a revoked token, the message
 # says it expired and to log in again; a new login starts it again.
 t_client_token_expired() {
-	c_setup || return
-	c_input
-	db=$(c_store ex)
-	c_login "$db" cl_a3 || fail "login"
-	c_sync "$db" || fail "sync"
-	dev=$(lq "$db" "SELECT device_id FROM sync_state")
+	c_token_start ex || return
 	csql "UPDATE tokens SET expires_at = now() - interval '1 second' WHERE device_id = '$dev'
 		AND revoked_at IS NULL" >/dev/null || fail "expire"
-	: >"$W/c/codes"
-	c_receive "$db" cl_a3 1 || return
-	c_sync "$db"
-	expect_eq "refused" $? 1
-	expect_grep "$W/c/sum" "đã hết hạn"
-	expect_grep "$W/c/sum" "token_expired"
-	expect_grep "$W/c/sum" "đăng nhập lại"
-	expect_eq "stopped" "$(lq "$db" "SELECT stopped, online FROM sync_state")" "1|1"
-	expect_eq "kept" "$(lq "$db" "SELECT count(*) FROM outbox WHERE state = 'pending'")" 1
-	c_login "$db" cl_a3 || fail "login again"
-	c_sync "$db" || fail "sync after login: $(cat "$W/c/err")"
-	expect_eq "pushed" "$(sum pushed)" 1
-	expect_eq "running" "$(lq "$db" "SELECT stopped FROM sync_state")" 0
+	c_token_refused "đã hết hạn" "token_expired" "đăng nhập lại"
 }
 
 # Too many wrong passwords: the server locks the name (429, Retry-After);

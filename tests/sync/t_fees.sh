@@ -7,11 +7,8 @@
 
 # fee_receive DB FEE-JSON: one reception; its code on stdout
 fee_receive() {
-	printf '{"procedure": "1.001193", "received_at": "2025-10-27T09:32",
-	 "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001090012345",
-	   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
-	 "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-	   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}], "fee": %s}\n' "$2" >"$W/c/fee.json"
+	reception_json "$W/c/fee.json" 2025-10-27T09:32 "Nguyễn Văn An" 001090012345 1990-05-17 M 00004 \
+		"\"fee\": $2"
 	MOTCUA_NOW=$C_NOW "$MOTCUA" receive --json "$W/c/fee.json" --db "$1" --user cl_a \
 		>"$W/c/fee.out" 2>"$W/c/fee.err" || { fail "receive: $(cat "$W/c/fee.err")"; return 1; }
 	sed 's/^{"code":"\([^"]*\)".*/\1/' "$W/c/fee.out"

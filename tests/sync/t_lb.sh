@@ -95,13 +95,7 @@ EOF
 }
 
 lb_input() {
-	cat >"$W/lb.json" <<'EOF'
-{"procedure": "1.001193", "received_at": "2025-10-27T09:32",
- "applicant": {"full_name": "Trần Thị Ngọc Ánh", "id_number": "001190012345",
-   "birth_date": "1990-05-12", "sex": "F", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-EOF
+	reception_json "$W/lb.json" "2025-10-27T09:32" "Trần Thị Ngọc Ánh" 001190012345 1990-05-12 F
 }
 
 # lb_station NAME USER: a workstation of 00004 logged in through nginx
@@ -144,14 +138,7 @@ lb_has() {
 
 t_lb_two_servers_nginx() {
 	[ -n "$MOTCUA" ] || { fail "no motcua"; return; }
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_lb || { fail createdb; return; }
-	PGL="host=$W/sock dbname=motcua_lb user=postgres"
-	"$SERVER" migrate --pg "$PGL" >/dev/null || { fail migrate; return; }
-	"$SERVER" import --pg "$PGL" --data "$DATA" >/dev/null 2>"$W/err" || { fail "import: $(cat "$W/err")"; return; }
-	for u in lb_a lb_b; do
-		echo matkhau123 | "$SERVER" user add --pg "$PGL" --username $u --unit 00004 --role clerk \
-			--full-name "Cán bộ $u" >/dev/null || { fail "user $u"; return; }
-	done
+	fresh_db PGL motcua_lb "lb_a:00004:Cán bộ lb_a" "lb_b:00004:Cán bộ lb_b" || return
 	lb_server lb1 || return
 	lb_server lb2 || return
 	lb_nginx || return

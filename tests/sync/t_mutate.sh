@@ -16,15 +16,7 @@ msql() { "$PGBIN/psql" -X -q -A -t -h "$W/sock" -U postgres -d motcua_m -c "$1";
 t_push_mutations() {
 	MOTCUA=${MOTCUA:-$(dirname "$SERVER")/motcua}
 	mkdir -p "$W/m/req"
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_m || { fail createdb; return; }
-	PGM="host=$W/sock dbname=motcua_m user=postgres"
-	"$SERVER" migrate --pg "$PGM" >/dev/null || { fail migrate; return; }
-	"$SERVER" import --pg "$PGM" --data "$DATA" >/dev/null 2>"$W/m/import.err" ||
-		{ fail "import: $(cat "$W/m/import.err")"; return; }
-	for u in m_a:00004 m_ws:00004; do
-		echo matkhau123 | "$SERVER" user add --pg "$PGM" --username "${u%%:*}" --unit "${u#*:}" \
-			--role clerk >/dev/null || { fail "user $u"; return; }
-	done
+	fresh_db PGM motcua_m m_a:00004 m_ws:00004 || return
 	saved=$PG
 	PG=$PGM
 	start_server sm || { PG=$saved; fail "server"; return; }
@@ -74,13 +66,7 @@ t_push_mutations() {
 		--device-name "Máy sau" >/dev/null 2>"$W/m/err" || fail "login: $(cat "$W/m/err")"
 	MOTCUA_NOW=2025-12-07T10:00 "$MOTCUA" sync --once --db "$db" >"$W/m/sum" 2>"$W/m/err" ||
 		fail "first sync: $(cat "$W/m/err")"
-	cat >"$W/m/in.json" <<'JSON'
-{"procedure": "1.001193", "received_at": "2025-12-07T09:32",
- "applicant": {"full_name": "Trần Văn Bình", "id_number": "001090054321",
-   "birth_date": "1990-05-17", "sex": "M", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-JSON
+	reception_json "$W/m/in.json" "2025-12-07T09:32" "Trần Văn Bình" 001090054321 1990-05-17 M
 	MOTCUA_NOW=2025-12-07T10:00 "$MOTCUA" receive --json "$W/m/in.json" --db "$db" --user m_ws \
 		>"$W/m/rcv" 2>"$W/m/err" || fail "receive: $(cat "$W/m/err")"
 	MOTCUA_NOW=2025-12-07T10:00 "$MOTCUA" sync --once --db "$db" >"$W/m/sum" 2>"$W/m/err" ||

@@ -82,15 +82,8 @@ p_setup() {
 	STANDIN=${STANDIN:-$(dirname "$SERVER")/tests/standin}
 	[ -x "$STANDIN" ] || { fail "no standin at $STANDIN (make test-sync builds it)"; return 1; }
 	mkdir -p "$W/portal"
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_p || { fail createdb; return 1; }
-	PGP="host=$W/sock dbname=motcua_p user=postgres"
-	"$SERVER" migrate --pg "$PGP" >/dev/null || { fail migrate; return 1; }
-	"$SERVER" import --pg "$PGP" --data "$DATA" >/dev/null 2>"$W/portal/import.err" ||
-		{ fail "import: $(cat "$W/portal/import.err")"; return 1; }
-	for u in pclerk_a:00004 pclerk_b:00008 pclerk_c:00025; do
-		echo matkhau123 | "$SERVER" user add --pg "$PGP" --username "${u%%:*}" --unit "${u#*:}" \
-			--role clerk --full-name "Cán bộ ${u%%:*}" >/dev/null || { fail "user $u"; return 1; }
-	done
+	fresh_db PGP motcua_p "pclerk_a:00004:Cán bộ pclerk_a" "pclerk_b:00008:Cán bộ pclerk_b" \
+		"pclerk_c:00025:Cán bộ pclerk_c" || return 1
 	printf 'kind,ours,theirs,name\nunit,00004,000.00.04.H01,Phường Ba Đình\nunit,00008,000.00.08.H01,\n' \
 		>"$W/portal/codes.csv"
 	"$SERVER" portal codes import --pg "$PGP" "$W/portal/codes.csv" >"$W/portal/out" ||

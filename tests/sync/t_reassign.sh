@@ -12,13 +12,7 @@
 R_NOW=2025-11-24T10:00
 
 r_input() {
-	cat >"$W/c/re_in.json" <<'EOF'
-{"procedure": "1.001193", "received_at": "2025-11-24T09:15",
- "applicant": {"full_name": "Phan Thị Giao", "id_number": "001190054321",
-   "birth_date": "1990-03-02", "sex": "F", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-EOF
+	reception_json "$W/c/re_in.json" "2025-11-24T09:15" "Phan Thị Giao" 001190054321 1990-03-02 F
 }
 
 # r_act DB USER ARGS...: motcua act at R_NOW; status returned, output in $W/c/ract.*

@@ -30,13 +30,7 @@ r_setup() {
 	MOTCUA=${MOTCUA:-$(dirname "$SERVER")/motcua}
 	[ -x "$MOTCUA" ] || { fail "no motcua next to $SERVER"; return 1; }
 	mkdir -p "$W/r"
-	as_pg "$PGBIN/createdb" -h "$W/sock" -U postgres motcua_r || { fail createdb; return 1; }
-	PGR="host=$W/sock dbname=motcua_r user=postgres"
-	"$SERVER" migrate --pg "$PGR" >/dev/null || { fail migrate; return 1; }
-	"$SERVER" import --pg "$PGR" --data "$DATA" >/dev/null 2>"$W/r/import.err" ||
-		{ fail "import: $(cat "$W/r/import.err")"; return 1; }
-	echo matkhau123 | "$SERVER" user add --pg "$PGR" --username rest_a --unit 00004 \
-		--role clerk --full-name "Trần Văn Bình" >/dev/null || { fail "user"; return 1; }
+	fresh_db PGR motcua_r "rest_a:00004:Trần Văn Bình" || return 1
 	: >"$W/sr.log"
 	"$SERVER" serve --pg "$PGR" --listen 127.0.0.1:0 --threads 2 2>>"$W/sr.log" &
 	R_PID=$!

@@ -70,13 +70,7 @@ tr_pull() {
 t_transfer_handling_unit() {
 	MOTCUA=${MOTCUA:-$(dirname "$SERVER")/motcua}
 	mkdir -p "$W/tr"
-	cat >"$W/tr/in.json" <<'EOF'
-{"procedure": "1.001193", "received_at": "2025-11-20T08:30",
- "applicant": {"full_name": "Trần Thị Bình", "id_number": "001191054321",
-   "birth_date": "1991-02-03", "sex": "F", "commune": "00004"},
- "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
-   {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
-EOF
+	reception_json "$W/tr/in.json" "2025-11-20T08:30" "Trần Thị Bình" 001191054321 1991-02-03 F
 	[ "$(sql "SELECT count(*) FROM users WHERE username = 'clerk_c'")" = 1 ] ||
 		echo matkhau123 | "$SERVER" user add --pg "$PG" --username clerk_c --unit 00025 \
 			--role clerk >/dev/null || fail "user clerk_c"

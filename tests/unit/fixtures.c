@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 
@@ -112,6 +113,41 @@ int fixture_group_teardown(void **state)
 	return rc ? -1 : 0;
 }
 
+static const char *group_name;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return fixture_group_setup(group_name);
+}
+
+int fixture_run_tests(const char *group, bool fixture, const char *names,
+		      const CMUnitTestFunction *fns, size_t n)
+{
+	struct CMUnitTest *tests = xcalloc(n, sizeof(*tests));
+	char *list = xstrdup(names), *save = NULL;
+	char *name = strtok_r(list, ", \t\n", &save);
+	for (size_t i = 0; i < n; i++) {
+		if (!name) {
+			fprintf(stderr, "%s: fewer names than tests\n", group);
+			abort();
+		}
+		tests[i].name = name;
+		tests[i].test_func = fns[i];
+		if (fixture) {
+			tests[i].setup_func = fixture_setup;
+			tests[i].teardown_func = fixture_teardown;
+		}
+		name = strtok_r(NULL, ", \t\n", &save);
+	}
+	group_name = group;
+	int rc = _cmocka_run_group_tests(group, tests, n, fixture ? group_setup : NULL,
+					 fixture ? fixture_group_teardown : NULL);
+	free(tests);
+	free(list);
+	return rc;
+}
+
 int fixture_setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
@@ -147,27 +183,33 @@ int fixture_teardown(void **state)
 	return rc;
 }
 
+void fixture_reception_input(struct reception_input *in, const char *at, const char *name,
+			     const char *phone, const char *address)
+{
+	reception_input_init(in);
+	in->procedure = xstrdup("1.001193");
+	in->received_at = xstrdup(at);
+	in->applicant.full_name = xstrdup(name);
+	in->applicant.id_number = xstrdup("001090012345");
+	in->applicant.birth_date = xstrdup("1990-05-17");
+	in->applicant.sex = 'M';
+	if (phone)
+		in->applicant.phone = xstrdup(phone);
+	if (address)
+		in->applicant.address = xstrdup(address);
+	in->applicant.commune = xstrdup("00004");
+	int ids[] = { 5, 7, 11, 32 };
+	in->components = xcalloc(4, sizeof(*in->components));
+	for (int i = 0; i < 4; i++)
+		in->components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
+	in->n_components = 4;
+}
+
 char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
 		      const char *address)
 {
 	struct reception_input in;
-	reception_input_init(&in);
-	in.procedure = xstrdup("1.001193");
-	in.received_at = xstrdup(at);
-	in.applicant.full_name = xstrdup(name);
-	in.applicant.id_number = xstrdup("001090012345");
-	in.applicant.birth_date = xstrdup("1990-05-17");
-	in.applicant.sex = 'M';
-	if (phone)
-		in.applicant.phone = xstrdup(phone);
-	if (address)
-		in.applicant.address = xstrdup(address);
-	in.applicant.commune = xstrdup("00004");
-	int ids[] = { 5, 7, 11, 32 };
-	in.components = xcalloc(4, sizeof(*in.components));
-	for (int i = 0; i < 4; i++)
-		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
-	in.n_components = 4;
+	fixture_reception_input(&in, at, name, phone, address);
 	struct reception_result res;
 	struct reception_error err;
 	struct mc_dt now = dt(at);

@@ -46,6 +46,32 @@ int fixture_teardown(void **state);
  * receipt; phone and address may be NULL. Returns its code (malloc'd). */
 char *fixture_receive(struct fixture *f, const char *at, const char *name, const char *phone,
 		      const char *address);
+/* What fixture_receive receives, in *in (reception_input_release frees it):
+ * the caller may change it before reception_commit. */
+struct reception_input;
+void fixture_reception_input(struct reception_input *in, const char *at, const char *name,
+			     const char *phone, const char *address);
+
+/* The main of a test file: runs the test functions named, in that order,
+ * each reported under its own name. FIXTURE_MAIN: each on a fixture of its
+ * own (fixture_setup, fixture_teardown), the template made once as group
+ * `group` (fixture_group_setup); TESTS_MAIN: plain tests, no fixture.
+ *
+ *	FIXTURE_MAIN("forms", test_a, test_b, test_c)
+ */
+#define FIXTURE_MAIN(group, ...) TESTS_MAIN_(group, true, __VA_ARGS__)
+#define TESTS_MAIN(...) TESTS_MAIN_("tests", false, __VA_ARGS__)
+#define TESTS_MAIN_(group, fixture, ...)                                                     \
+	int main(void)                                                                      \
+	{                                                                                   \
+		static const CMUnitTestFunction tests_[] = { __VA_ARGS__ };                  \
+		return fixture_run_tests(group, fixture, #__VA_ARGS__, tests_,              \
+					 sizeof tests_ / sizeof tests_[0]);                 \
+	}
+/* What TESTS_MAIN_ calls: names is the list of the n functions' names, as
+ * the preprocessor writes it ("test_a, test_b"). */
+int fixture_run_tests(const char *group, bool fixture, const char *names,
+		      const CMUnitTestFunction *tests, size_t n);
 
 /* Copies a file; fails the test when it cannot. */
 void copy_file(const char *from, const char *to);

@@ -134,17 +134,4 @@ static void test_update(void **state)
 	strbuf_release(&err);
 }
 
-static int group_setup(void **state)
-{
-	return fixture_group_setup("auth");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sole_and_count, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_lists, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_update, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests_name("auth", tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("auth", test_sole_and_count, test_lists, test_update)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "tests/unit/fixtures.h"
 #include <cairo.h>
 
 #include "core/barcode.h"
@@ -186,13 +188,4 @@ static void test_zbar_roundtrip(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_pattern),
-		cmocka_unit_test(test_zbar_roundtrip),
-	};
-	return cmocka_run_group_tests_name("barcode", tests, NULL, NULL);
-}
+TESTS_MAIN(test_table, test_values, test_pattern, test_zbar_roundtrip)

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include "client/base/proc.h"
 #include "client/base/progress.h"
 #include "core/xalloc.h"
@@ -127,14 +129,5 @@ static void test_proc_timeout(void **state)
 	proc_result_release(&r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_progress_json),
-		cmocka_unit_test(test_progress_bytes),
-		cmocka_unit_test(test_proc_output),
-		cmocka_unit_test(test_proc_missing),
-		cmocka_unit_test(test_proc_timeout),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_progress_json, test_progress_bytes, test_proc_output, test_proc_missing,
+	     test_proc_timeout)

@@ -460,12 +460,6 @@ static void test_temp_files(void **state)
 	strbuf_release(&err);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return fixture_group_setup("crypt");
-}
-
 /* Waits for the viewer script's report (it runs in the background), at most
  * about ten seconds; its argument, or NULL. */
 static char *viewer_arg(const char *script)
@@ -549,16 +543,5 @@ static void test_viewer_of_sealed(void **state)
 	free(docs);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sealed_round_trips, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_write_atomic, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_sweep, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_viewer_of_sealed, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_encrypted_store, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_journal_playback, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_temp_files, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("crypt", test_sealed_round_trips, test_write_atomic, test_sweep, test_viewer_of_sealed,
+	     test_encrypted_store, test_journal_playback, test_temp_files)

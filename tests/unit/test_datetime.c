@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "tests/unit/fixtures.h"
 #include <string.h>
 
 #include "core/datetime.h"
@@ -142,13 +144,4 @@ static void test_parse_dt_vn(void **state)
 	dt_vn("", -1, NULL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_civil_roundtrip),
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_parse_date_vn),
-		cmocka_unit_test(test_parse_dt_vn),
-	};
-	return cmocka_run_group_tests_name("datetime", tests, NULL, NULL);
-}
+TESTS_MAIN(test_civil_roundtrip, test_parse, test_parse_date_vn, test_parse_dt_vn)

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <string.h>
 
 #include "core/dcode.h"
@@ -179,16 +181,5 @@ static void test_fallback_range(void **state)
 		assert_false(mc_dcode_fallback_of("dev-b", MC_DCODE_FALLBACK_BASE + other * 10000 + 1));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unit_ident),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_parse_qcvn102),
-		cmocka_unit_test(test_parse_qd20),
-		cmocka_unit_test(test_parse_platform),
-		cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_fallback_range),
-	};
-	return cmocka_run_group_tests_name("dcode", tests, NULL, NULL);
-}
+TESTS_MAIN(test_unit_ident, test_format, test_parse_qcvn102, test_parse_qd20,
+	     test_parse_platform, test_parse_rejects, test_fallback_range)

@@ -222,11 +222,6 @@ static char *keys_of(json_t *o)
 
 /* ---- fixtures -------------------------------------------------------------- */
 
-static int group_setup(void **state)
-{
-	return fixture_group_setup("action");
-}
-
 /* ---- the clock, by hand ------------------------------------------------------ */
 
 static void load_cal(struct fixture *f, struct mc_calendar *cal)
@@ -992,25 +987,8 @@ static void test_choices(void **state)
 	free(code);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_clock, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_transfer, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_weekend, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_holidays, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_national_day, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_tet, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_lunch, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_twice, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_refuse, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_apologize, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_result_return_rate, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_withdraw_stop, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_store_fault, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_every_transition, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_choices, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("action", test_clock, test_transfer, test_supplement_weekend,
+	     test_supplement_holidays, test_supplement_national_day, test_supplement_tet,
+	     test_supplement_lunch, test_supplement_twice, test_refuse, test_apologize,
+	     test_result_return_rate, test_withdraw_stop, test_bad_input, test_store_fault,
+	     test_every_transition, test_choices)

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -697,18 +699,5 @@ static void test_consent(void **state)
 	json_decref(payload);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reception_text),
-		cmocka_unit_test(test_round_trip_fields),
-		cmocka_unit_test(test_round_trip_text),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_compact_round_trip),
-		cmocka_unit_test(test_fee),
-		cmocka_unit_test(test_consent),
-		cmocka_unit_test(test_parties),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_reception_text, test_round_trip_fields, test_round_trip_text, test_defaults,
+	   test_refusals, test_compact_round_trip, test_fee, test_consent, test_parties)

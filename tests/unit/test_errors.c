@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <string.h>
 
 #include "core/errors.h"
@@ -74,13 +76,4 @@ static void test_conflicts(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_lookup_edges),
-		cmocka_unit_test(test_known_codes),
-		cmocka_unit_test(test_conflicts),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_round_trip, test_lookup_edges, test_known_codes, test_conflicts)

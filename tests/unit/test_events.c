@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include "client/tui/app.h"
 
 #define THREADS 4
@@ -80,10 +82,4 @@ static void test_threads(void **state)
 	assert_int_equal(app.event_pipe[0], -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_threads),
-	};
-	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
-}
+TESTS_MAIN(test_threads)

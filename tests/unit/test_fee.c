@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,13 +111,4 @@ static void test_receipt_text(void **state)
 	free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids),
-		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_receipt_text),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_ids, test_check, test_format, test_receipt_text)

@@ -20,31 +20,13 @@
 #include "core/xalloc.h"
 #include "tests/unit/fixtures.h"
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return fixture_group_setup("fees");
-}
-
 /* A birth registration at `at` with this fee (status NULL: the default);
  * returns the code (malloc'd), or NULL with err when refused. */
 static char *receive_fee(struct fixture *f, const char *at, const char *status, long long amount,
 			 bool has_amount, const char *reason, struct reception_error *err)
 {
 	struct reception_input in;
-	reception_input_init(&in);
-	in.procedure = xstrdup("1.001193");
-	in.received_at = xstrdup(at);
-	in.applicant.full_name = xstrdup("Nguyễn Văn An");
-	in.applicant.id_number = xstrdup("001090012345");
-	in.applicant.birth_date = xstrdup("1990-05-17");
-	in.applicant.sex = 'M';
-	in.applicant.commune = xstrdup("00004");
-	int ids[] = { 5, 7, 11, 32 };
-	in.components = xcalloc(4, sizeof(*in.components));
-	for (int i = 0; i < 4; i++)
-		in.components[i] = (struct reception_component){ .id = ids[i], .originals = 1 };
-	in.n_components = 4;
+	fixture_reception_input(&in, at, "Nguyễn Văn An", NULL, NULL);
 	if (status)
 		in.fee.status = xstrdup(status);
 	in.fee.amount = amount;
@@ -212,12 +194,4 @@ static void test_upgrade(void **state)
 	free(after);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kinds, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_closing, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("fees", test_kinds, test_closing, test_upgrade)

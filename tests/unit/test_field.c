@@ -490,24 +490,8 @@ static void test_dialog_prompt(void **state)
 	dialog_release(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_insert_and_move),
-		cmocka_unit_test(test_keys_left_to_the_caller),
-		cmocka_unit_test(test_graphemes),
-		cmocka_unit_test(test_decomposed_input),
-		cmocka_unit_test(test_telex_mode),
-		cmocka_unit_test(test_max_chars),
-		cmocka_unit_test(test_digits_and_controls),
-		cmocka_unit_test(test_kill_keys),
-		cmocka_unit_test(test_layout_scrolls_by_columns),
-		cmocka_unit_test(test_mask_and_hint),
-		cmocka_unit_test(test_random_edits),
-		cmocka_unit_test(test_dialog_wrap),
-		cmocka_unit_test(test_dialog_layout),
-		cmocka_unit_test(test_dialog_confirm_keys),
-		cmocka_unit_test(test_dialog_prompt),
-	};
-	return cmocka_run_group_tests_name("field", tests, NULL, NULL);
-}
+TESTS_MAIN(test_insert_and_move, test_keys_left_to_the_caller, test_graphemes,
+	     test_decomposed_input, test_telex_mode, test_max_chars, test_digits_and_controls,
+	     test_kill_keys, test_layout_scrolls_by_columns, test_mask_and_hint,
+	     test_random_edits, test_dialog_wrap, test_dialog_layout, test_dialog_confirm_keys,
+	     test_dialog_prompt)

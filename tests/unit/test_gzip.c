@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,14 +119,4 @@ static void test_accepts(void **state)
 	assert_false(mc_accepts_gzip("gzipx"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_bomb),
-		cmocka_unit_test(test_broken),
-		cmocka_unit_test(test_members),
-		cmocka_unit_test(test_accepts),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_round_trip, test_bomb, test_broken, test_members, test_accepts)

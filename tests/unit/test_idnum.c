@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <string.h>
 
 #include "core/idnum.h"
@@ -155,15 +157,5 @@ static void test_taxcode_invalid(void **state)
 	assert_non_null(strstr(mc_taxcode_message(MC_TAXCODE_CHECKSUM), "kiểm tra"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cccd_valid),
-		cmocka_unit_test(test_cccd_invalid),
-		cmocka_unit_test(test_cccd_messages),
-		cmocka_unit_test(test_provinces),
-		cmocka_unit_test(test_taxcode_valid),
-		cmocka_unit_test(test_taxcode_invalid),
-	};
-	return cmocka_run_group_tests_name("idnum", tests, NULL, NULL);
-}
+TESTS_MAIN(test_cccd_valid, test_cccd_invalid, test_cccd_messages, test_provinces,
+	     test_taxcode_valid, test_taxcode_invalid)

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <curses.h>
 
 #include "client/tui/keymap.h"
@@ -422,19 +424,6 @@ static void test_user_path(void **state)
 	free(shown);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_actions),
-		cmocka_unit_test(test_key_names),
-		cmocka_unit_test(test_key_format),
-		cmocka_unit_test(test_normalize),
-		cmocka_unit_test(test_parse_and_fallback),
-		cmocka_unit_test(test_warnings),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_field_keys),
-		cmocka_unit_test(test_files),
-		cmocka_unit_test(test_user_path),
-	};
-	return cmocka_run_group_tests_name("keymap", tests, NULL, NULL);
-}
+TESTS_MAIN(test_actions, test_key_names, test_key_format, test_normalize,
+	     test_parse_and_fallback, test_warnings, test_defaults, test_field_keys, test_files,
+	     test_user_path)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include "client/tui/layout.h"
 #include "core/text.h"
 
@@ -106,14 +108,4 @@ static void test_wrap(void **state)
 	assert_int_equal(layout_wrap("a b c d", 1, start, len, 2), 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_standard),
-		cmocka_unit_test(test_large),
-		cmocka_unit_test(test_too_small),
-		cmocka_unit_test(test_center),
-		cmocka_unit_test(test_wrap),
-	};
-	return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
-}
+TESTS_MAIN(test_standard, test_large, test_too_small, test_center, test_wrap)

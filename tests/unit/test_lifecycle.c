@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <string.h>
 
 #include "core/lifecycle.h"
@@ -152,14 +154,4 @@ static void test_a_whole_life(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_action_order),
-		cmocka_unit_test(test_statuses),
-		cmocka_unit_test(test_every_pair),
-		cmocka_unit_test(test_messages),
-		cmocka_unit_test(test_a_whole_life),
-	};
-	return cmocka_run_group_tests_name("lifecycle", tests, NULL, NULL);
-}
+TESTS_MAIN(test_action_order, test_statuses, test_every_pair, test_messages, test_a_whole_life)

@@ -399,16 +399,5 @@ static void test_picker(void **state)
 	picker_release(&p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_million_rows_one_page),
-		cmocka_unit_test(test_moves_and_pages),
-		cmocka_unit_test(test_wrap_tab_pager),
-		cmocka_unit_test(test_empty_and_short),
-		cmocka_unit_test(test_partial_fetch),
-		cmocka_unit_test(test_columns),
-		cmocka_unit_test(test_picker),
-	};
-	return cmocka_run_group_tests_name("listview", tests, NULL, NULL);
-}
+TESTS_MAIN(test_million_rows_one_page, test_moves_and_pages, test_wrap_tab_pager,
+	     test_empty_and_short, test_partial_fetch, test_columns, test_picker)

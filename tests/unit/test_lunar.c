@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -266,19 +268,6 @@ static void test_official_data_wins(void **state)
 	mc_calendar_release(&cal);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tet),
-		cmocka_unit_test(test_hung_kings),
-		cmocka_unit_test(test_time_zone),
-		cmocka_unit_test(test_leap_months),
-		cmocka_unit_test(test_conversions),
-		cmocka_unit_test(test_continuity),
-		cmocka_unit_test(test_statutory_2024),
-		cmocka_unit_test(test_statutory_2025_2026),
-		cmocka_unit_test(test_statutory_weekend_new_year),
-		cmocka_unit_test(test_official_data_wins),
-	};
-	return cmocka_run_group_tests_name("lunar", tests, NULL, NULL);
-}
+TESTS_MAIN(test_tet, test_hung_kings, test_time_zone, test_leap_months, test_conversions,
+	     test_continuity, test_statutory_2024, test_statutory_2025_2026,
+	     test_statutory_weekend_new_year, test_official_data_wins)

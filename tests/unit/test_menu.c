@@ -168,12 +168,4 @@ static void test_key_menus(void **state)
 	keymap_release(&km);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbered),
-		cmocka_unit_test(test_headings),
-		cmocka_unit_test(test_key_menus),
-	};
-	return cmocka_run_group_tests_name("menu", tests, NULL, NULL);
-}
+TESTS_MAIN(test_numbered, test_headings, test_key_menus)

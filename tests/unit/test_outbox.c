@@ -48,11 +48,6 @@ static char *text(struct store *st, const char *fmt, ...)
 	free(got_); \
 } while (0)
 
-static int group_setup(void **state)
-{
-	return fixture_group_setup("outbox");
-}
-
 /* Queues op_id on dossier id with a small payload, in a transaction. */
 static void add(struct fixture *f, const char *op_id, const char *id, long long base_rev)
 {
@@ -386,16 +381,5 @@ static void test_waiting(void **state)
 		    " WHERE op_id = 'w-1'");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_add_and_hash, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_next_batch, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_mark, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_requeue, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_problems_retry_counts, fixture_setup,
-						fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_waiting, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("outbox", test_add_and_hash, test_next_batch, test_mark, test_requeue,
+	     test_problems_retry_counts, test_waiting)

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,12 +112,4 @@ static void test_reuse_by_type(void **state)
 	typed_free(&untyped);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_codes),
-		cmocka_unit_test(test_accepted),
-		cmocka_unit_test(test_reuse_by_type),
-	};
-	return cmocka_run_group_tests_name("papertype", tests, NULL, NULL);
-}
+TESTS_MAIN(test_codes, test_accepted, test_reuse_by_type)

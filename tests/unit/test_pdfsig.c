@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "tests/unit/fixtures.h"
 #include <zlib.h>
 
 #include "core/pdfdoc.h"
@@ -685,17 +687,5 @@ static void test_update_streams(void **state)
 	strbuf_release(&err);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_classic),
-		cmocka_unit_test(test_streams),
-		cmocka_unit_test(test_update),
-		cmocka_unit_test(test_later),
-		cmocka_unit_test(test_forms),
-		cmocka_unit_test(test_update_streams),
-	};
-	return cmocka_run_group_tests_name("pdfsig", tests, NULL, NULL);
-}
+TESTS_MAIN(test_values, test_text, test_classic, test_streams, test_update, test_later,
+	     test_forms, test_update_streams)

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,15 +304,5 @@ static void test_online_dossier(void **state)
 	json_decref(root);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_times),
-		cmocka_unit_test(test_schemas_supported),
-		cmocka_unit_test(test_validator),
-		cmocka_unit_test(test_dossier_item),
-		cmocka_unit_test(test_progress_item),
-		cmocka_unit_test(test_online_dossier),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_times, test_schemas_supported, test_validator, test_dossier_item,
+	     test_progress_item, test_online_dossier)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <jansson.h>
 
 #include "core/procparse.h"
@@ -335,15 +337,5 @@ static void test_bad_lines(void **state)
 	mc_procedure_release(&p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_birth_registration),
-		cmocka_unit_test(test_channel_time_and_fee),
-		cmocka_unit_test(test_component_counts_and_forms),
-		cmocka_unit_test(test_mandatory_rules),
-		cmocka_unit_test(test_legal_basis),
-		cmocka_unit_test(test_bad_lines),
-	};
-	return cmocka_run_group_tests_name("procparse", tests, NULL, NULL);
-}
+TESTS_MAIN(test_birth_registration, test_channel_time_and_fee, test_component_counts_and_forms,
+	     test_mandatory_rules, test_legal_basis, test_bad_lines)

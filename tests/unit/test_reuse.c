@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,14 +121,6 @@ static void test_rules(void **state)
 	paper_free(&p);
 }
 
-static void exec_ok(struct store *st, const char *sql)
-{
-	struct strbuf err = STRBUF_INIT;
-	if (store_exec(st, sql, &err))
-		fail_msg("%s: %s", sql, err.buf);
-	strbuf_release(&err);
-}
-
 static void test_load(void **state)
 {
 	(void)state;
@@ -190,12 +184,4 @@ static void test_load(void **state)
 	free(db);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalize),
-		cmocka_unit_test(test_rules),
-		cmocka_unit_test(test_load),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_normalize, test_rules, test_load)

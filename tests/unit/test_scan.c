@@ -36,33 +36,12 @@
 #include "client/print/pdf.h"
 #include "client/scan/scan.h"
 #include "core/xalloc.h"
+#include "tests/unit/fixtures.h"
 
 static char tmpdir[] = "/tmp/motcua-scan-XXXXXX";
 static int dir_seq;
 
 /* ---- helpers ---- */
-
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		strbuf_add(&sb, buf, n);
-	int st = pclose(p);
-	if (st != 0)
-		fail_msg("command failed (%d): %s", st, cmd);
-	free(cmd);
-	strbuf_addstr(&sb, "");
-	return strbuf_detach(&sb);
-}
 
 static bool exists(const char *path)
 {

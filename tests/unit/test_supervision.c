@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,12 +110,4 @@ static void test_sparkline(void **state)
 	assert_string_equal(buf, "·▁▅▆█");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reassign_statuses),
-		cmocka_unit_test(test_queue_select),
-		cmocka_unit_test(test_sparkline),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_reassign_statuses, test_queue_select, test_sparkline)

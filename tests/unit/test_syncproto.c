@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,13 +191,5 @@ static void test_response_and_changes(void **state)
 	assert_string_equal(sync_status_id(SYNC_REJECTED), "rejected");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids_and_hashes),
-		cmocka_unit_test(test_push_round_trip),
-		cmocka_unit_test(test_push_errors),
-		cmocka_unit_test(test_response_and_changes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TESTS_MAIN(test_ids_and_hashes, test_push_round_trip, test_push_errors,
+	     test_response_and_changes)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include "core/telex.h"
 #include "core/text.h"
 
@@ -255,18 +257,5 @@ static void test_random_keys(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_words),
-		cmocka_unit_test(test_tone_placement),
-		cmocka_unit_test(test_undo),
-		cmocka_unit_test(test_case),
-		cmocka_unit_test(test_not_vietnamese),
-		cmocka_unit_test(test_apply),
-		cmocka_unit_test(test_word_start),
-		cmocka_unit_test(test_random_keys),
-	};
-	return cmocka_run_group_tests_name("telex", tests, NULL, NULL);
-}
+TESTS_MAIN(test_names, test_words, test_tone_placement, test_undo, test_case,
+	     test_not_vietnamese, test_apply, test_word_start, test_random_keys)

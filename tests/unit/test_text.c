@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixtures.h"
+
 #include "core/text.h"
 
 static void check_fold(const char *in, const char *want)
@@ -120,15 +122,4 @@ static void test_cut_whole(void **state)
 	assert_string_equal(ascii, "abc");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold),
-		cmocka_unit_test(test_nfc_width),
-		cmocka_unit_test(test_ellipsize),
-		cmocka_unit_test(test_setting),
-		cmocka_unit_test(test_form),
-		cmocka_unit_test(test_cut_whole),
-	};
-	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
-}
+TESTS_MAIN(test_fold, test_nfc_width, test_ellipsize, test_setting, test_form, test_cut_whole)

@@ -117,18 +117,4 @@ static void test_next_with_dossiers(void **state)
 	expect_str(units_next_with_dossiers(st, NULL, "00008"), "00025");
 }
 
-static int group_setup(void **state)
-{
-	return fixture_group_setup("units");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_names, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_save, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_next_with_dossiers, fixture_setup,
-						fixture_teardown),
-	};
-	return cmocka_run_group_tests_name("units", tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("units", test_names, test_save, test_next_with_dossiers)

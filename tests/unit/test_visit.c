@@ -204,19 +204,4 @@ static void test_count(void **state)
 	reception_input_release(&in);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return fixture_group_setup("visit");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_refuse, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_refused_input, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_atomic, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_count, fixture_setup, fixture_teardown),
-	};
-	return cmocka_run_group_tests(tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("visit", test_refuse, test_refused_input, test_atomic, test_count)

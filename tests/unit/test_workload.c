@@ -178,17 +178,4 @@ static void test_like_reference(void **state)
 	}
 }
 
-static int group_setup(void **state)
-{
-	return fixture_group_setup("workload");
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_by_hand, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_like_reference, fixture_setup,
-						fixture_teardown),
-	};
-	return cmocka_run_group_tests_name("workload", tests, group_setup, fixture_group_teardown);
-}
+FIXTURE_MAIN("workload", test_by_hand, test_like_reference)
