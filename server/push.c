@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* POST /api/v1/sync/push: each operation in its own transaction, idempotent
- * by op_id (UNIQUE in table ops), one answer per operation:
+/* POST /api/v1/sync/push: the batch in one transaction, each operation under
+ * a savepoint of its own, idempotent by op_id (UNIQUE in table ops), one
+ * answer per operation:
  *   applied    the change is stored, with its new revision;
  *   duplicate  the same op_id with the same payload hash was applied before:
  *              the same answer again, nothing written;
@@ -9,8 +10,8 @@
  *              for a person to look at;
  *   rejected   invalid (bad payload, out of the user's scope, a transition the
  *              lifecycle forbids): a stable code and a Vietnamese message.
- * A database failure answers 503 for the whole request: the client sends the
- * batch again and what was applied comes back as duplicate. */
+ * A database failure answers 503 for the whole request and keeps nothing of
+ * it: the client sends the batch again. */
 #include "server/api.h"
 #include "server/ops.h"
 #include "server/portal.h"
@@ -946,12 +947,16 @@ static int identity_hash(PGconn *c, const struct sync_op *op, json_t **whole,
 	return 0;
 }
 
+/* One operation inside the batch's transaction, under a savepoint of its
+ * own: applied, it stays (released); anything else rolls back to the
+ * savepoint, with the change rows it queued. */
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	json_t *whole = NULL;
-	if (run(c, o, "BEGIN", 0, NULL))
+	size_t mark = db_changes_mark();
+	if (run(c, o, "SAVEPOINT op", 0, NULL))
 		return;
 	char ident[SYNC_HASH_HEX + 1];
 	if (identity_hash(c, op, &whole, ident, o))
@@ -998,16 +1003,15 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
 	const char *up[] = { op->op_id, revs };
 	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up) ||
-	    run(c, o, "UPDATE devices SET last_applied_op = $1, ops_applied = ops_applied + 1,"
-		      " last_seen_at = now() WHERE device_id = $2", 2,
-		(const char *const[]){ op->op_id, device_id }) ||
-	    run(c, o, "COMMIT", 0, NULL))
+	    run(c, o, "RELEASE SAVEPOINT op", 0, NULL))
 		goto rollback;
 	o->status = SYNC_APPLIED;
 	json_decref(whole);
 	return;
 rollback:
-	db_exec(c, "ROLLBACK", NULL);
+	if (db_exec(c, "ROLLBACK TO SAVEPOINT op", NULL) || db_exec(c, "RELEASE SAVEPOINT op", NULL))
+		o->db_failed = true; /* the connection is gone: the batch with it */
+	db_changes_truncate(mark);
 	json_decref(whole);
 }
 
@@ -1018,11 +1022,17 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 	char *payload = sync_canonical_json(op->payload);
 	const char *p[] = { op->op_id, op->payload_hash, s->device_id, s->username,
 			    sync_status_id(o->status), mc_err_wire(o->code), o->message, payload };
-	db_execp(c, "INSERT INTO op_problems(op_id, payload_hash, device_id, username, status, code,"
-		    " message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)"
-		    " ON CONFLICT (op_id, payload_hash) DO UPDATE SET status = excluded.status,"
-		    " code = excluded.code, message = excluded.message, last_seen_at = now(),"
-		    " attempts = op_problems.attempts + 1", 8, p, NULL);
+	/* under a savepoint: a failure here must not take the batch with it */
+	if (!db_exec(c, "SAVEPOINT problem", NULL)) {
+		if (db_execp(c, "INSERT INTO op_problems(op_id, payload_hash, device_id, username,"
+			     " status, code, message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+			     " $8::jsonb) ON CONFLICT (op_id, payload_hash) DO UPDATE SET"
+			     " status = excluded.status, code = excluded.code,"
+			     " message = excluded.message, last_seen_at = now(),"
+			     " attempts = op_problems.attempts + 1", 8, p, NULL))
+			db_exec(c, "ROLLBACK TO SAVEPOINT problem", NULL);
+		db_exec(c, "RELEASE SAVEPOINT problem", NULL);
+	}
 	free(payload);
 }
 
@@ -1083,7 +1093,13 @@ void api_push(struct req *r)
 	}
 	struct sync_push_response resp;
 	sync_push_response_init(&resp);
-	bool failed = false;
+	/* The batch in one transaction, a savepoint per operation (attempt):
+	 * one commit for all, each operation answered on its own. The change
+	 * rows are written together at the end (db_changes_flush). */
+	bool failed = db_exec(c, "BEGIN", NULL) != 0;
+	const char *last_applied = NULL;
+	long applied = 0;
+	db_changes_defer();
 	for (size_t i = 0; i < push.nops && !failed; i++) {
 		const struct sync_op *op = &push.ops[i];
 		struct outcome o;
@@ -1095,6 +1111,10 @@ void api_push(struct req *r)
 		if (o.retry || o.db_failed) {
 			failed = true;
 			break;
+		}
+		if (o.status == SYNC_APPLIED) {
+			last_applied = op->op_id;
+			applied++;
 		}
 		switch (o.status) {
 		case SYNC_APPLIED: r->ops_applied++; break;
@@ -1110,6 +1130,27 @@ void api_push(struct req *r)
 		sync_push_response_add(&resp, op->op_id, o.status, o.rev,
 				       err ? mc_err_wire(o.code) : NULL, err ? o.message : NULL);
 	}
+	if (!failed && applied) {
+		char n[24];
+		snprintf(n, sizeof(n), "%ld", applied);
+		const char *dp[] = { last_applied, push.device_id, n };
+		failed = db_execp(c, "UPDATE devices SET last_applied_op = $1,"
+				     " ops_applied = ops_applied + $3::integer, last_seen_at = now()"
+				     " WHERE device_id = $2", 3, dp, NULL) != 0;
+	}
+	struct strbuf ferr = STRBUF_INIT;
+	if (!failed && db_changes_flush(c, &ferr)) {
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", ferr.buf);
+		failed = true;
+	}
+	strbuf_release(&ferr);
+	if (!failed && db_exec(c, "COMMIT", NULL))
+		failed = true;
+	if (failed)
+		db_exec(c, "ROLLBACK", NULL);
+	db_changes_end();
+	if (failed) /* nothing of the batch was kept */
+		r->ops_applied = r->ops_duplicate = r->ops_conflict = r->ops_rejected = 0;
 	metrics_ops(r->ops_applied, r->ops_duplicate, r->ops_conflict, r->ops_rejected);
 	if (failed) {
 		sync_push_response_release(&resp);
