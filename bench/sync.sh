@@ -127,8 +127,10 @@ ws_new() {
 # access METHOD PATH_PREFIX FROM_LINE: the times in ms of those requests in
 # the server's access log after line FROM_LINE
 access() {
+	# a line: [level=...] TIME ADDRESS METHOD PATH STATUS BYTES TIMEms ...
 	tail -n +"$(($3 + 1))" "$W/s1.log" | awk -v m="$1" -v p="$2" \
-		'$3 == m && index($4, p) == 1 { for (i = 5; i <= NF; i++) if ($i ~ /ms$/) { sub(/ms$/, "", $i); print $i; break } }'
+		'{ for (k = 1; k < NF; k++) if ($k == m) break }
+		 k < NF && index($(k + 1), p) == 1 { for (i = k + 2; i <= NF; i++) if ($i ~ /ms$/) { sub(/ms$/, "", $i); print $i; break } }'
 }
 
 mkdir -p "$W/ws" || exit 1

@@ -419,19 +419,60 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
  * know: stored as it came, still compact (nothing of it is lost; a
  * workstation makes it whole from its own catalog). NULL when the database
  * failed (o set). */
-static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+/* The procedures a batch's compact dossiers name, read once a batch (a
+ * batch is one transaction: they are the same for all its operations). */
+#define BATCH_PROCEDURES 16
+static _Thread_local struct {
+	bool on;
+	size_t n;
+	struct {
+		char *code;
+		json_t *proc; /* NULL: the server does not know it */
+	} v[BATCH_PROCEDURES];
+} batch_procs;
+
+static void batch_procs_end(void)
 {
-	if (!json_is_true(json_object_get(payload, "compact")))
-		return json_incref((json_t *)payload);
-	const char *p[] = { jstr(payload, "procedure_code") };
+	for (size_t i = 0; i < batch_procs.n; i++) {
+		free(batch_procs.v[i].code);
+		json_decref(batch_procs.v[i].proc);
+	}
+	memset(&batch_procs, 0, sizeof(batch_procs));
+}
+
+/* The procedure's stored document (a new reference; NULL when unknown), or
+ * -1 when the database failed (o set). */
+static int procedure_doc(PGconn *c, const char *code, json_t **out, struct outcome *o)
+{
+	*out = NULL;
+	for (size_t i = 0; code && batch_procs.on && i < batch_procs.n; i++)
+		if (!strcmp(batch_procs.v[i].code, code)) {
+			*out = json_incref(batch_procs.v[i].proc);
+			return 0;
+		}
+	const char *p[] = { code };
 	PGresult *res = db_query(c, "SELECT data::text FROM procedures WHERE code = $1", 1, p);
 	if (!db_ok(res)) {
 		set_db_failure(o, res);
 		PQclear(res);
-		return NULL;
+		return -1;
 	}
-	json_t *proc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	*out = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
+	if (code && batch_procs.on && batch_procs.n < BATCH_PROCEDURES) {
+		batch_procs.v[batch_procs.n].code = xstrdup(code);
+		batch_procs.v[batch_procs.n++].proc = json_incref(*out);
+	}
+	return 0;
+}
+
+static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+{
+	if (!json_is_true(json_object_get(payload, "compact")))
+		return json_incref((json_t *)payload);
+	json_t *proc;
+	if (procedure_doc(c, jstr(payload, "procedure_code"), &proc, o))
+		return NULL;
 	size_t n = 0;
 	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
 	json_t *doc = dossier_doc_expand_json(payload, cat, n, NULL);
@@ -1100,6 +1141,8 @@ void api_push(struct req *r)
 	const char *last_applied = NULL;
 	long applied = 0;
 	db_changes_defer();
+	batch_procs_end();
+	batch_procs.on = true;
 	for (size_t i = 0; i < push.nops && !failed; i++) {
 		const struct sync_op *op = &push.ops[i];
 		struct outcome o;
@@ -1149,6 +1192,7 @@ void api_push(struct req *r)
 	if (failed)
 		db_exec(c, "ROLLBACK", NULL);
 	db_changes_end();
+	batch_procs_end();
 	if (failed) /* nothing of the batch was kept */
 		r->ops_applied = r->ops_duplicate = r->ops_conflict = r->ops_rejected = 0;
 	metrics_ops(r->ops_applied, r->ops_duplicate, r->ops_conflict, r->ops_rejected);
