@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* POST /api/v1/sync/push: the batch in one transaction, each operation under
- * a savepoint of its own, idempotent by op_id (UNIQUE in table ops), one
+/* POST /api/v1/sync/push: each operation in its own transaction (committed
+ * without waiting for the disk; the batch's last commit waits for them all
+ * before the answer leaves), idempotent by op_id (UNIQUE in table ops), one
  * answer per operation:
  *   applied    the change is stored, with its new revision;
  *   duplicate  the same op_id with the same payload hash was applied before:
@@ -10,8 +11,8 @@
  *              for a person to look at;
  *   rejected   invalid (bad payload, out of the user's scope, a transition the
  *              lifecycle forbids): a stable code and a Vietnamese message.
- * A database failure answers 503 for the whole request and keeps nothing of
- * it: the client sends the batch again. */
+ * A database failure answers 503 for the whole request: the client sends the
+ * batch again and what was applied comes back as duplicate. */
 #include "server/api.h"
 #include "server/ops.h"
 #include "server/portal.h"
@@ -988,17 +989,28 @@ static int identity_hash(PGconn *c, const struct sync_op *op, json_t **whole,
 	return 0;
 }
 
-/* One operation inside the batch's transaction, under a savepoint of its
- * own: applied, it stays (released); anything else rolls back to the
- * savepoint, with the change rows it queued. */
+/* One operation in a transaction of its own, committed without waiting
+ * for the disk (synchronous_commit off): the batch's last transaction
+ * (api_push) waits for all of them at once, before any answer leaves. Its
+ * change rows are written last, just before its commit: the lock that
+ * orders the log is held for that insert and the commit, not for the
+ * operation's checks. */
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	json_t *whole = NULL;
-	size_t mark = db_changes_mark();
-	if (run(c, o, "SAVEPOINT op", 0, NULL))
+	db_changes_truncate(0);
+	PGresult *begin = PQexec(c, "BEGIN; SET LOCAL synchronous_commit TO off");
+	if (!begin)
+		abort(); /* out of memory */
+	if (!db_ok(begin)) {
+		set_db_failure(o, begin);
+		PQclear(begin);
+		db_exec(c, "ROLLBACK", NULL);
 		return;
+	}
+	PQclear(begin);
 	char ident[SYNC_HASH_HEX + 1];
 	if (identity_hash(c, op, &whole, ident, o))
 		goto rollback;
@@ -1043,16 +1055,25 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
 	const char *up[] = { op->op_id, revs };
-	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up) ||
-	    run(c, o, "RELEASE SAVEPOINT op", 0, NULL))
+	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up))
 		goto rollback;
+	struct strbuf err = STRBUF_INIT;
+	if (db_changes_flush(c, &err)) {
+		o->db_failed = true;
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
+		strbuf_release(&err);
+		goto rollback;
+	}
+	strbuf_release(&err);
+	if (run(c, o, "COMMIT", 0, NULL))
+		goto rollback;
+	db_changes_truncate(0);
 	o->status = SYNC_APPLIED;
 	json_decref(whole);
 	return;
 rollback:
-	if (db_exec(c, "ROLLBACK TO SAVEPOINT op", NULL) || db_exec(c, "RELEASE SAVEPOINT op", NULL))
-		o->db_failed = true; /* the connection is gone: the batch with it */
-	db_changes_truncate(mark);
+	db_exec(c, "ROLLBACK", NULL);
+	db_changes_truncate(0);
 	json_decref(whole);
 }
 
@@ -1063,17 +1084,11 @@ static void record_problem(PGconn *c, const struct session *s, const struct sync
 	char *payload = sync_canonical_json(op->payload);
 	const char *p[] = { op->op_id, op->payload_hash, s->device_id, s->username,
 			    sync_status_id(o->status), mc_err_wire(o->code), o->message, payload };
-	/* under a savepoint: a failure here must not take the batch with it */
-	if (!db_exec(c, "SAVEPOINT problem", NULL)) {
-		if (db_execp(c, "INSERT INTO op_problems(op_id, payload_hash, device_id, username,"
-			     " status, code, message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-			     " $8::jsonb) ON CONFLICT (op_id, payload_hash) DO UPDATE SET"
-			     " status = excluded.status, code = excluded.code,"
-			     " message = excluded.message, last_seen_at = now(),"
-			     " attempts = op_problems.attempts + 1", 8, p, NULL))
-			db_exec(c, "ROLLBACK TO SAVEPOINT problem", NULL);
-		db_exec(c, "RELEASE SAVEPOINT problem", NULL);
-	}
+	db_execp(c, "INSERT INTO op_problems(op_id, payload_hash, device_id, username, status, code,"
+		    " message, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)"
+		    " ON CONFLICT (op_id, payload_hash) DO UPDATE SET status = excluded.status,"
+		    " code = excluded.code, message = excluded.message, last_seen_at = now(),"
+		    " attempts = op_problems.attempts + 1", 8, p, NULL);
 	free(payload);
 }
 
@@ -1134,10 +1149,11 @@ void api_push(struct req *r)
 	}
 	struct sync_push_response resp;
 	sync_push_response_init(&resp);
-	/* The batch in one transaction, a savepoint per operation (attempt):
-	 * one commit for all, each operation answered on its own. The change
-	 * rows are written together at the end (db_changes_flush). */
-	bool failed = db_exec(c, "BEGIN", NULL) != 0;
+	/* Each operation in its own transaction (attempt), committed without
+	 * waiting for the disk; the device's row last, committed with the
+	 * wait: its commit flushes the log with every commit before it, so no
+	 * answer leaves before what it says is on disk. */
+	bool failed = false;
 	const char *last_applied = NULL;
 	long applied = 0;
 	db_changes_defer();
@@ -1173,28 +1189,16 @@ void api_push(struct req *r)
 		sync_push_response_add(&resp, op->op_id, o.status, o.rev,
 				       err ? mc_err_wire(o.code) : NULL, err ? o.message : NULL);
 	}
-	if (!failed && applied) {
+	if (!failed) {
 		char n[24];
 		snprintf(n, sizeof(n), "%ld", applied);
 		const char *dp[] = { last_applied, push.device_id, n };
-		failed = db_execp(c, "UPDATE devices SET last_applied_op = $1,"
-				     " ops_applied = ops_applied + $3::integer, last_seen_at = now()"
-				     " WHERE device_id = $2", 3, dp, NULL) != 0;
+		failed = db_execp(c, "UPDATE devices SET last_applied_op = coalesce($1,"
+				     " last_applied_op), ops_applied = ops_applied + $3::integer,"
+				     " last_seen_at = now() WHERE device_id = $2", 3, dp, NULL) != 0;
 	}
-	struct strbuf ferr = STRBUF_INIT;
-	if (!failed && db_changes_flush(c, &ferr)) {
-		server_log(LOG_ERR, SERVER_NAME ": push: %s", ferr.buf);
-		failed = true;
-	}
-	strbuf_release(&ferr);
-	if (!failed && db_exec(c, "COMMIT", NULL))
-		failed = true;
-	if (failed)
-		db_exec(c, "ROLLBACK", NULL);
 	db_changes_end();
 	batch_procs_end();
-	if (failed) /* nothing of the batch was kept */
-		r->ops_applied = r->ops_duplicate = r->ops_conflict = r->ops_rejected = 0;
 	metrics_ops(r->ops_applied, r->ops_duplicate, r->ops_conflict, r->ops_rejected);
 	if (failed) {
 		sync_push_response_release(&resp);

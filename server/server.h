@@ -51,12 +51,13 @@ int db_lock_changes(PGconn *c, struct strbuf *err);
  * db_lock_changes does nothing: db_changes_flush writes them all at once. */
 int db_add_change(PGconn *c, const char *entity, const char *id, long long rev,
 		  const char *unit, const char *data, struct strbuf *err);
-/* A batch's change rows, written together just before its commit: the lock
- * that orders the log is then held for one multi-row INSERT, not for the
- * whole batch. db_changes_mark and db_changes_truncate follow a savepoint
- * (an operation rolled back drops the rows it queued); db_changes_flush
- * takes the lock and inserts the rows in order; db_changes_end stops
- * deferring and drops what was not flushed. */
+/* A transaction's change rows, written together just before its commit: the
+ * lock that orders the log is then held for one multi-row INSERT and the
+ * commit, not for the checks before. db_changes_mark and
+ * db_changes_truncate drop the rows queued since a mark (a rollback);
+ * db_changes_flush takes the lock and inserts the rows in order (they stay
+ * queued until truncated); db_changes_end stops deferring and drops what is
+ * left. */
 void db_changes_defer(void);
 size_t db_changes_mark(void);
 void db_changes_truncate(size_t mark);
