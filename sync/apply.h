@@ -28,6 +28,9 @@ void apply_stats_release(struct apply_stats *s);
  * until sync_apply_end, which must come before the store is closed. */
 void sync_apply_begin(struct store *st);
 void sync_apply_end(void);
+/* Whether, between the two, the outbox holds no operation that is not done
+ * (checked once at sync_apply_begin). */
+bool sync_apply_outbox_idle(struct store *st);
 
 /* Applies one change inside the caller's transaction. Returns SQLITE_OK,
  * or the SQLite error that should roll the page back. */

@@ -838,7 +838,8 @@ static int apply_page(struct pass *p, const struct sync_changes *page, struct ap
 		const struct sync_change *ch = &page->changes[i];
 		int rc = sync_apply_change(p->st, ch, as);
 		/* the server knows this dossier: what waited for it goes now */
-		long woke = rc == SQLITE_OK && !strcmp(ch->entity, "dossier")
+		long woke = rc == SQLITE_OK && !strcmp(ch->entity, "dossier") &&
+			    !sync_apply_outbox_idle(p->st)
 			? outbox_dossier_known(p->st, ch->entity_id) : 0;
 		if (woke < 0)
 			rc = sqlite3_errcode(p->st->db);
