@@ -11,7 +11,8 @@
 #      pushed by `motcua sync --once` in the client's batches of 100; the
 #      server's time per batch from its access log; then the same rows
 #      (dossiers, events, ops, changes) loaded by COPY into an empty copy of
-#      the schema, and the ratio;
+#      the schema, and the ratio: the push at least half as fast
+#      (BENCH_PUSH_RATIO=50, in %);
 #   2. bytes on the wire per dossier, counted by tests/sync/slowproxy
 #      between a workstation and the server (headers included): a fresh
 #      workstation's first sync, a push of 200 dossiers, their pull by
@@ -19,7 +20,8 @@
 #      (BENCH_BYTES_BUDGET);
 #   3. pull: a fresh workstation catches up with BENCH_PULL_COUNT (100,000)
 #      dossier changes of its unit (the pushed ones and copies of them made
-#      in SQL) by `motcua sync --once`;
+#      in SQL) by `motcua sync --once`, against 60 s for 100,000
+#      (BENCH_PULL_MS; in proportion for a smaller count);
 #   4. indicators over a province of BENCH_SERVER_COUNT (10,000,000)
 #      dossiers made by bench/server_gen.sql (once: about half an hour and
 #      some 25 GB, kept in database "province" while its count, the SQL and
@@ -125,8 +127,10 @@ ws_new() {
 # access METHOD PATH_PREFIX FROM_LINE: the times in ms of those requests in
 # the server's access log after line FROM_LINE
 access() {
+	# a line: [level=...] TIME ADDRESS METHOD PATH STATUS BYTES TIMEms ...
 	tail -n +"$(($3 + 1))" "$W/s1.log" | awk -v m="$1" -v p="$2" \
-		'$3 == m && index($4, p) == 1 { for (i = 5; i <= NF; i++) if ($i ~ /ms$/) { sub(/ms$/, "", $i); print $i; break } }'
+		'{ for (k = 1; k < NF; k++) if ($k == m) break }
+		 k < NF && index($(k + 1), p) == 1 { for (i = k + 2; i <= NF; i++) if ($i ~ /ms$/) { sub(/ms$/, "", $i); print $i; break } }'
 }
 
 mkdir -p "$W/ws" || exit 1
@@ -215,6 +219,14 @@ echo "  COPY of $rows rows (dossiers, events, ops, changes): $((t1 - t0)) ms" \
 	"($raw_rate dossiers/s): $ratio times the push"
 row "sync push: the same rows by COPY (dossiers, events, ops, changes)" \
 	"$raw_rate dossiers/s ($((t1 - t0)) ms): push is 1/$ratio of it" - -
+# the push against COPY, in this run: at least half (BENCH_PUSH_RATIO, in %)
+share=$(awk -v a="$raw_rate" -v b="$push_rate" 'BEGIN { printf "%.2f", b / a }')
+share_min=${BENCH_PUSH_RATIO:-50}
+r=$(awk -v s="$share" -v m="$share_min" 'BEGIN { print (s * 100 >= m) ? "ok" : "OVER" }')
+[ "$r" = ok ] || status=1
+share_min=$(awk -v m="$share_min" 'BEGIN { printf "%.2f", m / 100 }')
+echo "  push / COPY: $share (at least $share_min: $r)"
+row "sync push: push throughput / COPY of the same rows (same run)" "$share" ">= $share_min" "$r"
 
 # ---- 2. bytes on the wire --------------------------------------------------------
 k=200
@@ -344,8 +356,12 @@ mb=$(awk -v b="$(jget bytes_down "$W/ws/pull.json")" 'BEGIN { printf "%.1f", b /
 echo "  a fresh workstation: $got changes ($dossiers dossiers) in $((t1 - t0)) ms ($rate changes/s)," \
 	"$pages pages of 500, $srv ms of it in the server, $mb MB of bodies"
 [ "$dossiers" -ge "$pull_n" ] || { echo "  only $dossiers dossiers of $pull_n"; status=1; }
+# 60 s for 100,000 dossiers (BENCH_PULL_MS), in proportion for a smaller N
+pull_max=$(awk -v n="$pull_n" -v m="${BENCH_PULL_MS:-60000}" 'BEGIN { printf "%.0f", m * n / 100000 }')
+r=$(budget $((t1 - t0)) "$pull_max")
+[ "$r" = ok ] || status=1
 row "sync pull: a fresh workstation catches up ($dossiers dossiers)" \
-	"$((t1 - t0)) ms, $rate changes/s ($got changes, server $srv ms)" - -
+	"$((t1 - t0)) ms, $rate changes/s ($got changes, server $srv ms)" "<= $pull_max ms" "$r"
 stop_server s1
 fi
 

@@ -4,6 +4,7 @@
 #include "server/server.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,57 @@ PGconn *db_connect(const char *conninfo, struct strbuf *err)
 	return c;
 }
 
+/* The statements prepared on the thread's own connection, by a hash of
+ * their text (named after it). A statement is parsed and planned once per
+ * connection instead of once per call: a push runs the same dozen
+ * statements for every operation. Only that connection: the others
+ * (commands, jobs) come and go. */
+#define PREPARED_MAX 256
+static _Thread_local struct {
+	PGconn *conn;
+	uint64_t hash[PREPARED_MAX];
+	size_t n;
+} prepared;
+
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+static void prepared_reset(PGconn *c)
+{
+	prepared.conn = c;
+	prepared.n = 0;
+}
+
 PGresult *db_query(PGconn *c, const char *sql, int n, const char *const *params)
 {
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	PGresult *r;
+	if (n > 0 && c && c == prepared.conn) {
+		uint64_t h = sql_hash(sql);
+		char name[24];
+		snprintf(name, sizeof(name), "mc_%016llx", (unsigned long long)h);
+		bool have = false;
+		for (size_t i = 0; i < prepared.n && !have; i++)
+			have = prepared.hash[i] == h;
+		if (!have && prepared.n < PREPARED_MAX) {
+			r = PQprepare(c, name, sql, n, NULL);
+			if (!r)
+				abort(); /* out of memory */
+			if (!db_ok(r))
+				return r;
+			PQclear(r);
+			prepared.hash[prepared.n++] = h;
+			have = true;
+		}
+		r = have ? PQexecPrepared(c, name, n, params, NULL, NULL, 0)
+			 : PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	} else {
+		r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	}
 	if (!r)
 		abort(); /* out of memory */
 	return r;
@@ -92,8 +141,18 @@ int db_execp(PGconn *c, const char *sql, int n, const char *const *params, struc
 	return rc;
 }
 
+/* The change rows a batch defers (db_changes_defer): five texts each,
+ * entity, entity_id, rev, unit_code (may be NULL), data. */
+static _Thread_local struct {
+	bool on;
+	char **v;
+	size_t n, cap; /* rows */
+} deferred;
+
 int db_lock_changes(PGconn *c, struct strbuf *err)
 {
+	if (deferred.on)
+		return 0; /* taken by db_changes_flush */
 	return db_exec(c, "SELECT pg_advisory_xact_lock(" LOCK_CHANGES ")", err);
 }
 
@@ -102,9 +161,78 @@ int db_add_change(PGconn *c, const char *entity, const char *id, long long rev,
 {
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", rev);
+	if (deferred.on) {
+		if (deferred.n == deferred.cap) {
+			deferred.cap = deferred.cap ? 2 * deferred.cap : 64;
+			deferred.v = xrealloc(deferred.v, deferred.cap * 5 * sizeof(*deferred.v));
+		}
+		char **row = deferred.v + 5 * deferred.n++;
+		row[0] = xstrdup(entity);
+		row[1] = xstrdup(id);
+		row[2] = xstrdup(revs);
+		row[3] = unit ? xstrdup(unit) : NULL;
+		row[4] = xstrdup(data);
+		return 0;
+	}
 	const char *p[] = { entity, id, revs, unit, data };
 	return db_execp(c, "INSERT INTO changes(entity, entity_id, rev, unit_code, data)"
 			   " VALUES ($1, $2, $3, $4, $5::jsonb)", 5, p, err);
+}
+
+void db_changes_defer(void)
+{
+	db_changes_end();
+	deferred.on = true;
+}
+
+size_t db_changes_mark(void)
+{
+	return deferred.n;
+}
+
+void db_changes_truncate(size_t mark)
+{
+	while (deferred.n > mark) {
+		deferred.n--;
+		for (int k = 0; k < 5; k++)
+			free(deferred.v[5 * deferred.n + k]);
+	}
+}
+
+void db_changes_end(void)
+{
+	db_changes_truncate(0);
+	FREE(&deferred.v);
+	deferred.cap = 0;
+	deferred.on = false;
+}
+
+/* Rows of a multi-row INSERT: at most this many (5 parameters each). */
+#define FLUSH_ROWS 200
+
+int db_changes_flush(PGconn *c, struct strbuf *err)
+{
+	if (!deferred.n)
+		return 0;
+	if (db_exec(c, "SELECT pg_advisory_xact_lock(" LOCK_CHANGES ")", err))
+		return -1;
+	/* The rows in the order they came: seq follows it, and the trigger
+	 * changes_units of each row sees the rows before it (0003_scope.sql). */
+	for (size_t first = 0; first < deferred.n; first += FLUSH_ROWS) {
+		size_t k = deferred.n - first < FLUSH_ROWS ? deferred.n - first : FLUSH_ROWS;
+		struct strbuf sql = STRBUF_INIT;
+		strbuf_addstr(&sql, "INSERT INTO changes(entity, entity_id, rev, unit_code, data) VALUES ");
+		for (size_t i = 0; i < k; i++)
+			strbuf_addf(&sql, "%s($%zu, $%zu, $%zu::integer, $%zu, $%zu::jsonb)",
+				    i ? ", " : "", 5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5);
+		/* the same text for every full chunk: prepared once */
+		int rc = db_execp(c, sql.buf, (int)(5 * k), (const char *const *)deferred.v + 5 * first,
+				  err);
+		strbuf_release(&sql);
+		if (rc)
+			return -1;
+	}
+	return 0;
 }
 
 int db_schema_latest(void)
@@ -185,6 +313,7 @@ void db_thread_teardown(void)
 		PQfinish(c);
 		pthread_setspecific(conn_key, NULL);
 	}
+	prepared_reset(NULL);
 	pthread_key_delete(conn_key);
 	FREE(&thread_conninfo);
 }
@@ -201,6 +330,7 @@ PGconn *db_thread_conn(void)
 	}
 	struct strbuf err = STRBUF_INIT;
 	c = db_connect(thread_conninfo, &err);
+	prepared_reset(c);
 	if (!c)
 		server_log(LOG_ERR, SERVER_NAME ": %s", err.buf);
 	strbuf_release(&err);

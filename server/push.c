@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* POST /api/v1/sync/push: each operation in its own transaction, idempotent
- * by op_id (UNIQUE in table ops), one answer per operation:
+/* POST /api/v1/sync/push: each operation in its own transaction (committed
+ * without waiting for the disk; the batch's last commit waits for them all
+ * before the answer leaves), idempotent by op_id (UNIQUE in table ops), one
+ * answer per operation:
  *   applied    the change is stored, with its new revision;
  *   duplicate  the same op_id with the same payload hash was applied before:
  *              the same answer again, nothing written;
@@ -425,19 +427,60 @@ static int insert_dossier(PGconn *c, const struct session *s, const struct sync_
  * know: stored as it came, still compact (nothing of it is lost; a
  * workstation makes it whole from its own catalog). NULL when the database
  * failed (o set). */
-static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+/* The procedures a batch's compact dossiers name, read once a batch (a
+ * batch is one transaction: they are the same for all its operations). */
+#define BATCH_PROCEDURES 16
+static _Thread_local struct {
+	bool on;
+	size_t n;
+	struct {
+		char *code;
+		json_t *proc; /* NULL: the server does not know it */
+	} v[BATCH_PROCEDURES];
+} batch_procs;
+
+static void batch_procs_end(void)
 {
-	if (!json_is_true(json_object_get(payload, "compact")))
-		return json_incref((json_t *)payload);
-	const char *p[] = { jstr(payload, "procedure_code") };
+	for (size_t i = 0; i < batch_procs.n; i++) {
+		free(batch_procs.v[i].code);
+		json_decref(batch_procs.v[i].proc);
+	}
+	memset(&batch_procs, 0, sizeof(batch_procs));
+}
+
+/* The procedure's stored document (a new reference; NULL when unknown), or
+ * -1 when the database failed (o set). */
+static int procedure_doc(PGconn *c, const char *code, json_t **out, struct outcome *o)
+{
+	*out = NULL;
+	for (size_t i = 0; code && batch_procs.on && i < batch_procs.n; i++)
+		if (!strcmp(batch_procs.v[i].code, code)) {
+			*out = json_incref(batch_procs.v[i].proc);
+			return 0;
+		}
+	const char *p[] = { code };
 	PGresult *res = db_query(c, "SELECT data::text FROM procedures WHERE code = $1", 1, p);
 	if (!db_ok(res)) {
 		set_db_failure(o, res);
 		PQclear(res);
-		return NULL;
+		return -1;
 	}
-	json_t *proc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	*out = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
+	if (code && batch_procs.on && batch_procs.n < BATCH_PROCEDURES) {
+		batch_procs.v[batch_procs.n].code = xstrdup(code);
+		batch_procs.v[batch_procs.n++].proc = json_incref(*out);
+	}
+	return 0;
+}
+
+static json_t *whole_document(PGconn *c, const json_t *payload, struct outcome *o)
+{
+	if (!json_is_true(json_object_get(payload, "compact")))
+		return json_incref((json_t *)payload);
+	json_t *proc;
+	if (procedure_doc(c, jstr(payload, "procedure_code"), &proc, o))
+		return NULL;
 	size_t n = 0;
 	struct dossier_doc_component *cat = dossier_doc_catalog(proc, &n);
 	json_t *doc = dossier_doc_expand_json(payload, cat, n, NULL);
@@ -975,13 +1018,28 @@ static int identity_hash(PGconn *c, const struct sync_op *op, json_t **whole,
 	return 0;
 }
 
+/* One operation in a transaction of its own, committed without waiting
+ * for the disk (synchronous_commit off): the batch's last transaction
+ * (api_push) waits for all of them at once, before any answer leaves. Its
+ * change rows are written last, just before its commit: the lock that
+ * orders the log is held for that insert and the commit, not for the
+ * operation's checks. */
 static void attempt(PGconn *c, const struct session *s, const struct sync_op *op,
 		    const char *device_id, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	json_t *whole = NULL;
-	if (run(c, o, "BEGIN", 0, NULL))
+	db_changes_truncate(0);
+	PGresult *begin = PQexec(c, "BEGIN; SET LOCAL synchronous_commit TO off");
+	if (!begin)
+		abort(); /* out of memory */
+	if (!db_ok(begin)) {
+		set_db_failure(o, begin);
+		PQclear(begin);
+		db_exec(c, "ROLLBACK", NULL);
 		return;
+	}
+	PQclear(begin);
 	char ident[SYNC_HASH_HEX + 1];
 	if (identity_hash(c, op, &whole, ident, o))
 		goto rollback;
@@ -1026,17 +1084,25 @@ static void attempt(PGconn *c, const struct session *s, const struct sync_op *op
 	char revs[24];
 	snprintf(revs, sizeof(revs), "%lld", o->rev);
 	const char *up[] = { op->op_id, revs };
-	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up) ||
-	    run(c, o, "UPDATE devices SET last_applied_op = $1, ops_applied = ops_applied + 1,"
-		      " last_seen_at = now() WHERE device_id = $2", 2,
-		(const char *const[]){ op->op_id, device_id }) ||
-	    run(c, o, "COMMIT", 0, NULL))
+	if (run(c, o, "UPDATE ops SET rev = $2 WHERE op_id = $1", 2, up))
 		goto rollback;
+	struct strbuf err = STRBUF_INIT;
+	if (db_changes_flush(c, &err)) {
+		o->db_failed = true;
+		server_log(LOG_ERR, SERVER_NAME ": push: %s", err.buf);
+		strbuf_release(&err);
+		goto rollback;
+	}
+	strbuf_release(&err);
+	if (run(c, o, "COMMIT", 0, NULL))
+		goto rollback;
+	db_changes_truncate(0);
 	o->status = SYNC_APPLIED;
 	json_decref(whole);
 	return;
 rollback:
 	db_exec(c, "ROLLBACK", NULL);
+	db_changes_truncate(0);
 	json_decref(whole);
 }
 
@@ -1112,7 +1178,16 @@ void api_push(struct req *r)
 	}
 	struct sync_push_response resp;
 	sync_push_response_init(&resp);
+	/* Each operation in its own transaction (attempt), committed without
+	 * waiting for the disk; the device's row last, committed with the
+	 * wait: its commit flushes the log with every commit before it, so no
+	 * answer leaves before what it says is on disk. */
 	bool failed = false;
+	const char *last_applied = NULL;
+	long applied = 0;
+	db_changes_defer();
+	batch_procs_end();
+	batch_procs.on = true;
 	for (size_t i = 0; i < push.nops && !failed; i++) {
 		const struct sync_op *op = &push.ops[i];
 		struct outcome o;
@@ -1124,6 +1199,10 @@ void api_push(struct req *r)
 		if (o.retry || o.db_failed) {
 			failed = true;
 			break;
+		}
+		if (o.status == SYNC_APPLIED) {
+			last_applied = op->op_id;
+			applied++;
 		}
 		switch (o.status) {
 		case SYNC_APPLIED: r->ops_applied++; break;
@@ -1139,6 +1218,16 @@ void api_push(struct req *r)
 		sync_push_response_add(&resp, op->op_id, o.status, o.rev,
 				       err ? mc_err_wire(o.code) : NULL, err ? o.message : NULL);
 	}
+	if (!failed) {
+		char n[24];
+		snprintf(n, sizeof(n), "%ld", applied);
+		const char *dp[] = { last_applied, push.device_id, n };
+		failed = db_execp(c, "UPDATE devices SET last_applied_op = coalesce($1,"
+				     " last_applied_op), ops_applied = ops_applied + $3::integer,"
+				     " last_seen_at = now() WHERE device_id = $2", 3, dp, NULL) != 0;
+	}
+	db_changes_end();
+	batch_procs_end();
 	metrics_ops(r->ops_applied, r->ops_duplicate, r->ops_conflict, r->ops_rejected);
 	if (failed) {
 		sync_push_response_release(&resp);

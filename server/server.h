@@ -30,7 +30,9 @@
 /* Connects (client encoding UTF8, time zone Asia/Ho_Chi_Minh); NULL with a
  * Vietnamese message in err. */
 PGconn *db_connect(const char *conninfo, struct strbuf *err);
-/* PQexecParams with text parameters (NULL = SQL NULL); never NULL. */
+/* PQexecParams with text parameters (NULL = SQL NULL); never NULL. On the
+ * thread's own connection (db_thread_conn) a statement with parameters is
+ * prepared once and then reused by name. */
 PGresult *db_query(PGconn *c, const char *sql, int n, const char *const *params);
 /* Whether r is COMMAND_OK or TUPLES_OK. */
 bool db_ok(const PGresult *r);
@@ -44,9 +46,23 @@ int db_execp(PGconn *c, const char *sql, int n, const char *const *params, struc
  * inside a transaction, before the first INSERT INTO changes. */
 int db_lock_changes(PGconn *c, struct strbuf *err);
 /* Appends to the change log in the current transaction. unit may be NULL
- * (reference data). data is JSON text. */
+ * (reference data). data is JSON text. While the calling thread defers its
+ * changes (db_changes_defer), the row is kept in memory instead and
+ * db_lock_changes does nothing: db_changes_flush writes them all at once. */
 int db_add_change(PGconn *c, const char *entity, const char *id, long long rev,
 		  const char *unit, const char *data, struct strbuf *err);
+/* A transaction's change rows, written together just before its commit: the
+ * lock that orders the log is then held for one multi-row INSERT and the
+ * commit, not for the checks before. db_changes_mark and
+ * db_changes_truncate drop the rows queued since a mark (a rollback);
+ * db_changes_flush takes the lock and inserts the rows in order (they stay
+ * queued until truncated); db_changes_end stops deferring and drops what is
+ * left. */
+void db_changes_defer(void);
+size_t db_changes_mark(void);
+void db_changes_truncate(size_t mark);
+int db_changes_flush(PGconn *c, struct strbuf *err);
+void db_changes_end(void);
 /* Applies the embedded migrations not yet applied. *from and *to receive the
  * versions before and after. */
 int db_migrate(PGconn *c, int *from, int *to, struct strbuf *err);

@@ -45,6 +45,95 @@ static void note(struct apply_stats *s, const char *fmt, ...)
 	free(line);
 }
 
+/* ---- statements kept for a page ----------------------------------------------------- */
+
+/* Between sync_apply_begin and sync_apply_end, the statements of this file
+ * are prepared once and reset after each use, by their text's address
+ * (literals): preparing an INSERT compiles the triggers of its table (the
+ * search index, the counts), more work than running it. The catalogs of
+ * the procedures met are kept too. Outside, each statement is prepared and
+ * finalized as it comes. */
+#define CACHED_MAX 32
+#define CATALOGS_MAX 16
+static _Thread_local struct {
+	struct store *st; /* NULL: nothing kept */
+	struct {
+		const char *sql;
+		sqlite3_stmt *q;
+	} stmt[CACHED_MAX];
+	size_t nstmt;
+	struct {
+		char *code;
+		struct sync_catalog k;
+	} cat[CATALOGS_MAX];
+	size_t ncat;
+	bool outbox_idle; /* no operation waits in the outbox */
+} kept;
+
+static void catalogs_release(void)
+{
+	for (size_t i = 0; i < kept.ncat; i++) {
+		free(kept.cat[i].code);
+		sync_catalog_release(&kept.cat[i].k);
+	}
+	kept.ncat = 0;
+}
+
+void sync_apply_begin(struct store *st)
+{
+	sync_apply_end();
+	kept.st = st;
+	/* Inside the page's write transaction nothing else adds to the outbox:
+	 * when nothing waits there, no dossier of the page has a local change
+	 * to keep nor an operation to wake (one query, not two per dossier). */
+	sqlite3_stmt *q = store_prepare(st, "SELECT NOT EXISTS(SELECT 1 FROM outbox"
+					    " WHERE state <> 'done')");
+	kept.outbox_idle = q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+}
+
+bool sync_apply_outbox_idle(struct store *st)
+{
+	return kept.st == st && kept.outbox_idle;
+}
+
+void sync_apply_end(void)
+{
+	for (size_t i = 0; i < kept.nstmt; i++)
+		sqlite3_finalize(kept.stmt[i].q);
+	kept.nstmt = 0;
+	catalogs_release();
+	kept.st = NULL;
+	kept.outbox_idle = false;
+}
+
+static sqlite3_stmt *prep(struct store *st, const char *sql)
+{
+	if (!kept.st || st != kept.st)
+		return store_prepare(st, sql);
+	for (size_t i = 0; i < kept.nstmt; i++)
+		if (kept.stmt[i].sql == sql)
+			return kept.stmt[i].q;
+	sqlite3_stmt *q = store_prepare(st, sql);
+	if (q && kept.nstmt < CACHED_MAX) {
+		kept.stmt[kept.nstmt].sql = sql;
+		kept.stmt[kept.nstmt++].q = q;
+	}
+	return q;
+}
+
+/* Finalizes q, or resets a kept one for its next use. */
+static void unprep(sqlite3_stmt *q)
+{
+	for (size_t i = 0; kept.st && i < kept.nstmt; i++)
+		if (kept.stmt[i].q == q) {
+			sqlite3_reset(q);
+			sqlite3_clear_bindings(q);
+			return;
+		}
+	sqlite3_finalize(q);
+}
+
 /* ---- JSON helpers ----------------------------------------------------------- */
 
 static const char *str(const json_t *o, const char *key)
@@ -72,7 +161,7 @@ static void bind_json_str(sqlite3_stmt *q, int i, const json_t *o, const char *k
 static int run(sqlite3_stmt *q)
 {
 	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
+	unprep(q);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
@@ -86,20 +175,20 @@ static bool deleted(const json_t *data)
 /* The local revision of a dossier: -1 when absent. */
 static long long local_rev(struct store *st, const char *id)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT rev FROM dossiers WHERE id = ?");
+	sqlite3_stmt *q = prep(st, "SELECT rev FROM dossiers WHERE id = ?");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	long long rev = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-	sqlite3_finalize(q);
+	unprep(q);
 	return rev;
 }
 
 static bool code_elsewhere(struct store *st, const char *code, const char *id)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM dossiers WHERE code = ? AND id <> ?");
+	sqlite3_stmt *q = prep(st, "SELECT 1 FROM dossiers WHERE code = ? AND id <> ?");
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
 	bool yes = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
+	unprep(q);
 	return yes;
 }
 
@@ -110,7 +199,7 @@ static int upsert_dossier(struct store *st, const char *id, long long rev,
 	char *fold = mc_text_fold(a->full_name);
 	const char *updated = d->updated_at ? d->updated_at : d->received_at;
 	int applicant_kind = d->applicant_kind ? d->applicant_kind : a->kind ? a->kind : 1;
-	sqlite3_stmt *q = store_prepare(st,
+	sqlite3_stmt *q = prep(st,
 		"INSERT INTO dossiers(id, code, procedure_code, procedure_name, unit_code,"
 		" handling_unit, clerk, channel, applicant_kind, status, received_at, appointment,"
 		" finished_at, applicant_name, applicant_fold, id_number, birth_date, sex, phone, email,"
@@ -157,10 +246,10 @@ static int replace_components(struct store *st, const char *id, const struct dos
 {
 	if (!d->has_components)
 		return SQLITE_OK; /* not sent: keep what we have */
-	sqlite3_stmt *q = store_prepare(st, "DELETE FROM dossier_components WHERE dossier_id = ?");
+	sqlite3_stmt *q = prep(st, "DELETE FROM dossier_components WHERE dossier_id = ?");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	int rc = run(q);
-	q = store_prepare(st, "INSERT OR REPLACE INTO dossier_components(dossier_id, seq, name, kind,"
+	q = prep(st, "INSERT OR REPLACE INTO dossier_components(dossier_id, seq, name, kind,"
 			      " mandatory, originals_required, copies_required, originals, copies,"
 			      " override_reason, document_id, reused)"
 			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -185,7 +274,7 @@ static int replace_components(struct store *st, const char *id, const struct dos
 		if (step != SQLITE_DONE)
 			rc = step;
 	}
-	sqlite3_finalize(q);
+	unprep(q);
 	return rc;
 }
 
@@ -195,7 +284,7 @@ static int insert_event(struct store *st, const char *id, const struct dossier_d
 	if (!e->id || !e->kind)
 		return SQLITE_OK;
 	char *text = e->payload ? json_dumps(e->payload, JSON_COMPACT) : NULL;
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO events(id, dossier_id, kind, status_from,"
+	sqlite3_stmt *q = prep(st, "INSERT INTO events(id, dossier_id, kind, status_from,"
 					    " status_to, actor, unit_code, device_time, server_time,"
 					    " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 					    " ON CONFLICT(id) DO NOTHING");
@@ -219,7 +308,7 @@ static int insert_event(struct store *st, const char *id, const struct dossier_d
 void sync_catalog_load(struct store *st, const char *procedure_code, struct sync_catalog *k)
 {
 	memset(k, 0, sizeof(*k));
-	sqlite3_stmt *q = store_prepare(st, "SELECT seq, name, kind, mandatory, originals, copies"
+	sqlite3_stmt *q = prep(st, "SELECT seq, name, kind, mandatory, originals, copies"
 					    " FROM components WHERE procedure_code = ? ORDER BY seq");
 	store_bind_text(q, 1, procedure_code);
 	while (sqlite3_step(q) == SQLITE_ROW) {
@@ -240,7 +329,7 @@ void sync_catalog_load(struct store *st, const char *procedure_code, struct sync
 		};
 		k->n++;
 	}
-	sqlite3_finalize(q);
+	unprep(q);
 }
 
 void sync_catalog_release(struct sync_catalog *k)
@@ -260,8 +349,21 @@ static json_t *whole_document(struct store *st, const json_t *doc, size_t *unkno
 	*unknown = 0;
 	if (!json_is_true(json_object_get(doc, "compact")))
 		return json_incref((json_t *)doc);
+	const char *code = json_string_value(json_object_get(doc, "procedure_code"));
+	if (kept.st == st && code) {
+		for (size_t i = 0; i < kept.ncat; i++)
+			if (!strcmp(kept.cat[i].code, code))
+				return dossier_doc_expand_json(doc, kept.cat[i].k.c, kept.cat[i].k.n,
+							       unknown);
+		if (kept.ncat < CATALOGS_MAX) {
+			size_t i = kept.ncat++;
+			kept.cat[i].code = xstrdup(code);
+			sync_catalog_load(st, code, &kept.cat[i].k);
+			return dossier_doc_expand_json(doc, kept.cat[i].k.c, kept.cat[i].k.n, unknown);
+		}
+	}
 	struct sync_catalog k;
-	sync_catalog_load(st, json_string_value(json_object_get(doc, "procedure_code")), &k);
+	sync_catalog_load(st, code, &k);
 	json_t *whole = dossier_doc_expand_json(doc, k.c, k.n, unknown);
 	sync_catalog_release(&k);
 	return whole;
@@ -320,7 +422,7 @@ static int apply_dossier(struct store *st, const struct sync_change *ch, struct 
 		note(s, "Hồ sơ %s: %zu thành phần không có trong danh mục thủ tục %s trên máy này",
 		     d.code, unknown, d.procedure_code);
 	int rc = SQLITE_OK;
-	if (outbox_unaccepted(st, id)) {
+	if (!sync_apply_outbox_idle(st) && outbox_unaccepted(st, id)) {
 		s->kept_local++;
 		goto out;
 	}
@@ -366,7 +468,7 @@ static int apply_unit(struct store *st, const struct sync_change *ch, struct app
 		note(s, "Đơn vị %s từ máy chủ thiếu tên hoặc mã định danh: bỏ qua", code);
 		return SQLITE_OK;
 	}
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO units(code, name, ident, kind, parent_code)"
+	sqlite3_stmt *q = prep(st, "INSERT INTO units(code, name, ident, kind, parent_code)"
 					    " VALUES (?1, ?2, ?3, coalesce(?4, 'commune'), ?5)"
 					    " ON CONFLICT(code) DO UPDATE SET name = ?2, ident = ?3,"
 					    " kind = coalesce(?4, kind), parent_code = ?5");
@@ -390,7 +492,7 @@ static int delete_procedure(struct store *st, const char *code)
 	};
 	int rc = SQLITE_OK;
 	for (size_t i = 0; i < 3 && rc == SQLITE_OK; i++) {
-		sqlite3_stmt *q = store_prepare(st, sql[i]);
+		sqlite3_stmt *q = prep(st, sql[i]);
 		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 		rc = run(q);
 	}
@@ -402,7 +504,7 @@ static int insert_procedure_row(struct store *st, const char *code, const json_t
 	char *both = xasprintf("%s %s", code, str(d, "name"));
 	char *fold = mc_text_fold(both);
 	free(both);
-	sqlite3_stmt *q = store_prepare(st,
+	sqlite3_stmt *q = prep(st,
 		"INSERT INTO procedures(code, name, field, level, kind, decision, applicants, agency,"
 		" steps, conditions, legal_basis, result, url, time_text, time_value, time_unit,"
 		" fee_text, fee_amount, needs_review, review_notes, fold)"
@@ -437,10 +539,10 @@ static int insert_procedure_row(struct store *st, const char *code, const json_t
 
 static int insert_procedure_parts(struct store *st, const char *code, const json_t *d)
 {
-	sqlite3_stmt *ch = store_prepare(st, "INSERT OR REPLACE INTO procedure_channels(procedure_code,"
+	sqlite3_stmt *ch = prep(st, "INSERT OR REPLACE INTO procedure_channels(procedure_code,"
 					     " seq, channel, time_text, fee_text, description)"
 					     " VALUES (?, ?, ?, ?, ?, ?)");
-	sqlite3_stmt *co = store_prepare(st, "INSERT OR REPLACE INTO components(procedure_code, seq,"
+	sqlite3_stmt *co = prep(st, "INSERT OR REPLACE INTO components(procedure_code, seq,"
 					     " grp, name, form, originals, copies, kind, mandatory,"
 					     " needs_review, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int rc = SQLITE_OK;
@@ -479,8 +581,8 @@ static int insert_procedure_parts(struct store *st, const char *code, const json
 		if (step != SQLITE_DONE)
 			rc = step;
 	}
-	sqlite3_finalize(ch);
-	sqlite3_finalize(co);
+	unprep(ch);
+	unprep(co);
 	return rc;
 }
 
@@ -488,6 +590,7 @@ static int apply_procedure(struct store *st, const struct sync_change *ch, struc
 {
 	const json_t *d = ch->data;
 	const char *code = str(d, "code") ? str(d, "code") : ch->entity_id;
+	catalogs_release(); /* a catalog kept for the page may change here */
 	int rc = delete_procedure(st, code);
 	if (rc != SQLITE_OK || deleted(d)) {
 		if (rc == SQLITE_OK)
@@ -517,7 +620,7 @@ static int apply_holiday(struct store *st, const struct sync_change *ch, struct 
 	}
 	sqlite3_stmt *q;
 	if (deleted(d)) {
-		q = store_prepare(st, "DELETE FROM holidays WHERE date = ?");
+		q = prep(st, "DELETE FROM holidays WHERE date = ?");
 		sqlite3_bind_text(q, 1, date, -1, SQLITE_STATIC);
 	} else {
 		const char *kind = str(d, "kind");
@@ -525,7 +628,7 @@ static int apply_holiday(struct store *st, const struct sync_change *ch, struct 
 			note(s, "Ngày nghỉ %s từ máy chủ có loại không rõ: bỏ qua", date);
 			return SQLITE_OK;
 		}
-		q = store_prepare(st, "INSERT INTO holidays(date, kind, name) VALUES (?1, ?2, ?3)"
+		q = prep(st, "INSERT INTO holidays(date, kind, name) VALUES (?1, ?2, ?3)"
 				      " ON CONFLICT(date) DO UPDATE SET kind = ?2, name = ?3");
 		sqlite3_bind_text(q, 1, date, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
@@ -550,7 +653,7 @@ static int apply_user(struct store *st, const struct sync_change *ch, struct app
 		return SQLITE_OK;
 	}
 	const char *name = str(d, "full_name") && *str(d, "full_name") ? str(d, "full_name") : user;
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO clerks(username, full_name, unit_code, role,"
+	sqlite3_stmt *q = prep(st, "INSERT INTO clerks(username, full_name, unit_code, role,"
 					    " pw_hash, disabled) VALUES (?1, ?2, ?3, ?4, '', ?5)"
 					    " ON CONFLICT(username) DO UPDATE SET full_name = ?2,"
 					    " unit_code = ?3, role = ?4, disabled = ?5");
@@ -582,7 +685,7 @@ static int apply_document(struct store *st, const struct sync_change *ch, struct
 		return SQLITE_OK;
 	}
 	const char *at = str(d, "attached_at") ? str(d, "attached_at") : "";
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO documents(id, owner_id_number, kind, title, number, issuer,"
+	sqlite3_stmt *q = prep(st, "INSERT INTO documents(id, owner_id_number, kind, title, number, issuer,"
 			      " issued_on, expires_on, sha256, pages, bytes, created_at, created_by)"
 			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -602,7 +705,7 @@ static int apply_document(struct store *st, const struct sync_change *ch, struct
 	bool here = !access(file, F_OK);
 	free(file);
 	if (!here) {
-		q = store_prepare(st, "UPDATE file_uploads SET state = 'remote' WHERE sha256 = ?"
+		q = prep(st, "UPDATE file_uploads SET state = 'remote' WHERE sha256 = ?"
 				      " AND state = 'pending' AND upload_url IS NULL");
 		sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
 		rc = run(q);
@@ -610,11 +713,11 @@ static int apply_document(struct store *st, const struct sync_change *ch, struct
 			return rc;
 	}
 	if (dossier && json_is_integer(json_object_get(d, "component"))) {
-		if (outbox_unaccepted(st, dossier)) {
+		if (!sync_apply_outbox_idle(st) && outbox_unaccepted(st, dossier)) {
 			s->kept_local++;
 			return SQLITE_OK;
 		}
-		q = store_prepare(st, "UPDATE dossier_components SET document_id = ?, reused = ?"
+		q = prep(st, "UPDATE dossier_components SET document_id = ?, reused = ?"
 				      " WHERE dossier_id = ? AND seq = ?");
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, num(d, "reused", 0) != 0);

@@ -23,6 +23,15 @@ struct apply_stats {
 void apply_stats_init(struct apply_stats *s);
 void apply_stats_release(struct apply_stats *s);
 
+/* Around the changes of a page (inside its transaction, before it ends):
+ * the statements and catalogs of the appliers are prepared once and kept
+ * until sync_apply_end, which must come before the store is closed. */
+void sync_apply_begin(struct store *st);
+void sync_apply_end(void);
+/* Whether, between the two, the outbox holds no operation that is not done
+ * (checked once at sync_apply_begin). */
+bool sync_apply_outbox_idle(struct store *st);
+
 /* Applies one change inside the caller's transaction. Returns SQLITE_OK,
  * or the SQLite error that should roll the page back. */
 int sync_apply_change(struct store *st, const struct sync_change *ch, struct apply_stats *s);

@@ -834,21 +834,25 @@ static int apply_page(struct pass *p, const struct sync_changes *page, struct ap
 {
 	if (store_begin(p->st, err))
 		return -1;
+	sync_apply_begin(p->st); /* statements prepared once for the page */
 	for (size_t i = 0; i < page->nchanges; i++) {
 		const struct sync_change *ch = &page->changes[i];
 		int rc = sync_apply_change(p->st, ch, as);
 		/* the server knows this dossier: what waited for it goes now */
-		long woke = rc == SQLITE_OK && !strcmp(ch->entity, "dossier")
+		long woke = rc == SQLITE_OK && !strcmp(ch->entity, "dossier") &&
+			    !sync_apply_outbox_idle(p->st)
 			? outbox_dossier_known(p->st, ch->entity_id) : 0;
 		if (woke < 0)
 			rc = sqlite3_errcode(p->st->db);
 		if (rc != SQLITE_OK) {
 			strbuf_addf(err, "%s", store_errmsg_vn(rc));
+			sync_apply_end();
 			store_rollback(p->st);
 			return -1;
 		}
 		p->woken += woke;
 	}
+	sync_apply_end();
 	/* the cursor goes with the page it follows */
 	if (set_state_text(p->st, "cursor", page->next)) {
 		strbuf_addf(err, "%s", store_errmsg_vn(sqlite3_errcode(p->st->db)));
