@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lazylib_names.h" /* generated: the sonames of this build's libraries */
+/* generated in the build tree (tools/sonames.sh): this build's sonames */
+#include <lazylib_names.h>
 
 static const char *const sonames[LAZY_N] = {
 	[LAZY_GLIB] = LAZYLIB_SONAME_GLIB,
