@@ -31,6 +31,14 @@ PKG_CONFIG ?= pkg-config
 
 CLIENT_PKGS := ncursesw sqlite3 libcurl jansson cairo pangocairo libqrencode libsodium libutf8proc sane-backends libjpeg libtiff-4 poppler-glib \
 	libcrypto zlib
+# Of those, the ones the program loads with dlopen when a screen or command
+# first needs them (client/base/lazylib.h): it is not linked with them, so a
+# session that never prints, scans, signs or syncs never maps them. The tests
+# and benchmarks are (with --as-needed: only those that call them directly).
+LAZY_PKGS   := libcurl cairo pangocairo libqrencode sane-backends libjpeg libtiff-4 poppler-glib libcrypto
+# KEY=library for tools/sonames.sh, in client/base/lazylib.h's order
+LAZY_SONAMES := GLIB=glib-2.0 GOBJECT=gobject-2.0 CAIRO=cairo PANGO=pango-1.0 PANGOCAIRO=pangocairo-1.0 \
+	POPPLER=poppler-glib SANE=sane JPEG=jpeg TIFF=tiff QRENCODE=qrencode CURL=curl CRYPTO=crypto
 # Signatures (client/sign/): PKCS#11's header only; modules are loaded at run time.
 HEADER_PKGS := p11-kit-1
 CORE_PKGS   := jansson libutf8proc zlib
@@ -43,7 +51,8 @@ endif
 
 ifneq ($(MAKECMDGOALS),deps)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLIENT_PKGS) $(HEADER_PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(CLIENT_PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out $(LAZY_PKGS),$(CLIENT_PKGS)) 2>/dev/null)
+LAZY_LIBS  := $(shell $(PKG_CONFIG) --libs $(LAZY_PKGS) 2>/dev/null)
 endif
 
 OPT      ?= -O2
@@ -76,8 +85,10 @@ BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN_CPPFLAGS) $(CPPFLAGS) $(H
 	$(CFLAGS) -I. -I$(B)/gen $(PKG_CFLAGS) -MMD -MP
 # The programs of the build tree find the tree's data/.
 ALL_CFLAGS := $(BASE_CFLAGS) -DMOTCUA_DATADIR='"$(abspath data)"'
-ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
-LIBS := $(PKG_LIBS) -lpthread -lm
+# -O1 and --as-needed: fewer shared objects for the dynamic loader to map and
+# relocate at every start (docs/PERFORMANCE.md, "Memory and start-up").
+ALL_LDFLAGS := -Wl,-O1,--as-needed $(HARDEN_LDFLAGS) $(LDFLAGS)
+LIBS := $(PKG_LIBS) -ldl -lpthread -lm
 
 ifeq ($(SAN),1)
 ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -135,6 +146,14 @@ $(B)/gen/default_keys.c: keymaps/default.keys tools/embed.sh
 	@echo "  GEN     $@"
 	$(Q)sh tools/embed.sh motcua_default_keys $< > $@
 
+# The sonames client/base/lazylib.c opens, as this toolchain finds them.
+$(B)/gen/lazylib_names.h: Makefile tools/sonames.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)sh tools/sonames.sh '$(CC)' $(LAZY_SONAMES) > $@
+
+$(B)/client/base/lazylib.o: $(B)/gen/lazylib_names.h
+
 # Fixtures shared by the unit tests (tests/unit/fixtures.h), as an archive:
 # a test links only what it uses.
 UNIT_LIB   := $(B)/tests/libfixtures.a
@@ -146,12 +165,12 @@ $(UNIT_LIB): $(B)/tests/unit/fixtures.o
 $(B)/tests/%: tests/unit/%.c $(UNIT_LIB) $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_LIB) $(B)/libmotcua.a $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_LIB) $(B)/libmotcua.a $(LIBS) $(LAZY_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(B)/bench/%: bench/%.c $(B)/libmotcua.a
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmotcua.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmotcua.a $(LIBS) $(LAZY_LIBS)
 
 # ---- motcua-server (issue 3): server/*.c + the core objects, with
 # libmicrohttpd and libpq; the SQL migrations are compiled in. ----------------

@@ -103,6 +103,17 @@ echo
 	--script bench/keys/login.keys -- "$B/motcua" --db "$db" --user canbo || status=1
 echo
 
+# 4b. The real login then the screens that load the heavy libraries on first
+# use (a receipt printed: cairo, pango; the scanner chooser: SANE's test
+# backend): the peak RSS of a day's session, which the 30 MB budget is about.
+echo "bench_tui: 3 sessions of bench/keys/screens.keys as the demo clerk"
+echo
+mkdir -p "$out/sane" && echo test >"$out/sane/dll.conf"
+SANE_CONFIG_DIR="$PWD/$out/sane" \
+"$B/bench/bench_tui" --runs 3 --summary "$summary" --title "TUI, every screen: " \
+	--script bench/keys/screens.keys -- "$B/motcua" --db "$db" --user canbo || status=1
+echo
+
 # 5. The CLI search (a whole process: exec, open, search, JSON out).
 echo "bench_tui: motcua search \"nguyen van an\" --db $db, 10 times"
 echo

@@ -14,6 +14,8 @@
 #include "core/gzip.h"
 #include "core/syncproto.h"
 #include "core/version.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_curl.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 

@@ -13,6 +13,8 @@
 #include "core/datetime.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_cairo.h"
 
 #define NCOLS 14
 #define DATE_COL 7   /* first of the five date columns */

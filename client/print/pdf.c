@@ -15,6 +15,11 @@
 #include "client/print/pdf.h"
 #include "client/base/files.h"
 #include "core/text.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_cairo.h"
+#include "client/base/lazy_glib.h"
+#include "client/base/lazy_pango.h"
+#include "client/base/lazy_qrencode.h"
 
 #define MM_PER_PT (25.4 / 72.0)
 

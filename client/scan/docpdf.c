@@ -17,6 +17,8 @@
 #include "client/base/files.h"
 #include "client/base/sealed.h"
 #include "client/scan/g4.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_cairo.h"
 
 struct writer {
 	struct sealed_out out; /* sealed in an encrypted store's documents/ */

@@ -17,6 +17,12 @@
 #include <jpeglib.h>
 #include <poppler.h>
 #include <tiffio.h>
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_cairo.h"
+#include "client/base/lazy_glib.h"
+#include "client/base/lazy_jpeg.h"
+#include "client/base/lazy_poppler.h"
+#include "client/base/lazy_tiff.h"
 
 /* Larger than any paper at 600 dpi: a bigger image is refused, not decoded. */
 #define MAX_PIXELS (100LL * 1000 * 1000)

@@ -11,6 +11,8 @@
 #include <tiffio.h>
 
 #include "core/xalloc.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_tiff.h"
 
 /* A TIFF file in memory, written then read back. */
 struct mem {

@@ -19,6 +19,8 @@
 #include "client/base/files.h"
 #include "client/base/sealed.h"
 #include "client/scan/pageauto.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_jpeg.h"
 
 #define MANIFEST "pages"
 #define MANIFEST_HEAD "motcua-pages 1"

@@ -34,6 +34,8 @@
 
 #include <sane/sane.h>
 #include <sane/saneopts.h>
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_sane.h"
 
 #define A4_W_MM 210.0
 #define A4_H_MM 297.0

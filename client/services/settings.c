@@ -19,6 +19,8 @@
 #include "core/dcode.h"
 #include "core/text.h"
 #include "sync/sync.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_curl.h"
 
 _Static_assert((int)SETTINGS_REFUSED == (int)SERVICE_REFUSED &&
 		       (int)SETTINGS_FAULT == (int)SERVICE_FAULT,

@@ -14,6 +14,8 @@
 #include <p11-kit/pkcs11.h>
 
 #include "client/base/exitcode.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_crypto.h"
 
 struct der {
 	unsigned char *p;

@@ -21,6 +21,8 @@
 #include "client/sign/pkcs11.h"
 #include "client/sign/signutil.h"
 #include "client/sign/stamp.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_crypto.h"
 
 /* Room for the CMS beyond its certificates: the signature (up to RSA 8192),
  * the signed attributes and the structure around them. */

@@ -17,6 +17,8 @@
 #include "client/base/exitcode.h"
 #include "client/base/files.h"
 #include "client/base/sealed.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_crypto.h"
 
 #define INFLATE_MAX (256UL * 1024 * 1024)
 

@@ -9,6 +9,11 @@
 #include <pango/pangocairo.h>
 #include <poppler.h>
 #include <zlib.h>
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_cairo.h"
+#include "client/base/lazy_glib.h"
+#include "client/base/lazy_pango.h"
+#include "client/base/lazy_poppler.h"
 
 #define STAMP_SCALE 3.0
 #define STAMP_FONT "Noto Sans,DejaVu Sans,sans"

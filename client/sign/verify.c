@@ -15,6 +15,8 @@
 
 #include "client/base/exitcode.h"
 #include "client/sign/signutil.h"
+/* last: they rename the library functions above (client/base/lazylib.h) */
+#include "client/base/lazy_crypto.h"
 
 const char *verify_later_name(enum pdf_later l)
 {
