@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `motcua-server notify`: the notices to citizens who agreed to them at the
  * counter (docs/notices.md). The rows are made by the database, in the
- * transaction that writes a dossier (server/migrations/0016_notices.sql);
+ * transaction that writes a dossier (server/migrations/0013_notices.sql);
  * this file sends them (run), by e-mail (SMTP, libcurl) and SMS (an HTTP
  * gateway, JSON), and administers them (status, list, retry, templates,
  * template). One sender per database (an advisory lock). A notice is

@@ -11,7 +11,7 @@
  * standing at the counter, for the dossier being received, and nobody
  * else's. Listed: papers held with their file, signed (the workstation
  * recorded a signer), not expired by the server's date. Every look-up, the
- * refused ones too, is a row of paper_lookups (migration 0013) with the
+ * refused ones too, is a row of paper_lookups (migration 0012) with the
  * token's user, unit and device and the server's clock. */
 #include "server/api.h"
 

@@ -8,7 +8,7 @@
  * the feed from that cursor.
  *
  * Built by `motcua-server snapshot --unit U...` or on demand by GET
- * /api/v1/snapshot, kept in the table snapshots (0012_snapshots.sql) and
+ * /api/v1/snapshot, kept in the table snapshots (0011_snapshots.sql) and
  * served again while younger than snapshot_max_age. The build reads one
  * REPEATABLE READ view of the log: writers take a seq under the changes
  * lock and hold it to their commit, so the changes a view sees are all
