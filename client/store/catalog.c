@@ -193,10 +193,9 @@ int catalog_search(struct store *st, const char *query, const char *field, int l
 			    " WHEN substr(fold, length(code) + 2) LIKE ?2 ESCAPE '\\'"
 			    " OR substr(fold, length(code) + 2) LIKE ?3 ESCAPE '\\' THEN 1"
 			    " WHEN (' ' || fold) LIKE ('% ' || ?2) ESCAPE '\\' THEN 2"
-			    " ELSE 3 END AS rank, coalesce(f.received, 0) AS received"
-			    " FROM procedures LEFT JOIN (SELECT procedure_code AS pc, count(*) AS received"
-			    " FROM dossiers WHERE unit_code = (SELECT value FROM settings"
-			    " WHERE key = 'unit_code') GROUP BY procedure_code) f ON f.pc = code"
+			    " ELSE 3 END AS rank, coalesce(f.n, 0) AS received"
+			    " FROM procedures LEFT JOIN procedure_counts f ON f.procedure_code = code"
+			    " AND f.unit_code = (SELECT value FROM settings WHERE key = 'unit_code')"
 			    " WHERE 1");
 	for (size_t i = 0; i < n; i++)
 		strbuf_addf(&sql, " AND (' ' || fold) LIKE ?%zu ESCAPE '\\'", i + 5);

@@ -578,6 +578,33 @@ static const char *const migrations[] = {
 	" role TEXT NOT NULL CHECK (role IN ('organisation', 'representative', 'second')),"
 	" full_name TEXT NOT NULL, id_number TEXT, birth_date TEXT, sex TEXT, address TEXT,"
 	" title TEXT, PRIMARY KEY (dossier_id, role)) WITHOUT ROWID;\n",
+
+	/* 17 -> 18: how many dossiers each unit received of each procedure,
+	 * kept by triggers like dossier_status_counts, so that the procedure
+	 * search ranks by it (client/store/catalog.c) without counting the
+	 * dossiers at each key. Safe to run again. */
+	"CREATE TABLE IF NOT EXISTS procedure_counts(unit_code TEXT NOT NULL,"
+	" procedure_code TEXT NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY(unit_code, procedure_code)) WITHOUT ROWID;\n"
+	"DELETE FROM procedure_counts;\n"
+	"INSERT INTO procedure_counts(unit_code, procedure_code, n)"
+	" SELECT unit_code, procedure_code, count(*) FROM dossiers"
+	" GROUP BY unit_code, procedure_code;\n"
+	"CREATE TRIGGER IF NOT EXISTS procedure_counts_ai AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO procedure_counts(unit_code, procedure_code, n)"
+	" VALUES (new.unit_code, new.procedure_code, 1)"
+	" ON CONFLICT(unit_code, procedure_code) DO UPDATE SET n = n + 1; END;\n"
+	"CREATE TRIGGER IF NOT EXISTS procedure_counts_ad AFTER DELETE ON dossiers BEGIN"
+	" UPDATE procedure_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND procedure_code = old.procedure_code; END;\n"
+	"CREATE TRIGGER IF NOT EXISTS procedure_counts_au AFTER UPDATE OF unit_code, procedure_code"
+	" ON dossiers WHEN new.unit_code IS NOT old.unit_code"
+	" OR new.procedure_code IS NOT old.procedure_code BEGIN"
+	" UPDATE procedure_counts SET n = n - 1"
+	" WHERE unit_code = old.unit_code AND procedure_code = old.procedure_code;"
+	" INSERT INTO procedure_counts(unit_code, procedure_code, n)"
+	" VALUES (new.unit_code, new.procedure_code, 1)"
+	" ON CONFLICT(unit_code, procedure_code) DO UPDATE SET n = n + 1; END;\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
