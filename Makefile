@@ -375,12 +375,16 @@ docs-listed:
 # Everything the suites run, so that it can be built ahead on both cores.
 test-bins: all $(UNIT_BIN) $(SYNCTOOL) $(SLOWPROXY) $(STANDIN) $(SINK) $(FUZZ_BINS)
 
-# Each build made on both cores first; then its suites two at a time, the
-# longest (sync) first (they share nothing: each has its own temporary
-# folders, stores, cluster and ports); each suite's output printed whole
-# when it ends.
-CHECK_SUITES := test-sync test-unit test-cli test-ui test-install test-fuzz
+# Each build made on both cores first; then the sync suite (the longest: a
+# PostgreSQL cluster and servers of its own) beside the others one after
+# another (test-local). The local suites never run beside each other: the
+# CLI's and the UI's scans both drive SANE's test backend, and two at once
+# stalled a scan under ASan. Each side's output printed whole when it ends.
+CHECK_SUITES := test-sync test-local
 CHECK_J := -j2 --output-sync=target
+.PHONY: test-local
+test-local:
+	$(Q)$(MAKE) --no-print-directory -j1 test-unit test-cli test-ui test-install test-fuzz
 check: deps layers spdx docs-listed openapi-lint
 	$(Q)$(MAKE) --no-print-directory -j2 test-bins B=build
 	$(Q)$(MAKE) --no-print-directory $(CHECK_J) $(CHECK_SUITES) B=build

@@ -62,7 +62,7 @@ JSON
 # with those members, pushed; the answer in $W/body
 org_push() {
 	"$SYNCTOOL" batch device=dev-a unit=00004 ident=H01.00004 count=1 start="$2" prefix=org \
-		day=251103 >"$W/org.batch"
+		day=251216 >"$W/org.batch"
 	grep -q '"applicant":{' "$W/org.batch" || { fail "no applicant in the synthetic payload"; return 1; }
 	sed "s/\"applicant\":{/\"applicant\":{$1/" "$W/org.batch" >"$W/org.in"
 	"$SYNCTOOL" get ops.0.payload <"$W/org.in" >"$W/org.payload"

@@ -8,9 +8,9 @@
 P_ID=001195067890 # a citizen of these tests only
 
 # p_pki: a CA and the unit's key issued by it (PKCS#12), and a stranger's
-# CA and key; in $W/p.
+# CA and key; in $W/papers.
 p_pki() {
-	P=$W/p
+	P=$W/papers
 	rm -rf "$P"
 	mkdir -p "$P"
 	for ca in ca other; do
@@ -34,17 +34,17 @@ p_pki() {
 }
 
 # p_motcua ARGS...: the CLI, the key's password given, the test CA trusted;
-# stdout in $W/p/out, stderr in $W/p/err, the status returned. At the
+# stdout in $W/papers/out, stderr in $W/papers/err, the status returned. At the
 # system's time: the test certificates start today, a signature at the
 # tests' reception day (C_NOW) would come before them.
 p_motcua() {
-	MOTCUA_PIN="mật khẩu" MOTCUA_CA=$P/ca.pem "$MOTCUA" "$@" >"$W/p/out" 2>"$W/p/err"
+	MOTCUA_PIN="mật khẩu" MOTCUA_CA=$P/ca.pem "$MOTCUA" "$@" >"$W/papers/out" 2>"$W/papers/err"
 }
 
 # p_receive DB USER JSON: a reception at the tests' day (the numbers leased
-# for it); its code in $W/p/out's "code".
+# for it); its code in $W/papers/out's "code".
 p_receive() {
-	MOTCUA_NOW=$C_NOW "$MOTCUA" receive --json "$3" --db "$1" --user "$2" >"$W/p/out" 2>"$W/p/err"
+	MOTCUA_NOW=$C_NOW "$MOTCUA" receive --json "$3" --db "$1" --user "$2" >"$W/papers/out" 2>"$W/papers/err"
 }
 
 # p_server_counts: documents and files the server holds.
@@ -62,27 +62,27 @@ t_papers_across_units() {
 	dba=$(c_store pa)
 	c_login "$dba" cl_a || { fail "login A: $(cat "$W/c/err")"; return; }
 	c_sync "$dba" || fail "first sync A: $(cat "$W/c/err")"
-	cat >"$W/p/a.json" <<EOF
+	cat >"$W/papers/a.json" <<EOF
 {"procedure": "1.001193", "received_at": "${C_DAY}T09:00",
  "applicant": {"full_name": "Trần Thị Bình", "id_number": "$P_ID",
    "birth_date": "1995-03-02", "sex": "F", "commune": "00004"},
  "components": [{"id": 5, "originals": 1}, {"id": 7, "originals": 1},
    {"id": 11, "originals": 1}, {"id": 32, "originals": 1}]}
 EOF
-	p_receive "$dba" cl_a "$W/p/a.json" || { fail "receive A: $(cat "$W/p/err")"; return; }
-	a=$(sed 's/^{"code":"\([^"]*\)".*/\1/' "$W/p/out")
-	"$MOTCUA" receipt "$a" --db "$dba" --out "$W/p/paper.pdf" >/dev/null 2>&1 || fail "receipt"
+	p_receive "$dba" cl_a "$W/papers/a.json" || { fail "receive A: $(cat "$W/papers/err")"; return; }
+	a=$(sed 's/^{"code":"\([^"]*\)".*/\1/' "$W/papers/out")
+	"$MOTCUA" receipt "$a" --db "$dba" --out "$W/papers/paper.pdf" >/dev/null 2>&1 || fail "receipt"
 	# an expired CCCD and a residence paper signed by a stranger, both signed
-	p_motcua attach "$a" --component 11 "$W/p/paper.pdf" --no-ocr --db "$dba" --user cl_a \
+	p_motcua attach "$a" --component 11 "$W/papers/paper.pdf" --no-ocr --db "$dba" --user cl_a \
 		--type cccd --title "Thẻ căn cước" --number "$P_ID" --expires 2025-10-01 \
-		--pkcs12 "$P/unit.p12" || fail "attach expired: $(cat "$W/p/err")"
-	old=$(jget document_id "$W/p/out")
-	p_motcua attach "$a" --component 7 "$W/p/paper.pdf" --no-ocr --db "$dba" --user cl_a \
+		--pkcs12 "$P/unit.p12" || fail "attach expired: $(cat "$W/papers/err")"
+	old=$(jget document_id "$W/papers/out")
+	p_motcua attach "$a" --component 7 "$W/papers/paper.pdf" --no-ocr --db "$dba" --user cl_a \
 		--type residence --title "Xác nhận cư trú" --pkcs12 "$P/rogue.p12" ||
-		fail "attach rogue: $(cat "$W/p/err")"
-	rogue=$(jget document_id "$W/p/out")
-	p_motcua act "$a" result-ready --result-code "Số 7/GKS" --file "$W/p/paper.pdf" --type birth \
-		--pkcs12 "$P/unit.p12" --db "$dba" --user cl_a || fail "result-ready: $(cat "$W/p/err")"
+		fail "attach rogue: $(cat "$W/papers/err")"
+	rogue=$(jget document_id "$W/papers/out")
+	p_motcua act "$a" result-ready --result-code "Số 7/GKS" --file "$W/papers/paper.pdf" --type birth \
+		--pkcs12 "$P/unit.p12" --db "$dba" --user cl_a || fail "result-ready: $(cat "$W/papers/err")"
 	res=$(lq "$dba" "SELECT result_document_id FROM dossiers WHERE code = '$a'")
 	rsha=$(lq "$dba" "SELECT sha256 FROM documents WHERE id = '$res'")
 	rday=$(lq "$dba" "SELECT issued_on FROM documents WHERE id = '$res'")
@@ -97,43 +97,43 @@ EOF
 
 	# ---- commune B (00008): the same citizen, a border pass (1.003133) -----------
 	# a folder of its own: its documents/ is B's alone
-	mkdir -p "$W/p/b"
-	dbb=$W/p/b/pb.db
-	"$MOTCUA" init --db "$dbb" --unit 00008 >/dev/null 2>"$W/p/err" || fail "init B: $(cat "$W/p/err")"
+	mkdir -p "$W/papers/b"
+	dbb=$W/papers/b/pb.db
+	"$MOTCUA" init --db "$dbb" --unit 00008 >/dev/null 2>"$W/papers/err" || fail "init B: $(cat "$W/papers/err")"
 	c_login "$dbb" cl_b || { fail "login B: $(cat "$W/c/err")"; return; }
 	c_sync "$dbb" || fail "first sync B: $(cat "$W/c/err")"
-	cat >"$W/p/b.json" <<EOF
+	cat >"$W/papers/b.json" <<EOF
 {"procedure": "1.003133", "received_at": "${C_DAY}T09:30",
  "applicant": {"full_name": "Trần Thị Bình", "id_number": "$P_ID",
    "birth_date": "1995-03-02", "sex": "F", "commune": "00004"},
  "components": [{"id": 1, "copies": 1}, {"id": 2, "originals": 1}, {"id": 4, "originals": 2},
    {"id": 5, "copies": 1}]}
 EOF
-	p_receive "$dbb" cl_b "$W/p/b.json" || { fail "receive B: $(cat "$W/p/err")"; return; }
-	b=$(sed 's/^{"code":"\([^"]*\)".*/\1/' "$W/p/out")
+	p_receive "$dbb" cl_b "$W/papers/b.json" || { fail "receive B: $(cat "$W/papers/err")"; return; }
+	b=$(sed 's/^{"code":"\([^"]*\)".*/\1/' "$W/papers/out")
 	c_sync "$dbb" || fail "sync B: $(cat "$W/c/err")"
 	# the list: the result and the stranger's paper (signed, valid); never the expired one
 	p_motcua papers --id-number "$P_ID" --online --dossier "$b" --db "$dbb" ||
-		{ fail "papers --online: $(cat "$W/p/err")"; return; }
+		{ fail "papers --online: $(cat "$W/papers/err")"; return; }
 	expect_eq "server papers" "$(jq -r '.source + " " + ([.papers[] | .id + ":" + (.paper_type // "")
-		+ ":" + (.signer // "")] | sort | join(","))' "$W/p/out")" \
+		+ ":" + (.signer // "")] | sort | join(","))' "$W/papers/out")" \
 		"server $(printf '%s\n' "$res:birth:UBND Phường Ba Đình" "$rogue:residence:Người ký lạ" |
 			sort | paste -sd,)"
 	expect_eq "the result's line" "$(jq -r --arg id "$res" '.papers[] | select(.id == $id) |
 		[.type_name, .number, .issued_on, (.expires_on // "-"), .is_result] | map(tostring) | join("|")' \
-		"$W/p/out")" "Giấy khai sinh|Số 7/GKS|$rday|-|true"
+		"$W/papers/out")" "Giấy khai sinh|Số 7/GKS|$rday|-|true"
 	before=$(p_server_counts)
 	# reused from the server: B's component points at the same document
 	p_motcua attach "$b" --component 5 --reuse-server "$res" --db "$dbb" --user cl_b ||
-		fail "attach --reuse-server: $(cat "$W/p/err")"
+		fail "attach --reuse-server: $(cat "$W/papers/err")"
 	expect_eq "attach's answer" "$(jq -r '[.document_id, .sha256, .reused] | map(tostring) | join(" ")' \
-		"$W/p/out")" "$res $rsha true"
+		"$W/papers/out")" "$res $rsha true"
 	expect_eq "B's component" "$(lq "$dbb" "SELECT c.document_id, c.reused FROM dossier_components c
 		JOIN dossiers d ON d.id = c.dossier_id WHERE d.code = '$b' AND c.seq = 5")" "$res|1"
 	expect_eq "B's copy of the paper" "$(lq "$dbb" "SELECT d.sha256, d.is_result, p.paper_type, p.signer
 		FROM documents d JOIN document_papers p ON p.document_id = d.id WHERE d.id = '$res'")" \
 		"$rsha|1|birth|UBND Phường Ba Đình"
-	expect_eq "B's file is the server's" "$(sha256sum <"$W/p/b/documents/$rsha.pdf" | cut -c1-64)" "$rsha"
+	expect_eq "B's file is the server's" "$(sha256sum <"$W/papers/b/documents/$rsha.pdf" | cut -c1-64)" "$rsha"
 	c_sync "$dbb" || fail "sync B after reuse: $(cat "$W/c/err")"
 	expect_eq "B's outbox drained" "$(lq "$dbb" "SELECT count(*) FROM outbox WHERE state <> 'done'")" 0
 	expect_eq "nothing to upload" "$(lq "$dbb" "SELECT count(*) FROM file_uploads WHERE state = 'pending'")" 0
@@ -149,26 +149,26 @@ EOF
 	expect_eq "logged by the server's clock" "$(csql "SELECT count(*) FROM paper_lookups
 		WHERE dossier_code = '$b' AND at > now() - interval '1 hour' AND at <= now()")" 3
 	# the reuse counted the same on B's workstation and on the server
-	"$MOTCUA" indicators --unit 00008 --from "$C_DAY" --to "$C_DAY" --db "$dbb" >"$W/p/ind" 2>"$W/p/err" ||
-		fail "indicators B: $(cat "$W/p/err")"
-	grep -q '"id":"reused","name":"[^"]*","numerator":[1-9]' "$W/p/ind" || fail "no reuse counted: $(cat "$W/p/ind")"
+	"$MOTCUA" indicators --unit 00008 --from "$C_DAY" --to "$C_DAY" --db "$dbb" >"$W/papers/ind" 2>"$W/papers/err" ||
+		fail "indicators B: $(cat "$W/papers/err")"
+	grep -q '"id":"reused","name":"[^"]*","numerator":[1-9]' "$W/papers/ind" || fail "no reuse counted: $(cat "$W/papers/ind")"
 	tok=$(login "$C_URL" cl_b dev-pb2) || { fail "api login B"; return; }
 	st=$(api GET "$C_URL/api/v1/indicators?unit=00008&from=$C_DAY&to=$C_DAY" "" "$tok")
 	expect_eq "GET indicators" "$st" 200
-	expect_eq "server agrees with B" "$(cat "$W/body")" "$(cat "$W/p/ind")"
+	expect_eq "server agrees with B" "$(cat "$W/body")" "$(cat "$W/papers/ind")"
 
 	# ---- refused, with the reason; nothing stored at B ---------------------------
 	n=$(lq "$dbb" "SELECT count(*) FROM documents")
 	p_motcua attach "$b" --component 2 --reuse-server "$old" --db "$dbb" --user cl_b
 	expect_eq "expired: exit" "$?" 2
-	expect_grep "$W/p/err" "đã hết hạn ngày 2025-10-01"
-	expect_grep "$W/p/err" "paper_expired"
+	expect_grep "$W/papers/err" "đã hết hạn ngày 2025-10-01"
+	expect_grep "$W/papers/err" "paper_expired"
 	p_motcua attach "$b" --component 2 --reuse-server "$rogue" --db "$dbb" --user cl_b
 	expect_eq "untrusted signer: exit" "$?" 2
-	expect_grep "$W/p/err" "không được tin cậy"
+	expect_grep "$W/papers/err" "không được tin cậy"
 	expect_eq "nothing filed at B" "$(lq "$dbb" "SELECT count(*) FROM documents")" "$n"
 	rsh=$(csql "SELECT sha256 FROM documents WHERE id = '$rogue'")
-	[ -n "$rsh" ] && [ ! -e "$W/p/b/documents/$rsh.pdf" ] || fail "the untrusted file stayed in B's folder"
+	[ -n "$rsh" ] && [ ! -e "$W/papers/b/documents/$rsh.pdf" ] || fail "the untrusted file stayed in B's folder"
 	expect_eq "a refused fetch logged" "$(csql "SELECT status FROM paper_lookups
 		WHERE dossier_code = '$b' AND document_id = '$old'")" 409
 
@@ -191,9 +191,9 @@ EOF
 		WHERE status = 403 AND id_number = '$P_ID'")" "cl_u 00025 - 403,cl_u 00025 - 403,cl_b 00008 - 403"
 
 	# ---- offline: the server's papers cannot be seen now -------------------------
-	sqlite3 "$dbb" ".backup '$W/p/off.db'"
-	lq "$W/p/off.db" "UPDATE sync_state SET server_url = 'http://127.0.0.1:9'"
-	p_motcua papers --id-number "$P_ID" --online --dossier "$b" --db "$W/p/off.db"
+	sqlite3 "$dbb" ".backup '$W/papers/off.db'"
+	lq "$W/papers/off.db" "UPDATE sync_state SET server_url = 'http://127.0.0.1:9'"
+	p_motcua papers --id-number "$P_ID" --online --dossier "$b" --db "$W/papers/off.db"
 	expect_eq "offline: exit" "$?" 1
-	expect_grep "$W/p/err" "Không xem được giấy tờ lưu trên máy chủ lúc này"
+	expect_grep "$W/papers/err" "Không xem được giấy tờ lưu trên máy chủ lúc này"
 }

@@ -183,7 +183,8 @@ t_snapshot_api_scope_range() {
 # GET /api/v1/blobs/{sha256} with Range: a paper's download the link cut
 # goes on from its last byte (the parts make the whole file), a range past
 # the end is 416 range_not_satisfiable, and another commune's clerk is still
-# refused (403 out_of_scope).
+# refused (404 not_found, as HEAD answers: it tells no clerk what another
+# commune holds).
 t_blob_range() {
 	u=$URL_s1
 	mkdir -p "$W/f"
@@ -213,7 +214,7 @@ t_blob_range() {
 	grep -qi '^content-range: bytes \*/120000' "$W/brh3" || fail "416 content-range: $(cat "$W/brh3")"
 	st=$(curl -sS -o "$W/body" -w '%{http_code}' -H "Authorization: Bearer $TOK_B" \
 		-r 50000- "$u/api/v1/blobs/$sha")
-	expect_error "another commune" "$st" 403 out_of_scope
+	expect_error "another commune" "$st" 404 not_found
 	st=$(curl -sS -o "$W/br0" -w '%{http_code}' -H "Authorization: Bearer $TOK_A" "$u/api/v1/blobs/$sha")
 	expect_eq "whole without Range" "$st" 200
 	cmp -s "$W/br0" "$W/br" || fail "the whole file differs"
