@@ -390,7 +390,6 @@ check: deps layers spdx docs-listed openapi-lint
 	$(Q)$(MAKE) --no-print-directory $(CHECK_J) $(CHECK_SUITES) B=build
 	$(Q)$(MAKE) --no-print-directory -j2 test-bins B=build-san SAN=1 OPT=-O1
 	$(Q)$(MAKE) --no-print-directory $(CHECK_J) $(CHECK_SUITES) B=build-san SAN=1 OPT=-O1
-	$(Q)$(MAKE) --no-print-directory fuzz-check
 ifeq ($(HAVE_DEB),1)
 	$(Q)$(MAKE) --no-print-directory test-pkg
 endif
